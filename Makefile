@@ -1,0 +1,112 @@
+# ejia — one C program, its tests, benchmarks and fuzzers.
+#
+#   make            build ./ejia (and the web UI when web/ exists)
+#   make run        build, create ./var/ejia.db with demo data on first run, serve on 127.0.0.1:$(PORT)
+#   make check      every test: unit (cmocka), API (real server on loopback, SQLite and PostgreSQL),
+#                   browser (Playwright + Debian chromium), then the same unit+API suite under ASan+UBSan
+#   make bench      benchmarks under bench/ (print their figures)
+#   make fuzz       build libFuzzer targets (clang) and run each briefly
+#   make SANITIZE=1 ASan+UBSan build in build-san/
+#
+# Sources are found, not listed: every src/**/*.c is part of the program, every
+# tests/unit/**/test_*.c is one test binary.  Adding a module means adding files.
+
+PORT ?= 8080
+DB ?= var/ejia.db
+CC ?= cc
+SANITIZE ?=
+
+PKGS := libmicrohttpd jansson sqlite3 libpq libutf8proc opencc libzip expat freexl \
+        xlsxwriter libsodium liboath cairo pangocairo
+ifeq ($(SANITIZE),1)
+  B := build-san
+  SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+  OPT := -O1
+else
+  B := build
+  SANFLAGS :=
+  OPT := -O2
+endif
+
+DEPS_OK := $(shell pkg-config --exists $(PKGS) cmocka 2>/dev/null && test -f /usr/include/csv.h && echo yes)
+ifneq ($(DEPS_OK),yes)
+  $(info ejia: installing missing build dependencies with scripts/deps ...)
+  $(shell scripts/deps >&2)
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -lpthread
+WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wpointer-arith -Wstrict-prototypes \
+        -Wmissing-prototypes -Wno-missing-field-initializers
+CFLAGS_ALL := -std=c17 -D_GNU_SOURCE -g $(OPT) $(WARN) $(SANFLAGS) -Isrc -I$(B)/gen $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS)
+
+SRCS := $(shell find src -name '*.c' | sort)
+LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+LIB_OBJS := $(patsubst src/%.c,$(B)/obj/%.o,$(LIB_SRCS)) $(B)/obj/gen/embedded.o
+TEST_SRCS := $(shell find tests/unit -name 'test_*.c' 2>/dev/null | sort)
+TEST_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRCS))
+EMBED_FILES := $(sort $(wildcard src/db/migrations/*.sql) $(wildcard data/*.csv) $(wildcard data/*.txt))
+
+.PHONY: all run check test-unit bins bench fuzz web clean deps
+all: ejia web
+
+ejia: $(B)/ejia
+	@if [ "$(B)" = build ]; then cp $(B)/ejia ejia; fi
+
+$(B)/ejia: $(B)/obj/main.o $(B)/libejia.a
+	$(CC) -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS)
+
+$(B)/libejia.a: $(LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC $<"
+	@$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+# Migrations and reference data are compiled into the binary (one file to deploy).
+$(B)/embed: scripts/embed.c
+	@mkdir -p $(B)
+	$(CC) -std=c17 -O1 -o $@ $<
+$(B)/gen/embedded.c: $(B)/embed $(EMBED_FILES)
+	@mkdir -p $(B)/gen
+	$(B)/embed $@ $(EMBED_FILES)
+$(B)/obj/gen/embedded.o: $(B)/gen/embedded.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -O1 -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c $(B)/libejia.a
+	@mkdir -p $(dir $@)
+	@echo "  TEST $<"
+	@$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(B)/libejia.a $(LDFLAGS_ALL) $(PKG_LIBS) -lcmocka
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+
+web:
+	@if [ -f web/package.json ]; then scripts/web-build; fi
+
+run: all
+	@mkdir -p var
+	./ejia serve --db $(DB) --port $(PORT) --demo-if-empty
+
+check: all $(TEST_BINS)
+	scripts/check
+
+test-unit: ejia $(TEST_BINS)
+	scripts/check unit
+
+# the program and every unit test binary, in $(B) (used by scripts/check with SANITIZE=1)
+bins: $(B)/ejia $(TEST_BINS)
+
+bench: all
+	scripts/bench
+
+fuzz:
+	scripts/fuzz
+
+deps:
+	scripts/deps
+
+clean:
+	rm -rf build build-san build-fuzz ejia

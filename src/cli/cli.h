@@ -1,0 +1,32 @@
+/* cli — the subcommands of `ejia`.  Each is one function taking the
+ * arguments left after the settings (core/config) took theirs; each lives in
+ * its own file; main.c holds the table. */
+#ifndef EJIA_CLI_CLI_H
+#define EJIA_CLI_CLI_H
+
+#include "core/err.h"
+#include "db/db.h"
+
+typedef struct cli_cmd {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *usage;   /* "ejia serve [--port N] ..." */
+    const char *help;    /* Chinese, then English */
+} cli_cmd;
+
+int cli_serve(int argc, char **argv);
+int cli_migrate(int argc, char **argv);
+int cli_backup(int argc, char **argv);
+int cli_demo(int argc, char **argv);
+int cli_ledger(int argc, char **argv);
+
+/* Open the database from the "db" setting and migrate it; prints the error and
+ * returns NULL on failure. */
+db *cli_open_db(void);
+/* Print "ejia: <message>" for an error; returns the exit code 1 (2 for usage). */
+int cli_fail(const err *e);
+/* Value of "--name VALUE" or "--name=VALUE" among argv (subcommand flags). */
+const char *cli_flag(int argc, char **argv, const char *name);
+int cli_has(int argc, char **argv, const char *name);
+
+#endif

@@ -1,0 +1,70 @@
+/* serve — run the HTTP server until SIGINT/SIGTERM, then finish in-flight
+ * requests and stop.  Migrates the database first; with --demo-if-empty a
+ * fresh database gets the demo data (what `make run` uses). */
+#include "cli.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/config.h"
+#include "core/log.h"
+#include "demo/demo.h"
+#include "http/http.h"
+
+int cli_serve(int argc, char **argv) {
+    (void)argc;
+    (void)argv;
+    err e;
+    err_clear(&e);
+    /* Block the stop signals in every thread; the main thread waits for them. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    db *d = cli_open_db();
+    if (!d) return 1;
+    if (cfg_bool("demo-if-empty")) {
+        int empty = 0;
+        if (demo_is_empty(d, &empty, &e)) {
+            db_close(d);
+            return cli_fail(&e);
+        }
+        if (empty) {
+            printf("首次运行：正在填入演示数据…… / first run: filling demo data...\n");
+            demo_ctx c = {.d = d, .rng = {(uint64_t)cfg_int("demo-seed")}, .enterprises = 400, .say = NULL};
+            if (demo_fill(&c, &e)) {
+                db_close(d);
+                return cli_fail(&e);
+            }
+        }
+    }
+    db_close(d);
+
+    int threads = (int)cfg_int("threads");
+    if (threads == 0) threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    int pool_n = (int)cfg_int("db-pool");
+    if (pool_n == 0) pool_n = threads + 1;
+    db_pool *pool = NULL;
+    if (db_pool_open(cfg_str("db"), pool_n, &pool, &e)) return cli_fail(&e);
+    http_server *srv = NULL;
+    if (http_server_start(pool, &srv, &e)) {
+        db_pool_close(pool);
+        return cli_fail(&e);
+    }
+    printf("ejia 已启动：http://%s:%u/   (Ctrl-C 停止 / to stop)\n", cfg_str("bind"), http_server_port(srv));
+    fflush(stdout);
+    log_info("serving on %s:%u db=%s", cfg_str("bind"), http_server_port(srv),
+             strncmp(cfg_str("db"), "postgres", 8) == 0 ? "postgresql" : cfg_str("db"));
+    int sig = 0;
+    sigwait(&set, &sig);
+    log_info("signal %d: finishing in-flight requests", sig);
+    http_server_stop(srv);
+    db_pool_close(pool);
+    log_info("stopped");
+    return 0;
+}

@@ -1,0 +1,91 @@
+/* arena — blocks of at least 64 KiB, bump allocation; large requests get a
+ * block of their own.  No per-allocation free: the owner frees the arena. */
+#include "arena.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_BLOCK (64 * 1024)
+
+struct arena_block {
+    arena_block *next;
+    size_t size, pos;
+    _Alignas(16) unsigned char data[];
+};
+
+void arena_init(arena *a, size_t cap) {
+    a->head = NULL;
+    a->used = 0;
+    a->cap = cap;
+}
+
+void *arena_alloc(arena *a, size_t n) {
+    n = (n + 15) & ~(size_t)15;
+    if (n == 0) n = 16;
+    if (a->cap && (n > a->cap || a->used > a->cap - n)) return NULL;
+    arena_block *b = a->head;
+    if (!b || b->size - b->pos < n) {
+        size_t sz = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+        b = malloc(sizeof *b + sz);
+        if (!b) return NULL;
+        b->size = sz;
+        b->pos = 0;
+        /* A big one-off block goes behind the head so the head keeps its free room. */
+        if (a->head && n > ARENA_BLOCK) {
+            b->next = a->head->next;
+            a->head->next = b;
+        } else {
+            b->next = a->head;
+            a->head = b;
+        }
+    }
+    void *p = b->data + b->pos;
+    b->pos += n;
+    a->used += n;
+    return p;
+}
+
+void *arena_calloc(arena *a, size_t n, size_t sz) {
+    if (sz && n > SIZE_MAX / sz) return NULL;
+    void *p = arena_alloc(a, n * sz);
+    if (p) memset(p, 0, n * sz);
+    return p;
+}
+
+char *arena_strndup(arena *a, const char *s, size_t n) {
+    char *p = arena_alloc(a, n + 1);
+    if (!p) return NULL;
+    memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+char *arena_strdup(arena *a, const char *s) {
+    return s ? arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+char *arena_printf(arena *a, const char *fmt, ...) {
+    va_list ap, ap2;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *p = n >= 0 ? arena_alloc(a, (size_t)n + 1) : NULL;
+    if (p) vsnprintf(p, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
+    return p;
+}
+
+void arena_free(arena *a) {
+    arena_block *b = a->head;
+    while (b) {
+        arena_block *n = b->next;
+        free(b);
+        b = n;
+    }
+    a->head = NULL;
+    a->used = 0;
+}

@@ -1,0 +1,51 @@
+/* config_table — every setting of ejia, in one place (see config.h).
+ * Party-rule values come from ../shared/docs/rules.md; they are settings
+ * because local rules differ. */
+#include "config.h"
+
+#define BIG 1e15
+
+const cfg_def cfg_table[] = {
+    /* server */
+    {"db", CFG_STR, 0, 0, "var/ejia.db", "数据库 database",
+     "数据库：SQLite 文件路径（或 sqlite:PATH）或 postgresql://… / SQLite path or PostgreSQL URL"},
+    {"bind", CFG_STR, 0, 0, "127.0.0.1", "服务器 server", "监听地址 / listen address"},
+    {"port", CFG_INT, 0, 65535, "8080", "服务器 server", "监听端口（0 = 任选） / listen port (0 = any)"},
+    {"threads", CFG_INT, 0, 256, "0", "服务器 server", "工作线程数（0 = CPU 核数） / worker threads (0 = cores)"},
+    {"web-root", CFG_STR, 0, 0, "web/dist", "服务器 server", "网页界面文件目录 / web UI build folder"},
+    {"max-body", CFG_INT, 1024, BIG, "1048576", "服务器 server", "JSON 请求体上限（字节） / JSON body limit (bytes)"},
+    {"max-upload", CFG_INT, 1024, BIG, "52428800", "服务器 server", "上传文件上限（字节） / upload limit (bytes)"},
+    {"max-unzipped", CFG_INT, 1024, BIG, "536870912", "服务器 server", "xlsx 解压后上限（字节） / xlsx uncompressed limit"},
+    {"max-zip-entries", CFG_INT, 1, 1e7, "10000", "服务器 server", "xlsx 条目数上限 / xlsx entry count limit"},
+    {"upload-dir", CFG_STR, 0, 0, "", "服务器 server", "上传临时目录（空 = 系统临时目录） / upload temp folder"},
+    {"conn-timeout", CFG_INT, 1, 3600, "30", "服务器 server", "连接空闲超时（秒） / connection idle timeout (s)"},
+    {"conn-limit", CFG_INT, 1, 1e6, "1024", "服务器 server", "最大连接数 / max connections"},
+    {"per-ip-limit", CFG_INT, 0, 1e6, "64", "服务器 server", "每个地址最大连接数（0 = 不限） / max connections per IP"},
+    {"behind-tls", CFG_BOOL, 0, 0, "false", "服务器 server", "位于 TLS 反向代理之后（Cookie 加 Secure） / behind a TLS proxy"},
+    {"export-row-cap", CFG_INT, 1, 1e7, "100000", "服务器 server", "单次导出行数上限 / rows per export"},
+    {"log-level", CFG_STR, 0, 0, "info", "服务器 server", "日志级别 debug|info|warn|error|quiet / log level"},
+    {"demo-if-empty", CFG_BOOL, 0, 0, "false", "服务器 server", "数据库为空时填入演示数据 / fill demo data into an empty database"},
+    {"demo-seed", CFG_INT, 0, 1e9, "2018", "服务器 server", "演示数据随机种子 / demo data seed"},
+    {"db-pool", CFG_INT, 1, 256, "0", "数据库 database", "数据库连接数（0 = 线程数+1） / connections (0 = threads+1)"},
+    {"busy-timeout", CFG_INT, 0, 600000, "10000", "数据库 database", "SQLite 忙等待（毫秒） / SQLite busy timeout (ms)"},
+    /* security */
+    {"key-file", CFG_STR, 0, 0, "", "安全 security", "敏感字段加密密钥文件（空 = 数据库旁 .key） / field encryption key file"},
+    {"session-idle", CFG_INT, 60, 86400, "1800", "安全 security", "会话空闲超时（秒） / session idle timeout (s)"},
+    {"session-absolute", CFG_INT, 60, 604800, "43200", "安全 security", "会话绝对超时（秒） / session absolute timeout (s)"},
+    {"lockout-failures", CFG_INT, 1, 100, "5", "安全 security", "锁定前允许的失败次数 / failed logins before lockout"},
+    {"lockout-minutes", CFG_INT, 1, 10080, "30", "安全 security", "锁定时长（分钟） / lockout duration (min)"},
+    {"password-policy", CFG_STR, 0, 0, "mlps", "安全 security", "口令策略 mlps（≥8 位三类字符）| asvs（≥12 位） / password policy"},
+    {"password-max-age-days", CFG_INT, 0, 3650, "90", "安全 security", "口令有效期（天，到期提醒更换；0 = 不提醒） / password change reminder (days)"},
+    {"totp-roles", CFG_STR, 0, 0, "sysadmin", "安全 security", "必须使用动态验证码的角色（逗号分隔，如 sysadmin,city） / roles that must use TOTP"},
+    {"test-clock-file", CFG_STR, 0, 0, "", "安全 security", "仅供测试：从此文件读取时钟偏移秒数 / tests only: clock offset file"},
+    {"audit-retention-days", CFG_INT, 180, 36500, "180", "安全 security", "审计保留天数（≥180） / audit retention (days)"},
+    /* party rules (rules.md) */
+    {"rule-branch-min", CFG_INT, 1, 100, "3", "党建规则 rules", "成立党支部的最少正式党员数 / members to form a branch"},
+    {"rule-committee-min", CFG_INT, 1, 1000, "7", "党建规则 rules", "设支委会的党员数 / members for a branch committee"},
+    {"rule-general-branch-min", CFG_INT, 1, 10000, "50", "党建规则 rules", "可升格为党总支的党员数 / members for a general branch"},
+    {"rule-committee-party-min", CFG_INT, 1, 100000, "100", "党建规则 rules", "可成立基层党委的党员数 / members for a primary committee"},
+    {"rule-branch-max", CFG_INT, 1, 10000, "50", "党建规则 rules", "党支部党员数上限（超过应拆分） / branch size limit"},
+    {"rule-joint-max-units", CFG_INT, 2, 100, "5", "党建规则 rules", "联合党支部最多单位数 / units per joint branch"},
+    {"rule-zombie-min-employees", CFG_INT, 0, 1000, "1", "党建规则 rules", "从业人数低于此值视为无实际经营 / employees below this = not operating"},
+    {NULL, 0, 0, 0, NULL, NULL, NULL},
+};

@@ -1,0 +1,86 @@
+/* db — one API over SQLite (default) and PostgreSQL.
+ *
+ * SQL is written once, PostgreSQL-style: parameters `$1`, `$2`...; `{{NOW}}`
+ * for the current time in epoch seconds; in migrations `{{ID}}` for an
+ * auto-increment BIGINT primary key and `{{BLOB}}` for bytes.  The backends
+ * rewrite these (db.c: db_rewrite), so dialect differences stay in this folder.
+ *
+ * A `db` is one connection, used by one thread at a time; a `db_pool` hands
+ * connections to the server's threads.  Statements are prepared once per
+ * connection and cached by their SQL text (pass string literals).
+ *
+ * Usage:
+ *   db_stmt *q; if (db_prepare(d, "SELECT name FROM org WHERE id=$1", &q, e)) ...
+ *   db_bind_int(q, 1, id);
+ *   while ((r = db_step(q, e)) == DB_ROW) use(db_col_text(q, 0));
+ *   db_reset(q);            // always: returns the statement to the cache
+ * or the one-shot helpers db_run / db_query_json with a type string
+ * ("t" text, "i" int64, "d" double, "n" null, "b" blob+len). */
+#ifndef EJIA_DB_DB_H
+#define EJIA_DB_DB_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "core/err.h"
+
+typedef struct db db;
+typedef struct db_stmt db_stmt;
+typedef struct db_pool db_pool;
+typedef enum db_kind { DB_SQLITE = 1, DB_PGSQL = 2 } db_kind;
+
+enum { DB_ERROR = -1, DB_DONE = 0, DB_ROW = 1 };
+
+/* url: "postgresql://..." / "postgres://..." / "sqlite:PATH" / a plain path. */
+st db_open(const char *url, db **out, err *e);
+void db_close(db *d);
+db_kind db_kind_of(const db *d);
+const char *db_url(const db *d);
+
+st db_exec(db *d, const char *sql, err *e);          /* no parameters, may hold several statements */
+st db_begin(db *d, err *e);                          /* write transaction (SQLite: IMMEDIATE) */
+st db_commit(db *d, err *e);
+void db_rollback(db *d);                             /* safe to call when no transaction is open */
+
+st db_prepare(db *d, const char *sql, db_stmt **out, err *e);
+void db_bind_text(db_stmt *s, int idx, const char *v);     /* 1-based; NULL binds NULL */
+void db_bind_int(db_stmt *s, int idx, int64_t v);
+void db_bind_double(db_stmt *s, int idx, double v);
+void db_bind_null(db_stmt *s, int idx);
+void db_bind_blob(db_stmt *s, int idx, const void *p, size_t n);
+int db_step(db_stmt *s, err *e);                     /* DB_ROW, DB_DONE or DB_ERROR */
+int db_col_count(db_stmt *s);
+const char *db_col_name(db_stmt *s, int col);
+bool db_col_null(db_stmt *s, int col);
+const char *db_col_text(db_stmt *s, int col);        /* NULL when NULL; valid until next step */
+int64_t db_col_int(db_stmt *s, int col);
+double db_col_double(db_stmt *s, int col);
+const void *db_col_blob(db_stmt *s, int col, size_t *n);
+void db_reset(db_stmt *s);
+
+/* Run a statement with parameters given by a type string; *changes (if not NULL) gets
+ * the affected rows.  For INSERT ... RETURNING use db_query_int. */
+st db_run(db *d, const char *sql, err *e, const char *types, ...);
+/* First column of the first row as an integer; ST_NOT_FOUND when no row. */
+st db_query_int(db *d, int64_t *out, const char *sql, err *e, const char *types, ...);
+/* First column of the first row as text (malloc'ed, caller frees); ST_NOT_FOUND when no row. */
+st db_query_text(db *d, char **out, const char *sql, err *e, const char *types, ...);
+/* All rows as a JSON array of objects keyed by column name (numbers stay numbers). */
+st db_query_json(db *d, json_t **out, const char *sql, err *e, const char *types, ...);
+/* The same for a statement already bound: appends rows to arr, up to max (0 = all). */
+st db_rows_json(db_stmt *s, json_t *arr, size_t max, err *e);
+
+/* Migrations embedded in the binary (src/db/migrations/NNNN_name.sql), each in a
+ * transaction, recorded in schema_migrations.  *applied gets how many ran. */
+st db_migrate(db *d, int *applied, err *e);
+/* SQLite online backup to a new file (ST_UNSUPPORTED for PostgreSQL: use pg_dump). */
+st db_backup(db *d, const char *to_path, err *e);
+
+/* Connection pool for the server's threads. */
+st db_pool_open(const char *url, int n, db_pool **out, err *e);
+db *db_pool_get(db_pool *p);      /* blocks until one is free */
+void db_pool_put(db_pool *p, db *d);
+void db_pool_close(db_pool *p);
+
+#endif

@@ -1,0 +1,29 @@
+/* demo — a believable Xiamen for trying ejia out: the six districts and their
+ * streets (GB/T 2260), parks, a few hundred internet enterprises across the
+ * six categories, and whatever later modules add through the step table in
+ * demo.c.  Deterministic for a seed.  All in one transaction. */
+#ifndef EJIA_DEMO_DEMO_H
+#define EJIA_DEMO_DEMO_H
+
+#include <stdint.h>
+#include "core/err.h"
+#include "db/db.h"
+
+/* Deterministic PRNG (splitmix64) shared by the demo steps. */
+typedef struct demo_rng { uint64_t s; } demo_rng;
+uint64_t demo_next(demo_rng *r);
+int demo_range(demo_rng *r, int lo, int hi);   /* inclusive */
+
+typedef struct demo_ctx {
+    db *d;
+    demo_rng rng;
+    int enterprises;        /* how many to make */
+    void (*say)(const char *line);   /* prints one-time passwords etc.; NULL = quiet */
+} demo_ctx;
+
+/* True when the database has no regions yet (a fresh database). */
+st demo_is_empty(db *d, int *empty, err *e);
+/* Fill; fails with ST_CONFLICT when the database already holds data. */
+st demo_fill(demo_ctx *c, err *e);
+
+#endif

@@ -1,0 +1,147 @@
+/* http — what a route handler sees: the request, its arena, its database
+ * connection, the caller, and the helpers to reply.
+ *
+ * Routes are static tables (method, pattern, permission, handler, summary)
+ * exported by each module and listed once in routes.c; the same tables feed
+ * the dispatcher, the OpenAPI document (/api/openapi.json) and the access tests.
+ *
+ * A handler returns ST_OK after setting a reply (http_reply_json etc.), or an
+ * error status with the err slot filled; the server turns that into the JSON
+ * error body {"error":{"code","message","field","detail"}} with the HTTP status
+ * from st_http() (core/err.c) — the one place where that mapping lives. */
+#ifndef EJIA_HTTP_HTTP_H
+#define EJIA_HTTP_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "db/db.h"
+
+typedef struct http_req http_req;
+typedef st (*http_handler)(http_req *r, err *e);
+
+/* Body kinds a route accepts; anything else is refused with 415 before the handler. */
+typedef enum http_body { HB_NONE = 0, HB_JSON, HB_MULTIPART } http_body;
+
+typedef struct http_route {
+    const char *method;     /* "GET", "POST", "PUT", "PATCH", "DELETE" */
+    const char *pattern;    /* "/api/ledger/imports/{id}" */
+    const char *perm;       /* "public", "login" (any logged-in user), or a permission name */
+    http_handler handler;
+    http_body body;
+    const char *summary;    /* Chinese, for OpenAPI */
+    const char *tag;        /* OpenAPI tag, e.g. "ledger" */
+    /* For generated access tests: "scope:district" etc. describes the object in
+     * the path; NULL when the route has no scoped object. */
+    const char *scope;
+} http_route;
+
+/* The caller, filled by the auth module (see http_auth_ops). */
+typedef struct http_user {
+    int64_t id;              /* 0 = anonymous */
+    const char *username;
+    const char *name;
+    const char *role;
+    const char *scope_kind;  /* "city", "district", "park", "org", "self", "enterprise" */
+    const char *scope_code;  /* region code or organization id as text */
+    int64_t session_id;
+    void *ext;               /* auth module's own data (arena-owned) */
+} http_user;
+
+/* One uploaded file of a multipart request (streamed to a temp file). */
+typedef struct http_upload {
+    const char *field;       /* form field name */
+    const char *filename;    /* as the browser sent it (base name) */
+    const char *path;        /* temp file; removed when the request ends */
+    uint64_t size;
+} http_upload;
+
+struct http_req {
+    arena mem;                    /* freed when the request ends */
+    const char *method, *path, *addr;
+    const http_route *route;
+    int nparams;
+    const char *param_name[8], *param_val[8];
+    buf body;                     /* raw body for JSON routes (capped at max-body) */
+    json_t *json;                 /* parsed body (HB_JSON), owned by the request */
+    int nuploads;
+    http_upload uploads[4];
+    int nfields;
+    const char *field_name[16], *field_val[16];   /* multipart text fields */
+    http_user user;
+    void *conn;                   /* struct MHD_Connection * */
+    void *daemon_ctx;
+    db *db_conn;                  /* from the pool, lazily */
+    /* reply */
+    int status;
+    json_t *reply;                /* owned */
+    const char *reply_type;       /* content type for raw replies */
+    char *reply_raw;              /* malloc'ed raw body */
+    size_t reply_len;
+    int reply_fd;                 /* file to send (closed by the server), -1 none */
+    const char *reply_disposition;/* Content-Disposition for downloads */
+    bool no_store;                /* Cache-Control: no-store (default for /api) */
+    const char *set_cookie[2];
+    const char *etag;             /* static files */
+    const char *cache_control;    /* static files */
+    double t_start;
+    /* server-internal state */
+    void *pp;                     /* MHD post processor */
+    int upload_fd;
+    st early;                     /* error found while reading the body */
+    err early_err;
+};
+
+/* Hooks the auth module provides (set before the server starts). */
+typedef struct http_auth_ops {
+    /* Identify the caller from the request (cookie); leaves user.id 0 when none. */
+    st (*authenticate)(http_req *r, err *e);
+    /* May the caller use a route needing perm? ST_UNAUTH / ST_FORBIDDEN otherwise. */
+    st (*authorize)(http_req *r, const char *perm, err *e);
+    /* Called for every denial (401/403) so it can be audited. */
+    void (*denied)(http_req *r, st code, const err *e);
+} http_auth_ops;
+void http_set_auth(const http_auth_ops *ops);
+
+/* Request helpers */
+db *http_db(http_req *r);                              /* the request's connection */
+const char *http_param(http_req *r, const char *name); /* path parameter */
+st http_param_int(http_req *r, const char *name, int64_t *out, err *e);
+const char *http_query(http_req *r, const char *name); /* decoded, NULL when absent */
+st http_query_int(http_req *r, const char *name, int64_t def, int64_t min, int64_t max,
+                  int64_t *out, err *e);
+const char *http_header(http_req *r, const char *name);
+const char *http_cookie(http_req *r, const char *name);
+const char *http_field(http_req *r, const char *name); /* multipart text field */
+const http_upload *http_upload_get(http_req *r, const char *field);
+
+/* Paging: page (1-based) and size from the query, bounded. */
+typedef struct http_page { int64_t page, size, offset; } http_page;
+st http_paging(http_req *r, http_page *p, err *e);
+
+/* Replies (take ownership of j) */
+st http_reply_json(http_req *r, int status, json_t *j);
+st http_reply_raw(http_req *r, int status, const char *type, char *data, size_t len);
+st http_reply_file(http_req *r, const char *path, const char *type, const char *download_name,
+                   err *e);
+st http_reply_empty(http_req *r, int status);
+void http_set_cookie(http_req *r, const char *cookie);   /* full Set-Cookie value, copied */
+/* Build the error body for an err (used by the server and by handlers that need it). */
+json_t *http_error_json(const err *e, json_t *detail);
+
+/* Route tables */
+extern const http_route *const http_route_tables[];    /* routes.c */
+const http_route *http_route_match(const char *method, const char *path, http_req *r,
+                                   bool *path_exists);
+json_t *http_openapi(void);
+
+/* Server */
+typedef struct http_server http_server;
+st http_server_start(db_pool *pool, http_server **out, err *e);
+uint16_t http_server_port(http_server *s);
+void http_server_stop(http_server *s);   /* finish in-flight requests, then stop */
+
+#endif

@@ -1,0 +1,18 @@
+/* http_internal — shared between server.c, static.c and request.c only. */
+#ifndef EJIA_HTTP_INTERNAL_H
+#define EJIA_HTTP_INTERNAL_H
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <sys/socket.h>
+#include "http.h"
+#include "core/jsonx.h"
+
+struct http_server;
+void http_static_init(void);
+void http_static_free(void);
+void http_static_serve(http_req *r, struct http_server *srv);
+void http_static_headers(http_req *r, struct MHD_Response *resp);
+void http_format_addr(const struct sockaddr *sa, char *out, size_t n);
+
+#endif

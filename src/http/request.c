@@ -1,0 +1,135 @@
+/* request — helpers a handler uses to read its request and set its reply. */
+#include "http_internal.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *http_param(http_req *r, const char *name) {
+    for (int i = 0; i < r->nparams; i++)
+        if (strcmp(r->param_name[i], name) == 0) return r->param_val[i];
+    return NULL;
+}
+
+static st parse_int(const char *v, const char *name, int64_t min, int64_t max, int64_t *out, err *e) {
+    char *end;
+    if (!v || !*v) return err_field(e, ST_INVALID, name, "参数 %s 不能为空。", name);
+    long long x = strtoll(v, &end, 10);
+    if (*end || x < min || x > max)
+        return err_field(e, ST_INVALID, name, "参数 %s 应为 %lld–%lld 之间的整数，而不是“%.40s”。", name,
+                         (long long)min, (long long)max, v);
+    *out = x;
+    return ST_OK;
+}
+
+st http_param_int(http_req *r, const char *name, int64_t *out, err *e) {
+    const char *v = http_param(r, name);
+    st s = parse_int(v, name, 1, INT64_MAX, out, e);
+    /* A malformed id names nothing: answer as for an id that does not exist. */
+    if (s) err_field(e, ST_NOT_FOUND, name, "未找到编号为“%.40s”的对象。", v ? v : "");
+    return s ? ST_NOT_FOUND : ST_OK;
+}
+
+const char *http_query(http_req *r, const char *name) {
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+st http_query_int(http_req *r, const char *name, int64_t def, int64_t min, int64_t max,
+                  int64_t *out, err *e) {
+    const char *v = http_query(r, name);
+    if (!v || !*v) {
+        *out = def;
+        return ST_OK;
+    }
+    return parse_int(v, name, min, max, out, e);
+}
+
+const char *http_header(http_req *r, const char *name) {
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_cookie(http_req *r, const char *name) {
+    return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+const char *http_field(http_req *r, const char *name) {
+    for (int i = 0; i < r->nfields; i++)
+        if (strcmp(r->field_name[i], name) == 0) return r->field_val[i];
+    return NULL;
+}
+
+const http_upload *http_upload_get(http_req *r, const char *field) {
+    for (int i = 0; i < r->nuploads; i++)
+        if (strcmp(r->uploads[i].field, field) == 0) return &r->uploads[i];
+    return NULL;
+}
+
+st http_paging(http_req *r, http_page *p, err *e) {
+    st s = http_query_int(r, "page", 1, 1, 1000000, &p->page, e);
+    if (!s) s = http_query_int(r, "size", 20, 1, 500, &p->size, e);
+    p->offset = (p->page - 1) * p->size;
+    return s;
+}
+
+st http_reply_json(http_req *r, int status, json_t *j) {
+    json_decref(r->reply);
+    r->reply = j;
+    r->status = status;
+    return j ? ST_OK : ST_NOMEM;
+}
+
+st http_reply_raw(http_req *r, int status, const char *type, char *data, size_t len) {
+    free(r->reply_raw);
+    r->reply_raw = data;
+    r->reply_len = len;
+    r->reply_type = type;
+    r->status = status;
+    return ST_OK;
+}
+
+st http_reply_empty(http_req *r, int status) {
+    r->status = status;
+    return ST_OK;
+}
+
+st http_reply_file(http_req *r, const char *path, const char *type, const char *download_name,
+                   err *e) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return err_set(e, ST_IO, "无法读取文件。");
+    if (r->reply_fd >= 0) close(r->reply_fd);
+    r->reply_fd = fd;
+    r->reply_type = type;
+    r->status = 200;
+    if (download_name) {
+        /* RFC 6266 / 5987: UTF-8 file names percent-encoded, ASCII fallback. */
+        char enc[600];
+        size_t k = 0;
+        for (const unsigned char *p = (const unsigned char *)download_name; *p && k < sizeof enc - 4; p++) {
+            if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+                *p == '.' || *p == '-' || *p == '_')
+                enc[k++] = (char)*p;
+            else k += (size_t)snprintf(enc + k, sizeof enc - k, "%%%02X", *p);
+        }
+        enc[k] = 0;
+        r->reply_disposition = arena_printf(&r->mem, "attachment; filename=\"download\"; filename*=UTF-8''%s", enc);
+    }
+    return ST_OK;
+}
+
+void http_set_cookie(http_req *r, const char *cookie) {
+    for (int i = 0; i < 2; i++)
+        if (!r->set_cookie[i]) {
+            r->set_cookie[i] = arena_strdup(&r->mem, cookie);
+            return;
+        }
+}
+
+void http_format_addr(const struct sockaddr *sa, char *out, size_t n) {
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)n);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)n);
+    else snprintf(out, n, "-");
+}

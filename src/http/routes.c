@@ -1,0 +1,10 @@
+/* routes — the one list of every module's route table.  A new module adds
+ * its table here; dispatch, OpenAPI and the access tests all read this list. */
+#include "http.h"
+
+extern const http_route core_routes[];
+
+const http_route *const http_route_tables[] = {
+    core_routes,
+    NULL,
+};

@@ -1,0 +1,130 @@
+/* explain — why two records were merged into one enterprise, or not.
+ *
+ * Prints, in Chinese: both records as read and as normalized; per field the
+ * two values, the comparison level and its Fellegi–Sunter weight
+ * log2(m/u) with the m and u that EM estimated; the total, the prior and
+ * the match probability against the link threshold; the hard rule or review
+ * decision that forced the outcome; whether blocking ever compared them; and
+ * when they ended in one enterprise through other records, the chain of
+ * links that joined them. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ledger/match.h"
+#include "ledger/norm.h"
+
+static const char *v(const char *s) { return s && s[0] ? s : "—"; }
+
+static void field_values(const ledger_match_rec *rec, ledger_match_field f, char *o, size_t cap) {
+    const ledger_row *r = rec->row;
+    switch (f) {
+    case LMF_NAME: snprintf(o, cap, "%s", v(r->val[LF_NAME])); break;
+    case LMF_CODE: {
+        static const char *const K[] = {"", "有效", "校验不通过", "注册号", "其他"};
+        snprintf(o, cap, "%s%s%s%s", v(r->val[LF_CODE]), r->code_kind ? "（" : "",
+                 r->code_kind ? K[r->code_kind] : "", r->code_kind ? "）" : "");
+        break;
+    }
+    case LMF_PHONE: snprintf(o, cap, "%s", v(r->val[LF_PHONE])); break;
+    case LMF_CONTACT: snprintf(o, cap, "%s", v(r->val[LF_CONTACT])); break;
+    case LMF_ADDRESS: snprintf(o, cap, "%s", v(r->val[LF_ADDRESS])); break;
+    case LMF_DISTRICT: snprintf(o, cap, "%s", v(r->val[LF_DISTRICT])); break;
+    default: o[0] = 0;
+    }
+}
+
+static const char *rule_text(int why) {
+    switch (why) {
+    case LMW_RULE_CODES: return "硬规则：两个不同的有效统一社会信用代码不可能是同一企业";
+    case LMW_RULE_BRANCH: return "硬规则：分公司不是总公司（也不是另一家分公司）";
+    case LMW_RULE_DECISION: return "复核决定：人工判定“不是同一企业”";
+    case LMW_DECISION: return "复核决定：人工判定“是同一企业”";
+    default: return "得分超过合并阈值";
+    }
+}
+
+/* Chain of links from a to b inside one entity (breadth-first over r->links). */
+static void chain(const ledger_match_result *r, uint32_t a, uint32_t b, buf *out) {
+    uint32_t ent = r->entity[a];
+    size_t nl = 0;
+    for (size_t i = 0; i < r->nlinks; i++) nl += r->entity[r->links[i].a] == ent;
+    size_t cap = nl * 2 + 2;
+    uint32_t *node = malloc(cap * sizeof *node), *prev = malloc(cap * sizeof *prev);
+    size_t *via = malloc(cap * sizeof *via);
+    if (!node || !prev || !via) { free(node); free(prev); free(via); return; }
+    size_t head = 0, tail = 0;
+    node[tail] = a; prev[tail] = UINT32_MAX; via[tail++] = 0;
+    long found = -1;
+    while (head < tail && found < 0) {
+        uint32_t x = node[head];
+        for (size_t i = 0; i < r->nlinks && tail < cap; i++) {
+            const ledger_match_pair *l = &r->links[i];
+            uint32_t y;
+            if (l->a == x) y = l->b; else if (l->b == x) y = l->a; else continue;
+            int seen = 0;
+            for (size_t k = 0; k < tail && !seen; k++) seen = node[k] == y;
+            if (seen) continue;
+            node[tail] = y; prev[tail] = (uint32_t)head; via[tail] = i;
+            if (y == b) { found = (long)tail; tail++; break; }
+            tail++;
+        }
+        head++;
+    }
+    if (found >= 0) {
+        buf_puts(out, "合并路径（经由其他记录）：\n");
+        for (long k = found; prev[k] != UINT32_MAX; k = prev[k]) {
+            const ledger_match_pair *l = &r->links[via[k]];
+            buf_printf(out, "  %s ⟷ %s  权重 %.1f，概率 %.4f，%s\n", r->recs[l->a].key, r->recs[l->b].key,
+                       l->weight, l->prob, rule_text(l->why));
+        }
+    }
+    free(node); free(prev); free(via);
+}
+
+st ledger_match_explain(const ledger_match_result *r, uint32_t a, uint32_t b, buf *out, err *e) {
+    if (a >= r->nrec || b >= r->nrec) return err_set(e, ST_INVALID, "记录编号超出范围");
+    if (a > b) { uint32_t t = a; a = b; b = t; }
+    ledger_match_pair p;
+    ledger_match_compare(r, a, b, &p);
+    const ledger_match_rec *ra = &r->recs[a], *rb = &r->recs[b];
+    const ledger_match_info *ia = &r->info[a], *ib = &r->info[b];
+    buf_printf(out, "记录 A：%s\n  规范化：%s  [字号 %s｜行业 %s%s%s]\n", ra->key, v(ia->name), v(ia->brand),
+               v(ia->trade), ia->is_branch ? "｜分支 " : "", ia->is_branch ? v(ia->branch) : "");
+    buf_printf(out, "记录 B：%s\n  规范化：%s  [字号 %s｜行业 %s%s%s]\n\n", rb->key, v(ib->name), v(ib->brand),
+               v(ib->trade), ib->is_branch ? "｜分支 " : "", ib->is_branch ? v(ib->branch) : "");
+    buf_puts(out, "字段比较（权重 = log2(m/u)，m、u 由本次数据的 EM 估计）：\n");
+    for (int f = 0; f < LMF__COUNT; f++) {
+        char va[512], vb[512];
+        field_values(ra, (ledger_match_field)f, va, sizeof va);
+        field_values(rb, (ledger_match_field)f, vb, sizeof vb);
+        int l = p.lev[f];
+        buf_printf(out, "  %s：%s ｜ %s\n      → %s", ledger_match_field_name((ledger_match_field)f), va, vb,
+                   ledger_match_level_name((ledger_match_field)f, l));
+        if (l) buf_printf(out, "，权重 %+.2f（m=%.4f，u=%.4f）\n", log2(r->m[f][l] / r->u[f][l]), r->m[f][l], r->u[f][l]);
+        else buf_puts(out, "，不计分\n");
+    }
+    double prior = log2(r->lambda / (1 - r->lambda));
+    buf_printf(out, "\n合计权重 %+.2f，先验 %+.2f（匹配占比 λ=%.4f），匹配概率 %.4f；合并阈值 %.2f → %s\n",
+               p.weight, prior, r->lambda, p.prob, r->link_prob, p.prob >= r->link_prob ? "得分足以合并" : "得分不足以合并");
+    char keys[1024];
+    int compared = ledger_match_shared_keys(r, a, b, keys, sizeof keys);
+    buf_printf(out, "分块：%s\n", compared ? keys : keys[0] ? keys : "没有共同的分块键，两条记录未被直接比较");
+    ledger_match_why rule = ledger_match_rule(r, a, b);
+    if (rule != LMW_SCORE) buf_printf(out, "规则：%s\n", rule_text(rule));
+    for (size_t i = 0; i < r->nlinks; i++)
+        if (r->links[i].a == a && r->links[i].b == b)
+            buf_printf(out, "直接合并：%s\n", rule_text(r->links[i].why));
+    for (size_t i = 0; i < r->nrefused; i++)
+        if (r->refused[i].a == a && r->refused[i].b == b)
+            buf_printf(out, "拒绝合并：%s\n", rule_text(r->refused[i].why));
+    for (size_t i = 0; i < r->nreview; i++)
+        if (r->review[i].a == a && r->review[i].b == b) buf_puts(out, "此对记录在待复核队列中\n");
+    int same = r->entity[a] == r->entity[b];
+    buf_printf(out, "\n结论：%s（A 属企业 E%06u，B 属企业 E%06u）\n", same ? "同一企业" : "不同企业",
+               r->entity[a] + 1, r->entity[b] + 1);
+    if (same) chain(r, a, b, out);
+    if (out->cap && out->len >= out->cap) return err_set(e, ST_TOO_LARGE, "解释文本过长");
+    return ST_OK;
+}

@@ -1,0 +1,160 @@
+/* golden — golden records chosen by the rules stated in golden.h.
+ *
+ * Every rule is a vote over the entity's records with a deterministic
+ * tie-break (earlier record = earlier source, then earlier row), so the same
+ * inputs always give the same golden record. */
+#include "ledger/golden.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ledger/norm.h"
+
+/* The value of idx[] (record indexes) that occurs most often under key();
+ * ties go to the first occurrence.  n is small (records of one entity). */
+typedef const char *(*keyfn)(const ledger_match_result *r, uint32_t i);
+
+static long vote(const ledger_match_result *r, const uint32_t *idx, uint32_t n, keyfn key,
+                 int (*better)(const ledger_match_result *, uint32_t, uint32_t)) {
+    long best = -1;
+    int bestc = 0;
+    for (uint32_t x = 0; x < n; x++) {
+        const char *k = key(r, idx[x]);
+        if (!k || !k[0]) continue;
+        int c = 0, seen_before = 0;
+        for (uint32_t y = 0; y < n; y++) {
+            const char *k2 = key(r, idx[y]);
+            if (k2 && strcmp(k, k2) == 0) { c++; if (y < x) seen_before = 1; }
+        }
+        if (seen_before && !better) continue;
+        if (c > bestc || (c == bestc && better && best >= 0 && better(r, idx[x], (uint32_t)best))) {
+            best = idx[x];
+            bestc = c;
+        }
+    }
+    return best;
+}
+
+static const char *k_name(const ledger_match_result *r, uint32_t i) {
+    return r->info[i].name;
+}
+static const char *k_code(const ledger_match_result *r, uint32_t i) {
+    const ledger_row *row = r->recs[i].row;
+    return row->code_kind == LC_USCC ? row->val[LF_CODE] : NULL;
+}
+static const char *k_district(const ledger_match_result *r, uint32_t i) {
+    const ledger_row *row = r->recs[i].row;
+    return row->district_code ? row->val[LF_DISTRICT] : NULL;
+}
+
+/* Prefer a name with a legal form, then the longer one. */
+static int name_better(const ledger_match_result *r, uint32_t a, uint32_t b) {
+    int fa = strstr(r->info[a].name, "公司") != NULL, fb = strstr(r->info[b].name, "公司") != NULL;
+    if (fa != fb) return fa > fb;
+    return strlen(r->info[a].name) > strlen(r->info[b].name);
+}
+
+/* Registered shape: drop "(已注销)" / "(原…)" notes, brackets full-width. */
+static char *display_name(arena *a, const char *s) {
+    size_t n = strlen(s);
+    char *o = arena_alloc(a, n * 3 + 1), *p = o;
+    if (!o) return NULL;
+    for (size_t i = 0; i < n;) {
+        if (s[i] == '(') {
+            const char *c = strchr(s + i, ')');
+            if (c) {
+                size_t cl = (size_t)(c - s - i - 1);
+                int note = (cl >= 3 && memcmp(s + i + 1, "原", 3) == 0) ||
+                           ledger_norm_status(arena_strndup(a, s + i + 1, cl)) != 0;
+                if (note) { i = (size_t)(c - s) + 1; continue; }
+            }
+            memcpy(p, "（", 3); p += 3; i++;
+            continue;
+        }
+        if (s[i] == ')') { memcpy(p, "）", 3); p += 3; i++; continue; }
+        *p++ = s[i++];
+    }
+    *p = 0;
+    return o;
+}
+
+static int cmp_long(const void *x, const void *y) {
+    long a = *(const long *)x, b = *(const long *)y;
+    return (a > b) - (a < b);
+}
+
+static long median(const ledger_match_result *r, const uint32_t *idx, uint32_t n, ledger_field f, long *tmp) {
+    uint32_t c = 0;
+    for (uint32_t x = 0; x < n; x++) {
+        const char *v = r->recs[idx[x]].row->val[f];
+        if (v && v[0] >= '0' && v[0] <= '9') tmp[c++] = strtol(v, NULL, 10);
+    }
+    if (!c) return -1;
+    qsort(tmp, c, sizeof *tmp, cmp_long);
+    return tmp[(c - 1) / 2];
+}
+
+st ledger_golden_build(ledger_match_result *r, arena *a, ledger_golden **out, err *e) {
+    const uint32_t *off, *idx;
+    st s = ledger_match_members(r, &off, &idx, e);
+    if (s) return s;
+    ledger_golden *g = arena_calloc(a, r->nentity ? r->nentity : 1, sizeof *g);
+    uint32_t maxn = 0;
+    for (size_t k = 0; k < r->nentity; k++)
+        if (off[k + 1] - off[k] > maxn) maxn = off[k + 1] - off[k];
+    long *tmp = malloc((maxn ? maxn : 1) * sizeof *tmp);
+    if (!g || !tmp) { free(tmp); return err_set(e, ST_NOMEM, "内存不足：无法生成企业主记录"); }
+    for (size_t k = 0; k < r->nentity; k++) {
+        const uint32_t *m = idx + off[k];
+        uint32_t n = off[k + 1] - off[k];
+        ledger_golden *o = &g[k];
+        o->entity = (uint32_t)k;
+        o->recs = m;
+        o->nrecs = n;
+        long b = vote(r, m, n, k_name, name_better);
+        o->name = b >= 0 ? display_name(a, r->info[b].name) : "";
+        b = vote(r, m, n, k_code, NULL);
+        o->code = b >= 0 ? r->recs[b].row->val[LF_CODE] : "";
+        b = vote(r, m, n, k_district, NULL);
+        o->district = b >= 0 ? r->recs[b].row->val[LF_DISTRICT] : "";
+        o->district_code = b >= 0 ? r->recs[b].row->district_code : 0;
+        /* address: most frequent road+number, then the longest text with it */
+        int bestc = 0;
+        o->address = "";
+        for (uint32_t x = 0; x < n; x++) {
+            ledger_norm_addr ax;
+            const char *v = r->recs[m[x]].row->val[LF_ADDRESS];
+            if (!v || !v[0]) continue;
+            ledger_norm_addr_parse(v, &ax);
+            int c = 0;
+            for (uint32_t y = 0; y < n; y++) {
+                const char *w = r->recs[m[y]].row->val[LF_ADDRESS];
+                if (!w || !w[0]) continue;
+                ledger_norm_addr ay;
+                ledger_norm_addr_parse(w, &ay);
+                if (strcmp(ax.road, ay.road) == 0) c++;
+            }
+            if (c > bestc || (c == bestc && strlen(v) > strlen(o->address))) { bestc = c; o->address = v; }
+        }
+        o->employees = median(r, m, n, LF_EMPLOYEES, tmp);
+        o->members = median(r, m, n, LF_MEMBERS, tmp);
+        int votes[6] = {0}, tv[6] = {0};
+        for (uint32_t x = 0; x < n; x++) {
+            const char *c = ledger_norm_category(r->recs[m[x]].row->val[LF_CATEGORY]);
+            for (int q = 0; c && q < 6; q++)
+                if (strcmp(c, ledger_match_categories[q]) == 0) votes[q]++;
+            if (r->info[m[x]].category >= 0) tv[r->info[m[x]].category]++;
+        }
+        int bc = -1;
+        for (int q = 0; q < 6; q++)
+            if (votes[q] && (bc < 0 || votes[q] > votes[bc])) bc = q;
+        if (bc < 0)
+            for (int q = 0; q < 6; q++)
+                if (tv[q] && (bc < 0 || tv[q] > tv[bc])) bc = q;
+        o->category = bc >= 0 ? ledger_match_categories[bc] : "";
+        if (!o->name) { free(tmp); return err_set(e, ST_NOMEM, "内存不足：无法生成企业主记录"); }
+    }
+    free(tmp);
+    *out = g;
+    return ST_OK;
+}

@@ -1,0 +1,999 @@
+/* match — entity resolution: features, blocking, Fellegi–Sunter scoring with
+ * EM, constrained clustering, review queue.  The stages are described in
+ * match.h; this file keeps them in that order.
+ *
+ * Memory: one result arena for the outputs; per-thread arenas for the
+ * normalized strings kept for later stages; the blocking index is malloc'd
+ * and freed before clustering except for a small (key, size) table kept for
+ * explanations.  At a million records the peak is the blocking index
+ * (~16 bytes per key, ~10 keys per record) plus the features (~200 bytes per
+ * record). */
+#include "ledger/match.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ledger/norm.h"
+
+const char *const ledger_match_categories[6] = {"新闻", "社交", "网游", "电商", "金融", "数据"};
+
+/* ---- levels --------------------------------------------------------------- */
+
+static const int NLEV[LMF__COUNT] = {7, 4, 3, 3, 4, 3};
+
+enum { NM_EXACT = 1, NM_COMPAT, NM_NEAR, NM_BRAND_ONLY, NM_WEAK, NM_DIFF };
+
+static const char *const FIELD_NAMES[LMF__COUNT] = {"名称", "信用代码", "电话", "联系人", "地址", "所属区"};
+static const char *const LEVEL_NAMES[LMF__COUNT][LEDGER_MATCH_MAXLEV] = {
+    {"缺失", "字号与行业相同", "字号相同、行业词相容", "字号仅差一字（错字/颠倒）", "字号相同、行业不同",
+     "字号近似、行业不同", "不同"},
+    {"缺失", "相同", "仅差一位（录错/颠倒）", "不同"},
+    {"缺失", "相同", "不同"},
+    {"缺失", "相同", "不同"},
+    {"缺失", "完全相同", "道路门牌相同", "不同"},
+    {"缺失", "相同", "不同"},
+};
+
+const char *ledger_match_field_name(ledger_match_field f) { return FIELD_NAMES[f]; }
+const char *ledger_match_level_name(ledger_match_field f, int l) {
+    return (l >= 0 && l < NLEV[f]) ? LEVEL_NAMES[f][l] : "?";
+}
+int ledger_match_nlevels(ledger_match_field f) { return NLEV[f]; }
+
+static int pattern_of(const uint8_t *lev) {
+    int p = 0;
+    for (int f = 0; f < LMF__COUNT; f++) p = p * NLEV[f] + lev[f];
+    return p;
+}
+#define NPAT (7 * 4 * 3 * 3 * 4 * 3)
+
+/* ---- features --------------------------------------------------------------- */
+
+#define BMAX 8
+#define MAXK 16
+
+typedef struct feat {
+    uint64_t brand_h, trade_h, fbrand_h, ftrade_h;
+    uint64_t trade_cls, ftrade_cls;     /* synonym-class masks; bit 63 = unknown word */
+    uint64_t code_h, uscc_h;            /* uscc_h only for a valid credit code */
+    uint64_t phone_h, contact_h, road_h, addr_h;
+    uint64_t branch_h;                  /* 1 = head office, else the branch label's hash */
+    uint32_t brand[BMAX], fbrand[BMAX];
+    uint8_t nbrand, nfbrand, code_kind, code_len;
+    char code[20];
+    int32_t district;
+} feat;
+
+typedef struct priv {
+    feat *f;
+    arena *thr_mem;          /* per-thread arenas holding info strings */
+    int nthr;
+    uint64_t *gkey;          /* keys shared by >= 2 records, sorted, with sizes */
+    uint32_t *gsize;
+    size_t ngroups;
+    int block_cap;
+    uint32_t *keyidx;        /* open-addressing table of record keys → index+1 */
+    size_t keycap;
+} priv;
+
+static uint64_t hash_bytes(uint64_t salt, const void *p, size_t n) {
+    const unsigned char *s = p;
+    uint64_t h = 1469598103934665603ULL ^ (salt * 0x9E3779B97F4A7C15ULL);
+    for (size_t i = 0; i < n; i++) { h ^= s[i]; h *= 1099511628211ULL; }
+    h ^= h >> 29; h *= 0xBF58476D1CE4E5B9ULL; h ^= h >> 32;
+    return h ? h : 1;
+}
+static uint64_t hash_str(uint64_t salt, const char *s) {
+    return (s && s[0]) ? hash_bytes(salt, s, strlen(s)) : 0;
+}
+
+static int to_cps(const char *s, uint32_t *cp, int max) {
+    const unsigned char *p = (const unsigned char *)s;
+    int n = 0;
+    while (*p && n < max) {
+        uint32_t c = *p;
+        int l = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        if (l == 2) c &= 0x1F; else if (l == 3) c &= 0x0F; else if (l == 4) c &= 0x07;
+        for (int k = 1; k < l && p[k]; k++) c = (c << 6) | (p[k] & 0x3F);
+        cp[n++] = c;
+        for (int k = 0; k < l && *p; k++) p++;
+    }
+    return n;
+}
+
+static uint64_t trade_mask(const char *t) {
+    /* ledger_norm_trade_compat works on strings; the mask lets the inner loop
+     * compare two integers.  It is derived by asking norm about each class
+     * word, so there is one dictionary. */
+    if (!t || !t[0]) return 0;
+    static const char *const PROBE[] = {
+        "科技", "信息", "网络", "互联网", "计算机", "数据", "云计算", "智能", "电子商务", "供应链",
+        "物联网", "区块链", "软件", "开发", "电子", "商务", "销售", "管理", "游戏", "动漫", "互动",
+        "娱乐", "文化", "传媒", "传播", "广告", "新闻", "金融", "服务", "互联网信息服务", "信息服务",
+        "支付", "投资", "咨询", "互通", "通讯", "社交", "系统", "集成", "工程", "教育", "物流",
+        "贸易", "实业", "发展", "设计", "营销", "直播", "视频", "数字", "出版", "影视", "创意",
+        "电竞", "保险", "基金", "资产", "运营", "安全", "研究", "应用", NULL};
+    /* greedy split from the end over PROBE words, synonyms via norm */
+    uint64_t m = 0;
+    size_t len = strlen(t);
+    while (len) {
+        int best = -1;
+        size_t bl = 0;
+        for (int i = 0; PROBE[i]; i++) {
+            size_t l = strlen(PROBE[i]);
+            if (l <= len && l > bl && memcmp(t + len - l, PROBE[i], l) == 0) { best = i; bl = l; }
+        }
+        if (best < 0) {
+            /* synonyms not in PROBE (技术, 电商, 通信, 媒体, 网游) */
+            static const char *const SYN[][2] = {{"技术", "科技"}, {"电商", "电子商务"}, {"通信", "通讯"},
+                                                 {"媒体", "传媒"}, {"网游", "游戏"}, {NULL, NULL}};
+            for (int i = 0; SYN[i][0]; i++) {
+                size_t l = strlen(SYN[i][0]);
+                if (l <= len && memcmp(t + len - l, SYN[i][0], l) == 0) {
+                    for (int k = 0; PROBE[k]; k++)
+                        if (strcmp(PROBE[k], SYN[i][1]) == 0) { best = k; bl = l; }
+                    break;
+                }
+            }
+        }
+        if (best < 0) return m | (1ULL << 63);
+        m |= 1ULL << best;
+        len -= bl;
+    }
+    return m;
+}
+
+/* 2 = same trade, 1 = compatible (subset by synonym classes, or one empty), 0 = different */
+static int trade_cmp(uint64_t ha, uint64_t ca, uint64_t hb, uint64_t cb) {
+    if (ha == hb) return 2;
+    if (!ha || !hb) return 1;
+    if ((ca >> 63) || (cb >> 63)) return 0;
+    uint64_t x = ca & cb;
+    return (x == ca || x == cb) ? 1 : 0;
+}
+
+/* Damerau distance <= 1 (substitution, adjacent swap, insertion/deletion). */
+static int near1(const uint32_t *a, int na, const uint32_t *b, int nb) {
+    if (na == nb) {
+        int d = 0, first = -1;
+        for (int i = 0; i < na; i++)
+            if (a[i] != b[i]) { if (d == 0) first = i; d++; }
+        if (d == 1) return 1;
+        if (d == 2 && first + 1 < na && a[first] == b[first + 1] && a[first + 1] == b[first]) return 1;
+        return 0;
+    }
+    if (na + 1 == nb) { const uint32_t *t = a; a = b; b = t; int tn = na; na = nb; nb = tn; }
+    if (na != nb + 1) return 0;
+    int i = 0;
+    while (i < nb && a[i] == b[i]) i++;
+    for (int k = i; k < nb; k++) if (a[k + 1] != b[k]) return 0;
+    return 1;
+}
+
+static int near1_str(const char *a, int na, const char *b, int nb) {
+    uint32_t x[24], y[24];
+    for (int i = 0; i < na && i < 24; i++) x[i] = (unsigned char)a[i];
+    for (int i = 0; i < nb && i < 24; i++) y[i] = (unsigned char)b[i];
+    return near1(x, na < 24 ? na : 24, y, nb < 24 ? nb : 24);
+}
+
+static int name_level1(const uint32_t *ba, int na, uint64_t bha, uint64_t tha, uint64_t tca,
+                       const uint32_t *bb, int nb, uint64_t bhb, uint64_t thb, uint64_t tcb) {
+    if (!bha || !bhb) return 0;
+    int tc = trade_cmp(tha, tca, thb, tcb);
+    if (bha == bhb) return tc == 2 ? NM_EXACT : tc == 1 ? NM_COMPAT : NM_BRAND_ONLY;
+    if (na >= 2 && nb >= 2 && near1(ba, na, bb, nb)) return tc ? NM_NEAR : NM_WEAK;
+    return NM_DIFF;
+}
+
+static void compare(const feat *a, const feat *b, uint8_t *lev) {
+    int nl = name_level1(a->brand, a->nbrand, a->brand_h, a->trade_h, a->trade_cls,
+                         b->brand, b->nbrand, b->brand_h, b->trade_h, b->trade_cls);
+    /* a former name on either side may be what the other ledger still uses */
+    if (a->fbrand_h && nl != NM_EXACT) {
+        int x = name_level1(a->fbrand, a->nfbrand, a->fbrand_h, a->ftrade_h, a->ftrade_cls,
+                            b->brand, b->nbrand, b->brand_h, b->trade_h, b->trade_cls);
+        if (x && (!nl || x < nl)) nl = x;
+    }
+    if (b->fbrand_h && nl != NM_EXACT) {
+        int x = name_level1(a->brand, a->nbrand, a->brand_h, a->trade_h, a->trade_cls,
+                            b->fbrand, b->nfbrand, b->fbrand_h, b->ftrade_h, b->ftrade_cls);
+        if (x && (!nl || x < nl)) nl = x;
+    }
+    lev[LMF_NAME] = (uint8_t)nl;
+
+    int cl = 0;
+    if (a->code_h && b->code_h) {
+        int ka = a->code_kind == LC_USCC_BAD ? LC_USCC : a->code_kind;
+        int kb = b->code_kind == LC_USCC_BAD ? LC_USCC : b->code_kind;
+        if (ka == kb) {
+            if (a->code_h == b->code_h) cl = 1;
+            else if ((a->code_kind != LC_USCC || b->code_kind != LC_USCC) &&
+                     near1_str(a->code, a->code_len, b->code, b->code_len)) cl = 2;
+            else cl = 3;
+        }
+    }
+    lev[LMF_CODE] = (uint8_t)cl;
+    lev[LMF_PHONE] = (!a->phone_h || !b->phone_h) ? 0 : a->phone_h == b->phone_h ? 1 : 2;
+    lev[LMF_CONTACT] = (!a->contact_h || !b->contact_h) ? 0 : a->contact_h == b->contact_h ? 1 : 2;
+    lev[LMF_ADDRESS] = (!a->addr_h || !b->addr_h) ? 0 : a->addr_h == b->addr_h ? 1
+                       : (a->road_h && a->road_h == b->road_h) ? 2 : 3;
+    lev[LMF_DISTRICT] = (!a->district || !b->district) ? 0 : a->district == b->district ? 1 : 2;
+}
+
+/* key kinds (the salt of the key hash) */
+enum { K_CODE = 1, K_ORG, K_PHONE, K_BRAND, K_DEL, K_ANAGRAM, K_ROAD, K__N };
+static const char *const KEY_NAMES[K__N] = {"", "信用代码", "组织机构代码段", "电话", "字号",
+                                            "字号删一字", "字号字序", "道路门牌"};
+
+static int make_keys(const feat *f, uint64_t *k, uint8_t *kind) {
+    int n = 0;
+    uint8_t kd[MAXK];
+    if (!kind) kind = kd;
+    if (f->code_h) kind[n] = K_CODE, k[n++] = hash_bytes(K_CODE, f->code, f->code_len);
+    if (f->code_len == 18) kind[n] = K_ORG, k[n++] = hash_bytes(K_ORG, f->code + 8, 9);
+    if (f->phone_h) kind[n] = K_PHONE, k[n++] = f->phone_h ^ (uint64_t)K_PHONE * 0x9E3779B97F4A7C15ULL;
+    if (f->brand_h) kind[n] = K_BRAND, k[n++] = hash_bytes(K_BRAND, f->brand, sizeof(uint32_t) * f->nbrand);
+    if (f->fbrand_h) kind[n] = K_BRAND, k[n++] = hash_bytes(K_BRAND, f->fbrand, sizeof(uint32_t) * f->nfbrand);
+    if (f->brand_h && f->nbrand >= 2) {
+        uint32_t t[BMAX + 2];
+        int nb = f->nbrand;
+        for (int d = 0; d < nb && n < MAXK - 2; d++) {
+            int m = 0;
+            for (int i = 0; i < nb; i++) if (i != d) t[m++] = f->brand[i];
+            memcpy(&t[m], &f->trade_cls, sizeof f->trade_cls);
+            kind[n] = K_DEL, k[n++] = hash_bytes(K_DEL, t, sizeof(uint32_t) * (size_t)m + sizeof f->trade_cls);
+        }
+        uint32_t s[BMAX];
+        memcpy(s, f->brand, sizeof(uint32_t) * (size_t)nb);
+        for (int i = 1; i < nb; i++)
+            for (int j = i; j > 0 && s[j - 1] > s[j]; j--) { uint32_t x = s[j]; s[j] = s[j - 1]; s[j - 1] = x; }
+        kind[n] = K_ANAGRAM, k[n++] = hash_bytes(K_ANAGRAM, s, sizeof(uint32_t) * (size_t)nb);
+    }
+    if (f->road_h && n < MAXK) kind[n] = K_ROAD, k[n++] = f->road_h ^ (uint64_t)K_ROAD * 0x9E3779B97F4A7C15ULL;
+    return n;
+}
+
+static char *keep(arena *a, const char *s) { return s[0] ? arena_strdup(a, s) : ""; }
+
+static void build_feat(const ledger_match_rec *r, feat *f, ledger_match_info *in, arena *a) {
+    memset(f, 0, sizeof *f);
+    const ledger_row *row = r->row;
+    ledger_norm_name nm;
+    ledger_norm_name_parse(row->val[LF_NAME], &nm);
+    f->brand_h = hash_str(K_BRAND, nm.brand);
+    f->trade_h = hash_str(11, nm.trade);
+    f->trade_cls = trade_mask(nm.trade);
+    f->nbrand = (uint8_t)to_cps(nm.brand, f->brand, BMAX);
+    if (nm.former_brand[0] && strcmp(nm.former_brand, nm.brand) != 0) {
+        f->fbrand_h = hash_str(K_BRAND, nm.former_brand);
+        f->ftrade_h = hash_str(11, nm.former_trade);
+        f->ftrade_cls = trade_mask(nm.former_trade);
+        f->nfbrand = (uint8_t)to_cps(nm.former_brand, f->fbrand, BMAX);
+    }
+    f->branch_h = nm.is_branch ? hash_str(12, nm.branch[0] ? nm.branch : "?") : 1;
+    const char *code = row->val[LF_CODE];
+    if (code && code[0] && row->code_kind != LC_NONE) {
+        size_t cl = strlen(code);
+        if (cl >= sizeof f->code) cl = sizeof f->code - 1;
+        memcpy(f->code, code, cl);
+        f->code_len = (uint8_t)cl;
+        f->code_kind = (uint8_t)row->code_kind;
+        f->code_h = hash_bytes(K_CODE, f->code, cl);
+        if (row->code_kind == LC_USCC) f->uscc_h = f->code_h;
+    }
+    char tmp[LEDGER_NORM_TEXT];
+    ledger_norm_phone(row->val[LF_PHONE], tmp, sizeof tmp);
+    f->phone_h = hash_str(K_PHONE, tmp);
+    ledger_norm_text(row->val[LF_CONTACT], tmp, sizeof tmp);
+    f->contact_h = hash_str(13, tmp);
+    ledger_norm_addr ad;
+    ledger_norm_addr_parse(row->val[LF_ADDRESS], &ad);
+    f->addr_h = hash_str(14, ad.rest);
+    f->road_h = hash_str(K_ROAD, ad.road);
+    f->district = row->district_code;
+
+    in->name = keep(a, nm.text);
+    in->brand = keep(a, nm.brand);
+    in->trade = keep(a, nm.trade);
+    in->branch = keep(a, nm.branch);
+    in->is_branch = (uint8_t)nm.is_branch;
+    in->note_status = (uint8_t)ledger_norm_status(nm.status_note);
+    const char *cat = ledger_norm_category(nm.trade);
+    in->category = -1;
+    for (int i = 0; cat && i < 6; i++)
+        if (strcmp(cat, ledger_match_categories[i]) == 0) in->category = (int8_t)i;
+}
+
+/* ---- threads ------------------------------------------------------------------ */
+
+typedef struct entry { uint64_t h; uint32_t rec; uint32_t pad; } entry;
+
+typedef struct pairvec { ledger_match_pair *p; size_t n, cap; } pairvec;
+
+typedef struct job {
+    const ledger_match_rec *recs;
+    size_t n;
+    feat *f;
+    ledger_match_info *info;
+    uint64_t (*keys)[MAXK];
+    uint8_t *nkeys;
+    /* blocking index */
+    const entry *ent;
+    const uint32_t *goff;       /* per record: offsets into rgroups */
+    const uint32_t *rgroups;    /* group ids */
+    const uint32_t *gstart;     /* group g = ent[gstart[g] .. gstart[g+1]) */
+    int block_cap;
+    /* scoring */
+    int pass;                   /* 1 = count patterns, 2 = keep pairs */
+    const double *pat_prob, *pat_w;
+    double keep_prob;
+    atomic_size_t next;
+    int err;
+} job;
+
+typedef struct worker {
+    job *j;
+    arena mem;
+    uint32_t *mark;
+    uint64_t *counts;           /* NPAT */
+    size_t compared;
+    pairvec out;
+    int fail;
+} worker;
+
+#define CHUNK 2048
+
+static void *feat_thread(void *arg) {
+    worker *w = arg;
+    job *j = w->j;
+    for (;;) {
+        size_t s = atomic_fetch_add(&j->next, CHUNK);
+        if (s >= j->n) break;
+        size_t e = s + CHUNK < j->n ? s + CHUNK : j->n;
+        for (size_t i = s; i < e; i++) {
+            build_feat(&j->recs[i], &j->f[i], &j->info[i], &w->mem);
+            j->nkeys[i] = (uint8_t)make_keys(&j->f[i], j->keys[i], NULL);
+        }
+    }
+    return NULL;
+}
+
+static int pv_push(pairvec *v, const ledger_match_pair *p) {
+    if (v->n == v->cap) {
+        size_t nc = v->cap ? v->cap * 2 : 4096;
+        ledger_match_pair *np = realloc(v->p, nc * sizeof *np);
+        if (!np) return -1;
+        v->p = np;
+        v->cap = nc;
+    }
+    v->p[v->n++] = *p;
+    return 0;
+}
+
+static void *score_thread(void *arg) {
+    worker *w = arg;
+    job *j = w->j;
+    for (;;) {
+        size_t s = atomic_fetch_add(&j->next, CHUNK);
+        if (s >= j->n) break;
+        size_t e = s + CHUNK < j->n ? s + CHUNK : j->n;
+        for (size_t i = s; i < e; i++) {
+            for (uint32_t gi = j->goff[i]; gi < j->goff[i + 1]; gi++) {
+                uint32_t g = j->rgroups[gi];
+                uint32_t a = j->gstart[g], b = j->gstart[g + 1];
+                for (uint32_t x = a; x < b; x++) {
+                    uint32_t r = j->ent[x].rec;
+                    if (r <= i || w->mark[r] == (uint32_t)i) continue;
+                    w->mark[r] = (uint32_t)i;
+                    ledger_match_pair p;
+                    memset(&p, 0, sizeof p);
+                    compare(&j->f[i], &j->f[r], p.lev);
+                    int pat = pattern_of(p.lev);
+                    w->compared++;
+                    if (j->pass == 1) { w->counts[pat]++; continue; }
+                    if (j->pat_prob[pat] < j->keep_prob) continue;
+                    p.a = (uint32_t)i;
+                    p.b = r;
+                    p.prob = (float)j->pat_prob[pat];
+                    p.weight = (float)j->pat_w[pat];
+                    if (pv_push(&w->out, &p)) { w->fail = 1; return NULL; }
+                }
+            }
+        }
+    }
+    return NULL;
+}
+
+static int run_threads(int nthr, worker *w, void *(*fn)(void *)) {
+    pthread_t t[8];
+    int started = 0;
+    for (int i = 1; i < nthr; i++) {
+        if (pthread_create(&t[i], NULL, fn, &w[i]) != 0) break;
+        started = i;
+    }
+    fn(&w[0]);
+    for (int i = 1; i <= started; i++) pthread_join(t[i], NULL);
+    return 0;
+}
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* LSD radix sort of entries by h, 16 bits a pass; stable, so records stay in
+ * ascending order inside a key. */
+static int radix_sort(entry *e, size_t n) {
+    entry *tmp = malloc(n * sizeof *tmp);
+    size_t *cnt = malloc(65536 * sizeof *cnt);
+    if (!tmp || !cnt) { free(tmp); free(cnt); return -1; }
+    for (int pass = 0; pass < 4; pass++) {
+        int sh = pass * 16;
+        memset(cnt, 0, 65536 * sizeof *cnt);
+        for (size_t i = 0; i < n; i++) cnt[(e[i].h >> sh) & 0xFFFF]++;
+        size_t s = 0;
+        for (size_t k = 0; k < 65536; k++) { size_t c = cnt[k]; cnt[k] = s; s += c; }
+        for (size_t i = 0; i < n; i++) tmp[cnt[(e[i].h >> sh) & 0xFFFF]++] = e[i];
+        entry *x = e; e = tmp; tmp = x;
+    }
+    /* four passes: the data is back in the caller's array */
+    free(tmp);
+    free(cnt);
+    return 0;
+}
+
+/* ---- EM ------------------------------------------------------------------------ */
+
+static void pat_levels(int p, uint8_t *lev) {
+    for (int f = LMF__COUNT - 1; f >= 0; f--) { lev[f] = (uint8_t)(p % NLEV[f]); p /= NLEV[f]; }
+}
+
+static int em(const uint64_t *counts, ledger_match_result *r) {
+    static const double M0[LMF__COUNT][LEDGER_MATCH_MAXLEV] = {
+        {0, .70, .12, .06, .03, .01, .08}, {0, .93, .05, .02}, {0, .9, .1}, {0, .9, .1},
+        {0, .6, .35, .05}, {0, .9, .1}};
+    static const double U0[LMF__COUNT][LEDGER_MATCH_MAXLEV] = {
+        {0, .02, .01, .01, .15, .05, .76}, {0, .01, .01, .98}, {0, .02, .98}, {0, .02, .98},
+        {0, .01, .1, .89}, {0, .3, .7}};
+    memcpy(r->m, M0, sizeof M0);
+    memcpy(r->u, U0, sizeof U0);
+    double lam = 0.3;
+    int it;
+    for (it = 0; it < 500; it++) {
+        double sm[LMF__COUNT][LEDGER_MATCH_MAXLEV] = {{0}}, su[LMF__COUNT][LEDGER_MATCH_MAXLEV] = {{0}};
+        double tg = 0, tot = 0;
+        for (int p = 0; p < NPAT; p++) {
+            if (!counts[p]) continue;
+            uint8_t lev[LMF__COUNT];
+            pat_levels(p, lev);
+            double pm = lam, pu = 1 - lam;
+            for (int f = 0; f < LMF__COUNT; f++)
+                if (lev[f]) { pm *= r->m[f][lev[f]]; pu *= r->u[f][lev[f]]; }
+            double g = pm / (pm + pu);
+            double c = (double)counts[p];
+            tg += c * g;
+            tot += c;
+            for (int f = 0; f < LMF__COUNT; f++)
+                if (lev[f]) { sm[f][lev[f]] += c * g; su[f][lev[f]] += c * (1 - g); }
+        }
+        double nl = tg / tot, delta = fabs(nl - lam);
+        lam = nl;
+        for (int f = 0; f < LMF__COUNT; f++) {
+            double tm = 0, tu = 0;
+            for (int l = 1; l < NLEV[f]; l++) { tm += sm[f][l] + 0.5; tu += su[f][l] + 0.5; }
+            for (int l = 1; l < NLEV[f]; l++) {
+                double m = (sm[f][l] + 0.5) / tm, u = (su[f][l] + 0.5) / tu;
+                delta = fmax(delta, fabs(m - r->m[f][l]));
+                r->m[f][l] = m;
+                r->u[f][l] = u;
+            }
+        }
+        if (delta < 1e-7) break;
+    }
+    r->lambda = lam;
+    return it;
+}
+
+static void pattern_tables(const ledger_match_result *r, double *prob, double *w) {
+    double prior = log2(r->lambda / (1 - r->lambda));
+    for (int p = 0; p < NPAT; p++) {
+        uint8_t lev[LMF__COUNT];
+        pat_levels(p, lev);
+        double s = 0;
+        for (int f = 0; f < LMF__COUNT; f++)
+            if (lev[f]) s += log2(r->m[f][lev[f]] / r->u[f][lev[f]]);
+        w[p] = s;
+        prob[p] = 1.0 / (1.0 + exp2(-(s + prior)));
+    }
+}
+
+/* ---- clustering ----------------------------------------------------------------- */
+
+typedef struct uf {
+    uint32_t *parent, *size;
+    uint64_t *uscc, *branch;    /* per root */
+    int32_t *forb;              /* per root: head of forbidden-partner list, -1 none */
+    uint32_t *fpartner;
+    int32_t *fnext;
+    size_t nf, fcap;
+} uf;
+
+static uint32_t uf_find(uf *u, uint32_t x) {
+    while (u->parent[x] != x) { u->parent[x] = u->parent[u->parent[x]]; x = u->parent[x]; }
+    return x;
+}
+
+static ledger_match_why uf_check(uf *u, uint32_t ra, uint32_t rb) {
+    if (u->uscc[ra] && u->uscc[rb] && u->uscc[ra] != u->uscc[rb]) return LMW_RULE_CODES;
+    if (u->branch[ra] != u->branch[rb]) return LMW_RULE_BRANCH;
+    for (int32_t k = u->forb[ra]; k >= 0; k = u->fnext[k])
+        if (uf_find(u, u->fpartner[k]) == rb) return LMW_RULE_DECISION;
+    return LMW_SCORE;
+}
+
+static void uf_union(uf *u, uint32_t ra, uint32_t rb) {
+    if (u->size[ra] < u->size[rb]) { uint32_t t = ra; ra = rb; rb = t; }
+    u->parent[rb] = ra;
+    u->size[ra] += u->size[rb];
+    if (!u->uscc[ra]) u->uscc[ra] = u->uscc[rb];
+    if (u->forb[rb] >= 0) {                     /* append rb's list to ra's */
+        int32_t k = u->forb[rb];
+        while (u->fnext[k] >= 0) k = u->fnext[k];
+        u->fnext[k] = u->forb[ra];
+        u->forb[ra] = u->forb[rb];
+    }
+}
+
+static int uf_forbid(uf *u, uint32_t a, uint32_t partner) {
+    if (u->nf == u->fcap) {
+        size_t nc = u->fcap ? u->fcap * 2 : 64;
+        uint32_t *p = realloc(u->fpartner, nc * sizeof *p);
+        if (!p) return -1;
+        u->fpartner = p;
+        int32_t *q = realloc(u->fnext, nc * sizeof *q);
+        if (!q) return -1;
+        u->fnext = q;
+        u->fcap = nc;
+    }
+    uint32_t r = uf_find(u, a);
+    u->fpartner[u->nf] = partner;
+    u->fnext[u->nf] = u->forb[r];
+    u->forb[r] = (int32_t)u->nf++;
+    return 0;
+}
+
+static int pair_cmp(const void *x, const void *y) {
+    const ledger_match_pair *a = x, *b = y;
+    if (a->weight != b->weight) return a->weight > b->weight ? -1 : 1;
+    if (a->a != b->a) return a->a < b->a ? -1 : 1;
+    return a->b < b->b ? -1 : a->b > b->b;
+}
+
+/* ---- record keys ------------------------------------------------------------------ */
+
+static void keyidx_build(priv *pv, const ledger_match_rec *recs, size_t n) {
+    size_t cap = 16;
+    while (cap < n * 2 + 16) cap <<= 1;
+    pv->keyidx = calloc(cap, sizeof *pv->keyidx);
+    pv->keycap = pv->keyidx ? cap : 0;
+    for (size_t i = 0; pv->keyidx && i < n; i++) {
+        if (!recs[i].key) continue;
+        uint64_t h = hash_str(21, recs[i].key);
+        for (size_t k = h & (cap - 1);; k = (k + 1) & (cap - 1))
+            if (!pv->keyidx[k]) { pv->keyidx[k] = (uint32_t)i + 1; break; }
+    }
+}
+
+long ledger_match_find(const ledger_match_result *r, const char *key) {
+    const priv *pv = r->priv;
+    if (!pv || !pv->keycap || !key) return -1;
+    uint64_t h = hash_str(21, key);
+    for (size_t k = h & (pv->keycap - 1); pv->keyidx[k]; k = (k + 1) & (pv->keycap - 1)) {
+        uint32_t i = pv->keyidx[k] - 1;
+        if (r->recs[i].key && strcmp(r->recs[i].key, key) == 0) return (long)i;
+    }
+    return -1;
+}
+
+/* ---- the run ------------------------------------------------------------------------ */
+
+static int online_threads(int want) {
+    if (want <= 0) {
+        long c = sysconf(_SC_NPROCESSORS_ONLN);
+        want = c > 0 ? (int)c : 1;
+    }
+    return want > 8 ? 8 : want;
+}
+
+st ledger_match_run(const ledger_match_rec *recs, size_t n, const ledger_match_opts *o,
+                    ledger_match_result **out, err *e) {
+    *out = NULL;
+    st s = ledger_norm_init(e);
+    if (s) return s;
+    if (n >= UINT32_MAX - 1)
+        return err_set(e, ST_TOO_LARGE, "记录过多（%zu 条）：一次最多匹配 %u 条", n, UINT32_MAX - 2);
+    ledger_match_opts def = {0};
+    if (!o) o = &def;
+    ledger_match_result *r = calloc(1, sizeof *r);
+    priv *pv = calloc(1, sizeof *pv);
+    if (!r || !pv) { free(r); free(pv); return err_set(e, ST_NOMEM, "内存不足：无法开始匹配"); }
+    arena_init(&r->mem, 0);
+    r->priv = pv;
+    r->nrec = n;
+    r->recs = recs;
+    r->link_prob = o->link_prob > 0 ? o->link_prob : 0.5;
+    double rlo = o->review_lo > 0 ? o->review_lo : 0.02, rhi = o->review_hi > 0 ? o->review_hi : 0.98;
+    pv->block_cap = o->block_cap > 0 ? o->block_cap : 200;
+    int nthr = online_threads(o->threads);
+    pv->nthr = nthr;
+
+    worker *w = calloc((size_t)nthr, sizeof *w);
+    pv->thr_mem = calloc((size_t)nthr, sizeof *pv->thr_mem);
+    pv->f = malloc((n ? n : 1) * sizeof *pv->f);
+    r->info = arena_calloc(&r->mem, n ? n : 1, sizeof *r->info);
+    r->entity = arena_calloc(&r->mem, n ? n : 1, sizeof *r->entity);
+    uint64_t (*keys)[MAXK] = malloc((n ? n : 1) * sizeof *keys);
+    uint8_t *nkeys = malloc(n ? n : 1);
+    entry *ent = NULL;
+    uint32_t *goff = NULL, *rgroups = NULL, *gstart = NULL;
+    uf u = {0};
+    pairvec all = {0};
+    job j;
+    memset(&j, 0, sizeof j);
+    if (!w || !pv->thr_mem || !pv->f || !r->info || !r->entity || !keys || !nkeys) goto nomem;
+    for (int t = 0; t < nthr; t++) { w[t].j = &j; arena_init(&w[t].mem, 0); }
+
+    /* 1. features */
+    double t0 = now();
+    j.recs = recs; j.n = n; j.f = pv->f; j.info = r->info; j.keys = keys; j.nkeys = nkeys;
+    atomic_init(&j.next, 0);
+    run_threads(nthr, w, feat_thread);
+    for (int t = 0; t < nthr; t++) { pv->thr_mem[t] = w[t].mem; memset(&w[t].mem, 0, sizeof w[t].mem); }
+    double t1 = now();
+    r->stats.seconds_features = t1 - t0;
+
+    /* 2. blocking index: (key, record) sorted by key */
+    size_t nent = 0;
+    for (size_t i = 0; i < n; i++) nent += nkeys[i];
+    ent = malloc((nent ? nent : 1) * sizeof *ent);
+    if (!ent) goto nomem;
+    nent = 0;
+    for (size_t i = 0; i < n; i++)
+        for (int k = 0; k < nkeys[i]; k++) { ent[nent].h = keys[i][k]; ent[nent].rec = (uint32_t)i; ent[nent].pad = 0; nent++; }
+    free(keys); keys = NULL;
+    r->stats.keys = nent;
+    if (radix_sort(ent, nent)) goto nomem;
+    /* groups worth comparing: 2..block_cap records */
+    size_t ng = 0, nmember = 0, nshared = 0;
+    for (size_t i = 0; i < nent;) {
+        size_t k = i;
+        while (k < nent && ent[k].h == ent[i].h) k++;
+        if (k - i >= 2) {
+            nshared++;
+            if (k - i <= (size_t)pv->block_cap) { ng++; nmember += k - i; }
+            else r->stats.blocks_capped++;
+        }
+        i = k;
+    }
+    r->stats.blocks_used = ng;
+    gstart = malloc((ng + 1) * sizeof *gstart);
+    goff = calloc(n + 1, sizeof *goff);
+    rgroups = malloc((nmember ? nmember : 1) * sizeof *rgroups);
+    pv->gkey = malloc((nshared ? nshared : 1) * sizeof *pv->gkey);
+    pv->gsize = malloc((nshared ? nshared : 1) * sizeof *pv->gsize);
+    if (!gstart || !goff || !rgroups || !pv->gkey || !pv->gsize) goto nomem;
+    /* compact the kept groups to the front of ent so that gstart indexes it */
+    size_t wpos = 0, g = 0;
+    for (size_t i = 0; i < nent;) {
+        size_t k = i;
+        while (k < nent && ent[k].h == ent[i].h) k++;
+        if (k - i >= 2) {
+            pv->gkey[pv->ngroups] = ent[i].h;
+            pv->gsize[pv->ngroups++] = (uint32_t)(k - i);
+            if (k - i <= (size_t)pv->block_cap) {
+                gstart[g++] = (uint32_t)wpos;
+                for (size_t x = i; x < k; x++) { goff[ent[x].rec + 1]++; ent[wpos++] = ent[x]; }
+            }
+        }
+        i = k;
+    }
+    gstart[g] = (uint32_t)wpos;
+    for (size_t i = 0; i < n; i++) goff[i + 1] += goff[i];
+    {
+        uint32_t *fill = malloc((n ? n : 1) * sizeof *fill);
+        if (!fill) goto nomem;
+        memcpy(fill, goff, n * sizeof *fill);
+        for (size_t gg = 0; gg < ng; gg++)
+            for (uint32_t x = gstart[gg]; x < gstart[gg + 1]; x++) rgroups[fill[ent[x].rec]++] = (uint32_t)gg;
+        free(fill);
+    }
+    double t2 = now();
+    r->stats.seconds_blocking = t2 - t1;
+
+    /* 3. scoring: pass 1 counts comparison patterns for EM, pass 2 keeps the
+     * pairs worth clustering or reviewing.  Comparing twice costs less memory
+     * than keeping every compared pair. */
+    j.ent = ent; j.goff = goff; j.rgroups = rgroups; j.gstart = gstart; j.block_cap = pv->block_cap;
+    uint64_t *counts = calloc(NPAT, sizeof *counts);
+    double *pprob = malloc(NPAT * sizeof *pprob), *pw = malloc(NPAT * sizeof *pw);
+    if (!counts || !pprob || !pw) { free(counts); free(pprob); free(pw); goto nomem; }
+    for (int t = 0; t < nthr; t++) {
+        w[t].mark = malloc((n ? n : 1) * sizeof *w[t].mark);
+        w[t].counts = calloc(NPAT, sizeof *w[t].counts);
+        if (!w[t].mark || !w[t].counts) { free(counts); free(pprob); free(pw); goto nomem; }
+        memset(w[t].mark, 0xFF, n * sizeof *w[t].mark);
+    }
+    j.pass = 1;
+    atomic_store(&j.next, 0);
+    run_threads(nthr, w, score_thread);
+    for (int t = 0; t < nthr; t++) {
+        for (int p = 0; p < NPAT; p++) counts[p] += w[t].counts[p];
+        r->stats.compared += w[t].compared;
+        memset(w[t].mark, 0xFF, n * sizeof *w[t].mark);
+    }
+    r->stats.em_iterations = r->stats.compared ? em(counts, r) : 0;
+    if (!r->stats.compared) r->lambda = 0.5;
+    pattern_tables(r, pprob, pw);
+    j.pass = 2; j.pat_prob = pprob; j.pat_w = pw; j.keep_prob = fmin(rlo, r->link_prob);
+    atomic_store(&j.next, 0);
+    run_threads(nthr, w, score_thread);
+    free(counts); free(pprob); free(pw);
+    int fail = 0;
+    size_t tot = 0;
+    for (int t = 0; t < nthr; t++) { fail |= w[t].fail; tot += w[t].out.n; }
+    if (fail) goto nomem;
+    all.p = malloc((tot ? tot : 1) * sizeof *all.p);
+    if (!all.p) goto nomem;
+    for (int t = 0; t < nthr; t++) {
+        if (w[t].out.n) memcpy(all.p + all.n, w[t].out.p, w[t].out.n * sizeof *all.p);
+        all.n += w[t].out.n;
+        free(w[t].out.p); w[t].out.p = NULL;
+        free(w[t].mark); w[t].mark = NULL;
+        free(w[t].counts); w[t].counts = NULL;
+    }
+    free(ent); ent = NULL; free(goff); goff = NULL; free(rgroups); rgroups = NULL; free(gstart); gstart = NULL;
+    qsort(all.p, all.n, sizeof *all.p, pair_cmp);
+    double t3 = now();
+    r->stats.seconds_scoring = t3 - t2;
+
+    /* 4. clustering */
+    keyidx_build(pv, recs, n);
+    u.parent = malloc((n ? n : 1) * sizeof *u.parent);
+    u.size = malloc((n ? n : 1) * sizeof *u.size);
+    u.uscc = malloc((n ? n : 1) * sizeof *u.uscc);
+    u.branch = malloc((n ? n : 1) * sizeof *u.branch);
+    u.forb = malloc((n ? n : 1) * sizeof *u.forb);
+    if (!u.parent || !u.size || !u.uscc || !u.branch || !u.forb || (n && !pv->keycap)) goto nomem;
+    for (size_t i = 0; i < n; i++) {
+        u.parent[i] = (uint32_t)i; u.size[i] = 1; u.uscc[i] = pv->f[i].uscc_h;
+        u.branch[i] = pv->f[i].branch_h; u.forb[i] = -1;
+    }
+    pairvec links = {0}, refused = {0}, review = {0};
+    /* reviewers' decisions: "not the same" first (so that a chain of "same"
+     * cannot undo them), then "same" */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t d = 0; d < o->ndecisions; d++) {
+            const ledger_match_decision *dc = &o->decisions[d];
+            if ((pass == 0) != (dc->verdict == LEDGER_MATCH_DIFFERENT)) continue;
+            long a = ledger_match_find(r, dc->a), b = ledger_match_find(r, dc->b);
+            if (a < 0 || b < 0 || a == b) { r->stats.decisions_unknown++; continue; }
+            if (pass == 0) {
+                if (uf_forbid(&u, (uint32_t)a, (uint32_t)b) || uf_forbid(&u, (uint32_t)b, (uint32_t)a)) goto nomem2;
+                r->stats.decisions_applied++;
+                continue;
+            }
+            uint32_t ra = uf_find(&u, (uint32_t)a), rb = uf_find(&u, (uint32_t)b);
+            ledger_match_pair p;
+            ledger_match_compare(r, (uint32_t)(a < b ? a : b), (uint32_t)(a < b ? b : a), &p);
+            if (ra == rb) { r->stats.decisions_applied++; continue; }
+            ledger_match_why why = uf_check(&u, ra, rb);
+            if (why != LMW_SCORE) {
+                p.why = (uint8_t)why;
+                r->stats.decisions_conflict++;
+                if (pv_push(&refused, &p)) goto nomem2;
+                continue;
+            }
+            uf_union(&u, ra, rb);
+            p.why = LMW_DECISION;
+            if (pv_push(&links, &p)) goto nomem2;
+            r->stats.decisions_applied++;
+        }
+    }
+    for (size_t i = 0; i < all.n; i++) {
+        ledger_match_pair *p = &all.p[i];
+        if (p->prob < r->link_prob) continue;
+        uint32_t ra = uf_find(&u, p->a), rb = uf_find(&u, p->b);
+        if (ra == rb) continue;
+        ledger_match_why why = uf_check(&u, ra, rb);
+        if (why != LMW_SCORE) {
+            p->why = (uint8_t)why;
+            if (why == LMW_RULE_CODES) r->stats.refused_codes++;
+            else if (why == LMW_RULE_BRANCH) r->stats.refused_branch++;
+            else r->stats.refused_decision++;
+            if (pv_push(&refused, p)) goto nomem2;
+            continue;
+        }
+        uf_union(&u, ra, rb);
+        p->why = LMW_SCORE;
+        if (pv_push(&links, p)) goto nomem2;
+    }
+    r->stats.links = links.n;
+    /* entity numbers in record order */
+    {
+        uint32_t *lab = u.size;            /* reuse: root → label+1 */
+        for (size_t i = 0; i < n; i++) u.forb[i] = 0;
+        size_t next = 0;
+        for (size_t i = 0; i < n; i++) {
+            uint32_t rt = uf_find(&u, (uint32_t)i);
+            if (!u.forb[rt]) { u.forb[rt] = 1; lab[rt] = (uint32_t)next++; }
+            r->entity[i] = lab[rt];
+        }
+        r->nentity = next;
+    }
+    /* 5. review: uncertain pairs that a decision has not settled; a pair already
+     * joined through other, surer links needs no review unless it was itself
+     * the link that joined them */
+    for (size_t i = 0; i < all.n; i++) {
+        ledger_match_pair *p = &all.p[i];
+        if (p->prob < rlo || p->prob >= rhi) continue;
+        if (p->prob >= r->link_prob && p->why != LMW_SCORE) continue;   /* refused by a rule */
+        int joined = r->entity[p->a] == r->entity[p->b];
+        if (joined && p->prob < r->link_prob) continue;
+        if (pv_push(&review, p)) goto nomem2;
+    }
+    /* decided pairs leave the queue */
+    if (o->ndecisions && review.n) {
+        size_t k = 0;
+        for (size_t i = 0; i < review.n; i++) {
+            int decided = 0;
+            for (size_t d = 0; d < o->ndecisions && !decided; d++) {
+                long a = ledger_match_find(r, o->decisions[d].a), b = ledger_match_find(r, o->decisions[d].b);
+                decided = (a == review.p[i].a && b == review.p[i].b) || (a == review.p[i].b && b == review.p[i].a);
+            }
+            if (!decided) review.p[k++] = review.p[i];
+        }
+        review.n = k;
+    }
+    r->links = arena_alloc(&r->mem, (links.n ? links.n : 1) * sizeof *r->links);
+    r->refused = arena_alloc(&r->mem, (refused.n ? refused.n : 1) * sizeof *r->refused);
+    r->review = arena_alloc(&r->mem, (review.n ? review.n : 1) * sizeof *r->review);
+    if (!r->links || !r->refused || !r->review) goto nomem2;
+    if (links.n) memcpy(r->links, links.p, links.n * sizeof *r->links);
+    if (refused.n) memcpy(r->refused, refused.p, refused.n * sizeof *r->refused);
+    if (review.n) memcpy(r->review, review.p, review.n * sizeof *r->review);
+    r->nlinks = links.n; r->nrefused = refused.n; r->nreview = review.n;
+    free(links.p); free(refused.p); free(review.p);
+    free(all.p);
+    free(u.parent); free(u.size); free(u.uscc); free(u.branch); free(u.forb); free(u.fpartner); free(u.fnext);
+    free(nkeys);
+    free(w);
+    r->stats.seconds_cluster = now() - t3;
+    *out = r;
+    return ST_OK;
+
+nomem2:
+    free(links.p); free(refused.p); free(review.p);
+nomem:
+    free(all.p);
+    free(u.parent); free(u.size); free(u.uscc); free(u.branch); free(u.forb); free(u.fpartner); free(u.fnext);
+    free(ent); free(goff); free(rgroups); free(gstart); free(keys); free(nkeys);
+    if (w)
+        for (int t = 0; t < nthr; t++) {
+            free(w[t].mark); free(w[t].counts); free(w[t].out.p); arena_free(&w[t].mem);
+        }
+    free(w);
+    ledger_match_free(r);
+    return err_set(e, ST_NOMEM, "内存不足：匹配 %zu 条记录时无法分配内存（请分批匹配或增加内存）", n);
+}
+
+void ledger_match_free(ledger_match_result *r) {
+    if (!r) return;
+    priv *pv = r->priv;
+    if (pv) {
+        for (int t = 0; pv->thr_mem && t < pv->nthr; t++) arena_free(&pv->thr_mem[t]);
+        free(pv->thr_mem);
+        free(pv->f);
+        free(pv->gkey);
+        free(pv->gsize);
+        free(pv->keyidx);
+        free(pv);
+    }
+    arena_free(&r->mem);
+    free(r);
+}
+
+/* ---- for explain ------------------------------------------------------------------- */
+
+void ledger_match_compare(const ledger_match_result *r, uint32_t a, uint32_t b, ledger_match_pair *p) {
+    const priv *pv = r->priv;
+    memset(p, 0, sizeof *p);
+    p->a = a;
+    p->b = b;
+    compare(&pv->f[a], &pv->f[b], p->lev);
+    double s = 0;
+    for (int f = 0; f < LMF__COUNT; f++)
+        if (p->lev[f]) s += log2(r->m[f][p->lev[f]] / r->u[f][p->lev[f]]);
+    p->weight = (float)s;
+    double prior = log2(r->lambda / (1 - r->lambda));
+    p->prob = (float)(1.0 / (1.0 + exp2(-(s + prior))));
+}
+
+int ledger_match_shared_keys(const ledger_match_result *r, uint32_t a, uint32_t b, char *out, size_t cap) {
+    const priv *pv = r->priv;
+    uint64_t ka[MAXK], kb[MAXK];
+    uint8_t kinda[MAXK];
+    int na = make_keys(&pv->f[a], ka, kinda), nb = make_keys(&pv->f[b], kb, NULL);
+    int used = 0;
+    size_t o = 0;
+    out[0] = 0;
+    for (int i = 0; i < na; i++)
+        for (int k = 0; k < nb; k++) {
+            if (ka[i] != kb[k]) continue;
+            size_t lo = 0, hi = pv->ngroups;     /* the block's size, for "too large" */
+            while (lo < hi) { size_t mid = (lo + hi) / 2; if (pv->gkey[mid] < ka[i]) lo = mid + 1; else hi = mid; }
+            uint32_t size = (lo < pv->ngroups && pv->gkey[lo] == ka[i]) ? pv->gsize[lo] : 2;
+            int big = size > (uint32_t)pv->block_cap;
+            int m = snprintf(out + o, cap - o, "%s%s（%u 条记录%s）", o ? "，" : "", KEY_NAMES[kinda[i]], size,
+                             big ? "，过大未比较" : "");
+            if (m > 0 && (size_t)m < cap - o) o += (size_t)m;
+            if (!big) used++;
+            break;
+        }
+    return used;
+}
+
+ledger_match_why ledger_match_rule(const ledger_match_result *r, uint32_t a, uint32_t b) {
+    const priv *pv = r->priv;
+    const feat *x = &pv->f[a], *y = &pv->f[b];
+    if (x->uscc_h && y->uscc_h && x->uscc_h != y->uscc_h) return LMW_RULE_CODES;
+    if (x->branch_h != y->branch_h) return LMW_RULE_BRANCH;
+    return LMW_SCORE;
+}
+
+st ledger_match_members(ledger_match_result *r, const uint32_t **off, const uint32_t **idx, err *e) {
+    if (!r->moff) {
+        uint32_t *o = arena_calloc(&r->mem, r->nentity + 1, sizeof *o);
+        uint32_t *x = arena_alloc(&r->mem, (r->nrec ? r->nrec : 1) * sizeof *x);
+        if (!o || !x) return err_set(e, ST_NOMEM, "内存不足：无法列出每个企业的记录");
+        for (size_t i = 0; i < r->nrec; i++) o[r->entity[i] + 1]++;
+        for (size_t k = 0; k < r->nentity; k++) o[k + 1] += o[k];
+        for (size_t i = 0; i < r->nrec; i++) x[o[r->entity[i]]++] = (uint32_t)i;
+        for (size_t k = r->nentity; k > 0; k--) o[k] = o[k - 1];   /* o[k] was advanced to the end */
+        o[0] = 0;
+        r->moff = o;
+        r->midx = x;
+    }
+    *off = r->moff;
+    *idx = r->midx;
+    return ST_OK;
+}
+
+/* ---- adapter from ledger tables ------------------------------------------------------ */
+
+st ledger_match_add_table(ledger_match_rec **recs, size_t *n, size_t *cap, arena *a,
+                          const ledger_table *t, int source, err *e) {
+    if (*n + (size_t)t->nrows > *cap) {
+        size_t nc = *cap ? *cap : 1024;
+        while (nc < *n + (size_t)t->nrows) nc *= 2;
+        ledger_match_rec *p = realloc(*recs, nc * sizeof *p);
+        if (!p) return err_set(e, ST_NOMEM, "内存不足：无法加入 %s 的 %d 行", t->source, t->nrows);
+        *recs = p;
+        *cap = nc;
+    }
+    for (int i = 0; i < t->nrows; i++) {
+        ledger_match_rec *r = &(*recs)[(*n)++];
+        r->source = source;
+        r->row = &t->rows[i];
+        r->key = arena_printf(a, "%s:%d", t->source, t->rows[i].row);
+        if (!r->key) return err_set(e, ST_NOMEM, "内存不足：无法加入 %s 的第 %d 行", t->source, t->rows[i].row);
+    }
+    return ST_OK;
+}

@@ -1,0 +1,200 @@
+/* read_csv — CSV ledgers through libcsv, in whatever encoding they came.
+ *
+ * Encoding: a byte-order mark wins (UTF-8, UTF-16LE/BE); otherwise text that
+ * is valid UTF-8 is UTF-8; otherwise it is taken as GB18030 (a superset of
+ * GBK and GB2312, which is what Excel on a Chinese Windows writes) and
+ * converted with iconv.  Text that is neither is refused, naming the byte
+ * where decoding failed.  The delimiter is sniffed (comma, tab, semicolon,
+ * vertical bar) from the first lines.  Rows are numbered as a spreadsheet
+ * would show them: blank lines count, a quoted line break does not. */
+#include "ledger/read_int.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/utf8.h"
+
+/* A row's bytes are capped: a "row" of hundreds of MiB is not a ledger. */
+#define ROW_BYTES_MAX (64u * 1024 * 1024)
+
+typedef struct csv_ctx {
+    ledger_builder *b;
+    buf row;             /* the cells of the current row, back to back */
+    size_t *offs, *lens; /* per cell */
+    const char **cells;
+    int n, cap;
+    int sheet_row;
+    int last_term;       /* terminator of the previous record, to pair CR LF */
+    st status;
+    err *e;
+} csv_ctx;
+
+static void on_field(void *data, size_t len, void *vctx) {
+    csv_ctx *c = vctx;
+    if (c->status) return;
+    if (c->n >= LEDGER_COLS_MAX + 1) return;   /* further cells are ignored */
+    if (c->n == c->cap) {
+        int cap = c->cap ? c->cap * 2 : 64;
+        size_t *o = realloc(c->offs, (size_t)cap * sizeof *o);
+        if (o) c->offs = o;
+        size_t *l = realloc(c->lens, (size_t)cap * sizeof *l);
+        if (l) c->lens = l;
+        const char **p = realloc(c->cells, (size_t)cap * sizeof *p);
+        if (p) c->cells = p;
+        if (!o || !l || !p) {
+            c->status = err_set(c->e, ST_NOMEM, "内存不足，无法读取「%s」", c->b->t->source);
+            return;
+        }
+        c->cap = cap;
+    }
+    if (len > LEDGER_CELL_MAX + 4) len = LEDGER_CELL_MAX + 4;
+    c->offs[c->n] = c->row.len;
+    if (buf_append(&c->row, data ? data : "", len) != ST_OK) len = 0;
+    c->lens[c->n] = len;
+    c->n++;
+}
+
+static void on_row(int term, void *vctx) {
+    csv_ctx *c = vctx;
+    if (c->status) return;
+    /* With CSV_REPALL_NL, CR LF reports two ends; the LF of a pair is not a row. */
+    bool lf_of_crlf = c->n == 0 && term == '\n' && c->last_term == '\r';
+    c->last_term = term;
+    if (lf_of_crlf) return;
+    c->sheet_row++;
+    for (int i = 0; i < c->n; i++) c->cells[i] = c->row.data + c->offs[i];
+    bool stop = false;
+    c->status = ledger_builder_row(c->b, c->sheet_row, c->n, c->cells, c->lens, &stop, c->e);
+    c->n = 0;
+    buf_reset(&c->row);
+}
+
+static int no_space(unsigned char ch) { (void)ch; return 0; }
+
+/* The delimiter that occurs most in the first lines (outside quotes); comma on a tie. */
+static unsigned char sniff_delim(const char *s, size_t n) {
+    static const unsigned char cand[] = {',', '\t', ';', '|'};
+    size_t count[4] = {0};
+    int lines = 0;
+    bool q = false;
+    for (size_t i = 0; i < n && lines < 20; i++) {
+        char ch = s[i];
+        if (ch == '"') q = !q;
+        else if (!q && ch == '\n') lines++;
+        else if (!q)
+            for (int k = 0; k < 4; k++)
+                if ((unsigned char)ch == cand[k]) count[k]++;
+    }
+    int best = 0;
+    for (int k = 1; k < 4; k++)
+        if (count[k] > count[best]) best = k;
+    return cand[best];
+}
+
+/* Convert with iconv into a malloc'd buffer; on failure *bad = byte offset. */
+static char *convert(const char *from, const char *in, size_t len, size_t *out_len, size_t *bad) {
+    iconv_t cd = iconv_open("UTF-8", from);
+    if (cd == (iconv_t)-1) return NULL;
+    size_t cap = len * 2 + 16;
+    char *out = malloc(cap);
+    if (!out) {
+        iconv_close(cd);
+        return NULL;
+    }
+    char *ip = (char *)in, *op = out;
+    size_t il = len, ol = cap - 1;
+    while (il > 0) {
+        size_t r = iconv(cd, &ip, &il, &op, &ol);
+        if (r != (size_t)-1) break;
+        if (errno == E2BIG) {   /* cannot happen with ×2, but stay safe */
+            size_t done = (size_t)(op - out);
+            cap *= 2;
+            char *n = realloc(out, cap);
+            if (!n) break;
+            out = n;
+            op = out + done;
+            ol = cap - 1 - done;
+            continue;
+        }
+        *bad = (size_t)(ip - in);
+        free(out);
+        iconv_close(cd);
+        return NULL;
+    }
+    iconv_close(cd);
+    *op = 0;
+    *out_len = (size_t)(op - out);
+    return out;
+}
+
+st ledger_csv_read(ledger_builder *b, const unsigned char *data, size_t len, err *e) {
+    ledger_table *t = b->t;
+    const char *s = (const char *)data;
+    char *owned = NULL;
+    size_t n = len;
+    if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+        t->encoding = "UTF-8 BOM";
+        s += 3;
+        n -= 3;
+        size_t ok = utf8_valid_prefix(s, n);
+        if (ok != n)
+            return err_set(e, ST_INVALID,
+                           "无法读取「%s」：文件开头标明是 UTF-8，但第 %zu 字节起不是有效的 UTF-8（文件可能损坏）；"
+                           "请在 Excel 里重新“另存为” CSV UTF-8 或 xlsx", t->source, ok + 4);
+    } else if (len >= 2 && (memcmp(s, "\xFF\xFE", 2) == 0 || memcmp(s, "\xFE\xFF", 2) == 0)) {
+        bool le = s[0] == '\xFF';
+        t->encoding = le ? "UTF-16LE BOM" : "UTF-16BE BOM";
+        size_t bad = 0;
+        owned = convert(le ? "UTF-16LE" : "UTF-16BE", s + 2, len - 2, &n, &bad);
+        if (!owned)
+            return err_set(e, ST_INVALID, "无法读取「%s」：文件标明是 UTF-16，但第 %zu 字节起无法解码；请重新导出",
+                           t->source, bad + 3);
+        s = owned;
+    } else {
+        /* NUL bytes do not occur in text of any encoding we accept. */
+        if (memchr(s, 0, len < 65536 ? len : 65536))
+            return err_set(e, ST_UNSUPPORTED, "无法读取「%s」：不是电子表格（含有二进制内容，既不是 xlsx/xls 也不是文本 CSV）；"
+                           "请上传 xlsx、xls 或 CSV 文件", t->source);
+        if (utf8_valid(s, n)) {
+            t->encoding = "UTF-8";
+        } else {
+            size_t bad = 0;
+            owned = convert("GB18030", s, n, &n, &bad);
+            if (!owned)
+                return err_set(e, ST_INVALID,
+                               "无法读取「%s」：无法识别的编码（既不是 UTF-8 也不是 GBK/GB18030，第 %zu 字节起无法解码）；"
+                               "请在 Excel 里“另存为” CSV UTF-8 或 xlsx 再上传", t->source, bad + 1);
+            t->encoding = "GB18030";
+            s = owned;
+        }
+    }
+    struct csv_parser p;
+    if (csv_init(&p, CSV_REPALL_NL) != 0) {
+        free(owned);
+        return err_set(e, ST_NOMEM, "内存不足，无法读取「%s」", t->source);
+    }
+    csv_set_space_func(&p, no_space);   /* we trim Unicode spaces ourselves */
+    csv_set_delim(&p, sniff_delim(s, n < 65536 ? n : 65536));
+    csv_ctx c = {.b = b, .e = e, .last_term = -1};
+    buf_init(&c.row, ROW_BYTES_MAX);
+    /* Chunks, so that a failure in the builder stops the parse soon. */
+    const size_t chunk = 1 << 20;
+    for (size_t off = 0; off < n && !c.status; off += chunk) {
+        size_t k = n - off < chunk ? n - off : chunk;
+        if (csv_parse(&p, s + off, k, on_field, on_row, &c) != k) {
+            c.status = err_set(e, ST_NOMEM, "无法读取「%s」：CSV 解析失败（%s）", t->source,
+                               csv_strerror(csv_error(&p)));
+            break;
+        }
+    }
+    if (!c.status) csv_fini(&p, on_field, on_row, &c);
+    csv_free(&p);
+    buf_free(&c.row);
+    free(c.offs);
+    free(c.lens);
+    free(c.cells);
+    free(owned);
+    return c.status;
+}

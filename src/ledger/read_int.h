@@ -1,0 +1,92 @@
+/* read_int — what the ledger readers share; not for use outside src/ledger.
+ *
+ * Data flows one way: a format reader (read_csv.c, read_xlsx.c, read_xls.c)
+ * turns a file into physical rows of UTF-8 cells and hands each row to the
+ * builder (read.c).  The builder finds the header (field.c), keeps the rows
+ * after it, and has each mapped value cleaned (clean.c), collecting problems.
+ * Readers never see fields; the builder never sees file formats. */
+#ifndef EJIA_LEDGER_READ_INT_H
+#define EJIA_LEDGER_READ_INT_H
+
+#include <stdbool.h>
+#include "core/buf.h"
+#include "ledger/table.h"
+
+/* The header is looked for among this many non-empty rows at the top. */
+#define LEDGER_HEADER_SCAN 20
+/* A cell longer than this is cut (with a problem): no ledger field needs more,
+ * and it bounds memory per cell whatever the file says.  Readers pass at most
+ * LEDGER_CELL_MAX + 4 bytes of a cell (enough to see that it was longer). */
+#define LEDGER_CELL_MAX (32 * 1024)
+/* Columns beyond this are ignored (with a problem); Excel's own limit is 16384. */
+#define LEDGER_COLS_MAX 16384
+
+typedef struct ledger_map_entry {
+    const char *header;   /* normalised header text (see ledger_field_norm) */
+    ledger_field field;   /* LF_NONE = keep as an extra column */
+} ledger_map_entry;
+
+/* A row handler: readers call it once per physical row, in order.  Cells are
+ * UTF-8 (not NUL-terminated), n may be 0 for an empty row.  Setting *stop ends
+ * reading early (sheet probing). */
+typedef st (*ledger_row_fn)(void *ctx, int sheet_row, int n, const char *const *cells,
+                            const size_t *lens, bool *stop, err *e);
+
+typedef struct ledger_builder {
+    ledger_table *t;
+    const ledger_read_opts *o;
+    ledger_map_entry *map;    /* explicit mapping, nmap entries */
+    int nmap;
+    bool header_found;
+    int scanned;              /* non-empty rows looked at for a header */
+    /* Rows seen before the header was found, kept in case none is found
+     * (then the first of them becomes the header). */
+    struct pending_row { int sheet_row, n; char **cells; size_t *lens; } pending[LEDGER_HEADER_SCAN];
+    int npending;
+    ledger_row *rows;         /* malloc'd while reading, moved into t->mem at the end */
+    size_t rows_cap;
+    ledger_problem *problems; /* idem */
+    size_t problems_cap;
+    int wide_rows;            /* rows with more cells than the header, reported once */
+    int first_wide_row;
+    buf tmp;                  /* scratch for cleaning */
+} ledger_builder;
+
+/* read.c */
+void ledger_builder_init(ledger_builder *b, ledger_table *t, const ledger_read_opts *o);
+st ledger_builder_row(void *ctx, int sheet_row, int n, const char *const *cells, const size_t *lens,
+                      bool *stop, err *e);
+st ledger_builder_finish(ledger_builder *b, err *e);
+void ledger_builder_free(ledger_builder *b);
+/* Record a problem (msg is printf-style, Chinese).  Copies value. */
+void ledger_problem_add(ledger_builder *b, int row, int sheet_row, int col, ledger_problem_kind kind,
+                        const char *value, size_t vlen, const char *fmt, ...)
+    __attribute__((format(printf, 8, 9)));
+
+/* Format readers.  data is the whole file; b->t->source names it in errors. */
+st ledger_csv_read(ledger_builder *b, const unsigned char *data, size_t len, err *e);
+st ledger_xlsx_read(ledger_builder *b, const unsigned char *data, size_t len, err *e);
+/* freexl reads from a path only: read.c writes a temporary file for memory input. */
+st ledger_xls_read(ledger_builder *b, const char *path, err *e);
+
+/* field.c */
+/* Normalise header text for matching: NFKC, spaces removed, ASCII upper-cased.
+ * Writes at most cap-1 bytes into out; returns out. */
+char *ledger_field_norm(const char *s, size_t n, char *out, size_t cap);
+/* Canonical field for a header (dictionary of synonyms), LF_NONE when unknown. */
+ledger_field ledger_field_detect(const char *s, size_t n);
+/* Field for a header under an explicit mapping first, the dictionary second. */
+ledger_field ledger_field_for(const ledger_builder *b, const char *s, size_t n);
+/* How many distinct known fields a row names (≥ 2 makes it a header). */
+int ledger_field_score(const ledger_builder *b, int n, const char *const *cells, const size_t *lens);
+/* Parse "header=field,header=field" into b->map (in t->mem). */
+st ledger_field_parse_mapping(ledger_builder *b, const char *spec, err *e);
+
+/* clean.c */
+/* Clean the mapped values of r (cells already set), adding problems. */
+void ledger_clean_row(ledger_builder *b, ledger_row *r);
+/* Excel serial day number → "YYYY-MM-DD" (1900 date system, with Excel's
+ * phantom 1900-02-29).  out ≥ 11 bytes; false when out of range. */
+bool ledger_clean_excel_date(double serial, char *out);
+
+#endif

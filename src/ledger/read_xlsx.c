@@ -1,0 +1,735 @@
+/* read_xlsx — xlsx ledgers: libzip for the package, expat for the XML.
+ *
+ * No packaged C library reads xlsx, and the part we need is small: the
+ * workbook's sheet list and relationships, shared strings, the styles that
+ * say which numbers are dates, and the sheet's cells.  The sheet is streamed —
+ * expat is fed 64 KiB of the inflated entry at a time and each row goes to the
+ * builder as soon as its </row> is seen — so memory holds only the table, the
+ * shared strings and one row, never a DOM of the sheet.
+ *
+ * Untrusted input: the number of entries and the bytes inflated are capped
+ * (the sizes in the zip directory are checked first, and the real count is
+ * checked while inflating, since a directory can lie); expat's billion-laughs
+ * protection is on by default and a DOCTYPE is refused outright (no xlsx has
+ * one). */
+#include "ledger/read_int.h"
+
+#include <expat.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zip.h>
+#include "core/utf8.h"
+
+#define DEFAULT_MAX_UNZIPPED ((size_t)512 * 1024 * 1024)
+#define DEFAULT_MAX_ENTRIES 10000
+#define CHUNK (64 * 1024)
+#define TEXT_MAX (LEDGER_CELL_MAX + 4)
+
+typedef struct sheet_ref { const char *name, *rid, *path; bool hidden; } sheet_ref;
+
+typedef struct xl {
+    ledger_builder *b;
+    err *e;
+    const char *source;
+    zip_t *z;
+    size_t max_unzipped, unzipped;
+    arena mem;                 /* shared strings, sheet list, styles: freed at the end */
+    const char **ss;           /* shared strings */
+    uint32_t *ss_len;
+    size_t nss, ss_cap;
+    unsigned char *xf_kind;    /* per cellXfs entry: 0 number, 1 date, 2 datetime, 3 time */
+    size_t nxf;
+    sheet_ref *sheets;
+    int nsheets;
+    const char *wb_dir;        /* "xl/" */
+} xl;
+
+/* Per-part parse state: one struct, the handlers look at what they need. */
+typedef struct pstate {
+    xl *x;
+    XML_Parser p;
+    const char *part;
+    st status;
+    bool stopped;
+    /* text collection */
+    buf text;
+    bool collect, in_rph;
+    int depth_si;
+    /* styles */
+    bool in_cellxfs;
+    int fmt_ids[512]; unsigned char fmt_kind[512]; int nfmts;
+    unsigned char *xf; size_t nxf, xf_cap;
+    /* rels / workbook */
+    struct { char *id, *target; } *rels; int nrels, rels_cap;
+    /* sheet */
+    ledger_row_fn fn;
+    void *fn_ctx;
+    int row, next_row, col, next_col;
+    char ctype;                /* 's' shared, 'i' inline, 'n' number, 'b' bool, 'e' error, 'S' str, 'd' date */
+    int style;
+    bool in_row, in_cell;
+    buf rowbuf;                /* cell bytes of the current row */
+    size_t *offs, *lens;
+    const char **cells;
+    int ncells, cells_cap;
+} pstate;
+
+static const char *local(const char *name) {
+    const char *c = strrchr(name, ':');
+    return c ? c + 1 : name;
+}
+
+static const char *attr(const char **atts, const char *want) {
+    for (int i = 0; atts[i]; i += 2)
+        if (strcmp(local(atts[i]), want) == 0) return atts[i + 1];
+    return NULL;
+}
+
+static void stop(pstate *s, st code) {
+    if (!s->status) s->status = code;
+    XML_StopParser(s->p, XML_FALSE);
+}
+
+static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid, const XML_Char *pubid,
+                               int has_internal) {
+    (void)name, (void)sysid, (void)pubid, (void)has_internal;
+    pstate *s = ud;
+    err_set(s->x->e, ST_INVALID, "无法读取「%s」：xlsx 里的 %s 含有 DOCTYPE，这不是 Excel 写的文件；请用 Excel 重新另存",
+            s->x->source, s->part);
+    stop(s, ST_INVALID);
+}
+
+static void XMLCALL on_text(void *ud, const XML_Char *t, int len) {
+    pstate *s = ud;
+    if (!s->collect || s->in_rph) return;
+    size_t room = TEXT_MAX > s->text.len ? TEXT_MAX - s->text.len : 0;
+    size_t n = (size_t)len < room ? (size_t)len : room;
+    if (n) buf_append(&s->text, t, n);
+}
+
+/* Find an entry, tolerating a leading '/' and a different case. */
+static zip_int64_t locate(xl *x, const char *path) {
+    if (path[0] == '/') path++;
+    zip_int64_t i = zip_name_locate(x->z, path, 0);
+    if (i < 0) i = zip_name_locate(x->z, path, ZIP_FL_NOCASE);
+    return i;
+}
+
+/* Stream one zip entry through a fresh expat parser set up by the caller. */
+static st parse_part(xl *x, pstate *s, const char *path, bool required) {
+    zip_int64_t idx = locate(x, path);
+    if (idx < 0) {
+        if (!required) return ST_OK;
+        return err_set(x->e, ST_INVALID, "无法读取「%s」：xlsx 文件不完整，缺少 %s；文件可能损坏，请用 Excel 重新另存",
+                       x->source, path);
+    }
+    zip_file_t *f = zip_fopen_index(x->z, (zip_uint64_t)idx, 0);
+    if (!f)
+        return err_set(x->e, ST_INVALID, "无法读取「%s」：xlsx 里的 %s 打不开（%s）；文件可能损坏或加了密码",
+                       x->source, path, zip_strerror(x->z));
+    s->part = path;
+    XML_SetStartDoctypeDeclHandler(s->p, on_doctype);
+    char *chunk = malloc(CHUNK);
+    if (!chunk) {
+        zip_fclose(f);
+        return err_set(x->e, ST_NOMEM, "内存不足");
+    }
+    for (;;) {
+        zip_int64_t n = zip_fread(f, chunk, CHUNK);
+        if (n < 0) {
+            s->status = err_set(x->e, ST_INVALID, "无法读取「%s」：xlsx 文件已损坏，%s 读不完（%s）；请重新下载或用 Excel 重新另存",
+                                x->source, path, zip_file_strerror(f));
+            break;
+        }
+        x->unzipped += (size_t)n;
+        if (x->unzipped > x->max_unzipped) {
+            s->status = err_set(x->e, ST_TOO_LARGE, "无法读取「%s」：解压后超过 %zu MiB 的上限（可能是压缩炸弹）；请拆成几个文件",
+                                x->source, x->max_unzipped >> 20);
+            break;
+        }
+        if (XML_Parse(s->p, chunk, (int)n, n == 0) == XML_STATUS_ERROR) {
+            if (XML_GetErrorCode(s->p) == XML_ERROR_ABORTED) {
+                s->stopped = !s->status;
+                break;
+            }
+            s->status = err_set(x->e, ST_INVALID, "无法读取「%s」：xlsx 里的 %s 不是有效的 XML（第 %lu 行：%s）；文件可能损坏，请用 Excel 重新另存",
+                                x->source, path, (unsigned long)XML_GetCurrentLineNumber(s->p),
+                                XML_ErrorString(XML_GetErrorCode(s->p)));
+            break;
+        }
+        if (n == 0 || s->status) break;
+    }
+    free(chunk);
+    zip_fclose(f);
+    return s->status;
+}
+
+static void pstate_init(pstate *s, xl *x) {
+    memset(s, 0, sizeof *s);
+    s->x = x;
+    s->p = XML_ParserCreate("UTF-8");
+    XML_SetUserData(s->p, s);
+    XML_SetCharacterDataHandler(s->p, on_text);
+    buf_init(&s->text, TEXT_MAX + 16);
+    buf_init(&s->rowbuf, 0);
+}
+
+static void pstate_free(pstate *s) {
+    if (s->p) XML_ParserFree(s->p);
+    buf_free(&s->text);
+    buf_free(&s->rowbuf);
+    free(s->xf);
+    free(s->rels);
+    free(s->offs);
+    free(s->lens);
+    free(s->cells);
+}
+
+/* ---- relationships ---------------------------------------------------- */
+
+static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **atts) {
+    pstate *s = ud;
+    if (strcmp(local(name), "Relationship") != 0) return;
+    const char *id = attr(atts, "Id"), *target = attr(atts, "Target"), *type = attr(atts, "Type");
+    if (!id || !target) return;
+    if (s->nrels == s->rels_cap) {
+        int cap = s->rels_cap ? s->rels_cap * 2 : 16;
+        if (cap > 100000) return stop(s, err_set(s->x->e, ST_TOO_LARGE, "「%s」的关系表太大", s->x->source));
+        void *r = realloc(s->rels, (size_t)cap * sizeof *s->rels);
+        if (!r) return stop(s, ST_NOMEM);
+        s->rels = r;
+        s->rels_cap = cap;
+    }
+    /* The id of the office document in _rels/.rels is its type's tail. */
+    if (type && strstr(type, "/officeDocument")) id = "officeDocument";
+    if (type && strstr(type, "/sharedStrings")) id = "#sharedStrings";
+    if (type && strstr(type, "/styles")) id = "#styles";
+    s->rels[s->nrels].id = arena_strdup(&s->x->mem, id);
+    s->rels[s->nrels].target = arena_strdup(&s->x->mem, target);
+    s->nrels++;
+}
+
+static const char *rel_target(pstate *s, const char *id) {
+    for (int i = 0; i < s->nrels; i++)
+        if (s->rels[i].id && strcmp(s->rels[i].id, id) == 0) return s->rels[i].target;
+    return NULL;
+}
+
+/* A relationship target relative to the workbook's folder, or absolute. */
+static const char *resolve(xl *x, const char *target) {
+    if (target[0] == '/') return target + 1;
+    const char *dir = x->wb_dir;
+    while (strncmp(target, "../", 3) == 0) {   /* rare, but Excel allows it */
+        target += 3;
+        dir = "";
+    }
+    return arena_printf(&x->mem, "%s%s", dir, target);
+}
+
+/* ---- workbook --------------------------------------------------------- */
+
+static void XMLCALL wb_start(void *ud, const XML_Char *name, const XML_Char **atts) {
+    pstate *s = ud;
+    xl *x = s->x;
+    if (strcmp(local(name), "sheet") != 0) return;
+    const char *nm = attr(atts, "name"), *rid = attr(atts, "id"), *state = attr(atts, "state");
+    if (!nm || !rid) return;
+    if (x->nsheets >= 1024) return;
+    if (!x->sheets) x->sheets = arena_calloc(&x->mem, 1024, sizeof *x->sheets);
+    if (!x->sheets) return stop(s, ST_NOMEM);
+    sheet_ref *r = &x->sheets[x->nsheets++];
+    r->name = arena_strdup(&x->mem, nm);
+    r->rid = arena_strdup(&x->mem, rid);
+    r->hidden = state && strcmp(state, "visible") != 0;
+}
+
+/* ---- shared strings --------------------------------------------------- */
+
+static void XMLCALL sst_start(void *ud, const XML_Char *name, const XML_Char **atts) {
+    (void)atts;
+    pstate *s = ud;
+    const char *l = local(name);
+    if (strcmp(l, "si") == 0) { buf_reset(&s->text); s->depth_si = 1; }
+    else if (strcmp(l, "t") == 0 && s->depth_si) s->collect = true;
+    else if (strcmp(l, "rPh") == 0) s->in_rph = true;   /* phonetic guide: not part of the text */
+}
+
+static void XMLCALL sst_end(void *ud, const XML_Char *name) {
+    pstate *s = ud;
+    xl *x = s->x;
+    const char *l = local(name);
+    if (strcmp(l, "t") == 0) s->collect = false;
+    else if (strcmp(l, "rPh") == 0) s->in_rph = false;
+    else if (strcmp(l, "si") == 0) {
+        s->depth_si = 0;
+        if (x->nss == x->ss_cap) {
+            size_t cap = x->ss_cap ? x->ss_cap * 2 : 1024;
+            if (cap > 16u * 1024 * 1024) return stop(s, err_set(x->e, ST_TOO_LARGE, "无法读取「%s」：共享字符串超过 1600 万个", x->source));
+            const char **a = realloc(x->ss, cap * sizeof *a);
+            if (a) x->ss = a;
+            uint32_t *b = realloc(x->ss_len, cap * sizeof *b);
+            if (b) x->ss_len = b;
+            if (!a || !b) return stop(s, err_set(x->e, ST_NOMEM, "内存不足"));
+            x->ss_cap = cap;
+        }
+        char *p = arena_strndup(&x->mem, s->text.len ? s->text.data : "", s->text.len);
+        if (!p) return stop(s, err_set(x->e, ST_NOMEM, "内存不足"));
+        x->ss[x->nss] = p;
+        x->ss_len[x->nss] = (uint32_t)s->text.len;
+        x->nss++;
+        buf_reset(&s->text);
+    }
+}
+
+/* ---- styles: which cell formats are dates ----------------------------- */
+
+/* 0 number, 1 date, 2 date and time, 3 time. */
+static unsigned char builtin_kind(int id) {
+    if ((id >= 14 && id <= 17) || (id >= 27 && id <= 31) || (id >= 34 && id <= 36) || (id >= 50 && id <= 58))
+        return 1;
+    if (id == 22) return 2;
+    if ((id >= 18 && id <= 21) || (id >= 45 && id <= 47) || id == 32 || id == 33) return 3;
+    return 0;
+}
+
+static unsigned char code_kind(const char *code) {
+    bool date = false, time = false;
+    for (const char *p = code; *p; p++) {
+        char c = *p;
+        if (c == '"') { p = strchr(p + 1, '"'); if (!p) break; continue; }
+        if (c == '\\' || c == '_' || c == '*') { if (p[1]) p++; continue; }
+        if (c == '[') {
+            /* [h] [mm] [ss] are elapsed time; [Red], [$-804] are not letters of the format */
+            if (p[1] == 'h' || p[1] == 'H' || p[1] == 'm' || p[1] == 's') time = true;
+            p = strchr(p, ']');
+            if (!p) break;
+            continue;
+        }
+        if (c == 'y' || c == 'Y' || c == 'd' || c == 'D' || c == 'e') date = true;
+        if (c == 'h' || c == 'H' || c == 's' || c == 'S') time = true;
+        if (c == ';') break;   /* the first section decides */
+    }
+    return date && time ? 2 : date ? 1 : time ? 3 : 0;
+}
+
+static void XMLCALL sty_start(void *ud, const XML_Char *name, const XML_Char **atts) {
+    pstate *s = ud;
+    const char *l = local(name);
+    if (strcmp(l, "numFmt") == 0) {
+        const char *id = attr(atts, "numFmtId"), *code = attr(atts, "formatCode");
+        if (id && code && s->nfmts < 512) {
+            s->fmt_ids[s->nfmts] = atoi(id);
+            s->fmt_kind[s->nfmts] = code_kind(code);
+            s->nfmts++;
+        }
+    } else if (strcmp(l, "cellXfs") == 0) {
+        s->in_cellxfs = true;
+    } else if (strcmp(l, "xf") == 0 && s->in_cellxfs) {
+        if (s->nxf == s->xf_cap) {
+            size_t cap = s->xf_cap ? s->xf_cap * 2 : 64;
+            if (cap > 65536 * 4) return;
+            unsigned char *n = realloc(s->xf, cap);
+            if (!n) return stop(s, ST_NOMEM);
+            s->xf = n;
+            s->xf_cap = cap;
+        }
+        const char *idv = attr(atts, "numFmtId");
+        int id = idv ? atoi(idv) : 0;
+        unsigned char k = builtin_kind(id);
+        for (int i = 0; i < s->nfmts; i++)
+            if (s->fmt_ids[i] == id) k = s->fmt_kind[i];
+        s->xf[s->nxf++] = k;
+    }
+}
+
+static void XMLCALL sty_end(void *ud, const XML_Char *name) {
+    pstate *s = ud;
+    if (strcmp(local(name), "cellXfs") == 0) s->in_cellxfs = false;
+}
+
+/* ---- the sheet -------------------------------------------------------- */
+
+/* "AB12" → column 27 (0-based) and row 12; -1 when absent. */
+static void cell_ref(const char *r, int *col, int *row) {
+    int c = 0, n = 0;
+    const char *p = r;
+    while (*p >= 'A' && *p <= 'Z' && n < 4) { c = c * 26 + (*p - 'A' + 1); p++; n++; }
+    *col = n ? c - 1 : -1;
+    long rv = 0;
+    int k = 0;
+    while (*p >= '0' && *p <= '9' && k < 8) { rv = rv * 10 + (*p - '0'); p++; k++; }
+    *row = k ? (int)rv : -1;
+}
+
+static void XMLCALL sh_start(void *ud, const XML_Char *name, const XML_Char **atts) {
+    pstate *s = ud;
+    const char *l = local(name);
+    switch (l[0]) {
+    case 'c':
+        if (l[1] == 0 && s->in_row) {
+            const char *r = attr(atts, "r"), *t = attr(atts, "t"), *sv = attr(atts, "s");
+            int col = -1, row;
+            if (r) cell_ref(r, &col, &row);
+            s->col = col >= 0 ? col : s->next_col;
+            s->next_col = s->col + 1;
+            s->ctype = 'n';
+            if (t) {
+                if (t[0] == 's' && t[1] == 0) s->ctype = 's';
+                else if (strcmp(t, "inlineStr") == 0) s->ctype = 'i';
+                else if (strcmp(t, "str") == 0) s->ctype = 'S';
+                else if (t[0] == 'b') s->ctype = 'b';
+                else if (t[0] == 'e') s->ctype = 'e';
+                else if (t[0] == 'd') s->ctype = 'd';
+            }
+            s->style = sv ? atoi(sv) : 0;
+            s->in_cell = true;
+            buf_reset(&s->text);
+        }
+        break;
+    case 'v':
+        if (l[1] == 0 && s->in_cell) s->collect = true;
+        break;
+    case 't':
+        if (l[1] == 0 && s->in_cell && s->ctype == 'i') s->collect = true;
+        break;
+    case 'r':
+        if (strcmp(l, "row") == 0) {
+            const char *r = attr(atts, "r");
+            int rv = r ? atoi(r) : 0;
+            s->row = rv > 0 ? rv : s->next_row;
+            s->next_row = s->row + 1;
+            s->next_col = 0;
+            s->ncells = 0;
+            buf_reset(&s->rowbuf);
+            s->in_row = true;
+        } else if (strcmp(l, "rPh") == 0) {
+            s->in_rph = true;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* A number as a user would read it: integers without ".0" or exponent, others
+ * with at most 15 significant digits (Excel's own precision). */
+static size_t format_number(const char *v, size_t n, char *out, size_t cap) {
+    bool simple = n > 0 && n < 16;
+    for (size_t i = 0; i < n && simple; i++) simple = (v[i] >= '0' && v[i] <= '9') || (i == 0 && v[i] == '-');
+    if (simple) {
+        memcpy(out, v, n);
+        return n;
+    }
+    char tmp[64];
+    if (n >= sizeof tmp) n = sizeof tmp - 1;
+    memcpy(tmp, v, n);
+    tmp[n] = 0;
+    char *end;
+    double d = strtod(tmp, &end);
+    if (end == tmp || !isfinite(d)) {
+        memcpy(out, v, n);
+        return n;
+    }
+    int k;
+    if (d == floor(d) && fabs(d) < 1e15) k = snprintf(out, cap, "%.0f", d);
+    else k = snprintf(out, cap, "%.15g", d);
+    return k > 0 ? (size_t)k : 0;
+}
+
+static size_t format_date(double d, unsigned char kind, char *out, size_t cap) {
+    char day[16];
+    double frac = d - floor(d);
+    long secs = lround(frac * 86400.0);
+    if (secs >= 86400) { secs = 0; d = floor(d) + 1; }
+    int k = 0;
+    if (kind == 3) {
+        k = snprintf(out, cap, "%02ld:%02ld:%02ld", secs / 3600, secs / 60 % 60, secs % 60);
+    } else if (!ledger_clean_excel_date(d, day)) {
+        return 0;
+    } else if (kind == 2 && secs) {
+        k = snprintf(out, cap, "%s %02ld:%02ld:%02ld", day, secs / 3600, secs / 60 % 60, secs % 60);
+    } else {
+        k = snprintf(out, cap, "%s", day);
+    }
+    return k > 0 ? (size_t)k : 0;
+}
+
+static void end_cell(pstate *s) {
+    xl *x = s->x;
+    s->in_cell = false;
+    s->collect = false;
+    if (s->col >= LEDGER_COLS_MAX + 1) return;
+    const char *v = s->text.len ? s->text.data : "";
+    size_t n = s->text.len;
+    char num[80];
+    switch (s->ctype) {
+    case 's': {
+        char *end;
+        unsigned long i = strtoul(v, &end, 10);
+        if (end != v && i < x->nss) { v = x->ss[i]; n = x->ss_len[i]; }
+        else { v = ""; n = 0; }
+        break;
+    }
+    case 'b': v = (n && v[0] == '1') ? "TRUE" : "FALSE"; n = strlen(v); break;
+    case 'n':
+        if (n) {
+            unsigned char kind = (s->style >= 0 && (size_t)s->style < x->nxf) ? x->xf_kind[s->style] : 0;
+            size_t k = 0;
+            if (kind) {
+                char tmp[64];
+                size_t m = n < sizeof tmp - 1 ? n : sizeof tmp - 1;
+                memcpy(tmp, v, m);
+                tmp[m] = 0;
+                k = format_date(strtod(tmp, NULL), kind, num, sizeof num);
+            }
+            if (!k) k = format_number(v, n, num, sizeof num);
+            v = num;
+            n = k;
+        }
+        break;
+    default: break;   /* inline string, formula string, error, ISO date: the text as is */
+    }
+    if (n == 0) return;   /* an empty cell is the same as an absent one */
+    /* Place at its column; the gap before it is empty cells. */
+    int need = s->col + 1;
+    if (need > s->cells_cap) {
+        int cap = s->cells_cap ? s->cells_cap : 32;
+        while (cap < need) cap *= 2;
+        size_t *o = realloc(s->offs, (size_t)cap * sizeof *o);
+        if (o) s->offs = o;
+        size_t *l = realloc(s->lens, (size_t)cap * sizeof *l);
+        if (l) s->lens = l;
+        const char **c = realloc(s->cells, (size_t)cap * sizeof *c);
+        if (c) s->cells = c;
+        if (!o || !l || !c) return stop(s, err_set(x->e, ST_NOMEM, "内存不足"));
+        s->cells_cap = cap;
+    }
+    while (s->ncells < need) {
+        s->offs[s->ncells] = 0;
+        s->lens[s->ncells] = 0;
+        s->ncells++;
+    }
+    s->offs[s->col] = s->rowbuf.len;
+    s->lens[s->col] = n;
+    if (buf_append(&s->rowbuf, v, n) != ST_OK) return stop(s, err_set(x->e, ST_NOMEM, "内存不足"));
+}
+
+static void XMLCALL sh_end(void *ud, const XML_Char *name) {
+    pstate *s = ud;
+    const char *l = local(name);
+    if (l[0] == 'c' && l[1] == 0 && s->in_cell) {
+        end_cell(s);
+    } else if ((l[0] == 'v' || l[0] == 't') && l[1] == 0) {
+        s->collect = false;
+    } else if (strcmp(l, "rPh") == 0) {
+        s->in_rph = false;
+    } else if (strcmp(l, "row") == 0 && s->in_row) {
+        s->in_row = false;
+        for (int i = 0; i < s->ncells; i++) s->cells[i] = s->lens[i] ? s->rowbuf.data + s->offs[i] : "";
+        bool halt = false;
+        st r = s->fn(s->fn_ctx, s->row, s->ncells, s->cells, s->lens, &halt, s->x->e);
+        if (r) stop(s, r);
+        else if (halt) stop(s, ST_OK);
+    }
+}
+
+static st parse_sheet(xl *x, const char *path, ledger_row_fn fn, void *ctx) {
+    pstate s;
+    pstate_init(&s, x);
+    if (!s.p) return err_set(x->e, ST_NOMEM, "内存不足");
+    s.fn = fn;
+    s.fn_ctx = ctx;
+    s.next_row = 1;
+    XML_SetElementHandler(s.p, sh_start, sh_end);
+    st r = parse_part(x, &s, path, true);
+    pstate_free(&s);
+    return r;
+}
+
+/* Probing: does a sheet have a header in its first rows? */
+typedef struct probe { ledger_builder *b; int seen; bool found; } probe;
+
+static st probe_row(void *ctx, int sheet_row, int n, const char *const *cells, const size_t *lens, bool *halt,
+                    err *e) {
+    (void)sheet_row, (void)e;
+    probe *p = ctx;
+    bool any = false;
+    for (int i = 0; i < n && !any; i++) any = lens[i] > 0;
+    if (!any) return ST_OK;
+    p->seen++;
+    if (ledger_field_score(p->b, n, cells, lens) >= 2) p->found = true;
+    if (p->found || p->seen >= LEDGER_HEADER_SCAN) *halt = true;
+    return ST_OK;
+}
+
+static st open_zip(xl *x, const unsigned char *data, size_t len) {
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(data, len, 0, &ze);
+    if (!src) {
+        zip_error_fini(&ze);
+        return err_set(x->e, ST_NOMEM, "内存不足");
+    }
+    x->z = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+    if (!x->z) {
+        int code = zip_error_code_zip(&ze);
+        const char *why = zip_error_strerror(&ze);
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s", why);
+        zip_source_free(src);
+        zip_error_fini(&ze);
+        if (code == ZIP_ER_NOZIP || code == ZIP_ER_INCONS || code == ZIP_ER_EOF || code == ZIP_ER_READ ||
+            code == ZIP_ER_SEEK)
+            return err_set(x->e, ST_INVALID, "无法读取「%s」：截断的 zip——文件不完整或已损坏（%s）；请重新下载或用 Excel 重新另存",
+                           x->source, msg);
+        return err_set(x->e, ST_INVALID, "无法读取「%s」：zip 打不开（%s）；请用 Excel 重新另存为 xlsx", x->source, msg);
+    }
+    zip_error_fini(&ze);
+    return ST_OK;
+}
+
+/* Check the directory against the limits before inflating anything. */
+static st check_limits(xl *x, size_t max_entries) {
+    zip_int64_t n = zip_get_num_entries(x->z, 0);
+    if (n < 0 || (zip_uint64_t)n > max_entries)
+        return err_set(x->e, ST_TOO_LARGE, "无法读取「%s」：zip 里有 %lld 个文件，超过 %zu 个的上限；这不像是一个电子表格",
+                       x->source, (long long)n, max_entries);
+    zip_uint64_t total = 0;
+    for (zip_int64_t i = 0; i < n; i++) {
+        zip_stat_t sb;
+        if (zip_stat_index(x->z, (zip_uint64_t)i, 0, &sb) == 0 && (sb.valid & ZIP_STAT_SIZE)) total += sb.size;
+        if (total > x->max_unzipped)
+            return err_set(x->e, ST_TOO_LARGE, "无法读取「%s」：解压后超过 %zu MiB 的上限；请拆成几个文件后再导入",
+                           x->source, x->max_unzipped >> 20);
+    }
+    return ST_OK;
+}
+
+static st read_meta(xl *x) {
+    /* The package relationships name the workbook; default xl/workbook.xml. */
+    const char *wb = "xl/workbook.xml";
+    pstate s;
+    pstate_init(&s, x);
+    XML_SetElementHandler(s.p, rels_start, NULL);
+    st r = parse_part(x, &s, "_rels/.rels", false);
+    const char *t = r ? NULL : rel_target(&s, "officeDocument");
+    if (t) wb = arena_strdup(&x->mem, t[0] == '/' ? t + 1 : t);
+    pstate_free(&s);
+    if (r) return r;
+    if (locate(x, wb) < 0) {
+        const char *what = locate(x, "word/document.xml") >= 0 ? "Word 文档（docx）"
+                           : locate(x, "ppt/presentation.xml") >= 0 ? "PowerPoint 文档（pptx）"
+                           : locate(x, "content.xml") >= 0 ? "OpenDocument 文件（请另存为 xlsx）"
+                                                            : "普通的 zip 压缩包";
+        return err_set(x->e, ST_UNSUPPORTED, "无法读取「%s」：不是电子表格，是%s；请上传 xlsx、xls 或 CSV 文件", x->source, what);
+    }
+    const char *slash = strrchr(wb, '/');
+    x->wb_dir = slash ? arena_strndup(&x->mem, wb, (size_t)(slash - wb + 1)) : "";
+    const char *rels_path = arena_printf(&x->mem, "%s_rels/%s.rels", x->wb_dir, slash ? slash + 1 : wb);
+
+    pstate_init(&s, x);
+    XML_SetElementHandler(s.p, wb_start, NULL);
+    r = parse_part(x, &s, wb, true);
+    pstate_free(&s);
+    if (r) return r;
+    if (x->nsheets == 0)
+        return err_set(x->e, ST_INVALID, "无法读取「%s」：工作簿里没有工作表；请用 Excel 打开检查", x->source);
+
+    pstate_init(&s, x);
+    XML_SetElementHandler(s.p, rels_start, NULL);
+    r = parse_part(x, &s, rels_path, false);
+    const char *ss_path = NULL, *sty_path = NULL;
+    if (!r) {
+        for (int i = 0; i < x->nsheets; i++) {
+            const char *tg = rel_target(&s, x->sheets[i].rid);
+            x->sheets[i].path = tg ? resolve(x, tg) : arena_printf(&x->mem, "%sworksheets/sheet%d.xml", x->wb_dir, i + 1);
+        }
+        const char *tg = rel_target(&s, "#sharedStrings");
+        ss_path = tg ? resolve(x, tg) : arena_printf(&x->mem, "%ssharedStrings.xml", x->wb_dir);
+        tg = rel_target(&s, "#styles");
+        sty_path = tg ? resolve(x, tg) : arena_printf(&x->mem, "%sstyles.xml", x->wb_dir);
+    }
+    pstate_free(&s);
+    if (r) return r;
+
+    pstate_init(&s, x);
+    XML_SetElementHandler(s.p, sty_start, sty_end);
+    r = parse_part(x, &s, sty_path, false);
+    if (!r && s.nxf) {
+        x->xf_kind = arena_alloc(&x->mem, s.nxf);
+        if (x->xf_kind) {
+            memcpy(x->xf_kind, s.xf, s.nxf);
+            x->nxf = s.nxf;
+        }
+    }
+    pstate_free(&s);
+    if (r) return r;
+
+    pstate_init(&s, x);
+    XML_SetElementHandler(s.p, sst_start, sst_end);
+    r = parse_part(x, &s, ss_path, false);
+    pstate_free(&s);
+    return r;
+}
+
+static int choose_sheet(xl *x, const char *want) {
+    if (want) {
+        for (int i = 0; i < x->nsheets; i++)
+            if (strcmp(x->sheets[i].name, want) == 0) return i;
+        /* Trimmed and NFKC'd names, for "Sheet1 " and full-width letters. */
+        char a[256], b2[256];
+        ledger_field_norm(want, strlen(want), a, sizeof a);
+        for (int i = 0; i < x->nsheets; i++)
+            if (strcmp(ledger_field_norm(x->sheets[i].name, strlen(x->sheets[i].name), b2, sizeof b2), a) == 0)
+                return i;
+        return -1;
+    }
+    if (x->nsheets == 1) return 0;
+    /* The first visible sheet with a header; else the first visible sheet with
+     * anything in it; else the first sheet. */
+    int first_nonempty = -1;
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < x->nsheets; i++) {
+            if (x->sheets[i].hidden != (pass == 1)) continue;
+            probe p = {.b = x->b};
+            if (parse_sheet(x, x->sheets[i].path, probe_row, &p) != ST_OK) {
+                err_clear(x->e);   /* a broken sheet we may not need; the chosen one is read in full later */
+                continue;
+            }
+            if (p.found) return i;
+            if (p.seen && first_nonempty < 0) first_nonempty = i;
+        }
+    return first_nonempty >= 0 ? first_nonempty : 0;
+}
+
+st ledger_xlsx_read(ledger_builder *b, const unsigned char *data, size_t len, err *e) {
+    xl x = {.b = b, .e = e, .source = b->t->source};
+    x.max_unzipped = b->o->max_uncompressed ? b->o->max_uncompressed : DEFAULT_MAX_UNZIPPED;
+    size_t max_entries = b->o->max_entries ? b->o->max_entries : DEFAULT_MAX_ENTRIES;
+    arena_init(&x.mem, 0);
+    st r = open_zip(&x, data, len);
+    if (!r) r = check_limits(&x, max_entries);
+    if (!r) r = read_meta(&x);
+    if (!r) {
+        size_t before = x.unzipped;   /* probes do not count against the limit */
+        int i = choose_sheet(&x, b->o->sheet);
+        x.unzipped = before;
+        if (i < 0) {
+            char names[512];
+            size_t o = 0;
+            for (int k = 0; k < x.nsheets && o < sizeof names - 1; k++)
+                o += (size_t)snprintf(names + o, sizeof names - o, "%s「%s」", k ? "、" : "", x.sheets[k].name);
+            r = err_set(e, ST_INVALID, "「%s」里没有名为「%s」的工作表；有这些：%s", x.source, b->o->sheet, names);
+        } else {
+            b->t->sheet = arena_strdup(&b->t->mem, x.sheets[i].name);
+            r = parse_sheet(&x, x.sheets[i].path, ledger_builder_row, b);
+        }
+    }
+    if (x.z) zip_discard(x.z);
+    free(x.ss);
+    free(x.ss_len);
+    arena_free(&x.mem);
+    return r;
+}

@@ -1,0 +1,58 @@
+/* ejia — 党建e家: party-building work for non-public internet enterprises.
+ * main: settings from flags/environment/file, then the subcommand table. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "core/utf8.h"
+#include "core/version.h"
+
+static int cli_help(int argc, char **argv);
+static int cli_version(int argc, char **argv) {
+    (void)argc;
+    (void)argv;
+    printf("ejia %s\n", EJIA_VERSION);
+    return 0;
+}
+
+static const cli_cmd commands[] = {
+    {"serve", cli_serve, "ejia serve [--db DB] [--port N] [--bind ADDR] [--web-root DIR]",
+     "启动网页服务 / run the web server"},
+    {"migrate", cli_migrate, "ejia migrate [--db DB]", "升级数据库结构 / apply database migrations"},
+    {"backup", cli_backup, "ejia backup [--db DB] --to FILE", "在线备份 SQLite 数据库 / online SQLite backup"},
+    {"demo", cli_demo, "ejia demo [--db DB] [--enterprises N]", "在新数据库中填入演示数据 / fill demo data"},
+    {"ledger", cli_ledger, "ejia ledger read|match|explain ...", "企业台账 / enterprise ledgers"},
+    {"version", cli_version, "ejia version", "版本 / version"},
+    {"help", cli_help, "ejia help", "帮助：命令和全部设置 / commands and settings"},
+    {NULL, NULL, NULL, NULL},
+};
+
+static int cli_help(int argc, char **argv) {
+    (void)argc;
+    (void)argv;
+    printf("ejia %s — 党建e家\n\n命令 commands:\n", EJIA_VERSION);
+    for (const cli_cmd *c = commands; c->name; c++) printf("  %-60s %s\n", c->usage, c->help);
+    printf("\n设置 settings（--名称 值，环境变量 EJIA_名称，或 --config 文件中“名称 = 值”）:\n");
+    cfg_print_help();
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    err e;
+    err_clear(&e);
+    if (cfg_load(&argc, argv, &e)) return cli_fail(&e);
+    log_set_level(log_level_parse(cfg_str("log-level")));
+    int rc = 2;
+    const char *name = argc > 1 ? argv[1] : "help";
+    if (!strcmp(name, "--help") || !strcmp(name, "-h")) name = "help";
+    const cli_cmd *c = commands;
+    for (; c->name; c++)
+        if (strcmp(name, c->name) == 0) break;
+    if (c->name) rc = c->fn(argc > 1 ? argc - 1 : argc, argc > 1 ? argv + 1 : argv);
+    else fprintf(stderr, "ejia: 未知命令“%s”。运行 ejia help 查看全部命令。\n", name);
+    utf8_t2s_shutdown();
+    cfg_free();
+    return rc;
+}

@@ -1,0 +1,98 @@
+// lib — start the real `ejia serve` on a loopback port against a fresh database
+// and talk HTTP to it.  The backend comes from the environment that
+// scripts/check sets: EJIA_TEST_PG_BASE (a postgresql:// URL without database
+// name, e.g. postgresql://postgres@127.0.0.1:54329) selects PostgreSQL; each
+// server gets its own database there.  Otherwise a SQLite file in a temp dir.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const EJIA = process.env.EJIA_BIN || path.resolve('ejia');
+export const backend = process.env.EJIA_TEST_PG_BASE ? 'postgresql' : 'sqlite';
+let dbCounter = 0;
+
+// A fresh database URL for one test file (created empty).
+export function freshDb() {
+  if (process.env.EJIA_TEST_PG_BASE) {
+    const name = `t_${process.pid}_${Date.now()}_${dbCounter++}`;
+    const base = process.env.EJIA_TEST_PG_BASE;
+    const r = spawnSync('psql', [`${base}/postgres`, '-qAtc', `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`]);
+    if (r.status !== 0) throw new Error('createdb failed: ' + r.stderr);
+    return { url: `${base}/${name}`, cleanup() { spawnSync('psql', [`${base}/postgres`, '-qAtc', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]); } };
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'ejia-test-'));
+  return { url: path.join(dir, 'test.db'), dir, cleanup() { rmSync(dir, { recursive: true, force: true }); } };
+}
+
+// Run an ejia subcommand synchronously; returns {status, stdout, stderr}.
+export function ejia(args, { input, env } = {}) {
+  const r = spawnSync(EJIA, args, { input, env: { ...process.env, ...env }, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+// Start a server. opts.demo fills demo data first; opts.args adds flags.
+export async function startServer(opts = {}) {
+  const db = opts.db || freshDb();
+  if (opts.demo) {
+    const r = ejia(['demo', '--db', db.url, ...(opts.demoArgs || [])]);
+    if (r.status !== 0) throw new Error('ejia demo failed: ' + r.stderr);
+    opts.onDemo?.(r.stdout);
+  }
+  const child = spawn(EJIA, ['serve', '--db', db.url, '--port', '0', '--log-level', 'warn', '--web-root', opts.webRoot || 'web/dist', ...(opts.args || [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const port = await new Promise((resolve, reject) => {
+    let out = '';
+    const t = setTimeout(() => reject(new Error('server did not start: ' + stderr)), 15000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)\//);
+      if (m) { clearTimeout(t); resolve(Number(m[1])); }
+    });
+    child.on('exit', (code) => { clearTimeout(t); reject(new Error(`server exited ${code}: ${stderr}`)); });
+  });
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    base, port, db, child,
+    stderr: () => stderr,
+    async stop({ keepDb = false } = {}) {
+      if (child.exitCode === null) {
+        const done = new Promise((r) => child.on('exit', r));
+        child.kill('SIGTERM');
+        await done;
+      }
+      if (!keepDb) db.cleanup();
+      return child.exitCode;
+    },
+  };
+}
+
+// A tiny HTTP client with a cookie jar, JSON by default.
+export class Client {
+  constructor(base) { this.base = base; this.cookies = {}; }
+  cookieHeader() { return Object.entries(this.cookies).map(([k, v]) => `${k}=${v}`).join('; '); }
+  async req(method, p, { json, body, headers = {}, origin = true } = {}) {
+    const h = { ...headers };
+    if (json !== undefined) { h['content-type'] = 'application/json'; body = JSON.stringify(json); }
+    const c = this.cookieHeader();
+    if (c) h.cookie = c;
+    if (origin && method !== 'GET' && method !== 'HEAD' && !('origin' in h)) h.origin = this.base;
+    const res = await fetch(this.base + p, { method, headers: h, body, redirect: 'manual' });
+    for (const sc of res.headers.getSetCookie?.() || []) {
+      const [kv] = sc.split(';');
+      const i = kv.indexOf('=');
+      const k = kv.slice(0, i).trim(), v = kv.slice(i + 1).trim();
+      if (v === '' || /max-age=0/i.test(sc)) delete this.cookies[k]; else this.cookies[k] = v;
+    }
+    const text = await res.text();
+    let data = null;
+    try { data = text ? JSON.parse(text) : null; } catch { data = text; }
+    return { status: res.status, headers: res.headers, data, text };
+  }
+  get(p, o) { return this.req('GET', p, o); }
+  post(p, json, o = {}) { return this.req('POST', p, { json, ...o }); }
+  put(p, json, o = {}) { return this.req('PUT', p, { json, ...o }); }
+  patch(p, json, o = {}) { return this.req('PATCH', p, { json, ...o }); }
+  del(p, o) { return this.req('DELETE', p, o); }
+}

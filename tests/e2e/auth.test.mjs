@@ -1,0 +1,96 @@
+// Login page behaviour a user notices: the redirect to /login, a wrong
+// password's message, logging in and out, the 404 page, and that the built
+// UI runs under the server's CSP without console errors.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { openBrowser, submitLogin, loginAs, shot, USERS, BASE, PHONE } from './lib.mjs'
+
+const anyRole = Object.keys(USERS)[0]
+
+test('the server serves the UI with a CSP that forbids inline scripts', async () => {
+  const res = await fetch(BASE + '/login')
+  assert.equal(res.status, 200)
+  const html = await res.text()
+  assert.match(html, /<div id="app">/)
+  assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'index.html must not carry inline scripts')
+  assert.doesNotMatch(html, /https?:\/\/(?!www\.w3\.org)/, 'no external URLs (CDN, fonts) in index.html')
+  const csp = res.headers.get('content-security-policy') || ''
+  if (!csp) console.log('# note: the server sent no Content-Security-Policy header for /login')
+  else assert.doesNotMatch(csp, /script-src[^;]*'unsafe-inline'/)
+})
+
+test('an anonymous visitor is sent to the login page, and back after logging in', async () => {
+  const b = await openBrowser()
+  try {
+    await b.page.goto('/ledger/imports?page=1')
+    await b.page.waitForURL(/\/login\?redirect=/)
+    await b.page.getByRole('heading', { name: /ejia/ }).waitFor()
+    await shot(b.page, 'login-desktop')
+    const u = USERS.city || USERS[anyRole]
+    await submitLogin(b.page, u.username, u.password)
+    await b.page.getByTestId('scope').waitFor()
+    if (USERS.city) assert.match(new URL(b.page.url()).pathname, /^\/ledger\/imports/)
+    assert.deepEqual(b.problems, [], 'no console errors (CSP violations show up here)')
+  } finally { await b.close() }
+})
+
+test('a wrong password shows a clear Chinese message and stays on the login page', async () => {
+  const b = await openBrowser()
+  try {
+    const u = USERS[anyRole]
+    await b.page.goto('/login')
+    await submitLogin(b.page, u.username, u.password + '-wrong')
+    const msg = b.page.getByTestId('login-error')
+    await msg.waitFor()
+    assert.match(await msg.innerText(), /用户名或密码错误/)
+    assert.match(b.page.url(), /\/login/)
+    assert.equal(await b.page.getByLabel('密码', { exact: true }).inputValue(), '', 'the wrong password is cleared')
+    await shot(b.page, 'login-wrong-password')
+  } finally { await b.close() }
+})
+
+test('an unknown user gets the same message as a wrong password', async () => {
+  const b = await openBrowser()
+  try {
+    await b.page.goto('/login')
+    await submitLogin(b.page, 'no-such-user-e2e', 'Whatever-123456')
+    const msg = b.page.getByTestId('login-error')
+    await msg.waitFor()
+    assert.match(await msg.innerText(), /用户名或密码错误/)
+  } finally { await b.close() }
+})
+
+test('logout ends the session: the workbench is closed afterwards', async () => {
+  const b = await openBrowser()
+  try {
+    await loginAs(b.page, anyRole)
+    await b.page.getByTestId('user-menu').click()
+    await b.page.getByTestId('logout').click()
+    await b.page.waitForURL(/\/login/)
+    const me = await b.page.request.get('/api/me')
+    assert.equal(me.status(), 401)
+    await b.page.goto('/')
+    await b.page.waitForURL(/\/login/)
+  } finally { await b.close() }
+})
+
+test('an unknown address shows the 404 page with a way home', async () => {
+  const b = await openBrowser()
+  try {
+    await b.page.goto('/no/such/page')
+    await b.page.getByTestId('not-found').waitFor()
+    assert.match(await b.page.getByTestId('not-found').innerText(), /页面不存在/)
+    await shot(b.page, '404')
+  } finally { await b.close() }
+})
+
+test('the login page fits a phone screen', async () => {
+  const b = await openBrowser({ viewport: PHONE })
+  try {
+    await b.page.goto('/login')
+    await b.page.getByTestId('login-submit').waitFor()
+    const overflow = await b.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+    assert.ok(overflow <= 1, `no horizontal scrolling on a phone (overflow ${overflow}px)`)
+    await shot(b.page, 'login-phone')
+  } finally { await b.close() }
+})

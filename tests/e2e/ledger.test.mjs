@@ -1,0 +1,120 @@
+// 台账导入 end to end: a ledger CSV made here (title row, header, rows with a
+// bad credit code, an empty one and a non-numeric head count) is dropped on
+// the upload area; the import appears with its problem report, which filters
+// by kind, searches, and exports as xlsx; the same file again is refused as a
+// duplicate with a link to the first import.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { openBrowser, loginAs, shot, USERS, LEDGER_ROLES, PHONE } from './lib.mjs'
+
+const role = LEDGER_ROLES.find((r) => USERS[r])
+const stamp = Date.now().toString(36)
+
+function fixture() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ejia-e2e-ledger-'))
+  const file = path.join(dir, `e2e-网信办-${stamp}.csv`)
+  const lines = [
+    `厦门市互联网企业名单（网信办，e2e ${stamp}）`,
+    '序号,公司名称,所属行业,状态,经营地址,电话,所属区,正式党员数,职工人数,统一社会信用代码,联系人',
+    '1,厦门自然梦网络传媒有限责任公司,新闻,存续,同安区新美街道同集路682号,15162254713,同安区,0,12,91350212MA2XYZ1234,张伟',
+    '2,正华集团（厦门）社交网络有限公司,社交网络,存续,厦门市翔安区翔安东路67号3020室,15036661028,翔安区,3,22,NOT-A-CODE,马健芳',
+    '3,厦门乐里互通信息有限公司,社交,存续,福建省厦门市思明区软件园二期望海路10号,13113148273,思明区,0,约三十人,,莫娥',
+    `4,厦门e2e测试科技有限公司${stamp},数据,存续,厦门市湖里区五缘湾道1号,0592-5550000,湖里区,1,8,,李娜`,
+  ]
+  fs.writeFileSync(file, lines.join('\r\n') + '\r\n')
+  return { file, dir, name: path.basename(file) }
+}
+
+test('upload a ledger, read its problem report, filter, export, and be told of a duplicate', { skip: !role && 'no user with a ledger role' }, async () => {
+  const fx = fixture()
+  const b = await openBrowser()
+  try {
+    const { page } = b
+    await loginAs(page, role)
+    await page.goto('/ledger/imports')
+    await page.getByTestId('imports-table').waitFor()
+
+    await page.locator('[data-testid="upload"] input[type=file]').setInputFiles(fx.file)
+    const ok = page.getByTestId('upload-result')
+    const bad = page.getByTestId('upload-error')
+    await Promise.race([ok.waitFor({ timeout: 30000 }), bad.waitFor({ timeout: 30000 })])
+    assert.ok(await ok.isVisible(), 'upload succeeded: ' + (await bad.isVisible() ? await bad.innerText() : ''))
+    assert.match(await ok.innerText(), new RegExp(fx.name.replace(/[.()]/g, '\\$&')))
+    await page.getByTestId('imports-table').getByText(fx.name).waitFor()
+    await shot(page, 'ledger-imports')
+
+    // Open the report from the list.
+    await page.getByTestId('imports-table').getByRole('link', { name: fx.name }).click()
+    await page.waitForURL(/\/ledger\/imports\/[^/]+$/)
+    await page.getByTestId('problems-table').waitFor()
+    assert.equal((await page.getByTestId('import-rows').innerText()).trim(), '4', 'four data rows (title and header rows not counted)')
+    const problems = Number((await page.getByTestId('import-problems').innerText()).replace(/\D/g, ''))
+    assert.ok(problems >= 2, `the bad code and the non-numeric head count are reported (got ${problems})`)
+    const rows = page.locator('[data-testid="problems-table"] .problem-row')
+    await rows.first().waitFor()
+    assert.ok(await rows.count() >= 2)
+    const body = await page.getByTestId('problems-table').innerText()
+    assert.match(body, /NOT-A-CODE/, 'the wrong credit code is quoted in the report')
+    await shot(page, 'ledger-import-detail')
+
+    // Only errors.
+    await page.getByTestId('kind-filter').getByText('错误').click()
+    await page.waitForURL(/kind=error/)
+    await page.waitForLoadState('networkidle')
+    const kinds = await page.locator('[data-testid="problems-table"] .problem-row .pkind').allInnerTexts()
+    assert.ok(kinds.length > 0, 'at least one error')
+    for (const k of kinds) assert.equal(k.trim(), '错误')
+
+    // Search narrows to the row with the bad code.
+    await page.getByTestId('kind-filter').getByText('全部').click()
+    await page.getByTestId('problem-search').fill('NOT-A-CODE')
+    await page.waitForURL(/q=NOT-A-CODE/)
+    await page.waitForLoadState('networkidle')
+    const texts = await rows.allInnerTexts()
+    assert.ok(texts.length >= 1)
+    for (const t of texts) assert.match(t, /NOT-A-CODE/)
+    await page.getByTestId('problem-search').fill('')
+    await page.waitForLoadState('networkidle')
+
+    // Export: a real xlsx (a zip file).
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export').click()])
+    assert.match(dl.suggestedFilename(), /\.xlsx$/i)
+    const saved = path.join(fx.dir, 'report.xlsx')
+    await dl.saveAs(saved)
+    const head = fs.readFileSync(saved).subarray(0, 2).toString('latin1')
+    assert.equal(head, 'PK', 'the export is an xlsx (zip) file')
+
+    // The same file again: refused as a duplicate, with a link to the first import.
+    const firstUrl = page.url().split('?')[0]
+    await page.goto('/ledger/imports')
+    await page.locator('[data-testid="upload"] input[type=file]').setInputFiles(fx.file)
+    await bad.waitFor({ timeout: 30000 })
+    assert.match(await bad.innerText(), /已.*导入/)
+    await shot(page, 'ledger-duplicate')
+    await bad.getByRole('button').click()
+    await page.waitForURL((u) => u.toString().split('?')[0] === firstUrl)
+    assert.deepEqual(b.problems, [])
+  } finally {
+    await b.close()
+    fs.rmSync(fx.dir, { recursive: true, force: true })
+  }
+})
+
+test('the problem report is usable on a phone', { skip: !role && 'no user with a ledger role' }, async () => {
+  const b = await openBrowser({ viewport: PHONE })
+  try {
+    const { page } = b
+    await loginAs(page, role)
+    await page.goto('/ledger/imports')
+    const link = page.locator('[data-testid="imports-table"] a').first()
+    await link.waitFor()
+    await link.click()
+    await page.getByTestId('problems-table').waitFor()
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+    assert.ok(overflow <= 1, `no page-wide horizontal scrolling (overflow ${overflow}px)`)
+    await shot(page, 'ledger-import-detail-phone')
+  } finally { await b.close() }
+})

@@ -1,0 +1,96 @@
+// Shared helpers for the browser tests: Debian's chromium driven by
+// playwright-core (installed with the web app, web/node_modules), one fresh
+// profile per browser, the server's address and accounts from the environment
+// that scripts/e2e sets up:
+//   E2E_BASE_URL  http://127.0.0.1:PORT
+//   E2E_USERS     JSON {"city":{"username","password","scope_name"?}, ...} one per role
+//   SCREENSHOTS=1 save PNGs under tests/e2e/screenshots/
+import { createRequire } from 'node:module'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const require = createRequire(path.join(here, '..', '..', 'web', 'package.json'))
+const { chromium } = require('playwright-core')
+
+export const BASE = process.env.E2E_BASE_URL || ''
+export const USERS = JSON.parse(process.env.E2E_USERS || '{}')
+export const SHOTS = process.env.SCREENSHOTS === '1'
+export const SHOT_DIR = path.join(here, 'screenshots')
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
+export const DESKTOP = { width: 1366, height: 800 }
+export const PHONE = { width: 390, height: 844 }
+
+if (!BASE) throw new Error('E2E_BASE_URL is not set: run the browser tests through scripts/e2e')
+
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync']
+
+/**
+ * A fresh browser with its own temporary profile (so no cookies leak between
+ * roles).  Returns {ctx, page, close}.  Console errors and CSP violations are
+ * collected in `problems` so tests can assert the page ran cleanly.
+ */
+export async function openBrowser({ viewport = DESKTOP, locale = 'zh-CN' } = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ejia-e2e-profile-'))
+  const ctx = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    viewport,
+    locale,
+    timezoneId: 'Asia/Shanghai',
+    acceptDownloads: true,
+    baseURL: BASE,
+  })
+  const page = ctx.pages()[0] || await ctx.newPage()
+  page.setDefaultTimeout(15000)
+  const problems = []
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(m.text())
+  })
+  page.on('pageerror', (e) => problems.push(String(e)))
+  const close = async () => {
+    await ctx.close().catch(() => {})
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+  return { ctx, page, problems, close }
+}
+
+export async function shot(page, name) {
+  if (!SHOTS) return
+  fs.mkdirSync(SHOT_DIR, { recursive: true })
+  await page.waitForTimeout(300) // let transitions settle
+  await page.screenshot({ path: path.join(SHOT_DIR, `${name}.png`), fullPage: true })
+}
+
+/** Fill the login form and submit (no assertion on the result). */
+export async function submitLogin(page, username, password) {
+  if (!page.url().includes('/login')) await page.goto('/login')
+  await page.getByLabel('用户名').fill(username)
+  await page.getByLabel('密码', { exact: true }).fill(password)
+  await page.getByTestId('login-submit').click()
+}
+
+/** Log in as a role from E2E_USERS and wait for the workbench. */
+export async function loginAs(page, role) {
+  const u = USERS[role]
+  if (!u) throw new Error(`no e2e user for role ${role}`)
+  await page.goto('/login')
+  await submitLogin(page, u.username, u.password)
+  await page.getByTestId('scope').waitFor()
+  return u
+}
+
+/** GET a JSON API with the page's cookies. */
+export async function apiGet(page, url) {
+  const res = await page.request.get(url)
+  let body = null
+  try { body = await res.json() } catch { /* not JSON */ }
+  return { status: res.status(), body }
+}
+
+export const LEDGER_ROLES = ['city', 'district', 'park']
+export const ROLES = ['city', 'district', 'park', 'org_admin', 'secretary', 'member', 'investor', 'auditor', 'sysadmin']

@@ -1,0 +1,82 @@
+// Each role logs in and sees its own name, role and scope in the top bar, the
+// menu of its role only, and is turned away (UI and API) from pages that are
+// not its own.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { openBrowser, loginAs, apiGet, shot, USERS, ROLES, LEDGER_ROLES, PHONE } from './lib.mjs'
+
+for (const role of ROLES) {
+  const u = USERS[role]
+  test(`role ${role}: top bar shows its scope; menu and access match the role`, { skip: !u && `no e2e user for ${role}` }, async () => {
+    const b = await openBrowser()
+    try {
+      const { page } = b
+      await page.goto('/login')
+      await page.getByLabel('用户名').fill(u.username)
+      await page.getByLabel('密码', { exact: true }).fill(u.password)
+      await page.getByTestId('login-submit').click()
+      // Administrators may need a second factor the harness cannot produce:
+      // then the TOTP field must appear, and that is what we can check.
+      const otp = page.getByLabel('动态验证码')
+      const scope = page.getByTestId('scope')
+      await Promise.race([otp.waitFor(), scope.waitFor()])
+      if (await otp.isVisible()) {
+        assert.ok(!u.otp, 'login asked for a one-time code')
+        await shot(page, `login-otp-${role}`)
+        return
+      }
+
+      const me = await apiGet(page, '/api/me')
+      assert.equal(me.status, 200)
+      const user = me.body.user
+      assert.equal(user.role, role, '/api/me reports the role the user was made with')
+      const scopeText = (await scope.innerText()).trim()
+      if (user.scope && user.scope.name) assert.ok(scopeText.includes(user.scope.name), `top bar shows scope "${user.scope.name}", got "${scopeText}"`)
+      if (u.scope_name) assert.ok(scopeText.includes(u.scope_name), `scope is ${u.scope_name}`)
+      assert.ok((await page.getByTestId('user-name').innerText()).trim().length > 0)
+      const roleText = (await page.getByTestId('role-label').innerText()).trim()
+      assert.ok(roleText.length > 0, 'role label shown')
+      if (user.role_label) assert.equal(roleText, user.role_label)
+
+      const menu = page.getByTestId('side-menu')
+      await menu.waitFor()
+      const hasImport = await menu.locator('[data-menu="ledger-imports"]').count()
+      const mayImport = LEDGER_ROLES.includes(role) && (!me.body.permissions || me.body.permissions.length === 0 || me.body.permissions.includes('ledger.import'))
+      assert.equal(hasImport > 0, mayImport, `台账导入 in the menu of ${role}: ${mayImport}`)
+      await shot(page, `dashboard-${role}`)
+
+      const apiList = await apiGet(page, '/api/ledger/imports')
+      if (mayImport) {
+        assert.equal(apiList.status, 200)
+        await page.goto('/ledger/imports')
+        await page.getByTestId('imports-table').waitFor()
+      } else {
+        assert.equal(apiList.status, 403, `${role} may not list ledger imports`)
+        assert.equal(apiList.body && apiList.body.error && apiList.body.error.code, 'forbidden')
+        await page.goto('/ledger/imports')
+        await page.getByTestId('forbidden').waitFor()
+      }
+      assert.deepEqual(b.problems, [])
+    } finally { await b.close() }
+  })
+}
+
+test('on a phone the menu opens from the top bar and the scope stays visible', { skip: !USERS.district && 'no district user' }, async () => {
+  const b = await openBrowser({ viewport: PHONE })
+  try {
+    const { page } = b
+    await loginAs(page, 'district')
+    assert.ok(await page.getByTestId('scope').isVisible())
+    await shot(page, 'dashboard-phone')
+    await page.getByRole('button', { name: '打开菜单' }).click()
+    const item = page.locator('.el-drawer [data-menu="ledger-imports"]')
+    await item.waitFor()
+    await shot(page, 'menu-phone')
+    await item.click()
+    await page.waitForURL(/\/ledger\/imports/)
+    await page.getByTestId('imports-table').waitFor()
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+    assert.ok(overflow <= 1, `no horizontal scrolling (overflow ${overflow}px)`)
+    await shot(page, 'ledger-imports-phone')
+  } finally { await b.close() }
+})

@@ -1,0 +1,154 @@
+/* Unit tests for src/core: arena caps, capped buffers, the settings table
+ * (bounds, precedence flag > env > file > default), strict JSON reading and
+ * the one status → HTTP mapping. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/config.h"
+#include "core/err.h"
+#include "core/jsonx.h"
+
+static void test_arena_cap(void **state) {
+    (void)state;
+    arena a;
+    arena_init(&a, 100000);
+    char *p = arena_alloc(&a, 1000);
+    assert_non_null(p);
+    assert_int_equal((uintptr_t)p % 16, 0);
+    assert_null(arena_alloc(&a, 200000));  /* over the cap */
+    char *s = arena_printf(&a, "%s-%d", "区", 7);
+    assert_string_equal(s, "区-7");
+    for (int i = 0; i < 90; i++) assert_non_null(arena_alloc(&a, 1000));
+    assert_null(arena_alloc(&a, 20000));
+    arena_free(&a);
+    arena_init(&a, 0);
+    assert_non_null(arena_alloc(&a, 1 << 20));  /* big block of its own */
+    assert_non_null(arena_strndup(&a, "abcdef", 3));
+    arena_free(&a);
+}
+
+static void test_buf_cap(void **state) {
+    (void)state;
+    buf b;
+    buf_init(&b, 10);
+    assert_int_equal(buf_puts(&b, "12345"), ST_OK);
+    assert_int_equal(buf_printf(&b, "%d", 6789), ST_OK);
+    assert_int_equal(buf_puts(&b, "xy"), ST_TOO_LARGE);  /* 11 > 10 */
+    assert_string_equal(b.data, "123456789");           /* unchanged after refusal */
+    char *d = buf_detach(&b);
+    assert_string_equal(d, "123456789");
+    free(d);
+    assert_null(b.data);
+    buf_free(&b);
+}
+
+static void test_config_precedence(void **state) {
+    (void)state;
+    char path[] = "/tmp/ejia-cfg-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    const char *text = "# comment\nport = 9001\nbind = 127.0.0.2\nthreads=3\n";
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    setenv("EJIA_CONFIG", path, 1);
+    setenv("EJIA_BIND", "127.0.0.3", 1);
+    char *argv[] = {"ejia", "serve", "--threads", "4", "--to", "x", NULL};
+    int argc = 6;
+    err e;
+    assert_int_equal(cfg_load(&argc, argv, &e), ST_OK);
+    assert_int_equal(cfg_int("port"), 9001);           /* file */
+    assert_string_equal(cfg_str("bind"), "127.0.0.3");  /* env beats file */
+    assert_int_equal(cfg_int("threads"), 4);           /* flag beats file */
+    assert_int_equal(argc, 4);                         /* --threads 4 consumed, --to x left */
+    assert_string_equal(argv[1], "serve");
+    assert_string_equal(argv[2], "--to");
+    assert_int_equal(cfg_int("lockout-failures"), 5);  /* default */
+    unsetenv("EJIA_CONFIG");
+    unsetenv("EJIA_BIND");
+    unlink(path);
+    cfg_free();
+}
+
+static void test_config_bounds(void **state) {
+    (void)state;
+    err e;
+    char *argv[] = {"ejia", "--port", "70000", NULL};
+    int argc = 3;
+    assert_int_equal(cfg_load(&argc, argv, &e), ST_INVALID);
+    assert_non_null(strstr(e.msg, "port"));
+    assert_non_null(strstr(e.msg, "超出范围"));
+    char *argv2[] = {"ejia", "--port=12x", NULL};
+    argc = 2;
+    assert_int_equal(cfg_load(&argc, argv2, &e), ST_INVALID);
+    assert_non_null(strstr(e.msg, "整数"));
+    char *argv3[] = {"ejia", "--behind-tls", NULL};
+    argc = 2;
+    assert_int_equal(cfg_load(&argc, argv3, &e), ST_OK);
+    assert_true(cfg_bool("behind-tls"));
+    assert_int_equal(cfg_set("no-such-setting", "1", &e), ST_INVALID);
+    cfg_free();
+}
+
+static void test_jsonx(void **state) {
+    (void)state;
+    err e;
+    json_t *j = NULL;
+    assert_int_equal(jsonx_parse_object("[1]", 3, &j, &e), ST_INVALID);
+    assert_int_equal(jsonx_parse_object("{\"a\":", 5, &j, &e), ST_INVALID);
+    assert_non_null(strstr(e.msg, "第 1 行"));
+    const char *body = "{\"name\":\"思明区\",\"n\":5,\"x\":true}";
+    assert_int_equal(jsonx_parse_object(body, strlen(body), &j, &e), ST_OK);
+    static const char *const only[] = {"name", "n", NULL};
+    assert_int_equal(jsonx_only(j, only, &e), ST_INVALID);
+    assert_string_equal(e.field, "x");
+    const char *s;
+    assert_int_equal(jsonx_str(j, "name", true, 1, 3, &s, &e), ST_OK);   /* 3 characters, 9 bytes */
+    assert_string_equal(s, "思明区");
+    assert_int_equal(jsonx_str(j, "name", true, 1, 2, &s, &e), ST_INVALID);
+    assert_int_equal(jsonx_str(j, "missing", true, 0, 9, &s, &e), ST_INVALID);
+    assert_string_equal(e.field, "missing");
+    int64_t n;
+    assert_int_equal(jsonx_int(j, "n", true, 0, 4, 0, &n, &e), ST_INVALID);
+    assert_int_equal(jsonx_int(j, "n", true, 0, 5, 0, &n, &e), ST_OK);
+    assert_int_equal(n, 5);
+    assert_int_equal(jsonx_str(j, "n", true, 0, 5, &s, &e), ST_INVALID);  /* wrong type */
+    json_decref(j);
+    /* duplicate keys are refused: they hide which value was meant */
+    assert_int_equal(jsonx_parse_object("{\"a\":1,\"a\":2}", 13, &j, &e), ST_INVALID);
+}
+
+static void test_err_http(void **state) {
+    (void)state;
+    assert_int_equal(st_http(ST_INVALID), 400);
+    assert_int_equal(st_http(ST_UNAUTH), 401);
+    assert_int_equal(st_http(ST_FORBIDDEN), 403);
+    assert_int_equal(st_http(ST_NOT_FOUND), 404);
+    assert_int_equal(st_http(ST_LOCKED), 423);
+    assert_int_equal(st_http(ST_TOO_LARGE), 413);
+    assert_int_equal(st_http(ST_UNSUPPORTED), 415);
+    assert_int_equal(st_http(ST_DB), 500);
+    assert_int_equal(st_http((st)999), 500);
+    assert_string_equal(st_name(ST_UNAUTH), "unauthenticated");
+    err e;
+    err_field(&e, ST_INVALID, "phone", "电话 %s 无效", "123");
+    assert_string_equal(e.field, "phone");
+    assert_string_equal(e.msg, "电话 123 无效");
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_arena_cap),       cmocka_unit_test(test_buf_cap),
+        cmocka_unit_test(test_config_precedence), cmocka_unit_test(test_config_bounds),
+        cmocka_unit_test(test_jsonx),           cmocka_unit_test(test_err_http),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

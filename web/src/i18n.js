@@ -1,0 +1,34 @@
+// vue-i18n setup: Chinese first, English second.  The choice is kept in
+// localStorage; Element Plus gets the matching locale through App.vue.
+import { createI18n } from 'vue-i18n'
+import zhCN from './locales/zh-CN.js'
+import en from './locales/en.js'
+
+const KEY = 'ejia.lang'
+export const LANGS = ['zh-CN', 'en']
+
+function initialLang() {
+  try {
+    const saved = localStorage.getItem(KEY)
+    if (LANGS.includes(saved)) return saved
+  } catch { /* storage blocked: fall back to Chinese */ }
+  return 'zh-CN'
+}
+
+export const i18n = createI18n({
+  legacy: false,
+  locale: initialLang(),
+  fallbackLocale: 'zh-CN',
+  messages: { 'zh-CN': zhCN, en },
+})
+
+export function setLang(lang) {
+  if (!LANGS.includes(lang)) return
+  i18n.global.locale.value = lang
+  document.documentElement.lang = lang
+  try { localStorage.setItem(KEY, lang) } catch { /* ignore */ }
+}
+
+export const t = (...args) => i18n.global.t(...args)
+
+document.documentElement.lang = i18n.global.locale.value

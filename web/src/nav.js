@@ -1,0 +1,63 @@
+// One table for the workbench's pages: it feeds the router (paths, guards) and
+// the side menu (labels, icons, order).  A page is shown to a user when their
+// role is listed and, if the page names a permission and the server sent a
+// permission list, that permission is in it.  Pages marked `soon` are parts of
+// the product not built yet: they appear in the menu of the roles that will use
+// them, and open a "being built" page, so each role already sees its shape.
+import {
+  Odometer, Upload, Files, PieChart, Share, Document, User, Calendar,
+  Reading, Avatar, OfficeBuilding, Tickets, Setting,
+} from '@element-plus/icons-vue'
+import { session } from './session.js'
+
+export const ALL_ROLES = ['city', 'district', 'park', 'org_admin', 'secretary', 'member', 'investor', 'auditor', 'sysadmin']
+const AREA = ['city', 'district', 'park']
+const BRANCH = ['org_admin', 'secretary']
+
+export const PAGES = [
+  { name: 'dashboard', path: '/', label: 'menu.dashboard', icon: Odometer, roles: ALL_ROLES,
+    component: () => import('./views/DashboardView.vue') },
+  { name: 'ledger-imports', path: '/ledger/imports', label: 'menu.ledgerImports', icon: Upload,
+    group: 'menu.ledger', roles: AREA, perm: 'ledger.import',
+    component: () => import('./views/LedgerImportsView.vue') },
+  { name: 'ledger-import', path: '/ledger/imports/:id', label: 'ledger.detailTitle', hidden: true,
+    activeMenu: 'ledger-imports', roles: AREA, perm: 'ledger.import',
+    component: () => import('./views/LedgerImportDetailView.vue') },
+  { name: 'ledger-rounds', path: '/ledger/rounds', label: 'menu.ledgerRounds', icon: Files,
+    group: 'menu.ledger', roles: AREA, soon: true },
+  { name: 'coverage', path: '/coverage', label: 'menu.coverage', icon: PieChart, roles: AREA, soon: true },
+  { name: 'orgs', path: '/orgs', label: 'menu.orgs', icon: Share, roles: [...AREA, ...BRANCH], soon: true },
+  { name: 'bulletins', path: '/bulletins', label: 'menu.bulletins', icon: Document, roles: AREA, soon: true },
+  { name: 'members', path: '/members', label: 'menu.members', icon: User, roles: BRANCH, soon: true },
+  { name: 'meetings', path: '/meetings', label: 'menu.meetings', icon: Calendar, roles: [...BRANCH, 'member'], soon: true },
+  { name: 'study', path: '/study', label: 'menu.study', icon: Reading, roles: ['secretary', 'member'], soon: true },
+  { name: 'me', path: '/me', label: 'menu.myProfile', icon: Avatar, roles: ['member'], soon: true },
+  { name: 'enterprise', path: '/enterprise', label: 'menu.enterprise', icon: OfficeBuilding, roles: ['investor'], soon: true },
+  { name: 'audit', path: '/audit', label: 'menu.audit', icon: Tickets, roles: ['auditor', 'sysadmin'], soon: true },
+  { name: 'users', path: '/users', label: 'menu.users', icon: Setting, roles: ['sysadmin'], soon: true },
+]
+
+/** May the current user open this page? */
+export function allowed(page, user = session.user, perms = session.permissions) {
+  if (!user) return false
+  if (page.roles && !page.roles.includes(user.role)) return false
+  if (page.perm && perms && perms.length > 0 && !perms.includes(page.perm)) return false
+  return true
+}
+
+/** The side menu for the current user: [{page} | {group, label, children:[page]}]. */
+export function menuFor(user = session.user, perms = session.permissions) {
+  const out = []
+  const groups = new Map()
+  for (const p of PAGES) {
+    if (p.hidden || !allowed(p, user, perms)) continue
+    if (p.group) {
+      let g = groups.get(p.group)
+      if (!g) { g = { group: p.group, label: p.group, icon: p.icon, children: [] }; groups.set(p.group, g); out.push(g) }
+      g.children.push(p)
+    } else {
+      out.push({ page: p })
+    }
+  }
+  return out
+}

@@ -1,0 +1,64 @@
+// Routes: /login and the 404 page stand alone; everything else lives inside
+// the workbench layout and needs a session.  Guards ask /api/me once, send
+// anonymous visitors to /login?redirect=…, and show the 403 page when a role
+// opens a page that is not theirs (the server checks again on every call).
+import { createRouter, createWebHistory } from 'vue-router'
+import { PAGES, allowed } from './nav.js'
+import { session, loadMe, forget } from './session.js'
+import { setUnauthenticatedHandler } from './api.js'
+import { t } from './i18n.js'
+
+const ComingSoon = () => import('./views/ComingSoonView.vue')
+
+const children = PAGES.map((p) => ({
+  path: p.path === '/' ? '' : p.path.replace(/^\//, ''),
+  name: p.name,
+  component: p.soon ? ComingSoon : p.component,
+  meta: { page: p, title: p.label },
+}))
+children.push({ path: 'forbidden', name: 'forbidden', component: () => import('./views/ForbiddenView.vue'), meta: { title: 'forbidden.title' } })
+
+const routes = [
+  { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: 'login.title' } },
+  { path: '/', component: () => import('./layouts/AppLayout.vue'), children },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { public: true, title: 'notFound.title' } },
+]
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes,
+  scrollBehavior: () => ({ top: 0 }),
+})
+
+router.beforeEach(async (to) => {
+  if (!session.loaded) {
+    try { await loadMe() } catch { /* network trouble: treat as logged out */ }
+  }
+  if (to.meta.public) {
+    if (to.name === 'login' && session.user) return { path: safeRedirect(to.query.redirect) }
+    return true
+  }
+  if (!session.user) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+  const page = to.meta.page
+  if (page && !allowed(page)) return { name: 'forbidden', query: { from: to.fullPath } }
+  return true
+})
+
+router.afterEach((to) => {
+  const title = to.meta.title ? t(to.meta.title) : ''
+  document.title = title ? `${title} · ${t('app.name')}` : t('app.name')
+})
+
+/** Only same-site paths are followed after login (no open redirect). */
+export function safeRedirect(r) {
+  if (typeof r !== 'string' || !r.startsWith('/') || r.startsWith('//') || r.startsWith('/\\')) return '/'
+  return r
+}
+
+setUnauthenticatedHandler(() => {
+  const wasIn = !!session.user
+  forget()
+  const cur = router.currentRoute.value
+  if (cur.meta.public) return
+  router.replace({ name: 'login', query: { redirect: cur.fullPath, ...(wasIn ? { expired: '1' } : {}) } })
+})
