@@ -10,6 +10,8 @@
 #include "core/version.h"
 
 static int cli_help(int argc, char **argv);
+int cli_user(int argc, char **argv);   /* cli/user.c */
+int cli_audit(int argc, char **argv);  /* cli/audit.c */
 static int cli_version(int argc, char **argv) {
     (void)argc;
     (void)argv;
@@ -24,6 +26,9 @@ static const cli_cmd commands[] = {
     {"backup", cli_backup, "ejia backup [--db DB] --to FILE", "在线备份 SQLite 数据库 / online SQLite backup"},
     {"demo", cli_demo, "ejia demo [--db DB] [--enterprises N]", "在新数据库中填入演示数据 / fill demo data"},
     {"ledger", cli_ledger, "ejia ledger read|match|explain ...", "企业台账 / enterprise ledgers"},
+    {"user", cli_user, "ejia user add --username NAME --role ROLE [--scope CODE] [--name NAME] --password-stdin | list",
+     "用户账号 / user accounts"},
+    {"audit", cli_audit, "ejia audit verify [--db DB]", "校验审计日志散列链 / verify the audit trail"},
     {"version", cli_version, "ejia version", "版本 / version"},
     {"help", cli_help, "ejia help", "帮助：命令和全部设置 / commands and settings"},
     {NULL, NULL, NULL, NULL},

@@ -19,6 +19,16 @@ int cli_migrate(int argc, char **argv);
 int cli_backup(int argc, char **argv);
 int cli_demo(int argc, char **argv);
 int cli_ledger(int argc, char **argv);
+int cli_ledger_read(int argc, char **argv);
+int cli_ledger_import(int argc, char **argv);
+int cli_ledger_match(int argc, char **argv);
+int cli_ledger_explain(int argc, char **argv);
+int cli_ledger_round(int argc, char **argv);
+int cli_ledger_diff(int argc, char **argv);
+int cli_ledger_export(int argc, char **argv);
+int cli_ledger_review(int argc, char **argv);
+int cli_ledger_verify_template(int argc, char **argv);
+int cli_ledger_verify_import(int argc, char **argv);
 
 /* Open the database from the "db" setting and migrate it; prints the error and
  * returns NULL on failure. */

@@ -8,10 +8,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auth/auth.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "demo/demo.h"
 #include "http/http.h"
+
+/* The demo's one-time passwords go to the terminal of whoever ran `make run`. */
+static void serve_say(const char *line) {
+    printf("%s\n", line);
+    fflush(stdout);
+}
 
 int cli_serve(int argc, char **argv) {
     (void)argc;
@@ -36,14 +43,21 @@ int cli_serve(int argc, char **argv) {
         }
         if (empty) {
             printf("首次运行：正在填入演示数据…… / first run: filling demo data...\n");
-            demo_ctx c = {.d = d, .rng = {(uint64_t)cfg_int("demo-seed")}, .enterprises = 400, .say = NULL};
+            demo_ctx c = {.d = d, .rng = {(uint64_t)cfg_int("demo-seed")}, .enterprises = 400, .say = serve_say};
             if (demo_fill(&c, &e)) {
                 db_close(d);
                 return cli_fail(&e);
             }
         }
     }
+    /* Accounts, roles, scope and audit: key file, audit guards, retention purge. */
+    if (auth_init(d, &e)) {
+        db_close(d);
+        return cli_fail(&e);
+    }
     db_close(d);
+    http_set_auth(&auth_http_ops);
+    auth_check_routes();
 
     int threads = (int)cfg_int("threads");
     if (threads == 0) threads = (int)sysconf(_SC_NPROCESSORS_ONLN);

@@ -46,6 +46,10 @@ const cfg_def cfg_table[] = {
     {"rule-committee-party-min", CFG_INT, 1, 100000, "100", "党建规则 rules", "可成立基层党委的党员数 / members for a primary committee"},
     {"rule-branch-max", CFG_INT, 1, 10000, "50", "党建规则 rules", "党支部党员数上限（超过应拆分） / branch size limit"},
     {"rule-joint-max-units", CFG_INT, 2, 100, "5", "党建规则 rules", "联合党支部最多单位数 / units per joint branch"},
+    {"rule-key-employees", CFG_INT, 0, 100000, "10", "党建规则 rules", "重点企业从业人数（无党员时优先选派指导员） / employees of a key enterprise"},
+    /* organizations and the 旬 bulletin (src/org) */
+    {"bulletin-schedule", CFG_BOOL, 0, 0, "true", "党建规则 rules", "服务器在每旬结束后自动发布该旬通报 / issue each finished 旬 bulletin automatically"},
+    {"bulletin-check-seconds", CFG_INT, 1, 86400, "300", "党建规则 rules", "自动通报的检查间隔（秒） / how often the bulletin scheduler looks (s)"},
     {"rule-zombie-min-employees", CFG_INT, 0, 1000, "1", "党建规则 rules", "从业人数低于此值视为无实际经营 / employees below this = not operating"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth/auth_demo.h"
 #include "core/embed.h"
 #include "ledger/code.h"
 
@@ -170,6 +171,7 @@ typedef struct demo_step { const char *name; st (*fn)(demo_ctx *c, err *e); } de
 static const demo_step demo_steps[] = {
     {"regions", step_regions},
     {"enterprises", step_enterprises},
+    {"users", auth_demo_users},
     {NULL, NULL},
 };
 

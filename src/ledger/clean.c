@@ -226,55 +226,59 @@ bool ledger_clean_excel_date(double serial, char *out) {
     return true;
 }
 
+/* Y sep M [sep D] with sep one of - / . 年 月 (日 or 号 after the day), an
+ * optional time after the date; the month alone means its 1st. */
+static bool parse_ymd(const char *p, int *y, int *m, int *d) {
+    char *q;
+    long yy = strtol(p, &q, 10);
+    if (q - p != 4) return false;
+    p = q;
+    if (*p == '-' || *p == '/' || *p == '.') p++;
+    else if (strncmp(p, "年", 3) == 0) p += 3;
+    else return false;
+    if (*p < '0' || *p > '9') return false;
+    long mm = strtol(p, &q, 10);
+    if (q - p > 2) return false;
+    p = q;
+    long dd = 1;
+    if (*p == '-' || *p == '/' || *p == '.') p++;
+    else if (strncmp(p, "月", 3) == 0) p += 3;
+    else if (*p) return false;
+    if (*p) {
+        if (*p < '0' || *p > '9') return false;
+        dd = strtol(p, &q, 10);
+        if (q - p > 2) return false;
+        p = q;
+        if (strncmp(p, "日", 3) == 0 || strncmp(p, "号", 3) == 0) p += 3;
+        /* A time after the date (an Excel datetime exported as text) is dropped. */
+        if (*p == ' ' || *p == 'T') p += strlen(p);
+        if (*p) return false;
+    }
+    *y = (int)yy, *m = (int)mm, *d = (int)dd;
+    return true;
+}
+
 /* Dates as ledgers write them: 2018-03-05, 2018/3/5, 2018.3.5, 2018年3月5日,
- * 20180305, with or without a time after them; or an Excel serial number. */
+ * 20180305, 2018-03; or an Excel serial number (a date cell exported as a
+ * plain number). */
 static const char *clean_date(ledger_builder *b, ledger_row *r, int col, const char *v) {
     if (placeholder(v)) return NULL;
     char out[64];
     int y = 0, m = 0, d = 0;
-    const char *p = v;
     size_t n = strlen(v);
     bool all_digits = n > 0;
     for (size_t i = 0; i < n; i++) all_digits = all_digits && v[i] >= '0' && v[i] <= '9';
     if (all_digits && n == 8) {
-        y = atoi((char[5]){v[0], v[1], v[2], v[3], 0});
+        y = (v[0] - '0') * 1000 + (v[1] - '0') * 100 + (v[2] - '0') * 10 + (v[3] - '0');
         m = (v[4] - '0') * 10 + (v[5] - '0');
         d = (v[6] - '0') * 10 + (v[7] - '0');
-    } else {
+    } else if (!parse_ymd(v, &y, &m, &d)) {
         char *end;
         double serial = strtod(v, &end);
-        if (end != v && *end == 0 && n <= 12 && strchr(v, '-') == NULL) {
-            if (ledger_clean_excel_date(serial, out) && serial >= 366) return arena_strdup(&b->t->mem, out);
-            goto bad;
-        }
-        /* Y sep M sep D, where sep is one of - / . 年 月 */
-        char *q;
-        long yy = strtol(p, &q, 10);
-        if (q == p || q - p != 4) goto bad;
-        p = q;
-        if (*p == '-' || *p == '/' || *p == '.') p++;
-        else if (strncmp(p, "年", 3) == 0) p += 3;
-        else goto bad;
-        long mm = strtol(p, &q, 10);
-        if (q == p || q - p > 2) goto bad;
-        p = q;
-        long dd = 1;
-        if (*p == '-' || *p == '/' || *p == '.') p++;
-        else if (strncmp(p, "月", 3) == 0) p += 3;
-        else if (*p == 0) goto ymd;   /* 2018-03: month only; the 1st is assumed */
-        else goto bad;
-        if (*p) {
-            dd = strtol(p, &q, 10);
-            if (q == p || q - p > 2) goto bad;
-            p = q;
-            if (strncmp(p, "日", 3) == 0) p += 3;
-            else if (strncmp(p, "号", 3) == 0) p += 3;
-            /* A time after the date (an Excel datetime exported as text) is dropped. */
-            if (*p == ' ' || *p == 'T') p += strlen(p);
-            if (*p) goto bad;
-        }
-    ymd:
-        y = (int)yy, m = (int)mm, d = (int)dd;
+        /* Serials before 1901 are more likely typos than founding dates. */
+        if (end != v && *end == 0 && n <= 12 && serial >= 367 && ledger_clean_excel_date(serial, out))
+            return arena_strdup(&b->t->mem, out);
+        goto bad;
     }
     if (!valid_ymd(y, m, d)) goto bad;
     snprintf(out, sizeof out, "%04d-%02d-%02d", y, m, d);

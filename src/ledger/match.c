@@ -56,7 +56,7 @@ static int pattern_of(const uint8_t *lev) {
 /* ---- features --------------------------------------------------------------- */
 
 #define BMAX 8
-#define MAXK 16
+#define MAXK 18
 
 typedef struct feat {
     uint64_t brand_h, trade_h, fbrand_h, ftrade_h;
@@ -107,47 +107,9 @@ static int to_cps(const char *s, uint32_t *cp, int max) {
     return n;
 }
 
-static uint64_t trade_mask(const char *t) {
-    /* ledger_norm_trade_compat works on strings; the mask lets the inner loop
-     * compare two integers.  It is derived by asking norm about each class
-     * word, so there is one dictionary. */
-    if (!t || !t[0]) return 0;
-    static const char *const PROBE[] = {
-        "科技", "信息", "网络", "互联网", "计算机", "数据", "云计算", "智能", "电子商务", "供应链",
-        "物联网", "区块链", "软件", "开发", "电子", "商务", "销售", "管理", "游戏", "动漫", "互动",
-        "娱乐", "文化", "传媒", "传播", "广告", "新闻", "金融", "服务", "互联网信息服务", "信息服务",
-        "支付", "投资", "咨询", "互通", "通讯", "社交", "系统", "集成", "工程", "教育", "物流",
-        "贸易", "实业", "发展", "设计", "营销", "直播", "视频", "数字", "出版", "影视", "创意",
-        "电竞", "保险", "基金", "资产", "运营", "安全", "研究", "应用", NULL};
-    /* greedy split from the end over PROBE words, synonyms via norm */
-    uint64_t m = 0;
-    size_t len = strlen(t);
-    while (len) {
-        int best = -1;
-        size_t bl = 0;
-        for (int i = 0; PROBE[i]; i++) {
-            size_t l = strlen(PROBE[i]);
-            if (l <= len && l > bl && memcmp(t + len - l, PROBE[i], l) == 0) { best = i; bl = l; }
-        }
-        if (best < 0) {
-            /* synonyms not in PROBE (技术, 电商, 通信, 媒体, 网游) */
-            static const char *const SYN[][2] = {{"技术", "科技"}, {"电商", "电子商务"}, {"通信", "通讯"},
-                                                 {"媒体", "传媒"}, {"网游", "游戏"}, {NULL, NULL}};
-            for (int i = 0; SYN[i][0]; i++) {
-                size_t l = strlen(SYN[i][0]);
-                if (l <= len && memcmp(t + len - l, SYN[i][0], l) == 0) {
-                    for (int k = 0; PROBE[k]; k++)
-                        if (strcmp(PROBE[k], SYN[i][1]) == 0) { best = k; bl = l; }
-                    break;
-                }
-            }
-        }
-        if (best < 0) return m | (1ULL << 63);
-        m |= 1ULL << best;
-        len -= bl;
-    }
-    return m;
-}
+/* Trade classes as an integer so that the inner loop compares masks, not
+ * strings; the dictionary is norm's. */
+static uint64_t trade_mask(const char *t) { return ledger_norm_trade_classes(t); }
 
 /* 2 = same trade, 1 = compatible (subset by synonym classes, or one empty), 0 = different */
 static int trade_cmp(uint64_t ha, uint64_t ca, uint64_t hb, uint64_t cb) {
@@ -228,9 +190,9 @@ static void compare(const feat *a, const feat *b, uint8_t *lev) {
 }
 
 /* key kinds (the salt of the key hash) */
-enum { K_CODE = 1, K_ORG, K_PHONE, K_BRAND, K_DEL, K_ANAGRAM, K_ROAD, K__N };
+enum { K_CODE = 1, K_ORG, K_PHONE, K_BRAND, K_DEL, K_ANAGRAM, K_ADDR, K_ROAD_CONTACT, K__N };
 static const char *const KEY_NAMES[K__N] = {"", "信用代码", "组织机构代码段", "电话", "字号",
-                                            "字号删一字", "字号字序", "道路门牌"};
+                                            "字号删一字", "字号字序", "完整地址", "道路门牌+联系人"};
 
 static int make_keys(const feat *f, uint64_t *k, uint8_t *kind) {
     int n = 0;
@@ -241,7 +203,9 @@ static int make_keys(const feat *f, uint64_t *k, uint8_t *kind) {
     if (f->phone_h) kind[n] = K_PHONE, k[n++] = f->phone_h ^ (uint64_t)K_PHONE * 0x9E3779B97F4A7C15ULL;
     if (f->brand_h) kind[n] = K_BRAND, k[n++] = hash_bytes(K_BRAND, f->brand, sizeof(uint32_t) * f->nbrand);
     if (f->fbrand_h) kind[n] = K_BRAND, k[n++] = hash_bytes(K_BRAND, f->fbrand, sizeof(uint32_t) * f->nfbrand);
-    if (f->brand_h && f->nbrand >= 2) {
+    /* typo keys only from three characters on: a two-character brand minus
+     * one character is a single common character, a block of thousands */
+    if (f->brand_h && f->nbrand >= 3) {
         uint32_t t[BMAX + 2];
         int nb = f->nbrand;
         for (int d = 0; d < nb && n < MAXK - 2; d++) {
@@ -256,7 +220,12 @@ static int make_keys(const feat *f, uint64_t *k, uint8_t *kind) {
             for (int j = i; j > 0 && s[j - 1] > s[j]; j--) { uint32_t x = s[j]; s[j] = s[j - 1]; s[j - 1] = x; }
         kind[n] = K_ANAGRAM, k[n++] = hash_bytes(K_ANAGRAM, s, sizeof(uint32_t) * (size_t)nb);
     }
-    if (f->road_h && n < MAXK) kind[n] = K_ROAD, k[n++] = f->road_h ^ (uint64_t)K_ROAD * 0x9E3779B97F4A7C15ULL;
+    /* renamed enterprises share no name: their address (in full, or road and
+     * number with the same contact) brings them together.  Road and number
+     * alone would put every firm of one office building in one block. */
+    if (f->addr_h && n < MAXK) kind[n] = K_ADDR, k[n++] = f->addr_h ^ (uint64_t)K_ADDR * 0x9E3779B97F4A7C15ULL;
+    if (f->road_h && f->contact_h && n < MAXK)
+        kind[n] = K_ROAD_CONTACT, k[n++] = (f->road_h ^ (f->contact_h * 0x9E3779B97F4A7C15ULL)) + K_ROAD_CONTACT;
     return n;
 }
 
@@ -296,7 +265,7 @@ static void build_feat(const ledger_match_rec *r, feat *f, ledger_match_info *in
     ledger_norm_addr ad;
     ledger_norm_addr_parse(row->val[LF_ADDRESS], &ad);
     f->addr_h = hash_str(14, ad.rest);
-    f->road_h = hash_str(K_ROAD, ad.road);
+    f->road_h = hash_str(15, ad.road);
     f->district = row->district_code;
 
     in->name = keep(a, nm.text);

@@ -480,14 +480,13 @@ void ledger_norm_name_parse(const char *name, ledger_norm_name *o) {
 
 /* ---- trades and categories ------------------------------------------------ */
 
-/* Bit set of synonym classes of the trade words in t. */
-static uint64_t trade_classes(const char *t) {
+uint64_t ledger_norm_trade_classes(const char *t) {
     uint64_t m = 0;
     size_t len = strlen(t);
     while (len) {
         const trade_word *w = trade_suffix(t, len);
         if (!w) { m |= 1ULL << 63; break; }   /* unknown word: only equal to itself */
-        m |= 1ULL << (w->cls & 62);
+        m |= 1ULL << (w->cls % 63);
         len -= strlen(w->w);
     }
     return m;
@@ -496,7 +495,7 @@ static uint64_t trade_classes(const char *t) {
 int ledger_norm_trade_compat(const char *a, const char *b) {
     if (!a || !b || !a[0] || !b[0]) return 1;
     if (strcmp(a, b) == 0) return 2;
-    uint64_t x = trade_classes(a), y = trade_classes(b);
+    uint64_t x = ledger_norm_trade_classes(a), y = ledger_norm_trade_classes(b);
     if ((x >> 63) || (y >> 63)) return 0;
     return ((x & y) == x || (x & y) == y) ? 1 : 0;
 }

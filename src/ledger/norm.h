@@ -72,6 +72,10 @@ void ledger_norm_phone(const char *phone, char *out, size_t cap);
  * Empty trades are compatible with anything. */
 int ledger_norm_trade_compat(const char *a, const char *b);
 
+/* Synonym classes of the trade words in t as a bit set (bit 63: a word not
+ * in the dictionary, which is then only equal to itself); 0 for "". */
+uint64_t ledger_norm_trade_classes(const char *t);
+
 /* Category among 新闻 社交 网游 电商 金融 数据 implied by a trade word or a
  * category text ("网络游戏" → "网游", "电商" → "电商"); NULL when none. */
 const char *ledger_norm_category(const char *text);

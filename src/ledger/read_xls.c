@@ -3,19 +3,33 @@
  * freexl decodes the whole workbook on open and hands out cells by row and
  * column; text comes back as UTF-8 whatever code page the file used (GBK
  * files from Chinese Excel included).  Dates are formatted by freexl; plain
- * numbers are written like Excel shows them.  Sheet choice is the same as for
- * xlsx: the named one, else the first sheet whose top rows hold a header. */
+ * numbers are written as Excel shows them.  Sheet choice is the same as for
+ * xlsx: the named one, else the first sheet whose top rows hold a header.
+ *
+ * Isolation: fuzzing found freexl 1.0.6 reading past its own stack buffers on
+ * crafted files (inside freexl_open, before we see any cell).  We cannot fix
+ * the library, so it runs in a forked child that sends the rows back over a
+ * pipe; if the child dies, times out or sends garbage, the file is reported
+ * as damaged and the server process is untouched.  The child only decodes;
+ * header detection and cleaning stay in the parent. */
 #include "ledger/read_int.h"
 
+#include <errno.h>
 #include <freexl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
-/* A hostile header may claim any size; freexl has already allocated what the
- * file really holds, but our row loop must not spin over phantom rows. */
+/* A hostile header may claim any size; rows beyond Excel's limit are not read. */
 #define XLS_MAX_ROWS 1048576u
+/* Seconds the child may take before it is killed (a 65,536-row xls takes ~1 s). */
+#define XLS_CHILD_SECONDS 120
+
+/* ---- child: decode and send ------------------------------------------- */
 
 typedef struct xrow {
     const char **cells;
@@ -72,32 +86,49 @@ static const char *why(int rc) {
     }
 }
 
-st ledger_xls_read(ledger_builder *b, const char *path, err *e) {
+/* Frames on the pipe: one type byte, then
+ *   'S' u32 len, name          the chosen sheet
+ *   'R' u32 sheet_row, u32 n, n × (u32 len, bytes)
+ *   'E' u32 status, u32 len, message
+ *   'D'                        done */
+static void put_u32(FILE *f, uint32_t v) { fwrite(&v, 4, 1, f); }
+
+static void put_err(FILE *f, st code, const char *msg) {
+    fputc('E', f);
+    put_u32(f, (uint32_t)code);
+    put_u32(f, (uint32_t)strlen(msg));
+    fputs(msg, f);
+}
+
+static void child(ledger_builder *b, const char *path, FILE *out) {
     const char *src = b->t->source;
+    char msg[512];
     const void *h = NULL;
     int rc = freexl_open(path, &h);
     if (rc != FREEXL_OK) {
-        if (h) freexl_close(h);
-        return err_set(e, ST_INVALID, "无法读取「%s」：xls 文件打不开（%s）；请用 Excel 打开后另存为 xlsx 再上传", src, why(rc));
+        snprintf(msg, sizeof msg, "无法读取「%s」：xls 文件打不开（%s）；请用 Excel 打开后另存为 xlsx 再上传", src, why(rc));
+        put_err(out, ST_INVALID, msg);
+        return;
     }
     unsigned int count = 0, pw = 0;
     if (freexl_get_info(h, FREEXL_BIFF_PASSWORD, &pw) == FREEXL_OK && pw == FREEXL_BIFF_OBFUSCATED) {
-        freexl_close(h);
-        return err_set(e, ST_INVALID, "无法读取「%s」：xls 文件有密码保护；请去掉密码后另存再上传", src);
+        snprintf(msg, sizeof msg, "无法读取「%s」：xls 文件有密码保护；请去掉密码后另存再上传", src);
+        put_err(out, ST_INVALID, msg);
+        return;
     }
     if (freexl_get_info(h, FREEXL_BIFF_SHEET_COUNT, &count) != FREEXL_OK || count == 0) {
-        freexl_close(h);
-        return err_set(e, ST_INVALID, "无法读取「%s」：xls 文件里没有工作表；请用 Excel 打开检查", src);
+        snprintf(msg, sizeof msg, "无法读取「%s」：xls 文件里没有工作表；请用 Excel 打开检查", src);
+        put_err(out, ST_INVALID, msg);
+        return;
     }
     if (count > 1024) count = 1024;
     xrow r = {0};
     r.cells = calloc(65536, sizeof *r.cells);
     r.lens = calloc(65536, sizeof *r.lens);
     r.num = calloc(65536, sizeof *r.num);
-    st res = ST_OK;
     if (!r.cells || !r.lens || !r.num) {
-        res = err_set(e, ST_NOMEM, "内存不足");
-        goto out;
+        put_err(out, ST_NOMEM, "内存不足");
+        return;
     }
     int chosen = -1, first_nonempty = -1;
     for (unsigned i = 0; i < count && chosen < 0; i++) {
@@ -124,31 +155,141 @@ st ledger_xls_read(ledger_builder *b, const char *path, err *e) {
         if (seen && first_nonempty < 0) first_nonempty = (int)i;
     }
     if (chosen < 0 && b->o->sheet) {
-        res = err_set(e, ST_INVALID, "「%s」里没有名为「%s」的工作表", src, b->o->sheet);
-        goto out;
+        snprintf(msg, sizeof msg, "「%s」里没有名为「%s」的工作表", src, b->o->sheet);
+        put_err(out, ST_INVALID, msg);
+        return;
     }
     if (chosen < 0) chosen = first_nonempty >= 0 ? first_nonempty : 0;
     const char *name = NULL;
     freexl_get_worksheet_name(h, (unsigned short)chosen, &name);
-    b->t->sheet = arena_strdup(&b->t->mem, name ? name : "");
+    if (!name) name = "";
     unsigned rows = 0;
     unsigned short cols = 0;
     if (freexl_select_active_worksheet(h, (unsigned short)chosen) != FREEXL_OK ||
         freexl_worksheet_dimensions(h, &rows, &cols) != FREEXL_OK) {
-        res = err_set(e, ST_INVALID, "无法读取「%s」：工作表「%s」读不出来；请用 Excel 打开后另存为 xlsx", src, b->t->sheet);
-        goto out;
+        snprintf(msg, sizeof msg, "无法读取「%s」：工作表「%s」读不出来；请用 Excel 打开后另存为 xlsx", src, name);
+        put_err(out, ST_INVALID, msg);
+        return;
     }
+    size_t nl = strlen(name) > 255 ? 255 : strlen(name);
+    fputc('S', out);
+    put_u32(out, (uint32_t)nl);
+    fwrite(name, 1, nl, out);
     if (rows > XLS_MAX_ROWS) rows = XLS_MAX_ROWS;
     r.ncols = cols;
-    for (unsigned row = 0; row < rows && !res; row++) {
+    for (unsigned row = 0; row < rows; row++) {
         int n = get_row(h, row, &r);
-        bool halt = false;
-        res = ledger_builder_row(b, (int)row + 1, n, r.cells, r.lens, &halt, e);
+        if (!n) continue;
+        fputc('R', out);
+        put_u32(out, row + 1);
+        put_u32(out, (uint32_t)n);
+        for (int c = 0; c < n; c++) {
+            put_u32(out, (uint32_t)r.lens[c]);
+            fwrite(r.cells[c], 1, r.lens[c], out);
+        }
     }
-out:
-    free(r.cells);
-    free(r.lens);
-    free(r.num);
-    freexl_close(h);
-    return res;
+    fputc('D', out);
+    /* No frees, no freexl_close: the process ends now. */
+}
+
+/* ---- parent: receive and build ---------------------------------------- */
+
+static bool get_u32(FILE *f, uint32_t *v) { return fread(v, 4, 1, f) == 1; }
+
+static st receive(ledger_builder *b, FILE *in, bool *done, err *e) {
+    const char *src = b->t->source;
+    char **cells = NULL;
+    size_t *lens = NULL;
+    char *data = NULL;
+    size_t data_cap = 0;
+    st r = ST_OK;
+    int type;
+    while (!r && (type = fgetc(in)) != EOF) {
+        uint32_t a, n;
+        if (type == 'D') { *done = true; break; }
+        if (type == 'E' && get_u32(in, &a) && get_u32(in, &n) && n < 4096 && a < ST__COUNT) {
+            char msg[4096];
+            if (fread(msg, 1, n, in) != n) break;
+            msg[n] = 0;
+            r = err_set(e, (st)a, "%s", msg);
+            break;
+        }
+        if (type == 'S' && get_u32(in, &n) && n < 256) {
+            char name[256];
+            if (fread(name, 1, n, in) != n) break;
+            b->t->sheet = arena_strndup(&b->t->mem, name, n);
+            continue;
+        }
+        if (type != 'R' || !get_u32(in, &a) || !get_u32(in, &n) || n > 65536) break;
+        if (!cells) {
+            cells = calloc(65536, sizeof *cells);
+            lens = calloc(65536, sizeof *lens);
+            if (!cells || !lens) { r = err_set(e, ST_NOMEM, "内存不足"); break; }
+        }
+        /* One buffer for the row: offsets first, pointers once it stops moving. */
+        size_t used = 0;
+        bool ok = true;
+        for (uint32_t c = 0; c < n && ok; c++) {
+            uint32_t l;
+            if (!get_u32(in, &l) || l > LEDGER_CELL_MAX + 4) { ok = false; break; }
+            if (used + l + 1 > data_cap) {
+                size_t cap = (used + l + 1) * 2;
+                char *d = realloc(data, cap);
+                if (!d) { ok = false; break; }
+                data = d;
+                data_cap = cap;
+            }
+            if (fread(data + used, 1, l, in) != l) { ok = false; break; }
+            lens[c] = l;
+            cells[c] = (char *)(uintptr_t)used;
+            used += l + 1;
+        }
+        if (!ok) break;
+        for (uint32_t c = 0; c < n; c++) cells[c] = data + (uintptr_t)cells[c];
+        bool halt = false;
+        r = ledger_builder_row(b, (int)a, (int)n, (const char *const *)cells, lens, &halt, e);
+    }
+    free(cells);
+    free(lens);
+    free(data);
+    (void)src;
+    return r;
+}
+
+st ledger_xls_read(ledger_builder *b, const char *path, err *e) {
+    const char *src = b->t->source;
+    int fds[2];
+    if (pipe(fds) < 0) return err_set(e, ST_IO, "无法读取「%s」：%s", src, strerror(errno));
+    fflush(NULL);   /* nothing buffered may be written twice */
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return err_set(e, ST_IO, "无法读取「%s」：%s", src, strerror(errno));
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        alarm(XLS_CHILD_SECONDS);
+        FILE *out = fdopen(fds[1], "w");
+        if (out) {
+            setvbuf(out, NULL, _IOFBF, 1 << 16);
+            child(b, path, out);
+            fflush(out);
+        }
+        _exit(0);
+    }
+    close(fds[1]);
+    FILE *in = fdopen(fds[0], "r");
+    bool done = false;
+    st r = in ? receive(b, in, &done, e) : err_set(e, ST_NOMEM, "内存不足");
+    if (in) fclose(in);
+    else close(fds[0]);
+    int status = 0;
+    if (r || !done) kill(pid, SIGKILL);   /* we stopped listening: no reason to let it run */
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    if (r) return r;
+    if (!done || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return err_set(e, ST_INVALID, "无法读取「%s」：xls 文件已损坏，读取时出错%s；请用 Excel 打开后另存为 xlsx 再上传", src,
+                       WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM ? "（超时）" : "");
+    return ST_OK;
 }

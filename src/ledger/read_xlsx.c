@@ -202,10 +202,12 @@ static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **
         s->rels = r;
         s->rels_cap = cap;
     }
-    /* The id of the office document in _rels/.rels is its type's tail. */
-    if (type && strstr(type, "/officeDocument")) id = "officeDocument";
-    if (type && strstr(type, "/sharedStrings")) id = "#sharedStrings";
-    if (type && strstr(type, "/styles")) id = "#styles";
+    /* Parts found by type rather than id get the type's last segment as key
+     * (every type URL contains "/officeDocument/" in its middle, so compare tails). */
+    const char *tail = type ? strrchr(type, '/') : NULL;
+    if (tail && strcmp(tail, "/officeDocument") == 0) id = "#officeDocument";
+    else if (tail && strcmp(tail, "/sharedStrings") == 0) id = "#sharedStrings";
+    else if (tail && strcmp(tail, "/styles") == 0) id = "#styles";
     s->rels[s->nrels].id = arena_strdup(&s->x->mem, id);
     s->rels[s->nrels].target = arena_strdup(&s->x->mem, target);
     s->nrels++;
@@ -614,7 +616,7 @@ static st read_meta(xl *x) {
     pstate_init(&s, x);
     XML_SetElementHandler(s.p, rels_start, NULL);
     st r = parse_part(x, &s, "_rels/.rels", false);
-    const char *t = r ? NULL : rel_target(&s, "officeDocument");
+    const char *t = r ? NULL : rel_target(&s, "#officeDocument");
     if (t) wb = arena_strdup(&x->mem, t[0] == '/' ? t + 1 : t);
     pstate_free(&s);
     if (r) return r;

@@ -94,3 +94,47 @@ test('the login page fits a phone screen', async () => {
     await shot(b.page, 'login-phone')
   } finally { await b.close() }
 })
+
+test('five wrong passwords lock the account; the message says until when', { skip: !USERS.lockme && 'no lockout test user' }, async () => {
+  const b = await openBrowser()
+  try {
+    const u = USERS.lockme
+    const msg = b.page.getByTestId('login-error')
+    await b.page.goto('/login')
+    for (let i = 0; i < 5; i++) {
+      await Promise.all([
+        b.page.waitForResponse((r) => r.url().endsWith('/api/auth/login')),
+        submitLogin(b.page, u.username, `${u.password}-wrong-${i}`),
+      ])
+      await msg.waitFor()
+    }
+    // Even the right password is refused now, with the unlock time (HH:MM).
+    const [res] = await Promise.all([
+      b.page.waitForResponse((r) => r.url().endsWith('/api/auth/login')),
+      submitLogin(b.page, u.username, u.password),
+    ])
+    assert.equal(res.status(), 423, 'a locked account answers 423')
+    await b.page.waitForFunction(() => /锁定/.test(document.querySelector('[data-testid="login-error"]')?.innerText || ''))
+    const text = await msg.innerText()
+    assert.match(text, /锁定/)
+    assert.match(text, /\d{1,2}:\d{2}/, 'the unlock time is shown')
+    assert.match(b.page.url(), /\/login/)
+    await shot(b.page, 'login-locked')
+  } finally { await b.close() }
+})
+
+test('when the session ends mid-work, the next call leads back to login with a notice', { skip: !USERS.city && 'no city user' }, async () => {
+  const b = await openBrowser()
+  try {
+    await loginAs(b.page, 'city')
+    await b.ctx.clearCookies() // as if the server ended the session (idle timeout)
+    await b.page.locator('[data-testid="side-menu"] [data-menu="ledger-imports"]').click()
+    await b.page.waitForURL(/\/login\?.*redirect=%2Fledger%2Fimports/)
+    const msg = b.page.getByTestId('login-error')
+    await msg.waitFor()
+    assert.match(await msg.innerText(), /登录已过期/)
+    const u = USERS.city
+    await submitLogin(b.page, u.username, u.password)
+    await b.page.waitForURL(/\/ledger\/imports$/)
+  } finally { await b.close() }
+})

@@ -103,6 +103,25 @@ test('upload a ledger, read its problem report, filter, export, and be told of a
   }
 })
 
+test('a file that is not a ledger is refused with the accepted types', { skip: !role && 'no user with a ledger role' }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ejia-e2e-bad-'))
+  const file = path.join(dir, 'notes.txt')
+  fs.writeFileSync(file, 'not a ledger\n')
+  const b = await openBrowser()
+  try {
+    const { page } = b
+    await loginAs(page, role)
+    await page.goto('/ledger/imports')
+    await page.locator('[data-testid="upload"] input[type=file]').setInputFiles(file)
+    const bad = page.getByTestId('upload-error')
+    await bad.waitFor()
+    assert.match(await bad.innerText(), /notes\.txt.*xlsx/s)
+  } finally {
+    await b.close()
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+})
+
 test('the problem report is usable on a phone', { skip: !role && 'no user with a ledger role' }, async () => {
   const b = await openBrowser({ viewport: PHONE })
   try {

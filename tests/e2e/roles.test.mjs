@@ -21,9 +21,11 @@ for (const role of ROLES) {
       const scope = page.getByTestId('scope')
       await Promise.race([otp.waitFor(), scope.waitFor()])
       if (await otp.isVisible()) {
-        assert.ok(!u.otp, 'login asked for a one-time code')
         await shot(page, `login-otp-${role}`)
-        return
+        if (!u.otp) return // no way to compute the code here: seeing the field is the check
+        await otp.fill(u.otp)
+        await page.getByTestId('login-submit').click()
+        await scope.waitFor()
       }
 
       const me = await apiGet(page, '/api/me')

@@ -6,9 +6,11 @@
 //
 // Users: one per role, username = role (city, district, park, org_admin,
 // secretary, member, investor, auditor, sysadmin), password "Demo-pass-2026";
-// sysadmin also needs the one-time code 123456.  "locked" answers 423 and
-// "flood" 429.  It is for development and UI screenshots only: the e2e
-// specs run against the real server (scripts/e2e), or this one with E2E_MOCK=1.
+// sysadmin also needs the one-time code 123456.  "flood" always answers 429;
+// any user is locked for 30 minutes after 5 wrong passwords ("lockme" is a
+// spare member account for trying that).  For development and UI screenshots
+// only: the e2e specs run against the real server (scripts/e2e), or against
+// this one with E2E_MOCK=1.
 import http from 'node:http'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -41,8 +43,10 @@ let nextUser = 1
 const USERS = Object.fromEntries(Object.keys(LABELS).map((r) => [r, {
   id: nextUser++, username: r, name: NAMES[r], role: r, role_label: LABELS[r], scope: SCOPES[r],
 }]))
+USERS.lockme = { ...USERS.member, id: nextUser++, username: 'lockme', name: '锁定测试' }
 
 const sessions = new Map() // token → username
+const failures = new Map() // username → {n, until}: 5 failures lock for 30 minutes
 const imports = [] // {import, columns, problems[], sha, owner}
 let nextImport = 1
 
@@ -128,10 +132,17 @@ async function api(req, res, url) {
   if (p === '/api/auth/login' && method === 'POST') {
     let body = {}
     try { body = JSON.parse((await readBody(req)).toString('utf8') || '{}') } catch { return err(res, 400, 'invalid', '请求内容不是有效的 JSON。') }
-    if (body.username === 'locked') return err(res, 423, 'locked', '账号因连续 5 次登录失败已锁定 30 分钟。', { detail: { until: new Date(Date.now() + 30 * 60e3).toISOString() } })
     if (body.username === 'flood') return err(res, 429, 'rate_limited', '请求过于频繁，请稍后再试。', {}, { 'Retry-After': '60' })
+    const f = failures.get(body.username) || { n: 0, until: 0 }
+    if (f.until > Date.now()) return err(res, 423, 'locked', `账号因连续 5 次登录失败已锁定，请于 ${new Date(f.until).toISOString()} 之后再试。`, { detail: { until: new Date(f.until).toISOString() } })
     const u = USERS[body.username]
-    if (!u || body.password !== PASSWORD) return err(res, 401, 'bad_credentials', '用户名或密码错误。')
+    if (!u || body.password !== PASSWORD) {
+      f.n++
+      if (f.n >= 5) { f.until = Date.now() + 30 * 60e3; f.n = 0 }
+      failures.set(body.username, f)
+      return err(res, 401, 'bad_credentials', '用户名或密码错误。')
+    }
+    failures.delete(body.username)
     if (u.role === 'sysadmin' && body.otp !== '123456') return err(res, 401, 'otp_required', body.otp ? '动态验证码不正确。' : '请输入动态验证码。')
     const tok = crypto.randomBytes(16).toString('hex')
     sessions.set(tok, u.username)

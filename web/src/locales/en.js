@@ -43,6 +43,7 @@ export default {
   },
   layout: {
     scope: 'Scope',
+    scopeWith: 'Scope: ',
     logout: 'Log out',
     openMenu: 'Open menu',
     collapseMenu: 'Collapse menu',
@@ -129,6 +130,7 @@ export default {
     bulletinEmpty: 'The latest 10-day bulletin appears here once bulletins are live.',
     findings: 'Open findings',
     findingsEmpty: 'No open findings.',
+    shortcuts: 'Shortcuts',
     noCards: 'Nothing to show yet.',
   },
   ledger: {

@@ -43,6 +43,7 @@ export default {
   },
   layout: {
     scope: '数据范围',
+    scopeWith: '数据范围：',
     logout: '退出登录',
     openMenu: '打开菜单',
     collapseMenu: '收起菜单',
@@ -129,6 +130,7 @@ export default {
     bulletinEmpty: '旬报模块上线后，这里显示最新一期旬报。',
     findings: '待处理事项',
     findingsEmpty: '暂无待处理事项。',
+    shortcuts: '常用功能',
     noCards: '暂无可显示的统计。',
   },
   ledger: {

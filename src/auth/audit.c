@@ -1,0 +1,199 @@
+/* audit — see audit.h. */
+#include "audit.h"
+
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/clock.h"
+#include "core/buf.h"
+
+static void audit_put(buf *b, const char *s) {
+    /* NULL and "" differ in the hash; the separator cannot appear inside (escaped). */
+    if (!s) {
+        buf_puts(b, "\\N");
+    } else {
+        for (const char *p = s; *p; p++) {
+            if (*p == '\\' || *p == '\x1f') buf_putc(b, '\\');
+            buf_putc(b, *p);
+        }
+    }
+    buf_putc(b, '\x1f');
+}
+
+void audit_hash(const char *prev_hash, int64_t seq, const audit_entry *a, char out[65]) {
+    buf b;
+    buf_init(&b, 0);
+    buf_printf(&b, "%s\n%" PRId64 "\x1f%" PRId64 "\x1f%" PRId64 "\x1f", prev_hash, seq, a->at, a->user_id);
+    audit_put(&b, a->username);
+    audit_put(&b, a->role);
+    audit_put(&b, a->action);
+    audit_put(&b, a->object);
+    audit_put(&b, a->result);
+    audit_put(&b, a->address);
+    audit_put(&b, a->detail);
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)(b.data ? b.data : ""), b.len);
+    sodium_bin2hex(out, 65, h, sizeof h);
+    buf_free(&b);
+}
+
+st audit_append(db *d, const audit_entry *in, err *e) {
+    audit_entry a = *in;
+    if (!a.at) a.at = clock_now();
+    if (!a.result) a.result = "ok";
+    /* Take the head's row lock first: from here to commit we are the only writer. */
+    st s = db_run(d, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1", e, "");
+    if (s) return s;
+    db_stmt *q;
+    if ((s = db_prepare(d, "SELECT seq, hash FROM audit_head WHERE id = 1", &q, e))) return s;
+    int64_t seq = 0;
+    char prev[65] = "";
+    int r = db_step(q, e);
+    if (r == DB_ROW) {
+        seq = db_col_int(q, 0);
+        snprintf(prev, sizeof prev, "%s", db_col_text(q, 1) ? db_col_text(q, 1) : "");
+    }
+    db_reset(q);
+    if (r != DB_ROW) return r == DB_ERROR ? e->code : err_set(e, ST_INTERNAL, "审计链头缺失（audit_head）。");
+    char h[65];
+    audit_hash(prev, seq, &a, h);
+    s = db_run(d,
+               "INSERT INTO audit(seq, at, user_id, username, role, action, object, result, address, detail, "
+               "prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+               e, "iiitttttttt" "t", seq, a.at, a.user_id, a.username, a.role, a.action, a.object, a.result,
+               a.address, a.detail, prev, h);
+    if (!s) s = db_run(d, "UPDATE audit_head SET hash = $1 WHERE id = 1", e, "t", h);
+    return s;
+}
+
+st audit_record(db *d, const audit_entry *a, err *e) {
+    st s = db_begin(d, e);
+    if (s) return s;
+    s = audit_append(d, a, e);
+    if (!s) return db_commit(d, e);
+    db_rollback(d);
+    return s;
+}
+
+st audit_guard_install(db *d, err *e) {
+    if (db_kind_of(d) == DB_SQLITE)
+        return db_exec(d,
+                       "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit "
+                       "BEGIN SELECT RAISE(ABORT, 'audit is append-only: UPDATE refused'); END;"
+                       "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit "
+                       "WHEN OLD.seq > (SELECT purge_upto FROM audit_anchor WHERE id = 1) "
+                       "BEGIN SELECT RAISE(ABORT, 'audit is append-only: DELETE refused'); END;",
+                       e);
+    return db_exec(d,
+                   "CREATE OR REPLACE FUNCTION audit_guard() RETURNS trigger LANGUAGE plpgsql AS $g$ "
+                   "BEGIN "
+                   "  IF TG_OP = 'DELETE' AND OLD.seq <= (SELECT purge_upto FROM audit_anchor WHERE id = 1) THEN "
+                   "    RETURN OLD; "
+                   "  END IF; "
+                   "  RAISE EXCEPTION 'audit is append-only: % refused', TG_OP; "
+                   "END $g$;"
+                   "CREATE OR REPLACE TRIGGER audit_guard BEFORE UPDATE OR DELETE ON audit "
+                   "FOR EACH ROW EXECUTE FUNCTION audit_guard();",
+                   e);
+}
+
+st audit_verify(db *d, audit_check *out, err *e) {
+    memset(out, 0, sizeof *out);
+    int64_t anchor_seq = 0;
+    char expect_prev[65] = "";
+    db_stmt *q;
+    st s = db_prepare(d, "SELECT anchor_seq, anchor_hash FROM audit_anchor WHERE id = 1", &q, e);
+    if (s) return s;
+    int r = db_step(q, e);
+    if (r == DB_ROW) {
+        anchor_seq = db_col_int(q, 0);
+        snprintf(expect_prev, sizeof expect_prev, "%s", db_col_text(q, 1) ? db_col_text(q, 1) : "");
+    }
+    db_reset(q);
+    if (r != DB_ROW) return r == DB_ERROR ? e->code : err_set(e, ST_INTERNAL, "审计锚点缺失（audit_anchor）。");
+    if ((s = db_prepare(d,
+                        "SELECT seq, at, user_id, username, role, action, object, result, address, detail, "
+                        "prev_hash, hash FROM audit ORDER BY seq",
+                        &q, e)))
+        return s;
+    int64_t expect_seq = anchor_seq + 1;
+    while ((r = db_step(q, e)) == DB_ROW) {
+        int64_t seq = db_col_int(q, 0);
+        audit_entry a = {
+            .at = db_col_int(q, 1), .user_id = db_col_null(q, 2) ? 0 : db_col_int(q, 2),
+            .username = db_col_text(q, 3), .role = db_col_text(q, 4), .action = db_col_text(q, 5),
+            .object = db_col_text(q, 6), .result = db_col_text(q, 7), .address = db_col_text(q, 8),
+            .detail = db_col_text(q, 9),
+        };
+        const char *prev = db_col_text(q, 10), *hash = db_col_text(q, 11);
+        char h[65];
+        out->rows++;
+        if (seq != expect_seq) {
+            out->bad_seq = seq;
+            snprintf(out->why, sizeof out->why,
+                     seq > expect_seq ? "第 %" PRId64 " 条之前缺少第 %" PRId64 " 条起的记录（被删除）。"
+                                      : "序号 %" PRId64 " 重复或倒序（期望 %" PRId64 "）。",
+                     seq, expect_seq);
+            break;
+        }
+        if (!prev || strcmp(prev, expect_prev) != 0) {
+            out->bad_seq = seq;
+            snprintf(out->why, sizeof out->why, "第 %" PRId64 " 条的 prev_hash 与上一条的散列不符（前面的记录被改动、插入或删除）。", seq);
+            break;
+        }
+        audit_hash(prev, seq, &a, h);
+        if (!hash || strcmp(hash, h) != 0) {
+            out->bad_seq = seq;
+            snprintf(out->why, sizeof out->why, "第 %" PRId64 " 条（%s，%s）的内容与其散列不符：该条被改动。", seq,
+                     a.action ? a.action : "", a.username ? a.username : "");
+            break;
+        }
+        snprintf(expect_prev, sizeof expect_prev, "%s", hash);
+        expect_seq++;
+    }
+    db_reset(q);
+    if (r == DB_ERROR) return e->code;
+    if (out->bad_seq) return ST_OK;
+    /* Trailing rows removed: the head still remembers the last sequence number. */
+    int64_t head = 0;
+    if ((s = db_query_int(d, &head, "SELECT seq FROM audit_head WHERE id = 1", e, ""))) return s;
+    if (head != expect_seq - 1) {
+        out->bad_seq = expect_seq;
+        snprintf(out->why, sizeof out->why, "链头记录到第 %" PRId64 " 条，但最后一条是第 %" PRId64 " 条：末尾的记录被删除。", head,
+                 expect_seq - 1);
+    }
+    return ST_OK;
+}
+
+st audit_purge(db *d, int64_t before, int64_t *removed, err *e) {
+    *removed = 0;
+    st s = db_begin(d, e);
+    if (s) return s;
+    int64_t upto = 0;
+    s = db_query_int(d, &upto, "SELECT COALESCE(MAX(seq), 0) FROM audit WHERE at < $1", e, "i", before);
+    char *hash = NULL;
+    if (!s && upto > 0) {
+        s = db_query_text(d, &hash, "SELECT hash FROM audit WHERE seq = $1", e, "i", upto);
+        if (!s) s = db_run(d, "UPDATE audit_anchor SET purge_upto = $1 WHERE id = 1", e, "i", upto);
+        if (!s) s = db_query_int(d, removed, "SELECT COUNT(*) FROM audit WHERE seq <= $1", e, "i", upto);
+        if (!s) s = db_run(d, "DELETE FROM audit WHERE seq <= $1", e, "i", upto);
+        if (!s)
+            s = db_run(d, "UPDATE audit_anchor SET anchor_seq = $1, anchor_hash = $2, purge_upto = 0 WHERE id = 1",
+                       e, "it", upto, hash);
+        if (!s) {
+            char detail[200];
+            snprintf(detail, sizeof detail, "清理至第 %" PRId64 " 条（%" PRId64 " 条），锚点散列 %s", upto, *removed, hash);
+            audit_entry a = {.username = "system", .action = "audit.purge", .object = "audit", .result = "ok",
+                             .detail = detail};
+            s = audit_append(d, &a, e);
+        }
+    }
+    free(hash);
+    if (!s) return db_commit(d, e);
+    db_rollback(d);
+    *removed = 0;
+    return s;
+}

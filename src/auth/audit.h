@@ -1,0 +1,58 @@
+/* audit — the append-only, hash-chained audit trail.
+ *
+ * Every login, failed login, lockout, denial, write, export and reveal is one
+ * row: time, user, role, action, object, result, source address, detail.
+ * Row n stores prev_hash (row n-1's hash) and
+ *     hash = hex(SHA-256(prev_hash "\n" canonical(row n)))
+ * so that changing, inserting or deleting any row breaks every hash after it;
+ * audit_verify walks the chain and names the first bad row.  Sequence numbers
+ * come from the one-row table audit_head, whose UPDATE also serializes
+ * concurrent writers (row lock on PostgreSQL; SQLite has one writer).
+ *
+ * The database refuses UPDATE and DELETE on audit (triggers, installed by
+ * audit_guard_install because their syntax differs).  The retention purge
+ * (audit_purge) is the one way rows leave: it opens the delete trigger for
+ * rows older than the retention, records the last removed row's hash as the
+ * anchor the chain now starts from, and writes an audit row saying so. */
+#ifndef EJIA_AUTH_AUDIT_H
+#define EJIA_AUTH_AUDIT_H
+
+#include <stdint.h>
+#include "core/err.h"
+#include "db/db.h"
+
+typedef struct audit_entry {
+    int64_t at;            /* 0 = now (clock_now) */
+    int64_t user_id;       /* 0 = nobody / the system */
+    const char *username, *role;
+    const char *action;    /* "auth.login", "user.create", "access.denied", ... */
+    const char *object;    /* "user:12", "GET /api/users/3", ... */
+    const char *result;    /* "ok", "failed", "denied", "locked" */
+    const char *address;
+    const char *detail;
+} audit_entry;
+
+/* Append inside the caller's write transaction (the audit row commits or
+ * rolls back with the change it records). */
+st audit_append(db *d, const audit_entry *a, err *e);
+/* Append in a transaction of its own. */
+st audit_record(db *d, const audit_entry *a, err *e);
+
+/* The hash of one row (pure; for verify and the unit tests).  out: 65 bytes. */
+void audit_hash(const char *prev_hash, int64_t seq, const audit_entry *a, char out[65]);
+
+/* Refuse UPDATE/DELETE on audit in this database (idempotent). */
+st audit_guard_install(db *d, err *e);
+
+typedef struct audit_check {
+    int64_t rows;          /* rows checked */
+    int64_t bad_seq;       /* first bad row, 0 when the chain is intact */
+    char why[512];         /* Chinese: what is wrong with it */
+} audit_check;
+st audit_verify(db *d, audit_check *out, err *e);
+
+/* Remove rows older than `before` (epoch seconds) keeping the chain
+ * verifiable; *removed gets the count. */
+st audit_purge(db *d, int64_t before, int64_t *removed, err *e);
+
+#endif

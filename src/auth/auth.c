@@ -1,0 +1,197 @@
+/* auth — the http_auth_ops hooks and the helpers handlers call (auth.h). */
+#include "auth.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "auth/audit.h"
+#include "auth/clock.h"
+#include "auth/crypt.h"
+#include "auth/lockout.h"
+#include "auth/password.h"
+#include "auth/roles.h"
+#include "auth/session.h"
+#include "auth/users.h"
+#include "core/config.h"
+#include "core/log.h"
+
+/* What authenticate learned beyond http_user (arena-owned). */
+typedef struct auth_ctx {
+    const char *scope_name;
+    bool totp_required, totp_enabled, cookie_seen;
+} auth_ctx;
+
+static auth_ctx *auth_ctx_of(http_req *r) {
+    if (!r->user.ext) r->user.ext = arena_calloc(&r->mem, 1, sizeof(auth_ctx));
+    return r->user.ext;
+}
+
+static st auth_authenticate(http_req *r, err *e) {
+    const char *token = http_cookie(r, SESSION_COOKIE);
+    if (!token) return ST_OK;
+    auth_ctx *cx = auth_ctx_of(r);
+    if (cx) cx->cookie_seen = true;
+    int64_t sid = 0, uid = 0;
+    err le;
+    err_clear(&le);
+    st s = session_lookup(http_db(r), token, &sid, &uid, &le);
+    if (s == ST_UNAUTH) return ST_OK;  /* anonymous: the route decides whether that is enough */
+    if (s) {
+        *e = le;
+        return s;
+    }
+    users_row u;
+    s = users_load(http_db(r), uid, NULL, &u, &le);
+    if (s == ST_NOT_FOUND || (!s && u.disabled)) {
+        users_row_free(&u);
+        return ST_OK;
+    }
+    if (s) {
+        *e = le;
+        return s;
+    }
+    r->user.id = u.id;
+    r->user.username = arena_strdup(&r->mem, u.username);
+    r->user.name = arena_strdup(&r->mem, u.name);
+    r->user.role = arena_strdup(&r->mem, u.role);
+    r->user.scope_kind = arena_strdup(&r->mem, u.scope_kind);
+    r->user.scope_code = arena_strdup(&r->mem, u.scope_code);
+    r->user.session_id = sid;
+    if (cx) {
+        cx->scope_name = arena_strdup(&r->mem, u.scope_name);
+        cx->totp_enabled = u.totp_enabled;
+        cx->totp_required = roles_totp_required(u.role);
+    }
+    users_row_free(&u);
+    return ST_OK;
+}
+
+/* "kind:{param}" → kind and the path parameter's value. */
+static bool auth_scope_decl(http_req *r, const char *decl, char kind[32], const char **key) {
+    const char *colon = strchr(decl, ':');
+    if (!colon || (size_t)(colon - decl) >= 32) return false;
+    memcpy(kind, decl, (size_t)(colon - decl));
+    kind[colon - decl] = 0;
+    const char *p = colon + 1;
+    if (*p != '{') return false;
+    char name[32];
+    size_t n = strcspn(p + 1, "}");
+    if (n == 0 || n >= sizeof name) return false;
+    memcpy(name, p + 1, n);
+    name[n] = 0;
+    *key = http_param(r, name);
+    return *key != NULL;
+}
+
+static st auth_authorize(http_req *r, const char *perm, err *e) {
+    if (!r->user.id) return err_set(e, ST_UNAUTH, "请先登录。");
+    auth_ctx *cx = r->user.ext;
+    /* An administrator without the required second factor may only set it up. */
+    if (cx && cx->totp_required && !cx->totp_enabled && strncmp(r->path, "/api/me", 7) != 0 &&
+        strncmp(r->path, "/api/auth/", 10) != 0)
+        return err_set(e, ST_FORBIDDEN, "您的账号必须先设置双因素认证（动态验证码）才能使用此功能：请在“我的账号”中完成设置。");
+    if (strcmp(perm, "login") != 0 && !roles_has(r->user.role, perm)) {
+        const roles_role *ro = roles_find(r->user.role);
+        return err_set(e, ST_FORBIDDEN, "您的角色（%s）没有“%s”权限。如需使用，请联系系统管理员。",
+                       ro ? ro->label : r->user.role, perm);
+    }
+    const char *decl = r->route ? r->route->scope : NULL;
+    if (decl && *decl) {
+        char kind[32];
+        const char *key = NULL;
+        if (!auth_scope_decl(r, decl, kind, &key))
+            return err_set(e, ST_FORBIDDEN, "接口的数据范围声明“%s”无法识别，已拒绝访问。", decl);
+        scope_who who = {r->user.scope_kind, r->user.scope_code, r->user.id};
+        return scope_check(http_db(r), &who, kind, key, e);
+    }
+    return ST_OK;
+}
+
+static void auth_denied(http_req *r, st code, const err *e) {
+    /* Logins audit themselves; a 401 without any cookie is an anonymous probe with nobody to name. */
+    if (r->route && !strcmp(r->route->pattern, "/api/auth/login")) return;
+    auth_ctx *cx = r->user.ext;
+    if (code == ST_UNAUTH && !(cx && cx->cookie_seen)) return;
+    db *d = http_db(r);
+    db_rollback(d);  /* whatever the handler had open failed */
+    char obj[300];
+    snprintf(obj, sizeof obj, "%s %s", r->method, r->path);
+    err ae;
+    audit_entry a = {.user_id = r->user.id, .username = r->user.username, .role = r->user.role,
+                     .action = code == ST_UNAUTH ? "access.unauthenticated" : "access.denied", .object = obj,
+                     .result = "denied", .address = r->addr, .detail = e ? e->msg : NULL};
+    if (audit_record(d, &a, &ae)) log_error("审计写入失败：%s", ae.msg);
+}
+
+const http_auth_ops auth_http_ops = {auth_authenticate, auth_authorize, auth_denied};
+
+bool auth_has(http_req *r, const char *perm) { return r->user.id && roles_has(r->user.role, perm); }
+
+static audit_entry auth_entry(http_req *r, const char *action, const char *object, const char *result,
+                              const char *detail) {
+    audit_entry a = {.user_id = r->user.id, .username = r->user.username, .role = r->user.role, .action = action,
+                     .object = object, .result = result ? result : "ok", .address = r->addr, .detail = detail};
+    return a;
+}
+
+st auth_audit(http_req *r, const char *action, const char *object, const char *result, const char *detail, err *e) {
+    audit_entry a = auth_entry(r, action, object, result, detail);
+    return audit_record(http_db(r), &a, e);
+}
+
+st auth_audit_tx(http_req *r, const char *action, const char *object, const char *result, const char *detail,
+                 err *e) {
+    audit_entry a = auth_entry(r, action, object, result, detail);
+    return audit_append(http_db(r), &a, e);
+}
+
+st auth_reauth(http_req *r, const char *password, err *e) {
+    if (!r->user.id) return err_set(e, ST_UNAUTH, "请先登录。");
+    if (!password || !*password)
+        return err_field(e, ST_INVALID, "password", "此操作需要再次输入您的登录口令（字段 password）。");
+    db *d = http_db(r);
+    users_row u;
+    st s = users_load(d, r->user.id, NULL, &u, e);
+    if (s) return s;
+    bool ok = password_verify(u.password_hash, password);
+    users_row_free(&u);
+    if (ok) return ST_OK;
+    if ((s = db_begin(d, e))) return s;
+    int64_t until = 0;
+    s = lockout_fail(d, r->user.id, clock_now(), &until, e);
+    if (!s) s = auth_audit_tx(r, "auth.reauth_failed", r->path, "failed", "再次输入口令错误", e);
+    if (!s && until) s = auth_audit_tx(r, "auth.lockout", r->user.username, "locked", "连续输错口令，账号已锁定", e);
+    if (!s) s = db_commit(d, e);
+    else db_rollback(d);
+    if (s) return s;
+    err_field(e, ST_FORBIDDEN, "password", "口令不正确，操作未执行。连续输错将锁定账号。");
+    snprintf(e->api_code, sizeof e->api_code, "bad_password");
+    return ST_FORBIDDEN;
+}
+
+st auth_init(db *d, err *e) {
+    st s = crypt_init(db_url(d), e);
+    if (!s) s = audit_guard_install(d, e);
+    int64_t removed = 0;
+    if (!s) s = audit_purge(d, clock_now() - cfg_int("audit-retention-days") * 86400, &removed, e);
+    if (!s && removed) log_info("审计日志保留期清理：移除 %lld 条 / audit retention purge", (long long)removed);
+    return s;
+}
+
+void auth_check_routes(void) {
+    for (const http_route *const *t = http_route_tables; *t; t++)
+        for (const http_route *rt = *t; rt->method; rt++) {
+            if (strcmp(rt->perm, "public") && strcmp(rt->perm, "login") && !roles_perm_known(rt->perm))
+                log_warn("路由 %s %s 的权限“%s”不在角色表中：所有人都将被拒绝（src/auth/roles.c, data/roles.json）",
+                         rt->method, rt->pattern, rt->perm);
+            if (rt->scope) {
+                char kind[32];
+                const char *c = strchr(rt->scope, ':');
+                size_t n = c ? (size_t)(c - rt->scope) : 0;
+                snprintf(kind, sizeof kind, "%.*s", (int)n, rt->scope);
+                if (!c || !scope_kind_known(kind))
+                    log_warn("路由 %s %s 的数据范围“%s”无法解析：所有人都将被拒绝（src/auth/scope.c）", rt->method,
+                             rt->pattern, rt->scope);
+            }
+        }
+}

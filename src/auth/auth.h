@@ -1,0 +1,42 @@
+/* auth — what the rest of ejia uses of accounts, roles, scope and audit.
+ *
+ * serve calls auth_init (key file, audit guards, retention purge) and
+ * installs auth_http_ops with http_set_auth before the server starts.  The
+ * server then runs, for every request: CSRF check, auth_http_ops.authenticate
+ * (cookie → session → user), and unless the route is "public",
+ * auth_http_ops.authorize: logged in? role holds the route's permission?
+ * object named by the route's `scope` inside the user's scope?  Every 401/403
+ * goes through .denied into the audit trail.
+ *
+ * Handlers use:
+ *   auth_audit / auth_audit_tx   one audit row for what they did (every write);
+ *   auth_reauth                  password re-entry before a sensitive action;
+ *   auth_has                     does the caller hold a permission (optional parts of a reply);
+ *   SCOPE_COND (scope.h) with r->user.scope_kind / scope_code for lists. */
+#ifndef EJIA_AUTH_AUTH_H
+#define EJIA_AUTH_AUTH_H
+
+#include <stdbool.h>
+#include "auth/scope.h"
+#include "http/http.h"
+
+extern const http_auth_ops auth_http_ops;
+extern const http_route auth_routes[];
+
+/* Load the field key, install the audit guards, purge audit rows past the
+ * retention.  d is an open, migrated connection. */
+st auth_init(db *d, err *e);
+/* Warn (log) about routes whose permission or scope kind is unknown: such
+ * routes refuse everyone until fixed. */
+void auth_check_routes(void);
+
+bool auth_has(http_req *r, const char *perm);
+/* Audit row for this request's user and address; _tx inside the caller's transaction. */
+st auth_audit(http_req *r, const char *action, const char *object, const char *result, const char *detail, err *e);
+st auth_audit_tx(http_req *r, const char *action, const char *object, const char *result, const char *detail, err *e);
+/* Check the caller's password again (field "password" of the body by
+ * convention); a wrong one counts toward lockout and is audited:
+ * ST_FORBIDDEN with code "bad_password". */
+st auth_reauth(http_req *r, const char *password, err *e);
+
+#endif

@@ -1,0 +1,134 @@
+/* roles — see roles.h.  Keep data/roles.json in step with this table
+ * (test_roles checks it). */
+#include "roles.h"
+
+#include <string.h>
+
+#include "core/config.h"
+
+static const roles_perm roles_perm_table[] = {
+    {"ledger.read", "查看企业台账"},
+    {"ledger.import", "导入企业台账"},
+    {"ledger.reconcile", "台账比对与轮次"},
+    {"coverage.read", "查看组织覆盖"},
+    {"bulletin.read", "查看旬报"},
+    {"bulletin.issue", "发布旬报"},
+    {"org.read", "查看党组织"},
+    {"org.write", "维护党组织"},
+    {"member.read", "查看党员"},
+    {"member.write", "维护党员"},
+    {"member.reveal", "查看党员完整身份证号和电话"},
+    {"meeting.read", "查看三会一课"},
+    {"meeting.write", "组织三会一课"},
+    {"meeting.attend", "参加会议签到"},
+    {"study.read", "查看学习积分"},
+    {"study.learn", "在线学习"},
+    {"dues.read", "查看党费"},
+    {"dues.write", "核定党费"},
+    {"dues.pay", "缴纳党费"},
+    {"transfer.read", "查看组织关系转接"},
+    {"transfer.write", "办理组织关系转接"},
+    {"transfer.request", "申请组织关系转接"},
+    {"points.read", "查看积分与星级"},
+    {"points.write", "评定积分与星级"},
+    {"enterprise.read", "查看本企业"},
+    {"self.read", "查看本人档案"},
+    {"training.read", "查看轮训"},
+    {"training.write", "组织轮训"},
+    {"rules.write", "设置党建规则"},
+    {"settings.write", "系统设置"},
+    {"audit.read", "查看审计日志"},
+    {"audit.export", "导出审计日志"},
+    {"user.read", "查看用户"},
+    {"user.write", "管理用户"},
+    {"user.reveal", "查看用户完整身份证号和电话"},
+};
+
+#define P(...) (const char *const[]){__VA_ARGS__, NULL}
+static const char *const roles_none[] = {NULL};
+
+static const roles_role roles_table[] = {
+    {"city", "市委组织部", "city",
+     P("ledger.read", "ledger.import", "ledger.reconcile", "coverage.read", "bulletin.read", "bulletin.issue",
+       "org.read", "org.write", "member.read", "meeting.read", "dues.read", "transfer.read", "transfer.write",
+       "points.read", "points.write", "enterprise.read", "training.read", "training.write", "rules.write",
+       "user.read", "user.write"),
+     P("district", "park", "org_admin", "secretary", "member", "investor")},
+    {"district", "区委组织部", "district",
+     P("ledger.read", "ledger.import", "ledger.reconcile", "coverage.read", "bulletin.read", "org.read",
+       "org.write", "member.read", "meeting.read", "dues.read", "transfer.read", "transfer.write", "points.read",
+       "enterprise.read", "training.read", "user.read"),
+     roles_none},
+    {"park", "园区党工委", "park",
+     P("ledger.read", "ledger.import", "coverage.read", "bulletin.read", "org.read", "org.write", "member.read",
+       "meeting.read", "points.read", "enterprise.read", "training.read", "user.read"),
+     roles_none},
+    {"org_admin", "组织管理员", "org",
+     P("org.read", "org.write", "member.read", "member.write", "member.reveal", "meeting.read", "meeting.write",
+       "dues.read", "dues.write", "transfer.read", "transfer.write", "study.read", "points.read", "points.write",
+       "training.read"),
+     roles_none},
+    {"secretary", "支部书记", "org",
+     P("org.read", "member.read", "member.write", "member.reveal", "meeting.read", "meeting.write",
+       "meeting.attend", "dues.read", "dues.write", "transfer.read", "transfer.write", "study.read",
+       "study.learn", "points.read", "points.write", "training.read", "self.read"),
+     roles_none},
+    {"member", "党员", "self",
+     P("self.read", "study.read", "study.learn", "meeting.read", "meeting.attend", "dues.pay",
+       "transfer.request", "points.read", "training.read"),
+     roles_none},
+    {"investor", "出资人", "enterprise", P("enterprise.read", "org.read", "training.read"), roles_none},
+    {"auditor", "审计员", "city", P("audit.read", "audit.export"), roles_none},
+    {"sysadmin", "系统管理员", "city", P("user.read", "user.write", "user.reveal", "settings.write"),
+     P("city", "district", "park", "org_admin", "secretary", "member", "investor", "auditor", "sysadmin")},
+};
+
+const roles_role *roles_find(const char *name) {
+    for (size_t i = 0; name && i < sizeof roles_table / sizeof roles_table[0]; i++)
+        if (!strcmp(roles_table[i].name, name)) return &roles_table[i];
+    return NULL;
+}
+
+const roles_role *roles_all(size_t *n) {
+    *n = sizeof roles_table / sizeof roles_table[0];
+    return roles_table;
+}
+
+const roles_perm *roles_permissions(size_t *n) {
+    *n = sizeof roles_perm_table / sizeof roles_perm_table[0];
+    return roles_perm_table;
+}
+
+bool roles_perm_known(const char *perm) {
+    for (size_t i = 0; perm && i < sizeof roles_perm_table / sizeof roles_perm_table[0]; i++)
+        if (!strcmp(roles_perm_table[i].name, perm)) return true;
+    return false;
+}
+
+bool roles_has(const char *role, const char *perm) {
+    const roles_role *r = roles_find(role);
+    if (!r || !perm) return false;
+    for (const char *const *p = r->perms; *p; p++)
+        if (!strcmp(*p, perm)) return true;
+    return false;
+}
+
+bool roles_may_assign(const char *actor_role, const char *target_role) {
+    const roles_role *r = roles_find(actor_role);
+    if (!r || !roles_find(target_role)) return false;
+    for (const char *const *p = r->assigns; *p; p++)
+        if (!strcmp(*p, target_role)) return true;
+    return false;
+}
+
+bool roles_totp_required(const char *role) {
+    const char *list = cfg_str("totp-roles");
+    size_t n = role ? strlen(role) : 0;
+    for (const char *p = list; p && *p && n;) {
+        size_t k = strcspn(p, ", ");
+        if (k == n && !strncmp(p, role, n)) return true;
+        p += k;
+        p += strspn(p, ", ");
+    }
+    return false;
+}

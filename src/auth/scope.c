@@ -1,0 +1,110 @@
+/* scope — see scope.h.  The resolver table is the one place that knows how
+ * to find where each kind of object sits. */
+#include "scope.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/users.h"
+
+typedef struct scope_resolver {
+    const char *kind;
+    bool numeric;      /* key must be a positive integer (ids) */
+    bool owner_only;
+    /* $1 = key; one row: district, park, org_path, enterprise, owner. */
+    const char *sql;
+} scope_resolver;
+
+static const scope_resolver scope_resolvers[] = {
+    /* A region: a district is its own district; streets and parks belong to
+     * their parent district; the city itself lies in no district. */
+    {"region", false, false,
+     "SELECT CASE kind WHEN 'district' THEN code WHEN 'city' THEN NULL ELSE parent_code END, "
+     "CASE kind WHEN 'park' THEN code END, NULL, NULL, NULL FROM region WHERE code = $1"},
+    {"enterprise", true, false,
+     "SELECT district_code, park_code, NULL, CAST(id AS TEXT), NULL FROM enterprise WHERE id = CAST($1 AS BIGINT)"},
+    /* An organization: its own path "/1/5/9/" lists it and its ancestors. */
+    {"org", true, false, "SELECT district_code, park_code, path, NULL, NULL FROM org WHERE id = CAST($1 AS BIGINT)"},
+    /* A user account sits where its scope is; it also belongs to itself. */
+    {"user", true, false,
+     "SELECT " USERS_DISTRICT_SQL ", " USERS_PARK_SQL ", " USERS_ORG_PATH_SQL ", " USERS_ENTERPRISE_SQL ", u.id "
+     "FROM users u WHERE u.id = CAST($1 AS BIGINT)"},
+    /* A ledger import sits in the region of whoever imported it (ledger/import_api.c). */
+    {"ledger_import", true, false,
+     "SELECT CASE r.kind WHEN 'district' THEN r.code WHEN 'park' THEN r.parent_code END, "
+     "CASE r.kind WHEN 'park' THEN r.code END, NULL, NULL, i.importer_id "
+     "FROM ledger_import i LEFT JOIN region r ON r.code = i.scope_code WHERE i.id = CAST($1 AS BIGINT)"},
+    {"session", true, true, "SELECT NULL, NULL, NULL, NULL, user_id FROM sessions WHERE id = CAST($1 AS BIGINT)"},
+};
+
+static const scope_resolver *scope_resolver_find(const char *kind) {
+    for (size_t i = 0; kind && i < sizeof scope_resolvers / sizeof scope_resolvers[0]; i++)
+        if (!strcmp(scope_resolvers[i].kind, kind)) return &scope_resolvers[i];
+    return NULL;
+}
+
+bool scope_kind_known(const char *kind) { return scope_resolver_find(kind) != NULL; }
+
+bool scope_contains(const scope_who *who, const scope_loc *loc) {
+    if (!who || !who->kind || !loc) return false;
+    if (loc->owner_only) return loc->owner && loc->owner == who->user_id;
+    if (loc->owner && loc->owner == who->user_id) return true;
+    const char *k = who->kind, *c = who->code ? who->code : "";
+    if (!*c && strcmp(k, "self") != 0) return false;
+    if (!strcmp(k, "city")) return true;
+    if (!strcmp(k, "district")) return loc->district[0] && !strcmp(loc->district, c);
+    if (!strcmp(k, "park")) return loc->park[0] && !strcmp(loc->park, c);
+    if (!strcmp(k, "enterprise")) return loc->enterprise[0] && !strcmp(loc->enterprise, c);
+    if (!strcmp(k, "org")) {
+        char needle[48];
+        snprintf(needle, sizeof needle, "/%s/", c);
+        return loc->org_path[0] && strstr(loc->org_path, needle) != NULL;
+    }
+    /* "self": only what the user owns (handled above); anything unknown: closed. */
+    return false;
+}
+
+static void scope_copy(char *dst, size_t n, const char *src) { snprintf(dst, n, "%s", src ? src : ""); }
+
+st scope_locate(db *d, const char *kind, const char *key, scope_loc *loc, err *e) {
+    memset(loc, 0, sizeof *loc);
+    const scope_resolver *rs = scope_resolver_find(kind);
+    if (!rs) return err_set(e, ST_FORBIDDEN, "无法判断对象类型“%s”的数据范围，已拒绝访问。", kind ? kind : "");
+    if (!key || !*key || strlen(key) > 64) return err_set(e, ST_NOT_FOUND, "未找到该对象。");
+    if (rs->numeric) {
+        char *end;
+        long long v = strtoll(key, &end, 10);
+        if (*end || v <= 0) return err_set(e, ST_NOT_FOUND, "未找到编号为“%s”的对象。", key);
+    }
+    db_stmt *q;
+    st s = db_prepare(d, rs->sql, &q, e);
+    if (s) return s;
+    db_bind_text(q, 1, key);
+    int r = db_step(q, e);
+    if (r == DB_ROW) {
+        scope_copy(loc->district, sizeof loc->district, db_col_text(q, 0));
+        scope_copy(loc->park, sizeof loc->park, db_col_text(q, 1));
+        scope_copy(loc->org_path, sizeof loc->org_path, db_col_text(q, 2));
+        scope_copy(loc->enterprise, sizeof loc->enterprise, db_col_text(q, 3));
+        loc->owner = db_col_null(q, 4) ? 0 : db_col_int(q, 4);
+        loc->owner_only = rs->owner_only;
+    }
+    db_reset(q);
+    if (r == DB_ERROR) return e->code;
+    if (r != DB_ROW) return err_set(e, ST_NOT_FOUND, "未找到该对象。");
+    return ST_OK;
+}
+
+st scope_check(db *d, const scope_who *who, const char *kind, const char *key, err *e) {
+    scope_loc loc;
+    st s = scope_locate(d, kind, key, &loc, e);
+    if (s == ST_NOT_FOUND) {
+        /* Below the city, "missing" and "not yours" look the same (no probing for ids). */
+        if (who && who->kind && !strcmp(who->kind, "city")) return s;
+        return err_set(e, ST_FORBIDDEN, "该对象不在您的数据范围内，或不存在。");
+    }
+    if (s) return s;
+    if (!scope_contains(who, &loc)) return err_set(e, ST_FORBIDDEN, "该对象不在您的数据范围内，无权访问。");
+    return ST_OK;
+}

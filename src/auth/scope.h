@@ -1,0 +1,69 @@
+/* scope — which objects a user may reach: one mechanism for every route.
+ *
+ * A user is bound to a scope: the city, a district, a park, an organization
+ * (and the organizations below it), an enterprise, or only themselves.
+ * A route that reaches one object declares it in its table entry, e.g.
+ * `.scope = "region:{code}"` or `"enterprise:{id}"`: the kind of object and
+ * the path parameter naming it.  Before the handler runs, the object is
+ * located with the resolver for its kind (one SQL row in scope.c giving the
+ * object's district, park, organization path, enterprise and owning user)
+ * and compared with the caller's scope.  An unknown kind, a missing object or
+ * a location outside the scope is refused (403): the check fails closed.
+ * A new kind of object is one row in scope_resolvers[].
+ *
+ * Lists use SCOPE_COND (below): a SQL condition, written once as a string
+ * literal, that keeps only the rows inside the caller's scope. */
+#ifndef EJIA_AUTH_SCOPE_H
+#define EJIA_AUTH_SCOPE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "core/err.h"
+#include "db/db.h"
+
+/* Where an object sits.  Empty strings / 0 when it has no such place. */
+typedef struct scope_loc {
+    char district[32];     /* district code (350203) */
+    char park[32];         /* park code (P0002) */
+    char org_path[512];    /* "/1/5/9/": the organization and its ancestors */
+    char enterprise[32];   /* enterprise id */
+    int64_t owner;         /* user the object belongs to */
+    bool owner_only;       /* reachable only by its owner (sessions) */
+} scope_loc;
+
+/* The caller's binding (http_user's scope_kind/scope_code and id). */
+typedef struct scope_who {
+    const char *kind, *code;
+    int64_t user_id;
+} scope_who;
+
+/* Is loc inside who's scope?  Pure; unit-tested. */
+bool scope_contains(const scope_who *who, const scope_loc *loc);
+/* Locate object `kind` with key `key`; ST_NOT_FOUND when it does not exist,
+ * ST_FORBIDDEN for an unknown kind. */
+st scope_locate(db *d, const char *kind, const char *key, scope_loc *loc, err *e);
+/* Locate and compare: ST_OK, or ST_FORBIDDEN (outside, unknown kind, or
+ * missing object for a caller below the city level; ST_NOT_FOUND for the
+ * city, which may know what exists). */
+st scope_check(db *d, const scope_who *who, const char *kind, const char *key, err *e);
+/* Is the kind known (for the route table self-check)? */
+bool scope_kind_known(const char *kind);
+
+/* A SQL condition keeping rows inside the caller's scope.  K and C are the
+ * parameters (e.g. "$3", "$4") to bind to the caller's scope kind and code
+ * (scope_who.kind / .code, or auth_scope_bind); the column arguments are SQL
+ * expressions of the row's district, park, organization path, enterprise id
+ * and owner user id — "NULL" where the table has none (then that scope kind
+ * sees nothing: closed).  Everything is a literal, so the statement is
+ * cached like any other:
+ *   "SELECT ... FROM enterprise e WHERE "
+ *   SCOPE_COND("$1", "$2", "e.district_code", "e.park_code", "NULL", "e.id", "NULL") */
+#define SCOPE_COND(K, C, DISTRICT, PARK, ORG_PATH, ENTERPRISE, OWNER)                                \
+    "(CAST(" K " AS TEXT) = 'city'"                                                                   \
+    " OR (CAST(" K " AS TEXT) = 'district' AND CAST(" DISTRICT " AS TEXT) = CAST(" C " AS TEXT))"     \
+    " OR (CAST(" K " AS TEXT) = 'park' AND CAST(" PARK " AS TEXT) = CAST(" C " AS TEXT))"             \
+    " OR (CAST(" K " AS TEXT) = 'org' AND CAST(" ORG_PATH " AS TEXT) LIKE '%/' || CAST(" C " AS TEXT) || '/%')" \
+    " OR (CAST(" K " AS TEXT) = 'enterprise' AND CAST(" ENTERPRISE " AS TEXT) = CAST(" C " AS TEXT))" \
+    " OR (CAST(" K " AS TEXT) = 'self' AND CAST(" OWNER " AS TEXT) = CAST(" C " AS TEXT)))"
+
+#endif

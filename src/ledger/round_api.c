@@ -1,0 +1,433 @@
+/* round_api — the rounds over HTTP (see round.h):
+ *   GET  /api/ledger/rounds                          list
+ *   POST /api/ledger/rounds                          {number, imports[], base_rounds[]} → a new round 1–3
+ *   GET  /api/ledger/rounds/{id}                     the round and its enterprises (paged; removed=0|1, q, district)
+ *   GET  /api/ledger/rounds/{id}/entities/{no}       one enterprise with every source row behind it
+ *   GET  /api/ledger/rounds/{id}/diff?to=B           added / removed (with reason) / changed
+ *   GET  /api/ledger/rounds/{id}/review              the review queue, both records side by side
+ *   GET  /api/ledger/rounds/{id}/explain?a=&b=       why two source rows were (not) merged
+ *   POST /api/ledger/decisions                       {a, b, verdict: same|different}
+ *   GET  /api/ledger/rounds/{id}/export.xlsx
+ *   GET  /api/ledger/rounds/{id}/verification.xlsx   field verification template (a district's own part)
+ *   POST /api/ledger/rounds/{id}/verification        filled template (multipart "file")
+ *   PUT  /api/ledger/rounds/{id}/verification/{no}   one result {employees, premises, operating, verifier, note}
+ *   POST /api/ledger/rounds/{id}/verify              round 4 from this round 3
+ *   POST /api/ledger/rounds/{id}/publish             round 4 → the enterprise register
+ * Rounds are city-wide; district workers see and verify their district's part. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "auth/scope.h"
+#include "core/config.h"
+#include "core/jsonx.h"
+#include "http/http.h"
+#include "ledger/round.h"
+
+/* The district a caller is limited to, or NULL for the whole city. Callers
+ * bound below a district (park, org ...) see no round data: closed. */
+static st caller_district(http_req *r, const char **district, err *e) {
+    const char *k = r->user.scope_kind ? r->user.scope_kind : "";
+    *district = NULL;
+    if (!strcmp(k, "city")) return ST_OK;
+    if (!strcmp(k, "district")) {
+        *district = r->user.scope_code;
+        return ST_OK;
+    }
+    return err_set(e, ST_FORBIDDEN, "台账轮次只对市、区两级开放。");
+}
+
+static const char *user_name(http_req *r) { return r->user.username ? r->user.username : "-"; }
+
+static st h_rounds(http_req *r, err *e) {
+    json_t *rows;
+    st s = db_query_json(http_db(r), &rows,
+                         "SELECT id, number, name, base_round, records, entities, removed, review, params, created_by, "
+                         "created_at, published_at FROM ledger_round ORDER BY id DESC",
+                         e, "");
+    if (s) return s;
+    size_t i;
+    json_t *o;
+    json_array_foreach(rows, i, o) {
+        json_t *p = json_loads(json_string_value(json_object_get(o, "params")), 0, NULL);
+        json_object_set_new(o, "params", p ? p : json_object());
+    }
+    return http_reply_json(r, 200, json_pack("{s:o,s:I}", "items", rows, "total", (json_int_t)json_array_size(rows)));
+}
+
+static st ids_of(const json_t *j, const char *key, int64_t *out, size_t max, size_t *n, err *e) {
+    *n = 0;
+    json_t *a = json_object_get(j, key);
+    if (!a || json_is_null(a)) return ST_OK;
+    if (!json_is_array(a) || json_array_size(a) > max)
+        return err_field(e, ST_INVALID, key, "字段“%s”应为编号数组（最多 %zu 个）。", key, max);
+    size_t i;
+    json_t *v;
+    json_array_foreach(a, i, v) {
+        if (!json_is_integer(v) || json_integer_value(v) <= 0)
+            return err_field(e, ST_INVALID, key, "字段“%s”的第 %zu 项不是有效编号。", key, i + 1);
+        out[(*n)++] = json_integer_value(v);
+    }
+    return ST_OK;
+}
+
+static st h_round_create(http_req *r, err *e) {
+    static const char *const only[] = {"number", "imports", "base_rounds", NULL};
+    st s = jsonx_only(r->json, only, e);
+    int64_t number = 0;
+    if (!s) s = jsonx_int(r->json, "number", true, 1, 3, 0, &number, e);
+    int64_t imports[1024], bases[16];
+    size_t ni = 0, nb = 0;
+    if (!s) s = ids_of(r->json, "imports", imports, 1024, &ni, e);
+    if (!s) s = ids_of(r->json, "base_rounds", bases, 16, &nb, e);
+    int64_t id = 0;
+    if (!s) s = round_create(http_db(r), (int)number, imports, ni, bases, nb, user_name(r), NULL, &id, e);
+    if (s) return s;
+    json_t *rows;
+    if ((s = db_query_json(http_db(r), &rows, "SELECT id, number, name, records, entities, removed, review FROM ledger_round WHERE id = $1",
+                           e, "i", id)))
+        return s;
+    json_t *o = json_incref(json_array_get(rows, 0));
+    json_decref(rows);
+    return http_reply_json(r, 201, json_pack("{s:o}", "round", o));
+}
+
+static st round_exists(http_req *r, int64_t id, int64_t *number, err *e) {
+    st s = db_query_int(http_db(r), number, "SELECT number FROM ledger_round WHERE id = $1", e, "i", id);
+    if (s == ST_NOT_FOUND) return err_set(e, ST_NOT_FOUND, "没有编号为 %lld 的轮次。", (long long)id);
+    return s;
+}
+
+static st h_round_get(http_req *r, err *e) {
+    int64_t id, number;
+    const char *dist;
+    http_page pg;
+    st s = http_param_int(r, "id", &id, e);
+    if (!s) s = caller_district(r, &dist, e);
+    if (!s) s = round_exists(r, id, &number, e);
+    if (!s) s = http_paging(r, &pg, e);
+    if (s) return s;
+    int64_t removed = -1;
+    if ((s = http_query_int(r, "removed", -1, -1, 1, &removed, e))) return s;
+    const char *q = http_query(r, "q");
+    const char *want = http_query(r, "district");
+    if (dist) want = dist;  /* a district worker sees only their own district */
+    char *like = q && *q ? arena_printf(&r->mem, "%%%s%%", q) : NULL;
+    json_t *round, *items;
+    int64_t total = 0;
+#define ENT_WHERE                                                                                  \
+    " FROM ledger_round_entity WHERE round_id = $1 AND (CAST($2 AS TEXT) IS NULL OR district_code = $2) " \
+    "AND ($3 < 0 OR ($3 = 1) = (removed_reason IS NOT NULL)) "                                    \
+    "AND (CAST($4 AS TEXT) IS NULL OR name LIKE $4 OR uscc LIKE $4)"
+    s = db_query_json(http_db(r), &round,
+                      "SELECT id, number, name, base_round, records, entities, removed, review, created_by, created_at, "
+                      "published_at FROM ledger_round WHERE id = $1",
+                      e, "i", id);
+    if (!s) s = db_query_int(http_db(r), &total, "SELECT COUNT(*)" ENT_WHERE, e, "itit", id, want, removed, like);
+    if (!s)
+        s = db_query_json(http_db(r), &items,
+                          "SELECT entity_no, name, uscc, district, district_code, address, category, employees, members, "
+                          "zombie, zombie_reason, removed_reason" ENT_WHERE " ORDER BY entity_no LIMIT $5 OFFSET $6",
+                          e, "ititii", id, want, removed, like, pg.size, pg.offset);
+#undef ENT_WHERE
+    if (s) return s;
+    json_t *ro = json_incref(json_array_get(round, 0));
+    json_decref(round);
+    return http_reply_json(r, 200, json_pack("{s:o,s:{s:o,s:I,s:I,s:I}}", "round", ro, "entities", "items", items, "total",
+                                             (json_int_t)total, "page", (json_int_t)pg.page, "size", (json_int_t)pg.size));
+}
+
+static st h_entity(http_req *r, err *e) {
+    int64_t id, no, number;
+    const char *dist;
+    st s = http_param_int(r, "id", &id, e);
+    if (!s) s = http_param_int(r, "no", &no, e);
+    if (!s) s = caller_district(r, &dist, e);
+    if (!s) s = round_exists(r, id, &number, e);
+    if (s) return s;
+    json_t *rows;
+    if ((s = db_query_json(http_db(r), &rows,
+                           "SELECT entity_no, name, uscc, district, district_code, address, category, employees, members, "
+                           "zombie, zombie_reason, removed_reason, records FROM ledger_round_entity WHERE round_id = $1 AND entity_no = $2",
+                           e, "ii", id, no)))
+        return s;
+    json_t *o = json_array_get(rows, 0);
+    if (!o) {
+        json_decref(rows);
+        return err_set(e, ST_NOT_FOUND, "该轮次中没有编号为 %lld 的企业。", (long long)no);
+    }
+    const char *dc = json_string_value(json_object_get(o, "district_code"));
+    if (dist && (!dc || strcmp(dc, dist))) {
+        json_decref(rows);
+        return err_set(e, ST_FORBIDDEN, "该企业不在您负责的区，无权查看。");
+    }
+    json_incref(o);
+    json_decref(rows);
+    /* lineage: every source row, with its file and position */
+    json_t *lineage;
+    s = db_query_json(http_db(r), &lineage,
+                      "SELECT c.id AS record_id, i.id AS import_id, i.source, i.sheet, c.row, c.sheet_row, c.name, c.code, "
+                      "c.code_kind, c.address, c.district, c.employees, c.members, c.category, c.status, c.contact, c.phone "
+                      "FROM ledger_round_member m JOIN ledger_record c ON c.id = m.record_id "
+                      "JOIN ledger_import i ON i.id = c.import_id WHERE m.round_id = $1 AND m.entity_no = $2 ORDER BY i.id, c.row",
+                      e, "ii", id, no);
+    if (s) {
+        json_decref(o);
+        return s;
+    }
+    json_object_del(o, "records");
+    json_t *ver;
+    if ((s = db_query_json(http_db(r), &ver,
+                           "SELECT employees, premises, operating, verifier, note, recorded_by, recorded_at FROM ledger_verification "
+                           "WHERE round_id = $1 AND entity_no = $2",
+                           e, "ii", id, no))) {
+        json_decref(o);
+        json_decref(lineage);
+        return s;
+    }
+    json_t *v1 = json_incref(json_array_get(ver, 0));
+    json_decref(ver);
+    return http_reply_json(r, 200, json_pack("{s:o,s:o,s:o}", "entity", o, "lineage", lineage, "verification",
+                                             v1 ? v1 : json_null()));
+}
+
+static st h_diff(http_req *r, err *e) {
+    int64_t id, to, number;
+    const char *dist;
+    st s = http_param_int(r, "id", &id, e);
+    if (!s) s = caller_district(r, &dist, e);
+    if (!s) s = http_query_int(r, "to", 0, 1, INT64_MAX, &to, e);
+    if (!s && !to) s = err_field(e, ST_INVALID, "to", "请用 to 参数指定要比较的另一个轮次。");
+    if (!s) s = round_exists(r, id, &number, e);
+    json_t *df = NULL;
+    if (!s) s = round_diff(http_db(r), id, to, &df, e);
+    if (s) return s;
+    if (dist) {  /* keep the caller's district only */
+        static const char *lists[] = {"added", "removed", "changed"};
+        for (int k = 0; k < 3; k++) {
+            json_t *a = json_object_get(df, lists[k]), *keep = json_array();
+            size_t i;
+            json_t *o;
+            json_array_foreach(a, i, o) {
+                const char *dc = json_string_value(json_object_get(o, "district_code"));
+                if (dc && !strcmp(dc, dist)) json_array_append(keep, o);
+            }
+            json_object_set_new(json_object_get(df, "counts"), lists[k], json_integer((json_int_t)json_array_size(keep)));
+            json_object_set_new(df, lists[k], keep);
+        }
+    }
+    return http_reply_json(r, 200, df);
+}
+
+static st h_review(http_req *r, err *e) {
+    int64_t id, number;
+    http_page pg;
+    st s = http_param_int(r, "id", &id, e);
+    if (!s) s = round_exists(r, id, &number, e);
+    if (!s) s = http_paging(r, &pg, e);
+    if (s) return s;
+    const char *state = http_query(r, "state");  /* open | decided | all */
+    int which = !state || !strcmp(state, "open") ? 0 : !strcmp(state, "decided") ? 1 : 2;
+    int64_t total = 0;
+#define REV_FROM                                                                                       \
+    " FROM ledger_round_review v LEFT JOIN ledger_decision dd ON dd.a_record = v.a_record AND dd.b_record = v.b_record " \
+    "WHERE v.round_id = $1 AND ($2 = 2 OR ($2 = 1) = (dd.verdict IS NOT NULL))"
+    s = db_query_int(http_db(r), &total, "SELECT COUNT(*)" REV_FROM, e, "ii", id, (int64_t)which);
+    json_t *pairs = NULL;
+    if (!s)
+        s = db_query_json(http_db(r), &pairs,
+                          "SELECT v.a_record, v.b_record, v.prob, v.weight, dd.verdict, dd.decided_by" REV_FROM
+                          " ORDER BY v.weight DESC, v.a_record, v.b_record LIMIT $3 OFFSET $4",
+                          e, "iiii", id, (int64_t)which, pg.size, pg.offset);
+#undef REV_FROM
+    if (s) return s;
+    size_t i;
+    json_t *o;
+    json_array_foreach(pairs, i, o) {
+        for (int k = 0; k < 2 && !s; k++) {
+            json_t *rows;
+            s = db_query_json(http_db(r), &rows,
+                              "SELECT c.id AS record_id, i.source, c.row, c.name, c.code, c.code_kind, c.address, c.district, "
+                              "c.employees, c.members, c.category, c.status, c.contact, c.phone FROM ledger_record c "
+                              "JOIN ledger_import i ON i.id = c.import_id WHERE c.id = $1",
+                              e, "i", json_integer_value(json_object_get(o, k ? "b_record" : "a_record")));
+            if (!s) {
+                json_object_set(o, k ? "b" : "a", json_array_get(rows, 0));
+                json_decref(rows);
+            }
+        }
+    }
+    if (s) {
+        json_decref(pairs);
+        return s;
+    }
+    return http_reply_json(r, 200, json_pack("{s:o,s:I,s:I,s:I}", "items", pairs, "total", (json_int_t)total, "page",
+                                             (json_int_t)pg.page, "size", (json_int_t)pg.size));
+}
+
+static st h_explain(http_req *r, err *e) {
+    int64_t id, a, b, number;
+    st s = http_param_int(r, "id", &id, e);
+    if (!s) s = round_exists(r, id, &number, e);
+    if (!s) s = http_query_int(r, "a", 0, 1, INT64_MAX, &a, e);
+    if (!s) s = http_query_int(r, "b", 0, 1, INT64_MAX, &b, e);
+    if (!s && (!a || !b)) s = err_set(e, ST_INVALID, "请用 a 和 b 参数指定两条来源记录。");
+    char *text = NULL;
+    if (!s) s = round_explain(http_db(r), id, a, b, &text, e);
+    if (s) return s;
+    json_t *o = json_pack("{s:s}", "text", text);
+    free(text);
+    return http_reply_json(r, 200, o);
+}
+
+static st h_decide(http_req *r, err *e) {
+    static const char *const only[] = {"a", "b", "verdict", NULL};
+    int64_t a, b;
+    const char *v;
+    st s = jsonx_only(r->json, only, e);
+    if (!s) s = jsonx_int(r->json, "a", true, 1, INT64_MAX, 0, &a, e);
+    if (!s) s = jsonx_int(r->json, "b", true, 1, INT64_MAX, 0, &b, e);
+    if (!s) s = jsonx_str(r->json, "verdict", true, 1, 16, &v, e);
+    if (!s) s = round_decide(http_db(r), a, b, v, user_name(r), e);
+    if (s) return s;
+    return http_reply_json(r, 200, json_pack("{s:{s:I,s:I,s:s}}", "decision", "a", (json_int_t)(a < b ? a : b), "b",
+                                             (json_int_t)(a < b ? b : a), "verdict", v));
+}
+
+static st send_xlsx(http_req *r, const char *name, st (*make)(http_req *r, const char *path, err *e), err *e) {
+    char path[] = "/tmp/ejia-xlsx-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0) return err_set(e, ST_IO, "无法创建临时文件。");
+    close(fd);
+    st s = make(r, path, e);
+    if (!s) s = http_reply_file(r, path, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name, e);
+    unlink(path);
+    return s;
+}
+
+static st make_export(http_req *r, const char *path, err *e) {
+    return round_export_xlsx(http_db(r), (int64_t)strtoll(http_param(r, "id"), NULL, 10), path, e);
+}
+
+static st h_export(http_req *r, err *e) {
+    int64_t id, number;
+    const char *dist;
+    st s = http_param_int(r, "id", &id, e);
+    if (!s) s = caller_district(r, &dist, e);
+    if (!s && dist) s = err_set(e, ST_FORBIDDEN, "全市台账只能由市委组织部导出；各区请下载本区的核查表。");
+    if (!s) s = round_exists(r, id, &number, e);
+    if (s) return s;
+    return send_xlsx(r, arena_printf(&r->mem, "台账-轮次%lld.xlsx", (long long)id), make_export, e);
+}
+
+static st make_template(http_req *r, const char *path, err *e) {
+    const char *dist = NULL;
+    caller_district(r, &dist, e);
+    if (!dist) dist = http_query(r, "district");
+    if (dist && !*dist) dist = NULL;
+    return round_verify_template(http_db(r), (int64_t)strtoll(http_param(r, "id"), NULL, 10), dist, path, e);
+}
+
+static st h_template(http_req *r, err *e) {
+    int64_t id, number;
+    const char *dist;
+    st s = http_param_int(r, "id", &id, e);
+    if (!s) s = caller_district(r, &dist, e);
+    if (!s) s = round_exists(r, id, &number, e);
+    if (s) return s;
+    return send_xlsx(r, arena_printf(&r->mem, "实地核查表-轮次%lld.xlsx", (long long)id), make_template, e);
+}
+
+/* A district worker may only record results for enterprises of their district. */
+static st entity_in_district(http_req *r, int64_t id, int64_t no, const char *dist, err *e) {
+    if (!dist) return ST_OK;
+    char *dc = NULL;
+    st s = db_query_text(http_db(r), &dc, "SELECT district_code FROM ledger_round_entity WHERE round_id = $1 AND entity_no = $2",
+                         e, "ii", id, no);
+    if (s == ST_NOT_FOUND) return err_set(e, ST_NOT_FOUND, "该轮次中没有编号为 %lld 的企业。", (long long)no);
+    if (s) return s;
+    bool ok = dc && !strcmp(dc, dist);
+    free(dc);
+    return ok ? ST_OK : err_set(e, ST_FORBIDDEN, "企业 %lld 不在您负责的区，不能录入核查结果。", (long long)no);
+}
+
+static st h_verify_upload(http_req *r, err *e) {
+    int64_t id, number;
+    const char *dist;
+    st s = http_param_int(r, "id", &id, e);
+    if (!s) s = caller_district(r, &dist, e);
+    if (!s) s = round_exists(r, id, &number, e);
+    if (s) return s;
+    if (dist) return err_set(e, ST_FORBIDDEN, "请逐条录入本区的核查结果，或请市委组织部导入整表。");
+    const http_upload *u = http_upload_get(r, "file");
+    if (!u) return err_field(e, ST_INVALID, "file", "请选择填好的核查表（表单字段 file）。");
+    int taken = 0;
+    json_t *probs = NULL;
+    s = round_verify_import(http_db(r), id, u->path, u->filename, user_name(r), &taken, &probs, e);
+    if (s) {
+        json_decref(probs);
+        return s == ST_IO ? ST_INVALID : s;
+    }
+    return http_reply_json(r, 200, json_pack("{s:i,s:o}", "taken", taken, "problems", probs));
+}
+
+static st h_verify_one(http_req *r, err *e) {
+    static const char *const only[] = {"employees", "premises", "operating", "verifier", "note", NULL};
+    int64_t id, no, number, emp;
+    bool pre, op;
+    const char *dist, *verifier, *note;
+    st s = http_param_int(r, "id", &id, e);
+    if (!s) s = http_param_int(r, "no", &no, e);
+    if (!s) s = caller_district(r, &dist, e);
+    if (!s) s = round_exists(r, id, &number, e);
+    if (!s) s = entity_in_district(r, id, no, dist, e);
+    if (!s) s = jsonx_only(r->json, only, e);
+    if (!s) s = jsonx_int(r->json, "employees", false, 0, 10000000, -1, &emp, e);
+    if (!s) s = jsonx_bool(r->json, "premises", true, false, &pre, e);
+    if (!s) s = jsonx_bool(r->json, "operating", true, false, &op, e);
+    if (!s) s = jsonx_str(r->json, "verifier", false, 0, 32, &verifier, e);
+    if (!s) s = jsonx_str(r->json, "note", false, 0, 500, &note, e);
+    if (!s) s = round_verify_set(http_db(r), id, no, emp, pre, op, verifier, note, user_name(r), e);
+    if (s) return s;
+    return http_reply_json(r, 200, json_pack("{s:{s:I,s:I,s:b,s:b}}", "verification", "round", (json_int_t)id, "entity_no",
+                                             (json_int_t)no, "premises", pre, "operating", op));
+}
+
+static st h_verify_round(http_req *r, err *e) {
+    int64_t id, nid = 0;
+    st s = http_param_int(r, "id", &id, e);
+    if (!s) s = round_verify(http_db(r), id, user_name(r), &nid, e);
+    if (s) return s;
+    return http_reply_json(r, 201, json_pack("{s:{s:I,s:i}}", "round", "id", (json_int_t)nid, "number", 4));
+}
+
+static st h_publish(http_req *r, err *e) {
+    int64_t id;
+    int n = 0;
+    st s = http_param_int(r, "id", &id, e);
+    if (!s) s = round_publish(http_db(r), id, &n, e);
+    if (s) return s;
+    return http_reply_json(r, 200, json_pack("{s:I,s:i}", "round", (json_int_t)id, "published", n));
+}
+
+const http_route ledger_round_routes[] = {
+    {"GET", "/api/ledger/rounds", "ledger.read", h_rounds, HB_NONE, "台账轮次列表", "ledger", NULL},
+    {"POST", "/api/ledger/rounds", "ledger.reconcile", h_round_create, HB_JSON, "生成第 1–3 轮", "ledger", NULL},
+    {"GET", "/api/ledger/rounds/{id}", "ledger.read", h_round_get, HB_NONE, "轮次及其企业（分页）", "ledger", NULL},
+    {"GET", "/api/ledger/rounds/{id}/entities/{no}", "ledger.read", h_entity, HB_NONE, "企业详情与来源记录", "ledger", NULL},
+    {"GET", "/api/ledger/rounds/{id}/diff", "ledger.read", h_diff, HB_NONE, "两个轮次的差异", "ledger", NULL},
+    {"GET", "/api/ledger/rounds/{id}/review", "ledger.reconcile", h_review, HB_NONE, "待审记录对", "ledger", NULL},
+    {"GET", "/api/ledger/rounds/{id}/explain", "ledger.reconcile", h_explain, HB_NONE, "解释比对结果", "ledger", NULL},
+    {"POST", "/api/ledger/decisions", "ledger.reconcile", h_decide, HB_JSON, "人工判定两条记录是否同一企业", "ledger", NULL},
+    {"GET", "/api/ledger/rounds/{id}/export.xlsx", "ledger.read", h_export, HB_NONE, "导出轮次台账", "ledger", NULL},
+    {"GET", "/api/ledger/rounds/{id}/verification.xlsx", "ledger.read", h_template, HB_NONE, "下载实地核查表", "ledger", NULL},
+    {"POST", "/api/ledger/rounds/{id}/verification", "ledger.reconcile", h_verify_upload, HB_MULTIPART, "导入填好的核查表",
+     "ledger", NULL},
+    {"PUT", "/api/ledger/rounds/{id}/verification/{no}", "ledger.reconcile", h_verify_one, HB_JSON, "录入一家企业的核查结果",
+     "ledger", NULL},
+    {"POST", "/api/ledger/rounds/{id}/verify", "ledger.reconcile", h_verify_round, HB_NONE, "生成第四轮（实地核查后）", "ledger",
+     NULL},
+    {"POST", "/api/ledger/rounds/{id}/publish", "ledger.reconcile", h_publish, HB_NONE, "发布最终台账", "ledger", NULL},
+    {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL},
+};

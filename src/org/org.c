@@ -1,0 +1,276 @@
+/* org — the formation rules and the 旬 calendar (see org.h).  Pure C: the
+ * store and the API feed these functions with rows they read, so the rules
+ * can be tested on hand-made cases without a database. */
+#include "org.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/config.h"
+
+void org_thresholds_load(org_thresholds *t) {
+    t->branch_min = (int)cfg_int("rule-branch-min");
+    t->committee_min = (int)cfg_int("rule-committee-min");
+    t->general_min = (int)cfg_int("rule-general-branch-min");
+    t->party_min = (int)cfg_int("rule-committee-party-min");
+    t->branch_max = (int)cfg_int("rule-branch-max");
+    t->joint_max_units = (int)cfg_int("rule-joint-max-units");
+    t->key_employees = (int)cfg_int("rule-key-employees");
+}
+
+static const struct { const char *code, *label; } org_findings[ORG_F__COUNT] = {
+    {"should_form", "应建未建"},      {"joint", "联合组建"},      {"instructor", "选派指导员"},
+    {"committee", "应设支委会"},      {"upgrade_general", "可升格为党总支"}, {"upgrade_party", "可升格为党委"},
+    {"split", "应拆分"},              {"joint_units", "联合单位超限"},
+};
+
+static int org_bit_index(int bit) {
+    for (int i = 0; i < ORG_F__COUNT; i++)
+        if (bit == (1 << i)) return i;
+    return -1;
+}
+const char *org_finding_code(int bit) {
+    int i = org_bit_index(bit);
+    return i < 0 ? "" : org_findings[i].code;
+}
+const char *org_finding_label(int bit) {
+    int i = org_bit_index(bit);
+    return i < 0 ? "" : org_findings[i].label;
+}
+
+static const struct { const char *kind; int rank; } org_kinds[] = {
+    {"党支部", 1}, {"联合党支部", 1}, {"临时党支部", 1}, {"党总支", 2}, {"党委", 3}, {"工委", 9},
+};
+int org_kind_rank(const char *kind) {
+    for (size_t i = 0; kind && i < sizeof org_kinds / sizeof org_kinds[0]; i++)
+        if (!strcmp(org_kinds[i].kind, kind)) return org_kinds[i].rank;
+    return 0;
+}
+bool org_kind_valid(const char *kind) { return org_kind_rank(kind) != 0; }
+bool org_kind_covers(const char *kind) { int r = org_kind_rank(kind); return r >= 1 && r <= 3; }
+bool org_kind_joint(const char *kind) { return kind && !strcmp(kind, "联合党支部"); }
+
+unsigned org_rules_enterprise(const org_thresholds *t, const org_ent *e) {
+    unsigned f = 0;
+    /* A unit with enough members forms its own branch even when a joint one
+     * covers it today ("应建必建": joint coverage is for the small). */
+    if (e->members >= t->branch_min && !e->own_org) f |= ORG_F_SHOULD_FORM;
+    if (!e->covered && e->members > 0 && e->members < t->branch_min) f |= ORG_F_JOINT;
+    if (!e->covered && e->members <= 0 && !e->instructor) f |= ORG_F_INSTRUCTOR;
+    return f;
+}
+
+unsigned org_rules_org(const org_thresholds *t, const org_unit *u) {
+    unsigned f = 0;
+    int rank = org_kind_rank(u->kind);
+    if (rank < 1 || rank > 3) return 0;
+    if (rank == 1 && u->members >= t->committee_min && !u->has_committee) f |= ORG_F_COMMITTEE;
+    if (rank == 1 && u->members >= t->party_min) f |= ORG_F_UP_PARTY;
+    else if (rank == 1 && u->members >= t->general_min) f |= ORG_F_UP_GENERAL;
+    if (rank == 2 && u->members >= t->party_min) f |= ORG_F_UP_PARTY;
+    /* Above the size limit a branch is split — or upgraded: both are reported. */
+    if (rank == 1 && u->members > t->branch_max) f |= ORG_F_SPLIT;
+    if (org_kind_joint(u->kind) && u->units > t->joint_max_units) f |= ORG_F_JOINT_UNITS;
+    return f;
+}
+
+void org_building_of(const char *address, char *out, size_t n) {
+    if (n) out[0] = 0;
+    if (!address || !n) return;
+    const char *h = strstr(address, "号");
+    if (!h) return;
+    size_t len = (size_t)(h - address) + strlen("号");
+    if (len >= n) return;   /* too long to be a useful key */
+    memcpy(out, address, len);
+    out[len] = 0;
+}
+
+/* ---- joint plan ---- */
+typedef struct org_jitem { const char *district, *key; int members; int64_t id; size_t idx; } org_jitem;
+
+static int org_jcmp(const void *a, const void *b) {
+    const org_jitem *x = a, *y = b;
+    int c = strcmp(x->district, y->district);
+    if (!c) c = strcmp(x->key, y->key);
+    if (!c) c = (y->members > x->members) - (y->members < x->members);
+    if (!c) c = (x->id > y->id) - (x->id < y->id);
+    return c;
+}
+
+static const char *org_nz(const char *s) { return s ? s : ""; }
+
+/* Best fit inside one run of the same key: open a bin with the largest unit,
+ * then add the smallest unit that completes it, or else the largest left. */
+static int org_jrun(const org_thresholds *t, org_jitem *it, size_t n, int *group, int next) {
+    bool *used = calloc(n ? n : 1, sizeof *used);
+    size_t *bin = calloc((size_t)t->joint_max_units, sizeof *bin);
+    if (!used || !bin) {
+        free(used);
+        free(bin);
+        return next;
+    }
+    for (;;) {
+        size_t first = n;
+        for (size_t i = 0; i < n; i++)
+            if (!used[i]) { first = i; break; }
+        if (first == n) break;
+        int units = 0, sum = 0;
+        bin[units++] = first;
+        used[first] = true;
+        sum = it[first].members;
+        while (sum < t->branch_min && units < t->joint_max_units) {
+            int need = t->branch_min - sum;
+            size_t pick = n;
+            for (size_t i = n; i-- > 0;)
+                if (!used[i] && it[i].members >= need) { pick = i; break; }
+            if (pick == n)
+                for (size_t i = 0; i < n; i++)
+                    if (!used[i]) { pick = i; break; }
+            if (pick == n) break;
+            used[pick] = true;
+            bin[units++] = pick;
+            sum += it[pick].members;
+        }
+        if (sum < t->branch_min) {
+            /* Nothing more to gain in this run: give the bin back for the next level. */
+            for (int k = 0; k < units; k++) used[bin[k]] = false;
+            break;
+        }
+        for (int k = 0; k < units; k++) group[it[bin[k]].idx] = next;
+        next++;
+    }
+    free(used);
+    free(bin);
+    return next;
+}
+
+int org_joint_plan(const org_thresholds *t, const org_ent *c, size_t n, int *group, const char **level) {
+    static const char *const levels[] = {"building", "park", "street"};
+    for (size_t i = 0; i < n; i++) group[i] = -1;
+    if (!n || t->joint_max_units < 1) return 0;
+    org_jitem *it = malloc(n * sizeof *it);
+    if (!it) return 0;
+    int ng = 0;
+    for (size_t l = 0; l < 3; l++) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++) {
+            const char *key = l == 0 ? c[i].building : l == 1 ? c[i].park : c[i].street;
+            if (group[i] >= 0 || !key || !*key) continue;
+            it[m++] = (org_jitem){org_nz(c[i].district), key, c[i].members, c[i].id, i};
+        }
+        qsort(it, m, sizeof *it, org_jcmp);
+        for (size_t a = 0; a < m;) {
+            size_t b = a + 1;
+            while (b < m && !strcmp(it[a].district, it[b].district) && !strcmp(it[a].key, it[b].key)) b++;
+            int before = ng;
+            ng = org_jrun(t, it + a, b - a, group, ng);
+            for (int g = before; g < ng; g++) level[g] = levels[l];
+            a = b;
+        }
+    }
+    free(it);
+    return ng;
+}
+
+/* ---- days and 旬 ---- */
+static bool org_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int org_month_days(int y, int m) {
+    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12) return 0;
+    return m == 2 && org_leap(y) ? 29 : d[m - 1];
+}
+
+bool org_day_parse(const char *s, int *y, int *m, int *d) {
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-') return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) return false;
+    int yy = atoi(s), mm = atoi(s + 5), dd = atoi(s + 8);
+    if (yy < 1900 || yy > 2999 || mm < 1 || mm > 12 || dd < 1 || dd > org_month_days(yy, mm)) return false;
+    if (y) *y = yy;
+    if (m) *m = mm;
+    if (d) *d = dd;
+    return true;
+}
+
+void org_day_format(int y, int m, int d, char out[11]) {
+    snprintf(out, 11, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+}
+
+bool org_xun_parse(const char *s, org_xun *out) {
+    if (!s || strlen(s) != 9 || s[4] != '-' || s[7] != '-') return false;
+    for (int i = 0; i < 9; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) return false;
+    int y = atoi(s), m = atoi(s + 5), x = s[8] - '0';
+    if (y < 1900 || y > 2999 || m < 1 || m > 12 || x < 1 || x > 3) return false;
+    *out = (org_xun){y, m, x};
+    return true;
+}
+
+void org_xun_format(const org_xun *x, char out[16]) {
+    snprintf(out, 16, "%04d-%02d-%d", x->y % 10000, x->m % 100, x->x % 10);
+}
+
+org_xun org_xun_of(int y, int m, int d) { return (org_xun){y, m, d <= 10 ? 1 : d <= 20 ? 2 : 3}; }
+
+void org_xun_first(const org_xun *x, char out[11]) { org_day_format(x->y, x->m, (x->x - 1) * 10 + 1, out); }
+
+void org_xun_last(const org_xun *x, char out[11]) {
+    org_day_format(x->y, x->m, x->x < 3 ? x->x * 10 : org_month_days(x->y, x->m), out);
+}
+
+org_xun org_xun_prev(const org_xun *x) {
+    if (x->x > 1) return (org_xun){x->y, x->m, x->x - 1};
+    return x->m > 1 ? (org_xun){x->y, x->m - 1, 3} : (org_xun){x->y - 1, 12, 3};
+}
+
+org_xun org_xun_next(const org_xun *x) {
+    if (x->x < 3) return (org_xun){x->y, x->m, x->x + 1};
+    return x->m < 12 ? (org_xun){x->y, x->m + 1, 1} : (org_xun){x->y + 1, 1, 1};
+}
+
+void org_xun_title(const org_xun *x, char *out, size_t n) {
+    static const char *const names[] = {"上旬", "中旬", "下旬"};
+    snprintf(out, n, "%d年%d月%s", x->y, x->m, names[(x->x - 1) % 3]);
+}
+
+/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
+static long org_days_from_civil(int y, int m, int d) {
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void org_civil_from_days(long z, int *y, int *m, int *d) {
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+void org_day_add(const char *day, int delta, char out[11]) {
+    int y, m, d;
+    if (!org_day_parse(day, &y, &m, &d)) {
+        snprintf(out, 11, "%s", day ? day : "");
+        return;
+    }
+    org_civil_from_days(org_days_from_civil(y, m, d) + delta, &y, &m, &d);
+    org_day_format(y, m, d, out);
+}
+
+void org_today(char out[11]) {
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    org_day_format(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, out);
+}

@@ -1,0 +1,112 @@
+/* org — party organizations in internet enterprises: the formation rules,
+ * the 旬 calendar, and (in org_store.c / cov.c / bulletin.c) their storage,
+ * coverage figures and the ten-day bulletin.
+ *
+ * This header holds the pure part: no SQL, no HTTP.  The rules take the
+ * article's three hard indicators (employees, enterprise size, full members)
+ * and the thresholds from the settings (rule-* rows in core/config_table.c),
+ * and say what each enterprise and each organization still needs:
+ *   应建未建 (≥ branch-min members, no own organization), 联合组建 (small
+ *   enterprises of one building / park / street grouped to reach branch-min
+ *   with ≤ joint-max-units units), 选派指导员 (nothing can be formed),
+ *   应设支委会, 可升格为党总支 / 党委, 应拆分.
+ * Unit-tested at every threshold edge in tests/unit/org/. */
+#ifndef EJIA_ORG_ORG_H
+#define EJIA_ORG_ORG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Thresholds (settings; defaults from rules.md). */
+typedef struct org_thresholds {
+    int branch_min;        /* rule-branch-min: members to form a branch (3) */
+    int committee_min;     /* rule-committee-min: members for a 支委会 (7) */
+    int general_min;       /* rule-general-branch-min: 党总支 (50) */
+    int party_min;         /* rule-committee-party-min: 基层党委 (100) */
+    int branch_max;        /* rule-branch-max: split above (50) */
+    int joint_max_units;   /* rule-joint-max-units (5) */
+    int key_employees;     /* rule-key-employees: a "key" enterprise for an instructor (10) */
+} org_thresholds;
+/* Fill from the settings table. */
+void org_thresholds_load(org_thresholds *t);
+
+/* Finding kinds, one bit each. */
+enum {
+    ORG_F_SHOULD_FORM = 1 << 0,   /* 应建未建 */
+    ORG_F_JOINT = 1 << 1,         /* 联合组建 (candidate for a joint branch) */
+    ORG_F_INSTRUCTOR = 1 << 2,    /* 选派指导员 */
+    ORG_F_COMMITTEE = 1 << 3,     /* 应设支委会 */
+    ORG_F_UP_GENERAL = 1 << 4,    /* 可升格为党总支 */
+    ORG_F_UP_PARTY = 1 << 5,      /* 可升格为党委 */
+    ORG_F_SPLIT = 1 << 6,         /* 应拆分 */
+    ORG_F_JOINT_UNITS = 1 << 7,   /* 联合党支部单位数超限 */
+    ORG_F__COUNT = 8
+};
+const char *org_finding_code(int bit);    /* "should_form" ... */
+const char *org_finding_label(int bit);   /* "应建未建" ... */
+
+/* Organization kinds, ordered by rank where it matters (upgrades). */
+bool org_kind_valid(const char *kind);          /* 工委 党委 党总支 党支部 联合党支部 临时党支部 */
+bool org_kind_covers(const char *kind);         /* every kind but 工委 covers enterprises */
+bool org_kind_joint(const char *kind);          /* 联合党支部 */
+int org_kind_rank(const char *kind);            /* 党支部/联合/临时 1, 党总支 2, 党委 3, 工委 9, else 0 */
+
+/* One enterprise as the rules see it (as of some date). */
+typedef struct org_ent {
+    int64_t id;
+    const char *district, *park, *street, *building;   /* grouping keys; NULL/"" = none */
+    int employees, members;
+    bool own_org;       /* covered by an organization of its own (not joint) */
+    bool covered;       /* covered by any organization */
+    bool instructor;    /* has a party-building instructor */
+} org_ent;
+/* Findings for one enterprise (bits).  ORG_F_JOINT marks a candidate only;
+ * org_joint_plan decides the groups, and candidates left out of every group
+ * become ORG_F_INSTRUCTOR there. */
+unsigned org_rules_enterprise(const org_thresholds *t, const org_ent *e);
+
+/* One organization as the rules see it. */
+typedef struct org_unit {
+    int64_t id;
+    const char *kind;
+    int members;        /* full members of the organization (and below) */
+    int units;          /* enterprises it covers */
+    bool has_committee;
+} org_unit;
+unsigned org_rules_org(const org_thresholds *t, const org_unit *u);
+
+/* Joint-branch plan over candidates (ORG_F_JOINT enterprises): groups by
+ * building, then what is left by park, then by street, each group of one
+ * district, reaching branch_min members with at most joint_max_units units.
+ * group[i] gets a group number (0..) or -1; level[g] the key kind of group g
+ * ("building", "park", "street"); returns the number of groups.  group and
+ * level have room for n entries.  Deterministic for a given input order. */
+int org_joint_plan(const org_thresholds *t, const org_ent *c, size_t n, int *group, const char **level);
+
+/* Building key of an address: the part up to and including the first "号"
+ * (road and number), copied to out; "" when the address has no number. */
+void org_building_of(const char *address, char *out, size_t n);
+
+/* ---- dates and 旬 ---- */
+/* A day is "YYYY-MM-DD".  A 旬 is a third of a month: 1st–10th, 11th–20th,
+ * 21st–end; written "2018-04-3". */
+typedef struct org_xun { int y, m, x; } org_xun;
+bool org_day_parse(const char *s, int *y, int *m, int *d);   /* strict, real calendar day */
+int org_month_days(int y, int m);
+void org_day_format(int y, int m, int d, char out[11]);
+bool org_xun_parse(const char *s, org_xun *out);
+void org_xun_format(const org_xun *x, char out[16]);
+org_xun org_xun_of(int y, int m, int d);
+void org_xun_first(const org_xun *x, char out[11]);          /* first day */
+void org_xun_last(const org_xun *x, char out[11]);           /* last day */
+org_xun org_xun_prev(const org_xun *x);
+org_xun org_xun_next(const org_xun *x);
+/* "2018年4月下旬" */
+void org_xun_title(const org_xun *x, char *out, size_t n);
+/* The day before / after a day (out may alias nothing). */
+void org_day_add(const char *day, int delta, char out[11]);
+/* Today in local time. */
+void org_today(char out[11]);
+
+#endif

@@ -1,0 +1,177 @@
+// ledger import over HTTP: upload, mapping, problem report (paged, filtered,
+// xlsx), idempotence by content, broken files refused with nothing stored,
+// limits, content types, and data scope between districts.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startServer, Client, ejia } from './lib.mjs';
+
+const PW = 'Ejia-test-2026';
+let srv, dir;
+const users = {
+  city: ['city', null], siming: ['district', '350203'], huli: ['district', '350206'], member: ['member', null],
+};
+
+function addUser(db, name, role, scope) {
+  const args = ['user', 'add', '--db', db, '--username', name, '--role', role, '--password-stdin'];
+  if (scope) args.push('--scope', scope);
+  const r = ejia(args, { input: PW + '\n' });
+  assert.equal(r.status, 0, r.stderr);
+}
+
+async function login(name) {
+  const c = new Client(srv.base);
+  const r = await c.post('/api/auth/login', { username: name, password: PW });
+  assert.equal(r.status, 200, JSON.stringify(r.data));
+  return c;
+}
+
+function upload(c, name, bytes, fields = {}, type = 'application/octet-stream') {
+  const fd = new FormData();
+  fd.append('file', new Blob([bytes], { type }), name);
+  for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+  return c.req('POST', '/api/ledger/imports', { body: fd });
+}
+
+// a CSV as offices send it: a title row, headers in their own words, a bad credit code
+const CSV = '\ufeff2018年厦门市互联网企业名单（测试局）\r\n' +
+  '序号,单位名称,社会信用代码,所属区,职工人数,党员数,联系电话\r\n' +
+  '1,厦门美图网络科技有限公司,91350200751625373U,思明区,300,12,0592-1234567\r\n' +
+  '2,厦门测试信息技术有限公司,91350203MA2XXXXXX1,思明,25,3,13800138000\r\n' +
+  '3,（厦门）某某网络科技有限公司,350203200012345,350206,abc,0,\r\n';
+
+before(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'ejia-imp-'));
+  srv = await startServer({ demo: true, args: ['--max-upload', String(256 * 1024)] });
+  for (const [u, [role, scope]] of Object.entries(users)) addUser(srv.db.url, u, role, scope);
+});
+after(async () => { await srv?.stop(); rmSync(dir, { recursive: true, force: true }); });
+
+test('upload a CSV with a title row: columns mapped, every row kept, problems reported', async () => {
+  const c = await login('city');
+  const r = await upload(c, '测试局.csv', CSV);
+  assert.equal(r.status, 201, JSON.stringify(r.data));
+  const imp = r.data.import;
+  assert.equal(imp.source, '测试局.csv');
+  assert.equal(imp.format, 'csv');
+  assert.equal(imp.rows, 3);
+  assert.equal(imp.header_row, 2);
+  const fields = Object.fromEntries(imp.columns.map((x) => [x.header, x.field]));
+  assert.equal(fields['单位名称'], 'name');
+  assert.equal(fields['社会信用代码'], 'code');
+  assert.equal(fields['职工人数'], 'employees');
+  assert.ok(imp.problems >= 2, 'bad check digit and a non-number at least');
+
+  const d = await c.get(`/api/ledger/imports/${imp.id}?size=100`);
+  assert.equal(d.status, 200);
+  assert.equal(d.data.problems.total, imp.problems);
+  const p = d.data.problems.items;
+  assert.ok(p.some((x) => x.row === 3 && x.column === '职工人数' && x.value === 'abc'), JSON.stringify(p));
+  assert.ok(p.every((x) => /[\u4e00-\u9fa5]/.test(x.message)), 'messages in Chinese');
+  const e = await c.get(`/api/ledger/imports/${imp.id}?kind=error&size=100`);
+  assert.ok(e.data.problems.items.every((x) => x.kind === 'error'));
+  const q = await c.get(`/api/ledger/imports/${imp.id}?q=abc`);
+  assert.ok(q.data.problems.total >= 1);
+  assert.ok(q.data.problems.items.every((x) => JSON.stringify(x).includes('abc')));
+  assert.equal((await c.get(`/api/ledger/imports/${imp.id}?kind=bogus`)).status, 400);
+
+  const x = await c.get(`/api/ledger/imports/${imp.id}/problems.xlsx`);
+  assert.equal(x.status, 200);
+  assert.match(x.headers.get('content-type'), /spreadsheetml/);
+  assert.match(x.headers.get('content-disposition'), /attachment/);
+});
+
+test('the same file again is not imported twice (409 naming the first import)', async () => {
+  const c = await login('city');
+  const before = (await c.get('/api/ledger/imports')).data.total;
+  const r = await upload(c, '另一个名字.csv', CSV);
+  assert.equal(r.status, 409);
+  assert.equal(r.data.error.code, 'conflict');
+  assert.ok(r.data.error.detail.import_id > 0);
+  assert.equal((await c.get('/api/ledger/imports')).data.total, before);
+});
+
+test('a GBK file with the columns in another order', async () => {
+  const c = await login('city');
+  const text = '企业名称,从业人数,统一社会信用代码,区域\r\n厦门甲乙网络科技有限公司,12,91350200751625373U,湖里区\r\n';
+  const gbk = execFileSync('iconv', ['-f', 'UTF-8', '-t', 'GBK'], { input: text });
+  const r = await upload(c, 'gbk.csv', gbk);
+  assert.equal(r.status, 201, JSON.stringify(r.data));
+  assert.match(r.data.import.encoding, /GB/);
+  assert.equal(r.data.import.rows, 1);
+});
+
+test('a broken xlsx is refused with its name and reason, and nothing is stored', async () => {
+  const c = await login('city');
+  const before = (await c.get('/api/ledger/imports')).data.total;
+  // a zip's local header, then nothing: truncated
+  const bytes = Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(40, 1)]);
+  const r = await upload(c, '坏文件.xlsx', bytes);
+  assert.equal(r.status, 400, JSON.stringify(r.data));
+  assert.match(r.data.error.message, /坏文件\.xlsx/);
+  assert.equal((await c.get('/api/ledger/imports')).data.total, before);
+  const empty = await upload(c, 'empty.csv', '');
+  assert.equal(empty.status, 400);
+});
+
+test('limits and content types', async () => {
+  const c = await login('city');
+  const big = 'a,b\n'.repeat(100000);
+  const r = await upload(c, 'big.csv', big);
+  assert.equal(r.status, 413);
+  const j = await c.post('/api/ledger/imports', { file: 'x' });
+  assert.equal(j.status, 415);
+  const fd = new FormData();
+  fd.append('sheet', 'x');
+  const nf = await c.req('POST', '/api/ledger/imports', { body: fd });
+  assert.equal(nf.status, 400);
+  assert.equal(nf.data.error.field, 'file');
+});
+
+test('scope: a district sees its own imports, not another district’s; the city sees all', async () => {
+  const s = await login('siming');
+  const h = await login('huli');
+  const city = await login('city');
+  const r = await upload(s, '思明区摸排.csv', '企业名称,统一社会信用代码\n厦门思明测试科技有限公司,\n');
+  assert.equal(r.status, 201, JSON.stringify(r.data));
+  const id = r.data.import.id;
+  assert.equal(r.data.import.scope_code, '350203');
+  assert.equal((await s.get(`/api/ledger/imports/${id}`)).status, 200);
+  assert.equal((await h.get(`/api/ledger/imports/${id}`)).status, 403);
+  assert.ok(!(await h.get('/api/ledger/imports')).data.items.some((x) => x.id === id));
+  assert.ok((await city.get('/api/ledger/imports')).data.items.some((x) => x.id === id));
+  assert.ok(!(await s.get('/api/ledger/imports')).data.items.some((x) => x.scope_code !== '350203'));
+});
+
+test('a member may not import or read ledgers; nobody without a session', async () => {
+  const m = await login('member');
+  assert.equal((await upload(m, 'm.csv', CSV + ' ')).status, 403);
+  assert.equal((await m.get('/api/ledger/imports')).status, 403);
+  const anon = new Client(srv.base);
+  assert.equal((await anon.get('/api/ledger/imports')).status, 401);
+});
+
+test('the CLI imports atomically and skips a file it has seen', () => {
+  const f = path.join(dir, '台账.csv');
+  writeFileSync(f, '企业名称,统一社会信用代码,从业人数\n厦门乙丙网络科技有限公司,91350200751625373U,30\n');
+  let r = ejia(['ledger', 'import', '--db', srv.db.url, f]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /已导入/);
+  r = ejia(['ledger', 'import', '--db', srv.db.url, f]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /已经导入过/);
+  const bad = path.join(dir, 'bad.xlsx');
+  writeFileSync(bad, 'PK\x03\x04garbage');
+  r = ejia(['ledger', 'import', '--db', srv.db.url, bad]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /bad\.xlsx/);
+  const rep = path.join(dir, 'rep.xlsx');
+  const f2 = path.join(dir, '台账2.csv');
+  writeFileSync(f2, '企业名称,统一社会信用代码,从业人数\n厦门丙丁网络科技有限公司,91350200751625373X,十\n');
+  r = ejia(['ledger', 'import', '--db', srv.db.url, '--report', rep, f2]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(readFileSync(rep).subarray(0, 2).toString(), 'PK');
+});
