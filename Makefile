@@ -52,7 +52,7 @@ EMBED_FILES := $(sort $(wildcard src/db/migrations/*.sql) $(wildcard data/*.csv)
 all: ejia web
 
 ejia: $(B)/ejia
-	@if [ "$(B)" = build ]; then cp $(B)/ejia ejia; fi
+	@if [ "$(B)" = build ]; then cp $(B)/ejia ejia.tmp && mv -f ejia.tmp ejia; fi
 
 $(B)/ejia: $(B)/obj/main.o $(B)/libejia.a
 	$(CC) -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS)

@@ -10,6 +10,8 @@
 #include "core/version.h"
 
 static int cli_help(int argc, char **argv);
+int cli_bulletin(int argc, char **argv);   /* cli/bulletin.c */
+int cli_org(int argc, char **argv);        /* cli/org.c */
 int cli_user(int argc, char **argv);   /* cli/user.c */
 int cli_audit(int argc, char **argv);  /* cli/audit.c */
 static int cli_version(int argc, char **argv) {
@@ -29,6 +31,9 @@ static const cli_cmd commands[] = {
     {"user", cli_user, "ejia user add --username NAME --role ROLE [--scope CODE] [--name NAME] --password-stdin | list",
      "用户账号 / user accounts"},
     {"audit", cli_audit, "ejia audit verify [--db DB]", "校验审计日志散列链 / verify the audit trail"},
+    {"bulletin", cli_bulletin, "ejia bulletin --period 2018-04-3 --format pdf|xlsx|html --out FILE [--issue]",
+     "每旬党组织覆盖通报 / the 旬 coverage bulletin"},
+    {"org", cli_org, "ejia org coverage|findings [--date D] [--by district]", "党组织覆盖与规则提示 / coverage and findings"},
     {"version", cli_version, "ejia version", "版本 / version"},
     {"help", cli_help, "ejia help", "帮助：命令和全部设置 / commands and settings"},
     {NULL, NULL, NULL, NULL},

@@ -85,6 +85,8 @@ static const char *clean_text(ledger_builder *b, const char *raw, size_t *out_le
 
 /* Words meaning "nothing here" in a code, number, date or phone column. */
 static bool placeholder(const char *s) {
+    /* Most values start with a non-zero digit or are long: no strcmp for them. */
+    if ((s[0] >= '1' && s[0] <= '9') || strnlen(s, 8) > 6) return false;
     static const char *const words[] = {"无", "暂无", "/", "-", "--", "—", "——", "N/A", "NA", "NULL", "空", "未知", "0"};
     for (size_t i = 0; i < sizeof words / sizeof *words; i++)
         if (strcmp(s, words[i]) == 0) return true;
@@ -190,9 +192,11 @@ static const char *clean_count(ledger_builder *b, ledger_row *r, int col, const 
         problem(b, r, col, LP_ERROR, "人数不能是负数；请改正");
         return v;
     }
+    /* Already canonical (digits only, no leading zero) is the common case. */
+    if (p == v + strspn(v, "0123456789") && (v[0] != '0' || v[1] == 0)) return v;
     char tmp[24];
     snprintf(tmp, sizeof tmp, "%lld", x);
-    return strcmp(tmp, v) == 0 ? v : arena_strdup(&b->t->mem, tmp);
+    return arena_strdup(&b->t->mem, tmp);
 }
 
 static bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }

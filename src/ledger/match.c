@@ -25,7 +25,7 @@ const char *const ledger_match_categories[6] = {"新闻", "社交", "网游", "�
 
 /* ---- levels --------------------------------------------------------------- */
 
-static const int NLEV[LMF__COUNT] = {7, 4, 3, 3, 4, 3};
+static const int NLEV[LMF__COUNT] = {7, 4, 3, 3, 5, 3};
 
 enum { NM_EXACT = 1, NM_COMPAT, NM_NEAR, NM_BRAND_ONLY, NM_WEAK, NM_DIFF };
 
@@ -36,7 +36,7 @@ static const char *const LEVEL_NAMES[LMF__COUNT][LEDGER_MATCH_MAXLEV] = {
     {"缺失", "相同", "仅差一位（录错/颠倒）", "不同"},
     {"缺失", "相同", "不同"},
     {"缺失", "相同", "不同"},
-    {"缺失", "完全相同", "道路门牌相同", "不同"},
+    {"缺失", "门牌与室号相同", "门牌相同（一方无室号）", "门牌相同、室号不同", "不同"},
     {"缺失", "相同", "不同"},
 };
 
@@ -51,7 +51,7 @@ static int pattern_of(const uint8_t *lev) {
     for (int f = 0; f < LMF__COUNT; f++) p = p * NLEV[f] + lev[f];
     return p;
 }
-#define NPAT (7 * 4 * 3 * 3 * 4 * 3)
+#define NPAT (7 * 4 * 3 * 3 * 5 * 3)
 
 /* ---- features --------------------------------------------------------------- */
 
@@ -62,7 +62,7 @@ typedef struct feat {
     uint64_t brand_h, trade_h, fbrand_h, ftrade_h;
     uint64_t trade_cls, ftrade_cls;     /* synonym-class masks; bit 63 = unknown word */
     uint64_t code_h, uscc_h;            /* uscc_h only for a valid credit code */
-    uint64_t phone_h, contact_h, road_h, addr_h;
+    uint64_t phone_h, contact_h, road_h, addr_h, room_h;   /* room_h: detail after the number */
     uint64_t branch_h;                  /* 1 = head office, else the branch label's hash */
     uint32_t brand[BMAX], fbrand[BMAX];
     uint8_t nbrand, nfbrand, code_kind, code_len;
@@ -184,15 +184,17 @@ static void compare(const feat *a, const feat *b, uint8_t *lev) {
     lev[LMF_CODE] = (uint8_t)cl;
     lev[LMF_PHONE] = (!a->phone_h || !b->phone_h) ? 0 : a->phone_h == b->phone_h ? 1 : 2;
     lev[LMF_CONTACT] = (!a->contact_h || !b->contact_h) ? 0 : a->contact_h == b->contact_h ? 1 : 2;
-    lev[LMF_ADDRESS] = (!a->addr_h || !b->addr_h) ? 0 : a->addr_h == b->addr_h ? 1
-                       : (a->road_h && a->road_h == b->road_h) ? 2 : 3;
+    /* rooms are compared only when both give one: "观日路24号" and
+     * "观日路24号301室" may well be one office */
+    lev[LMF_ADDRESS] = (!a->addr_h || !b->addr_h) ? 0 : a->road_h != b->road_h ? 4
+                       : (!a->room_h || !b->room_h) ? 2 : a->room_h == b->room_h ? 1 : 3;
     lev[LMF_DISTRICT] = (!a->district || !b->district) ? 0 : a->district == b->district ? 1 : 2;
 }
 
 /* key kinds (the salt of the key hash) */
-enum { K_CODE = 1, K_ORG, K_PHONE, K_BRAND, K_DEL, K_ANAGRAM, K_ADDR, K_ROAD_CONTACT, K__N };
+enum { K_CODE = 1, K_ORG, K_PHONE, K_BRAND, K_DEL, K_ANAGRAM, K_ROAD, K__N };
 static const char *const KEY_NAMES[K__N] = {"", "信用代码", "组织机构代码段", "电话", "字号",
-                                            "字号删一字", "字号字序", "完整地址", "道路门牌+联系人"};
+                                            "字号删一字", "字号字序", "道路门牌"};
 
 static int make_keys(const feat *f, uint64_t *k, uint8_t *kind) {
     int n = 0;
@@ -220,12 +222,10 @@ static int make_keys(const feat *f, uint64_t *k, uint8_t *kind) {
             for (int j = i; j > 0 && s[j - 1] > s[j]; j--) { uint32_t x = s[j]; s[j] = s[j - 1]; s[j - 1] = x; }
         kind[n] = K_ANAGRAM, k[n++] = hash_bytes(K_ANAGRAM, s, sizeof(uint32_t) * (size_t)nb);
     }
-    /* renamed enterprises share no name: their address (in full, or road and
-     * number with the same contact) brings them together.  Road and number
-     * alone would put every firm of one office building in one block. */
-    if (f->addr_h && n < MAXK) kind[n] = K_ADDR, k[n++] = f->addr_h ^ (uint64_t)K_ADDR * 0x9E3779B97F4A7C15ULL;
-    if (f->road_h && f->contact_h && n < MAXK)
-        kind[n] = K_ROAD_CONTACT, k[n++] = (f->road_h ^ (f->contact_h * 0x9E3779B97F4A7C15ULL)) + K_ROAD_CONTACT;
+    /* renamed enterprises share no name: road and number bring them
+     * together.  These blocks also show EM what firms of one building that
+     * are not the same look like, which keeps the address weight honest. */
+    if (f->road_h && n < MAXK) kind[n] = K_ROAD, k[n++] = f->road_h ^ (uint64_t)K_ROAD * 0x9E3779B97F4A7C15ULL;
     return n;
 }
 
@@ -266,6 +266,7 @@ static void build_feat(const ledger_match_rec *r, feat *f, ledger_match_info *in
     ledger_norm_addr_parse(row->val[LF_ADDRESS], &ad);
     f->addr_h = hash_str(14, ad.rest);
     f->road_h = hash_str(15, ad.road);
+    f->room_h = hash_str(16, ad.rest + strlen(ad.road));
     f->district = row->district_code;
 
     in->name = keep(a, nm.text);
@@ -285,6 +286,10 @@ static void build_feat(const ledger_match_rec *r, feat *f, ledger_match_info *in
 typedef struct entry { uint64_t h; uint32_t rec; uint32_t pad; } entry;
 
 typedef struct pairvec { ledger_match_pair *p; size_t n, cap; } pairvec;
+/* A compared pair as kept between comparison and EM: 12 bytes, so that tens
+ * of millions of pairs fit and nothing is compared twice. */
+typedef struct cpair { uint32_t a, b; uint32_t pat; } cpair;
+typedef struct cpvec { cpair *p; size_t n, cap; } cpvec;
 
 typedef struct job {
     const ledger_match_rec *recs;
@@ -299,10 +304,6 @@ typedef struct job {
     const uint32_t *rgroups;    /* group ids */
     const uint32_t *gstart;     /* group g = ent[gstart[g] .. gstart[g+1]) */
     int block_cap;
-    /* scoring */
-    int pass;                   /* 1 = count patterns, 2 = keep pairs */
-    const double *pat_prob, *pat_w;
-    double keep_prob;
     atomic_size_t next;
     int err;
 } job;
@@ -313,7 +314,7 @@ typedef struct worker {
     uint32_t *mark;
     uint64_t *counts;           /* NPAT */
     size_t compared;
-    pairvec out;
+    cpvec out;
     int fail;
 } worker;
 
@@ -334,6 +335,18 @@ static void *feat_thread(void *arg) {
     return NULL;
 }
 
+static int cp_push(cpvec *v, uint32_t a, uint32_t b, uint32_t pat) {
+    if (v->n == v->cap) {
+        size_t nc = v->cap ? v->cap * 2 : 65536;
+        cpair *np = realloc(v->p, nc * sizeof *np);
+        if (!np) return -1;
+        v->p = np;
+        v->cap = nc;
+    }
+    v->p[v->n++] = (cpair){a, b, pat};
+    return 0;
+}
+
 static int pv_push(pairvec *v, const ledger_match_pair *p) {
     if (v->n == v->cap) {
         size_t nc = v->cap ? v->cap * 2 : 4096;
@@ -344,6 +357,11 @@ static int pv_push(pairvec *v, const ledger_match_pair *p) {
     }
     v->p[v->n++] = *p;
     return 0;
+}
+
+static int pat_hopeless(const uint8_t *lev) {
+    return (lev[LMF_NAME] == 0 || lev[LMF_NAME] >= NM_BRAND_ONLY) && lev[LMF_CODE] != 1 && lev[LMF_CODE] != 2 &&
+           lev[LMF_PHONE] != 1 && lev[LMF_CONTACT] != 1 && (lev[LMF_ADDRESS] == 0 || lev[LMF_ADDRESS] >= 3);
 }
 
 static void *score_thread(void *arg) {
@@ -361,18 +379,14 @@ static void *score_thread(void *arg) {
                     uint32_t r = j->ent[x].rec;
                     if (r <= i || w->mark[r] == (uint32_t)i) continue;
                     w->mark[r] = (uint32_t)i;
-                    ledger_match_pair p;
-                    memset(&p, 0, sizeof p);
-                    compare(&j->f[i], &j->f[r], p.lev);
-                    int pat = pattern_of(p.lev);
+                    uint8_t lev[LMF__COUNT];
+                    compare(&j->f[i], &j->f[r], lev);
+                    int pat = pattern_of(lev);
                     w->compared++;
-                    if (j->pass == 1) { w->counts[pat]++; continue; }
-                    if (j->pat_prob[pat] < j->keep_prob) continue;
-                    p.a = (uint32_t)i;
-                    p.b = r;
-                    p.prob = (float)j->pat_prob[pat];
-                    p.weight = (float)j->pat_w[pat];
-                    if (pv_push(&w->out, &p)) { w->fail = 1; return NULL; }
+                    w->counts[pat]++;
+                    /* a pair that agrees on nothing can never be linked or reviewed */
+                    if (pat_hopeless(lev)) continue;
+                    if (cp_push(&w->out, (uint32_t)i, r, (uint32_t)pat)) { w->fail = 1; return NULL; }
                 }
             }
         }
@@ -428,10 +442,10 @@ static void pat_levels(int p, uint8_t *lev) {
 static int em(const uint64_t *counts, ledger_match_result *r) {
     static const double M0[LMF__COUNT][LEDGER_MATCH_MAXLEV] = {
         {0, .70, .12, .06, .03, .01, .08}, {0, .93, .05, .02}, {0, .9, .1}, {0, .9, .1},
-        {0, .6, .35, .05}, {0, .9, .1}};
+        {0, .5, .4, .05, .05}, {0, .9, .1}};
     static const double U0[LMF__COUNT][LEDGER_MATCH_MAXLEV] = {
         {0, .02, .01, .01, .15, .05, .76}, {0, .01, .01, .98}, {0, .02, .98}, {0, .02, .98},
-        {0, .01, .1, .89}, {0, .3, .7}};
+        {0, .01, .05, .04, .9}, {0, .3, .7}};
     memcpy(r->m, M0, sizeof M0);
     memcpy(r->u, U0, sizeof U0);
     double lam = 0.3;
@@ -687,9 +701,9 @@ st ledger_match_run(const ledger_match_rec *recs, size_t n, const ledger_match_o
     double t2 = now();
     r->stats.seconds_blocking = t2 - t1;
 
-    /* 3. scoring: pass 1 counts comparison patterns for EM, pass 2 keeps the
-     * pairs worth clustering or reviewing.  Comparing twice costs less memory
-     * than keeping every compared pair. */
+    /* 3. scoring: compare each candidate pair once, count its pattern for EM
+     * and keep it (12 bytes) unless it agrees on nothing; after EM keep the
+     * pairs worth clustering or reviewing. */
     j.ent = ent; j.goff = goff; j.rgroups = rgroups; j.gstart = gstart; j.block_cap = pv->block_cap;
     uint64_t *counts = calloc(NPAT, sizeof *counts);
     double *pprob = malloc(NPAT * sizeof *pprob), *pw = malloc(NPAT * sizeof *pw);
@@ -700,34 +714,40 @@ st ledger_match_run(const ledger_match_rec *recs, size_t n, const ledger_match_o
         if (!w[t].mark || !w[t].counts) { free(counts); free(pprob); free(pw); goto nomem; }
         memset(w[t].mark, 0xFF, n * sizeof *w[t].mark);
     }
-    j.pass = 1;
     atomic_store(&j.next, 0);
     run_threads(nthr, w, score_thread);
+    int fail = 0;
     for (int t = 0; t < nthr; t++) {
         for (int p = 0; p < NPAT; p++) counts[p] += w[t].counts[p];
         r->stats.compared += w[t].compared;
-        memset(w[t].mark, 0xFF, n * sizeof *w[t].mark);
+        fail |= w[t].fail;
+        free(w[t].mark); w[t].mark = NULL;
     }
+    if (fail) { free(counts); free(pprob); free(pw); goto nomem; }
     r->stats.em_iterations = r->stats.compared ? em(counts, r) : 0;
     if (!r->stats.compared) r->lambda = 0.5;
     pattern_tables(r, pprob, pw);
-    j.pass = 2; j.pat_prob = pprob; j.pat_w = pw; j.keep_prob = fmin(rlo, r->link_prob);
-    atomic_store(&j.next, 0);
-    run_threads(nthr, w, score_thread);
-    free(counts); free(pprob); free(pw);
-    int fail = 0;
+    double keep_prob = fmin(rlo, r->link_prob);
     size_t tot = 0;
-    for (int t = 0; t < nthr; t++) { fail |= w[t].fail; tot += w[t].out.n; }
-    if (fail) goto nomem;
+    for (int t = 0; t < nthr; t++)
+        for (size_t i = 0; i < w[t].out.n; i++) tot += pprob[w[t].out.p[i].pat] >= keep_prob;
     all.p = malloc((tot ? tot : 1) * sizeof *all.p);
-    if (!all.p) goto nomem;
+    if (!all.p) { free(counts); free(pprob); free(pw); goto nomem; }
     for (int t = 0; t < nthr; t++) {
-        if (w[t].out.n) memcpy(all.p + all.n, w[t].out.p, w[t].out.n * sizeof *all.p);
-        all.n += w[t].out.n;
+        for (size_t i = 0; i < w[t].out.n; i++) {
+            const cpair *c = &w[t].out.p[i];
+            if (pprob[c->pat] < keep_prob) continue;
+            ledger_match_pair *p = &all.p[all.n++];
+            memset(p, 0, sizeof *p);
+            p->a = c->a; p->b = c->b;
+            p->prob = (float)pprob[c->pat];
+            p->weight = (float)pw[c->pat];
+            pat_levels((int)c->pat, p->lev);
+        }
         free(w[t].out.p); w[t].out.p = NULL;
-        free(w[t].mark); w[t].mark = NULL;
         free(w[t].counts); w[t].counts = NULL;
     }
+    free(counts); free(pprob); free(pw);
     free(ent); ent = NULL; free(goff); goff = NULL; free(rgroups); rgroups = NULL; free(gstart); gstart = NULL;
     qsort(all.p, all.n, sizeof *all.p, pair_cmp);
     double t3 = now();

@@ -77,6 +77,9 @@ typedef struct pstate {
 } pstate;
 
 static const char *local(const char *name) {
+    /* Excel writes unprefixed names; short ones ("c", "v", "row") are checked
+     * by hand before a library call. */
+    if (name[0] && name[0] != ':' && (name[1] == 0 || (name[1] != ':' && name[2] == 0))) return name;
     const char *c = strrchr(name, ':');
     return c ? c + 1 : name;
 }
@@ -371,7 +374,16 @@ static void XMLCALL sh_start(void *ud, const XML_Char *name, const XML_Char **at
     switch (l[0]) {
     case 'c':
         if (l[1] == 0 && s->in_row) {
-            const char *r = attr(atts, "r"), *t = attr(atts, "t"), *sv = attr(atts, "s");
+            /* The hottest handler: one pass over the attributes, no strcmp. */
+            const char *r = NULL, *t = NULL, *sv = NULL;
+            for (int i = 0; atts[i]; i += 2) {
+                const char *an = atts[i];
+                if (an[0] && an[1] == 0) {
+                    if (an[0] == 'r') r = atts[i + 1];
+                    else if (an[0] == 't') t = atts[i + 1];
+                    else if (an[0] == 's') sv = atts[i + 1];
+                }
+            }
             int col = -1, row;
             if (r) cell_ref(r, &col, &row);
             s->col = col >= 0 ? col : s->next_col;

@@ -380,9 +380,15 @@ static st load_entities(db *d, int64_t round, ent **out, int64_t *n, err *e) {
                          "zombie_reason, removed_reason FROM ledger_round_entity WHERE round_id = $1 ORDER BY entity_no",
                          e, "i", round);
     if (s) return s;
+    /* entity numbers are dense in rounds 1–3 but round 4 skips the ones round 3 removed */
     size_t k = json_array_size(rows);
-    *n = (int64_t)k;
-    *out = calloc(k + 1, sizeof **out);
+    int64_t max = 0;
+    for (size_t i = 0; i < k; i++) {
+        int64_t no = json_integer_value(json_object_get(json_array_get(rows, i), "entity_no"));
+        if (no > max) max = no;
+    }
+    *n = max;
+    *out = calloc((size_t)max + 1, sizeof **out);
     if (!*out) {
         json_decref(rows);
         return err_set(e, ST_NOMEM, "内存不足");
@@ -390,7 +396,7 @@ static st load_entities(db *d, int64_t round, ent **out, int64_t *n, err *e) {
     for (size_t i = 0; i < k; i++) {
         json_t *o = json_array_get(rows, i);
         int64_t no = json_integer_value(json_object_get(o, "entity_no"));
-        if (no < 1 || no > (int64_t)k) continue;  /* numbering is dense by construction */
+        if (no < 1) continue;
         (*out)[no].o = json_incref(o);
         (*out)[no].kept = json_is_null(json_object_get(o, "removed_reason"));
     }

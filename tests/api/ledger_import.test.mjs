@@ -12,7 +12,7 @@ import { startServer, Client, ejia } from './lib.mjs';
 const PW = 'Ejia-test-2026';
 let srv, dir;
 const users = {
-  city: ['city', null], siming: ['district', '350203'], huli: ['district', '350206'], member: ['member', null],
+  t_city: ['city', null], t_siming: ['district', '350203'], t_huli: ['district', '350206'], t_member: ['member', null],
 };
 
 function addUser(db, name, role, scope) {
@@ -51,7 +51,7 @@ before(async () => {
 after(async () => { await srv?.stop(); rmSync(dir, { recursive: true, force: true }); });
 
 test('upload a CSV with a title row: columns mapped, every row kept, problems reported', async () => {
-  const c = await login('city');
+  const c = await login('t_city');
   const r = await upload(c, '测试局.csv', CSV);
   assert.equal(r.status, 201, JSON.stringify(r.data));
   const imp = r.data.import;
@@ -85,7 +85,7 @@ test('upload a CSV with a title row: columns mapped, every row kept, problems re
 });
 
 test('the same file again is not imported twice (409 naming the first import)', async () => {
-  const c = await login('city');
+  const c = await login('t_city');
   const before = (await c.get('/api/ledger/imports')).data.total;
   const r = await upload(c, '另一个名字.csv', CSV);
   assert.equal(r.status, 409);
@@ -95,7 +95,7 @@ test('the same file again is not imported twice (409 naming the first import)', 
 });
 
 test('a GBK file with the columns in another order', async () => {
-  const c = await login('city');
+  const c = await login('t_city');
   const text = '企业名称,从业人数,统一社会信用代码,区域\r\n厦门甲乙网络科技有限公司,12,91350200751625373U,湖里区\r\n';
   const gbk = execFileSync('iconv', ['-f', 'UTF-8', '-t', 'GBK'], { input: text });
   const r = await upload(c, 'gbk.csv', gbk);
@@ -105,7 +105,7 @@ test('a GBK file with the columns in another order', async () => {
 });
 
 test('a broken xlsx is refused with its name and reason, and nothing is stored', async () => {
-  const c = await login('city');
+  const c = await login('t_city');
   const before = (await c.get('/api/ledger/imports')).data.total;
   // a zip's local header, then nothing: truncated
   const bytes = Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(40, 1)]);
@@ -118,7 +118,7 @@ test('a broken xlsx is refused with its name and reason, and nothing is stored',
 });
 
 test('limits and content types', async () => {
-  const c = await login('city');
+  const c = await login('t_city');
   const big = 'a,b\n'.repeat(100000);
   const r = await upload(c, 'big.csv', big);
   assert.equal(r.status, 413);
@@ -132,9 +132,9 @@ test('limits and content types', async () => {
 });
 
 test('scope: a district sees its own imports, not another district’s; the city sees all', async () => {
-  const s = await login('siming');
-  const h = await login('huli');
-  const city = await login('city');
+  const s = await login('t_siming');
+  const h = await login('t_huli');
+  const city = await login('t_city');
   const r = await upload(s, '思明区摸排.csv', '企业名称,统一社会信用代码\n厦门思明测试科技有限公司,\n');
   assert.equal(r.status, 201, JSON.stringify(r.data));
   const id = r.data.import.id;
@@ -147,7 +147,7 @@ test('scope: a district sees its own imports, not another district’s; the city
 });
 
 test('a member may not import or read ledgers; nobody without a session', async () => {
-  const m = await login('member');
+  const m = await login('t_member');
   assert.equal((await upload(m, 'm.csv', CSV + ' ')).status, 403);
   assert.equal((await m.get('/api/ledger/imports')).status, 403);
   const anon = new Client(srv.base);

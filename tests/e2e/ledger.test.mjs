@@ -61,23 +61,26 @@ test('upload a ledger, read its problem report, filter, export, and be told of a
     await shot(page, 'ledger-import-detail')
 
     // Only errors.
-    await page.getByTestId('kind-filter').getByText('错误').click()
-    await page.waitForURL(/kind=error/)
-    await page.waitForLoadState('networkidle')
+    await Promise.all([
+      page.waitForResponse((r) => /\/api\/ledger\/imports\/[^/?]+\?.*kind=error/.test(r.url())),
+      page.getByTestId('kind-filter').getByText('错误').click(),
+    ])
+    await page.waitForTimeout(200) // let the table render the answer
     const kinds = await page.locator('[data-testid="problems-table"] .problem-row .pkind').allInnerTexts()
     assert.ok(kinds.length > 0, 'at least one error')
     for (const k of kinds) assert.equal(k.trim(), '错误')
 
     // Search narrows to the row with the bad code.
     await page.getByTestId('kind-filter').getByText('全部').click()
-    await page.getByTestId('problem-search').fill('NOT-A-CODE')
-    await page.waitForURL(/q=NOT-A-CODE/)
-    await page.waitForLoadState('networkidle')
+    await Promise.all([
+      page.waitForResponse((r) => /\/api\/ledger\/imports\/[^/?]+\?.*q=NOT-A-CODE/.test(r.url())),
+      page.getByTestId('problem-search').fill('NOT-A-CODE'),
+    ])
+    await page.waitForTimeout(200)
     const texts = await rows.allInnerTexts()
     assert.ok(texts.length >= 1)
     for (const t of texts) assert.match(t, /NOT-A-CODE/)
     await page.getByTestId('problem-search').fill('')
-    await page.waitForLoadState('networkidle')
 
     // Export: a real xlsx (a zip file).
     const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export').click()])

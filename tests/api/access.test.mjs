@@ -1,0 +1,230 @@
+// access — every route × every role × an object inside and outside the
+// role's scope, GENERATED from the route table: the server's /api/openapi.json
+// lists each route with x-permission and x-scope, and this file turns every
+// entry into a test.  A new route is tested the moment it is registered; a
+// route naming a permission missing from data/roles.json, or a scope kind
+// this file has no fixture for, fails here until someone adds it.
+//
+// Expected answers do not come from the server: permissions come from
+// data/roles.json (the same table as src/auth/roles.c), and whether an object
+// lies inside a scope from the rules written out below (scope.h's contract),
+// applied to where the test's own fixture objects sit.
+//   no session                         → 401
+//   the role lacks the permission      → 403
+//   object outside the role's scope    → 403
+//   otherwise                          → anything but 401/403
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { startServer, Client, backend, ejia } from './lib.mjs';
+
+const ROLES = JSON.parse(readFileSync('data/roles.json', 'utf8'));
+const DEMO_USER = { sysadmin: 'admin', city: 'city', district: 'siming', park: 'rjy2', org_admin: 'orgadmin', secretary: 'secretary', member: 'member', investor: 'investor', auditor: 'auditor' };
+
+function totp(secretB32, t) {
+  const alpha = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of secretB32) bits += alpha.indexOf(ch).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(Math.floor(t / 30)));
+  const h = createHmac('sha1', key).update(msg).digest();
+  const o = h[h.length - 1] & 15;
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+
+let srv, pw = {};
+const who = {};          // role → {client, user}
+const fixtures = {};     // scope kind → [{key, loc}]
+
+function sql(q) {
+  const r = backend === 'sqlite'
+    ? spawnSync('sqlite3', ['-separator', '|', srv.db.url, q], { encoding: 'utf8' })
+    : spawnSync('psql', [srv.db.url, '-qAtc', q], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${q}: ${r.stderr}`);
+  return r.stdout.trim().split('\n').filter(Boolean).map((l) => l.split('|'));
+}
+
+// Where things are: the district and park of each region of the demo data.
+const REGION = {
+  '3502': {}, '350203': { district: '350203' }, '350206': { district: '350206' },
+  '350203001': { district: '350203' }, 'P0002': { district: '350203', park: 'P0002' }, 'P0004': { district: '350206', park: 'P0004' },
+};
+
+// The containment rules (scope.h), written independently of the server.
+function contains(user, loc) {
+  const s = user.scope;
+  if (loc.ownerOnly) return loc.owner === user.id;
+  if (loc.owner && loc.owner === user.id) return true;
+  switch (s.kind) {
+    case 'city': return true;
+    case 'district': return loc.district === s.code;
+    case 'park': return loc.park === s.code;
+    case 'enterprise': return loc.enterprise === s.code;
+    case 'org': return !!loc.orgPath && loc.orgPath.includes(`/${s.code}/`);
+    default: return false;
+  }
+}
+
+function userLoc(u) {
+  const s = u.scope;
+  const loc = { owner: u.id };
+  if (s.kind === 'district') loc.district = s.code;
+  if (s.kind === 'park') Object.assign(loc, REGION[s.code]);
+  if (s.kind === 'enterprise') {
+    const [row] = sql(`SELECT COALESCE(district_code,''), COALESCE(park_code,'') FROM enterprise WHERE id = ${Number(s.code)}`);
+    Object.assign(loc, { district: row[0] || undefined, park: row[1] || undefined, enterprise: s.code });
+  }
+  if (s.kind === 'org') {
+    const rows = sql(`SELECT path, COALESCE(district_code,''), COALESCE(park_code,'') FROM org WHERE id = ${Number(s.code)}`);
+    if (rows.length) Object.assign(loc, { orgPath: rows[0][0], district: rows[0][1] || undefined, park: rows[0][2] || undefined });
+    else loc.orgPath = `/${s.code}/`;
+  }
+  return loc;
+}
+
+async function login(username, password, extra = {}) {
+  const c = new Client(srv.base);
+  const r = await c.post('/api/auth/login', { username, password, ...extra });
+  assert.equal(r.status, 200, `${username}: ${r.text}`);
+  return c;
+}
+
+let adminSecret;
+async function loginRole(role) {
+  const u = DEMO_USER[role];
+  const extra = role === 'sysadmin' && adminSecret ? { otp: totp(adminSecret, Math.floor(Date.now() / 1000)) } : {};
+  return login(u, pw[u], extra);
+}
+
+before(async () => {
+  srv = await startServer({ demo: true, onDemo: (out) => { for (const m of out.matchAll(/^\s+(\w+)\s+(\S+)\s+(\S+)\s+\S/gm)) pw[m[2]] = m[3]; } });
+  for (const role of Object.keys(ROLES.roles)) assert.ok(pw[DEMO_USER[role]], `the demo made a ${role} user`);
+  // A second district worker, outside 思明区.
+  const add = ejia(['user', 'add', '--db', srv.db.url, '--username', 'huli', '--role', 'district', '--scope', '350206', '--password-stdin'], { input: 'Huli-pass-2026\n' });
+  assert.equal(add.status, 0, add.stderr);
+  // The administrator turns on the second factor, as required.
+  const a = await loginRole('sysadmin');
+  const setup = await a.post('/api/me/totp/setup', { password: pw.admin });
+  assert.equal(setup.status, 200, setup.text);
+  adminSecret = setup.data.secret;
+  assert.equal((await a.post('/api/me/totp/enable', { otp: totp(adminSecret, Math.floor(Date.now() / 1000)) })).status, 204);
+  for (const role of Object.keys(ROLES.roles)) {
+    const c = await loginRole(role);
+    const me = await c.get('/api/me');
+    assert.equal(me.status, 200);
+    assert.equal(me.data.user.role, role);
+    who[role] = { client: c, user: me.data.user, session: me.data.session.id };
+  }
+  const huliC = await login('huli', 'Huli-pass-2026');
+  const huli = (await huliC.get('/api/me')).data.user;
+
+  fixtures.region = Object.entries(REGION).map(([key, loc]) => ({ key, loc }));
+  fixtures.user = [...Object.values(who).map((w) => w.user), huli].map((u) => ({ key: String(u.id), loc: userLoc(u) }));
+  const ents = sql("SELECT id, COALESCE(district_code,''), COALESCE(park_code,'') FROM enterprise WHERE id IN (SELECT MIN(id) FROM enterprise WHERE park_code = 'P0002' UNION SELECT MIN(id) FROM enterprise WHERE district_code = '350203' AND park_code IS NULL UNION SELECT MIN(id) FROM enterprise WHERE district_code = '350206')");
+  const inv = who.investor.user.scope.code;
+  fixtures.enterprise = [...ents, ...sql(`SELECT id, COALESCE(district_code,''), COALESCE(park_code,'') FROM enterprise WHERE id = ${Number(inv)}`)]
+    .map(([id, d, p]) => ({ key: id, loc: { district: d || undefined, park: p || undefined, enterprise: id } }));
+  const orgs = sql('SELECT id, path, COALESCE(district_code, \'\'), COALESCE(park_code, \'\') FROM org ORDER BY id LIMIT 20');
+  fixtures.org = orgs.map(([id, p, d, pk]) => ({ key: id, loc: { orgPath: p, district: d || undefined, park: pk || undefined } }));
+  // Ledger imports: one by a 思明区 worker, one by a 湖里区 worker, one by the city.
+  fixtures.ledger_import = [];
+  for (const [n, scope, uid] of [[1, '350203', who.district.user.id], [2, '350206', huli.id], [3, '3502', who.city.user.id]]) {
+    const id = sql(`INSERT INTO ledger_import(sha256, source, format, header_row, file_size, rows, problems, errors, columns, importer, importer_id, scope_code, created_at) VALUES ('access-test-${n}', 't${n}.csv', 'csv', 1, 10, 0, 0, 0, '[]', 'test', ${uid}, '${scope}', 0) RETURNING id`)[0][0];
+    fixtures.ledger_import.push({ key: id, loc: { ...REGION[scope], owner: uid } });
+  }
+});
+after(async () => { await srv.stop(); });
+
+// Sessions: inside = a spare session of the caller (a DELETE ends it), outside = another user's.
+async function sessionObject(role, inside) {
+  if (!inside) {
+    const other = Object.keys(who).find((r) => r !== role);
+    return String(who[other].session);
+  }
+  const spare = await loginRole(role);
+  return String((await spare.get('/api/me')).data.session.id);
+}
+
+function pick(kind, user, inside) {
+  const f = fixtures[kind];
+  if (!f) throw new Error(`no fixture for scope kind "${kind}": add one to tests/api/access.test.mjs`);
+  const o = f.find((x) => contains(user, x.loc) === inside);
+  return o ? o.key : null;
+}
+
+function buildPath(pattern, scope, key) {
+  const param = scope ? scope.match(/\{(\w+)\}/)[1] : null;
+  return pattern.replace(/\{(\w+)\}/g, (_, n) => (n === param ? encodeURIComponent(key) : '1'));
+}
+
+async function call(client, method, p, op) {
+  const content = op.requestBody?.content || {};
+  if (content['multipart/form-data']) {
+    const fd = new FormData();
+    fd.append('file', new Blob(['x']), 'access-test.csv');
+    return client.req(method, p, { body: fd });
+  }
+  if (content['application/json']) return client.req(method, p, { json: {} });
+  return client.req(method, p);
+}
+
+const spec = await (async () => {
+  // The route list is read before the tests are declared, from a short-lived server.
+  const s = await startServer({});
+  try { return (await new Client(s.base).get('/api/openapi.json')).data; } finally { await s.stop(); }
+})();
+
+const routes = [];
+for (const [p, item] of Object.entries(spec.paths)) for (const [m, op] of Object.entries(item)) routes.push({ method: m.toUpperCase(), path: p, op });
+assert.ok(routes.length >= 10, 'the route table is not empty');
+
+test('every route names a permission the role table knows, and a scope kind with a fixture', () => {
+  for (const { method, path: p, op } of routes) {
+    const perm = op['x-permission'];
+    assert.ok(perm === 'public' || perm === 'login' || perm in ROLES.permissions, `${method} ${p}: permission "${perm}" is not in data/roles.json`);
+    const sc = op['x-scope'];
+    if (sc) assert.match(sc, /^\w+:\{\w+\}$/, `${method} ${p}: x-scope "${sc}" should be kind:{param}`);
+  }
+});
+
+for (const { method, path: p, op } of routes) {
+  const perm = op['x-permission'];
+  const scope = op['x-scope'];
+  const kind = scope ? scope.split(':')[0] : null;
+  test(`${method} ${p} [${perm}${scope ? ', ' + scope : ''}]`, async () => {
+    const problems = [];
+    const anon = new Client(srv.base);
+    if (perm === 'public') {
+      const r = await call(anon, method, buildPath(p, null), op);
+      if ([401, 403].includes(r.status)) problems.push(`anonymous: ${r.status}`);
+      assert.deepEqual(problems, []);
+      return;
+    }
+    const anyKey = kind ? fixtures[kind]?.[0]?.key : null;
+    if (kind && !fixtures[kind]) throw new Error(`no fixture for scope kind "${kind}": add one to tests/api/access.test.mjs`);
+    const r0 = await call(anon, method, buildPath(p, scope, anyKey ?? '1'), op);
+    if (r0.status !== 401) problems.push(`no session: want 401, got ${r0.status}`);
+    for (const role of Object.keys(ROLES.roles)) {
+      const w = who[role];
+      const allowed = perm === 'login' || ROLES.roles[role].permissions.includes(perm);
+      const cases = [];
+      if (!kind) cases.push({ label: 'no object', key: '1', inside: true });
+      else {
+        for (const inside of [true, false]) {
+          const key = kind === 'session' ? await sessionObject(role, inside) : pick(kind, w.user, inside);
+          if (key !== null) cases.push({ label: inside ? `inside ${kind} ${key}` : `outside ${kind} ${key}`, key, inside });
+        }
+      }
+      for (const c of cases) {
+        const r = await call(w.client, method, buildPath(p, scope, c.key), op);
+        const want = !allowed || !c.inside ? 403 : 'not 401/403';
+        const ok = want === 403 ? r.status === 403 : ![401, 403].includes(r.status);
+        if (!ok) problems.push(`${role} (${w.user.scope.kind} ${w.user.scope.code}), ${c.label}: want ${want}, got ${r.status} ${JSON.stringify(r.data?.error?.message || '')}`);
+      }
+    }
+    assert.deepEqual(problems, [], problems.join('\n'));
+  });
+}

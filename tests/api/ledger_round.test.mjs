@@ -1,0 +1,212 @@
+// The four rounds over HTTP with a hand-made city: department ledgers and a
+// district survey that overlap, a zombie, a branch office beside its head
+// office; then review decisions re-applied, field verification, round 4,
+// publishing, diffs with reasons, and each role's reach.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, Client, ejia } from './lib.mjs';
+
+const PW = 'Ejia-test-2026';
+const ALPHA = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+// GB 11714 organization code check (letters count A=10 … Z=35) and GB 32100 check character
+function orgCheck(b8) {
+  const w = [3, 7, 9, 10, 5, 8, 4, 2];
+  const v = (c) => (/\d/.test(c) ? Number(c) : c.charCodeAt(0) - 55);
+  const c = 11 - ([...b8].reduce((s, ch, i) => s + v(ch) * w[i], 0) % 11);
+  return c === 10 ? 'X' : c === 11 ? '0' : String(c);
+}
+function uscc(region, b8) {
+  const body = '91' + region + b8 + orgCheck(b8);
+  let s = 0, p = 1;
+  for (const ch of body) { s += ALPHA.indexOf(ch) * p; p = (p * 3) % 31; }
+  return body + ALPHA[(31 - (s % 31)) % 31];
+}
+const C = [uscc('350203', 'MA2XK7B1'), uscc('350206', 'MA31FB27'), uscc('350211', '75162543'),
+  uscc('350205', 'MA8UPL04'), uscc('350203', 'MA2XK7C2'), uscc('350203', 'MA9QRT55')];
+
+const FILES = {
+  '01-经信局.csv': '厦门市互联网企业名单（经信局）\n序号,企业名称,统一社会信用代码,所属区,从业人数,党员数,状态,联系电话\n' +
+    `1,厦门美图网络科技有限公司,${C[0]},思明区,300,12,存续,0592-5550100\n` +
+    `2,厦门飞鱼信息技术有限公司,${C[1]},湖里区,50,3,存续,13800000002\n` +
+    `3,厦门旧时光传媒有限公司（已注销）,${C[2]},集美区,0,0,注销,\n` +
+    '4,厦门云海数据有限公司,,思明区,12,1,存续,0592-5550001\n',
+  '02-网信办.csv': '单位名称,信用代码,辖区,员工人数\n' +
+    `美图（厦门）网络科技有限公司,${C[0]},思明,290\n` +
+    `厦门飞鱼信息科技有限公司,${C[1]},湖里区,48\n` +
+    `厦门蓝天电子商务有限公司,${C[3]},海沧区,20\n`,
+  '06-思明区摸排.csv': '企业名称,统一社会信用代码,区域,从业人员数,联系人,电话\n' +
+    '厦门云海数据有限公司,,思明区,11,王伟,0592-5550001\n' +
+    `厦门美图网络科技有限公司思明分公司,${C[4]},思明区,40,李娜,\n` +
+    `厦门新星软件有限公司,${C[5]},思明区,8,张敏,13900000003\n`,
+};
+
+let srv, city, siming, member;
+const imp = {};
+
+async function login(name) {
+  const c = new Client(srv.base);
+  const r = await c.post('/api/auth/login', { username: name, password: PW });
+  assert.equal(r.status, 200, JSON.stringify(r.data));
+  return c;
+}
+
+before(async () => {
+  srv = await startServer({ demo: true });
+  for (const [u, role, scope] of [['t_city', 'city'], ['t_siming', 'district', '350203'], ['t_m', 'member']]) {
+    const args = ['user', 'add', '--db', srv.db.url, '--username', u, '--role', role, '--password-stdin'];
+    if (scope) args.push('--scope', scope);
+    const r = ejia(args, { input: PW + '\n' });
+    assert.equal(r.status, 0, r.stderr);
+  }
+  city = await login('t_city');
+  siming = await login('t_siming');
+  member = await login('t_m');
+  for (const [name, text] of Object.entries(FILES)) {
+    const fd = new FormData();
+    fd.append('file', new Blob([text]), name);
+    const r = await city.req('POST', '/api/ledger/imports', { body: fd });
+    assert.equal(r.status, 201, JSON.stringify(r.data));
+    imp[name] = r.data.import.id;
+  }
+});
+after(async () => { await srv?.stop(); });
+
+const entities = async (c, id, q = '') => (await c.get(`/api/ledger/rounds/${id}?size=100${q}`)).data.entities.items;
+let r1, r2, r3;
+
+test('round 1 merges the departments, round 2 the survey', async () => {
+  let r = await city.post('/api/ledger/rounds', { number: 1, imports: [imp['01-经信局.csv'], imp['02-网信办.csv']] });
+  assert.equal(r.status, 201, JSON.stringify(r.data));
+  r1 = r.data.round.id;
+  assert.equal(r.data.round.records, 7);
+  assert.equal(r.data.round.entities, 5, 'same code, same enterprise; 美图 and 飞鱼 merged across the two files');
+  r = await city.post('/api/ledger/rounds', { number: 2, imports: [imp['06-思明区摸排.csv']] });
+  assert.equal(r.status, 201);
+  r2 = r.data.round.id;
+  assert.equal(r.data.round.entities, 3);
+  const ents = await entities(city, r1);
+  const meitu = ents.find((x) => x.uscc === C[0]);
+  assert.ok(meitu, 'golden record keeps the valid credit code');
+  assert.equal(meitu.district_code, '350203');
+});
+
+test('round 3: duplicates merged, the zombie removed with its reason, the branch kept apart', async () => {
+  const r = await city.post('/api/ledger/rounds', { number: 3, base_rounds: [r1, r2] });
+  assert.equal(r.status, 201, JSON.stringify(r.data));
+  r3 = r.data.round.id;
+  assert.equal(r.data.round.records, 10);
+  assert.equal(r.data.round.removed, 1);
+  assert.equal(r.data.round.entities, 6);
+  const removed = await entities(city, r3, '&removed=1');
+  assert.equal(removed.length, 1);
+  assert.match(removed[0].name, /旧时光/);
+  assert.match(removed[0].removed_reason, /僵尸企业.*注销/);
+  const kept = await entities(city, r3, '&removed=0');
+  assert.ok(kept.some((x) => /分公司/.test(x.name)) && kept.some((x) => x.uscc === C[0]), 'branch and head office both kept');
+  const yunhai = kept.filter((x) => /云海/.test(x.name));
+  assert.equal(yunhai.length, 1, 'same name and phone, no code: one enterprise');
+
+  const d = await city.get(`/api/ledger/rounds/${r1}/diff?to=${r3}`);
+  assert.equal(d.status, 200);
+  assert.equal(d.data.counts.added, 2);
+  assert.ok(d.data.added.some((x) => /新星/.test(x.name)));
+  assert.ok(d.data.removed.some((x) => /旧时光/.test(x.name) && /僵尸/.test(x.reason)));
+  const ch = d.data.changed.find((x) => /云海/.test(x.name));
+  assert.ok(ch && ch.changes.some((c) => c.field === 'employees'), 'counts of the merged enterprise changed');
+});
+
+test('lineage, explanation and a decision that is re-applied on the next run', async () => {
+  const kept = await entities(city, r3, '&removed=0&q=云海');
+  const e = await city.get(`/api/ledger/rounds/${r3}/entities/${kept[0].entity_no}`);
+  assert.equal(e.status, 200);
+  assert.equal(e.data.lineage.length, 2);
+  assert.deepEqual(e.data.lineage.map((x) => x.source).sort(), ['01-经信局.csv', '06-思明区摸排.csv']);
+  const [a, b] = e.data.lineage.map((x) => x.record_id);
+  const x = await city.get(`/api/ledger/rounds/${r3}/explain?a=${a}&b=${b}`);
+  assert.equal(x.status, 200);
+  assert.ok(x.data.text.length > 20);
+  let d = await city.post('/api/ledger/decisions', { a, b, verdict: 'different' });
+  assert.equal(d.status, 200, JSON.stringify(d.data));
+  assert.equal((await city.post('/api/ledger/decisions', { a, b, verdict: 'maybe' })).status, 400);
+  assert.equal((await city.post('/api/ledger/decisions', { a, b: 999999, verdict: 'same' })).status, 404);
+  const again = await city.post('/api/ledger/rounds', { number: 3, base_rounds: [r1, r2] });
+  assert.equal(again.status, 201);
+  assert.equal(again.data.round.entities, 7, 'the reviewer said they differ: kept apart');
+  d = await city.post('/api/ledger/decisions', { a, b, verdict: 'same' });
+  const third = await city.post('/api/ledger/rounds', { number: 3, base_rounds: [r1, r2] });
+  assert.equal(third.data.round.entities, 6);
+  const rev = await city.get(`/api/ledger/rounds/${r3}/review?state=all`);
+  assert.equal(rev.status, 200);
+  assert.ok(Array.isArray(rev.data.items));
+});
+
+test('field verification, round 4, publishing', async () => {
+  const t = await city.get(`/api/ledger/rounds/${r3}/verification.xlsx`);
+  assert.equal(t.status, 200);
+  assert.match(t.headers.get('content-type'), /spreadsheetml/);
+  const kept = await entities(city, r3, '&removed=0');
+  const byName = (re) => kept.find((x) => re.test(x.name));
+  const ok = [byName(/^美图|厦门美图网络科技有限公司$/), byName(/飞鱼/), byName(/云海/), byName(/新星/)];
+  for (const x of ok) {
+    const r = await city.put(`/api/ledger/rounds/${r3}/verification/${x.entity_no}`, { employees: 20, premises: true, operating: true, verifier: '张三' });
+    assert.equal(r.status, 200, JSON.stringify(r.data));
+  }
+  const lantian = byName(/蓝天/);
+  let r = await city.put(`/api/ledger/rounds/${r3}/verification/${lantian.entity_no}`, { employees: 0, premises: false, operating: false });
+  assert.equal(r.status, 200);
+  r = await city.put(`/api/ledger/rounds/${r3}/verification/${lantian.entity_no}`, { premises: 'no', operating: false });
+  assert.equal(r.status, 400);
+  // the untouched template goes back in without error and changes nothing
+  const raw = await fetch(srv.base + `/api/ledger/rounds/${r3}/verification.xlsx`, { headers: { cookie: city.cookieHeader() } });
+  const fd2 = new FormData();
+  fd2.append('file', new Blob([await raw.arrayBuffer()]), '核查表.xlsx');
+  r = await city.req('POST', `/api/ledger/rounds/${r3}/verification`, { body: fd2 });
+  assert.equal(r.status, 200, JSON.stringify(r.data));
+  assert.equal(r.data.taken, 0);
+
+  r = await city.post(`/api/ledger/rounds/${r3}/verify`, undefined);
+  assert.equal(r.status, 201, JSON.stringify(r.data));
+  const r4 = r.data.round.id;
+  const k4 = await entities(city, r4, '&removed=0');
+  const x4 = await entities(city, r4, '&removed=1');
+  assert.equal(k4.length, 4);
+  assert.ok(x4.some((x) => /蓝天/.test(x.name) && /无固定办公场所/.test(x.removed_reason)));
+  assert.ok(x4.some((x) => /分公司/.test(x.name) && /未实地核查/.test(x.removed_reason)));
+  assert.ok(k4.every((x) => x.employees === 20), 'verified head counts replace the ledgers’');
+  const d = await city.get(`/api/ledger/rounds/${r3}/diff?to=${r4}`);
+  assert.equal(d.data.counts.removed, 2, JSON.stringify(d.data.removed));
+  assert.equal((await city.post(`/api/ledger/rounds/${r3}/publish`)).status, 400, 'only round 4 is published');
+  r = await city.post(`/api/ledger/rounds/${r4}/publish`);
+  assert.equal(r.status, 200, JSON.stringify(r.data));
+  assert.equal(r.data.published, 4);
+  const x = await city.get(`/api/ledger/rounds/${r4}/export.xlsx`);
+  assert.equal(x.status, 200);
+});
+
+test('a district worker sees and verifies only their district; a member sees nothing', async () => {
+  const mine = await entities(siming, r3);
+  assert.ok(mine.length > 0 && mine.every((x) => x.district_code === '350203'), JSON.stringify(mine));
+  const all = await entities(city, r3, '&removed=0');
+  const huli = all.find((x) => x.district_code === '350206');
+  assert.equal((await siming.get(`/api/ledger/rounds/${r3}/entities/${huli.entity_no}`)).status, 403);
+  assert.equal((await siming.put(`/api/ledger/rounds/${r3}/verification/${huli.entity_no}`, { premises: true, operating: true })).status, 403);
+  const own = mine.find((x) => x.removed_reason === null);
+  assert.equal((await siming.put(`/api/ledger/rounds/${r3}/verification/${own.entity_no}`, { premises: true, operating: true })).status, 200);
+  assert.equal((await siming.get(`/api/ledger/rounds/${r3}/export.xlsx`)).status, 403);
+  assert.equal((await member.get('/api/ledger/rounds')).status, 403);
+  assert.equal((await member.post('/api/ledger/rounds', { number: 1, imports: [1] })).status, 403);
+});
+
+test('bad requests say what is wrong', async () => {
+  let r = await city.post('/api/ledger/rounds', { number: 4, imports: [1] });
+  assert.equal(r.status, 400);
+  assert.equal(r.data.error.field, 'number');
+  r = await city.post('/api/ledger/rounds', { number: 1, imports: [99999] });
+  assert.equal(r.status, 400);
+  assert.match(r.data.error.message, /99999/);
+  r = await city.post('/api/ledger/rounds', { number: 1, imports: [], extra: 1 });
+  assert.equal(r.status, 400);
+  assert.equal(r.data.error.field, 'extra');
+  assert.equal((await city.get('/api/ledger/rounds/424242')).status, 404);
+  assert.equal((await city.get(`/api/ledger/rounds/${r1}/diff`)).status, 400);
+});
