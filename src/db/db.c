@@ -11,6 +11,7 @@
 
 #include "core/embed.h"
 #include "core/log.h"
+#include "db/seed.h"
 
 st db_open(const char *url, db **out, err *e) {
     *out = NULL;
@@ -315,6 +316,7 @@ st db_migrate(db *d, int *applied, err *e) {
             log_info("db: applied migration %s", base);
         }
     }
+    if (!s) s = db_seed_regions(d, e);
     if (d->kind == DB_PGSQL) {
         err e2;
         db_exec(d, "SELECT pg_advisory_unlock(20180419)", &e2);

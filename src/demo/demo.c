@@ -49,35 +49,9 @@ static const struct { const char *trade, *category; } trades[] = {
     {"网络通讯", "社交"}, {"社交网络", "社交"}, {"互联网信息服务", "社交"},
 };
 
+/* The city, districts and streets are reference data (db/seed.c); the demo adds parks. */
 static st step_regions(demo_ctx *c, err *e) {
-    st s = db_run(c->d, "INSERT INTO region(code, name, kind, parent_code) VALUES ('3502', '厦门市', 'city', NULL)", e, "");
-    for (size_t i = 0; !s && i < sizeof districts / sizeof districts[0]; i++)
-        s = db_run(c->d, "INSERT INTO region(code, name, kind, parent_code) VALUES ($1, $2, 'district', '3502')",
-                   e, "tt", districts[i].code, districts[i].name);
-    /* Streets: data/xiamen_3502_streets.csv, "code,name,areaCode,provinceCode,cityCode". */
-    const struct embedded_file *f = embed_find("data/xiamen_3502_streets.csv");
-    if (!s && !f) return err_set(e, ST_INTERNAL, "缺少内置的街道数据。");
-    const char *p = f ? (const char *)f->data : "", *end = p + (f ? f->size : 0);
-    int line = 0;
-    while (!s && p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl) nl = end;
-        char row[256];
-        size_t n = (size_t)(nl - p);
-        if (n >= sizeof row) n = sizeof row - 1;
-        memcpy(row, p, n);
-        row[n] = 0;
-        p = nl + 1;
-        if (line++ == 0 || n < 10) continue;
-        char *code = strtok(row, ","), *name = strtok(NULL, ","), *area = strtok(NULL, ",");
-        if (!code || !name || !area) continue;
-        if (name[0] == '"') {
-            name++;
-            name[strcspn(name, "\"")] = 0;
-        }
-        s = db_run(c->d, "INSERT INTO region(code, name, kind, parent_code) VALUES ($1, $2, 'street', $3)", e,
-                   "ttt", code, name, area);
-    }
+    st s = ST_OK;
     for (size_t i = 0; !s && i < sizeof parks / sizeof parks[0]; i++)
         s = db_run(c->d, "INSERT INTO region(code, name, kind, parent_code) VALUES ($1, $2, 'park', $3)", e,
                    "ttt", parks[i].code, parks[i].name, parks[i].district);
@@ -167,17 +141,22 @@ static st step_enterprises(demo_ctx *c, err *e) {
     return s;
 }
 
+st org_demo_fill(demo_ctx *c, err *e);   /* org/org_demo.c: organizations with a dated history */
+
 typedef struct demo_step { const char *name; st (*fn)(demo_ctx *c, err *e); } demo_step;
 static const demo_step demo_steps[] = {
     {"regions", step_regions},
     {"enterprises", step_enterprises},
+    {"organizations", org_demo_fill},
     {"users", auth_demo_users},
     {NULL, NULL},
 };
 
 st demo_is_empty(db *d, int *empty, err *e) {
     int64_t n = 0;
-    st s = db_query_int(d, &n, "SELECT COUNT(*) FROM region", e, "");
+    /* regions are always there (reference data): "empty" means no enterprise yet */
+    st s = db_query_int(d, &n, "SELECT (SELECT COUNT(*) FROM enterprise) + (SELECT COUNT(*) FROM meta WHERE key = 'demo')",
+                        e, "");
     *empty = !s && n == 0;
     return s;
 }

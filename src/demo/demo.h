@@ -21,7 +21,7 @@ typedef struct demo_ctx {
     void (*say)(const char *line);   /* prints one-time passwords etc.; NULL = quiet */
 } demo_ctx;
 
-/* True when the database has no regions yet (a fresh database). */
+/* True when the database has no enterprises yet (a fresh database). */
 st demo_is_empty(db *d, int *empty, err *e);
 /* Fill; fails with ST_CONFLICT when the database already holds data. */
 st demo_fill(demo_ctx *c, err *e);

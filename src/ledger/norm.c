@@ -53,6 +53,12 @@ static const trade_word TRADE_WORDS[] = {
     {NULL, 0},
 };
 
+/* Lengths and last bytes of TRADE_WORDS, filled at init (the inner loop of
+ * every name). */
+#define NTRADE (sizeof TRADE_WORDS / sizeof TRADE_WORDS[0])
+static size_t g_trade_len[NTRADE];
+static unsigned char g_trade_last[NTRADE];
+
 /* Keywords that imply one of the campaign's six categories, checked in this
  * order: the specific ones (游戏, 金融, 商务, 传媒, 社交) before the generic
  * 数据 words (网络, 科技), because "网络游戏" is a game company and
@@ -136,6 +142,8 @@ static void copy_cut(char *dst, size_t cap, const char *src, size_t len) {
 }
 
 static int ends_with(const char *s, size_t len, const char *suf, size_t *sl) {
+    /* the last byte first: it rejects almost every dictionary word at once */
+    if (!len || s[len - 1] != suf[0 + strlen(suf) - 1]) return 0;
     size_t l = strlen(suf);
     if (l > len || memcmp(s + len - l, suf, l) != 0) return 0;
     *sl = l;
@@ -241,6 +249,10 @@ static void t2s_build(void) {
 }
 
 static void norm_init_once(void) {
+    for (size_t i = 0; TRADE_WORDS[i].w; i++) {
+        g_trade_len[i] = strlen(TRADE_WORDS[i].w);
+        g_trade_last[i] = (unsigned char)TRADE_WORDS[i].w[g_trade_len[i] - 1];
+    }
     if (reg_load("data/provinces.csv", 1) || reg_load("data/cities.csv", 1) ||
         reg_load("data/areas.csv", 0)) {
         g_init_st = ST_INTERNAL;
@@ -351,12 +363,16 @@ static size_t region_suffix(const char *s, size_t len) {
     return best;
 }
 
+
 static const trade_word *trade_suffix(const char *s, size_t len) {
     const trade_word *best = NULL;
     size_t bl = 0;
-    for (const trade_word *t = TRADE_WORDS; t->w; t++) {
-        size_t l;
-        if (ends_with(s, len, t->w, &l) && l > bl) { best = t; bl = l; }
+    if (!len) return NULL;
+    unsigned char last = (unsigned char)s[len - 1];
+    for (size_t i = 0; TRADE_WORDS[i].w; i++) {
+        size_t l = g_trade_len[i];
+        if (g_trade_last[i] != last || l > len || l <= bl) continue;
+        if (memcmp(s + len - l, TRADE_WORDS[i].w, l) == 0) { best = &TRADE_WORDS[i]; bl = l; }
     }
     return best;
 }
@@ -522,6 +538,13 @@ int ledger_norm_status(const char *text) {
 
 /* ---- addresses and phones -------------------------------------------------- */
 
+static int is_admin_suffix(const char *c) {
+    static const char *const SUF[] = {"省", "市", "区", "县", "州", "旗", "盟", NULL};
+    for (int i = 0; SUF[i]; i++)
+        if (memcmp(c, SUF[i], 3) == 0) return 1;
+    return 0;
+}
+
 void ledger_norm_addr_parse(const char *addr, ledger_norm_addr *o) {
     char t[LEDGER_NORM_TEXT];
     size_t len = ledger_norm_text(addr, t, sizeof t);
@@ -531,8 +554,11 @@ void ledger_norm_addr_parse(const char *addr, ledger_norm_addr *o) {
         /* full region names only: "翔安南路" must keep its 翔安 */
         size_t best = 0, cut = 0;
         for (int chars = 0; s + cut < len && chars < 12; chars++) {
-            cut += u8_len((unsigned char)t[s + cut]);
-            if (chars >= 1 && (reg_get(t + s, cut) & REG_FULL)) best = cut;
+            size_t cl = u8_len((unsigned char)t[s + cut]);
+            cut += cl;
+            /* full names end in 省 市 区 县 州 旗 盟: skip the hash otherwise */
+            if (chars >= 1 && cl == 3 && s + cut <= len && is_admin_suffix(t + s + cut - 3) &&
+                (reg_get(t + s, cut) & REG_FULL)) best = cut;
         }
         if (!best) break;
         s += best;

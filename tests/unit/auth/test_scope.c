@@ -81,9 +81,9 @@ static void test_locate_and_cond(void **state) {
     assert_int_equal(db_exec(d,
                              "INSERT INTO region VALUES ('3502','厦门市','city',NULL),('350203','思明区','district','3502'),"
                              "('350206','湖里区','district','3502'),('350203001','厦港街道','street','350203'),"
-                             "('P0002','软件园二期','park','350203'),('P0004','火炬园','park','350206');"
+                             "('P0002','软件园二期','park','350203'),('P0004','火炬园','park','350206') ON CONFLICT DO NOTHING;"
                              "INSERT INTO enterprise(id, name, district_code, park_code) VALUES (1,'甲','350203','P0002'),"
-                             "(2,'乙','350203',NULL),(3,'丙','350206','P0004');",
+                             "(2,'乙','350203',NULL),(3,'丙','350206','P0004') ON CONFLICT DO NOTHING;",
                              &e),
                      ST_OK);
     scope_loc l;
