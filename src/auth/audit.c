@@ -87,7 +87,11 @@ st audit_guard_install(db *d, err *e) {
                        "WHEN OLD.seq > (SELECT purge_upto FROM audit_anchor WHERE id = 1) "
                        "BEGIN SELECT RAISE(ABORT, 'audit is append-only: DELETE refused'); END;",
                        e);
-    return db_exec(d,
+    /* Several servers may start together against one PostgreSQL: one at a time. */
+    st s = db_begin(d, e);
+    if (s) return s;
+    s = db_exec(d,
+                   "SELECT pg_advisory_xact_lock(20180420);"
                    "CREATE OR REPLACE FUNCTION audit_guard() RETURNS trigger LANGUAGE plpgsql AS $g$ "
                    "BEGIN "
                    "  IF TG_OP = 'DELETE' AND OLD.seq <= (SELECT purge_upto FROM audit_anchor WHERE id = 1) THEN "
@@ -98,6 +102,9 @@ st audit_guard_install(db *d, err *e) {
                    "CREATE OR REPLACE TRIGGER audit_guard BEFORE UPDATE OR DELETE ON audit "
                    "FOR EACH ROW EXECUTE FUNCTION audit_guard();",
                    e);
+    if (!s) return db_commit(d, e);
+    db_rollback(d);
+    return s;
 }
 
 st audit_verify(db *d, audit_check *out, err *e) {

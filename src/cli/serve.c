@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "demo/demo.h"
 #include "http/http.h"
+#include "org/bulletin.h"
 
 /* The demo's one-time passwords go to the terminal of whoever ran `make run`. */
 static void serve_say(const char *line) {
@@ -70,6 +71,7 @@ int cli_serve(int argc, char **argv) {
         db_pool_close(pool);
         return cli_fail(&e);
     }
+    if (bulletin_sched_start(&e)) log_warn("%s", e.msg);   /* the 旬 bulletin on schedule */
     printf("ejia 已启动：http://%s:%u/   (Ctrl-C 停止 / to stop)\n", cfg_str("bind"), http_server_port(srv));
     fflush(stdout);
     log_info("serving on %s:%u db=%s", cfg_str("bind"), http_server_port(srv),
@@ -77,6 +79,7 @@ int cli_serve(int argc, char **argv) {
     int sig = 0;
     sigwait(&set, &sig);
     log_info("signal %d: finishing in-flight requests", sig);
+    bulletin_sched_stop();
     http_server_stop(srv);
     db_pool_close(pool);
     log_info("stopped");

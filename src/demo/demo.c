@@ -169,7 +169,9 @@ st demo_fill(demo_ctx *c, err *e) {
     if ((s = db_begin(c->d, e))) return s;
     for (const demo_step *st_ = demo_steps; !s && st_->name; st_++) s = st_->fn(c, e);
     if (!s) s = db_run(c->d, "INSERT INTO meta(key, value) VALUES ('demo', 'yes')", e, "");
-    if (!s) return db_commit(c->d, e);
-    db_rollback(c->d);
+    if (!s) s = db_commit(c->d, e);
+    else db_rollback(c->d);
+    /* each import and round is a transaction of its own: after the commit */
+    if (!s) s = demo_ledger_campaign(c, e);
     return s;
 }

@@ -234,7 +234,7 @@ st bulletin_render_pdf(const json_t *doc, const char *path, err *e) {
     for (size_t c = 0; c < BULLETIN_NCOLS; c++) tw += bulletin_cols[c].pdf_width;
     double x0 = (W - tw) / 2, y = M;
     cairo_set_source_rgb(cr, 0.6, 0, 0);
-    bulletin_text(cr, lay, "Noto Serif CJK SC Bold 16", t, M, y, W - 2 * M, PANGO_ALIGN_CENTER);
+    bulletin_text(cr, lay, "Noto Serif CJK SC Bold 14", t, M, y, W - 2 * M, PANGO_ALIGN_CENTER);
     y += bulletin_text_h(lay) + 6;
     cairo_set_source_rgb(cr, 0.6, 0, 0);
     cairo_set_line_width(cr, 1.2);

@@ -17,6 +17,8 @@ const BRANCH = ['org_admin', 'secretary']
 export const PAGES = [
   { name: 'dashboard', path: '/', label: 'menu.dashboard', icon: Odometer, roles: ALL_ROLES,
     component: () => import('./views/DashboardView.vue') },
+  { name: 'account', path: '/account', label: 'account.title', hidden: true, roles: ALL_ROLES,
+    component: () => import('./views/AccountView.vue') },
   { name: 'ledger-imports', path: '/ledger/imports', label: 'menu.ledgerImports', icon: Upload,
     group: 'menu.ledger', roles: AREA, perm: 'ledger.import',
     component: () => import('./views/LedgerImportsView.vue') },

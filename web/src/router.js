@@ -39,6 +39,10 @@ router.beforeEach(async (to) => {
     return true
   }
   if (!session.user) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+  // A role that must use a second factor can do nothing else until it is set up
+  // (the server refuses every other call meanwhile): go straight to the account page.
+  const tf = session.user.totp
+  if (tf && tf.required && !tf.enabled && to.name !== 'account') return { name: 'account' }
   const page = to.meta.page
   if (page && !allowed(page)) return { name: 'forbidden', query: { from: to.fullPath } }
   return true
