@@ -1,6 +1,8 @@
 /* ejia — 党建e家: party-building work for non-public internet enterprises.
  * main: settings from flags/environment/file, then the subcommand table. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -52,6 +54,10 @@ static int cli_help(int argc, char **argv) {
 int main(int argc, char **argv) {
     err e;
     err_clear(&e);
+    /* Dates of the party's work (旬, meeting days, dues months) are China's dates:
+     * unless the operator chose otherwise, the server's clock is read in Beijing time. */
+    if (!getenv("TZ")) setenv("TZ", "Asia/Shanghai", 1);
+    tzset();
     if (cfg_load(&argc, argv, &e)) return cli_fail(&e);
     log_set_level(log_level_parse(cfg_str("log-level")));
     int rc = 2;

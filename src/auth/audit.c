@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "auth/clock.h"
+#include "auth/crypt.h"
 #include "core/buf.h"
 
 static void audit_put(buf *b, const char *s) {
@@ -23,7 +24,7 @@ static void audit_put(buf *b, const char *s) {
     buf_putc(b, '\x1f');
 }
 
-void audit_hash(const char *prev_hash, int64_t seq, const audit_entry *a, char out[65]) {
+void audit_hash(const unsigned char k[32], const char *prev_hash, int64_t seq, const audit_entry *a, char out[65]) {
     buf b;
     buf_init(&b, 0);
     buf_printf(&b, "%s\n%" PRId64 "\x1f%" PRId64 "\x1f%" PRId64 "\x1f", prev_hash, seq, a->at, a->user_id);
@@ -34,10 +35,25 @@ void audit_hash(const char *prev_hash, int64_t seq, const audit_entry *a, char o
     audit_put(&b, a->result);
     audit_put(&b, a->address);
     audit_put(&b, a->detail);
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, (const unsigned char *)(b.data ? b.data : ""), b.len);
+    unsigned char h[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_state hs;
+    crypto_auth_hmacsha256_init(&hs, k, 32);
+    crypto_auth_hmacsha256_update(&hs, (const unsigned char *)(b.data ? b.data : ""), b.len);
+    crypto_auth_hmacsha256_final(&hs, h);
     sodium_bin2hex(out, 65, h, sizeof h);
     buf_free(&b);
+}
+
+/* The chain key: the key file is loaded on first use (CLI paths too). */
+static st audit_key(db *d, unsigned char k[32], err *e) {
+    st s = crypt_init(d, e);
+    if (!s) s = crypt_subkey("ejia audit chain v1", k, e);
+    if (s) {
+        char msg[sizeof e->msg];
+        snprintf(msg, sizeof msg, "%s", e->msg);
+        err_set(e, s, "审计链密钥不可用（%s）：审计散列链需要数据库旁的密钥文件。", msg);
+    }
+    return s;
 }
 
 st audit_append(db *d, const audit_entry *in, err *e) {
@@ -59,7 +75,10 @@ st audit_append(db *d, const audit_entry *in, err *e) {
     db_reset(q);
     if (r != DB_ROW) return r == DB_ERROR ? e->code : err_set(e, ST_INTERNAL, "审计链头缺失（audit_head）。");
     char h[65];
-    audit_hash(prev, seq, &a, h);
+    unsigned char k[32];
+    if ((s = audit_key(d, k, e))) return s;
+    audit_hash(k, prev, seq, &a, h);
+    sodium_memzero(k, sizeof k);
     s = db_run(d,
                "INSERT INTO audit(seq, at, user_id, username, role, action, object, result, address, detail, "
                "prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
@@ -109,8 +128,11 @@ st audit_guard_install(db *d, err *e) {
 
 st audit_verify(db *d, audit_check *out, err *e) {
     memset(out, 0, sizeof *out);
+    unsigned char k[32];
+    st ks = audit_key(d, k, e);
+    if (ks) return ks;
     int64_t anchor_seq = 0;
-    char expect_prev[65] = "";
+    char expect_prev[65] = "", expect_anchor[65] = "";
     db_stmt *q;
     st s = db_prepare(d, "SELECT anchor_seq, anchor_hash FROM audit_anchor WHERE id = 1", &q, e);
     if (s) return s;
@@ -121,6 +143,7 @@ st audit_verify(db *d, audit_check *out, err *e) {
     }
     db_reset(q);
     if (r != DB_ROW) return r == DB_ERROR ? e->code : err_set(e, ST_INTERNAL, "审计锚点缺失（audit_anchor）。");
+    snprintf(expect_anchor, sizeof expect_anchor, "%s", expect_prev);
     if ((s = db_prepare(d,
                         "SELECT seq, at, user_id, username, role, action, object, result, address, detail, "
                         "prev_hash, hash FROM audit ORDER BY seq",
@@ -151,7 +174,7 @@ st audit_verify(db *d, audit_check *out, err *e) {
             snprintf(out->why, sizeof out->why, "第 %" PRId64 " 条的 prev_hash 与上一条的散列不符（前面的记录被改动、插入或删除）。", seq);
             break;
         }
-        audit_hash(prev, seq, &a, h);
+        audit_hash(k, prev, seq, &a, h);
         if (!hash || strcmp(hash, h) != 0) {
             out->bad_seq = seq;
             snprintf(out->why, sizeof out->why, "第 %" PRId64 " 条（%s，%s）的内容与其散列不符：该条被改动。", seq,
@@ -164,6 +187,22 @@ st audit_verify(db *d, audit_check *out, err *e) {
     db_reset(q);
     if (r == DB_ERROR) return e->code;
     if (out->bad_seq) return ST_OK;
+    /* The chain starts at an anchor only because a purge said so, in a row of
+     * the chain itself: moving the anchor to hide the oldest rows shows. */
+    if (anchor_seq > 0) {
+        char needle[160];
+        snprintf(needle, sizeof needle, "%%清理至第 %" PRId64 " 条%%锚点散列 %s", anchor_seq, expect_anchor);
+        int64_t n = 0;
+        if ((s = db_query_int(d, &n, "SELECT COUNT(*) FROM audit WHERE action = 'audit.purge' AND detail LIKE $1", e, "t",
+                              needle)))
+            return s;
+        if (!n) {
+            out->bad_seq = anchor_seq + 1;
+            snprintf(out->why, sizeof out->why,
+                     "审计链从第 %" PRId64 " 条之后开始，但没有保留期清理的记录说明这一点：更早的记录被删除。", anchor_seq);
+            return ST_OK;
+        }
+    }
     /* Trailing rows removed: the head still remembers the last sequence number. */
     int64_t head = 0;
     if ((s = db_query_int(d, &head, "SELECT seq FROM audit_head WHERE id = 1", e, ""))) return s;

@@ -3,9 +3,12 @@
  * Every login, failed login, lockout, denial, write, export and reveal is one
  * row: time, user, role, action, object, result, source address, detail.
  * Row n stores prev_hash (row n-1's hash) and
- *     hash = hex(SHA-256(prev_hash "\n" canonical(row n)))
+ *     hash = hex(HMAC-SHA-256(k, prev_hash "\n" canonical(row n)))
  * so that changing, inserting or deleting any row breaks every hash after it;
- * audit_verify walks the chain and names the first bad row.  Sequence numbers
+ * audit_verify walks the chain and names the first bad row.  k is derived
+ * from the key file (crypt.h), which lives outside the database: someone who
+ * can write the database but not read the key cannot recompute a consistent
+ * chain after editing it (a plain SHA-256 chain they could).  Sequence numbers
  * come from the one-row table audit_head, whose UPDATE also serializes
  * concurrent writers (row lock on PostgreSQL; SQLite has one writer).
  *
@@ -38,8 +41,8 @@ st audit_append(db *d, const audit_entry *a, err *e);
 /* Append in a transaction of its own. */
 st audit_record(db *d, const audit_entry *a, err *e);
 
-/* The hash of one row (pure; for verify and the unit tests).  out: 65 bytes. */
-void audit_hash(const char *prev_hash, int64_t seq, const audit_entry *a, char out[65]);
+/* The hash of one row under key k (pure; for verify and the unit tests).  out: 65 bytes. */
+void audit_hash(const unsigned char k[32], const char *prev_hash, int64_t seq, const audit_entry *a, char out[65]);
 
 /* Refuse UPDATE/DELETE on audit in this database (idempotent). */
 st audit_guard_install(db *d, err *e);

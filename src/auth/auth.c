@@ -66,21 +66,28 @@ static st auth_authenticate(http_req *r, err *e) {
     return ST_OK;
 }
 
-/* "kind:{param}" → kind and the path parameter's value. */
-static bool auth_scope_decl(http_req *r, const char *decl, char kind[32], const char **key) {
+/* "kind:{param}" or "kind:{p1}/{p2}" → kind and the path parameters' values. */
+static bool auth_scope_decl(http_req *r, const char *decl, char kind[32], const char **key, const char **key2) {
     const char *colon = strchr(decl, ':');
     if (!colon || (size_t)(colon - decl) >= 32) return false;
     memcpy(kind, decl, (size_t)(colon - decl));
     kind[colon - decl] = 0;
     const char *p = colon + 1;
-    if (*p != '{') return false;
-    char name[32];
-    size_t n = strcspn(p + 1, "}");
-    if (n == 0 || n >= sizeof name) return false;
-    memcpy(name, p + 1, n);
-    name[n] = 0;
-    *key = http_param(r, name);
-    return *key != NULL;
+    const char **out[2] = {key, key2};
+    *key = *key2 = NULL;
+    for (int i = 0; i < 2 && *p; i++) {
+        if (*p != '{') return false;
+        char name[32];
+        size_t n = strcspn(p + 1, "}");
+        if (n == 0 || n >= sizeof name || p[1 + n] != '}') return false;
+        memcpy(name, p + 1, n);
+        name[n] = 0;
+        if (!(*out[i] = http_param(r, name))) return false;
+        p += n + 2;
+        if (*p == '/') p++;
+        else if (*p) return false;
+    }
+    return *key != NULL && !*p;
 }
 
 static st auth_authorize(http_req *r, const char *perm, err *e) {
@@ -98,11 +105,11 @@ static st auth_authorize(http_req *r, const char *perm, err *e) {
     const char *decl = r->route ? r->route->scope : NULL;
     if (decl && *decl) {
         char kind[32];
-        const char *key = NULL;
-        if (!auth_scope_decl(r, decl, kind, &key))
+        const char *key = NULL, *key2 = NULL;
+        if (!auth_scope_decl(r, decl, kind, &key, &key2))
             return err_set(e, ST_FORBIDDEN, "接口的数据范围声明“%s”无法识别，已拒绝访问。", decl);
-        scope_who who = {r->user.scope_kind, r->user.scope_code, r->user.id};
-        return scope_check(http_db(r), &who, kind, key, e);
+        scope_who who = {r->user.scope_kind, r->user.scope_code, r->user.id, r->user.role};
+        return scope_check2(http_db(r), &who, kind, key, key2, e);
     }
     return ST_OK;
 }
@@ -112,6 +119,12 @@ static void auth_denied(http_req *r, st code, const err *e) {
     if (r->route && !strcmp(r->route->pattern, "/api/auth/login")) return;
     auth_ctx *cx = r->user.ext;
     if (code == ST_UNAUTH && !(cx && cx->cookie_seen)) return;
+    if (code == ST_UNAUTH) {
+        /* The browser holds a dead session: tell it to drop the cookie. */
+        char cookie[160];
+        session_cookie_clear(cookie, sizeof cookie);
+        http_set_cookie(r, cookie);
+    }
     db *d = http_db(r);
     db_rollback(d);  /* whatever the handler had open failed */
     char obj[300];
@@ -170,7 +183,7 @@ st auth_reauth(http_req *r, const char *password, err *e) {
 }
 
 st auth_init(db *d, err *e) {
-    st s = crypt_init(db_url(d), e);
+    st s = crypt_init(d, e);
     if (!s) s = audit_guard_install(d, e);
     int64_t removed = 0;
     if (!s) s = audit_purge(d, clock_now() - cfg_int("audit-retention-days") * 86400, &removed, e);
@@ -189,7 +202,9 @@ void auth_check_routes(void) {
                 const char *c = strchr(rt->scope, ':');
                 size_t n = c ? (size_t)(c - rt->scope) : 0;
                 snprintf(kind, sizeof kind, "%.*s", (int)n, rt->scope);
-                if (!c || !scope_kind_known(kind))
+                int params = 0;
+                for (const char *p = c; p && (p = strchr(p, '{')); p++) params++;
+                if (!c || scope_kind_keys(kind) == 0 || scope_kind_keys(kind) != params)
                     log_warn("路由 %s %s 的数据范围“%s”无法解析：所有人都将被拒绝（src/auth/scope.c）", rt->method,
                              rt->pattern, rt->scope);
             }

@@ -111,7 +111,7 @@ static st h_login(http_req *r, err *e) {
         if ((s = audit_record(d, &a, e))) return s;
         return api_locked_reply(r, until);
     }
-    int64_t until = 0;
+    int64_t until = 0, otp_step = 0;
     if (!password_verify(u.password_hash, password) || u.disabled) {
         s = api_login_failed(r, &u, u.disabled ? "账号已停用" : "口令错误", now, &until, e);
         users_row_free(&u);
@@ -124,14 +124,14 @@ static st h_login(http_req *r, err *e) {
             users_row_free(&u);
             return s;
         }
-        bool ok = otp && *otp && totp_check(secret, now, otp);
+        bool ok = otp && *otp && totp_check_once(secret, now, otp, u.totp_last_step, &otp_step);
         free(secret);
         if (!ok) {
             if (otp && *otp) s = api_login_failed(r, &u, "动态验证码错误", now, &until, e);
             users_row_free(&u);
             if (s) return s;
             if (until) return api_locked_reply(r, until);
-            err_field(e, ST_UNAUTH, "otp", otp && *otp ? "动态验证码不正确或已过期，请重新输入。"
+            err_field(e, ST_UNAUTH, "otp", otp && *otp ? "动态验证码不正确、已过期或已使用过，请等待下一个验证码后重新输入。"
                                                       : "该账号已启用双因素认证，请输入身份验证器中显示的 6 位动态验证码。");
             return api_code(e, ST_UNAUTH, "otp_required");
         }
@@ -144,6 +144,7 @@ static st h_login(http_req *r, err *e) {
         return s;
     }
     s = lockout_clear(d, u.id, e);
+    if (!s && otp_step) s = db_run(d, "UPDATE users SET totp_last_step = $1 WHERE id = $2", e, "ii", otp_step, u.id);
     if (!s) s = session_create(d, u.id, r->addr, http_header(r, "User-Agent"), token, &sid, e);
     char det[64];
     snprintf(det, sizeof det, "会话 %lld", (long long)sid);
@@ -315,12 +316,15 @@ static st h_totp_enable(http_req *r, err *e) {
                       r->user.id);
     if (s == ST_NOT_FOUND) return err_set(e, ST_CONFLICT, "请先生成动态验证码密钥（POST /api/me/totp/setup）。");
     if (!s) s = crypt_open("users.totp_secret", sealed, &secret, e);
-    if (!s && !totp_check(secret, clock_now(), otp))
+    int64_t step = 0;
+    if (!s && !totp_check_once(secret, clock_now(), otp, 0, &step))
         s = err_field(e, ST_INVALID, "otp", "动态验证码不正确：请核对身份验证器中的 6 位数字和手机时间后重试。");
     if (secret) free(secret);
     if (!s && !(s = db_begin(d, e))) {
-        s = db_run(d, "UPDATE users SET totp_secret = totp_pending, totp_pending = NULL, updated_at = $1 WHERE id = $2", e,
-                   "ii", clock_now(), r->user.id);
+        s = db_run(d,
+                   "UPDATE users SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = $1, updated_at = $2 "
+                   "WHERE id = $3",
+                   e, "iii", step, clock_now(), r->user.id);
         if (!s) s = auth_audit_tx(r, "auth.totp_enable", r->user.username, "ok", NULL, e);
         if (!s) s = db_commit(d, e);
         else db_rollback(d);
@@ -494,6 +498,58 @@ static st h_user_unlock(http_req *r, err *e) {
     if ((s = db_begin(d, e))) return s;
     s = lockout_clear(d, id, e);
     if (!s) s = auth_audit_tx(r, "user.unlock", obj, "ok", NULL, e);
+    if (!s) s = db_commit(d, e);
+    else db_rollback(d);
+    return s ? s : http_reply_empty(r, 204);
+}
+
+static st h_user_reset(http_req *r, err *e) {
+    static const char *const allowed[] = {"password", "totp", NULL};
+    const char *pw;
+    bool totp = false;
+    int64_t id;
+    st s = http_param_int(r, "id", &id, e);
+    if (!s) s = jsonx_only(r->json, allowed, e);
+    if (!s) s = jsonx_str(r->json, "password", true, 1, 256, &pw, e);
+    if (!s) s = jsonx_bool(r->json, "totp", false, false, &totp, e);
+    if (s) return s;
+    db *d = http_db(r);
+    if ((s = auth_reauth(r, pw, e))) return s;
+    char otp[17], hash[crypto_pwhash_STRBYTES], obj[40];
+    password_generate(otp);
+    if ((s = password_hash(otp, hash, e))) return s;
+    snprintf(obj, sizeof obj, "user:%lld", (long long)id);
+    if ((s = db_begin(d, e))) return s;
+    s = db_run(d,
+               "UPDATE users SET password_hash = $1, must_change_password = 1, password_changed_at = $2, failed_count = 0, "
+               "locked_until = 0, updated_at = $2 WHERE id = $3",
+               e, "tii", hash, clock_now(), id);
+    if (!s && totp)
+        s = db_run(d, "UPDATE users SET totp_secret = NULL, totp_pending = NULL, totp_last_step = 0 WHERE id = $1", e, "i", id);
+    if (!s) s = session_end_all(d, id, 0, e);
+    if (!s) s = auth_audit_tx(r, "user.reset", obj, "ok", totp ? "重置口令和动态验证码，结束其全部会话" : "重置口令，结束其全部会话", e);
+    if (!s) s = db_commit(d, e);
+    else db_rollback(d);
+    if (s) return s;
+    return http_reply_json(r, 200, json_pack("{s:I,s:s}", "id", (json_int_t)id, "one_time_password", otp));
+}
+
+static st h_user_disable(http_req *r, err *e) {
+    static const char *const allowed[] = {"disabled", NULL};
+    bool off = true;
+    int64_t id;
+    st s = http_param_int(r, "id", &id, e);
+    if (!s) s = jsonx_only(r->json, allowed, e);
+    if (!s) s = jsonx_bool(r->json, "disabled", true, true, &off, e);
+    if (s) return s;
+    if (id == r->user.id) return err_field(e, ST_INVALID, "disabled", "不能停用自己的账号。");
+    db *d = http_db(r);
+    char obj[40];
+    snprintf(obj, sizeof obj, "user:%lld", (long long)id);
+    if ((s = db_begin(d, e))) return s;
+    s = db_run(d, "UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3", e, "iii", (int64_t)off, clock_now(), id);
+    if (!s && off) s = session_end_all(d, id, 0, e);
+    if (!s) s = auth_audit_tx(r, off ? "user.disable" : "user.enable", obj, "ok", NULL, e);
     if (!s) s = db_commit(d, e);
     else db_rollback(d);
     return s ? s : http_reply_empty(r, 204);
@@ -675,7 +731,10 @@ const http_route auth_routes[] = {
     {"GET", "/api/users/{id}", "user.read", h_user_get, HB_NONE, "用户详情（敏感字段脱敏）", "auth", "user:{id}"},
     {"POST", "/api/users/{id}/reveal", "user.reveal", h_user_reveal, HB_JSON, "查看完整身份证号和电话（需口令，记入审计）",
      "auth", "user:{id}"},
-    {"POST", "/api/users/{id}/unlock", "user.write", h_user_unlock, HB_NONE, "解除账号锁定", "auth", "user:{id}"},
+    {"POST", "/api/users/{id}/unlock", "user.write", h_user_unlock, HB_NONE, "解除账号锁定", "auth", "managed_user:{id}"},
+    {"POST", "/api/users/{id}/reset", "user.write", h_user_reset, HB_JSON,
+     "重置口令（可同时重置动态验证码），返回一次性口令（需口令）", "auth", "managed_user:{id}"},
+    {"POST", "/api/users/{id}/disable", "user.write", h_user_disable, HB_JSON, "停用或启用账号", "auth", "managed_user:{id}"},
     {"GET", "/api/audit", "audit.read", h_audit_list, HB_NONE, "审计日志（筛选、分页）", "audit", NULL},
     {"GET", "/api/audit/export.xlsx", "audit.export", h_audit_export, HB_NONE, "导出审计日志 xlsx（限行数，记入审计）",
      "audit", NULL},

@@ -12,7 +12,7 @@
 #include "auth/users.h"
 
 st auth_demo_users(demo_ctx *c, err *e) {
-    st s = crypt_init(db_url(c->d), e);
+    st s = crypt_init(c->d, e);
     if (s) return s;
     char *ent = NULL;
     /* The investor owns the first enterprise of 软件园二期 (or of 思明区). */

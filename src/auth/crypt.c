@@ -27,6 +27,13 @@ void crypt_key_path(const char *db_url, char *out, size_t n) {
     else snprintf(out, n, "%s.key", strncmp(db_url, "sqlite:", 7) == 0 ? db_url + 7 : db_url);
 }
 
+void crypt_reset(void) {
+    pthread_mutex_lock(&crypt_mu);
+    sodium_memzero(crypt_key, sizeof crypt_key);
+    crypt_loaded = 0;
+    pthread_mutex_unlock(&crypt_mu);
+}
+
 void crypt_set_key(const unsigned char key[32]) {
     pthread_mutex_lock(&crypt_mu);
     memcpy(crypt_key, key, sizeof crypt_key);
@@ -80,18 +87,46 @@ static st crypt_create(const char *path, err *e) {
     return ST_OK;
 }
 
-st crypt_init(const char *db_url, err *e) {
+static void crypt_check_value(char out[33]) {
+    unsigned char h[16];
+    crypto_generichash(h, sizeof h, (const unsigned char *)"ejia key check", 14, crypt_key, sizeof crypt_key);
+    sodium_bin2hex(out, 33, h, sizeof h);
+}
+
+st crypt_init(db *d, err *e) {
     if (sodium_init() < 0) return err_set(e, ST_INTERNAL, "libsodium 初始化失败。");
     pthread_mutex_lock(&crypt_mu);
     st s = ST_OK;
     if (!crypt_loaded) {
-        char path[1024];
-        crypt_key_path(db_url, path, sizeof path);
-        s = access(path, F_OK) == 0 ? crypt_read(path, e) : crypt_create(path, e);
+        char path[1024], *want = NULL, have[33];
+        crypt_key_path(db_url(d), path, sizeof path);
+        s = db_query_text(d, &want, "SELECT value FROM meta WHERE key = 'field-key-check'", e, "");
+        if (s == ST_NOT_FOUND) s = ST_OK;
+        bool exists = access(path, F_OK) == 0;
+        if (!s && !exists && want)
+            s = err_set(e, ST_IO, "密钥文件 %s 不存在，但该数据库的敏感字段和审计链是用密钥文件加密的：请恢复该文件（或用 key-file 设置指向它）。",
+                        path);
+        if (!s) s = exists ? crypt_read(path, e) : crypt_create(path, e);
+        if (!s) {
+            crypt_check_value(have);
+            if (want && strcmp(want, have) != 0)
+                s = err_set(e, ST_IO, "密钥文件 %s 与该数据库不匹配（指纹不同）：请换成该数据库原来的密钥文件。", path);
+            else if (!want)
+                s = db_run(d, "INSERT INTO meta(key, value) VALUES ('field-key-check', $1) ON CONFLICT DO NOTHING", e,
+                           "t", have);
+        }
+        free(want);
         if (!s) crypt_loaded = 1;
+        else sodium_memzero(crypt_key, sizeof crypt_key);
     }
     pthread_mutex_unlock(&crypt_mu);
     return s;
+}
+
+st crypt_subkey(const char *purpose, unsigned char out[32], err *e) {
+    if (!crypt_loaded) return err_set(e, ST_INTERNAL, "加密密钥未加载。");
+    crypto_generichash(out, 32, (const unsigned char *)purpose, strlen(purpose), crypt_key, sizeof crypt_key);
+    return ST_OK;
 }
 
 st crypt_seal(const char *ad, const char *plain, char **out, err *e) {

@@ -6,14 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth/roles.h"
 #include "auth/users.h"
 
 typedef struct scope_resolver {
     const char *kind;
-    bool numeric;      /* key must be a positive integer (ids) */
+    bool numeric;      /* keys must be positive integers (ids) */
     bool owner_only;
-    /* $1 = key; one row: district, park, org_path, enterprise, owner. */
+    /* $1 = key ($2 = second key when nkeys is 2); one row: district, park,
+     * org_path, enterprise, owner. */
     const char *sql;
+    int nkeys;         /* 0 means 1 */
+    bool managed;      /* a sixth column gives the account's role (managed_user) */
 } scope_resolver;
 
 static const scope_resolver scope_resolvers[] = {
@@ -30,11 +34,18 @@ static const scope_resolver scope_resolvers[] = {
     {"user", true, false,
      "SELECT " USERS_DISTRICT_SQL ", " USERS_PARK_SQL ", " USERS_ORG_PATH_SQL ", " USERS_ENTERPRISE_SQL ", u.id "
      "FROM users u WHERE u.id = CAST($1 AS BIGINT)"},
+    {"managed_user", true, false,
+     "SELECT " USERS_DISTRICT_SQL ", " USERS_PARK_SQL ", " USERS_ORG_PATH_SQL ", " USERS_ENTERPRISE_SQL ", u.id, u.role "
+     "FROM users u WHERE u.id = CAST($1 AS BIGINT)", 0, true},
     /* A ledger import sits in the region of whoever imported it (ledger/import_api.c). */
     {"ledger_import", true, false,
      "SELECT CASE r.kind WHEN 'district' THEN r.code WHEN 'park' THEN r.parent_code END, "
      "CASE r.kind WHEN 'park' THEN r.code END, NULL, NULL, i.importer_id "
      "FROM ledger_import i LEFT JOIN region r ON r.code = i.scope_code WHERE i.id = CAST($1 AS BIGINT)"},
+    /* An enterprise of a ledger round, by round and number (ledger/round_api.c). */
+    {"ledger_entity", true, false,
+     "SELECT district_code, NULL, NULL, NULL, NULL FROM ledger_round_entity "
+     "WHERE round_id = CAST($1 AS BIGINT) AND entity_no = CAST($2 AS BIGINT)", 2},
     {"session", true, true, "SELECT NULL, NULL, NULL, NULL, user_id FROM sessions WHERE id = CAST($1 AS BIGINT)"},
 };
 
@@ -44,10 +55,22 @@ static const scope_resolver *scope_resolver_find(const char *kind) {
     return NULL;
 }
 
-bool scope_kind_known(const char *kind) { return scope_resolver_find(kind) != NULL; }
+int scope_kind_keys(const char *kind) {
+    const scope_resolver *rs = scope_resolver_find(kind);
+    return rs ? (rs->nkeys ? rs->nkeys : 1) : 0;
+}
+
+static bool scope_key_ok(const char *key, bool numeric) {
+    if (!key || !*key || strlen(key) > 64) return false;
+    if (!numeric) return true;
+    char *end;
+    long long v = strtoll(key, &end, 10);
+    return !*end && v > 0;
+}
 
 bool scope_contains(const scope_who *who, const scope_loc *loc) {
     if (!who || !who->kind || !loc) return false;
+    if (loc->manage_role[0] && !(who->role && roles_may_assign(who->role, loc->manage_role))) return false;
     if (loc->owner_only) return loc->owner && loc->owner == who->user_id;
     if (loc->owner && loc->owner == who->user_id) return true;
     const char *k = who->kind, *c = who->code ? who->code : "";
@@ -67,20 +90,19 @@ bool scope_contains(const scope_who *who, const scope_loc *loc) {
 
 static void scope_copy(char *dst, size_t n, const char *src) { snprintf(dst, n, "%s", src ? src : ""); }
 
-st scope_locate(db *d, const char *kind, const char *key, scope_loc *loc, err *e) {
+st scope_locate(db *d, const char *kind, const char *key, const char *key2, scope_loc *loc, err *e) {
     memset(loc, 0, sizeof *loc);
     const scope_resolver *rs = scope_resolver_find(kind);
-    if (!rs) return err_set(e, ST_FORBIDDEN, "无法判断对象类型“%s”的数据范围，已拒绝访问。", kind ? kind : "");
-    if (!key || !*key || strlen(key) > 64) return err_set(e, ST_NOT_FOUND, "未找到该对象。");
-    if (rs->numeric) {
-        char *end;
-        long long v = strtoll(key, &end, 10);
-        if (*end || v <= 0) return err_set(e, ST_NOT_FOUND, "未找到编号为“%s”的对象。", key);
-    }
+    int nkeys = rs ? (rs->nkeys ? rs->nkeys : 1) : 0;
+    if (!rs || (nkeys == 2) != (key2 != NULL))
+        return err_set(e, ST_FORBIDDEN, "无法判断对象类型“%s”的数据范围，已拒绝访问。", kind ? kind : "");
+    if (!scope_key_ok(key, rs->numeric) || (key2 && !scope_key_ok(key2, rs->numeric)))
+        return err_set(e, ST_NOT_FOUND, "未找到编号为“%.40s”的对象。", key ? key : "");
     db_stmt *q;
     st s = db_prepare(d, rs->sql, &q, e);
     if (s) return s;
     db_bind_text(q, 1, key);
+    if (key2) db_bind_text(q, 2, key2);
     int r = db_step(q, e);
     if (r == DB_ROW) {
         scope_copy(loc->district, sizeof loc->district, db_col_text(q, 0));
@@ -89,6 +111,7 @@ st scope_locate(db *d, const char *kind, const char *key, scope_loc *loc, err *e
         scope_copy(loc->enterprise, sizeof loc->enterprise, db_col_text(q, 3));
         loc->owner = db_col_null(q, 4) ? 0 : db_col_int(q, 4);
         loc->owner_only = rs->owner_only;
+        if (rs->managed) scope_copy(loc->manage_role, sizeof loc->manage_role, db_col_text(q, 5));
     }
     db_reset(q);
     if (r == DB_ERROR) return e->code;
@@ -97,8 +120,12 @@ st scope_locate(db *d, const char *kind, const char *key, scope_loc *loc, err *e
 }
 
 st scope_check(db *d, const scope_who *who, const char *kind, const char *key, err *e) {
+    return scope_check2(d, who, kind, key, NULL, e);
+}
+
+st scope_check2(db *d, const scope_who *who, const char *kind, const char *key, const char *key2, err *e) {
     scope_loc loc;
-    st s = scope_locate(d, kind, key, &loc, e);
+    st s = scope_locate(d, kind, key, key2, &loc, e);
     if (s == ST_NOT_FOUND) {
         /* Below the city, "missing" and "not yours" look the same (no probing for ids). */
         if (who && who->kind && !strcmp(who->kind, "city")) return s;

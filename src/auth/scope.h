@@ -4,12 +4,17 @@
  * (and the organizations below it), an enterprise, or only themselves.
  * A route that reaches one object declares it in its table entry, e.g.
  * `.scope = "region:{code}"` or `"enterprise:{id}"`: the kind of object and
- * the path parameter naming it.  Before the handler runs, the object is
+ * the path parameter naming it (two for objects with a composite key:
+ * `"ledger_entity:{id}/{no}"`).  Before the handler runs, the object is
  * located with the resolver for its kind (one SQL row in scope.c giving the
  * object's district, park, organization path, enterprise and owning user)
  * and compared with the caller's scope.  An unknown kind, a missing object or
  * a location outside the scope is refused (403): the check fails closed.
  * A new kind of object is one row in scope_resolvers[].
+ *
+ * "user:{id}" is an account to look at; "managed_user:{id}" an account to
+ * change (reset, disable, unlock): it must also have a role the caller's role
+ * may create, so a city office cannot take over an administrator.
  *
  * Lists use SCOPE_COND (below): a SQL condition, written once as a string
  * literal, that keeps only the rows inside the caller's scope. */
@@ -29,25 +34,31 @@ typedef struct scope_loc {
     char enterprise[32];   /* enterprise id */
     int64_t owner;         /* user the object belongs to */
     bool owner_only;       /* reachable only by its owner (sessions) */
+    char manage_role[32];  /* an account to be managed: its role, which the
+                              caller's role must be allowed to create (roles.h) */
 } scope_loc;
 
 /* The caller's binding (http_user's scope_kind/scope_code and id). */
 typedef struct scope_who {
     const char *kind, *code;
     int64_t user_id;
+    const char *role;      /* needed for managed_user objects; NULL = none (closed) */
 } scope_who;
 
 /* Is loc inside who's scope?  Pure; unit-tested. */
 bool scope_contains(const scope_who *who, const scope_loc *loc);
-/* Locate object `kind` with key `key`; ST_NOT_FOUND when it does not exist,
- * ST_FORBIDDEN for an unknown kind. */
-st scope_locate(db *d, const char *kind, const char *key, scope_loc *loc, err *e);
+/* Locate object `kind` with key `key` (and key2 for composite keys, else
+ * NULL); ST_NOT_FOUND when it does not exist, ST_FORBIDDEN for an unknown
+ * kind or a wrong number of keys. */
+st scope_locate(db *d, const char *kind, const char *key, const char *key2, scope_loc *loc, err *e);
 /* Locate and compare: ST_OK, or ST_FORBIDDEN (outside, unknown kind, or
  * missing object for a caller below the city level; ST_NOT_FOUND for the
  * city, which may know what exists). */
 st scope_check(db *d, const scope_who *who, const char *kind, const char *key, err *e);
-/* Is the kind known (for the route table self-check)? */
-bool scope_kind_known(const char *kind);
+/* The same for a kind with a composite key (key2 NULL for single keys). */
+st scope_check2(db *d, const scope_who *who, const char *kind, const char *key, const char *key2, err *e);
+/* How many keys kind takes (1 or 2); 0 when the kind is unknown. */
+int scope_kind_keys(const char *kind);
 
 /* A SQL condition keeping rows inside the caller's scope.  K and C are the
  * parameters (e.g. "$3", "$4") to bind to the caller's scope kind and code

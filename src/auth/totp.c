@@ -54,6 +54,20 @@ bool totp_check(const char *b32, int64_t now, const char *otp) {
     return rc >= 0;
 }
 
+bool totp_check_once(const char *b32, int64_t now, const char *otp, int64_t last_step, int64_t *step) {
+    if (!b32 || !otp || strlen(otp) != 6 || strspn(otp, "0123456789") != 6) return false;
+    char *raw = NULL;
+    size_t n = 0;
+    if (totp_raw(b32, &raw, &n) != OATH_OK) return false;
+    int pos = 0;
+    int rc = oath_totp_validate2(raw, n, (time_t)now, 30, 0, 1, &pos, otp);
+    sodium_memzero(raw, n);
+    free(raw);
+    if (rc < 0) return false;
+    *step = now / 30 + pos;
+    return *step > last_step;
+}
+
 char *totp_uri(const char *b32, const char *username) {
     size_t n = strlen(b32) + strlen(username) + 80;
     char *s = malloc(n);

@@ -16,6 +16,9 @@ st totp_new_secret(char out[33], err *e);
 st totp_code(const char *b32, int64_t now, char out[7], err *e);
 /* Does otp match the secret at now (±1 step)? */
 bool totp_check(const char *b32, int64_t now, const char *otp);
+/* As totp_check, and only for a time step after last_step (a code is good
+ * once: replay refused); *step gets the step the code belongs to. */
+bool totp_check_once(const char *b32, int64_t now, const char *otp, int64_t last_step, int64_t *step);
 /* otpauth://totp/ejia:USER?secret=...&issuer=ejia (out malloc'ed). */
 char *totp_uri(const char *b32, const char *username);
 

@@ -171,7 +171,7 @@ st users_load(db *d, int64_t id, const char *username, users_row *out, err *e) {
     st s = db_prepare(d,
                       "SELECT id, username, name, role, scope_kind, scope_code, scope_name, password_hash, "
                       "password_changed_at, locked_until, failed_count, must_change_password, disabled, totp_secret, "
-                      "id_number, phone FROM users WHERE id = $1 OR ($1 = 0 AND username = $2)",
+                      "id_number, phone, totp_last_step FROM users WHERE id = $1 OR ($1 = 0 AND username = $2)",
                       &q, e);
     if (s) return s;
     db_bind_int(q, 1, id);
@@ -195,6 +195,7 @@ st users_load(db *d, int64_t id, const char *username, users_row *out, err *e) {
         out->totp_enabled = out->totp_secret_sealed != NULL;
         out->id_number_sealed = users_dup(q, 14);
         out->phone_sealed = users_dup(q, 15);
+        out->totp_last_step = db_col_int(q, 16);
     }
     db_reset(q);
     if (r == DB_ERROR) return e->code;

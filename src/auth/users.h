@@ -43,7 +43,7 @@ typedef struct users_row {
     int64_t id;
     char username[64], name[128], role[32], scope_kind[16], scope_code[64], scope_name[256];
     char password_hash[160];
-    int64_t password_changed_at, locked_until, failed_count;
+    int64_t password_changed_at, locked_until, failed_count, totp_last_step;
     bool must_change, disabled, totp_enabled;
     char *totp_secret_sealed;  /* malloc'ed or NULL */
     char *id_number_sealed, *phone_sealed;

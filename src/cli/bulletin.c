@@ -91,5 +91,6 @@ int cli_bulletin(int argc, char **argv) {
     }
     json_decref(doc);
     db_close(d);
+    bulletin_render_shutdown();
     return rc;
 }

@@ -39,6 +39,7 @@ static const char MATCH_USAGE[] =
     "  --golden OUT.csv     每个企业的主记录与来源记录\n"
     "  --threads N          线程数（默认：CPU 核数）\n"
     "  --link-prob P        合并阈值：匹配概率不低于 P 时合并（默认 0.5）\n"
+    "  --review-band LO,HI  匹配概率在 [LO, HI) 之间的记录对进入待复核队列（默认 0.2,0.8）\n"
     "  --quiet              不打印统计\n";
 
 static const char EXPLAIN_USAGE[] =
@@ -51,7 +52,7 @@ static const char EXPLAIN_USAGE[] =
 typedef struct opts {
     const char *links, *zombies, *zreasons, *review, *decisions, *golden, *a, *b;
     int threads, quiet, suspected;
-    double link_prob;
+    double link_prob, review_lo, review_hi;
     const char **files;
     int nfiles;
 } opts;
@@ -85,6 +86,13 @@ static int parse(int argc, char **argv, opts *o, int explain) {
         if (done) continue;
         if (strcmp(s, "--threads") == 0 && i + 1 < argc) o->threads = atoi(argv[++i]);
         else if (strcmp(s, "--link-prob") == 0 && i + 1 < argc) o->link_prob = atof(argv[++i]);
+        else if (strcmp(s, "--review-band") == 0 && i + 1 < argc) {
+            if (sscanf(argv[++i], "%lf,%lf", &o->review_lo, &o->review_hi) != 2 || o->review_lo <= 0 ||
+                o->review_hi <= o->review_lo || o->review_hi > 1) {
+                fprintf(stderr, "ejia ledger: --review-band 应为 LO,HI，0 < LO < HI <= 1，如 0.2,0.8\n");
+                return 1;
+            }
+        }
         else if (strcmp(s, "--quiet") == 0) o->quiet = 1;
         else if (strcmp(s, "--zombies-suspected") == 0) o->suspected = 1;
         else if (s[0] == '-' && s[1]) {
@@ -360,7 +368,8 @@ static int run(const opts *o, ledger_table **tables, arena *a, ledger_match_rec 
     ledger_match_decision *dec = NULL;
     size_t ndec = 0;
     if (o->decisions && load_decisions(o->decisions, a, &dec, &ndec)) { free(dec); return 1; }
-    ledger_match_opts mo = {.threads = o->threads, .link_prob = o->link_prob, .decisions = dec, .ndecisions = ndec};
+    ledger_match_opts mo = {.threads = o->threads, .link_prob = o->link_prob, .review_lo = o->review_lo,
+                            .review_hi = o->review_hi, .decisions = dec, .ndecisions = ndec};
     st s = ledger_match_run(*recs, n, &mo, res, &e);
     free(dec);
     if (s) { fprintf(stderr, "ejia ledger: %s\n", e.msg); return 1; }

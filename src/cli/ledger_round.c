@@ -163,7 +163,7 @@ int cli_ledger_export(int argc, char **argv) {
     if (!d) return 1;
     err e;
     int rc = 0;
-    if (round_export_xlsx(d, atoll(r), out, &e)) rc = cli_fail(&e);
+    if (round_export_xlsx(d, atoll(r), cli_flag(argc, argv, "area"), out, &e)) rc = cli_fail(&e);
     else printf("已导出到 %s\n", out);
     db_close(d);
     return rc;
@@ -254,7 +254,7 @@ int cli_ledger_verify_import(int argc, char **argv) {
     int rc = 0, taken = 0;
     json_t *probs = NULL;
     const char *base = strrchr(file, '/');
-    if (round_verify_import(d, atoll(r), file, base ? base + 1 : file, who(), &taken, &probs, &e)) rc = cli_fail(&e);
+    if (round_verify_import(d, atoll(r), file, base ? base + 1 : file, who(), NULL, &taken, &probs, &e)) rc = cli_fail(&e);
     else {
         printf("已导入 %d 条核查结果。\n", taken);
         size_t i;

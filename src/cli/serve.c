@@ -81,6 +81,7 @@ int cli_serve(int argc, char **argv) {
     log_info("signal %d: finishing in-flight requests", sig);
     bulletin_sched_stop();
     http_server_stop(srv);
+    bulletin_render_shutdown();   /* font caches of the PDF bulletin, after the last request */
     db_pool_close(pool);
     log_info("stopped");
     return 0;

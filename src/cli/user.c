@@ -45,7 +45,7 @@ static int user_add(int argc, char **argv) {
                     .scope = cli_flag(argc, argv, "scope"), .password = pw,
                     .id_number = cli_flag(argc, argv, "id-number"), .phone = cli_flag(argc, argv, "phone")};
     int64_t id = 0;
-    st s = crypt_init(db_url(d), &e);
+    st s = crypt_init(d, &e);
     if (!s) s = audit_guard_install(d, &e);
     if (!s) s = db_begin(d, &e);
     if (!s) {

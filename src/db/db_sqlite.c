@@ -164,7 +164,10 @@ st db_sqlite_open(const char *path, db **out, err *e) {
     sqlite3_extended_result_codes(l->h, 1);
     st s = lite_exec(d,
                      "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
-                     "PRAGMA secure_delete=ON;",
+                     "PRAGMA secure_delete=ON;"
+                     /* a larger page cache and memory-mapped reads: coverage over a province's
+                      * ledger reads every enterprise; this about halves warm query time */
+                     "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;",
                      e);
     if (s) {
         err_set(e, ST_IO, "无法使用数据库文件 %s：%s（文件是否为 SQLite 数据库？）", path, e->msg);

@@ -110,8 +110,12 @@ static st step_enterprises(demo_ctx *c, err *e) {
         for (size_t k = 0; k < sizeof parks / sizeof parks[0]; k++)
             if (!strcmp(parks[k].district, districts[di].code) && demo_range(r, 0, 2) == 0) park = parks[k].code;
         char addr[256];
-        snprintf(addr, sizeof addr, "厦门市%s%s%d号%d室", districts[di].name, districts[di].roads[demo_range(r, 0, 3)],
-                 demo_range(r, 1, 999), demo_range(r, 1, 30) * 100 + demo_range(r, 1, 20));
+        const char *park_name = "";
+        for (size_t k = 0; park && k < sizeof parks / sizeof parks[0]; k++)
+            if (!strcmp(parks[k].code, park)) park_name = parks[k].name;
+        snprintf(addr, sizeof addr, "厦门市%s%s%s%d号%d室", districts[di].name, park_name,
+                 districts[di].roads[demo_range(r, 0, 3)], demo_range(r, 1, 999),
+                 demo_range(r, 1, 30) * 100 + demo_range(r, 1, 20));
         /* Head counts: most small, a few large; members roughly 3% of staff, often 0. */
         int size_class = demo_range(r, 0, 99);
         int employees = size_class < 55 ? demo_range(r, 3, 30) : size_class < 88 ? demo_range(r, 31, 150)

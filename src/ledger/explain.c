@@ -113,9 +113,12 @@ st ledger_match_explain(const ledger_match_result *r, uint32_t a, uint32_t b, bu
     buf_printf(out, "分块：%s\n", compared ? keys : keys[0] ? keys : "没有共同的分块键，两条记录未被直接比较");
     ledger_match_why rule = ledger_match_rule(r, a, b);
     if (rule != LMW_SCORE) buf_printf(out, "规则：%s\n", rule_text(rule));
+    int direct = 0;
     for (size_t i = 0; i < r->nlinks; i++)
-        if (r->links[i].a == a && r->links[i].b == b)
+        if (r->links[i].a == a && r->links[i].b == b) {
             buf_printf(out, "直接合并：%s\n", rule_text(r->links[i].why));
+            direct = 1;
+        }
     for (size_t i = 0; i < r->nrefused; i++)
         if (r->refused[i].a == a && r->refused[i].b == b)
             buf_printf(out, "拒绝合并：%s\n", rule_text(r->refused[i].why));
@@ -124,7 +127,7 @@ st ledger_match_explain(const ledger_match_result *r, uint32_t a, uint32_t b, bu
     int same = r->entity[a] == r->entity[b];
     buf_printf(out, "\n结论：%s（A 属企业 E%06u，B 属企业 E%06u）\n", same ? "同一企业" : "不同企业",
                r->entity[a] + 1, r->entity[b] + 1);
-    if (same) chain(r, a, b, out);
+    if (same && !direct) chain(r, a, b, out);
     if (out->cap && out->len >= out->cap) return err_set(e, ST_TOO_LARGE, "解释文本过长");
     return ST_OK;
 }

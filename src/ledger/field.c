@@ -136,9 +136,28 @@ static ledger_field detect_norm(const char *h) {
     return LF_NONE;
 }
 
+/* "联系人：张三", "联系电话：0592-5551234" in a subtitle row are a label with
+ * its value, not column names: a colon with text after it, or a run of five
+ * digits, rules a cell out as a header. */
+static bool label_with_value(const char *s, size_t n) {
+    int digits = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        digits = (c >= '0' && c <= '9') ? digits + 1 : 0;
+        if (digits >= 5) return true;
+        bool colon = c == ':' || (i + 3 <= n && memcmp(s + i, "：", 3) == 0);
+        if (colon) {
+            const char *rest = s + i + (c == ':' ? 1 : 3);
+            size_t left = n - (size_t)(rest - s);
+            if (utf8_trim(&rest, left) > 0) return true;
+        }
+    }
+    return false;
+}
+
 ledger_field ledger_field_detect(const char *s, size_t n) {
     char h[128];
-    if (n > 4 * HEADER_MAX_BYTES) return LF_NONE;
+    if (n > 4 * HEADER_MAX_BYTES || label_with_value(s, n)) return LF_NONE;
     ledger_field_norm(s, n, h, sizeof h);
     return detect_norm(h);
 }
@@ -149,7 +168,7 @@ ledger_field ledger_field_for(const ledger_builder *b, const char *s, size_t n) 
     ledger_field_norm(s, n, h, sizeof h);
     for (int i = 0; i < b->nmap; i++)
         if (strcmp(h, b->map[i].header) == 0) return b->map[i].field;
-    return detect_norm(h);
+    return label_with_value(s, n) ? LF_NONE : detect_norm(h);
 }
 
 int ledger_field_score(const ledger_builder *b, int n, const char *const *cells, const size_t *lens) {

@@ -47,11 +47,12 @@ static const char *k_district(const ledger_match_result *r, uint32_t i) {
     return row->district_code ? row->val[LF_DISTRICT] : NULL;
 }
 
-/* Prefer a name with a legal form, then the longer one. */
+/* Among equally frequent names prefer one with a legal form; otherwise the
+ * earlier record (the earlier source: the base ledger comes first). */
 static int name_better(const ledger_match_result *r, uint32_t a, uint32_t b) {
     int fa = strstr(r->info[a].name, "公司") != NULL, fb = strstr(r->info[b].name, "公司") != NULL;
     if (fa != fb) return fa > fb;
-    return strlen(r->info[a].name) > strlen(r->info[b].name);
+    return a < b;
 }
 
 /* Registered shape: drop "(已注销)" / "(原…)" notes, brackets full-width. */
@@ -76,6 +77,88 @@ static char *display_name(arena *a, const char *s) {
     }
     *p = 0;
     return o;
+}
+
+/* How often each region placement and form is written across all records:
+ * the tie-break when an enterprise's own ledgers are split one against one
+ * (the usage of the whole data set, e.g. 有限公司 over 有限责任公司). */
+#define GLOBAL_MAX 64
+typedef struct global_use { char key[GLOBAL_MAX][LEDGER_NORM_PART]; long count[GLOBAL_MAX]; int n; } global_use;
+
+static long global_count(const global_use *g, const char *k) {
+    for (int i = 0; i < g->n; i++)
+        if (strcmp(g->key[i], k) == 0) return g->count[i];
+    return 0;
+}
+
+static void global_add(global_use *g, const char *k) {
+    for (int i = 0; i < g->n; i++)
+        if (strcmp(g->key[i], k) == 0) { g->count[i]++; return; }
+    if (g->n < GLOBAL_MAX) { strcpy(g->key[g->n], k); g->count[g->n++] = 1; }
+}
+
+/* Most frequent of n strings (ties: the more common in the whole data when
+ * g is given, then the first); NULL when all are empty. */
+static const char *vote_str(char (*v)[LEDGER_NORM_PART], uint32_t n, const global_use *g) {
+    int bestc = 0;
+    long bestg = -1;
+    const char *best = NULL;
+    for (uint32_t x = 0; x < n; x++) {
+        if (!v[x][0]) continue;
+        int c = 0;
+        for (uint32_t y = 0; y < n; y++) c += strcmp(v[x], v[y]) == 0;
+        long gc = g ? global_count(g, v[x]) : 0;
+        if (c > bestc || (c == bestc && gc > bestg)) { bestc = c; bestg = gc; best = v[x]; }
+    }
+    return best;
+}
+
+static void style_key(const ledger_norm_name *nm, char *out) {
+    if (!nm->region[0]) { strcpy(out, "N"); return; }
+    size_t l = strlen(nm->region);
+    if (l > LEDGER_NORM_PART - 2) l = LEDGER_NORM_PART - 2;   /* a vote key, never shown cut */
+    out[0] = strncmp(nm->text, nm->region, strlen(nm->region)) == 0 ? 'P' : 'B';
+    memcpy(out + 1, nm->region, l);
+    out[1 + l] = 0;
+}
+
+/* The registered name put together from the parts each ledger agrees on
+ * most: region placement (厦门… / …（厦门）… / none), brand, trade, form.
+ * Ledgers vary one part at a time, so a vote per part finds the registered
+ * name more often than a vote over whole names.  NULL for branch offices and
+ * names without a brand (the whole-name vote is used then). */
+static char *compose_name(const ledger_match_result *r, const uint32_t *m, uint32_t n, arena *a,
+                          const global_use *gstyle, const global_use *gform) {
+    char (*part)[4][LEDGER_NORM_PART] = malloc(n * sizeof *part);
+    char (*col)[LEDGER_NORM_PART] = malloc(n * sizeof *col);
+    char *out = NULL;
+    if (!part || !col) goto done;
+    int branches = 0;
+    for (uint32_t x = 0; x < n; x++) {
+        ledger_norm_name nm;
+        ledger_norm_name_parse(r->recs[m[x]].row->val[LF_NAME], &nm);
+        branches += nm.is_branch;
+        /* style: "P厦门" region first, "B厦门" region in brackets, "N" none */
+        style_key(&nm, part[x][0]);
+        memcpy(part[x][1], nm.brand, LEDGER_NORM_PART);
+        memcpy(part[x][2], nm.trade, LEDGER_NORM_PART);
+        memcpy(part[x][3], nm.form, LEDGER_NORM_PART);
+    }
+    if (branches * 2 >= (int)n) goto done;
+    const char *pv[4];
+    for (int k = 0; k < 4; k++) {
+        for (uint32_t x = 0; x < n; x++) memcpy(col[x], part[x][k], LEDGER_NORM_PART);
+        const char *w = vote_str(col, n, k == 0 ? gstyle : k == 3 ? gform : NULL);
+        pv[k] = w ? arena_strdup(a, w) : "";
+    }
+    if (!pv[1][0]) goto done;
+    if (pv[0][0] == 'P') out = arena_printf(a, "%s%s%s%s", pv[0] + 1, pv[1], pv[2], pv[3]);
+    else if (pv[0][0] == 'B') out = arena_printf(a, "%s（%s）%s%s", pv[1], pv[0] + 1, pv[2], pv[3]);
+    else out = arena_printf(a, "%s%s%s", pv[1], pv[2], pv[3]);
+done:
+    free(part);
+    free(col);
+    return out;
 }
 
 static int cmp_long(const void *x, const void *y) {
@@ -103,7 +186,19 @@ st ledger_golden_build(ledger_match_result *r, arena *a, ledger_golden **out, er
     for (size_t k = 0; k < r->nentity; k++)
         if (off[k + 1] - off[k] > maxn) maxn = off[k + 1] - off[k];
     long *tmp = malloc((maxn ? maxn : 1) * sizeof *tmp);
-    if (!g || !tmp) { free(tmp); return err_set(e, ST_NOMEM, "内存不足：无法生成企业主记录"); }
+    global_use *gstyle = calloc(1, sizeof *gstyle), *gform = calloc(1, sizeof *gform);
+    if (!g || !tmp || !gstyle || !gform) {
+        free(tmp); free(gstyle); free(gform);
+        return err_set(e, ST_NOMEM, "内存不足：无法生成企业主记录");
+    }
+    for (size_t i = 0; i < r->nrec; i++) {
+        ledger_norm_name nm;
+        char k[LEDGER_NORM_PART];
+        ledger_norm_name_parse(r->recs[i].row->val[LF_NAME], &nm);
+        style_key(&nm, k);
+        global_add(gstyle, k);
+        if (nm.form[0]) global_add(gform, nm.form);
+    }
     for (size_t k = 0; k < r->nentity; k++) {
         const uint32_t *m = idx + off[k];
         uint32_t n = off[k + 1] - off[k];
@@ -111,8 +206,12 @@ st ledger_golden_build(ledger_match_result *r, arena *a, ledger_golden **out, er
         o->entity = (uint32_t)k;
         o->recs = m;
         o->nrecs = n;
-        long b = vote(r, m, n, k_name, name_better);
-        o->name = b >= 0 ? display_name(a, r->info[b].name) : "";
+        long b;
+        o->name = compose_name(r, m, n, a, gstyle, gform);
+        if (!o->name) {
+            b = vote(r, m, n, k_name, name_better);
+            o->name = b >= 0 ? display_name(a, r->info[b].name) : "";
+        }
         b = vote(r, m, n, k_code, NULL);
         o->code = b >= 0 ? r->recs[b].row->val[LF_CODE] : "";
         b = vote(r, m, n, k_district, NULL);
@@ -152,9 +251,11 @@ st ledger_golden_build(ledger_match_result *r, arena *a, ledger_golden **out, er
             for (int q = 0; q < 6; q++)
                 if (tv[q] && (bc < 0 || tv[q] > tv[bc])) bc = q;
         o->category = bc >= 0 ? ledger_match_categories[bc] : "";
-        if (!o->name) { free(tmp); return err_set(e, ST_NOMEM, "内存不足：无法生成企业主记录"); }
+        if (!o->name) { free(tmp); free(gstyle); free(gform); return err_set(e, ST_NOMEM, "内存不足：无法生成企业主记录"); }
     }
     free(tmp);
+    free(gstyle);
+    free(gform);
     *out = g;
     return ST_OK;
 }

@@ -2,9 +2,11 @@
  *
  * Rules (stated, in order of precedence; ties go to the earlier source,
  * i.e. the order the files were given — 经信局 first in the campaign):
- *   name      the name written most often in full registered shape (with a
- *             legal form), status and former-name notes removed; brackets
- *             printed full-width as in the registry.
+ *   name      put together from the parts the ledgers agree on most: region
+ *             placement (厦门… / …（厦门）… / none), brand, trade, legal form
+ *             (each a vote, ties to the earlier record); status and former
+ *             notes are not parts.  Branch offices: the name written most
+ *             often, preferring one with a legal form.  Brackets full-width.
  *   code      the valid unified social credit code given most often; a code
  *             that fails its check is never chosen.
  *   district  the district given most often (GB/T 2260 code).

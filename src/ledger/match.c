@@ -439,7 +439,9 @@ static void pat_levels(int p, uint8_t *lev) {
     for (int f = LMF__COUNT - 1; f >= 0; f--) { lev[f] = (uint8_t)(p % NLEV[f]); p /= NLEV[f]; }
 }
 
-static int em(const uint64_t *counts, ledger_match_result *r) {
+#define EM_MIN_PAIRS 200
+
+static int em(const uint64_t *counts, ledger_match_result *r, int max_it) {
     static const double M0[LMF__COUNT][LEDGER_MATCH_MAXLEV] = {
         {0, .70, .12, .06, .03, .01, .08}, {0, .93, .05, .02}, {0, .9, .1}, {0, .9, .1},
         {0, .5, .4, .05, .05}, {0, .9, .1}};
@@ -450,7 +452,7 @@ static int em(const uint64_t *counts, ledger_match_result *r) {
     memcpy(r->u, U0, sizeof U0);
     double lam = 0.3;
     int it;
-    for (it = 0; it < 500; it++) {
+    for (it = 0; it < max_it; it++) {
         double sm[LMF__COUNT][LEDGER_MATCH_MAXLEV] = {{0}}, su[LMF__COUNT][LEDGER_MATCH_MAXLEV] = {{0}};
         double tg = 0, tot = 0;
         for (int p = 0; p < NPAT; p++) {
@@ -613,7 +615,7 @@ st ledger_match_run(const ledger_match_rec *recs, size_t n, const ledger_match_o
     r->nrec = n;
     r->recs = recs;
     r->link_prob = o->link_prob > 0 ? o->link_prob : 0.5;
-    double rlo = o->review_lo > 0 ? o->review_lo : 0.02, rhi = o->review_hi > 0 ? o->review_hi : 0.98;
+    double rlo = o->review_lo > 0 ? o->review_lo : 0.2, rhi = o->review_hi > 0 ? o->review_hi : 0.8;
     pv->block_cap = o->block_cap > 0 ? o->block_cap : 200;
     int nthr = online_threads(o->threads);
     pv->nthr = nthr;
@@ -724,8 +726,10 @@ st ledger_match_run(const ledger_match_rec *recs, size_t n, const ledger_match_o
         free(w[t].mark); w[t].mark = NULL;
     }
     if (fail) { free(counts); free(pprob); free(pw); goto nomem; }
-    r->stats.em_iterations = r->stats.compared ? em(counts, r) : 0;
-    if (!r->stats.compared) r->lambda = 0.5;
+    /* EM needs pairs to learn from; on a handful of records the starting
+     * values (agreement likely among matches, unlikely among the rest) are
+     * the better guess. */
+    r->stats.em_iterations = em(counts, r, r->stats.compared >= EM_MIN_PAIRS ? 500 : 0);
     pattern_tables(r, pprob, pw);
     double keep_prob = fmin(rlo, r->link_prob);
     size_t tot = 0;

@@ -21,7 +21,7 @@
 
 /* Legal forms, longest first so that 股份有限公司 wins over 有限公司. */
 static const char *const FORMS[] = {
-    "股份有限公司", "有限责任公司", "个人独资企业", "股份合作公司", "有限公司",
+    "股份有限责任公司", "股份有限公司", "有限责任公司", "个人独资企业", "股份合作公司", "有限公司",
     "股份公司", "有限合伙", "普通合伙", "合伙企业", "独资企业", "公司", "工作室",
     NULL,
 };
@@ -429,6 +429,9 @@ static void parse_body(char *body, size_t len, ledger_norm_name *o, int top) {
     }
     for (int i = 0; FORMS[i]; i++) {
         if (ends_with(body, len, FORMS[i], &sl) && u8_count(body, len - sl) >= 2) {
+            /* "…股份（厦门）有限公司": the region in brackets split the form */
+            size_t gl = 0;
+            if (ends_with(body, len - sl, "股份", &gl) && u8_count(body, len - sl - gl) >= 2) sl += gl;
             copy_cut(o->form, LEDGER_NORM_PART, body + len - sl, sl);
             len -= sl;
             break;

@@ -24,6 +24,10 @@
 #include "core/utf8.h"
 
 /* Problem values are quoted back to the user; a whole 32 KiB cell helps nobody. */
+/* A table's memory is capped: an xlsx can reference one long shared string
+ * from millions of cells, so a small file could otherwise expand without end.
+ * 1M real rows take about 600 MiB. */
+#define TABLE_MEM_MAX ((size_t)3 << 30)   /* default of ledger_read_opts.max_memory */
 #define PROBLEM_VALUE_MAX 200
 
 void ledger_col_letters(int col, char *out) {
@@ -81,8 +85,18 @@ void ledger_builder_init(ledger_builder *b, ledger_table *t, const ledger_read_o
     buf_init(&b->tmp, 4 * LEDGER_CELL_MAX);
 }
 
+void ledger_builder_hint(ledger_builder *b, size_t rows) {
+    if (b->rows || rows == 0) return;
+    if (rows > (size_t)INT_MAX / 2) rows = (size_t)INT_MAX / 2;
+    ledger_row *r = arena_alloc(&b->t->mem, rows * sizeof *r);
+    if (!r) return;   /* the growing array will do */
+    b->rows = r;
+    b->rows_cap = rows;
+    b->rows_in_arena = true;
+}
+
 void ledger_builder_free(ledger_builder *b) {
-    free(b->rows);
+    if (!b->rows_in_arena) free(b->rows);
     free(b->problems);
     buf_free(&b->tmp);
     b->rows = NULL;
@@ -146,7 +160,9 @@ static st add_row(ledger_builder *b, int sheet_row, int n, const char *const *ce
     size_t bytes = (size_t)nc * sizeof(char *);
     for (int c = 0; c < m; c++) bytes += (lens[c] > LEDGER_CELL_MAX ? LEDGER_CELL_MAX : lens[c]) + 1;
     char *blk = arena_alloc(&t->mem, bytes ? bytes : 1);
-    if (!blk) return err_set(e, ST_NOMEM, "内存不足，无法读完「%s」", t->source);
+    if (!blk)
+        return err_set(e, ST_TOO_LARGE, "无法读完「%s」：内容展开后超过 %zu MiB 的上限（第 %d 行）；请拆成几个文件后再导入",
+                       t->source, t->mem.cap >> 20, sheet_row);
     const char **cv = (const char **)(void *)blk;
     char *sp = blk + (size_t)nc * sizeof(char *);
     int row = t->nrows + 1;
@@ -175,10 +191,17 @@ static st add_row(ledger_builder *b, int sheet_row, int n, const char *const *ce
         }
     if ((size_t)t->nrows == b->rows_cap) {
         size_t cap = b->rows_cap ? b->rows_cap * 2 : 1024;
-        ledger_row *r = realloc(b->rows, cap * sizeof *r);
+        ledger_row *r;
+        if (b->rows_in_arena) {   /* the hint was short: continue on the heap */
+            r = malloc(cap * sizeof *r);
+            if (r) memcpy(r, b->rows, (size_t)t->nrows * sizeof *r);
+        } else {
+            r = realloc(b->rows, cap * sizeof *r);
+        }
         if (!r) return err_set(e, ST_NOMEM, "内存不足，无法读完「%s」", t->source);
         b->rows = r;
         b->rows_cap = cap;
+        b->rows_in_arena = false;
     }
     ledger_row *r = &b->rows[t->nrows];
     memset(r, 0, sizeof *r);
@@ -263,13 +286,18 @@ st ledger_builder_finish(ledger_builder *b, err *e) {
                                    ledger_field_label(need[i]), ledger_field_name(need[i]));
     }
     /* Move rows and problems into the table's arena: one owner, one free. */
-    if (t->nrows) {
-        t->rows = arena_alloc(&t->mem, (size_t)t->nrows * sizeof *t->rows);
-        if (!t->rows) return err_set(e, ST_NOMEM, "内存不足，无法读完「%s」", t->source);
-        memcpy(t->rows, b->rows, (size_t)t->nrows * sizeof *t->rows);
+    if (b->rows_in_arena) {
+        t->rows = t->nrows ? b->rows : NULL;
+    } else {
+        if (t->nrows) {
+            t->rows = arena_alloc(&t->mem, (size_t)t->nrows * sizeof *t->rows);
+            if (!t->rows) return err_set(e, ST_NOMEM, "内存不足，无法读完「%s」", t->source);
+            memcpy(t->rows, b->rows, (size_t)t->nrows * sizeof *t->rows);
+        }
+        free(b->rows);
     }
-    free(b->rows);
     b->rows = NULL;
+    b->rows_in_arena = false;
     if (t->nproblems) {
         t->problems = arena_alloc(&t->mem, (size_t)t->nproblems * sizeof *t->problems);
         if (!t->problems) return err_set(e, ST_NOMEM, "内存不足，无法读完「%s」", t->source);
@@ -350,7 +378,7 @@ static st read_any(const char *name, const char *path, const unsigned char *d, s
     if (sodium_init() < 0) return err_set(e, ST_INTERNAL, "libsodium 初始化失败");
     ledger_table *t = calloc(1, sizeof *t);
     if (!t) return err_set(e, ST_NOMEM, "内存不足");
-    arena_init(&t->mem, 0);
+    arena_init(&t->mem, o->max_memory ? o->max_memory : TABLE_MEM_MAX);
     t->path = arena_strdup(&t->mem, name);
     t->source = t->path ? base_name(t->path) : NULL;
     if (!t->path) {

@@ -129,6 +129,44 @@ static char *convert(const char *from, const char *in, size_t len, size_t *out_l
     return out;
 }
 
+/* Valid UTF-8 with a few bad bytes: at least ten well-formed multi-byte
+ * characters for each bad byte.  GBK text almost never forms well-formed
+ * UTF-8 sequences, so it does not pass this, however little Chinese it holds. */
+static bool mostly_utf8(const char *s, size_t n, size_t *first_bad, size_t *nbad) {
+    const char *p = s, *end = s + n;
+    size_t good = 0, bad = 0;
+    *first_bad = 0;
+    while (p < end) {
+        if ((unsigned char)*p < 0x80) { p++; continue; }
+        const char *q = p;
+        if (utf8_next(&p, end) < 0) {
+            if (!bad) *first_bad = (size_t)(q - s);
+            bad++;
+        } else {
+            good++;
+        }
+    }
+    *nbad = bad;
+    return bad && good >= 10 * bad;
+}
+
+/* Copy with each bad byte replaced by U+FFFD. */
+static char *repair_utf8(const char *s, size_t n, size_t *out_len) {
+    char *out = malloc(n * 3 + 1);
+    if (!out) return NULL;
+    const char *p = s, *end = s + n;
+    size_t o = 0;
+    while (p < end) {
+        const char *q = p;
+        if ((unsigned char)*p < 0x80) { out[o++] = *p++; continue; }
+        if (utf8_next(&p, end) < 0) { memcpy(out + o, "\xEF\xBF\xBD", 3); o += 3; }
+        else { memcpy(out + o, q, (size_t)(p - q)); o += (size_t)(p - q); }
+    }
+    out[o] = 0;
+    *out_len = o;
+    return out;
+}
+
 st ledger_csv_read(ledger_builder *b, const unsigned char *data, size_t len, err *e) {
     ledger_table *t = b->t;
     const char *s = (const char *)data;
@@ -138,8 +176,15 @@ st ledger_csv_read(ledger_builder *b, const unsigned char *data, size_t len, err
         t->encoding = "UTF-8 BOM";
         s += 3;
         n -= 3;
-        size_t ok = utf8_valid_prefix(s, n);
-        if (ok != n)
+        size_t ok = utf8_valid_prefix(s, n), bad_at, nbad;
+        if (ok != n && mostly_utf8(s, n, &bad_at, &nbad)) {
+            owned = repair_utf8(s, n, &n);
+            if (!owned) return err_set(e, ST_NOMEM, "内存不足，无法读取「%s」", t->source);
+            s = owned;
+            ledger_problem_add(b, 0, 0, -1, LP_WARNING, NULL, 0,
+                               "文件是 UTF-8 编码，但有 %zu 处字节不是有效的 UTF-8（第一处在第 %zu 字节），已换成“\xEF\xBF\xBD”；"
+                               "请核对这些单元格，或重新导出文件", nbad, bad_at + 4);
+        } else if (ok != n)
             return err_set(e, ST_INVALID,
                            "无法读取「%s」：文件开头标明是 UTF-8，但第 %zu 字节起不是有效的 UTF-8（文件可能损坏）；"
                            "请在 Excel 里重新“另存为” CSV UTF-8 或 xlsx", t->source, ok + 4);
@@ -157,8 +202,19 @@ st ledger_csv_read(ledger_builder *b, const unsigned char *data, size_t len, err
         if (memchr(s, 0, len < 65536 ? len : 65536))
             return err_set(e, ST_UNSUPPORTED, "无法读取「%s」：不是电子表格（含有二进制内容，既不是 xlsx/xls 也不是文本 CSV）；"
                            "请上传 xlsx、xls 或 CSV 文件", t->source);
+        size_t bad_at = 0, nbad = 0;
         if (utf8_valid(s, n)) {
             t->encoding = "UTF-8";
+        } else if (mostly_utf8(s, n, &bad_at, &nbad)) {
+            /* A UTF-8 file with a few damaged bytes (cut or concatenated):
+             * decoding it all as GB18030 would garble every character. */
+            owned = repair_utf8(s, n, &n);
+            if (!owned) return err_set(e, ST_NOMEM, "内存不足，无法读取「%s」", t->source);
+            s = owned;
+            t->encoding = "UTF-8";
+            ledger_problem_add(b, 0, 0, -1, LP_WARNING, NULL, 0,
+                               "文件是 UTF-8 编码，但有 %zu 处字节不是有效的 UTF-8（第一处在第 %zu 字节），已换成“\xEF\xBF\xBD”；"
+                               "请核对这些单元格，或重新导出文件", nbad, bad_at + 1);
         } else {
             size_t bad = 0;
             owned = convert("GB18030", s, n, &n, &bad);
@@ -170,6 +226,11 @@ st ledger_csv_read(ledger_builder *b, const unsigned char *data, size_t len, err
             s = owned;
         }
     }
+    /* Line breaks bound the number of records: count them (memchr runs at
+     * memory speed) so that the rows can go straight into the table. */
+    size_t lines = 1;
+    for (const char *q = s, *end = s + n; (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++) lines++;
+    ledger_builder_hint(b, lines);
     struct csv_parser p;
     if (csv_init(&p, CSV_REPALL_NL) != 0) {
         free(owned);

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <zip.h>
 #include "core/utf8.h"
 
@@ -26,6 +27,8 @@
 #define DEFAULT_MAX_ENTRIES 10000
 #define CHUNK (64 * 1024)
 #define TEXT_MAX (LEDGER_CELL_MAX + 4)
+/* One row's cell text (shared strings can repeat a long text in every cell). */
+#define ROW_BYTES_MAX (64u * 1024 * 1024)
 
 typedef struct sheet_ref { const char *name, *rid, *path; bool hidden; } sheet_ref;
 
@@ -134,12 +137,13 @@ static st parse_part(xl *x, pstate *s, const char *path, bool required) {
                        x->source, path, zip_strerror(x->z));
     s->part = path;
     XML_SetStartDoctypeDeclHandler(s->p, on_doctype);
-    char *chunk = malloc(CHUNK);
-    if (!chunk) {
-        zip_fclose(f);
-        return err_set(x->e, ST_NOMEM, "内存不足");
-    }
     for (;;) {
+        /* Inflate straight into expat's buffer: no copy in between. */
+        void *chunk = XML_GetBuffer(s->p, CHUNK);
+        if (!chunk) {
+            s->status = err_set(x->e, ST_NOMEM, "内存不足");
+            break;
+        }
         zip_int64_t n = zip_fread(f, chunk, CHUNK);
         if (n < 0) {
             s->status = err_set(x->e, ST_INVALID, "无法读取「%s」：xlsx 文件已损坏，%s 读不完（%s）；请重新下载或用 Excel 重新另存",
@@ -152,7 +156,7 @@ static st parse_part(xl *x, pstate *s, const char *path, bool required) {
                                 x->source, x->max_unzipped >> 20);
             break;
         }
-        if (XML_Parse(s->p, chunk, (int)n, n == 0) == XML_STATUS_ERROR) {
+        if (XML_ParseBuffer(s->p, (int)n, n == 0) == XML_STATUS_ERROR) {
             if (XML_GetErrorCode(s->p) == XML_ERROR_ABORTED) {
                 s->stopped = !s->status;
                 break;
@@ -164,7 +168,6 @@ static st parse_part(xl *x, pstate *s, const char *path, bool required) {
         }
         if (n == 0 || s->status) break;
     }
-    free(chunk);
     zip_fclose(f);
     return s->status;
 }
@@ -176,7 +179,7 @@ static void pstate_init(pstate *s, xl *x) {
     XML_SetUserData(s->p, s);
     XML_SetCharacterDataHandler(s->p, on_text);
     buf_init(&s->text, TEXT_MAX + 16);
-    buf_init(&s->rowbuf, 0);
+    buf_init(&s->rowbuf, ROW_BYTES_MAX);
 }
 
 static void pstate_free(pstate *s) {
@@ -312,7 +315,8 @@ static unsigned char code_kind(const char *code) {
             if (!p) break;
             continue;
         }
-        if (c == 'y' || c == 'Y' || c == 'd' || c == 'D' || c == 'e') date = true;
+        if ((c == 'G' || c == 'g') && strncasecmp(p, "general", 7) == 0) { p += 6; continue; }
+        if (c == 'y' || c == 'Y' || c == 'd' || c == 'D') date = true;
         if (c == 'h' || c == 'H' || c == 's' || c == 'S') time = true;
         if (c == ';') break;   /* the first section decides */
     }
@@ -422,6 +426,17 @@ static void XMLCALL sh_start(void *ud, const XML_Char *name, const XML_Char **at
             s->in_rph = true;
         }
         break;
+    case 'd':
+        /* <dimension ref="A1:K1250">: the last row, a size hint for the
+         * builder (only a hint: a lying one costs a little memory, bounded
+         * by Excel's 1,048,576 rows). */
+        if (strcmp(l, "dimension") == 0 && s->fn == ledger_builder_row) {
+            const char *r = attr(atts, "ref"), *colon = r ? strchr(r, ':') : NULL;
+            int col, row = -1;
+            if (colon) cell_ref(colon + 1, &col, &row);
+            if (row > 0) ledger_builder_hint(s->fn_ctx, row > 1048576 ? 1048576 : (size_t)row);
+        }
+        break;
     default:
         break;
     }
@@ -527,7 +542,9 @@ static void end_cell(pstate *s) {
     }
     s->offs[s->col] = s->rowbuf.len;
     s->lens[s->col] = n;
-    if (buf_append(&s->rowbuf, v, n) != ST_OK) return stop(s, err_set(x->e, ST_NOMEM, "内存不足"));
+    if (buf_append(&s->rowbuf, v, n) != ST_OK)
+        return stop(s, err_set(x->e, ST_TOO_LARGE, "无法读取「%s」：第 %d 行的内容超过 %u MiB；这不像是台账，请检查文件",
+                               x->source, s->row, ROW_BYTES_MAX >> 20));
 }
 
 static void XMLCALL sh_end(void *ud, const XML_Char *name) {
@@ -586,7 +603,10 @@ static st open_zip(xl *x, const unsigned char *data, size_t len) {
         zip_error_fini(&ze);
         return err_set(x->e, ST_NOMEM, "内存不足");
     }
-    x->z = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+    /* No ZIP_CHECKCONS: some office suites write local headers that differ from
+     * the directory in harmless ways; damage still shows as a CRC or inflate
+     * error when the entry is read. */
+    x->z = zip_open_from_source(src, ZIP_RDONLY, &ze);
     if (!x->z) {
         int code = zip_error_code_zip(&ze);
         const char *why = zip_error_strerror(&ze);

@@ -154,6 +154,18 @@ static json_t *lineage_json(const round_data *rd, const ledger_golden *g) {
     return a;
 }
 
+/* The park an address names (longest park name first, so 软件园二期 wins over 软件园). */
+static const char *park_of(const json_t *parks, const char *addr) {
+    size_t i;
+    json_t *o;
+    if (!addr || !*addr) return NULL;
+    json_array_foreach(parks, i, o) {
+        const char *name = json_string_value(json_object_get(o, "name"));
+        if (name && *name && strstr(addr, name)) return json_string_value(json_object_get(o, "code"));
+    }
+    return NULL;
+}
+
 st round_create(db *d, int number, const int64_t *imports, size_t nimports, const int64_t *base_rounds,
                 size_t nbase, const char *who, const round_progress *p, int64_t *id, err *e) {
     *id = 0;
@@ -198,6 +210,8 @@ st round_create(db *d, int number, const int64_t *imports, size_t nimports, cons
     say(p, "生成标准记录");
     if (!s) s = ledger_golden_build(res, &rd.mem, &g, e);
     if (!s) s = ledger_zombie_find(res, rd.source_names, &rd.mem, &z, &nz, e);
+    json_t *parks = NULL;
+    if (!s) s = db_query_json(d, &parks, "SELECT code, name FROM region WHERE kind = 'park' ORDER BY LENGTH(name) DESC", e, "");
     say(p, "写入");
     if (!s) s = db_begin(d, e);
     int removed = 0;
@@ -238,8 +252,8 @@ st round_create(db *d, int number, const int64_t *imports, size_t nimports, cons
         db_stmt *iq;
         s = db_prepare(d,
                        "INSERT INTO ledger_round_entity(round_id, entity_no, name, uscc, district, district_code, address, "
-                       "category, employees, members, zombie, zombie_reason, removed_reason, records) "
-                       "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)",
+                       "category, employees, members, zombie, zombie_reason, removed_reason, records, park_code) "
+                       "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)",
                        &iq, e);
         if (!s) {
             db_bind_int(iq, 1, *id);
@@ -258,6 +272,7 @@ st round_create(db *d, int number, const int64_t *imports, size_t nimports, cons
             db_bind_text(iq, 12, zz ? zz->reasons : NULL);
             db_bind_text(iq, 13, removed_reason);
             db_bind_text(iq, 14, rec ? rec : "[]");
+            db_bind_text(iq, 15, park_of(parks, ge->address));
             if (db_step(iq, e) == DB_ERROR) s = e->code;
             db_reset(iq);
         }
@@ -282,6 +297,7 @@ st round_create(db *d, int number, const int64_t *imports, size_t nimports, cons
     if (!s) s = db_commit(d, e);
     else db_rollback(d);
     if (s) *id = 0;
+    json_decref(parks);
     if (res) ledger_match_free(res);
     round_data_free(&rd);
     free(list);
@@ -300,7 +316,7 @@ st round_verify(db *d, int64_t base, const char *who, int64_t *id, err *e) {
     json_t *ents;
     s = db_query_json(d, &ents,
                       "SELECT x.entity_no, x.name, x.uscc, x.district, x.district_code, x.address, x.category, x.employees, "
-                      "x.members, x.zombie, x.zombie_reason, x.records, v.employees AS v_employees, v.premises, v.operating, "
+                      "x.members, x.zombie, x.zombie_reason, x.records, x.park_code, v.employees AS v_employees, v.premises, v.operating, "
                       "v.round_id AS verified FROM ledger_round_entity x LEFT JOIN ledger_verification v "
                       "ON v.round_id = x.round_id AND v.entity_no = x.entity_no "
                       "WHERE x.round_id = $1 AND x.removed_reason IS NULL ORDER BY x.entity_no",
@@ -332,8 +348,8 @@ st round_verify(db *d, int64_t base, const char *who, int64_t *id, err *e) {
         db_stmt *q;
         if ((s = db_prepare(d,
                             "INSERT INTO ledger_round_entity(round_id, entity_no, name, uscc, district, district_code, address, "
-                            "category, employees, members, zombie, zombie_reason, removed_reason, records) "
-                            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)",
+                            "category, employees, members, zombie, zombie_reason, removed_reason, records, park_code) "
+                            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)",
                             &q, e)))
             break;
         static const char *cols[] = {"name", "uscc", "district", "district_code", "address", "category"};
@@ -348,6 +364,7 @@ st round_verify(db *d, int64_t base, const char *who, int64_t *id, err *e) {
         db_bind_text(q, 12, json_string_value(json_object_get(o, "zombie_reason")));
         db_bind_text(q, 13, reason);
         db_bind_text(q, 14, json_string_value(json_object_get(o, "records")));
+        db_bind_text(q, 15, json_string_value(json_object_get(o, "park_code")));
         if (db_step(q, e) == DB_ERROR) s = e->code;
         db_reset(q);
     }
@@ -376,8 +393,8 @@ typedef struct ent { json_t *o; bool kept; int64_t primary; /* A side: its B par
 static st load_entities(db *d, int64_t round, ent **out, int64_t *n, err *e) {
     json_t *rows;
     st s = db_query_json(d, &rows,
-                         "SELECT entity_no, name, uscc, district, district_code, address, category, employees, members, "
-                         "zombie_reason, removed_reason FROM ledger_round_entity WHERE round_id = $1 ORDER BY entity_no",
+                         "SELECT entity_no, name, uscc, district, district_code, park_code, address, category, employees, "
+                         "members, zombie_reason, removed_reason FROM ledger_round_entity WHERE round_id = $1 ORDER BY entity_no",
                          e, "i", round);
     if (s) return s;
     /* entity numbers are dense in rounds 1–3 but round 4 skips the ones round 3 removed */
@@ -406,8 +423,8 @@ static st load_entities(db *d, int64_t round, ent **out, int64_t *n, err *e) {
 
 static json_t *ent_brief(const ent *x) {
     json_t *o = json_object();
-    static const char *keys[] = {"entity_no", "name", "uscc", "district", "district_code", "category"};
-    for (int i = 0; i < 6; i++) json_object_set(o, keys[i], json_object_get(x->o, keys[i]));
+    static const char *keys[] = {"entity_no", "name", "uscc", "district", "district_code", "park_code", "category"};
+    for (int i = 0; i < 7; i++) json_object_set(o, keys[i], json_object_get(x->o, keys[i]));
     return o;
 }
 
@@ -530,7 +547,8 @@ st round_verify_template(db *d, int64_t round, const char *district_code, const 
     json_t *rows;
     s = db_query_json(d, &rows,
                       "SELECT entity_no, name, uscc, district, address, employees, zombie_reason FROM ledger_round_entity "
-                      "WHERE round_id = $1 AND removed_reason IS NULL AND (CAST($2 AS TEXT) IS NULL OR district_code = $2) "
+                      "WHERE round_id = $1 AND removed_reason IS NULL AND (CAST($2 AS TEXT) IS NULL OR district_code = $2 "
+                      "OR park_code = $2) "
                       "ORDER BY district_code, entity_no",
                       e, "it", round, district_code);
     if (s) return s;
@@ -645,8 +663,8 @@ static int col_of(const ledger_table *t, const char *head) {
     return -1;
 }
 
-st round_verify_import(db *d, int64_t round, const char *path, const char *name, const char *who, int *taken,
-                       json_t **problems, err *e) {
+st round_verify_import(db *d, int64_t round, const char *path, const char *name, const char *who, const char *area,
+                       int *taken, json_t **problems, err *e) {
     *taken = 0;
     *problems = json_array();
     ledger_table *t = NULL;
@@ -706,6 +724,17 @@ st round_verify_import(db *d, int64_t round, const char *path, const char *name,
                                                        no_s, "message", "企业编号缺失或无效，本行未导入。"));
             continue;
         }
+        if (area) {
+            int64_t inside = 0;
+            s = db_query_int(d, &inside, "SELECT COUNT(*) FROM ledger_round_entity WHERE round_id = $1 AND entity_no = $2 "
+                                         "AND (district_code = $3 OR park_code = $3)", e, "iit", round, (int64_t)no, area);
+            if (s) break;
+            if (!inside) {
+                json_array_append_new(*problems, json_pack("{s:i,s:s,s:s,s:s}", "row", r->sheet_row, "column", "企业编号",
+                                                           "value", no_s, "message", "该企业不在您负责的辖区，本行未导入。"));
+                continue;
+            }
+        }
         err e2;
         st s2 = round_verify_set(d, round, no, emp, pre, op, c_who >= 0 && *r->cells[c_who] ? r->cells[c_who] : NULL,
                                  c_note >= 0 && *r->cells[c_note] ? r->cells[c_note] : NULL, who, &e2);
@@ -726,7 +755,7 @@ st round_verify_import(db *d, int64_t round, const char *path, const char *name,
 
 /* ---- export and publish ---- */
 
-st round_export_xlsx(db *d, int64_t round, const char *path, err *e) {
+st round_export_xlsx(db *d, int64_t round, const char *area, const char *path, err *e) {
     json_t *rows;
     char *name = NULL;
     st s = db_query_text(d, &name, "SELECT name FROM ledger_round WHERE id = $1", e, "i", round);
@@ -734,8 +763,9 @@ st round_export_xlsx(db *d, int64_t round, const char *path, err *e) {
     if (s) return s;
     s = db_query_json(d, &rows,
                       "SELECT entity_no, name, uscc, district, address, category, employees, members, zombie_reason, "
-                      "removed_reason, records FROM ledger_round_entity WHERE round_id = $1 ORDER BY entity_no",
-                      e, "i", round);
+                      "removed_reason, records FROM ledger_round_entity WHERE round_id = $1 "
+                      "AND (CAST($2 AS TEXT) IS NULL OR district_code = $2 OR park_code = $2) ORDER BY entity_no",
+                      e, "it", round, area);
     if (s) {
         free(name);
         return s;

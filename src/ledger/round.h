@@ -44,13 +44,15 @@ st round_decide(db *d, int64_t a_record, int64_t b_record, const char *verdict, 
  * to fill in, and read a filled one back (xlsx or CSV), returning how many rows were taken. */
 st round_verify_template(db *d, int64_t round, const char *district_code, const char *path, err *e);
 st round_verify_import(db *d, int64_t round, const char *path, const char *name, const char *who,
-                       int *taken, json_t **problems, err *e);
+                       const char *area, int *taken, json_t **problems, err *e);
 /* One verification through the API. */
 st round_verify_set(db *d, int64_t round, int64_t entity_no, int64_t employees, int premises, int operating,
                     const char *verifier, const char *note, const char *who, err *e);
 
-/* Export a round's ledger (kept and removed sheets) as xlsx. */
-st round_export_xlsx(db *d, int64_t round, const char *path, err *e);
+/* Export a round's ledger (kept and removed sheets) as xlsx.  area: a district
+ * or park code to export only that part, NULL for all.  (Also for round_verify_import:
+ * rows of enterprises outside the area are reported, not taken.) */
+st round_export_xlsx(db *d, int64_t round, const char *area, const char *path, err *e);
 /* Round 4 → the enterprise register.  *n gets the enterprises written. */
 st round_publish(db *d, int64_t round, int *n, err *e);
 

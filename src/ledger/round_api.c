@@ -25,17 +25,26 @@
 #include "http/http.h"
 #include "ledger/round.h"
 
-/* The district a caller is limited to, or NULL for the whole city. Callers
- * bound below a district (park, org ...) see no round data: closed. */
+/* The area a caller is limited to — a district code (350203) or a park code
+ * (P0002), which never collide — or NULL for the whole city.  Entities carry
+ * both (district_code, park_code), so one "= area" test on either column
+ * serves both.  Callers bound elsewhere (organizations, members) see no round
+ * data: closed. */
 static st caller_district(http_req *r, const char **district, err *e) {
     const char *k = r->user.scope_kind ? r->user.scope_kind : "";
     *district = NULL;
     if (!strcmp(k, "city")) return ST_OK;
-    if (!strcmp(k, "district")) {
-        *district = r->user.scope_code;
+    if (!strcmp(k, "district") || !strcmp(k, "park")) {
+        *district = r->user.scope_code ? r->user.scope_code : "";
         return ST_OK;
     }
-    return err_set(e, ST_FORBIDDEN, "台账轮次只对市、区两级开放。");
+    return err_set(e, ST_FORBIDDEN, "台账轮次只对市、区、园区开放。");
+}
+
+static bool in_area(const json_t *o, const char *area) {
+    const char *dc = json_string_value(json_object_get(o, "district_code"));
+    const char *pc = json_string_value(json_object_get(o, "park_code"));
+    return (dc && !strcmp(dc, area)) || (pc && !strcmp(pc, area));
 }
 
 static const char *user_name(http_req *r) { return r->user.username ? r->user.username : "-"; }
@@ -117,7 +126,7 @@ static st h_round_get(http_req *r, err *e) {
     json_t *round, *items;
     int64_t total = 0;
 #define ENT_WHERE                                                                                  \
-    " FROM ledger_round_entity WHERE round_id = $1 AND (CAST($2 AS TEXT) IS NULL OR district_code = $2) " \
+    " FROM ledger_round_entity WHERE round_id = $1 AND (CAST($2 AS TEXT) IS NULL OR district_code = $2 OR park_code = $2) " \
     "AND ($3 < 0 OR ($3 = 1) = (removed_reason IS NOT NULL)) "                                    \
     "AND (CAST($4 AS TEXT) IS NULL OR name LIKE $4 OR uscc LIKE $4)"
     s = db_query_json(http_db(r), &round,
@@ -127,8 +136,8 @@ static st h_round_get(http_req *r, err *e) {
     if (!s) s = db_query_int(http_db(r), &total, "SELECT COUNT(*)" ENT_WHERE, e, "itit", id, want, removed, like);
     if (!s)
         s = db_query_json(http_db(r), &items,
-                          "SELECT entity_no, name, uscc, district, district_code, address, category, employees, members, "
-                          "zombie, zombie_reason, removed_reason" ENT_WHERE " ORDER BY entity_no LIMIT $5 OFFSET $6",
+                          "SELECT entity_no, name, uscc, district, district_code, park_code, address, category, employees, "
+                          "members, zombie, zombie_reason, removed_reason" ENT_WHERE " ORDER BY entity_no LIMIT $5 OFFSET $6",
                           e, "ititii", id, want, removed, like, pg.size, pg.offset);
 #undef ENT_WHERE
     if (s) return s;
@@ -148,8 +157,9 @@ static st h_entity(http_req *r, err *e) {
     if (s) return s;
     json_t *rows;
     if ((s = db_query_json(http_db(r), &rows,
-                           "SELECT entity_no, name, uscc, district, district_code, address, category, employees, members, "
-                           "zombie, zombie_reason, removed_reason, records FROM ledger_round_entity WHERE round_id = $1 AND entity_no = $2",
+                           "SELECT entity_no, name, uscc, district, district_code, park_code, address, category, employees, "
+                           "members, zombie, zombie_reason, removed_reason, records FROM ledger_round_entity "
+                           "WHERE round_id = $1 AND entity_no = $2",
                            e, "ii", id, no)))
         return s;
     json_t *o = json_array_get(rows, 0);
@@ -157,10 +167,9 @@ static st h_entity(http_req *r, err *e) {
         json_decref(rows);
         return err_set(e, ST_NOT_FOUND, "该轮次中没有编号为 %lld 的企业。", (long long)no);
     }
-    const char *dc = json_string_value(json_object_get(o, "district_code"));
-    if (dist && (!dc || strcmp(dc, dist))) {
+    if (dist && !in_area(o, dist)) {
         json_decref(rows);
-        return err_set(e, ST_FORBIDDEN, "该企业不在您负责的区，无权查看。");
+        return err_set(e, ST_FORBIDDEN, "该企业不在您负责的区或园区，无权查看。");
     }
     json_incref(o);
     json_decref(rows);
@@ -210,8 +219,7 @@ static st h_diff(http_req *r, err *e) {
             size_t i;
             json_t *o;
             json_array_foreach(a, i, o) {
-                const char *dc = json_string_value(json_object_get(o, "district_code"));
-                if (dc && !strcmp(dc, dist)) json_array_append(keep, o);
+                if (in_area(o, dist)) json_array_append(keep, o);
             }
             json_object_set_new(json_object_get(df, "counts"), lists[k], json_integer((json_int_t)json_array_size(keep)));
             json_object_set_new(df, lists[k], keep);
@@ -307,15 +315,16 @@ static st send_xlsx(http_req *r, const char *name, st (*make)(http_req *r, const
 }
 
 static st make_export(http_req *r, const char *path, err *e) {
-    return round_export_xlsx(http_db(r), (int64_t)strtoll(http_param(r, "id"), NULL, 10), path, e);
+    const char *area = NULL;
+    caller_district(r, &area, e);
+    return round_export_xlsx(http_db(r), (int64_t)strtoll(http_param(r, "id"), NULL, 10), area, path, e);
 }
 
 static st h_export(http_req *r, err *e) {
     int64_t id, number;
     const char *dist;
     st s = http_param_int(r, "id", &id, e);
-    if (!s) s = caller_district(r, &dist, e);
-    if (!s && dist) s = err_set(e, ST_FORBIDDEN, "全市台账只能由市委组织部导出；各区请下载本区的核查表。");
+    if (!s) s = caller_district(r, &dist, e);  /* districts and parks get their own part */
     if (!s) s = round_exists(r, id, &number, e);
     if (s) return s;
     return send_xlsx(r, arena_printf(&r->mem, "台账-轮次%lld.xlsx", (long long)id), make_export, e);
@@ -342,14 +351,16 @@ static st h_template(http_req *r, err *e) {
 /* A district worker may only record results for enterprises of their district. */
 static st entity_in_district(http_req *r, int64_t id, int64_t no, const char *dist, err *e) {
     if (!dist) return ST_OK;
-    char *dc = NULL;
-    st s = db_query_text(http_db(r), &dc, "SELECT district_code FROM ledger_round_entity WHERE round_id = $1 AND entity_no = $2",
-                         e, "ii", id, no);
-    if (s == ST_NOT_FOUND) return err_set(e, ST_NOT_FOUND, "该轮次中没有编号为 %lld 的企业。", (long long)no);
+    json_t *rows;
+    st s = db_query_json(http_db(r), &rows,
+                         "SELECT district_code, park_code FROM ledger_round_entity WHERE round_id = $1 AND entity_no = $2", e,
+                         "ii", id, no);
     if (s) return s;
-    bool ok = dc && !strcmp(dc, dist);
-    free(dc);
-    return ok ? ST_OK : err_set(e, ST_FORBIDDEN, "企业 %lld 不在您负责的区，不能录入核查结果。", (long long)no);
+    json_t *o = json_array_get(rows, 0);
+    bool found = o != NULL, ok = o && in_area(o, dist);
+    json_decref(rows);
+    if (!found) return err_set(e, ST_NOT_FOUND, "该轮次中没有编号为 %lld 的企业。", (long long)no);
+    return ok ? ST_OK : err_set(e, ST_FORBIDDEN, "企业 %lld 不在您负责的区或园区，不能录入核查结果。", (long long)no);
 }
 
 static st h_verify_upload(http_req *r, err *e) {
@@ -359,12 +370,11 @@ static st h_verify_upload(http_req *r, err *e) {
     if (!s) s = caller_district(r, &dist, e);
     if (!s) s = round_exists(r, id, &number, e);
     if (s) return s;
-    if (dist) return err_set(e, ST_FORBIDDEN, "请逐条录入本区的核查结果，或请市委组织部导入整表。");
     const http_upload *u = http_upload_get(r, "file");
     if (!u) return err_field(e, ST_INVALID, "file", "请选择填好的核查表（表单字段 file）。");
     int taken = 0;
     json_t *probs = NULL;
-    s = round_verify_import(http_db(r), id, u->path, u->filename, user_name(r), &taken, &probs, e);
+    s = round_verify_import(http_db(r), id, u->path, u->filename, user_name(r), dist, &taken, &probs, e);
     if (s) {
         json_decref(probs);
         return s == ST_IO ? ST_INVALID : s;

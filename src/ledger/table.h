@@ -95,6 +95,7 @@ typedef struct ledger_read_opts {
     const char *mapping;
     size_t max_uncompressed;         /* xlsx: refuse beyond this many bytes unzipped (0 = default 512 MiB) */
     size_t max_entries;              /* xlsx: refuse zips with more entries (0 = default 10000) */
+    size_t max_memory;               /* cap on the table's memory (0 = default 3 GiB; 1M rows take ~600 MiB) */
     /* Progress: called now and then with bytes or rows done / total (total may be 0). */
     void (*progress)(void *ctx, uint64_t done, uint64_t total);
     void *progress_ctx;

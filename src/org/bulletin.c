@@ -65,16 +65,14 @@ static st bulletin_stored(db *d, const char *period, json_t **doc, err *e) {
 }
 
 st bulletin_compute(db *d, const org_xun *x, json_t **out, err *e) {
-    char first[11], last[11], pfirst[11], plast[11], period[16], pperiod[16], title[64];
+    char first[11], last[11], plast[11], period[16], pperiod[16], title[64];
     org_xun p = org_xun_prev(x);
     org_xun_first(x, first);
     org_xun_last(x, last);
-    org_xun_first(&p, pfirst);
     org_xun_last(&p, plast);
     org_xun_format(x, period);
     org_xun_format(&p, pperiod);
     org_xun_title(x, title, sizeof title);
-    (void)pfirst;
     /* One row per district of the city, in code order. */
     json_t *dist = NULL, *now = NULL, *before = NULL, *prevdoc = NULL, *fnd = NULL;
     st s = db_query_json(d, &dist, "SELECT code, name FROM region WHERE kind = 'district' ORDER BY code", e, "");
@@ -234,11 +232,11 @@ st bulletin_issue(db *d, const org_xun *x, const char *by, json_t **out, err *e)
     org_today(today);
     if (strcmp(last, today) >= 0)
         return err_field(e, ST_INVALID, "period", "%s 尚未结束（截至 %s），旬报须在该旬结束后发布；可先预览。", period, last);
-    st s = db_begin(d, e);
-    if (s) return s;
+    /* Compute first, outside the write transaction: at a province's size it
+     * takes seconds, and SQLite would hold every other writer meanwhile. */
     int64_t n = 0;
-    s = db_query_int(d, &n, "SELECT COUNT(*) FROM bulletin WHERE period = $1", e, "t", period);
-    if (!s && n) s = err_field(e, ST_CONFLICT, "period", "%s 的旬报已经发布过，不能重复发布。", period);
+    st s = db_query_int(d, &n, "SELECT COUNT(*) FROM bulletin WHERE period = $1", e, "t", period);
+    if (!s && n) return err_field(e, ST_CONFLICT, "period", "%s 的旬报已经发布过，不能重复发布。", period);
     json_t *doc = NULL;
     if (!s) s = bulletin_compute(d, x, &doc, e);
     char *txt = NULL;
@@ -246,6 +244,9 @@ st bulletin_issue(db *d, const org_xun *x, const char *by, json_t **out, err *e)
         txt = json_dumps(doc, JSON_COMPACT);
         if (!txt) s = err_set(e, ST_NOMEM, "内存不足。");
     }
+    if (!s) s = db_begin(d, e);
+    if (!s) s = db_query_int(d, &n, "SELECT COUNT(*) FROM bulletin WHERE period = $1", e, "t", period);
+    if (!s && n) s = err_field(e, ST_CONFLICT, "period", "%s 的旬报已经发布过，不能重复发布。", period);
     if (!s)
         s = db_run(d, "INSERT INTO bulletin(period, first_day, last_day, data, issued_by, issued_at) "
                       "VALUES ($1, $2, $3, $4, $5, {{NOW}}) ON CONFLICT (period) DO NOTHING",
@@ -299,14 +300,15 @@ static struct {
     bool running, stop;
 } bulletin_sched = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, false, false};
 
+/* Issue every finished 旬 after the last issued one (at most 36 back, so a
+ * server that was down for a while catches up in order without flooding);
+ * on a database with none issued yet, only the last finished one. */
 static void bulletin_sched_once(void) {
     char today[11];
     org_today(today);
     int y, m, dd;
     if (!org_day_parse(today, &y, &m, &dd)) return;
     org_xun cur = org_xun_of(y, m, dd), last = org_xun_prev(&cur);
-    char period[16];
-    org_xun_format(&last, period);
     err e;
     err_clear(&e);
     db *d = NULL;
@@ -314,16 +316,37 @@ static void bulletin_sched_once(void) {
         log_warn("bulletin: cannot open the database: %s", e.msg);
         return;
     }
-    int64_t n = 0;
-    st s = db_query_int(d, &n, "SELECT COUNT(*) FROM bulletin WHERE period = $1", &e, "t", period);
-    if (!s && !n) {
+    char *newest = NULL;
+    st s = db_query_text(d, &newest, "SELECT MAX(period) FROM bulletin", &e, "");
+    org_xun x = last;
+    if (!s && newest) {
+        org_xun n;
+        if (org_xun_parse(newest, &n)) {
+            x = org_xun_next(&n);
+            /* no more than 36 旬 back */
+            org_xun floor = last;
+            for (int i = 0; i < 35; i++) floor = org_xun_prev(&floor);
+            char a[16], b[16];
+            org_xun_format(&x, a);
+            org_xun_format(&floor, b);
+            if (strcmp(a, b) < 0) x = floor;
+        }
+    }
+    free(newest);
+    char lastp[16];
+    org_xun_format(&last, lastp);
+    for (int guard = 0; !s && guard < 36; guard++) {
+        char period[16];
+        org_xun_format(&x, period);
+        if (strcmp(period, lastp) > 0) break;
         json_t *doc = NULL;
-        s = bulletin_issue(d, &last, "schedule", &doc, &e);
+        s = bulletin_issue(d, &x, "schedule", &doc, &e);
         json_decref(doc);
         if (!s) log_info("bulletin: issued %s", period);
-        else if (s == ST_CONFLICT) s = ST_OK;   /* another server was faster */
+        else if (s == ST_CONFLICT) s = ST_OK;   /* issued by hand or by another server */
+        if (s) log_warn("bulletin: %s not issued: %s", period, e.msg);
+        x = org_xun_next(&x);
     }
-    if (s) log_warn("bulletin: %s not issued: %s", period, e.msg);
     db_close(d);
 }
 

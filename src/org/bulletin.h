@@ -31,10 +31,15 @@ st bulletin_list(db *d, const char *year, int64_t limit, int64_t offset, json_t 
 st bulletin_render_html(const json_t *doc, buf *out, err *e);
 st bulletin_render_xlsx(const json_t *doc, const char *path, err *e);
 st bulletin_render_pdf(const json_t *doc, const char *path, err *e);
+/* Release the font caches pango, cairo and fontconfig keep for the process
+ * (so LeakSanitizer sees a clean exit).  Only when nothing renders any more:
+ * at the end of the CLI, and after the server has stopped. */
+void bulletin_render_shutdown(void);
 
 /* The server's schedule: a thread that, every bulletin-check-seconds, issues
- * the bulletin of the last finished 旬 when nobody has yet.  Safe with
- * several servers (the period is unique; the loser's insert does nothing). */
+ * each finished 旬 not issued yet (from the last issued one on, at most 36;
+ * on a database with none, the last finished one).  Safe with several
+ * servers (the period is unique; the loser's insert does nothing). */
 st bulletin_sched_start(err *e);
 void bulletin_sched_stop(void);
 

@@ -40,12 +40,13 @@ double cov_rate(int64_t part, int64_t n) { return n ? round(1000.0 * (double)par
     "LEFT JOIN (SELECT DISTINCT enterprise_id FROM org_instructor WHERE from_day <= $1 AND (to_day IS NULL OR to_day > $1)) ins " \
     "  ON ins.enterprise_id = e.id "
 #define COV_SCOPE SCOPE_COND("$2", "$3", "e.district_code", "e.park_code", "NULL", "e.id", "NULL")
+/* Grouped first, named after: the region lookup runs once per group, not per enterprise. */
 #define COV_FIG(KEY)                                                                                           \
-    "SELECT x.k, MAX(g.name), COUNT(*), CAST(SUM(x.cv) AS BIGINT), "                                           \
-    "CAST(SUM(CASE WHEN x.cv = 1 OR x.ins = 1 THEN 1 ELSE 0 END) AS BIGINT) FROM ("                            \
+    "SELECT y.k, g.name, y.n, y.cv, y.wk FROM (SELECT x.k AS k, COUNT(*) AS n, CAST(SUM(x.cv) AS BIGINT) AS cv, " \
+    "CAST(SUM(CASE WHEN x.cv = 1 OR x.ins = 1 THEN 1 ELSE 0 END) AS BIGINT) AS wk FROM ("                      \
     "SELECT " KEY " AS k, CASE WHEN cv.enterprise_id IS NULL THEN 0 ELSE 1 END AS cv, "                        \
     "CASE WHEN ins.enterprise_id IS NULL THEN 0 ELSE 1 END AS ins" COV_JOINS "WHERE e.zombie = 0 AND " COV_SCOPE \
-    ") x LEFT JOIN region g ON g.code = x.k GROUP BY x.k ORDER BY x.k"
+    ") x GROUP BY x.k) y LEFT JOIN region g ON g.code = y.k ORDER BY y.k"
 
 static const char *const cov_fig_sql[] = {
     COV_FIG("CAST('city' AS TEXT)"), COV_FIG("e.district_code"), COV_FIG("e.park_code"),

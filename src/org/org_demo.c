@@ -119,9 +119,10 @@ static size_t od_joints(odent *E, size_t *idx, size_t n, bool *used, odunit *u, 
     return nu;
 }
 
-static st od_wk(db *d, const char *name, const char *district, const char *park, err *e) {
+static st od_wk(db *d, const char *name, const char *district, const char *park, const char *street, err *e) {
     int64_t id;
-    org_new o = {.name = name, .kind = "工委", .district = district, .park = park, .day = "2012-06-30", .actor = "demo"};
+    org_new o = {.name = name, .kind = "工委", .district = district, .park = park, .street = street,
+                 .day = "2012-06-30", .actor = "demo"};
     return org_store_create_in(d, &o, &id, e);
 }
 
@@ -130,16 +131,19 @@ static st od_regions(db *d, err *e) {
     st s = db_run(d, "UPDATE org SET name = (SELECT '中共' || name || '委两新工委' FROM region WHERE kind = 'city' "
                      "ORDER BY code LIMIT 1) WHERE parent_id IS NULL AND EXISTS (SELECT 1 FROM region WHERE kind = 'city')",
                   e, "");
-    if (!s) s = db_query_json(d, &rows, "SELECT code, name, kind, parent_code FROM region WHERE kind IN ('district', 'park') "
-                                        "ORDER BY CASE kind WHEN 'district' THEN 0 ELSE 1 END, code", e, "");
+    /* districts first: parks and streets hang under them */
+    if (!s) s = db_query_json(d, &rows, "SELECT code, name, kind, parent_code FROM region WHERE kind IN ('district', 'park', 'street') "
+                                        "ORDER BY CASE kind WHEN 'district' THEN 0 WHEN 'park' THEN 1 ELSE 2 END, code", e, "");
     size_t i;
     json_t *r;
     if (!s) json_array_foreach(rows, i, r) {
         const char *code = json_string_value(json_object_get(r, "code")), *name = json_string_value(json_object_get(r, "name"));
+        const char *kind = json_string_value(json_object_get(r, "kind")), *parent = json_string_value(json_object_get(r, "parent_code"));
         char full[256];
-        bool park = !strcmp(json_string_value(json_object_get(r, "kind")), "park");
-        snprintf(full, sizeof full, park ? "%s党工委" : "中共厦门市%s委两新工委", name);
-        s = od_wk(d, full, park ? json_string_value(json_object_get(r, "parent_code")) : code, park ? code : NULL, e);
+        bool park = !strcmp(kind, "park"), street = !strcmp(kind, "street");
+        if (park || street) snprintf(full, sizeof full, "%s党工委", name);
+        else snprintf(full, sizeof full, "中共厦门市%s委两新工委", name);
+        s = od_wk(d, full, park || street ? parent : code, park ? code : NULL, street ? code : NULL, e);
         if (s) break;
     }
     json_decref(rows);
@@ -267,9 +271,7 @@ st org_demo_fill(demo_ctx *c, err *e) {
         order[order_n++] = k;
         covered += (size_t)U[k].n;
     }
-    size_t p1 = order_n;
     /* phase 2 and 3: alternate, dated in rising order across the 旬 */
-    size_t p2 = 0;
     for (int phase = 2; !s && phase <= 3; phase++) {
         size_t target = phase == 2 ? t2 : t3, start = order_n;
         while (covered < target && (si < n_stand || ji < nu)) {
@@ -283,7 +285,6 @@ st org_demo_fill(demo_ctx *c, err *e) {
         int span = phase == 2 ? 84 : 55;
         for (size_t q = 0; q < cnt; q++)
             org_day_add(from, (int)((double)span * (double)(q + 1) / (double)cnt), day_of_unit[order[start + q]]);
-        if (phase == 2) p2 = order_n;
     }
     /* Create in date order, so that each organization's parent and events read naturally. */
     for (size_t a = 1; a < order_n; a++)
@@ -297,18 +298,17 @@ st org_demo_fill(demo_ctx *c, err *e) {
         size_t k = order[q];
         bool early = strcmp(day_of_unit[k], "2018-01-01") < 0;
         /* four of the large ones were branches until the campaign upgraded them */
-        bool force = !U[k].joint && early && U[k].members >= 50 && upgrades < 4;
+        /* (a fifth, when the ledger has one, stays a branch: a 可升格 finding) */
+        bool force = !U[k].joint && early && U[k].members >= 50 && upgrades < 5;
         if (force) upgrades++;
         s = od_create(c, E, &U[k], U[k].joint ? ++serial : 0, day_of_unit[k], force, &org_of_unit[k], e);
-        if (!s && force) {
+        if (!s && force && upgrades <= 4) {
             char day[11];
             od_day(r, "2018-02-20", 60, day);
             s = org_store_upgrade_in(d, org_of_unit[k], U[k].members >= 100 ? "党委" : "党总支", day, true,
                                      "百日攻坚：按党员人数升格", "demo", e);
         }
     }
-    (void)p1;
-    (void)p2;
     /* Instructors: before a joint branch formed, some of its units had one;
      * withdrawn when the branch took them in. */
     int early_ins = 0;

@@ -185,14 +185,19 @@ static st org_cover_insert(db *d, int64_t org_id, int64_t ent, bool joint, const
 
 /* ---- create ---- */
 
-static st org_pick_parent(db *d, const char *district, const char *park, int64_t *parent, err *e) {
+/* The 工委 an organization hangs under: its park's, else its street's, else
+ * its district's, else the city's. */
+static st org_pick_parent(db *d, const char *district, const char *park, const char *street, int64_t *parent, err *e) {
     st s = ST_NOT_FOUND;
     if (park && *park)
         s = db_query_int(d, parent, "SELECT id FROM org WHERE kind = '工委' AND park_code = $1 AND dissolved_on IS NULL "
                                     "ORDER BY id LIMIT 1", e, "t", park);
+    if (s == ST_NOT_FOUND && street && *street)
+        s = db_query_int(d, parent, "SELECT id FROM org WHERE kind = '工委' AND street_code = $1 AND park_code IS NULL "
+                                    "AND dissolved_on IS NULL ORDER BY id LIMIT 1", e, "t", street);
     if (s == ST_NOT_FOUND && district && *district)
         s = db_query_int(d, parent, "SELECT id FROM org WHERE kind = '工委' AND district_code = $1 AND park_code IS NULL "
-                                    "AND dissolved_on IS NULL ORDER BY id LIMIT 1", e, "t", district);
+                                    "AND street_code IS NULL AND dissolved_on IS NULL ORDER BY id LIMIT 1", e, "t", district);
     if (s == ST_NOT_FOUND)
         s = db_query_int(d, parent, "SELECT id FROM org WHERE parent_id IS NULL ORDER BY id LIMIT 1", e, "");
     if (s == ST_NOT_FOUND) return err_set(e, ST_INTERNAL, "缺少市委两新工委（组织树的根），请运行 ejia migrate。");
@@ -287,7 +292,7 @@ static st org_create_core(db *d, const org_new *o, int64_t from_org, int64_t *id
     if ((s = org_region_check(d, street, "street", "street_code", e))) return s;
     /* The parent: active on day and of a higher rank (or a 工委). */
     int64_t parent = o->parent_id;
-    if (!parent && (s = org_pick_parent(d, district, park, &parent, e))) return s;
+    if (!parent && (s = org_pick_parent(d, district, park, street, &parent, e))) return s;
     org_row p;
     if ((s = org_active(d, parent, o->day, "parent_id", &p, e))) return s;
     if (strcmp(p.kind, "工委") && org_kind_rank(p.kind) <= org_kind_rank(o->kind))
@@ -297,7 +302,7 @@ static st org_create_core(db *d, const org_new *o, int64_t from_org, int64_t *id
                      "INSERT INTO org(parent_id, path, name, kind, district_code, park_code, street_code, based_on, "
                      "base_name, secretary, committee, established_on, created_at, updated_at) VALUES "
                      "($1, '', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, {{NOW}}, {{NOW}}) RETURNING id",
-                     e, "ittttttttt" "t", parent, o->name, o->kind, district, park, street,
+                     e, "itttttttttt", parent, o->name, o->kind, district, park, street,
                      o->based_on && *o->based_on ? o->based_on : NULL, o->base_name && *o->base_name ? o->base_name : NULL,
                      o->secretary && *o->secretary ? o->secretary : NULL,
                      o->committee && *o->committee ? o->committee : NULL, o->day);
@@ -744,13 +749,12 @@ static st org_fset_load(db *d, const char *day, const char *k, const char *c, co
     db_stmt *q;
     st s = db_prepare(d,
                       "SELECT e.id, e.name, e.district_code, e.park_code, e.street_code, e.address, COALESCE(e.employees, 0), "
-                      "COALESCE(e.members, 0), CASE WHEN own.enterprise_id IS NULL THEN 0 ELSE 1 END, "
+                      "COALESCE(e.members, 0), CASE WHEN cv.j = 0 THEN 1 ELSE 0 END, "
                       "CASE WHEN cv.enterprise_id IS NULL THEN 0 ELSE 1 END, CASE WHEN ins.enterprise_id IS NULL THEN 0 ELSE 1 END "
                       "FROM enterprise e "
-                      "LEFT JOIN (SELECT DISTINCT enterprise_id FROM org_cover WHERE from_day <= $1 AND (to_day IS NULL OR to_day > $1)) cv "
-                      "  ON cv.enterprise_id = e.id "
-                      "LEFT JOIN (SELECT DISTINCT enterprise_id FROM org_cover WHERE joint = 0 AND from_day <= $1 AND (to_day IS NULL OR to_day > $1)) own "
-                      "  ON own.enterprise_id = e.id "
+                      /* one pass over the covers: covered at all, and by an own (not joint) organization */
+                      "LEFT JOIN (SELECT enterprise_id, MIN(joint) AS j FROM org_cover WHERE from_day <= $1 "
+                      "  AND (to_day IS NULL OR to_day > $1) GROUP BY enterprise_id) cv ON cv.enterprise_id = e.id "
                       "LEFT JOIN (SELECT DISTINCT enterprise_id FROM org_instructor WHERE from_day <= $1 AND (to_day IS NULL OR to_day > $1)) ins "
                       "  ON ins.enterprise_id = e.id "
                       "WHERE e.zombie = 0 AND (CAST($2 AS TEXT) IS NULL OR e.district_code = $2) AND "
@@ -910,14 +914,19 @@ st org_findings(db *d, const char *day, const char *k, const char *c, const char
         return s;
     }
     int64_t counts[ORG_F__COUNT] = {0};
+    org_thresholds t;
+    org_thresholds_load(&t);
+    int fs_key_employees = t.key_employees;
     json_t *ents = json_array(), *orgs = json_array(), *joint = json_array();
     for (size_t i = 0; i < fs.ne; i++) {
         org_fent *x = &fs.ents[i];
         for (int b = 0; b < ORG_F__COUNT; b++) counts[b] += (x->f >> b) & 1;
         if (!x->f || (max_items && json_array_size(ents) >= max_items)) continue;
-        json_array_append_new(ents, json_pack("{s:I,s:s,s:s,s:s,s:i,s:i,s:b,s:b,s:o}", "id", (json_int_t)x->r.id, "name",
+        /* "key": a key enterprise by head count (rule-key-employees), first in line for an instructor */
+        json_array_append_new(ents, json_pack("{s:I,s:s,s:s,s:s,s:i,s:i,s:b,s:b,s:b,s:o}", "id", (json_int_t)x->r.id, "name",
                                               x->name, "district_code", x->district, "park_code", x->park, "members",
-                                              x->r.members, "employees", x->r.employees, "covered", x->r.covered,
+                                              x->r.members, "employees", x->r.employees, "key",
+                                              x->r.employees >= fs_key_employees, "covered", x->r.covered,
                                               "instructor", x->r.instructor, "findings", org_codes(x->f)));
     }
     /* Organizations are within the scope when their district is (工委 never have findings). */
@@ -933,28 +942,47 @@ st org_findings(db *d, const char *day, const char *k, const char *c, const char
                                               (json_int_t)o->members, "units", (json_int_t)o->units, "committee",
                                               o->committee, "findings", org_codes(o->f)));
     }
-    for (int g = 0; g < fs.ngroups; g++) {
+    /* enterprises of each group, bucketed once (groups × enterprises would not scale) */
+    size_t ng = (size_t)fs.ngroups;
+    size_t *start = calloc(ng + 1, sizeof *start), *by = malloc((fs.ne ? fs.ne : 1) * sizeof *by);
+    if (!start || !by) {
+        free(start);
+        free(by);
+        json_decref(ents);
+        json_decref(orgs);
+        json_decref(joint);
+        org_fset_free(&fs);
+        return err_set(e, ST_NOMEM, "内存不足。");
+    }
+    for (size_t i = 0; i < fs.ne; i++)
+        if (fs.group[i] >= 0) start[fs.group[i] + 1]++;
+    for (size_t g = 0; g < ng; g++) start[g + 1] += start[g];
+    {
+        size_t *fill = calloc(ng + 1, sizeof *fill);
+        for (size_t i = 0; fill && i < fs.ne; i++)
+            if (fs.group[i] >= 0) by[start[fs.group[i]] + fill[fs.group[i]]++] = i;
+        free(fill);
+    }
+    for (size_t g = 0; g < ng; g++) {
         if (max_items && json_array_size(joint) >= max_items) break;
+        if (start[g] == start[g + 1]) continue;
         json_t *units = json_array();
         int64_t m = 0;
         const org_fent *one = NULL;
-        for (size_t i = 0; i < fs.ne; i++) {
-            if (fs.group[i] != g) continue;
-            one = &fs.ents[i];
+        for (size_t q = start[g]; q < start[g + 1]; q++) {
+            one = &fs.ents[by[q]];
             m += one->r.members;
             json_array_append_new(units, json_pack("{s:I,s:s,s:i}", "id", (json_int_t)one->r.id, "name", one->name,
                                                    "members", one->r.members));
         }
-        if (!one) {
-            json_decref(units);
-            continue;
-        }
         const char *lv = fs.level[g];
         const char *key = !strcmp(lv, "building") ? one->building : !strcmp(lv, "park") ? one->park : one->street;
-        json_array_append_new(joint, json_pack("{s:i,s:s,s:s,s:s,s:I,s:o}", "group", g, "level", lv, "key", key,
+        json_array_append_new(joint, json_pack("{s:i,s:s,s:s,s:s,s:I,s:o}", "group", (int)g, "level", lv, "key", key,
                                                "district_code", one->district, "members", (json_int_t)m,
                                                "enterprises", units));
     }
+    free(start);
+    free(by);
     json_t *cj = json_object();
     for (int b = 0; b < ORG_F__COUNT; b++) json_object_set_new(cj, org_finding_code(1 << b), json_integer(counts[b]));
     *out = json_pack("{s:s,s:o,s:i,s:o,s:o,s:o}", "date", day, "counts", cj, "joint_groups", fs.ngroups, "enterprises",

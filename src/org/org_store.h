@@ -22,7 +22,7 @@
 
 typedef struct org_new {
     const char *name, *kind;
-    int64_t parent_id;           /* 0 = the park's or district's 工委, else the city's */
+    int64_t parent_id;           /* 0 = the park's, street's or district's 工委, else the city's */
     const char *district, *park, *street;   /* NULL = from the first enterprise */
     const char *based_on, *base_name;       /* joint ones: building / park / makerspace / street */
     const char *secretary;

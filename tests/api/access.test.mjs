@@ -35,6 +35,18 @@ function totp(secretB32, t) {
   return String((h.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
 }
 
+// A code for the next unused 30-s step (the server takes each code once and
+// accepts one step of drift), waiting when three logins fell in one step.
+let lastStep = 0;
+async function nextOtp(secret, offset = 0) {
+  for (;;) {
+    const now = Math.floor(Date.now() / 1000) + offset;
+    const step = Math.max(Math.floor(now / 30) - 1, lastStep + 1);
+    if (step <= Math.floor(now / 30) + 1) { lastStep = step; return totp(secret, step * 30); }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
 let srv, pw = {};
 const who = {};          // role → {client, user}
 const fixtures = {};     // scope kind → [{key, loc}]
@@ -56,6 +68,8 @@ const REGION = {
 // The containment rules (scope.h), written independently of the server.
 function contains(user, loc) {
   const s = user.scope;
+  // An account to be changed: only by a role that may create accounts of its role.
+  if (loc.manageRole && !(ROLES.roles[user.role].assigns || []).includes(loc.manageRole)) return false;
   if (loc.ownerOnly) return loc.owner === user.id;
   if (loc.owner && loc.owner === user.id) return true;
   switch (s.kind) {
@@ -95,7 +109,7 @@ async function login(username, password, extra = {}) {
 let adminSecret;
 async function loginRole(role) {
   const u = DEMO_USER[role];
-  const extra = role === 'sysadmin' && adminSecret ? { otp: totp(adminSecret, Math.floor(Date.now() / 1000)) } : {};
+  const extra = role === 'sysadmin' && adminSecret ? { otp: await nextOtp(adminSecret) } : {};
   return login(u, pw[u], extra);
 }
 
@@ -110,7 +124,7 @@ before(async () => {
   const setup = await a.post('/api/me/totp/setup', { password: pw.admin });
   assert.equal(setup.status, 200, setup.text);
   adminSecret = setup.data.secret;
-  assert.equal((await a.post('/api/me/totp/enable', { otp: totp(adminSecret, Math.floor(Date.now() / 1000)) })).status, 204);
+  assert.equal((await a.post('/api/me/totp/enable', { otp: await nextOtp(adminSecret) })).status, 204);
   for (const role of Object.keys(ROLES.roles)) {
     const c = await loginRole(role);
     const me = await c.get('/api/me');
@@ -123,6 +137,7 @@ before(async () => {
 
   fixtures.region = Object.entries(REGION).map(([key, loc]) => ({ key, loc }));
   fixtures.user = [...Object.values(who).map((w) => w.user), huli].map((u) => ({ key: String(u.id), loc: userLoc(u) }));
+  fixtures.managed_user = [...Object.values(who).map((w) => w.user), huli].map((u) => ({ key: String(u.id), loc: { ...userLoc(u), manageRole: u.role } }));
   const ents = sql("SELECT id, COALESCE(district_code,''), COALESCE(park_code,'') FROM enterprise WHERE id IN (SELECT MIN(id) FROM enterprise WHERE park_code = 'P0002' UNION SELECT MIN(id) FROM enterprise WHERE district_code = '350203' AND park_code IS NULL UNION SELECT MIN(id) FROM enterprise WHERE district_code = '350206')");
   const inv = who.investor.user.scope.code;
   fixtures.enterprise = [...ents, ...sql(`SELECT id, COALESCE(district_code,''), COALESCE(park_code,'') FROM enterprise WHERE id = ${Number(inv)}`)]
@@ -135,6 +150,10 @@ before(async () => {
     const id = sql(`INSERT INTO ledger_import(sha256, source, format, header_row, file_size, rows, problems, errors, columns, importer, importer_id, scope_code, created_at) VALUES ('access-test-${n}', 't${n}.csv', 'csv', 1, 10, 0, 0, 0, '[]', 'test', ${uid}, '${scope}', 0) RETURNING id`)[0][0];
     fixtures.ledger_import.push({ key: id, loc: { ...REGION[scope], owner: uid } });
   }
+  // A ledger round with one enterprise in 思明区 and one in 湖里区.
+  const rid = sql("INSERT INTO ledger_round(number, name, records, entities, removed, review, params, created_by, created_at) VALUES (1, 'access-test', 0, 2, 0, 0, '{}', 'test', 0) RETURNING id")[0][0];
+  sql(`INSERT INTO ledger_round_entity(round_id, entity_no, name, district_code, records) VALUES (${rid}, 1, '甲', '350203', '[]'), (${rid}, 2, '乙', '350206', '[]')`);
+  fixtures.ledger_entity = [{ key: [rid, '1'], loc: { district: '350203' } }, { key: [rid, '2'], loc: { district: '350206' } }];
 });
 after(async () => { await srv.stop(); });
 
@@ -155,9 +174,12 @@ function pick(kind, user, inside) {
   return o ? o.key : null;
 }
 
+// Fill the path: the scope's parameters get the object's key (an array for
+// composite keys such as "ledger_entity:{id}/{no}"), any other parameter "1".
 function buildPath(pattern, scope, key) {
-  const param = scope ? scope.match(/\{(\w+)\}/)[1] : null;
-  return pattern.replace(/\{(\w+)\}/g, (_, n) => (n === param ? encodeURIComponent(key) : '1'));
+  const params = scope ? [...scope.matchAll(/\{(\w+)\}/g)].map((m) => m[1]) : [];
+  const keys = Array.isArray(key) ? key : [key];
+  return pattern.replace(/\{(\w+)\}/g, (_, n) => (params.includes(n) ? encodeURIComponent(keys[params.indexOf(n)]) : '1'));
 }
 
 async function call(client, method, p, op) {
@@ -186,7 +208,7 @@ test('every route names a permission the role table knows, and a scope kind with
     const perm = op['x-permission'];
     assert.ok(perm === 'public' || perm === 'login' || perm in ROLES.permissions, `${method} ${p}: permission "${perm}" is not in data/roles.json`);
     const sc = op['x-scope'];
-    if (sc) assert.match(sc, /^\w+:\{\w+\}$/, `${method} ${p}: x-scope "${sc}" should be kind:{param}`);
+    if (sc) assert.match(sc, /^\w+:\{\w+\}(\/\{\w+\})?$/, `${method} ${p}: x-scope "${sc}" should be kind:{param} or kind:{p1}/{p2}`);
   }
 });
 

@@ -33,11 +33,29 @@ export function totp(secretB32, t = Math.floor(Date.now() / 1000)) {
   return String((h.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
 }
 
+// A code for the next unused 30-s step (the server takes each code once and
+// accepts one step of drift), waiting when three logins fell in one step.
+let lastStep = 0;
+async function nextOtp(secret, offset = 0) {
+  for (;;) {
+    const now = Math.floor(Date.now() / 1000) + offset;
+    const step = Math.max(Math.floor(now / 30) - 1, lastStep + 1);
+    if (step <= Math.floor(now / 30) + 1) { lastStep = step; return totp(secret, step * 30); }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
 function sql(db, q) {
   const r = backend === 'sqlite'
     ? spawnSync('sqlite3', [db.url, q], { encoding: 'utf8' })
     : spawnSync('psql', [db.url, '-qAtc', q], { encoding: 'utf8' });
   return { status: r.status, out: (r.stdout || '').trim(), err: r.stderr || '' };
+}
+
+// ejia subcommand with everything needed to explain a failure (signal, spawn error).
+function cli(args, input) {
+  const r = spawnSync(process.env.EJIA_BIN || path.resolve('ejia'), args, { input, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, why: `status ${r.status} signal ${r.signal} ${r.error?.message || ''} ${r.stderr}` };
 }
 
 async function login(username, password, extra = {}) {
@@ -147,8 +165,8 @@ test('without a session: 401 JSON; logout ends the session on the server', async
 
 test('lockout: 5 failures → 423 locked with detail.until, audited; right password refused while locked; open after 30 min', async () => {
   const p = 'Lock-me-2026x';
-  const add = ejia(['user', 'add', '--db', srv.db.url, '--username', 'lockme', '--role', 'member', '--password-stdin'], { input: p + '\n' });
-  assert.equal(add.status, 0, add.stderr);
+  const add = cli(['user', 'add', '--db', srv.db.url, '--username', 'lockme', '--role', 'member', '--password-stdin'], p + '\n');
+  assert.equal(add.status, 0, add.why);
   for (let i = 1; i <= 4; i++) {
     const r = (await login('lockme', 'Wrong-' + i + 'xyZ')).r;
     assert.equal(r.status, 401, `attempt ${i}`);
@@ -231,7 +249,8 @@ test('CSRF: a write with a foreign Origin, or with a cookie and no Origin, is re
 
 test('password change: needs the current password, follows the policy, ends other sessions', async () => {
   const p = 'Xyz-pass-2026q';
-  assert.equal(ejia(['user', 'add', '--db', srv.db.url, '--username', 'chg', '--role', 'member', '--password-stdin'], { input: p + '\n' }).status, 0);
+  const add = cli(['user', 'add', '--db', srv.db.url, '--username', 'chg', '--role', 'member', '--password-stdin'], p + '\n');
+  assert.equal(add.status, 0, add.why);
   const { c } = await login('chg', p);
   const { c: other } = await login('chg', p);
   let r = await c.post('/api/me/password', { password: 'wrong-Pass-1', new_password: 'New-pass-2026y' });
@@ -251,7 +270,7 @@ test('password change: needs the current password, follows the policy, ends othe
 
 let adminOtpSecret;
 async function adminClient() {
-  const { c, r } = await login('admin', pw.admin, adminOtpSecret ? { otp: totp(adminOtpSecret, Math.floor(Date.now() / 1000) + clock) } : {});
+  const { c, r } = await login('admin', pw.admin, adminOtpSecret ? { otp: await nextOtp(adminOtpSecret, clock) } : {});
   assert.equal(r.status, 200, r.text);
   return c;
 }
@@ -272,7 +291,7 @@ test('TOTP: the administrator must set up a second factor, then logs in with it'
   const secret = r.data.secret;
   r = await c.post('/api/me/totp/enable', { otp: totp(secret) === '000000' ? '111111' : '000000' });
   assert.equal(r.status, 400);
-  r = await c.post('/api/me/totp/enable', { otp: totp(secret) });
+  r = await c.post('/api/me/totp/enable', { otp: await nextOtp(secret) });
   assert.equal(r.status, 204);
   adminOtpSecret = secret;
   // Now a password alone is not enough.
@@ -284,6 +303,12 @@ test('TOTP: the administrator must set up a second factor, then logs in with it'
   assert.equal(l.data.error.code, 'otp_required');
   l = (await login('admin', 'wrong-Pass-1', { otp: totp(secret) })).r;
   assert.equal(l.data.error.code, 'bad_credentials', 'the second factor is only asked after the password is right');
+  const code = await nextOtp(secret);
+  l = (await login('admin', pw.admin, { otp: code })).r;
+  assert.equal(l.status, 200);
+  l = (await login('admin', pw.admin, { otp: code })).r;
+  assert.equal(l.status, 401, 'a code works once (replay refused)');
+  assert.equal(l.data.error.code, 'otp_required');
   const ok = await adminClient();
   assert.equal((await ok.get('/api/users')).status, 200);
   assert.equal((await ok.del('/api/me/totp', { json: { password: pw.admin } })).status, 403, 'required roles cannot switch it off');
@@ -363,6 +388,38 @@ test('user management respects roles and scope', async () => {
   assert.equal((await city.get(`/api/users/999999`)).status, 404);
 });
 
+test('reset and disable: one-time password, sessions ended, audited; the city cannot take over an administrator', async () => {
+  const city = await as('city');
+  let r = await city.post('/api/users', { username: 'resetme', name: '重置', role: 'member', password: 'Rst-pass-2026q' });
+  assert.equal(r.status, 201, r.text);
+  const id = r.data.user.id;
+  const { c: victim } = await login('resetme', 'Rst-pass-2026q');
+  r = await city.post(`/api/users/${id}/reset`, { password: 'wrong-Pass-1' });
+  assert.equal(r.status, 403);
+  r = await city.post(`/api/users/${id}/reset`, { password: pw.city });
+  assert.equal(r.status, 200);
+  const otp = r.data.one_time_password;
+  assert.equal((await victim.get('/api/me')).status, 401, 'sessions ended by the reset');
+  assert.equal((await login('resetme', 'Rst-pass-2026q')).r.status, 401);
+  const after = await login('resetme', otp);
+  assert.equal(after.r.status, 200);
+  assert.equal(after.r.data.user.must_change_password, true);
+  assert.equal((await city.post(`/api/users/${id}/disable`, { disabled: true })).status, 204);
+  assert.equal((await after.c.get('/api/me')).status, 401, 'a disabled account loses its sessions');
+  assert.equal((await login('resetme', otp)).r.status, 401);
+  assert.equal((await city.post(`/api/users/${id}/disable`, { disabled: false })).status, 204);
+  assert.equal((await login('resetme', otp)).r.status, 200);
+  // Privilege escalation refused: the city may not reset, disable or unlock the administrator.
+  const adminId = 1;
+  assert.equal((await city.post(`/api/users/${adminId}/reset`, { password: pw.city })).status, 403);
+  assert.equal((await city.post(`/api/users/${adminId}/disable`, { disabled: true })).status, 403);
+  assert.equal((await city.post(`/api/users/${adminId}/unlock`)).status, 403);
+  const aud = await as('auditor');
+  const rows = await aud.get(`/api/audit?action=user.&size=100`);
+  const acts = rows.data.items.filter((x) => x.object === `user:${id}`).map((x) => x.action);
+  for (const a of ['user.create', 'user.reset', 'user.disable', 'user.enable']) assert.ok(acts.includes(a), a);
+});
+
 test('audit: auditors list with filters and paging, export xlsx (capped, audited); others are refused', async () => {
   const aud = await as('auditor');
   const p1 = await aud.get('/api/audit?size=3&page=1');
@@ -408,8 +465,8 @@ test('export is row-capped by export-row-cap', async () => {
 });
 
 test('ejia audit verify finds an UPDATE made behind the server\'s back', async () => {
-  let v = ejia(['audit', 'verify', '--db', srv.db.url]);
-  assert.equal(v.status, 0, v.stdout + v.stderr);
+  let v = cli(['audit', 'verify', '--db', srv.db.url]);
+  assert.equal(v.status, 0, v.why);
   assert.match(v.stdout, /完整|intact/);
   const seq = sql(srv.db, "SELECT MIN(seq) FROM audit WHERE action = 'auth.login'").out;
   // The database itself refuses the change ...

@@ -34,13 +34,13 @@ const FILES = {
     `美图（厦门）网络科技有限公司,${C[0]},思明,290\n` +
     `厦门飞鱼信息科技有限公司,${C[1]},湖里区,48\n` +
     `厦门蓝天电子商务有限公司,${C[3]},海沧区,20\n`,
-  '06-思明区摸排.csv': '企业名称,统一社会信用代码,区域,从业人员数,联系人,电话\n' +
-    '厦门云海数据有限公司,,思明区,11,王伟,0592-5550001\n' +
-    `厦门美图网络科技有限公司思明分公司,${C[4]},思明区,40,李娜,\n` +
-    `厦门新星软件有限公司,${C[5]},思明区,8,张敏,13900000003\n`,
+  '06-思明区摸排.csv': '企业名称,统一社会信用代码,区域,从业人员数,联系人,电话,办公地址\n' +
+    '厦门云海数据有限公司,,思明区,11,王伟,0592-5550001,厦门市思明区软件园二期观日路12号301室\n' +
+    `厦门美图网络科技有限公司思明分公司,${C[4]},思明区,40,李娜,,\n` +
+    `厦门新星软件有限公司,${C[5]},思明区,8,张敏,13900000003,\n`,
 };
 
-let srv, city, siming, member;
+let srv, city, siming, member, park;
 const imp = {};
 
 async function login(name) {
@@ -52,7 +52,7 @@ async function login(name) {
 
 before(async () => {
   srv = await startServer({ demo: true });
-  for (const [u, role, scope] of [['t_city', 'city'], ['t_siming', 'district', '350203'], ['t_m', 'member']]) {
+  for (const [u, role, scope] of [['t_city', 'city'], ['t_siming', 'district', '350203'], ['t_m', 'member'], ['t_park', 'park', 'P0002']]) {
     const args = ['user', 'add', '--db', srv.db.url, '--username', u, '--role', role, '--password-stdin'];
     if (scope) args.push('--scope', scope);
     const r = ejia(args, { input: PW + '\n' });
@@ -61,6 +61,7 @@ before(async () => {
   city = await login('t_city');
   siming = await login('t_siming');
   member = await login('t_m');
+  park = await login('t_park');
   for (const [name, text] of Object.entries(FILES)) {
     const fd = new FormData();
     fd.append('file', new Blob([text]), name);
@@ -183,7 +184,7 @@ test('field verification, round 4, publishing', async () => {
   assert.equal(x.status, 200);
 });
 
-test('a district worker sees and verifies only their district; a member sees nothing', async () => {
+test('a district or park worker sees and verifies only their area; a member sees nothing', async () => {
   const mine = await entities(siming, r3);
   assert.ok(mine.length > 0 && mine.every((x) => x.district_code === '350203'), JSON.stringify(mine));
   const all = await entities(city, r3, '&removed=0');
@@ -192,7 +193,12 @@ test('a district worker sees and verifies only their district; a member sees not
   assert.equal((await siming.put(`/api/ledger/rounds/${r3}/verification/${huli.entity_no}`, { premises: true, operating: true })).status, 403);
   const own = mine.find((x) => x.removed_reason === null);
   assert.equal((await siming.put(`/api/ledger/rounds/${r3}/verification/${own.entity_no}`, { premises: true, operating: true })).status, 200);
-  assert.equal((await siming.get(`/api/ledger/rounds/${r3}/export.xlsx`)).status, 403);
+  assert.equal((await siming.get(`/api/ledger/rounds/${r3}/export.xlsx`)).status, 200, 'their own part');
+  // a park worker: the enterprises whose address is in their park
+  const inPark = await entities(park, r3);
+  assert.equal(inPark.length, 1, JSON.stringify(inPark));
+  assert.match(inPark[0].name, /云海/);
+  assert.equal(inPark[0].park_code, 'P0002');
   assert.equal((await member.get('/api/ledger/rounds')).status, 403);
   assert.equal((await member.post('/api/ledger/rounds', { number: 1, imports: [1] })).status, 403);
 });

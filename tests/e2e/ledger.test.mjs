@@ -106,6 +106,33 @@ test('upload a ledger, read its problem report, filter, export, and be told of a
   }
 })
 
+test('a district worker does not see the city office\'s import, not even by its address', { skip: !(USERS.city && USERS.district) && 'needs city and district users' }, async () => {
+  // The city user's upload from the test above belongs to the city office.
+  const a = await openBrowser()
+  let id, name
+  try {
+    await loginAs(a.page, 'city')
+    const list = await a.page.request.get('/api/ledger/imports?page=1&size=50')
+    const mine = (await list.json()).items.find((i) => /^e2e-网信办-/.test(i.source))
+    assert.ok(mine, 'the city office sees its own upload')
+    id = mine.id; name = mine.source
+  } finally { await a.close() }
+  const b = await openBrowser()
+  try {
+    const { page } = b
+    await loginAs(page, 'district')
+    await page.goto('/ledger/imports')
+    await page.getByTestId('imports-table').waitFor()
+    await page.waitForLoadState('networkidle')
+    assert.equal(await page.getByTestId('imports-table').getByText(name).count(), 0, 'not in the district list')
+    await page.goto(`/ledger/imports/${id}`)
+    await page.getByTestId('import-not-found').waitFor()
+    const api = await page.request.get(`/api/ledger/imports/${id}`)
+    assert.ok([403, 404].includes(api.status()), `the API refuses too (got ${api.status()})`)
+    await shot(page, 'ledger-out-of-scope')
+  } finally { await b.close() }
+})
+
 test('a file that is not a ledger is refused with the accepted types', { skip: !role && 'no user with a ledger role' }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ejia-e2e-bad-'))
   const file = path.join(dir, 'notes.txt')

@@ -9,11 +9,13 @@ import { createRequire } from 'node:module'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import crypto from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const require = createRequire(path.join(here, '..', '..', 'web', 'package.json'))
 const { chromium } = require('playwright-core')
+export const AXE_PATH = require.resolve('axe-core/axe.min.js')
 
 export const BASE = process.env.E2E_BASE_URL || ''
 export const USERS = JSON.parse(process.env.E2E_USERS || '{}')
@@ -33,7 +35,7 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', 
  * roles).  Returns {ctx, page, close}.  Console errors and CSP violations are
  * collected in `problems` so tests can assert the page ran cleanly.
  */
-export async function openBrowser({ viewport = DESKTOP, locale = 'zh-CN' } = {}) {
+export async function openBrowser({ viewport = DESKTOP, locale = 'zh-CN', bypassCSP = false } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ejia-e2e-profile-'))
   const ctx = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
@@ -44,6 +46,7 @@ export async function openBrowser({ viewport = DESKTOP, locale = 'zh-CN' } = {})
     timezoneId: 'Asia/Shanghai',
     acceptDownloads: true,
     baseURL: BASE,
+    bypassCSP, // only the accessibility check needs it, to inject axe-core
   })
   const page = ctx.pages()[0] || await ctx.newPage()
   page.setDefaultTimeout(15000)
@@ -62,6 +65,7 @@ export async function openBrowser({ viewport = DESKTOP, locale = 'zh-CN' } = {})
 export async function shot(page, name) {
   if (!SHOTS) return
   fs.mkdirSync(SHOT_DIR, { recursive: true })
+  await page.evaluate(() => window.scrollTo(0, 0)) // a sticky top bar would show mid-page otherwise
   await page.waitForTimeout(300) // let transitions settle
   await page.screenshot({ path: path.join(SHOT_DIR, `${name}.png`), fullPage: true })
 }
@@ -94,3 +98,28 @@ export async function apiGet(page, url) {
 
 export const LEDGER_ROLES = ['city', 'district', 'park']
 export const ROLES = ['city', 'district', 'park', 'org_admin', 'secretary', 'member', 'investor', 'auditor', 'sysadmin']
+
+// ---- second factor: RFC 6238 TOTP (SHA-1, 30 s, 6 digits), as authenticator apps compute it ----
+function base32(str) {
+  const A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+  let bits = ''
+  for (const c of str.replace(/[\s=]/g, '').toUpperCase()) bits += A.indexOf(c).toString(2).padStart(5, '0')
+  const out = []
+  for (let i = 0; i + 8 <= bits.length; i += 8) out.push(parseInt(bits.slice(i, i + 8), 2))
+  return Buffer.from(out)
+}
+export function totpCode(secret, when = Date.now()) {
+  const msg = Buffer.alloc(8)
+  msg.writeBigUInt64BE(BigInt(Math.floor(when / 30000)))
+  const h = crypto.createHmac('sha1', base32(secret)).update(msg).digest()
+  const o = h[h.length - 1] & 15
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1e6).padStart(6, '0')
+}
+/** A code different from `used` (servers may refuse a code twice): waits for the next 30 s step if needed. */
+export async function freshTotp(secret, used) {
+  for (;;) {
+    const c = totpCode(secret)
+    if (c !== used) return c
+    await new Promise((r) => setTimeout(r, 1000))
+  }
+}

@@ -6,7 +6,8 @@
 //
 // Users: one per role, username = role (city, district, park, org_admin,
 // secretary, member, investor, auditor, sysadmin), password "Demo-pass-2026";
-// sysadmin also needs the one-time code 123456.  "flood" always answers 429;
+// sysadmin must set up a second factor (TOTP) first, as on the real server;
+// member has masked phone/ID fields.  "flood" always answers 429;
 // any user is locked for 30 minutes after 5 wrong passwords ("lockme" is a
 // spare member account for trying that).  For development and UI screenshots
 // only: the e2e specs run against the real server (scripts/e2e), or against
@@ -44,8 +45,43 @@ const USERS = Object.fromEntries(Object.keys(LABELS).map((r) => [r, {
   id: nextUser++, username: r, name: NAMES[r], role: r, role_label: LABELS[r], scope: SCOPES[r],
 }]))
 USERS.lockme = { ...USERS.member, id: nextUser++, username: 'lockme', name: '锁定测试' }
+for (const u of Object.values(USERS)) {
+  u.must_change_password = false
+  u.password_expired = false
+  u.totp = { required: u.role === 'sysadmin', enabled: false }
+  if (u.role === 'member') { u.phone = '138****5678'; u.id_number = '3502**********1234' }
+}
+const passwords = new Map() // username → password (changed ones)
+const totpSecrets = new Map() // username → {secret, pending}
+
+// RFC 6238 TOTP (SHA-1, 30 s, 6 digits) over a base32 secret, ±1 step.
+const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+function b32decode(str) {
+  let bits = '', out = []
+  for (const c of str.replace(/=+$/, '').toUpperCase()) bits += B32.indexOf(c).toString(2).padStart(5, '0')
+  for (let i = 0; i + 8 <= bits.length; i += 8) out.push(parseInt(bits.slice(i, i + 8), 2))
+  return Buffer.from(out)
+}
+function totpAt(secret, step) {
+  const msg = Buffer.alloc(8); msg.writeBigUInt64BE(BigInt(step))
+  const h = crypto.createHmac('sha1', b32decode(secret)).update(msg).digest()
+  const o = h[h.length - 1] & 15
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1e6).padStart(6, '0')
+}
+function totpOk(secret, code) {
+  const step = Math.floor(Date.now() / 30000)
+  return [-1, 0, 1].some((d) => totpAt(secret, step + d) === code)
+}
+function newSecret() {
+  const b = crypto.randomBytes(20); let bits = '', out = ''
+  for (const x of b) bits += x.toString(2).padStart(8, '0')
+  for (let i = 0; i < bits.length; i += 5) out += B32[parseInt(bits.slice(i, i + 5).padEnd(5, '0'), 2)]
+  return out
+}
 
 const sessions = new Map() // token → username
+const sessionInfo = new Map() // token → {id, created_at, ...}
+let nextSession = 1
 const failures = new Map() // username → {n, until}: 5 failures lock for 30 minutes
 const imports = [] // {import, columns, problems[], sha, owner}
 let nextImport = 1
@@ -136,16 +172,19 @@ async function api(req, res, url) {
     const f = failures.get(body.username) || { n: 0, until: 0 }
     if (f.until > Date.now()) return err(res, 423, 'locked', `账号因连续 5 次登录失败已锁定，请于 ${new Date(f.until).toISOString()} 之后再试。`, { detail: { until: new Date(f.until).toISOString() } })
     const u = USERS[body.username]
-    if (!u || body.password !== PASSWORD) {
+    if (!u || body.password !== (passwords.get(body.username) || PASSWORD)) {
       f.n++
       if (f.n >= 5) { f.until = Date.now() + 30 * 60e3; f.n = 0 }
       failures.set(body.username, f)
       return err(res, 401, 'bad_credentials', '用户名或密码错误。')
     }
     failures.delete(body.username)
-    if (u.role === 'sysadmin' && body.otp !== '123456') return err(res, 401, 'otp_required', body.otp ? '动态验证码不正确。' : '请输入动态验证码。')
+    if (u.totp.enabled && !(body.otp && totpOk(totpSecrets.get(u.username).secret, body.otp))) {
+      return err(res, 401, 'otp_required', body.otp ? '动态验证码不正确或已过期，请重新输入。' : '该账号已启用双因素认证，请输入身份验证器中显示的 6 位动态验证码。', { field: 'otp' })
+    }
     const tok = crypto.randomBytes(16).toString('hex')
     sessions.set(tok, u.username)
+    sessionInfo.set(tok, { id: nextSession++, created_at: Math.floor(Date.now() / 1000), last_seen: Math.floor(Date.now() / 1000), address: req.socket.remoteAddress, user_agent: req.headers['user-agent'] || '' })
     return send(res, 200, { user: u }, { 'Set-Cookie': `ejia_session=${tok}; Path=/; HttpOnly; SameSite=Strict` })
   }
   const user = currentUser(req)
@@ -155,8 +194,54 @@ async function api(req, res, url) {
     if (m) sessions.delete(m[1])
     return send(res, 204, undefined, { 'Set-Cookie': 'ejia_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict' })
   }
-  if (p === '/api/me') return send(res, 200, { user, permissions: PERMS[user.role] || [] })
+  const tokenOf = () => (/(?:^|;\s*)ejia_session=([^;]+)/.exec(req.headers.cookie || '') || [])[1]
+  const json = async () => { try { return JSON.parse((await readBody(req)).toString('utf8') || '{}') } catch { return {} } }
+  const pwOk = (pw) => pw === (passwords.get(user.username) || PASSWORD)
+  if (p === '/api/me') return send(res, 200, { user, permissions: PERMS[user.role] || [], session: { id: sessionInfo.get(tokenOf())?.id } })
+  if (p === '/api/me/password' && method === 'POST') {
+    const b = await json()
+    if (!pwOk(b.password)) return err(res, 401, 'bad_credentials', '当前口令不正确。', { field: 'password' })
+    if (!b.new_password || b.new_password.length < 8) return err(res, 400, 'invalid', '新口令至少 8 位，并包含大小写字母、数字和符号中的三类。', { field: 'new_password' })
+    passwords.set(user.username, b.new_password); user.must_change_password = false
+    return send(res, 204)
+  }
+  if (p === '/api/me/totp' && method === 'GET') return send(res, 200, user.totp)
+  if (p === '/api/me/totp/setup' && method === 'POST') {
+    const b = await json()
+    if (!pwOk(b.password)) return err(res, 401, 'bad_credentials', '口令不正确。', { field: 'password' })
+    const secret = newSecret()
+    totpSecrets.set(user.username, { ...(totpSecrets.get(user.username) || {}), pending: secret })
+    return send(res, 200, { secret, uri: `otpauth://totp/ejia:${user.username}?secret=${secret}&issuer=ejia` })
+  }
+  if (p === '/api/me/totp/enable' && method === 'POST') {
+    const b = await json(); const t = totpSecrets.get(user.username)
+    if (!t || !t.pending) return err(res, 409, 'conflict', '请先生成动态验证码密钥。')
+    if (!totpOk(t.pending, String(b.otp || ''))) return err(res, 400, 'invalid', '动态验证码不正确：请核对身份验证器中的 6 位数字和手机时间后重试。', { field: 'otp' })
+    totpSecrets.set(user.username, { secret: t.pending }); user.totp.enabled = true
+    return send(res, 204)
+  }
+  if (p === '/api/me/totp' && method === 'DELETE') {
+    const b = await json()
+    if (user.totp.required) return err(res, 403, 'forbidden', '您的角色必须使用双因素认证，不能关闭。')
+    if (!pwOk(b.password)) return err(res, 401, 'bad_credentials', '口令不正确。', { field: 'password' })
+    user.totp.enabled = false; totpSecrets.delete(user.username)
+    return send(res, 204)
+  }
+  if (p === '/api/me/sessions') {
+    const items = [...sessions.entries()].filter(([, u]) => u === user.username)
+      .map(([tok]) => ({ ...sessionInfo.get(tok), current: tok === tokenOf() })).sort((a, b) => b.id - a.id)
+    return send(res, 200, { items })
+  }
+  const sm = /^\/api\/me\/sessions\/(\d+)$/.exec(p)
+  if (sm && method === 'DELETE') {
+    for (const [tok, info] of sessionInfo) if (String(info.id) === sm[1] && sessions.get(tok) === user.username) { sessions.delete(tok); sessionInfo.delete(tok) }
+    return send(res, 204)
+  }
+  if (user.totp.required && !user.totp.enabled) return err(res, 403, 'forbidden', '您的账号必须先设置双因素认证（动态验证码）才能使用此功能：请在“我的账号”中完成设置。')
 
+  // An import belongs to its importer's district or park (null: the city office).
+  const scopeOf = (u) => (['district', 'park'].includes(u.scope.kind) ? u.scope.code : null)
+  const visible = (u, i) => scopeOf(u) === null || i.scope === scopeOf(u)
   const canLedger = (PERMS[user.role] || []).includes('ledger.import')
   if (p === '/api/ledger/imports') {
     if (!canLedger) return err(res, 403, 'forbidden', '您的角色无权导入台账。')
@@ -171,17 +256,19 @@ async function api(req, res, url) {
       if (dup) return err(res, 409, 'conflict', `该文件已于 ${dup.import.created_at.slice(0, 16).replace('T', ' ')} 导入（导入编号 ${dup.import.id}），未重复导入。`, { detail: { import_id: dup.import.id } })
       const a = analyse(f.filename, f.data)
       const imp = { id: nextImport++, source: f.filename, format: a.ext, rows: a.rows, problems: a.problems.length, status: 'done', created_at: new Date().toISOString(), created_by_name: user.name }
-      imports.unshift({ import: imp, columns: a.columns, problems: a.problems, sha })
+      imports.unshift({ import: imp, columns: a.columns, problems: a.problems, sha, scope: scopeOf(user) })
       return send(res, 201, { import: imp })
     }
     const page = Math.max(1, Number(url.searchParams.get('page')) || 1)
     const size = Math.min(200, Math.max(1, Number(url.searchParams.get('size')) || 20))
-    return send(res, 200, { items: imports.slice((page - 1) * size, page * size).map((i) => i.import), total: imports.length })
+    const mine = imports.filter((i) => visible(user, i))
+    return send(res, 200, { items: mine.slice((page - 1) * size, page * size).map((i) => i.import), total: mine.length })
   }
   const m = /^\/api\/ledger\/imports\/(\d+)(\/problems\.xlsx)?$/.exec(p)
   if (m) {
     if (!canLedger) return err(res, 403, 'forbidden', '您的角色无权查看台账导入。')
     const it = imports.find((i) => String(i.import.id) === m[1])
+    if (it && !visible(user, it)) return err(res, 403, 'forbidden', '该导入记录不在您的数据范围内。')
     if (!it) return err(res, 404, 'not_found', `导入记录 ${m[1]} 不存在。`)
     const kind = url.searchParams.get('kind') || ''
     const q = (url.searchParams.get('q') || '').trim()

@@ -28,6 +28,7 @@ CREATE TABLE ledger_round_entity (
     round_id BIGINT NOT NULL REFERENCES ledger_round(id) ON DELETE CASCADE,
     entity_no INTEGER NOT NULL,          -- 1-based within the round
     name TEXT NOT NULL, uscc TEXT, district TEXT, district_code TEXT, address TEXT, category TEXT,
+    park_code TEXT,                      -- the park named in the address (软件园二期 ...), for park workers
     employees BIGINT, members BIGINT,
     zombie INTEGER NOT NULL DEFAULT 0,   -- 1 definite, 2 suspected (goes to field verification)
     zombie_reason TEXT,

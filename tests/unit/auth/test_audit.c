@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -53,6 +54,29 @@ static int64_t bad(db *d) {
 static void run(db *d, const char *sql) {
     err e;
     if (db_exec(d, sql, &e)) fail_msg("%s: %s", sql, e.msg);
+}
+
+/* Someone with the database but without the key file rewrites a row and
+ * recomputes the plain SHA-256 chain from there: still caught. */
+static void test_forged_chain_without_key(void **state) {
+    (void)state;
+    db *d = fresh(3);
+    run(d, "DROP TRIGGER audit_no_update");
+    unsigned char guess[32] = {0};
+    char prev[65], h[65];
+    err e;
+    char *p0 = NULL;
+    assert_int_equal(db_query_text(d, &p0, "SELECT prev_hash FROM audit WHERE seq = 3", &e, ""), ST_OK);
+    snprintf(prev, sizeof prev, "%s", p0);
+    free(p0);
+    audit_entry a = {.at = 1300, .user_id = 3, .username = "city", .role = "city", .action = "user.create",
+                     .object = "user:3", .result = "ok", .address = "127.0.0.1", .detail = "改过"};
+    audit_hash(guess, prev, 3, &a, h);
+    char q[300];
+    snprintf(q, sizeof q, "UPDATE audit SET detail = '改过', hash = '%s' WHERE seq = 3; UPDATE audit_head SET hash = '%s'", h, h);
+    run(d, q);
+    assert_int_equal(bad(d), 3);
+    db_close(d);
 }
 
 static void test_intact_and_guarded(void **state) {
@@ -127,17 +151,32 @@ static void test_purge_keeps_chain(void **state) {
     db_close(d);
 }
 
+/* Hiding the oldest rows by deleting them and moving the anchor (no key
+ * needed: the hash is copied) is caught: no purge row vouches for it. */
+static void test_moved_anchor(void **state) {
+    (void)state;
+    db *d = fresh(5);
+    run(d, "DROP TRIGGER audit_no_delete");
+    run(d, "UPDATE audit_anchor SET anchor_seq = 2, anchor_hash = (SELECT hash FROM audit WHERE seq = 2)");
+    run(d, "DELETE FROM audit WHERE seq <= 2");
+    assert_int_equal(bad(d), 3);
+    db_close(d);
+}
+
 static void test_hash_is_content(void **state) {
     (void)state;
     audit_entry a = {.at = 1, .user_id = 2, .username = "a", .action = "x", .result = "ok"};
-    char h1[65], h2[65], h3[65];
-    audit_hash("00", 1, &a, h1);
-    audit_hash("01", 1, &a, h2);
+    char h1[65], h2[65], h3[65], h4[65];
+    unsigned char k[32] = {7}, k2[32] = {8};
+    audit_hash(k, "00", 1, &a, h1);
+    audit_hash(k, "01", 1, &a, h2);
+    audit_hash(k2, "00", 1, &a, h4);   /* another key: another chain (forging needs the key file) */
     a.username = "a\x1f";
-    audit_hash("00", 1, &a, h3);
+    audit_hash(k, "00", 1, &a, h3);
     assert_int_equal(strlen(h1), 64);
     assert_string_not_equal(h1, h2);
     assert_string_not_equal(h1, h3);
+    assert_string_not_equal(h1, h4);
 }
 
 int main(void) {
@@ -152,6 +191,8 @@ int main(void) {
         cmocka_unit_test(test_tamper_delete_insert),
         cmocka_unit_test(test_purge_keeps_chain),
         cmocka_unit_test(test_hash_is_content),
+        cmocka_unit_test(test_forged_chain_without_key),
+        cmocka_unit_test(test_moved_anchor),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     char p[128];
@@ -159,6 +200,8 @@ int main(void) {
     snprintf(p, sizeof p, "%s-wal", path);
     unlink(p);
     snprintf(p, sizeof p, "%s-shm", path);
+    unlink(p);
+    snprintf(p, sizeof p, "%s.key", path);
     unlink(p);
     cfg_free();
     return rc;

@@ -84,11 +84,15 @@ static void test_crypt(void **state) {
     err e;
     char dir[] = "/tmp/ejia-crypt-XXXXXX";
     assert_non_null(mkdtemp(dir));
-    char db[128], key[160];
-    snprintf(db, sizeof db, "%s/x.db", dir);
-    crypt_key_path(db, key, sizeof key);
+    char dbp[128], key[160];
+    snprintf(dbp, sizeof dbp, "%s/x.db", dir);
+    crypt_key_path(dbp, key, sizeof key);
     assert_string_equal(key + strlen(dir), "/x.db.key");
-    assert_int_equal(crypt_init(db, &e), ST_OK);
+    db *d = NULL;
+    int applied = 0;
+    assert_int_equal(db_open(dbp, &d, &e), ST_OK);
+    assert_int_equal(db_migrate(d, &applied, &e), ST_OK);
+    assert_int_equal(crypt_init(d, &e), ST_OK);
     struct stat sb;
     assert_int_equal(stat(key, &sb), 0);
     assert_int_equal(sb.st_mode & 0777, 0600);
@@ -110,7 +114,29 @@ static void test_crypt(void **state) {
     crypt_set_key(other);
     assert_int_not_equal(crypt_open("users.phone", sealed, &plain, &e), ST_OK);
     free(sealed);
+    db_close(d);
+    /* The database knows its key: without the file, or with another one, it refuses. */
+    crypt_reset();
+    rename(key, "/tmp/ejia-crypt-moved.key");
+    assert_int_equal(db_open(dbp, &d, &e), ST_OK);
+    assert_int_equal(crypt_init(d, &e), ST_IO);
+    assert_non_null(strstr(e.msg, "不存在"));
+    assert_int_not_equal(access(key, F_OK), 0);   /* no new key made */
+    FILE *f = fopen(key, "w");
+    fputs("0102030405060708091011121314151617181920212223242526272829303132\n", f);
+    fclose(f);
+    assert_int_equal(crypt_init(d, &e), ST_IO);
+    assert_non_null(strstr(e.msg, "不匹配"));
+    rename("/tmp/ejia-crypt-moved.key", key);
+    assert_int_equal(crypt_init(d, &e), ST_OK);
+    db_close(d);
+    char p[200];
     unlink(key);
+    unlink(dbp);
+    snprintf(p, sizeof p, "%s-wal", dbp);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", dbp);
+    unlink(p);
     rmdir(dir);
 }
 

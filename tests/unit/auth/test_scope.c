@@ -61,6 +61,15 @@ static void test_contains(void **state) {
     assert_false(scope_contains(&odd, &in_park));      /* unknown binding: closed */
     assert_false(scope_contains(&nocode, &in_park));   /* empty code: closed */
     assert_false(scope_contains(NULL, &in_park));
+    /* Accounts to manage: also the role rule (city may not manage an administrator, even its own account). */
+    scope_who cityr = {"city", "3502", 1, "city"}, sys = {"city", "3502", 11, "sysadmin"};
+    scope_loc admin_acct = loc("", "", "", "", 11), dist_acct = loc("350203", "", "", "", 3);
+    snprintf(admin_acct.manage_role, sizeof admin_acct.manage_role, "sysadmin");
+    snprintf(dist_acct.manage_role, sizeof dist_acct.manage_role, "district");
+    assert_false(scope_contains(&cityr, &admin_acct));
+    assert_true(scope_contains(&cityr, &dist_acct));
+    assert_true(scope_contains(&sys, &admin_acct));
+    assert_false(scope_contains(&city, &dist_acct));   /* no role given: closed */
     /* Owner-only objects (sessions): the owner, nobody else, not even the city. */
     scope_loc sess = loc("", "", "", "", 2);
     sess.owner_only = true;
@@ -87,17 +96,19 @@ static void test_locate_and_cond(void **state) {
                              &e),
                      ST_OK);
     scope_loc l;
-    assert_int_equal(scope_locate(d, "region", "350203001", &l, &e), ST_OK);
+    assert_int_equal(scope_locate(d, "region", "350203001", NULL, &l, &e), ST_OK);
     assert_string_equal(l.district, "350203");
-    assert_int_equal(scope_locate(d, "region", "P0002", &l, &e), ST_OK);
+    assert_int_equal(scope_locate(d, "region", "P0002", NULL, &l, &e), ST_OK);
     assert_string_equal(l.district, "350203");
     assert_string_equal(l.park, "P0002");
-    assert_int_equal(scope_locate(d, "enterprise", "3", &l, &e), ST_OK);
+    assert_int_equal(scope_locate(d, "enterprise", "3", NULL, &l, &e), ST_OK);
     assert_string_equal(l.district, "350206");
     assert_string_equal(l.enterprise, "3");
-    assert_int_equal(scope_locate(d, "enterprise", "99", &l, &e), ST_NOT_FOUND);
-    assert_int_equal(scope_locate(d, "enterprise", "1 OR 1=1", &l, &e), ST_NOT_FOUND);
-    assert_int_equal(scope_locate(d, "spaceship", "1", &l, &e), ST_FORBIDDEN);
+    assert_int_equal(scope_locate(d, "enterprise", "99", NULL, &l, &e), ST_NOT_FOUND);
+    assert_int_equal(scope_locate(d, "enterprise", "1 OR 1=1", NULL, &l, &e), ST_NOT_FOUND);
+    assert_int_equal(scope_locate(d, "spaceship", "1", NULL, &l, &e), ST_FORBIDDEN);
+    assert_int_equal(scope_locate(d, "enterprise", "1", "2", &l, &e), ST_FORBIDDEN);     /* wrong number of keys */
+    assert_int_equal(scope_locate(d, "ledger_entity", "1", NULL, &l, &e), ST_FORBIDDEN);
     scope_who siming = {"district", "350203", 2}, city = {"city", "3502", 1};
     assert_int_equal(scope_check(d, &siming, "enterprise", "1", &e), ST_OK);
     assert_int_equal(scope_check(d, &siming, "enterprise", "3", &e), ST_FORBIDDEN);

@@ -20,7 +20,7 @@ static void test_valid(void **state) {
     assert_false(utf8_valid("\xED\xA0\x80", 3));             /* surrogate */
     assert_false(utf8_valid("\xF4\x90\x80\x80", 4));         /* > U+10FFFF */
     assert_false(utf8_valid("\xE5\x8E", 2));                 /* truncated */
-    assert_false(utf8_valid("\xB3\xA7\xC3\xC5", 4));         /* GBK 厦门 */
+    assert_false(utf8_valid("\xB3\xA7\xC3\xC5", 4));         /* GBK 厂门 */
     /* The valid prefix stops before the first bad sequence, also after 8-byte ASCII runs. */
     assert_int_equal(utf8_valid_prefix("abcdefghij\xFFxyz", 14), 10);
     assert_int_equal(utf8_valid_prefix("厦\xE9\x97", 5), 3);

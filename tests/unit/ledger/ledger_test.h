@@ -33,22 +33,32 @@ static inline const ledger_problem *problem_with(const ledger_table *t, int row,
     return NULL;
 }
 
+/* The first problem on data row `row` about exactly this value. */
+static inline const ledger_problem *problem_about(const ledger_table *t, int row, const char *value) {
+    for (int i = 0; i < t->nproblems; i++)
+        if (t->problems[i].row == row && t->problems[i].value && strcmp(t->problems[i].value, value) == 0)
+            return &t->problems[i];
+    return NULL;
+}
+
 static inline int problems_on_row(const ledger_table *t, int row) {
     int n = 0;
     for (int i = 0; i < t->nproblems; i++) n += t->problems[i].row == row;
     return n;
 }
 
-/* Write bytes to a file under a fresh temporary directory; returns its path (malloc'd). */
+/* Write bytes to a file under a fresh temporary directory; returns its path
+ * (malloc'd).  A test cannot go on without its fixture: failure aborts. */
 static inline char *write_temp(const char *name, const void *data, size_t len) {
     char dir[] = "/tmp/ejia-test-XXXXXX";
-    if (!mkdtemp(dir)) return NULL;
+    if (!mkdtemp(dir)) abort();
     size_t n = strlen(dir) + strlen(name) + 2;
     char *p = malloc(n);
+    if (!p) abort();
     snprintf(p, n, "%s/%s", dir, name);
     FILE *f = fopen(p, "wb");
-    if (!f) { free(p); return NULL; }
-    fwrite(data, 1, len, f);
+    if (!f) abort();
+    if (len && fwrite(data, 1, len, f) != len) abort();
     fclose(f);
     return p;
 }

@@ -119,6 +119,32 @@ static void test_utf16(void **state) {
     ledger_table_free(t);
 }
 
+static void test_damaged_utf8(void **state) {
+    (void)state;
+    /* UTF-8 with one stray byte stays UTF-8 (with a warning), not GB18030 mojibake. */
+    const char a[] = "企业名称,统一社会信用代码,地址\n厦门甲网络科技有限公司,91350100M000100Y43,厦门市思明区\xE5\n"
+                     "厦门乙信息技术有限公司,91110000802100433B,厦门市湖里区\n";
+    st r;
+    ledger_table *t = read_bytes("d.csv", a, sizeof a - 1, NULL, &r, NULL);
+    assert_int_equal(r, ST_OK);
+    assert_string_equal(t->encoding, "UTF-8");
+    assert_string_equal(t->rows[0].val[LF_NAME], "厦门甲网络科技有限公司");
+    assert_string_equal(t->rows[1].val[LF_NAME], "厦门乙信息技术有限公司");
+    assert_non_null(problem_with(t, 0, "不是有效的 UTF-8"));
+    ledger_table_free(t);
+    /* Mostly ASCII with a few GBK characters is still GBK. */
+    char gbk[256];
+    size_t n = (size_t)snprintf(gbk, sizeof gbk, "name,code,address\n");
+    static const char row[] = "\xCF\xC3\xC3\xC5 Co. Ltd,91350100M000100Y43,Xiamen\n";
+    memcpy(gbk + n, row, sizeof row - 1);
+    n += sizeof row - 1;
+    t = read_bytes("g.csv", gbk, n, NULL, &r, NULL);
+    assert_int_equal(r, ST_OK);
+    assert_string_equal(t->encoding, "GB18030");
+    assert_string_equal(t->rows[0].cells[0], "厦门 Co. Ltd");
+    ledger_table_free(t);
+}
+
 static void test_unreadable(void **state) {
     (void)state;
     err e;
@@ -337,7 +363,7 @@ static void test_many_rows(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_utf8_title_rows), cmocka_unit_test(test_bom_and_path), cmocka_unit_test(test_gbk),
-        cmocka_unit_test(test_utf16), cmocka_unit_test(test_unreadable),
+        cmocka_unit_test(test_utf16), cmocka_unit_test(test_damaged_utf8), cmocka_unit_test(test_unreadable),
         cmocka_unit_test(test_swapped_columns_and_delims), cmocka_unit_test(test_quotes_blank_lines),
         cmocka_unit_test(test_huge_cell), cmocka_unit_test(test_problems), cmocka_unit_test(test_no_header_and_mapping),
         cmocka_unit_test(test_wide_rows_and_empty), cmocka_unit_test(test_many_rows),

@@ -28,7 +28,8 @@ static void test_synonyms(void **state) {
         {"负责人", LF_CONTACT}, {"电话", LF_PHONE}, {"联系电话", LF_PHONE}, {"负责人电话", LF_PHONE},
         {"注册资本（万元）", LF_CAPITAL}, {"成立日期", LF_FOUNDED}, {"经营范围", LF_SCOPE},
         {"有无办公场所", LF_PREMISES}, {"是否正常经营", LF_OPERATING}, {"ｎａｍｅ", LF_NAME},
-        {"备注", LF_NONE}, {"", LF_NONE},
+        {"备注", LF_NONE}, {"", LF_NONE}, {"联系人：张三", LF_NONE}, {"电话 13812345678", LF_NONE},
+        {"联系人：", LF_CONTACT},
         {"2018年厦门市互联网企业名单（经信局）以下企业名称按笔画排序请各区核对后报送", LF_NONE},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -62,7 +63,7 @@ static void test_header_below_titles(void **state) {
     (void)state;
     /* A merged title, a subtitle naming one field, an empty row, then the header. */
     const char *a = "2018年厦门市互联网企业名单\n"
-                    "填报单位：经信局,,联系人：张三\n"
+                    "填报单位：经信局,,联系人：张三,联系电话：0592-5551234\n"
                     "\n"
                     "序号,企业名称,信用代码\n"
                     "1,甲公司,91350100M000100Y43\n";

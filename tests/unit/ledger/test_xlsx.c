@@ -230,14 +230,24 @@ static const char SHEET[] =
     "<x:row><x:c t=\"s\"><x:v>0</x:v></x:c><x:c t=\"s\"><x:v>1</x:v></x:c></x:row>"
     "<x:row r=\"4\"><x:c r=\"A4\" t=\"s\"><x:v>2</x:v></x:c><x:c r=\"B4\" t=\"inlineStr\"><x:is><x:t>91350100M000100Y43</x:t></x:is></x:c>"
     "<x:c r=\"D4\" t=\"b\"><x:v>1</x:v></x:c><x:c r=\"E4\" t=\"e\"><x:v>#N/A</x:v></x:c>"
-    "<x:c r=\"F4\" t=\"s\"><x:v>99</x:v></x:c></x:row>"
+    "<x:c r=\"F4\" t=\"s\"><x:v>99</x:v></x:c><x:c r=\"G4\" s=\"1\"><x:v>43164</x:v></x:c>"
+    "<x:c r=\"H4\" s=\"2\"><x:v>43164.5</x:v></x:c><x:c r=\"I4\" s=\"3\"><x:v>0.75</x:v></x:c></x:row>"
     "</x:sheetData></x:worksheet>";
+
+/* Custom formats: "General" is not a date (its 'e' is no era), a CJK date
+ * with a locale prefix is, and hh:mm is a time. */
+static const char STYLES[] =
+    "<styleSheet><numFmts><numFmt numFmtId=\"164\" formatCode=\"General\"/>"
+    "<numFmt numFmtId=\"165\" formatCode=\"[$-804]yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;\"/>"
+    "<numFmt numFmtId=\"166\" formatCode=\"hh:mm\"/></numFmts>"
+    "<cellStyleXfs><xf numFmtId=\"14\"/></cellStyleXfs>"
+    "<cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"164\"/><xf numFmtId=\"165\"/><xf numFmtId=\"166\"/></cellXfs></styleSheet>";
 
 static void test_hand_made(void **state) {
     (void)state;
     const char *e1[] = {"xl/workbook.xml", WB, "xl/_rels/workbook.xml.rels", WB_RELS, "xl/strings.xml", SST,
-                        "xl/worksheets/data.xml", SHEET};
-    blob b = make_zip(e1, 4);
+                        "xl/worksheets/data.xml", SHEET, "xl/styles.xml", STYLES};
+    blob b = make_zip(e1, 5);
     st r;
     err e;
     ledger_table *t = read_bytes("h.xlsx", b.data, b.len, NULL, &r, &e);
@@ -251,7 +261,10 @@ static void test_hand_made(void **state) {
     assert_string_equal(row->cells[0], " 厦门&甲公司 ");
     assert_string_equal(row->val[LF_NAME], "厦门&甲公司");
     assert_int_equal(row->code_kind, LC_USCC);
-    assert_non_null(problem_with(t, 1, "没有列名"));   /* D4..F4 beyond the two headers */
+    assert_non_null(problem_with(t, 1, "没有列名"));   /* D4..I4 beyond the two headers */
+    assert_non_null(problem_about(t, 1, "43164"));                 /* General: a number */
+    assert_non_null(problem_about(t, 1, "2018-03-05"));   /* CJK date format: the date as shown, time part dropped */
+    assert_non_null(problem_about(t, 1, "18:00:00"));              /* time */   /* D4..F4 beyond the two headers */
     ledger_table_free(t);
     free(b.data);
 
@@ -295,6 +308,39 @@ static void test_limits(void **state) {
     ledger_read_opts o2 = {.max_uncompressed = 2000};
     assert_null(read_bytes("l.xlsx", b.data, b.len, &o2, &r, &e));
     assert_int_equal(r, ST_TOO_LARGE);
+    free(b.data);
+}
+
+static void test_shared_string_bomb(void **state) {
+    (void)state;
+    /* One 30 KB shared string referenced by every cell of 2,000 rows: a
+     * 100 KB file that would expand to 600 MB.  The memory cap stops it. */
+    size_t big = 30000;
+    char *sst = malloc(big + 200);
+    size_t n = (size_t)sprintf(sst, "<sst><si><t>企业名称</t></si><si><t>信用代码</t></si><si><t>");
+    memset(sst + n, 'x', big);
+    n += big;
+    strcpy(sst + n, "</t></si></sst>");
+    size_t cap = 2000 * 400 + 400, m = 0;
+    char *sheet = malloc(cap);
+    m += (size_t)sprintf(sheet, "<worksheet><sheetData><row r=\"1\"><c t=\"s\"><v>0</v></c><c t=\"s\"><v>1</v></c></row>");
+    for (int r = 2; r <= 2000; r++) {
+        m += (size_t)sprintf(sheet + m, "<row r=\"%d\">", r);
+        for (int c = 0; c < 10; c++) m += (size_t)sprintf(sheet + m, "<c t=\"s\"><v>2</v></c>");
+        m += (size_t)sprintf(sheet + m, "</row>");
+    }
+    sprintf(sheet + m, "</sheetData></worksheet>");
+    const char *e1[] = {"xl/workbook.xml", WB, "xl/_rels/workbook.xml.rels", WB_RELS, "xl/strings.xml", sst,
+                        "xl/worksheets/data.xml", sheet};
+    blob b = make_zip(e1, 4);
+    free(sst);
+    free(sheet);
+    ledger_read_opts o = {.max_memory = 64u << 20};
+    st r;
+    err e;
+    assert_null(read_bytes("bomb.xlsx", b.data, b.len, &o, &r, &e));
+    assert_int_equal(r, ST_TOO_LARGE);
+    assert_non_null(strstr(e.msg, "上限"));
     free(b.data);
 }
 
@@ -351,7 +397,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shared_strings), cmocka_unit_test(test_inline_strings),
         cmocka_unit_test(test_sheet_choice), cmocka_unit_test(test_broken_zip), cmocka_unit_test(test_hand_made),
-        cmocka_unit_test(test_limits), cmocka_unit_test(test_last_row), cmocka_unit_test(test_many_rows),
+        cmocka_unit_test(test_limits), cmocka_unit_test(test_shared_string_bomb), cmocka_unit_test(test_last_row), cmocka_unit_test(test_many_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

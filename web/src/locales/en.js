@@ -51,6 +51,7 @@ export default {
     expandMenu: 'Expand menu',
     userMenu: 'User menu',
     loggedOut: 'Logged out',
+    skip: 'Skip to main content',
     mainNav: 'Main navigation',
   },
   login: {
@@ -97,6 +98,7 @@ export default {
   common: {
     loading: 'Loading…',
     cancel: 'Cancel',
+    pageSize: 'Rows per page',
     retry: 'Retry',
     refresh: 'Refresh',
     view: 'View',
@@ -133,6 +135,7 @@ export default {
     findings: 'Open findings',
     findingsEmpty: 'No open findings.',
     shortcuts: 'Shortcuts',
+    noImports: 'No ledger imported yet.',
     noCards: 'Nothing to show yet.',
   },
   ledger: {
@@ -220,7 +223,7 @@ export default {
     totp: 'Two-factor authentication (one-time codes)',
     totpOn: 'On',
     totpOff: 'Off',
-    totpIntro: 'Once on, logging in also needs the 6-digit code shown by an authenticator app on your phone (FreeOTP, Google Authenticator, ...).',
+    totpIntro: 'Once on, logging in also needs the 6-digit code shown by an authenticator app on your phone (any app supporting TOTP, such as FreeOTP).',
     totpRequired: 'Your role must use two-factor authentication. Everything else stays closed until it is set up below.',
     totpSetup: 'Set up',
     totpReset: 'Set up again (new phone)',

@@ -51,6 +51,7 @@ export default {
     expandMenu: '展开菜单',
     userMenu: '用户菜单',
     loggedOut: '已退出登录',
+    skip: '跳到主要内容',
     mainNav: '主导航',
   },
   login: {
@@ -97,6 +98,7 @@ export default {
   common: {
     loading: '加载中…',
     cancel: '取消',
+    pageSize: '每页条数',
     retry: '重试',
     refresh: '刷新',
     view: '查看',
@@ -133,6 +135,7 @@ export default {
     findings: '待处理事项',
     findingsEmpty: '暂无待处理事项。',
     shortcuts: '常用功能',
+    noImports: '还没有导入过台账。',
     noCards: '暂无可显示的统计。',
   },
   ledger: {
@@ -220,7 +223,7 @@ export default {
     totp: '双因素认证（动态验证码）',
     totpOn: '已启用',
     totpOff: '未启用',
-    totpIntro: '启用后，登录时除口令外还需输入手机身份验证器（如 FreeOTP、Google Authenticator、微信小程序“腾讯身份验证器”）显示的 6 位动态验证码。',
+    totpIntro: '启用后，登录时除口令外，还需输入手机身份验证器应用（支持 TOTP 标准的任一应用，如 FreeOTP）显示的 6 位动态验证码。',
     totpRequired: '您的角色必须启用双因素认证。完成下面的设置之前，系统的其他功能暂不可用。',
     totpSetup: '开始设置',
     totpReset: '重新设置（更换手机）',

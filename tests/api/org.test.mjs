@@ -1,0 +1,408 @@
+// org over HTTP: organizations formed, upgraded, merged, split and dissolved,
+// covers and instructors added and withdrawn — and coverage as of the day
+// before and the day of each event; the 旬 bulletin checked against a direct
+// count in the database, issued once, its change measured against the issued
+// one, downloaded as xlsx and PDF (read back with pdftotext); the schedule
+// issuing the last finished 旬 by itself; and the data scope of a district.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startServer, Client, ejia, backend, freshDb } from './lib.mjs';
+
+const PW = 'Ejia-test-2026';
+let srv, dir, city;
+
+function addUser(db, name, role, scope) {
+  const args = ['user', 'add', '--db', db, '--username', name, '--role', role, '--password-stdin'];
+  if (scope) args.push('--scope', scope);
+  const r = ejia(args, { input: PW + '\n' });
+  assert.equal(r.status, 0, r.stderr);
+}
+
+async function login(s, name) {
+  const c = new Client(s.base);
+  const r = await c.post('/api/auth/login', { username: name, password: PW });
+  assert.equal(r.status, 200, JSON.stringify(r.data));
+  return c;
+}
+
+// One number straight from the database, bypassing ejia's SQL.
+function sql(q) {
+  const url = srv.db.url;
+  const out = backend === 'postgresql'
+    ? execFileSync('psql', [url, '-qAtc', q], { encoding: 'utf8' })
+    : execFileSync('sqlite3', [url, q], { encoding: 'utf8' });
+  return Number(out.trim());
+}
+
+async function cityCov(day) {
+  const r = await city.get(`/api/coverage?date=${day}`);
+  assert.equal(r.status, 200, JSON.stringify(r.data));
+  return r.data.rows[0];
+}
+
+async function orgOf(entId, day) {
+  const r = await city.get(`/api/enterprises/${entId}/coverage`);
+  assert.equal(r.status, 200);
+  const c = r.data.enterprise.covers.find((x) => x.from_day <= day && (!x.to_day || x.to_day > day));
+  return c ? c.org_id : null;
+}
+
+before(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'ejia-org-'));
+  srv = await startServer({ demo: true, args: ['--bulletin-schedule', 'false'] });
+  addUser(srv.db.url, 'o_city', 'city', null);
+  addUser(srv.db.url, 'o_siming', 'district', '350203');
+  addUser(srv.db.url, 'o_member', 'member', null);
+  city = await login(srv, 'o_city');
+});
+after(async () => { await srv?.stop(); rmSync(dir, { recursive: true, force: true }); });
+
+test('the demo tells the article: about a third at the end of 2017, about three quarters by May 2018', async () => {
+  const a = await cityCov('2017-12-31'), b = await cityCov('2018-04-30');
+  assert.ok(a.rate > 33 && a.rate < 41, `end of 2017: ${a.rate}`);
+  assert.ok(b.rate > 70 && b.rate < 78, `end of April 2018: ${b.rate}`);
+  assert.ok(b.work_rate > b.rate, 'instructors add work coverage');
+  const t = await city.get('/api/coverage/trend?from=2017-12-21&to=2018-04-30');
+  assert.equal(t.status, 200);
+  const pts = t.data.points;
+  assert.equal(pts[0].period, '2017-12-3');
+  assert.equal(pts.at(-1).date, '2018-04-30');
+  assert.equal(pts.length, 13);
+  assert.ok(pts.at(-1).rows[0].rate > pts[0].rows[0].rate + 30);
+  const ev = await city.get('/api/org/events?kind=upgraded&from=2018-01-01&to=2018-06-30');
+  assert.equal(ev.data.total, 4, 'four upgrades in the campaign');
+  // every figure by district adds up to the city
+  const byD = await city.get('/api/coverage?date=2018-04-30&by=district');
+  assert.equal(byD.data.rows.reduce((s, x) => s + x.covered, 0), b.covered);
+  const byC = await city.get('/api/coverage?date=2018-04-30&by=category');
+  assert.equal(byC.data.rows.reduce((s, x) => s + x.enterprises, 0), b.enterprises);
+  assert.ok(byC.data.rows.every((x) => ['新闻', '社交', '网游', '电商', '金融', '数据'].includes(x.key)));
+  const byP = await city.get('/api/coverage?date=2018-04-30&by=park');
+  assert.ok(byP.data.rows.some((x) => x.name === '火炬园'));
+  // the enterprises behind a number
+  const d0 = byD.data.rows[0];
+  const list = await city.get(`/api/coverage/enterprises?date=2018-04-30&by=district&key=${d0.key}&state=covered&size=500`);
+  assert.equal(list.data.total, d0.covered);
+  assert.ok(list.data.items.every((x) => x.covered === 1 && x.org_id && x.org_name));
+});
+
+test('coverage as of the day before and the day of every kind of event', async () => {
+  const free = await city.get('/api/coverage/enterprises?date=2019-01-01&state=uncovered&size=500');
+  assert.equal(free.status, 200);
+  const pool = free.data.items.filter((x) => x.members === 0 && !x.instructor);
+  assert.ok(pool.length >= 6, 'enough uncovered enterprises in the demo');
+  const [A, B, C, D, E, F] = pool;
+  const c0 = (await cityCov('2019-01-10')).covered;
+
+  // established (a standalone branch, approved below the member minimum)
+  let r = await city.post('/api/orgs', { name: '中共测试甲公司支部', kind: '党支部', established_on: '2019-03-05', enterprise_ids: [A.id], approved: true, secretary: '张三' });
+  assert.equal(r.status, 201, JSON.stringify(r.data));
+  const orgA = r.data.org;
+  assert.equal(orgA.units, 1);
+  assert.match(orgA.path, new RegExp(`/${orgA.id}/$`));
+  assert.equal((await cityCov('2019-03-04')).covered, c0);
+  assert.equal((await cityCov('2019-03-05')).covered, c0 + 1);
+  const dist = await city.get(`/api/coverage?date=2019-03-05&by=district`);
+  const dist0 = await city.get(`/api/coverage?date=2019-03-04&by=district`);
+  const k = (x) => x.data.rows.find((y) => y.key === A.district_code).covered;
+  assert.equal(k(dist) - k(dist0), 1);
+
+  // a joint branch of two, then a cover added and removed
+  r = await city.post('/api/orgs', { name: '中共测试联合支部', kind: '联合党支部', based_on: 'street', base_name: '测试街道', district_code: B.district_code, established_on: '2019-04-01', enterprise_ids: [B.id, C.id], approved: true });
+  assert.equal(r.status, 201, JSON.stringify(r.data));
+  const J = r.data.org;
+  assert.equal((await cityCov('2019-03-31')).covered, c0 + 1);
+  assert.equal((await cityCov('2019-04-01')).covered, c0 + 3);
+  r = await city.post(`/api/orgs/${J.id}/covers`, { enterprise_id: D.id, day: '2019-05-01' });
+  assert.equal(r.status, 200, JSON.stringify(r.data));
+  assert.equal((await cityCov('2019-04-30')).covered, c0 + 3);
+  assert.equal((await cityCov('2019-05-01')).covered, c0 + 4);
+  r = await city.post(`/api/orgs/${J.id}/covers/${D.id}/remove`, { day: '2019-06-01', note: '企业迁出' });
+  assert.equal(r.status, 200, JSON.stringify(r.data));
+  assert.equal((await cityCov('2019-05-31')).covered, c0 + 4);
+  assert.equal((await cityCov('2019-06-01')).covered, c0 + 3);
+
+  // upgraded: coverage unchanged, kind and event recorded
+  r = await city.post(`/api/orgs/${orgA.id}/upgrade`, { to_kind: '党总支', day: '2019-07-01', approved: true });
+  assert.equal(r.status, 200, JSON.stringify(r.data));
+  assert.equal(r.data.org.kind, '党总支');
+  assert.equal((await cityCov('2019-07-01')).covered, c0 + 3);
+  const ev = await city.get(`/api/org/events?org_id=${orgA.id}&kind=upgraded`);
+  assert.equal(ev.data.total, 1);
+  assert.equal(ev.data.items[0].from_kind, '党支部');
+  assert.equal(ev.data.items[0].to_kind, '党总支');
+
+  // merged: E's own branch into J — E stays covered, by J from that day
+  r = await city.post('/api/orgs', { name: '中共测试临时支部', kind: '临时党支部', established_on: '2019-08-01', enterprise_ids: [E.id] });
+  assert.equal(r.status, 201, JSON.stringify(r.data));
+  const S = r.data.org;
+  assert.equal((await cityCov('2019-08-01')).covered, c0 + 4);
+  r = await city.post(`/api/orgs/${S.id}/merge`, { into_id: J.id, day: '2019-09-01' });
+  assert.equal(r.status, 200, JSON.stringify(r.data));
+  assert.equal((await cityCov('2019-08-31')).covered, c0 + 4);
+  assert.equal((await cityCov('2019-09-01')).covered, c0 + 4);
+  assert.equal(await orgOf(E.id, '2019-08-31'), S.id);
+  assert.equal(await orgOf(E.id, '2019-09-01'), J.id);
+  const gone = await city.get(`/api/orgs/${S.id}`);
+  assert.equal(gone.data.org.dissolved_on, '2019-09-01');
+  r = await city.post(`/api/orgs/${S.id}/covers`, { enterprise_id: F.id, day: '2019-09-02' });
+  assert.equal(r.status, 409, 'a merged organization takes nothing more');
+  assert.match(r.data.error.message, /已于 2019-09-01 撤销或合并/);
+
+  // split: E leaves J for a new branch — still covered, by the new one
+  r = await city.post(`/api/orgs/${J.id}/split`, { name: '中共测试拆分支部', established_on: '2019-10-01', enterprise_ids: [E.id], approved: true });
+  assert.equal(r.status, 201, JSON.stringify(r.data));
+  const N = r.data.org;
+  assert.equal((await cityCov('2019-10-01')).covered, c0 + 4);
+  assert.equal(await orgOf(E.id, '2019-09-30'), J.id);
+  assert.equal(await orgOf(E.id, '2019-10-01'), N.id);
+  assert.ok((await city.get(`/api/org/events?org_id=${N.id}&kind=split`)).data.total === 1);
+
+  // dissolved: A is no longer covered from that day
+  r = await city.post(`/api/orgs/${orgA.id}/dissolve`, { day: '2019-11-01', note: '企业注销' });
+  assert.equal(r.status, 200, JSON.stringify(r.data));
+  assert.equal((await cityCov('2019-10-31')).covered, c0 + 4);
+  assert.equal((await cityCov('2019-11-01')).covered, c0 + 3);
+  r = await city.post(`/api/orgs/${orgA.id}/dissolve`, { day: '2019-11-02' });
+  assert.equal(r.status, 409);
+
+  // instructors: work coverage only
+  const w0 = await cityCov('2019-03-09');
+  r = await city.post(`/api/enterprises/${F.id}/instructors`, { name: '李指导', day: '2019-03-10' });
+  assert.equal(r.status, 201, JSON.stringify(r.data));
+  const ins = r.data.instructor;
+  const w1 = await cityCov('2019-03-10');
+  assert.equal(w1.work_covered, w0.work_covered + 1);
+  assert.equal(w1.covered, w0.covered);
+  r = await city.post(`/api/enterprises/${F.id}/instructors`, { name: '王指导', day: '2019-03-11' });
+  assert.equal(r.status, 409, 'one instructor at a time');
+  r = await city.post(`/api/enterprises/${F.id}/instructors/${ins.id}/withdraw`, { day: '2019-04-10' });
+  assert.equal(r.status, 200, JSON.stringify(r.data));
+  const w2 = await cityCov('2019-04-09'), w3 = await cityCov('2019-04-10');
+  assert.equal(w3.work_covered, w2.work_covered - 1);
+  assert.equal(w3.covered, w2.covered);
+
+  // every change of E is traced to an event
+  const hist = await city.get(`/api/org/events?enterprise_id=${E.id}`);
+  assert.deepEqual(hist.data.items.map((x) => x.kind), ['cover_added', 'cover_added', 'cover_added']);
+  assert.deepEqual(hist.data.items.map((x) => x.day), ['2019-08-01', '2019-09-01', '2019-10-01']);
+});
+
+test('refusals say what, where and what to do, in Chinese', async () => {
+  const covered = (await city.get('/api/coverage/enterprises?state=covered&size=1')).data.items[0];
+  const free = (await city.get('/api/coverage/enterprises?state=uncovered&size=500')).data.items;
+  let r = await city.post('/api/orgs', { name: '中共重复覆盖支部', kind: '党支部', established_on: '2020-01-02', enterprise_ids: [covered.id], approved: true });
+  assert.equal(r.status, 409);
+  assert.equal(r.data.error.field, 'enterprise_ids[0]');
+  assert.match(r.data.error.message, /已由.*覆盖/);
+  r = await city.post('/api/orgs', { name: '中共单家联合支部', kind: '联合党支部', based_on: 'park', established_on: '2020-01-02', enterprise_ids: [free[0].id] });
+  assert.equal(r.status, 400);
+  assert.equal(r.data.error.field, 'enterprise_ids');
+  assert.match(r.data.error.message, /2–5 家/);
+  r = await city.post('/api/orgs', { name: '中共六家联合支部', kind: '联合党支部', based_on: 'park', established_on: '2020-01-02', enterprise_ids: free.slice(0, 6).map((x) => x.id) });
+  assert.equal(r.status, 400);
+  r = await city.post('/api/orgs', { name: '中共错类型', kind: '支部', established_on: '2020-01-02', enterprise_ids: [free[0].id] });
+  assert.equal(r.status, 400);
+  assert.equal(r.data.error.field, 'kind');
+  r = await city.post('/api/orgs', { name: '中共错日期', kind: '党支部', established_on: '2019-02-30', enterprise_ids: [free[0].id] });
+  assert.equal(r.status, 400);
+  assert.equal(r.data.error.field, 'established_on');
+  r = await city.post('/api/orgs', { name: '中共将来', kind: '党支部', established_on: '2999-01-01', enterprise_ids: [free[0].id] });
+  assert.equal(r.status, 400);
+  assert.match(r.data.error.message, /晚于今天/);
+  const small = free.find((x) => x.members < 3);
+  r = await city.post('/api/orgs', { name: '中共党员不足支部', kind: '党支部', established_on: '2020-01-02', enterprise_ids: [small.id] });
+  assert.equal(r.status, 400);
+  assert.match(r.data.error.message, /不足 3 人.*联合组建或选派党建指导员/);
+  r = await city.post('/api/orgs', { name: '中共未知字段', kind: '党支部', established_on: '2020-01-02', enterprise_ids: [small.id], bogus: 1 });
+  assert.equal(r.status, 400);
+  // upgrade below the threshold
+  const br = (await city.get('/api/orgs?kind=党支部&size=1')).data.items[0];
+  r = await city.post(`/api/orgs/${br.id}/upgrade`, { to_kind: '党委', day: '2020-01-02' });
+  assert.equal(r.status, 400);
+  assert.match(r.data.error.message, /不足 100 人/);
+  r = await city.get('/api/coverage?by=bogus');
+  assert.equal(r.status, 400);
+  assert.equal(r.data.error.field, 'by');
+  r = await city.get('/api/bulletins/2018-04-4');
+  assert.equal(r.status, 400);
+  assert.equal(r.data.error.field, 'period');
+});
+
+test('findings and joint suggestions follow the rules', async () => {
+  const r = await city.get('/api/org/findings?date=2018-04-30&max=1000');
+  assert.equal(r.status, 200);
+  const f = r.data;
+  for (const g of f.joint) {
+    assert.ok(g.members >= 3, 'each suggested joint branch reaches 3 members');
+    assert.ok(g.enterprises.length >= 1 && g.enterprises.length <= 5);
+    assert.ok(['building', 'park', 'street'].includes(g.level));
+  }
+  assert.equal(f.counts.joint, f.joint.reduce((s, g) => s + g.enterprises.length, 0));
+  for (const e of f.enterprises) {
+    if (e.findings.includes('should_form')) assert.ok(e.members >= 3);
+    if (e.findings.includes('instructor')) assert.ok(!e.covered && !e.instructor);
+  }
+  for (const o of f.orgs) {
+    if (o.findings.includes('committee')) assert.ok(o.members >= 7 && !o.committee);
+    if (o.findings.includes('split')) assert.ok(o.members > 50);
+  }
+  // the demo left branches with 7 or more members and no committee
+  assert.ok(f.counts.committee >= 1);
+});
+
+test('bulletin: numbers equal a direct count, issued once, change against the issued one, xlsx and PDF', async () => {
+  let r = await city.get('/api/bulletins/2018-04-3');
+  assert.equal(r.status, 200);
+  const b = r.data;
+  assert.equal(b.issued, false);
+  assert.equal(b.title, '2018年4月下旬');
+  assert.equal(b.last_day, '2018-04-30');
+  assert.equal(b.rows.length, 6);
+  for (const row of b.rows) {
+    const n = sql(`SELECT COUNT(*) FROM enterprise WHERE zombie = 0 AND district_code = '${row.code}'`);
+    const cv = sql(`SELECT COUNT(DISTINCT e.id) FROM enterprise e JOIN org_cover c ON c.enterprise_id = e.id WHERE e.zombie = 0 AND e.district_code = '${row.code}' AND c.from_day <= '2018-04-30' AND (c.to_day IS NULL OR c.to_day > '2018-04-30')`);
+    const nw = sql(`SELECT COUNT(*) FROM org_event v JOIN org o ON o.id = v.org_id WHERE v.kind = 'established' AND o.kind <> '工委' AND v.district_code = '${row.code}' AND v.day BETWEEN '2018-04-21' AND '2018-04-30'`);
+    assert.equal(row.enterprises, n, row.name);
+    assert.equal(row.covered, cv, row.name);
+    assert.equal(row.new_orgs, nw, row.name);
+    assert.equal(row.rate, Math.round(1000 * cv / n) / 10);
+  }
+  const ranks = b.rows.map((x) => x.rank);
+  assert.deepEqual(ranks, [1, 2, 3, 4, 5, 6]);
+  for (let i = 1; i < b.rows.length; i++) assert.ok(b.rows[i - 1].rate >= b.rows[i].rate);
+  assert.equal(b.city.covered, b.rows.reduce((s, x) => s + x.covered, 0));
+  assert.equal(b.city.upgrades, sql(`SELECT COUNT(*) FROM org_event WHERE kind = 'upgraded' AND day BETWEEN '2018-04-21' AND '2018-04-30'`));
+
+  // issue the previous 旬, then this one: change is measured against the issued figures
+  r = await city.post('/api/bulletins/2018-04-2/issue');
+  assert.equal(r.status, 201, JSON.stringify(r.data));
+  const prev = r.data;
+  assert.equal(prev.issued, true);
+  assert.equal(prev.issued_by, 'o_city');
+  r = await city.post('/api/bulletins/2018-04-2/issue');
+  assert.equal(r.status, 409);
+  r = await city.post('/api/bulletins/2018-04-3/issue');
+  assert.equal(r.status, 201);
+  const cur = r.data;
+  assert.equal(cur.prev_source, 'issued');
+  for (const row of cur.rows) {
+    const p = prev.rows.find((x) => x.code === row.code);
+    assert.equal(row.prev_rate, p.rate);
+    assert.equal(row.change, Math.round((row.rate - p.rate) * 10) / 10);
+  }
+  // a 旬 that has not ended cannot be issued
+  const now = new Date();
+  const x = now.getDate() <= 10 ? 1 : now.getDate() <= 20 ? 2 : 3;
+  const open = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${x}`;
+  r = await city.post(`/api/bulletins/${open}/issue`);
+  assert.equal(r.status, 400);
+  assert.match(r.data.error.message, /尚未结束/);
+  const list = await city.get('/api/bulletins?year=2018');
+  assert.deepEqual(list.data.items.map((i) => i.period), ['2018-04-3', '2018-04-2']);
+
+  // downloads
+  r = await city.get('/api/bulletins/2018-04-3/html');
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /text\/html/);
+  assert.match(r.text, /<table>/);
+  assert.match(r.text, /思明区/);
+  const res = await fetch(srv.base + '/api/bulletins/2018-04-3/xlsx', { headers: { cookie: city.cookieHeader() } });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /spreadsheetml/);
+  const xlsx = Buffer.from(await res.arrayBuffer());
+  assert.equal(xlsx.subarray(0, 2).toString(), 'PK');
+  writeFileSync(path.join(dir, 'b.xlsx'), xlsx);
+  const strings = execFileSync('python3', ['-c', 'import sys,zipfile; print(zipfile.ZipFile(sys.argv[1]).read("xl/sharedStrings.xml").decode())', path.join(dir, 'b.xlsx')], { encoding: 'utf8' });
+  assert.match(strings, /全市合计/);
+  assert.match(strings, /2018年4月下旬/);
+  const sheet = execFileSync('python3', ['-c', 'import sys,zipfile; print(zipfile.ZipFile(sys.argv[1]).read("xl/worksheets/sheet1.xml").decode())', path.join(dir, 'b.xlsx')], { encoding: 'utf8' });
+  assert.match(sheet, /<pane [^>]*ySplit="3"/, 'frozen header');
+  const pres = await fetch(srv.base + '/api/bulletins/2018-04-3/pdf', { headers: { cookie: city.cookieHeader() } });
+  assert.equal(pres.status, 200);
+  assert.equal(pres.headers.get('content-type'), 'application/pdf');
+  const pdf = path.join(dir, 'b.pdf');
+  writeFileSync(pdf, Buffer.from(await pres.arrayBuffer()));
+  const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+  assert.match(text, /党组织覆盖情况通报/);
+  assert.match(text, /2018年4月下/);
+  assert.match(text, /全市合计/);
+  const cityLine = text.split('\n').find((l) => l.includes('全市合计'));
+  assert.ok(cityLine.includes(String(cur.city.covered)) && cityLine.includes(cur.city.rate.toFixed(1)), cityLine);
+  for (const row of cur.rows) {
+    const line = text.split('\n').find((l) => l.includes(row.name));
+    assert.ok(line && line.includes(String(row.enterprises)) && line.includes(row.rate.toFixed(1)), `${row.name}: ${line}`);
+  }
+  const pages = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });
+  assert.match(pages, /Page size:\s+595\.\d+ x 841\.\d+/, 'A4');
+
+  // the CLI writes the same bulletin
+  const out = path.join(dir, 'cli.pdf');
+  const c = ejia(['bulletin', '--db', srv.db.url, '--period', '2018-04-3', '--format', 'pdf', '--out', out]);
+  assert.equal(c.status, 0, c.stderr);
+  assert.match(execFileSync('pdftotext', [out, '-'], { encoding: 'utf8' }), /全市合计/);
+  const bad = ejia(['bulletin', '--db', srv.db.url, '--period', '2018-4-3', '--format', 'pdf', '--out', out]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /年-月-旬/);
+});
+
+test('a district sees and changes only its own', async () => {
+  const sm = await login(srv, 'o_siming');
+  let r = await sm.get('/api/coverage?by=district&date=2018-04-30');
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.data.rows.map((x) => x.key), ['350203']);
+  r = await sm.get('/api/orgs?size=500');
+  assert.ok(r.data.items.length > 0 && r.data.items.every((x) => x.district_code === '350203'));
+  const other = (await city.get('/api/orgs?district=350206&kind=党支部&size=1')).data.items[0];
+  r = await sm.get(`/api/orgs/${other.id}`);
+  assert.equal(r.status, 403);
+  const foreign = (await city.get('/api/coverage/enterprises?by=district&key=350206&state=uncovered&size=1')).data.items[0];
+  r = await sm.post('/api/orgs', { name: '中共越界支部', kind: '党支部', established_on: '2020-01-02', enterprise_ids: [foreign.id], approved: true });
+  assert.equal(r.status, 403);
+  r = await sm.post('/api/bulletins/2018-03-1/issue');
+  assert.equal(r.status, 403, 'a district reads bulletins, the city issues them');
+  const m = await login(srv, 'o_member');
+  assert.equal((await m.get('/api/coverage')).status, 403);
+});
+
+test('the server issues each finished 旬 by itself, once, catching up after the last issued', async () => {
+  // three 旬 back from the current one: issued by hand before the server starts
+  const now = new Date();
+  const back = (y, mo, x) => (x > 1 ? [y, mo, x - 1] : mo > 1 ? [y, mo - 1, 3] : [y - 1, 12, 3]);
+  const fmt = ([y, mo, x]) => `${y}-${String(mo).padStart(2, '0')}-${x}`;
+  const cur = [now.getFullYear(), now.getMonth() + 1, now.getDate() <= 10 ? 1 : now.getDate() <= 20 ? 2 : 3];
+  const last = back(...cur), before1 = back(...last), before2 = back(...before1);
+  const db = freshDb();
+  let r = ejia(['demo', '--db', db.url, '--enterprises', '20']);
+  assert.equal(r.status, 0, r.stderr);
+  r = ejia(['bulletin', '--db', db.url, '--period', fmt(before2), '--format', 'html', '--out', path.join(dir, 'x.html'), '--issue']);
+  assert.equal(r.status, 0, r.stderr);
+  const s2 = await startServer({ db, args: ['--bulletin-check-seconds', '1'] });
+  try {
+    addUser(s2.db.url, 'c2', 'city', null);
+    const c = await login(s2, 'c2');
+    let items = [];
+    for (let i = 0; i < 50 && items.length < 3; i++) {
+      await new Promise((res) => setTimeout(res, 100));
+      items = (await c.get('/api/bulletins')).data.items;
+    }
+    await new Promise((res) => setTimeout(res, 2500));
+    items = (await c.get('/api/bulletins')).data.items;
+    assert.deepEqual(items.map((i) => i.period), [fmt(last), fmt(before1), fmt(before2)]);
+    assert.deepEqual(items.map((i) => i.issued_by), ['schedule', 'schedule', 'cli']);
+  } finally {
+    await s2.stop();
+  }
+});
+
+test('the server stops cleanly: exit 0, nothing from the sanitizers', async () => {
+  const code = await srv.stop();
+  const err = srv.stderr();
+  srv = null;
+  assert.doesNotMatch(err, /LeakSanitizer|runtime error|AddressSanitizer/);
+  assert.equal(code, 0);
+});

@@ -1,0 +1,52 @@
+// Accessibility of the main pages, checked by axe-core (WCAG 2 A and AA rules)
+// on desktop and phone widths: no serious or critical violations.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { openBrowser, loginAs, AXE_PATH, USERS, PHONE, DESKTOP } from './lib.mjs'
+
+async function audit(page, what) {
+  await page.waitForLoadState('networkidle')
+  // Judge the settled page, not a loading skeleton or a toast fading out.
+  await page.waitForFunction(() => !document.querySelector('.el-skeleton, .el-loading-mask, .el-message'), null, { timeout: 10000 })
+  await page.waitForTimeout(300)
+  await page.addScriptTag({ path: AXE_PATH })
+  const res = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }))
+  })
+  const bad = res.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  for (const v of res.filter((x) => !bad.includes(x))) console.log(`# a11y note (${what}): ${v.id} ${v.impact}: ${v.help}`)
+  assert.deepEqual(bad, [], `${what}: serious accessibility problems`)
+}
+
+for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+  test(`login page is accessible (${label})`, async () => {
+    const b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await b.page.goto('/login')
+      await b.page.getByTestId('login-submit').waitFor()
+      await audit(b.page, `login ${label}`)
+    } finally { await b.close() }
+  })
+
+  test(`workbench pages are accessible (${label})`, { skip: !USERS.city && 'no city user' }, async () => {
+    const b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'city')
+      await audit(b.page, `dashboard ${label}`)
+      await b.page.goto('/ledger/imports')
+      await b.page.getByTestId('imports-table').waitFor()
+      await audit(b.page, `ledger imports ${label}`)
+      const link = b.page.locator('[data-testid="imports-table"] a').first()
+      if (await link.count()) {
+        await link.click()
+        await b.page.getByTestId('problems-table').waitFor()
+        await audit(b.page, `import detail ${label}`)
+      }
+      await b.page.goto('/account')
+      await b.page.getByTestId('totp-card').waitFor()
+      await audit(b.page, `account ${label}`)
+    } finally { await b.close() }
+  })
+}
