@@ -44,7 +44,7 @@ static const scope_resolver scope_resolvers[] = {
      "FROM ledger_import i LEFT JOIN region r ON r.code = i.scope_code WHERE i.id = CAST($1 AS BIGINT)"},
     /* An enterprise of a ledger round, by round and number (ledger/round_api.c). */
     {"ledger_entity", true, false,
-     "SELECT district_code, NULL, NULL, NULL, NULL FROM ledger_round_entity "
+     "SELECT district_code, park_code, NULL, NULL, NULL FROM ledger_round_entity "
      "WHERE round_id = CAST($1 AS BIGINT) AND entity_no = CAST($2 AS BIGINT)", 2},
     {"session", true, true, "SELECT NULL, NULL, NULL, NULL, user_id FROM sessions WHERE id = CAST($1 AS BIGINT)"},
 };

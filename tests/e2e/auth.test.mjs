@@ -138,3 +138,24 @@ test('when the session ends mid-work, the next call leads back to login with a n
     await b.page.waitForURL(/\/ledger\/imports$/)
   } finally { await b.close() }
 })
+
+test('the UI switches to English and remembers it', { skip: !USERS.city && 'no city user' }, async () => {
+  const b = await openBrowser()
+  try {
+    const { page } = b
+    await page.goto('/login')
+    await page.getByRole('button', { name: /语言/ }).click()
+    await page.getByRole('menuitem', { name: 'English' }).click()
+    await page.getByLabel('Username').waitFor()
+    assert.match(await page.getByTestId('login-submit').innerText(), /Log in/)
+    await page.getByLabel('Username').fill(USERS.city.username)
+    await page.getByLabel('Password', { exact: true }).fill(USERS.city.password)
+    await page.getByTestId('login-submit').click()
+    await page.getByTestId('scope').waitFor()
+    assert.match(await page.getByTestId('scope').innerText(), /Scope/)
+    assert.match(await page.getByTestId('side-menu').innerText(), /Dashboard/)
+    await page.reload()
+    await page.getByTestId('side-menu').getByText('Dashboard').waitFor()
+    await shot(page, 'dashboard-english')
+  } finally { await b.close() }
+})
