@@ -166,16 +166,22 @@ static void db_bind_va(db_stmt *q, const char *types, va_list ap) {
     }
 }
 
+/* Prepare sql and bind the arguments described by types (see db.h). */
+static st db_prepare_va(db *d, const char *sql, err *e, const char *types, va_list ap, db_stmt **q) {
+    st s = db_prepare(d, sql, q, e);
+    if (!s) db_bind_va(*q, types, ap);
+    return s;
+}
+
 st db_run(db *d, const char *sql, err *e, const char *types, ...) {
     err tmp_e;
     if (!e) e = &tmp_e;
     db_stmt *q;
-    st s = db_prepare(d, sql, &q, e);
-    if (s) return s;
     va_list ap;
     va_start(ap, types);
-    db_bind_va(q, types, ap);
+    st s = db_prepare_va(d, sql, e, types, ap, &q);
     va_end(ap);
+    if (s) return s;
     int r;
     while ((r = db_step(q, e)) == DB_ROW) {}
     db_reset(q);
@@ -186,12 +192,11 @@ st db_query_int(db *d, int64_t *out, const char *sql, err *e, const char *types,
     err tmp_e;
     if (!e) e = &tmp_e;
     db_stmt *q;
-    st s = db_prepare(d, sql, &q, e);
-    if (s) return s;
     va_list ap;
     va_start(ap, types);
-    db_bind_va(q, types, ap);
+    st s = db_prepare_va(d, sql, e, types, ap, &q);
     va_end(ap);
+    if (s) return s;
     int r = db_step(q, e);
     if (r == DB_ROW) *out = db_col_int(q, 0);
     db_reset(q);
@@ -202,14 +207,13 @@ st db_query_int(db *d, int64_t *out, const char *sql, err *e, const char *types,
 st db_query_text(db *d, char **out, const char *sql, err *e, const char *types, ...) {
     err tmp_e;
     if (!e) e = &tmp_e;
-    db_stmt *q;
     *out = NULL;
-    st s = db_prepare(d, sql, &q, e);
-    if (s) return s;
+    db_stmt *q;
     va_list ap;
     va_start(ap, types);
-    db_bind_va(q, types, ap);
+    st s = db_prepare_va(d, sql, e, types, ap, &q);
     va_end(ap);
+    if (s) return s;
     int r = db_step(q, e);
     if (r == DB_ROW) {
         const char *t = db_col_text(q, 0);
@@ -251,14 +255,13 @@ st db_rows_json(db_stmt *q, json_t *arr, size_t max, err *e) {
 st db_query_json(db *d, json_t **out, const char *sql, err *e, const char *types, ...) {
     err tmp_e;
     if (!e) e = &tmp_e;
-    db_stmt *q;
     *out = NULL;
-    st s = db_prepare(d, sql, &q, e);
-    if (s) return s;
+    db_stmt *q;
     va_list ap;
     va_start(ap, types);
-    db_bind_va(q, types, ap);
+    st s = db_prepare_va(d, sql, e, types, ap, &q);
     va_end(ap);
+    if (s) return s;
     json_t *arr = json_array();
     s = db_rows_json(q, arr, 0, e);
     db_reset(q);
