@@ -196,7 +196,8 @@ bool org_day_parse(const char *s, int *y, int *m, int *d) {
 }
 
 void org_day_format(int y, int m, int d, char out[11]) {
-    snprintf(out, 11, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+    /* unsigned and bounded so that the compiler can see it fits in YYYY-MM-DD */
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
 }
 
 bool org_xun_parse(const char *s, org_xun *out) {
