@@ -44,6 +44,12 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
         await b.page.getByTestId('problems-table').waitFor()
         await audit(b.page, `import detail ${label}`)
       }
+      await b.page.goto('/ledger/rounds')
+      await b.page.getByTestId('rounds-table').locator('a').first().waitFor()
+      await audit(b.page, `ledger rounds ${label}`)
+      await b.page.locator('[data-testid="rounds-table"] a').first().click()
+      await b.page.getByTestId('entities-table').locator('tbody tr').first().waitFor()
+      await audit(b.page, `ledger round ${label}`)
       await b.page.goto('/account')
       await b.page.getByTestId('totp-card').waitFor()
       await audit(b.page, `account ${label}`)
