@@ -612,16 +612,12 @@ static st h_audit_export(http_req *r, err *e) {
     audit_filter f;
     st s = api_audit_filter(r, &f, e);
     if (s) return s;
-    const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-    char *path = arena_printf(&r->mem, "%s/ejia-audit-XXXXXX", dir);
-    int fd = path ? mkstemp(path) : -1;
-    if (fd < 0) return err_set(e, ST_IO, "无法创建导出临时文件（%s 不可写）。", dir);
-    close(fd);
+    const char *path;
+    if ((s = http_tempfile(r, &path, e))) return s;
     lxw_workbook *wb = workbook_new(path);
     lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, "审计日志") : NULL;
     if (!ws) {
         if (wb) workbook_close(wb);
-        unlink(path);
         return err_set(e, ST_IO, "无法生成 xlsx 文件。");
     }
     lxw_format *bold = workbook_add_format(wb);
@@ -677,7 +673,6 @@ static st h_audit_export(http_req *r, err *e) {
     if (!s) s = auth_audit(r, "audit.export", "audit", "ok", det, e);
     if (!s) s = http_reply_file(r, path, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                 "审计日志.xlsx", e);
-    unlink(path);  /* the open descriptor keeps the data until sent */
     return s;
 }
 

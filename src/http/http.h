@@ -85,6 +85,8 @@ struct http_req {
     const char *reply_disposition;/* Content-Disposition for downloads */
     bool no_store;                /* Cache-Control: no-store (default for /api) */
     const char *set_cookie[2];
+    int ntmp;
+    const char *tmp_paths[4];     /* http_tempfile(): removed when the request ends */
     const char *etag;             /* static files */
     const char *cache_control;    /* static files */
     double t_start;
@@ -128,6 +130,10 @@ st http_reply_raw(http_req *r, int status, const char *type, char *data, size_t 
 st http_reply_file(http_req *r, const char *path, const char *type, const char *download_name,
                    err *e);
 st http_reply_empty(http_req *r, int status);
+/* A new empty file for a download this request builds (xlsx, PDF): in the
+ * upload-dir setting or $TMPDIR or /tmp, owned by the request and removed when
+ * the request ends (after the reply is sent).  Write it, then http_reply_file(). */
+st http_tempfile(http_req *r, const char **path, err *e);
 void http_set_cookie(http_req *r, const char *cookie);   /* full Set-Cookie value, copied */
 /* Build the error body for an err (used by the server and by handlers that need it). */
 json_t *http_error_json(const err *e, json_t *detail);

@@ -1,6 +1,8 @@
 /* request — helpers a handler uses to read its request and set its reply. */
 #include "http_internal.h"
 
+#include "core/config.h"
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,6 +117,21 @@ st http_reply_file(http_req *r, const char *path, const char *type, const char *
         enc[k] = 0;
         r->reply_disposition = arena_printf(&r->mem, "attachment; filename=\"download\"; filename*=UTF-8''%s", enc);
     }
+    return ST_OK;
+}
+
+st http_tempfile(http_req *r, const char **path, err *e) {
+    *path = NULL;
+    if (r->ntmp >= (int)(sizeof r->tmp_paths / sizeof r->tmp_paths[0]))
+        return err_set(e, ST_INTERNAL, "一次请求生成的临时文件过多。");
+    const char *dir = cfg_str("upload-dir");
+    if (!*dir) dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    char *tmpl = arena_printf(&r->mem, "%s/ejia-out-XXXXXX", dir);
+    int fd = tmpl ? mkstemp(tmpl) : -1;
+    if (fd < 0) return err_set(e, ST_IO, "无法创建临时文件（目录 %s 不可写）。", dir);
+    close(fd);
+    r->tmp_paths[r->ntmp++] = tmpl;
+    *path = tmpl;
     return ST_OK;
 }
 

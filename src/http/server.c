@@ -52,6 +52,7 @@ static void req_free(http_req *r) {
     if (r->upload_fd >= 0) close(r->upload_fd);
     for (int i = 0; i < r->nuploads; i++)
         if (r->uploads[i].path) unlink(r->uploads[i].path);
+    for (int i = 0; i < r->ntmp; i++) unlink(r->tmp_paths[i]);
     if (r->db_conn) db_pool_put(s->pool, r->db_conn);
     json_decref(r->json);
     json_decref(r->reply);

@@ -129,17 +129,14 @@ static st h_import_report(http_req *r, err *e) {
     json_t *items = NULL;
     int64_t total = 0;
     s = ledger_import_problems(http_db(r), id, NULL, NULL, 0, cfg_int("export-row-cap"), &items, &total, e);
-    char path[] = "/tmp/ejia-report-XXXXXX";
-    int fd = s ? -1 : mkstemp(path);
-    if (!s && fd < 0) s = err_set(e, ST_IO, "无法创建临时文件。");
-    if (fd >= 0) close(fd);
+    const char *path = NULL;
+    if (!s) s = http_tempfile(r, &path, e);
     const char *source = json_string_value(json_object_get(imp, "source"));
     if (!s) s = ledger_report_xlsx(path, source, items, NULL, e);
     if (!s) {
         char *name = arena_printf(&r->mem, "%s-问题清单.xlsx", source ? source : "台账");
         s = http_reply_file(r, path, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name, e);
     }
-    if (fd >= 0) unlink(path);  /* the open descriptor keeps the data until it is sent */
     json_decref(items);
     json_decref(imp);
     return s;

@@ -304,13 +304,10 @@ static st h_decide(http_req *r, err *e) {
 }
 
 static st send_xlsx(http_req *r, const char *name, st (*make)(http_req *r, const char *path, err *e), err *e) {
-    char path[] = "/tmp/ejia-xlsx-XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0) return err_set(e, ST_IO, "无法创建临时文件。");
-    close(fd);
-    st s = make(r, path, e);
+    const char *path;
+    st s = http_tempfile(r, &path, e);
+    if (!s) s = make(r, path, e);
     if (!s) s = http_reply_file(r, path, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name, e);
-    unlink(path);
     return s;
 }
 

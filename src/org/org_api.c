@@ -638,21 +638,15 @@ static st oa_bulletin_file(http_req *r, bool pdf, err *e) {
     json_t *doc = NULL;
     if (!s) s = bulletin_get(http_db(r), &x, &doc, e);
     if (s) return s;
-    char path[] = "/tmp/ejia-bulletin-XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0) {
-        json_decref(doc);
-        return err_set(e, ST_IO, "无法创建临时文件。");
-    }
-    close(fd);
-    s = pdf ? bulletin_render_pdf(doc, path, e) : bulletin_render_xlsx(doc, path, e);
+    const char *path;
+    s = http_tempfile(r, &path, e);
+    if (!s) s = pdf ? bulletin_render_pdf(doc, path, e) : bulletin_render_xlsx(doc, path, e);
     if (!s) {
         char *name = arena_printf(&r->mem, "%s互联网企业党建旬报-%s.%s", json_string_value(json_object_get(json_object_get(doc, "city"), "name")),
                                   json_string_value(json_object_get(doc, "period")), pdf ? "pdf" : "xlsx");
         s = http_reply_file(r, path, pdf ? "application/pdf" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                             name, e);
     }
-    unlink(path);   /* the open descriptor keeps the data until it is sent */
     json_decref(doc);
     return s;
 }

@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createHmac } from 'node:crypto';
 
 export const EJIA = process.env.EJIA_BIN || path.resolve('ejia');
 export const backend = process.env.EJIA_TEST_PG_BASE ? 'postgresql' : 'sqlite';
@@ -95,4 +96,29 @@ export class Client {
   put(p, json, o = {}) { return this.req('PUT', p, { json, ...o }); }
   patch(p, json, o = {}) { return this.req('PATCH', p, { json, ...o }); }
   del(p, o) { return this.req('DELETE', p, o); }
+}
+
+// RFC 6238 TOTP (SHA-1, 6 digits, 30 s) — written here, independent of the server's liboath.
+export function totp(secretB32, t = Math.floor(Date.now() / 1000)) {
+  const alpha = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of secretB32.replace(/=+$/, '')) bits += alpha.indexOf(ch).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(Math.floor(t / 30)));
+  const h = createHmac('sha1', key).update(msg).digest();
+  const o = h[h.length - 1] & 15;
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+
+// A code for the next unused 30-s step (the server takes each code once and
+// accepts one step of drift), waiting when three logins fell in one step.
+let lastStep = 0;
+export async function nextOtp(secret, offset = 0) {
+  for (;;) {
+    const now = Math.floor(Date.now() / 1000) + offset;
+    const step = Math.max(Math.floor(now / 30) - 1, lastStep + 1);
+    if (step <= Math.floor(now / 30) + 1) { lastStep = step; return totp(secret, step * 30); }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
 }
