@@ -28,7 +28,7 @@ static const cli_cmd commands[] = {
      "启动网页服务 / run the web server"},
     {"migrate", cli_migrate, "ejia migrate [--db DB]", "升级数据库结构 / apply database migrations"},
     {"backup", cli_backup, "ejia backup [--db DB] --to FILE", "在线备份 SQLite 数据库 / online SQLite backup"},
-    {"demo", cli_demo, "ejia demo [--db DB] [--enterprises N]", "在新数据库中填入演示数据 / fill demo data"},
+    {"demo", cli_demo, "ejia demo [--db DB] [--enterprises N] [--bulletins yes|no]", "在新数据库中填入演示数据 / fill demo data"},
     {"ledger", cli_ledger, "ejia ledger read|match|explain ...", "企业台账 / enterprise ledgers"},
     {"user", cli_user, "ejia user add --username NAME --role ROLE [--scope CODE] [--name NAME] --password-stdin | list",
      "用户账号 / user accounts"},

@@ -136,7 +136,7 @@ static void auth_denied(http_req *r, st code, const err *e) {
     if (audit_record(d, &a, &ae)) log_error("审计写入失败：%s", ae.msg);
 }
 
-const http_auth_ops auth_http_ops = {auth_authenticate, auth_authorize, auth_denied};
+const http_auth_ops auth_http_ops = {auth_authenticate, auth_authorize, auth_denied, auth_audit};
 
 bool auth_has(http_req *r, const char *perm) { return r->user.id && roles_has(r->user.role, perm); }
 

@@ -23,7 +23,7 @@ static int bulletin_list_cmd(db *d) {
     err_clear(&e);
     json_t *items = NULL;
     int64_t total = 0;
-    if (bulletin_list(d, NULL, 1000, 0, &items, &total, &e)) return cli_fail(&e);
+    if (bulletin_list(d, NULL, NULL, 1000, 0, &items, &total, &e)) return cli_fail(&e);
     printf("已发布旬报 %lld 期 / issued bulletins:\n", (long long)total);
     size_t i;
     json_t *r;

@@ -56,6 +56,12 @@ int cli_demo(int argc, char **argv) {
     err e;
     demo_ctx c = {.d = d, .rng = {(uint64_t)cfg_int("demo-seed")}, .enterprises = n ? atoi(n) : 400, .say = say};
     if (c.enterprises < 0 || c.enterprises > 1000000) c.enterprises = 400;
+    const char *b = cli_flag(argc, argv, "bulletins");
+    if (b && strcmp(b, "yes") && strcmp(b, "no")) {
+        fprintf(stderr, "ejia: --bulletins 应为 yes 或 no。\n");
+        return 2;
+    }
+    c.no_bulletins = b && !strcmp(b, "no");
     st s = demo_fill(&c, &e);
     db_close(d);
     if (s) return cli_fail(&e);

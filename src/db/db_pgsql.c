@@ -17,6 +17,7 @@
 typedef struct pg_stmt {
     db *d;                  /* first: see db.c OPS() */
     const char *key;
+    char *text;             /* key's text: a pointer may be reused for other SQL (built per request) */
     char name[16];
     int nparams;
     char *vals[PG_MAXP];
@@ -91,7 +92,13 @@ static int pg_count_params(const char *sql) {
 static st pgx_prepare(db *d, const char *key, const char *sql, db_stmt **out, err *e) {
     pg *p = d->impl;
     for (int i = 0; i < p->ncache; i++)
-        if (p->cache[i].key == key) {
+        if (p->cache[i].key == key && !strcmp(p->cache[i].text, key)) {
+            *out = (db_stmt *)&p->cache[i];
+            return ST_OK;
+        }
+    for (int i = 0; i < p->ncache; i++)   /* the same SQL built again elsewhere */
+        if (!strcmp(p->cache[i].text, key)) {
+            p->cache[i].key = key;
             *out = (db_stmt *)&p->cache[i];
             return ST_OK;
         }
@@ -104,20 +111,26 @@ static st pgx_prepare(db *d, const char *key, const char *sql, db_stmt **out, er
         snprintf(dealloc, sizeof dealloc, "DEALLOCATE %s", name);
         pgx_exec(d, dealloc, e);
         pg_stmt_clear(ps);
+        free(ps->text);
+        ps->text = NULL;
         p->ncache--;
     }
     int np = pg_count_params(sql);
     if (np > PG_MAXP) return err_set(e, ST_INTERNAL, "SQL 参数过多（%d）", np);
+    char *text = strdup(key);
+    if (!text) return err_set(e, ST_NOMEM, "内存不足");
     PGresult *r = PQprepare(p->c, name, sql, 0, NULL);
     if (PQresultStatus(r) != PGRES_COMMAND_OK) {
         st s = pg_err(d, e, "准备语句", r);
         PQclear(r);
+        free(text);
         return s;
     }
     PQclear(r);
     memset(ps, 0, sizeof *ps);
     ps->d = d;
     ps->key = key;
+    ps->text = text;
     snprintf(ps->name, sizeof ps->name, "%s", name);
     ps->nparams = np;
     ps->row = -1;
@@ -225,7 +238,10 @@ static void pgx_reset(db_stmt *s) { pg_stmt_clear((pg_stmt *)s); }
 
 static void pgx_close(db *d) {
     pg *p = d->impl;
-    for (int i = 0; i < p->ncache; i++) pg_stmt_clear(&p->cache[i]);
+    for (int i = 0; i < p->ncache; i++) {
+        pg_stmt_clear(&p->cache[i]);
+        free(p->cache[i].text);
+    }
     PQfinish(p->c);
     free(p);
     free(d->url);

@@ -19,6 +19,7 @@ typedef struct lite_stmt {
     db *d;                 /* first: see db.c OPS() */
     sqlite3_stmt *st;
     const char *key;       /* portable SQL pointer */
+    char *text;            /* its text: a pointer may be reused for other SQL (built per request) */
     int done;              /* last step returned DONE */
 } lite_stmt;
 
@@ -53,23 +54,35 @@ static st lite_exec(db *d, const char *sql, err *e) {
 static st lite_prepare(db *d, const char *key, const char *sql, db_stmt **out, err *e) {
     lite *l = d->impl;
     for (int i = 0; i < l->ncache; i++)
-        if (l->cache[i].key == key) {
+        if (l->cache[i].key == key && !strcmp(l->cache[i].text, key)) {
             *out = (db_stmt *)&l->cache[i];
             return ST_OK;
         }
+    for (int i = 0; i < l->ncache; i++)   /* the same SQL built again elsewhere */
+        if (!strcmp(l->cache[i].text, key)) {
+            l->cache[i].key = key;
+            *out = (db_stmt *)&l->cache[i];
+            return ST_OK;
+        }
+    char *text = strdup(key);
+    if (!text) return err_set(e, ST_NOMEM, "内存不足");
     sqlite3_stmt *ps = NULL;
-    if (sqlite3_prepare_v3(l->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &ps, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v3(l->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &ps, NULL) != SQLITE_OK) {
+        free(text);
         return lite_err(d, e, "准备语句");
+    }
     lite_stmt *ls;
     if (l->ncache < CACHE_SIZE) ls = &l->cache[l->ncache++];
     else {
         /* Cache full (dynamic SQL): evict the last slot. */
         ls = &l->cache[CACHE_SIZE - 1];
         sqlite3_finalize(ls->st);
+        free(ls->text);
     }
     ls->d = d;
     ls->st = ps;
     ls->key = key;
+    ls->text = text;
     ls->done = 0;
     *out = (db_stmt *)ls;
     return ST_OK;
@@ -127,7 +140,10 @@ static void lite_reset(db_stmt *s) {
 
 static void lite_close(db *d) {
     lite *l = d->impl;
-    for (int i = 0; i < l->ncache; i++) sqlite3_finalize(l->cache[i].st);
+    for (int i = 0; i < l->ncache; i++) {
+        sqlite3_finalize(l->cache[i].st);
+        free(l->cache[i].text);
+    }
     sqlite3_close(l->h);
     free(l);
     free(d->url);

@@ -9,6 +9,7 @@
 #include "auth/auth_demo.h"
 #include "core/embed.h"
 #include "ledger/code.h"
+#include "org/bulletin.h"
 
 uint64_t demo_next(demo_rng *r) {
     uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
@@ -165,6 +166,21 @@ st demo_is_empty(db *d, int *empty, err *e) {
     return s;
 }
 
+/* The campaign's bulletins, one every 旬 from January to mid-June 2018, as the
+ * office issued them; the last 旬 (2018-06-3) is left for the user to issue. */
+static st demo_bulletins(demo_ctx *c, err *e) {
+    st s = ST_OK;
+    for (int m = 1; !s && m <= 6; m++)
+        for (int x = 1; !s && x <= 3; x++) {
+            if (m == 6 && x == 3) break;
+            org_xun xun = {2018, m, x};
+            json_t *doc = NULL;
+            s = bulletin_issue(c->d, &xun, "demo", &doc, e);
+            json_decref(doc);
+        }
+    return s;
+}
+
 st demo_fill(demo_ctx *c, err *e) {
     int empty = 0;
     st s = demo_is_empty(c->d, &empty, e);
@@ -177,5 +193,6 @@ st demo_fill(demo_ctx *c, err *e) {
     else db_rollback(c->d);
     /* each import and round is a transaction of its own: after the commit */
     if (!s) s = demo_ledger_campaign(c, e);
+    if (!s && !c->no_bulletins) s = demo_bulletins(c, e);
     return s;
 }

@@ -5,6 +5,7 @@
 #ifndef EJIA_DEMO_DEMO_H
 #define EJIA_DEMO_DEMO_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "core/err.h"
 #include "db/db.h"
@@ -18,6 +19,7 @@ typedef struct demo_ctx {
     db *d;
     demo_rng rng;
     int enterprises;        /* how many to make */
+    bool no_bulletins;      /* leave the campaign's 旬 bulletins unissued (tests that issue them) */
     void (*say)(const char *line);   /* prints one-time passwords etc.; NULL = quiet */
 } demo_ctx;
 

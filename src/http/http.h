@@ -23,6 +23,10 @@
 typedef struct http_req http_req;
 typedef st (*http_handler)(http_req *r, err *e);
 
+/* A key a list may be sorted by (?sort=key, ?sort=-key): the name clients use
+ * (the item field) and the SQL expression it orders by (static text only). */
+typedef struct http_sort_key { const char *key, *sql; } http_sort_key;
+
 /* Body kinds a route accepts; anything else is refused with 415 before the handler. */
 typedef enum http_body { HB_NONE = 0, HB_JSON, HB_MULTIPART } http_body;
 
@@ -37,6 +41,13 @@ typedef struct http_route {
     /* For generated access tests: "scope:district" etc. describes the object in
      * the path; NULL when the route has no scoped object. */
     const char *scope;
+    /* Lists only.  export: "工作表名[@path]|key:列标题|key:列标题…" — ?format=xlsx answers
+     * the same filtered, sorted list (all pages, up to export-row-cap rows) as an
+     * Excel file with these columns (key may be a dotted path into the item;
+     * "key:标题:bool" shows 0/1 as 否/是; @path when the list is reply.path.items).
+     * sort: the keys ?sort= accepts, NULL-terminated; the handler asks http_order(). */
+    const char *export;
+    const http_sort_key *sort;
 } http_route;
 
 /* The caller, filled by the auth module (see http_auth_ops). */
@@ -93,6 +104,7 @@ struct http_req {
     /* server-internal state */
     void *pp;                     /* MHD post processor */
     int upload_fd;
+    bool exporting;               /* ?format=xlsx on a route with an export spec */
     st early;                     /* error found while reading the body */
     err early_err;
 };
@@ -105,6 +117,8 @@ typedef struct http_auth_ops {
     st (*authorize)(http_req *r, const char *perm, err *e);
     /* Called for every denial (401/403) so it can be audited. */
     void (*denied)(http_req *r, st code, const err *e);
+    /* Record an event in the audit log (list exports). */
+    st (*audit)(http_req *r, const char *action, const char *object, const char *result, const char *detail, err *e);
 } http_auth_ops;
 void http_set_auth(const http_auth_ops *ops);
 
@@ -120,9 +134,19 @@ const char *http_cookie(http_req *r, const char *name);
 const char *http_field(http_req *r, const char *name); /* multipart text field */
 const http_upload *http_upload_get(http_req *r, const char *field);
 
-/* Paging: page (1-based) and size from the query, bounded. */
+/* Paging: page (1-based) and size from the query, bounded.  While a list is
+ * exported (?format=xlsx) it is one page of export-row-cap + 1 rows. */
 typedef struct http_page { int64_t page, size, offset; } http_page;
 st http_paging(http_req *r, http_page *p, err *e);
+/* ORDER BY terms for ?sort= from the route's sort keys (listq.c): "expr IS NULL,
+ * expr ASC|DESC, tie" (NULLs last on both databases), arena-owned.  def is used
+ * when the query has no sort (a key, "-key" for descending).  An unknown key is
+ * ST_INVALID naming the keys allowed. */
+st http_order(http_req *r, const char *def, const char *tie, const char **order, err *e);
+/* For lists built in memory: the page asked for (a new array holding
+ * references, caller owns) of arr (objects) sorted by the route's ?sort= key
+ * (def when absent), and the total.  arr itself is left as it was. */
+st http_page_array(http_req *r, json_t *arr, const char *def, json_t **items, int64_t *total, err *e);
 
 /* Replies (take ownership of j) */
 st http_reply_json(http_req *r, int status, json_t *j);

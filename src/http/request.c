@@ -69,6 +69,12 @@ const http_upload *http_upload_get(http_req *r, const char *field) {
 }
 
 st http_paging(http_req *r, http_page *p, err *e) {
+    if (r->exporting) {   /* the whole list, one row over the cap to tell "truncated" */
+        p->page = 1;
+        p->size = cfg_int("export-row-cap") + 1;
+        p->offset = 0;
+        return ST_OK;
+    }
     st s = http_query_int(r, "page", 1, 1, 1000000, &p->page, e);
     if (!s) s = http_query_int(r, "size", 20, 1, 500, &p->size, e);
     p->offset = (p->page - 1) * p->size;

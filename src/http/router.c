@@ -84,6 +84,19 @@ json_t *http_openapi(void) {
                 json_object_set_new(op, "requestBody",
                                     json_pack("{s:{s:{}}}", "content", "multipart/form-data"));
             if (rt->scope) json_object_set_new(op, "x-scope", json_string(rt->scope));
+            if (rt->export) {
+                json_object_set_new(op, "x-export", json_string(rt->export));
+                json_array_append_new(params, json_pack("{s:s,s:s,s:s,s:{s:s,s:[s,s]}}", "name", "format", "in", "query",
+                                                        "description", "xlsx：以 Excel 文件导出同一筛选、排序下的全部记录",
+                                                        "schema", "type", "string", "enum", "json", "xlsx"));
+            }
+            if (rt->sort) {
+                json_t *keys = json_array();
+                for (const http_sort_key *k = rt->sort; k->key; k++) json_array_append_new(keys, json_string(k->key));
+                json_object_set_new(op, "x-sort", keys);
+                json_array_append_new(params, json_pack("{s:s,s:s,s:s,s:{s:s}}", "name", "sort", "in", "query", "description",
+                                                        "排序键（见 x-sort），前加 - 为降序", "schema", "type", "string"));
+            }
             if (strcmp(rt->perm, "public") != 0)
                 json_object_set_new(op, "security", json_pack("[{s:[]}]", "session"));
             json_object_set_new(item, m, op);

@@ -275,7 +275,9 @@ static void dispatch(http_req *r) {
         else
             s = jsonx_parse_object(r->body.data, r->body.len, &r->json, &e);
     }
+    if (!s) s = http_export_begin(r, &e);
     if (!s) s = r->route->handler(r, &e);
+    if (!s) s = http_export_finish(r, auth_ops, &e);
     if (s) {
         if (!e.code) err_set(&e, s, "服务器内部错误，请稍后重试。");
         e.code = s;

@@ -84,11 +84,14 @@ static st h_import_list(http_req *r, err *e) {
                "(CASE WHEN g.kind = 'park' THEN i.scope_code END)", "NULL", "NULL", "i.importer_id")
     if ((s = db_query_int(d, &total, "SELECT COUNT(*)" IMPORT_WHERE, e, "tt", k, c))) return s;
     json_t *items;
-    s = db_query_json(d, &items,
-                      "SELECT i.id, i.source, i.format, i.sheet, i.rows, i.problems, i.errors, i.importer, "
-                      "i.scope_code, i.created_at, 'done' AS status" IMPORT_WHERE
-                      " ORDER BY i.id DESC LIMIT $3 OFFSET $4",
-                      e, "ttii", k, c, pg.size, pg.offset);
+    const char *order;
+    if ((s = http_order(r, "-id", "q.id DESC", &order, e))) return s;
+    const char *sql = arena_printf(&r->mem, "SELECT * FROM (%s) q ORDER BY %s LIMIT $3 OFFSET $4",
+                                   "SELECT i.id, i.source, i.format, i.sheet, i.rows, i.problems, i.errors, i.importer, "
+                                   "i.scope_code, i.created_at, 'done' AS status" IMPORT_WHERE,
+                                   order);
+    if (!sql) return err_set(e, ST_NOMEM, "内存不足。");
+    s = db_query_json(d, &items, sql, e, "ttii", k, c, pg.size, pg.offset);
 #undef IMPORT_WHERE
     if (s) return s;
     return http_reply_json(r, 200, json_pack("{s:o,s:I,s:I,s:I}", "items", items, "total", (json_int_t)total,
@@ -142,9 +145,16 @@ static st h_import_report(http_req *r, err *e) {
     return s;
 }
 
+static const http_sort_key ia_sort[] = {
+    {"id", "q.id"}, {"source", "q.source"}, {"rows", "q.rows"}, {"problems", "q.problems"}, {"errors", "q.errors"},
+    {"importer", "q.importer"}, {"created_at", "q.created_at"}, {NULL, NULL}};
+
 const http_route ledger_import_routes[] = {
     {"POST", "/api/ledger/imports", "ledger.import", h_import_create, HB_MULTIPART, "上传并导入台账文件", "ledger", NULL},
-    {"GET", "/api/ledger/imports", "ledger.read", h_import_list, HB_NONE, "导入记录列表", "ledger", NULL},
+    {"GET", "/api/ledger/imports", "ledger.read", h_import_list, HB_NONE, "导入记录列表", "ledger", NULL,
+     "台账导入记录|id:编号|source:文件|format:格式|sheet:工作表|rows:行数|problems:问题数|errors:错误数|importer:导入人|"
+     "scope_code:范围|created_at:导入时间",
+     ia_sort},
     {"GET", "/api/ledger/imports/{id}", "ledger.read", h_import_get, HB_NONE, "导入详情与问题清单", "ledger",
      "ledger_import:{id}"},
     {"GET", "/api/ledger/imports/{id}/problems.xlsx", "ledger.read", h_import_report, HB_NONE,

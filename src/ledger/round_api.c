@@ -134,11 +134,15 @@ static st h_round_get(http_req *r, err *e) {
                       "published_at FROM ledger_round WHERE id = $1",
                       e, "i", id);
     if (!s) s = db_query_int(http_db(r), &total, "SELECT COUNT(*)" ENT_WHERE, e, "itit", id, want, removed, like);
-    if (!s)
-        s = db_query_json(http_db(r), &items,
-                          "SELECT entity_no, name, uscc, district, district_code, park_code, address, category, employees, "
-                          "members, zombie, zombie_reason, removed_reason" ENT_WHERE " ORDER BY entity_no LIMIT $5 OFFSET $6",
-                          e, "ititii", id, want, removed, like, pg.size, pg.offset);
+    const char *order = NULL;
+    if (!s) s = http_order(r, "entity_no", "q.entity_no", &order, e);
+    const char *sql = s ? NULL
+                        : arena_printf(&r->mem, "SELECT * FROM (%s) q ORDER BY %s LIMIT $5 OFFSET $6",
+                                       "SELECT entity_no, name, uscc, district, district_code, park_code, address, category, "
+                                       "employees, members, zombie, zombie_reason, removed_reason" ENT_WHERE,
+                                       order);
+    if (!s && !sql) s = err_set(e, ST_NOMEM, "内存不足。");
+    if (!s) s = db_query_json(http_db(r), &items, sql, e, "ititii", id, want, removed, like, pg.size, pg.offset);
 #undef ENT_WHERE
     if (s) return s;
     json_t *ro = json_incref(json_array_get(round, 0));
@@ -213,7 +217,7 @@ static st h_diff(http_req *r, err *e) {
     if (!s) s = round_diff(http_db(r), id, to, &df, e);
     if (s) return s;
     if (dist) {  /* keep the caller's district only */
-        static const char *lists[] = {"added", "removed", "changed"};
+        static const char *const lists[] = {"added", "removed", "changed"};
         for (int k = 0; k < 3; k++) {
             json_t *a = json_object_get(df, lists[k]), *keep = json_array();
             size_t i;
@@ -224,6 +228,28 @@ static st h_diff(http_req *r, err *e) {
             json_object_set_new(json_object_get(df, "counts"), lists[k], json_integer((json_int_t)json_array_size(keep)));
             json_object_set_new(df, lists[k], keep);
         }
+    }
+    /* ?list=added|removed|changed: that one list, sorted and paged like every
+     * other list (and exportable); without it the whole diff as before. */
+    const char *list = http_query(r, "list");
+    if (list && *list) {
+        if (strcmp(list, "added") && strcmp(list, "removed") && strcmp(list, "changed")) {
+            json_decref(df);
+            return err_field(e, ST_INVALID, "list", "list=“%s”无效，应为 added（新增）、removed（移除）或 changed（变化）。", list);
+        }
+        json_t *items = NULL;
+        int64_t total = 0;
+        if ((s = http_page_array(r, json_object_get(df, list), "entity_no", &items, &total, e))) {
+            json_decref(df);
+            return s;
+        }
+        http_page pg;
+        http_paging(r, &pg, e);
+        json_t *out = json_pack("{s:O,s:O,s:O,s:s,s:o,s:I,s:I,s:I}", "from", json_object_get(df, "from"), "to",
+                                json_object_get(df, "to"), "counts", json_object_get(df, "counts"), "list", list, "items",
+                                items, "total", (json_int_t)total, "page", (json_int_t)pg.page, "size", (json_int_t)pg.size);
+        json_decref(df);
+        return http_reply_json(r, 200, out);
     }
     return http_reply_json(r, 200, df);
 }
@@ -418,13 +444,30 @@ static st h_publish(http_req *r, err *e) {
     return http_reply_json(r, 200, json_pack("{s:I,s:i}", "round", (json_int_t)id, "published", n));
 }
 
+/* Lists: sort keys and Excel columns (listq.c). */
+static const http_sort_key ra_ent_sort[] = {
+    {"entity_no", "q.entity_no"}, {"name", "q.name"}, {"uscc", "q.uscc"}, {"district", "q.district"},
+    {"category", "q.category"}, {"employees", "q.employees"}, {"members", "q.members"}, {"zombie", "q.zombie"},
+    {NULL, NULL}};
+#define RA_ENT_EXPORT                                                                                            \
+    "轮次企业@entities|entity_no:企业序号|name:企业名称|uscc:统一社会信用代码|district:所在区|park_code:园区代码|"   \
+    "address:地址|category:类别|employees:从业人员|members:党员数|zombie:僵尸企业:bool|zombie_reason:僵尸原因|"     \
+    "removed_reason:移除原因"
+/* diff items carry the entity's fields; keys only where every list has them */
+static const http_sort_key ra_diff_sort[] = {
+    {"entity_no", "entity_no"}, {"name", "name"}, {"district", "district"}, {"reason", "reason"}, {NULL, NULL}};
+#define RA_DIFF_EXPORT                                                                                           \
+    "轮次差异|entity_no:企业序号|name:企业名称|uscc:统一社会信用代码|district:所在区|reason:原因|changes:变化字段"
+
 const http_route ledger_round_routes[] = {
     {"GET", "/api/ledger/rounds", "ledger.read", h_rounds, HB_NONE, "台账轮次列表", "ledger", NULL},
     {"POST", "/api/ledger/rounds", "ledger.reconcile", h_round_create, HB_JSON, "生成第 1–3 轮", "ledger", NULL},
-    {"GET", "/api/ledger/rounds/{id}", "ledger.read", h_round_get, HB_NONE, "轮次及其企业（分页）", "ledger", NULL},
+    {"GET", "/api/ledger/rounds/{id}", "ledger.read", h_round_get, HB_NONE, "轮次及其企业（分页）", "ledger", NULL,
+     RA_ENT_EXPORT, ra_ent_sort},
     {"GET", "/api/ledger/rounds/{id}/entities/{no}", "ledger.read", h_entity, HB_NONE, "企业详情与来源记录", "ledger",
      "ledger_entity:{id}/{no}"},
-    {"GET", "/api/ledger/rounds/{id}/diff", "ledger.read", h_diff, HB_NONE, "两个轮次的差异", "ledger", NULL},
+    {"GET", "/api/ledger/rounds/{id}/diff", "ledger.read", h_diff, HB_NONE,
+     "两个轮次的差异（list=added|removed|changed 时分页、排序、可导出）", "ledger", NULL, RA_DIFF_EXPORT, ra_diff_sort},
     {"GET", "/api/ledger/rounds/{id}/review", "ledger.reconcile", h_review, HB_NONE, "待审记录对", "ledger", NULL},
     {"GET", "/api/ledger/rounds/{id}/explain", "ledger.reconcile", h_explain, HB_NONE, "解释比对结果", "ledger", NULL},
     {"POST", "/api/ledger/decisions", "ledger.reconcile", h_decide, HB_JSON, "人工判定两条记录是否同一企业", "ledger", NULL},

@@ -265,16 +265,18 @@ st bulletin_issue(db *d, const org_xun *x, const char *by, json_t **out, err *e)
     return bulletin_get(d, x, out, e);
 }
 
-st bulletin_list(db *d, const char *year, int64_t limit, int64_t offset, json_t **items, int64_t *total, err *e) {
+st bulletin_list(db *d, const char *year, const char *order, int64_t limit, int64_t offset, json_t **items, int64_t *total,
+                 err *e) {
     st s = db_query_int(d, total, "SELECT COUNT(*) FROM bulletin WHERE CAST($1 AS TEXT) IS NULL OR period LIKE $1 || '-%'",
                         e, "t", year);
     if (s) return s;
     json_t *rows = NULL;
-    if ((s = db_query_json(d, &rows,
-                           "SELECT period, first_day, last_day, issued_by, issued_at, data FROM bulletin "
-                           "WHERE CAST($1 AS TEXT) IS NULL OR period LIKE $1 || '-%' ORDER BY period DESC LIMIT $2 OFFSET $3",
-                           e, "tii", year, limit, offset)))
-        return s;
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT * FROM (SELECT period, first_day, last_day, issued_by, issued_at, data FROM bulletin "
+             "WHERE CAST($1 AS TEXT) IS NULL OR period LIKE $1 || '-%%') q ORDER BY %s LIMIT $2 OFFSET $3",
+             order ? order : "q.period DESC");
+    if ((s = db_query_json(d, &rows, sql, e, "tii", year, limit, offset))) return s;
     size_t i;
     json_t *row;
     json_array_foreach(rows, i, row) {

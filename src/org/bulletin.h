@@ -24,8 +24,10 @@ st bulletin_compute(db *d, const org_xun *x, json_t **out, err *e);
 st bulletin_get(db *d, const org_xun *x, json_t **out, err *e);
 /* Issue a finished 旬 once; ST_CONFLICT when issued already. */
 st bulletin_issue(db *d, const org_xun *x, const char *by, json_t **out, err *e);
-/* Issued bulletins, newest first: [{period, title, issued_at, issued_by, city...}]. */
-st bulletin_list(db *d, const char *year, int64_t limit, int64_t offset, json_t **items, int64_t *total, err *e);
+/* Issued bulletins, newest first unless order (trusted ORDER BY terms over the
+ * columns as q.*) says otherwise: [{period, title, issued_at, issued_by, city...}]. */
+st bulletin_list(db *d, const char *year, const char *order, int64_t limit, int64_t offset, json_t **items,
+                 int64_t *total, err *e);
 
 /* Renderings of a document (bulletin_render.c). */
 st bulletin_render_html(const json_t *doc, buf *out, err *e);

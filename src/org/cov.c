@@ -6,6 +6,8 @@
  * org_cover rather than one probe per enterprise. */
 #include "cov.h"
 
+#include "core/buf.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,7 +104,7 @@ st cov_figures(db *d, const char *day, cov_by by, const char *k, const char *c, 
      "CASE WHEN cv.enterprise_id IS NULL THEN 0 ELSE 1 END AS covered, "                                        \
      "CASE WHEN ins.enterprise_id IS NULL THEN 0 ELSE 1 END AS instructor, "                                    \
      "(SELECT MIN(c.org_id) FROM org_cover c WHERE c.enterprise_id = e.id AND c.from_day <= $1 "                \
-     "AND (c.to_day IS NULL OR c.to_day > $1)) AS org_id" COV_ENT_WHERE(KEY) " ORDER BY e.id LIMIT $6 OFFSET $7"}
+     "AND (c.to_day IS NULL OR c.to_day > $1)) AS org_id" COV_ENT_WHERE(KEY)}
 
 static const char *const cov_ent_sql[][2] = {
     COV_ENT("CAST(NULL AS TEXT)"), COV_ENT("e.district_code"), COV_ENT("e.park_code"),
@@ -110,7 +112,8 @@ static const char *const cov_ent_sql[][2] = {
 };
 
 st cov_enterprises(db *d, const char *day, cov_by by, const char *key, const char *state, const char *k,
-                   const char *c, int64_t limit, int64_t offset, json_t **items, int64_t *total, err *e) {
+                   const char *c, const char *order, int64_t limit, int64_t offset, json_t **items, int64_t *total,
+                   err *e) {
     if (!state || !*state) state = "all";
     if (strcmp(state, "all") && strcmp(state, "covered") && strcmp(state, "uncovered") && strcmp(state, "work") &&
         strcmp(state, "work_uncovered"))
@@ -118,7 +121,12 @@ st cov_enterprises(db *d, const char *day, cov_by by, const char *key, const cha
     if (by == COV_CITY) key = NULL;
     st s = db_query_int(d, total, cov_ent_sql[by][0], e, "ttttt", day, k, c, key, state);
     if (s) return s;
-    if ((s = db_query_json(d, items, cov_ent_sql[by][1], e, "tttttii", day, k, c, key, state, limit, offset))) return s;
+    buf sql;
+    buf_init(&sql, 0);
+    s = buf_printf(&sql, "SELECT * FROM (%s) q ORDER BY %s LIMIT $6 OFFSET $7", cov_ent_sql[by][1], order ? order : "q.id");
+    if (!s) s = db_query_json(d, items, sql.data, e, "tttttii", day, k, c, key, state, limit, offset);
+    buf_free(&sql);
+    if (s) return s;
     /* the covering organization's name, for the reader */
     size_t i;
     json_t *row;

@@ -170,8 +170,12 @@ static st oa_list_reply(http_req *r, json_t *items, int64_t total, const http_pa
     "(CAST($3 AS TEXT) IS NULL OR o.kind = $3) AND (CAST($4 AS TEXT) IS NULL OR o.district_code = $4) "          \
     "AND (CAST($5 AS TEXT) IS NULL OR o.name LIKE '%' || $5 || '%') "                                             \
     "AND (CAST($6 AS TEXT) = 'all' OR (o.established_on <= $7 AND (o.dissolved_on IS NULL OR o.dissolved_on > $7))) " \
-    "AND " SCOPE_COND("$1", "$2", "o.district_code", "o.park_code", "o.path", "NULL", "NULL")
+    "AND ($8 = 0 OR o.parent_id = $8) AND ($9 = 0 OR o.parent_id IS NULL OR NOT EXISTS (SELECT 1 FROM org p "        \
+    "WHERE p.id = o.parent_id AND " SCOPE_COND("$1", "$2", "p.district_code", "p.park_code", "p.path", "NULL", "NULL") \
+    ")) AND " SCOPE_COND("$1", "$2", "o.district_code", "o.park_code", "o.path", "NULL", "NULL")
 
+/* parent_id=N: its children (the lazily opened tree); roots=1: the top
+ * organizations of the caller's scope (no parent, or a parent outside it). */
 static st h_org_list(http_req *r, err *e) {
     http_page pg;
     st s = http_paging(r, &pg, e);
@@ -182,20 +186,31 @@ static st h_org_list(http_req *r, err *e) {
     if (kind && !org_kind_valid(kind)) return err_field(e, ST_INVALID, "kind", "kind=“%s”无效，应为 党委、党总支、党支部、联合党支部、临时党支部 或 工委。", kind);
     if (!status) status = "active";
     if (strcmp(status, "active") && strcmp(status, "all")) return err_field(e, ST_INVALID, "status", "status 应为 active（当日有效）或 all。");
+    int64_t parent = 0, roots = 0;
+    if ((s = http_query_int(r, "parent_id", 0, 0, INT64_MAX, &parent, e))) return s;
+    if ((s = http_query_int(r, "roots", 0, 0, 1, &roots, e))) return s;
+    const char *order;
+    if ((s = http_order(r, "path", "q.id", &order, e))) return s;
     oa_scope sc;
     oa_scope_of(r, &sc);
     int64_t total = 0;
     db *d = http_db(r);
-    if ((s = db_query_int(d, &total, "SELECT COUNT(*)" OA_ORG_WHERE, e, "ttttttt", sc.k, sc.c, kind, oa_q(r, "district"),
-                          oa_q(r, "q"), status, day)))
+    if ((s = db_query_int(d, &total, "SELECT COUNT(*)" OA_ORG_WHERE, e, "tttttttii", sc.k, sc.c, kind, oa_q(r, "district"),
+                          oa_q(r, "q"), status, day, parent, roots)))
         return s;
     json_t *items = NULL;
-    s = db_query_json(d, &items,
-                      "SELECT o.id, o.name, o.kind, o.parent_id, o.path, o.district_code, g.name AS district_name, o.park_code, "
-                      "o.street_code, o.based_on, o.base_name, o.secretary, o.established_on, o.dissolved_on, "
-                      "(SELECT COUNT(*) FROM org_cover c WHERE c.org_id = o.id AND c.from_day <= $7 "
-                      "AND (c.to_day IS NULL OR c.to_day > $7)) AS units" OA_ORG_WHERE " ORDER BY o.path LIMIT $8 OFFSET $9",
-                      e, "tttttttii", sc.k, sc.c, kind, oa_q(r, "district"), oa_q(r, "q"), status, day, pg.size, pg.offset);
+    const char *sql = arena_printf(
+        &r->mem, "SELECT * FROM (%s) q ORDER BY %s LIMIT $10 OFFSET $11",
+        "SELECT o.id, o.name, o.kind, o.parent_id, o.path, o.district_code, g.name AS district_name, o.park_code, "
+        "o.street_code, o.based_on, o.base_name, o.secretary, o.established_on, o.dissolved_on, "
+        "(SELECT COUNT(*) FROM org_cover c WHERE c.org_id = o.id AND c.from_day <= $7 "
+        "AND (c.to_day IS NULL OR c.to_day > $7)) AS units, "
+        "(SELECT COUNT(*) FROM org ch WHERE ch.parent_id = o.id AND (CAST($6 AS TEXT) = 'all' OR "
+        "(ch.established_on <= $7 AND (ch.dissolved_on IS NULL OR ch.dissolved_on > $7)))) AS children" OA_ORG_WHERE,
+        order);
+    if (!sql) return err_set(e, ST_NOMEM, "内存不足。");
+    s = db_query_json(d, &items, sql, e, "tttttttiiii", sc.k, sc.c, kind, oa_q(r, "district"), oa_q(r, "q"), status, day,
+                      parent, roots, pg.size, pg.offset);
     if (s) return s;
     return oa_list_reply(r, items, total, &pg);
 }
@@ -359,8 +374,10 @@ static st h_events(http_req *r, err *e) {
     oa_scope_of(r, &sc);
     json_t *items = NULL;
     int64_t total = 0;
-    if ((s = org_store_events(http_db(r), org_id, ent, oa_q(r, "district"), from, to, oa_q(r, "kind"), sc.k, sc.c, pg.size,
-                              pg.offset, &items, &total, e)))
+    const char *order;
+    if ((s = http_order(r, "day", "q.id", &order, e))) return s;
+    if ((s = org_store_events(http_db(r), org_id, ent, oa_q(r, "district"), from, to, oa_q(r, "kind"), sc.k, sc.c, order,
+                              pg.size, pg.offset, &items, &total, e)))
         return s;
     return oa_list_reply(r, items, total, &pg);
 }
@@ -399,13 +416,18 @@ static st h_ins_list(http_req *r, err *e) {
     oa_scope_of(r, &sc);
     int64_t total = 0;
     json_t *items = NULL;
+    const char *order;
+    if ((s = http_order(r, "from_day", "q.id", &order, e))) return s;
     if ((s = db_query_int(http_db(r), &total, "SELECT COUNT(*)" OA_INS_WHERE, e, "ttttt", sc.k, sc.c, oa_q(r, "district"),
                           status, day)))
         return s;
-    if ((s = db_query_json(http_db(r), &items,
-                           "SELECT i.id, i.enterprise_id, e.name AS enterprise_name, e.district_code, i.org_id, i.name, i.phone, "
-                           "i.from_day, i.to_day" OA_INS_WHERE " ORDER BY i.from_day, i.id LIMIT $6 OFFSET $7",
-                           e, "tttttii", sc.k, sc.c, oa_q(r, "district"), status, day, pg.size, pg.offset)))
+    const char *sql = arena_printf(&r->mem, "SELECT * FROM (%s) q ORDER BY %s LIMIT $6 OFFSET $7",
+                                   "SELECT i.id, i.enterprise_id, e.name AS enterprise_name, e.district_code, i.org_id, "
+                                   "i.name, i.phone, i.from_day, i.to_day" OA_INS_WHERE,
+                                   order);
+    if (!sql) return err_set(e, ST_NOMEM, "内存不足。");
+    if ((s = db_query_json(http_db(r), &items, sql, e, "tttttii", sc.k, sc.c, oa_q(r, "district"), status, day, pg.size,
+                           pg.offset)))
         return s;
     return oa_list_reply(r, items, total, &pg);
 }
@@ -532,8 +554,10 @@ static st h_coverage_ents(http_req *r, err *e) {
     oa_scope_of(r, &sc);
     json_t *items = NULL;
     int64_t total = 0;
-    if ((s = cov_enterprises(http_db(r), day, by, oa_q(r, "key"), oa_q(r, "state"), sc.k, sc.c, pg.size, pg.offset, &items,
-                             &total, e)))
+    const char *order;
+    if ((s = http_order(r, "id", "q.id", &order, e))) return s;
+    if ((s = cov_enterprises(http_db(r), day, by, oa_q(r, "key"), oa_q(r, "state"), sc.k, sc.c, order, pg.size, pg.offset,
+                             &items, &total, e)))
         return s;
     return http_reply_json(r, 200, json_pack("{s:s,s:o,s:I,s:I,s:I}", "date", day, "items", items, "total", (json_int_t)total,
                                              "page", (json_int_t)pg.page, "size", (json_int_t)pg.size));
@@ -592,7 +616,9 @@ static st h_bulletin_list(http_req *r, err *e) {
         return err_field(e, ST_INVALID, "year", "year 应为四位年份，如 2018。");
     json_t *items = NULL;
     int64_t total = 0;
-    if ((s = bulletin_list(http_db(r), year, pg.size, pg.offset, &items, &total, e))) return s;
+    const char *order;
+    if ((s = http_order(r, "-period", NULL, &order, e))) return s;
+    if ((s = bulletin_list(http_db(r), year, order, pg.size, pg.offset, &items, &total, e))) return s;
     return oa_list_reply(r, items, total, &pg);
 }
 
@@ -653,8 +679,40 @@ static st oa_bulletin_file(http_req *r, bool pdf, err *e) {
 static st h_bulletin_pdf(http_req *r, err *e) { return oa_bulletin_file(r, true, e); }
 static st h_bulletin_xlsx(http_req *r, err *e) { return oa_bulletin_file(r, false, e); }
 
+/* Lists: the keys they sort by and the columns of their Excel export (listq.c). */
+static const http_sort_key oa_org_sort[] = {
+    {"path", "q.path"}, {"name", "q.name"}, {"kind", "q.kind"}, {"district_name", "q.district_name"},
+    {"secretary", "q.secretary"}, {"established_on", "q.established_on"}, {"dissolved_on", "q.dissolved_on"},
+    {"units", "q.units"}, {"children", "q.children"}, {"id", "q.id"}, {NULL, NULL}};
+#define OA_ORG_EXPORT                                                                                            \
+    "党组织|id:编号|name:名称|kind:类型|district_name:所在区|park_code:园区代码|based_on:组建方式|base_name:依托单位|" \
+    "secretary:书记|established_on:成立日期|dissolved_on:撤销日期|units:覆盖企业数|children:下级组织数"
+static const http_sort_key oa_event_sort[] = {
+    {"day", "q.day"}, {"kind", "q.kind"}, {"org_name", "q.org_name"}, {"enterprise_name", "q.enterprise_name"},
+    {"district_name", "q.district_name"}, {"actor", "q.actor"}, {"id", "q.id"}, {NULL, NULL}};
+#define OA_EVENT_EXPORT                                                                                          \
+    "组织变动记录|day:日期|kind:变动|org_name:党组织|org_kind:组织类型|enterprise_name:企业|district_name:区|"       \
+    "from_kind:原类型|to_kind:新类型|note:说明|actor:操作人"
+static const http_sort_key oa_ins_sort[] = {
+    {"from_day", "q.from_day"}, {"to_day", "q.to_day"}, {"name", "q.name"}, {"enterprise_name", "q.enterprise_name"},
+    {"district_code", "q.district_code"}, {"id", "q.id"}, {NULL, NULL}};
+#define OA_INS_EXPORT                                                                                            \
+    "党建指导员|name:指导员|phone:电话|enterprise_name:企业|district_code:区划代码|from_day:选派日期|to_day:撤回日期"
+static const http_sort_key oa_covent_sort[] = {
+    {"id", "q.id"}, {"name", "q.name"}, {"uscc", "q.uscc"}, {"district_code", "q.district_code"},
+    {"park_code", "q.park_code"}, {"category", "q.category"}, {"employees", "q.employees"}, {"members", "q.members"},
+    {"covered", "q.covered"}, {"instructor", "q.instructor"}, {NULL, NULL}};
+#define OA_COVENT_EXPORT                                                                                         \
+    "覆盖企业名单|id:企业编号|name:企业名称|uscc:统一社会信用代码|district_code:区划代码|park_code:园区代码|"        \
+    "category:类别|employees:从业人员|members:党员数|covered:已建党组织:bool|instructor:已派党建指导员:bool|"      \
+    "org_name:覆盖的党组织"
+static const http_sort_key oa_bul_sort[] = {
+    {"period", "q.period"}, {"issued_at", "q.issued_at"}, {"issued_by", "q.issued_by"}, {NULL, NULL}};
+#define OA_BUL_EXPORT "旬报|period:旬|title:标题|first_day:起始日|last_day:截止日|issued_by:发布人|issued_at:发布时间"
+
 const http_route org_routes[] = {
-    {"GET", "/api/orgs", "org.read", h_org_list, HB_NONE, "党组织列表（按日期、类型、区筛选）", "org", NULL},
+    {"GET", "/api/orgs", "org.read", h_org_list, HB_NONE, "党组织列表（按日期、类型、区、上级筛选；roots=1 为范围内的顶层）", "org",
+     NULL, OA_ORG_EXPORT, oa_org_sort},
     {"POST", "/api/orgs", "org.write", h_org_create, HB_JSON, "新建党组织（单独或联合组建）", "org", NULL},
     {"GET", "/api/orgs/{id}", "org.read", h_org_get, HB_NONE, "党组织详情：覆盖企业、下级、变动记录、规则提示", "org", "org:{id}"},
     {"POST", "/api/orgs/{id}/upgrade", "org.write", h_org_upgrade, HB_JSON, "升格为党总支或党委", "org", "org:{id}"},
@@ -664,19 +722,22 @@ const http_route org_routes[] = {
     {"POST", "/api/orgs/{id}/covers", "org.write", h_cover_add, HB_JSON, "增加覆盖企业", "org", "org:{id}"},
     {"POST", "/api/orgs/{id}/covers/{enterprise_id}/remove", "org.write", h_cover_remove, HB_JSON, "移除覆盖企业", "org",
      "org:{id}"},
-    {"GET", "/api/org/events", "org.read", h_events, HB_NONE, "组织变动记录（每项数字的来由）", "org", NULL},
+    {"GET", "/api/org/events", "org.read", h_events, HB_NONE, "组织变动记录（每项数字的来由）", "org", NULL, OA_EVENT_EXPORT,
+     oa_event_sort},
     {"GET", "/api/org/findings", "org.read", h_findings, HB_NONE, "组建规则提示与联合组建建议", "org", NULL},
-    {"GET", "/api/instructors", "org.read", h_ins_list, HB_NONE, "党建指导员选派列表", "org", NULL},
+    {"GET", "/api/instructors", "org.read", h_ins_list, HB_NONE, "党建指导员选派列表", "org", NULL, OA_INS_EXPORT, oa_ins_sort},
     {"POST", "/api/enterprises/{id}/instructors", "org.write", h_ins_assign, HB_JSON, "向企业选派党建指导员", "org",
      "enterprise:{id}"},
     {"POST", "/api/enterprises/{id}/instructors/{instructor_id}/withdraw", "org.write", h_ins_withdraw, HB_JSON,
      "撤回党建指导员", "org", "enterprise:{id}"},
     {"GET", "/api/coverage", "coverage.read", h_coverage, HB_NONE, "覆盖率（按日期；全市、区、园区、街道、类别）", "coverage", NULL},
     {"GET", "/api/coverage/trend", "coverage.read", h_coverage_trend, HB_NONE, "覆盖率趋势（每旬或每月）", "coverage", NULL},
-    {"GET", "/api/coverage/enterprises", "coverage.read", h_coverage_ents, HB_NONE, "覆盖数字背后的企业名单", "coverage", NULL},
+    {"GET", "/api/coverage/enterprises", "coverage.read", h_coverage_ents, HB_NONE, "覆盖数字背后的企业名单", "coverage", NULL,
+     OA_COVENT_EXPORT, oa_covent_sort},
     {"GET", "/api/enterprises/{id}/coverage", "coverage.read", h_enterprise_coverage, HB_NONE, "一家企业的覆盖历史", "coverage",
      "enterprise:{id}"},
-    {"GET", "/api/bulletins", "bulletin.read", h_bulletin_list, HB_NONE, "已发布的旬报", "bulletin", NULL},
+    {"GET", "/api/bulletins", "bulletin.read", h_bulletin_list, HB_NONE, "已发布的旬报", "bulletin", NULL, OA_BUL_EXPORT,
+     oa_bul_sort},
     {"GET", "/api/bulletins/{period}", "bulletin.read", h_bulletin_get, HB_NONE, "旬报内容（已发布或预览）", "bulletin", NULL},
     {"GET", "/api/bulletins/{period}/html", "bulletin.read", h_bulletin_html, HB_NONE, "旬报网页", "bulletin", NULL},
     {"GET", "/api/bulletins/{period}/xlsx", "bulletin.read", h_bulletin_xlsx, HB_NONE, "下载旬报（xlsx）", "bulletin", NULL},

@@ -3,6 +3,8 @@
  * a refused request leaves nothing behind even outside a transaction. */
 #include "org_store.h"
 
+#include "core/buf.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -671,16 +673,23 @@ st org_store_get(db *d, int64_t id, const char *day, json_t **out, err *e) {
     SCOPE_COND("$7", "$8", "v.district_code", "COALESCE(e.park_code, o.park_code)", "o.path", "v.enterprise_id", "NULL")
 
 st org_store_events(db *d, int64_t org_id, int64_t enterprise_id, const char *district, const char *from,
-                    const char *to, const char *kind, const char *scope_k, const char *scope_c, int64_t limit,
-                    int64_t offset, json_t **items, int64_t *total, err *e) {
+                    const char *to, const char *kind, const char *scope_k, const char *scope_c, const char *order,
+                    int64_t limit, int64_t offset, json_t **items, int64_t *total, err *e) {
     st s = db_query_int(d, total, "SELECT COUNT(*)" ORG_EVENTS_WHERE, e, "iitttttt", org_id, enterprise_id, district, from,
                         to, kind, scope_k, scope_c);
     if (s) return s;
-    return db_query_json(d, items,
-                         "SELECT v.id, v.day, v.kind, v.org_id, o.name AS org_name, o.kind AS org_kind, v.enterprise_id, "
-                         "e.name AS enterprise_name, v.other_org_id, v.district_code, g.name AS district_name, v.from_kind, "
-                         "v.to_kind, v.note, v.actor" ORG_EVENTS_WHERE " ORDER BY v.day, v.id LIMIT $9 OFFSET $10",
-                         e, "iittttttii", org_id, enterprise_id, district, from, to, kind, scope_k, scope_c, limit, offset);
+    buf sql;
+    buf_init(&sql, 0);
+    s = buf_printf(&sql, "SELECT * FROM (%s) q ORDER BY %s LIMIT $9 OFFSET $10",
+                   "SELECT v.id, v.day, v.kind, v.org_id, o.name AS org_name, o.kind AS org_kind, v.enterprise_id, "
+                   "e.name AS enterprise_name, v.other_org_id, v.district_code, g.name AS district_name, v.from_kind, "
+                   "v.to_kind, v.note, v.actor" ORG_EVENTS_WHERE,
+                   order ? order : "q.day, q.id");
+    if (!s)
+        s = db_query_json(d, items, sql.data, e, "iittttttii", org_id, enterprise_id, district, from, to, kind, scope_k,
+                          scope_c, limit, offset);
+    buf_free(&sql);
+    return s;
 }
 
 /* ---- findings ---- */

@@ -65,10 +65,11 @@ st org_store_instructor_withdraw_in(db *d, int64_t id, const char *day, const ch
 
 /* One organization as of day (NULL = today): row, members, covers, children, events. */
 st org_store_get(db *d, int64_t id, const char *day, json_t **out, err *e);
-/* The events of one organization or one enterprise (0 = any), between days (NULL = open). */
+/* The events of one organization or one enterprise (0 = any), between days (NULL = open);
+ * order: ORDER BY terms over the item columns as q.* (trusted), NULL for day then id. */
 st org_store_events(db *d, int64_t org_id, int64_t enterprise_id, const char *district, const char *from,
-                    const char *to, const char *kind, const char *scope_k, const char *scope_c, int64_t limit,
-                    int64_t offset, json_t **items, int64_t *total, err *e);
+                    const char *to, const char *kind, const char *scope_k, const char *scope_c, const char *order,
+                    int64_t limit, int64_t offset, json_t **items, int64_t *total, err *e);
 
 /* Findings as of day over the caller's scope (scope_k/c as SCOPE_COND).
  * out: {"date", "counts": {code: n}, "enterprises": [...], "orgs": [...],

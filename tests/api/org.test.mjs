@@ -53,7 +53,8 @@ async function orgOf(entId, day) {
 
 before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'ejia-org-'));
-  srv = await startServer({ demo: true, args: ['--bulletin-schedule', 'false'] });
+  // the demo's own campaign bulletins would be in the way of issuing them here
+  srv = await startServer({ demo: true, demoArgs: ['--bulletins', 'no'], args: ['--bulletin-schedule', 'false'] });
   addUser(srv.db.url, 'o_city', 'city', null);
   addUser(srv.db.url, 'o_siming', 'district', '350203');
   addUser(srv.db.url, 'o_member', 'member', null);
@@ -377,7 +378,7 @@ test('the server issues each finished 旬 by itself, once, catching up after the
   const cur = [now.getFullYear(), now.getMonth() + 1, now.getDate() <= 10 ? 1 : now.getDate() <= 20 ? 2 : 3];
   const last = back(...cur), before1 = back(...last), before2 = back(...before1);
   const db = freshDb();
-  let r = ejia(['demo', '--db', db.url, '--enterprises', '20']);
+  let r = ejia(['demo', '--db', db.url, '--enterprises', '20', '--bulletins', 'no']);
   assert.equal(r.status, 0, r.stderr);
   r = ejia(['bulletin', '--db', db.url, '--period', fmt(before2), '--format', 'html', '--out', path.join(dir, 'x.html'), '--issue']);
   assert.equal(r.status, 0, r.stderr);

@@ -1,0 +1,236 @@
+// Every list sorts and exports the same way (src/http/listq.c), so this file is
+// generated from the OpenAPI document like the access tests: for each route
+// that declares x-sort, every key in both directions must come back ordered
+// (NULLs last) and an unknown key must be refused naming the field; for each
+// route with x-export, ?format=xlsx must be a real workbook whose header row
+// carries the declared Chinese titles and whose rows are the list's rows —
+// within the caller's scope — and the export must be in the audit log.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { inflateRawSync } from 'node:zlib';
+import { startServer, Client, ejia } from './lib.mjs';
+
+const PW = 'Ejia-lists-2026';
+let srv, city, siming, api;
+
+function addUser(db, name, role, scope) {
+  const args = ['user', 'add', '--db', db, '--username', name, '--role', role, '--password-stdin'];
+  if (scope) args.push('--scope', scope);
+  const r = ejia(args, { input: PW + '\n' });
+  assert.equal(r.status, 0, r.stderr);
+}
+async function login(name) {
+  const c = new Client(srv.base);
+  const r = await c.post('/api/auth/login', { username: name, password: PW });
+  assert.equal(r.status, 200, JSON.stringify(r.data));
+  return c;
+}
+
+// The few path and query values lists need (demo data: rounds 1–3).
+const FILL = {
+  '/api/ledger/rounds/{id}': { path: { id: 3 }, q: '', items: (d) => d.entities.items, total: (d) => d.entities.total },
+  '/api/ledger/rounds/{id}/diff': { path: { id: 3 }, q: 'to=2&list=changed' },
+};
+function urlOf(p) {
+  const f = FILL[p] || {};
+  let u = p;
+  for (const [k, v] of Object.entries(f.path || {})) u = u.replace(`{${k}}`, v);
+  assert.ok(!u.includes('{'), `lists.test.mjs needs a value for ${u}`);
+  return { u, q: f.q || '', items: f.items || ((d) => d.items), total: f.total || ((d) => d.total) };
+}
+const join = (u, q, more) => u + '?' + [q, more].filter(Boolean).join('&');
+
+// Minimal zip reader (central directory + inflate) for the xlsx checks.
+function unzip(buf) {
+  const files = {};
+  let eocd = buf.length - 22;
+  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+  assert.ok(eocd >= 0, 'not a zip file');
+  let p = buf.readUInt32LE(eocd + 16);
+  const n = buf.readUInt16LE(eocd + 10);
+  for (let i = 0; i < n; i++) {
+    const method = buf.readUInt16LE(p + 10), csize = buf.readUInt32LE(p + 20);
+    const nlen = buf.readUInt16LE(p + 28), xlen = buf.readUInt16LE(p + 30), clen = buf.readUInt16LE(p + 32);
+    const off = buf.readUInt32LE(p + 42);
+    const name = buf.toString('utf8', p + 46, p + 46 + nlen);
+    const lnlen = buf.readUInt16LE(off + 26), lxlen = buf.readUInt16LE(off + 28);
+    const data = buf.subarray(off + 30 + lnlen + lxlen, off + 30 + lnlen + lxlen + csize);
+    files[name] = method === 8 ? inflateRawSync(data) : data;
+    p += 46 + nlen + xlen + clen;
+  }
+  return files;
+}
+// Rows of the first sheet as arrays of cell texts (shared strings resolved).
+function sheetRows(buf) {
+  const f = unzip(buf);
+  const ss = f['xl/sharedStrings.xml'] ? [...f['xl/sharedStrings.xml'].toString().matchAll(/<si>([\s\S]*?)<\/si>/g)]
+    .map((m) => [...m[1].matchAll(/<t[^>]*>([^<]*)<\/t>/g)].map((t) => t[1]).join('')) : [];
+  const xml = f['xl/worksheets/sheet1.xml'].toString();
+  return [...xml.matchAll(/<row[^>]*>([\s\S]*?)<\/row>/g)].map((r) =>
+    [...r[1].matchAll(/<c r="([A-Z]+)\d+"([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)].reduce((row, c) => {
+      const col = c[1].split('').reduce((a, ch) => a * 26 + ch.charCodeAt(0) - 64, 0) - 1;
+      const v = (c[3] || '').match(/<v>([^<]*)<\/v>/);
+      row[col] = v ? (/t="s"/.test(c[2]) ? ss[Number(v[1])] : v[1]) : '';
+      return row;
+    }, []));
+}
+const unesc = (s) => String(s ?? '').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"');
+
+async function getBuf(c, u) {
+  const res = await fetch(srv.base + u, { headers: { cookie: c.cookieHeader() } });
+  return { status: res.status, type: res.headers.get('content-type') || '', buf: Buffer.from(await res.arrayBuffer()) };
+}
+
+before(async () => {
+  srv = await startServer({ demo: true, args: ['--bulletin-schedule', 'false'] });
+  addUser(srv.db.url, 'l_city', 'city', null);
+  addUser(srv.db.url, 'l_siming', 'district', '350203');
+  addUser(srv.db.url, 'l_member', 'member', null);
+  city = await login('l_city');
+  siming = await login('l_siming');
+  const r = await city.get('/api/openapi.json');
+  api = r.data;
+});
+after(async () => { await srv?.stop(); });
+
+function routes(ext) {
+  const out = [];
+  for (const [p, ops] of Object.entries(api.paths)) if (ops.get && ops.get[ext]) out.push({ path: p, op: ops.get });
+  return out;
+}
+
+// JavaScript's order for the values the server sorts: NULLs last, numbers by
+// value, strings by code point (SQLite BINARY and PostgreSQL C.UTF-8 agree).
+function ordered(vals, desc) {
+  for (let i = 1; i < vals.length; i++) {
+    const a = vals[i - 1], b = vals[i];
+    if (b === null || b === undefined) continue;
+    if (a === null || a === undefined) return `NULL before a value at ${i}`;
+    const c = typeof a === 'number' && typeof b === 'number' ? a - b : (a < b ? -1 : a > b ? 1 : 0);
+    if (desc ? c < 0 : c > 0) return `${JSON.stringify(a)} before ${JSON.stringify(b)} at ${i}`;
+  }
+  return null;
+}
+
+test('the lists that sort and export are declared in the API document', () => {
+  const sorted = routes('x-sort').map((r) => r.path), exported = routes('x-export').map((r) => r.path);
+  for (const p of ['/api/orgs', '/api/coverage/enterprises', '/api/bulletins', '/api/org/events', '/api/instructors',
+    '/api/ledger/imports', '/api/ledger/rounds/{id}', '/api/ledger/rounds/{id}/diff']) {
+    assert.ok(sorted.includes(p), `${p} declares no x-sort`);
+    assert.ok(exported.includes(p), `${p} declares no x-export`);
+  }
+});
+
+test('every sort key orders its list both ways, NULLs last', async () => {
+  let checked = 0;
+  for (const { path, op } of routes('x-sort')) {
+    const { u, q, items } = urlOf(path);
+    for (const key of op['x-sort']) {
+      for (const desc of [false, true]) {
+        const r = await city.get(join(u, q, `sort=${desc ? '-' : ''}${key}&size=200`));
+        assert.equal(r.status, 200, `${path} sort=${key}: ${JSON.stringify(r.data)}`);
+        const list = items(r.data);
+        assert.ok(Array.isArray(list), `${path}: no items`);
+        const bad = ordered(list.map((x) => x[key]), desc);
+        assert.equal(bad, null, `${path} sort=${desc ? "-" : ""}${key}: ${bad}`);
+        checked++;
+      }
+    }
+    const bad = await city.get(join(u, q, 'sort=no_such_key'));
+    assert.equal(bad.status, 400, `${path}: unknown sort key accepted`);
+    assert.equal(bad.data.error.field, 'sort');
+    assert.match(bad.data.error.message, /sort/);
+  }
+  assert.ok(checked >= 40, `only ${checked} orderings checked`);
+});
+
+test('paging walks the whole sorted list without gaps or repeats', async () => {
+  const all = await city.get('/api/orgs?sort=name&size=500&status=all');
+  const seen = [];
+  for (let page = 1; page <= Math.ceil(all.data.total / 7); page++) {
+    const r = await city.get(`/api/orgs?sort=name&size=7&page=${page}&status=all`);
+    seen.push(...r.data.items.map((x) => x.id));
+  }
+  assert.deepEqual(seen, all.data.items.map((x) => x.id));
+});
+
+test('every exportable list downloads as xlsx with its titles and its rows', async () => {
+  for (const { path, op } of routes('x-export')) {
+    const { u, q, items, total } = urlOf(path);
+    const json = await city.get(join(u, q, 'size=500'));
+    assert.equal(json.status, 200, `${path}: ${JSON.stringify(json.data)}`);
+    const x = await getBuf(city, join(u, q, 'format=xlsx'));
+    assert.equal(x.status, 200, `${path} format=xlsx: ${x.buf.toString().slice(0, 200)}`);
+    assert.match(x.type, /spreadsheetml/);
+    assert.equal(x.buf.subarray(0, 2).toString(), 'PK');
+    const rows = sheetRows(x.buf);
+    const cols = op['x-export'].split('|').slice(1).map((c) => c.split(':'));
+    assert.deepEqual(rows[0].map(unesc), cols.map((c) => c[1]), `${path}: header row`);
+    const n = total(json.data);
+    assert.equal(rows.length - 1, n, `${path}: ${rows.length - 1} rows exported, list has ${n}`);
+    // the first row's first column matches the list's first item
+    const first = items(json.data)[0];
+    if (first) {
+      const v = first[cols[0][0]];
+      assert.equal(unesc(rows[1][0]), v === null || v === undefined ? '' : String(v), `${path}: first cell`);
+    }
+  }
+});
+
+test('an export keeps the filters, the order and the caller\'s scope', async () => {
+  const x = await getBuf(city, '/api/coverage/enterprises?by=district&key=350203&sort=-employees&format=xlsx');
+  const rows = sheetRows(x.buf).slice(1);
+  assert.ok(rows.length > 0);
+  assert.ok(rows.every((r) => r[3] === '350203'), 'only 思明区 rows');
+  const emp = rows.map((r) => (r[6] === '' || r[6] === undefined ? null : Number(r[6])));
+  assert.equal(ordered(emp, true), null);
+  // a district worker asking for the whole city gets only their district
+  const y = await getBuf(siming, '/api/coverage/enterprises?format=xlsx');
+  const yr = sheetRows(y.buf).slice(1);
+  assert.ok(yr.length > 0 && yr.every((r) => r[3] === '350203'), 'district export leaked other districts');
+  const z = await getBuf(siming, '/api/orgs?format=xlsx&status=all');
+  const zr = sheetRows(z.buf).slice(1);
+  assert.ok(zr.length > 0 && zr.every((r) => r[3] === '思明区'), 'district org export leaked other districts');
+});
+
+test('format=xlsx is refused where there is no list, and exports are audited', async () => {
+  const r = await city.get('/api/regions?format=xlsx');
+  assert.equal(r.status, 400);
+  assert.equal(r.data.error.field, 'format');
+  const bad = await city.get('/api/orgs?format=pdf');
+  assert.equal(bad.status, 400);
+  assert.equal(bad.data.error.field, 'format');
+  // member may not read organizations at all: no export either
+  const member = await login('l_member');
+  const m = await getBuf(member, '/api/orgs?format=xlsx');
+  assert.equal(m.status, 403);
+  addUser(srv.db.url, 'l_auditor', 'auditor', null);
+  const aud = await login('l_auditor');
+  const log = await aud.get('/api/audit?action=list.export&size=100');
+  assert.equal(log.status, 200, JSON.stringify(log.data));
+  const items = log.data.items.filter((i) => i.action === 'list.export');
+  assert.ok(items.some((i) => i.username === 'l_city' && i.object === '/api/orgs'), 'export of /api/orgs not audited');
+  assert.ok(items.some((i) => i.username === 'l_siming' && /导出 \d+ 条/.test(i.detail)), 'district export not audited');
+});
+
+test('the organization tree: roots of the scope and children on demand', async () => {
+  const roots = await city.get('/api/orgs?roots=1');
+  assert.equal(roots.status, 200);
+  assert.ok(roots.data.items.length >= 1);
+  for (const o of roots.data.items) assert.equal(o.parent_id, null);
+  const top = roots.data.items[0];
+  assert.ok(top.children > 0);
+  const kids = await city.get(`/api/orgs?parent_id=${top.id}&size=500`);
+  assert.equal(kids.data.total, top.children);
+  assert.ok(kids.data.items.every((k) => k.parent_id === top.id));
+  // a district's roots are its own top organizations, whose parents it cannot see
+  const sr = await siming.get('/api/orgs?roots=1&size=500');
+  assert.ok(sr.data.items.length >= 1);
+  assert.ok(sr.data.items.every((o) => o.district_name === '思明区'));
+  const all = await siming.get('/api/orgs?size=500');
+  const ids = new Set(all.data.items.map((o) => o.id));
+  for (const o of sr.data.items) assert.ok(o.parent_id === null || !ids.has(o.parent_id), `${o.name} is not a root`);
+  for (const o of all.data.items) {
+    if (!ids.has(o.parent_id)) assert.ok(sr.data.items.some((x) => x.id === o.id), `${o.name} has no parent in scope but is not a root`);
+  }
+});
