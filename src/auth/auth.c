@@ -19,6 +19,7 @@
 typedef struct auth_ctx {
     const char *scope_name;
     bool totp_required, totp_enabled, cookie_seen;
+    bool must_change;   /* one-time or reset password not yet replaced */
 } auth_ctx;
 
 static auth_ctx *auth_ctx_of(http_req *r) {
@@ -61,6 +62,7 @@ static st auth_authenticate(http_req *r, err *e) {
         cx->scope_name = arena_strdup(&r->mem, u.scope_name);
         cx->totp_enabled = u.totp_enabled;
         cx->totp_required = roles_totp_required(u.role);
+        cx->must_change = u.must_change;
     }
     users_row_free(&u);
     return ST_OK;
@@ -97,6 +99,13 @@ static st auth_authorize(http_req *r, const char *perm, err *e) {
     if (cx && cx->totp_required && !cx->totp_enabled && strncmp(r->path, "/api/me", 7) != 0 &&
         strncmp(r->path, "/api/auth/", 10) != 0)
         return err_set(e, ST_FORBIDDEN, "您的账号必须先设置双因素认证（动态验证码）才能使用此功能：请在“我的账号”中完成设置。");
+    /* A one-time password (first login, or reset by an administrator) is known to
+     * someone else: it opens only the account pages until it is replaced. */
+    if (cx && cx->must_change && strncmp(r->path, "/api/me", 7) != 0 && strncmp(r->path, "/api/auth/", 10) != 0) {
+        err_set(e, ST_FORBIDDEN, "您正在使用一次性口令（首次登录或管理员重置）：请先在“我的账号”中修改口令，再使用其他功能。");
+        snprintf(e->api_code, sizeof e->api_code, "password_change_required");
+        return ST_FORBIDDEN;
+    }
     if (strcmp(perm, "login") != 0 && !roles_has(r->user.role, perm)) {
         const roles_role *ro = roles_find(r->user.role);
         return err_set(e, ST_FORBIDDEN, "您的角色（%s）没有“%s”权限。如需使用，请联系系统管理员。",

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, Client, backend, ejia, totp, nextOtp } from './lib.mjs';
+import { startServer, Client, backend, ejia, totp, nextOtp, replaceOneTimePassword } from './lib.mjs';
 
 const roles = JSON.parse(readFileSync('data/roles.json', 'utf8'));
 let srv, tmp, clockFile, pw = {};
@@ -52,6 +52,8 @@ before(async () => {
     },
   });
   for (const u of ['admin', 'city', 'siming', 'rjy2', 'member', 'auditor']) assert.ok(pw[u], `demo printed a password for ${u}`);
+  // city keeps its one-time password for the tests below; the others replace theirs now
+  for (const u of ['admin', 'siming', 'rjy2', 'member', 'auditor']) pw[u] = await replaceOneTimePassword(srv.base, u, pw[u]);
 });
 after(async () => { await srv.stop(); rmSync(tmp, { recursive: true, force: true }); });
 
@@ -62,6 +64,24 @@ test('demo accounts: one-time passwords printed, flagged must-change, no default
   assert.notEqual(pw.city, pw.siming);
   assert.equal((await login('admin', 'admin')).r.status, 401);
   assert.equal((await login('admin', 'Admin@123')).r.status, 401);
+});
+
+test('a one-time password opens only the account pages until it is replaced', async () => {
+  const { c, r } = await login('city', pw.city);
+  assert.equal(r.status, 200);
+  let x = await c.get('/api/orgs');
+  assert.equal(x.status, 403);
+  assert.equal(x.data.error.code, 'password_change_required');
+  assert.match(x.data.error.message, /修改口令/);
+  assert.equal((await c.get('/api/ledger/imports')).status, 403);
+  assert.equal((await c.get('/api/me')).status, 200, 'the account page still works');
+  assert.equal((await c.get('/api/me/sessions')).status, 200);
+  const next = `${pw.city}-Nw9`;
+  assert.equal((await c.post('/api/me/password', { password: pw.city, new_password: next })).status, 204);
+  pw.city = next;
+  x = await c.get('/api/orgs');
+  assert.equal(x.status, 200, x.text);
+  assert.equal((await c.get('/api/me')).data.user.must_change_password, false);
 });
 
 test('login: user, scope, permissions from the role table; cookie HttpOnly SameSite=Strict; new token each time', async () => {

@@ -122,3 +122,17 @@ export async function nextOtp(secret, offset = 0) {
     await new Promise((r) => setTimeout(r, 1000));
   }
 }
+
+// Demo and reset accounts carry one-time passwords, which open only the
+// account pages: log in once and replace it.  Returns the password to use
+// from now on (unchanged when it was not a one-time password).
+export async function replaceOneTimePassword(base, username, password, extra = {}) {
+  const c = new Client(base);
+  const r = await c.post('/api/auth/login', { username, password, ...extra });
+  if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${r.text}`);
+  if (!r.data.user.must_change_password) return password;
+  const next = `${password}-Nw9`;
+  const x = await c.post('/api/me/password', { password, new_password: next });
+  if (x.status !== 204) throw new Error(`password change for ${username}: ${x.status} ${x.text}`);
+  return next;
+}
