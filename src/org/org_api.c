@@ -556,7 +556,8 @@ static st h_coverage_ents(http_req *r, err *e) {
     int64_t total = 0;
     const char *order;
     if ((s = http_order(r, "id", "q.id", &order, e))) return s;
-    if ((s = cov_enterprises(http_db(r), day, by, oa_q(r, "key"), oa_q(r, "state"), sc.k, sc.c, order, pg.size, pg.offset,
+    if ((s = cov_enterprises(http_db(r), day, by, oa_q(r, "key"), oa_q(r, "state"), oa_q(r, "q"), sc.k, sc.c, order, pg.size,
+                             pg.offset,
                              &items, &total, e)))
         return s;
     return http_reply_json(r, 200, json_pack("{s:s,s:o,s:I,s:I,s:I}", "date", day, "items", items, "total", (json_int_t)total,
@@ -732,7 +733,7 @@ const http_route org_routes[] = {
      "撤回党建指导员", "org", "enterprise:{id}"},
     {"GET", "/api/coverage", "coverage.read", h_coverage, HB_NONE, "覆盖率（按日期；全市、区、园区、街道、类别）", "coverage", NULL},
     {"GET", "/api/coverage/trend", "coverage.read", h_coverage_trend, HB_NONE, "覆盖率趋势（每旬或每月）", "coverage", NULL},
-    {"GET", "/api/coverage/enterprises", "coverage.read", h_coverage_ents, HB_NONE, "覆盖数字背后的企业名单", "coverage", NULL,
+    {"GET", "/api/coverage/enterprises", "coverage.read", h_coverage_ents, HB_NONE, "覆盖数字背后的企业名单（q 按名称或信用代码查找）", "coverage", NULL,
      OA_COVENT_EXPORT, oa_covent_sort},
     {"GET", "/api/enterprises/{id}/coverage", "coverage.read", h_enterprise_coverage, HB_NONE, "一家企业的覆盖历史", "coverage",
      "enterprise:{id}"},

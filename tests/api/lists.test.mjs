@@ -234,3 +234,21 @@ test('the organization tree: roots of the scope and children on demand', async (
     if (!ids.has(o.parent_id)) assert.ok(sr.data.items.some((x) => x.id === o.id), `${o.name} has no parent in scope but is not a root`);
   }
 });
+
+test('the enterprise list finds by part of a name or by the whole credit code', async () => {
+  const all = await city.get('/api/coverage/enterprises?size=5');
+  const one = all.data.items[0];
+  const part = [...one.name].slice(2, 4).join('');
+  const r = await city.get(`/api/coverage/enterprises?q=${encodeURIComponent(part)}&size=500`);
+  assert.equal(r.status, 200);
+  assert.ok(r.data.items.some((x) => x.id === one.id));
+  assert.ok(r.data.items.every((x) => x.name.includes(part)));
+  assert.ok(r.data.total < all.data.total);
+  if (one.uscc) {
+    const c = await city.get(`/api/coverage/enterprises?q=${one.uscc.toLowerCase()}`);
+    assert.deepEqual(c.data.items.map((x) => x.id), [one.id]);
+  }
+  // and never past the caller's scope
+  const s = await siming.get(`/api/coverage/enterprises?q=${encodeURIComponent(part)}&size=500`);
+  assert.ok(s.data.items.every((x) => x.district_code === '350203'));
+});
