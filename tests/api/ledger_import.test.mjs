@@ -7,27 +7,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, Client, ejia } from './lib.mjs';
+import { startServer, Client, ejia, addUser, loginAs } from './lib.mjs';
 
-const PW = 'Ejia-test-2026';
+const login = (name) => loginAs(srv.base, name);
 let srv, dir;
 const users = {
   t_city: ['city', null], t_siming: ['district', '350203'], t_huli: ['district', '350206'], t_member: ['member', null],
 };
 
-function addUser(db, name, role, scope) {
-  const args = ['user', 'add', '--db', db, '--username', name, '--role', role, '--password-stdin'];
-  if (scope) args.push('--scope', scope);
-  const r = ejia(args, { input: PW + '\n' });
-  assert.equal(r.status, 0, r.stderr);
-}
 
-async function login(name) {
-  const c = new Client(srv.base);
-  const r = await c.post('/api/auth/login', { username: name, password: PW });
-  assert.equal(r.status, 200, JSON.stringify(r.data));
-  return c;
-}
 
 function upload(c, name, bytes, fields = {}, type = 'application/octet-stream') {
   const fd = new FormData();

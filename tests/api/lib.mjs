@@ -136,3 +136,19 @@ export async function replaceOneTimePassword(base, username, password, extra = {
   if (x.status !== 204) throw new Error(`password change for ${username}: ${x.status} ${x.text}`);
   return next;
 }
+
+// Test users: made with the CLI (as an installer would), one password for all.
+export const TEST_PW = 'Ejia-test-2026';
+export function addUser(dbUrl, name, role, scope, password = TEST_PW) {
+  const args = ['user', 'add', '--db', dbUrl, '--username', name, '--role', role, '--password-stdin'];
+  if (scope) args.push('--scope', scope);
+  const r = ejia(args, { input: password + '\n' });
+  if (r.status !== 0) throw new Error(`ejia user add ${name}: ${r.stderr}`);
+}
+// A logged-in client for such a user (throws unless the login succeeds).
+export async function loginAs(base, name, password = TEST_PW) {
+  const c = new Client(base);
+  const r = await c.post('/api/auth/login', { username: name, password });
+  if (r.status !== 200) throw new Error(`login ${name}: ${r.status} ${JSON.stringify(r.data)}`);
+  return c;
+}

@@ -8,23 +8,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { inflateRawSync } from 'node:zlib';
-import { startServer, Client, ejia } from './lib.mjs';
+import { startServer, addUser, loginAs } from './lib.mjs';
 
-const PW = 'Ejia-lists-2026';
+const login = (name) => loginAs(srv.base, name);
+
 let srv, city, siming, api;
 
-function addUser(db, name, role, scope) {
-  const args = ['user', 'add', '--db', db, '--username', name, '--role', role, '--password-stdin'];
-  if (scope) args.push('--scope', scope);
-  const r = ejia(args, { input: PW + '\n' });
-  assert.equal(r.status, 0, r.stderr);
-}
-async function login(name) {
-  const c = new Client(srv.base);
-  const r = await c.post('/api/auth/login', { username: name, password: PW });
-  assert.equal(r.status, 200, JSON.stringify(r.data));
-  return c;
-}
 
 // The few path and query values lists need (demo data: rounds 1–3).
 const FILL = {

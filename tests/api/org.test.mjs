@@ -10,24 +10,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, Client, ejia, backend, freshDb } from './lib.mjs';
+import { startServer, ejia, backend, freshDb, addUser, loginAs } from './lib.mjs';
 
-const PW = 'Ejia-test-2026';
+const login = (s, name) => loginAs(s.base, name);
 let srv, dir, city;
 
-function addUser(db, name, role, scope) {
-  const args = ['user', 'add', '--db', db, '--username', name, '--role', role, '--password-stdin'];
-  if (scope) args.push('--scope', scope);
-  const r = ejia(args, { input: PW + '\n' });
-  assert.equal(r.status, 0, r.stderr);
-}
 
-async function login(s, name) {
-  const c = new Client(s.base);
-  const r = await c.post('/api/auth/login', { username: name, password: PW });
-  assert.equal(r.status, 200, JSON.stringify(r.data));
-  return c;
-}
 
 // One number straight from the database, bypassing ejia's SQL.
 function sql(q) {
