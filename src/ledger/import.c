@@ -7,6 +7,8 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
+#include "core/buf.h"
+
 static const char *code_kind_name(ledger_code_kind k) {
     switch (k) {
     case LC_USCC: return "uscc";
@@ -171,7 +173,7 @@ st ledger_import_get(db *d, int64_t id, json_t **out, char **scope_code, err *e)
     return ST_OK;
 }
 
-st ledger_import_problems(db *d, int64_t id, const char *kind, const char *q, int64_t offset,
+st ledger_import_problems(db *d, int64_t id, const char *kind, const char *q, const char *order, int64_t offset,
                           int64_t limit, json_t **items, int64_t *total, err *e) {
     char *like = NULL;
     if (q && *q) {
@@ -192,13 +194,17 @@ st ledger_import_problems(db *d, int64_t id, const char *kind, const char *q, in
                         "AND (CAST($3 AS TEXT) IS NULL OR column_name LIKE $3 ESCAPE '\\' OR value LIKE $3 ESCAPE '\\' "
                         "OR message LIKE $3 ESCAPE '\\')",
                         e, "itt", id, kind, like);
+    buf sql;
+    buf_init(&sql, 0);
     if (!s)
-        s = db_query_json(d, items,
-                          "SELECT row, sheet_row, col, kind, column_name AS \"column\", value, message FROM ledger_problem "
-                          "WHERE import_id = $1 AND (CAST($2 AS TEXT) IS NULL OR kind = $2) "
-                          "AND (CAST($3 AS TEXT) IS NULL OR column_name LIKE $3 ESCAPE '\\' OR value LIKE $3 ESCAPE '\\' "
-                          "OR message LIKE $3 ESCAPE '\\') ORDER BY row, col, id LIMIT $4 OFFSET $5",
-                          e, "ittii", id, kind, like, limit, offset);
+        s = buf_printf(&sql, "SELECT * FROM (%s) q ORDER BY %s LIMIT $4 OFFSET $5",
+                       "SELECT id, row, sheet_row, col, kind, column_name AS \"column\", value, message FROM ledger_problem "
+                       "WHERE import_id = $1 AND (CAST($2 AS TEXT) IS NULL OR kind = $2) "
+                       "AND (CAST($3 AS TEXT) IS NULL OR column_name LIKE $3 ESCAPE '\\' OR value LIKE $3 ESCAPE '\\' "
+                       "OR message LIKE $3 ESCAPE '\\')",
+                       order ? order : "q.row, q.col, q.id");
+    if (!s) s = db_query_json(d, items, sql.data, e, "ittii", id, kind, like, limit, offset);
+    buf_free(&sql);
     free(like);
     return s;
 }

@@ -27,8 +27,9 @@ st ledger_import_store(db *d, const ledger_table *t, uint64_t file_size, const l
 st ledger_import_get(db *d, int64_t id, json_t **out, char **scope_code, err *e);
 
 /* Problems of an import, paged and filtered (kind "error"/"warning" or NULL,
- * q: substring of column, value or message). */
-st ledger_import_problems(db *d, int64_t id, const char *kind, const char *q, int64_t offset,
+ * q: substring of column, value or message); order: trusted ORDER BY terms
+ * over the item columns as q.* (NULL: by row and column). */
+st ledger_import_problems(db *d, int64_t id, const char *kind, const char *q, const char *order, int64_t offset,
                           int64_t limit, json_t **items, int64_t *total, err *e);
 
 /* Write problems as a formatted xlsx report (frozen header, widths, autofilter).

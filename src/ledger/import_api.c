@@ -81,17 +81,20 @@ static st h_import_list(http_req *r, err *e) {
 #define IMPORT_WHERE                                                                                   \
     " FROM ledger_import i LEFT JOIN region g ON g.code = i.scope_code WHERE "                        \
     SCOPE_COND("$1", "$2", "(CASE WHEN g.kind = 'park' THEN g.parent_code ELSE i.scope_code END)",      \
-               "(CASE WHEN g.kind = 'park' THEN i.scope_code END)", "NULL", "NULL", "i.importer_id")
-    if ((s = db_query_int(d, &total, "SELECT COUNT(*)" IMPORT_WHERE, e, "tt", k, c))) return s;
+               "(CASE WHEN g.kind = 'park' THEN i.scope_code END)", "NULL", "NULL", "i.importer_id")          \
+    " AND (CAST($3 AS TEXT) IS NULL OR i.source LIKE '%' || $3 || '%')"
+    const char *q = http_query(r, "q");
+    if (q && !*q) q = NULL;
+    if ((s = db_query_int(d, &total, "SELECT COUNT(*)" IMPORT_WHERE, e, "ttt", k, c, q))) return s;
     json_t *items;
     const char *order;
     if ((s = http_order(r, "-id", "q.id DESC", &order, e))) return s;
-    const char *sql = arena_printf(&r->mem, "SELECT * FROM (%s) q ORDER BY %s LIMIT $3 OFFSET $4",
+    const char *sql = arena_printf(&r->mem, "SELECT * FROM (%s) q ORDER BY %s LIMIT $4 OFFSET $5",
                                    "SELECT i.id, i.source, i.format, i.sheet, i.rows, i.problems, i.errors, i.importer, "
                                    "i.scope_code, i.created_at, 'done' AS status" IMPORT_WHERE,
                                    order);
     if (!sql) return err_set(e, ST_NOMEM, "内存不足。");
-    s = db_query_json(d, &items, sql, e, "ttii", k, c, pg.size, pg.offset);
+    s = db_query_json(d, &items, sql, e, "tttii", k, c, q, pg.size, pg.offset);
 #undef IMPORT_WHERE
     if (s) return s;
     return http_reply_json(r, 200, json_pack("{s:o,s:I,s:I,s:I}", "items", items, "total", (json_int_t)total,
@@ -112,7 +115,12 @@ static st h_import_get(http_req *r, err *e) {
     if ((s = ledger_import_get(http_db(r), id, &imp, NULL, e))) return s;
     json_t *items = NULL;
     int64_t total = 0;
-    s = ledger_import_problems(http_db(r), id, kind, http_query(r, "q"), pg.offset, pg.size, &items, &total, e);
+    const char *order = NULL;
+    if ((s = http_order(r, "row", "q.col, q.id", &order, e))) {
+        json_decref(imp);
+        return s;
+    }
+    s = ledger_import_problems(http_db(r), id, kind, http_query(r, "q"), order, pg.offset, pg.size, &items, &total, e);
     if (s) {
         json_decref(imp);
         return s;
@@ -131,7 +139,12 @@ static st h_import_report(http_req *r, err *e) {
     if ((s = ledger_import_get(http_db(r), id, &imp, NULL, e))) return s;
     json_t *items = NULL;
     int64_t total = 0;
-    s = ledger_import_problems(http_db(r), id, NULL, NULL, 0, cfg_int("export-row-cap"), &items, &total, e);
+    /* the same filters as the table on screen (kind, q), all rows up to the cap */
+    const char *kind = http_query(r, "kind");
+    if (kind && *kind && strcmp(kind, "error") && strcmp(kind, "warning"))
+        return err_field(e, ST_INVALID, "kind", "kind 只能是 error 或 warning。");
+    s = ledger_import_problems(http_db(r), id, kind && *kind ? kind : NULL, http_query(r, "q"), NULL, 0,
+                               cfg_int("export-row-cap"), &items, &total, e);
     const char *path = NULL;
     if (!s) s = http_tempfile(r, &path, e);
     const char *source = json_string_value(json_object_get(imp, "source"));
@@ -145,6 +158,8 @@ static st h_import_report(http_req *r, err *e) {
     return s;
 }
 
+static const http_sort_key ia_problem_sort[] = {
+    {"row", "q.row"}, {"sheet_row", "q.sheet_row"}, {"kind", "q.kind"}, {"column", "q.\"column\""}, {NULL, NULL}};
 static const http_sort_key ia_sort[] = {
     {"id", "q.id"}, {"source", "q.source"}, {"rows", "q.rows"}, {"problems", "q.problems"}, {"errors", "q.errors"},
     {"importer", "q.importer"}, {"created_at", "q.created_at"}, {NULL, NULL}};
@@ -156,7 +171,7 @@ const http_route ledger_import_routes[] = {
      "scope_code:范围|created_at:导入时间",
      ia_sort},
     {"GET", "/api/ledger/imports/{id}", "ledger.read", h_import_get, HB_NONE, "导入详情与问题清单", "ledger",
-     "ledger_import:{id}"},
+     "ledger_import:{id}", NULL, ia_problem_sort},
     {"GET", "/api/ledger/imports/{id}/problems.xlsx", "ledger.read", h_import_report, HB_NONE,
      "下载问题清单（xlsx）", "ledger", "ledger_import:{id}"},
     {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL},

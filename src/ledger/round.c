@@ -624,7 +624,7 @@ static int yes_no(const char *v) {
 }
 
 st round_verify_set(db *d, int64_t round, int64_t no, int64_t employees, int premises, int operating,
-                    const char *verifier, const char *note, const char *who, err *e) {
+                    const char *verifier, const char *note, const char *verified_on, const char *who, err *e) {
     int64_t have = 0;
     st s = db_query_int(d, &have,
                         "SELECT COUNT(*) FROM ledger_round_entity x JOIN ledger_round r ON r.id = x.round_id "
@@ -635,10 +635,11 @@ st round_verify_set(db *d, int64_t round, int64_t no, int64_t employees, int pre
     db_stmt *q;
     if ((s = db_prepare(d,
                         "INSERT INTO ledger_verification(round_id, entity_no, employees, premises, operating, verifier, note, "
-                        "recorded_by, recorded_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,{{NOW}}) ON CONFLICT (round_id, entity_no) "
+                        "recorded_by, recorded_at, verified_on) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,{{NOW}},$9) "
+                        "ON CONFLICT (round_id, entity_no) "
                         "DO UPDATE SET employees = excluded.employees, premises = excluded.premises, operating = excluded.operating, "
                         "verifier = excluded.verifier, note = excluded.note, recorded_by = excluded.recorded_by, "
-                        "recorded_at = excluded.recorded_at",
+                        "recorded_at = excluded.recorded_at, verified_on = excluded.verified_on",
                         &q, e)))
         return s;
     db_bind_int(q, 1, round);
@@ -652,6 +653,7 @@ st round_verify_set(db *d, int64_t round, int64_t no, int64_t employees, int pre
     db_bind_text(q, 6, verifier);
     db_bind_text(q, 7, note);
     db_bind_text(q, 8, who);
+    db_bind_text(q, 9, verified_on);
     if (db_step(q, e) == DB_ERROR) s = e->code;
     db_reset(q);
     return s;
@@ -737,7 +739,7 @@ st round_verify_import(db *d, int64_t round, const char *path, const char *name,
         }
         err e2;
         st s2 = round_verify_set(d, round, no, emp, pre, op, c_who >= 0 && *r->cells[c_who] ? r->cells[c_who] : NULL,
-                                 c_note >= 0 && *r->cells[c_note] ? r->cells[c_note] : NULL, who, &e2);
+                                 c_note >= 0 && *r->cells[c_note] ? r->cells[c_note] : NULL, NULL, who, &e2);
         if (s2 == ST_NOT_FOUND) {
             json_array_append_new(*problems, json_pack("{s:i,s:s,s:s,s:s}", "row", r->sheet_row, "column", "企业编号", "value",
                                                        no_s, "message", e2.msg));

@@ -45,9 +45,10 @@ st round_decide(db *d, int64_t a_record, int64_t b_record, const char *verdict, 
 st round_verify_template(db *d, int64_t round, const char *district_code, const char *path, err *e);
 st round_verify_import(db *d, int64_t round, const char *path, const char *name, const char *who,
                        const char *area, int *taken, json_t **problems, err *e);
-/* One verification through the API. */
+/* One verification through the API; verified_on = the day of the field check
+ * (YYYY-MM-DD, NULL when not given). */
 st round_verify_set(db *d, int64_t round, int64_t entity_no, int64_t employees, int premises, int operating,
-                    const char *verifier, const char *note, const char *who, err *e);
+                    const char *verifier, const char *note, const char *verified_on, const char *who, err *e);
 
 /* Export a round's ledger (kept and removed sheets) as xlsx.  area: a district
  * or park code to export only that part, NULL for all.  (Also for round_verify_import:

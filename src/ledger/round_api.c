@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "auth/scope.h"
@@ -62,7 +64,19 @@ static st h_rounds(http_req *r, err *e) {
         json_t *p = json_loads(json_string_value(json_object_get(o, "params")), 0, NULL);
         json_object_set_new(o, "params", p ? p : json_object());
     }
-    return http_reply_json(r, 200, json_pack("{s:o,s:I}", "items", rows, "total", (json_int_t)json_array_size(rows)));
+    /* a handful of rounds: sorted and paged in memory like any other list */
+    json_t *items = NULL;
+    int64_t total = 0;
+    http_page pg;
+    s = http_page_array(r, rows, "-id", &items, &total, e);
+    json_decref(rows);
+    if (!s) s = http_paging(r, &pg, e);
+    if (s) {
+        json_decref(items);
+        return s;
+    }
+    return http_reply_json(r, 200, json_pack("{s:o,s:I,s:I,s:I}", "items", items, "total", (json_int_t)total, "page",
+                                             (json_int_t)pg.page, "size", (json_int_t)pg.size));
 }
 
 static st ids_of(const json_t *j, const char *key, int64_t *out, size_t max, size_t *n, err *e) {
@@ -117,8 +131,9 @@ static st h_round_get(http_req *r, err *e) {
     if (!s) s = round_exists(r, id, &number, e);
     if (!s) s = http_paging(r, &pg, e);
     if (s) return s;
-    int64_t removed = -1;
+    int64_t removed = -1, verified = -1;
     if ((s = http_query_int(r, "removed", -1, -1, 1, &removed, e))) return s;
+    if ((s = http_query_int(r, "verified", -1, -1, 1, &verified, e))) return s;
     const char *q = http_query(r, "q");
     const char *want = http_query(r, "district");
     if (dist) want = dist;  /* a district worker sees only their own district */
@@ -128,21 +143,27 @@ static st h_round_get(http_req *r, err *e) {
 #define ENT_WHERE                                                                                  \
     " FROM ledger_round_entity WHERE round_id = $1 AND (CAST($2 AS TEXT) IS NULL OR district_code = $2 OR park_code = $2) " \
     "AND ($3 < 0 OR ($3 = 1) = (removed_reason IS NOT NULL)) "                                    \
-    "AND (CAST($4 AS TEXT) IS NULL OR name LIKE $4 OR uscc LIKE $4)"
+    "AND (CAST($4 AS TEXT) IS NULL OR name LIKE $4 OR uscc LIKE $4) "                            \
+    "AND ($5 < 0 OR ($5 = 1) = EXISTS (SELECT 1 FROM ledger_verification v WHERE v.round_id = "     \
+    "ledger_round_entity.round_id AND v.entity_no = ledger_round_entity.entity_no))"
     s = db_query_json(http_db(r), &round,
                       "SELECT id, number, name, base_round, records, entities, removed, review, created_by, created_at, "
                       "published_at FROM ledger_round WHERE id = $1",
                       e, "i", id);
-    if (!s) s = db_query_int(http_db(r), &total, "SELECT COUNT(*)" ENT_WHERE, e, "itit", id, want, removed, like);
+    if (!s) s = db_query_int(http_db(r), &total, "SELECT COUNT(*)" ENT_WHERE, e, "ititi", id, want, removed, like, verified);
     const char *order = NULL;
     if (!s) s = http_order(r, "entity_no", "q.entity_no", &order, e);
     const char *sql = s ? NULL
-                        : arena_printf(&r->mem, "SELECT * FROM (%s) q ORDER BY %s LIMIT $5 OFFSET $6",
+                        : arena_printf(&r->mem, "SELECT * FROM (%s) q ORDER BY %s LIMIT $6 OFFSET $7",
                                        "SELECT entity_no, name, uscc, district, district_code, park_code, address, category, "
-                                       "employees, members, zombie, zombie_reason, removed_reason" ENT_WHERE,
+                                       "employees, members, zombie, zombie_reason, removed_reason, "
+                                       "(SELECT COUNT(*) FROM ledger_verification v WHERE v.round_id = "
+                                       "ledger_round_entity.round_id AND v.entity_no = ledger_round_entity.entity_no) "
+                                       "AS verified" ENT_WHERE,
                                        order);
     if (!s && !sql) s = err_set(e, ST_NOMEM, "内存不足。");
-    if (!s) s = db_query_json(http_db(r), &items, sql, e, "ititii", id, want, removed, like, pg.size, pg.offset);
+    if (!s)
+        s = db_query_json(http_db(r), &items, sql, e, "ititiii", id, want, removed, like, verified, pg.size, pg.offset);
 #undef ENT_WHERE
     if (s) return s;
     json_t *ro = json_incref(json_array_get(round, 0));
@@ -192,7 +213,8 @@ static st h_entity(http_req *r, err *e) {
     json_object_del(o, "records");
     json_t *ver;
     if ((s = db_query_json(http_db(r), &ver,
-                           "SELECT employees, premises, operating, verifier, note, recorded_by, recorded_at FROM ledger_verification "
+                           "SELECT employees, premises, operating, verifier, note, verified_on, recorded_by, recorded_at "
+                           "FROM ledger_verification "
                            "WHERE round_id = $1 AND entity_no = $2",
                            e, "ii", id, no))) {
         json_decref(o);
@@ -237,9 +259,22 @@ static st h_diff(http_req *r, err *e) {
             json_decref(df);
             return err_field(e, ST_INVALID, "list", "list=“%s”无效，应为 added（新增）、removed（移除）或 changed（变化）。", list);
         }
-        json_t *items = NULL;
+        json_t *items = NULL, *pick = json_object_get(df, list);
         int64_t total = 0;
-        if ((s = http_page_array(r, json_object_get(df, list), "entity_no", &items, &total, e))) {
+        const char *q = http_query(r, "q");
+        if (q && *q) { /* part of the name or the whole credit code */
+            json_t *keep = json_array();
+            size_t i;
+            json_t *o;
+            json_array_foreach(pick, i, o) {
+                const char *nm = json_string_value(json_object_get(o, "name"));
+                const char *cc = json_string_value(json_object_get(o, "uscc"));
+                if ((nm && strstr(nm, q)) || (cc && !strcasecmp(cc, q))) json_array_append(keep, o);
+            }
+            json_object_set_new(df, list, keep);
+            pick = keep;
+        }
+        if ((s = http_page_array(r, pick, "entity_no", &items, &total, e))) {
             json_decref(df);
             return s;
         }
@@ -405,11 +440,28 @@ static st h_verify_upload(http_req *r, err *e) {
     return http_reply_json(r, 200, json_pack("{s:i,s:o}", "taken", taken, "problems", probs));
 }
 
+/* A real calendar day, YYYY-MM-DD, not after today (a check is reported after it happened). */
+static bool day_ok(const char *s) {
+    int y, m, d;
+    char tail;
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) return false;
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1990 || m < 1 || m > 12 || d < 1) return false;
+    int max = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+    if (d > max) return false;
+    time_t now = time(NULL);
+    struct tm tm;
+    char today[16];
+    localtime_r(&now, &tm);
+    strftime(today, sizeof today, "%Y-%m-%d", &tm);
+    return strcmp(s, today) <= 0;
+}
+
 static st h_verify_one(http_req *r, err *e) {
-    static const char *const only[] = {"employees", "premises", "operating", "verifier", "note", NULL};
+    static const char *const only[] = {"employees", "premises", "operating", "verifier", "note", "verified_on", NULL};
     int64_t id, no, number, emp;
     bool pre, op;
-    const char *dist, *verifier, *note;
+    const char *dist, *verifier, *note, *day;
     st s = http_param_int(r, "id", &id, e);
     if (!s) s = http_param_int(r, "no", &no, e);
     if (!s) s = caller_district(r, &dist, e);
@@ -421,7 +473,10 @@ static st h_verify_one(http_req *r, err *e) {
     if (!s) s = jsonx_bool(r->json, "operating", true, false, &op, e);
     if (!s) s = jsonx_str(r->json, "verifier", false, 0, 32, &verifier, e);
     if (!s) s = jsonx_str(r->json, "note", false, 0, 500, &note, e);
-    if (!s) s = round_verify_set(http_db(r), id, no, emp, pre, op, verifier, note, user_name(r), e);
+    if (!s) s = jsonx_str(r->json, "verified_on", false, 0, 10, &day, e);
+    if (!s && day && *day && !day_ok(day))
+        s = err_field(e, ST_INVALID, "verified_on", "核查日期“%s”无效，应为不晚于今天的 YYYY-MM-DD（如 2018-05-20）。", day);
+    if (!s) s = round_verify_set(http_db(r), id, no, emp, pre, op, verifier, note, day && *day ? day : NULL, user_name(r), e);
     if (s) return s;
     return http_reply_json(r, 200, json_pack("{s:{s:I,s:I,s:b,s:b}}", "verification", "round", (json_int_t)id, "entity_no",
                                              (json_int_t)no, "premises", pre, "operating", op));
@@ -445,14 +500,17 @@ static st h_publish(http_req *r, err *e) {
 }
 
 /* Lists: sort keys and Excel columns (listq.c). */
+static const http_sort_key ra_round_sort[] = {
+    {"id", "id"}, {"number", "number"}, {"name", "name"}, {"entities", "entities"}, {"removed", "removed"},
+    {"review", "review"}, {"created_at", "created_at"}, {"published_at", "published_at"}, {NULL, NULL}};
 static const http_sort_key ra_ent_sort[] = {
     {"entity_no", "q.entity_no"}, {"name", "q.name"}, {"uscc", "q.uscc"}, {"district", "q.district"},
     {"category", "q.category"}, {"employees", "q.employees"}, {"members", "q.members"}, {"zombie", "q.zombie"},
-    {NULL, NULL}};
+    {"verified", "q.verified"}, {NULL, NULL}};
 #define RA_ENT_EXPORT                                                                                            \
     "轮次企业@entities|entity_no:企业序号|name:企业名称|uscc:统一社会信用代码|district:所在区|park_code:园区代码|"   \
     "address:地址|category:类别|employees:从业人员|members:党员数|zombie:僵尸企业:bool|zombie_reason:僵尸原因|"     \
-    "removed_reason:移除原因"
+    "removed_reason:移除原因|verified:已实地核查:bool"
 /* diff items carry the entity's fields; keys only where every list has them */
 static const http_sort_key ra_diff_sort[] = {
     {"entity_no", "entity_no"}, {"name", "name"}, {"district", "district"}, {"reason", "reason"}, {NULL, NULL}};
@@ -460,7 +518,10 @@ static const http_sort_key ra_diff_sort[] = {
     "轮次差异|entity_no:企业序号|name:企业名称|uscc:统一社会信用代码|district:所在区|reason:原因|changes:变化字段"
 
 const http_route ledger_round_routes[] = {
-    {"GET", "/api/ledger/rounds", "ledger.read", h_rounds, HB_NONE, "台账轮次列表", "ledger", NULL},
+    {"GET", "/api/ledger/rounds", "ledger.read", h_rounds, HB_NONE, "台账轮次列表", "ledger", NULL,
+     "台账轮次|id:编号|number:轮次|name:名称|records:来源记录数|entities:企业数|removed:剔除数|review:待审对数|"
+     "created_by:生成人|created_at:生成时间|published_at:发布时间",
+     ra_round_sort},
     {"POST", "/api/ledger/rounds", "ledger.reconcile", h_round_create, HB_JSON, "生成第 1–3 轮", "ledger", NULL},
     {"GET", "/api/ledger/rounds/{id}", "ledger.read", h_round_get, HB_NONE, "轮次及其企业（分页）", "ledger", NULL,
      RA_ENT_EXPORT, ra_ent_sort},

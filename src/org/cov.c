@@ -98,7 +98,9 @@ st cov_figures(db *d, const char *day, cov_by by, const char *k, const char *c, 
     " OR (CAST($5 AS TEXT) = 'uncovered' AND cv.enterprise_id IS NULL)"                                          \
     " OR (CAST($5 AS TEXT) = 'work' AND (cv.enterprise_id IS NOT NULL OR ins.enterprise_id IS NOT NULL))"        \
     " OR (CAST($5 AS TEXT) = 'work_uncovered' AND cv.enterprise_id IS NULL AND ins.enterprise_id IS NULL))"        \
-    " AND (CAST($6 AS TEXT) IS NULL OR e.name LIKE '%' || $6 || '%' OR e.uscc = UPPER($6))"
+    " AND (CAST($6 AS TEXT) IS NULL OR e.name LIKE '%' || $6 || '%' OR e.uscc = UPPER($6))"                      \
+    " AND (CAST($7 AS TEXT) IS NULL OR e.district_code = $7) AND (CAST($8 AS TEXT) IS NULL OR e.park_code = $8)" \
+    " AND (CAST($9 AS TEXT) IS NULL OR e.street_code = $9) AND (CAST($10 AS TEXT) IS NULL OR e.category = $10)"
 #define COV_ENT(KEY)                                                                                             \
     {"SELECT COUNT(*)" COV_ENT_WHERE(KEY),                                                                       \
      "SELECT e.id, e.name, e.uscc, e.district_code, e.park_code, e.street_code, e.category, e.employees, e.members, " \
@@ -112,21 +114,28 @@ static const char *const cov_ent_sql[][2] = {
     COV_ENT("e.street_code"), COV_ENT("e.category"),
 };
 
-st cov_enterprises(db *d, const char *day, cov_by by, const char *key, const char *state, const char *q, const char *k,
-                   const char *c, const char *order, int64_t limit, int64_t offset, json_t **items, int64_t *total,
-                   err *e) {
+static const char *cov_nz(const char *s) { return s && *s ? s : NULL; }
+
+st cov_enterprises(db *d, const char *day, cov_by by, const char *key, const char *state, const cov_filter *f,
+                   const char *k, const char *c, const char *order, int64_t limit, int64_t offset, json_t **items,
+                   int64_t *total, err *e) {
     if (!state || !*state) state = "all";
     if (strcmp(state, "all") && strcmp(state, "covered") && strcmp(state, "uncovered") && strcmp(state, "work") &&
         strcmp(state, "work_uncovered"))
         return err_field(e, ST_INVALID, "state", "state=“%s”无效，应为 all、covered、uncovered、work 或 work_uncovered。", state);
     if (by == COV_CITY) key = NULL;
-    if (q && !*q) q = NULL;
-    st s = db_query_int(d, total, cov_ent_sql[by][0], e, "tttttt", day, k, c, key, state, q);
+    cov_filter none = {0};
+    if (!f) f = &none;
+    const char *q = cov_nz(f->q), *dist = cov_nz(f->district), *park = cov_nz(f->park), *street = cov_nz(f->street),
+               *cat = cov_nz(f->category);
+    st s = db_query_int(d, total, cov_ent_sql[by][0], e, "tttttttttt", day, k, c, key, state, q, dist, park, street, cat);
     if (s) return s;
     buf sql;
     buf_init(&sql, 0);
-    s = buf_printf(&sql, "SELECT * FROM (%s) q ORDER BY %s LIMIT $7 OFFSET $8", cov_ent_sql[by][1], order ? order : "q.id");
-    if (!s) s = db_query_json(d, items, sql.data, e, "ttttttii", day, k, c, key, state, q, limit, offset);
+    s = buf_printf(&sql, "SELECT * FROM (%s) q ORDER BY %s LIMIT $11 OFFSET $12", cov_ent_sql[by][1], order ? order : "q.id");
+    if (!s)
+        s = db_query_json(d, items, sql.data, e, "ttttttttttii", day, k, c, key, state, q, dist, park, street, cat, limit,
+                          offset);
     buf_free(&sql);
     if (s) return s;
     /* the covering organization's name, for the reader */

@@ -27,11 +27,13 @@ st cov_figures(db *d, const char *day, cov_by by, const char *scope_k, const cha
 /* Percentage rounded to one decimal (0 when n is 0). */
 double cov_rate(int64_t part, int64_t n);
 /* The enterprises behind a figure: state "all" | "covered" | "uncovered" |
- * "work" | "work_uncovered"; key = the group key (NULL for the city); q = part
- * of the name or the whole credit code (NULL = any); order =
+ * "work" | "work_uncovered"; key = the group key (NULL for the city); f adds
+ * filters that combine (NULL or empty fields = any): q = part of the name or
+ * the whole credit code, and a district, park, street or category; order =
  * ORDER BY terms over the item columns as q.* (trusted text from http_order), NULL for q.id. */
-st cov_enterprises(db *d, const char *day, cov_by by, const char *key, const char *state, const char *q, const char *scope_k,
-                   const char *scope_c, const char *order, int64_t limit, int64_t offset, json_t **items, int64_t *total,
-                   err *e);
+typedef struct cov_filter { const char *q, *district, *park, *street, *category; } cov_filter;
+st cov_enterprises(db *d, const char *day, cov_by by, const char *key, const char *state, const cov_filter *f,
+                   const char *scope_k, const char *scope_c, const char *order, int64_t limit, int64_t offset,
+                   json_t **items, int64_t *total, err *e);
 
 #endif

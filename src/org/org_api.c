@@ -556,7 +556,8 @@ static st h_coverage_ents(http_req *r, err *e) {
     int64_t total = 0;
     const char *order;
     if ((s = http_order(r, "id", "q.id", &order, e))) return s;
-    if ((s = cov_enterprises(http_db(r), day, by, oa_q(r, "key"), oa_q(r, "state"), oa_q(r, "q"), sc.k, sc.c, order, pg.size,
+    cov_filter f = {oa_q(r, "q"), oa_q(r, "district"), oa_q(r, "park"), oa_q(r, "street"), oa_q(r, "category")};
+    if ((s = cov_enterprises(http_db(r), day, by, oa_q(r, "key"), oa_q(r, "state"), &f, sc.k, sc.c, order, pg.size,
                              pg.offset,
                              &items, &total, e)))
         return s;
@@ -733,7 +734,7 @@ const http_route org_routes[] = {
      "撤回党建指导员", "org", "enterprise:{id}"},
     {"GET", "/api/coverage", "coverage.read", h_coverage, HB_NONE, "覆盖率（按日期；全市、区、园区、街道、类别）", "coverage", NULL},
     {"GET", "/api/coverage/trend", "coverage.read", h_coverage_trend, HB_NONE, "覆盖率趋势（每旬或每月）", "coverage", NULL},
-    {"GET", "/api/coverage/enterprises", "coverage.read", h_coverage_ents, HB_NONE, "覆盖数字背后的企业名单（q 按名称或信用代码查找）", "coverage", NULL,
+    {"GET", "/api/coverage/enterprises", "coverage.read", h_coverage_ents, HB_NONE, "覆盖数字背后的企业名单（by/key 或可组合的 district、park、street、category、q）", "coverage", NULL,
      OA_COVENT_EXPORT, oa_covent_sort},
     {"GET", "/api/enterprises/{id}/coverage", "coverage.read", h_enterprise_coverage, HB_NONE, "一家企业的覆盖历史", "coverage",
      "enterprise:{id}"},

@@ -19,6 +19,7 @@ let srv, city, siming, api;
 const FILL = {
   '/api/ledger/rounds/{id}': { path: { id: 3 }, q: '', items: (d) => d.entities.items, total: (d) => d.entities.total },
   '/api/ledger/rounds/{id}/diff': { path: { id: 3 }, q: 'to=2&list=changed' },
+  '/api/ledger/imports/{id}': { path: { id: 1 }, q: '', items: (d) => d.problems.items, total: (d) => d.problems.total },
 };
 function urlOf(p) {
   const f = FILL[p] || {};
@@ -104,7 +105,7 @@ function ordered(vals, desc) {
 test('the lists that sort and export are declared in the API document', () => {
   const sorted = routes('x-sort').map((r) => r.path), exported = routes('x-export').map((r) => r.path);
   for (const p of ['/api/orgs', '/api/coverage/enterprises', '/api/bulletins', '/api/org/events', '/api/instructors',
-    '/api/ledger/imports', '/api/ledger/rounds/{id}', '/api/ledger/rounds/{id}/diff']) {
+    '/api/ledger/imports', '/api/ledger/rounds', '/api/ledger/rounds/{id}', '/api/ledger/rounds/{id}/diff']) {
     assert.ok(sorted.includes(p), `${p} declares no x-sort`);
     assert.ok(exported.includes(p), `${p} declares no x-export`);
   }
@@ -240,4 +241,56 @@ test('the enterprise list finds by part of a name or by the whole credit code', 
   // and never past the caller's scope
   const s = await siming.get(`/api/coverage/enterprises?q=${encodeURIComponent(part)}&size=500`);
   assert.ok(s.data.items.every((x) => x.district_code === '350203'));
+});
+
+test('ledger lists filter by name, by verification, and keep the day of a field check', async () => {
+  // imports by file name
+  const imp = await city.get('/api/ledger/imports?q=' + encodeURIComponent('摸排') + '&size=100');
+  assert.equal(imp.status, 200);
+  assert.ok(imp.data.items.length > 0 && imp.data.items.every((i) => i.source.includes('摸排')));
+  const all = await city.get('/api/ledger/imports?size=100');
+  assert.ok(imp.data.total < all.data.total);
+  // a diff list by part of a name
+  const d = await city.get('/api/ledger/rounds/3/diff?to=2&list=removed&size=500');
+  const one = d.data.items[0];
+  const part = [...one.name].slice(1, 3).join('');
+  const f = await city.get(`/api/ledger/rounds/3/diff?to=2&list=removed&size=500&q=${encodeURIComponent(part)}`);
+  assert.ok(f.data.items.some((x) => x.entity_no === one.entity_no));
+  assert.ok(f.data.items.every((x) => x.name.includes(part)));
+  assert.equal(f.data.total, f.data.items.length);
+  // verification: entered with its day, then found by verified=1 and shown in the detail
+  const ents = await siming.get('/api/ledger/rounds/3?size=5');
+  const no = ents.data.entities.items[0].entity_no;
+  assert.equal(ents.data.entities.items[0].verified, 0);
+  let r = await siming.put(`/api/ledger/rounds/3/verification/${no}`, { employees: 12, premises: true, operating: true, verified_on: '2099-01-01' });
+  assert.equal(r.status, 400);
+  assert.equal(r.data.error.field, 'verified_on');
+  r = await siming.put(`/api/ledger/rounds/3/verification/${no}`, { employees: 12, premises: true, operating: true, verified_on: '2018-02-30' });
+  assert.equal(r.data.error.field, 'verified_on');
+  r = await siming.put(`/api/ledger/rounds/3/verification/${no}`, { employees: 12, premises: true, operating: true, verified_on: '2018-05-20', verifier: '张三' });
+  assert.equal(r.status, 200, r.text);
+  const v1 = await siming.get('/api/ledger/rounds/3?verified=1&size=500');
+  assert.deepEqual(v1.data.entities.items.map((x) => x.entity_no), [no]);
+  assert.equal(v1.data.entities.items[0].verified, 1);
+  const v0 = await siming.get('/api/ledger/rounds/3?verified=0&size=5');
+  assert.equal(v0.data.entities.total, ents.data.entities.total - 1);
+  const det = await siming.get(`/api/ledger/rounds/3/entities/${no}`);
+  assert.equal(JSON.stringify(det.data).includes('2018-05-20'), true, 'the check day is shown with the enterprise');
+  // problems sort keys are checked above; their export keeps the kind filter
+  const bad = await city.get('/api/ledger/imports/1/problems.xlsx?kind=nonsense');
+  assert.equal(bad.status, 400);
+});
+
+test('the enterprise list combines district, category and state filters', async () => {
+  const r = await city.get('/api/coverage/enterprises?district=350203&category=' + encodeURIComponent('电商') + '&state=uncovered&size=500');
+  assert.equal(r.status, 200);
+  assert.ok(r.data.items.every((x) => x.district_code === '350203' && x.category === '电商' && x.covered === 0));
+  const d = await city.get('/api/coverage/enterprises?district=350203&size=500');
+  const c = await city.get('/api/coverage/enterprises?category=' + encodeURIComponent('电商') + '&size=500');
+  const both = d.data.items.filter((x) => x.category === '电商' && x.covered === 0).map((x) => x.id);
+  assert.deepEqual(r.data.items.map((x) => x.id).sort((a, b) => a - b), both.sort((a, b) => a - b));
+  assert.ok(c.data.total > r.data.total);
+  // a district worker cannot widen their scope with a filter
+  const s = await siming.get('/api/coverage/enterprises?district=350206');
+  assert.equal(s.data.total, 0);
 });
