@@ -127,6 +127,7 @@ test('when the session ends mid-work, the next call leads back to login with a n
   const b = await openBrowser()
   try {
     await loginAs(b.page, 'city')
+    await b.page.waitForLoadState('networkidle') // the dashboard has finished asking
     await b.ctx.clearCookies() // as if the server ended the session (idle timeout)
     await b.page.locator('[data-testid="side-menu"] [data-menu="ledger-imports"]').click()
     await b.page.waitForURL(/\/login\?.*redirect=(%2F|\/)ledger(%2F|\/)imports/)
@@ -157,5 +158,45 @@ test('the UI switches to English and remembers it', { skip: !USERS.city && 'no c
     await page.reload()
     await page.getByTestId('side-menu').getByText('Dashboard').waitFor()
     await shot(page, 'dashboard-english')
+  } finally { await b.close() }
+})
+
+test('a one-time password leads straight to the account page until it is replaced', { skip: !USERS.city && 'no city user' }, async () => {
+  // the city creates a colleague without choosing the password: ejia prints a one-time one
+  const admin = await openBrowser()
+  let once, username
+  try {
+    await loginAs(admin.page, 'city')
+    username = `e2e_once_${Date.now() % 100000}`
+    const res = await admin.page.request.post('/api/users', {
+      data: { username, name: '一次性口令测试', role: 'district', scope: '350203' },
+      headers: { Origin: BASE },
+    })
+    assert.equal(res.status(), 201, await res.text())
+    const body = await res.json()
+    once = body.password || body.one_time_password || (body.user && body.user.password)
+    assert.ok(once, `no one-time password in ${JSON.stringify(body)}`)
+  } finally { await admin.close() }
+
+  const b = await openBrowser()
+  try {
+    const { page } = b
+    await page.goto('/login')
+    await submitLogin(page, username, once)
+    await page.waitForURL(/\/account/)
+    await page.getByText('请先修改', { exact: false }).first().waitFor()
+    // other pages stay closed: the guard brings the user back
+    await page.goto('/ledger/imports')
+    await page.waitForURL(/\/account/)
+    const next = `${once}-Nw9`
+    await page.locator('#pw-current').fill(once)
+    await page.locator('#pw-new').fill(next)
+    await page.locator('#pw-confirm').fill(next)
+    await page.getByRole('button', { name: '修改口令' }).click()
+    await page.getByText('口令已修改', { exact: false }).first().waitFor()
+    await page.goto('/ledger/imports')
+    await page.waitForURL(/\/ledger\/imports/)
+    await page.getByTestId('imports-table').waitFor()
+    assert.deepEqual(b.problems.filter((p) => !/403/.test(p)), [])
   } finally { await b.close() }
 })

@@ -46,6 +46,21 @@ test('upload a ledger, read its problem report, filter, export, and be told of a
     await page.getByTestId('imports-table').getByText(fx.name).waitFor()
     await shot(page, 'ledger-imports')
 
+    // The list sorts on the server (rows, descending: the URL keeps it) and exports as xlsx.
+    const rowsHead = page.getByTestId('imports-table').locator('thead th', { hasText: '行数' })
+    await Promise.all([page.waitForResponse((r) => /\/api\/ledger\/imports\?.*sort=rows/.test(r.url()) && r.ok()), rowsHead.click()])
+    await Promise.all([page.waitForResponse((r) => /\/api\/ledger\/imports\?.*sort=-rows/.test(r.url()) && r.ok()), rowsHead.click()])
+    await page.waitForURL(/sort=-rows/)
+    const api = (await (await page.request.get('/api/ledger/imports?sort=-rows&size=20')).json()).items.map((i) => i.rows)
+    assert.deepEqual(api, [...api].sort((a, b) => b - a), 'the server orders by rows')
+    const shown = page.getByTestId('imports-table').locator('tbody tr td:nth-child(3)')
+    await shown.first().getByText(String(api[0].toLocaleString('zh-CN'))).waitFor()
+    const [xl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-xlsx').click()])
+    assert.match(xl.suggestedFilename(), /\.xlsx$/i)
+    const listFile = path.join(fx.dir, 'imports.xlsx')
+    await xl.saveAs(listFile)
+    assert.equal(fs.readFileSync(listFile).subarray(0, 2).toString('latin1'), 'PK', 'the list export is an xlsx (zip) file')
+
     // Open the report from the list.
     await page.getByTestId('imports-table').getByRole('link', { name: fx.name }).click()
     await page.waitForURL(/\/ledger\/imports\/[^/]+$/)

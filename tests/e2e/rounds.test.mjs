@@ -1,9 +1,38 @@
 // Ledger rounds: the city office opens the rounds, round 3 and its enterprises
-// (with an enterprise's lineage), decides one review pair with the keyboard
-// (or sees the empty queue), and compares round 1 with round 3.
+// (with an enterprise's lineage; sorted by the server; exported as xlsx),
+// decides one review pair with the keyboard (or sees the empty queue), and
+// compares round 1 with round 3 (one kind of difference at a time, exported).
+// On a phone the enterprise, diff and review tables are card lists.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { openBrowser, loginAs, apiGet, shot, USERS, PHONE } from './lib.mjs'
+
+/** Click an export link and check the download is a real xlsx (a zip: "PK"). */
+async function xlsx(page, locator) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), locator.click()])
+  assert.match(dl.suggestedFilename(), /\.xlsx$/i)
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ejia-e2e-rounds-'))
+  try {
+    const f = path.join(dir, 'x.xlsx')
+    await dl.saveAs(f)
+    assert.equal(fs.readFileSync(f).subarray(0, 2).toString('latin1'), 'PK', 'the export is an xlsx (zip) file')
+  } finally { fs.rmSync(dir, { recursive: true, force: true }) }
+}
+const nums = async (loc) => (await loc.allInnerTexts()).map((x) => Number(x.replace(/[^\d]/g, '')))
+/** The numbers in these cells once the table shows them in order (or the last ones read, after 5 s). */
+async function sortedNums(loc, desc) {
+  const ok = (v) => v.length > 1 && v.every((x, i) => i === 0 || (desc ? v[i - 1] >= x : v[i - 1] <= x))
+  let v = []
+  for (const until = Date.now() + 5000; Date.now() < until;) {
+    v = await nums(loc)
+    if (ok(v)) break
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  return v
+}
 
 test('city: rounds, entities, review with the keyboard, diff 1→3', { skip: !USERS.city && 'no city user' }, async () => {
   const b = await openBrowser()
@@ -29,14 +58,38 @@ test('city: rounds, entities, review with the keyboard, diff 1→3', { skip: !US
     // round 3: its enterprises, and one enterprise's source rows
     await page.goto(`/ledger/rounds/${r3.id}`)
     const ents = page.getByTestId('entities-table')
-    await ents.locator('tbody tr').first().waitFor()
-    assert.ok(await ents.locator('tbody tr').count() > 0, 'round 3 lists enterprises')
-    await ents.locator('tbody tr').first().getByRole('button').first().click()
+    await ents.locator('.ent-row').first().waitFor()
+    assert.ok(await ents.locator('.ent-row').count() > 0, 'round 3 lists enterprises')
+    await ents.locator('.ent-row').first().getByRole('button').first().click()
     const dlg = page.getByTestId('entity-dialog')
     await dlg.getByTestId('lineage-table').locator('tbody tr').first().waitFor()
     await page.keyboard.press('Escape')
     await dlg.waitFor({ state: 'hidden' })
-    await shot(page, 'round-3')
+    await shot(page, 'round')
+
+    // sorted by the server: head count ascending, then descending (the URL keeps it)
+    const empCells = ents.locator('.ent-row td:nth-child(6)')
+    const head = ents.locator('thead th', { hasText: '从业人数' })
+    await Promise.all([page.waitForResponse((r) => /[?&]sort=employees\b/.test(r.url()) && r.ok()), head.click()])
+    await page.waitForURL(/sort=employees/)
+    let v = await sortedNums(empCells, false)
+    assert.deepEqual(v, [...v].sort((a, b) => a - b), 'ascending head counts')
+    await Promise.all([page.waitForResponse((r) => /[?&]sort=-employees\b/.test(r.url()) && r.ok()), head.click()])
+    v = await sortedNums(empCells, true)
+    assert.deepEqual(v, [...v].sort((a, b) => b - a), 'descending head counts')
+    // filtered by the server: the removed ones carry their reason
+    await Promise.all([page.waitForResponse((r) => /[?&]removed=1\b/.test(r.url()) && r.ok()),
+      page.getByTestId('removed-filter').getByText('已剔除').click()])
+    await ents.locator('.ent-row').first().getByText(/僵尸企业|未/).first().waitFor()
+    // the same filtered, sorted list as Excel
+    assert.match(await page.getByTestId('export-xlsx').getAttribute('href'), /removed=1.*format=xlsx|format=xlsx.*removed=1/)
+    await xlsx(page, page.getByTestId('export-xlsx'))
+    // the empty state of a search, and the error state of a round that does not exist
+    await page.getByTestId('round-search').fill(`没有这家企业${Date.now()}`)
+    await ents.getByText('没有符合条件的记录').waitFor()
+    await page.goto('/ledger/rounds/99999')
+    await page.getByTestId('entities-error').getByText('没有编号为 99999 的轮次').waitFor()
+    await page.goto(`/ledger/rounds/${r3.id}`)
 
     // review queue: round 3's is empty in the demo (empty state); decide one
     // pair with the keyboard in a round that has one (round 2 in the demo)
@@ -54,10 +107,10 @@ test('city: rounds, entities, review with the keyboard, diff 1→3', { skip: !US
         const before = (await apiGet(page, `/api/ledger/rounds/${rr.id}/review?state=decided`)).body.total
         await page.getByTestId('explain').click()
         await page.getByTestId('explain-text').filter({ hasText: /\S/ }).waitFor()
-        await shot(page, 'round-review-explain')
+        await shot(page, 'review-explain')
         await page.keyboard.press('Escape')
         await page.getByTestId('explain-text').waitFor({ state: 'hidden' })
-        await shot(page, 'round-review')
+        await shot(page, 'review')
         await page.keyboard.press('n')
         await page.getByText('已记录决定').first().waitFor()
         const after = (await apiGet(page, `/api/ledger/rounds/${rr.id}/review?state=decided`)).body.total
@@ -65,32 +118,73 @@ test('city: rounds, entities, review with the keyboard, diff 1→3', { skip: !US
       }
     }
 
-    // diff 1 → 3: three tabs with counts
+    // diff 1 → 3: three kinds with their counts, one list at a time, paged and exported
     const diff = (await apiGet(page, `/api/ledger/rounds/${r1.id}/diff?to=${r3.id}`)).body
     await page.goto(`/ledger/rounds/${r3.id}?tab=diff&to=${r1.id}`)
     await page.getByTestId('diff').waitFor()
-    for (const [label, n] of [['新增', diff.counts.added], ['剔除（原因）', diff.counts.removed], ['变更', diff.counts.changed]]) {
-      await page.getByRole('tab', { name: `${label} (${n})` }).waitFor()
+    for (const [k, label] of [['added', '新增'], ['removed', '剔除（原因）'], ['changed', '变更']]) {
+      await page.getByTestId(`diff-kind-${k}`).getByText(`${label} (${diff.counts[k]})`).waitFor()
     }
-    await page.getByRole('tab', { name: /剔除（原因）/ }).click()
+    await Promise.all([page.waitForResponse((r) => /\/diff\?.*list=removed/.test(r.url()) && r.ok()),
+      page.getByTestId('diff-kind-removed').click()])
     if (diff.counts.removed) await page.getByTestId('diff-removed').getByText(diff.removed[0].reason).first().waitFor()
     await shot(page, 'round-diff')
+    await Promise.all([page.waitForResponse((r) => /\/diff\?.*list=changed/.test(r.url()) && r.ok()),
+      page.getByTestId('diff-kind-changed').click()])
+    if (diff.counts.changed) {
+      const rows = page.getByTestId('diff-changed').locator('.diff-row')
+      await rows.first().waitFor()
+      assert.equal(await rows.count(), Math.min(20, diff.counts.changed), 'one page of changes')
+      await xlsx(page, page.getByTestId('export-xlsx'))
+    }
     assert.deepEqual(b.problems, [])
   } finally { await b.close() }
 })
 
-test('rounds fit a phone: no page-wide horizontal scroll', { skip: !USERS.city && 'no city user' }, async () => {
+test('rounds fit a phone: card lists for enterprises, diff and review', { skip: !USERS.city && 'no city user' }, async () => {
   const b = await openBrowser({ viewport: PHONE })
+  const { page } = b
+  const fits = async () => assert.equal(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1), false, 'no page-wide horizontal scroll')
   try {
-    await loginAs(b.page, 'city')
-    await b.page.goto('/ledger/rounds')
-    await b.page.getByTestId('rounds-table').locator('a').first().waitFor()
-    const wide = await b.page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1)
-    assert.equal(wide, false)
-    await shot(b.page, 'rounds-phone')
-    await b.page.getByTestId('rounds-table').locator('a').first().click()
-    await b.page.getByTestId('entities-table').locator('tbody tr').first().waitFor()
-    assert.equal(await b.page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1), false)
-    await shot(b.page, 'round-phone')
+    await loginAs(page, 'city')
+    await page.goto('/ledger/rounds')
+    await page.getByTestId('rounds-table').locator('a').first().waitFor()
+    await fits()
+    await shot(page, 'rounds-phone')
+    const rounds = (await apiGet(page, '/api/ledger/rounds')).body.items
+    const r1 = rounds.find((r) => r.number === 1), r3 = rounds.find((r) => r.number === 3)
+    await page.goto(`/ledger/rounds/${r3.id}`)
+    const card = page.locator('[data-testid="entities-table"] li.ent-row')
+    await card.first().waitFor()
+    assert.equal(await page.locator('[data-testid="entities-table"] table').count(), 0, 'enterprises are cards, not a table')
+    await fits()
+    await shot(page, 'round-phone')
+    // no column headers on a phone: the sort select asks the server instead
+    await page.getByTestId('sort-select').click()
+    await Promise.all([page.waitForResponse((r) => /[?&]sort=-employees\b/.test(r.url()) && r.ok()),
+      page.getByRole('option', { name: '从业人数 ↓' }).click()])
+    const v = await sortedNums(card.locator('.emp'), true)
+    assert.deepEqual(v, [...v].sort((a, b) => b - a), 'cards by head count, descending')
+
+    await page.goto(`/ledger/rounds/${r3.id}?tab=diff&to=${r1.id}`)
+    await page.locator('[data-testid="diff-added"] li.diff-row').first().waitFor()
+    await fits()
+    await shot(page, 'round-diff-phone')
+
+    const rr = rounds.find((r) => r.review > 0)
+    if (rr) {
+      await page.goto(`/ledger/rounds/${rr.id}?tab=review`)
+      const pair = page.getByTestId('review-pair'), empty = page.getByTestId('review-empty')
+      await pair.or(empty).first().waitFor()
+      if (await empty.isVisible()) { // decided on the desktop already: show the decided pairs
+        await page.getByTestId('review-state').click()
+        await page.getByRole('option', { name: '全部' }).click()
+      }
+      await pair.locator('li.fcard').first().waitFor()
+      assert.ok(await pair.locator('li.fcard.diff').count() > 0, 'differing fields are highlighted on the cards')
+      await fits()
+      await shot(page, 'review-phone')
+    }
+    assert.deepEqual(b.problems, [])
   } finally { await b.close() }
 })

@@ -43,6 +43,9 @@ router.beforeEach(async (to) => {
   // (the server refuses every other call meanwhile): go straight to the account page.
   const tf = session.user.totp
   if (tf && tf.required && !tf.enabled && to.name !== 'account') return { name: 'account' }
+  // Likewise a one-time password (first login, or reset by an administrator)
+  // must be replaced before anything else: the server refuses the rest.
+  if (session.user.must_change_password && to.name !== 'account') return { name: 'account', hash: '#password' }
   const page = to.meta.page
   if (page && !allowed(page)) return { name: 'forbidden', query: { from: to.fullPath } }
   return true

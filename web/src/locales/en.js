@@ -1,5 +1,10 @@
 // English (second language).  Same keys as zh-CN.js.
-export default {
+import org from './parts/org.js'
+import bulletin from './parts/bulletin.js'
+import coverage from './parts/coverage.js'
+import verify from './parts/verify.js'
+import list from './parts/list.js'
+const main = {
   app: {
     name: 'ejia Party-Building Workbench',
     short: 'ejia',
@@ -279,3 +284,14 @@ export default {
     body: 'Your role may not open this page. Ask your organization department for access.',
   },
 }
+
+// Feature pages keep their strings in parts/ (one file each, both languages) so
+// that pages built in parallel do not edit one table.
+const parts = [org, bulletin, coverage, verify, list]
+for (const p of parts) {
+  for (const [ns, msgs] of Object.entries(p['en'])) {
+    if (main[ns]) throw new Error(`locale namespace ${ns} defined twice`)
+    main[ns] = msgs
+  }
+}
+export default main

@@ -1,5 +1,10 @@
 // 简体中文（默认语言）。Keys are grouped by page; every user-visible string lives here.
-export default {
+import org from './parts/org.js'
+import bulletin from './parts/bulletin.js'
+import coverage from './parts/coverage.js'
+import verify from './parts/verify.js'
+import list from './parts/list.js'
+const main = {
   app: {
     name: 'ejia 党建工作台',
     short: 'ejia',
@@ -279,3 +284,14 @@ export default {
     body: '您的角色无权访问此页面。如需开通，请联系上级组织部门。',
   },
 }
+
+// Feature pages keep their strings in parts/ (one file each, both languages) so
+// that pages built in parallel do not edit one table.
+const parts = [org, bulletin, coverage, verify, list]
+for (const p of parts) {
+  for (const [ns, msgs] of Object.entries(p['zh-CN'])) {
+    if (main[ns]) throw new Error(`locale namespace ${ns} defined twice`)
+    main[ns] = msgs
+  }
+}
+export default main

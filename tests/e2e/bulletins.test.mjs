@@ -1,0 +1,127 @@
+// Bulletins (旬报): the list labelled by 旬, one bulletin rendered as figures and
+// a district table, downloads as real xlsx and PDF, and issuing a finished 旬
+// that the demo left unissued (city only: the district office has no issue button).
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import { openBrowser, loginAs, apiGet, shot, USERS, PHONE } from './lib.mjs'
+
+async function download(page, testid) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()])
+  return fs.readFileSync(await dl.path())
+}
+
+test('city: list, open, download xlsx and PDF, issue an unissued 旬', { skip: !USERS.city && 'no city user' }, async () => {
+  const b = await openBrowser()
+  const { page, problems } = b
+  try {
+    await loginAs(page, 'city')
+    // the demo campaign runs over the 旬 of January–June 2018 and leaves its last one(s)
+    // unissued: take the first unissued 旬 of 2018 (all ended long ago), else one issued
+    const issued2018 = await apiGet(page, '/api/bulletins?year=2018&size=100')
+    assert.equal(issued2018.status, 200)
+    const have = new Set(issued2018.body.items.map((i) => i.period))
+    const all = []
+    for (let m = 1; m <= 6; m++) for (let x = 1; x <= 3; x++) all.push(`2018-0${m}-${x}`)
+    const PERIOD = all.find((p) => !have.has(p)) || '2018-04-2'
+    const [, MONTH, XUN] = /^(\d{4}-\d{2})-(\d)$/.exec(PERIOD)
+    const XUN_NAME = ['上旬', '中旬', '下旬'][Number(XUN) - 1]
+    const before = await apiGet(page, `/api/bulletins/${PERIOD}`)
+    assert.equal(before.status, 200)
+    const TITLE = before.body.title
+    assert.ok(TITLE.endsWith(XUN_NAME), `${TITLE} is the ${XUN_NAME}`)
+
+    await page.goto('/bulletins')
+    const table = page.getByTestId('bulletins-table')
+    await table.waitFor()
+    const list = await apiGet(page, '/api/bulletins?size=100')
+    assert.equal(list.status, 200)
+    if (list.body.total > 0) {
+      const row = table.locator('.bulletin-row').first()
+      await row.getByRole('link', { name: list.body.items[0].title, exact: true }).waitFor()
+      await row.getByText(/^[上中下]旬$/).waitFor() // labelled by 旬
+    } else {
+      await table.getByText('还没有发布的旬报').waitFor()
+    }
+    await shot(page, 'bulletins')
+
+    // any 旬 through the picker: month and 旬
+    const month = page.locator('#b-month')
+    await month.fill(MONTH)
+    await month.press('Enter')
+    await page.getByTestId('pick-xun').click()
+    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: XUN_NAME }).click()
+    await page.getByTestId('pick-open').click()
+    await page.waitForURL(`**/bulletins/${PERIOD}`)
+    await page.getByTestId('bulletin-title').getByText(TITLE).waitFor()
+    const rows = page.getByTestId('bulletin-rows')
+    await rows.locator('tbody tr').first().waitFor()
+    assert.equal(await rows.locator('tbody tr').count(), before.body.rows.length + 1, 'one row per district plus the city line')
+    await rows.getByText('全市合计').waitFor()
+    await page.getByTestId('bulletin-city').getByText(String(before.body.city.enterprises)).first().waitFor()
+
+    // downloads are the real files
+    const x = await download(page, 'bulletin-xlsx')
+    assert.equal(x.subarray(0, 2).toString('latin1'), 'PK', 'xlsx is a zip')
+    const p = await download(page, 'bulletin-pdf')
+    assert.equal(p.subarray(0, 4).toString('latin1'), '%PDF', 'a PDF file')
+
+    // issue it if the demo left it unissued (a fresh demo does)
+    const state = page.getByTestId('bulletin-state')
+    if (!before.body.issued) {
+      await state.getByText('预览').waitFor()
+      const issue = page.getByTestId('bulletin-issue')
+      assert.ok(await issue.isEnabled(), 'a finished 旬 can be issued')
+      await issue.click()
+      await page.locator('.el-message-box').getByRole('button', { name: '发布本期旬报' }).click()
+      await state.getByText('已发布').waitFor()
+      assert.equal(await page.getByTestId('bulletin-issue').count(), 0, 'no issue button once issued')
+      const after = await apiGet(page, `/api/bulletins/${PERIOD}`)
+      assert.equal(after.body.issued, true)
+    } else {
+      await state.getByText('已发布').waitFor()
+    }
+    await shot(page, 'bulletin')
+
+    // the issued bulletin is in the list, under its 旬
+    await page.goto('/bulletins?year=2018')
+    const mine = table.locator('.bulletin-row').filter({ hasText: TITLE })
+    await mine.getByText(XUN_NAME, { exact: true }).waitFor()
+    await mine.getByRole('link', { name: TITLE, exact: true }).click()
+    await page.waitForURL(`**/bulletins/${PERIOD}`)
+    await page.getByTestId('bulletin-state').getByText('已发布').waitFor()
+
+    // the previous 旬 is one click away
+    await page.getByRole('button', { name: '上一旬' }).click()
+    await page.waitForURL((u) => /^\/bulletins\/2018-0\d-\d$/.test(u.pathname) && !u.pathname.endsWith(PERIOD))
+    await page.getByTestId('bulletin-rows').locator('tbody tr').first().waitFor()
+
+    // the list exports as xlsx as well
+    await page.goto('/bulletins')
+    await table.locator('.bulletin-row').first().waitFor()
+    const lx = await download(page, 'export-xlsx')
+    assert.equal(lx.subarray(0, 2).toString('latin1'), 'PK', 'the bulletin list exports as xlsx')
+    assert.deepEqual(problems, [], 'no console errors')
+  } finally { await b.close() }
+})
+
+test('district: reads bulletins but has no issue button; phone layout', { skip: !USERS.district && 'no district user' }, async () => {
+  const b = await openBrowser({ viewport: PHONE })
+  const { page, problems } = b
+  try {
+    await loginAs(page, 'district')
+    const me = await apiGet(page, '/api/me')
+    assert.ok(!me.body.permissions.includes('bulletin.issue'), 'a district office does not issue bulletins')
+    await page.goto('/bulletins/2018-05-1')
+    await page.getByTestId('bulletin-title').getByText('2018年5月上旬').waitFor()
+    await page.getByTestId('bulletin-rows').locator('li').first().waitFor()
+    assert.equal(await page.getByTestId('bulletin-issue').count(), 0, 'no issue button')
+    const width = await page.evaluate(() => document.documentElement.scrollWidth)
+    assert.ok(width <= PHONE.width + 1, `no sideways scrolling on a phone (${width}px)`)
+    await shot(page, 'bulletin-phone')
+    // a malformed period is a clear error, not a blank page
+    await page.goto('/bulletins/2018-13-9')
+    await page.getByTestId('bulletin-error').waitFor()
+    assert.deepEqual(problems, [], 'no console errors')
+  } finally { await b.close() }
+})
