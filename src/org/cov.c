@@ -91,6 +91,9 @@ st cov_figures(db *d, const char *day, cov_by by, const char *k, const char *c, 
     return ST_OK;
 }
 
+/* a combinable filter: a code, or "none" for enterprises without one (no park, say) */
+#define COV_NAMED(P, COL)                                                                                         \
+    " AND (CAST(" P " AS TEXT) IS NULL OR (CAST(" P " AS TEXT) = 'none' AND " COL " IS NULL) OR " COL " = " P ")"
 #define COV_ENT_WHERE(KEY)                                                                                       \
     COV_JOINS "WHERE e.zombie = 0 AND " COV_SCOPE                                                                \
     " AND (CAST($4 AS TEXT) IS NULL OR (CAST($4 AS TEXT) = 'none' AND " KEY " IS NULL) OR " KEY " = $4)"         \
@@ -99,8 +102,8 @@ st cov_figures(db *d, const char *day, cov_by by, const char *k, const char *c, 
     " OR (CAST($5 AS TEXT) = 'work' AND (cv.enterprise_id IS NOT NULL OR ins.enterprise_id IS NOT NULL))"        \
     " OR (CAST($5 AS TEXT) = 'work_uncovered' AND cv.enterprise_id IS NULL AND ins.enterprise_id IS NULL))"        \
     " AND (CAST($6 AS TEXT) IS NULL OR e.name LIKE '%' || $6 || '%' OR e.uscc = UPPER($6))"                      \
-    " AND (CAST($7 AS TEXT) IS NULL OR e.district_code = $7) AND (CAST($8 AS TEXT) IS NULL OR e.park_code = $8)" \
-    " AND (CAST($9 AS TEXT) IS NULL OR e.street_code = $9) AND (CAST($10 AS TEXT) IS NULL OR e.category = $10)"
+    COV_NAMED("$7", "e.district_code") COV_NAMED("$8", "e.park_code") COV_NAMED("$9", "e.street_code")             \
+    COV_NAMED("$10", "e.category")
 #define COV_ENT(KEY)                                                                                             \
     {"SELECT COUNT(*)" COV_ENT_WHERE(KEY),                                                                       \
      "SELECT e.id, e.name, e.uscc, e.district_code, e.park_code, e.street_code, e.category, e.employees, e.members, " \
