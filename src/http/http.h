@@ -100,6 +100,8 @@ struct http_req {
     const char *tmp_paths[4];     /* http_tempfile(): removed when the request ends */
     const char *etag;             /* static files */
     const char *cache_control;    /* static files */
+    const char *content_encoding; /* static files: "gzip" when the precompressed copy is sent */
+    bool vary_encoding;           /* static files: a precompressed copy exists (Vary: Accept-Encoding) */
     double t_start;
     /* server-internal state */
     void *pp;                     /* MHD post processor */

@@ -3,7 +3,11 @@
  * sendfile through MHD_create_response_from_fd64; MIME by extension; a weak
  * ETag from size and mtime with 304 answers; hashed assets (/assets/...) are
  * cached for a year, everything else revalidated; unknown paths without a file
- * extension fall back to index.html so that the SPA's own routes load. */
+ * extension fall back to index.html so that the SPA's own routes load.
+ *
+ * Compression: the UI build leaves a gzip copy beside each text file
+ * (app.js.gz, scripts/web-build); a browser that accepts gzip gets that copy
+ * as is — no compression work per request, a third of the bytes to a phone. */
 #include "http_internal.h"
 
 #include <fcntl.h>
@@ -48,6 +52,22 @@ static const char fallback_page[] =
     "<body><h1>ejia 党建e家</h1><p>服务已启动，但网页界面尚未构建（未找到 web/dist/index.html）。"
     "请在源码目录运行 <code>make</code>，或用 --web-root 指定界面目录。接口文档：<a href=\"/api/openapi.json\">/api/openapi.json</a>。</p>"
     "<p lang=\"en\">The server is running but the web UI has not been built. Run <code>make</code>.</p></body></html>";
+
+/* Does Accept-Encoding allow gzip?  ("gzip", "gzip;q=0.5", not "gzip;q=0") */
+static bool accepts_gzip(const char *ae) {
+    for (const char *p = ae; p && (p = strstr(p, "gzip")); p += 4) {
+        if (p != ae && p[-1] != ' ' && p[-1] != ',') continue;
+        const char *q = p + 4;
+        while (*q == ' ') q++;
+        if (*q == ',' || *q == 0) return true;
+        if (*q != ';') continue;
+        q++;
+        while (*q == ' ') q++;
+        if (strncmp(q, "q=", 2) != 0) return true;
+        return strtod(q + 2, NULL) > 0;
+    }
+    return false;
+}
 
 static bool safe_path(const char *p) {
     if (p[0] != '/') return false;
@@ -101,8 +121,25 @@ void http_static_serve(http_req *r, struct http_server *srv) {
         r->reply_type = "text/plain; charset=utf-8";
         return;
     }
-    char *etag = arena_printf(&r->mem, "W/\"%llx-%llx\"", (unsigned long long)sb.st_size,
-                              (unsigned long long)sb.st_mtime);
+    /* the precompressed copy, when there is one at least as new as the file */
+    char gz[PATH_MAX * 2 + 4];
+    snprintf(gz, sizeof gz, "%s.gz", path);
+    struct stat gsb;
+    if (stat(gz, &gsb) == 0 && S_ISREG(gsb.st_mode) && gsb.st_mtime >= sb.st_mtime) {
+        r->vary_encoding = true;
+        const char *ae = http_header(r, "Accept-Encoding");
+        int gfd = ae && accepts_gzip(ae) ? open(gz, O_RDONLY | O_CLOEXEC) : -1;
+        if (gfd >= 0 && fstat(gfd, &gsb) == 0) {
+            close(fd);
+            fd = gfd;
+            sb.st_size = gsb.st_size;
+            r->content_encoding = "gzip";
+        } else if (gfd >= 0) {
+            close(gfd);
+        }
+    }
+    char *etag = arena_printf(&r->mem, "W/\"%llx-%llx%s\"", (unsigned long long)sb.st_size,
+                              (unsigned long long)sb.st_mtime, r->content_encoding ? "-gz" : "");
     r->etag = etag;
     r->cache_control = strncmp(r->path, "/assets/", 8) == 0 && !spa
                            ? "public, max-age=31536000, immutable"
@@ -121,4 +158,6 @@ void http_static_serve(http_req *r, struct http_server *srv) {
 void http_static_headers(http_req *r, struct MHD_Response *resp) {
     if (r->etag) MHD_add_response_header(resp, "ETag", r->etag);
     if (r->cache_control) MHD_add_response_header(resp, "Cache-Control", r->cache_control);
+    if (r->content_encoding) MHD_add_response_header(resp, "Content-Encoding", r->content_encoding);
+    if (r->vary_encoding) MHD_add_response_header(resp, "Vary", "Accept-Encoding");
 }

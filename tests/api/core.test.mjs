@@ -5,7 +5,21 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import http from 'node:http';
 import { startServer, Client, backend, ejia, freshDb } from './lib.mjs';
+
+const BIG = 'export const rows = [' + Array.from({ length: 2000 }, (_, i) => `{"n":${i},"name":"企业${i}"}`).join(',') + '];\n';
+// raw GET (fetch would undo the encoding): status, headers and the bytes as sent
+function rawGet(url, headers = {}) {
+  return new Promise((resolve, reject) => {
+    http.get(url, { headers }, (res) => {
+      const parts = [];
+      res.on('data', (d) => parts.push(d));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(parts) }));
+    }).on('error', reject);
+  });
+}
 
 let srv, c, web;
 before(async () => {
@@ -13,6 +27,9 @@ before(async () => {
   mkdirSync(path.join(web, 'assets'));
   writeFileSync(path.join(web, 'index.html'), '<!doctype html><title>t</title><div id=app></div>');
   writeFileSync(path.join(web, 'assets', 'app-abc123.js'), 'console.log(1)');
+  // a text file with its gzip copy beside it, as scripts/web-build leaves them
+  writeFileSync(path.join(web, 'assets', 'big-def456.js'), BIG);
+  writeFileSync(path.join(web, 'assets', 'big-def456.js.gz'), gzipSync(BIG));
   srv = await startServer({ demo: true, webRoot: web });
   c = new Client(srv.base);
 });
@@ -80,6 +97,31 @@ test('static files: MIME, ETag/304, immutable hashed assets, SPA fallback', asyn
   assert.equal(spa.headers.get('cache-control'), 'no-cache');
   assert.equal((await c.get('/assets/missing.js')).status, 404);
   assert.equal((await c.get('/../etc/passwd')).status === 200 ? (await c.get('/../etc/passwd')).text.includes('root:') : false, false);
+});
+
+test('static files: the gzip copy goes to browsers that take gzip, the plain file to others', async () => {
+  const url = srv.base + '/assets/big-def456.js';
+  const z = await rawGet(url, { 'accept-encoding': 'gzip, deflate, br' });
+  assert.equal(z.status, 200);
+  assert.equal(z.headers['content-encoding'], 'gzip');
+  assert.equal(z.headers.vary, 'Accept-Encoding');
+  assert.match(z.headers['content-type'], /javascript/);
+  assert.ok(z.body.length < Buffer.byteLength(BIG) / 3, `${z.body.length} bytes sent for ${Buffer.byteLength(BIG)}`);
+  assert.equal(gunzipSync(z.body).toString(), BIG);
+  const p = await rawGet(url, {});
+  assert.equal(p.headers['content-encoding'], undefined);
+  assert.equal(p.headers.vary, 'Accept-Encoding');
+  assert.equal(p.body.toString(), BIG);
+  const no = await rawGet(url, { 'accept-encoding': 'gzip;q=0, identity' });
+  assert.equal(no.headers['content-encoding'], undefined);
+  // the two are different representations: different validators
+  assert.notEqual(z.headers.etag, p.headers.etag);
+  const again = await rawGet(url, { 'accept-encoding': 'gzip', 'if-none-match': z.headers.etag });
+  assert.equal(again.status, 304);
+  // a file without a copy is sent as it is
+  const small = await rawGet(srv.base + '/assets/app-abc123.js', { 'accept-encoding': 'gzip' });
+  assert.equal(small.headers['content-encoding'], undefined);
+  assert.equal(small.body.toString(), 'console.log(1)');
 });
 
 test('body limits: oversize JSON refused with 413 before reading it', async () => {
