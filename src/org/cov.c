@@ -78,9 +78,13 @@ st cov_figures(db *d, const char *day, cov_by by, const char *k, const char *c, 
         return e->code;
     }
     if (by == COV_CITY) {
-        /* the city line always exists, named after the city */
+        /* the whole-scope line always exists, named after the scope: the city, or
+         * the district or park of a worker there (their total, not the city's) */
         char *city = NULL;
-        if (db_query_text(d, &city, "SELECT name FROM region WHERE kind = 'city' ORDER BY code LIMIT 1", NULL, "")) city = NULL;
+        bool area = k && (!strcmp(k, "district") || !strcmp(k, "park"));
+        if (area && db_query_text(d, &city, "SELECT name FROM region WHERE code = $1", NULL, "t", c)) city = NULL;
+        if (!city && db_query_text(d, &city, "SELECT name FROM region WHERE kind = 'city' ORDER BY code LIMIT 1", NULL, ""))
+            city = NULL;
         if (!json_array_size(a))
             json_array_append_new(a, json_pack("{s:n,s:s,s:i,s:i,s:i,s:f,s:f}", "key", "name", "", "enterprises", 0,
                                                "covered", 0, "work_covered", 0, "rate", 0.0, "work_rate", 0.0));

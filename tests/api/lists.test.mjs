@@ -294,3 +294,14 @@ test('the enterprise list combines district, category and state filters', async 
   const s = await siming.get('/api/coverage/enterprises?district=350206');
   assert.equal(s.data.total, 0);
 });
+
+test('the whole-scope coverage line is named after the caller\'s scope', async () => {
+  const c = await city.get('/api/coverage?date=2018-06-30');
+  assert.equal(c.data.rows[0].name, '厦门市');
+  const s = await siming.get('/api/coverage?date=2018-06-30');
+  assert.equal(s.data.rows[0].name, '思明区');
+  const sd = await city.get('/api/coverage?date=2018-06-30&by=district');
+  assert.equal(s.data.rows[0].enterprises, sd.data.rows.find((r) => r.key === '350203').enterprises);
+  const t = await siming.get('/api/coverage/trend?from=2018-06-01&to=2018-06-30');
+  assert.ok(t.data.points.every((p) => p.rows[0].name === '思明区'));
+});
