@@ -188,3 +188,30 @@ test('rounds fit a phone: card lists for enterprises, diff and review', { skip: 
     assert.deepEqual(b.problems, [])
   } finally { await b.close() }
 })
+
+test('the rounds list sorts on the server and exports as xlsx', { skip: !USERS.city && 'no city user' }, async () => {
+  const b = await openBrowser()
+  try {
+    const { page } = b
+    await loginAs(page, 'city')
+    await page.goto('/ledger/rounds')
+    const table = page.getByTestId('rounds-table')
+    await table.locator('tbody tr').first().waitFor()
+    // sort by 企业 (enterprises), largest first: the URL keeps it and the rows follow the server's order
+    const header = table.locator('th').filter({ hasText: /^企业$/ })
+    await header.click()
+    await page.waitForURL(/sort=entities/)
+    await header.click()
+    await page.waitForURL(/sort=-entities/)
+    const api = await apiGet(page, '/api/ledger/rounds?sort=-entities')
+    await page.waitForFunction((first) => {
+      const c = document.querySelector('[data-testid="rounds-table"] tbody tr td:nth-child(5)')
+      return c && c.textContent.replace(/[^\d]/g, '') === String(first)
+    }, api.body.items[0].entities)
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-xlsx').click()])
+    const file = await dl.path()
+    assert.equal(fs.readFileSync(file).subarray(0, 2).toString('latin1'), 'PK')
+    assert.match(await page.getByTestId('export-xlsx').getAttribute('href'), /sort=-entities.*format=xlsx|format=xlsx.*sort=-entities/)
+    assert.deepEqual(b.problems, [])
+  } finally { await b.close() }
+})
