@@ -17,6 +17,8 @@ void http_static_headers(http_req *r, struct MHD_Response *resp);
  * finish after it (turns the JSON list into the file, audits the export). */
 st http_export_begin(http_req *r, err *e);
 st http_export_finish(http_req *r, const http_auth_ops *ops, err *e);
+/* static.c: does an Accept-Encoding value allow gzip? (fuzzed in fuzz_route) */
+bool http_accepts_gzip(const char *accept_encoding);
 void http_format_addr(const struct sockaddr *sa, char *out, size_t n);
 
 #endif

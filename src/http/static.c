@@ -54,7 +54,7 @@ static const char fallback_page[] =
     "<p lang=\"en\">The server is running but the web UI has not been built. Run <code>make</code>.</p></body></html>";
 
 /* Does Accept-Encoding allow gzip?  ("gzip", "gzip;q=0.5", not "gzip;q=0") */
-static bool accepts_gzip(const char *ae) {
+bool http_accepts_gzip(const char *ae) {
     for (const char *p = ae; p && (p = strstr(p, "gzip")); p += 4) {
         if (p != ae && p[-1] != ' ' && p[-1] != ',') continue;
         const char *q = p + 4;
@@ -128,7 +128,7 @@ void http_static_serve(http_req *r, struct http_server *srv) {
     if (stat(gz, &gsb) == 0 && S_ISREG(gsb.st_mode) && gsb.st_mtime >= sb.st_mtime) {
         r->vary_encoding = true;
         const char *ae = http_header(r, "Accept-Encoding");
-        int gfd = ae && accepts_gzip(ae) ? open(gz, O_RDONLY | O_CLOEXEC) : -1;
+        int gfd = ae && http_accepts_gzip(ae) ? open(gz, O_RDONLY | O_CLOEXEC) : -1;
         if (gfd >= 0 && fstat(gfd, &gsb) == 0) {
             close(fd);
             fd = gfd;

@@ -1,5 +1,6 @@
 /* fuzz_route — URL paths through the router (parameters captured into the
- * request arena) and SQL text through the dialect rewriter. */
+ * request arena), SQL text through the dialect rewriter, and header text
+ * through the Accept-Encoding reader. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 
 #include "db/db_impl.h"
 #include "http/http.h"
+#include "http/http_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -26,6 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     db_rewrite(DB_SQLITE, s, &b);
     db_rewrite(DB_PGSQL, s, &b);
     buf_free(&b);
+    (void)http_accepts_gzip(s);
     free(s);
     return 0;
 }
