@@ -31,6 +31,13 @@ double cov_rate(int64_t part, int64_t n);
  * filters that combine (NULL or empty fields = any): q = part of the name or
  * the whole credit code, and a district, park, street or category; order =
  * ORDER BY terms over the item columns as q.* (trusted text from http_order), NULL for q.id. */
+/* The whole scope's line over many days at once (days sorted ascending,
+ * YYYY-MM-DD): enterprises, covered and work-covered per day, as cov_figures
+ * with COV_CITY would give for each day, in one pass over the intervals. */
+st cov_city_series(db *d, const char *const *days, size_t ndays, const char *scope_k, const char *scope_c, int64_t *n,
+                   int64_t *covered, int64_t *work, err *e);
+/* The name of the caller's whole scope (the city, or their district or park). */
+json_t *cov_scope_name(db *d, const char *scope_k, const char *scope_c);
 typedef struct cov_filter { const char *q, *district, *park, *street, *category; } cov_filter;
 st cov_enterprises(db *d, const char *day, cov_by by, const char *key, const char *state, const cov_filter *f,
                    const char *scope_k, const char *scope_c, const char *order, int64_t limit, int64_t offset,

@@ -518,24 +518,51 @@ static st h_coverage_trend(http_req *r, err *e) {
     org_day_parse(from, &y, &m, &d);
     org_xun x = org_xun_of(y, m, d);
     if (!strcmp(step, "month")) x.x = 3;
-    json_t *points = json_array();
-    for (int guard = 0; guard < 400; guard++) {
-        char last[11], period[16];
+    /* the sample days: the end of each 旬 (or month), the last one cut at `to` */
+    enum { MAXP = 400 };
+    char days[MAXP][11], periods[MAXP][16];
+    size_t np = 0;
+    for (; np < MAXP; np++) {
+        char last[11];
         org_xun_last(&x, last);
         bool end = strcmp(last, to) >= 0;
-        const char *at = end ? to : last;
-        json_t *rows = NULL;
-        if ((s = cov_figures(http_db(r), at, by, sc.k, sc.c, &rows, e))) {
-            json_decref(points);
-            return s;
+        snprintf(days[np], sizeof days[np], "%s", end ? to : last);
+        org_xun_format(&x, periods[np]);
+        if (end) {
+            np++;
+            break;
         }
-        org_xun_format(&x, period);
-        json_array_append_new(points, json_pack("{s:s,s:s,s:o}", "date", at, "period", period, "rows", rows));
-        if (end) break;
         x = org_xun_next(&x);
         if (!strcmp(step, "month")) {
             x = org_xun_next(&x);
             x = org_xun_next(&x);
+        }
+    }
+    json_t *points = json_array();
+    if (by == COV_CITY) { /* one pass over the intervals for every day (the dashboard's trend) */
+        const char *dp[MAXP];
+        int64_t n = 0, cv[MAXP], wk[MAXP];
+        for (size_t i = 0; i < np; i++) dp[i] = days[i];
+        if ((s = cov_city_series(http_db(r), dp, np, sc.k, sc.c, &n, cv, wk, e))) {
+            json_decref(points);
+            return s;
+        }
+        json_t *name = cov_scope_name(http_db(r), sc.k, sc.c);
+        for (size_t i = 0; i < np; i++)
+            json_array_append_new(
+                points, json_pack("{s:s,s:s,s:[{s:n,s:O,s:I,s:I,s:I,s:f,s:f}]}", "date", days[i], "period", periods[i],
+                                  "rows", "key", "name", name, "enterprises", (json_int_t)n, "covered", (json_int_t)cv[i],
+                                  "work_covered", (json_int_t)wk[i], "rate", cov_rate(cv[i], n), "work_rate",
+                                  cov_rate(wk[i], n)));
+        json_decref(name);
+    } else {
+        for (size_t i = 0; i < np; i++) {
+            json_t *rows = NULL;
+            if ((s = cov_figures(http_db(r), days[i], by, sc.k, sc.c, &rows, e))) {
+                json_decref(points);
+                return s;
+            }
+            json_array_append_new(points, json_pack("{s:s,s:s,s:o}", "date", days[i], "period", periods[i], "rows", rows));
         }
     }
     return http_reply_json(r, 200, json_pack("{s:s,s:s,s:s,s:s,s:o}", "from", from, "to", to, "by", cov_by_name(by), "step",

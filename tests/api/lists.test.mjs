@@ -305,3 +305,21 @@ test('the whole-scope coverage line is named after the caller\'s scope', async (
   const t = await siming.get('/api/coverage/trend?from=2018-06-01&to=2018-06-30');
   assert.ok(t.data.points.every((p) => p.rows[0].name === '思明区'));
 });
+
+test('the trend (one pass over the intervals) equals the coverage asked day by day', async () => {
+  for (const c of [city, siming]) {
+    for (const q of ['from=2017-12-01&to=2018-06-30', 'from=2017-06-01&to=2018-06-15&step=month', 'from=2018-05-20&to=2018-05-25']) {
+      const t = await c.get(`/api/coverage/trend?${q}`);
+      assert.equal(t.status, 200, t.text);
+      assert.ok(t.data.points.length >= 1);
+      for (const p of t.data.points) {
+        const one = await c.get(`/api/coverage?date=${p.date}`);
+        assert.deepEqual(p.rows, one.data.rows, `${q} at ${p.date}`);
+      }
+    }
+  }
+  // and it moves: coverage grew during the campaign
+  const t = await city.get('/api/coverage/trend?from=2017-12-01&to=2018-06-30');
+  const first = t.data.points[0].rows[0], last = t.data.points.at(-1).rows[0];
+  assert.ok(last.covered > first.covered, `${first.covered} → ${last.covered}`);
+});
