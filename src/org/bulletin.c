@@ -302,9 +302,11 @@ static struct {
     bool running, stop;
 } bulletin_sched = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, false, false};
 
-/* Issue every finished 旬 after the last issued one (at most 36 back, so a
- * server that was down for a while catches up in order without flooding);
- * on a database with none issued yet, only the last finished one. */
+/* Issue every finished 旬 after the last issued one, so a server that was down
+ * for a while catches up in order — up to a year (36 旬) back.  When nothing
+ * was issued within that year (a new database, or one whose bulletins are
+ * historical, like the demo's 2018 campaign), only the last finished one: a
+ * year of back issues is for the office to decide, by hand or with the CLI. */
 static void bulletin_sched_once(void) {
     char today[11];
     org_today(today);
@@ -331,7 +333,7 @@ static void bulletin_sched_once(void) {
             char a[16], b[16];
             org_xun_format(&x, a);
             org_xun_format(&floor, b);
-            if (strcmp(a, b) < 0) x = floor;
+            if (strcmp(a, b) < 0) x = last;
         }
     }
     free(newest);

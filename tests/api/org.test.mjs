@@ -388,6 +388,33 @@ test('the server issues each finished 旬 by itself, once, catching up after the
   }
 });
 
+test('historical bulletins only (the demo\'s 2018): the schedule issues the last finished 旬, not a year of back issues', async () => {
+  const now = new Date();
+  const cur = [now.getFullYear(), now.getMonth() + 1, now.getDate() <= 10 ? 1 : now.getDate() <= 20 ? 2 : 3];
+  const [y, mo, x] = cur[2] > 1 ? [cur[0], cur[1], cur[2] - 1] : cur[1] > 1 ? [cur[0], cur[1] - 1, 3] : [cur[0] - 1, 12, 3];
+  const last = `${y}-${String(mo).padStart(2, '0')}-${x}`;
+  const db = freshDb();
+  const r = ejia(['demo', '--db', db.url, '--enterprises', '20']);
+  assert.equal(r.status, 0, r.stderr);
+  const s3 = await startServer({ db, args: ['--bulletin-check-seconds', '1'] });
+  try {
+    addUser(s3.db.url, 'c3', 'city', null);
+    const c = await login(s3, 'c3');
+    let items = [];
+    for (let i = 0; i < 50; i++) {
+      items = (await c.get('/api/bulletins?size=100')).data.items;
+      if (items.some((b) => b.issued_by === 'schedule')) break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    await new Promise((res) => setTimeout(res, 2500));
+    items = (await c.get('/api/bulletins?size=100')).data.items;
+    assert.deepEqual(items.filter((b) => b.issued_by === 'schedule').map((b) => b.period), [last]);
+    assert.equal(items.filter((b) => b.issued_by === 'demo').length, 17);
+  } finally {
+    await s3.stop();
+  }
+});
+
 test('the server stops cleanly: exit 0, nothing from the sanitizers', async () => {
   const code = await srv.stop();
   const err = srv.stderr();
