@@ -371,8 +371,13 @@ static st h_users_list(http_req *r, err *e) {
     s = db_query_int(d, &total, "SELECT COUNT(*)" USERS_WHERE, e, "tttt", r->user.scope_kind, r->user.scope_code,
                      role, like[0] ? like : NULL);
     if (s) return s;
+    const char *order;
+    if ((s = http_order(r, "id", "q.id", &order, e))) return s;
+    const char *sql = arena_printf(&r->mem, "SELECT q.id FROM (%s) q ORDER BY %s LIMIT $5 OFFSET $6",
+                                   "SELECT u.id, u.username, u.name, u.role, u.created_at" USERS_WHERE, order);
+    if (!sql) return err_set(e, ST_NOMEM, "内存不足。");
     db_stmt *st_;
-    if ((s = db_prepare(d, "SELECT u.id" USERS_WHERE " ORDER BY u.id LIMIT $5 OFFSET $6", &st_, e))) return s;
+    if ((s = db_prepare(d, sql, &st_, e))) return s;
 #undef USERS_WHERE
     db_bind_text(st_, 1, r->user.scope_kind);
     db_bind_text(st_, 2, r->user.scope_code);
@@ -380,13 +385,19 @@ static st h_users_list(http_req *r, err *e) {
     db_bind_text(st_, 4, like[0] ? like : NULL);
     db_bind_int(st_, 5, pg.size);
     db_bind_int(st_, 6, pg.offset);
-    int64_t ids[500];
-    int n = 0, rc;
-    while (n < 500 && (rc = db_step(st_, e)) == DB_ROW) ids[n++] = db_col_int(st_, 0);
+    /* a page, or a whole export (up to export-row-cap + 1 rows): arena-owned */
+    int64_t *ids = arena_calloc(&r->mem, (size_t)pg.size, sizeof *ids);
+    if (!ids) {
+        db_reset(st_);
+        return err_set(e, ST_NOMEM, "内存不足。");
+    }
+    int64_t n = 0;
+    int rc;
+    while (n < pg.size && (rc = db_step(st_, e)) == DB_ROW) ids[n++] = db_col_int(st_, 0);
     db_reset(st_);
-    if (n < 500 && rc == DB_ERROR) return e->code;
+    if (n < pg.size && rc == DB_ERROR) return e->code;
     json_t *items = json_array();
-    for (int i = 0; i < n; i++) {
+    for (int64_t i = 0; i < n; i++) {
         users_row u;
         if ((s = users_load(d, ids[i], NULL, &u, e))) {
             json_decref(items);
@@ -592,10 +603,14 @@ static st h_audit_list(http_req *r, err *e) {
     if ((s = db_query_int(d, &total, "SELECT COUNT(*)" AUDIT_WHERE, e, "tttii", f.user, f.action, f.result, f.from, f.to)))
         return s;
     json_t *rows;
-    s = db_query_json(d, &rows,
-                      "SELECT seq, at, user_id, username, role, action, object, result, address, detail, hash" AUDIT_WHERE
-                      " ORDER BY seq DESC LIMIT $6 OFFSET $7",
-                      e, "tttiiii", f.user, f.action, f.result, f.from, f.to, pg.size, pg.offset);
+    const char *order;
+    if ((s = http_order(r, "-seq", "q.seq DESC", &order, e))) return s;
+    const char *sql = arena_printf(&r->mem, "SELECT * FROM (%s) q ORDER BY %s LIMIT $6 OFFSET $7",
+                                   "SELECT seq, at, user_id, username, role, action, object, result, address, detail, "
+                                   "hash" AUDIT_WHERE,
+                                   order);
+    if (!sql) return err_set(e, ST_NOMEM, "内存不足。");
+    s = db_query_json(d, &rows, sql, e, "tttiiii", f.user, f.action, f.result, f.from, f.to, pg.size, pg.offset);
     if (s) return s;
     size_t i;
     json_t *row;
@@ -710,6 +725,14 @@ static st h_region(http_req *r, err *e) {
     return http_reply_json(r, 200, o);
 }
 
+/* Lists: sort keys (listq.c).  The audit log has no ?format=xlsx: exporting it
+ * is its own permission (audit.export, /api/audit/export.xlsx). */
+static const http_sort_key aa_user_sort[] = {
+    {"id", "q.id"}, {"username", "q.username"}, {"name", "q.name"}, {"role", "q.role"}, {NULL, NULL}};
+static const http_sort_key aa_audit_sort[] = {
+    {"seq", "q.seq"}, {"at", "q.at"}, {"username", "q.username"}, {"action", "q.action"}, {"result", "q.result"},
+    {NULL, NULL}};
+
 const http_route auth_routes[] = {
     {"POST", "/api/auth/login", "public", h_login, HB_JSON, "登录（用户名、口令、动态验证码）", "auth", NULL},
     {"POST", "/api/auth/logout", "public", h_logout, HB_NONE, "退出登录", "auth", NULL},
@@ -721,7 +744,10 @@ const http_route auth_routes[] = {
     {"POST", "/api/me/totp/setup", "login", h_totp_setup, HB_JSON, "生成动态验证码密钥（需口令）", "auth", NULL},
     {"POST", "/api/me/totp/enable", "login", h_totp_enable, HB_JSON, "确认并启用动态验证码", "auth", NULL},
     {"DELETE", "/api/me/totp", "login", h_totp_disable, HB_JSON, "关闭动态验证码（需口令）", "auth", NULL},
-    {"GET", "/api/users", "user.read", h_users_list, HB_NONE, "用户列表（本人数据范围内）", "auth", NULL},
+    {"GET", "/api/users", "user.read", h_users_list, HB_NONE, "用户列表（本人数据范围内）", "auth", NULL,
+     "用户|id:编号|username:用户名|name:姓名|role_label:角色|scope.name:数据范围|phone:电话（脱敏）|locked:已锁定:bool|"
+     "disabled:已停用:bool|must_change_password:须改口令:bool|totp.enabled:动态验证码:bool",
+     aa_user_sort},
     {"POST", "/api/users", "user.write", h_users_create, HB_JSON, "创建用户", "auth", NULL},
     {"GET", "/api/users/{id}", "user.read", h_user_get, HB_NONE, "用户详情（敏感字段脱敏）", "auth", "user:{id}"},
     {"POST", "/api/users/{id}/reveal", "user.reveal", h_user_reveal, HB_JSON, "查看完整身份证号和电话（需口令，记入审计）",
@@ -730,7 +756,8 @@ const http_route auth_routes[] = {
     {"POST", "/api/users/{id}/reset", "user.write", h_user_reset, HB_JSON,
      "重置口令（可同时重置动态验证码），返回一次性口令（需口令）", "auth", "managed_user:{id}"},
     {"POST", "/api/users/{id}/disable", "user.write", h_user_disable, HB_JSON, "停用或启用账号", "auth", "managed_user:{id}"},
-    {"GET", "/api/audit", "audit.read", h_audit_list, HB_NONE, "审计日志（筛选、分页）", "audit", NULL},
+    {"GET", "/api/audit", "audit.read", h_audit_list, HB_NONE, "审计日志（筛选、分页；导出见 export.xlsx）", "audit", NULL,
+     NULL, aa_audit_sort},
     {"GET", "/api/audit/export.xlsx", "audit.export", h_audit_export, HB_NONE, "导出审计日志 xlsx（限行数，记入审计）",
      "audit", NULL},
     {"GET", "/api/audit/verify", "audit.read", h_audit_verify, HB_NONE, "校验审计日志散列链", "audit", NULL},

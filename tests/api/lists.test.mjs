@@ -12,7 +12,7 @@ import { startServer, addUser, loginAs } from './lib.mjs';
 
 const login = (name) => loginAs(srv.base, name);
 
-let srv, city, siming, api;
+let srv, city, siming, auditor, api;
 
 
 // The few path and query values lists need (demo data: rounds 1–3).
@@ -20,13 +20,14 @@ const FILL = {
   '/api/ledger/rounds/{id}': { path: { id: 3 }, q: '', items: (d) => d.entities.items, total: (d) => d.entities.total },
   '/api/ledger/rounds/{id}/diff': { path: { id: 3 }, q: 'to=2&list=changed' },
   '/api/ledger/imports/{id}': { path: { id: 1 }, q: '', items: (d) => d.problems.items, total: (d) => d.problems.total },
+  '/api/audit': { as: () => auditor },
 };
 function urlOf(p) {
   const f = FILL[p] || {};
   let u = p;
   for (const [k, v] of Object.entries(f.path || {})) u = u.replace(`{${k}}`, v);
   assert.ok(!u.includes('{'), `lists.test.mjs needs a value for ${u}`);
-  return { u, q: f.q || '', items: f.items || ((d) => d.items), total: f.total || ((d) => d.total) };
+  return { u, q: f.q || '', items: f.items || ((d) => d.items), total: f.total || ((d) => d.total), c: f.as ? f.as() : city };
 }
 const join = (u, q, more) => u + '?' + [q, more].filter(Boolean).join('&');
 
@@ -78,6 +79,8 @@ before(async () => {
   addUser(srv.db.url, 'l_member', 'member', null);
   city = await login('l_city');
   siming = await login('l_siming');
+  addUser(srv.db.url, 'l_auditor', 'auditor', null);
+  auditor = await login('l_auditor');
   const r = await city.get('/api/openapi.json');
   api = r.data;
 });
@@ -105,7 +108,7 @@ function ordered(vals, desc) {
 test('the lists that sort and export are declared in the API document', () => {
   const sorted = routes('x-sort').map((r) => r.path), exported = routes('x-export').map((r) => r.path);
   for (const p of ['/api/orgs', '/api/coverage/enterprises', '/api/bulletins', '/api/org/events', '/api/instructors',
-    '/api/ledger/imports', '/api/ledger/rounds', '/api/ledger/rounds/{id}', '/api/ledger/rounds/{id}/diff']) {
+    '/api/ledger/imports', '/api/ledger/rounds', '/api/ledger/rounds/{id}', '/api/ledger/rounds/{id}/diff', '/api/users']) {
     assert.ok(sorted.includes(p), `${p} declares no x-sort`);
     assert.ok(exported.includes(p), `${p} declares no x-export`);
   }
@@ -114,10 +117,10 @@ test('the lists that sort and export are declared in the API document', () => {
 test('every sort key orders its list both ways, NULLs last', async () => {
   let checked = 0;
   for (const { path, op } of routes('x-sort')) {
-    const { u, q, items } = urlOf(path);
+    const { u, q, items, c } = urlOf(path);
     for (const key of op['x-sort']) {
       for (const desc of [false, true]) {
-        const r = await city.get(join(u, q, `sort=${desc ? '-' : ''}${key}&size=200`));
+        const r = await c.get(join(u, q, `sort=${desc ? '-' : ''}${key}&size=200`));
         assert.equal(r.status, 200, `${path} sort=${key}: ${JSON.stringify(r.data)}`);
         const list = items(r.data);
         assert.ok(Array.isArray(list), `${path}: no items`);
@@ -126,7 +129,7 @@ test('every sort key orders its list both ways, NULLs last', async () => {
         checked++;
       }
     }
-    const bad = await city.get(join(u, q, 'sort=no_such_key'));
+    const bad = await c.get(join(u, q, 'sort=no_such_key'));
     assert.equal(bad.status, 400, `${path}: unknown sort key accepted`);
     assert.equal(bad.data.error.field, 'sort');
     assert.match(bad.data.error.message, /sort/);
@@ -194,9 +197,7 @@ test('format=xlsx is refused where there is no list, and exports are audited', a
   const member = await login('l_member');
   const m = await getBuf(member, '/api/orgs?format=xlsx');
   assert.equal(m.status, 403);
-  addUser(srv.db.url, 'l_auditor', 'auditor', null);
-  const aud = await login('l_auditor');
-  const log = await aud.get('/api/audit?action=list.export&size=100');
+  const log = await auditor.get('/api/audit?action=list.export&size=100');
   assert.equal(log.status, 200, JSON.stringify(log.data));
   const items = log.data.items.filter((i) => i.action === 'list.export');
   assert.ok(items.some((i) => i.username === 'l_city' && i.object === '/api/orgs'), 'export of /api/orgs not audited');
@@ -322,4 +323,12 @@ test('the trend (one pass over the intervals) equals the coverage asked day by d
   const t = await city.get('/api/coverage/trend?from=2017-12-01&to=2018-06-30');
   const first = t.data.points[0].rows[0], last = t.data.points.at(-1).rows[0];
   assert.ok(last.covered > first.covered, `${first.covered} → ${last.covered}`);
+});
+
+test('the audit log sorts but exports only through its own permission', async () => {
+  assert.ok(api.paths['/api/audit'].get['x-sort'].includes('username'));
+  assert.equal(api.paths['/api/audit'].get['x-export'], undefined);
+  const r = await auditor.get('/api/audit?format=xlsx');
+  assert.equal(r.status, 400);
+  assert.equal(r.data.error.field, 'format');
 });
