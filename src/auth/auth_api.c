@@ -392,7 +392,7 @@ static st h_users_list(http_req *r, err *e) {
         return err_set(e, ST_NOMEM, "内存不足。");
     }
     int64_t n = 0;
-    int rc;
+    int rc = DB_DONE; /* pg.size 0 reads nothing */
     while (n < pg.size && (rc = db_step(st_, e)) == DB_ROW) ids[n++] = db_col_int(st_, 0);
     db_reset(st_);
     if (n < pg.size && rc == DB_ERROR) return e->code;
