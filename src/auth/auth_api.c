@@ -4,7 +4,7 @@
  *
  * Shapes the web UI relies on (keep them): login and /api/me answer
  * {"user":{id,username,name,role,role_label,scope:{kind,code,name},...},
- *  "permissions":[...]}; refusals carry error.code bad_credentials (401, the
+ *  "permissions":[...], "assignable_roles":[{name,label,scope_kind}]}; refusals carry error.code bad_credentials (401, the
  * same sentence for an unknown user and a wrong password), otp_required (401)
  * and locked (423, error.detail.until as ISO time). */
 #include "auth/auth.h"
@@ -31,7 +31,16 @@ static json_t *api_me_json(const users_row *u) {
     json_t *perms = json_array();
     const roles_role *ro = roles_find(u->role);
     for (const char *const *p = ro ? ro->perms : NULL; p && *p; p++) json_array_append_new(perms, json_string(*p));
-    return json_pack("{s:o,s:o}", "user", users_json(u), "permissions", perms);
+    /* The roles this user may create accounts of, with the scope each needs:
+     * the user form offers these and asks for the right kind of scope. */
+    json_t *assign = json_array();
+    for (const char *const *a = ro ? ro->assigns : NULL; a && *a; a++) {
+        const roles_role *t = roles_find(*a);
+        if (t)
+            json_array_append_new(assign,
+                                  json_pack("{s:s,s:s,s:s}", "name", t->name, "label", t->label, "scope_kind", t->scope_kind));
+    }
+    return json_pack("{s:o,s:o,s:o}", "user", users_json(u), "permissions", perms, "assignable_roles", assign);
 }
 
 static st api_code(err *e, st s, const char *code) {

@@ -105,6 +105,7 @@ test('login: user, scope, permissions from the role table; cookie HttpOnly SameS
   assert.equal(me.status, 200);
   assert.deepEqual(me.data.user.scope, u.scope);
   assert.deepEqual(me.data.permissions, r.data.permissions);
+  assert.deepEqual(me.data.assignable_roles, [], 'a district office creates no accounts');
   const r2 = await c.post('/api/auth/login', { username: 'siming', password: pw.siming });
   assert.equal(r2.status, 200);
   assert.notEqual(c.cookies.ejia_session, token1, 'a new token at every login');
@@ -362,6 +363,9 @@ test('sensitive fields: encrypted at rest, masked in every reply, reveal needs t
 
 test('user management respects roles and scope', async () => {
   const city = await as('city');
+  // the roles /api/me offers for new accounts are the role table's, with the scope each needs
+  const assignable = (await city.get('/api/me')).data.assignable_roles;
+  assert.deepEqual(assignable, roles.roles.city.assigns.map((n) => ({ name: n, label: roles.roles[n].label, scope_kind: roles.roles[n].scope })));
   let r = await city.post('/api/users', { username: 'newsys', name: 'x', role: 'sysadmin' });
   assert.equal(r.status, 403, 'city cannot create administrators');
   r = await city.post('/api/users', { username: 'huli1', name: '湖里区工作人员', role: 'district', scope: '350206', password: 'Huli-pass-2026' });

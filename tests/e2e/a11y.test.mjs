@@ -70,9 +70,26 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
       await b.page.waitForURL(/\/bulletins\/\d{4}-\d{2}-\d/)
       await b.page.waitForLoadState('networkidle')
       await audit(b.page, `bulletin ${label}`)
+      await b.page.goto('/users')
+      await b.page.locator('[data-testid="users-table"] .user-row').first().waitFor()
+      await audit(b.page, `users ${label}`)
+      await b.page.getByTestId('user-create').click()
+      await b.page.getByTestId('user-form').waitFor()
+      await audit(b.page, `user form ${label}`)
+      await b.page.keyboard.press('Escape')
       await b.page.goto('/account')
       await b.page.getByTestId('totp-card').waitFor()
       await audit(b.page, `account ${label}`)
+    } finally { await b.close() }
+  })
+
+  test(`audit log page is accessible (${label})`, { skip: !USERS.auditor && 'no auditor user' }, async () => {
+    const b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'auditor')
+      await b.page.goto('/audit')
+      await b.page.locator('[data-testid="audit-table"] .audit-row').first().waitFor()
+      await audit(b.page, `audit log ${label}`)
     } finally { await b.close() }
   })
 }

@@ -78,14 +78,69 @@ export async function submitLogin(page, username, password) {
   await page.getByTestId('login-submit').click()
 }
 
-/** Log in as a role from E2E_USERS and wait for the workbench. */
+// The second factor of the accounts that must use one (sysadmin): whichever spec
+// sets it up first records the key here, in the run's own temporary folder
+// (scripts/e2e sets E2E_STATE), so later specs can log in with a fresh code.
+const STATE = process.env.E2E_STATE || ''
+const totpFile = () => path.join(STATE, 'totp.json')
+export function savedTotp(role) {
+  try { return JSON.parse(fs.readFileSync(totpFile(), 'utf8'))[role] || null } catch { return null }
+}
+export function saveTotp(role, secret, last) {
+  if (!STATE) return
+  let all = {}
+  try { all = JSON.parse(fs.readFileSync(totpFile(), 'utf8')) } catch { /* first one */ }
+  all[role] = { secret, last }
+  fs.writeFileSync(totpFile(), JSON.stringify(all))
+}
+
+/** Log in as a role from E2E_USERS and wait for the workbench.  A role that
+ *  must use a second factor gets it set up (through the API) the first time and
+ *  answers the code prompt with the saved key afterwards. */
 export async function loginAs(page, role) {
   const u = USERS[role]
   if (!u) throw new Error(`no e2e user for role ${role}`)
   await page.goto('/login')
   await submitLogin(page, u.username, u.password)
-  await page.getByTestId('scope').waitFor()
+  const otp = page.getByLabel('动态验证码')
+  const scope = page.getByTestId('scope')
+  await Promise.race([otp.waitFor(), scope.waitFor()])
+  if (await otp.isVisible()) {
+    const k = savedTotp(role)
+    if (!k) throw new Error(`${role} asks for a second factor and no spec of this run has recorded its key`)
+    const code = await freshTotp(k.secret, k.last)
+    saveTotp(role, k.secret, code)
+    await otp.fill(code)
+    await page.getByTestId('login-submit').click()
+    await scope.waitFor()
+  }
+  const me = (await apiGet(page, '/api/me')).body
+  const tf = me && me.user && me.user.totp
+  if (tf && tf.required && !tf.enabled) {
+    const setup = await page.request.post('/api/me/totp/setup', { data: { password: u.password }, headers: { Origin: BASE } })
+    if (!setup.ok()) throw new Error(`TOTP setup for ${role}: HTTP ${setup.status()}`)
+    const { secret } = await setup.json()
+    const code = totpCode(secret)
+    const en = await page.request.post('/api/me/totp/enable', { data: { otp: code }, headers: { Origin: BASE } })
+    if (!en.ok()) throw new Error(`TOTP enable for ${role}: HTTP ${en.status()}`)
+    saveTotp(role, secret, code)
+    await page.goto('/')
+    await scope.waitFor()
+  }
   return u
+}
+
+/** Click an export link and check the download is a real xlsx (a zip: "PK"). */
+export async function downloadXlsx(page, locator) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), locator.click()])
+  if (!/\.xlsx$/i.test(dl.suggestedFilename())) throw new Error(`not an xlsx name: ${dl.suggestedFilename()}`)
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ejia-e2e-xlsx-'))
+  try {
+    const f = path.join(dir, 'x.xlsx')
+    await dl.saveAs(f)
+    const head = fs.readFileSync(f).subarray(0, 2).toString('latin1')
+    if (head !== 'PK') throw new Error(`the export is not an xlsx (zip) file: starts with ${JSON.stringify(head)}`)
+  } finally { fs.rmSync(dir, { recursive: true, force: true }) }
 }
 
 /** GET a JSON API with the page's cookies. */

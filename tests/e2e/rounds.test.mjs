@@ -6,21 +6,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { openBrowser, loginAs, apiGet, shot, USERS, PHONE } from './lib.mjs'
+import { openBrowser, downloadXlsx, loginAs, apiGet, shot, USERS, PHONE } from './lib.mjs'
 
-/** Click an export link and check the download is a real xlsx (a zip: "PK"). */
-async function xlsx(page, locator) {
-  const [dl] = await Promise.all([page.waitForEvent('download'), locator.click()])
-  assert.match(dl.suggestedFilename(), /\.xlsx$/i)
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ejia-e2e-rounds-'))
-  try {
-    const f = path.join(dir, 'x.xlsx')
-    await dl.saveAs(f)
-    assert.equal(fs.readFileSync(f).subarray(0, 2).toString('latin1'), 'PK', 'the export is an xlsx (zip) file')
-  } finally { fs.rmSync(dir, { recursive: true, force: true }) }
-}
 const nums = async (loc) => (await loc.allInnerTexts()).map((x) => Number(x.replace(/[^\d]/g, '')))
 /** The numbers in these cells once the table shows them in order (or the last ones read, after 5 s). */
 async function sortedNums(loc, desc) {
@@ -83,7 +70,7 @@ test('city: rounds, entities, review with the keyboard, diff 1→3', { skip: !US
     await ents.locator('.ent-row').first().getByText(/僵尸企业|未/).first().waitFor()
     // the same filtered, sorted list as Excel
     assert.match(await page.getByTestId('export-xlsx').getAttribute('href'), /removed=1.*format=xlsx|format=xlsx.*removed=1/)
-    await xlsx(page, page.getByTestId('export-xlsx'))
+    await downloadXlsx(page, page.getByTestId('export-xlsx'))
     // the empty state of a search, and the error state of a round that does not exist
     await page.getByTestId('round-search').fill(`没有这家企业${Date.now()}`)
     await ents.getByText('没有符合条件的记录').waitFor()
@@ -135,7 +122,7 @@ test('city: rounds, entities, review with the keyboard, diff 1→3', { skip: !US
       const rows = page.getByTestId('diff-changed').locator('.diff-row')
       await rows.first().waitFor()
       assert.equal(await rows.count(), Math.min(20, diff.counts.changed), 'one page of changes')
-      await xlsx(page, page.getByTestId('export-xlsx'))
+      await downloadXlsx(page, page.getByTestId('export-xlsx'))
     }
     assert.deepEqual(b.problems, [])
   } finally { await b.close() }

@@ -46,8 +46,10 @@ export const PAGES = [
   { name: 'study', path: '/study', label: 'menu.study', icon: Reading, roles: ['secretary', 'member'], soon: true },
   { name: 'me', path: '/me', label: 'menu.myProfile', icon: Avatar, roles: ['member'], soon: true },
   { name: 'enterprise', path: '/enterprise', label: 'menu.enterprise', icon: OfficeBuilding, roles: ['investor'], soon: true },
-  { name: 'audit', path: '/audit', label: 'menu.audit', icon: Tickets, roles: ['auditor', 'sysadmin'], soon: true },
-  { name: 'users', path: '/users', label: 'menu.users', icon: Setting, roles: ['sysadmin'], soon: true },
+  { name: 'audit', path: '/audit', label: 'menu.audit', icon: Tickets, roles: ['auditor'], perm: 'audit.read',
+    component: () => import('./views/AuditView.vue') },
+  { name: 'users', path: '/users', label: 'menu.users', icon: Setting, roles: [...AREA, 'sysadmin'], perm: 'user.read',
+    component: () => import('./views/UsersView.vue') },
 ]
 
 /** May the current user open this page? */

@@ -62,10 +62,17 @@ export function safeRedirect(r) {
   return r
 }
 
+// A page often has several calls in flight when the session ends: the first
+// 401 leads to the login page (with the "expired" notice); the others, which
+// arrive while that navigation is under way, must not replace it with one
+// that has lost the notice.
+let leaving = null
 setUnauthenticatedHandler(() => {
   const wasIn = !!session.user
   forget()
   const cur = router.currentRoute.value
-  if (cur.meta.public) return
-  router.replace({ name: 'login', query: { redirect: cur.fullPath, ...(wasIn ? { expired: '1' } : {}) } })
+  if (cur.meta.public || leaving) return
+  leaving = router.replace({ name: 'login', query: { redirect: cur.fullPath, ...(wasIn ? { expired: '1' } : {}) } })
+    .catch(() => {})
+    .finally(() => { leaving = null })
 })

@@ -8,11 +8,13 @@ export const session = reactive({
   loaded: false,
   user: null,
   permissions: [],
+  assignable: [], // roles this user may create accounts of: [{name, label, scope_kind}]
 })
 
 function apply(body) {
   session.user = (body && body.user) || null
   session.permissions = (body && Array.isArray(body.permissions)) ? body.permissions : []
+  session.assignable = (body && Array.isArray(body.assignable_roles)) ? body.assignable_roles : []
   session.loaded = true
 }
 
@@ -45,6 +47,7 @@ export async function logout() {
 export function forget() {
   session.user = null
   session.permissions = []
+  session.assignable = []
   session.loaded = true
 }
 

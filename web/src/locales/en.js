@@ -4,6 +4,7 @@ import bulletin from './parts/bulletin.js'
 import coverage from './parts/coverage.js'
 import verify from './parts/verify.js'
 import list from './parts/list.js'
+import admin from './parts/admin.js'
 const main = {
   app: {
     name: 'ejia Party-Building Workbench',
@@ -287,7 +288,7 @@ const main = {
 
 // Feature pages keep their strings in parts/ (one file each, both languages) so
 // that pages built in parallel do not edit one table.
-const parts = [org, bulletin, coverage, verify, list]
+const parts = [org, bulletin, coverage, verify, list, admin]
 for (const p of parts) {
   for (const [ns, msgs] of Object.entries(p['en'])) {
     if (main[ns]) throw new Error(`locale namespace ${ns} defined twice`)

@@ -1,0 +1,226 @@
+// Users and the audit log in the browser.  The city office lists, filters,
+// sorts and exports its users, creates one (the form's own checks, a refusal
+// from the server at its field, the one-time password shown once), resets its
+// password after re-entering its own, disables and enables it; the new user
+// can log in with that password and must change it.  A district sees only its
+// own users and no buttons; the system administrator (with its second factor)
+// sees the full ID number after re-entering its password; the auditor finds
+// all of that in the audit log, filtered, exported and with the hash chain
+// checked.  Runs after roles.test.mjs, which sets up the administrator's
+// second factor through the account page (lib.mjs keeps the key).
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { openBrowser, downloadXlsx, loginAs, submitLogin, apiGet, shot, USERS, PHONE } from './lib.mjs'
+
+const NEW = `e2e_park_${Date.now().toString(36).slice(-5)}`
+
+async function pick(page, testid, option) {
+  await page.getByTestId(testid).click()
+  await page.locator('.el-select-dropdown__item:visible').filter({ hasText: option }).first().click()
+}
+const rows = (page) => page.locator('[data-testid="users-table"] .user-row')
+const rowOf = (page, username) => rows(page).filter({ has: page.locator(`[data-username="${username}"]`) })
+
+test('city: users listed, filtered, sorted, exported; create, reset, disable, enable', { skip: !USERS.city && 'no city user' }, async () => {
+  const b = await openBrowser()
+  const { page } = b
+  let otp = ''
+  try {
+    await loginAs(page, 'city')
+    await page.getByTestId('side-menu').locator('[data-menu="users"]').click()
+    await page.waitForURL(/\/users/)
+    await rows(page).first().waitFor()
+    await shot(page, 'users')
+
+    // filter by role, on the server: every row is a district office
+    await Promise.all([page.waitForResponse((r) => /\/api\/users\?.*role=district/.test(r.url()) && r.ok()), pick(page, 'users-role', '区委组织部')])
+    await page.waitForURL(/role=district/)
+    const roleCells = await rows(page).locator('td:nth-child(4)').allInnerTexts()
+    assert.ok(roleCells.length > 0 && roleCells.every((x) => x.trim() === '区委组织部'), `only district users: ${roleCells}`)
+    await page.getByRole('button', { name: '重置', exact: true }).click()
+    await page.waitForURL((u) => !u.searchParams.get('role'))
+
+    // sorted by the server: username descending
+    const head = page.locator('[data-testid="users-table"] thead th', { hasText: '用户名' })
+    await Promise.all([page.waitForResponse((r) => /[?&]sort=username\b/.test(r.url()) && r.ok()), head.click()])
+    await Promise.all([page.waitForResponse((r) => /[?&]sort=-username\b/.test(r.url()) && r.ok()), head.click()])
+    const names = await rows(page).locator('[data-username]').evaluateAll((els) => els.map((e) => e.dataset.username))
+    const api = await apiGet(page, '/api/users?sort=-username&size=20')
+    assert.deepEqual(names, api.body.items.map((u) => u.username), 'the table shows the server order')
+    await downloadXlsx(page, page.getByTestId('export-xlsx'))
+
+    // create: the form's own checks first, then the server's refusal at its field
+    await page.getByTestId('user-create').click()
+    const form = page.getByTestId('user-form')
+    await form.waitFor()
+    await page.getByTestId('user-save').click()
+    await form.getByText('请填写用户名').waitFor()
+    await form.getByText('请填写姓名').waitFor()
+    await page.getByTestId('user-username').fill(USERS.district.username) // taken
+    await page.getByTestId('user-name-input').fill('园区新同事')
+    await pick(page, 'user-role', '园区党工委')
+    await page.getByTestId('user-save').click()
+    await form.getByText('请填写所属园区').waitFor()
+    await page.getByTestId('user-scope').click()
+    await page.locator('.el-select-dropdown__item:visible').first().click()
+    await page.getByTestId('user-save').click()
+    const err = form.locator('.el-form-item.is-error').filter({ hasText: '用户名' })
+    await err.locator('.el-form-item__error').waitFor()
+    assert.match(await err.locator('.el-form-item__error').innerText(), /已|存在|占用/, 'the duplicate username is refused at its field')
+    assert.equal(await page.getByTestId('user-name-input').inputValue(), '园区新同事', 'the input is kept')
+    await shot(page, 'user-form-error')
+    await page.getByTestId('user-username').fill(NEW)
+    await page.getByTestId('user-save').click()
+    const banner = page.getByTestId('created-otp')
+    await banner.waitFor()
+    otp = (await banner.getByTestId('one-time-password').innerText()).trim()
+    assert.ok(otp.length >= 12, 'a one-time password is shown')
+    await page.getByTestId('users-q').fill(NEW)
+    await page.getByTestId('users-q').press('Enter')
+    const row = rowOf(page, NEW)
+    await row.waitFor()
+    assert.match(await row.innerText(), /须改口令/)
+    await shot(page, 'users-created')
+
+    // reset its password: a wrong own password is refused at the field, the right one shows a new one-time password
+    await row.getByTestId('user-reset').click()
+    const dlg = page.getByTestId('user-confirm')
+    await dlg.waitFor()
+    await page.getByTestId('confirm-password').fill('not-my-password')
+    await page.getByTestId('confirm-ok').click()
+    await dlg.getByText('口令不正确').waitFor()
+    await page.getByTestId('confirm-password').fill(USERS.city.password)
+    await page.getByTestId('confirm-ok').click()
+    const again = (await dlg.getByTestId('one-time-password').innerText()).trim()
+    assert.ok(again.length >= 12 && again !== otp, 'a new one-time password')
+    otp = again
+    await page.getByTestId('confirm-close').click()
+    await dlg.waitFor({ state: 'hidden' })
+
+    // disable, then enable again
+    await row.getByTestId('user-toggle').click()
+    await page.locator('.el-message-box').getByRole('button', { name: '停用' }).click()
+    await row.getByText('已停用').waitFor()
+    await row.getByTestId('user-toggle').click()
+    await page.locator('.el-message-box').getByRole('button', { name: '启用' }).click()
+    await row.getByText('已停用').waitFor({ state: 'detached' })
+    assert.deepEqual(b.problems, [])
+  } finally { await b.close() }
+
+  // the new user logs in with the one-time password and must choose a new one first
+  const n = await openBrowser()
+  try {
+    await submitLogin(n.page, NEW, otp)
+    await n.page.waitForURL(/\/account/)
+    assert.equal((await apiGet(n.page, '/api/orgs')).body.error.code, 'password_change_required')
+  } finally { await n.close() }
+})
+
+test('district: its own users only, no management buttons', { skip: !USERS.district && 'no district user' }, async () => {
+  const b = await openBrowser()
+  const { page } = b
+  try {
+    await loginAs(page, 'district')
+    await page.goto('/users')
+    await rows(page).first().waitFor()
+    const api = await apiGet(page, '/api/users?size=100')
+    assert.equal(api.status, 200)
+    assert.ok(api.body.items.every((u) => u.username !== USERS.city.username), 'the city office is outside a district')
+    assert.equal(await rowOf(page, USERS.city.username).count(), 0)
+    assert.equal(await page.getByTestId('user-create').count(), 0)
+    assert.equal(await page.getByTestId('user-reset').count(), 0)
+    assert.equal((await page.request.post('/api/users', { data: { username: 'x1', name: 'x', role: 'member' }, headers: { Origin: new URL(page.url()).origin } })).status(), 403)
+  } finally { await b.close() }
+})
+
+test('sysadmin: full ID number after re-entering the password; no audit log', { skip: !USERS.sysadmin && 'no sysadmin user' }, async () => {
+  const b = await openBrowser()
+  const { page } = b
+  try {
+    await loginAs(page, 'sysadmin')
+    await page.goto('/users')
+    await rows(page).first().waitFor()
+    // a user with an ID number on record: the table shows it masked
+    const list = await apiGet(page, '/api/users?size=100')
+    const who = list.body.items.find((u) => u.id_number)
+    assert.ok(who, 'the demo accounts carry ID numbers')
+    assert.match(who.id_number, /\*/, 'the list masks them')
+    await page.getByTestId('users-q').fill(who.username)
+    await page.getByTestId('users-q').press('Enter')
+    const row = rowOf(page, who.username)
+    await row.waitFor()
+    await row.getByTestId('user-reveal').click()
+    const dlg = page.getByTestId('user-confirm')
+    await page.getByTestId('confirm-password').fill(USERS.sysadmin.password)
+    await page.getByTestId('confirm-ok').click()
+    await dlg.getByTestId('confirm-result').waitFor()
+    const shown = (await dlg.getByTestId('reveal-id').innerText()).trim()
+    assert.ok(!shown.includes('*') && shown.length >= 15, `the full ID number is shown, got ${shown}`)
+    assert.equal(shown.slice(0, 3), who.id_number.slice(0, 3))
+    await shot(page, 'user-reveal')
+    await page.getByTestId('confirm-close').click()
+    assert.equal(await page.getByTestId('side-menu').locator('[data-menu="audit"]').count(), 0, 'the administrator does not read the audit log')
+    await page.goto('/audit')
+    await page.getByTestId('forbidden').waitFor()
+  } finally { await b.close() }
+})
+
+test('auditor: the audit log filtered, sorted, exported, chain verified', { skip: !USERS.auditor && 'no auditor user' }, async () => {
+  const b = await openBrowser()
+  const { page } = b
+  try {
+    await loginAs(page, 'auditor')
+    await page.getByTestId('side-menu').locator('[data-menu="audit"]').click()
+    await page.waitForURL(/\/audit/)
+    const arow = page.locator('[data-testid="audit-table"] .audit-row')
+    await arow.first().waitFor()
+    await shot(page, 'audit')
+    // user management actions only: the city office's work above is there
+    await Promise.all([page.waitForResponse((r) => /\/api\/audit\?.*action=user\./.test(r.url()) && r.ok()), pick(page, 'audit-action', '用户管理')])
+    await arow.first().waitFor()
+    const actions = await arow.locator('td:nth-child(5)').allInnerTexts()
+    assert.ok(actions.length > 0 && actions.every((a) => a.startsWith('user.')), `only user.* actions: ${actions}`)
+    if (USERS.city) {
+      await page.getByTestId('audit-user').fill(USERS.city.username)
+      await page.getByTestId('audit-user').press('Enter')
+      await page.waitForURL(/user=/)
+      await arow.filter({ hasText: 'user.create' }).first().waitFor()
+      await arow.filter({ hasText: 'user.reset' }).first().waitFor()
+      await arow.filter({ hasText: 'user.disable' }).first().waitFor()
+    }
+    // refusals: the wrong own password above was recorded as failed
+    await page.getByRole('button', { name: '重置', exact: true }).click()
+    await Promise.all([page.waitForResponse((r) => /result=failed/.test(r.url()) && r.ok()), pick(page, 'audit-result', '失败')])
+    const results = await arow.locator('td:nth-child(7)').allInnerTexts()
+    assert.ok(results.length > 0 && results.every((x) => x.trim() === '失败'), `only failures: ${results}`)
+    // oldest first, by the server (newest first is the default; the header's ▲ asks for ascending)
+    const seqUp = page.locator('[data-testid="audit-table"] thead th', { hasText: '序号' }).locator('.sort-caret.ascending')
+    await Promise.all([page.waitForResponse((r) => /[?&]sort=seq\b/.test(r.url()) && r.ok()), seqUp.click()])
+    const seqs = (await arow.locator('td:nth-child(1)').allInnerTexts()).map(Number)
+    assert.deepEqual(seqs, [...seqs].sort((x, y) => x - y))
+    // the export keeps the filter, and is itself audited
+    const href = await page.getByTestId('export-xlsx').getAttribute('href')
+    assert.match(href, /^\/api\/audit\/export\.xlsx\?.*result=failed/)
+    await downloadXlsx(page, page.getByTestId('export-xlsx'))
+    const exp = await apiGet(page, '/api/audit?action=audit.export&sort=-seq&size=1')
+    assert.equal(exp.body.items[0].username, USERS.auditor.username)
+    await page.getByTestId('audit-verify').click()
+    const ok = page.getByTestId('audit-verify-result')
+    await ok.waitFor()
+    assert.match(await ok.innerText(), /散列链完好/)
+    assert.deepEqual(b.problems, [])
+  } finally { await b.close() }
+})
+
+test('on a phone the users and audit pages are card lists without sideways scrolling', { skip: !USERS.city && 'no city user' }, async () => {
+  const b = await openBrowser({ viewport: PHONE })
+  const { page } = b
+  try {
+    await loginAs(page, 'city')
+    await page.goto('/users')
+    await page.locator('[data-testid="users-table"] li.user-row').first().waitFor()
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+    assert.ok(overflow <= 1, `no horizontal scrolling (overflow ${overflow}px)`)
+    await shot(page, 'users-phone')
+  } finally { await b.close() }
+})
