@@ -123,6 +123,9 @@ typedef struct http_auth_ops {
     st (*audit)(http_req *r, const char *action, const char *object, const char *result, const char *detail, err *e);
 } http_auth_ops;
 void http_set_auth(const http_auth_ops *ops);
+/* Record an event in the audit log through the hook (downloads that are not
+ * ?format=xlsx lists, e.g. reports); ST_OK when no hook is set. */
+st http_audit(http_req *r, const char *action, const char *object, const char *result, const char *detail, err *e);
 
 /* Request helpers */
 db *http_db(http_req *r);                              /* the request's connection */

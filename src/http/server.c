@@ -35,6 +35,10 @@ struct http_server {
 static const http_auth_ops *auth_ops;
 void http_set_auth(const http_auth_ops *ops) { auth_ops = ops; }
 
+st http_audit(http_req *r, const char *action, const char *object, const char *result, const char *detail, err *e) {
+    return auth_ops && auth_ops->audit ? auth_ops->audit(r, action, object, result, detail, e) : ST_OK;
+}
+
 static double now_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);

@@ -2,7 +2,7 @@
  *
  *   organizations  GET/POST /api/orgs, GET /api/orgs/{id}, POST /api/orgs/{id}/upgrade|merge|split|dissolve,
  *                  POST /api/orgs/{id}/covers, POST /api/orgs/{id}/covers/{enterprise_id}/remove,
- *                  GET /api/org/events, GET /api/org/findings
+ *                  GET /api/org/events, GET /api/org/findings[.xlsx]
  *   instructors    GET /api/instructors, POST /api/enterprises/{id}/instructors,
  *                  POST /api/enterprises/{id}/instructors/{instructor_id}/withdraw
  *   coverage       GET /api/coverage, /api/coverage/trend, /api/coverage/enterprises,
@@ -395,6 +395,39 @@ static st h_findings(http_req *r, err *e) {
     return http_reply_json(r, 200, out);
 }
 
+/* All the findings (no cap but export-row-cap) as a workbook; audited like a list export. */
+static st h_findings_xlsx(http_req *r, err *e) {
+    char day[11];
+    st s = oa_day(r, "date", day, e);
+    if (s) return s;
+    oa_scope sc;
+    oa_scope_of(r, &sc);
+    db *d = http_db(r);
+    json_t *f = NULL, *regions = NULL, *names = json_object(), *scope = cov_scope_name(d, sc.k, sc.c);
+    const char *path = NULL;
+    s = org_findings(d, day, sc.k, sc.c, oa_q(r, "district"), 0, &f, e);
+    if (!s) s = db_query_json(d, &regions, "SELECT code, name FROM region", e, "");
+    size_t i;
+    json_t *g;
+    json_array_foreach(regions, i, g) json_object_set(names, json_string_value(json_object_get(g, "code")), json_object_get(g, "name"));
+    if (!s) s = http_tempfile(r, &path, e);
+    if (!s) s = org_findings_xlsx(f, names, json_string_value(scope), path, e);
+    char det[200];
+    snprintf(det, sizeof det, "规则提示 截至 %s：企业 %zu、党组织 %zu、联合组建建议 %zu 组%s%s", day,
+             json_array_size(json_object_get(f, "enterprises")), json_array_size(json_object_get(f, "orgs")),
+             json_array_size(json_object_get(f, "joint")), oa_q(r, "district") ? "；区 " : "",
+             oa_q(r, "district") ? oa_q(r, "district") : "");
+    json_decref(f);
+    json_decref(regions);
+    json_decref(names);
+    json_decref(scope);
+    if (!s) s = http_audit(r, "list.export", "/api/org/findings.xlsx", "ok", det, e);
+    if (s) return s;
+    char *name = arena_printf(&r->mem, "规则提示-%s.xlsx", day);
+    return name ? http_reply_file(r, path, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name, e)
+                : err_set(e, ST_NOMEM, "内存不足。");
+}
+
 /* ---- instructors ---- */
 
 #define OA_INS_WHERE                                                                                             \
@@ -754,6 +787,8 @@ const http_route org_routes[] = {
     {"GET", "/api/org/events", "org.read", h_events, HB_NONE, "组织变动记录（每项数字的来由）", "org", NULL, OA_EVENT_EXPORT,
      oa_event_sort},
     {"GET", "/api/org/findings", "org.read", h_findings, HB_NONE, "组建规则提示与联合组建建议", "org", NULL},
+    {"GET", "/api/org/findings.xlsx", "org.read", h_findings_xlsx, HB_NONE, "下载全部规则提示与联合组建建议（xlsx，记入审计）",
+     "org", NULL},
     {"GET", "/api/instructors", "org.read", h_ins_list, HB_NONE, "党建指导员选派列表", "org", NULL, OA_INS_EXPORT, oa_ins_sort},
     {"POST", "/api/enterprises/{id}/instructors", "org.write", h_ins_assign, HB_JSON, "向企业选派党建指导员", "org",
      "enterprise:{id}"},

@@ -7,7 +7,7 @@
 // within the caller's scope — and the export must be in the audit log.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { inflateRawSync } from 'node:zlib';
+import { sheetRows, unesc } from './xlsx.mjs';
 import { startServer, addUser, loginAs } from './lib.mjs';
 
 const login = (name) => loginAs(srv.base, name);
@@ -31,41 +31,6 @@ function urlOf(p) {
 }
 const join = (u, q, more) => u + '?' + [q, more].filter(Boolean).join('&');
 
-// Minimal zip reader (central directory + inflate) for the xlsx checks.
-function unzip(buf) {
-  const files = {};
-  let eocd = buf.length - 22;
-  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
-  assert.ok(eocd >= 0, 'not a zip file');
-  let p = buf.readUInt32LE(eocd + 16);
-  const n = buf.readUInt16LE(eocd + 10);
-  for (let i = 0; i < n; i++) {
-    const method = buf.readUInt16LE(p + 10), csize = buf.readUInt32LE(p + 20);
-    const nlen = buf.readUInt16LE(p + 28), xlen = buf.readUInt16LE(p + 30), clen = buf.readUInt16LE(p + 32);
-    const off = buf.readUInt32LE(p + 42);
-    const name = buf.toString('utf8', p + 46, p + 46 + nlen);
-    const lnlen = buf.readUInt16LE(off + 26), lxlen = buf.readUInt16LE(off + 28);
-    const data = buf.subarray(off + 30 + lnlen + lxlen, off + 30 + lnlen + lxlen + csize);
-    files[name] = method === 8 ? inflateRawSync(data) : data;
-    p += 46 + nlen + xlen + clen;
-  }
-  return files;
-}
-// Rows of the first sheet as arrays of cell texts (shared strings resolved).
-function sheetRows(buf) {
-  const f = unzip(buf);
-  const ss = f['xl/sharedStrings.xml'] ? [...f['xl/sharedStrings.xml'].toString().matchAll(/<si>([\s\S]*?)<\/si>/g)]
-    .map((m) => [...m[1].matchAll(/<t[^>]*>([^<]*)<\/t>/g)].map((t) => t[1]).join('')) : [];
-  const xml = f['xl/worksheets/sheet1.xml'].toString();
-  return [...xml.matchAll(/<row[^>]*>([\s\S]*?)<\/row>/g)].map((r) =>
-    [...r[1].matchAll(/<c r="([A-Z]+)\d+"([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)].reduce((row, c) => {
-      const col = c[1].split('').reduce((a, ch) => a * 26 + ch.charCodeAt(0) - 64, 0) - 1;
-      const v = (c[3] || '').match(/<v>([^<]*)<\/v>/);
-      row[col] = v ? (/t="s"/.test(c[2]) ? ss[Number(v[1])] : v[1]) : '';
-      return row;
-    }, []));
-}
-const unesc = (s) => String(s ?? '').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"');
 
 async function getBuf(c, u) {
   const res = await fetch(srv.base + u, { headers: { cookie: c.cookieHeader() } });

@@ -11,6 +11,7 @@ import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer, ejia, backend, freshDb, addUser, loginAs } from './lib.mjs';
+import { sheetRows, sheetNames } from './xlsx.mjs';
 
 const login = (s, name) => loginAs(s.base, name);
 let srv, dir, city;
@@ -242,6 +243,44 @@ test('findings and joint suggestions follow the rules', async () => {
   }
   // the demo left branches with 7 or more members and no committee
   assert.ok(f.counts.committee >= 1);
+});
+
+test('findings download as a workbook: every finding, not only the first page the screen shows', async () => {
+  const all = (await city.get('/api/org/findings?date=2018-04-30&max=0')).data;
+  const res = await fetch(`${srv.base}/api/org/findings.xlsx?date=2018-04-30`, { headers: { cookie: city.cookieHeader() } });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /spreadsheetml/);
+  assert.match(decodeURIComponent(res.headers.get('content-disposition') || ''), /规则提示-2018-04-30\.xlsx/);
+  const buf = Buffer.from(await res.arrayBuffer());
+  assert.deepEqual(sheetNames(buf), ['汇总', '企业', '党组织', '联合组建建议']);
+  const summary = sheetRows(buf, 1);
+  const row = (label) => summary.find((r) => r[0] === label);
+  assert.equal(Number(row('应建未建')[1]), all.counts.should_form);
+  assert.equal(Number(row('应设支委会')[1]), all.counts.committee);
+  assert.equal(Number(row('建议联合组建组数')[1]), all.joint.length);
+  const ents = sheetRows(buf, 2);
+  assert.equal(ents[0][1], '企业名称');
+  assert.equal(ents.length - 1, all.enterprises.length, 'one row per enterprise with a finding');
+  const first = all.enterprises[0];
+  const er = ents.find((r) => Number(r[0]) === first.id);
+  assert.equal(er[1], first.name);
+  assert.ok(!/^\d+$/.test(er[2]), `the district by name, got ${er[2]}`);
+  assert.ok(/应建未建|联合组建|选派指导员/.test(er[9]), `findings in words, got ${er[9]}`);
+  assert.equal(sheetRows(buf, 3).length - 1, all.orgs.length);
+  const joint = sheetRows(buf, 4);
+  assert.equal(joint.length - 1, all.joint.length);
+  if (all.joint.length) assert.equal(Number(joint[1][5]), all.joint[0].enterprises.length);
+  // a district's download holds its own district only, and the download is audited
+  const siming = await login(srv, 'o_siming');
+  const sm = await fetch(`${srv.base}/api/org/findings.xlsx?date=2018-04-30`, { headers: { cookie: siming.cookieHeader() } });
+  assert.equal(sm.status, 200);
+  const smEnts = sheetRows(Buffer.from(await sm.arrayBuffer()), 2).slice(1);
+  assert.ok(smEnts.length > 0 && smEnts.every((r) => r[2] === '思明区'), 'only 思明区 enterprises');
+  const a = sql("SELECT COUNT(*) FROM audit WHERE action = 'list.export' AND object = '/api/org/findings.xlsx'");
+  assert.equal(a, 2);
+  // a member has no org findings to download
+  const m = await login(srv, 'o_member');
+  assert.equal((await fetch(`${srv.base}/api/org/findings.xlsx`, { headers: { cookie: m.cookieHeader() } })).status, 403);
 });
 
 test('bulletin: numbers equal a direct count, issued once, change against the issued one, xlsx and PDF', async () => {

@@ -6,7 +6,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
-import { openBrowser, loginAs, apiGet, shot, USERS, PHONE, BASE } from './lib.mjs'
+import { openBrowser, downloadXlsx, loginAs, apiGet, shot, USERS, PHONE, BASE } from './lib.mjs'
 
 const noHScroll = (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)
 /** Pick an option of an Element Plus select. */
@@ -126,6 +126,8 @@ test('city: a joint branch from a suggestion (validation first), an upgrade in t
     await page.goto('/orgs?tab=findings')
     const group = page.getByTestId('joint-group').first()
     await group.getByText(g.enterprises[0].name).waitFor()
+    // every finding, also those past the first page the screen shows, as one workbook
+    await downloadXlsx(page, page.getByTestId('findings-xlsx'))
     await group.getByTestId('joint-create').click()
     const form = page.getByTestId('org-form')
     await form.waitFor()

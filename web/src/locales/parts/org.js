@@ -93,6 +93,8 @@ export default {
         orgNone: '暂无需要处理的党组织',
         key: '重点',
         failed: '规则提示加载失败',
+        download: '下载全部提示（Excel）',
+        capped: '页面上每类最多显示 {n} 条；全部提示请下载 Excel。',
       },
       detail: {
         info: '基本信息',
@@ -245,6 +247,8 @@ export default {
         orgNone: 'No organization needs action',
         key: 'Key',
         failed: 'Could not load the findings',
+        download: 'Download all findings (Excel)',
+        capped: 'The page shows at most {n} of each kind; download the Excel file for all of them.',
       },
       detail: {
         info: 'Details',
