@@ -22,6 +22,7 @@
 
 extern const http_auth_ops auth_http_ops;
 extern const http_route auth_routes[];
+extern const http_route users_routes[];  /* users_api.c */
 
 /* Load the field key, install the audit guards, purge audit rows past the
  * retention.  d is an open, migrated connection. */

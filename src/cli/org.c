@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "org/cov.h"
+#include "org/findings.h"
 #include "org/org_store.h"
 
 int cli_org(int argc, char **argv);

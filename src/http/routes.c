@@ -4,6 +4,7 @@
 
 extern const http_route core_routes[];
 extern const http_route auth_routes[];
+extern const http_route users_routes[];
 extern const http_route ledger_import_routes[];
 extern const http_route ledger_round_routes[];
 extern const http_route org_routes[];
@@ -11,6 +12,7 @@ extern const http_route org_routes[];
 const http_route *const http_route_tables[] = {
     core_routes,
     auth_routes,
+    users_routes,
     ledger_import_routes,
     ledger_round_routes,
     org_routes,

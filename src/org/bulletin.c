@@ -17,6 +17,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "org/cov.h"
+#include "org/findings.h"
 #include "org/org_store.h"
 
 static json_int_t bulletin_i(const json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }

@@ -10,7 +10,7 @@
 #include "core/buf.h"
 #include "core/config.h"
 #include "org/org.h"
-#include "org/org_store.h"
+#include "org/findings.h"
 
 typedef struct fx_col { const char *head; double width; } fx_col;
 

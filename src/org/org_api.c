@@ -24,6 +24,7 @@
 #include "http/http.h"
 #include "org/bulletin.h"
 #include "org/cov.h"
+#include "org/findings.h"
 #include "org/org_store.h"
 
 /* ---- helpers ---- */
