@@ -17,7 +17,7 @@ CC ?= cc
 SANITIZE ?=
 
 PKGS := libmicrohttpd jansson sqlite3 libpq libutf8proc opencc libzip expat freexl \
-        xlsxwriter libsodium liboath cairo pangocairo fontconfig
+        xlsxwriter libsodium liboath cairo pangocairo fontconfig icu-i18n icu-uc
 ifeq ($(SANITIZE),1)
   B := build-san
   SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

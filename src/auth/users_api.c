@@ -375,7 +375,7 @@ static st h_audit_verify(http_req *r, err *e) {
 /* Lists: sort keys (listq.c).  The audit log has no ?format=xlsx: exporting it
  * is its own permission (audit.export, /api/audit/export.xlsx). */
 static const http_sort_key aa_user_sort[] = {
-    {"id", "q.id"}, {"username", "q.username"}, {"name", "q.name"}, {"role", "q.role"}, {NULL, NULL}};
+    {"id", "q.id"}, {"username", "q.username"}, {"name", "q.name", true}, {"role", "q.role"}, {NULL, NULL}};
 static const http_sort_key aa_audit_sort[] = {
     {"seq", "q.seq"}, {"at", "q.at"}, {"username", "q.username"}, {"action", "q.action"}, {"result", "q.result"},
     {NULL, NULL}};

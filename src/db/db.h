@@ -2,7 +2,8 @@
  *
  * SQL is written once, PostgreSQL-style: parameters `$1`, `$2`...; `{{NOW}}`
  * for the current time in epoch seconds; in migrations `{{ID}}` for an
- * auto-increment BIGINT primary key and `{{BLOB}}` for bytes.  The backends
+ * auto-increment BIGINT primary key and `{{BLOB}}` for bytes; `{{ZH}}` after a
+ * text expression orders it by pinyin (core/collate.h) on both databases.  The backends
  * rewrite these (db.c: db_rewrite), so dialect differences stay in this folder.
  *
  * A `db` is one connection, used by one thread at a time; a `db_pool` hands

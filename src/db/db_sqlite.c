@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/collate.h"
 #include "core/config.h"
 
 #define CACHE_SIZE 256
@@ -157,6 +158,11 @@ static const db_ops lite_ops = {
     .close = lite_close, .begin_sql = "BEGIN IMMEDIATE",
 };
 
+static int lite_collate_zh(void *ctx, int an, const void *a, int bn, const void *b) {
+    (void)ctx;
+    return collate_zh(a, (size_t)an, b, (size_t)bn);
+}
+
 st db_sqlite_open(const char *path, db **out, err *e) {
     db *d = calloc(1, sizeof *d);
     lite *l = calloc(1, sizeof *l);
@@ -176,6 +182,8 @@ st db_sqlite_open(const char *path, db **out, err *e) {
         lite_close(d);
         return ST_IO;
     }
+    /* COLLATE ZH (the {{ZH}} token): pinyin order, as PostgreSQL's "zh-x-icu" */
+    sqlite3_create_collation_v2(l->h, "ZH", SQLITE_UTF8, NULL, lite_collate_zh, NULL);
     sqlite3_busy_timeout(l->h, (int)cfg_int("busy-timeout"));
     sqlite3_extended_result_codes(l->h, 1);
     st s = lite_exec(d,

@@ -25,7 +25,8 @@ typedef st (*http_handler)(http_req *r, err *e);
 
 /* A key a list may be sorted by (?sort=key, ?sort=-key): the name clients use
  * (the item field) and the SQL expression it orders by (static text only). */
-typedef struct http_sort_key { const char *key, *sql; } http_sort_key;
+/* zh: Chinese text (names, districts, industries) sorted by pinyin, not code point. */
+typedef struct http_sort_key { const char *key, *sql; bool zh; } http_sort_key;
 
 /* Body kinds a route accepts; anything else is refused with 415 before the handler. */
 typedef enum http_body { HB_NONE = 0, HB_JSON, HB_MULTIPART } http_body;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
+#include "core/collate.h"
 #include "core/config.h"
 
 st http_order(http_req *r, const char *def, const char *tie, const char **order, err *e) {
@@ -28,9 +29,9 @@ st http_order(http_req *r, const char *def, const char *tie, const char **order,
     const char *k = desc ? want + 1 : want;
     for (const http_sort_key *p = keys; p && p->key; p++) {
         if (strcmp(p->key, k) != 0) continue;
-        /* NULLs last in both directions on SQLite and PostgreSQL alike */
-        *order = arena_printf(&r->mem, "(%s) IS NULL, %s %s%s%s", p->sql, p->sql, desc ? "DESC" : "ASC",
-                              tie ? ", " : "", tie ? tie : "");
+        /* NULLs last in both directions on SQLite and PostgreSQL alike; names by pinyin */
+        *order = arena_printf(&r->mem, "(%s) IS NULL, %s%s %s%s%s", p->sql, p->sql, p->zh ? "{{ZH}}" : "",
+                              desc ? "DESC" : "ASC", tie ? ", " : "", tie ? tie : "");
         return *order ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
     }
     if (!from_query) return err_set(e, ST_INTERNAL, "默认排序键 %s 未在路由中声明。", want);
@@ -47,13 +48,14 @@ st http_order(http_req *r, const char *def, const char *tie, const char **order,
 /* ---- lists built in memory ---- */
 
 static const char *lq_sort_key; /* qsort has no context argument; set under lq_lock */
-static int lq_sort_desc;
+static int lq_sort_desc, lq_sort_zh;
 static pthread_mutex_t lq_lock = PTHREAD_MUTEX_INITIALIZER;
 
 typedef struct lq_ent { json_t *o; size_t i; } lq_ent;
 
-/* NULLs (and missing fields) last; numbers by value, strings by code point;
- * ties keep the list's own order (qsort is not stable). */
+/* NULLs (and missing fields) last; numbers by value, strings by code point
+ * (by pinyin for zh keys, as the databases do); ties keep the list's own order
+ * (qsort is not stable). */
 static int lq_cmp(const void *pa, const void *pb) {
     const lq_ent *a = pa, *b = pb;
     json_t *x = json_object_get(a->o, lq_sort_key), *y = json_object_get(b->o, lq_sort_key);
@@ -66,7 +68,8 @@ static int lq_cmp(const void *pa, const void *pb) {
         double dx = json_number_value(x), dy = json_number_value(y);
         c = dx < dy ? -1 : dx > dy;
     } else if (json_is_string(x) && json_is_string(y)) {
-        c = strcmp(json_string_value(x), json_string_value(y));
+        c = lq_sort_zh ? collate_zh(json_string_value(x), json_string_length(x), json_string_value(y), json_string_length(y))
+                       : strcmp(json_string_value(x), json_string_value(y));
     } else {
         c = (int)json_typeof(x) - (int)json_typeof(y);
     }
@@ -90,6 +93,9 @@ st http_page_array(http_req *r, json_t *arr, const char *def, json_t **items, in
         pthread_mutex_lock(&lq_lock);
         lq_sort_desc = want[0] == '-';
         lq_sort_key = want + (want[0] == '-');
+        lq_sort_zh = 0;
+        for (const http_sort_key *k = r->route ? r->route->sort : NULL; k && k->key; k++)
+            if (!strcmp(k->key, lq_sort_key)) lq_sort_zh = k->zh;
         qsort(v, n, sizeof *v, lq_cmp);
         pthread_mutex_unlock(&lq_lock);
     }

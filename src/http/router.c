@@ -94,6 +94,10 @@ json_t *http_openapi(void) {
                 json_t *keys = json_array();
                 for (const http_sort_key *k = rt->sort; k->key; k++) json_array_append_new(keys, json_string(k->key));
                 json_object_set_new(op, "x-sort", keys);
+                json_t *zh = json_array(); /* the keys ordered by pinyin (Chinese text) */
+                for (const http_sort_key *k = rt->sort; k->key; k++)
+                    if (k->zh) json_array_append_new(zh, json_string(k->key));
+                json_object_set_new(op, "x-sort-pinyin", zh);
                 json_array_append_new(params, json_pack("{s:s,s:s,s:s,s:{s:s}}", "name", "sort", "in", "query", "description",
                                                         "排序键（见 x-sort），前加 - 为降序", "schema", "type", "string"));
             }

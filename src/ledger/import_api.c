@@ -161,7 +161,7 @@ static st h_import_report(http_req *r, err *e) {
 static const http_sort_key ia_problem_sort[] = {
     {"row", "q.row"}, {"sheet_row", "q.sheet_row"}, {"kind", "q.kind"}, {"column", "q.\"column\""}, {NULL, NULL}};
 static const http_sort_key ia_sort[] = {
-    {"id", "q.id"}, {"source", "q.source"}, {"rows", "q.rows"}, {"problems", "q.problems"}, {"errors", "q.errors"},
+    {"id", "q.id"}, {"source", "q.source", true}, {"rows", "q.rows"}, {"problems", "q.problems"}, {"errors", "q.errors"},
     {"importer", "q.importer"}, {"created_at", "q.created_at"}, {NULL, NULL}};
 
 const http_route ledger_import_routes[] = {

@@ -501,11 +501,11 @@ static st h_publish(http_req *r, err *e) {
 
 /* Lists: sort keys and Excel columns (listq.c). */
 static const http_sort_key ra_round_sort[] = {
-    {"id", "id"}, {"number", "number"}, {"name", "name"}, {"entities", "entities"}, {"removed", "removed"},
+    {"id", "id"}, {"number", "number"}, {"name", "name", true}, {"entities", "entities"}, {"removed", "removed"},
     {"review", "review"}, {"created_at", "created_at"}, {"published_at", "published_at"}, {NULL, NULL}};
 static const http_sort_key ra_ent_sort[] = {
-    {"entity_no", "q.entity_no"}, {"name", "q.name"}, {"uscc", "q.uscc"}, {"district", "q.district"},
-    {"category", "q.category"}, {"employees", "q.employees"}, {"members", "q.members"}, {"zombie", "q.zombie"},
+    {"entity_no", "q.entity_no"}, {"name", "q.name", true}, {"uscc", "q.uscc"}, {"district", "q.district", true},
+    {"category", "q.category", true}, {"employees", "q.employees"}, {"members", "q.members"}, {"zombie", "q.zombie"},
     {"verified", "q.verified"}, {NULL, NULL}};
 #define RA_ENT_EXPORT                                                                                            \
     "轮次企业@entities|entity_no:企业序号|name:企业名称|uscc:统一社会信用代码|district:所在区|park_code:园区代码|"   \
@@ -513,7 +513,7 @@ static const http_sort_key ra_ent_sort[] = {
     "removed_reason:移除原因|verified:已实地核查:bool"
 /* diff items carry the entity's fields; keys only where every list has them */
 static const http_sort_key ra_diff_sort[] = {
-    {"entity_no", "entity_no"}, {"name", "name"}, {"district", "district"}, {"reason", "reason"}, {NULL, NULL}};
+    {"entity_no", "entity_no"}, {"name", "name", true}, {"district", "district", true}, {"reason", "reason", true}, {NULL, NULL}};
 #define RA_DIFF_EXPORT                                                                                           \
     "轮次差异|entity_no:企业序号|name:企业名称|uscc:统一社会信用代码|district:所在区|reason:原因|changes:变化字段"
 

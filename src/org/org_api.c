@@ -744,26 +744,26 @@ static st h_bulletin_xlsx(http_req *r, err *e) { return oa_bulletin_file(r, fals
 
 /* Lists: the keys they sort by and the columns of their Excel export (listq.c). */
 static const http_sort_key oa_org_sort[] = {
-    {"path", "q.path"}, {"name", "q.name"}, {"kind", "q.kind"}, {"district_name", "q.district_name"},
-    {"secretary", "q.secretary"}, {"established_on", "q.established_on"}, {"dissolved_on", "q.dissolved_on"},
+    {"path", "q.path"}, {"name", "q.name", true}, {"kind", "q.kind", true}, {"district_name", "q.district_name", true},
+    {"secretary", "q.secretary", true}, {"established_on", "q.established_on"}, {"dissolved_on", "q.dissolved_on"},
     {"units", "q.units"}, {"children", "q.children"}, {"id", "q.id"}, {NULL, NULL}};
 #define OA_ORG_EXPORT                                                                                            \
     "党组织|id:编号|name:名称|kind:类型|district_name:所在区|park_code:园区代码|based_on:组建方式|base_name:依托单位|" \
     "secretary:书记|established_on:成立日期|dissolved_on:撤销日期|units:覆盖企业数|children:下级组织数"
 static const http_sort_key oa_event_sort[] = {
-    {"day", "q.day"}, {"kind", "q.kind"}, {"org_name", "q.org_name"}, {"enterprise_name", "q.enterprise_name"},
-    {"district_name", "q.district_name"}, {"actor", "q.actor"}, {"id", "q.id"}, {NULL, NULL}};
+    {"day", "q.day"}, {"kind", "q.kind"}, {"org_name", "q.org_name", true}, {"enterprise_name", "q.enterprise_name", true},
+    {"district_name", "q.district_name", true}, {"actor", "q.actor"}, {"id", "q.id"}, {NULL, NULL}};
 #define OA_EVENT_EXPORT                                                                                          \
     "组织变动记录|day:日期|kind:变动|org_name:党组织|org_kind:组织类型|enterprise_name:企业|district_name:区|"       \
     "from_kind:原类型|to_kind:新类型|note:说明|actor:操作人"
 static const http_sort_key oa_ins_sort[] = {
-    {"from_day", "q.from_day"}, {"to_day", "q.to_day"}, {"name", "q.name"}, {"enterprise_name", "q.enterprise_name"},
+    {"from_day", "q.from_day"}, {"to_day", "q.to_day"}, {"name", "q.name", true}, {"enterprise_name", "q.enterprise_name", true},
     {"district_code", "q.district_code"}, {"id", "q.id"}, {NULL, NULL}};
 #define OA_INS_EXPORT                                                                                            \
     "党建指导员|name:指导员|phone:电话|enterprise_name:企业|district_code:区划代码|from_day:选派日期|to_day:撤回日期"
 static const http_sort_key oa_covent_sort[] = {
-    {"id", "q.id"}, {"name", "q.name"}, {"uscc", "q.uscc"}, {"district_code", "q.district_code"},
-    {"park_code", "q.park_code"}, {"category", "q.category"}, {"employees", "q.employees"}, {"members", "q.members"},
+    {"id", "q.id"}, {"name", "q.name", true}, {"uscc", "q.uscc"}, {"district_code", "q.district_code"},
+    {"park_code", "q.park_code"}, {"category", "q.category", true}, {"employees", "q.employees"}, {"members", "q.members"},
     {"covered", "q.covered"}, {"instructor", "q.instructor"}, {NULL, NULL}};
 #define OA_COVENT_EXPORT                                                                                         \
     "覆盖企业名单|id:企业编号|name:企业名称|uscc:统一社会信用代码|district_code:区划代码|park_code:园区代码|"        \
