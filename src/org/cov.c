@@ -189,18 +189,25 @@ st cov_city_series(db *d, const char *const *days, size_t ndays, const char *k, 
 /* a combinable filter: a code, or "none" for enterprises without one (no park, say) */
 #define COV_NAMED(P, COL)                                                                                         \
     " AND (CAST(" P " AS TEXT) IS NULL OR (CAST(" P " AS TEXT) = 'none' AND " COL " IS NULL) OR " COL " = " P ")"
-#define COV_ENT_WHERE(KEY)                                                                                       \
+/* the enterprises of the scope that pass the filters, whatever their state */
+#define COV_ENT_BASE(KEY)                                                                                        \
     COV_JOINS "WHERE e.zombie = 0 AND " COV_SCOPE                                                                \
     " AND (CAST($4 AS TEXT) IS NULL OR (CAST($4 AS TEXT) = 'none' AND " KEY " IS NULL) OR " KEY " = $4)"         \
-    " AND (CAST($5 AS TEXT) = 'all' OR (CAST($5 AS TEXT) = 'covered' AND cv.enterprise_id IS NOT NULL)"          \
-    " OR (CAST($5 AS TEXT) = 'uncovered' AND cv.enterprise_id IS NULL)"                                          \
-    " OR (CAST($5 AS TEXT) = 'work' AND (cv.enterprise_id IS NOT NULL OR ins.enterprise_id IS NOT NULL))"        \
-    " OR (CAST($5 AS TEXT) = 'work_uncovered' AND cv.enterprise_id IS NULL AND ins.enterprise_id IS NULL))"        \
     " AND (CAST($6 AS TEXT) IS NULL OR e.name LIKE '%' || $6 || '%' OR e.uscc = UPPER($6))"                      \
     COV_NAMED("$7", "e.district_code") COV_NAMED("$8", "e.park_code") COV_NAMED("$9", "e.street_code")             \
     COV_NAMED("$10", "e.category")
+#define COV_STATE                                                                                                \
+    "(CAST($5 AS TEXT) = 'all' OR (CAST($5 AS TEXT) = 'covered' AND cv.enterprise_id IS NOT NULL)"               \
+    " OR (CAST($5 AS TEXT) = 'uncovered' AND cv.enterprise_id IS NULL)"                                          \
+    " OR (CAST($5 AS TEXT) = 'work' AND (cv.enterprise_id IS NOT NULL OR ins.enterprise_id IS NOT NULL))"        \
+    " OR (CAST($5 AS TEXT) = 'work_uncovered' AND cv.enterprise_id IS NULL AND ins.enterprise_id IS NULL))"
+#define COV_ENT_WHERE(KEY) COV_ENT_BASE(KEY) " AND " COV_STATE
+/* The count for the pager and the figures of the filtered set (any state) in one pass. */
 #define COV_ENT(KEY)                                                                                             \
-    {"SELECT COUNT(*)" COV_ENT_WHERE(KEY),                                                                       \
+    {"SELECT COALESCE(SUM(CASE WHEN " COV_STATE " THEN 1 ELSE 0 END), 0), COUNT(*), "                            \
+     "COALESCE(SUM(CASE WHEN cv.enterprise_id IS NOT NULL THEN 1 ELSE 0 END), 0), "                             \
+     "COALESCE(SUM(CASE WHEN cv.enterprise_id IS NOT NULL OR ins.enterprise_id IS NOT NULL THEN 1 ELSE 0 END), 0)" \
+     COV_ENT_BASE(KEY),                                                                                          \
      "SELECT e.id, e.name, e.uscc, e.district_code, e.park_code, e.street_code, e.category, e.employees, e.members, " \
      "CASE WHEN cv.enterprise_id IS NULL THEN 0 ELSE 1 END AS covered, "                                        \
      "CASE WHEN ins.enterprise_id IS NULL THEN 0 ELSE 1 END AS instructor, "                                    \
@@ -216,7 +223,7 @@ static const char *cov_nz(const char *s) { return s && *s ? s : NULL; }
 
 st cov_enterprises(db *d, const char *day, cov_by by, const char *key, const char *state, const cov_filter *f,
                    const char *k, const char *c, const char *order, int64_t limit, int64_t offset, json_t **items,
-                   int64_t *total, err *e) {
+                   int64_t *total, cov_sum *sum, err *e) {
     if (!state || !*state) state = "all";
     if (strcmp(state, "all") && strcmp(state, "covered") && strcmp(state, "uncovered") && strcmp(state, "work") &&
         strcmp(state, "work_uncovered"))
@@ -226,8 +233,18 @@ st cov_enterprises(db *d, const char *day, cov_by by, const char *key, const cha
     if (!f) f = &none;
     const char *q = cov_nz(f->q), *dist = cov_nz(f->district), *park = cov_nz(f->park), *street = cov_nz(f->street),
                *cat = cov_nz(f->category);
-    st s = db_query_int(d, total, cov_ent_sql[by][0], e, "tttttttttt", day, k, c, key, state, q, dist, park, street, cat);
+    db_stmt *cq;
+    st s = db_prepare(d, cov_ent_sql[by][0], &cq, e);
     if (s) return s;
+    const char *args[] = {day, k, c, key, state, q, dist, park, street, cat};
+    for (int i = 0; i < 10; i++) db_bind_text(cq, i + 1, args[i]);
+    int rc = db_step(cq, e);
+    if (rc == DB_ROW) {
+        *total = db_col_int(cq, 0);
+        if (sum) *sum = (cov_sum){db_col_int(cq, 1), db_col_int(cq, 2), db_col_int(cq, 3)};
+    }
+    db_reset(cq);
+    if (rc == DB_ERROR) return e->code;
     buf sql;
     buf_init(&sql, 0);
     s = buf_printf(&sql, "SELECT * FROM (%s) q ORDER BY %s LIMIT $11 OFFSET $12", cov_ent_sql[by][1], order ? order : "q.id");

@@ -39,8 +39,12 @@ st cov_city_series(db *d, const char *const *days, size_t ndays, const char *sco
 /* The name of the caller's whole scope (the city, or their district or park). */
 json_t *cov_scope_name(db *d, const char *scope_k, const char *scope_c);
 typedef struct cov_filter { const char *q, *district, *park, *street, *category; } cov_filter;
+/* The filtered set's own figures (any state): enterprises, covered, work-covered. */
+typedef struct cov_sum { int64_t n, covered, work; } cov_sum;
+/* total: rows in the given state (for the pager); sum (may be NULL): the figures
+ * of every enterprise that passes the filters, computed in the same pass. */
 st cov_enterprises(db *d, const char *day, cov_by by, const char *key, const char *state, const cov_filter *f,
                    const char *scope_k, const char *scope_c, const char *order, int64_t limit, int64_t offset,
-                   json_t **items, int64_t *total, err *e);
+                   json_t **items, int64_t *total, cov_sum *sum, err *e);
 
 #endif

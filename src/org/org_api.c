@@ -618,12 +618,17 @@ static st h_coverage_ents(http_req *r, err *e) {
     const char *order;
     if ((s = http_order(r, "id", "q.id", &order, e))) return s;
     cov_filter f = {oa_q(r, "q"), oa_q(r, "district"), oa_q(r, "park"), oa_q(r, "street"), oa_q(r, "category")};
+    cov_sum sum = {0};
     if ((s = cov_enterprises(http_db(r), day, by, oa_q(r, "key"), oa_q(r, "state"), &f, sc.k, sc.c, order, pg.size,
-                             pg.offset,
-                             &items, &total, e)))
+                             pg.offset, &items, &total, &sum, e)))
         return s;
-    return http_reply_json(r, 200, json_pack("{s:s,s:o,s:I,s:I,s:I}", "date", day, "items", items, "total", (json_int_t)total,
-                                             "page", (json_int_t)pg.page, "size", (json_int_t)pg.size));
+    /* summary: the figures of everything the filters select (any state), so any
+     * combination of district, park, street, industry and name has its rate */
+    json_t *summary = json_pack("{s:I,s:I,s:f,s:I,s:f}", "enterprises", (json_int_t)sum.n, "covered", (json_int_t)sum.covered,
+                                "rate", cov_rate(sum.covered, sum.n), "work_covered", (json_int_t)sum.work, "work_rate",
+                                cov_rate(sum.work, sum.n));
+    return http_reply_json(r, 200, json_pack("{s:s,s:o,s:I,s:I,s:I,s:o}", "date", day, "items", items, "total", (json_int_t)total,
+                                             "page", (json_int_t)pg.page, "size", (json_int_t)pg.size, "summary", summary));
 }
 
 static st h_enterprise_coverage(http_req *r, err *e) {

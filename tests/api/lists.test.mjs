@@ -273,9 +273,22 @@ test('the enterprise list combines district, category and state filters', async 
   const both = d.data.items.filter((x) => x.category === '电商' && x.covered === 0).map((x) => x.id);
   assert.deepEqual(r.data.items.map((x) => x.id).sort((a, b) => a - b), both.sort((a, b) => a - b));
   assert.ok(c.data.total > r.data.total);
+  // the figures of the combination (any state), counted from its own rows
+  const all = await city.get('/api/coverage/enterprises?district=350203&category=' + encodeURIComponent('电商') + '&size=500');
+  const sum = r.data.summary;
+  assert.deepEqual(sum, all.data.summary, 'the state filter does not change the figures of the set');
+  assert.equal(sum.enterprises, all.data.total);
+  assert.equal(sum.covered, all.data.items.filter((x) => x.covered).length);
+  assert.equal(sum.work_covered, all.data.items.filter((x) => x.covered || x.instructor).length);
+  assert.equal(sum.enterprises - sum.covered, r.data.total, 'uncovered = set − covered');
+  // one dimension alone: the same figures as that group's coverage line
+  const g = (await city.get('/api/coverage?by=district')).data.rows.find((x) => x.key === '350203');
+  const one = (await city.get('/api/coverage/enterprises?district=350203&size=1')).data.summary;
+  for (const k of ['enterprises', 'covered', 'rate', 'work_covered', 'work_rate']) assert.equal(one[k], g[k], k);
   // a district worker cannot widen their scope with a filter
   const s = await siming.get('/api/coverage/enterprises?district=350206');
   assert.equal(s.data.total, 0);
+  assert.equal(s.data.summary.enterprises, 0);
 });
 
 test('the whole-scope coverage line is named after the caller\'s scope', async () => {

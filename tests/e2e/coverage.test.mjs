@@ -112,6 +112,13 @@ test('city: a district on the dashboard opens its enterprises; sort, page, histo
     const cats = await table.locator('.coverage-row td:nth-child(6)').allInnerTexts()
     assert.ok(cats.length > 0 && cats.every((c) => c.trim() === ckey), `every row is in industry ${ckey}`)
 
+    // a combination (the district above and this industry) has its own figures line
+    await page.goto(`/coverage?district=${key}&category=${encodeURIComponent(ckey)}${date ? `&date=${date}` : ''}`)
+    const both = await apiGet(page, `/api/coverage/enterprises?district=${key}&category=${encodeURIComponent(ckey)}&size=1${date ? `&date=${date}` : ''}`)
+    const line = page.getByTestId('coverage-summary')
+    await line.getByText(`${name} · ${ckey}`).waitFor()
+    assert.match(await line.innerText(), new RegExp(`企业 ${both.body.summary.enterprises.toLocaleString('zh-CN')} 家`))
+
     assert.deepEqual(problems, [], 'no console errors')
   } finally { await b.close() }
 })
