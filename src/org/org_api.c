@@ -239,8 +239,10 @@ static st oa_org_new(http_req *r, org_new *o, bool split, err *e) {
     if (!s) s = jsonx_bool(r->json, "approved", false, false, &o->approved, e);
     if (!s) s = jsonx_str(r->json, "note", false, 0, 500, &o->note, e);
     o->actor = oa_actor(r);
-    /* the caller must reach everything named */
-    for (size_t i = 0; !s && i < o->n_enterprises; i++) {
+    /* the caller must reach everything named.  A split names enterprises of the
+     * organization being split (the store refuses any other), which the caller
+     * reaches already: so an organization's own administrator can split it. */
+    for (size_t i = 0; !s && !split && i < o->n_enterprises; i++) {
         char f[48];
         snprintf(f, sizeof f, "enterprise_ids[%zu]", i);
         s = oa_reach_ent(r, o->enterprises[i], f, e);
@@ -318,6 +320,16 @@ static st h_org_split(http_req *r, err *e) {
     if (!s && !o.kind) {
         /* the new part keeps the kind of a branch */
         o.kind = "党支部";
+    }
+    if (!s && !o.parent_id) {
+        /* without parent_id the new part goes beside the old one: the caller must
+         * reach that parent too (an organization's administrator splitting their
+         * top organization would otherwise create one outside their own scope) */
+        int64_t parent = 0;
+        s = db_query_int(http_db(r), &parent, "SELECT COALESCE(parent_id, 0) FROM org WHERE id = $1", e, "i", id);
+        if (!s && parent && oa_reach_org(r, parent, "parent_id", e))
+            s = err_field(e, ST_FORBIDDEN, "parent_id",
+                          "拆分出的党组织将与原组织同级，位于您的数据范围之外；请指定您范围内的上级党组织（parent_id）。");
     }
     if (!s) s = org_store_split(http_db(r), id, &o, &nid, e);
     return s ? s : oa_reply_org(r, 201, nid, e);

@@ -378,6 +378,40 @@ test('bulletin: numbers equal a direct count, issued once, change against the is
   assert.match(bad.stderr, /年-月-旬/);
 });
 
+test('an organization\'s administrator splits a branch below it, but never out of their own scope', async () => {
+  // a 党委 with a branch of two enterprises below it, made by the city
+  const free = (await city.get('/api/coverage/enterprises?date=2020-01-01&state=uncovered&size=500')).data.items
+    .filter((x) => !x.instructor);
+  const party = (await city.get('/api/orgs?kind=' + encodeURIComponent('党委') + '&size=1')).data.items[0];
+  const two = free.filter((x) => x.district_code === party.district_code).slice(-2);
+  assert.equal(two.length, 2, 'two uncovered enterprises in the 党委\'s district');
+  let r = await city.post('/api/orgs', { name: '中共测试党委下属联合支部', kind: '联合党支部', based_on: 'street', base_name: '测试街道',
+    district_code: party.district_code, parent_id: party.id, established_on: '2020-01-01', enterprise_ids: two.map((x) => x.id), approved: true });
+  assert.equal(r.status, 201, JSON.stringify(r.data));
+  const Y = r.data.org;
+  addUser(srv.db.url, 'o_party_admin', 'org_admin', String(party.id));
+  const oa = await login(srv, 'o_party_admin');
+  // splitting the branch below: allowed, and the new branch sits under the 党委 too
+  r = await oa.post(`/api/orgs/${Y.id}/split`, { name: '中共测试拆出支部', established_on: '2020-02-01', enterprise_ids: [two[0].id], approved: true });
+  assert.equal(r.status, 201, JSON.stringify(r.data));
+  assert.equal(r.data.org.parent_id, party.id);
+  assert.equal(await orgOf(two[0].id, '2020-02-01'), r.data.org.id);
+  // an enterprise the branch does not cover cannot be split out of it
+  r = await oa.post(`/api/orgs/${Y.id}/split`, { name: '中共测试越权支部', established_on: '2020-03-01', enterprise_ids: [free[0].id], approved: true });
+  assert.ok(r.status === 400 || r.status === 403, JSON.stringify(r.data));
+  assert.equal((await city.get(`/api/orgs?q=${encodeURIComponent('中共测试越权支部')}&status=all`)).data.total, 0, 'nothing made');
+  // splitting the 党委 itself would put the new part beside it, outside the administrator's scope
+  const own = (await city.get(`/api/orgs/${party.id}`)).data.org.covers.map((c) => c.enterprise_id);
+  assert.ok(own.length >= 1);
+  r = await oa.post(`/api/orgs/${party.id}/split`, { name: '中共测试同级支部', established_on: '2020-03-01', enterprise_ids: [own[0]], approved: true });
+  assert.equal(r.status, 403, JSON.stringify(r.data));
+  assert.equal(r.data.error.field, 'parent_id');
+  assert.match(r.data.error.message, /数据范围之外/);
+  // adding an enterprise from outside stays the district's and the city's work
+  r = await oa.post(`/api/orgs/${Y.id}/covers`, { enterprise_id: free[0].id, day: '2020-03-01' });
+  assert.equal(r.status, 403);
+});
+
 test('a district sees and changes only its own', async () => {
   const sm = await login(srv, 'o_siming');
   let r = await sm.get('/api/coverage?by=district&date=2018-04-30');

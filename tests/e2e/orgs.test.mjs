@@ -191,6 +191,31 @@ test('read-only roles: no write buttons for a secretary, no tree for a member', 
   } finally { await m.close() }
 })
 
+test('org_admin: splits among its own enterprises, adds none from outside', { skip: !USERS.org_admin && 'no org_admin user' }, async () => {
+  const b = await openBrowser()
+  const { page } = b
+  try {
+    await loginAs(page, 'org_admin')
+    const node = page.getByTestId('org-tree').locator('.node').first()
+    await node.waitFor()
+    await node.click()
+    await page.waitForURL(/\/orgs\/\d+/)
+    await page.getByTestId('org-info').waitFor()
+    const id = Number(new URL(page.url()).pathname.split('/').pop())
+    const org = (await apiGet(page, `/api/orgs/${id}`)).body.org
+    assert.ok(org.covers.length >= 1, 'the 党委 covers its enterprise')
+    assert.equal(await page.getByTestId('act-add-cover').count(), 0, 'no enterprise from outside its scope')
+    await page.getByTestId('act-split').click()
+    const form = page.getByTestId('org-form')
+    await form.waitFor()
+    await form.getByTestId('of-ents').click()
+    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: org.covers[0].name }).first().waitFor()
+    await page.keyboard.press('Escape')
+    await shot(page, 'org-split-org-admin')
+    assert.deepEqual(b.problems, [])
+  } finally { await b.close() }
+})
+
 test('phone (390 px): card lists, the tree in the drawer, no sideways scroll', { skip: !USERS.city && 'no city user' }, async () => {
   const b = await openBrowser({ viewport: PHONE })
   const { page } = b
