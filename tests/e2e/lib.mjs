@@ -55,11 +55,27 @@ export async function openBrowser({ viewport = DESKTOP, locale = 'zh-CN', bypass
     if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(m.text())
   })
   page.on('pageerror', (e) => problems.push(String(e)))
+  // API calls in flight: a single-page app's route changes are not navigations,
+  // so Playwright's 'networkidle' says nothing about them; settled() does.
+  let inflight = 0, last = Date.now()
+  const isApi = (r) => new URL(r.url()).pathname.startsWith('/api/')
+  page.on('request', (r) => { if (isApi(r)) { inflight++; last = Date.now() } })
+  const done = (r) => { if (isApi(r)) { inflight--; last = Date.now() } }
+  page.on('requestfinished', done)
+  page.on('requestfailed', done)
+  /** Resolves once no API call has been in flight for quietMs. */
+  const settled = async (quietMs = 500) => {
+    for (const until = Date.now() + 15000; Date.now() < until;) {
+      if (inflight <= 0 && Date.now() - last >= quietMs) return
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    throw new Error(`API calls still in flight after 15 s (${inflight})`)
+  }
   const close = async () => {
     await ctx.close().catch(() => {})
     fs.rmSync(dir, { recursive: true, force: true })
   }
-  return { ctx, page, problems, close }
+  return { ctx, page, problems, close, settled }
 }
 
 export async function shot(page, name) {
