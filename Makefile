@@ -48,7 +48,7 @@ TEST_SRCS := $(shell find tests/unit -name 'test_*.c' 2>/dev/null | sort)
 TEST_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRCS))
 EMBED_FILES := $(sort $(wildcard src/db/migrations/*.sql) $(wildcard data/*.csv) $(wildcard data/*.txt))
 
-.PHONY: all run check test-unit bins bench fuzz web clean deps
+.PHONY: all run check test-unit bins bench fuzz web clean deps pkgs
 all: ejia web
 
 ejia: $(B)/ejia
@@ -110,3 +110,7 @@ deps:
 
 clean:
 	rm -rf build build-san build-fuzz ejia
+
+# the pkg-config names of the libraries (scripts/fuzz links the same ones)
+pkgs:
+	@echo $(PKGS)
