@@ -80,7 +80,7 @@ static void fx_summary(fx *x, const json_t *f, const char *scope) {
     worksheet_write_string(ws, r, 0, "建议联合组建组数", NULL);
     worksheet_write_number(ws, r++, 1, (double)json_array_size(json_object_get(f, "joint")), NULL);
     char line[300];
-    snprintf(line, sizeof line, "截至 %s · 范围：%s · 规则见 rules.md（应建必建、升格、联合组建）", fx_str(f, "date"), scope);
+    snprintf(line, sizeof line, "截至 %s · 范围：%s", fx_str(f, "date"), scope);
     worksheet_write_string(ws, r + 1, 0, line, NULL);
 }
 

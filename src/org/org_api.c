@@ -418,7 +418,9 @@ static st h_findings_xlsx(http_req *r, err *e) {
     db *d = http_db(r);
     json_t *f = NULL, *regions = NULL, *names = json_object(), *scope = cov_scope_name(d, sc.k, sc.c);
     const char *path = NULL;
-    s = org_findings(d, day, sc.k, sc.c, oa_q(r, "district"), 0, &f, e);
+    /* each sheet holds at most export-row-cap rows (and says so past it): build no more
+     * than one over the cap; the counts on the summary sheet are over everything */
+    s = org_findings(d, day, sc.k, sc.c, oa_q(r, "district"), (size_t)cfg_int("export-row-cap") + 1, &f, e);
     if (!s) s = db_query_json(d, &regions, "SELECT code, name FROM region", e, "");
     size_t i;
     json_t *g;

@@ -90,7 +90,8 @@ test('city: users listed, filtered, sorted, exported; create, reset, disable, en
     await page.getByTestId('confirm-ok').click()
     await dlg.getByText('口令不正确').waitFor()
     await page.getByTestId('confirm-password').fill(USERS.city.password)
-    await page.getByTestId('confirm-ok').click()
+    // the list is read again: a reset clears a lock and sets 须改口令
+    await Promise.all([page.waitForResponse((r) => /\/api\/users\?/.test(r.url()) && r.ok()), page.getByTestId('confirm-ok').click()])
     const again = (await dlg.getByTestId('one-time-password').innerText()).trim()
     assert.ok(again.length >= 12 && again !== otp, 'a new one-time password')
     otp = again
