@@ -9,6 +9,7 @@
 static const roles_perm roles_perm_table[] = {
     {"ledger.read", "查看企业台账"},
     {"ledger.import", "导入企业台账"},
+    {"ledger.round", "生成与发布台账轮次"},
     {"ledger.reconcile", "台账比对与轮次"},
     {"ledger.export", "导出全市台账"},
     {"coverage.read", "查看组织覆盖"},
@@ -50,7 +51,8 @@ static const char *const roles_none[] = {NULL};
 
 static const roles_role roles_table[] = {
     {"city", "市委组织部", "city",
-     P("ledger.read", "ledger.import", "ledger.reconcile", "ledger.export", "coverage.read", "bulletin.read", "bulletin.issue",
+     P("ledger.read", "ledger.import", "ledger.reconcile", "ledger.round", "ledger.export", "coverage.read", "bulletin.read",
+       "bulletin.issue",
        "org.read", "org.write", "member.read", "meeting.read", "dues.read", "transfer.read", "transfer.write",
        "points.read", "points.write", "enterprise.read", "training.read", "training.write", "rules.write",
        "user.read", "user.write"),
