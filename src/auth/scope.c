@@ -55,6 +55,10 @@ static const scope_resolver scope_resolvers[] = {
     {"ledger_entity", true, false,
      "SELECT district_code, park_code, NULL, NULL, NULL FROM ledger_round_entity "
      "WHERE round_id = CAST($1 AS BIGINT) AND entity_no = CAST($2 AS BIGINT)", 2},
+    /* A party-building instructor sits where the enterprise they were sent to is. */
+    {"instructor", true, false,
+     "SELECT e.district_code, e.park_code, NULL, CAST(e.id AS TEXT), NULL FROM org_instructor i "
+     "JOIN enterprise e ON e.id = i.enterprise_id WHERE i.id = CAST($1 AS BIGINT)"},
     /* A round as a whole (ledger/round_api.c): city-wide, each area office sees its part. */
     {"ledger_round", true, false, "SELECT NULL, NULL, NULL, NULL, NULL FROM ledger_round WHERE id = CAST($1 AS BIGINT)",
      0, false, true},
@@ -65,13 +69,17 @@ static const scope_resolver scope_resolvers[] = {
      "JOIN ledger_round_entity e ON e.round_id = m.round_id AND e.entity_no = m.entity_no "
      "WHERE m.round_id = CAST($1 AS BIGINT) AND m.record_id = CAST($2 AS BIGINT)", 2},
     /* A source record on its own (a review decision is kept across rounds):
-     * where the latest round put it, else the district its row names. */
+     * where the latest round put it, else the district its row names, else
+     * the area of the office that imported it. */
     {"ledger_record", true, false,
      "SELECT COALESCE((SELECT e.district_code FROM ledger_round_member m JOIN ledger_round_entity e "
      "ON e.round_id = m.round_id AND e.entity_no = m.entity_no WHERE m.record_id = c.id ORDER BY m.round_id DESC LIMIT 1), "
-     "c.district_code), (SELECT e.park_code FROM ledger_round_member m JOIN ledger_round_entity e "
+     "c.district_code, CASE g.kind WHEN 'district' THEN g.code WHEN 'park' THEN g.parent_code END), "
+     "COALESCE((SELECT e.park_code FROM ledger_round_member m JOIN ledger_round_entity e "
      "ON e.round_id = m.round_id AND e.entity_no = m.entity_no WHERE m.record_id = c.id ORDER BY m.round_id DESC LIMIT 1), "
-     "NULL, NULL, NULL FROM ledger_record c WHERE c.id = CAST($1 AS BIGINT)"},
+     "CASE g.kind WHEN 'park' THEN g.code END), NULL, NULL, NULL FROM ledger_record c "
+     "JOIN ledger_import i ON i.id = c.import_id LEFT JOIN region g ON g.code = i.scope_code "
+     "WHERE c.id = CAST($1 AS BIGINT)"},
     {"session", true, true, "SELECT NULL, NULL, NULL, NULL, user_id FROM sessions WHERE id = CAST($1 AS BIGINT)"},
 };
 

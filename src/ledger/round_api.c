@@ -203,7 +203,7 @@ static st h_entity(http_req *r, err *e) {
     json_t *lineage;
     s = db_query_json(http_db(r), &lineage,
                       "SELECT c.id AS record_id, i.id AS import_id, i.source, i.sheet, c.row, c.sheet_row, c.name, c.code, "
-                      "c.code_kind, c.address, c.district, c.employees, c.members, c.category, c.status, c.contact, c.phone "
+                      "c.code_kind, c.address, c.district, c.employees, c.members, c.category, c.status, c.contact_masked AS contact, c.phone_masked AS phone "
                       "FROM ledger_round_member m JOIN ledger_record c ON c.id = m.record_id "
                       "JOIN ledger_import i ON i.id = c.import_id WHERE m.round_id = $1 AND m.entity_no = $2 ORDER BY i.id, c.row",
                       e, "ii", id, no);
@@ -329,7 +329,7 @@ static st h_review(http_req *r, err *e) {
             json_t *rows;
             s = db_query_json(http_db(r), &rows,
                               "SELECT c.id AS record_id, i.source, c.row, c.name, c.code, c.code_kind, c.address, c.district, "
-                              "c.employees, c.members, c.category, c.status, c.contact, c.phone FROM ledger_record c "
+                              "c.employees, c.members, c.category, c.status, c.contact_masked AS contact, c.phone_masked AS phone FROM ledger_record c "
                               "JOIN ledger_import i ON i.id = c.import_id WHERE c.id = $1",
                               e, "i", json_integer_value(json_object_get(o, k ? "b_record" : "a_record")));
             if (!s) {

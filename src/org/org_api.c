@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auth/auth.h"
 #include "auth/scope.h"
 #include "core/config.h"
 #include "core/jsonx.h"
@@ -462,7 +463,7 @@ static st h_ins_list(http_req *r, err *e) {
         return s;
     const char *sql = arena_printf(&r->mem, "SELECT * FROM (%s) q ORDER BY %s LIMIT $6 OFFSET $7",
                                    "SELECT i.id, i.enterprise_id, e.name AS enterprise_name, e.district_code, i.org_id, "
-                                   "i.name, i.phone, i.from_day, i.to_day" OA_INS_WHERE,
+                                   "i.name, i.phone_masked AS phone, i.from_day, i.to_day" OA_INS_WHERE,
                                    order);
     if (!sql) return err_set(e, ST_NOMEM, "内存不足。");
     if ((s = db_query_json(http_db(r), &items, sql, e, "tttttii", sc.k, sc.c, oa_q(r, "district"), status, day, pg.size,
@@ -486,7 +487,7 @@ static st h_ins_assign(http_req *r, err *e) {
     if (!s) s = org_store_instructor_assign(http_db(r), ent, name, phone, org_id, day, oa_actor(r), &id, e);
     if (s) return s;
     json_t *row = NULL;
-    if ((s = db_query_json(http_db(r), &row, "SELECT id, enterprise_id, org_id, name, phone, from_day, to_day FROM org_instructor "
+    if ((s = db_query_json(http_db(r), &row, "SELECT id, enterprise_id, org_id, name, phone_masked AS phone, from_day, to_day FROM org_instructor "
                                              "WHERE id = $1", e, "i", id)))
         return s;
     st rs = http_reply_json(r, 201, json_pack("{s:O}", "instructor", json_array_get(row, 0)));
@@ -514,12 +515,35 @@ static st h_ins_withdraw(http_req *r, err *e) {
     if (!s) s = org_store_instructor_withdraw(http_db(r), id, day, note, oa_actor(r), e);
     if (s) return s;
     json_t *row = NULL;
-    if ((s = db_query_json(http_db(r), &row, "SELECT id, enterprise_id, org_id, name, phone, from_day, to_day FROM org_instructor "
+    if ((s = db_query_json(http_db(r), &row, "SELECT id, enterprise_id, org_id, name, phone_masked AS phone, from_day, to_day FROM org_instructor "
                                              "WHERE id = $1", e, "i", id)))
         return s;
     st rs = http_reply_json(r, 200, json_pack("{s:O}", "instructor", json_array_get(row, 0)));
     json_decref(row);
     return rs;
+}
+
+/* The full phone of an instructor, after the caller re-enters their
+ * password; shown only once its audit row is committed. */
+static st h_ins_reveal(http_req *r, err *e) {
+    static const char *const f[] = {"password", NULL};
+    int64_t id;
+    const char *pw;
+    st s = http_param_int(r, "id", &id, e);
+    if (!s) s = oa_body(r, f, e);
+    if (!s) s = jsonx_str(r->json, "password", true, 1, 256, &pw, e);
+    if (!s) s = auth_reauth(r, pw, e);
+    char *phone = NULL;
+    if (!s) s = org_store_instructor_phone(http_db(r), id, &phone, e);
+    if (!s) s = http_audit(r, "instructor.reveal", arena_printf(&r->mem, "instructor:%lld", (long long)id), "ok",
+                           "查看党建指导员完整电话", e);
+    if (s) {
+        free(phone);
+        return s;
+    }
+    json_t *o = json_pack("{s:I,s:s?}", "id", (json_int_t)id, "phone", phone);
+    free(phone);
+    return http_reply_json(r, 200, o);
 }
 
 /* ---- coverage ---- */
@@ -805,6 +829,8 @@ const http_route org_routes[] = {
      "enterprise:{id}"},
     {"POST", "/api/enterprises/{id}/instructors/{instructor_id}/withdraw", "org.write", h_ins_withdraw, HB_JSON,
      "撤回党建指导员", "org", "enterprise:{id}"},
+    {"POST", "/api/instructors/{id}/reveal", "contact.reveal", h_ins_reveal, HB_JSON, "查看党建指导员完整电话（需口令，记入审计）",
+     "org", "instructor:{id}"},
     {"GET", "/api/coverage", "coverage.read", h_coverage, HB_NONE, "覆盖率（按日期；全市、区、园区、街道、类别）", "coverage", NULL},
     {"GET", "/api/coverage/trend", "coverage.read", h_coverage_trend, HB_NONE, "覆盖率趋势（每旬或每月）", "coverage", NULL},
     {"GET", "/api/coverage/enterprises", "coverage.read", h_coverage_ents, HB_NONE, "覆盖数字背后的企业名单（by/key 或可组合的 district、park、street、category、q）", "coverage", NULL,
