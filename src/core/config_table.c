@@ -31,8 +31,9 @@ const cfg_def cfg_table[] = {
     {"demo-seed", CFG_INT, 0, 1e9, "2018", "服务器 server", "演示数据随机种子 / demo data seed"},
     {"db-pool", CFG_INT, 1, 256, "0", "数据库 database", "数据库连接数（0 = 线程数+1） / connections (0 = threads+1)"},
     {"busy-timeout", CFG_INT, 0, 600000, "10000", "数据库 database", "SQLite 忙等待（毫秒；其他进程的写入） / SQLite busy timeout (ms; writers of other processes)"},
-    /* in-process writers queue (db.c) rather than poll: a login waits out an import's write */
-    {"write-queue-timeout", CFG_INT, 100, 3600000, "60000", "数据库 database",
+    /* in-process writers queue (db.c) rather than poll: a login waits out an import's write
+     * (about 1 s under max-cell-text); below conn-timeout, so the client gets its 503 */
+    {"write-queue-timeout", CFG_INT, 100, 3600000, "20000", "数据库 database",
      "SQLite：写事务排队等待上限（毫秒） / SQLite: how long a write transaction waits for its turn (ms)"},
     /* security */
     {"key-file", CFG_STR, 0, 0, "", "安全 security", "敏感字段加密密钥文件（空 = 数据库旁 .key） / field encryption key file"},

@@ -99,7 +99,7 @@ static st gate_enter(db *d, bool *took, err *e) {
             if (g->tail == &w) g->tail = prev;
             pthread_mutex_unlock(&g->mu);
             log_warn("db: a write waited %ld ms for its turn and gave up", ms);
-            return err_set(e, ST_UNAVAILABLE, "数据库正忙（写入排队超过 %ld 秒），请稍后重试。", ms / 1000);
+            return err_set(e, ST_UNAVAILABLE, "数据库正忙（等待写入的操作太多），请稍后重试。");
         }
         /* the turn was handed over with busy still set */
     }

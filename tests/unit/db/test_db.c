@@ -354,7 +354,7 @@ static void test_write_queue(void **state) {
     db_pool_put(p, d);
     db_pool_close(p);
     assert_int_equal(cfg_set("busy-timeout", "10000", &e), ST_OK);
-    assert_int_equal(cfg_set("write-queue-timeout", "60000", &e), ST_OK);
+    assert_int_equal(cfg_set("write-queue-timeout", "20000", &e), ST_OK);
 }
 
 /* Kill a pooled connection's server process (as a restart does: SQLSTATE
