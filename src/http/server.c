@@ -208,6 +208,8 @@ static enum MHD_Result queue_reply(struct MHD_Connection *c, http_req *r) {
     if (r->reply_disposition) MHD_add_response_header(resp, "Content-Disposition", r->reply_disposition);
     http_static_headers(r, resp);
     add_security_headers(resp, r, api);
+    /* 503 is "not now" (database busy or reconnecting): say when to come back. */
+    if (r->status == 503) MHD_add_response_header(resp, "Retry-After", "2");
     enum MHD_Result ok = MHD_queue_response(c, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     return ok;
