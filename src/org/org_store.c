@@ -587,6 +587,8 @@ st org_store_instructor_assign_in(db *d, int64_t ent, const char *name, const ch
     if (s) return s;
     size_t nl = name ? utf8_count(name, strlen(name)) : 0;
     if (nl < 2 || nl > 20) return err_field(e, ST_INVALID, "name", "请填写党建指导员姓名（2–20 个字）。");
+    if (phone && *phone && code_phone_check(phone, strlen(phone), NULL) == CODE_PHONE_BAD)
+        return err_field(e, ST_INVALID, "phone", "电话“%.20s”无效：手机号应为 11 位（1 开头），座机如 0592-5551234。", phone);
     org_entrow x;
     if ((s = org_ent_load(d, ent, "enterprise_id", &x, e))) return s;
     if (org_id) {

@@ -122,6 +122,10 @@ before(async () => {
   const inv = who.investor.user.scope.code;
   fixtures.enterprise = [...ents, ...sql(`SELECT id, COALESCE(district_code,''), COALESCE(park_code,'') FROM enterprise WHERE id = ${Number(inv)}`)]
     .map(([id, d, p]) => ({ key: id, loc: { district: d || undefined, park: p || undefined, enterprise: id } }));
+  // Instructors sit where the enterprise they were sent to is.
+  fixtures.instructor = sql("SELECT i.id, COALESCE(e.district_code,''), COALESCE(e.park_code,''), e.id FROM org_instructor i JOIN enterprise e ON e.id = i.enterprise_id WHERE i.id IN (SELECT MIN(i2.id) FROM org_instructor i2 JOIN enterprise e2 ON e2.id = i2.enterprise_id GROUP BY e2.district_code)")
+    .map(([id, d, p, ent]) => ({ key: id, loc: { district: d || undefined, park: p || undefined, enterprise: ent } }));
+  assert.ok(fixtures.instructor.length >= 2, 'the demo sends instructors in several districts');
   const orgs = sql('SELECT id, path, COALESCE(district_code, \'\'), COALESCE(park_code, \'\') FROM org ORDER BY id LIMIT 20');
   // An organization belongs to the enterprises it covers (an investor sees their enterprise's).
   const covering = (id) => sql(`SELECT DISTINCT enterprise_id FROM org_cover WHERE org_id = ${Number(id)}`).map((r) => r[0]);
