@@ -194,7 +194,7 @@ st db_sqlite_open(const char *path, db **out, err *e) {
                      "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;",
                      e);
     if (s) {
-        err_set(e, ST_IO, "无法使用数据库文件 %s：%s（文件是否为 SQLite 数据库？）", path, e->msg);
+        err_set(e, ST_IO, "无法使用数据库文件 %s：%s。请检查它是否为 SQLite 数据库，以及文件和所在目录是否可写。", path, e->msg);
         lite_close(d);
         return ST_IO;
     }
