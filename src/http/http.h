@@ -118,6 +118,8 @@ struct http_req {
     uint64_t body_bytes, body_limit; /* body read so far (chunked too) and the cap for this route */
     struct mp_close *mp;          /* multipart: is the closing boundary there? (multipart.h) */
     bool close_after;             /* reply with Connection: close */
+    bool refused;                 /* body over its limit: 413 written, the rest dropped */
+    uint64_t lingered;            /* bytes dropped since */
 };
 
 /* Hooks the auth module provides (set before the server starts). */

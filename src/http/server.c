@@ -7,11 +7,10 @@
  * (we set up the request and refuse early: unknown route, wrong content type),
  * then with body chunks, then once more with nothing left — only then do we
  * run the handler and queue the reply (queuing on the first call closes the
- * connection in 0.9.75).  A body over its limit is the exception: closing is
- * what we want then, so a Content-Length over the limit is answered on the
- * first call, and a chunked body is answered (written to the socket by us,
- * since MHD 0.9.75 cannot queue a reply while a body is being read) and the
- * connection closed as soon as it passes the limit — never read in full.
+ * connection in 0.9.75).  A body over its limit is the exception: it is
+ * answered 413 as soon as it is known to be too large — from Content-Length
+ * before any of it is read, or at the limit for a chunked one — and never
+ * read in full (see refuse_body).
  *
  * Deadlines (issue 11 item 7): MHD's connection timeout restarts with every
  * byte, so a client sending one header line every few seconds held its
@@ -52,6 +51,7 @@ typedef enum conn_phase {
     CP_IDLE,     /* kept alive after a reply, nothing sent yet: conn-timeout */
     CP_HEADERS,  /* request line seen on a kept-alive connection: header-timeout from it */
     CP_BODY,     /* headers done, body being read: body-timeout */
+    CP_LINGER,   /* body refused (413 sent): discarding what is still on its way, LINGER_MS */
     CP_BUSY,     /* handler running or reply being sent: MHD's idle timeout only */
 } conn_phase;
 
@@ -255,6 +255,10 @@ static void send_raw_error(int fd, int status, const char *reason, const err *sh
     free(body);
 }
 
+/* How long, and how much, a refused body is read on (see refuse_body). */
+#define LINGER_MS 2000
+#define LINGER_BYTES (1u << 20)
+
 /* Shut down every connection past its deadline (and, while stopping, every
  * connection not serving a request).  shutdown() rather than close(): the
  * descriptor stays MHD's, which sees the end of the stream and closes it. */
@@ -269,6 +273,7 @@ static void sweep(http_server *s) {
         case CP_NEW:
         case CP_HEADERS: limit = stopping ? 0 : s->header_ms; break;
         case CP_IDLE: limit = stopping ? 0 : s->idle_ms; break;
+        case CP_LINGER: limit = stopping ? 0 : LINGER_MS; break;
         case CP_BODY: limit = s->body_ms; break;
         default: continue;
         }
@@ -552,20 +557,41 @@ static uint64_t body_limit_of(const http_route *rt) {
     return rt && rt->body == HB_MULTIPART ? (uint64_t)cfg_int("max-upload") + 65536 : (uint64_t)cfg_int("max-body");
 }
 
-static void too_large(http_req *r, const char *what) {
-    r->early = err_set(&r->early_err, ST_TOO_LARGE, "%s超过上限 %llu 字节，已拒绝并断开连接。请缩小后重试。", what,
-                       (unsigned long long)r->body_limit);
+static void too_large(http_req *r) {
+    bool upload = r->route && r->route->body == HB_MULTIPART;
+    r->early = err_set(&r->early_err, ST_TOO_LARGE, "%s超过上限 %llu 字节，已拒绝并断开连接。请缩小后重试。",
+                       upload ? "上传内容" : "请求体", (unsigned long long)r->body_limit);
 }
 
-/* A body past its limit, found while reading it: answer now and close. */
-static enum MHD_Result refuse_body_now(http_req *r) {
+/* A body over its limit (r->early_err): answer 413 now and stop reading it.
+ * MHD 0.9.75 can queue a reply only before the body (and then closes at
+ * once) or after all of it, so we write the reply to the socket ourselves,
+ * followed by our FIN.  Closing right away would reset the connection while
+ * the client is still sending — and a client that meets the reset before it
+ * reads loses the reply — so what is still on its way is read and dropped for
+ * at most LINGER_MS or LINGER_BYTES ("lingering close"), then the connection
+ * is closed.  False when the body deadline cut the request first. */
+static bool refuse_body(http_req *r) {
+    http_server *srv = r->daemon_ctx;
+    conn_state *cs = r->conn_state;
+    if (cs) {
+        pthread_mutex_lock(&srv->mu);
+        bool cut = atomic_load(&cs->cut);
+        if (!cut) {
+            cs->phase = CP_LINGER;
+            cs->since = now_ms();
+        }
+        pthread_mutex_unlock(&srv->mu);
+        if (cut) return false;
+    }
     err shown;
     error_shown(r, &r->early_err, &shown);
     r->status = st_http(r->early_err.code);
+    r->refused = true;
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
     send_raw_error(ci ? ci->connect_fd : -1, r->status, r->status == 413 ? "Content Too Large" : "Bad Request",
                    &shown, r->request_id, 1000);
-    return MHD_NO;   /* MHD closes the connection without reading the rest */
+    return true;
 }
 
 static http_req *req_new(http_server *srv, struct MHD_Connection *c, const char *url, const char *method) {
@@ -607,12 +633,19 @@ static bool request_begin(http_req *r, struct MHD_Connection *c, const char *url
     if (api) r->route = http_route_match(method, url, r, &path_exists);
     r->body_limit = body_limit_of(r->route);
     /* Announced too large (2^64-1 included, which MHD reads as "length
-     * unknown" and would wait on for ever): answer at once, read nothing. */
+     * unknown" and would wait on for ever): answer at once, read nothing.  A
+     * client that asked "Expect: 100-continue" sends nothing until told, so
+     * MHD's own early reply (and close) suits it; others are sending already. */
     if (len > r->body_limit) {
-        too_large(r, "请求体");
-        reply_error(r, &r->early_err);
-        r->close_after = true;
-        return true;
+        too_large(r);
+        const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Expect");
+        if (expect && strcasecmp(expect, "100-continue") == 0) {
+            reply_error(r, &r->early_err);
+            r->close_after = true;
+            return true;
+        }
+        refuse_body(r);
+        return false;
     }
     if (!api) return false;
     if (!r->route) {
@@ -668,12 +701,18 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
     }
     conn_state *cs = r->conn_state;
     if (cs && atomic_load(&cs->cut)) return MHD_NO;   /* past body-timeout: 408 sent, closing */
+    if (r->refused) {   /* 413 sent: drop the rest, within the lingering bounds, then close */
+        r->lingered += *upload_size;
+        bool more = *upload_size && r->lingered <= LINGER_BYTES;
+        *upload_size = 0;
+        return more ? MHD_YES : MHD_NO;
+    }
     if (*upload_size) {
         size_t n = *upload_size;
         *upload_size = 0;
         r->body_bytes += n;
         if (r->body_bytes > r->body_limit) {
-            if (r->early != ST_TOO_LARGE) too_large(r, "请求体");
+            if (r->early != ST_TOO_LARGE) too_large(r);
         } else if (r->status || r->early) {
             /* already failed: drain and discard (within the limit) */
         } else if (r->route && r->route->body == HB_MULTIPART && r->pp) {
@@ -681,9 +720,9 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
             if (MHD_post_process(r->pp, upload_data, n) != MHD_YES && !r->early)
                 r->early = err_set(&r->early_err, ST_INVALID, "上传请求格式错误。");
         } else if (r->route && r->route->body == HB_JSON) {
-            if (buf_append(&r->body, upload_data, n)) too_large(r, "请求体");
+            if (buf_append(&r->body, upload_data, n)) too_large(r);
         }
-        if (r->early == ST_TOO_LARGE) return refuse_body_now(r);
+        if (r->early == ST_TOO_LARGE) return refuse_body(r) ? MHD_YES : MHD_NO;
         return MHD_YES;
     }
     /* Body complete. */

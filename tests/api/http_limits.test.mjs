@@ -17,7 +17,13 @@ import { startServer, Client, backend, addUser, loginAs } from './lib.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const servers = [];
-after(async () => { for (const s of servers) await s.stop(); });
+// Each server must stop cleanly (under ASan a leak makes the exit code non-zero).
+after(async () => {
+  for (const s of servers) {
+    const code = await s.stop();
+    assert.equal(code, 0, `server exit ${code}: ${s.stderr().slice(-3000)}`);
+  }
+});
 async function server(args, opts = {}) {
   const s = await startServer({ ...opts, args });
   servers.push(s);
@@ -160,6 +166,14 @@ test('Content-Length over the limit: 413 at once, nothing read, connection close
   assertCleanError(r, '413');
   assert.equal(r.headers.connection, 'close');
   await until(() => c.closed, 5000, 'the connection to be closed');
+  // a client that waits for 100 Continue is told 413 instead, and sends nothing
+  const e = raw(srv.port);
+  await e.ready;
+  await e.write('POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 104857600\r\n\r\n');
+  await until(() => reply(e.data), 5000, 'a reply instead of 100 Continue');
+  assert.equal(reply(e.data).status, 413, e.data);
+  assertCleanError(reply(e.data), '413 after Expect');
+  await until(() => e.closed, 5000, 'the connection to be closed');
 });
 
 test('Content-Length 2^64-1 with a 2-byte body: answered promptly', async () => {
