@@ -54,6 +54,7 @@ int cli_ledger_import(int argc, char **argv) {
     o.mapping = cli_flag(argc, argv, "mapping");
     o.max_uncompressed = (size_t)cfg_int("max-unzipped");
     o.max_entries = (size_t)cfg_int("max-zip-entries");
+    o.max_cell_text = (size_t)cfg_int("max-cell-text");
     const char *importer = cli_flag(argc, argv, "importer");
     char who_buf[128];
     if (!importer) {

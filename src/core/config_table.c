@@ -17,6 +17,9 @@ const cfg_def cfg_table[] = {
     {"max-upload", CFG_INT, 1024, BIG, "52428800", "服务器 server", "上传文件上限（字节） / upload limit (bytes)"},
     {"max-unzipped", CFG_INT, 1024, BIG, "536870912", "服务器 server", "xlsx 解压后上限（字节） / xlsx uncompressed limit"},
     {"max-zip-entries", CFG_INT, 1, 1e7, "10000", "服务器 server", "xlsx 条目数上限 / xlsx entry count limit"},
+    /* what an import stores grows with the text, not the file: 64 MiB is ~400k real rows */
+    {"max-cell-text", CFG_INT, 1024, BIG, "67108864", "服务器 server",
+     "每个台账文件单元格文字合计上限（字节，导入时） / total cell text per imported ledger file (bytes)"},
     {"upload-dir", CFG_STR, 0, 0, "", "服务器 server", "上传临时目录（空 = 系统临时目录） / upload temp folder"},
     {"conn-timeout", CFG_INT, 1, 3600, "30", "服务器 server", "连接空闲超时（秒） / connection idle timeout (s)"},
     {"header-timeout", CFG_INT, 1, 3600, "10", "服务器 server", "请求头须在此时间内收完（秒，从连接建立或请求行到达算起） / total deadline for request headers (s)"},
@@ -29,7 +32,11 @@ const cfg_def cfg_table[] = {
     {"demo-if-empty", CFG_BOOL, 0, 0, "false", "服务器 server", "数据库为空时填入演示数据 / fill demo data into an empty database"},
     {"demo-seed", CFG_INT, 0, 1e9, "2018", "服务器 server", "演示数据随机种子 / demo data seed"},
     {"db-pool", CFG_INT, 1, 256, "0", "数据库 database", "数据库连接数（0 = 线程数+1） / connections (0 = threads+1)"},
-    {"busy-timeout", CFG_INT, 0, 600000, "10000", "数据库 database", "SQLite 忙等待（毫秒） / SQLite busy timeout (ms)"},
+    {"busy-timeout", CFG_INT, 0, 600000, "10000", "数据库 database", "SQLite 忙等待（毫秒；其他进程的写入） / SQLite busy timeout (ms; writers of other processes)"},
+    /* in-process writers queue (db.c) rather than poll: a login waits out an import's write
+     * (about 1 s under max-cell-text); below conn-timeout, so the client gets its 503 */
+    {"write-queue-timeout", CFG_INT, 100, 3600000, "20000", "数据库 database",
+     "SQLite：写事务排队等待上限（毫秒） / SQLite: how long a write transaction waits for its turn (ms)"},
     /* security */
     {"key-file", CFG_STR, 0, 0, "", "安全 security", "敏感字段加密密钥文件（空 = 数据库旁 .key） / field encryption key file"},
     {"session-idle", CFG_INT, 60, 86400, "1800", "安全 security", "会话空闲超时（秒） / session idle timeout (s)"},

@@ -3,15 +3,128 @@
 #include "db_impl.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "core/config.h"
 #include "core/embed.h"
 #include "core/log.h"
 #include "db/seed.h"
+
+static double mono_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* ---- the write queue ----
+ *
+ * SQLite has one writer.  Left to itself, a writer that finds the lock taken
+ * polls it (the busy handler) and gives up after busy-timeout, whatever was
+ * ahead of it — so a login behind a long import failed with "database is
+ * locked".  The connections of a pool therefore queue their write
+ * transactions here, first come first served: db_begin waits for its turn
+ * (up to write-queue-timeout), and the turn passes on at commit or rollback.
+ * The busy timeout still governs writers of other processes (a CLI import
+ * beside the server) and single statements outside a transaction. */
+typedef struct gate_waiter {
+    struct gate_waiter *next;
+    bool turn;
+} gate_waiter;
+
+struct db_gate {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;      /* on CLOCK_MONOTONIC */
+    bool busy;              /* a transaction holds the turn */
+    gate_waiter *head, *tail;
+};
+
+static db_gate *gate_new(void) {
+    db_gate *g = calloc(1, sizeof *g);
+    if (!g) return NULL;
+    pthread_mutex_init(&g->mu, NULL);
+    pthread_condattr_t a;
+    pthread_condattr_init(&a);
+    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+    pthread_cond_init(&g->cv, &a);
+    pthread_condattr_destroy(&a);
+    return g;
+}
+
+static void gate_free(db_gate *g) {
+    if (!g) return;
+    pthread_mutex_destroy(&g->mu);
+    pthread_cond_destroy(&g->cv);
+    free(g);
+}
+
+/* Wait for d's turn to write.  *took tells whether this call took it (a
+ * connection already holding its turn does not queue again). */
+static st gate_enter(db *d, bool *took, err *e) {
+    *took = false;
+    db_gate *g = d->gate;
+    if (!g || d->gated) return ST_OK;
+    pthread_mutex_lock(&g->mu);
+    if (!g->busy && !g->head) {
+        g->busy = true;
+    } else {
+        gate_waiter w = {NULL, false};
+        if (g->tail) g->tail->next = &w;
+        else g->head = &w;
+        g->tail = &w;
+        long ms = cfg_int("write-queue-timeout");
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_sec += ms / 1000;
+        until.tv_nsec += (ms % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        int rc = 0;
+        while (!w.turn && rc != ETIMEDOUT) rc = pthread_cond_timedwait(&g->cv, &g->mu, &until);
+        if (!w.turn) {   /* gave up: leave the queue */
+            gate_waiter **pp = &g->head, *prev = NULL;
+            while (*pp && *pp != &w) {
+                prev = *pp;
+                pp = &(*pp)->next;
+            }
+            if (*pp) *pp = w.next;
+            if (g->tail == &w) g->tail = prev;
+            pthread_mutex_unlock(&g->mu);
+            log_warn("db: a write waited %ld ms for its turn and gave up", ms);
+            return err_set(e, ST_UNAVAILABLE, "数据库正忙（等待写入的操作太多），请稍后重试。");
+        }
+        /* the turn was handed over with busy still set */
+    }
+    pthread_mutex_unlock(&g->mu);
+    d->gated = 1;
+    *took = true;
+    return ST_OK;
+}
+
+static void gate_leave(db *d) {
+    db_gate *g = d->gate;
+    if (!g || !d->gated) return;
+    d->gated = 0;
+    pthread_mutex_lock(&g->mu);
+    gate_waiter *w = g->head;
+    if (w) {   /* hand the turn to the first in line */
+        g->head = w->next;
+        if (!g->head) g->tail = NULL;
+        w->turn = true;
+        pthread_cond_broadcast(&g->cv);
+    } else {
+        g->busy = false;
+    }
+    pthread_mutex_unlock(&g->mu);
+}
 
 st db_open(const char *url, db **out, err *e) {
     *out = NULL;
@@ -42,8 +155,12 @@ st db_exec(db *d, const char *sql, err *e) {
 }
 
 st db_begin(db *d, err *e) {
-    st s = d->ops->exec(d, d->ops->begin_sql, e);
+    bool took = false;
+    st s = gate_enter(d, &took, e);
+    if (s) return s;
+    s = d->ops->exec(d, d->ops->begin_sql, e);
     if (!s) d->in_tx = 1;
+    else if (took) gate_leave(d);
     return s;
 }
 
@@ -51,14 +168,17 @@ st db_commit(db *d, err *e) {
     st s = d->ops->exec(d, "COMMIT", e);
     if (s) db_rollback(d);
     d->in_tx = 0;
+    gate_leave(d);
     return s;
 }
 
 void db_rollback(db *d) {
     if (!d->in_tx) return;
     err e;
-    if (d->ops->exec(d, "ROLLBACK", &e)) log_warn("db: rollback failed: %s", e.msg);
+    /* A lost connection took its transaction with it: nothing to roll back. */
+    if (!d->broken && d->ops->exec(d, "ROLLBACK", &e)) log_warn("db: rollback failed: %s", e.msg);
     d->in_tx = 0;
+    gate_leave(d);
 }
 
 /* Placeholders: $N → ?N for SQLite.  {{NOW}}, {{ID}}, {{BLOB}}, {{TEXTCMP}}, {{ZH}} → dialect.
@@ -342,6 +462,11 @@ struct db_pool {
     pthread_cond_t cv;
     int n, nfree;
     db **all, **free;
+    /* Bumped when a connection is found lost: the others were opened to the
+     * same server and are most likely lost too, so each reopens before its
+     * next use instead of failing one more request. */
+    unsigned epoch;
+    db_gate *gate;   /* SQLite: the write queue of all its connections */
 };
 
 st db_pool_open(const char *url, int n, db_pool **out, err *e) {
@@ -360,11 +485,15 @@ st db_pool_open(const char *url, int n, db_pool **out, err *e) {
     pthread_cond_init(&p->cv, NULL);
     for (int i = 0; i < n; i++) {
         st s = db_open(url, &p->all[i], e);
+        if (!s && p->all[i]->kind == DB_SQLITE && !p->gate && !(p->gate = gate_new()))
+            s = err_set(e, ST_NOMEM, "内存不足");
         if (s) {
+            if (p->all[i]) db_close(p->all[i]);
             p->n = i;
             db_pool_close(p);
             return s;
         }
+        p->all[i]->gate = p->gate;
         p->free[p->nfree++] = p->all[i];
     }
     p->n = n;
@@ -372,17 +501,40 @@ st db_pool_open(const char *url, int n, db_pool **out, err *e) {
     return ST_OK;
 }
 
+/* Reopen d if it was lost, or opened before the pool last saw a connection
+ * lost.  While the server stays down, at most one attempt a second per
+ * connection (libpq's connect_timeout bounds one); meanwhile d stays broken
+ * and its calls fail at once with ST_UNAVAILABLE (503, Retry-After). */
+static void pool_revive(db *d, unsigned epoch) {
+    double now = mono_ms();
+    if (d->broken && now < d->retry_at) return;
+    err e;
+    err_clear(&e);
+    if (d->ops->reconnect(d, &e) == ST_OK) {
+        if (d->broken) log_info("db: connection reopened");
+        d->broken = 0;
+        d->epoch = epoch;
+    } else {
+        d->broken = 1;
+        d->retry_at = now + 1000;
+        log_warn("db: cannot reopen the connection yet: %s", e.msg);
+    }
+}
+
 db *db_pool_get(db_pool *p) {
     pthread_mutex_lock(&p->mu);
     while (p->nfree == 0) pthread_cond_wait(&p->cv, &p->mu);
     db *d = p->free[--p->nfree];
+    unsigned epoch = p->epoch;
     pthread_mutex_unlock(&p->mu);
+    if (d->ops->reconnect && (d->broken || d->epoch != epoch)) pool_revive(d, epoch);
     return d;
 }
 
 void db_pool_put(db_pool *p, db *d) {
     if (d->in_tx) db_rollback(d);  /* a handler that forgot: never leak a transaction */
     pthread_mutex_lock(&p->mu);
+    if (d->broken && d->epoch == p->epoch) p->epoch++;
     p->free[p->nfree++] = d;
     pthread_cond_signal(&p->cv);
     pthread_mutex_unlock(&p->mu);
@@ -391,6 +543,7 @@ void db_pool_put(db_pool *p, db *d) {
 void db_pool_close(db_pool *p) {
     if (!p) return;
     for (int i = 0; i < p->n; i++) db_close(p->all[i]);
+    gate_free(p->gate);
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->cv);
     free(p->all);

@@ -17,16 +17,35 @@ typedef struct db_ops {
     const void *(*col_blob)(db_stmt *s, int col, size_t *n);
     void (*reset)(db_stmt *s);
     void (*close)(db *d);
+    /* Reopen a lost connection in place, statements forgotten (NULL: the
+     * backend never loses one — SQLite).  Called by the pool only, between
+     * requests, when no statement of d is in use. */
+    st (*reconnect)(db *d, err *e);
     const char *begin_sql;
 } db_ops;
+
+/* The write queue of a pool on SQLite (db.c). */
+typedef struct db_gate db_gate;
 
 struct db {
     const db_ops *ops;
     db_kind kind;
     char *url;
     int in_tx;
+    /* The connection is gone (server restarted, network cut): every call fails
+     * at once with ST_UNAVAILABLE until the pool reopens it. Set by the backend. */
+    int broken;
+    unsigned epoch;       /* the pool's epoch when this connection was (re)opened */
+    double retry_at;      /* monotonic ms: no reconnect attempt before then */
+    db_gate *gate;        /* SQLite in a pool: write transactions take turns here */
+    int gated;            /* holds its turn */
     void *impl;
 };
+
+/* Messages for the user when the database cannot serve now (503, Retry-After):
+ * Chinese, no library text — that goes to the log. */
+#define DB_MSG_LOST "暂时无法连接数据库（连接已中断，正在重新连接），请稍后重试。"
+#define DB_MSG_BUSY "数据库正忙（另一项写入尚未完成），请稍后重试。"
 
 /* Rewrite portable SQL for a dialect into out (see db.h). */
 st db_rewrite(db_kind kind, const char *sql, buf *out);

@@ -7,9 +7,12 @@
 #include "db_impl.h"
 
 #include <libpq-fe.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/log.h"
 
 #define PG_CACHE 256
 #define PG_MAXP 64
@@ -33,24 +36,56 @@ typedef struct pg {
     int ncache;
 } pg;
 
+/* The connection is gone, not just this statement: the socket is closed
+ * (CONNECTION_BAD), or the server says so — class 08 (connection exception),
+ * 57P01 admin shutdown (a restart), 57P02 crash shutdown, 57P03 cannot connect now. */
+static bool pg_lost(pg *p, const char *state) {
+    if (PQstatus(p->c) == CONNECTION_BAD) return true;
+    if (!state) return false;
+    return strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 || strcmp(state, "57P02") == 0 ||
+           strcmp(state, "57P03") == 0;
+}
+
+/* libpq's text on one line (it ends messages with a newline and indents
+ * continuation lines with tabs): log lines stay whole. */
+static void pg_one_line(const char *msg, char *out, size_t cap) {
+    snprintf(out, cap, "%s", msg ? msg : "");
+    size_t n = strlen(out);
+    while (n && (out[n - 1] == '\n' || out[n - 1] == ' ')) out[--n] = 0;
+    for (size_t i = 0; i < n; i++)
+        if (out[i] == '\n' || out[i] == '\t') out[i] = ' ';
+}
+
 static st pg_err(db *d, err *e, const char *what, PGresult *r) {
     pg *p = d->impl;
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(p->c);
+    if (!msg || !*msg) msg = PQerrorMessage(p->c);
+    char raw[400];
+    pg_one_line(msg, raw, sizeof raw);
+    if (pg_lost(p, state)) {
+        /* Every later call on d fails at once; the pool reopens it before its
+         * next use.  The user gets a 503 with Retry-After, libpq's words go to the log. */
+        d->broken = 1;
+        log_warn("db: PostgreSQL connection lost (%s, SQLSTATE %s): %s", what, state ? state : "-", raw);
+        return err_set(e, ST_UNAVAILABLE, DB_MSG_LOST);
+    }
+    if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0)) {
+        /* serialization failure, deadlock, lock not available: try again */
+        log_warn("db: PostgreSQL busy (%s, SQLSTATE %s): %s", what, state, raw);
+        return err_set(e, ST_UNAVAILABLE, DB_MSG_BUSY);
+    }
     st s = ST_DB;
     if (state && strncmp(state, "23", 2) == 0) s = ST_CONFLICT;     /* integrity violation */
-    else if (state && strcmp(state, "40001") == 0) s = ST_UNAVAILABLE; /* serialization */
-    const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(p->c);
-    err_set(e, s, "数据库错误（%s）：%s", what, msg);
-    /* libpq messages end with a newline: keep log lines whole. */
-    if (e) {
-        size_t n = strlen(e->msg);
-        while (n && (e->msg[n - 1] == '\n')) e->msg[--n] = 0;
-    }
-    return s;
+    return err_set(e, s, "数据库错误（%s）：%s", what, raw);
 }
+
+/* A call on a connection already known lost: fail at once, no network. */
+static st pg_gone(err *e) { return err_set(e, ST_UNAVAILABLE, DB_MSG_LOST); }
 
 static st pgx_exec(db *d, const char *sql, err *e) {
     pg *p = d->impl;
+    if (d->broken) return pg_gone(e);
     PGresult *r = PQexec(p->c, sql);
     ExecStatusType t = PQresultStatus(r);
     st s = ST_OK;
@@ -91,6 +126,7 @@ static int pg_count_params(const char *sql) {
 
 static st pgx_prepare(db *d, const char *key, const char *sql, db_stmt **out, err *e) {
     pg *p = d->impl;
+    if (d->broken) return pg_gone(e);
     for (int i = 0; i < p->ncache; i++)
         if (p->cache[i].key == key && !strcmp(p->cache[i].text, key)) {
             *out = (db_stmt *)&p->cache[i];
@@ -175,6 +211,10 @@ static int pgx_step(db_stmt *s, err *e) {
     pg_stmt *ps = (pg_stmt *)s;
     pg *p = ps->d->impl;
     if (!ps->res) {
+        if (ps->d->broken) {
+            pg_gone(e);
+            return DB_ERROR;
+        }
         /* Binary results only for bytea would need per-column formats; text is fine:
          * bytea comes back hex-escaped and is decoded in col_blob. */
         ps->res = PQexecPrepared(p->c, ps->name, ps->nparams, (const char *const *)ps->vals,
@@ -236,23 +276,52 @@ static const void *pgx_col_blob(db_stmt *s, int c, size_t *n) {
 }
 static void pgx_reset(db_stmt *s) { pg_stmt_clear((pg_stmt *)s); }
 
-static void pgx_close(db *d) {
-    pg *p = d->impl;
+/* Forget the prepared statements: they lived in the server session. */
+static void pg_cache_clear(pg *p) {
     for (int i = 0; i < p->ncache; i++) {
         pg_stmt_clear(&p->cache[i]);
         free(p->cache[i].text);
+        p->cache[i].text = NULL;
     }
+    p->ncache = 0;
+}
+
+static void pgx_close(db *d) {
+    pg *p = d->impl;
+    pg_cache_clear(p);
     PQfinish(p->c);
     free(p);
     free(d->url);
     free(d);
 }
 
+static st pg_session_setup(db *d, err *e) {
+    return pgx_exec(d, "SET client_encoding = 'UTF8'; SET client_min_messages = warning;", e);
+}
+
+/* Reconnect with the same parameters (PQreset): a new server session, so no
+ * statement is prepared there yet.  On failure e->msg holds libpq's reason,
+ * for the log (the pool logs it; users see DB_MSG_LOST). */
+static st pgx_reconnect(db *d, err *e) {
+    pg *p = d->impl;
+    pg_cache_clear(p);
+    d->in_tx = 0;
+    PQreset(p->c);
+    if (PQstatus(p->c) != CONNECTION_OK) {
+        char msg[400];
+        pg_one_line(PQerrorMessage(p->c), msg, sizeof msg);
+        d->broken = 1;
+        return err_set(e, ST_UNAVAILABLE, "%s", msg);
+    }
+    d->broken = 0;
+    return pg_session_setup(d, e);
+}
+
 static const db_ops pg_ops = {
     .exec = pgx_exec, .prepare = pgx_prepare, .bind = pgx_bind, .step = pgx_step,
     .col_count = pgx_col_count, .col_name = pgx_col_name, .col_type = pgx_col_type,
     .col_text = pgx_col_text, .col_blob = pgx_col_blob, .reset = pgx_reset,
-    .close = pgx_close, .begin_sql = "BEGIN",
+    .close = pgx_close, .reconnect = pgx_reconnect, .begin_sql = "BEGIN",
 };
 
 st db_pgsql_open(const char *url, db **out, err *e) {
@@ -267,7 +336,11 @@ st db_pgsql_open(const char *url, db **out, err *e) {
     d->kind = DB_PGSQL;
     d->url = strdup(url);
     d->impl = p;
-    p->c = PQconnectdb(url);
+    /* connect_timeout first, the URL after: the URL's own value wins.  Without
+     * one, a reconnect to an unreachable host would hang a request. */
+    const char *const keys[] = {"connect_timeout", "dbname", NULL};
+    const char *const vals[] = {"5", url, NULL};
+    p->c = PQconnectdbParams(keys, vals, 1);
     if (PQstatus(p->c) != CONNECTION_OK) {
         char msg[400];
         snprintf(msg, sizeof msg, "%s", PQerrorMessage(p->c));
@@ -276,7 +349,7 @@ st db_pgsql_open(const char *url, db **out, err *e) {
         pgx_close(d);
         return err_set(e, ST_UNAVAILABLE, "无法连接 PostgreSQL 数据库：%s。请检查 --db 地址和服务器状态。", msg);
     }
-    st s = pgx_exec(d, "SET client_encoding = 'UTF8'; SET client_min_messages = warning;", e);
+    st s = pg_session_setup(d, e);
     if (s) {
         pgx_close(d);
         return s;

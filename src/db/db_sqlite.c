@@ -13,6 +13,7 @@
 
 #include "core/collate.h"
 #include "core/config.h"
+#include "core/log.h"
 
 #define CACHE_SIZE 256
 
@@ -38,6 +39,13 @@ static st lite_err(db *d, err *e, const char *what) {
     if (prim == SQLITE_CONSTRAINT) s = ST_CONFLICT;
     else if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED) s = ST_UNAVAILABLE;
     else if (prim == SQLITE_NOMEM) s = ST_NOMEM;
+    if (s == ST_UNAVAILABLE) {
+        /* Waited busy-timeout for another writer (another process, or a single
+         * statement outside the write queue): a 503 with Retry-After; SQLite's
+         * own words go to the log only. */
+        log_warn("db: sqlite busy (%s): %s", what, sqlite3_errmsg(l->h));
+        return err_set(e, s, DB_MSG_BUSY);
+    }
     return err_set(e, s, "数据库错误（%s）：%s", what, sqlite3_errmsg(l->h));
 }
 
@@ -194,7 +202,9 @@ st db_sqlite_open(const char *path, db **out, err *e) {
                      "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;",
                      e);
     if (s) {
-        err_set(e, ST_IO, "无法使用数据库文件 %s：%s。请检查它是否为 SQLite 数据库，以及文件和所在目录是否可写。", path, e->msg);
+        char why[sizeof e->msg];   /* not e->msg itself: err_set writes there */
+        snprintf(why, sizeof why, "%s", e ? e->msg : "");
+        err_set(e, ST_IO, "无法使用数据库文件 %s：%s（文件是否为 SQLite 数据库？）", path, why);
         lite_close(d);
         return ST_IO;
     }

@@ -188,7 +188,7 @@ bool http_error_public(const err *in, const char *request_id, err *out) {
     const char *what;
     switch (in->code) {
     case ST_DB: what = "数据库操作失败，请稍后重试"; break;
-    case ST_UNAVAILABLE: what = "服务暂时不可用（数据库繁忙或无法连接），请稍后重试"; break;
+    case ST_UNAVAILABLE: what = "服务暂时不可用（数据库正忙或正在重新连接），请稍后重试"; break;
     case ST_IO: what = "服务器读写文件失败，请稍后重试"; break;
     case ST_NOMEM: what = "服务器资源不足，请缩小查询或文件范围后重试"; break;
     case ST_CONFLICT: what = "提交的数据与已有记录冲突（可能刚被他人修改），请刷新后检查再试"; break;

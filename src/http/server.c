@@ -456,6 +456,8 @@ static enum MHD_Result queue_reply(struct MHD_Connection *c, http_req *r) {
     http_static_headers(r, resp);
     add_security_headers(resp, r, api);
     MHD_add_response_header(resp, "X-Request-Id", r->request_id);
+    /* 503 is "not now" (database busy or reconnecting): say when to come back. */
+    if (r->status == 503) MHD_add_response_header(resp, "Retry-After", "2");
     /* While stopping, a connection ends with the request it is serving. */
     if (r->close_after || atomic_load(&((http_server *)r->daemon_ctx)->stopping))
         MHD_add_response_header(resp, "Connection", "close");

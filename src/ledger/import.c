@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <xlsxwriter.h>
 
 #include "core/buf.h"
+#include "core/log.h"
 
 static const char *code_kind_name(ledger_code_kind k) {
     switch (k) {
@@ -38,6 +40,23 @@ static char *dump(json_t *j) {
     return s;
 }
 
+/* The cells of a row as a JSON array of strings (malloc'ed); NULL when out of memory. */
+static char *cells_json(const ledger_table *t, const ledger_row *r) {
+    json_t *cells = json_array();
+    for (int c = 0; c < t->ncols; c++) {
+        const char *v = r->cells && r->cells[c] ? r->cells[c] : "";
+        json_t *js = json_string(v);
+        json_array_append_new(cells, js ? js : json_string(""));
+    }
+    return dump(cells);
+}
+
+static double now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 st ledger_import_store(db *d, const ledger_table *t, uint64_t file_size, const ledger_import_who *who,
                        void (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
                        int64_t *id, err *e) {
@@ -52,25 +71,35 @@ st ledger_import_store(db *d, const ledger_table *t, uint64_t file_size, const l
                        t->source, (long long)prev);
     }
     if (s != ST_NOT_FOUND) return s;
+    s = ST_OK;
     int errors = 0;
     for (int i = 0; i < t->nproblems; i++) errors += t->problems[i].kind == LP_ERROR;
+    /* Stage everything before the write transaction: on SQLite the transaction
+     * holds the database's one write lock, and every other writer (a login, a
+     * session) waits for it.  Building each row's cells as JSON is most of the
+     * CPU of an import, so it is done here, and the lock is held only for the
+     * inserts themselves (docs/internals.md, "Databases"). */
     char *cols = dump(columns_json(t));
-    if (!cols) return err_set(e, ST_NOMEM, "内存不足");
-    if ((s = db_begin(d, e))) {
+    char **cells = calloc(t->nrows ? (size_t)t->nrows : 1, sizeof *cells);
+    if (!cols || !cells) {
         free(cols);
-        return s;
+        free(cells);
+        return err_set(e, ST_NOMEM, "内存不足，无法导入 %s。", t->source);
     }
-    s = db_query_int(d, id,
-                     "INSERT INTO ledger_import(sha256, source, format, encoding, sheet, header_row, file_size, rows, "
-                     "problems, errors, columns, importer, importer_id, scope_code, created_at) "
-                     "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,{{NOW}}) RETURNING id",
-                     e, "tttttiiiiittit", sha, t->source, t->format, t->encoding, t->sheet, (int64_t)t->header_row,
-                     (int64_t)file_size, (int64_t)t->nrows, (int64_t)t->nproblems, (int64_t)errors, cols,
-                     who->importer, who->importer_id, who->scope_code);
-    free(cols);
-    if (s == ST_CONFLICT) {  /* imported concurrently by someone else a moment ago */
-        db_rollback(d);
-        return err_set(e, ST_CONFLICT, "文件 %s 刚刚已被导入，未重复导入。", t->source);
+    for (int i = 0; !s && i < t->nrows; i++)
+        if (!(cells[i] = cells_json(t, &t->rows[i]))) s = err_set(e, ST_NOMEM, "内存不足，无法导入 %s。", t->source);
+    double t0 = now_ms();
+    if (!s) s = db_begin(d, e);
+    if (!s) {
+        s = db_query_int(d, id,
+                         "INSERT INTO ledger_import(sha256, source, format, encoding, sheet, header_row, file_size, rows, "
+                         "problems, errors, columns, importer, importer_id, scope_code, created_at) "
+                         "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,{{NOW}}) RETURNING id",
+                         e, "tttttiiiiittit", sha, t->source, t->format, t->encoding, t->sheet, (int64_t)t->header_row,
+                         (int64_t)file_size, (int64_t)t->nrows, (int64_t)t->nproblems, (int64_t)errors, cols,
+                         who->importer, who->importer_id, who->scope_code);
+        if (s == ST_CONFLICT)   /* imported concurrently by someone else a moment ago */
+            err_set(e, ST_CONFLICT, "文件 %s 刚刚已被导入，未重复导入。", t->source);
     }
     db_stmt *q = NULL;
     if (!s) s = db_prepare(d,
@@ -107,16 +136,8 @@ st ledger_import_store(db *d, const ledger_table *t, uint64_t file_size, const l
         db_bind_text(q, 20, r->val[LF_SCOPE]);
         db_bind_text(q, 21, r->val[LF_PREMISES]);
         db_bind_text(q, 22, r->val[LF_OPERATING]);
-        json_t *cells = json_array();
-        for (int c = 0; c < t->ncols; c++) {
-            const char *v = r->cells && r->cells[c] ? r->cells[c] : "";
-            json_t *js = json_string(v);
-            json_array_append_new(cells, js ? js : json_string(""));
-        }
-        char *cj = dump(cells);
-        db_bind_text(q, 23, cj ? cj : "[]");
+        db_bind_text(q, 23, cells[i]);
         int rc = db_step(q, e);
-        free(cj);
         db_reset(q);
         if (rc == DB_ERROR) s = e->code;
         if (progress && (i % 4096 == 0 || i + 1 == t->nrows)) progress(ctx, (uint64_t)i + 1, (uint64_t)t->nrows);
@@ -139,9 +160,16 @@ st ledger_import_store(db *d, const ledger_table *t, uint64_t file_size, const l
         db_reset(q);
         if (rc == DB_ERROR) s = e->code;
     }
-    if (!s) return db_commit(d, e);
-    db_rollback(d);
-    *id = 0;
+    if (!s) s = db_commit(d, e);
+    else db_rollback(d);
+    if (!s)
+        log_info("ledger: import %lld (%s): %d rows, %d problems written in one transaction of %.0f ms",
+                 (long long)*id, t->source, t->nrows, t->nproblems, now_ms() - t0);
+    else
+        *id = 0;
+    for (int i = 0; i < t->nrows; i++) free(cells[i]);
+    free(cells);
+    free(cols);
     return s;
 }
 

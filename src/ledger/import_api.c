@@ -33,6 +33,7 @@ static st h_import_create(http_req *r, err *e) {
     if (o.mapping && !*o.mapping) o.mapping = NULL;
     o.max_uncompressed = (size_t)cfg_int("max-unzipped");
     o.max_entries = (size_t)cfg_int("max-zip-entries");
+    o.max_cell_text = (size_t)cfg_int("max-cell-text");
     /* Read from the temp file but name the table after the user's file name. */
     FILE *f = fopen(u->path, "rb");
     if (!f) return err_set(e, ST_IO, "无法读取上传的文件。");

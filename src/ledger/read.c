@@ -151,14 +151,34 @@ static st set_header(ledger_builder *b, int sheet_row, int n, const char *const 
     return ST_OK;
 }
 
+/* Count text kept against max_cell_text.  This is the one place for all three
+ * formats: what an import stores grows with the cells' text, and an xlsx can
+ * point thousands of cells at one 32 KiB shared string (a 10 KiB file once
+ * became a 420 MB import).  Refused here, before anything is stored. */
+static st count_text(ledger_builder *b, int sheet_row, size_t bytes, err *e) {
+    size_t cap = b->o->max_cell_text;
+    b->text_bytes += bytes;
+    if (!cap || b->text_bytes <= cap) return ST_OK;
+    char lim[32];
+    if (cap >= (1u << 20)) snprintf(lim, sizeof lim, "%zu MiB", cap >> 20);
+    else snprintf(lim, sizeof lim, "%zu 字节", cap);
+    return err_set(e, ST_TOO_LARGE,
+                   "无法导入「%s」：单元格里的文字合计超过 %s 的上限（读到表格第 %d 行时），未导入任何数据；"
+                   "台账不会有这么多文字，请检查是否有整列重复的长文本（如每格都是同一大段文字），删去后或拆成几个文件再导入",
+                   b->t->source, lim, sheet_row);
+}
+
 static st add_row(ledger_builder *b, int sheet_row, int n, const char *const *cells, const size_t *lens,
                   err *e) {
     ledger_table *t = b->t;
     if (t->nrows == INT_MAX - 1) return err_set(e, ST_TOO_LARGE, "「%s」的行数超过上限", t->source);
     int nc = t->ncols;
     int m = n < nc ? n : nc;
-    size_t bytes = (size_t)nc * sizeof(char *);
-    for (int c = 0; c < m; c++) bytes += (lens[c] > LEDGER_CELL_MAX ? LEDGER_CELL_MAX : lens[c]) + 1;
+    size_t text = 0;
+    for (int c = 0; c < m; c++) text += lens[c] > LEDGER_CELL_MAX ? LEDGER_CELL_MAX : lens[c];
+    st cs = count_text(b, sheet_row, text, e);
+    if (cs) return cs;
+    size_t bytes = (size_t)nc * sizeof(char *) + text + (size_t)m;
     char *blk = arena_alloc(&t->mem, bytes ? bytes : 1);
     if (!blk)
         return err_set(e, ST_TOO_LARGE, "无法读完「%s」：内容展开后超过 %zu MiB 的上限（第 %d 行）；请拆成几个文件后再导入",
@@ -224,6 +244,8 @@ static st fallback_header(ledger_builder *b, err *e) {
                        "前 %d 行里没有找到表头（表头至少要有两个认识的列名，如“企业名称”“统一社会信用代码”），"
                        "已把第 %d 行当作表头；如果不对，请改列名或用映射（--mapping）指定",
                        LEDGER_HEADER_SCAN, h->sheet_row);
+    b->text_bytes -= b->pending_bytes;   /* counted again as they become data rows */
+    b->pending_bytes = 0;
     for (int i = 1; i < b->npending; i++) {
         struct pending_row *p = &b->pending[i];
         r = add_row(b, p->sheet_row, p->n, (const char *const *)p->cells, p->lens, e);
@@ -254,6 +276,12 @@ st ledger_builder_row(void *ctx, int sheet_row, int n, const char *const *cells,
     p->cells = arena_calloc(&t->mem, (size_t)keep, sizeof *p->cells);
     p->lens = arena_calloc(&t->mem, (size_t)keep, sizeof *p->lens);
     if (!p->cells || !p->lens) return err_set(e, ST_NOMEM, "内存不足，无法读取「%s」", t->source);
+    size_t text = 0;
+    for (int c = 0; c < keep; c++) text += lens[c] > LEDGER_CELL_MAX + 4 ? LEDGER_CELL_MAX + 4 : lens[c];
+    /* Kept rows count too: 20 rows of 16,384 cells of 32 KiB would be 10 GiB. */
+    st cs = count_text(b, sheet_row, text, e);
+    if (cs) return cs;
+    b->pending_bytes += text;
     for (int c = 0; c < keep; c++) {
         size_t len = lens[c] > LEDGER_CELL_MAX + 4 ? LEDGER_CELL_MAX + 4 : lens[c];
         p->cells[c] = arena_strndup(&t->mem, cells[c], len);

@@ -48,6 +48,8 @@ typedef struct ledger_builder {
     bool rows_in_arena;       /* ... unless a size hint let them be written there directly */
     ledger_problem *problems; /* idem */
     size_t problems_cap;
+    size_t text_bytes;        /* cell text kept so far (see ledger_read_opts.max_cell_text) */
+    size_t pending_bytes;     /* of which in pending rows */
     int wide_rows;            /* rows with more cells than the header, reported once */
     int first_wide_row;
     buf tmp;                  /* scratch for cleaning */

@@ -96,6 +96,13 @@ typedef struct ledger_read_opts {
     size_t max_uncompressed;         /* xlsx: refuse beyond this many bytes unzipped (0 = default 512 MiB) */
     size_t max_entries;              /* xlsx: refuse zips with more entries (0 = default 10000) */
     size_t max_memory;               /* cap on the table's memory (0 = default 3 GiB; 1M rows take ~600 MiB) */
+    /* Refuse the file (ST_TOO_LARGE) when its cells hold more text than this in
+     * total, counted after each cell is cut to its own cap (0 = no such limit;
+     * the memory cap still applies).  What an import stores grows with this
+     * text, not with the file: an xlsx can point every cell at one long shared
+     * string, so a few KiB would otherwise become hundreds of MiB in the
+     * database.  Imports pass the max-cell-text setting. */
+    size_t max_cell_text;
     /* Progress: called now and then with bytes or rows done / total (total may be 0). */
     void (*progress)(void *ctx, uint64_t done, uint64_t total);
     void *progress_ctx;

@@ -1,13 +1,62 @@
 // ledger import over HTTP: upload, mapping, problem report (paged, filtered,
 // xlsx), idempotence by content, broken files refused with nothing stored,
-// limits, content types, and data scope between districts.
+// limits (file, zip, total cell text), content types, data scope between
+// districts, and logins that keep working while a large file is written.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import http from 'node:http';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, Client, ejia, addUser, loginAs } from './lib.mjs';
+import { deflateRawSync, crc32 } from 'node:zlib';
+import { startServer, Client, ejia, addUser, loginAs, TEST_PW } from './lib.mjs';
+
+// A zip of deflated entries, written by hand (name → text).
+function zip(files) {
+  const parts = [], dir = [];
+  let off = 0;
+  for (const [name, text] of Object.entries(files)) {
+    const raw = Buffer.from(text), data = deflateRawSync(raw), nm = Buffer.from(name), crc = crc32(raw);
+    const head = (sig, n) => { const b = Buffer.alloc(n); b.writeUInt32LE(sig, 0); return b; };
+    const lh = head(0x04034b50, 30);
+    lh.writeUInt16LE(20, 4); lh.writeUInt16LE(0x0800, 6); lh.writeUInt16LE(8, 8); lh.writeUInt32LE(crc, 14);
+    lh.writeUInt32LE(data.length, 18); lh.writeUInt32LE(raw.length, 22); lh.writeUInt16LE(nm.length, 26);
+    const ch = head(0x02014b50, 46);
+    ch.writeUInt16LE(20, 4); ch.writeUInt16LE(20, 6); ch.writeUInt16LE(0x0800, 8); ch.writeUInt16LE(8, 10);
+    ch.writeUInt32LE(crc, 16); ch.writeUInt32LE(data.length, 20); ch.writeUInt32LE(raw.length, 24);
+    ch.writeUInt16LE(nm.length, 28); ch.writeUInt32LE(off, 42);
+    parts.push(lh, nm, data);
+    dir.push(ch, nm);
+    off += 30 + nm.length + data.length;
+  }
+  const cd = Buffer.concat(dir), end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(dir.length / 2, 8); end.writeUInt16LE(dir.length / 2, 10);
+  end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(off, 16);
+  return Buffer.concat([...parts, cd, end]);
+}
+
+// An xlsx whose `rows` data rows each have a name, a distinct code and `wide`
+// remark cells that all point at one shared string of `len` bytes: a few KiB
+// of file, rows × wide × len bytes of cell text once read.
+function sharedStringXlsx(rows, wide, len) {
+  const heads = ['企业名称', '统一社会信用代码', ...Array.from({ length: wide }, (_, i) => `备注${i + 1}`)];
+  const strings = ['长'.repeat(Math.floor(len / 3)), ...heads];   // 长 is 3 bytes in UTF-8
+  const col = (i) => String.fromCharCode(65 + i);
+  const cells = [`<row r="1">${heads.map((_, i) => `<c r="${col(i)}1" t="s"><v>${i + 1}</v></c>`).join('')}</row>`];
+  for (let r = 2; r <= rows + 1; r++) {
+    let row = `<row r="${r}"><c r="A${r}" t="inlineStr"><is><t>厦门第${r}网络科技有限公司</t></is></c>`;
+    row += `<c r="B${r}" t="inlineStr"><is><t>9135020${String(r).padStart(11, '0')}</t></is></c>`;
+    for (let i = 0; i < wide; i++) row += `<c r="${col(i + 2)}${r}" t="s"><v>0</v></c>`;
+    cells.push(row + '</row>');
+  }
+  const ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
+  return zip({
+    'xl/workbook.xml': `<?xml version="1.0" encoding="UTF-8"?><workbook ${ns} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="名单" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+    'xl/sharedStrings.xml': `<?xml version="1.0" encoding="UTF-8"?><sst ${ns}>${strings.map((x) => `<si><t>${x}</t></si>`).join('')}</sst>`,
+    'xl/worksheets/sheet1.xml': `<?xml version="1.0" encoding="UTF-8"?><worksheet ${ns}><sheetData>${cells.join('')}</sheetData></worksheet>`,
+  });
+}
 
 const login = (name) => loginAs(srv.base, name);
 let srv, dir;
@@ -117,6 +166,76 @@ test('limits and content types', async () => {
   const nf = await c.req('POST', '/api/ledger/imports', { body: fd });
   assert.equal(nf.status, 400);
   assert.equal(nf.data.error.field, 'file');
+});
+
+test('a shared-string bomb (a few KiB of xlsx, 400 MB of cell text) is refused with 413, nothing stored', async () => {
+  const c = await login('t_city');
+  const before = (await c.get('/api/ledger/imports')).data.total;
+  // 2,500 rows × 5 cells, every cell the same 32 KiB shared string
+  const bomb = sharedStringXlsx(2500, 5, 32 * 1024);
+  assert.ok(bomb.length < 100 * 1024, `the file itself is small (${bomb.length} bytes)`);
+  const r = await upload(c, '共享字符串.xlsx', bomb);
+  assert.equal(r.status, 413, JSON.stringify(r.data).slice(0, 300));
+  assert.equal(r.data.error.code, 'too_large');
+  const msg = r.data.error.message;
+  assert.match(msg, /共享字符串\.xlsx/, 'names the file');
+  assert.match(msg, /64 MiB/, 'names the limit (max-cell-text, 64 MiB by default)');
+  assert.match(msg, /单元格/);
+  assert.equal((await c.get('/api/ledger/imports')).data.total, before, 'nothing imported');
+});
+
+// A login on a connection of its own (no keep-alive): a kept-alive connection
+// is served by the server thread that accepted it, which may be the one busy
+// with the upload, and the login would then wait for the HTTP thread, not the database.
+function freshLogin(base, username, password) {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({ username, password });
+    const u = new URL('/api/auth/login', base);
+    const q = http.request({
+      host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent: false,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), origin: base },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, text }));
+    });
+    q.setTimeout(120000, () => q.destroy(new Error('login got no reply in 120 s')));
+    q.on('error', reject);
+    q.end(body);
+  });
+}
+
+// SQLite has one writer.  Here the busy timeout is cut to 200 ms, far shorter
+// than the import's write, so a login that merely polled for the lock would
+// fail (503 "database is locked", as issue 11 saw): it must wait its turn in
+// the server's write queue instead.  Two HTTP threads, so that a login can run
+// beside the upload whatever the machine's cores.  On PostgreSQL the two never block.
+test('logins keep working while a large (under the cap) file is imported', async () => {
+  const s2 = await startServer({ args: ['--busy-timeout', '200', '--threads', '2'] });
+  try {
+    addUser(s2.db.url, 'imp_city', 'city', null);
+    addUser(s2.db.url, 'imp_user', 'city', null);
+    const c = await loginAs(s2.base, 'imp_city');
+    // 2,500 rows × 2 cells of 8,000 bytes: 40 MB of cell text, under the 64 MiB cap
+    const big = sharedStringXlsx(2500, 2, 8000);
+    let done = false;
+    const imp = upload(c, '大文件.xlsx', big).finally(() => { done = true; });
+    const logins = [];
+    while (!done) {
+      const r = await freshLogin(s2.base, 'imp_user', TEST_PW);
+      logins.push(r.status === 200 ? 200 : `${r.status} ${r.text}`);
+    }
+    const r = await imp;
+    assert.equal(r.status, 201, JSON.stringify(r.data).slice(0, 300));
+    assert.equal(r.data.import.rows, 2500);
+    const failed = logins.filter((x) => x !== 200);
+    assert.deepEqual(failed, [], `${failed.length} of ${logins.length} logins failed during the import`);
+    // and one after it: the queue was left empty
+    assert.equal((await freshLogin(s2.base, 'imp_user', TEST_PW)).status, 200);
+  } finally {
+    await s2.stop();
+  }
 });
 
 test('scope: a district sees its own imports, not another district’s; the city sees all', async () => {

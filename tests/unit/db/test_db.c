@@ -1,19 +1,23 @@
 /* Unit tests for src/db: the same assertions against SQLite and, when
  * EJIA_TEST_PG_URL names a database (scripts/check starts a private cluster),
  * against PostgreSQL: binding and reading every type, portable SQL rewriting,
- * transactions, constraint errors, JSON rows, migrations, the pool, backup. */
+ * transactions, constraint errors, JSON rows, migrations, the pool, backup;
+ * faults: SQLite busy (503 material, no SQLite text), the pool's write queue,
+ * a PostgreSQL connection killed under the pool and reopened. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include <pthread.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/config.h"
 #include "db/db.h"
 #include "db/db_impl.h"
 
@@ -237,6 +241,176 @@ static void body_dynamic(db *d, const char *url) {
     }
 }
 
+/* ---- faults ---- */
+
+/* No library text reaches the user: a Chinese message and nothing else. */
+static void assert_clean_unavailable(const err *e) {
+    assert_int_equal(e->code, ST_UNAVAILABLE);
+    assert_non_null(strstr(e->msg, "请稍后重试"));
+    static const char *const leaks[] = {"locked", "database", "SQLITE", "server", "connection", "terminat",
+                                        "FATAL", "SQLSTATE", "PQ", NULL};
+    for (int i = 0; leaks[i]; i++)
+        if (strstr(e->msg, leaks[i])) fail_msg("library text \"%s\" in: %s", leaks[i], e->msg);
+}
+
+/* Another process holds SQLite's write lock (a raw handle here, outside ejia's
+ * queue): a write gives up after busy-timeout with ST_UNAVAILABLE (503). */
+static void test_sqlite_busy(void **state) {
+    (void)state;
+    err e;
+    (void)cfg_int("busy-timeout");   /* settings are loaded on first use; then override */
+    assert_int_equal(cfg_set("busy-timeout", "50", &e), ST_OK);
+    db *d;
+    assert_int_equal(db_open(lite_path, &d, &e), ST_OK);
+    assert_int_equal(db_exec(d, "CREATE TABLE IF NOT EXISTS t_busy(x INTEGER)", &e), ST_OK);
+    sqlite3 *other;
+    assert_int_equal(sqlite3_open(lite_path, &other), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    err_clear(&e);
+    assert_int_equal(db_run(d, "INSERT INTO t_busy VALUES (1)", &e, ""), ST_UNAVAILABLE);
+    assert_clean_unavailable(&e);
+    assert_int_equal(db_begin(d, &e), ST_UNAVAILABLE);
+    assert_clean_unavailable(&e);
+    sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(other);
+    assert_int_equal(db_begin(d, &e), ST_OK);
+    assert_int_equal(db_run(d, "INSERT INTO t_busy VALUES (2)", &e, ""), ST_OK);
+    assert_int_equal(db_commit(d, &e), ST_OK);
+    db_close(d);
+    assert_int_equal(cfg_set("busy-timeout", "10000", &e), ST_OK);
+}
+
+typedef struct queue_arg {
+    db_pool *p;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int begun;        /* the first writer holds its transaction */
+    st second;        /* what the second writer's db_begin returned */
+    int hold_ms;
+} queue_arg;
+
+static void *queue_first(void *arg) {
+    queue_arg *a = arg;
+    db *d = db_pool_get(a->p);
+    err e;
+    assert_int_equal(db_begin(d, &e), ST_OK);
+    assert_int_equal(db_run(d, "INSERT INTO t_queue VALUES (1)", &e, ""), ST_OK);
+    pthread_mutex_lock(&a->mu);
+    a->begun = 1;
+    pthread_cond_broadcast(&a->cv);
+    pthread_mutex_unlock(&a->mu);
+    usleep((useconds_t)a->hold_ms * 1000);   /* far longer than busy-timeout */
+    assert_int_equal(db_commit(d, &e), ST_OK);
+    db_pool_put(a->p, d);
+    return NULL;
+}
+
+/* Writers of one pool queue for SQLite's lock instead of polling it: the
+ * second waits as long as the first holds it (here 20 × busy-timeout), and
+ * gives up with a clean ST_UNAVAILABLE only after write-queue-timeout. */
+static void test_write_queue(void **state) {
+    (void)state;
+    err e;
+    (void)cfg_int("busy-timeout");
+    assert_int_equal(cfg_set("busy-timeout", "50", &e), ST_OK);
+    db_pool *p;
+    assert_int_equal(db_pool_open(lite_path, 2, &p, &e), ST_OK);
+    db *d = db_pool_get(p);
+    assert_int_equal(db_exec(d, "DROP TABLE IF EXISTS t_queue; CREATE TABLE t_queue(x INTEGER)", &e), ST_OK);
+    db_pool_put(p, d);
+    for (int round = 0; round < 2; round++) {
+        /* round 0: waits its turn; round 1: write-queue-timeout (100 ms) < the hold */
+        assert_int_equal(cfg_set("write-queue-timeout", round ? "100" : "60000", &e), ST_OK);
+        queue_arg a = {.p = p, .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER, .hold_ms = 1000};
+        pthread_t th;
+        pthread_create(&th, NULL, queue_first, &a);
+        pthread_mutex_lock(&a.mu);
+        while (!a.begun) pthread_cond_wait(&a.cv, &a.mu);
+        pthread_mutex_unlock(&a.mu);
+        d = db_pool_get(p);
+        err_clear(&e);
+        st s = db_begin(d, &e);
+        if (round == 0) {
+            assert_int_equal(s, ST_OK);
+            assert_int_equal(db_run(d, "INSERT INTO t_queue VALUES (2)", &e, ""), ST_OK);
+            assert_int_equal(db_commit(d, &e), ST_OK);
+        } else {
+            assert_int_equal(s, ST_UNAVAILABLE);
+            assert_clean_unavailable(&e);
+        }
+        db_pool_put(p, d);
+        pthread_join(th, NULL);
+        /* the queue is left empty: a write goes through at once */
+        d = db_pool_get(p);
+        assert_int_equal(db_begin(d, &e), ST_OK);
+        db_rollback(d);
+        db_pool_put(p, d);
+    }
+    d = db_pool_get(p);
+    int64_t n = 0;
+    assert_int_equal(db_query_int(d, &n, "SELECT COUNT(*) FROM t_queue", &e, ""), ST_OK);
+    assert_int_equal(n, 3);   /* 1, 2 in round 0; 1 in round 1 */
+    db_exec(d, "DROP TABLE t_queue", &e);
+    db_pool_put(p, d);
+    db_pool_close(p);
+    assert_int_equal(cfg_set("busy-timeout", "10000", &e), ST_OK);
+    assert_int_equal(cfg_set("write-queue-timeout", "20000", &e), ST_OK);
+}
+
+/* Kill a pooled connection's server process (as a restart does: SQLSTATE
+ * 57P01): the request that meets it gets a clean ST_UNAVAILABLE, the pool
+ * reopens it before its next use, and the other connection of the pool —
+ * opened to the same server — is reopened too instead of failing a request. */
+static void test_pg_reconnect(void **state) {
+    (void)state;
+    const char *url = getenv("EJIA_TEST_PG_URL");
+    if (!url || !*url) skip();
+    err e;
+    db_pool *p;
+    assert_int_equal(db_pool_open(url, 2, &p, &e), ST_OK);
+    db *a = db_pool_get(p), *b = db_pool_get(p);
+    int64_t pa = 0, pb = 0, killed = 0;
+    assert_int_equal(db_query_int(a, &pa, "SELECT pg_backend_pid()", &e, ""), ST_OK);
+    assert_int_equal(db_query_int(b, &pb, "SELECT pg_backend_pid()", &e, ""), ST_OK);
+    db_pool_put(p, b);
+    db *killer;
+    assert_int_equal(db_open(url, &killer, &e), ST_OK);
+    /* both, as a restart would; a in the middle of a transaction */
+    assert_int_equal(db_begin(a, &e), ST_OK);
+    assert_int_equal(db_query_int(killer, &killed, "SELECT COUNT(*) FROM pg_stat_activity WHERE pid IN ($1, $2) "
+                                                   "AND pg_terminate_backend(pid)", &e, "ii", pa, pb), ST_OK);
+    assert_int_equal(killed, 2);
+    /* termination is asynchronous: wait (bounded) until both are gone */
+    for (int i = 0; i < 500; i++) {
+        int64_t left = 1;
+        assert_int_equal(db_query_int(killer, &left, "SELECT COUNT(*) FROM pg_stat_activity WHERE pid IN ($1, $2)",
+                                      &e, "ii", pa, pb), ST_OK);
+        if (!left) break;
+        usleep(10000);
+    }
+    int64_t v = 0;
+    err_clear(&e);
+    assert_int_equal(db_query_int(a, &v, "SELECT 1", &e, ""), ST_UNAVAILABLE);
+    assert_clean_unavailable(&e);
+    /* later calls in the same request fail at once, without the network */
+    assert_int_equal(db_run(a, "SELECT 2", &e, ""), ST_UNAVAILABLE);
+    assert_clean_unavailable(&e);
+    db_pool_put(p, a);   /* rolls back what is left of the transaction: nothing, quietly */
+    /* the next uses: both connections reopened, fresh sessions, statements prepared anew */
+    db *c = db_pool_get(p), *d = db_pool_get(p);
+    int64_t pc = 0, pd = 0;
+    assert_int_equal(db_query_int(c, &pc, "SELECT pg_backend_pid()", &e, ""), ST_OK);
+    assert_int_equal(db_query_int(d, &pd, "SELECT pg_backend_pid()", &e, ""), ST_OK);
+    assert_true(pc != pa && pc != pb && pd != pa && pd != pb && pc != pd);
+    assert_int_equal(db_query_int(c, &v, "SELECT 1", &e, ""), ST_OK);
+    assert_int_equal(db_begin(d, &e), ST_OK);
+    assert_int_equal(db_commit(d, &e), ST_OK);
+    db_pool_put(p, c);
+    db_pool_put(p, d);
+    db_close(killer);
+    db_pool_close(p);
+}
+
 static void test_types(void **s) { (void)s; each_backend(body_types); }
 static void test_dynamic(void **s) { (void)s; each_backend(body_dynamic); }
 static void test_tx(void **s) { (void)s; each_backend(body_tx); }
@@ -246,7 +420,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rewrite), cmocka_unit_test(test_types), cmocka_unit_test(test_tx),
         cmocka_unit_test(test_migrate), cmocka_unit_test(test_pool),  cmocka_unit_test(test_backup),
-        cmocka_unit_test(test_dynamic),
+        cmocka_unit_test(test_dynamic), cmocka_unit_test(test_sqlite_busy), cmocka_unit_test(test_write_queue),
+        cmocka_unit_test(test_pg_reconnect),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

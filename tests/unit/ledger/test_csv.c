@@ -337,6 +337,57 @@ static void test_wide_rows_and_empty(void **state) {
     ledger_table_free(t);
 }
 
+/* The cap on total cell text (max-cell-text for imports): counted over the
+ * cells kept (a cell over its own 32 KiB cap counts 32 KiB), data rows and the
+ * rows read while looking for the header alike. */
+static void test_cell_text_cap(void **state) {
+    (void)state;
+    size_t rows = 1000, cap = rows * 64 + 64, n = 0;
+    char *a = malloc(cap);
+    n += (size_t)snprintf(a, cap, "企业名称,信用代码\n");
+    for (size_t i = 0; i < rows; i++) n += (size_t)snprintf(a + n, cap - n, "公司%04zu,91350100M000100Y43\n", i);
+    /* each row: 10 + 18 bytes of text */
+    st r;
+    err e;
+    ledger_read_opts o = {.max_cell_text = rows * 28};
+    ledger_table *t = read_bytes("满.csv", a, n, &o, &r, &e);
+    assert_int_equal(r, ST_OK);
+    assert_int_equal(t->nrows, (int)rows);
+    ledger_table_free(t);
+    o.max_cell_text = rows * 28 - 1;
+    assert_null(read_bytes("超.csv", a, n, &o, &r, &e));
+    assert_int_equal(r, ST_TOO_LARGE);
+    assert_non_null(strstr(e.msg, "「超.csv」"));
+    assert_non_null(strstr(e.msg, "单元格里的文字合计超过 27999 字节"));
+    assert_non_null(strstr(e.msg, "第 1001 行"));   /* where reading stopped */
+    free(a);
+    /* One huge cell counts its kept 32 KiB, not the 1 MB written. */
+    size_t big = 1u << 20;
+    char *h = malloc(big + 64);
+    n = (size_t)snprintf(h, 64, "企业名称,信用代码\n甲,");
+    memset(h + n, 'x', big);
+    n += big;
+    h[n++] = '\n';
+    o.max_cell_text = 40 * 1024;
+    t = read_bytes("大格.csv", h, n, &o, &r, &e);
+    assert_int_equal(r, ST_OK);
+    ledger_table_free(t);
+    free(h);
+    /* Rows kept while no header is found count too. */
+    char *p = malloc(64 * 1024);
+    n = 0;
+    for (int i = 0; i < 10; i++) n += (size_t)snprintf(p + n, 64 * 1024 - n, "第%d行,%0500d\n", i, 0);
+    o.max_cell_text = 2000;
+    assert_null(read_bytes("无表头.csv", p, n, &o, &r, &e));
+    assert_int_equal(r, ST_TOO_LARGE);
+    o.max_cell_text = 10 * 520;   /* all ten rows fit: the first is the header, nine are data */
+    t = read_bytes("无表头.csv", p, n, &o, &r, &e);
+    assert_int_equal(r, ST_OK);
+    assert_int_equal(t->nrows, 9);
+    ledger_table_free(t);
+    free(p);
+}
+
 static void progress(void *ctx, uint64_t done, uint64_t total) {
     (void)total;
     *(uint64_t *)ctx = done;
@@ -367,6 +418,7 @@ int main(void) {
         cmocka_unit_test(test_swapped_columns_and_delims), cmocka_unit_test(test_quotes_blank_lines),
         cmocka_unit_test(test_huge_cell), cmocka_unit_test(test_problems), cmocka_unit_test(test_no_header_and_mapping),
         cmocka_unit_test(test_wide_rows_and_empty), cmocka_unit_test(test_many_rows),
+        cmocka_unit_test(test_cell_text_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

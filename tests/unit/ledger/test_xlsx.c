@@ -341,6 +341,32 @@ static void test_shared_string_bomb(void **state) {
     assert_null(read_bytes("bomb.xlsx", b.data, b.len, &o, &r, &e));
     assert_int_equal(r, ST_TOO_LARGE);
     assert_non_null(strstr(e.msg, "上限"));
+    /* What an import uses: the cap on cell text, whatever the memory allows;
+     * the message names the file and the limit. */
+    ledger_read_opts o2 = {.max_cell_text = 8u << 20};
+    assert_null(read_bytes("bomb.xlsx", b.data, b.len, &o2, &r, &e));
+    assert_int_equal(r, ST_TOO_LARGE);
+    assert_non_null(strstr(e.msg, "「bomb.xlsx」"));
+    assert_non_null(strstr(e.msg, "单元格里的文字合计超过 8 MiB"));
+    free(b.data);
+}
+
+static void test_cell_text_cap(void **state) {
+    (void)state;
+    /* the ordinary ledger: about 200 bytes of cell text */
+    blob b = make_xlsx(fill_one, NULL, false);
+    st r;
+    err e;
+    ledger_read_opts o = {.max_cell_text = 4096};
+    ledger_table *t = read_bytes("01-经信局.xlsx", b.data, b.len, &o, &r, &e);
+    assert_int_equal(r, ST_OK);
+    check_ledger(t);
+    ledger_table_free(t);
+    o.max_cell_text = 60;   /* bytes: under a KiB the limit is said in bytes */
+    assert_null(read_bytes("01-经信局.xlsx", b.data, b.len, &o, &r, &e));
+    assert_int_equal(r, ST_TOO_LARGE);
+    assert_non_null(strstr(e.msg, "60 字节"));
+    assert_non_null(strstr(e.msg, "「01-经信局.xlsx」"));
     free(b.data);
 }
 
@@ -397,7 +423,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shared_strings), cmocka_unit_test(test_inline_strings),
         cmocka_unit_test(test_sheet_choice), cmocka_unit_test(test_broken_zip), cmocka_unit_test(test_hand_made),
-        cmocka_unit_test(test_limits), cmocka_unit_test(test_shared_string_bomb), cmocka_unit_test(test_last_row), cmocka_unit_test(test_many_rows),
+        cmocka_unit_test(test_limits), cmocka_unit_test(test_shared_string_bomb), cmocka_unit_test(test_cell_text_cap), cmocka_unit_test(test_last_row), cmocka_unit_test(test_many_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
