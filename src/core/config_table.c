@@ -22,6 +22,8 @@ const cfg_def cfg_table[] = {
      "每个台账文件单元格文字合计上限（字节，导入时） / total cell text per imported ledger file (bytes)"},
     {"upload-dir", CFG_STR, 0, 0, "", "服务器 server", "上传临时目录（空 = 系统临时目录） / upload temp folder"},
     {"conn-timeout", CFG_INT, 1, 3600, "30", "服务器 server", "连接空闲超时（秒） / connection idle timeout (s)"},
+    {"header-timeout", CFG_INT, 1, 3600, "10", "服务器 server", "请求头须在此时间内收完（秒，从连接建立或请求行到达算起） / total deadline for request headers (s)"},
+    {"body-timeout", CFG_INT, 1, 86400, "120", "服务器 server", "请求体须在此时间内收完（秒；慢速网络上传大文件时调大） / total deadline for a request body (s)"},
     {"conn-limit", CFG_INT, 1, 1e6, "1024", "服务器 server", "最大连接数 / max connections"},
     {"per-ip-limit", CFG_INT, 0, 1e6, "64", "服务器 server", "每个地址最大连接数（0 = 不限） / max connections per IP"},
     {"behind-tls", CFG_BOOL, 0, 0, "false", "服务器 server", "位于 TLS 反向代理之后（Cookie 加 Secure） / behind a TLS proxy"},

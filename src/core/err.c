@@ -30,10 +30,15 @@ const char *st_name(st code) {
     return (code >= 0 && code < ST__COUNT) ? st_table[code].name : "internal";
 }
 
+/* The message is formatted into a temporary buffer and copied afterwards:
+ * callers often wrap the message they already hold ("数据库不可用：%s",
+ * e->msg), and vsnprintf into the buffer it is reading from garbles the text. */
 st err_setv(err *e, st code, const char *fmt, va_list ap) {
     if (e) {
+        char msg[sizeof e->msg];
+        vsnprintf(msg, sizeof msg, fmt, ap);
         e->code = code;
-        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+        memcpy(e->msg, msg, sizeof msg);
         e->field[0] = 0;
         e->where[0] = 0;
         e->api_code[0] = 0;
@@ -50,11 +55,14 @@ st err_set(err *e, st code, const char *fmt, ...) {
 }
 
 st err_field(err *e, st code, const char *field, const char *fmt, ...) {
+    /* copied first: field may be e->field itself, which err_setv clears */
+    char f[sizeof e->field] = "";
+    if (field) snprintf(f, sizeof f, "%s", field);
     va_list ap;
     va_start(ap, fmt);
     err_setv(e, code, fmt, ap);
     va_end(ap);
-    if (e && field) snprintf(e->field, sizeof e->field, "%s", field);
+    if (e) memcpy(e->field, f, sizeof f);
     return code;
 }
 

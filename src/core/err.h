@@ -37,7 +37,8 @@ typedef struct err {
     char api_code[32]; /* overrides st_name() in the API error body ("bad_credentials"); "" = none */
 } err;
 
-/* Fill e (if not NULL) and return code. fmt is printf-style. */
+/* Fill e (if not NULL) and return code. fmt is printf-style; its arguments
+ * may point into e itself (wrapping e->msg in a longer message is safe). */
 st err_set(err *e, st code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 st err_setv(err *e, st code, const char *fmt, va_list ap);
 /* As err_set, also naming the field. */

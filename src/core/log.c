@@ -51,12 +51,13 @@ void log_msg(log_level l, const char *fmt, ...) {
 }
 
 void log_request(const char *method, const char *path, int status, double ms, const char *user,
-                 const char *addr) {
+                 const char *addr, const char *request_id) {
     if (LOG_INFO < cur_level) return;
     char line[2048];
     size_t k = log_stamp(line, sizeof line);
-    int n = snprintf(line + k, sizeof line - k, " req %s %s %d %.1fms user=%s addr=%s", method,
-                     path, status, ms, user && *user ? user : "-", addr ? addr : "-");
+    int n = snprintf(line + k, sizeof line - k, " req %s %s %d %.1fms user=%s addr=%s id=%s", method,
+                     path, status, ms, user && *user ? user : "-", addr ? addr : "-",
+                     request_id && *request_id ? request_id : "-");
     if (n > 0) k += (size_t)n;
     log_write(line, k > sizeof line - 1 ? sizeof line - 1 : k, sizeof line);
 }

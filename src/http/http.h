@@ -106,12 +106,22 @@ struct http_req {
     const char *content_encoding; /* static files: "gzip" when the precompressed copy is sent */
     bool vary_encoding;           /* static files: a precompressed copy exists (Vary: Accept-Encoding) */
     double t_start;
+    /* New for every request (16 hex digits): sent as X-Request-Id and as
+     * error.request_id, and written in the request's log lines, so that a
+     * user's report finds the server's detail (server.c). */
+    char request_id[17];
     /* server-internal state */
     void *pp;                     /* MHD post processor */
     int upload_fd;
     bool exporting;               /* ?format=xlsx on a route with an export spec */
     st early;                     /* error found while reading the body */
     err early_err;
+    void *conn_state;             /* the connection's deadlines (server.c) */
+    uint64_t body_bytes, body_limit; /* body read so far (chunked too) and the cap for this route */
+    struct mp_close *mp;          /* multipart: is the closing boundary there? (multipart.h) */
+    bool close_after;             /* reply with Connection: close */
+    bool refused;                 /* body over its limit: 413 written, the rest dropped */
+    uint64_t lingered;            /* bytes dropped since */
 };
 
 /* Hooks the auth module provides (set before the server starts). */

@@ -20,5 +20,13 @@ st http_export_finish(http_req *r, const http_auth_ops *ops, err *e);
 /* static.c: does an Accept-Encoding value allow gzip? (fuzzed in fuzz_route) */
 bool http_accepts_gzip(const char *accept_encoding);
 void http_format_addr(const struct sockaddr *sa, char *out, size_t n);
+/* request.c: a new request id, 16 hex digits (out has room for 17 bytes). */
+void http_new_request_id(char out[17]);
+/* request.c: the error as a caller may see it.  Server faults (every 5xx) and
+ * anything the database layer wrote may hold SQL, driver, library or file
+ * system text: out gets a plain Chinese message naming the request id instead
+ * (no field, no where), and the result is true — the caller logs in->msg under
+ * that id.  Otherwise out is a copy of in and the result is false. */
+bool http_error_public(const err *in, const char *request_id, err *out);
 
 #endif

@@ -4,9 +4,12 @@
 #include "core/config.h"
 
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 const char *http_param(http_req *r, const char *name) {
@@ -155,4 +158,45 @@ void http_format_addr(const struct sockaddr *sa, char *out, size_t n) {
     else if (sa->sa_family == AF_INET6)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)n);
     else snprintf(out, n, "-");
+}
+
+void http_new_request_id(char out[17]) {
+    /* Random rather than a counter: ids stay unique across restarts and
+     * several servers writing to one log, and tell nothing about traffic. */
+    unsigned char b[8];
+    if (getrandom(b, sizeof b, GRND_NONBLOCK) != (ssize_t)sizeof b) {
+        static atomic_uint_fast64_t n;
+        uint64_t v = (uint64_t)time(NULL) << 24 ^ atomic_fetch_add(&n, 1);
+        for (int i = 0; i < 8; i++) b[i] = (unsigned char)(v >> (8 * i));
+    }
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 8; i++) {
+        out[2 * i] = hex[b[i] >> 4];
+        out[2 * i + 1] = hex[b[i] & 15];
+    }
+    out[16] = 0;
+}
+
+/* Every message of the database layer starts so (lite_err in db_sqlite.c,
+ * pg_err in db_pgsql.c) and ends with the driver's own text. */
+static const char db_msg_prefix[] = "数据库错误（";
+
+bool http_error_public(const err *in, const char *request_id, err *out) {
+    *out = *in;
+    bool internal = st_http(in->code) >= 500 || strncmp(in->msg, db_msg_prefix, sizeof db_msg_prefix - 1) == 0;
+    if (!internal) return false;
+    const char *what;
+    switch (in->code) {
+    case ST_DB: what = "数据库操作失败，请稍后重试"; break;
+    case ST_UNAVAILABLE: what = "服务暂时不可用（数据库正忙或正在重新连接），请稍后重试"; break;
+    case ST_IO: what = "服务器读写文件失败，请稍后重试"; break;
+    case ST_NOMEM: what = "服务器资源不足，请缩小查询或文件范围后重试"; break;
+    case ST_CONFLICT: what = "提交的数据与已有记录冲突（可能刚被他人修改），请刷新后检查再试"; break;
+    default: what = st_http(in->code) >= 500 ? "服务器内部错误，请稍后重试" : "请求无法完成，请稍后重试"; break;
+    }
+    snprintf(out->msg, sizeof out->msg, "%s；如持续出现，请联系系统管理员并提供请求编号 %s。", what,
+             request_id && *request_id ? request_id : "-");
+    out->field[0] = 0;
+    out->where[0] = 0;
+    return true;
 }

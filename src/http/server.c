@@ -1,18 +1,38 @@
 /* server — libmicrohttpd glue: connection limits, body limits, multipart
  * streaming to temp files, dispatch through the route table, the reply with
- * security headers, one log line per request, graceful stop.
+ * security headers and a request id, one log line per request, deadlines for
+ * slow clients, graceful stop.
  *
  * MHD calls the access handler several times per request: first with no body
- * (we set up the request and refuse early: unknown route, wrong content type,
- * Content-Length over the limit), then with body chunks, then once more with
- * nothing left — only then do we run the handler and queue the reply
- * (queuing on the first call closes the connection in 0.9.75). */
+ * (we set up the request and refuse early: unknown route, wrong content type),
+ * then with body chunks, then once more with nothing left — only then do we
+ * run the handler and queue the reply (queuing on the first call closes the
+ * connection in 0.9.75).  A body over its limit is the exception: it is
+ * answered 413 as soon as it is known to be too large — from Content-Length
+ * before any of it is read, or at the limit for a chunked one — and never
+ * read in full (see refuse_body).
+ *
+ * Deadlines (issue 11 item 7): MHD's connection timeout restarts with every
+ * byte, so a client sending one header line every few seconds held its
+ * connection — and, 64 times over, its address's whole per-IP quota —
+ * forever.  Every connection has a phase and the time it began (conn_state,
+ * from MHD_OPTION_NOTIFY_CONNECTION); a sweeper thread shuts down the socket of
+ * any connection whose headers took longer than header-timeout (counted from
+ * connect, or from the request line on a kept-alive connection) or whose body
+ * took longer than body-timeout.  Shutting the socket down wakes the worker
+ * that owns it, which then closes it; the list is locked while we do so, and
+ * MHD tells us a connection is closed (and we unlink it) before it closes the
+ * socket, so we never touch a descriptor that belongs to someone else.
+ * The same list lets a stop close idle kept-alive connections at once. */
 #include "http.h"
 #include "http_internal.h"
+#include "multipart.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <microhttpd.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -25,11 +45,41 @@
 #include "core/config.h"
 #include "core/log.h"
 
+/* Where a connection is; each phase but CP_BUSY has a deadline. */
+typedef enum conn_phase {
+    CP_NEW,      /* accepted, headers not complete: header-timeout from connect */
+    CP_IDLE,     /* kept alive after a reply, nothing sent yet: conn-timeout */
+    CP_HEADERS,  /* request line seen on a kept-alive connection: header-timeout from it */
+    CP_BODY,     /* headers done, body being read: body-timeout */
+    CP_LINGER,   /* body refused (413 sent): discarding what is still on its way, LINGER_MS */
+    CP_BUSY,     /* handler running or reply being sent: MHD's idle timeout only */
+} conn_phase;
+
+typedef struct conn_state {
+    struct conn_state *prev, *next;
+    int fd;
+    conn_phase phase;
+    double since;       /* when the phase's deadline started (ms, monotonic) */
+    bool shut;          /* we shut the socket down; MHD will close it */
+    atomic_bool cut;    /* shut while its body was being read: the request is over */
+    char addr[64];
+    char request_id[17];
+} conn_state;
+
 struct http_server {
     struct MHD_Daemon *d;
     db_pool *pool;
     atomic_int active;
     uint16_t port;
+    pthread_mutex_t mu;       /* guards conns and every conn_state's phase, since, shut */
+    conn_state *conns;
+    atomic_bool stopping;
+    double header_ms, body_ms, idle_ms;
+    pthread_t sweeper;
+    bool sweeper_running;
+    pthread_mutex_t wake_mu;  /* the sweeper naps on wake, so that a stop need not wait for it */
+    pthread_cond_t wake;
+    bool sweeper_quit;
 };
 
 static const http_auth_ops *auth_ops;
@@ -67,25 +117,223 @@ static void req_free(http_req *r) {
     free(r);
 }
 
-static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
-                         enum MHD_RequestTerminationCode toe) {
-    (void)cls;
-    (void)c;
-    http_req *r = *con_cls;
-    if (!r) return;
-    if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && r->status == 0) r->status = 499;
-    log_request(r->method, r->path, r->status, now_ms() - r->t_start, r->user.username, r->addr);
-    req_free(r);
-    *con_cls = NULL;
+/* ---- connections and their deadlines ---- */
+
+static conn_state *conn_of(struct MHD_Connection *c) {
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+/* Move a connection to a phase; restart its clock unless keep_clock. */
+static void conn_enter(http_server *s, conn_state *cs, conn_phase phase, bool keep_clock) {
+    if (!cs) return;
+    pthread_mutex_lock(&s->mu);
+    cs->phase = phase;
+    if (!keep_clock) cs->since = now_ms();
+    pthread_mutex_unlock(&s->mu);
 }
 
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
                           enum MHD_ConnectionNotificationCode toe) {
-    (void)c;
-    (void)socket_context;
     http_server *s = cls;
-    if (toe == MHD_CONNECTION_NOTIFY_STARTED) atomic_fetch_add(&s->active, 1);
-    else atomic_fetch_sub(&s->active, 1);
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        atomic_fetch_add(&s->active, 1);
+        /* Without memory for its state a connection just has no deadline of
+         * ours (MHD's idle timeout still applies). */
+        conn_state *cs = calloc(1, sizeof *cs);
+        *socket_context = cs;
+        if (!cs) return;
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        cs->fd = ci ? ci->connect_fd : -1;
+        ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        snprintf(cs->addr, sizeof cs->addr, "-");
+        if (ci && ci->client_addr) http_format_addr(ci->client_addr, cs->addr, sizeof cs->addr);
+        cs->phase = CP_NEW;
+        cs->since = now_ms();
+        pthread_mutex_lock(&s->mu);
+        cs->next = s->conns;
+        if (s->conns) s->conns->prev = cs;
+        s->conns = cs;
+        pthread_mutex_unlock(&s->mu);
+    } else {
+        /* MHD calls this before it closes the socket: once unlinked, the
+         * sweeper can no longer shut down a descriptor number reused by
+         * another connection. */
+        conn_state *cs = *socket_context;
+        if (cs) {
+            pthread_mutex_lock(&s->mu);
+            if (cs->prev) cs->prev->next = cs->next;
+            else s->conns = cs->next;
+            if (cs->next) cs->next->prev = cs->prev;
+            pthread_mutex_unlock(&s->mu);
+            free(cs);
+            *socket_context = NULL;
+        }
+        atomic_fetch_sub(&s->active, 1);
+    }
+}
+
+/* Called when a request line has arrived (MHD_OPTION_URI_LOG_CALLBACK): on a
+ * kept-alive connection the headers' deadline starts now.  Returns the initial
+ * request context, which on_access makes itself. */
+static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *c) {
+    (void)uri;
+    http_server *s = cls;
+    conn_state *cs = conn_of(c);
+    if (cs) {
+        pthread_mutex_lock(&s->mu);
+        if (cs->phase == CP_IDLE) {
+            cs->phase = CP_HEADERS;
+            cs->since = now_ms();
+        } else if (cs->phase == CP_NEW) {
+            cs->phase = CP_HEADERS;   /* the clock keeps running from connect */
+        }
+        pthread_mutex_unlock(&s->mu);
+    }
+    return NULL;
+}
+
+/* Security headers of every reply, ours and the raw ones below. */
+static const char *const security_headers[][2] = {
+    {"X-Content-Type-Options", "nosniff"},
+    {"X-Frame-Options", "DENY"},
+    {"Referrer-Policy", "same-origin"},
+    {"Content-Security-Policy",
+     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+     "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"},
+    {"Cross-Origin-Opener-Policy", "same-origin"},
+};
+
+/* A JSON error reply written straight to the socket, then the sending side
+ * shut (FIN after the reply), for the cases MHD 0.9.75 cannot queue a reply
+ * in: while a body is being read.  Best effort within wait_ms: the
+ * connection is closed right after either way. */
+static void send_raw_error(int fd, int status, const char *reason, const err *shown, const char *request_id,
+                           int wait_ms) {
+    if (fd < 0) return;
+    json_t *j = http_error_json(shown, NULL);
+    json_object_set_new(json_object_get(j, "error"), "request_id", json_string(request_id));
+    char *body = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    if (!body) return;
+    char head[2048];
+    int k = snprintf(head, sizeof head,
+                     "HTTP/1.1 %d %s\r\nContent-Type: application/json; charset=utf-8\r\n"
+                     "Content-Length: %zu\r\nConnection: close\r\nCache-Control: no-store\r\n"
+                     "X-Request-Id: %s\r\n",
+                     status, reason, strlen(body), request_id);
+    for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0] && k > 0 && (size_t)k < sizeof head; i++)
+        k += snprintf(head + k, sizeof head - (size_t)k, "%s: %s\r\n", security_headers[i][0], security_headers[i][1]);
+    if (k > 0 && (size_t)k < sizeof head) k += snprintf(head + k, sizeof head - (size_t)k, "\r\n");
+    if (k <= 0 || (size_t)k >= sizeof head) {
+        free(body);
+        return;
+    }
+    struct { const char *p; size_t n; } parts[2] = {{head, (size_t)k}, {body, strlen(body)}};
+    double until = now_ms() + wait_ms;
+    for (int i = 0; i < 2; i++) {
+        while (parts[i].n) {
+            ssize_t w = send(fd, parts[i].p, parts[i].n, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (w > 0) {
+                parts[i].p += w;
+                parts[i].n -= (size_t)w;
+                continue;
+            }
+            if (w < 0 && errno == EINTR) continue;
+            int left = (int)(until - now_ms());
+            if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && left > 0) {
+                struct pollfd pf = {.fd = fd, .events = POLLOUT};
+                poll(&pf, 1, left);
+                continue;
+            }
+            i = 2;   /* the peer is gone or not reading: give up */
+            break;
+        }
+    }
+    shutdown(fd, SHUT_WR);
+    free(body);
+}
+
+/* How long, and how much, a refused body is read on (see refuse_body). */
+#define LINGER_MS 2000
+#define LINGER_BYTES (1u << 20)
+
+/* Shut down every connection past its deadline (and, while stopping, every
+ * connection not serving a request).  shutdown() rather than close(): the
+ * descriptor stays MHD's, which sees the end of the stream and closes it. */
+static void sweep(http_server *s) {
+    double now = now_ms();
+    bool stopping = atomic_load(&s->stopping);
+    pthread_mutex_lock(&s->mu);
+    for (conn_state *cs = s->conns; cs; cs = cs->next) {
+        if (cs->shut || cs->fd < 0) continue;
+        double limit;
+        switch (cs->phase) {
+        case CP_NEW:
+        case CP_HEADERS: limit = stopping ? 0 : s->header_ms; break;
+        case CP_IDLE: limit = stopping ? 0 : s->idle_ms; break;
+        case CP_LINGER: limit = stopping ? 0 : LINGER_MS; break;
+        case CP_BODY: limit = s->body_ms; break;
+        default: continue;
+        }
+        if (now - cs->since < limit) continue;
+        if (cs->phase == CP_BODY) {
+            /* The worker may be reading this body right now, but it writes
+             * nothing until it holds this lock to enter CP_BUSY and sees cut. */
+            atomic_store(&cs->cut, true);
+            err e;
+            err_set(&e, ST_INVALID, "请求体没有在 %ld 秒内传完，连接已断开。请检查网络后重试；上传大文件时可请管理员调大 body-timeout 设置。",
+                    (long)(s->body_ms / 1000));
+            snprintf(e.api_code, sizeof e.api_code, "request_timeout");
+            send_raw_error(cs->fd, 408, "Request Timeout", &e, cs->request_id, 0);
+            log_warn("req %s: 请求体超过 %ld 秒未传完，已断开 addr=%s", cs->request_id, (long)(s->body_ms / 1000),
+                     cs->addr);
+        } else if (cs->phase != CP_IDLE && !stopping) {
+            /* info, not warn: a browser's unused pre-opened connection ends so too */
+            log_info("请求头超过 %ld 秒未收完，已断开连接 addr=%s", (long)(s->header_ms / 1000), cs->addr);
+        }
+        shutdown(cs->fd, SHUT_RDWR);
+        cs->shut = true;
+    }
+    pthread_mutex_unlock(&s->mu);
+}
+
+#define SWEEP_MS 100
+
+static void *sweeper_main(void *arg) {
+    http_server *s = arg;
+    pthread_mutex_lock(&s->wake_mu);
+    while (!s->sweeper_quit) {
+        pthread_mutex_unlock(&s->wake_mu);
+        sweep(s);
+        pthread_mutex_lock(&s->wake_mu);
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        ts.tv_nsec += SWEEP_MS * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        if (!s->sweeper_quit) pthread_cond_timedwait(&s->wake, &s->wake_mu, &ts);
+    }
+    pthread_mutex_unlock(&s->wake_mu);
+    return NULL;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe) {
+    http_server *s = cls;
+    conn_state *cs = conn_of(c);
+    http_req *r = *con_cls;
+    /* The reply is out: a kept-alive connection now waits for the next request. */
+    conn_enter(s, cs, CP_IDLE, false);
+    if (!r) return;
+    if (cs && atomic_load(&cs->cut)) r->status = 408;
+    if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && r->status == 0) r->status = 499;
+    log_request(r->method, r->path, r->status, now_ms() - r->t_start, r->user.username, r->addr, r->request_id);
+    req_free(r);
+    *con_cls = NULL;
 }
 
 /* ---- multipart ---- */
@@ -170,14 +418,8 @@ static enum MHD_Result on_post_data(void *cls, enum MHD_ValueKind kind, const ch
 /* ---- replies ---- */
 
 static void add_security_headers(struct MHD_Response *resp, http_req *r, bool api) {
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
-    MHD_add_response_header(resp, "Content-Security-Policy",
-                            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                            "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
-                            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'");
-    MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+    for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
+        MHD_add_response_header(resp, security_headers[i][0], security_headers[i][1]);
     if (api || r->no_store) MHD_add_response_header(resp, "Cache-Control", "no-store");
     for (int i = 0; i < 2; i++)
         if (r->set_cookie[i]) MHD_add_response_header(resp, "Set-Cookie", r->set_cookie[i]);
@@ -186,6 +428,11 @@ static void add_security_headers(struct MHD_Response *resp, http_req *r, bool ap
 static enum MHD_Result queue_reply(struct MHD_Connection *c, http_req *r) {
     struct MHD_Response *resp;
     bool api = strncmp(r->path, "/api/", 5) == 0 || strcmp(r->path, "/healthz") == 0;
+    /* Every error body names the request, whoever built it (handlers may use
+     * http_error_json themselves). */
+    json_t *eo = r->status >= 400 ? json_object_get(r->reply, "error") : NULL;
+    if (json_is_object(eo) && !json_object_get(eo, "request_id"))
+        json_object_set_new(eo, "request_id", json_string(r->request_id));
     if (r->reply_fd >= 0) {
         struct stat sb;
         if (fstat(r->reply_fd, &sb) != 0) sb.st_size = 0;
@@ -208,8 +455,12 @@ static enum MHD_Result queue_reply(struct MHD_Connection *c, http_req *r) {
     if (r->reply_disposition) MHD_add_response_header(resp, "Content-Disposition", r->reply_disposition);
     http_static_headers(r, resp);
     add_security_headers(resp, r, api);
+    MHD_add_response_header(resp, "X-Request-Id", r->request_id);
     /* 503 is "not now" (database busy or reconnecting): say when to come back. */
     if (r->status == 503) MHD_add_response_header(resp, "Retry-After", "2");
+    /* While stopping, a connection ends with the request it is serving. */
+    if (r->close_after || atomic_load(&((http_server *)r->daemon_ctx)->stopping))
+        MHD_add_response_header(resp, "Connection", "close");
     enum MHD_Result ok = MHD_queue_response(c, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     return ok;
@@ -224,6 +475,13 @@ json_t *http_error_json(const err *e, json_t *detail) {
     return json_pack("{s:o}", "error", o);
 }
 
+/* The error as the caller sees it: internal text (5xx, database messages)
+ * logged under the request id and replaced (http_error_public). */
+static void error_shown(http_req *r, const err *e, err *shown) {
+    if (http_error_public(e, r->request_id, shown))
+        log_error("req %s %s %s: %s: %s", r->request_id, r->method, r->path, st_name(e->code), e->msg);
+}
+
 static void reply_error(http_req *r, const err *e) {
     json_decref(r->reply);
     r->reply = NULL;
@@ -231,16 +489,11 @@ static void reply_error(http_req *r, const err *e) {
     r->reply_raw = NULL;
     if (r->reply_fd >= 0) close(r->reply_fd);
     r->reply_fd = -1;
-    int status = st_http(e->code);
-    if (status >= 500) log_error("%s %s: %s", r->method, r->path, e->msg);
-    err shown = *e;
-    if (status >= 500 && e->code == ST_DB) {
-        /* Database messages can reveal the schema: log them, show a plain one. */
-        snprintf(shown.msg, sizeof shown.msg, "数据库操作失败，请稍后重试；如持续出现请联系系统管理员。");
-    }
-    r->status = status;
+    err shown;
+    error_shown(r, e, &shown);
+    r->status = st_http(e->code);
     r->reply = http_error_json(&shown, NULL);
-    if (status == 401 || status == 403) {
+    if (r->status == 401 || r->status == 403) {
         if (auth_ops && auth_ops->denied) auth_ops->denied(r, e->code, e);
     }
 }
@@ -302,6 +555,139 @@ static bool content_type_is(const char *ct, const char *want) {
     return strncasecmp(ct, want, n) == 0 && (ct[n] == 0 || ct[n] == ';' || ct[n] == ' ');
 }
 
+/* The body a route may send: uploads get the file limit plus room for the
+ * multipart framing; everything else (bodies ignored included) max-body. */
+static uint64_t body_limit_of(const http_route *rt) {
+    return rt && rt->body == HB_MULTIPART ? (uint64_t)cfg_int("max-upload") + 65536 : (uint64_t)cfg_int("max-body");
+}
+
+static void too_large(http_req *r) {
+    bool upload = r->route && r->route->body == HB_MULTIPART;
+    r->early = err_set(&r->early_err, ST_TOO_LARGE, "%s超过上限 %llu 字节，已拒绝并断开连接。请缩小后重试。",
+                       upload ? "上传内容" : "请求体", (unsigned long long)r->body_limit);
+}
+
+/* A body over its limit (r->early_err): answer 413 now and stop reading it.
+ * MHD 0.9.75 can queue a reply only before the body (and then closes at
+ * once) or after all of it, so we write the reply to the socket ourselves,
+ * followed by our FIN.  Closing right away would reset the connection while
+ * the client is still sending — and a client that meets the reset before it
+ * reads loses the reply — so what is still on its way is read and dropped for
+ * at most LINGER_MS or LINGER_BYTES ("lingering close"), then the connection
+ * is closed.  False when the body deadline cut the request first. */
+static bool refuse_body(http_req *r) {
+    http_server *srv = r->daemon_ctx;
+    conn_state *cs = r->conn_state;
+    if (cs) {
+        pthread_mutex_lock(&srv->mu);
+        bool cut = atomic_load(&cs->cut);
+        if (!cut) {
+            cs->phase = CP_LINGER;
+            cs->since = now_ms();
+        }
+        pthread_mutex_unlock(&srv->mu);
+        if (cut) return false;
+    }
+    err shown;
+    error_shown(r, &r->early_err, &shown);
+    r->status = st_http(r->early_err.code);
+    r->refused = true;
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    send_raw_error(ci ? ci->connect_fd : -1, r->status, r->status == 413 ? "Content Too Large" : "Bad Request",
+                   &shown, r->request_id, 1000);
+    return true;
+}
+
+static http_req *req_new(http_server *srv, struct MHD_Connection *c, const char *url, const char *method) {
+    http_req *r = calloc(1, sizeof *r);
+    if (!r) return NULL;
+    arena_init(&r->mem, 64 * 1024 * 1024);
+    r->t_start = now_ms();
+    http_new_request_id(r->request_id);
+    r->daemon_ctx = srv;
+    r->conn = c;
+    r->reply_fd = -1;
+    r->upload_fd = -1;
+    r->method = arena_strdup(&r->mem, method);
+    r->path = arena_strdup(&r->mem, url);
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char addr[64] = "-";
+    if (ci && ci->client_addr) http_format_addr(ci->client_addr, addr, sizeof addr);
+    r->addr = arena_strdup(&r->mem, addr);
+    buf_init(&r->body, (size_t)cfg_int("max-body"));
+    conn_state *cs = conn_of(c);
+    r->conn_state = cs;
+    if (cs) {   /* headers complete: the body's deadline starts */
+        pthread_mutex_lock(&srv->mu);
+        cs->phase = CP_BODY;
+        cs->since = now_ms();
+        memcpy(cs->request_id, r->request_id, sizeof cs->request_id);
+        pthread_mutex_unlock(&srv->mu);
+    }
+    return r;
+}
+
+/* First call: route, content type, Content-Length.  Returns true when the
+ * reply must go out now (a body over the limit). */
+static bool request_begin(http_req *r, struct MHD_Connection *c, const char *url, const char *method) {
+    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    unsigned long long len = cl ? strtoull(cl, NULL, 10) : 0;
+    bool path_exists = false;
+    bool api = strncmp(url, "/api/", 5) == 0 || strcmp(url, "/healthz") == 0;
+    if (api) r->route = http_route_match(method, url, r, &path_exists);
+    r->body_limit = body_limit_of(r->route);
+    /* Announced too large (2^64-1 included, which MHD reads as "length
+     * unknown" and would wait on for ever): answer at once, read nothing.  A
+     * client that asked "Expect: 100-continue" sends nothing until told, so
+     * MHD's own early reply (and close) suits it; others are sending already. */
+    if (len > r->body_limit) {
+        too_large(r);
+        const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Expect");
+        if (expect && strcasecmp(expect, "100-continue") == 0) {
+            reply_error(r, &r->early_err);
+            r->close_after = true;
+            return true;
+        }
+        refuse_body(r);
+        return false;
+    }
+    if (!api) return false;
+    if (!r->route) {
+        err e;
+        if (path_exists) err_set(&e, ST_INVALID, "此地址不支持 %s 方法。", method);
+        else err_set(&e, ST_NOT_FOUND, "没有这个接口：%s", url);
+        reply_error(r, &e);
+        if (path_exists) {
+            r->status = 405;
+            json_object_set_new(json_object_get(r->reply, "error"), "code", json_string("method_not_allowed"));
+        }
+        return false;  /* reply queued after the body is drained */
+    }
+    const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    bool has_body = len > 0 || MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding");
+    if (r->route->body == HB_JSON && has_body && !content_type_is(ct, "application/json")) {
+        r->early = err_set(&r->early_err, ST_UNSUPPORTED, "请求体应为 application/json。");
+    } else if (r->route->body == HB_MULTIPART) {
+        char boundary[MP_BOUNDARY_MAX + 1];
+        size_t blen = mp_boundary(ct, boundary, sizeof boundary);
+        if (!content_type_is(ct, "multipart/form-data")) {
+            r->early = err_set(&r->early_err, ST_UNSUPPORTED, "上传应使用 multipart/form-data。");
+        } else if (!blen) {
+            /* our reading of the boundary must be MHD's, or the closing check below looks for the wrong one */
+            r->early = err_set(&r->early_err, ST_INVALID,
+                               "上传请求的 Content-Type 缺少有效的 boundary 参数（1 至 %d 个字符）。请用浏览器或标准工具重新上传。",
+                               MP_BOUNDARY_MAX);
+        } else if (!(r->mp = arena_alloc(&r->mem, sizeof *r->mp)) ||
+                   !(r->pp = MHD_create_post_processor(c, 64 * 1024, on_post_data, r))) {
+            r->early = err_set(&r->early_err, ST_INVALID, "无法解析上传请求（multipart 边界缺失？）。");
+        } else {
+            mp_close_init(r->mp, boundary, blen);
+        }
+    }
+    /* Bodies on routes that take none are read and ignored, within max-body. */
+    return false;
+}
+
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char *url,
                                  const char *method, const char *version, const char *upload_data,
                                  size_t *upload_size, void **con_cls) {
@@ -309,81 +695,57 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
     http_server *srv = cls;
     http_req *r = *con_cls;
     if (!r) {
-        r = calloc(1, sizeof *r);
-        if (!r) return MHD_NO;
-        arena_init(&r->mem, 64 * 1024 * 1024);
-        r->t_start = now_ms();
-        r->daemon_ctx = srv;
-        r->conn = c;
-        r->reply_fd = -1;
-        r->upload_fd = -1;
-        r->method = arena_strdup(&r->mem, method);
-        r->path = arena_strdup(&r->mem, url);
-        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-        char addr[64] = "-";
-        if (ci && ci->client_addr) http_format_addr(ci->client_addr, addr, sizeof addr);
-        r->addr = arena_strdup(&r->mem, addr);
-        buf_init(&r->body, (size_t)cfg_int("max-body"));
+        if (!(r = req_new(srv, c, url, method))) return MHD_NO;
         *con_cls = r;
-
-        bool path_exists = false;
-        if (strncmp(url, "/api/", 5) == 0 || strcmp(url, "/healthz") == 0) {
-            r->route = http_route_match(method, url, r, &path_exists);
-            if (!r->route) {
-                err e;
-                if (path_exists) err_set(&e, ST_INVALID, "此地址不支持 %s 方法。", method);
-                else err_set(&e, ST_NOT_FOUND, "没有这个接口：%s", url);
-                reply_error(r, &e);
-                if (path_exists) {
-                    r->status = 405;
-                    json_object_set_new(json_object_get(r->reply, "error"), "code",
-                                        json_string("method_not_allowed"));
-                }
-                return MHD_YES;  /* reply queued after the body is drained */
-            }
-            const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
-            const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-            unsigned long long len = cl ? strtoull(cl, NULL, 10) : 0;
-            unsigned long long limit = r->route->body == HB_MULTIPART
-                                           ? (unsigned long long)cfg_int("max-upload") + 65536
-                                           : (unsigned long long)cfg_int("max-body");
-            bool has_body = len > 0 || MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding");
-            if (len > limit) {
-                r->early = err_set(&r->early_err, ST_TOO_LARGE, "请求体 %llu 字节，超过上限 %llu 字节。", len, limit);
-            } else if (r->route->body == HB_JSON && has_body && !content_type_is(ct, "application/json")) {
-                r->early = err_set(&r->early_err, ST_UNSUPPORTED, "请求体应为 application/json。");
-            } else if (r->route->body == HB_MULTIPART) {
-                if (!content_type_is(ct, "multipart/form-data"))
-                    r->early = err_set(&r->early_err, ST_UNSUPPORTED, "上传应使用 multipart/form-data。");
-                else if (!(r->pp = MHD_create_post_processor(c, 64 * 1024, on_post_data, r)))
-                    r->early = err_set(&r->early_err, ST_INVALID, "无法解析上传请求（multipart 边界缺失？）。");
-            } else if (r->route->body == HB_NONE && has_body && strcmp(method, "GET") != 0) {
-                /* Bodies on routes that take none are ignored, not an error. */
-            }
+        if (request_begin(r, c, url, method)) {
+            conn_enter(srv, r->conn_state, CP_BUSY, false);
+            return queue_reply(c, r);
         }
         return MHD_YES;
     }
+    conn_state *cs = r->conn_state;
+    if (cs && atomic_load(&cs->cut)) return MHD_NO;   /* past body-timeout: 408 sent, closing */
+    if (r->refused) {   /* 413 sent: drop the rest, within the lingering bounds, then close */
+        r->lingered += *upload_size;
+        bool more = *upload_size && r->lingered <= LINGER_BYTES;
+        *upload_size = 0;
+        return more ? MHD_YES : MHD_NO;
+    }
     if (*upload_size) {
-        if (r->status || r->early) {  /* already failed: drain and discard */
-            *upload_size = 0;
-            return MHD_YES;
-        }
-        if (r->route && r->route->body == HB_MULTIPART && r->pp) {
-            if (MHD_post_process(r->pp, upload_data, *upload_size) != MHD_YES && !r->early)
+        size_t n = *upload_size;
+        *upload_size = 0;
+        r->body_bytes += n;
+        if (r->body_bytes > r->body_limit) {
+            if (r->early != ST_TOO_LARGE) too_large(r);
+        } else if (r->status || r->early) {
+            /* already failed: drain and discard (within the limit) */
+        } else if (r->route && r->route->body == HB_MULTIPART && r->pp) {
+            mp_close_feed(r->mp, upload_data, n);
+            if (MHD_post_process(r->pp, upload_data, n) != MHD_YES && !r->early)
                 r->early = err_set(&r->early_err, ST_INVALID, "上传请求格式错误。");
         } else if (r->route && r->route->body == HB_JSON) {
-            st s = buf_append(&r->body, upload_data, *upload_size);
-            if (s) r->early = err_set(&r->early_err, ST_TOO_LARGE, "请求体超过上限 %ld 字节。",
-                                      cfg_int("max-body"));
+            if (buf_append(&r->body, upload_data, n)) too_large(r);
         }
-        *upload_size = 0;
+        if (r->early == ST_TOO_LARGE) return refuse_body(r) ? MHD_YES : MHD_NO;
         return MHD_YES;
     }
     /* Body complete. */
+    if (cs) {
+        pthread_mutex_lock(&srv->mu);
+        bool cut = atomic_load(&cs->cut);
+        if (!cut) cs->phase = CP_BUSY;
+        pthread_mutex_unlock(&srv->mu);
+        if (cut) return MHD_NO;
+    }
     if (r->upload_fd >= 0) {
         close(r->upload_fd);
         r->upload_fd = -1;
     }
+    /* MHD's post processor hands over what it has when the body stops, even
+     * in the middle of a file: only the closing boundary says it is whole. */
+    if (!r->status && !r->early && r->mp && !mp_close_done(r->mp))
+        r->early = err_set(&r->early_err, ST_INVALID,
+                           "上传内容不完整：没有收到结尾的分隔边界（boundary），文件可能没有传完，未做任何处理。请重新上传。");
     if (!r->status) {
         if (r->route) dispatch(r);
         else http_static_serve(r, srv);
@@ -395,6 +757,16 @@ st http_server_start(db_pool *pool, http_server **out, err *e) {
     http_server *s = calloc(1, sizeof *s);
     if (!s) return err_set(e, ST_NOMEM, "内存不足");
     s->pool = pool;
+    s->header_ms = 1000.0 * (double)cfg_int("header-timeout");
+    s->body_ms = 1000.0 * (double)cfg_int("body-timeout");
+    s->idle_ms = 1000.0 * (double)cfg_int("conn-timeout");
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_mutex_init(&s->wake_mu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->wake, &ca);
+    pthread_condattr_destroy(&ca);
     unsigned threads = (unsigned)cfg_int("threads");
     if (threads == 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -416,10 +788,18 @@ st http_server_start(db_pool *pool, http_server **out, err *e) {
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg_int("per-ip-limit"),
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg_int("conn-timeout"),
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+        MHD_OPTION_URI_LOG_CALLBACK, on_request_line, s,
         MHD_OPTION_END);
     if (!s->d) {
         free(s);
         return err_set(e, ST_IO, "无法在 %s:%ld 上启动服务（端口被占用？）。", cfg_str("bind"), cfg_int("port"));
+    }
+    if (pthread_create(&s->sweeper, NULL, sweeper_main, s) == 0) {
+        s->sweeper_running = true;
+    } else {
+        MHD_stop_daemon(s->d);
+        free(s);
+        return err_set(e, ST_INTERNAL, "无法启动连接期限检查线程。");
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
     s->port = di ? di->port : (uint16_t)cfg_int("port");
@@ -431,11 +811,25 @@ uint16_t http_server_port(http_server *s) { return s->port; }
 
 void http_server_stop(http_server *s) {
     if (!s) return;
-    /* Stop accepting, then let in-flight requests finish (bounded wait). */
+    /* Stop accepting; close connections waiting for a request (kept alive,
+     * or still sending headers) at once; let requests being served finish —
+     * their replies carry Connection: close — within a bounded wait. */
+    atomic_store(&s->stopping, true);
     MHD_socket fd = MHD_quiesce_daemon(s->d);
-    for (int i = 0; i < 300 && atomic_load(&s->active) > 0; i++) usleep(100 * 1000);
+    for (int i = 0; i < 600 && atomic_load(&s->active) > 0; i++) {
+        sweep(s);
+        usleep(50 * 1000);
+    }
+    pthread_mutex_lock(&s->wake_mu);
+    s->sweeper_quit = true;
+    pthread_cond_signal(&s->wake);
+    pthread_mutex_unlock(&s->wake_mu);
+    if (s->sweeper_running) pthread_join(s->sweeper, NULL);
     MHD_stop_daemon(s->d);
     if (fd != MHD_INVALID_SOCKET) close(fd);
     http_static_free();
+    pthread_cond_destroy(&s->wake);
+    pthread_mutex_destroy(&s->wake_mu);
+    pthread_mutex_destroy(&s->mu);
     free(s);
 }

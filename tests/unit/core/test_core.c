@@ -144,11 +144,40 @@ static void test_err_http(void **state) {
     assert_string_equal(e.msg, "电话 123 无效");
 }
 
+/* Wrapping the message an err already holds (issue 11 item 10): the text was
+ * formatted into the buffer it read from, giving "数据库不可用：数据库不可用：行语句）". */
+static void test_err_wraps_own_message(void **state) {
+    (void)state;
+    err e;
+    err_set(&e, ST_DB, "数据库错误（执行语句）：%s", "attempt to write a readonly database");
+    err_set(&e, ST_UNAVAILABLE, "数据库不可用：%s", e.msg);
+    assert_int_equal(e.code, ST_UNAVAILABLE);
+    assert_string_equal(e.msg, "数据库不可用：数据库错误（执行语句）：attempt to write a readonly database");
+    /* the argument in the middle, and twice */
+    err_set(&e, ST_IO, "甲");
+    err_set(&e, ST_IO, "「%s」与「%s」", e.msg, e.msg);
+    assert_string_equal(e.msg, "「甲」与「甲」");
+    /* a message at the size limit is cut, still terminated */
+    char big[600];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = 0;
+    err_set(&e, ST_IO, "%s", big);
+    err_set(&e, ST_IO, "前缀：%s", e.msg);
+    assert_int_equal(strlen(e.msg), sizeof e.msg - 1);
+    assert_memory_equal(e.msg, "前缀：xxx", strlen("前缀：xxx"));
+    /* err_field naming the field the err already holds */
+    err_field(&e, ST_INVALID, "phone", "电话无效");
+    err_field(&e, ST_INVALID, e.field, "%s（第 2 行）", e.msg);
+    assert_string_equal(e.field, "phone");
+    assert_string_equal(e.msg, "电话无效（第 2 行）");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_arena_cap),       cmocka_unit_test(test_buf_cap),
         cmocka_unit_test(test_config_precedence), cmocka_unit_test(test_config_bounds),
         cmocka_unit_test(test_jsonx),           cmocka_unit_test(test_err_http),
+        cmocka_unit_test(test_err_wraps_own_message),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
