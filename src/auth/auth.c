@@ -68,28 +68,138 @@ static st auth_authenticate(http_req *r, err *e) {
     return ST_OK;
 }
 
-/* "kind:{param}" or "kind:{p1}/{p2}" → kind and the path parameters' values. */
-static bool auth_scope_decl(http_req *r, const char *decl, char kind[32], const char **key, const char **key2) {
-    const char *colon = strchr(decl, ':');
-    if (!colon || (size_t)(colon - decl) >= 32) return false;
-    memcpy(kind, decl, (size_t)(colon - decl));
-    kind[colon - decl] = 0;
-    const char *p = colon + 1;
-    const char **out[2] = {key, key2};
-    *key = *key2 = NULL;
-    for (int i = 0; i < 2 && *p; i++) {
-        if (*p != '{') return false;
-        char name[32];
-        size_t n = strcspn(p + 1, "}");
-        if (n == 0 || n >= sizeof name || p[1 + n] != '}') return false;
-        memcpy(name, p + 1, n);
-        name[n] = 0;
-        if (!(*out[i] = http_param(r, name))) return false;
-        p += n + 2;
-        if (*p == '/') p++;
-        else if (*p) return false;
+/* One object a route names (scope.h): its kind and one or two keys, each
+ * taken from the path ({p}), the query (?p) or the JSON body (.p; .p[] for
+ * every element of an array). */
+typedef struct auth_ref {
+    char kind[32];
+    int nkeys;
+    char src[2];          /* '{', '?' or '.' */
+    char name[2][32];
+    bool each[2];         /* .p[] */
+} auth_ref;
+
+/* Parse one declaration "kind:K" or "kind:K1/K2" of length n; false when malformed. */
+static bool auth_ref_parse(const char *decl, size_t n, auth_ref *ref) {
+    memset(ref, 0, sizeof *ref);
+    const char *colon = memchr(decl, ':', n);
+    if (!colon || colon == decl || (size_t)(colon - decl) >= sizeof ref->kind) return false;
+    memcpy(ref->kind, decl, (size_t)(colon - decl));
+    const char *p = colon + 1, *end = decl + n;
+    while (p < end && ref->nkeys < 2) {
+        int k = ref->nkeys;
+        char c = *p++;
+        if (c != '{' && c != '?' && c != '.') return false;
+        ref->src[k] = c;
+        size_t m = 0;
+        while (p + m < end && (p[m] == '_' || (p[m] >= 'a' && p[m] <= 'z') || (p[m] >= '0' && p[m] <= '9'))) m++;
+        if (m == 0 || m >= sizeof ref->name[k]) return false;
+        memcpy(ref->name[k], p, m);
+        p += m;
+        if (c == '{') {
+            if (p >= end || *p != '}') return false;
+            p++;
+        } else if (c == '.' && end - p >= 2 && p[0] == '[' && p[1] == ']') {
+            ref->each[k] = true;
+            p += 2;
+        }
+        ref->nkeys++;
+        if (p < end) {
+            if (*p != '/') return false;
+            p++;
+        }
     }
-    return *key != NULL && !*p;
+    /* an array may stand only for the single key of its object */
+    if (p != end || ref->nkeys == 0 || (ref->nkeys == 2 && (ref->each[0] || ref->each[1]))) return false;
+    return true;
+}
+
+/* Walk the declarations of a route's scope string; false when one is malformed. */
+static bool auth_refs(const char *decl, auth_ref *refs, int max, int *n) {
+    *n = 0;
+    const char *p = decl;
+    while (*p) {
+        while (*p == ' ') p++;
+        if (!*p) break;
+        size_t len = strcspn(p, " ");
+        if (*n >= max || !auth_ref_parse(p, len, &refs[*n])) return false;
+        (*n)++;
+        p += len;
+    }
+    return *n > 0;
+}
+
+/* The text of a body value: integers as decimal, strings as they are; NULL
+ * for null; "" (never a valid key: refused by the resolver) for other types. */
+static const char *auth_json_key(http_req *r, json_t *v) {
+    if (!v || json_is_null(v)) return NULL;
+    if (json_is_integer(v)) return arena_printf(&r->mem, "%lld", (long long)json_integer_value(v));
+    if (json_is_string(v)) return json_string_value(v);
+    return "";
+}
+
+/* The values of one key: *n of them (0 = absent: an optional parameter names
+ * no object).  ST_INVALID when a path parameter is missing (a malformed route). */
+static st auth_ref_values(http_req *r, const auth_ref *ref, int k, const char **vals, size_t max, size_t *n, err *e) {
+    *n = 0;
+    const char *name = ref->name[k];
+    if (ref->src[k] == '{') {
+        if (!(vals[0] = http_param(r, name)))
+            return err_set(e, ST_FORBIDDEN, "接口的数据范围声明引用了不存在的路径参数“%s”，已拒绝访问。", name);
+        *n = 1;
+    } else if (ref->src[k] == '?') {
+        if ((vals[0] = http_query(r, name)) && *vals[0]) *n = 1;
+    } else {
+        json_t *v = r->json ? json_object_get(r->json, name) : NULL;
+        if (ref->each[k] && json_is_array(v)) {
+            size_t i;
+            json_t *x;
+            json_array_foreach(v, i, x) {
+                if (*n >= max) return err_field(e, ST_INVALID, name, "字段“%s”的编号过多（最多 %zu 个）。", name, max);
+                const char *t = auth_json_key(r, x);
+                if (t) vals[(*n)++] = t;
+            }
+        } else if ((vals[0] = auth_json_key(r, v))) {
+            *n = 1;
+        }
+    }
+    return ST_OK;
+}
+
+/* Every object the route names must lie inside the caller's scope. */
+static st auth_objects(http_req *r, err *e) {
+    const char *decl = r->route ? r->route->scope : NULL;
+    if (!decl || !*decl || !r->user.id) return ST_OK;
+    auth_ref refs[8];
+    int nrefs;
+    if (!auth_refs(decl, refs, 8, &nrefs))
+        return err_set(e, ST_FORBIDDEN, "接口的数据范围声明“%s”无法识别，已拒绝访问。", decl);
+    scope_who who = {r->user.scope_kind, r->user.scope_code, r->user.id, r->user.role};
+    for (int i = 0; i < nrefs; i++) {
+        const auth_ref *ref = &refs[i];
+        enum { MAXV = 1024 };
+        const char **v0 = arena_alloc(&r->mem, MAXV * sizeof *v0), *v1[1] = {NULL};
+        size_t n0 = 0, n1 = 1;
+        if (!v0) return err_set(e, ST_NOMEM, "内存不足。");
+        st s = auth_ref_values(r, ref, 0, v0, MAXV, &n0, e);
+        if (!s && ref->nkeys == 2) s = auth_ref_values(r, ref, 1, v1, 1, &n1, e);
+        if (s) return s;
+        if (n0 == 0 || n1 == 0) continue;  /* an optional parameter left out */
+        for (size_t j = 0; j < n0; j++) {
+            if ((s = scope_check2(http_db(r), &who, ref->kind, v0[j], ref->nkeys == 2 ? v1[0] : NULL, e))) {
+                /* name the parameter that pointed outside (the path's own ids need no name) */
+                int k = ref->nkeys == 2 && ref->src[0] == '{' ? 1 : 0;
+                if (ref->src[k] == '{') return s;
+                /* an id given in the query or body that does not exist is bad input (400 at its field) */
+                if (s == ST_NOT_FOUND)
+                    return err_field(e, ST_INVALID, ref->name[k], "参数“%s”中的编号 %.40s 不存在，请检查后重试。", ref->name[k],
+                                     k ? v1[0] : v0[j]);
+                if (!e->field[0]) snprintf(e->field, sizeof e->field, "%s", ref->name[k]);
+                return s;
+            }
+        }
+    }
+    return ST_OK;
 }
 
 static st auth_authorize(http_req *r, const char *perm, err *e) {
@@ -110,15 +220,6 @@ static st auth_authorize(http_req *r, const char *perm, err *e) {
         const roles_role *ro = roles_find(r->user.role);
         return err_set(e, ST_FORBIDDEN, "您的角色（%s）没有“%s”权限。如需使用，请联系系统管理员。",
                        ro ? ro->label : r->user.role, perm);
-    }
-    const char *decl = r->route ? r->route->scope : NULL;
-    if (decl && *decl) {
-        char kind[32];
-        const char *key = NULL, *key2 = NULL;
-        if (!auth_scope_decl(r, decl, kind, &key, &key2))
-            return err_set(e, ST_FORBIDDEN, "接口的数据范围声明“%s”无法识别，已拒绝访问。", decl);
-        scope_who who = {r->user.scope_kind, r->user.scope_code, r->user.id, r->user.role};
-        return scope_check2(http_db(r), &who, kind, key, key2, e);
     }
     return ST_OK;
 }
@@ -145,7 +246,7 @@ static void auth_denied(http_req *r, st code, const err *e) {
     if (audit_record(d, &a, &ae)) log_error("审计写入失败：%s", ae.msg);
 }
 
-const http_auth_ops auth_http_ops = {auth_authenticate, auth_authorize, auth_denied, auth_audit};
+const http_auth_ops auth_http_ops = {auth_authenticate, auth_authorize, auth_denied, auth_audit, auth_objects};
 
 bool auth_has(http_req *r, const char *perm) { return r->user.id && roles_has(r->user.role, perm); }
 
@@ -207,13 +308,11 @@ void auth_check_routes(void) {
                 log_warn("路由 %s %s 的权限“%s”不在角色表中：所有人都将被拒绝（src/auth/roles.c, data/roles.json）",
                          rt->method, rt->pattern, rt->perm);
             if (rt->scope) {
-                char kind[32];
-                const char *c = strchr(rt->scope, ':');
-                size_t n = c ? (size_t)(c - rt->scope) : 0;
-                snprintf(kind, sizeof kind, "%.*s", (int)n, rt->scope);
-                int params = 0;
-                for (const char *p = c; p && (p = strchr(p, '{')); p++) params++;
-                if (!c || scope_kind_keys(kind) == 0 || scope_kind_keys(kind) != params)
+                auth_ref refs[8];
+                int n = 0;
+                bool ok = auth_refs(rt->scope, refs, 8, &n);
+                for (int i = 0; ok && i < n; i++) ok = scope_kind_keys(refs[i].kind) == refs[i].nkeys;
+                if (!ok)
                     log_warn("路由 %s %s 的数据范围“%s”无法解析：所有人都将被拒绝（src/auth/scope.c）", rt->method,
                              rt->pattern, rt->scope);
             }

@@ -9,6 +9,7 @@
 static const roles_perm roles_perm_table[] = {
     {"ledger.read", "查看企业台账"},
     {"ledger.import", "导入企业台账"},
+    {"ledger.round", "生成与发布台账轮次"},
     {"ledger.reconcile", "台账比对与轮次"},
     {"ledger.export", "导出全市台账"},
     {"coverage.read", "查看组织覆盖"},
@@ -43,6 +44,7 @@ static const roles_perm roles_perm_table[] = {
     {"user.read", "查看用户"},
     {"user.write", "管理用户"},
     {"user.reveal", "查看用户完整身份证号和电话"},
+    {"contact.reveal", "查看台账联系人和党建指导员的完整电话、证件号"},
 };
 
 #define P(...) (const char *const[]){__VA_ARGS__, NULL}
@@ -50,19 +52,20 @@ static const char *const roles_none[] = {NULL};
 
 static const roles_role roles_table[] = {
     {"city", "市委组织部", "city",
-     P("ledger.read", "ledger.import", "ledger.reconcile", "ledger.export", "coverage.read", "bulletin.read", "bulletin.issue",
+     P("ledger.read", "ledger.import", "ledger.reconcile", "ledger.round", "ledger.export", "coverage.read", "bulletin.read",
+       "bulletin.issue",
        "org.read", "org.write", "member.read", "meeting.read", "dues.read", "transfer.read", "transfer.write",
        "points.read", "points.write", "enterprise.read", "training.read", "training.write", "rules.write",
-       "user.read", "user.write"),
+       "user.read", "user.write", "contact.reveal"),
      P("district", "park", "org_admin", "secretary", "member", "investor")},
     {"district", "区委组织部", "district",
      P("ledger.read", "ledger.import", "ledger.reconcile", "coverage.read", "bulletin.read", "org.read",
        "org.write", "member.read", "meeting.read", "dues.read", "transfer.read", "transfer.write", "points.read",
-       "enterprise.read", "training.read", "user.read"),
+       "enterprise.read", "training.read", "user.read", "contact.reveal"),
      roles_none},
     {"park", "园区党工委", "park",
      P("ledger.read", "ledger.import", "coverage.read", "bulletin.read", "org.read", "org.write", "member.read",
-       "meeting.read", "points.read", "enterprise.read", "training.read", "user.read"),
+       "meeting.read", "points.read", "enterprise.read", "training.read", "user.read", "contact.reveal"),
      roles_none},
     {"org_admin", "组织管理员", "org",
      P("org.read", "org.write", "member.read", "member.write", "member.reveal", "meeting.read", "meeting.write",

@@ -18,6 +18,14 @@ typedef struct scope_resolver {
     const char *sql;
     int nkeys;         /* 0 means 1 */
     bool managed;      /* a sixth column gives the account's role (managed_user) */
+    /* City-wide objects that every area office works on, each in its own part
+     * (a ledger round: a district sees and verifies its district's share):
+     * inside for the city, district and park scopes, outside for the rest. */
+    bool areas;
+    /* Objects that belong to several enterprises at once (an organization
+     * covering a joint branch's units): $1 = key, $2 = the caller's
+     * enterprise id; a row means the object is theirs (investors). */
+    const char *ent_sql;
 } scope_resolver;
 
 static const scope_resolver scope_resolvers[] = {
@@ -29,7 +37,8 @@ static const scope_resolver scope_resolvers[] = {
     {"enterprise", true, false,
      "SELECT district_code, park_code, NULL, CAST(id AS TEXT), NULL FROM enterprise WHERE id = CAST($1 AS BIGINT)"},
     /* An organization: its own path "/1/5/9/" lists it and its ancestors. */
-    {"org", true, false, "SELECT district_code, park_code, path, NULL, NULL FROM org WHERE id = CAST($1 AS BIGINT)"},
+    {"org", true, false, "SELECT district_code, park_code, path, NULL, NULL FROM org WHERE id = CAST($1 AS BIGINT)", 0, false,
+     false, "SELECT 1 FROM org_cover WHERE org_id = CAST($1 AS BIGINT) AND enterprise_id = CAST($2 AS BIGINT)"},
     /* A user account sits where its scope is; it also belongs to itself. */
     {"user", true, false,
      "SELECT " USERS_DISTRICT_SQL ", " USERS_PARK_SQL ", " USERS_ORG_PATH_SQL ", " USERS_ENTERPRISE_SQL ", u.id "
@@ -46,6 +55,31 @@ static const scope_resolver scope_resolvers[] = {
     {"ledger_entity", true, false,
      "SELECT district_code, park_code, NULL, NULL, NULL FROM ledger_round_entity "
      "WHERE round_id = CAST($1 AS BIGINT) AND entity_no = CAST($2 AS BIGINT)", 2},
+    /* A party-building instructor sits where the enterprise they were sent to is. */
+    {"instructor", true, false,
+     "SELECT e.district_code, e.park_code, NULL, CAST(e.id AS TEXT), NULL FROM org_instructor i "
+     "JOIN enterprise e ON e.id = i.enterprise_id WHERE i.id = CAST($1 AS BIGINT)"},
+    /* A round as a whole (ledger/round_api.c): city-wide, each area office sees its part. */
+    {"ledger_round", true, false, "SELECT NULL, NULL, NULL, NULL, NULL FROM ledger_round WHERE id = CAST($1 AS BIGINT)",
+     0, false, true},
+    /* A source record inside a round (review pairs, explain): where the
+     * round's enterprise holding it lies. */
+    {"ledger_round_record", true, false,
+     "SELECT e.district_code, e.park_code, NULL, NULL, NULL FROM ledger_round_member m "
+     "JOIN ledger_round_entity e ON e.round_id = m.round_id AND e.entity_no = m.entity_no "
+     "WHERE m.round_id = CAST($1 AS BIGINT) AND m.record_id = CAST($2 AS BIGINT)", 2},
+    /* A source record on its own (a review decision is kept across rounds):
+     * where the latest round put it, else the district its row names, else
+     * the area of the office that imported it. */
+    {"ledger_record", true, false,
+     "SELECT COALESCE((SELECT e.district_code FROM ledger_round_member m JOIN ledger_round_entity e "
+     "ON e.round_id = m.round_id AND e.entity_no = m.entity_no WHERE m.record_id = c.id ORDER BY m.round_id DESC LIMIT 1), "
+     "c.district_code, CASE g.kind WHEN 'district' THEN g.code WHEN 'park' THEN g.parent_code END), "
+     "COALESCE((SELECT e.park_code FROM ledger_round_member m JOIN ledger_round_entity e "
+     "ON e.round_id = m.round_id AND e.entity_no = m.entity_no WHERE m.record_id = c.id ORDER BY m.round_id DESC LIMIT 1), "
+     "CASE g.kind WHEN 'park' THEN g.code END), NULL, NULL, NULL FROM ledger_record c "
+     "JOIN ledger_import i ON i.id = c.import_id LEFT JOIN region g ON g.code = i.scope_code "
+     "WHERE c.id = CAST($1 AS BIGINT)"},
     {"session", true, true, "SELECT NULL, NULL, NULL, NULL, user_id FROM sessions WHERE id = CAST($1 AS BIGINT)"},
 };
 
@@ -72,6 +106,8 @@ bool scope_contains(const scope_who *who, const scope_loc *loc) {
     if (!who || !who->kind || !loc) return false;
     if (loc->manage_role[0] && !(who->role && roles_may_assign(who->role, loc->manage_role))) return false;
     if (loc->owner_only) return loc->owner && loc->owner == who->user_id;
+    if (loc->areas)
+        return !strcmp(who->kind, "city") || !strcmp(who->kind, "district") || !strcmp(who->kind, "park");
     if (loc->owner && loc->owner == who->user_id) return true;
     const char *k = who->kind, *c = who->code ? who->code : "";
     if (!*c && strcmp(k, "self") != 0) return false;
@@ -111,6 +147,7 @@ st scope_locate(db *d, const char *kind, const char *key, const char *key2, scop
         scope_copy(loc->enterprise, sizeof loc->enterprise, db_col_text(q, 3));
         loc->owner = db_col_null(q, 4) ? 0 : db_col_int(q, 4);
         loc->owner_only = rs->owner_only;
+        loc->areas = rs->areas;
         if (rs->managed) scope_copy(loc->manage_role, sizeof loc->manage_role, db_col_text(q, 5));
     }
     db_reset(q);
@@ -132,6 +169,19 @@ st scope_check2(db *d, const scope_who *who, const char *kind, const char *key, 
         return err_set(e, ST_FORBIDDEN, "该对象不在您的数据范围内，或不存在。");
     }
     if (s) return s;
+    /* An object of several enterprises: is the caller's enterprise one of them? */
+    const scope_resolver *rs = scope_resolver_find(kind);
+    if (rs && rs->ent_sql && who && who->kind && !strcmp(who->kind, "enterprise") && who->code &&
+        scope_key_ok(who->code, true)) {
+        db_stmt *q;
+        if ((s = db_prepare(d, rs->ent_sql, &q, e))) return s;
+        db_bind_text(q, 1, key);
+        db_bind_text(q, 2, who->code);
+        int rr = db_step(q, e);
+        db_reset(q);
+        if (rr == DB_ERROR) return e->code;
+        if (rr == DB_ROW) scope_copy(loc.enterprise, sizeof loc.enterprise, who->code);
+    }
     if (!scope_contains(who, &loc)) return err_set(e, ST_FORBIDDEN, "该对象不在您的数据范围内，无权访问。");
     return ST_OK;
 }

@@ -12,6 +12,14 @@
  * a location outside the scope is refused (403): the check fails closed.
  * A new kind of object is one row in scope_resolvers[].
  *
+ * A route may name several objects, and not only in its path: `{p}` is a
+ * path parameter, `?p` a query parameter, `.p` a field of the JSON body and
+ * `.p[]` every element of a JSON array field; declarations are separated by
+ * spaces, e.g. "ledger_round_record:{id}/?a ledger_round_record:{id}/?b".
+ * Every one must be inside the caller's scope (auth.c checks them once the
+ * body is parsed).  An absent optional query or body parameter names no
+ * object.
+ *
  * "user:{id}" is an account to look at; "managed_user:{id}" an account to
  * change (reset, disable, unlock): it must also have a role the caller's role
  * may create, so a city office cannot take over an administrator.
@@ -34,6 +42,7 @@ typedef struct scope_loc {
     char enterprise[32];   /* enterprise id */
     int64_t owner;         /* user the object belongs to */
     bool owner_only;       /* reachable only by its owner (sessions) */
+    bool areas;            /* city-wide, worked on by every area office (ledger rounds) */
     char manage_role[32];  /* an account to be managed: its role, which the
                               caller's role must be allowed to create (roles.h) */
 } scope_loc;

@@ -33,6 +33,9 @@ int cli_ledger_verify_import(int argc, char **argv);
 /* Open the database from the "db" setting and migrate it; prints the error and
  * returns NULL on failure. */
 db *cli_open_db(void);
+/* Data written by older versions brought up to this one (personal data
+ * sealed); run by serve and migrate after the schema migrations. */
+st cli_data_upgrade(db *d, err *e);
 /* Print "ejia: <message>" for an error; returns the exit code 1 (2 for usage). */
 int cli_fail(const err *e);
 /* Value of "--name VALUE" or "--name=VALUE" among argv (subcommand flags). */

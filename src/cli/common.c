@@ -5,6 +5,18 @@
 #include <string.h>
 
 #include "core/config.h"
+#include "core/log.h"
+#include "ledger/record.h"
+#include "org/org_store.h"
+
+st cli_data_upgrade(db *d, err *e) {
+    int64_t n = 0;
+    st s = ledger_record_pii_upgrade(d, &n, e);
+    if (!s && n) log_info("已加密 %lld 条旧版台账记录中的个人信息 / sealed personal data of %lld ledger records", (long long)n, (long long)n);
+    if (!s) s = org_store_pii_upgrade(d, &n, e);
+    if (!s && n) log_info("已加密 %lld 条党建指导员电话 / sealed %lld instructor phones", (long long)n, (long long)n);
+    return s;
+}
 
 db *cli_open_db(void) {
     err e;

@@ -15,7 +15,7 @@ int cli_migrate(int argc, char **argv) {
     err e;
     db *d = NULL;
     int applied = 0;
-    if (db_open(cfg_str("db"), &d, &e) || db_migrate(d, &applied, &e)) {
+    if (db_open(cfg_str("db"), &d, &e) || db_migrate(d, &applied, &e) || cli_data_upgrade(d, &e)) {
         db_close(d);
         return cli_fail(&e);
     }

@@ -52,7 +52,7 @@ int cli_serve(int argc, char **argv) {
         }
     }
     /* Accounts, roles, scope and audit: key file, audit guards, retention purge. */
-    if (auth_init(d, &e)) {
+    if (auth_init(d, &e) || cli_data_upgrade(d, &e)) {
         db_close(d);
         return cli_fail(&e);
     }

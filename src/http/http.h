@@ -39,8 +39,10 @@ typedef struct http_route {
     http_body body;
     const char *summary;    /* Chinese, for OpenAPI */
     const char *tag;        /* OpenAPI tag, e.g. "ledger" */
-    /* For generated access tests: "scope:district" etc. describes the object in
-     * the path; NULL when the route has no scoped object. */
+    /* The objects the route reaches, checked against the caller's scope
+     * before the handler runs (auth/scope.h): "org:{id}", or several, from the
+     * path, query or body: "ledger_round:{id} ledger_round_record:{id}/?a".
+     * NULL when the route names no object.  Also feeds the access tests. */
     const char *scope;
     /* Lists only.  export: "工作表名[@path]|key:列标题|key:列标题…" — ?format=xlsx answers
      * the same filtered, sorted list (all pages, up to export-row-cap rows) as an
@@ -132,6 +134,10 @@ typedef struct http_auth_ops {
     void (*denied)(http_req *r, st code, const err *e);
     /* Record an event in the audit log (list exports). */
     st (*audit)(http_req *r, const char *action, const char *object, const char *result, const char *detail, err *e);
+    /* Are the objects the route names (http_route.scope: in the path, the
+     * query or the parsed JSON body) inside the caller's scope?  Called after
+     * authorize and after the body is parsed; ST_FORBIDDEN otherwise. */
+    st (*objects)(http_req *r, err *e);
 } http_auth_ops;
 void http_set_auth(const http_auth_ops *ops);
 /* Record an event in the audit log through the hook (downloads that are not

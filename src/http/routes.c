@@ -7,6 +7,7 @@ extern const http_route auth_routes[];
 extern const http_route users_routes[];
 extern const http_route ledger_import_routes[];
 extern const http_route ledger_round_routes[];
+extern const http_route ledger_record_routes[];
 extern const http_route org_routes[];
 
 const http_route *const http_route_tables[] = {
@@ -15,6 +16,7 @@ const http_route *const http_route_tables[] = {
     users_routes,
     ledger_import_routes,
     ledger_round_routes,
+    ledger_record_routes,
     org_routes,
     NULL,
 };

@@ -534,6 +534,8 @@ static void dispatch(http_req *r) {
         else
             s = jsonx_parse_object(r->body.data, r->body.len, &r->json, &e);
     }
+    /* the objects the route names, the body's among them, once it is parsed */
+    if (!s && strcmp(r->route->perm, "public") != 0 && auth_ops && auth_ops->objects) s = auth_ops->objects(r, &e);
     if (!s) s = http_export_begin(r, &e);
     if (!s) s = r->route->handler(r, &e);
     if (!s) s = http_export_finish(r, auth_ops, &e);

@@ -14,6 +14,7 @@
 
 #include "ledger/match.h"
 #include "ledger/norm.h"
+#include "ledger/pii.h"
 
 static const char *v(const char *s) { return s && s[0] ? s : "—"; }
 
@@ -27,8 +28,19 @@ static void field_values(const ledger_match_rec *rec, ledger_match_field f, char
                  r->code_kind ? K[r->code_kind] : "", r->code_kind ? "）" : "");
         break;
     }
-    case LMF_PHONE: snprintf(o, cap, "%s", v(r->val[LF_PHONE])); break;
-    case LMF_CONTACT: snprintf(o, cap, "%s", v(r->val[LF_CONTACT])); break;
+    /* personal data: shown masked, as everywhere (pii.h) — equal or not is what explains */
+    case LMF_PHONE: {
+        char m[64];
+        ledger_pii_mask(PII_PHONE, r->val[LF_PHONE], m, sizeof m);
+        snprintf(o, cap, "%s", v(m));
+        break;
+    }
+    case LMF_CONTACT: {
+        char m[64];
+        ledger_pii_mask(PII_NAME, r->val[LF_CONTACT], m, sizeof m);
+        snprintf(o, cap, "%s", v(m));
+        break;
+    }
     case LMF_ADDRESS: snprintf(o, cap, "%s", v(r->val[LF_ADDRESS])); break;
     case LMF_DISTRICT: snprintf(o, cap, "%s", v(r->val[LF_DISTRICT])); break;
     default: o[0] = 0;

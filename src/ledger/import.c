@@ -8,8 +8,10 @@
 #include <time.h>
 #include <xlsxwriter.h>
 
+#include "auth/crypt.h"
 #include "core/buf.h"
 #include "core/log.h"
+#include "ledger/pii.h"
 
 static const char *code_kind_name(ledger_code_kind k) {
     switch (k) {
@@ -25,12 +27,13 @@ static void hex(const uint8_t *p, size_t n, char *out) {
     for (size_t i = 0; i < n; i++) snprintf(out + 2 * i, 3, "%02x", p[i]);
 }
 
-static json_t *columns_json(const ledger_table *t) {
+/* The columns as found, with the kind of personal data each holds ("pii"). */
+static json_t *columns_json(const ledger_table *t, const ledger_pii_kind *kinds) {
     json_t *a = json_array();
     for (int c = 0; c < t->ncols; c++)
-        json_array_append_new(a, json_pack("{s:s,s:s?}", "header", t->headers[c] ? t->headers[c] : "",
-                                           "field", t->col_field[c] == LF_NONE ? NULL
-                                                                              : ledger_field_name(t->col_field[c])));
+        json_array_append_new(a, json_pack("{s:s,s:s?,s:s?}", "header", t->headers[c] ? t->headers[c] : "",
+                                           "field", t->col_field[c] == LF_NONE ? NULL : ledger_field_name(t->col_field[c]),
+                                           "pii", ledger_pii_kind_name(kinds[c])));
     return a;
 }
 
@@ -38,17 +41,6 @@ static char *dump(json_t *j) {
     char *s = json_dumps(j, JSON_COMPACT);
     json_decref(j);
     return s;
-}
-
-/* The cells of a row as a JSON array of strings (malloc'ed); NULL when out of memory. */
-static char *cells_json(const ledger_table *t, const ledger_row *r) {
-    json_t *cells = json_array();
-    for (int c = 0; c < t->ncols; c++) {
-        const char *v = r->cells && r->cells[c] ? r->cells[c] : "";
-        json_t *js = json_string(v);
-        json_array_append_new(cells, js ? js : json_string(""));
-    }
-    return dump(cells);
 }
 
 static double now_ms(void) {
@@ -79,15 +71,19 @@ st ledger_import_store(db *d, const ledger_table *t, uint64_t file_size, const l
      * session) waits for it.  Building each row's cells as JSON is most of the
      * CPU of an import, so it is done here, and the lock is held only for the
      * inserts themselves (docs/internals.md, "Databases"). */
-    char *cols = dump(columns_json(t));
-    char **cells = calloc(t->nrows ? (size_t)t->nrows : 1, sizeof *cells);
-    if (!cols || !cells) {
+    /* Sealing the personal data (pii.h) is part of the staging too. */
+    ledger_pii_kind *kinds = calloc(t->ncols ? (size_t)t->ncols : 1, sizeof *kinds);
+    ledger_pii_row *cells = calloc(t->nrows ? (size_t)t->nrows : 1, sizeof *cells);
+    if (kinds) ledger_pii_columns(t, kinds);
+    char *cols = kinds ? dump(columns_json(t, kinds)) : NULL;
+    if (!cols || !cells || !kinds) {
         free(cols);
         free(cells);
+        free(kinds);
         return err_set(e, ST_NOMEM, "内存不足，无法导入 %s。", t->source);
     }
-    for (int i = 0; !s && i < t->nrows; i++)
-        if (!(cells[i] = cells_json(t, &t->rows[i]))) s = err_set(e, ST_NOMEM, "内存不足，无法导入 %s。", t->source);
+    s = crypt_init(d, e);
+    for (int i = 0; !s && i < t->nrows; i++) s = ledger_pii_row_seal(t, kinds, &t->rows[i], &cells[i], e);
     double t0 = now_ms();
     if (!s) s = db_begin(d, e);
     if (!s) {
@@ -105,8 +101,9 @@ st ledger_import_store(db *d, const ledger_table *t, uint64_t file_size, const l
     if (!s) s = db_prepare(d,
                            "INSERT INTO ledger_record(import_id, row, sheet_row, name, code, code_kind, address, district, "
                            "district_code, street, park, employees, members, category, status, contact, phone, capital, "
-                           "founded, business_scope, premises, operating, cells) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,"
-                           "$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)",
+                           "founded, business_scope, premises, operating, cells, contact_masked, phone_masked, "
+                           "cells_sealed, pii) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,"
+                           "$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,1)",
                            &q, e);
     for (int i = 0; !s && i < t->nrows; i++) {
         const ledger_row *r = &t->rows[i];
@@ -129,14 +126,18 @@ st ledger_import_store(db *d, const ledger_table *t, uint64_t file_size, const l
         else db_bind_null(q, 13);
         db_bind_text(q, 14, r->val[LF_CATEGORY]);
         db_bind_text(q, 15, r->val[LF_STATUS]);
-        db_bind_text(q, 16, r->val[LF_CONTACT]);
-        db_bind_text(q, 17, r->val[LF_PHONE]);
+        const ledger_pii_row *p = &cells[i];
+        db_bind_text(q, 16, p->contact_sealed);
+        db_bind_text(q, 17, p->phone_sealed);
         db_bind_text(q, 18, r->val[LF_CAPITAL]);
         db_bind_text(q, 19, r->val[LF_FOUNDED]);
         db_bind_text(q, 20, r->val[LF_SCOPE]);
         db_bind_text(q, 21, r->val[LF_PREMISES]);
         db_bind_text(q, 22, r->val[LF_OPERATING]);
-        db_bind_text(q, 23, cells[i]);
+        db_bind_text(q, 23, p->cells_masked);
+        db_bind_text(q, 24, p->contact_sealed ? p->contact_masked : NULL);
+        db_bind_text(q, 25, p->phone_sealed ? p->phone_masked : NULL);
+        db_bind_text(q, 26, p->cells_sealed);
         int rc = db_step(q, e);
         db_reset(q);
         if (rc == DB_ERROR) s = e->code;
@@ -154,7 +155,12 @@ st ledger_import_store(db *d, const ledger_table *t, uint64_t file_size, const l
         db_bind_int(q, 4, p->col);
         db_bind_text(q, 5, p->kind == LP_ERROR ? "error" : "warning");
         db_bind_text(q, 6, p->column);
-        db_bind_text(q, 7, p->value);
+        /* a problem quotes its value: masked when the cell is personal */
+        char masked[256];
+        ledger_pii_kind k = p->col >= 0 && p->col < t->ncols ? ledger_pii_cell(kinds[p->col], t->col_field[p->col], p->value)
+                                                               : PII_NONE;
+        if (k != PII_NONE) ledger_pii_mask(k, p->value, masked, sizeof masked);
+        db_bind_text(q, 7, k != PII_NONE ? masked : p->value);
         db_bind_text(q, 8, p->msg ? p->msg : "");
         int rc = db_step(q, e);
         db_reset(q);
@@ -167,8 +173,9 @@ st ledger_import_store(db *d, const ledger_table *t, uint64_t file_size, const l
                  (long long)*id, t->source, t->nrows, t->nproblems, now_ms() - t0);
     else
         *id = 0;
-    for (int i = 0; i < t->nrows; i++) free(cells[i]);
+    for (int i = 0; i < t->nrows; i++) ledger_pii_row_free(&cells[i]);
     free(cells);
+    free(kinds);
     free(cols);
     return s;
 }

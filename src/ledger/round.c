@@ -7,8 +7,10 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
+#include "auth/crypt.h"
 #include "ledger/golden.h"
 #include "ledger/match.h"
+#include "ledger/pii.h"
 #include "ledger/table.h"
 #include "ledger/zombie.h"
 
@@ -53,7 +55,7 @@ static st round_load(db *d, const int64_t *imports, size_t nimports, round_data 
     rd->source_names = calloc(nimports ? nimports : 1, sizeof *rd->source_names);
     if (!rd->source_names) return err_set(e, ST_NOMEM, "内存不足");
     rd->nsources = nimports;
-    st s = ST_OK;
+    st s = crypt_init(d, e);   /* contacts and phones are sealed */
     for (size_t k = 0; k < nimports && !s; k++) {
         char *src = NULL;
         s = db_query_text(d, &src, "SELECT source FROM ledger_import WHERE id = $1", e, "i", imports[k]);
@@ -94,7 +96,19 @@ static st round_load(db *d, const int64_t *imports, size_t nimports, round_data 
             static const ledger_field cols[] = {LF_NAME, LF_CODE, LF_NONE, LF_ADDRESS, LF_DISTRICT, LF_NONE, LF_STREET,
                                                 LF_PARK, LF_EMPLOYEES, LF_MEMBERS, LF_CATEGORY, LF_STATUS, LF_CONTACT, LF_PHONE};
             for (int c = 0; c < (int)(sizeof cols / sizeof cols[0]); c++)
-                if (cols[c] != LF_NONE) r->val[cols[c]] = dup_or_null(&rd->mem, db_col_text(q, 3 + c));
+                if (cols[c] != LF_NONE && cols[c] != LF_CONTACT && cols[c] != LF_PHONE)
+                    r->val[cols[c]] = dup_or_null(&rd->mem, db_col_text(q, 3 + c));
+            /* contact and phone are sealed at rest (pii.h); matching compares the real ones */
+            for (int c = 15; c <= 16; c++) {
+                char *plain = NULL;
+                if (ledger_pii_open(c == 15 ? "ledger_record.contact" : "ledger_record.phone", db_col_text(q, c), &plain, e)) {
+                    rc = DB_ERROR;
+                    break;
+                }
+                r->val[c == 15 ? LF_CONTACT : LF_PHONE] = dup_or_null(&rd->mem, plain);
+                free(plain);
+            }
+            if (rc == DB_ERROR) break;
             r->code_kind = code_kind_of(db_col_text(q, 5));
             r->district_code = db_col_null(q, 8) ? 0 : (int)db_col_int(q, 8);
             rd->n++;

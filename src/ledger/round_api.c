@@ -13,7 +13,8 @@
  *   PUT  /api/ledger/rounds/{id}/verification/{no}   one result {employees, premises, operating, verifier, note}
  *   POST /api/ledger/rounds/{id}/verify              round 4 from this round 3
  *   POST /api/ledger/rounds/{id}/publish             round 4 → the enterprise register
- * Rounds are city-wide; district workers see and verify their district's part. */
+ * Rounds are city-wide; district workers see, review and verify their
+ * district's part; only the city builds rounds, makes round 4 and publishes. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,7 +203,7 @@ static st h_entity(http_req *r, err *e) {
     json_t *lineage;
     s = db_query_json(http_db(r), &lineage,
                       "SELECT c.id AS record_id, i.id AS import_id, i.source, i.sheet, c.row, c.sheet_row, c.name, c.code, "
-                      "c.code_kind, c.address, c.district, c.employees, c.members, c.category, c.status, c.contact, c.phone "
+                      "c.code_kind, c.address, c.district, c.employees, c.members, c.category, c.status, c.contact_masked AS contact, c.phone_masked AS phone "
                       "FROM ledger_round_member m JOIN ledger_record c ON c.id = m.record_id "
                       "JOIN ledger_import i ON i.id = c.import_id WHERE m.round_id = $1 AND m.entity_no = $2 ORDER BY i.id, c.row",
                       e, "ii", id, no);
@@ -291,25 +292,35 @@ static st h_diff(http_req *r, err *e) {
 
 static st h_review(http_req *r, err *e) {
     int64_t id, number;
+    const char *area;
     http_page pg;
     st s = http_param_int(r, "id", &id, e);
+    if (!s) s = caller_district(r, &area, e);
     if (!s) s = round_exists(r, id, &number, e);
     if (!s) s = http_paging(r, &pg, e);
     if (s) return s;
     const char *state = http_query(r, "state");  /* open | decided | all */
     int which = !state || !strcmp(state, "open") ? 0 : !strcmp(state, "decided") ? 1 : 2;
     int64_t total = 0;
+    /* An area office sees a pair only when both records lie in its area (the
+     * enterprise of this round holding each): nothing of another district. */
+#define REV_IN_AREA(REC)                                                                                  \
+    "EXISTS (SELECT 1 FROM ledger_round_member m JOIN ledger_round_entity x ON x.round_id = m.round_id "  \
+    "AND x.entity_no = m.entity_no WHERE m.round_id = v.round_id AND m.record_id = " REC                 \
+    " AND (x.district_code = $3 OR x.park_code = $3))"
 #define REV_FROM                                                                                       \
     " FROM ledger_round_review v LEFT JOIN ledger_decision dd ON dd.a_record = v.a_record AND dd.b_record = v.b_record " \
-    "WHERE v.round_id = $1 AND ($2 = 2 OR ($2 = 1) = (dd.verdict IS NOT NULL))"
-    s = db_query_int(http_db(r), &total, "SELECT COUNT(*)" REV_FROM, e, "ii", id, (int64_t)which);
+    "WHERE v.round_id = $1 AND ($2 = 2 OR ($2 = 1) = (dd.verdict IS NOT NULL)) AND (CAST($3 AS TEXT) IS NULL OR (" \
+    REV_IN_AREA("v.a_record") " AND " REV_IN_AREA("v.b_record") "))"
+    s = db_query_int(http_db(r), &total, "SELECT COUNT(*)" REV_FROM, e, "iit", id, (int64_t)which, area);
     json_t *pairs = NULL;
     if (!s)
         s = db_query_json(http_db(r), &pairs,
                           "SELECT v.a_record, v.b_record, v.prob, v.weight, dd.verdict, dd.decided_by" REV_FROM
-                          " ORDER BY v.weight DESC, v.a_record, v.b_record LIMIT $3 OFFSET $4",
-                          e, "iiii", id, (int64_t)which, pg.size, pg.offset);
+                          " ORDER BY v.weight DESC, v.a_record, v.b_record LIMIT $4 OFFSET $5",
+                          e, "iitii", id, (int64_t)which, area, pg.size, pg.offset);
 #undef REV_FROM
+#undef REV_IN_AREA
     if (s) return s;
     size_t i;
     json_t *o;
@@ -318,7 +329,7 @@ static st h_review(http_req *r, err *e) {
             json_t *rows;
             s = db_query_json(http_db(r), &rows,
                               "SELECT c.id AS record_id, i.source, c.row, c.name, c.code, c.code_kind, c.address, c.district, "
-                              "c.employees, c.members, c.category, c.status, c.contact, c.phone FROM ledger_record c "
+                              "c.employees, c.members, c.category, c.status, c.contact_masked AS contact, c.phone_masked AS phone FROM ledger_record c "
                               "JOIN ledger_import i ON i.id = c.import_id WHERE c.id = $1",
                               e, "i", json_integer_value(json_object_get(o, k ? "b_record" : "a_record")));
             if (!s) {
@@ -517,29 +528,41 @@ static const http_sort_key ra_diff_sort[] = {
 #define RA_DIFF_EXPORT                                                                                           \
     "轮次差异|entity_no:企业序号|name:企业名称|uscc:统一社会信用代码|district:所在区|reason:原因|changes:变化字段"
 
+/* Every id a route takes is a declared object (auth/scope.h): the round, an
+ * enterprise of it, a source record inside it, the imports a round is built
+ * from.  Building rounds, round 4 and publishing are the city's alone
+ * (ledger.round); districts see, review and verify their own part. */
 const http_route ledger_round_routes[] = {
     {"GET", "/api/ledger/rounds", "ledger.read", h_rounds, HB_NONE, "台账轮次列表", "ledger", NULL,
      "台账轮次|id:编号|number:轮次|name:名称|records:来源记录数|entities:企业数|removed:剔除数|review:待审对数|"
      "created_by:生成人|created_at:生成时间|published_at:发布时间",
      ra_round_sort},
-    {"POST", "/api/ledger/rounds", "ledger.reconcile", h_round_create, HB_JSON, "生成第 1–3 轮", "ledger", NULL},
-    {"GET", "/api/ledger/rounds/{id}", "ledger.read", h_round_get, HB_NONE, "轮次及其企业（分页）", "ledger", NULL,
-     RA_ENT_EXPORT, ra_ent_sort},
+    {"POST", "/api/ledger/rounds", "ledger.round", h_round_create, HB_JSON, "生成第 1–3 轮", "ledger",
+     "ledger_import:.imports[] ledger_round:.base_rounds[]"},
+    {"GET", "/api/ledger/rounds/{id}", "ledger.read", h_round_get, HB_NONE, "轮次及其企业（分页）", "ledger",
+     "ledger_round:{id}", RA_ENT_EXPORT, ra_ent_sort},
     {"GET", "/api/ledger/rounds/{id}/entities/{no}", "ledger.read", h_entity, HB_NONE, "企业详情与来源记录", "ledger",
      "ledger_entity:{id}/{no}"},
     {"GET", "/api/ledger/rounds/{id}/diff", "ledger.read", h_diff, HB_NONE,
-     "两个轮次的差异（list=added|removed|changed 时分页、排序、可导出）", "ledger", NULL, RA_DIFF_EXPORT, ra_diff_sort},
-    {"GET", "/api/ledger/rounds/{id}/review", "ledger.reconcile", h_review, HB_NONE, "待审记录对", "ledger", NULL},
-    {"GET", "/api/ledger/rounds/{id}/explain", "ledger.reconcile", h_explain, HB_NONE, "解释比对结果", "ledger", NULL},
-    {"POST", "/api/ledger/decisions", "ledger.reconcile", h_decide, HB_JSON, "人工判定两条记录是否同一企业", "ledger", NULL},
-    {"GET", "/api/ledger/rounds/{id}/export.xlsx", "ledger.read", h_export, HB_NONE, "导出轮次台账", "ledger", NULL},
-    {"GET", "/api/ledger/rounds/{id}/verification.xlsx", "ledger.read", h_template, HB_NONE, "下载实地核查表", "ledger", NULL},
+     "两个轮次的差异（list=added|removed|changed 时分页、排序、可导出）", "ledger", "ledger_round:{id} ledger_round:?to",
+     RA_DIFF_EXPORT, ra_diff_sort},
+    {"GET", "/api/ledger/rounds/{id}/review", "ledger.reconcile", h_review, HB_NONE, "待审记录对（区、园区只见本区域的记录对）",
+     "ledger", "ledger_round:{id}"},
+    {"GET", "/api/ledger/rounds/{id}/explain", "ledger.reconcile", h_explain, HB_NONE, "解释比对结果", "ledger",
+     "ledger_round_record:{id}/?a ledger_round_record:{id}/?b"},
+    {"POST", "/api/ledger/decisions", "ledger.reconcile", h_decide, HB_JSON, "人工判定两条记录是否同一企业", "ledger",
+     "ledger_record:.a ledger_record:.b"},
+    {"GET", "/api/ledger/rounds/{id}/export.xlsx", "ledger.read", h_export, HB_NONE, "导出轮次台账", "ledger",
+     "ledger_round:{id}"},
+    {"GET", "/api/ledger/rounds/{id}/verification.xlsx", "ledger.read", h_template, HB_NONE, "下载实地核查表", "ledger",
+     "ledger_round:{id}"},
     {"POST", "/api/ledger/rounds/{id}/verification", "ledger.reconcile", h_verify_upload, HB_MULTIPART, "导入填好的核查表",
-     "ledger", NULL},
+     "ledger", "ledger_round:{id}"},
     {"PUT", "/api/ledger/rounds/{id}/verification/{no}", "ledger.reconcile", h_verify_one, HB_JSON, "录入一家企业的核查结果",
      "ledger", "ledger_entity:{id}/{no}"},
-    {"POST", "/api/ledger/rounds/{id}/verify", "ledger.reconcile", h_verify_round, HB_NONE, "生成第四轮（实地核查后）", "ledger",
-     NULL},
-    {"POST", "/api/ledger/rounds/{id}/publish", "ledger.reconcile", h_publish, HB_NONE, "发布最终台账", "ledger", NULL},
+    {"POST", "/api/ledger/rounds/{id}/verify", "ledger.round", h_verify_round, HB_NONE, "生成第四轮（实地核查后）", "ledger",
+     "ledger_round:{id}"},
+    {"POST", "/api/ledger/rounds/{id}/publish", "ledger.round", h_publish, HB_NONE, "发布最终台账", "ledger",
+     "ledger_round:{id}"},
     {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL},
 };

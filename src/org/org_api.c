@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auth/auth.h"
 #include "auth/scope.h"
 #include "core/config.h"
 #include "core/jsonx.h"
@@ -58,33 +59,18 @@ static const char *oa_q(http_req *r, const char *name) {
     return v && *v ? v : NULL;
 }
 
-static bool oa_who_contains(http_req *r, const scope_loc *loc) {
-    scope_who who = {r->user.scope_kind, r->user.scope_code, r->user.id};
-    return scope_contains(&who, loc);
-}
 
-/* May the caller reach organization id (its district, park and path)? */
+/* May the caller reach organization id?  The one scope check (auth/scope.c),
+ * naming the field that held the id. */
 static st oa_reach_org(http_req *r, int64_t id, const char *field, err *e) {
-    db_stmt *q;
-    st s = db_prepare(http_db(r), "SELECT district_code, park_code, path FROM org WHERE id = $1", &q, e);
-    if (s) return s;
-    db_bind_int(q, 1, id);
-    scope_loc loc;
-    memset(&loc, 0, sizeof loc);
-    int rr = db_step(q, e);
-    if (rr == DB_ROW) {
-        snprintf(loc.district, sizeof loc.district, "%s", db_col_text(q, 0) ? db_col_text(q, 0) : "");
-        snprintf(loc.park, sizeof loc.park, "%s", db_col_text(q, 1) ? db_col_text(q, 1) : "");
-        snprintf(loc.org_path, sizeof loc.org_path, "%s", db_col_text(q, 2) ? db_col_text(q, 2) : "");
-    }
-    db_reset(q);
-    if (rr == DB_ERROR) return e->code;
-    bool city = r->user.scope_kind && !strcmp(r->user.scope_kind, "city");
-    if (rr != DB_ROW)
-        return city ? err_field(e, ST_NOT_FOUND, field, "未找到编号为 %lld 的党组织。", (long long)id)
-                    : err_field(e, ST_FORBIDDEN, field, "该党组织不在您的数据范围内，或不存在。");
-    if (!oa_who_contains(r, &loc)) return err_field(e, ST_FORBIDDEN, field, "党组织 %lld 不在您的数据范围内，无权操作。", (long long)id);
-    return ST_OK;
+    scope_who who = {r->user.scope_kind, r->user.scope_code, r->user.id};
+    char key[24];
+    snprintf(key, sizeof key, "%lld", (long long)id);
+    st s = scope_check(http_db(r), &who, "org", key, e);
+    if (s == ST_NOT_FOUND) return err_field(e, ST_NOT_FOUND, field, "未找到编号为 %lld 的党组织。", (long long)id);
+    if (s == ST_FORBIDDEN)
+        return err_field(e, ST_FORBIDDEN, field, "党组织 %lld 不在您的数据范围内，或不存在，无权操作。", (long long)id);
+    return s;
 }
 
 static st oa_reach_ent(http_req *r, int64_t id, const char *field, err *e) {
@@ -166,14 +152,20 @@ static st oa_list_reply(http_req *r, json_t *items, int64_t total, const http_pa
 
 /* ---- organizations ---- */
 
+/* An organization belongs to the enterprises it covers or covered (an
+ * investor sees their enterprise's organizations): the caller's enterprise
+ * when it is one of them, else NULL. */
+#define OA_ORG_ENT(O)                                                                                             \
+    "(SELECT MIN(c.enterprise_id) FROM org_cover c WHERE c.org_id = " O ".id AND CAST(c.enterprise_id AS TEXT) = " \
+    "CAST($2 AS TEXT))"
 #define OA_ORG_WHERE                                                                                              \
     " FROM org o LEFT JOIN region g ON g.code = o.district_code WHERE "                                         \
     "(CAST($3 AS TEXT) IS NULL OR o.kind = $3) AND (CAST($4 AS TEXT) IS NULL OR o.district_code = $4) "          \
     "AND (CAST($5 AS TEXT) IS NULL OR o.name LIKE '%' || $5 || '%') "                                             \
     "AND (CAST($6 AS TEXT) = 'all' OR (o.established_on <= $7 AND (o.dissolved_on IS NULL OR o.dissolved_on > $7))) " \
     "AND ($8 = 0 OR o.parent_id = $8) AND ($9 = 0 OR o.parent_id IS NULL OR NOT EXISTS (SELECT 1 FROM org p "        \
-    "WHERE p.id = o.parent_id AND " SCOPE_COND("$1", "$2", "p.district_code", "p.park_code", "p.path", "NULL", "NULL") \
-    ")) AND " SCOPE_COND("$1", "$2", "o.district_code", "o.park_code", "o.path", "NULL", "NULL")
+    "WHERE p.id = o.parent_id AND " SCOPE_COND("$1", "$2", "p.district_code", "p.park_code", "p.path", OA_ORG_ENT("p"), "NULL") \
+    ")) AND " SCOPE_COND("$1", "$2", "o.district_code", "o.park_code", "o.path", OA_ORG_ENT("o"), "NULL")
 
 /* parent_id=N: its children (the lazily opened tree); roots=1: the top
  * organizations of the caller's scope (no parent, or a parent outside it). */
@@ -471,7 +463,7 @@ static st h_ins_list(http_req *r, err *e) {
         return s;
     const char *sql = arena_printf(&r->mem, "SELECT * FROM (%s) q ORDER BY %s LIMIT $6 OFFSET $7",
                                    "SELECT i.id, i.enterprise_id, e.name AS enterprise_name, e.district_code, i.org_id, "
-                                   "i.name, i.phone, i.from_day, i.to_day" OA_INS_WHERE,
+                                   "i.name, i.phone_masked AS phone, i.from_day, i.to_day" OA_INS_WHERE,
                                    order);
     if (!sql) return err_set(e, ST_NOMEM, "内存不足。");
     if ((s = db_query_json(http_db(r), &items, sql, e, "tttttii", sc.k, sc.c, oa_q(r, "district"), status, day, pg.size,
@@ -495,7 +487,7 @@ static st h_ins_assign(http_req *r, err *e) {
     if (!s) s = org_store_instructor_assign(http_db(r), ent, name, phone, org_id, day, oa_actor(r), &id, e);
     if (s) return s;
     json_t *row = NULL;
-    if ((s = db_query_json(http_db(r), &row, "SELECT id, enterprise_id, org_id, name, phone, from_day, to_day FROM org_instructor "
+    if ((s = db_query_json(http_db(r), &row, "SELECT id, enterprise_id, org_id, name, phone_masked AS phone, from_day, to_day FROM org_instructor "
                                              "WHERE id = $1", e, "i", id)))
         return s;
     st rs = http_reply_json(r, 201, json_pack("{s:O}", "instructor", json_array_get(row, 0)));
@@ -523,12 +515,35 @@ static st h_ins_withdraw(http_req *r, err *e) {
     if (!s) s = org_store_instructor_withdraw(http_db(r), id, day, note, oa_actor(r), e);
     if (s) return s;
     json_t *row = NULL;
-    if ((s = db_query_json(http_db(r), &row, "SELECT id, enterprise_id, org_id, name, phone, from_day, to_day FROM org_instructor "
+    if ((s = db_query_json(http_db(r), &row, "SELECT id, enterprise_id, org_id, name, phone_masked AS phone, from_day, to_day FROM org_instructor "
                                              "WHERE id = $1", e, "i", id)))
         return s;
     st rs = http_reply_json(r, 200, json_pack("{s:O}", "instructor", json_array_get(row, 0)));
     json_decref(row);
     return rs;
+}
+
+/* The full phone of an instructor, after the caller re-enters their
+ * password; shown only once its audit row is committed. */
+static st h_ins_reveal(http_req *r, err *e) {
+    static const char *const f[] = {"password", NULL};
+    int64_t id;
+    const char *pw;
+    st s = http_param_int(r, "id", &id, e);
+    if (!s) s = oa_body(r, f, e);
+    if (!s) s = jsonx_str(r->json, "password", true, 1, 256, &pw, e);
+    if (!s) s = auth_reauth(r, pw, e);
+    char *phone = NULL;
+    if (!s) s = org_store_instructor_phone(http_db(r), id, &phone, e);
+    if (!s) s = http_audit(r, "instructor.reveal", arena_printf(&r->mem, "instructor:%lld", (long long)id), "ok",
+                           "查看党建指导员完整电话", e);
+    if (s) {
+        free(phone);
+        return s;
+    }
+    json_t *o = json_pack("{s:I,s:s?}", "id", (json_int_t)id, "phone", phone);
+    free(phone);
+    return http_reply_json(r, 200, o);
 }
 
 /* ---- coverage ---- */
@@ -814,6 +829,8 @@ const http_route org_routes[] = {
      "enterprise:{id}"},
     {"POST", "/api/enterprises/{id}/instructors/{instructor_id}/withdraw", "org.write", h_ins_withdraw, HB_JSON,
      "撤回党建指导员", "org", "enterprise:{id}"},
+    {"POST", "/api/instructors/{id}/reveal", "contact.reveal", h_ins_reveal, HB_JSON, "查看党建指导员完整电话（需口令，记入审计）",
+     "org", "instructor:{id}"},
     {"GET", "/api/coverage", "coverage.read", h_coverage, HB_NONE, "覆盖率（按日期；全市、区、园区、街道、类别）", "coverage", NULL},
     {"GET", "/api/coverage/trend", "coverage.read", h_coverage_trend, HB_NONE, "覆盖率趋势（每旬或每月）", "coverage", NULL},
     {"GET", "/api/coverage/enterprises", "coverage.read", h_coverage_ents, HB_NONE, "覆盖数字背后的企业名单（by/key 或可组合的 district、park、street、category、q）", "coverage", NULL,

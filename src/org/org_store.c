@@ -10,7 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth/crypt.h"
+#include "auth/mask.h"
 #include "auth/scope.h"
+#include "ledger/code.h"
 #include "core/utf8.h"
 
 /* ---- small helpers ---- */
@@ -520,12 +523,72 @@ st org_store_cover_remove(db *d, int64_t id, int64_t ent, const char *day, const
 
 /* ---- instructors ---- */
 
+/* A phone checked (mobile or landline) and sealed; *sealed NULL when none given. */
+static st org_phone_seal(db *d, const char *phone, char **sealed, char masked[32], err *e) {
+    *sealed = NULL;
+    masked[0] = 0;
+    if (!phone || !*phone) return ST_OK;
+    char clean[32];
+    if (code_phone_check(phone, strlen(phone), clean) == CODE_PHONE_BAD)
+        return err_field(e, ST_INVALID, "phone", "电话“%.20s”无效：手机号应为 11 位（1 开头），座机如 0592-5551234。", phone);
+    mask_phone(clean, masked, 32);
+    st s = crypt_init(d, e);
+    if (!s) s = crypt_seal("org_instructor.phone", clean, sealed, e);
+    return s;
+}
+
+st org_store_instructor_phone(db *d, int64_t id, char **phone, err *e) {
+    *phone = NULL;
+    char *stored = NULL;
+    st s = db_query_text(d, &stored, "SELECT COALESCE(phone, '') FROM org_instructor WHERE id = $1", e, "i", id);
+    if (s == ST_NOT_FOUND) return err_set(e, ST_NOT_FOUND, "没有编号为 %lld 的党建指导员选派记录。", (long long)id);
+    if (s) return s;
+    if (!*stored) s = ST_OK;
+    else if (strncmp(stored, "v1.", 3) != 0) *phone = strdup(stored);   /* not yet sealed (upgraded at start-up) */
+    else if (!(s = crypt_init(d, e))) s = crypt_open("org_instructor.phone", stored, phone, e);
+    free(stored);
+    return s;
+}
+
+st org_store_pii_upgrade(db *d, int64_t *done, err *e) {
+    *done = 0;
+    json_t *rows = NULL;
+    st s = db_query_json(d, &rows, "SELECT id, phone FROM org_instructor WHERE pii = 0", e, "");
+    if (!s && json_array_size(rows)) s = crypt_init(d, e);
+    if (!s && json_array_size(rows)) s = db_begin(d, e);
+    size_t i;
+    json_t *o;
+    json_array_foreach(rows, i, o) {
+        if (s) break;
+        const char *ph = json_string_value(json_object_get(o, "phone"));
+        char *sealed = NULL, masked[32] = "";
+        if (ph && *ph && strncmp(ph, "v1.", 3) != 0) {
+            mask_phone(ph, masked, sizeof masked);
+            s = crypt_seal("org_instructor.phone", ph, &sealed, e);
+        }
+        if (!s)
+            s = db_run(d, "UPDATE org_instructor SET phone = COALESCE($1, phone), phone_masked = COALESCE($2, phone_masked), "
+                          "pii = 1 WHERE id = $3", e, "tti", sealed, sealed ? masked : NULL,
+                       (int64_t)json_integer_value(json_object_get(o, "id")));
+        free(sealed);
+        if (!s) (*done)++;
+    }
+    if (json_array_size(rows)) {
+        if (!s) s = db_commit(d, e);
+        else db_rollback(d);
+    }
+    json_decref(rows);
+    return s;
+}
+
 st org_store_instructor_assign_in(db *d, int64_t ent, const char *name, const char *phone, int64_t org_id,
                                   const char *day, const char *actor, int64_t *id, err *e) {
     st s = org_day_check(day, "day", e);
     if (s) return s;
     size_t nl = name ? utf8_count(name, strlen(name)) : 0;
     if (nl < 2 || nl > 20) return err_field(e, ST_INVALID, "name", "请填写党建指导员姓名（2–20 个字）。");
+    if (phone && *phone && code_phone_check(phone, strlen(phone), NULL) == CODE_PHONE_BAD)
+        return err_field(e, ST_INVALID, "phone", "电话“%.20s”无效：手机号应为 11 位（1 开头），座机如 0592-5551234。", phone);
     org_entrow x;
     if ((s = org_ent_load(d, ent, "enterprise_id", &x, e))) return s;
     if (org_id) {
@@ -541,14 +604,13 @@ st org_store_instructor_assign_in(db *d, int64_t ent, const char *name, const ch
         return s;
     }
     if (s != ST_NOT_FOUND) return s;
-    if (org_id)
-        s = db_query_int(d, id, "INSERT INTO org_instructor(enterprise_id, org_id, name, phone, from_day) "
-                                "VALUES ($1, $2, $3, $4, $5) RETURNING id", e, "iittt", ent, org_id, name,
-                         phone && *phone ? phone : NULL, day);
-    else
-        s = db_query_int(d, id, "INSERT INTO org_instructor(enterprise_id, org_id, name, phone, from_day) "
-                                "VALUES ($1, NULL, $2, $3, $4) RETURNING id", e, "ittt", ent, name,
-                         phone && *phone ? phone : NULL, day);
+    /* The phone is personal data: checked, sealed at rest, shown masked (auth/crypt.h). */
+    char *sealed = NULL, masked[32] = "";
+    if ((s = org_phone_seal(d, phone, &sealed, masked, e))) return s;
+    s = db_query_int(d, id, "INSERT INTO org_instructor(enterprise_id, org_id, name, phone, phone_masked, pii, from_day) "
+                            "VALUES ($1, NULLIF($2, 0), $3, $4, $5, 1, $6) RETURNING id", e, "iitttt", ent, org_id, name, sealed,
+                     sealed ? masked : NULL, day);
+    free(sealed);
     if (!s) s = org_event_add(d, day, "instructor_assigned", org_id, ent, 0, x.district, NULL, NULL, name, actor, e);
     return s;
 }

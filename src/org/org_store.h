@@ -71,4 +71,10 @@ st org_store_events(db *d, int64_t org_id, int64_t enterprise_id, const char *di
                     const char *to, const char *kind, const char *scope_k, const char *scope_c, const char *order,
                     int64_t limit, int64_t offset, json_t **items, int64_t *total, err *e);
 
+/* An instructor's phone in full (for a permitted, audited reveal); *phone
+ * malloc'ed, NULL when none was given. */
+st org_store_instructor_phone(db *d, int64_t id, char **phone, err *e);
+/* Seal the phones of instructors stored before encryption (start-up); *done rows. */
+st org_store_pii_upgrade(db *d, int64_t *done, err *e);
+
 #endif

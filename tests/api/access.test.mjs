@@ -47,12 +47,14 @@ function contains(user, loc) {
   // An account to be changed: only by a role that may create accounts of its role.
   if (loc.manageRole && !(ROLES.roles[user.role].assigns || []).includes(loc.manageRole)) return false;
   if (loc.ownerOnly) return loc.owner === user.id;
+  // City-wide objects every area office works on (a ledger round).
+  if (loc.areas) return ['city', 'district', 'park'].includes(s.kind);
   if (loc.owner && loc.owner === user.id) return true;
   switch (s.kind) {
     case 'city': return true;
     case 'district': return loc.district === s.code;
     case 'park': return loc.park === s.code;
-    case 'enterprise': return loc.enterprise === s.code;
+    case 'enterprise': return loc.enterprise === s.code || (loc.enterprises || []).includes(s.code);
     case 'org': return !!loc.orgPath && loc.orgPath.includes(`/${s.code}/`);
     default: return false;
   }
@@ -120,8 +122,16 @@ before(async () => {
   const inv = who.investor.user.scope.code;
   fixtures.enterprise = [...ents, ...sql(`SELECT id, COALESCE(district_code,''), COALESCE(park_code,'') FROM enterprise WHERE id = ${Number(inv)}`)]
     .map(([id, d, p]) => ({ key: id, loc: { district: d || undefined, park: p || undefined, enterprise: id } }));
+  // Instructors sit where the enterprise they were sent to is.
+  fixtures.instructor = sql("SELECT i.id, COALESCE(e.district_code,''), COALESCE(e.park_code,''), e.id FROM org_instructor i JOIN enterprise e ON e.id = i.enterprise_id WHERE i.id IN (SELECT MIN(i2.id) FROM org_instructor i2 JOIN enterprise e2 ON e2.id = i2.enterprise_id GROUP BY e2.district_code)")
+    .map(([id, d, p, ent]) => ({ key: id, loc: { district: d || undefined, park: p || undefined, enterprise: ent } }));
+  assert.ok(fixtures.instructor.length >= 2, 'the demo sends instructors in several districts');
   const orgs = sql('SELECT id, path, COALESCE(district_code, \'\'), COALESCE(park_code, \'\') FROM org ORDER BY id LIMIT 20');
-  fixtures.org = orgs.map(([id, p, d, pk]) => ({ key: id, loc: { orgPath: p, district: d || undefined, park: pk || undefined } }));
+  // An organization belongs to the enterprises it covers (an investor sees their enterprise's).
+  const covering = (id) => sql(`SELECT DISTINCT enterprise_id FROM org_cover WHERE org_id = ${Number(id)}`).map((r) => r[0]);
+  const invOrgs = sql(`SELECT DISTINCT o.id, o.path, COALESCE(o.district_code, ''), COALESCE(o.park_code, '') FROM org o JOIN org_cover c ON c.org_id = o.id WHERE c.enterprise_id = ${Number(inv)}`);
+  assert.ok(invOrgs.length > 0, 'the demo investor\'s enterprise is covered by an organization');
+  fixtures.org = [...orgs, ...invOrgs].map(([id, p, d, pk]) => ({ key: id, loc: { orgPath: p, district: d || undefined, park: pk || undefined, enterprises: covering(id) } }));
   // Ledger imports: one by a 思明区 worker, one by a 湖里区 worker, one by the city.
   fixtures.ledger_import = [];
   for (const [n, scope, uid] of [[1, '350203', who.district.user.id], [2, '350206', huli.id], [3, '3502', who.city.user.id]]) {
@@ -132,6 +142,17 @@ before(async () => {
   const rid = sql("INSERT INTO ledger_round(number, name, records, entities, removed, review, params, created_by, created_at) VALUES (1, 'access-test', 0, 2, 0, 0, '{}', 'test', 0) RETURNING id")[0][0];
   sql(`INSERT INTO ledger_round_entity(round_id, entity_no, name, district_code, records) VALUES (${rid}, 1, '甲', '350203', '[]'), (${rid}, 2, '乙', '350206', '[]')`);
   fixtures.ledger_entity = [{ key: [rid, '1'], loc: { district: '350203' } }, { key: [rid, '2'], loc: { district: '350206' } }];
+  // The round as a whole: city-wide, every area office works on its part.
+  fixtures.ledger_round = [{ key: rid, loc: { areas: true } }];
+  // A source record in each of the two enterprises (of the 思明区 worker's import).
+  const imp = fixtures.ledger_import[0].key;
+  const recs = [1, 2].map((no) => {
+    const rec = sql(`INSERT INTO ledger_record(import_id, row, sheet_row, name, district_code, cells) VALUES (${imp}, ${no}, ${no + 1}, '记录${no}', '${no === 1 ? '350203' : '350206'}', '[]') RETURNING id`)[0][0];
+    sql(`INSERT INTO ledger_round_member(round_id, record_id, entity_no) VALUES (${rid}, ${rec}, ${no})`);
+    return rec;
+  });
+  fixtures.ledger_round_record = [{ key: [rid, recs[0]], loc: { district: '350203' } }, { key: [rid, recs[1]], loc: { district: '350206' } }];
+  fixtures.ledger_record = [{ key: recs[0], loc: { district: '350203' } }, { key: recs[1], loc: { district: '350206' } }];
 });
 after(async () => { await srv.stop(); });
 
@@ -152,23 +173,71 @@ function pick(kind, user, inside) {
   return o ? o.key : null;
 }
 
-// Fill the path: the scope's parameters get the object's key (an array for
-// composite keys such as "ledger_entity:{id}/{no}"), any other parameter "1".
-function buildPath(pattern, scope, key) {
-  const params = scope ? [...scope.matchAll(/\{(\w+)\}/g)].map((m) => m[1]) : [];
-  const keys = Array.isArray(key) ? key : [key];
-  return pattern.replace(/\{(\w+)\}/g, (_, n) => (params.includes(n) ? encodeURIComponent(keys[params.indexOf(n)]) : '1'));
+// A route's objects (scope.h): "kind:K" or "kind:K1/K2", space separated; each
+// key from the path {p}, the query ?p or the JSON body .p (.p[] an array of ids).
+const DECL = /^(\w+):((?:\{\w+\}|\?\w+|\.\w+(?:\[\])?)(?:\/(?:\{\w+\}|\?\w+|\.\w+))?)$/;
+function parseScope(scope) {
+  if (!scope) return [];
+  return scope.split(' ').filter(Boolean).map((d) => {
+    const m = d.match(DECL);
+    if (!m) throw new Error(`x-scope "${scope}": "${d}" is not kind:{p}, kind:?p, kind:.p or kind:.p[] (or two keys)`);
+    const keys = m[2].split('/').map((k) => k[0] === '{' ? { src: 'path', name: k.slice(1, -1) }
+      : k[0] === '?' ? { src: 'query', name: k.slice(1) } : { src: 'body', name: k.slice(1).replace('[]', ''), each: k.endsWith('[]') });
+    return { kind: m[1], keys };
+  });
 }
 
-async function call(client, method, p, op) {
+// Place the objects' keys (one per declaration: a string, or an array for
+// composite keys) into the path, query and body; any other path parameter "1".
+function buildRequest(pattern, refs, keys) {
+  const path = {}, query = {}, body = {};
+  refs.forEach((ref, i) => {
+    const vals = Array.isArray(keys[i]) ? keys[i] : [keys[i]];
+    ref.keys.forEach((k, j) => {
+      const v = String(vals[j]);
+      if (k.src === 'path') path[k.name] = v;
+      else if (k.src === 'query') query[k.name] = v;
+      else body[k.name] = k.each ? [/^\d+$/.test(v) ? Number(v) : v] : /^\d+$/.test(v) ? Number(v) : v;
+    });
+  });
+  let p = pattern.replace(/\{(\w+)\}/g, (_, n) => encodeURIComponent(path[n] ?? '1'));
+  const qs = new URLSearchParams(query).toString();
+  if (qs) p += '?' + qs;
+  return { path: p, body };
+}
+
+async function call(client, method, req, op) {
   const content = op.requestBody?.content || {};
   if (content['multipart/form-data']) {
     const fd = new FormData();
     fd.append('file', new Blob(['x']), 'access-test.csv');
-    return client.req(method, p, { body: fd });
+    return client.req(method, req.path, { body: fd });
   }
-  if (content['application/json']) return client.req(method, p, { json: {} });
-  return client.req(method, p);
+  if (content['application/json']) return client.req(method, req.path, { json: req.body });
+  return client.req(method, req.path);
+}
+
+// The keys for one role: every object inside (inside=true), or one object
+// outside and the rest inside; null when the fixtures offer no such case.
+async function keysFor(role, user, refs, inside) {
+  const choose = async (kind, ins) => kind === 'session' ? sessionObject(role, ins) : pick(kind, user, ins);
+  if (inside) {
+    const keys = [];
+    for (const ref of refs) { const k = await choose(ref.kind, true); if (k === null) return null; keys.push(k); }
+    return keys;
+  }
+  for (let i = 0; i < refs.length; i++) {
+    const out = await choose(refs[i].kind, false);
+    if (out === null) continue;
+    const keys = [];
+    for (let j = 0; j < refs.length; j++) {
+      if (j === i) { keys.push(out); continue; }
+      const k = (await choose(refs[j].kind, true)) ?? fixtures[refs[j].kind]?.[0]?.key;
+      keys.push(k);
+    }
+    return keys;
+  }
+  return null;
 }
 
 const spec = await (async () => {
@@ -185,41 +254,42 @@ test('every route names a permission the role table knows, and a scope kind with
   for (const { method, path: p, op } of routes) {
     const perm = op['x-permission'];
     assert.ok(perm === 'public' || perm === 'login' || perm in ROLES.permissions, `${method} ${p}: permission "${perm}" is not in data/roles.json`);
-    const sc = op['x-scope'];
-    if (sc) assert.match(sc, /^\w+:\{\w+\}(\/\{\w+\})?$/, `${method} ${p}: x-scope "${sc}" should be kind:{param} or kind:{p1}/{p2}`);
+    for (const ref of parseScope(op['x-scope'])) {
+      assert.ok(ref.kind === 'session' || fixtures[ref.kind], `${method} ${p}: no fixture for scope kind "${ref.kind}": add one to tests/api/access.test.mjs`);
+      for (const k of ref.keys) if (k.src === 'path') assert.ok(p.includes(`{${k.name}}`), `${method} ${p}: x-scope names a path parameter {${k.name}} the path lacks`);
+    }
   }
 });
 
 for (const { method, path: p, op } of routes) {
   const perm = op['x-permission'];
   const scope = op['x-scope'];
-  const kind = scope ? scope.split(':')[0] : null;
+  const refs = parseScope(scope);
   test(`${method} ${p} [${perm}${scope ? ', ' + scope : ''}]`, async () => {
     const problems = [];
     const anon = new Client(srv.base);
     if (perm === 'public') {
-      const r = await call(anon, method, buildPath(p, null), op);
+      const r = await call(anon, method, buildRequest(p, [], []), op);
       if ([401, 403].includes(r.status)) problems.push(`anonymous: ${r.status}`);
       assert.deepEqual(problems, []);
       return;
     }
-    const anyKey = kind === 'session' ? String(who.city.session) : kind ? fixtures[kind]?.[0]?.key : null;
-    if (kind && kind !== 'session' && !fixtures[kind]) throw new Error(`no fixture for scope kind "${kind}": add one to tests/api/access.test.mjs`);
-    const r0 = await call(anon, method, buildPath(p, scope, anyKey ?? '1'), op);
+    const anyKeys = refs.map((ref) => ref.kind === 'session' ? String(who.city.session) : fixtures[ref.kind]?.[0]?.key ?? '1');
+    const r0 = await call(anon, method, buildRequest(p, refs, anyKeys), op);
     if (r0.status !== 401) problems.push(`no session: want 401, got ${r0.status}`);
     for (const role of Object.keys(ROLES.roles)) {
       const w = who[role];
       const allowed = perm === 'login' || ROLES.roles[role].permissions.includes(perm);
       const cases = [];
-      if (!kind) cases.push({ label: 'no object', key: '1', inside: true });
+      if (!refs.length) cases.push({ label: 'no object', keys: [], inside: true });
       else {
         for (const inside of [true, false]) {
-          const key = kind === 'session' ? await sessionObject(role, inside) : pick(kind, w.user, inside);
-          if (key !== null) cases.push({ label: inside ? `inside ${kind} ${key}` : `outside ${kind} ${key}`, key, inside });
+          const keys = await keysFor(role, w.user, refs, inside);
+          if (keys !== null) cases.push({ label: `${inside ? 'inside' : 'outside'} ${refs.map((r, i) => `${r.kind} ${keys[i]}`).join(', ')}`, keys, inside });
         }
       }
       for (const c of cases) {
-        const r = await call(w.client, method, buildPath(p, scope, c.key), op);
+        const r = await call(w.client, method, buildRequest(p, refs, c.keys), op);
         const want = !allowed || !c.inside ? 403 : 'not 401/403';
         const ok = want === 403 ? r.status === 403 : ![401, 403].includes(r.status);
         if (!ok) problems.push(`${role} (${w.user.scope.kind} ${w.user.scope.code}), ${c.label}: want ${want}, got ${r.status} ${JSON.stringify(r.data?.error?.message || '')}`);

@@ -129,7 +129,10 @@ test('lineage, explanation and a decision that is re-applied on the next run', a
   let d = await city.post('/api/ledger/decisions', { a, b, verdict: 'different' });
   assert.equal(d.status, 200, JSON.stringify(d.data));
   assert.equal((await city.post('/api/ledger/decisions', { a, b, verdict: 'maybe' })).status, 400);
-  assert.equal((await city.post('/api/ledger/decisions', { a, b: 999999, verdict: 'same' })).status, 404);
+  const missing = await city.post('/api/ledger/decisions', { a, b: 999999, verdict: 'same' });
+  assert.equal(missing.status, 400, 'an id in the body that does not exist is bad input, named at its field');
+  assert.equal(missing.data.error.field, 'b');
+  assert.match(missing.data.error.message, /999999/);
   const again = await city.post('/api/ledger/rounds', { number: 3, base_rounds: [r1, r2] });
   assert.equal(again.status, 201);
   assert.equal(again.data.round.entities, 7, 'the reviewer said they differ: kept apart');

@@ -58,6 +58,16 @@ static void test_contains(void **state) {
     assert_false(scope_contains(&ent, &in_park));
     assert_true(scope_contains(&self, &mine));
     assert_false(scope_contains(&self, &in_park));
+    /* a city-wide object every area office works on (a ledger round) */
+    scope_loc round = loc("", "", "", "", 0);
+    round.areas = true;
+    assert_true(scope_contains(&city, &round));
+    assert_true(scope_contains(&siming, &round));
+    assert_true(scope_contains(&rjy2, &round));
+    assert_false(scope_contains(&org1, &round));
+    assert_false(scope_contains(&ent, &round));
+    assert_false(scope_contains(&self, &round));
+    assert_false(scope_contains(&odd, &round));
     assert_false(scope_contains(&odd, &in_park));      /* unknown binding: closed */
     assert_false(scope_contains(&nocode, &in_park));   /* empty code: closed */
     assert_false(scope_contains(NULL, &in_park));
