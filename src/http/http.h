@@ -120,6 +120,7 @@ struct http_req {
     uint64_t body_bytes, body_limit; /* body read so far (chunked too) and the cap for this route */
     struct mp_close *mp;          /* multipart: is the closing boundary there? (multipart.h) */
     bool close_after;             /* reply with Connection: close */
+    bool authenticated;           /* the caller was identified already (uploads: before the body) */
     bool refused;                 /* body over its limit: 413 written, the rest dropped */
     uint64_t lingered;            /* bytes dropped since */
 };

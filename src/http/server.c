@@ -523,7 +523,7 @@ static void dispatch(http_req *r) {
     st s = r->early;
     if (s) e = r->early_err;
     if (!s) s = csrf_check(r, &e);
-    if (!s && auth_ops && auth_ops->authenticate) s = auth_ops->authenticate(r, &e);
+    if (!s && auth_ops && auth_ops->authenticate && !r->authenticated) s = auth_ops->authenticate(r, &e);
     if (!s && strcmp(r->route->perm, "public") != 0) {
         if (auth_ops && auth_ops->authorize) s = auth_ops->authorize(r, r->route->perm, &e);
         else s = err_set(&e, ST_UNAUTH, "请先登录。");
@@ -547,6 +547,20 @@ static void dispatch(http_req *r) {
         r->status = 200;
     }
     if (r->db_conn && r->db_conn != NULL) db_rollback(r->db_conn);  /* never leave a tx open */
+}
+
+/* An upload is streamed to disk as it arrives: first make sure the caller
+ * may send it at all (identified, the route's permission, the Origin), so
+ * nobody fills the upload folder without an account. */
+static st upload_allowed(http_req *r, err *e) {
+    if (!strcmp(r->route->perm, "public")) return ST_OK;
+    st s = csrf_check(r, e);
+    if (!s && auth_ops && auth_ops->authenticate) {
+        s = auth_ops->authenticate(r, e);
+        r->authenticated = true;
+    }
+    if (!s) s = auth_ops && auth_ops->authorize ? auth_ops->authorize(r, r->route->perm, e) : err_set(e, ST_UNAUTH, "请先登录。");
+    return s;
 }
 
 static bool content_type_is(const char *ct, const char *want) {
@@ -593,7 +607,9 @@ static bool refuse_body(http_req *r) {
     r->status = st_http(r->early_err.code);
     r->refused = true;
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-    send_raw_error(ci ? ci->connect_fd : -1, r->status, r->status == 413 ? "Content Too Large" : "Bad Request",
+    send_raw_error(ci ? ci->connect_fd : -1, r->status,
+                   r->status == 413 ? "Content Too Large" : r->status == 401 ? "Unauthorized"
+                                                          : r->status == 403 ? "Forbidden" : "Bad Request",
                    &shown, r->request_id, 1000);
     return true;
 }
@@ -667,6 +683,18 @@ static bool request_begin(http_req *r, struct MHD_Connection *c, const char *url
     bool has_body = len > 0 || MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding");
     if (r->route->body == HB_JSON && has_body && !content_type_is(ct, "application/json")) {
         r->early = err_set(&r->early_err, ST_UNSUPPORTED, "请求体应为 application/json。");
+    } else if (r->route->body == HB_MULTIPART && (r->early = upload_allowed(r, &r->early_err))) {
+        /* refused before a byte of the file is written: answered now, the rest not read */
+        r->early_err.code = r->early;
+        const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Expect");
+        if (expect && strcasecmp(expect, "100-continue") == 0) {
+            reply_error(r, &r->early_err);   /* audits the denial */
+            r->close_after = true;
+            return true;
+        }
+        if (auth_ops && auth_ops->denied) auth_ops->denied(r, r->early, &r->early_err);
+        refuse_body(r);
+        return false;
     } else if (r->route->body == HB_MULTIPART) {
         char boundary[MP_BOUNDARY_MAX + 1];
         size_t blen = mp_boundary(ct, boundary, sizeof boundary);

@@ -200,10 +200,12 @@ test('chunked bodies cut at the cap: 413 without waiting for the end, connection
   assert.equal(reply(c.data).status, 413, c.data);
   assertCleanError(reply(c.data), 'chunked 413');
   await until(() => c.closed, 5000, 'the connection to be closed');
-  // an upload: 64 KB into an 8 KB file limit
+  // an upload: 64 KB into an 8 KB file limit, from someone who may upload (others are refused before the body)
+  addUser(srv.db.url, 'chunk_city', 'city');
+  const cookie = (await loginAs(srv.base, 'chunk_city')).cookieHeader();
   c = raw(srv.port);
   await c.ready;
-  await c.write('POST /api/ledger/imports HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=XyZ\r\nTransfer-Encoding: chunked\r\n\r\n');
+  await c.write(`POST /api/ledger/imports HTTP/1.1\r\nHost: x\r\nCookie: ${cookie}\r\nX-Requested-With: test\r\nContent-Type: multipart/form-data; boundary=XyZ\r\nTransfer-Encoding: chunked\r\n\r\n`);
   await c.write(chunk('--XyZ\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\n'));
   for (let i = 0; i < 64 && !c.closed; i++) await c.write(chunk('a,b\r\n'.repeat(200)));
   await until(() => reply(c.data), 5000, 'the 413 for a chunked upload');
@@ -261,15 +263,41 @@ test('an upload folder that cannot be written: 500 without the path, the path in
   const missing = path.join(dir, 'nonexistent', 'uploads');
   try {
     const srv = await server(['--upload-dir', missing, '--log-level', 'error']);
+    addUser(srv.db.url, 'up_city', 'city');
     const fd = new FormData();
     fd.append('file', new Blob(['a,b\r\n1,2\r\n']), 'a.csv');
-    const r = await new Client(srv.base).req('POST', '/api/ledger/imports', { body: fd });
+    const r = await (await loginAs(srv.base, 'up_city')).req('POST', '/api/ledger/imports', { body: fd });
     assert.equal(r.status, 500, JSON.stringify(r.data));
     assertCleanError({ json: r.data, headers: { 'x-request-id': r.headers.get('x-request-id') } }, '500');
     assert.ok(!r.text.includes(dir), 'the folder is not in the reply');
     const id = r.data.error.request_id;
     await until(() => srv.stderr().includes(id), 5000, 'the request id in the log');
     assert.ok(srv.stderr().split('\n').some((l) => l.includes(id) && l.includes(missing)), 'the folder is in the log');
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('an upload from someone who may not send it is refused before a byte is written to disk', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ejia-up-'));
+  try {
+    const srv = await server(['--upload-dir', dir, '--log-level', 'error']);
+    addUser(srv.db.url, 'up_member', 'member');
+    const member = await loginAs(srv.base, 'up_member');
+    for (const [who, cookie, want] of [['anonymous', '', 401], ['a member (no ledger.import)', member.cookieHeader(), 403]]) {
+      const c = raw(srv.port);
+      await c.ready;
+      const b = 'XyZbOuNdArY';
+      const head = `--${b}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\nContent-Type: text/csv\r\n\r\n`;
+      await c.write(`POST /api/ledger/imports HTTP/1.1\r\nHost: 127.0.0.1:${srv.port}\r\nOrigin: http://127.0.0.1:${srv.port}\r\n` +
+        (cookie ? `Cookie: ${cookie}\r\n` : '') +
+        `Content-Type: multipart/form-data; boundary=${b}\r\nContent-Length: ${head.length + 4 * 1048576}\r\n\r\n` + head);
+      // a megabyte of the file on its way, then look at the upload folder while the rest is awaited
+      await c.write('a,b\r\n'.repeat(200000));
+      await until(() => reply(c.data) !== null || c.closed, 10000, `${who}: an answer`);
+      assert.deepEqual(readdirSync(dir), [], `${who}: nothing written to the upload folder`);
+      const r = reply(c.data);
+      assert.equal(r?.status, want, `${who}: ${c.data.slice(0, 300)}`);
+      c.s.destroy();
+    }
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
