@@ -1,5 +1,5 @@
 // bench/lib/soak.mjs — the body of bench/soak (see there).
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import {
@@ -24,6 +24,9 @@ if (PGBASE) {
   env.EJIA_KEY_FILE = path.join(TMP, 'pg.key');
 } else dbUrl = path.join(TMP, 'soak.db');
 const backend = PGBASE ? 'PostgreSQL' : 'SQLite';
+const UPLOADS = path.join(TMP, 'uploads');   // the server's TMPDIR: uploads are spooled there
+mkdirSync(UPLOADS, { recursive: true });
+env.TMPDIR = UPLOADS;
 
 // ---- set up: a demo city, a city user, the server ----
 let t = Date.now();
@@ -265,7 +268,7 @@ console.log(`  second half (${span.toFixed(0)} s): slope ${(raw.sl * 60 / 1024).
 console.log(`RSS series (s:MiB): ${vals.filter((_, i) => i % Math.max(1, Math.round(vals.length / 20)) === 0 || _ === vals.at(-1)).map((x) => `${x[0].toFixed(0)}:${mib(x[1])}`).join(' ')}`);
 console.log(`CPU: server ${(cpu1 - cpu0).toFixed(1)} s, load generator ${((ccpu.user + ccpu.system) / 1e6).toFixed(1)} s over ${elapsed.toFixed(0)} s on ${(await import('node:os')).cpus().length} cores; established connections seen at most ${maxConns}`);
 console.log(`afterwards: /healthz ${hz}; SIGTERM → exit ${ex.code ?? ex.sig} in ${stopMs} ms; ${PGBASE ? '' : `integrity_check ${ic}; `}ejia audit verify exit ${av.status}; ` +
-  `${myOrgs.length} organizations and ${myUsers.length} users created`);
+  `${myOrgs.length} organizations and ${myUsers.length} users created; ${readdirSync(UPLOADS).length} temp files left in the server's TMPDIR`);
 if (PGBASE) spawnSync('psql', [`${PGBASE}/postgres`, '-qAtc', `DROP DATABASE IF EXISTS soak_${process.pid} WITH (FORCE)`]);
 const bad = errors || !flat || !alive || hz !== 200 || (!PGBASE && ic !== 'ok') || av.status !== 0;
 process.exit(bad ? 1 : 0);
