@@ -264,7 +264,7 @@ const flat = !grows(raw) && !grows(fl);
 const mib = (k) => (k / 1024).toFixed(1);
 console.log(`server RSS (VmRSS, ${vals.length} samples, 1/s): first ${mib(vals[0][1])} MiB, last ${mib(vals.at(-1)[1])} MiB, max ${mib(Math.max(...vals.map((x) => x[1])))} MiB`);
 console.log(`  second half (${span.toFixed(0)} s): slope ${(raw.sl * 60 / 1024).toFixed(2)} MiB/min over all samples (noise ${mib(raw.noise)} MiB), ` +
-  `${(fl.sl * 60 / 1024).toFixed(2)} MiB/min over the 5-s floors (${floor.map((x) => mib(x[1])).join(' ')} MiB) → ${flat ? 'memory flat' : 'MEMORY GROWS'}`);
+  `${floor.length >= 2 ? (fl.sl * 60 / 1024).toFixed(2) + ' MiB/min' : 'n/a (run too short)'} over the 5-s floors (${floor.map((x) => mib(x[1])).join(' ')} MiB) → ${flat ? 'memory flat' : 'MEMORY GROWS'}`);
 console.log(`RSS series (s:MiB): ${vals.filter((_, i) => i % Math.max(1, Math.round(vals.length / 20)) === 0 || _ === vals.at(-1)).map((x) => `${x[0].toFixed(0)}:${mib(x[1])}`).join(' ')}`);
 console.log(`CPU: server ${(cpu1 - cpu0).toFixed(1)} s, load generator ${((ccpu.user + ccpu.system) / 1e6).toFixed(1)} s over ${elapsed.toFixed(0)} s on ${(await import('node:os')).cpus().length} cores; established connections seen at most ${maxConns}`);
 console.log(`afterwards: /healthz ${hz}; SIGTERM → exit ${ex.code ?? ex.sig} in ${stopMs} ms; ${PGBASE ? '' : `integrity_check ${ic}; `}ejia audit verify exit ${av.status}; ` +
