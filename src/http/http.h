@@ -69,8 +69,10 @@ typedef struct http_user {
 typedef struct http_upload {
     const char *field;       /* form field name */
     const char *filename;    /* as the browser sent it (base name) */
-    const char *path;        /* temp file; removed when the request ends */
+    const char *path;        /* where to read it: /proc/self/fd/N of a temp file that has no
+                                name (unlinked at once, so a crash leaves nothing behind) */
     uint64_t size;
+    int fd;                  /* held open until the request ends */
 } http_upload;
 
 struct http_req {
@@ -100,7 +102,7 @@ struct http_req {
     bool no_store;                /* Cache-Control: no-store (default for /api) */
     const char *set_cookie[2];
     int ntmp;
-    const char *tmp_paths[4];     /* http_tempfile(): removed when the request ends */
+    int tmp_fds[4];               /* http_tempfile(): files without a name, closed when the request ends */
     const char *etag;             /* static files */
     const char *cache_control;    /* static files */
     const char *content_encoding; /* static files: "gzip" when the precompressed copy is sent */

@@ -2,7 +2,9 @@
 #include "http_internal.h"
 
 #include "core/config.h"
+#include "core/log.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -131,17 +133,22 @@ st http_reply_file(http_req *r, const char *path, const char *type, const char *
 
 st http_tempfile(http_req *r, const char **path, err *e) {
     *path = NULL;
-    if (r->ntmp >= (int)(sizeof r->tmp_paths / sizeof r->tmp_paths[0]))
+    if (r->ntmp >= (int)(sizeof r->tmp_fds / sizeof r->tmp_fds[0]))
         return err_set(e, ST_INTERNAL, "一次请求生成的临时文件过多。");
     const char *dir = cfg_str("upload-dir");
     if (!*dir) dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
     char *tmpl = arena_printf(&r->mem, "%s/ejia-out-XXXXXX", dir);
     int fd = tmpl ? mkstemp(tmpl) : -1;
-    if (fd < 0) return err_set(e, ST_IO, "无法创建临时文件（目录 %s 不可写）。", dir);
-    close(fd);
-    r->tmp_paths[r->ntmp++] = tmpl;
-    *path = tmpl;
-    return ST_OK;
+    if (fd < 0) {
+        log_error("request %s: cannot create a temporary file in %s: %s", r->request_id, dir, strerror(errno));
+        return err_set(e, ST_IO, "无法创建临时文件，请联系系统管理员检查服务器的临时目录。");
+    }
+    /* No name from the start (written and read through /proc/self/fd), so a
+     * server killed while building a download leaves nothing behind. */
+    unlink(tmpl);
+    r->tmp_fds[r->ntmp++] = fd;
+    *path = arena_printf(&r->mem, "/proc/self/fd/%d", fd);
+    return *path ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
 }
 
 void http_set_cookie(http_req *r, const char *cookie) {

@@ -103,10 +103,10 @@ db *http_db(http_req *r) {
 static void req_free(http_req *r) {
     http_server *s = r->daemon_ctx;
     if (r->pp) MHD_destroy_post_processor(r->pp);
-    if (r->upload_fd >= 0) close(r->upload_fd);
+    /* upload_fd is the last upload's, closed with it (uploads[].fd) */
     for (int i = 0; i < r->nuploads; i++)
-        if (r->uploads[i].path) unlink(r->uploads[i].path);
-    for (int i = 0; i < r->ntmp; i++) unlink(r->tmp_paths[i]);
+        if (r->uploads[i].path && r->uploads[i].fd >= 0) close(r->uploads[i].fd);
+    for (int i = 0; i < r->ntmp; i++) close(r->tmp_fds[i]);
     if (r->db_conn) db_pool_put(s->pool, r->db_conn);
     json_decref(r->json);
     json_decref(r->reply);
@@ -354,16 +354,21 @@ static enum MHD_Result on_post_data(void *cls, enum MHD_ValueKind kind, const ch
                 r->early = err_set(&r->early_err, ST_INVALID, "一次最多上传 4 个文件。");
                 return MHD_NO;
             }
-            if (r->upload_fd >= 0) close(r->upload_fd);
             const char *dir = cfg_str("upload-dir");
             if (!*dir) dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
             char *tmpl = arena_printf(&r->mem, "%s/ejia-upload-XXXXXX", dir);
+            /* The file loses its name at once: it lives while we hold it open
+             * and is read through /proc/self/fd, so a server killed mid-request
+             * leaves no upload behind in a folder others share. */
             r->upload_fd = tmpl ? mkstemp(tmpl) : -1;
             if (r->upload_fd < 0) {
                 r->early = err_set(&r->early_err, ST_IO, "无法保存上传文件（临时目录 %s 不可写）。", dir);
                 return MHD_NO;
             }
+            unlink(tmpl);
             u = &r->uploads[r->nuploads++];
+            u->fd = r->upload_fd;
+            tmpl = arena_printf(&r->mem, "/proc/self/fd/%d", u->fd);
             u->field = arena_strdup(&r->mem, key);
             const char *base = strrchr(filename, '/');
             const char *base2 = strrchr(base ? base : filename, '\\');
@@ -765,8 +770,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
         pthread_mutex_unlock(&srv->mu);
         if (cut) return MHD_NO;
     }
-    if (r->upload_fd >= 0) {
-        close(r->upload_fd);
+    if (r->upload_fd >= 0) {   /* the file stays open (uploads[].fd) until the request ends */
         r->upload_fd = -1;
     }
     /* MHD's post processor hands over what it has when the body stops, even

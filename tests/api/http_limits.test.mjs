@@ -10,7 +10,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, readdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, readdirSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer, Client, backend, addUser, loginAs } from './lib.mjs';
@@ -276,6 +276,38 @@ test('an upload folder that cannot be written: 500 without the path, the path in
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
+// The files in dir the server holds open (its uploads, unlinked as soon as made).
+function uploadsHeld(srv, dir) {
+  const fds = `/proc/${srv.child.pid}/fd`;
+  return readdirSync(fds).map((f) => { try { return readlinkSync(`${fds}/${f}`); } catch { return ''; } }).filter((l) => l.startsWith(dir));
+}
+
+test('an upload leaves no file behind, even when the server is killed in the middle of it', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ejia-up-'));
+  let srv;
+  try {
+    srv = await startServer({ args: ['--upload-dir', dir, '--log-level', 'error'] });
+    addUser(srv.db.url, 'kill_city', 'city');
+    const cookie = (await loginAs(srv.base, 'kill_city')).cookieHeader();
+    const c = raw(srv.port);
+    await c.ready;
+    const b = 'KiLlBoUnDaRy';
+    const head = `--${b}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\nContent-Type: text/csv\r\n\r\n`;
+    await c.write(`POST /api/ledger/imports HTTP/1.1\r\nHost: 127.0.0.1:${srv.port}\r\nCookie: ${cookie}\r\nX-Requested-With: test\r\n` +
+      `Content-Type: multipart/form-data; boundary=${b}\r\nContent-Length: ${head.length + 4 * 1048576}\r\n\r\n` + head + 'a,b\r\n'.repeat(100000));
+    await until(() => uploadsHeld(srv, dir).length > 0, 10000, 'the upload being written');
+    assert.deepEqual(readdirSync(dir), [], 'the upload has no name in the folder');
+    srv.child.kill('SIGKILL');
+    await new Promise((r) => srv.child.exitCode !== null || srv.child.signalCode ? r() : srv.child.on('exit', r));
+    assert.deepEqual(readdirSync(dir), [], 'nothing left after the kill');
+    c.s.destroy();
+  } finally {
+    if (srv && srv.child.exitCode === null && !srv.child.signalCode) srv.child.kill('SIGKILL');
+    srv?.db.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('an upload from someone who may not send it is refused before a byte is written to disk', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ejia-up-'));
   try {
@@ -293,7 +325,8 @@ test('an upload from someone who may not send it is refused before a byte is wri
       // a megabyte of the file on its way, then look at the upload folder while the rest is awaited
       await c.write('a,b\r\n'.repeat(200000));
       await until(() => reply(c.data) !== null || c.closed, 10000, `${who}: an answer`);
-      assert.deepEqual(readdirSync(dir), [], `${who}: nothing written to the upload folder`);
+      // uploads have no name in the folder (unlinked at once): look at the files the server holds open
+      assert.deepEqual(uploadsHeld(srv, dir), [], `${who}: nothing written to the upload folder`);
       const r = reply(c.data);
       assert.equal(r?.status, want, `${who}: ${c.data.slice(0, 300)}`);
       c.s.destroy();
