@@ -208,7 +208,8 @@ st audit_guard_install(db *d, err *e) {
     return s;
 }
 
-st audit_verify(db *d, audit_check *out, err *e) {
+/* The walk itself; the caller provides one consistent view of rows and head. */
+static st audit_verify_in(db *d, audit_check *out, err *e) {
     memset(out, 0, sizeof *out);
     unsigned char k[32];
     st ks = audit_key(d, k, e);
@@ -333,13 +334,34 @@ st audit_verify(db *d, audit_check *out, err *e) {
     return ST_OK;
 }
 
+st audit_verify(db *d, audit_check *out, err *e) {
+    /* Rows and head are read in one snapshot: on a live server an append
+     * committed between reading the last row and reading the head would look
+     * like a truncated log.  A read-only snapshot blocks no writer (SQLite
+     * WAL readers, PostgreSQL REPEATABLE READ). */
+    bool pg = db_kind_of(d) == DB_PGSQL;
+    /* The key first: loading it may record its fingerprint, a write. */
+    unsigned char k[32];
+    st s = audit_key(d, k, e);
+    sodium_memzero(k, sizeof k);
+    if (!s) s = db_exec(d, pg ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY" : "BEGIN DEFERRED", e);
+    if (s) return s;
+    s = audit_verify_in(d, out, e);
+    err ce;
+    if (db_exec(d, s ? "ROLLBACK" : "COMMIT", &ce) && !s) {
+        *e = ce;
+        s = ce.code;
+    }
+    return s;
+}
+
 st audit_seal(db *d, audit_check *out, bool *sealed, err *e) {
     *sealed = false;
     st s = db_begin(d, e);
     if (s) return s;
     /* The head's row lock first, so nothing is appended between the check and the seal. */
     s = db_run(d, "UPDATE audit_head SET seq = seq WHERE id = 1", e, "");
-    if (!s) s = audit_verify(d, out, e);
+    if (!s) s = audit_verify_in(d, out, e);
     if (!s && out->bad_seq && !out->head_unsealed) {
         db_rollback(d);
         return err_set(e, ST_CONFLICT, "审计链本身有问题，不能封存：第 %" PRId64 " 条：%s", out->bad_seq, out->why);

@@ -594,6 +594,7 @@ test('audit: truncated rows with audit_head rewritten to match are found by ejia
     assert.match(r.err, /forward|append-only/);
     r = sql(o.s.db, `DELETE FROM audit WHERE seq > ${keep}`);
     assert.match(r.err, /append-only/);
+    if (backend !== 'sqlite') assert.match(sql(o.s.db, 'TRUNCATE audit').err, /TRUNCATE/, 'TRUNCATE skips row triggers: refused on its own');
     // ... so someone with full rights on the database drops the guards first,
     // truncates the log and sets the head to the last row left.
     const drop = backend === 'sqlite'
