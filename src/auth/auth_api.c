@@ -65,9 +65,25 @@ static st api_locked_reply(http_req *r, int64_t until) {
     return http_reply_json(r, 423, http_error_json(&e, json_pack("{s:s}", "until", iso)));
 }
 
+/* The address logins are counted and paused by.  Behind the TLS reverse
+ * proxy (behind-tls) every connection comes from the proxy, so pausing that
+ * address would lock everyone out: there the client is the last entry of
+ * X-Forwarded-For — the one our proxy appended; earlier entries are the
+ * client's own say and may be forged.  Without the header, the peer. */
+static const char *api_client_addr(http_req *r) {
+    const char *xff = cfg_bool("behind-tls") ? http_header(r, "X-Forwarded-For") : NULL;
+    if (!xff) return r->addr;
+    const char *last = strrchr(xff, ',');
+    last = last ? last + 1 : xff;
+    last += strspn(last, " \t");
+    size_t n = strspn(last, "0123456789abcdefABCDEF:.");
+    if (n == 0 || n > 45 || last[n + strspn(last + n, " \t")]) return r->addr;  /* not an address: ignore */
+    return arena_strndup(&r->mem, last, n);
+}
+
 /* Every login from this address is paused (lockout.h): 429 with Retry-After.
  * The same for every name, so it tells nothing about accounts. */
-static st api_paused_reply(http_req *r, int64_t now, int64_t until) {
+static st api_paused_reply(http_req *r, const char *addr, int64_t now, int64_t until) {
     char iso[32];
     clock_iso(until, iso, sizeof iso);
     int64_t secs = until > now ? until - now : 1;
@@ -75,7 +91,7 @@ static st api_paused_reply(http_req *r, int64_t now, int64_t until) {
     err_set(&e, ST_RATE,
             "来自您所在地址（%s）的登录失败次数过多，该地址的登录已暂停：请 %lld 分钟后（%s UTC 之后）再试。"
             "忘记口令请联系管理员重置。",
-            r->addr ? r->addr : "", (long long)((secs + 59) / 60), iso);
+            addr ? addr : "", (long long)((secs + 59) / 60), iso);
     api_code(&e, ST_RATE, "rate_limited");
     r->retry_after = secs;
     return http_reply_json(r, 429, http_error_json(&e, json_pack("{s:I,s:s}", "retry_after", (json_int_t)secs,
@@ -92,7 +108,8 @@ static st api_login_failed(http_req *r, const users_row *u, const char *key, con
     if (s) return s;
     int64_t paused = 0;
     s = u ? lockout_fail(d, u->id, now, until, e) : lockout_name_fail(d, key, now, until, e);
-    if (!s) s = lockout_addr_fail(d, r->addr, now, &paused, e);
+    const char *addr = api_client_addr(r);
+    if (!s) s = lockout_addr_fail(d, addr, now, &paused, e);
     const char *who = u ? u->username : typed, *role = u ? u->role : NULL;
     int64_t uid = u ? u->id : 0;
     audit_entry a = {.user_id = uid, .username = who, .role = role, .action = "auth.login_failed", .object = who,
@@ -110,7 +127,7 @@ static st api_login_failed(http_req *r, const users_row *u, const char *key, con
     if (!s && paused) {
         char det[240], iso[32], obj[80];
         clock_iso(paused, iso, sizeof iso);
-        snprintf(obj, sizeof obj, "address:%s", r->addr ? r->addr : "");
+        snprintf(obj, sizeof obj, "address:%s", addr ? addr : "");
         snprintf(det, sizeof det, "该地址 %ld 分钟内登录失败 %ld 次（最后一次用户名 %.64s），暂停其全部登录至 %s",
                  cfg_int("login-address-minutes"), cfg_int("login-address-failures"), who ? who : "", iso);
         audit_entry p = {.action = "auth.address_paused", .object = obj, .result = "locked", .address = r->addr,
@@ -143,13 +160,14 @@ static st h_login(http_req *r, err *e) {
     db *d = http_db(r);
     int64_t now = clock_now();
     int64_t paused = 0;
-    if ((s = lockout_addr_until(d, r->addr, now, &paused, e))) return s;
+    const char *addr = api_client_addr(r);
+    if ((s = lockout_addr_until(d, addr, now, &paused, e))) return s;
     if (paused) {
         /* Not even the right password gets through: else the pause would not stop guessing. */
         audit_entry a = {.username = username, .action = "auth.login_paused", .object = username, .result = "denied",
                          .address = r->addr, .detail = "该地址因多次登录失败已暂停登录，未检查口令"};
         if ((s = audit_record(d, &a, e))) return s;
-        return api_paused_reply(r, now, paused);
+        return api_paused_reply(r, addr, now, paused);
     }
     char uname[64], key[300];
     users_row u;

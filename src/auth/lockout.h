@@ -18,7 +18,9 @@
  * with the right password (else a pause would not stop guessing).  A paused
  * address reaches no account, so it cannot lock more than
  * login-address-failures / lockout-failures accounts per window: one attacker
- * can no longer lock everyone out.  Successful logins do not clear an
+ * can no longer lock everyone out.  The address is the connection's peer, or
+ * behind the TLS proxy (behind-tls) the last X-Forwarded-For entry — else the
+ * proxy's one address would pause everybody (auth_api.c).  Successful logins do not clear an
  * address's count (an attacker with one good account must not reset it).
  *
  * The _fail functions run inside the caller's write transaction; the caller

@@ -684,3 +684,18 @@ test('throttling by address: after login-address-failures (10) failures from one
     assert.equal((await o.login('vic1', TEST_PW)).r.status, 200);
   } finally { await o.stop(); }
 });
+
+test('throttling by address behind the TLS proxy: the client is the last X-Forwarded-For entry (the proxy\'s), so one client\'s pause is not everyone\'s', async () => {
+  const o = await ownServer(['--behind-tls', 'true']);
+  try {
+    addUser(o.s.db.url, 'px1', 'member', null);
+    const from = (xff, username, password) => new Client(o.s.base).post('/api/auth/login', { username, password }, { headers: { 'x-forwarded-for': xff } });
+    // Ten failures from 10.1.1.1, each with a different forged first entry.
+    for (let i = 0; i < 10; i++) assert.equal((await from(`192.0.2.${i}, 10.1.1.1`, `ghost${i}`, 'Wrong-1-abc')).status, 401);
+    const r = await from('10.1.1.1', 'px1', TEST_PW);
+    assert.equal(r.status, 429, 'that client is paused');
+    assert.match(r.data.error.message, /10\.1\.1\.1/);
+    assert.equal((await from('10.1.1.2', 'px1', TEST_PW)).status, 200, 'another client behind the same proxy is not');
+    assert.equal((await from('10.1.1.1, 10.1.1.3', 'px1', TEST_PW)).status, 200, 'only the entry the proxy appended counts');
+  } finally { await o.stop(); }
+});
