@@ -30,9 +30,10 @@ static const cli_cmd commands[] = {
     {"backup", cli_backup, "ejia backup [--db DB] --to FILE", "在线备份 SQLite 数据库 / online SQLite backup"},
     {"demo", cli_demo, "ejia demo [--db DB] [--enterprises N] [--bulletins yes|no]", "在新数据库中填入演示数据 / fill demo data"},
     {"ledger", cli_ledger, "ejia ledger read|match|explain ...", "企业台账 / enterprise ledgers"},
-    {"user", cli_user, "ejia user add --username NAME --role ROLE [--scope CODE] [--name NAME] --password-stdin | list",
+    {"user", cli_user, "ejia user add --username NAME --role ROLE [--scope CODE] [--name NAME] --password-stdin | "
+                       "reset|unlock|disable|enable --username NAME | list",
      "用户账号 / user accounts"},
-    {"audit", cli_audit, "ejia audit verify [--db DB]", "校验审计日志散列链 / verify the audit trail"},
+    {"audit", cli_audit, "ejia audit verify|seal [--db DB]", "校验审计日志散列链 / verify the audit trail"},
     {"bulletin", cli_bulletin, "ejia bulletin --period 2018-04-3 --format pdf|xlsx|html --out FILE [--issue]",
      "每旬党组织覆盖通报 / the 旬 coverage bulletin"},
     {"org", cli_org, "ejia org coverage|findings [--date D] [--by district]", "党组织覆盖与规则提示 / coverage and findings"},

@@ -3,6 +3,8 @@
 
 #include <inttypes.h>
 #include <sodium.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,7 @@
 #include "auth/clock.h"
 #include "auth/crypt.h"
 #include "core/buf.h"
+#include "core/log.h"
 
 static void audit_put(buf *b, const char *s) {
     /* NULL and "" differ in the hash; the separator cannot appear inside (escaped). */
@@ -56,7 +59,35 @@ static st audit_key(db *d, unsigned char k[32], err *e) {
     return s;
 }
 
-st audit_append(db *d, const audit_entry *in, err *e) {
+void audit_head_mac(const unsigned char k[32], int64_t seq, const char *hash, char out[65]) {
+    char text[120];
+    int n = snprintf(text, sizeof text, "head\n%" PRId64 "\n%s", seq, hash ? hash : "");
+    unsigned char h[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_state hs;
+    crypto_auth_hmacsha256_init(&hs, k, 32);
+    crypto_auth_hmacsha256_update(&hs, (const unsigned char *)text, (size_t)(n < (int)sizeof text ? n : (int)sizeof text - 1));
+    crypto_auth_hmacsha256_final(&hs, h);
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+/* The head's own key, apart from the rows' (one purpose per subkey). */
+static st audit_head_key(unsigned char k[32], err *e) { return crypt_subkey("ejia audit head v1", k, e); }
+
+/* Does the stored mac vouch for (seq, hash)?  A head that was never sealed
+ * (mac NULL) vouches only for the empty log. */
+static bool audit_head_ok(const unsigned char hk[32], int64_t seq, const char *hash, const char *mac) {
+    if (!mac) return seq == 0;
+    char want[65];
+    audit_head_mac(hk, seq, hash, want);
+    return strlen(mac) == 64 && sodium_memcmp(want, mac, 64) == 0;
+}
+
+static atomic_int audit_head_warned;
+
+/* seal: write a good head mac even when the old one is missing or wrong
+ * (ejia audit seal, after the operator looked); otherwise a bad head stays
+ * unsealed, so that appending cannot launder a rewritten head. */
+static st audit_append_ex(db *d, const audit_entry *in, bool seal, err *e) {
     audit_entry a = *in;
     if (!a.at) a.at = clock_now();
     if (!a.result) a.result = "ok";
@@ -64,29 +95,43 @@ st audit_append(db *d, const audit_entry *in, err *e) {
     st s = db_run(d, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1", e, "");
     if (s) return s;
     db_stmt *q;
-    if ((s = db_prepare(d, "SELECT seq, hash FROM audit_head WHERE id = 1", &q, e))) return s;
+    if ((s = db_prepare(d, "SELECT seq, hash, mac FROM audit_head WHERE id = 1", &q, e))) return s;
     int64_t seq = 0;
-    char prev[65] = "";
+    char prev[65] = "", mac[80] = "";
+    bool has_mac = false;
     int r = db_step(q, e);
     if (r == DB_ROW) {
         seq = db_col_int(q, 0);
         snprintf(prev, sizeof prev, "%s", db_col_text(q, 1) ? db_col_text(q, 1) : "");
+        has_mac = !db_col_null(q, 2);
+        if (has_mac) snprintf(mac, sizeof mac, "%s", db_col_text(q, 2));
     }
     db_reset(q);
     if (r != DB_ROW) return r == DB_ERROR ? e->code : err_set(e, ST_INTERNAL, "审计链头缺失（audit_head）。");
-    char h[65];
-    unsigned char k[32];
+    char h[65], hm[65];
+    unsigned char k[32], hk[32];
     if ((s = audit_key(d, k, e))) return s;
+    if ((s = audit_head_key(hk, e))) {
+        sodium_memzero(k, sizeof k);
+        return s;
+    }
     audit_hash(k, prev, seq, &a, h);
     sodium_memzero(k, sizeof k);
+    bool head_ok = seal || audit_head_ok(hk, seq - 1, prev, has_mac ? mac : NULL);
+    audit_head_mac(hk, seq, h, hm);
+    sodium_memzero(hk, sizeof hk);
+    if (!head_ok && !atomic_exchange(&audit_head_warned, 1))
+        log_warn("审计链头的校验码缺失或不符（第 %" PRId64 " 条）：链头可能被改写过，请运行 ejia audit verify 检查。", seq - 1);
     s = db_run(d,
                "INSERT INTO audit(seq, at, user_id, username, role, action, object, result, address, detail, "
                "prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                e, "iiitttttttt" "t", seq, a.at, a.user_id, a.username, a.role, a.action, a.object, a.result,
                a.address, a.detail, prev, h);
-    if (!s) s = db_run(d, "UPDATE audit_head SET hash = $1 WHERE id = 1", e, "t", h);
+    if (!s) s = db_run(d, "UPDATE audit_head SET hash = $1, mac = $2 WHERE id = 1", e, "tt", h, head_ok ? hm : NULL);
     return s;
 }
+
+st audit_append(db *d, const audit_entry *in, err *e) { return audit_append_ex(d, in, false, e); }
 
 st audit_record(db *d, const audit_entry *a, err *e) {
     st s = db_begin(d, e);
@@ -104,7 +149,20 @@ st audit_guard_install(db *d, err *e) {
                        "BEGIN SELECT RAISE(ABORT, 'audit is append-only: UPDATE refused'); END;"
                        "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit "
                        "WHEN OLD.seq > (SELECT purge_upto FROM audit_anchor WHERE id = 1) "
-                       "BEGIN SELECT RAISE(ABORT, 'audit is append-only: DELETE refused'); END;",
+                       "BEGIN SELECT RAISE(ABORT, 'audit is append-only: DELETE refused'); END;"
+                       /* The head and the anchor only move forward and are never removed:
+                        * truncating the log needs the guards dropped first (and then the
+                        * head's mac shows it). */
+                       "CREATE TRIGGER IF NOT EXISTS audit_head_forward BEFORE UPDATE ON audit_head "
+                       "WHEN NEW.seq < OLD.seq OR NEW.id <> OLD.id "
+                       "BEGIN SELECT RAISE(ABORT, 'audit_head only moves forward: UPDATE refused'); END;"
+                       "CREATE TRIGGER IF NOT EXISTS audit_head_no_delete BEFORE DELETE ON audit_head "
+                       "BEGIN SELECT RAISE(ABORT, 'audit_head only moves forward: DELETE refused'); END;"
+                       "CREATE TRIGGER IF NOT EXISTS audit_anchor_forward BEFORE UPDATE ON audit_anchor "
+                       "WHEN NEW.anchor_seq < OLD.anchor_seq OR NEW.id <> OLD.id "
+                       "BEGIN SELECT RAISE(ABORT, 'audit_anchor only moves forward: UPDATE refused'); END;"
+                       "CREATE TRIGGER IF NOT EXISTS audit_anchor_no_delete BEFORE DELETE ON audit_anchor "
+                       "BEGIN SELECT RAISE(ABORT, 'audit_anchor only moves forward: DELETE refused'); END;",
                        e);
     /* Several servers may start together against one PostgreSQL: one at a time. */
     st s = db_begin(d, e);
@@ -119,14 +177,39 @@ st audit_guard_install(db *d, err *e) {
                    "  RAISE EXCEPTION 'audit is append-only: % refused', TG_OP; "
                    "END $g$;"
                    "CREATE OR REPLACE TRIGGER audit_guard BEFORE UPDATE OR DELETE ON audit "
-                   "FOR EACH ROW EXECUTE FUNCTION audit_guard();",
+                   "FOR EACH ROW EXECUTE FUNCTION audit_guard();"
+                   /* The head and the anchor only move forward and are never removed;
+                    * TRUNCATE skips row triggers, so it is refused on its own. */
+                   "CREATE OR REPLACE FUNCTION audit_head_guard() RETURNS trigger LANGUAGE plpgsql AS $g$ "
+                   "BEGIN "
+                   "  IF TG_OP = 'UPDATE' AND NEW.seq >= OLD.seq AND NEW.id = OLD.id THEN RETURN NEW; END IF; "
+                   "  RAISE EXCEPTION 'audit_head only moves forward: % refused', TG_OP; "
+                   "END $g$;"
+                   "CREATE OR REPLACE TRIGGER audit_head_guard BEFORE UPDATE OR DELETE ON audit_head "
+                   "FOR EACH ROW EXECUTE FUNCTION audit_head_guard();"
+                   "CREATE OR REPLACE FUNCTION audit_anchor_guard() RETURNS trigger LANGUAGE plpgsql AS $g$ "
+                   "BEGIN "
+                   "  IF TG_OP = 'UPDATE' AND NEW.anchor_seq >= OLD.anchor_seq AND NEW.id = OLD.id THEN RETURN NEW; END IF; "
+                   "  RAISE EXCEPTION 'audit_anchor only moves forward: % refused', TG_OP; "
+                   "END $g$;"
+                   "CREATE OR REPLACE TRIGGER audit_anchor_guard BEFORE UPDATE OR DELETE ON audit_anchor "
+                   "FOR EACH ROW EXECUTE FUNCTION audit_anchor_guard();"
+                   "CREATE OR REPLACE FUNCTION audit_no_truncate() RETURNS trigger LANGUAGE plpgsql AS $g$ "
+                   "BEGIN RAISE EXCEPTION 'audit is append-only: TRUNCATE of % refused', TG_TABLE_NAME; END $g$;"
+                   "CREATE OR REPLACE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit "
+                   "FOR EACH STATEMENT EXECUTE FUNCTION audit_no_truncate();"
+                   "CREATE OR REPLACE TRIGGER audit_head_no_truncate BEFORE TRUNCATE ON audit_head "
+                   "FOR EACH STATEMENT EXECUTE FUNCTION audit_no_truncate();"
+                   "CREATE OR REPLACE TRIGGER audit_anchor_no_truncate BEFORE TRUNCATE ON audit_anchor "
+                   "FOR EACH STATEMENT EXECUTE FUNCTION audit_no_truncate();",
                    e);
     if (!s) return db_commit(d, e);
     db_rollback(d);
     return s;
 }
 
-st audit_verify(db *d, audit_check *out, err *e) {
+/* The walk itself; the caller provides one consistent view of rows and head. */
+static st audit_verify_in(db *d, audit_check *out, err *e) {
     memset(out, 0, sizeof *out);
     unsigned char k[32];
     st ks = audit_key(d, k, e);
@@ -203,15 +286,97 @@ st audit_verify(db *d, audit_check *out, err *e) {
             return ST_OK;
         }
     }
-    /* Trailing rows removed: the head still remembers the last sequence number. */
+    /* Trailing rows removed: the head still remembers the last sequence
+     * number and hash, and its mac shows whether the head itself was
+     * rewritten to match what is left. */
     int64_t head = 0;
-    if ((s = db_query_int(d, &head, "SELECT seq FROM audit_head WHERE id = 1", e, ""))) return s;
+    char head_hash[80] = "", head_mac[80] = "";
+    bool has_mac = false;
+    if ((s = db_prepare(d, "SELECT seq, hash, mac FROM audit_head WHERE id = 1", &q, e))) return s;
+    if ((r = db_step(q, e)) == DB_ROW) {
+        head = db_col_int(q, 0);
+        snprintf(head_hash, sizeof head_hash, "%s", db_col_text(q, 1) ? db_col_text(q, 1) : "");
+        has_mac = !db_col_null(q, 2);
+        if (has_mac) snprintf(head_mac, sizeof head_mac, "%s", db_col_text(q, 2));
+    }
+    db_reset(q);
+    if (r != DB_ROW) return r == DB_ERROR ? e->code : err_set(e, ST_INTERNAL, "审计链头缺失（audit_head）。");
+    out->head_seq = head;
     if (head != expect_seq - 1) {
         out->bad_seq = expect_seq;
         snprintf(out->why, sizeof out->why, "链头记录到第 %" PRId64 " 条，但最后一条是第 %" PRId64 " 条：末尾的记录被删除。", head,
                  expect_seq - 1);
+        return ST_OK;
+    }
+    if (out->rows > 0 && strcmp(head_hash, expect_prev) != 0) {
+        out->bad_seq = head;
+        snprintf(out->why, sizeof out->why, "链头的散列与最后一条（第 %" PRId64 " 条）的散列不符：链头或末尾的记录被改动。", head);
+        return ST_OK;
+    }
+    unsigned char hk[32];
+    if ((s = audit_head_key(hk, e))) return s;
+    bool ok = audit_head_ok(hk, head, head_hash, has_mac ? head_mac : NULL);
+    sodium_memzero(hk, sizeof hk);
+    if (!ok) {
+        out->bad_seq = head + 1;
+        out->head_unsealed = true;
+        if (!has_mac)
+            snprintf(out->why, sizeof out->why,
+                     "链头（第 %" PRId64 " 条）没有校验码：可能是末尾的记录被删除、链头被改成与剩下的最后一条一致，"
+                     "也可能是数据库刚从旧版本升级。请核对备份或日志归档；确认无误后在服务器上运行 ejia audit seal 重新封存（记入审计）。",
+                     head);
+        else
+            snprintf(out->why, sizeof out->why,
+                     "链头（第 %" PRId64 " 条）的校验码不符：链头被改写过，很可能第 %" PRId64
+                     " 条之后的记录被删除（截断），链头被改成与剩下的最后一条一致。请用备份或日志归档核对。",
+                     head, head);
     }
     return ST_OK;
+}
+
+st audit_verify(db *d, audit_check *out, err *e) {
+    /* Rows and head are read in one snapshot: on a live server an append
+     * committed between reading the last row and reading the head would look
+     * like a truncated log.  A read-only snapshot blocks no writer (SQLite
+     * WAL readers, PostgreSQL REPEATABLE READ). */
+    bool pg = db_kind_of(d) == DB_PGSQL;
+    /* The key first: loading it may record its fingerprint, a write. */
+    unsigned char k[32];
+    st s = audit_key(d, k, e);
+    sodium_memzero(k, sizeof k);
+    if (!s) s = db_exec(d, pg ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY" : "BEGIN DEFERRED", e);
+    if (s) return s;
+    s = audit_verify_in(d, out, e);
+    err ce;
+    if (db_exec(d, s ? "ROLLBACK" : "COMMIT", &ce) && !s) {
+        *e = ce;
+        s = ce.code;
+    }
+    return s;
+}
+
+st audit_seal(db *d, audit_check *out, bool *sealed, err *e) {
+    *sealed = false;
+    st s = db_begin(d, e);
+    if (s) return s;
+    /* The head's row lock first, so nothing is appended between the check and the seal. */
+    s = db_run(d, "UPDATE audit_head SET seq = seq WHERE id = 1", e, "");
+    if (!s) s = audit_verify_in(d, out, e);
+    if (!s && out->bad_seq && !out->head_unsealed) {
+        db_rollback(d);
+        return err_set(e, ST_CONFLICT, "审计链本身有问题，不能封存：第 %" PRId64 " 条：%s", out->bad_seq, out->why);
+    }
+    if (!s && out->head_unsealed) {
+        char det[400];
+        snprintf(det, sizeof det, "链头（第 %" PRId64 " 条）的校验码缺失或不符，经服务器上的操作员确认后重新封存", out->head_seq);
+        audit_entry a = {.username = "cli", .action = "audit.seal", .object = "audit_head", .result = "ok",
+                         .address = "cli", .detail = det};
+        s = audit_append_ex(d, &a, true, e);
+        if (!s) *sealed = true;
+    }
+    if (!s) return db_commit(d, e);
+    db_rollback(d);
+    return s;
 }
 
 st audit_purge(db *d, int64_t before, int64_t *removed, err *e) {

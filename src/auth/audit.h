@@ -12,14 +12,27 @@
  * come from the one-row table audit_head, whose UPDATE also serializes
  * concurrent writers (row lock on PostgreSQL; SQLite has one writer).
  *
- * The database refuses UPDATE and DELETE on audit (triggers, installed by
- * audit_guard_install because their syntax differs).  The retention purge
+ * The head (last seq and hash) carries its own HMAC, mac = hex(HMAC-SHA-256(
+ * k', "head\n" seq "\n" hash)) under another subkey: deleting the newest rows
+ * and setting the head to the last row left needs a mac only the key holder
+ * can compute, so audit_verify catches truncation.  An append writes a good
+ * mac only over a head whose mac was good (or over the empty log): a
+ * rewritten head stays unsealed until `ejia audit seal` (audited) — else the
+ * next failed login would launder it.  Limits: a head restored together with
+ * its rows from an older backup, or a whole log replaced by an empty one, are
+ * consistent states and need a copy kept elsewhere to notice (verify reports
+ * the head's sequence number for that).
+ *
+ * The database refuses UPDATE and DELETE on audit, moving audit_head or
+ * audit_anchor backwards, deleting them, and (PostgreSQL) TRUNCATE (triggers,
+ * installed by audit_guard_install because their syntax differs).  The retention purge
  * (audit_purge) is the one way rows leave: it opens the delete trigger for
  * rows older than the retention, records the last removed row's hash as the
  * anchor the chain now starts from, and writes an audit row saying so. */
 #ifndef EJIA_AUTH_AUDIT_H
 #define EJIA_AUTH_AUDIT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "core/err.h"
 #include "db/db.h"
@@ -47,12 +60,22 @@ void audit_hash(const unsigned char k[32], const char *prev_hash, int64_t seq, c
 /* Refuse UPDATE/DELETE on audit in this database (idempotent). */
 st audit_guard_install(db *d, err *e);
 
+/* The head's mac over (seq, hash) under key k (pure; for the unit tests).  out: 65 bytes. */
+void audit_head_mac(const unsigned char k[32], int64_t seq, const char *hash, char out[65]);
+
 typedef struct audit_check {
     int64_t rows;          /* rows checked */
     int64_t bad_seq;       /* first bad row, 0 when the chain is intact */
+    int64_t head_seq;      /* the head's sequence number */
+    bool head_unsealed;    /* the rows chain, but the head's mac is missing or wrong */
     char why[512];         /* Chinese: what is wrong with it */
 } audit_check;
 st audit_verify(db *d, audit_check *out, err *e);
+/* ejia audit seal: when the rows chain but the head's mac is missing or
+ * wrong (a database from before the mac, or a rewritten head the operator
+ * has looked into), write an audit.seal row and a good mac; *sealed says
+ * whether it did.  Refused (ST_CONFLICT) when the rows themselves are bad. */
+st audit_seal(db *d, audit_check *out, bool *sealed, err *e);
 
 /* Remove rows older than `before` (epoch seconds) keeping the chain
  * verifiable; *removed gets the count. */

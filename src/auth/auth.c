@@ -166,6 +166,27 @@ static st auth_ref_values(http_req *r, const auth_ref *ref, int k, const char **
     return ST_OK;
 }
 
+/* A refused change to an account (reset, unlock, disable) of an auditor or
+ * administrator: say why and how it is done instead — but only when the
+ * account is otherwise inside the caller's scope, so the refusal tells
+ * nobody the role of an account they may not see. */
+static void auth_cli_only_refusal(http_req *r, const scope_who *who, const char *key, err *e) {
+    scope_loc loc;
+    err le;
+    if (scope_locate(http_db(r), "managed_user", key, NULL, &loc, &le) || !roles_cli_only(loc.manage_role)) return;
+    char role[sizeof loc.manage_role];
+    snprintf(role, sizeof role, "%s", loc.manage_role);
+    loc.manage_role[0] = 0;
+    if (!scope_contains(who, &loc)) return;
+    const roles_role *t = roles_find(role);
+    err_set(e, ST_FORBIDDEN,
+            "三权分立：%s账号不能在网页或接口中重置口令、解锁或停用，以免有人接管审计自己的账号。"
+            "请由服务器上的运维人员用命令行办理：ejia user reset|unlock|disable|enable --db 数据库 --username 用户名"
+            "（重置会打印一次性口令，首次登录后必须修改）。",
+            t ? t->label : role);
+    snprintf(e->api_code, sizeof e->api_code, "separation_of_duties");
+}
+
 /* Every object the route names must lie inside the caller's scope. */
 static st auth_objects(http_req *r, err *e) {
     const char *decl = r->route ? r->route->scope : NULL;
@@ -187,6 +208,7 @@ static st auth_objects(http_req *r, err *e) {
         if (n0 == 0 || n1 == 0) continue;  /* an optional parameter left out */
         for (size_t j = 0; j < n0; j++) {
             if ((s = scope_check2(http_db(r), &who, ref->kind, v0[j], ref->nkeys == 2 ? v1[0] : NULL, e))) {
+                if (s == ST_FORBIDDEN && !strcmp(ref->kind, "managed_user")) auth_cli_only_refusal(r, &who, v0[j], e);
                 /* name the parameter that pointed outside (the path's own ids need no name) */
                 int k = ref->nkeys == 2 && ref->src[0] == '{' ? 1 : 0;
                 if (ref->src[k] == '{') return s;

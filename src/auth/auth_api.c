@@ -6,8 +6,10 @@
  * Shapes the web UI relies on (keep them): login and /api/me answer
  * {"user":{id,username,name,role,role_label,scope:{kind,code,name},...},
  *  "permissions":[...], "assignable_roles":[{name,label,scope_kind}]}; refusals carry error.code bad_credentials (401, the
- * same sentence for an unknown user and a wrong password), otp_required (401)
- * and locked (423, error.detail.until as ISO time). */
+ * same sentence for an unknown user and a wrong password), otp_required (401),
+ * locked (423, error.detail.until as ISO time; names that are no account lock
+ * alike) and rate_limited (429 with Retry-After, error.detail.retry_after:
+ * too many failures from the caller's address, see lockout.h). */
 #include "auth/auth.h"
 
 #include <stdio.h>
@@ -63,28 +65,90 @@ static st api_locked_reply(http_req *r, int64_t until) {
     return http_reply_json(r, 423, http_error_json(&e, json_pack("{s:s}", "until", iso)));
 }
 
-/* A failed attempt on a known account: count it, audit it, maybe lock. */
-static st api_login_failed(http_req *r, const users_row *u, const char *why, int64_t now, int64_t *until, err *e) {
+/* The address logins are counted and paused by.  Behind the TLS reverse
+ * proxy (behind-tls) every connection comes from the proxy, so pausing that
+ * address would lock everyone out: there the client is the last entry of
+ * X-Forwarded-For — the one our proxy appended; earlier entries are the
+ * client's own say and may be forged.  Without the header, the peer. */
+static const char *api_client_addr(http_req *r) {
+    const char *xff = cfg_bool("behind-tls") ? http_header(r, "X-Forwarded-For") : NULL;
+    if (!xff) return r->addr;
+    const char *last = strrchr(xff, ',');
+    last = last ? last + 1 : xff;
+    last += strspn(last, " \t");
+    size_t n = strspn(last, "0123456789abcdefABCDEF:.");
+    if (n == 0 || n > 45 || last[n + strspn(last + n, " \t")]) return r->addr;  /* not an address: ignore */
+    return arena_strndup(&r->mem, last, n);
+}
+
+/* Every login from this address is paused (lockout.h): 429 with Retry-After.
+ * The same for every name, so it tells nothing about accounts. */
+static st api_paused_reply(http_req *r, const char *addr, int64_t now, int64_t until) {
+    char iso[32];
+    clock_iso(until, iso, sizeof iso);
+    int64_t secs = until > now ? until - now : 1;
+    err e;
+    err_set(&e, ST_RATE,
+            "来自您所在地址（%s）的登录失败次数过多，该地址的登录已暂停：请 %lld 分钟后（%s UTC 之后）再试。"
+            "忘记口令请联系管理员重置。",
+            addr ? addr : "", (long long)((secs + 59) / 60), iso);
+    api_code(&e, ST_RATE, "rate_limited");
+    r->retry_after = secs;
+    return http_reply_json(r, 429, http_error_json(&e, json_pack("{s:I,s:s}", "retry_after", (json_int_t)secs,
+                                                                 "until", iso)));
+}
+
+/* A failed attempt: count it against the account — or, for a name that is
+ * no account (u NULL), against that name, so both lock alike — and against
+ * the address; audit it, the lock and the pause it may start. */
+static st api_login_failed(http_req *r, const users_row *u, const char *key, const char *typed, const char *why,
+                           int64_t now, int64_t *until, err *e) {
     db *d = http_db(r);
     st s = db_begin(d, e);
     if (s) return s;
-    s = lockout_fail(d, u->id, now, until, e);
-    audit_entry a = {.user_id = u->id, .username = u->username, .role = u->role, .action = "auth.login_failed",
-                     .object = u->username, .result = "failed", .address = r->addr, .detail = why};
+    int64_t paused = 0;
+    s = u ? lockout_fail(d, u->id, now, until, e) : lockout_name_fail(d, key, now, until, e);
+    const char *addr = api_client_addr(r);
+    if (!s) s = lockout_addr_fail(d, addr, now, &paused, e);
+    const char *who = u ? u->username : typed, *role = u ? u->role : NULL;
+    int64_t uid = u ? u->id : 0;
+    audit_entry a = {.user_id = uid, .username = who, .role = role, .action = "auth.login_failed", .object = who,
+                     .result = "failed", .address = r->addr, .detail = why};
     if (!s) s = audit_append(d, &a, e);
     if (!s && *until) {
-        char det[120], iso[32];
+        char det[200], iso[32];
         clock_iso(*until, iso, sizeof iso);
-        snprintf(det, sizeof det, "连续 %ld 次登录失败，锁定至 %s", cfg_int("lockout-failures"), iso);
-        audit_entry l = {.user_id = u->id, .username = u->username, .role = u->role, .action = "auth.lockout",
-                         .object = u->username, .result = "locked", .address = r->addr, .detail = det};
+        snprintf(det, sizeof det, "%s连续 %ld 次登录失败，锁定至 %s", u ? "" : "未知用户名（答复与真实账号相同）：",
+                 cfg_int("lockout-failures"), iso);
+        audit_entry l = {.user_id = uid, .username = who, .role = role, .action = "auth.lockout", .object = who,
+                         .result = "locked", .address = r->addr, .detail = det};
         s = audit_append(d, &l, e);
+    }
+    if (!s && paused) {
+        char det[240], iso[32], obj[80];
+        clock_iso(paused, iso, sizeof iso);
+        snprintf(obj, sizeof obj, "address:%s", addr ? addr : "");
+        snprintf(det, sizeof det, "该地址 %ld 分钟内登录失败 %ld 次（最后一次用户名 %.64s），暂停其全部登录至 %s",
+                 cfg_int("login-address-minutes"), cfg_int("login-address-failures"), who ? who : "", iso);
+        audit_entry p = {.action = "auth.address_paused", .object = obj, .result = "locked", .address = r->addr,
+                         .detail = det};
+        s = audit_append(d, &p, e);
     }
     if (!s) return db_commit(d, e);
     db_rollback(d);
     return s;
 }
 
+static st api_otp_refused(err *e, bool given) {
+    err_field(e, ST_UNAUTH, "otp", given ? "动态验证码不正确、已过期或已使用过，请等待下一个验证码后重新输入。"
+                                         : "该账号已启用双因素认证，请输入身份验证器中显示的 6 位动态验证码。");
+    return api_code(e, ST_UNAUTH, "otp_required");
+}
+
+/* Order matters for what a reply may reveal: the address pause first (the
+ * same for every name), then the lock (an account or a name that is none:
+ * the same 423), then the password (hashed for unknown names too, so the time
+ * does not tell), then the second factor. */
 static st h_login(http_req *r, err *e) {
     static const char *const allowed[] = {"username", "password", "otp", NULL};
     const char *username, *password, *otp;
@@ -95,33 +159,48 @@ static st h_login(http_req *r, err *e) {
     if (s) return s;
     db *d = http_db(r);
     int64_t now = clock_now();
-    char uname[64];
+    int64_t paused = 0;
+    const char *addr = api_client_addr(r);
+    if ((s = lockout_addr_until(d, addr, now, &paused, e))) return s;
+    if (paused) {
+        /* Not even the right password gets through: else the pause would not stop guessing. */
+        audit_entry a = {.username = username, .action = "auth.login_paused", .object = username, .result = "denied",
+                         .address = r->addr, .detail = "该地址因多次登录失败已暂停登录，未检查口令"};
+        if ((s = audit_record(d, &a, e))) return s;
+        return api_paused_reply(r, addr, now, paused);
+    }
+    char uname[64], key[300];
     users_row u;
     memset(&u, 0, sizeof u);
-    bool known = users_username(username, uname, NULL) == ST_OK;
-    if (known) {
+    bool valid = users_username(username, uname, NULL) == ST_OK, known = false;
+    if (valid) {
         s = users_load(d, 0, uname, &u, e);
-        if (s == ST_NOT_FOUND) known = false;
-        else if (s) return s;
+        if (!s) known = true;
+        else if (s != ST_NOT_FOUND) return s;
     }
-    if (!known) {
-        password_dummy_verify(password);
-        audit_entry a = {.username = username, .action = "auth.login_failed", .object = username,
-                         .result = "failed", .address = r->addr, .detail = "未知用户名"};
-        if ((s = audit_record(d, &a, e))) return s;
-        return api_bad_credentials(e);
-    }
-    if (u.locked_until > now) {
-        audit_entry a = {.user_id = u.id, .username = u.username, .role = u.role, .action = "auth.login_locked",
-                         .object = u.username, .result = "locked", .address = r->addr, .detail = "账号锁定期间尝试登录"};
-        int64_t until = u.locked_until;
+    /* A name that is no account is counted under the form an account would have. */
+    snprintf(key, sizeof key, "%s", valid ? uname : username);
+    int64_t locked = known ? u.locked_until : 0;
+    if (!known && (s = lockout_name_until(d, key, &locked, e))) return s;
+    if (locked > now) {
+        audit_entry a = {.user_id = u.id, .username = known ? u.username : username, .role = known ? u.role : NULL,
+                         .action = "auth.login_locked", .object = known ? u.username : username, .result = "locked",
+                         .address = r->addr, .detail = known ? "账号锁定期间尝试登录" : "未知用户名，锁定期间尝试登录"};
+        s = audit_record(d, &a, e);
         users_row_free(&u);
-        if ((s = audit_record(d, &a, e))) return s;
-        return api_locked_reply(r, until);
+        return s ? s : api_locked_reply(r, locked);
     }
     int64_t until = 0, otp_step = 0;
-    if (!password_verify(u.password_hash, password) || u.disabled) {
-        s = api_login_failed(r, &u, u.disabled ? "账号已停用" : "口令错误", now, &until, e);
+    bool ok;
+    if (known) {
+        ok = password_verify(u.password_hash, password) && !u.disabled;
+    } else {
+        password_dummy_verify(password);
+        ok = false;
+    }
+    if (!ok) {
+        s = api_login_failed(r, known ? &u : NULL, key, username,
+                             !known ? "未知用户名" : u.disabled ? "账号已停用" : "口令错误", now, &until, e);
         users_row_free(&u);
         if (s) return s;
         return until ? api_locked_reply(r, until) : api_bad_credentials(e);
@@ -132,16 +211,14 @@ static st h_login(http_req *r, err *e) {
             users_row_free(&u);
             return s;
         }
-        bool ok = otp && *otp && totp_check_once(secret, now, otp, u.totp_last_step, &otp_step);
+        bool good = otp && *otp && totp_check_once(secret, now, otp, u.totp_last_step, &otp_step);
         free(secret);
-        if (!ok) {
-            if (otp && *otp) s = api_login_failed(r, &u, "动态验证码错误", now, &until, e);
+        if (!good) {
+            if (otp && *otp) s = api_login_failed(r, &u, key, username, "动态验证码错误", now, &until, e);
             users_row_free(&u);
             if (s) return s;
             if (until) return api_locked_reply(r, until);
-            err_field(e, ST_UNAUTH, "otp", otp && *otp ? "动态验证码不正确、已过期或已使用过，请等待下一个验证码后重新输入。"
-                                                      : "该账号已启用双因素认证，请输入身份验证器中显示的 6 位动态验证码。");
-            return api_code(e, ST_UNAUTH, "otp_required");
+            return api_otp_refused(e, otp && *otp);
         }
     }
     /* Success: a new session (new token: no fixation), the failure count cleared. */
@@ -152,7 +229,19 @@ static st h_login(http_req *r, err *e) {
         return s;
     }
     s = lockout_clear(d, u.id, e);
-    if (!s && otp_step) s = db_run(d, "UPDATE users SET totp_last_step = $1 WHERE id = $2", e, "ii", otp_step, u.id);
+    bool replayed = false;
+    if (!s && otp_step) {
+        /* The step check above read the row before this transaction: logins
+         * sent together with one code all pass it.  Only the one whose update
+         * still finds an older step (the row lock, or SQLite's single writer,
+         * orders them) may go on; the others change no row and fail. */
+        int64_t hit = 0;
+        s = db_query_int(d, &hit,
+                         "UPDATE users SET totp_last_step = $1 WHERE id = $2 "
+                         "AND (totp_last_step IS NULL OR totp_last_step < $1) RETURNING id",
+                         e, "ii", otp_step, u.id);
+        replayed = s == ST_NOT_FOUND;
+    }
     if (!s) s = session_create(d, u.id, r->addr, http_header(r, "User-Agent"), token, &sid, e);
     char det[64];
     snprintf(det, sizeof det, "会话 %lld", (long long)sid);
@@ -161,6 +250,12 @@ static st h_login(http_req *r, err *e) {
     if (!s) s = audit_append(d, &a, e);
     if (!s) s = db_commit(d, e);
     else db_rollback(d);
+    if (replayed) {
+        s = api_login_failed(r, &u, key, username, "动态验证码已被同时进行的另一次登录用过（重放）", now, &until, e);
+        users_row_free(&u);
+        if (s) return s;
+        return until ? api_locked_reply(r, until) : api_otp_refused(e, true);
+    }
     if (s) {
         users_row_free(&u);
         return s;

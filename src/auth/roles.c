@@ -83,9 +83,18 @@ static const roles_role roles_table[] = {
      roles_none},
     {"investor", "出资人", "enterprise", P("enterprise.read", "org.read", "training.read"), roles_none},
     {"auditor", "审计员", "city", P("audit.read", "audit.export"), roles_none},
+    /* Not auditor or sysadmin: those accounts are made and reset only on the
+     * server (roles_cli_only), or the administrator could take over the
+     * account that audits it. */
     {"sysadmin", "系统管理员", "city", P("user.read", "user.write", "user.reveal", "settings.write"),
-     P("city", "district", "park", "org_admin", "secretary", "member", "investor", "auditor", "sysadmin")},
+     P("city", "district", "park", "org_admin", "secretary", "member", "investor")},
 };
+
+/* Separation of duties (三权分立): the auditor reads the log of what the
+ * administrators did; the system administrator manages accounts.  Neither
+ * kind of account is created, reset, unlocked or disabled through the web or
+ * the API — only with `ejia user ...` on the server (src/cli/user.c). */
+static const char *const roles_cli_only_table[] = {"auditor", "sysadmin", NULL};
 
 const roles_role *roles_find(const char *name) {
     for (size_t i = 0; name && i < sizeof roles_table / sizeof roles_table[0]; i++)
@@ -117,9 +126,16 @@ bool roles_has(const char *role, const char *perm) {
     return false;
 }
 
+bool roles_cli_only(const char *role) {
+    for (const char *const *p = roles_cli_only_table; role && *p; p++)
+        if (!strcmp(*p, role)) return true;
+    return false;
+}
+
 bool roles_may_assign(const char *actor_role, const char *target_role) {
     const roles_role *r = roles_find(actor_role);
-    if (!r || !roles_find(target_role)) return false;
+    /* Whatever the table says: these are never managed through the server. */
+    if (!r || !roles_find(target_role) || roles_cli_only(target_role)) return false;
     for (const char *const *p = r->assigns; *p; p++)
         if (!strcmp(*p, target_role)) return true;
     return false;

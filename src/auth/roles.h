@@ -30,7 +30,12 @@ const roles_role *roles_all(size_t *n);
 const roles_perm *roles_permissions(size_t *n);
 bool roles_perm_known(const char *perm);
 bool roles_has(const char *role, const char *perm);
+/* May actor_role create (and so reset, unlock, disable) accounts of target_role?
+ * Never for a roles_cli_only role. */
 bool roles_may_assign(const char *actor_role, const char *target_role);
+/* Separation of duties (三权分立): auditor and sysadmin accounts are created
+ * and reset only with `ejia user ...` on the server, never through the API. */
+bool roles_cli_only(const char *role);
 /* Must this role use a second factor (setting totp-roles)? */
 bool roles_totp_required(const char *role);
 

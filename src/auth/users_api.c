@@ -91,6 +91,16 @@ static st h_users_create(http_req *r, err *e) {
     if (!s) s = jsonx_str(r->json, "id_number", false, 0, 32, &nu.id_number, e);
     if (!s) s = jsonx_str(r->json, "phone", false, 0, 32, &nu.phone, e);
     if (s) return s;
+    if (roles_cli_only(nu.role)) {
+        const roles_role *t = roles_find(nu.role);
+        err_field(e, ST_FORBIDDEN, "role",
+                  "三权分立：%s账号不能在网页或接口中创建，以免管理员自己设立审计自己的账号。"
+                  "请由服务器上的运维人员用命令行创建：ejia user add --db 数据库 --username 用户名 --role %s "
+                  "--password-stdin（口令从标准输入读入）。",
+                  t->label, t->name);
+        snprintf(e->api_code, sizeof e->api_code, "separation_of_duties");
+        return ST_FORBIDDEN;
+    }
     if (!roles_may_assign(r->user.role, nu.role))
         return err_field(e, ST_FORBIDDEN, "role", "您的角色不能创建“%s”角色的用户。", nu.role);
     char otp[17];

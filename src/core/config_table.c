@@ -43,6 +43,8 @@ const cfg_def cfg_table[] = {
     {"session-absolute", CFG_INT, 60, 604800, "43200", "安全 security", "会话绝对超时（秒） / session absolute timeout (s)"},
     {"lockout-failures", CFG_INT, 1, 100, "5", "安全 security", "锁定前允许的失败次数 / failed logins before lockout"},
     {"lockout-minutes", CFG_INT, 1, 10080, "30", "安全 security", "锁定时长（分钟） / lockout duration (min)"},
+    {"login-address-failures", CFG_INT, 1, 1e6, "10", "安全 security", "同一地址在时间窗内允许的登录失败次数，超过即暂停该地址登录 / failed logins per address before it is paused"},
+    {"login-address-minutes", CFG_INT, 1, 1440, "15", "安全 security", "按地址计数的时间窗和暂停时长（分钟） / window and pause per address (min)"},
     {"password-policy", CFG_STR, 0, 0, "mlps", "安全 security", "口令策略 mlps（≥8 位三类字符）| asvs（≥12 位） / password policy"},
     {"password-max-age-days", CFG_INT, 0, 3650, "90", "安全 security", "口令有效期（天，到期提醒更换；0 = 不提醒） / password change reminder (days)"},
     {"totp-roles", CFG_STR, 0, 0, "sysadmin", "安全 security", "必须使用动态验证码的角色（逗号分隔，如 sysadmin,city） / roles that must use TOTP"},

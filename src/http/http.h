@@ -101,6 +101,7 @@ struct http_req {
     const char *reply_disposition;/* Content-Disposition for downloads */
     bool no_store;                /* Cache-Control: no-store (default for /api) */
     const char *set_cookie[2];
+    int64_t retry_after;          /* > 0: Retry-After header (seconds), e.g. a paused login (429) */
     int ntmp;
     int tmp_fds[4];               /* http_tempfile(): files without a name, closed when the request ends */
     const char *etag;             /* static files */

@@ -428,6 +428,11 @@ static void add_security_headers(struct MHD_Response *resp, http_req *r, bool ap
     if (api || r->no_store) MHD_add_response_header(resp, "Cache-Control", "no-store");
     for (int i = 0; i < 2; i++)
         if (r->set_cookie[i]) MHD_add_response_header(resp, "Set-Cookie", r->set_cookie[i]);
+    if (r->retry_after > 0) {
+        char ra[24];
+        snprintf(ra, sizeof ra, "%lld", (long long)r->retry_after);
+        MHD_add_response_header(resp, "Retry-After", ra);
+    }
 }
 
 static enum MHD_Result queue_reply(struct MHD_Connection *c, http_req *r) {

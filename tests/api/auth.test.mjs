@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, Client, backend, ejia, totp, nextOtp, replaceOneTimePassword } from './lib.mjs';
+import { startServer, Client, backend, ejia, totp, nextOtp, replaceOneTimePassword, addUser, TEST_PW } from './lib.mjs';
 
 const roles = JSON.parse(readFileSync('data/roles.json', 'utf8'));
 let srv, tmp, clockFile, pw = {};
@@ -46,7 +46,10 @@ before(async () => {
   setClock(0);
   srv = await startServer({
     demo: true,
-    args: ['--test-clock-file', clockFile],
+    // This file fails many logins from 127.0.0.1 on purpose; the pause of an
+    // address (login-address-failures) is tested with its default on a server
+    // of its own below.
+    args: ['--test-clock-file', clockFile, '--login-address-failures', '1000'],
     onDemo: (out) => {
       for (const m of out.matchAll(/^\s+(\w+)\s+(\S+)\s+(\S+)\s+\S/gm)) pw[m[2]] = m[3];
     },
@@ -517,4 +520,180 @@ test('ejia user add: clear Chinese errors, stable form', () => {
   r = ejia(['user', 'list', '--db', srv.db.url]);
   assert.equal(r.status, 0);
   assert.match(r.stdout, /p1/);
+});
+
+// ---- issue 11: items 4, 9, 14 ----
+
+// A server of its own on a fresh database, with its own clock file (so moving
+// its time disturbs no other test), and users made with the CLI.
+async function ownServer(args = []) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ejia-own-'));
+  const cf = path.join(dir, 'clock');
+  let off = 0;
+  writeFileSync(cf, '0');
+  const s = await startServer({ args: ['--test-clock-file', cf, ...args] });
+  return {
+    s,
+    advance(sec) { off += sec; writeFileSync(cf, String(off)); },
+    now() { return Math.floor(Date.now() / 1000) + off; },
+    async login(username, password, extra = {}) {
+      const c = new Client(s.base);
+      const r = await c.post('/api/auth/login', { username, password, ...extra });
+      return { c, r };
+    },
+    async stop() { await s.stop(); rmSync(dir, { recursive: true, force: true }); },
+  };
+}
+
+test('TOTP: one code sent by 4 logins at once opens exactly one session (the step moves only forward, in the login\'s transaction)', async () => {
+  const o = await ownServer(['--login-address-failures', '1000']);  // the refusals are failures from one address
+  try {
+    addUser(o.s.db.url, 'otpadmin', 'sysadmin', null);
+    let { c, r } = await o.login('otpadmin', TEST_PW);
+    assert.equal(r.status, 200, r.text);
+    r = await c.post('/api/me/totp/setup', { password: TEST_PW });
+    assert.equal(r.status, 200, r.text);
+    const secret = r.data.secret;
+    assert.equal((await c.post('/api/me/totp/enable', { otp: totp(secret, o.now()) })).status, 204);
+    const uid = sql(o.s.db, "SELECT id FROM users WHERE username = 'otpadmin'").out;
+    const sessions = () => Number(sql(o.s.db, `SELECT COUNT(*) FROM sessions WHERE user_id = ${uid}`).out);
+    // Three rounds, each with a code of a step not used yet (the server's
+    // clock is moved on, nobody waits for real 30-second steps).
+    for (let round = 1; round <= 3; round++) {
+      o.advance(90);
+      const code = totp(secret, o.now());
+      const before = sessions();
+      const rs = await Promise.all([1, 2, 3, 4].map(() => o.login('otpadmin', TEST_PW, { otp: code })));
+      const codes = rs.map((x) => x.r.status).sort();
+      assert.deepEqual(codes, [200, 401, 401, 401], `round ${round}: one login, three refusals (got ${codes})`);
+      assert.equal(sessions() - before, 1, `round ${round}: exactly one new session`);
+      for (const x of rs.filter((y) => y.r.status === 401)) assert.equal(x.r.data.error.code, 'otp_required');
+      // and the code is spent for later logins too
+      assert.equal((await o.login('otpadmin', TEST_PW, { otp: code })).r.status, 401);
+    }
+    // The refused ones are audited as failed logins.
+    const replays = sql(o.s.db, "SELECT COUNT(*) FROM audit WHERE action = 'auth.login_failed' AND username = 'otpadmin'").out;
+    assert.ok(Number(replays) >= 9, `refused logins audited (${replays})`);
+  } finally { await o.stop(); }
+});
+
+test('audit: truncated rows with audit_head rewritten to match are found by ejia audit verify; the head cannot move back while the guards stand', async () => {
+  const o = await ownServer();
+  try {
+    addUser(o.s.db.url, 'trunc', 'member', null);
+    for (let i = 0; i < 3; i++) assert.equal((await o.login('trunc', TEST_PW)).r.status, 200);
+    assert.equal((await o.login('trunc', 'Wrong-pass-123')).r.status, 401);
+    let v = ejia(['audit', 'verify', '--db', o.s.db.url]);
+    assert.equal(v.status, 0, v.stdout + v.stderr);
+    assert.match(v.stdout, /完整|intact/, 'the untouched log verifies');
+    const last = Number(sql(o.s.db, 'SELECT MAX(seq) FROM audit').out);
+    const keep = last - 2;
+    // The database refuses to move the head back or to delete rows ...
+    let r = sql(o.s.db, `UPDATE audit_head SET seq = ${keep}`);
+    assert.notEqual(r.status === 0 && r.err === '', true, 'moving audit_head back is refused');
+    assert.match(r.err, /forward|append-only/);
+    r = sql(o.s.db, `DELETE FROM audit WHERE seq > ${keep}`);
+    assert.match(r.err, /append-only/);
+    if (backend !== 'sqlite') assert.match(sql(o.s.db, 'TRUNCATE audit').err, /TRUNCATE/, 'TRUNCATE skips row triggers: refused on its own');
+    // ... so someone with full rights on the database drops the guards first,
+    // truncates the log and sets the head to the last row left.
+    const drop = backend === 'sqlite'
+      ? 'DROP TRIGGER IF EXISTS audit_no_delete; DROP TRIGGER IF EXISTS audit_head_forward;'
+      : 'DROP TRIGGER IF EXISTS audit_guard ON audit; DROP TRIGGER IF EXISTS audit_head_guard ON audit_head;';
+    r = sql(o.s.db, `${drop} DELETE FROM audit WHERE seq > ${keep}; ` +
+      `UPDATE audit_head SET seq = ${keep}, hash = (SELECT hash FROM audit WHERE seq = ${keep})`);
+    assert.equal(r.status, 0, r.err);
+    v = ejia(['audit', 'verify', '--db', o.s.db.url]);
+    assert.equal(v.status, 1, `truncation found: ${v.stdout}${v.stderr}`);
+    assert.match(v.stdout, /篡改|TAMPERED/);
+    assert.match(v.stdout, new RegExp(`链头（第 ${keep} 条）的校验码不符`));
+    assert.match(v.stdout, /删除|截断/);
+    // The server's next audit row does not make it whole again.
+    assert.equal((await o.login('trunc', 'Wrong-pass-123')).r.status, 401);
+    v = ejia(['audit', 'verify', '--db', o.s.db.url]);
+    assert.equal(v.status, 1, v.stdout);
+    // Sealing again is a deliberate, audited act on the server.
+    v = ejia(['audit', 'seal', '--db', o.s.db.url]);
+    assert.equal(v.status, 0, v.stdout + v.stderr);
+    v = ejia(['audit', 'verify', '--db', o.s.db.url]);
+    assert.equal(v.status, 0, v.stdout);
+    assert.equal(sql(o.s.db, "SELECT COUNT(*) FROM audit WHERE action = 'audit.seal' AND username = 'cli'").out, '1');
+  } finally { await o.stop(); }
+});
+
+// The body of a refusal, with its moment (which differs by a second or so
+// between two requests) and the request's own id taken out.
+const shape = (r) => JSON.stringify({ status: r.status, body: r.data })
+  .replace(/\d{4}-\d\d-\d\dT[\d:]+Z/g, 'T').replace(/"request_id":"[^"]*"/g, '"request_id":"-"');
+
+test('login replies do not tell whether an account exists: unknown names get the same 401s and the same 423', async () => {
+  addUser(srv.db.url, 'exists1', 'member', null);
+  for (let i = 1; i <= 5; i++) {
+    const a = (await login('exists1', `Wrong-${i}-pass`)).r;
+    const b = (await login('no-such-one', `Wrong-${i}-pass`)).r;
+    assert.equal(a.status, i < 5 ? 401 : 423, `attempt ${i}`);
+    assert.equal(shape(b), shape(a), `attempt ${i}: the same status and body`);
+  }
+  // Locked: the right password of the account, any password of the unknown name.
+  const a = (await login('exists1', TEST_PW)).r;
+  const b = (await login('no-such-one', TEST_PW)).r;
+  assert.equal(a.status, 423);
+  assert.equal(shape(b), shape(a));
+  assert.ok(Math.abs(Date.parse(a.data.error.detail.until) - Date.parse(b.data.error.detail.until)) <= 60000, "locked for the same 30 minutes");
+  // Names differing in case are one name, as they are one account.
+  assert.equal((await login('No-Such-One', 'x-Wrong-1')).r.status, 423);
+  // (Similar timing comes from hashing the password of an unknown name too,
+  // against a dummy hash of the same cost: password_dummy_verify.  Not timed
+  // here: a wall-clock assertion would depend on the machine's load.)
+  const aud = await as('auditor');
+  const rows = await aud.get('/api/audit?user=no-such-one&action=auth.lockout');
+  assert.equal(rows.data.total, 1, 'the lock of an unknown name is audited');
+});
+
+test('throttling by address: after login-address-failures (10) failures from one address every login from it gets 429 with Retry-After, so it cannot lock everyone; one account still locks after 5', async () => {
+  const o = await ownServer();
+  try {
+    for (const u of ['vic1', 'vic2', 'vic3']) addUser(o.s.db.url, u, 'member', null);
+    const locked = (u) => Number(sql(o.s.db, `SELECT locked_until FROM users WHERE username = '${u}'`).out) > 0;
+    // Five guesses lock one account (MLPS), audited.
+    for (let i = 1; i <= 5; i++) assert.equal((await o.login('vic1', `Wrong-${i}-abc`)).r.status, i < 5 ? 401 : 423);
+    // Five more lock a second one; the tenth failure from this address pauses it.
+    for (let i = 1; i <= 5; i++) assert.equal((await o.login('vic2', `Wrong-${i}-abc`)).r.status, i < 5 ? 401 : 423);
+    for (const [u, p] of [['vic3', 'Wrong-1-abc'], ['vic3', TEST_PW], ['nobody-here', 'x']]) {
+      const r = (await o.login(u, p)).r;
+      assert.equal(r.status, 429, `${u}: paused address (${r.text})`);
+      assert.equal(r.data.error.code, 'rate_limited');
+      assert.match(r.data.error.message, /登录已暂停/);
+      const ra = Number(r.headers.get('retry-after'));
+      assert.ok(ra > 0 && ra <= 15 * 60, `Retry-After ${ra}`);
+      assert.equal(r.data.error.detail.retry_after, ra);
+    }
+    assert.ok(locked('vic1') && locked('vic2'));
+    assert.ok(!locked('vic3'), 'a paused address locks no further account');
+    assert.equal(sql(o.s.db, "SELECT failed_count FROM users WHERE username = 'vic3'").out, '0', 'and its guesses count for nobody');
+    assert.equal(sql(o.s.db, "SELECT COUNT(*) FROM audit WHERE action = 'auth.address_paused' AND address = '127.0.0.1'").out, '1');
+    assert.equal(sql(o.s.db, "SELECT COUNT(*) FROM audit WHERE action = 'auth.login_paused'").out, '3');
+    assert.equal(sql(o.s.db, "SELECT COUNT(*) FROM audit WHERE action = 'auth.lockout'").out, '2');
+    // After the pause (15 minutes) the address may log in again; the locked account stays locked for its 30 minutes.
+    o.advance(16 * 60);
+    assert.equal((await o.login('vic3', TEST_PW)).r.status, 200);
+    assert.equal((await o.login('vic1', TEST_PW)).r.status, 423);
+    o.advance(15 * 60);
+    assert.equal((await o.login('vic1', TEST_PW)).r.status, 200);
+  } finally { await o.stop(); }
+});
+
+test('throttling by address behind the TLS proxy: the client is the last X-Forwarded-For entry (the proxy\'s), so one client\'s pause is not everyone\'s', async () => {
+  const o = await ownServer(['--behind-tls', 'true']);
+  try {
+    addUser(o.s.db.url, 'px1', 'member', null);
+    const from = (xff, username, password) => new Client(o.s.base).post('/api/auth/login', { username, password }, { headers: { 'x-forwarded-for': xff } });
+    // Ten failures from 10.1.1.1, each with a different forged first entry.
+    for (let i = 0; i < 10; i++) assert.equal((await from(`192.0.2.${i}, 10.1.1.1`, `ghost${i}`, 'Wrong-1-abc')).status, 401);
+    const r = await from('10.1.1.1', 'px1', TEST_PW);
+    assert.equal(r.status, 429, 'that client is paused');
+    assert.match(r.data.error.message, /10\.1\.1\.1/);
+    assert.equal((await from('10.1.1.2', 'px1', TEST_PW)).status, 200, 'another client behind the same proxy is not');
+    assert.equal((await from('10.1.1.1, 10.1.1.3', 'px1', TEST_PW)).status, 200, 'only the entry the proxy appended counts');
+  } finally { await o.stop(); }
 });

@@ -4,7 +4,8 @@
 // password after re-entering its own, disables and enables it; the new user
 // can log in with that password and must change it.  A district sees only its
 // own users and no buttons; the system administrator (with its second factor)
-// sees the full ID number after re-entering its password; the auditor finds
+// sees the full ID number after re-entering its password, and no reset or
+// disable button on the auditor's account (三权分立); the auditor finds
 // all of that in the audit log, filtered, exported and with the hash chain
 // checked.  Runs after roles.test.mjs, which sets up the administrator's
 // second factor through the account page (lib.mjs keeps the key).
@@ -160,6 +161,16 @@ test('sysadmin: full ID number after re-entering the password; no audit log', { 
     assert.equal(shown.slice(0, 3), who.id_number.slice(0, 3))
     await shot(page, 'user-reveal')
     await page.getByTestId('confirm-close').click()
+    // 三权分立: the auditor's account can be looked at, but not reset, unlocked
+    // or disabled here (only with `ejia user ...` on the server): no buttons
+    if (USERS.auditor) {
+      await page.getByTestId('users-q').fill(USERS.auditor.username)
+      await page.getByTestId('users-q').press('Enter')
+      const arow = rowOf(page, USERS.auditor.username)
+      await arow.getByTestId('user-reveal').waitFor()
+      assert.equal(await arow.getByTestId('user-reset').count(), 0, 'no reset for the auditor')
+      assert.equal(await arow.getByTestId('user-toggle').count(), 0, 'no disable for the auditor')
+    }
     assert.equal(await page.getByTestId('side-menu').locator('[data-menu="audit"]').count(), 0, 'the administrator does not read the audit log')
     await page.goto('/audit')
     await page.getByTestId('forbidden').waitFor()

@@ -3,7 +3,9 @@
  * (someone with file access), a changed row, a deleted row, an inserted row
  * and removed trailing rows are each found and the first bad row named.  The
  * retention purge removes old rows and the chain still verifies from its
- * anchor. */
+ * anchor.  The head carries a mac: newest rows deleted with the head set to
+ * match are found, the head and anchor cannot move back while the guards
+ * stand, and a head without a good mac is only sealed again by audit_seal. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -163,6 +165,100 @@ static void test_moved_anchor(void **state) {
     db_close(d);
 }
 
+static const char *why(db *d) {
+    static audit_check c;
+    err e;
+    assert_int_equal(audit_verify(d, &c, &e), ST_OK);
+    return c.why;
+}
+
+/* The newest rows deleted and the head set to the last row left (as someone
+ * with write access but no key file would): the head's mac no longer fits. */
+static void test_truncated_head_rewritten(void **state) {
+    (void)state;
+    db *d = fresh(5);
+    run(d, "DROP TRIGGER audit_no_delete; DROP TRIGGER audit_head_forward;"
+           "DELETE FROM audit WHERE seq >= 4;"
+           "UPDATE audit_head SET seq = 3, hash = (SELECT hash FROM audit WHERE seq = 3)");
+    assert_int_equal(bad(d), 4);
+    assert_non_null(strstr(why(d), "校验码不符"));
+    /* Appending does not launder it: the head stays unsealed. */
+    err e;
+    audit_entry a = {.username = "x", .action = "auth.login_failed", .result = "failed"};
+    assert_int_equal(audit_record(d, &a, &e), ST_OK);
+    assert_int_not_equal(bad(d), 0);
+    assert_non_null(strstr(why(d), "没有校验码"));
+    /* The operator looked, and seals it: audited, and verify passes again. */
+    audit_check c;
+    bool sealed = false;
+    assert_int_equal(audit_seal(d, &c, &sealed, &e), ST_OK);
+    assert_true(sealed);
+    assert_int_equal(bad(d), 0);
+    int64_t n = 0;
+    assert_int_equal(db_query_int(d, &n, "SELECT COUNT(*) FROM audit WHERE action = 'audit.seal'", &e, ""), ST_OK);
+    assert_int_equal(n, 1);
+    /* Sealing an intact head does nothing. */
+    assert_int_equal(audit_seal(d, &c, &sealed, &e), ST_OK);
+    assert_false(sealed);
+    db_close(d);
+}
+
+/* Without dropping the guards the head and anchor cannot move back or go. */
+static void test_head_guarded(void **state) {
+    (void)state;
+    db *d = fresh(3);
+    err e;
+    assert_int_not_equal(db_exec(d, "UPDATE audit_head SET seq = 2", &e), ST_OK);
+    assert_non_null(strstr(e.msg, "forward"));
+    assert_int_not_equal(db_exec(d, "DELETE FROM audit_head", &e), ST_OK);
+    assert_int_not_equal(db_exec(d, "UPDATE audit_anchor SET anchor_seq = -1", &e), ST_OK);
+    assert_int_not_equal(db_exec(d, "DELETE FROM audit_anchor", &e), ST_OK);
+    assert_int_equal(bad(d), 0);
+    db_close(d);
+}
+
+/* A head without a mac (a database from before it, or a rewritten head with
+ * the mac cleared): reported, not sealed by appending, sealed by audit_seal.
+ * A chain broken in its rows is not sealed over. */
+static void test_unsealed_head(void **state) {
+    (void)state;
+    db *d = fresh(3);
+    run(d, "UPDATE audit_head SET mac = NULL");
+    assert_int_equal(bad(d), 4);
+    assert_non_null(strstr(why(d), "ejia audit seal"));
+    err e;
+    audit_check c;
+    bool sealed = false;
+    assert_int_equal(audit_seal(d, &c, &sealed, &e), ST_OK);
+    assert_true(sealed);
+    assert_int_equal(bad(d), 0);
+    db_close(d);
+    d = fresh(3);
+    run(d, "DROP TRIGGER audit_no_update; UPDATE audit SET detail = '改过' WHERE seq = 2; UPDATE audit_head SET mac = NULL");
+    assert_int_equal(audit_seal(d, &c, &sealed, &e), ST_CONFLICT);
+    assert_false(sealed);
+    assert_non_null(strstr(e.msg, "第 2 条"));
+    db_close(d);
+    /* The empty log of a new database verifies. */
+    d = fresh(0);
+    assert_int_equal(bad(d), 0);
+    db_close(d);
+}
+
+static void test_head_mac_is_content(void **state) {
+    (void)state;
+    unsigned char k[32] = {7}, k2[32] = {8};
+    char m1[65], m2[65], m3[65], m4[65];
+    audit_head_mac(k, 3, "aa", m1);
+    audit_head_mac(k, 4, "aa", m2);
+    audit_head_mac(k, 3, "ab", m3);
+    audit_head_mac(k2, 3, "aa", m4);
+    assert_int_equal(strlen(m1), 64);
+    assert_string_not_equal(m1, m2);
+    assert_string_not_equal(m1, m3);
+    assert_string_not_equal(m1, m4);
+}
+
 static void test_hash_is_content(void **state) {
     (void)state;
     audit_entry a = {.at = 1, .user_id = 2, .username = "a", .action = "x", .result = "ok"};
@@ -193,6 +289,10 @@ int main(void) {
         cmocka_unit_test(test_hash_is_content),
         cmocka_unit_test(test_forged_chain_without_key),
         cmocka_unit_test(test_moved_anchor),
+        cmocka_unit_test(test_truncated_head_rewritten),
+        cmocka_unit_test(test_head_guarded),
+        cmocka_unit_test(test_unsealed_head),
+        cmocka_unit_test(test_head_mac_is_content),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     char p[128];

@@ -78,7 +78,7 @@ static void test_contains(void **state) {
     snprintf(dist_acct.manage_role, sizeof dist_acct.manage_role, "district");
     assert_false(scope_contains(&cityr, &admin_acct));
     assert_true(scope_contains(&cityr, &dist_acct));
-    assert_true(scope_contains(&sys, &admin_acct));
+    assert_false(scope_contains(&sys, &admin_acct));   /* 三权分立: administrators only on the server (roles_cli_only) */
     assert_false(scope_contains(&city, &dist_acct));   /* no role given: closed */
     /* Owner-only objects (sessions): the owner, nobody else, not even the city. */
     scope_loc sess = loc("", "", "", "", 2);
