@@ -98,6 +98,18 @@ static st users_scope(db *d, const char *kind, const char *scope, char code[64],
     return s;
 }
 
+st users_hash_password(const users_new *u, char *hash, size_t n, err *e) {
+    char uname[64];
+    st s = users_username(u->username, uname, e);
+    if (!s) s = password_policy_check(cfg_str("password-policy"), u->password ? u->password : "", uname, e);
+    if (s) return s;
+    char h[crypto_pwhash_STRBYTES];
+    if ((s = password_hash(u->password, h, e))) return s;
+    snprintf(hash, n, "%s", h);
+    sodium_memzero(h, sizeof h);
+    return ST_OK;
+}
+
 st users_create(db *d, const users_new *u, int64_t *id, err *e) {
     char uname[64];
     st s = users_username(u->username, uname, e);
@@ -138,7 +150,8 @@ st users_create(db *d, const users_new *u, int64_t *id, err *e) {
         }
     }
     char hash[crypto_pwhash_STRBYTES];
-    if ((s = password_hash(u->password, hash, e))) {
+    if (u->password_hash) snprintf(hash, sizeof hash, "%s", u->password_hash);
+    else if ((s = password_hash(u->password, hash, e))) {
         free(idn);
         free(ph);
         return s;

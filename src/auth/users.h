@@ -37,7 +37,15 @@ typedef struct users_new {
     const char *password;
     const char *id_number, *phone;  /* optional */
     bool must_change;
+    /* The password hashed by users_hash_password before the write transaction
+     * (argon2id takes ~20 MiB and tens of ms: not while holding SQLite's one
+     * write lock); NULL = hash it here. */
+    const char *password_hash;
 } users_new;
+
+/* Check u's password against the policy and hash it into hash (≥ 128 bytes);
+ * call before db_begin and set u->password_hash = hash. */
+st users_hash_password(const users_new *u, char *hash, size_t n, err *e);
 
 typedef struct users_row {
     int64_t id;

@@ -112,6 +112,9 @@ static st h_users_create(http_req *r, err *e) {
     nu.must_change = true;  /* whoever set it, the new user did not choose it */
     db *d = http_db(r);
     int64_t id = 0;
+    char hash[160];
+    if ((s = users_hash_password(&nu, hash, sizeof hash, e))) return s;
+    nu.password_hash = hash;
     if ((s = db_begin(d, e))) return s;
     s = users_create(d, &nu, &id, e);
     /* The new account must lie inside the creator's own scope. */

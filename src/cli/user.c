@@ -61,8 +61,11 @@ static int user_add(int argc, char **argv) {
                     .scope = cli_flag(argc, argv, "scope"), .password = pw,
                     .id_number = cli_flag(argc, argv, "id-number"), .phone = cli_flag(argc, argv, "phone")};
     int64_t id = 0;
+    char hash[160];
     st s = crypt_init(d, &e);
     if (!s) s = audit_guard_install(d, &e);
+    if (!s) s = users_hash_password(&nu, hash, sizeof hash, &e);
+    if (!s) nu.password_hash = hash;
     if (!s) s = db_begin(d, &e);
     if (!s) {
         s = users_create(d, &nu, &id, &e);
