@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "auth/audit.h"
-#include "auth/clock.h"
-#include "auth/crypt.h"
+#include "base/audit.h"
+#include "base/clock.h"
+#include "base/crypt.h"
 #include "auth/lockout.h"
 #include "auth/password.h"
 #include "auth/roles.h"
@@ -258,7 +258,7 @@ static void auth_denied(http_req *r, st code, const err *e) {
         http_set_cookie(r, cookie);
     }
     db *d = http_db(r);
-    db_rollback(d);  /* whatever the handler had open failed */
+    db_rollback_all(d);  /* whatever the handler had open failed */
     char obj[300];
     snprintf(obj, sizeof obj, "%s %s", r->method, r->path);
     err ae;

@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth/audit.h"
-#include "auth/clock.h"
-#include "auth/crypt.h"
+#include "base/audit.h"
+#include "base/clock.h"
+#include "base/crypt.h"
 #include "auth/lockout.h"
 #include "auth/password.h"
 #include "auth/roles.h"

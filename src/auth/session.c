@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "auth/clock.h"
+#include "base/clock.h"
 #include "core/config.h"
 
 static void session_hash(const char *token, char out[65]) {

@@ -1,18 +1,18 @@
 /* users — see users.h. */
 #include "users.h"
+#include "base/ids.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth/clock.h"
-#include "auth/crypt.h"
-#include "auth/mask.h"
+#include "base/clock.h"
+#include "base/crypt.h"
+#include "base/mask.h"
 #include "auth/password.h"
 #include "auth/roles.h"
 #include "core/config.h"
-#include "ledger/code.h"
 
 st users_username(const char *in, char out[64], err *e) {
     size_t n = in ? strlen(in) : 0;
@@ -134,13 +134,13 @@ st users_create(db *d, const users_new *u, int64_t *id, err *e) {
         if (n >= sizeof v) n = sizeof v - 1;
         for (size_t i = 0; i < n; i++) v[i] = (char)toupper((unsigned char)u->id_number[i]);
         v[n] = 0;
-        if (!code_idcard_check(v, n))
+        if (!ids_idcard_check(v, n))
             return err_field(e, ST_INVALID, "id_number", "居民身份证号无效：应为 18 位，出生日期真实，末位校验码正确（GB 11643）。");
         if ((s = crypt_seal("users.id_number", v, &idn, e))) return s;
     }
     if (u->phone && *u->phone) {
         char v[40];
-        if (code_phone_check(u->phone, strlen(u->phone), v) == CODE_PHONE_BAD) {
+        if (ids_phone_check(u->phone, strlen(u->phone), v) == IDS_PHONE_BAD) {
             free(idn);
             return err_field(e, ST_INVALID, "phone", "电话号码无效：手机号应为 11 位（1 开头），座机如 0592-1234567。");
         }

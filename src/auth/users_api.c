@@ -11,8 +11,8 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
-#include "auth/audit.h"
-#include "auth/clock.h"
+#include "base/audit.h"
+#include "base/clock.h"
 #include "auth/lockout.h"
 #include "auth/password.h"
 #include "auth/roles.h"

@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "auth/audit.h"
+#include "base/audit.h"
 
 static int audit_cli_seal(void) {
     db *d = cli_open_db();

@@ -26,9 +26,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "auth/audit.h"
-#include "auth/clock.h"
-#include "auth/crypt.h"
+#include "base/audit.h"
+#include "base/clock.h"
+#include "base/crypt.h"
 #include "auth/lockout.h"
 #include "auth/password.h"
 #include "auth/session.h"

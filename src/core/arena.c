@@ -2,6 +2,7 @@
  * block of their own.  No per-allocation free: the owner frees the arena. */
 #include "arena.h"
 
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,10 +17,17 @@ struct arena_block {
     _Alignas(16) unsigned char data[];
 };
 
+struct arena_defer {
+    arena_defer_node *next;
+    void (*release)(void *);
+    void *p;
+};
+
 void arena_init(arena *a, size_t cap) {
     a->head = NULL;
     a->used = 0;
     a->cap = cap;
+    a->defers = NULL;
 }
 
 void *arena_alloc(arena *a, size_t n) {
@@ -79,7 +87,29 @@ char *arena_printf(arena *a, const char *fmt, ...) {
     return p;
 }
 
+void *arena_defer(arena *a, void (*release)(void *), void *p) {
+    if (!p) return NULL;
+    arena_defer_node *n = arena_alloc(a, sizeof *n);
+    if (!n) {
+        release(p);
+        return NULL;
+    }
+    n->release = release;
+    n->p = p;
+    n->next = a->defers;
+    a->defers = n;
+    return p;
+}
+
+void *arena_own(arena *a, void *malloced) { return arena_defer(a, free, malloced); }
+
+static void arena_json_release(void *j) { json_decref(j); }
+json_t *arena_json(arena *a, json_t *j) { return arena_defer(a, arena_json_release, j); }
+
 void arena_free(arena *a) {
+    /* releases first: their nodes live in the blocks freed below */
+    for (arena_defer_node *n = a->defers; n; n = n->next) n->release(n->p);
+    a->defers = NULL;
     arena_block *b = a->head;
     while (b) {
         arena_block *n = b->next;

@@ -28,6 +28,11 @@ const cfg_def cfg_table[] = {
     {"per-ip-limit", CFG_INT, 0, 1e6, "64", "服务器 server", "每个地址最大连接数（0 = 不限） / max connections per IP"},
     {"behind-tls", CFG_BOOL, 0, 0, "false", "服务器 server", "位于 TLS 反向代理之后（Cookie 加 Secure） / behind a TLS proxy"},
     {"export-row-cap", CFG_INT, 1, 1e7, "100000", "服务器 server", "单次导出行数上限 / rows per export"},
+    /* the test suites run with these: an unaudited write fails the request, and every audited route is listed */
+    {"audit-check", CFG_BOOL, 0, 0, "false", "测试 tests",
+     "成功的写操作或导出若没有恰好一条审计记录即报错（测试用） / fail a write or export that left no single audit row (tests)"},
+    {"audit-trace", CFG_STR, 0, 0, "", "测试 tests",
+     "把每次成功的写操作和导出（方法、路由、审计行数）追加到此文件（测试用） / append each write/export and its audit rows to this file (tests)"},
     {"log-level", CFG_STR, 0, 0, "info", "服务器 server", "日志级别 debug|info|warn|error|quiet / log level"},
     {"demo-if-empty", CFG_BOOL, 0, 0, "false", "服务器 server", "数据库为空时填入演示数据 / fill demo data into an empty database"},
     {"demo-seed", CFG_INT, 0, 1e9, "2018", "服务器 server", "演示数据随机种子 / demo data seed"},

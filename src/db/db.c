@@ -137,7 +137,7 @@ st db_open(const char *url, db **out, err *e) {
 
 void db_close(db *d) {
     if (!d) return;
-    if (d->in_tx) db_rollback(d);
+    if (d->in_tx) db_rollback_all(d);
     d->ops->close(d);
 }
 
@@ -154,7 +154,19 @@ st db_exec(db *d, const char *sql, err *e) {
     return s;
 }
 
+/* Transactions nest: the outermost db_begin opens the transaction (and on
+ * SQLite waits for its turn to write), an inner one sets a savepoint, so a
+ * store function that needs several statements to be atomic can begin and
+ * commit whether or not its caller holds a transaction already.  An inner
+ * rollback undoes only the inner part; the caller decides about the rest. */
 st db_begin(db *d, err *e) {
+    if (d->in_tx > 0) {
+        char sql[40];
+        snprintf(sql, sizeof sql, "SAVEPOINT ejia_sp%d", d->in_tx);
+        st s = d->ops->exec(d, sql, e);
+        if (!s) d->in_tx++;
+        return s;
+    }
     bool took = false;
     st s = gate_enter(d, &took, e);
     if (s) return s;
@@ -165,6 +177,15 @@ st db_begin(db *d, err *e) {
 }
 
 st db_commit(db *d, err *e) {
+    if (d->in_tx > 1) {
+        char sql[48];
+        snprintf(sql, sizeof sql, "RELEASE SAVEPOINT ejia_sp%d", d->in_tx - 1);
+        st s = d->ops->exec(d, sql, e);
+        if (s) db_rollback(d);
+        else d->in_tx--;
+        return s;
+    }
+    if (d->in_tx == 0) return err_set(e, ST_INTERNAL, "内部错误：提交时没有打开的事务。");
     st s = d->ops->exec(d, "COMMIT", e);
     if (s) db_rollback(d);
     d->in_tx = 0;
@@ -175,11 +196,25 @@ st db_commit(db *d, err *e) {
 void db_rollback(db *d) {
     if (!d->in_tx) return;
     err e;
+    if (d->in_tx > 1) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "ROLLBACK TO SAVEPOINT ejia_sp%d; RELEASE SAVEPOINT ejia_sp%d", d->in_tx - 1, d->in_tx - 1);
+        if (!d->broken && d->ops->exec(d, sql, &e)) log_warn("db: rollback to savepoint failed: %s", e.msg);
+        d->in_tx--;
+        return;
+    }
     /* A lost connection took its transaction with it: nothing to roll back. */
     if (!d->broken && d->ops->exec(d, "ROLLBACK", &e)) log_warn("db: rollback failed: %s", e.msg);
     d->in_tx = 0;
     gate_leave(d);
 }
+
+void db_rollback_all(db *d) {
+    while (d->in_tx > 1) db_rollback(d);
+    db_rollback(d);
+}
+
+int db_tx_depth(const db *d) { return d->in_tx; }
 
 /* Placeholders: $N → ?N for SQLite.  {{NOW}}, {{ID}}, {{BLOB}}, {{TEXTCMP}}, {{ZH}} → dialect.
  * String literals ('...'), quoted identifiers and -- comments are copied untouched. */
@@ -532,7 +567,7 @@ db *db_pool_get(db_pool *p) {
 }
 
 void db_pool_put(db_pool *p, db *d) {
-    if (d->in_tx) db_rollback(d);  /* a handler that forgot: never leak a transaction */
+    if (d->in_tx) db_rollback_all(d);  /* a handler that forgot: never leak a transaction */
     pthread_mutex_lock(&p->mu);
     if (d->broken && d->epoch == p->epoch) p->epoch++;
     p->free[p->nfree++] = d;

@@ -40,9 +40,14 @@ db_kind db_kind_of(const db *d);
 const char *db_url(const db *d);
 
 st db_exec(db *d, const char *sql, err *e);          /* no parameters, may hold several statements */
-st db_begin(db *d, err *e);                          /* write transaction (SQLite: IMMEDIATE) */
+/* A write transaction (SQLite: IMMEDIATE, in the pool's write queue); inside
+ * one already open, a savepoint — so transactions nest, and commit and
+ * rollback act on the innermost level. */
+st db_begin(db *d, err *e);
 st db_commit(db *d, err *e);
 void db_rollback(db *d);                             /* safe to call when no transaction is open */
+void db_rollback_all(db *d);                         /* every level (a request's end) */
+int db_tx_depth(const db *d);                        /* 0 = no transaction */
 
 st db_prepare(db *d, const char *sql, db_stmt **out, err *e);
 void db_bind_text(db_stmt *s, int idx, const char *v);     /* 1-based; NULL binds NULL */

@@ -31,7 +31,7 @@ struct db {
     const db_ops *ops;
     db_kind kind;
     char *url;
-    int in_tx;
+    int in_tx;                 /* transaction depth: 1 = the transaction, more = savepoints */
     /* The connection is gone (server restarted, network cut): every call fails
      * at once with ST_UNAVAILABLE until the pool reopens it. Set by the backend. */
     int broken;

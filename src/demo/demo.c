@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth/auth_demo.h"
+#include "demo/demo_users.h"
 #include "core/embed.h"
 #include "ledger/code.h"
 #include "org/bulletin.h"
@@ -146,14 +146,14 @@ static st step_enterprises(demo_ctx *c, err *e) {
     return s;
 }
 
-st org_demo_fill(demo_ctx *c, err *e);   /* org/org_demo.c: organizations with a dated history */
+st demo_org_fill(demo_ctx *c, err *e);   /* demo_org.c: organizations with a dated history */
 
 typedef struct demo_step { const char *name; st (*fn)(demo_ctx *c, err *e); } demo_step;
 static const demo_step demo_steps[] = {
     {"regions", step_regions},
     {"enterprises", step_enterprises},
-    {"organizations", org_demo_fill},
-    {"users", auth_demo_users},
+    {"organizations", demo_org_fill},
+    {"users", demo_users_fill},
     {NULL, NULL},
 };
 

@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include "base/ctx.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -51,6 +52,9 @@ typedef struct http_route {
      * sort: the keys ?sort= accepts, NULL-terminated; the handler asks http_order(). */
     const char *export;
     const http_sort_key *sort;
+    /* The reply is a file to keep (a report, a workbook, a PDF): an export,
+     * audited like a list's ?format=xlsx (OpenAPI x-download). */
+    bool download;
 } http_route;
 
 /* The caller, filled by the auth module (see http_auth_ops). */
@@ -91,6 +95,7 @@ struct http_req {
     void *conn;                   /* struct MHD_Connection * */
     void *daemon_ctx;
     db *db_conn;                  /* from the pool, lazily */
+    ctx uc;                       /* the use-case context (http_ctx) */
     /* reply */
     int status;
     json_t *reply;                /* owned */
@@ -144,12 +149,16 @@ typedef struct http_auth_ops {
     st (*objects)(http_req *r, err *e);
 } http_auth_ops;
 void http_set_auth(const http_auth_ops *ops);
-/* Record an event in the audit log through the hook (downloads that are not
- * ?format=xlsx lists, e.g. reports); ST_OK when no hook is set. */
+/* Record an audited read (a download that is not a ?format=xlsx list, a
+ * reveal) for the caller: ctx_audit on the request's context. */
 st http_audit(http_req *r, const char *action, const char *object, const char *result, const char *detail, err *e);
 
 /* Request helpers */
 db *http_db(http_req *r);                              /* the request's connection */
+/* The use-case context (base/ctx.h) of the request: its connection, its
+ * arena, the caller with role and bound scope, the client address.  Handlers
+ * pass it to the domain stores and write through ctx_begin/ctx_end. */
+ctx *http_ctx(http_req *r);
 const char *http_param(http_req *r, const char *name); /* path parameter */
 st http_param_int(http_req *r, const char *name, int64_t *out, err *e);
 const char *http_query(http_req *r, const char *name); /* decoded, NULL when absent */

@@ -90,6 +90,7 @@ json_t *http_openapi(void) {
                                                         "description", "xlsx：以 Excel 文件导出同一筛选、排序下的全部记录",
                                                         "schema", "type", "string", "enum", "json", "xlsx"));
             }
+            if (rt->download) json_object_set_new(op, "x-download", json_true());
             if (rt->sort) {
                 json_t *keys = json_array();
                 for (const http_sort_key *k = rt->sort; k->key; k++) json_array_append_new(keys, json_string(k->key));

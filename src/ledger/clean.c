@@ -8,6 +8,7 @@
  * GB/T 2260 name and code; phones checked and normalised.  A value that cannot
  * be cleaned stays as written and gets a problem — a row is never dropped. */
 #include "ledger/read_int.h"
+#include "base/ids.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -329,7 +330,7 @@ static const char *clean_phone(ledger_builder *b, ledger_row *r, int col, const 
         l = utf8_trim(&s, l);
         if (l) {
             char one[40];
-            if (code_phone_check(s, l, one) == CODE_PHONE_BAD) {
+            if (ids_phone_check(s, l, one) == IDS_PHONE_BAD) {
                 bad = true;
                 break;
             }

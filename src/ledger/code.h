@@ -1,8 +1,8 @@
 /* code — checks for the identifiers found in ledgers.
  *
  * 统一社会信用代码 (GB 32100-2015, 18 characters, with the GB 11714
- * organisation code embedded at positions 9–17), the 15-digit 注册号 used
- * before 2015, 居民身份证号 (GB 11643-1999) and Chinese phone numbers.
+ * organisation code embedded at positions 9–17) and the 15-digit 注册号 used
+ * before 2015.  People's identifiers (居民身份证号, phones) are base/ids.h.
  * Pure functions over (pointer, length); inputs are expected already cleaned
  * (upper-cased, no spaces) except for phones. */
 #ifndef EJIA_LEDGER_CODE_H
@@ -30,19 +30,5 @@ bool code_org_check(const char *s, size_t n, char *want);
  * code_regno_check. */
 bool code_is_regno(const char *s, size_t n);
 bool code_regno_check(const char *s, size_t n);
-
-/* GB 11643-1999 resident ID: 17 digits + check (0-9 or X), digits 7–14 a
- * real birth date between 1900-01-01 and 2099-12-31. */
-bool code_idcard_check(const char *s, size_t n);
-/* 1 male, 2 female, 0 when the number is not a valid ID. */
-int code_idcard_sex(const char *s, size_t n);
-
-typedef enum code_phone_kind { CODE_PHONE_BAD = 0, CODE_PHONE_MOBILE, CODE_PHONE_LANDLINE } code_phone_kind;
-/* A single phone number: mobile 1[3-9]xxxxxxxxx (an optional +86 / 86 in
- * front), or landline 0AA(A)-NNNNNNN(N) with or without the dash, or a local
- * 7–8 digit number, optionally with an extension "-NNNN" / "转NNNN".
- * When out is not NULL (≥ 32 bytes) it receives the number cleaned: digits,
- * with a dash between area code and number for landlines. */
-code_phone_kind code_phone_check(const char *s, size_t n, char *out);
 
 #endif

@@ -8,7 +8,7 @@
 #include <time.h>
 #include <xlsxwriter.h>
 
-#include "auth/crypt.h"
+#include "base/crypt.h"
 #include "core/buf.h"
 #include "core/log.h"
 #include "ledger/pii.h"

@@ -136,9 +136,10 @@ static st h_import_report(http_req *r, err *e) {
     int64_t id;
     st s = http_param_int(r, "id", &id, e);
     if (s) return s;
-    json_t *imp;
+    /* what the request reads lives as long as the request (one cleanup path) */
+    json_t *imp = NULL, *items = NULL;
     if ((s = ledger_import_get(http_db(r), id, &imp, NULL, e))) return s;
-    json_t *items = NULL;
+    if (!arena_json(&r->mem, imp)) return err_set(e, ST_NOMEM, "内存不足。");
     int64_t total = 0;
     /* the same filters as the table on screen (kind, q), all rows up to the cap */
     const char *kind = http_query(r, "kind");
@@ -146,6 +147,7 @@ static st h_import_report(http_req *r, err *e) {
         return err_field(e, ST_INVALID, "kind", "kind 只能是 error 或 warning。");
     s = ledger_import_problems(http_db(r), id, kind && *kind ? kind : NULL, http_query(r, "q"), NULL, 0,
                                cfg_int("export-row-cap"), &items, &total, e);
+    if (!s && !arena_json(&r->mem, items)) s = err_set(e, ST_NOMEM, "内存不足。");
     const char *path = NULL;
     if (!s) s = http_tempfile(r, &path, e);
     const char *source = json_string_value(json_object_get(imp, "source"));
@@ -154,8 +156,6 @@ static st h_import_report(http_req *r, err *e) {
         char *name = arena_printf(&r->mem, "%s-问题清单.xlsx", source ? source : "台账");
         s = http_reply_file(r, path, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name, e);
     }
-    json_decref(items);
-    json_decref(imp);
     return s;
 }
 

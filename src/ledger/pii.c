@@ -3,15 +3,15 @@
  * phones), then cell by cell in columns that map to no field, so an ID
  * number typed into a 备注 column is caught too. */
 #include "ledger/pii.h"
+#include "base/ids.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth/crypt.h"
-#include "auth/mask.h"
-#include "ledger/code.h"
+#include "base/crypt.h"
+#include "base/mask.h"
 #include "ledger/read_int.h"
 
 const char *ledger_pii_kind_name(ledger_pii_kind k) {
@@ -55,7 +55,7 @@ static size_t pii_trim(const char *v, char *dst, size_t cap) {
 static bool pii_is_idcard(const char *v) {
     char b[64];
     size_t n = pii_trim(v, b, sizeof b);
-    return n == 18 && code_idcard_check(b, n);
+    return n == 18 && ids_idcard_check(b, n);
 }
 
 /* A mobile, or a landline with its area code (a bare 7–8 digit number could
@@ -64,8 +64,8 @@ static bool pii_is_phone(const char *v, bool landline) {
     char b[64], out[32];
     size_t n = pii_trim(v, b, sizeof b);
     if (!n) return false;
-    code_phone_kind k = code_phone_check(b, n, out);
-    return k == CODE_PHONE_MOBILE || (landline && k == CODE_PHONE_LANDLINE && strchr(out, '-'));
+    ids_phone_kind k = ids_phone_check(b, n, out);
+    return k == IDS_PHONE_MOBILE || (landline && k == IDS_PHONE_LANDLINE && strchr(out, '-'));
 }
 
 /* A run of digits inside text that is a mobile (11 from 1[3-9]) or an ID (17 + check). */
@@ -79,7 +79,7 @@ static bool pii_has_run(const char *v, ledger_pii_kind *kind) {
         while (isdigit((unsigned char)*p)) p++;
         size_t n = (size_t)(p - s);
         if (n == 17 && (*p == 'X' || *p == 'x') && !isalnum((unsigned char)p[1])) n = 18;
-        if (n == 18 && code_idcard_check(s, 18)) {
+        if (n == 18 && ids_idcard_check(s, 18)) {
             *kind = PII_IDCARD;
             return true;
         }
@@ -177,9 +177,9 @@ void ledger_pii_mask(ledger_pii_kind k, const char *v, char *out, size_t n) {
         ledger_pii_kind run;
         if (pii_has_run(v, &run)) pii_mask_runs(v, out, n);   /* "王伟 13900001001" */
         else pii_mask_name(len ? v + strspn(v, " \t") : v, out, n);
-    } else if (k == PII_IDCARD && len == 18 && code_idcard_check(b, len)) {
+    } else if (k == PII_IDCARD && len == 18 && ids_idcard_check(b, len)) {
         mask_idcard(b, out, n);
-    } else if (k == PII_PHONE && code_phone_check(b, len, NULL) != CODE_PHONE_BAD && !strpbrk(b, " /")) {
+    } else if (k == PII_PHONE && ids_phone_check(b, len, NULL) != IDS_PHONE_BAD && !strpbrk(b, " /")) {
         mask_phone(b, out, n);
     } else {
         pii_mask_runs(v, out, n);

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth/crypt.h"
+#include "base/crypt.h"
 #include "ledger/pii.h"
 #include "ledger/table.h"
 

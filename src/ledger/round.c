@@ -7,7 +7,7 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
-#include "auth/crypt.h"
+#include "base/crypt.h"
 #include "ledger/golden.h"
 #include "ledger/match.h"
 #include "ledger/pii.h"

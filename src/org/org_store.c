@@ -3,6 +3,7 @@
  * a refused request leaves nothing behind even outside a transaction.  The
  * rules over a whole scope (findings) are in findings.c. */
 #include "org_store.h"
+#include "base/ids.h"
 
 #include "core/buf.h"
 
@@ -10,10 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth/crypt.h"
-#include "auth/mask.h"
+#include "base/crypt.h"
+#include "base/mask.h"
 #include "auth/scope.h"
-#include "ledger/code.h"
 #include "core/utf8.h"
 
 /* ---- small helpers ---- */
@@ -529,7 +529,7 @@ static st org_phone_seal(db *d, const char *phone, char **sealed, char masked[32
     masked[0] = 0;
     if (!phone || !*phone) return ST_OK;
     char clean[32];
-    if (code_phone_check(phone, strlen(phone), clean) == CODE_PHONE_BAD)
+    if (ids_phone_check(phone, strlen(phone), clean) == IDS_PHONE_BAD)
         return err_field(e, ST_INVALID, "phone", "电话“%.20s”无效：手机号应为 11 位（1 开头），座机如 0592-5551234。", phone);
     mask_phone(clean, masked, 32);
     st s = crypt_init(d, e);
@@ -587,7 +587,7 @@ st org_store_instructor_assign_in(db *d, int64_t ent, const char *name, const ch
     if (s) return s;
     size_t nl = name ? utf8_count(name, strlen(name)) : 0;
     if (nl < 2 || nl > 20) return err_field(e, ST_INVALID, "name", "请填写党建指导员姓名（2–20 个字）。");
-    if (phone && *phone && code_phone_check(phone, strlen(phone), NULL) == CODE_PHONE_BAD)
+    if (phone && *phone && ids_phone_check(phone, strlen(phone), NULL) == IDS_PHONE_BAD)
         return err_field(e, ST_INVALID, "phone", "电话“%.20s”无效：手机号应为 11 位（1 开头），座机如 0592-5551234。", phone);
     org_entrow x;
     if ((s = org_ent_load(d, ent, "enterprise_id", &x, e))) return s;

@@ -40,7 +40,13 @@ export async function startServer(opts = {}) {
     if (r.status !== 0) throw new Error('ejia demo failed: ' + r.stderr);
     opts.onDemo?.(r.stdout);
   }
-  const child = spawn(EJIA, ['serve', '--db', db.url, '--port', '0', '--log-level', 'warn', '--web-root', opts.webRoot || 'web/dist', ...(opts.args || [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The audit check (a write or export that leaves no single audit row fails)
+  // and the trace of audited routes (scripts/check then checks every one was
+  // exercised) are on whenever scripts/check asks for them.
+  const audit = [];
+  if (process.env.EJIA_AUDIT_CHECK === '1') audit.push('--audit-check');
+  if (process.env.EJIA_AUDIT_TRACE) audit.push('--audit-trace', process.env.EJIA_AUDIT_TRACE);
+  const child = spawn(EJIA, ['serve', '--db', db.url, '--port', '0', '--log-level', 'warn', '--web-root', opts.webRoot || 'web/dist', ...audit, ...(opts.args || [])], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
   const port = await new Promise((resolve, reject) => {
@@ -57,13 +63,24 @@ export async function startServer(opts = {}) {
   return {
     base, port, db, child,
     stderr: () => stderr,
-    async stop({ keepDb = false } = {}) {
-      if (child.exitCode === null) {
+    // Stop with SIGTERM and wait.  A server that exits non-zero after it was
+    // asked to stop, or that printed a sanitizer report (a leak under the
+    // ASan build, undefined behaviour), fails the test that stops it —
+    // unless the test broke it on purpose ({ expectFailure: true }).
+    async stop({ keepDb = false, expectFailure = false } = {}) {
+      let asked = false;
+      if (child.exitCode === null && child.signalCode === null) {
         const done = new Promise((r) => child.on('exit', r));
         child.kill('SIGTERM');
+        asked = true;
         await done;
       }
       if (!keepDb) db.cleanup();
+      if (!expectFailure) {
+        const report = stderr.match(/^.*(ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:).*$/m);
+        if (report) throw new Error(`the server printed a sanitizer report: ${report[0]}\n${stderr.slice(report.index, report.index + 3000)}`);
+        if (asked && child.exitCode !== 0) throw new Error(`the server exited ${child.exitCode ?? child.signalCode} when stopped: ${stderr.slice(-2000)}`);
+      }
       return child.exitCode;
     },
   };

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "core/utf8.h"
+#include "base/ids.h"
 #include "ledger/code.h"
 #include "ledger/district.h"
 #include "ledger/read_int.h"
@@ -18,9 +19,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     code_org_check(s, size, &want);
     code_is_regno(s, size);
     code_regno_check(s, size);
-    code_idcard_check(s, size);
-    code_idcard_sex(s, size);
-    code_phone_check(s, size, out);
+    ids_idcard_check(s, size);
+    ids_idcard_sex(s, size);
+    ids_phone_check(s, size, out);
     district_find(s, size);
     district_street_find(s, size);
     district_from_address(s, size);

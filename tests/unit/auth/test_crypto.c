@@ -14,8 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "auth/crypt.h"
-#include "auth/mask.h"
+#include "base/crypt.h"
+#include "base/mask.h"
 #include "auth/totp.h"
 #include "core/config.h"
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ledger/code.h"
+#include "base/ids.h"
 
 #define U(s) code_uscc_check((s), strlen(s), &want, &pos)
 
@@ -60,36 +61,36 @@ static void test_regno(void **state) {
 
 static void test_idcard(void **state) {
     (void)state;
-    assert_true(code_idcard_check("11010519491231002X", 18));   /* example in GB 11643 */
-    assert_true(code_idcard_check("11010519491231002x", 18));
-    assert_int_equal(code_idcard_sex("11010519491231002X", 18), 2);
-    assert_false(code_idcard_check("110105194912310021", 18));   /* check wrong */
-    assert_false(code_idcard_check("110105194902300028", 18));   /* 30 February */
-    assert_false(code_idcard_check("1101051949123100", 16));
-    assert_int_equal(code_idcard_sex("110105194912310021", 18), 0);
+    assert_true(ids_idcard_check("11010519491231002X", 18));   /* example in GB 11643 */
+    assert_true(ids_idcard_check("11010519491231002x", 18));
+    assert_int_equal(ids_idcard_sex("11010519491231002X", 18), 2);
+    assert_false(ids_idcard_check("110105194912310021", 18));   /* check wrong */
+    assert_false(ids_idcard_check("110105194902300028", 18));   /* 30 February */
+    assert_false(ids_idcard_check("1101051949123100", 16));
+    assert_int_equal(ids_idcard_sex("110105194912310021", 18), 0);
 }
 
 static void test_phone(void **state) {
     (void)state;
     char out[40];
-    assert_int_equal(code_phone_check("13812345678", 11, out), CODE_PHONE_MOBILE);
+    assert_int_equal(ids_phone_check("13812345678", 11, out), IDS_PHONE_MOBILE);
     assert_string_equal(out, "13812345678");
-    assert_int_equal(code_phone_check("+86 138 1234 5678", 17, out), CODE_PHONE_MOBILE);
+    assert_int_equal(ids_phone_check("+86 138 1234 5678", 17, out), IDS_PHONE_MOBILE);
     assert_string_equal(out, "13812345678");
-    assert_int_equal(code_phone_check("0592-5551234", 12, out), CODE_PHONE_LANDLINE);
+    assert_int_equal(ids_phone_check("0592-5551234", 12, out), IDS_PHONE_LANDLINE);
     assert_string_equal(out, "0592-5551234");
-    assert_int_equal(code_phone_check("05925551234", 11, out), CODE_PHONE_LANDLINE);
+    assert_int_equal(ids_phone_check("05925551234", 11, out), IDS_PHONE_LANDLINE);
     assert_string_equal(out, "0592-5551234");
-    assert_int_equal(code_phone_check("(010)87654321", 13, out), CODE_PHONE_LANDLINE);
+    assert_int_equal(ids_phone_check("(010)87654321", 13, out), IDS_PHONE_LANDLINE);
     assert_string_equal(out, "010-87654321");
-    assert_int_equal(code_phone_check("5551234", 7, out), CODE_PHONE_LANDLINE);
+    assert_int_equal(ids_phone_check("5551234", 7, out), IDS_PHONE_LANDLINE);
     const char *ext = "0592-5551234转801";
-    assert_int_equal(code_phone_check(ext, strlen(ext), out), CODE_PHONE_LANDLINE);
+    assert_int_equal(ids_phone_check(ext, strlen(ext), out), IDS_PHONE_LANDLINE);
     assert_string_equal(out, "0592-5551234-801");
-    assert_int_equal(code_phone_check("12812345678", 11, out), CODE_PHONE_BAD);   /* no 12x mobiles */
-    assert_int_equal(code_phone_check("1381234567", 10, out), CODE_PHONE_BAD);
-    assert_int_equal(code_phone_check("abc", 3, out), CODE_PHONE_BAD);
-    assert_int_equal(code_phone_check("", 0, out), CODE_PHONE_BAD);
+    assert_int_equal(ids_phone_check("12812345678", 11, out), IDS_PHONE_BAD);   /* no 12x mobiles */
+    assert_int_equal(ids_phone_check("1381234567", 10, out), IDS_PHONE_BAD);
+    assert_int_equal(ids_phone_check("abc", 3, out), IDS_PHONE_BAD);
+    assert_int_equal(ids_phone_check("", 0, out), IDS_PHONE_BAD);
 }
 
 int main(void) {

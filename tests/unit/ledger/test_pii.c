@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth/crypt.h"
+#include "base/crypt.h"
 #include "ledger/pii.h"
 
 #define ID1 "350203198506150011"

@@ -1,4 +1,4 @@
-/* org_demo — the demo's party organizations: a dated history over the demo
+/* demo_org — the demo's party organizations: a dated history over the demo
  * enterprises that tells the article's story.  Before 2018 about 37.1% of
  * the final ledger is covered (mostly the larger enterprises' own branches,
  * a few joint branches in parks); the 百日攻坚 campaign from February to the
@@ -17,7 +17,7 @@
 #include "demo/demo.h"
 #include "org/org_store.h"
 
-st org_demo_fill(demo_ctx *c, err *e);
+st demo_org_fill(demo_ctx *c, err *e);
 
 typedef struct odent {
     int64_t id;
@@ -187,7 +187,7 @@ static st od_create(demo_ctx *c, odent *E, odunit *u, int serial, const char *da
 
 static void od_day(demo_rng *r, const char *from, int span, char out[11]) { org_day_add(from, demo_range(r, 0, span), out); }
 
-st org_demo_fill(demo_ctx *c, err *e) {
+st demo_org_fill(demo_ctx *c, err *e) {
     db *d = c->d;
     st s = od_regions(d, e);
     if (s) return s;

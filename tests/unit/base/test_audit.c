@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "auth/audit.h"
+#include "base/audit.h"
 #include "core/config.h"
 
 static char path[96];

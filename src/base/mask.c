@@ -1,6 +1,7 @@
 /* mask — see mask.h.  Works on bytes: IDs and phones are ASCII after
- * validation (code_idcard_check / code_phone_check). */
+ * validation (ids_idcard_check / ids_phone_check). */
 #include "mask.h"
+#include "base/ids.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* routes — the one list of every module's route table.  A new module adds
  * its table here; dispatch, OpenAPI and the access tests all read this list. */
-#include "http.h"
+#include "http/http.h"
 
 extern const http_route core_routes[];
 extern const http_route auth_routes[];

@@ -1,17 +1,17 @@
-/* auth_demo — see auth_demo.h.  Runs inside demo_fill's transaction, after
+/* demo_users — see demo_users.h.  Runs inside demo_fill's transaction, after
  * the regions and enterprises exist (the park and investor users need them). */
-#include "auth_demo.h"
+#include "demo/demo_users.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth/audit.h"
-#include "auth/crypt.h"
+#include "base/audit.h"
+#include "base/crypt.h"
 #include "auth/password.h"
 #include "auth/users.h"
 
-st auth_demo_users(demo_ctx *c, err *e) {
+st demo_users_fill(demo_ctx *c, err *e) {
     st s = crypt_init(c->d, e);
     if (s) return s;
     char *ent = NULL;

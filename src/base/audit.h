@@ -53,6 +53,10 @@ typedef struct audit_entry {
 st audit_append(db *d, const audit_entry *a, err *e);
 /* Append in a transaction of its own. */
 st audit_record(db *d, const audit_entry *a, err *e);
+/* How many rows this thread has appended so far (rolled-back ones included):
+ * the server compares it before and after a request to make sure every
+ * write and export it served left its audit row. */
+int64_t audit_rows_written(void);
 
 /* The hash of one row under key k (pure; for verify and the unit tests).  out: 65 bytes. */
 void audit_hash(const unsigned char k[32], const char *prev_hash, int64_t seq, const audit_entry *a, char out[65]);

@@ -1,0 +1,64 @@
+/* ctx — see ctx.h. */
+#include "base/ctx.h"
+
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/audit.h"
+
+void ctx_cli(ctx *c, db *d, arena *mem) {
+    memset(c, 0, sizeof *c);
+    c->d = d;
+    c->mem = mem;
+    /* the login of whoever runs the command, as the audit trail's actor */
+    const char *login = getenv("SUDO_USER");
+    if (!login || !*login) {
+        const struct passwd *pw = getpwuid(geteuid());
+        login = pw && pw->pw_name ? pw->pw_name : getenv("USER");
+    }
+    c->who.username = arena_printf(mem, "cli:%s", login && *login ? login : "?");
+    c->who.role = "cli";
+    c->who.scope_kind = "city";
+    c->who.scope_code = "";
+    c->who.address = "cli";
+}
+
+const char *ctx_obj(ctx *c, const char *kind, int64_t id) {
+    return arena_printf(c->mem, "%s:%lld", kind, (long long)id);
+}
+
+st ctx_begin(ctx *c, err *e) { return db_begin(c->d, e); }
+
+static audit_entry ctx_entry(const ctx *c, const ctx_act *a) {
+    audit_entry x = {.user_id = c->who.user_id, .username = c->who.username, .role = c->who.role,
+                     .action = a->action, .object = a->object, .result = a->result ? a->result : "ok",
+                     .address = c->who.address, .detail = a->detail};
+    return x;
+}
+
+st ctx_end(ctx *c, st s, const ctx_act *a, err *e) {
+    if (!s && (!a || !a->action || !*a->action))
+        s = err_set(e, ST_INTERNAL, "内部错误：写操作缺少审计动作，已撤销。");
+    if (!s) {
+        audit_entry x = ctx_entry(c, a);
+        s = audit_append(c->d, &x, e);
+    }
+    if (!s) return db_commit(c->d, e);
+    db_rollback(c->d);
+    return s;
+}
+
+st ctx_write(ctx *c, ctx_act *a, st (*work)(ctx *c, void *arg, ctx_act *a, err *e), void *arg, err *e) {
+    st s = ctx_begin(c, e);
+    if (s) return s;
+    return ctx_end(c, work(c, arg, a, e), a, e);
+}
+
+st ctx_audit(ctx *c, const ctx_act *a, err *e) {
+    st s = ctx_begin(c, e);
+    if (s) return s;
+    return ctx_end(c, ST_OK, a, e);
+}

@@ -1,0 +1,78 @@
+/* ctx — the use-case context: who acts, on which database, with which
+ * memory; and the one way to write.
+ *
+ * Every use case — an HTTP handler, a CLI command, the demo — builds a ctx
+ * (http_ctx() in a handler, cli_ctx() in a command) and passes it to the
+ * domain functions.  The actor is the logged-in user with their role and
+ * bound data scope; on the command line it is the operating-system user
+ * ("cli:<login>", role "cli", the whole city), because whoever holds a shell
+ * on the server and the key file can do anything anyway — but is named in
+ * the audit trail.
+ *
+ * A write has one shape:
+ *
+ *     st s = ctx_begin(c, e);                 // a transaction, or a savepoint inside one
+ *     if (!s) s = org_store_create(c, &o, &id, e);     // the work (stores nest)
+ *     ctx_act a = {"org.create", ctx_obj(c, "org", id), o.name};
+ *     return ctx_end(c, s, &a, e);            // on success: the audit row, then commit;
+ *                                             // on failure: roll back
+ *
+ * or, for a single store call, ctx_write(c, &a, work, arg, e).  ctx_end
+ * cannot commit without an act, and the act's audit row is written in the
+ * same transaction as the change it records, so a change and its audit row
+ * commit or vanish together.  Exports and reveals are reads that still leave
+ * a row: ctx_audit().  The server checks in its test mode (setting
+ * audit-check) that every successful write or export left exactly one row
+ * (audit_rows_written), so a forgotten one fails the tests. */
+#ifndef EJIA_BASE_CTX_H
+#define EJIA_BASE_CTX_H
+
+#include <stdint.h>
+#include "core/arena.h"
+#include "core/err.h"
+#include "db/db.h"
+
+typedef struct ctx_actor {
+    int64_t user_id;          /* 0 = the command line or the system */
+    const char *username;     /* "cli:<login>" on the command line */
+    const char *role;         /* role name; "cli" on the command line */
+    const char *scope_kind;   /* "city", "district", "park", "org", "enterprise", "self" */
+    const char *scope_code;
+    const char *address;      /* client address; "cli" */
+} ctx_actor;
+
+typedef struct ctx {
+    db *d;
+    arena *mem;               /* everything allocated for the use case; freed by its owner */
+    ctx_actor who;
+    const char *request_id;   /* for the log; NULL outside requests */
+} ctx;
+
+/* What an audited act did: "org.create", "org:12", a Chinese detail. */
+typedef struct ctx_act {
+    const char *action;
+    const char *object;
+    const char *detail;
+    const char *result;       /* NULL = "ok" */
+} ctx_act;
+
+/* The command line's context: the OS user, the whole city.  mem must outlive c. */
+void ctx_cli(ctx *c, db *d, arena *mem);
+
+/* "kind:id" in c's memory (objects of audit rows). */
+const char *ctx_obj(ctx *c, const char *kind, int64_t id);
+
+/* Open a write: a transaction, or a savepoint when one is open already. */
+st ctx_begin(ctx *c, err *e);
+/* Close it: when s is ST_OK, append a's audit row and commit (an act is
+ * required: ST_INTERNAL without one); otherwise roll back.  Returns the
+ * outcome (s, or the audit's or commit's failure). */
+st ctx_end(ctx *c, st s, const ctx_act *a, err *e);
+/* begin; work(c, arg, a, e) — which may fill in a->object or a->detail once
+ * it knows them; end. */
+st ctx_write(ctx *c, ctx_act *a, st (*work)(ctx *c, void *arg, ctx_act *a, err *e), void *arg, err *e);
+/* An audited read (an export, a reveal): the row in a transaction of its
+ * own; the caller shows nothing unless this succeeds. */
+st ctx_audit(ctx *c, const ctx_act *a, err *e);
+
+#endif
