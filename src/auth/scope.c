@@ -9,26 +9,12 @@
 #include "auth/roles.h"
 #include "auth/users.h"
 
-typedef struct scope_resolver {
-    const char *kind;
-    bool numeric;      /* keys must be positive integers (ids) */
-    bool owner_only;
-    /* $1 = key ($2 = second key when nkeys is 2); one row: district, park,
-     * org_path, enterprise, owner. */
-    const char *sql;
-    int nkeys;         /* 0 means 1 */
-    bool managed;      /* a sixth column gives the account's role (managed_user) */
-    /* City-wide objects that every area office works on, each in its own part
-     * (a ledger round: a district sees and verifies its district's share):
-     * inside for the city, district and park scopes, outside for the rest. */
-    bool areas;
-    /* Objects that belong to several enterprises at once (an organization
-     * covering a joint branch's units): $1 = key, $2 = the caller's
-     * enterprise id; a row means the object is theirs (investors). */
-    const char *ent_sql;
-} scope_resolver;
 
-static const scope_resolver scope_resolvers[] = {
+
+/* The objects of accounts and the city's reference data; each domain lists
+ * its own in its store (ledger_scope_resolvers, org_scope_resolvers ...),
+ * and app/scopes.c gathers the lists. */
+const scope_resolver scope_core_resolvers[] = {
     /* A region: a district is its own district; streets and parks belong to
      * their parent district; the city itself lies in no district. */
     {"region", false, false,
@@ -36,9 +22,6 @@ static const scope_resolver scope_resolvers[] = {
      "CASE kind WHEN 'park' THEN code END, NULL, NULL, NULL FROM region WHERE code = $1"},
     {"enterprise", true, false,
      "SELECT district_code, park_code, NULL, CAST(id AS TEXT), NULL FROM enterprise WHERE id = CAST($1 AS BIGINT)"},
-    /* An organization: its own path "/1/5/9/" lists it and its ancestors. */
-    {"org", true, false, "SELECT district_code, park_code, path, NULL, NULL FROM org WHERE id = CAST($1 AS BIGINT)", 0, false,
-     false, "SELECT 1 FROM org_cover WHERE org_id = CAST($1 AS BIGINT) AND enterprise_id = CAST($2 AS BIGINT)"},
     /* A user account sits where its scope is; it also belongs to itself. */
     {"user", true, false,
      "SELECT " USERS_DISTRICT_SQL ", " USERS_PARK_SQL ", " USERS_ORG_PATH_SQL ", " USERS_ENTERPRISE_SQL ", u.id "
@@ -46,46 +29,14 @@ static const scope_resolver scope_resolvers[] = {
     {"managed_user", true, false,
      "SELECT " USERS_DISTRICT_SQL ", " USERS_PARK_SQL ", " USERS_ORG_PATH_SQL ", " USERS_ENTERPRISE_SQL ", u.id, u.role "
      "FROM users u WHERE u.id = CAST($1 AS BIGINT)", 0, true},
-    /* A ledger import sits in the region of whoever imported it (ledger/import_api.c). */
-    {"ledger_import", true, false,
-     "SELECT CASE r.kind WHEN 'district' THEN r.code WHEN 'park' THEN r.parent_code END, "
-     "CASE r.kind WHEN 'park' THEN r.code END, NULL, NULL, i.importer_id "
-     "FROM ledger_import i LEFT JOIN region r ON r.code = i.scope_code WHERE i.id = CAST($1 AS BIGINT)"},
-    /* An enterprise of a ledger round, by round and number (ledger/round_api.c). */
-    {"ledger_entity", true, false,
-     "SELECT district_code, park_code, NULL, NULL, NULL FROM ledger_round_entity "
-     "WHERE round_id = CAST($1 AS BIGINT) AND entity_no = CAST($2 AS BIGINT)", 2},
-    /* A party-building instructor sits where the enterprise they were sent to is. */
-    {"instructor", true, false,
-     "SELECT e.district_code, e.park_code, NULL, CAST(e.id AS TEXT), NULL FROM org_instructor i "
-     "JOIN enterprise e ON e.id = i.enterprise_id WHERE i.id = CAST($1 AS BIGINT)"},
-    /* A round as a whole (ledger/round_api.c): city-wide, each area office sees its part. */
-    {"ledger_round", true, false, "SELECT NULL, NULL, NULL, NULL, NULL FROM ledger_round WHERE id = CAST($1 AS BIGINT)",
-     0, false, true},
-    /* A source record inside a round (review pairs, explain): where the
-     * round's enterprise holding it lies. */
-    {"ledger_round_record", true, false,
-     "SELECT e.district_code, e.park_code, NULL, NULL, NULL FROM ledger_round_member m "
-     "JOIN ledger_round_entity e ON e.round_id = m.round_id AND e.entity_no = m.entity_no "
-     "WHERE m.round_id = CAST($1 AS BIGINT) AND m.record_id = CAST($2 AS BIGINT)", 2},
-    /* A source record on its own (a review decision is kept across rounds):
-     * where the latest round put it, else the district its row names, else
-     * the area of the office that imported it. */
-    {"ledger_record", true, false,
-     "SELECT COALESCE((SELECT e.district_code FROM ledger_round_member m JOIN ledger_round_entity e "
-     "ON e.round_id = m.round_id AND e.entity_no = m.entity_no WHERE m.record_id = c.id ORDER BY m.round_id DESC LIMIT 1), "
-     "c.district_code, CASE g.kind WHEN 'district' THEN g.code WHEN 'park' THEN g.parent_code END), "
-     "COALESCE((SELECT e.park_code FROM ledger_round_member m JOIN ledger_round_entity e "
-     "ON e.round_id = m.round_id AND e.entity_no = m.entity_no WHERE m.record_id = c.id ORDER BY m.round_id DESC LIMIT 1), "
-     "CASE g.kind WHEN 'park' THEN g.code END), NULL, NULL, NULL FROM ledger_record c "
-     "JOIN ledger_import i ON i.id = c.import_id LEFT JOIN region g ON g.code = i.scope_code "
-     "WHERE c.id = CAST($1 AS BIGINT)"},
     {"session", true, true, "SELECT NULL, NULL, NULL, NULL, user_id FROM sessions WHERE id = CAST($1 AS BIGINT)"},
+    {NULL, false, false, NULL},
 };
 
 static const scope_resolver *scope_resolver_find(const char *kind) {
-    for (size_t i = 0; kind && i < sizeof scope_resolvers / sizeof scope_resolvers[0]; i++)
-        if (!strcmp(scope_resolvers[i].kind, kind)) return &scope_resolvers[i];
+    for (const scope_resolver *const *t = scope_resolver_tables; kind && *t; t++)
+        for (const scope_resolver *rs = *t; rs->kind; rs++)
+            if (!strcmp(rs->kind, kind)) return rs;
     return NULL;
 }
 

@@ -54,6 +54,32 @@ typedef struct scope_who {
     const char *role;      /* needed for managed_user objects; NULL = none (closed) */
 } scope_who;
 
+/* How to find where one kind of object sits: a row in a table that the
+ * object's own module keeps beside its SQL (its store), listed once in
+ * app/scopes.c. */
+typedef struct scope_resolver {
+    /* one SQL row: district, park, org_path, enterprise, owner (and the role for managed accounts) */
+    const char *kind;
+    bool numeric;      /* keys must be positive integers (ids) */
+    bool owner_only;
+    /* $1 = key ($2 = second key when nkeys is 2); one row: district, park,
+     * org_path, enterprise, owner. */
+    const char *sql;
+    int nkeys;         /* 0 means 1 */
+    bool managed;      /* a sixth column gives the account's role (managed_user) */
+    /* City-wide objects that every area office works on, each in its own part
+     * (a ledger round: a district sees and verifies its district's share):
+     * inside for the city, district and park scopes, outside for the rest. */
+    bool areas;
+    /* Objects that belong to several enterprises at once (an organization
+     * covering a joint branch's units): $1 = key, $2 = the caller's
+     * enterprise id; a row means the object is theirs (investors). */
+    const char *ent_sql;
+} scope_resolver;
+/* Every module's resolver table, NULL-terminated (app/scopes.c). */
+extern const scope_resolver *const scope_resolver_tables[];
+extern const scope_resolver scope_core_resolvers[];   /* regions, enterprises, accounts, sessions */
+
 /* Is loc inside who's scope?  Pure; unit-tested. */
 bool scope_contains(const scope_who *who, const scope_loc *loc);
 /* Locate object `kind` with key `key` (and key2 for composite keys, else

@@ -132,7 +132,7 @@ static st audit_append_ex(db *d, const audit_entry *in, bool seal, err *e) {
 }
 
 /* Rows this thread appended: a request runs on one thread from start to end,
- * so the server can tell whether a write it served was audited (ctx.h). */
+ * so the server can tell whether a write it served was audited (uc.h). */
 static _Thread_local int64_t audit_rows_this_thread;
 
 int64_t audit_rows_written(void) { return audit_rows_this_thread; }

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "base/uc.h"
 #include "core/err.h"
 #include "db/db.h"
 
@@ -17,6 +18,8 @@ int demo_range(demo_rng *r, int lo, int hi);   /* inclusive */
 
 typedef struct demo_ctx {
     db *d;
+    uc use;                 /* the demo acts as user "demo" through the same stores (set by demo_fill) */
+    arena mem;              /* the demo's memory (uc.mem), freed by demo_fill */
     demo_rng rng;
     int enterprises;        /* how many to make */
     bool no_bulletins;      /* leave the campaign's 旬 bulletins unissued (tests that issue them) */

@@ -15,7 +15,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include "base/ctx.h"
+#include "base/uc.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -95,7 +95,7 @@ struct http_req {
     void *conn;                   /* struct MHD_Connection * */
     void *daemon_ctx;
     db *db_conn;                  /* from the pool, lazily */
-    ctx uc;                       /* the use-case context (http_ctx) */
+    uc use;                       /* the use-case context (http_uc) */
     /* reply */
     int status;
     json_t *reply;                /* owned */
@@ -150,15 +150,15 @@ typedef struct http_auth_ops {
 } http_auth_ops;
 void http_set_auth(const http_auth_ops *ops);
 /* Record an audited read (a download that is not a ?format=xlsx list, a
- * reveal) for the caller: ctx_audit on the request's context. */
+ * reveal) for the caller: uc_audit on the request's context. */
 st http_audit(http_req *r, const char *action, const char *object, const char *result, const char *detail, err *e);
 
 /* Request helpers */
 db *http_db(http_req *r);                              /* the request's connection */
-/* The use-case context (base/ctx.h) of the request: its connection, its
+/* The use-case context (base/uc.h) of the request: its connection, its
  * arena, the caller with role and bound scope, the client address.  Handlers
- * pass it to the domain stores and write through ctx_begin/ctx_end. */
-ctx *http_ctx(http_req *r);
+ * pass it to the domain stores and write through uc_begin/uc_end. */
+uc *http_uc(http_req *r);
 const char *http_param(http_req *r, const char *name); /* path parameter */
 st http_param_int(http_req *r, const char *name, int64_t *out, err *e);
 const char *http_query(http_req *r, const char *name); /* decoded, NULL when absent */

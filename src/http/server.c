@@ -87,22 +87,22 @@ static const http_auth_ops *auth_ops;
 void http_set_auth(const http_auth_ops *ops) { auth_ops = ops; }
 
 st http_audit(http_req *r, const char *action, const char *object, const char *result, const char *detail, err *e) {
-    ctx_act a = {action, object, detail, result};
-    return ctx_audit(http_ctx(r), &a, e);
+    uc_act a = {action, object, detail, result};
+    return uc_audit(http_uc(r), &a, e);
 }
 
 /* Filled on every call: the caller is known only once the auth hook ran. */
-ctx *http_ctx(http_req *r) {
-    r->uc.d = http_db(r);
-    r->uc.mem = &r->mem;
-    r->uc.who.user_id = r->user.id;
-    r->uc.who.username = r->user.username;
-    r->uc.who.role = r->user.role;
-    r->uc.who.scope_kind = r->user.scope_kind;
-    r->uc.who.scope_code = r->user.scope_code;
-    r->uc.who.address = r->addr;
-    r->uc.request_id = r->request_id;
-    return &r->uc;
+uc *http_uc(http_req *r) {
+    r->use.d = http_db(r);
+    r->use.mem = &r->mem;
+    r->use.who.user_id = r->user.id;
+    r->use.who.username = r->user.username;
+    r->use.who.role = r->user.role;
+    r->use.who.scope_kind = r->user.scope_kind;
+    r->use.who.scope_code = r->user.scope_code;
+    r->use.who.address = r->addr;
+    r->use.request_id = r->request_id;
+    return &r->use;
 }
 
 static double now_ms(void) {

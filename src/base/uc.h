@@ -1,8 +1,8 @@
-/* ctx — the use-case context: who acts, on which database, with which
+/* uc — the use-case context: who acts, on which database, with which
  * memory; and the one way to write.
  *
- * Every use case — an HTTP handler, a CLI command, the demo — builds a ctx
- * (http_ctx() in a handler, cli_ctx() in a command) and passes it to the
+ * Every use case — an HTTP handler, a CLI command, the demo — builds a uc
+ * (http_uc() in a handler, uc_cli() in a command) and passes it to the
  * domain functions.  The actor is the logged-in user with their role and
  * bound data scope; on the command line it is the operating-system user
  * ("cli:<login>", role "cli", the whole city), because whoever holds a shell
@@ -11,68 +11,68 @@
  *
  * A write has one shape:
  *
- *     st s = ctx_begin(c, e);                 // a transaction, or a savepoint inside one
+ *     st s = uc_begin(c, e);                 // a transaction, or a savepoint inside one
  *     if (!s) s = org_store_create(c, &o, &id, e);     // the work (stores nest)
- *     ctx_act a = {"org.create", ctx_obj(c, "org", id), o.name};
- *     return ctx_end(c, s, &a, e);            // on success: the audit row, then commit;
+ *     uc_act a = {"org.create", uc_obj(c, "org", id), o.name};
+ *     return uc_end(c, s, &a, e);            // on success: the audit row, then commit;
  *                                             // on failure: roll back
  *
- * or, for a single store call, ctx_write(c, &a, work, arg, e).  ctx_end
+ * or, for a single store call, uc_write(c, &a, work, arg, e).  uc_end
  * cannot commit without an act, and the act's audit row is written in the
  * same transaction as the change it records, so a change and its audit row
  * commit or vanish together.  Exports and reveals are reads that still leave
- * a row: ctx_audit().  The server checks in its test mode (setting
+ * a row: uc_audit().  The server checks in its test mode (setting
  * audit-check) that every successful write or export left exactly one row
  * (audit_rows_written), so a forgotten one fails the tests. */
-#ifndef EJIA_BASE_CTX_H
-#define EJIA_BASE_CTX_H
+#ifndef EJIA_BASE_UC_H
+#define EJIA_BASE_UC_H
 
 #include <stdint.h>
 #include "core/arena.h"
 #include "core/err.h"
 #include "db/db.h"
 
-typedef struct ctx_actor {
+typedef struct uc_actor {
     int64_t user_id;          /* 0 = the command line or the system */
     const char *username;     /* "cli:<login>" on the command line */
     const char *role;         /* role name; "cli" on the command line */
     const char *scope_kind;   /* "city", "district", "park", "org", "enterprise", "self" */
     const char *scope_code;
     const char *address;      /* client address; "cli" */
-} ctx_actor;
+} uc_actor;
 
-typedef struct ctx {
+typedef struct uc {
     db *d;
     arena *mem;               /* everything allocated for the use case; freed by its owner */
-    ctx_actor who;
+    uc_actor who;
     const char *request_id;   /* for the log; NULL outside requests */
-} ctx;
+} uc;
 
 /* What an audited act did: "org.create", "org:12", a Chinese detail. */
-typedef struct ctx_act {
+typedef struct uc_act {
     const char *action;
     const char *object;
     const char *detail;
     const char *result;       /* NULL = "ok" */
-} ctx_act;
+} uc_act;
 
 /* The command line's context: the OS user, the whole city.  mem must outlive c. */
-void ctx_cli(ctx *c, db *d, arena *mem);
+void uc_cli(uc *c, db *d, arena *mem);
 
 /* "kind:id" in c's memory (objects of audit rows). */
-const char *ctx_obj(ctx *c, const char *kind, int64_t id);
+const char *uc_obj(uc *c, const char *kind, int64_t id);
 
 /* Open a write: a transaction, or a savepoint when one is open already. */
-st ctx_begin(ctx *c, err *e);
+st uc_begin(uc *c, err *e);
 /* Close it: when s is ST_OK, append a's audit row and commit (an act is
  * required: ST_INTERNAL without one); otherwise roll back.  Returns the
  * outcome (s, or the audit's or commit's failure). */
-st ctx_end(ctx *c, st s, const ctx_act *a, err *e);
+st uc_end(uc *c, st s, const uc_act *a, err *e);
 /* begin; work(c, arg, a, e) — which may fill in a->object or a->detail once
  * it knows them; end. */
-st ctx_write(ctx *c, ctx_act *a, st (*work)(ctx *c, void *arg, ctx_act *a, err *e), void *arg, err *e);
+st uc_write(uc *c, uc_act *a, st (*work)(uc *c, void *arg, uc_act *a, err *e), void *arg, err *e);
 /* An audited read (an export, a reveal): the row in a transaction of its
  * own; the caller shows nothing unless this succeeds. */
-st ctx_audit(ctx *c, const ctx_act *a, err *e);
+st uc_audit(uc *c, const uc_act *a, err *e);
 
 #endif

@@ -1,5 +1,5 @@
-/* ctx — see ctx.h. */
-#include "base/ctx.h"
+/* uc — see uc.h. */
+#include "base/uc.h"
 
 #include <pwd.h>
 #include <stdio.h>
@@ -9,7 +9,7 @@
 
 #include "base/audit.h"
 
-void ctx_cli(ctx *c, db *d, arena *mem) {
+void uc_cli(uc *c, db *d, arena *mem) {
     memset(c, 0, sizeof *c);
     c->d = d;
     c->mem = mem;
@@ -26,20 +26,20 @@ void ctx_cli(ctx *c, db *d, arena *mem) {
     c->who.address = "cli";
 }
 
-const char *ctx_obj(ctx *c, const char *kind, int64_t id) {
+const char *uc_obj(uc *c, const char *kind, int64_t id) {
     return arena_printf(c->mem, "%s:%lld", kind, (long long)id);
 }
 
-st ctx_begin(ctx *c, err *e) { return db_begin(c->d, e); }
+st uc_begin(uc *c, err *e) { return db_begin(c->d, e); }
 
-static audit_entry ctx_entry(const ctx *c, const ctx_act *a) {
+static audit_entry ctx_entry(const uc *c, const uc_act *a) {
     audit_entry x = {.user_id = c->who.user_id, .username = c->who.username, .role = c->who.role,
                      .action = a->action, .object = a->object, .result = a->result ? a->result : "ok",
                      .address = c->who.address, .detail = a->detail};
     return x;
 }
 
-st ctx_end(ctx *c, st s, const ctx_act *a, err *e) {
+st uc_end(uc *c, st s, const uc_act *a, err *e) {
     if (!s && (!a || !a->action || !*a->action))
         s = err_set(e, ST_INTERNAL, "内部错误：写操作缺少审计动作，已撤销。");
     if (!s) {
@@ -51,14 +51,14 @@ st ctx_end(ctx *c, st s, const ctx_act *a, err *e) {
     return s;
 }
 
-st ctx_write(ctx *c, ctx_act *a, st (*work)(ctx *c, void *arg, ctx_act *a, err *e), void *arg, err *e) {
-    st s = ctx_begin(c, e);
+st uc_write(uc *c, uc_act *a, st (*work)(uc *c, void *arg, uc_act *a, err *e), void *arg, err *e) {
+    st s = uc_begin(c, e);
     if (s) return s;
-    return ctx_end(c, work(c, arg, a, e), a, e);
+    return uc_end(c, work(c, arg, a, e), a, e);
 }
 
-st ctx_audit(ctx *c, const ctx_act *a, err *e) {
-    st s = ctx_begin(c, e);
+st uc_audit(uc *c, const uc_act *a, err *e) {
+    st s = uc_begin(c, e);
     if (s) return s;
-    return ctx_end(c, ST_OK, a, e);
+    return uc_end(c, ST_OK, a, e);
 }

@@ -1,0 +1,14 @@
+/* scopes — every module's table of object kinds for the scope check
+ * (auth/scope.h).  A new module with objects that routes name adds its table
+ * here, as it adds its routes to routes.c. */
+#include "auth/scope.h"
+
+extern const scope_resolver ledger_scope_resolvers[];
+extern const scope_resolver org_scope_resolvers[];
+
+const scope_resolver *const scope_resolver_tables[] = {
+    scope_core_resolvers,
+    ledger_scope_resolvers,
+    org_scope_resolvers,
+    NULL,
+};
