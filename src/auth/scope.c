@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "auth/roles.h"
+#include "base/uc.h"
 #include "auth/users.h"
 
 
@@ -135,4 +136,15 @@ st scope_check2(db *d, const scope_who *who, const char *kind, const char *key, 
     }
     if (!scope_contains(who, &loc)) return err_set(e, ST_FORBIDDEN, "该对象不在您的数据范围内，无权访问。");
     return ST_OK;
+}
+
+void scope_bind(const uc *c, const char **k, const char **code) {
+    /* nobody bound: closed (SCOPE_COND matches no kind) */
+    *k = c && c->who.scope_kind ? c->who.scope_kind : "none";
+    *code = c && c->who.scope_code ? c->who.scope_code : "";
+}
+
+scope_who scope_who_of(const uc *c) {
+    scope_who w = {c->who.scope_kind, c->who.scope_code, c->who.user_id, c->who.role};
+    return w;
 }

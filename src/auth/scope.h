@@ -95,9 +95,17 @@ st scope_check2(db *d, const scope_who *who, const char *kind, const char *key, 
 /* How many keys kind takes (1 or 2); 0 when the kind is unknown. */
 int scope_kind_keys(const char *kind);
 
+/* The caller's binding for SCOPE_COND: *k and *code to bind to its K and C
+ * parameters ("city" and "" for the command line).  The one place that
+ * turns an actor into list-scope parameters. */
+struct uc;
+void scope_bind(const struct uc *c, const char **k, const char **code);
+/* The actor as a scope_who for scope_check. */
+scope_who scope_who_of(const struct uc *c);
+
 /* A SQL condition keeping rows inside the caller's scope.  K and C are the
  * parameters (e.g. "$3", "$4") to bind to the caller's scope kind and code
- * (scope_who.kind / .code, or auth_scope_bind); the column arguments are SQL
+ * (scope_bind); the column arguments are SQL
  * expressions of the row's district, park, organization path, enterprise id
  * and owner user id — "NULL" where the table has none (then that scope kind
  * sees nothing: closed).  Everything is a literal, so the statement is

@@ -56,6 +56,14 @@ typedef struct uc_act {
     const char *result;       /* NULL = "ok" */
 } uc_act;
 
+/* The page of a list a store is asked for: rows offset .. offset+limit in
+ * the order given (trusted SQL: from http_order, over the list's own
+ * columns as q.*; NULL = the store's default). */
+typedef struct uc_page {
+    int64_t limit, offset;
+    const char *order;
+} uc_page;
+
 /* The command line's context: the OS user, the whole city.  mem must outlive c. */
 void uc_cli(uc *c, db *d, arena *mem);
 
