@@ -26,3 +26,12 @@ void clock_iso(int64_t t, char *out, size_t n) {
     gmtime_r(&tt, &tm);
     strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
+
+void clock_day(int64_t t, char out[11]) {
+    time_t tt = (time_t)t;
+    struct tm tm;
+    localtime_r(&tt, &tm);
+    /* bounded, so the compiler can see it fits */
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(tm.tm_year + 1900) % 10000u, (unsigned)(tm.tm_mon + 1) % 100u,
+             (unsigned)tm.tm_mday % 100u);
+}

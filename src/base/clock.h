@@ -13,5 +13,8 @@
 
 int64_t clock_now(void);                              /* epoch seconds */
 void clock_iso(int64_t t, char *out, size_t n);        /* 2026-11-26T15:30:00Z */
+/* The local calendar day of t, "YYYY-MM-DD" (out 11 bytes): the day a rule
+ * counts in (a meeting, a joining date, "today" of a registration). */
+void clock_day(int64_t t, char out[11]);
 
 #endif

@@ -1,7 +1,11 @@
 /* ids — see ids.h. */
 #include "base/ids.h"
 
+#include <stdio.h>
 #include <string.h>
+
+#include "core/arena.h"
+#include "core/utf8.h"
 
 static bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
@@ -92,4 +96,46 @@ ids_phone_kind ids_phone_check(const char *s, size_t n, char *out) {
         out[o] = 0;
     }
     return IDS_PHONE_LANDLINE;
+}
+
+bool ids_idcard_normalize(const char *s, size_t n, char out[19]) {
+    out[0] = 0;
+    if (!s) return false;
+    arena a;
+    arena_init(&a, 1 << 16);
+    size_t len = utf8_valid_prefix(s, n);
+    const char *m = len ? utf8_nfkc(&a, s, len, &len) : NULL;
+    char d[40];
+    size_t k = 0;
+    for (size_t i = 0; m && i < len && k < sizeof d - 1; i++) {
+        char c = m[i];
+        if (c == ' ' || c == '\t' || c == '-') continue;   /* 3502 0319 8506 1500 11, 350203-1985… */
+        d[k++] = c == 'x' ? 'X' : c;
+    }
+    d[k] = 0;
+    arena_free(&a);
+    if (k == 15) {   /* first generation: YYMMDD, no check character; all born in the 1900s */
+        for (size_t i = 0; i < 15; i++)
+            if (d[i] < '0' || d[i] > '9') goto keep;
+        static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+        static const char map[] = "10X98765432";
+        char e[19];
+        memcpy(e, d, 6);
+        e[6] = '1';
+        e[7] = '9';
+        memcpy(e + 8, d + 6, 9);
+        int sum = 0;
+        for (int i = 0; i < 17; i++) sum += (e[i] - '0') * w[i];
+        e[17] = map[sum % 11];
+        e[18] = 0;
+        memcpy(out, e, 19);
+        return ids_idcard_check(out, 18);
+    }
+keep:
+    snprintf(out, 19, "%s", d);
+    return k == 18 && ids_idcard_check(out, 18);
+}
+
+void ids_idcard_birth(const char *id18, char out[11]) {
+    snprintf(out, 11, "%.4s-%.2s-%.2s", id18 + 6, id18 + 10, id18 + 12);
 }

@@ -22,4 +22,15 @@ typedef enum ids_phone_kind { IDS_PHONE_BAD = 0, IDS_PHONE_MOBILE, IDS_PHONE_LAN
  * with a dash between area code and number for landlines. */
 ids_phone_kind ids_phone_check(const char *s, size_t n, char *out);
 
+/* A resident ID number as people type it, made the one 18-character form:
+ * surrounding and inner spaces dropped, full-width digits and letters folded
+ * (NFKC), a lower-case x raised, and a 15-digit number of the first
+ * generation converted (century 19 inserted after the region code, the check
+ * character computed).  True when the result (out, 19 bytes) is a valid
+ * number by ids_idcard_check; false otherwise (out then holds what was read,
+ * cut to 18, for a message). */
+bool ids_idcard_normalize(const char *s, size_t n, char out[19]);
+/* Birth date "YYYY-MM-DD" (out 11 bytes) of a valid 18-character number. */
+void ids_idcard_birth(const char *id18, char out[11]);
+
 #endif

@@ -13,4 +13,13 @@
  * Falls back to byte order (with a log line once) if ICU cannot open "zh". */
 int collate_zh(const char *a, size_t an, const char *b, size_t bn);
 
+/* A sort key of s as lower-case hex text (NUL-terminated in out): keys
+ * compare with strcmp / memcmp / a plain index exactly as collate_zh orders
+ * the texts (ICU's sort key, then the bytes as the tie-break), so a table can
+ * keep a column of them and page through millions of names in pinyin order
+ * on an ordinary index, on either database.  Returns the key's length, or 0
+ * when out (≥ 8 bytes) is too small for the whole key — cap it at 512 for
+ * names. */
+size_t collate_zh_key(const char *s, char *out, size_t cap);
+
 #endif

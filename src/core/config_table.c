@@ -56,6 +56,10 @@ const cfg_def cfg_table[] = {
     {"test-clock-file", CFG_STR, 0, 0, "", "安全 security", "仅供测试：从此文件读取时钟偏移秒数 / tests only: clock offset file"},
     {"audit-retention-days", CFG_INT, 180, 36500, "180", "安全 security", "审计保留天数（≥180） / audit retention (days)"},
     /* party rules (rules.md) */
+    {"member-min-age", CFG_INT, 14, 30, "18", "党建规则 rules", "入党最低年龄（周岁；低于此年龄入党的记录标出待核） / minimum age at joining"},
+    {"member-age-bands", CFG_STR, 0, 0, "30,35,40,45,50,55,60", "党建规则 rules", "党内统计年龄段的上限（岁，逗号分隔） / age bands of the statistics"},
+    {"member-party-age-bands", CFG_STR, 0, 0, "5,10,20,30,40,50", "党建规则 rules", "党内统计党龄段的上限（年，逗号分隔） / party-age bands"},
+    {"member-probation-months", CFG_INT, 1, 36, "12", "党建规则 rules", "预备期（月；超过仍无转正日期的记录标出待核） / probation (months)"},
     {"rule-branch-min", CFG_INT, 1, 100, "3", "党建规则 rules", "成立党支部的最少正式党员数 / members to form a branch"},
     {"rule-committee-min", CFG_INT, 1, 1000, "7", "党建规则 rules", "设支委会的党员数 / members for a branch committee"},
     {"rule-general-branch-min", CFG_INT, 1, 10000, "50", "党建规则 rules", "可升格为党总支的党员数 / members for a general branch"},

@@ -154,6 +154,7 @@ static const demo_step demo_steps[] = {
     {"enterprises", step_enterprises},
     {"organizations", demo_org_fill},
     {"users", demo_users_fill},
+    {"members", demo_members_fill},
     {NULL, NULL},
 };
 

@@ -30,6 +30,8 @@ typedef struct demo_ctx {
 st demo_is_empty(db *d, int *empty, err *e);
 /* Fill; fails with ST_CONFLICT when the database already holds data. */
 st demo_fill(demo_ctx *c, err *e);
+/* The party-member registry (demo_members.c): a step of demo_fill. */
+st demo_members_fill(demo_ctx *c, err *e);
 /* The ledger campaign over the demo enterprises (demo_ledger.c); run by demo_fill after its commit. */
 st demo_ledger_campaign(demo_ctx *c, err *e);
 

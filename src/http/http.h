@@ -27,7 +27,10 @@ typedef st (*http_handler)(http_req *r, err *e);
 /* A key a list may be sorted by (?sort=key, ?sort=-key): the name clients use
  * (the item field) and the SQL expression it orders by (static text only). */
 /* zh: Chinese text (names, districts, industries) sorted by pinyin, not code point. */
-typedef struct http_sort_key { const char *key, *sql; bool zh; } http_sort_key;
+/* keyed: sql is already a pinyin sort key (core/collate.h collate_zh_key, kept
+ * in a column beside the name so that an index serves the order): zh for the
+ * API document, but no collation is applied to it. */
+typedef struct http_sort_key { const char *key, *sql; bool zh, keyed; } http_sort_key;
 
 /* Body kinds a route accepts; anything else is refused with 415 before the handler. */
 typedef enum http_body { HB_NONE = 0, HB_JSON, HB_MULTIPART } http_body;

@@ -30,7 +30,7 @@ st http_order(http_req *r, const char *def, const char *tie, const char **order,
     for (const http_sort_key *p = keys; p && p->key; p++) {
         if (strcmp(p->key, k) != 0) continue;
         /* NULLs last in both directions on SQLite and PostgreSQL alike; names by pinyin */
-        *order = arena_printf(&r->mem, "(%s) IS NULL, %s%s %s%s%s", p->sql, p->sql, p->zh ? "{{ZH}}" : "",
+        *order = arena_printf(&r->mem, "(%s) IS NULL, %s%s %s%s%s", p->sql, p->sql, p->zh && !p->keyed ? "{{ZH}}" : "",
                               desc ? "DESC" : "ASC", tie ? ", " : "", tie ? tie : "");
         return *order ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
     }

@@ -1,0 +1,692 @@
+/* member_store — see member_store.h.
+ *
+ * The current membership lives in `member` (one row per person, with the
+ * organization's place and the name's pinyin sort key beside it, so a list
+ * is one indexed range); its history in `member_span` (one row per stretch
+ * of organization, category and state); what happened in `member_event`.
+ * Every write keeps the three in step in one transaction, with its audit row
+ * and the enterprise's registered-member counts. */
+#include "member/member_store.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/scope.h"
+#include "base/clock.h"
+#include "base/crypt.h"
+#include "base/ids.h"
+#include "base/mask.h"
+#include "core/collate.h"
+#include "core/config.h"
+
+/* ---- identity ---- */
+
+st member_id_key(const char *id18, char out[33], err *e) {
+    unsigned char k[32], h[16];
+    st s = crypt_subkey("person-id-number", k, e);
+    if (s) return s;
+    crypto_generichash(h, sizeof h, (const unsigned char *)id18, strlen(id18), k, sizeof k);
+    sodium_memzero(k, sizeof k);
+    sodium_bin2hex(out, 33, h, sizeof h);
+    return ST_OK;
+}
+
+/* The sealed and masked forms of a phone (checked); both NULL when none given. */
+static st member_phone(uc *c, const char *phone, char **sealed, const char **masked, err *e) {
+    *sealed = NULL;
+    *masked = NULL;
+    if (!phone || !*phone) return ST_OK;
+    char clean[32];
+    if (ids_phone_check(phone, strlen(phone), clean) == IDS_PHONE_BAD)
+        return err_field(e, ST_INVALID, "phone", "联系电话“%.20s”无效：手机号应为 11 位（1 开头），座机如 0592-5551234。", phone);
+    char m[32];
+    mask_phone(clean, m, sizeof m);
+    *masked = arena_strdup(c->mem, m);
+    return crypt_seal("person.phone", clean, sealed, e);
+}
+
+/* ---- places ---- */
+
+typedef struct member_org {
+    char path[512], district[32], park[32], name[256];
+} member_org;
+
+/* An organization that is active on day, with its place. */
+static st member_org_load(uc *c, int64_t org_id, const char *day, const char *field, member_org *o, err *e) {
+    memset(o, 0, sizeof *o);
+    db_stmt *q;
+    st s = db_prepare(c->d,
+                      "SELECT path, COALESCE(district_code, ''), COALESCE(park_code, ''), name, "
+                      "CASE WHEN established_on <= $2 AND (dissolved_on IS NULL OR dissolved_on > $2) THEN 1 ELSE 0 END "
+                      "FROM org WHERE id = $1",
+                      &q, e);
+    if (s) return s;
+    db_bind_int(q, 1, org_id);
+    db_bind_text(q, 2, day);
+    int r = db_step(q, e);
+    int active = 0;
+    if (r == DB_ROW) {
+        snprintf(o->path, sizeof o->path, "%s", db_col_text(q, 0));
+        snprintf(o->district, sizeof o->district, "%s", db_col_text(q, 1));
+        snprintf(o->park, sizeof o->park, "%s", db_col_text(q, 2));
+        snprintf(o->name, sizeof o->name, "%s", db_col_text(q, 3));
+        active = (int)db_col_int(q, 4);
+    }
+    db_reset(q);
+    if (r == DB_ERROR) return e->code;
+    if (r != DB_ROW) return err_field(e, ST_INVALID, field, "没有编号为 %lld 的党组织。", (long long)org_id);
+    if (!active) return err_field(e, ST_INVALID, field, "党组织“%s”在 %s 未成立或已撤销，不能登记党员。", o->name, day);
+    return ST_OK;
+}
+
+st member_store_recount(uc *c, int64_t enterprise_id, err *e) {
+    if (enterprise_id <= 0) return ST_OK;
+    return db_run(c->d,
+                  "UPDATE enterprise SET reg_members = (SELECT COUNT(*) FROM member m JOIN person p ON p.id = m.person_id "
+                  "WHERE p.enterprise_id = $1 AND m.state IN ('正常', '流动', '失联')), "
+                  "reg_full_members = (SELECT COUNT(*) FROM member m JOIN person p ON p.id = m.person_id "
+                  "WHERE p.enterprise_id = $1 AND m.state IN ('正常', '流动', '失联') AND m.category = '正式党员') "
+                  "WHERE id = $1",
+                  e, "i", enterprise_id);
+}
+
+static st member_event_add(uc *c, int64_t person, const char *day, const char *kind, int64_t org, int64_t other,
+                           const char *category, const char *state, const char *note, err *e) {
+    return db_run(c->d,
+                  "INSERT INTO member_event(person_id, day, kind, org_id, other_org_id, category, state, note, actor, created_at) "
+                  "VALUES ($1, $2, $3, NULLIF($4, 0), NULLIF($5, 0), $6, $7, $8, $9, $10)",
+                  e, "ittiitttti", person, day, kind, org, other, category, state, note,
+                  c->who.username ? c->who.username : "-", clock_now());
+}
+
+static st member_span_open(uc *c, int64_t person, int64_t org, const member_org *o, const char *category,
+                           const char *state, const char *from, err *e) {
+    return db_run(c->d,
+                  "INSERT INTO member_span(person_id, org_id, org_path, district_code, park_code, category, state, from_day) "
+                  "VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, ''), $6, $7, $8)",
+                  e, "iitttttt", person, org, o->path, o->district, o->park, category, state, from);
+}
+
+/* ---- register ---- */
+
+/* Someone with this ID number already: refused, naming where (a transfer is the way to move them). */
+static st member_already(uc *c, const char *key, int64_t org_id, int64_t *person, err *e) {
+    *person = 0;
+    json_t *rows = NULL;
+    st s = db_query_json(c->d, &rows,
+                         "SELECT p.id, m.org_id, o.name AS org_name FROM person p LEFT JOIN member m ON m.person_id = p.id "
+                         "LEFT JOIN org o ON o.id = m.org_id WHERE p.id_key = $1",
+                         e, "t", key);
+    if (s) return s;
+    json_t *r = json_array_get(rows, 0);
+    if (r) {
+        *person = json_integer_value(json_object_get(r, "id"));
+        json_t *org = json_object_get(r, "org_id");
+        const char *name = json_string_value(json_object_get(r, "org_name"));
+        if (org && !json_is_null(org)) {
+            if (json_integer_value(org) == org_id)
+                s = err_field(e, ST_CONFLICT, "id_number", "此人已在本组织（%s）登记，不能重复登记。", name ? name : "");
+            else
+                s = err_field(e, ST_CONFLICT, "id_number", "此人已在“%s”登记，请办理组织关系转接。", name ? name : "其他党组织");
+            snprintf(e->api_code, sizeof e->api_code, "%s",
+                     json_integer_value(org) == org_id ? "already_registered" : "registered_elsewhere");
+        }
+    }
+    json_decref(rows);
+    return s;
+}
+
+static st member_register_work(uc *c, const member_new *m, const member_checked *k, int64_t *person, err *e) {
+    char key[33];
+    st s = member_id_key(k->id18, key, e);
+    int64_t existing = 0;
+    if (!s) s = member_already(c, key, m->org_id, &existing, e);
+    /* the stretch in this organization starts at the registration day if given, else at joining */
+    const char *from = m->day && *m->day ? k->day : k->joined_on;
+    member_org o;
+    if (!s) s = member_org_load(c, m->org_id, k->day, "org_id", &o, e);
+    if (!s && m->enterprise_id > 0) {
+        int64_t n = 0;
+        s = db_query_int(c->d, &n, "SELECT COUNT(*) FROM enterprise WHERE id = $1", e, "i", m->enterprise_id);
+        if (!s && !n) s = err_field(e, ST_INVALID, "enterprise_id", "企业编号 %lld 不在企业台账中。", (long long)m->enterprise_id);
+    }
+    if (s) return s;
+    char *id_sealed = NULL, *ph_sealed = NULL;
+    const char *ph_masked = NULL;
+    char id_masked[32];
+    mask_idcard(k->id18, id_masked, sizeof id_masked);
+    s = crypt_seal("person.id_number", k->id18, &id_sealed, e);
+    if (!s) s = member_phone(c, m->phone, &ph_sealed, &ph_masked, e);
+    int64_t now = clock_now();
+    if (!s && existing) {   /* left once (出党, 去世 keep their row), registered again: the same person */
+        *person = existing;
+        s = db_run(c->d,
+                   "UPDATE person SET name = $1, ethnicity = $2, education = $3, post = $4, phone_sealed = $5, phone_masked = $6, "
+                   "enterprise_id = NULLIF($7, 0), updated_at = $8 WHERE id = $9",
+                   e, "ttttttiii", m->name, m->ethnicity, m->education, m->post, ph_sealed, ph_masked, m->enterprise_id, now,
+                   existing);
+    } else if (!s) {
+        s = db_query_int(c->d, person,
+                         "INSERT INTO person(name, gender, birth_date, id_key, id_sealed, id_masked, ethnicity, education, post, "
+                         "phone_sealed, phone_masked, enterprise_id, user_id, created_at, updated_at) "
+                         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULLIF($12, 0), NULLIF($13, 0), $14, $14) RETURNING id",
+                         e, "tttttttttttiii", m->name, k->gender, k->birth, key, id_sealed, id_masked, m->ethnicity,
+                         m->education, m->post, ph_sealed, ph_masked, m->enterprise_id, m->user_id, now);
+        if (s == ST_CONFLICT) s = err_field(e, ST_CONFLICT, "id_number", "此人刚刚已被登记，请刷新后查看。");
+    }
+    free(id_sealed);
+    free(ph_sealed);
+    if (s) return s;
+    char nk[512];
+    collate_zh_key(m->name, nk, sizeof nk);
+    s = db_run(c->d,
+               "INSERT INTO member(person_id, org_id, org_path, district_code, park_code, name, name_key, category, joined_on, "
+               "full_on, state, since, flags, updated_at) VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, ''), $6, $7, $8, $9, "
+               "NULLIF($10, ''), $11, $12, NULLIF($13, ''), $14)",
+               e, "iittttttttttti", *person, m->org_id, o.path, o.district, o.park, m->name, nk, k->category, k->joined_on,
+               k->full_on, k->state, from, k->flags, now);
+    /* the stretches: probation until the full-member day, when it falls inside this organization's time */
+    if (!s && k->full_on[0] && strcmp(k->full_on, from) > 0) {
+        s = member_span_open(c, *person, m->org_id, &o, MEMBER_PROBATION, k->state, from, e);
+        if (!s) s = db_run(c->d, "UPDATE member_span SET to_day = $1 WHERE person_id = $2 AND to_day IS NULL", e, "ti",
+                           k->full_on, *person);
+        if (!s) s = member_span_open(c, *person, m->org_id, &o, MEMBER_FULL, k->state, k->full_on, e);
+    } else if (!s) {
+        s = member_span_open(c, *person, m->org_id, &o, k->category, k->state, from, e);
+    }
+    if (!s) s = member_event_add(c, *person, k->joined_on, "joined", m->org_id, 0, MEMBER_PROBATION, NULL, NULL, e);
+    if (!s && k->full_on[0])
+        s = member_event_add(c, *person, k->full_on, "category", m->org_id, 0, MEMBER_FULL, NULL, "转为正式党员", e);
+    if (!s) s = member_event_add(c, *person, k->day, "registered", m->org_id, 0, k->category, k->state,
+                                 k->flags[0] ? k->flags : NULL, e);
+    if (!s) s = member_store_recount(c, m->enterprise_id, e);
+    return s;
+}
+
+st member_store_register(uc *c, const member_new *m, int64_t *person_id, const char **flags, err *e) {
+    member_checked k;
+    *person_id = 0;
+    if (flags) *flags = NULL;
+    st s = member_check(m, &k, e);
+    if (s) return s;
+    if ((s = crypt_init(c->d, e))) return s;
+    if ((s = uc_begin(c, e))) return s;
+    s = member_register_work(c, m, &k, person_id, e);
+    uc_act a = {"member.register", uc_obj(c, "person", *person_id), arena_printf(c->mem, "登记党员 %s", m->name), NULL};
+    s = uc_end(c, s, &a, e);
+    if (!s && flags) *flags = k.flags[0] ? arena_strdup(c->mem, k.flags) : NULL;
+    if (s) *person_id = 0;
+    return s;
+}
+
+/* ---- edit ---- */
+
+typedef struct member_now {
+    int64_t org_id, enterprise_id;
+    char category[32], state[32], since[11], joined_on[11], name[128];
+} member_now;
+
+static st member_now_load(uc *c, int64_t person, member_now *n, err *e) {
+    memset(n, 0, sizeof *n);
+    db_stmt *q;
+    st s = db_prepare(c->d,
+                      "SELECT m.org_id, COALESCE(p.enterprise_id, 0), m.category, m.state, m.since, m.joined_on, p.name "
+                      "FROM member m JOIN person p ON p.id = m.person_id WHERE m.person_id = $1",
+                      &q, e);
+    if (s) return s;
+    db_bind_int(q, 1, person);
+    int r = db_step(q, e);
+    if (r == DB_ROW) {
+        n->org_id = db_col_int(q, 0);
+        n->enterprise_id = db_col_int(q, 1);
+        snprintf(n->category, sizeof n->category, "%s", db_col_text(q, 2));
+        snprintf(n->state, sizeof n->state, "%s", db_col_text(q, 3));
+        snprintf(n->since, sizeof n->since, "%s", db_col_text(q, 4));
+        snprintf(n->joined_on, sizeof n->joined_on, "%s", db_col_text(q, 5));
+        snprintf(n->name, sizeof n->name, "%s", db_col_text(q, 6));
+    }
+    db_reset(q);
+    if (r == DB_ERROR) return e->code;
+    return r == DB_ROW ? ST_OK : err_set(e, ST_NOT_FOUND, "没有编号为 %lld 的党员。", (long long)person);
+}
+
+static st member_edit_work(uc *c, int64_t person, const member_edit *x, err *e) {
+    member_now n;
+    st s = member_now_load(c, person, &n, e);
+    if (s) return s;
+    int64_t now = clock_now();
+    if (x->name) {
+        if (!*x->name || strlen(x->name) > 90) return err_field(e, ST_INVALID, "name", "请填写姓名（1–30 个字）。");
+        char nk[512];
+        collate_zh_key(x->name, nk, sizeof nk);
+        s = db_run(c->d, "UPDATE person SET name = $1, updated_at = $2 WHERE id = $3", e, "tii", x->name, now, person);
+        if (!s) s = db_run(c->d, "UPDATE member SET name = $1, name_key = $2 WHERE person_id = $3", e, "tti", x->name, nk, person);
+    }
+    if (!s && x->id_number) {
+        char id18[19], key[33], birth[11], masked[32];
+        if (!ids_idcard_normalize(x->id_number, strlen(x->id_number), id18))
+            return err_field(e, ST_INVALID, "id_number", "公民身份号码“%.24s”无效：应为 18 位（或一代 15 位），出生日期真实，末位校验码正确。",
+                             id18);
+        ids_idcard_birth(id18, birth);
+        mask_idcard(id18, masked, sizeof masked);
+        char *sealed = NULL;
+        s = member_id_key(id18, key, e);
+        if (!s) s = crypt_seal("person.id_number", id18, &sealed, e);
+        if (!s)
+            s = db_run(c->d,
+                       "UPDATE person SET id_key = $1, id_sealed = $2, id_masked = $3, birth_date = $4, gender = $5, updated_at = $6 "
+                       "WHERE id = $7",
+                       e, "tttttii", key, sealed, masked, birth, ids_idcard_sex(id18, 18) == 1 ? "男" : "女", now, person);
+        free(sealed);
+        if (s == ST_CONFLICT) return err_field(e, ST_CONFLICT, "id_number", "另有一人登记了这个公民身份号码，请核对。");
+    }
+    struct { const char *v, *col; } plain[] = {{x->ethnicity, "ethnicity"}, {x->education, "education"}, {x->post, "post"}};
+    for (size_t i = 0; !s && i < sizeof plain / sizeof plain[0]; i++) {
+        if (!plain[i].v) continue;
+        if (strlen(plain[i].v) > 90) return err_field(e, ST_INVALID, plain[i].col, "“%s”过长（最多 30 个字）。", plain[i].col);
+        /* the column names are this table's, never input */
+        const char *sql = !strcmp(plain[i].col, "ethnicity") ? "UPDATE person SET ethnicity = NULLIF($1, ''), updated_at = $2 WHERE id = $3"
+                          : !strcmp(plain[i].col, "education") ? "UPDATE person SET education = NULLIF($1, ''), updated_at = $2 WHERE id = $3"
+                                                               : "UPDATE person SET post = NULLIF($1, ''), updated_at = $2 WHERE id = $3";
+        s = db_run(c->d, sql, e, "tii", plain[i].v, now, person);
+    }
+    if (!s && x->phone) {
+        char *sealed = NULL;
+        const char *masked = NULL;
+        s = member_phone(c, x->phone, &sealed, &masked, e);
+        if (!s) s = db_run(c->d, "UPDATE person SET phone_sealed = $1, phone_masked = $2, updated_at = $3 WHERE id = $4", e, "ttii",
+                           sealed, masked, now, person);
+        free(sealed);
+    }
+    if (!s && x->enterprise_id >= 0 && x->enterprise_id != n.enterprise_id) {
+        if (x->enterprise_id > 0) {
+            int64_t k = 0;
+            s = db_query_int(c->d, &k, "SELECT COUNT(*) FROM enterprise WHERE id = $1", e, "i", x->enterprise_id);
+            if (!s && !k) return err_field(e, ST_INVALID, "enterprise_id", "企业编号 %lld 不在企业台账中。", (long long)x->enterprise_id);
+        }
+        if (!s) s = db_run(c->d, "UPDATE person SET enterprise_id = NULLIF($1, 0), updated_at = $2 WHERE id = $3", e, "iii",
+                           x->enterprise_id, now, person);
+        if (!s) s = member_store_recount(c, n.enterprise_id, e);
+        if (!s) s = member_store_recount(c, x->enterprise_id, e);
+    }
+    char today[11];
+    member_today(today);
+    if (!s) s = member_event_add(c, person, today, "edited", n.org_id, 0, NULL, NULL, "修改个人信息", e);
+    return s;
+}
+
+st member_store_edit(uc *c, int64_t person_id, const member_edit *x, err *e) {
+    st s = crypt_init(c->d, e);
+    if (!s) s = uc_begin(c, e);
+    if (s) return s;
+    s = member_edit_work(c, person_id, x, e);
+    uc_act a = {"member.edit", uc_obj(c, "person", person_id), "修改党员个人信息", NULL};
+    return uc_end(c, s, &a, e);
+}
+
+/* ---- dated changes ---- */
+
+static st member_change_work(uc *c, int64_t person, const member_change *x, const char **what, err *e) {
+    member_now n;
+    st s = member_now_load(c, person, &n, e);
+    if (s) return s;
+    char day[11], today[11];
+    member_today(today);
+    if (!x->day || !member_day_parse(x->day, day)) return err_field(e, ST_INVALID, "day", "请填写变动日期（YYYY-MM-DD）。");
+    if (strcmp(day, today) > 0) return err_field(e, ST_INVALID, "day", "变动日期 %s 晚于今天，请核对。", day);
+    if (strcmp(day, n.since) < 0)
+        return err_field(e, ST_INVALID, "day", "变动日期 %s 早于当前状态的起始日 %s：请按时间顺序办理。", day, n.since);
+    const char *category = x->category && *x->category ? x->category : n.category;
+    const char *state = x->state && *x->state ? x->state : n.state;
+    if (!member_category_ok(category)) return err_field(e, ST_INVALID, "category", "人员类别应为“正式党员”或“预备党员”。");
+    if (!member_state_ok(state)) return err_field(e, ST_INVALID, "state", "党籍状态应为 正常、流动、失联、停止党籍、出党 或 去世。");
+    if (!strcmp(n.category, MEMBER_FULL) && !strcmp(category, MEMBER_PROBATION))
+        return err_field(e, ST_INVALID, "category", "正式党员不能改回预备党员。");
+    int64_t org = x->org_id > 0 ? x->org_id : n.org_id;
+    bool moved = org != n.org_id, cat = strcmp(category, n.category) != 0, st_ = strcmp(state, n.state) != 0;
+    if (!moved && !cat && !st_) return err_set(e, ST_INVALID, "没有任何变动：请选择新的人员类别、党籍状态或党组织。");
+    if (moved && !member_state_counts(n.state))
+        return err_field(e, ST_INVALID, "org_id", "党籍状态为“%s”的人员不能转入其他党组织。", n.state);
+    member_org o;
+    if ((s = member_org_load(c, org, day, moved ? "org_id" : "day", &o, e))) return s;
+    char full[11] = "";
+    if (cat && !strcmp(category, MEMBER_FULL)) {
+        if (x->full_on && *x->full_on && !member_day_parse(x->full_on, full))
+            return err_field(e, ST_INVALID, "full_on", "转正日期“%s”无效。", x->full_on);
+        if (!full[0]) snprintf(full, sizeof full, "%s", day);
+    }
+    /* one stretch ends, the next begins */
+    s = db_run(c->d, "UPDATE member_span SET to_day = $1 WHERE person_id = $2 AND to_day IS NULL", e, "ti", day, person);
+    if (!s) s = member_span_open(c, person, org, &o, category, state, day, e);
+    if (!s)
+        s = db_run(c->d,
+                   "UPDATE member SET org_id = $1, org_path = $2, district_code = NULLIF($3, ''), park_code = NULLIF($4, ''), "
+                   "category = $5, full_on = CASE WHEN $6 = '' THEN full_on ELSE $6 END, state = $7, since = $8, updated_at = $9 "
+                   "WHERE person_id = $10",
+                   e, "itttttttii", org, o.path, o.district, o.park, category, full, state, day, clock_now(), person);
+    if (!s && moved) s = member_event_add(c, person, day, "moved", org, n.org_id, NULL, NULL, x->note, e);
+    if (!s && cat) s = member_event_add(c, person, day, "category", org, 0, category, NULL, x->note, e);
+    if (!s && st_)
+        s = member_event_add(c, person, day, member_state_counts(state) ? "state" : "left", org, 0, NULL, state, x->note, e);
+    if (!s && n.enterprise_id) s = member_store_recount(c, n.enterprise_id, e);
+    *what = moved ? "转入其他党组织" : cat ? "人员类别变动" : "党籍状态变动";
+    return s;
+}
+
+st member_store_change(uc *c, int64_t person_id, const member_change *x, err *e) {
+    st s = uc_begin(c, e);
+    if (s) return s;
+    const char *what = "";
+    s = member_change_work(c, person_id, x, &what, e);
+    uc_act a = {"member.change", uc_obj(c, "person", person_id), what, NULL};
+    return uc_end(c, s, &a, e);
+}
+
+/* ---- reading ---- */
+
+st member_store_get(uc *c, int64_t person_id, json_t **out, err *e) {
+    *out = NULL;
+    json_t *rows = NULL, *events = NULL;
+    st s = db_query_json(c->d, &rows,
+                         "SELECT p.id, p.name, p.gender, p.birth_date, p.id_masked AS id_number, p.ethnicity, p.education, p.post, "
+                         "p.phone_masked AS phone, p.enterprise_id, en.name AS enterprise_name, p.user_id, m.org_id, o.name AS org_name, "
+                         "o.kind AS org_kind, o.secretary AS org_secretary, m.category, m.joined_on, m.full_on, m.state, m.since, "
+                         "m.flags, m.district_code, m.park_code "
+                         "FROM person p JOIN member m ON m.person_id = p.id JOIN org o ON o.id = m.org_id "
+                         "LEFT JOIN enterprise en ON en.id = p.enterprise_id WHERE p.id = $1",
+                         e, "i", person_id);
+    if (s) return s;
+    json_t *r = json_incref(json_array_get(rows, 0));
+    json_decref(rows);
+    if (!r) return err_set(e, ST_NOT_FOUND, "没有编号为 %lld 的党员。", (long long)person_id);
+    s = db_query_json(c->d, &events,
+                      "SELECT v.day, v.kind, v.org_id, o.name AS org_name, v.other_org_id, x.name AS other_org_name, v.category, "
+                      "v.state, v.note, v.actor FROM member_event v LEFT JOIN org o ON o.id = v.org_id "
+                      "LEFT JOIN org x ON x.id = v.other_org_id WHERE v.person_id = $1 ORDER BY v.day, v.id",
+                      e, "i", person_id);
+    if (s) {
+        json_decref(r);
+        return s;
+    }
+    json_t *flags = json_object_get(r, "flags");
+    const char *f = json_string_value(flags);
+    json_object_set_new(r, "flags", f ? json_string(f) : json_null());
+    *out = json_pack("{s:o,s:o}", "member", r, "events", events);
+    return *out ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
+}
+
+st member_store_reveal(uc *c, int64_t person_id, char **id18, char **phone, err *e) {
+    *id18 = *phone = NULL;
+    json_t *rows = NULL;
+    st s = crypt_init(c->d, e);
+    if (!s) s = db_query_json(c->d, &rows, "SELECT id_sealed, phone_sealed FROM person WHERE id = $1", e, "i", person_id);
+    if (s) return s;
+    json_t *r = json_array_get(rows, 0);
+    if (!r) {
+        json_decref(rows);
+        return err_set(e, ST_NOT_FOUND, "没有编号为 %lld 的党员。", (long long)person_id);
+    }
+    s = crypt_open("person.id_number", json_string_value(json_object_get(r, "id_sealed")), id18, e);
+    const char *ph = json_string_value(json_object_get(r, "phone_sealed"));
+    if (!s && ph) s = crypt_open("person.phone", ph, phone, e);
+    json_decref(rows);
+    uc_act a = {"member.reveal", uc_obj(c, "person", person_id), "查看党员完整身份证号和电话", NULL};
+    if (!s) s = uc_audit(c, &a, e);
+    if (s) {
+        if (*id18) sodium_memzero(*id18, strlen(*id18));
+        free(*id18);
+        free(*phone);
+        *id18 = *phone = NULL;
+    }
+    return s;
+}
+
+/* The rows a filter keeps, as of now (member) or of a day (member_span).  $1 $2 the scope. */
+#define MEMBER_SCOPE(M) SCOPE_COND("$1", "$2", M ".district_code", M ".park_code", M ".org_path", "NULL", "p.user_id")
+#define MEMBER_FILTERS(M)                                                                                              \
+    " AND ($3 = 0 OR " M ".org_id IN (SELECT x.id FROM org x WHERE x.path LIKE '%/' || CAST($3 AS TEXT) || '/%'))"      \
+    " AND (CAST($4 AS TEXT) IS NULL OR " M ".district_code = $4) AND (CAST($5 AS TEXT) IS NULL OR " M ".park_code = $5)" \
+    " AND (CAST($6 AS TEXT) IS NULL OR " M ".category = $6) AND (CAST($7 AS TEXT) IS NULL OR " M ".state = $7)"         \
+    " AND (CAST($8 AS TEXT) IS NULL OR m.joined_on >= $8) AND (CAST($9 AS TEXT) IS NULL OR m.joined_on <= $9)"          \
+    " AND (CAST($10 AS TEXT) IS NULL OR p.id_key = $10) AND (CAST($11 AS TEXT) IS NULL OR m.name LIKE $11)"
+/* $12 (the day) is unused by "now" but referenced all the same: PostgreSQL wants every parameter bound to appear */
+#define MEMBER_NOW_FROM                                                                                                  \
+    " FROM member m JOIN person p ON p.id = m.person_id WHERE CAST($12 AS TEXT) IS NOT NULL AND " MEMBER_SCOPE("m")     \
+    MEMBER_FILTERS("m")
+#define MEMBER_ASOF_FROM                                                                                                \
+    " FROM member_span s JOIN member m ON m.person_id = s.person_id JOIN person p ON p.id = s.person_id "              \
+    "WHERE s.from_day <= $12 AND (s.to_day IS NULL OR s.to_day > $12) AND " MEMBER_SCOPE("s") MEMBER_FILTERS("s")
+
+/* q: a whole ID number is looked up by its key, anything else is part of a name. */
+static st member_q(uc *c, const char *q, const char **key, const char **like, err *e) {
+    *key = *like = NULL;
+    if (!q || !*q) return ST_OK;
+    char id18[19];
+    if (ids_idcard_normalize(q, strlen(q), id18)) {
+        char k[33];
+        st s = crypt_init(c->d, e);
+        if (!s) s = member_id_key(id18, k, e);
+        if (s) return s;
+        *key = arena_strdup(c->mem, k);
+        return ST_OK;
+    }
+    *like = arena_printf(c->mem, "%%%s%%", q);
+    return ST_OK;
+}
+
+static const char *member_or_null(const char *s) { return s && *s ? s : NULL; }
+
+/* Open the sealed values of a list's rows (an export by those who may reveal). */
+static st member_reveal_rows(json_t *items, err *e) {
+    size_t i;
+    json_t *o;
+    st s = ST_OK;
+    json_array_foreach(items, i, o) {
+        const char *idv = json_string_value(json_object_get(o, "id_sealed"));
+        const char *phv = json_string_value(json_object_get(o, "phone_sealed"));
+        char *id18 = NULL, *ph = NULL;
+        if (idv && (s = crypt_open("person.id_number", idv, &id18, e))) break;
+        if (phv && (s = crypt_open("person.phone", phv, &ph, e))) {
+            free(id18);
+            break;
+        }
+        if (id18) json_object_set_new(o, "id_number", json_string(id18));
+        if (ph) json_object_set_new(o, "phone", json_string(ph));
+        if (id18) sodium_memzero(id18, strlen(id18));
+        free(id18);
+        free(ph);
+    }
+    json_array_foreach(items, i, o) {
+        json_object_del(o, "id_sealed");
+        json_object_del(o, "phone_sealed");
+    }
+    return s;
+}
+
+st member_store_list(uc *c, const member_filter *f, const uc_page *p, json_t **items, int64_t *total, err *e) {
+    *items = NULL;
+    *total = 0;
+    const char *k, *code, *key, *like;
+    scope_bind(c, &k, &code);
+    st s = member_q(c, f->q, &key, &like, e);
+    if (s) return s;
+    if (f->reveal && (s = crypt_init(c->d, e))) return s;
+    bool asof = f->as_of && *f->as_of;
+    const char *from = asof ? MEMBER_ASOF_FROM : MEMBER_NOW_FROM;
+    const char *cat = asof ? "s.category" : "m.category", *state = asof ? "s.state" : "m.state";
+    const char *org = asof ? "s.org_id" : "m.org_id";
+    const char *sql_count = arena_printf(c->mem, "SELECT COUNT(*)%s", from);
+    const char *cols = arena_printf(
+        c->mem,
+        "SELECT p.id, m.name, m.name_key, p.gender, p.birth_date, p.id_masked AS id_number, p.ethnicity, p.education, "
+        "p.post, p.phone_masked AS phone, %s AS category, m.joined_on, m.full_on, %s AS state, %s AS org_id, "
+        "(SELECT o.name FROM org o WHERE o.id = %s) AS org_name, m.district_code, "
+        "(SELECT g.name FROM region g WHERE g.code = m.district_code) AS district_name, p.enterprise_id%s%s",
+        cat, state, org, org, f->reveal ? ", p.id_sealed, p.phone_sealed" : "", from);
+    const char *sql = arena_printf(c->mem, "SELECT * FROM (%s) q ORDER BY %s LIMIT $13 OFFSET $14", cols,
+                                   p && p->order ? p->order : "q.name_key, q.id");
+    if (!sql_count || !sql) return err_set(e, ST_NOMEM, "内存不足。");
+    const char *asof_day = asof ? f->as_of : "";
+    s = db_query_int(c->d, total, sql_count, e, "ttittttttttt", k, code, f->org_id, member_or_null(f->district),
+                     member_or_null(f->park), member_or_null(f->category), member_or_null(f->state),
+                     member_or_null(f->joined_from), member_or_null(f->joined_to), key, like, asof_day);
+    if (!s)
+        s = db_query_json(c->d, items, sql, e, "ttitttttttttii", k, code, f->org_id, member_or_null(f->district),
+                          member_or_null(f->park), member_or_null(f->category), member_or_null(f->state),
+                          member_or_null(f->joined_from), member_or_null(f->joined_to), key, like, asof_day,
+                          p ? p->limit : 50, p ? p->offset : 0);
+    if (!s && f->reveal) s = member_reveal_rows(*items, e);
+    if (!s) {   /* the sort key served the order; it is not for the screen */
+        size_t i;
+        json_t *o;
+        json_array_foreach(*items, i, o) json_object_del(o, "name_key");
+    }
+    if (s) {
+        json_decref(*items);
+        *items = NULL;
+    }
+    return s;
+}
+
+/* ---- statistics ---- */
+
+/* The band a value falls in, by the setting's upper bounds "30,35,40": "≤30", "31–35", …, ">40". */
+static const char *member_band(arena *a, const char *bounds, int v) {
+    int lo = 0;
+    const char *p = bounds;
+    while (p && *p) {
+        char *end;
+        long b = strtol(p, &end, 10);
+        if (end == p) break;
+        if (v <= b) return lo == 0 ? arena_printf(a, "%ld 及以下", b) : arena_printf(a, "%d–%ld", lo, b);
+        lo = (int)b + 1;
+        p = *end == ',' ? end + 1 : end;
+    }
+    return arena_printf(a, "%d 及以上", lo);
+}
+
+static void member_tally(json_t *o, const char *key, json_int_t n) {
+    json_t *v = json_object_get(o, key);
+    json_object_set_new(o, key, json_integer((v ? json_integer_value(v) : 0) + n));
+}
+
+static int member_label_cmp(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+/* {"label": n, ...} as [{"label", "count"}]: in the order given (bands), by
+ * label (years), or by count, largest first (the rest). */
+static json_t *member_pairs(json_t *o, bool by_count, bool by_label) {
+    json_t *a = json_array();
+    const char *k;
+    json_t *v;
+    if (by_label) {
+        size_t n = json_object_size(o), i = 0;
+        const char **keys = calloc(n ? n : 1, sizeof *keys);
+        if (!keys) return a;
+        json_object_foreach(o, k, v) keys[i++] = k;
+        qsort(keys, n, sizeof *keys, member_label_cmp);
+        for (i = 0; i < n; i++) json_array_append_new(a, json_pack("{s:s,s:O}", "label", keys[i], "count", json_object_get(o, keys[i])));
+        free(keys);
+        return a;
+    }
+    json_object_foreach(o, k, v) json_array_append_new(a, json_pack("{s:s,s:O}", "label", k, "count", v));
+    if (by_count) {
+        size_t n = json_array_size(a);   /* few labels: insertion sort by count, descending */
+        for (size_t i = 1; i < n; i++)
+            for (size_t j = i; j > 0; j--) {
+                json_int_t x = json_integer_value(json_object_get(json_array_get(a, j - 1), "count"));
+                json_int_t y = json_integer_value(json_object_get(json_array_get(a, j), "count"));
+                if (x >= y) break;
+                json_t *t = json_incref(json_array_get(a, j - 1));
+                json_array_set(a, j - 1, json_array_get(a, j));
+                json_array_set_new(a, j, t);
+            }
+    }
+    return a;
+}
+
+st member_store_stats(uc *c, const member_filter *f, json_t **out, err *e) {
+    *out = NULL;
+    const char *k, *code, *key, *like;
+    scope_bind(c, &k, &code);
+    st s = member_q(c, f->q, &key, &like, e);
+    if (s) return s;
+    char day[11];
+    if (f->as_of && *f->as_of) snprintf(day, sizeof day, "%s", f->as_of);
+    else member_today(day);
+    /* one pass, grouped finely; the bands are added up here (few thousand groups at most) */
+    const char *sql = arena_printf(
+        c->mem,
+        "SELECT s.category, p.gender, COALESCE(p.education, '未填') AS education, COALESCE(p.ethnicity, '未填') AS ethnicity, "
+        "CAST(substr($12, 1, 4) AS INTEGER) - CAST(substr(p.birth_date, 1, 4) AS INTEGER) - "
+        "(CASE WHEN substr(p.birth_date, 6, 5) > substr($12, 6, 5) THEN 1 ELSE 0 END) AS age, "
+        "CAST(substr($12, 1, 4) AS INTEGER) - CAST(substr(m.joined_on, 1, 4) AS INTEGER) - "
+        "(CASE WHEN substr(m.joined_on, 6, 5) > substr($12, 6, 5) THEN 1 ELSE 0 END) AS party_age, "
+        "substr(m.joined_on, 1, 4) AS joined_year, COUNT(*) AS n%s AND s.state IN ('正常', '流动', '失联') "
+        "GROUP BY s.category, p.gender, COALESCE(p.education, '未填'), COALESCE(p.ethnicity, '未填'), 5, 6, 7",
+        MEMBER_ASOF_FROM);
+    json_t *rows = NULL;
+    if (!sql) return err_set(e, ST_NOMEM, "内存不足。");
+    s = db_query_json(c->d, &rows, sql, e, "ttittttttttt", k, code, f->org_id, member_or_null(f->district),
+                      member_or_null(f->park), member_or_null(f->category), member_or_null(f->state),
+                      member_or_null(f->joined_from), member_or_null(f->joined_to), key, like, day);
+    if (s) return s;
+    json_t *cat = json_object(), *gender = json_object(), *age = json_object(), *edu = json_object(), *eth = json_object(),
+           *party = json_object(), *years = json_object();
+    json_int_t all = 0;
+    /* bands in their own order: walk the bounds once to create the keys */
+    const char *ab = cfg_str("member-age-bands"), *pb = cfg_str("member-party-age-bands");
+    for (int v = 0; v <= 120; v++) {
+        const char *b = member_band(c->mem, ab, v);
+        if (!json_object_get(age, b)) json_object_set_new(age, b, json_integer(0));
+        b = member_band(c->mem, pb, v);
+        if (!json_object_get(party, b)) json_object_set_new(party, b, json_integer(0));
+    }
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) {
+        json_int_t n = json_integer_value(json_object_get(r, "n"));
+        all += n;
+        member_tally(cat, json_string_value(json_object_get(r, "category")), n);
+        member_tally(gender, json_string_value(json_object_get(r, "gender")), n);
+        member_tally(edu, json_string_value(json_object_get(r, "education")), n);
+        member_tally(eth, json_string_value(json_object_get(r, "ethnicity")), n);
+        member_tally(age, member_band(c->mem, ab, (int)json_integer_value(json_object_get(r, "age"))), n);
+        member_tally(party, member_band(c->mem, pb, (int)json_integer_value(json_object_get(r, "party_age"))), n);
+        const char *y = json_string_value(json_object_get(r, "joined_year"));
+        if (y) member_tally(years, y, n);
+    }
+    json_decref(rows);
+    *out = json_pack("{s:s,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "as_of", day, "total", all, "category", member_pairs(cat, false, false),
+                     "gender", member_pairs(gender, false, false), "age", member_pairs(age, false, false), "education",
+                     member_pairs(edu, true, false), "ethnicity", member_pairs(eth, true, false), "party_age",
+                     member_pairs(party, false, false), "joined_per_year", member_pairs(years, false, true));
+    json_decref(cat);
+    json_decref(gender);
+    json_decref(age);
+    json_decref(edu);
+    json_decref(eth);
+    json_decref(party);
+    json_decref(years);
+    return *out ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
+}
+
+st member_store_me(uc *c, json_t **out, err *e) {
+    *out = NULL;
+    int64_t person = 0;
+    st s = db_query_int(c->d, &person, "SELECT id FROM person WHERE user_id = $1", e, "i", c->who.user_id);
+    if (s == ST_NOT_FOUND) return err_set(e, ST_NOT_FOUND, "您的账号还没有关联党员名册中的记录：请联系所在支部书记登记或关联。");
+    if (s) return s;
+    return member_store_get(c, person, out, e);
+}
+
+/* ---- scope ---- */
+
+const scope_resolver member_scope_resolvers[] = {
+    /* A member sits where their organization is; their own account owns the record. */
+    {"member", true, false,
+     "SELECT m.district_code, m.park_code, m.org_path, NULL, p.user_id FROM member m JOIN person p ON p.id = m.person_id "
+     "WHERE m.person_id = CAST($1 AS BIGINT)"},
+    {NULL, false, false, NULL},
+};

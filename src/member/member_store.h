@@ -1,0 +1,84 @@
+/* member_store — the registry in the database (migration 0040): every
+ * register, edit and change is one audited use case (base/uc.h); lists,
+ * detail, statistics and the member's own page read through the caller's
+ * scope.  All of the registry's SQL is here. */
+#ifndef EJIA_MEMBER_MEMBER_STORE_H
+#define EJIA_MEMBER_MEMBER_STORE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "base/uc.h"
+#include "core/err.h"
+#include "member/member.h"
+
+/* The keyed hash a person is found by (hex, out 33 bytes) of a normalised
+ * 18-character ID number; needs the field key (crypt_init). */
+st member_id_key(const char *id18, char out[33], err *e);
+
+/* Register a person and their membership (audited "member.register").
+ * Refused: invalid input (ST_INVALID at the field), someone registered
+ * already (ST_CONFLICT; the message names their organization, api code
+ * "registered_elsewhere" or "already_registered"), an organization that
+ * is not active or not inside the caller's scope.  *flags (may be NULL)
+ * gets the warnings the registration was stored with (member_checked.flags,
+ * in c's memory). */
+st member_store_register(uc *c, const member_new *m, int64_t *person_id, const char **flags, err *e);
+
+/* The person's own data, corrected (audited "member.edit"): fields left NULL stay. */
+typedef struct member_edit {
+    const char *name, *id_number, *ethnicity, *education, *post, *phone;
+    int64_t enterprise_id;        /* -1 = unchanged, 0 = none */
+} member_edit;
+st member_store_edit(uc *c, int64_t person_id, const member_edit *x, err *e);
+
+/* A dated change of the membership (audited "member.change"): category
+ * (with the full-member day when it becomes 正式党员), state, or a move to
+ * another organization; one stretch closes on day and the next opens. */
+typedef struct member_change {
+    const char *day;              /* YYYY-MM-DD, not before the current stretch began, not after today */
+    const char *category;         /* NULL = unchanged */
+    const char *full_on;          /* with category 正式党员 (NULL = day) */
+    const char *state;            /* NULL = unchanged */
+    int64_t org_id;               /* 0 = unchanged */
+    const char *note;
+} member_change;
+st member_store_change(uc *c, int64_t person_id, const member_change *x, err *e);
+
+/* One member: person (masked), membership, organization with its
+ * secretary, warnings, and the dated events. */
+st member_store_get(uc *c, int64_t person_id, json_t **out, err *e);
+/* The full ID number and phone (audited "member.reveal"); caller frees. */
+st member_store_reveal(uc *c, int64_t person_id, char **id18, char **phone, err *e);
+
+/* Lists: the members inside the caller's scope that the filter keeps. */
+typedef struct member_filter {
+    int64_t org_id;               /* 0 = any; with its sub-organizations */
+    const char *district, *park;  /* region codes */
+    const char *category, *state;
+    const char *joined_from, *joined_to;   /* YYYY-MM-DD, inclusive */
+    const char *q;                /* part of a name, or a whole ID number */
+    const char *as_of;            /* NULL = now; else the members of that day */
+    bool reveal;                  /* the full ID number and phone (exports by those who may) */
+} member_filter;
+st member_store_list(uc *c, const member_filter *f, const uc_page *p, json_t **items, int64_t *total, err *e);
+
+/* Party statistics (党内统计) as of a day over the filter's members:
+ * totals by category, gender, age band, education, ethnicity, 党龄 band,
+ * and those who joined per year. */
+st member_store_stats(uc *c, const member_filter *f, json_t **out, err *e);
+
+/* The logged-in member's own page: person (masked), organization and its
+ * secretary, category and dates; ST_NOT_FOUND when the account is linked to
+ * no registered person. */
+st member_store_me(uc *c, json_t **out, err *e);
+
+/* The enterprise counts the rules read (reg_members, reg_full_members) of
+ * one enterprise, recomputed inside the caller's transaction. */
+st member_store_recount(uc *c, int64_t enterprise_id, err *e);
+
+/* Where a member sits, for the scope check (auth/scope.h). */
+#include "auth/scope.h"
+extern const scope_resolver member_scope_resolvers[];
+
+#endif
