@@ -57,6 +57,7 @@ typedef struct member_new {
     const char *state;              /* NULL = 正常 */
     const char *day;                /* the day of the registration (NULL = today) */
     int64_t user_id;                /* the member's own account, 0 = none */
+    const char *username;           /* or its user name (a member, secretary or organization administrator account) */
 } member_new;
 
 /* The registration checked against the rules.  Refusals go to e (ST_INVALID

@@ -80,7 +80,7 @@ static st h_member_list(http_req *r, err *e) {
 
 static const char *const ma_person_fields[] = {"name", "id_number", "gender", "birth_date", "ethnicity", "education", "post",
                                                "phone", "enterprise_id", "org_id", "category", "joined_on", "full_on",
-                                               "state", "day", NULL};
+                                               "state", "day", "username", NULL};
 
 static st h_member_create(http_req *r, err *e) {
     member_new m;
@@ -101,6 +101,7 @@ static st h_member_create(http_req *r, err *e) {
     if (!s) s = jsonx_str(r->json, "full_on", false, 0, 20, &m.full_on, e);
     if (!s) s = jsonx_str(r->json, "state", false, 0, 10, &m.state, e);
     if (!s) s = jsonx_str(r->json, "day", false, 0, 10, &m.day, e);
+    if (!s) s = jsonx_str(r->json, "username", false, 0, 64, &m.username, e);
     int64_t id = 0;
     const char *flags = NULL;
     if (!s) s = member_store_register(http_uc(r), &m, &id, &flags, e);

@@ -138,9 +138,34 @@ static st member_already(uc *c, const char *key, int64_t org_id, int64_t *person
     return s;
 }
 
+/* The account a registration links to, by id or user name: a party member's own (member, secretary,
+ * organization administrator), not linked to anyone yet. */
+static st member_account(uc *c, const member_new *m, int64_t *user, err *e) {
+    *user = m->user_id;
+    if (!m->username || !*m->username) return ST_OK;
+    json_t *rows = NULL;
+    st s = db_query_json(c->d, &rows,
+                         "SELECT u.id, u.role, (SELECT p.name FROM person p WHERE p.user_id = u.id) AS linked "
+                         "FROM users u WHERE u.username = $1",
+                         e, "t", m->username);
+    if (s) return s;
+    json_t *r = json_array_get(rows, 0);
+    const char *role = r ? json_string_value(json_object_get(r, "role")) : NULL;
+    const char *linked = r ? json_string_value(json_object_get(r, "linked")) : NULL;
+    if (!r) s = err_field(e, ST_INVALID, "username", "没有用户名为“%s”的账号。", m->username);
+    else if (strcmp(role, "member") && strcmp(role, "secretary") && strcmp(role, "org_admin"))
+        s = err_field(e, ST_INVALID, "username", "账号“%s”不是党员、支部书记或组织管理员账号，不能关联党员档案。", m->username);
+    else if (linked) s = err_field(e, ST_CONFLICT, "username", "账号“%s”已关联党员“%s”的档案。", m->username, linked);
+    else *user = json_integer_value(json_object_get(r, "id"));
+    json_decref(rows);
+    return s;
+}
+
 static st member_register_work(uc *c, const member_new *m, const member_checked *k, int64_t *person, err *e) {
     char key[33];
-    st s = member_id_key(k->id18, key, e);
+    int64_t user = 0;
+    st s = member_account(c, m, &user, e);
+    if (!s) s = member_id_key(k->id18, key, e);
     int64_t existing = 0;
     if (!s) s = member_already(c, key, m->org_id, &existing, e);
     /* the stretch in this organization starts at the registration day if given, else at joining */
@@ -173,7 +198,7 @@ static st member_register_work(uc *c, const member_new *m, const member_checked 
                          "phone_sealed, phone_masked, enterprise_id, user_id, created_at, updated_at) "
                          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULLIF($12, 0), NULLIF($13, 0), $14, $14) RETURNING id",
                          e, "tttttttttttiii", m->name, k->gender, k->birth, key, id_sealed, id_masked, m->ethnicity,
-                         m->education, m->post, ph_sealed, ph_masked, m->enterprise_id, m->user_id, now);
+                         m->education, m->post, ph_sealed, ph_masked, m->enterprise_id, user, now);
         if (s == ST_CONFLICT) s = err_field(e, ST_CONFLICT, "id_number", "此人刚刚已被登记，请刷新后查看。");
     }
     free(id_sealed);

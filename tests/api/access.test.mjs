@@ -122,6 +122,10 @@ before(async () => {
   const inv = who.investor.user.scope.code;
   fixtures.enterprise = [...ents, ...sql(`SELECT id, COALESCE(district_code,''), COALESCE(park_code,'') FROM enterprise WHERE id = ${Number(inv)}`)]
     .map(([id, d, p]) => ({ key: id, loc: { district: d || undefined, park: p || undefined, enterprise: id } }));
+  // Members sit where their organization is; their own account owns the record (the demo member's).
+  fixtures.member = sql("SELECT m.person_id, COALESCE(m.district_code,''), COALESCE(m.park_code,''), m.org_path, COALESCE(p.user_id, 0) FROM member m JOIN person p ON p.id = m.person_id WHERE m.person_id IN (SELECT MIN(person_id) FROM member GROUP BY district_code, park_code) OR p.user_id IS NOT NULL")
+    .map(([id, d, pk, path, owner]) => ({ key: id, loc: { district: d || undefined, park: pk || undefined, orgPath: path, owner: Number(owner) || undefined } }));
+  assert.ok(fixtures.member.length >= 3, 'the demo registers members in several places');
   // Instructors sit where the enterprise they were sent to is.
   fixtures.instructor = sql("SELECT i.id, COALESCE(e.district_code,''), COALESCE(e.park_code,''), e.id FROM org_instructor i JOIN enterprise e ON e.id = i.enterprise_id WHERE i.id IN (SELECT MIN(i2.id) FROM org_instructor i2 JOIN enterprise e2 ON e2.id = i2.enterprise_id GROUP BY e2.district_code)")
     .map(([id, d, p, ent]) => ({ key: id, loc: { district: d || undefined, park: p || undefined, enterprise: ent } }));
