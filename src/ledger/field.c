@@ -172,6 +172,19 @@ ledger_field ledger_field_for(const ledger_builder *b, const char *s, size_t n) 
 }
 
 int ledger_field_score(const ledger_builder *b, int n, const char *const *cells, const size_t *lens) {
+    if (b->o && b->o->header_field) {   /* a roster or other table: the caller's dictionary */
+        bool mine[64] = {0};
+        int score = 0;
+        for (int c = 0; c < n && c < LEDGER_COLS_MAX; c++) {
+            if (lens[c] == 0) continue;
+            int f = b->o->header_field(b->o->header_ctx, cells[c], lens[c]);
+            if (f >= 0 && f < 64 && !mine[f]) {
+                mine[f] = true;
+                score++;
+            }
+        }
+        return score;
+    }
     bool seen[LF__COUNT] = {0};
     int score = 0;
     for (int c = 0; c < n && c < LEDGER_COLS_MAX; c++) {

@@ -135,7 +135,7 @@ static st set_header(ledger_builder *b, int sheet_row, int n, const char *const 
             h = arena_printf(&t->mem, "(%s列)", l);
         }
         t->headers[c] = h;
-        ledger_field f = len ? ledger_field_for(b, s, len) : LF_NONE;
+        ledger_field f = len && !b->o->header_field ? ledger_field_for(b, s, len) : LF_NONE;
         if (f != LF_NONE && owner[f] >= 0) {
             ledger_problem_add(b, 0, sheet_row, c, LP_WARNING, h, strlen(h),
                                "「%s」和「%s」两列都像是%s，只用了第一列，这一列作为附加列保留；"
@@ -229,7 +229,7 @@ static st add_row(ledger_builder *b, int sheet_row, int n, const char *const *ce
     r->sheet_row = sheet_row;
     r->cells = cv;
     t->nrows++;
-    ledger_clean_row(b, r);
+    if (!b->o->header_field) ledger_clean_row(b, r);   /* raw rows are the caller's to check */
     if (b->o->progress && (t->nrows & 16383) == 0) b->o->progress(b->o->progress_ctx, (uint64_t)t->nrows, 0);
     return ST_OK;
 }
@@ -241,9 +241,10 @@ static st fallback_header(ledger_builder *b, err *e) {
     st r = set_header(b, h->sheet_row, h->n, (const char *const *)h->cells, h->lens, e);
     if (r) return r;
     ledger_problem_add(b, 0, h->sheet_row, -1, LP_WARNING, NULL, 0,
-                       "前 %d 行里没有找到表头（表头至少要有两个认识的列名，如“企业名称”“统一社会信用代码”），"
+                       "前 %d 行里没有找到表头（表头至少要有两个认识的列名，如%s），"
                        "已把第 %d 行当作表头；如果不对，请改列名或用映射（--mapping）指定",
-                       LEDGER_HEADER_SCAN, h->sheet_row);
+                       LEDGER_HEADER_SCAN, b->o->header_hint ? b->o->header_hint : "“企业名称”“统一社会信用代码”",
+                       h->sheet_row);
     b->text_bytes -= b->pending_bytes;   /* counted again as they become data rows */
     b->pending_bytes = 0;
     for (int i = 1; i < b->npending; i++) {
@@ -302,7 +303,7 @@ st ledger_builder_finish(ledger_builder *b, err *e) {
         ledger_problem_add(b, 0, 0, -1, LP_WARNING, NULL, 0,
                            "%s里没有任何内容（全是空行）；请检查是否选错了文件或工作表",
                            t->sheet ? "工作表" : "文件");
-    } else {
+    } else if (!b->o->header_field) {   /* a ledger's must-have columns (other tables check their own) */
         bool have[LF__COUNT] = {0};
         for (int c = 0; c < t->ncols; c++)
             if (t->col_field[c] != LF_NONE) have[t->col_field[c]] = true;

@@ -103,6 +103,16 @@ typedef struct ledger_read_opts {
      * string, so a few KiB would otherwise become hundreds of MiB in the
      * database.  Imports pass the max-cell-text setting. */
     size_t max_cell_text;
+    /* Another kind of table than a ledger (a party-member roster): header_field
+     * names the column a header cell stands for in the caller's own
+     * dictionary (0..63, or -1 for none).  The header is then the first row
+     * in which it names two or more columns (title rows above are skipped as
+     * for ledgers), and the rows are kept raw — no ledger fields, no cleaning,
+     * col_field all LF_NONE — for the caller to map and check.  header_hint
+     * names two such headers for the message when none is found. */
+    int (*header_field)(void *ctx, const char *text, size_t len);
+    void *header_ctx;
+    const char *header_hint;
     /* Progress: called now and then with bytes or rows done / total (total may be 0). */
     void (*progress)(void *ctx, uint64_t done, uint64_t total);
     void *progress_ctx;
