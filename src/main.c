@@ -37,6 +37,8 @@ static const cli_cmd commands[] = {
     {"bulletin", cli_bulletin, "ejia bulletin --period 2018-04-3 --format pdf|xlsx|html --out FILE [--issue]",
      "每旬党组织覆盖通报 / the 旬 coverage bulletin"},
     {"org", cli_org, "ejia org coverage|findings [--date D] [--by district]", "党组织覆盖与规则提示 / coverage and findings"},
+    {"member", cli_member, "ejia member import [--db DB] [--report 问题.xlsx] [--create-orgs --district CODE] FILE...",
+     "导入党员花名册 / load party-member rosters"},
     {"version", cli_version, "ejia version", "版本 / version"},
     {"help", cli_help, "ejia help", "帮助：命令和全部设置 / commands and settings"},
     {NULL, NULL, NULL, NULL},

@@ -10,6 +10,7 @@ extern const http_route ledger_round_routes[];
 extern const http_route ledger_record_routes[];
 extern const http_route org_routes[];
 extern const http_route member_routes[];
+extern const http_route roster_routes[];
 
 const http_route *const http_route_tables[] = {
     core_routes,
@@ -19,6 +20,7 @@ const http_route *const http_route_tables[] = {
     ledger_round_routes,
     ledger_record_routes,
     org_routes,
+    roster_routes,
     member_routes,
     NULL,
 };

@@ -62,8 +62,8 @@ bool scope_contains(const scope_who *who, const scope_loc *loc) {
         return !strcmp(who->kind, "city") || !strcmp(who->kind, "district") || !strcmp(who->kind, "park");
     if (loc->owner && loc->owner == who->user_id) return true;
     const char *k = who->kind, *c = who->code ? who->code : "";
+    if (!strcmp(k, "city")) return true;   /* the whole city (the command line's actor has no code) */
     if (!*c && strcmp(k, "self") != 0) return false;
-    if (!strcmp(k, "city")) return true;
     if (!strcmp(k, "district")) return loc->district[0] && !strcmp(loc->district, c);
     if (!strcmp(k, "park")) return loc->park[0] && !strcmp(loc->park, c);
     if (!strcmp(k, "enterprise")) return loc->enterprise[0] && !strcmp(loc->enterprise, c);

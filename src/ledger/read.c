@@ -117,6 +117,7 @@ static st set_header(ledger_builder *b, int sheet_row, int n, const char *const 
     ledger_table *t = b->t;
     if (n > LEDGER_COLS_MAX) n = LEDGER_COLS_MAX;
     t->header_row = sheet_row;
+
     t->ncols = n;
     t->headers = arena_calloc(&t->mem, (size_t)n ? (size_t)n : 1, sizeof *t->headers);
     t->col_field = arena_calloc(&t->mem, (size_t)n ? (size_t)n : 1, sizeof *t->col_field);
@@ -265,6 +266,13 @@ st ledger_builder_row(void *ctx, int sheet_row, int n, const char *const *cells,
     if (last == 0) return ST_OK;   /* an empty row is not data */
     if (b->header_found) return add_row(b, sheet_row, n, cells, lens, e);
     if (ledger_field_score(b, last, cells, lens) >= 2) {
+        /* a title row above ("中共…支部委员会党员花名册"): rosters name their organization there */
+        if (b->npending && b->pending[0].n > 0) {
+            const char *ts = b->pending[0].cells[0];
+            size_t tl = utf8_valid_prefix(ts, b->pending[0].lens[0] > 256 ? 256 : b->pending[0].lens[0]);
+            tl = utf8_trim(&ts, tl);
+            if (tl) b->t->title = utf8_nfkc(&b->t->mem, ts, tl, NULL);
+        }
         b->npending = 0;
         return set_header(b, sheet_row, last, cells, lens, e);
     }

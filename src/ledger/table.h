@@ -79,6 +79,7 @@ typedef struct ledger_table {
     const char *encoding;     /* "UTF-8", "UTF-8 BOM", "GB18030" for CSV */
     uint8_t sha256[32];       /* of the file's bytes */
     int header_row;           /* 1-based physical row of the header */
+    const char *title;        /* the first cell of the first row above the header (a title row), or NULL */
     int ncols;
     const char **headers;     /* ncols */
     ledger_field *col_field;  /* ncols: canonical field of each column or LF_NONE (kept as extra) */

@@ -161,7 +161,7 @@ static st member_account(uc *c, const member_new *m, int64_t *user, err *e) {
     return s;
 }
 
-static st member_register_work(uc *c, const member_new *m, const member_checked *k, int64_t *person, err *e) {
+st member_store_register_in(uc *c, const member_new *m, const member_checked *k, bool recount, int64_t *person, err *e) {
     char key[33];
     int64_t user = 0;
     st s = member_account(c, m, &user, e);
@@ -226,7 +226,7 @@ static st member_register_work(uc *c, const member_new *m, const member_checked 
         s = member_event_add(c, *person, k->full_on, "category", m->org_id, 0, MEMBER_FULL, NULL, "转为正式党员", e);
     if (!s) s = member_event_add(c, *person, k->day, "registered", m->org_id, 0, k->category, k->state,
                                  k->flags[0] ? k->flags : NULL, e);
-    if (!s) s = member_store_recount(c, m->enterprise_id, e);
+    if (!s && recount) s = member_store_recount(c, m->enterprise_id, e);
     return s;
 }
 
@@ -238,7 +238,7 @@ st member_store_register(uc *c, const member_new *m, int64_t *person_id, const c
     if (s) return s;
     if ((s = crypt_init(c->d, e))) return s;
     if ((s = uc_begin(c, e))) return s;
-    s = member_register_work(c, m, &k, person_id, e);
+    s = member_store_register_in(c, m, &k, true, person_id, e);
     uc_act a = {"member.register", uc_obj(c, "person", *person_id), arena_printf(c->mem, "登记党员 %s", m->name), NULL};
     s = uc_end(c, s, &a, e);
     if (!s && flags) *flags = k.flags[0] ? arena_strdup(c->mem, k.flags) : NULL;
@@ -713,5 +713,8 @@ const scope_resolver member_scope_resolvers[] = {
     {"member", true, false,
      "SELECT m.district_code, m.park_code, m.org_path, NULL, p.user_id FROM member m JOIN person p ON p.id = m.person_id "
      "WHERE m.person_id = CAST($1 AS BIGINT)"},
+    /* A roster import counts where its organization is; its importer owns it. */
+    {"roster_import", true, false,
+     "SELECT district_code, park_code, org_path, NULL, importer_id FROM roster_import WHERE id = CAST($1 AS BIGINT)"},
     {NULL, false, false, NULL},
 };

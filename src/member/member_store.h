@@ -25,6 +25,13 @@ st member_id_key(const char *id18, char out[33], err *e);
  * in c's memory). */
 st member_store_register(uc *c, const member_new *m, int64_t *person_id, const char **flags, err *e);
 
+/* The registration's work inside a transaction the caller holds (a roster
+ * import: one audited act for the whole file), m already checked into k; no
+ * audit row; recount = update the enterprise's counts now (an import does
+ * it once per enterprise at the end). */
+st member_store_register_in(uc *c, const member_new *m, const member_checked *k, bool recount, int64_t *person,
+                            err *e);
+
 /* The person's own data, corrected (audited "member.edit"): fields left NULL stay. */
 typedef struct member_edit {
     const char *name, *id_number, *ethnicity, *education, *post, *phone;

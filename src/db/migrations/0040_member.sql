@@ -112,17 +112,20 @@ CREATE TABLE roster_import (
     sha256 TEXT NOT NULL UNIQUE,
     source TEXT NOT NULL,
     org_id BIGINT REFERENCES org(id),
+    org_path TEXT, district_code TEXT, park_code TEXT,   -- where it counts, for each caller's list
     rows INTEGER NOT NULL,
     registered INTEGER NOT NULL,
     refused INTEGER NOT NULL,
     flagged INTEGER NOT NULL,
     importer TEXT NOT NULL,
+    importer_id BIGINT,
     created_at BIGINT NOT NULL
 );
 CREATE TABLE roster_problem (
     id {{ID}},
     import_id BIGINT NOT NULL REFERENCES roster_import(id) ON DELETE CASCADE,
-    sheet_row INTEGER NOT NULL,
+    row INTEGER NOT NULL,                     -- 1-based data row (header not counted)
+    sheet_row INTEGER NOT NULL,               -- the row a user sees in Excel
     col TEXT,                                 -- column letters, NULL = the row
     kind TEXT NOT NULL CHECK (kind IN ('refused', 'flagged')),
     column_name TEXT,
