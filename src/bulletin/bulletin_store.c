@@ -230,7 +230,7 @@ st bulletin_store_newest(uc *c, const char **period, err *e) {
     *period = NULL;
     st s = db_query_text(c->d, &p, "SELECT MAX(period) FROM bulletin", e, "");
     if (s == ST_NOT_FOUND) return ST_OK;
-    if (!s && p) *period = arena_strdup(c->mem, p);
+    if (!s && p && *p) *period = arena_strdup(c->mem, p);   /* MAX() of no rows: NULL, read as "" */
     free(p);
     return s;
 }
