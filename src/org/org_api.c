@@ -123,11 +123,10 @@ static st oa_list_reply(http_req *r, json_t *items, int64_t total, const http_pa
                                              (json_int_t)pg->page, "size", (json_int_t)pg->size));
 }
 
-/* The page asked for: paging and the route's sort keys (def when none given). */
-static st oa_page(http_req *r, const char *def, const char *tie, http_page *pg, uc_page *page, err *e) {
+/* The page a store is asked for: pg (http_paging) in the order of the route's sort keys (def when none given). */
+static st oa_page(http_req *r, const char *def, const char *tie, const http_page *pg, uc_page *page, err *e) {
     const char *order = NULL;
-    st s = http_paging(r, pg, e);
-    if (!s) s = http_order(r, def, tie, &order, e);
+    st s = http_order(r, def, tie, &order, e);
     *page = (uc_page){pg->size, pg->offset, order};
     return s;
 }
