@@ -9,6 +9,8 @@ extern const http_route ledger_import_routes[];
 extern const http_route ledger_round_routes[];
 extern const http_route ledger_record_routes[];
 extern const http_route org_routes[];
+extern const http_route coverage_routes[];
+extern const http_route bulletin_routes[];
 
 const http_route *const http_route_tables[] = {
     core_routes,
@@ -18,5 +20,7 @@ const http_route *const http_route_tables[] = {
     ledger_round_routes,
     ledger_record_routes,
     org_routes,
+    coverage_routes,
+    bulletin_routes,
     NULL,
 };
