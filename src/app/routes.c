@@ -9,6 +9,8 @@ extern const http_route ledger_import_routes[];
 extern const http_route ledger_round_routes[];
 extern const http_route ledger_record_routes[];
 extern const http_route org_routes[];
+extern const http_route coverage_routes[];
+extern const http_route bulletin_routes[];
 extern const http_route member_routes[];
 extern const http_route roster_routes[];
 
@@ -20,7 +22,9 @@ const http_route *const http_route_tables[] = {
     ledger_round_routes,
     ledger_record_routes,
     org_routes,
-    roster_routes,
+    coverage_routes,
+    bulletin_routes,
+    roster_routes,   /* before member_routes: /api/members/imports is not /api/members/{id} */
     member_routes,
     NULL,
 };

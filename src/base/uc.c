@@ -30,7 +30,11 @@ const char *uc_obj(uc *c, const char *kind, int64_t id) {
     return arena_printf(c->mem, "%s:%lld", kind, (long long)id);
 }
 
-st uc_begin(uc *c, err *e) { return db_begin(c->d, e); }
+st uc_begin(uc *c, err *e) {
+    st s = db_begin(c->d, e);
+    if (!s) c->acts++;
+    return s;
+}
 
 static audit_entry ctx_entry(const uc *c, const uc_act *a) {
     audit_entry x = {.user_id = c->who.user_id, .username = c->who.username, .role = c->who.role,
@@ -40,9 +44,10 @@ static audit_entry ctx_entry(const uc *c, const uc_act *a) {
 }
 
 st uc_end(uc *c, st s, const uc_act *a, err *e) {
+    if (c->acts > 0) c->acts--;
     if (!s && (!a || !a->action || !*a->action))
         s = err_set(e, ST_INTERNAL, "内部错误：写操作缺少审计动作，已撤销。");
-    if (!s) {
+    if (!s && c->acts == 0) {   /* inside another act: that act's row stands for both */
         audit_entry x = ctx_entry(c, a);
         s = audit_append(c->d, &x, e);
     }

@@ -17,6 +17,12 @@
  *     return uc_end(c, s, &a, e);            // on success: the audit row, then commit;
  *                                             // on failure: roll back
  *
+ * A use case may call another (a roster import creating the branch it
+ * names): the inner act commits with the outer one and leaves no row of its
+ * own — one thing a person did, one audit row, the outer act's.  Outside any
+ * act (the demo's transaction, a command looping over files) every act
+ * writes its row.
+ *
  * or, for a single store call, uc_write(c, &a, work, arg, e).  uc_end
  * cannot commit without an act, and the act's audit row is written in the
  * same transaction as the change it records, so a change and its audit row
@@ -46,6 +52,7 @@ typedef struct uc {
     arena *mem;               /* everything allocated for the use case; freed by its owner */
     uc_actor who;
     const char *request_id;   /* for the log; NULL outside requests */
+    int acts;                 /* use cases open (uc_begin not yet ended): an act inside another is part of it */
 } uc;
 
 /* What an audited act did: "org.create", "org:12", a Chinese detail. */

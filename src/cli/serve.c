@@ -13,7 +13,7 @@
 #include "core/log.h"
 #include "demo/demo.h"
 #include "http/http.h"
-#include "org/bulletin.h"
+#include "bulletin/bulletin.h"
 
 /* The demo's one-time passwords go to the terminal of whoever ran `make run`. */
 static void serve_say(const char *line) {

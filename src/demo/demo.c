@@ -9,7 +9,7 @@
 #include "demo/demo_users.h"
 #include "core/embed.h"
 #include "ledger/code.h"
-#include "org/bulletin.h"
+#include "bulletin/bulletin.h"
 
 uint64_t demo_next(demo_rng *r) {
     uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
@@ -175,9 +175,8 @@ static st demo_bulletins(demo_ctx *c, err *e) {
         for (int x = 1; !s && x <= 3; x++) {
             if (m == 6 && x == 3) break;
             org_xun xun = {2018, m, x};
-            json_t *doc = NULL;
-            s = bulletin_issue(c->d, &xun, "demo", &doc, e);
-            json_decref(doc);
+            bulletin_doc *doc = NULL;
+            s = bulletin_store_issue(&c->use, &xun, "demo", &doc, e);
         }
     return s;
 }

@@ -8,8 +8,11 @@
  * more, one branch is dissolved and one unit leaves a joint branch.  What is
  * left uncovered gives the findings something to say.
  *
- * Everything goes through org_store's *_in functions (the same validation
- * as the API) inside the demo's transaction; deterministic for a seed. */
+ * Every change goes through the org store's use cases with the demo's
+ * context (c->use, actor "demo"): the same validation and the same audit
+ * rows as the API, each a savepoint inside the demo's transaction.
+ * Deterministic for a seed: the steps draw from the generator in a fixed
+ * order. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,9 +26,9 @@ typedef struct odent {
     int64_t id;
     char name[200], district[16], park[16], street[16];
     int members;
-    int64_t org;      /* covering org once planned */
 } odent;
 
+/* A unit an organization is formed for: one enterprise, or a joint group. */
 typedef struct odunit {
     bool joint;
     size_t ent[5];
@@ -33,6 +36,20 @@ typedef struct odunit {
     int members;
     char park[16], street[16], district[16];
 } odunit;
+
+/* The whole plan: the enterprises, the units, and when each unit is covered. */
+typedef struct odplan {
+    odent *E;
+    size_t n;
+    size_t *idx;          /* scratch order of enterprises */
+    bool *used;           /* enterprise taken by a unit */
+    odunit *U;
+    size_t nu, n_stand;   /* units; the standalone ones come first */
+    int64_t *org_of_unit;
+    char (*day_of_unit)[11];
+    size_t *order;        /* units covered, in the order they are formed */
+    size_t order_n;
+} odplan;
 
 static const char *const od_surnames[] = {"陈", "林", "黄", "张", "李", "王", "吴", "刘", "蔡", "杨", "郑", "许", "洪", "苏", "曾", "谢"};
 static const char *const od_given[] = {"建国", "晓敏", "志强", "丽娟", "海峰", "雅婷", "文杰", "秀英", "振华", "美玲",
@@ -61,28 +78,74 @@ static int od_members_desc(const void *a, const void *b, void *ctx) {
 /* qsort_r is GNU; the demo only runs in ejia's own process. */
 static void od_sort(size_t *idx, size_t n, odent *E) { qsort_r(idx, n, sizeof *idx, od_members_desc, E); }
 
-static st od_load(db *d, odent **out, size_t *n, err *e) {
+static void od_day(demo_rng *r, const char *from, int span, char out[11]) { org_day_add(from, demo_range(r, 0, span), out); }
+
+static void od_plan_free(odplan *p) {
+    free(p->E);
+    free(p->idx);
+    free(p->used);
+    free(p->U);
+    free(p->org_of_unit);
+    free(p->day_of_unit);
+    free(p->order);
+    memset(p, 0, sizeof *p);
+}
+
+/* ---- step 1: the working committees (工委) of districts, parks and streets ---- */
+
+static st od_wk(demo_ctx *c, const char *name, const char *district, const char *park, const char *street, err *e) {
+    int64_t id;
+    org_new o = {.name = name, .kind = "工委", .district = district, .park = park, .street = street, .day = "2012-06-30"};
+    return org_store_create(&c->use, &o, &id, e);
+}
+
+static st od_regions(demo_ctx *c, err *e) {
+    json_t *rows = NULL;
+    /* the seed's root is named after the demo city (reference data, not a use case) */
+    st s = db_run(c->d, "UPDATE org SET name = (SELECT '中共' || name || '委两新工委' FROM region WHERE kind = 'city' "
+                        "ORDER BY code LIMIT 1) WHERE parent_id IS NULL AND EXISTS (SELECT 1 FROM region WHERE kind = 'city')",
+                  e, "");
+    /* districts first: parks and streets hang under them */
+    if (!s) s = db_query_json(c->d, &rows, "SELECT code, name, kind, parent_code FROM region WHERE kind IN ('district', 'park', 'street') "
+                                           "ORDER BY CASE kind WHEN 'district' THEN 0 WHEN 'park' THEN 1 ELSE 2 END, code", e, "");
+    size_t i;
+    json_t *r;
+    if (!s) json_array_foreach(rows, i, r) {
+        const char *code = json_string_value(json_object_get(r, "code")), *name = json_string_value(json_object_get(r, "name"));
+        const char *kind = json_string_value(json_object_get(r, "kind")), *parent = json_string_value(json_object_get(r, "parent_code"));
+        char full[256];
+        bool park = !strcmp(kind, "park"), street = !strcmp(kind, "street");
+        if (park || street) snprintf(full, sizeof full, "%s党工委", name);
+        else snprintf(full, sizeof full, "中共厦门市%s委两新工委", name);
+        s = od_wk(c, full, park || street ? parent : code, park ? code : NULL, street ? code : NULL, e);
+        if (s) break;
+    }
+    json_decref(rows);
+    return s;
+}
+
+/* ---- step 2: the enterprises of the final ledger ---- */
+
+static st od_load(demo_ctx *c, odplan *p, err *e) {
     db_stmt *q;
-    st s = db_prepare(d,
+    st s = db_prepare(c->d,
                       "SELECT id, name, COALESCE(district_code, ''), COALESCE(park_code, ''), COALESCE(street_code, ''), "
                       "COALESCE(members, 0) FROM enterprise WHERE zombie = 0 ORDER BY id",
                       &q, e);
     if (s) return s;
     size_t cap = 0;
-    *out = NULL;
-    *n = 0;
     int r;
     while ((r = db_step(q, e)) == DB_ROW) {
-        if (*n == cap) {
+        if (p->n == cap) {
             cap = cap ? cap * 2 : 512;
-            odent *x = realloc(*out, cap * sizeof *x);
+            odent *x = realloc(p->E, cap * sizeof *x);
             if (!x) {
                 db_reset(q);
                 return err_set(e, ST_NOMEM, "内存不足。");
             }
-            *out = x;
+            p->E = x;
         }
-        odent *x = &(*out)[(*n)++];
+        odent *x = &p->E[p->n++];
         memset(x, 0, sizeof *x);
         x->id = db_col_int(q, 0);
         snprintf(x->name, sizeof x->name, "%s", db_col_text(q, 1));
@@ -92,7 +155,39 @@ static st od_load(db *d, odent **out, size_t *n, err *e) {
         x->members = (int)db_col_int(q, 5);
     }
     db_reset(q);
-    return r == DB_ERROR ? e->code : ST_OK;
+    if (r == DB_ERROR) return e->code;
+    size_t n = p->n ? p->n : 1;
+    p->idx = malloc(n * sizeof *p->idx);
+    p->used = calloc(n, sizeof *p->used);
+    p->U = malloc(n * sizeof *p->U);
+    return p->idx && p->used && p->U ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
+}
+
+/* ---- step 3: the units ---- */
+
+/* Standalone units: every enterprise with enough members; the large ones
+ * first (they had branches long before 2018), the rest shuffled. */
+static void od_standalone(demo_ctx *c, odplan *p) {
+    odent *E = p->E;
+    size_t *idx = p->idx, ns = 0;
+    for (size_t i = 0; i < p->n; i++)
+        if (E[i].members >= 3) idx[ns++] = i;
+    od_sort(idx, ns, E);
+    size_t big = 0;
+    while (big < ns && E[idx[big]].members >= 50) big++;
+    for (size_t i = ns; i-- > big + 1;) {
+        size_t j = big + (size_t)demo_range(&c->rng, 0, (int)(i - big));
+        size_t t = idx[i];
+        idx[i] = idx[j];
+        idx[j] = t;
+    }
+    for (size_t i = 0; i < ns; i++) {
+        p->U[p->nu] = (odunit){.n = 1, .members = E[idx[i]].members};
+        p->U[p->nu].ent[0] = idx[i];
+        p->used[idx[i]] = true;
+        p->nu++;
+    }
+    p->n_stand = p->nu;
 }
 
 /* Joint units over the small enterprises of one key (park or street). */
@@ -119,36 +214,79 @@ static size_t od_joints(odent *E, size_t *idx, size_t n, bool *used, odunit *u, 
     return nu;
 }
 
-static st od_wk(db *d, const char *name, const char *district, const char *park, const char *street, err *e) {
-    int64_t id;
-    org_new o = {.name = name, .kind = "工委", .district = district, .park = park, .street = street,
-                 .day = "2012-06-30", .actor = "demo"};
-    return org_store_create_in(d, &o, &id, e);
-}
-
-static st od_regions(db *d, err *e) {
-    json_t *rows = NULL;
-    st s = db_run(d, "UPDATE org SET name = (SELECT '中共' || name || '委两新工委' FROM region WHERE kind = 'city' "
-                     "ORDER BY code LIMIT 1) WHERE parent_id IS NULL AND EXISTS (SELECT 1 FROM region WHERE kind = 'city')",
-                  e, "");
-    /* districts first: parks and streets hang under them */
-    if (!s) s = db_query_json(d, &rows, "SELECT code, name, kind, parent_code FROM region WHERE kind IN ('district', 'park', 'street') "
-                                        "ORDER BY CASE kind WHEN 'district' THEN 0 WHEN 'park' THEN 1 ELSE 2 END, code", e, "");
-    size_t i;
-    json_t *r;
-    if (!s) json_array_foreach(rows, i, r) {
-        const char *code = json_string_value(json_object_get(r, "code")), *name = json_string_value(json_object_get(r, "name"));
-        const char *kind = json_string_value(json_object_get(r, "kind")), *parent = json_string_value(json_object_get(r, "parent_code"));
-        char full[256];
-        bool park = !strcmp(kind, "park"), street = !strcmp(kind, "street");
-        if (park || street) snprintf(full, sizeof full, "%s党工委", name);
-        else snprintf(full, sizeof full, "中共厦门市%s委两新工委", name);
-        s = od_wk(d, full, park || street ? parent : code, park ? code : NULL, street ? code : NULL, e);
-        if (s) break;
+/* Joint units: small enterprises by park (level 0), then by street (level 1). */
+static st od_joint_units(odplan *p, int level, err *e) {
+    size_t n = p->n;
+    size_t *grp = malloc((n ? n : 1) * sizeof *grp);
+    bool *done = calloc(n ? n : 1, sizeof *done);
+    st s = grp && done ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
+    for (size_t i = 0; !s && i < n; i++) {
+        const char *key = level ? p->E[i].street : p->E[i].park;
+        if (p->used[i] || done[i] || !*key) continue;
+        size_t g = 0;
+        for (size_t k = i; k < n; k++)
+            if (!p->used[k] && !done[k] && !strcmp(level ? p->E[k].street : p->E[k].park, key)) {
+                grp[g++] = k;
+                done[k] = true;
+            }
+        size_t before = p->nu;
+        p->nu = od_joints(p->E, grp, g, p->used, p->U, p->nu, n);
+        for (size_t k = before; k < p->nu; k++) {
+            snprintf(p->U[k].district, sizeof p->U[k].district, "%s", p->E[i].district);
+            if (level) snprintf(p->U[k].street, sizeof p->U[k].street, "%s", key);
+            else snprintf(p->U[k].park, sizeof p->U[k].park, "%s", key);
+        }
     }
-    json_decref(rows);
+    free(grp);
+    free(done);
     return s;
 }
+
+/* ---- step 4: when each unit is covered ---- */
+
+/* Before 2018 up to 37.1%, mostly standalone with a few joints in parks,
+ * dated at random; the campaign to 73.5% and after it to ~75%, alternating,
+ * dated in rising order across the 旬; then all in date order, so that each
+ * organization's parent and events read naturally. */
+static st od_schedule(demo_ctx *c, odplan *p, err *e) {
+    size_t n = p->n, nu = p->nu;
+    p->org_of_unit = calloc(nu ? nu : 1, sizeof *p->org_of_unit);
+    p->day_of_unit = calloc(nu ? nu : 1, sizeof *p->day_of_unit);
+    p->order = malloc((nu ? nu : 1) * sizeof *p->order);
+    if (!p->org_of_unit || !p->day_of_unit || !p->order) return err_set(e, ST_NOMEM, "内存不足。");
+    size_t t1 = (size_t)(0.371 * (double)n + 0.5), t2 = (size_t)(0.735 * (double)n + 0.5), t3 = (size_t)(0.752 * (double)n + 0.5);
+    size_t covered = 0, si = 0, ji = p->n_stand;
+    while (covered < t1 && (si < p->n_stand || ji < nu)) {
+        bool joint = (covered >= t1 * 85 / 100 && ji < nu) || si >= p->n_stand;
+        size_t k = joint ? ji++ : si++;
+        od_day(&c->rng, "2013-03-01", 1700, p->day_of_unit[k]);
+        p->order[p->order_n++] = k;
+        covered += (size_t)p->U[k].n;
+    }
+    for (int phase = 2; phase <= 3; phase++) {
+        size_t target = phase == 2 ? t2 : t3, start = p->order_n;
+        while (covered < target && (si < p->n_stand || ji < nu)) {
+            bool joint = ((p->order_n - start) % 3 == 2 && ji < nu) || si >= p->n_stand;
+            size_t k = joint ? ji++ : si++;
+            p->order[p->order_n++] = k;
+            covered += (size_t)p->U[k].n;
+        }
+        size_t cnt = p->order_n - start;
+        const char *from = phase == 2 ? "2018-02-05" : "2018-05-03";
+        int span = phase == 2 ? 84 : 55;
+        for (size_t q = 0; q < cnt; q++)
+            org_day_add(from, (int)((double)span * (double)(q + 1) / (double)cnt), p->day_of_unit[p->order[start + q]]);
+    }
+    for (size_t a = 1; a < p->order_n; a++)
+        for (size_t b = a; b > 0 && strcmp(p->day_of_unit[p->order[b - 1]], p->day_of_unit[p->order[b]]) > 0; b--) {
+            size_t t = p->order[b];
+            p->order[b] = p->order[b - 1];
+            p->order[b - 1] = t;
+        }
+    return ST_OK;
+}
+
+/* ---- step 5: the organizations ---- */
 
 static st od_create(demo_ctx *c, odent *E, odunit *u, int serial, const char *day, bool force_branch, int64_t *id,
                     err *e) {
@@ -160,7 +298,7 @@ static st od_create(demo_ctx *c, odent *E, odunit *u, int serial, const char *da
     bool committee = u->members >= 7 && demo_range(r, 0, 4) != 0;   /* one in five still lacks one */
     if (committee) od_committee(r, u->members >= 30 ? 5 : 3, com, sizeof com);
     org_new o = {.day = day, .secretary = sec, .committee = committee ? com : NULL, .enterprises = ents,
-                 .n_enterprises = (size_t)u->n, .approved = true, .actor = "demo"};
+                 .n_enterprises = (size_t)u->n, .approved = true};
     if (u->joint) {
         bool park = u->park[0] != 0;
         char *base = NULL;
@@ -173,7 +311,7 @@ static st od_create(demo_ctx *c, odent *E, odunit *u, int serial, const char *da
         o.district = u->district;
         o.park = park ? u->park : NULL;
         o.street = park ? NULL : u->street;
-        st s = org_store_create_in(c->d, &o, id, e);
+        st s = org_store_create(&c->use, &o, id, e);
         free(base);
         return s;
     }
@@ -182,184 +320,110 @@ static st od_create(demo_ctx *c, odent *E, odunit *u, int serial, const char *da
     snprintf(name, sizeof name, "中共%s%s", x->name,
              !strcmp(o.kind, "党委") ? "委员会" : !strcmp(o.kind, "党总支") ? "总支部委员会" : committee ? "支部委员会" : "党支部");
     o.name = name;
-    return org_store_create_in(c->d, &o, id, e);
+    return org_store_create(&c->use, &o, id, e);
 }
 
-static void od_day(demo_rng *r, const char *from, int span, char out[11]) { org_day_add(from, demo_range(r, 0, span), out); }
-
-st demo_org_fill(demo_ctx *c, err *e) {
-    db *d = c->d;
-    st s = od_regions(d, e);
-    if (s) return s;
-    odent *E = NULL;
-    size_t n = 0;
-    if ((s = od_load(d, &E, &n, e))) {
-        free(E);
-        return s;
-    }
-    size_t *idx = malloc((n ? n : 1) * sizeof *idx);
-    bool *used = calloc(n ? n : 1, sizeof *used);
-    odunit *U = malloc((n ? n : 1) * sizeof *U);
-    if (!idx || !used || !U) {
-        free(E);
-        free(idx);
-        free(used);
-        free(U);
-        return err_set(e, ST_NOMEM, "内存不足。");
-    }
-    demo_rng *r = &c->rng;
-    /* Standalone units: every enterprise with enough members; the large ones
-     * first (they had branches long before 2018), the rest shuffled. */
-    size_t ns = 0;
-    for (size_t i = 0; i < n; i++)
-        if (E[i].members >= 3) idx[ns++] = i;
-    od_sort(idx, ns, E);
-    size_t big = 0;
-    while (big < ns && E[idx[big]].members >= 50) big++;
-    for (size_t i = ns; i-- > big + 1;) {
-        size_t j = big + (size_t)demo_range(r, 0, (int)(i - big));
-        size_t t = idx[i];
-        idx[i] = idx[j];
-        idx[j] = t;
-    }
-    size_t nu = 0;
-    for (size_t i = 0; i < ns; i++) {
-        U[nu] = (odunit){.n = 1, .members = E[idx[i]].members};
-        U[nu].ent[0] = idx[i];
-        used[idx[i]] = true;
-        nu++;
-    }
-    size_t n_stand = nu;
-    /* Joint units: small enterprises by park, then by street. */
-    for (int level = 0; level < 2; level++) {
-        size_t *grp = malloc((n ? n : 1) * sizeof *grp);
-        bool *done = calloc(n ? n : 1, sizeof *done);
-        for (size_t i = 0; grp && done && i < n; i++) {
-            const char *key = level ? E[i].street : E[i].park;
-            if (used[i] || done[i] || !*key) continue;
-            size_t g = 0;
-            for (size_t k = i; k < n; k++)
-                if (!used[k] && !done[k] && !strcmp(level ? E[k].street : E[k].park, key)) {
-                    grp[g++] = k;
-                    done[k] = true;
-                }
-            size_t before = nu;
-            nu = od_joints(E, grp, g, used, U, nu, n);
-            for (size_t k = before; k < nu; k++) {
-                snprintf(U[k].district, sizeof U[k].district, "%s", E[i].district);
-                if (level) snprintf(U[k].street, sizeof U[k].street, "%s", key);
-                else snprintf(U[k].park, sizeof U[k].park, "%s", key);
-            }
-        }
-        free(grp);
-        free(done);
-    }
-    /* Dates: before 2018 up to 37.1%, the campaign to 73.5%, then to ~75%. */
-    size_t t1 = (size_t)(0.371 * (double)n + 0.5), t2 = (size_t)(0.735 * (double)n + 0.5), t3 = (size_t)(0.752 * (double)n + 0.5);
-    size_t covered = 0, si = 0, ji = n_stand;
-    int serial = 0;
-    int64_t *org_of_unit = calloc(nu ? nu : 1, sizeof *org_of_unit);
-    char (*day_of_unit)[11] = calloc(nu ? nu : 1, sizeof *day_of_unit);
-    size_t order_n = 0;
-    size_t *order = malloc((nu ? nu : 1) * sizeof *order);
-    if (!org_of_unit || !day_of_unit || !order) s = err_set(e, ST_NOMEM, "内存不足。");
-    /* phase 1: mostly standalone, a few joints in parks */
-    while (!s && covered < t1 && (si < n_stand || ji < nu)) {
-        bool joint = (covered >= t1 * 85 / 100 && ji < nu) || si >= n_stand;
-        size_t k = joint ? ji++ : si++;
-        od_day(r, "2013-03-01", 1700, day_of_unit[k]);
-        order[order_n++] = k;
-        covered += (size_t)U[k].n;
-    }
-    /* phase 2 and 3: alternate, dated in rising order across the 旬 */
-    for (int phase = 2; !s && phase <= 3; phase++) {
-        size_t target = phase == 2 ? t2 : t3, start = order_n;
-        while (covered < target && (si < n_stand || ji < nu)) {
-            bool joint = ((order_n - start) % 3 == 2 && ji < nu) || si >= n_stand;
-            size_t k = joint ? ji++ : si++;
-            order[order_n++] = k;
-            covered += (size_t)U[k].n;
-        }
-        size_t cnt = order_n - start;
-        const char *from = phase == 2 ? "2018-02-05" : "2018-05-03";
-        int span = phase == 2 ? 84 : 55;
-        for (size_t q = 0; q < cnt; q++)
-            org_day_add(from, (int)((double)span * (double)(q + 1) / (double)cnt), day_of_unit[order[start + q]]);
-    }
-    /* Create in date order, so that each organization's parent and events read naturally. */
-    for (size_t a = 1; a < order_n; a++)
-        for (size_t b = a; b > 0 && strcmp(day_of_unit[order[b - 1]], day_of_unit[order[b]]) > 0; b--) {
-            size_t t = order[b];
-            order[b] = order[b - 1];
-            order[b - 1] = t;
-        }
-    int upgrades = 0;
-    for (size_t q = 0; !s && q < order_n; q++) {
-        size_t k = order[q];
-        bool early = strcmp(day_of_unit[k], "2018-01-01") < 0;
-        /* four of the large ones were branches until the campaign upgraded them */
-        /* (a fifth, when the ledger has one, stays a branch: a 可升格 finding) */
-        bool force = !U[k].joint && early && U[k].members >= 50 && upgrades < 5;
+/* In date order; four of the large ones were branches until the campaign
+ * upgraded them (a fifth, when the ledger has one, stays a branch: a 可升格
+ * finding). */
+static st od_organizations(demo_ctx *c, odplan *p, err *e) {
+    int upgrades = 0, serial = 0;
+    st s = ST_OK;
+    for (size_t q = 0; !s && q < p->order_n; q++) {
+        size_t k = p->order[q];
+        odunit *u = &p->U[k];
+        bool early = strcmp(p->day_of_unit[k], "2018-01-01") < 0;
+        bool force = !u->joint && early && u->members >= 50 && upgrades < 5;
         if (force) upgrades++;
-        s = od_create(c, E, &U[k], U[k].joint ? ++serial : 0, day_of_unit[k], force, &org_of_unit[k], e);
+        s = od_create(c, p->E, u, u->joint ? ++serial : 0, p->day_of_unit[k], force, &p->org_of_unit[k], e);
         if (!s && force && upgrades <= 4) {
             char day[11];
-            od_day(r, "2018-02-20", 60, day);
-            s = org_store_upgrade_in(d, org_of_unit[k], U[k].members >= 100 ? "党委" : "党总支", day, true,
-                                     "百日攻坚：按党员人数升格", "demo", e);
+            od_day(&c->rng, "2018-02-20", 60, day);
+            s = org_store_upgrade(&c->use, p->org_of_unit[k], u->members >= 100 ? "党委" : "党总支", day, true,
+                                  "百日攻坚：按党员人数升格", e);
         }
     }
-    /* Instructors: before a joint branch formed, some of its units had one;
-     * withdrawn when the branch took them in. */
+    return s;
+}
+
+/* ---- step 6: instructors ---- */
+
+/* Before a joint branch formed, some of its units had an instructor,
+ * withdrawn when the branch took them in. */
+static st od_early_instructors(demo_ctx *c, odplan *p, err *e) {
     int early_ins = 0;
-    for (size_t q = 0; !s && q < order_n && early_ins < 3; q++) {
-        size_t k = order[q];
-        if (!U[k].joint || strcmp(day_of_unit[k], "2018-02-01") < 0) continue;
-        for (int m = 0; m < U[k].n; m++) {
-            if (E[U[k].ent[m]].members) continue;
+    st s = ST_OK;
+    for (size_t q = 0; !s && q < p->order_n && early_ins < 3; q++) {
+        size_t k = p->order[q];
+        const odunit *u = &p->U[k];
+        if (!u->joint || strcmp(p->day_of_unit[k], "2018-02-01") < 0) continue;
+        for (int m = 0; m < u->n; m++) {
+            if (p->E[u->ent[m]].members) continue;
             char who[32];
             int64_t iid;
-            od_person(r, who, sizeof who);
-            s = org_store_instructor_assign_in(d, E[U[k].ent[m]].id, who, NULL, 0, "2017-10-16", "demo", &iid, e);
-            if (!s) s = org_store_instructor_withdraw_in(d, iid, day_of_unit[k], "已纳入联合党支部", "demo", e);
+            od_person(&c->rng, who, sizeof who);
+            s = org_store_instructor_assign(&c->use, p->E[u->ent[m]].id, who, NULL, 0, "2017-10-16", &iid, e);
+            if (!s) s = org_store_instructor_withdraw(&c->use, iid, p->day_of_unit[k], "已纳入联合党支部", e);
             early_ins++;
             break;
         }
     }
-    /* Enterprises still uncovered without members: instructors for most. */
-    bool *cov = calloc(n ? n : 1, sizeof *cov);
-    for (size_t q = 0; cov && q < order_n; q++)
-        for (int m = 0; m < U[order[q]].n; m++) cov[U[order[q]].ent[m]] = true;
-    for (size_t i = 0; !s && cov && i < n; i++) {
-        if (cov[i] || E[i].members || demo_range(r, 0, 9) < 4) continue;
+    return s;
+}
+
+/* Enterprises still uncovered without members: instructors for most. */
+static st od_instructors(demo_ctx *c, odplan *p, err *e) {
+    bool *cov = calloc(p->n ? p->n : 1, sizeof *cov);
+    if (!cov) return err_set(e, ST_NOMEM, "内存不足。");
+    for (size_t q = 0; q < p->order_n; q++)
+        for (int m = 0; m < p->U[p->order[q]].n; m++) cov[p->U[p->order[q]].ent[m]] = true;
+    st s = ST_OK;
+    for (size_t i = 0; !s && i < p->n; i++) {
+        if (cov[i] || p->E[i].members || demo_range(&c->rng, 0, 9) < 4) continue;
         char who[32], day[11];
         int64_t iid;
-        od_person(r, who, sizeof who);
-        od_day(r, "2018-03-01", 110, day);
-        s = org_store_instructor_assign_in(d, E[i].id, who, NULL, 0, day, "demo", &iid, e);
+        od_person(&c->rng, who, sizeof who);
+        od_day(&c->rng, "2018-03-01", 110, day);
+        s = org_store_instructor_assign(&c->use, p->E[i].id, who, NULL, 0, day, &iid, e);
     }
     free(cov);
-    /* One early branch dissolved (its enterprise moved away), one unit leaves a joint branch. */
-    for (size_t q = 0; !s && q < order_n; q++) {
-        size_t k = order[q];
-        if (U[k].joint || U[k].members >= 7 || strcmp(day_of_unit[k], "2018-01-01") >= 0) continue;
-        s = org_store_dissolve_in(d, org_of_unit[k], "2018-05-25", "企业迁出本市", "demo", e);
+    return s;
+}
+
+/* ---- step 7: what changed after the campaign ---- */
+
+/* One early branch dissolved (its enterprise moved away), one unit leaves a joint branch. */
+static st od_changes(demo_ctx *c, odplan *p, err *e) {
+    st s = ST_OK;
+    for (size_t q = 0; q < p->order_n; q++) {
+        size_t k = p->order[q];
+        if (p->U[k].joint || p->U[k].members >= 7 || strcmp(p->day_of_unit[k], "2018-01-01") >= 0) continue;
+        s = org_store_dissolve(&c->use, p->org_of_unit[k], "2018-05-25", "企业迁出本市", e);
         break;
     }
-    for (size_t q = order_n; !s && q-- > 0;) {
-        size_t k = order[q];
-        if (!U[k].joint || U[k].n < 4 || strcmp(day_of_unit[k], "2018-06-01") >= 0) continue;
-        size_t last = U[k].ent[U[k].n - 1];
-        if (E[last].members) continue;
-        s = org_store_cover_remove_in(d, org_of_unit[k], E[last].id, "2018-06-12", "企业停止经营，移出联合党支部", "demo", e);
+    for (size_t q = p->order_n; !s && q-- > 0;) {
+        size_t k = p->order[q];
+        const odunit *u = &p->U[k];
+        if (!u->joint || u->n < 4 || strcmp(p->day_of_unit[k], "2018-06-01") >= 0) continue;
+        size_t last = u->ent[u->n - 1];
+        if (p->E[last].members) continue;
+        s = org_store_cover_remove(&c->use, p->org_of_unit[k], p->E[last].id, "2018-06-12", "企业停止经营，移出联合党支部", e);
         break;
     }
-    free(order);
-    free(org_of_unit);
-    free(day_of_unit);
-    free(E);
-    free(idx);
-    free(used);
-    free(U);
+    return s;
+}
+
+st demo_org_fill(demo_ctx *c, err *e) {
+    odplan p = {0};
+    st s = od_regions(c, e);
+    if (!s) s = od_load(c, &p, e);
+    if (!s) od_standalone(c, &p);
+    for (int level = 0; !s && level < 2; level++) s = od_joint_units(&p, level, e);
+    if (!s) s = od_schedule(c, &p, e);
+    if (!s) s = od_organizations(c, &p, e);
+    if (!s) s = od_early_instructors(c, &p, e);
+    if (!s) s = od_instructors(c, &p, e);
+    if (!s) s = od_changes(c, &p, e);
+    od_plan_free(&p);
     return s;
 }

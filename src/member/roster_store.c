@@ -65,9 +65,9 @@ static st roster_org_create(uc *c, const char *name, const char *district, roste
     clock_day(clock_now(), today);
     org_new n = {.name = name, .kind = roster_org_kind(name), .district = district, .day = today,
                  .enterprises = ent ? &ent : NULL, .n_enterprises = ent ? 1 : 0, .approved = true,
-                 .note = "导入党员花名册时建立", .actor = c->who.username};
+                 .note = "导入党员花名册时建立"};
     int64_t id = 0;
-    st s = org_store_create(c->d, &n, &id, e);
+    st s = org_store_create(c, &n, &id, e);
     if (s) return s;
     return roster_org_find(c, name, o, e);
 }

@@ -8,7 +8,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "core/config.h"
+#include "core/utf8.h"
 
 void org_thresholds_load(org_thresholds *t) {
     t->branch_min = (int)cfg_int("rule-branch-min");
@@ -172,6 +175,86 @@ int org_joint_plan(const org_thresholds *t, const org_ent *c, size_t n, int *gro
     }
     free(it);
     return ng;
+}
+
+/* ---- a new organization ---- */
+
+st org_day_check(const char *day, const char *field, err *e) {
+    if (!day || !*day) return err_field(e, ST_INVALID, field, "请填写日期 %s（格式 YYYY-MM-DD，如 2018-04-30）。", field);
+    if (!org_day_parse(day, NULL, NULL, NULL))
+        return err_field(e, ST_INVALID, field, "日期 %s=“%s”无效，应为真实日期，格式 YYYY-MM-DD（如 2018-04-30）。", field,
+                         day);
+    char today[11];
+    org_today(today);
+    if (strcmp(day, today) > 0) return err_field(e, ST_INVALID, field, "日期 %s=%s 晚于今天，不能登记将来的变动。", field, day);
+    return ST_OK;
+}
+
+st org_day_arg(const char *value, const char *name, char out[11], err *e) {
+    if (!value || !*value) {
+        org_today(out);
+        return ST_OK;
+    }
+    if (!org_day_parse(value, NULL, NULL, NULL))
+        return err_field(e, ST_INVALID, name, "%s=“%s”不是有效日期，应为 YYYY-MM-DD（如 2018-04-30）。", name, value);
+    snprintf(out, 11, "%s", value);
+    return ST_OK;
+}
+
+static bool org_based_on_valid(const char *b) {
+    static const char *const ok[] = {"building", "park", "makerspace", "street", "enterprise"};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (!strcmp(b, ok[i])) return true;
+    return false;
+}
+
+st org_new_check(const org_thresholds *t, const org_new *o, err *e) {
+    size_t nl = o->name ? utf8_count(o->name, strlen(o->name)) : 0;
+    if (nl < 2 || nl > 100) return err_field(e, ST_INVALID, "name", "请填写党组织名称（2–100 个字），如“中共厦门某某网络科技有限公司支部委员会”。");
+    if (!org_kind_valid(o->kind))
+        return err_field(e, ST_INVALID, "kind", "kind=“%s”无效，应为 党委、党总支、党支部、联合党支部、临时党支部 或 工委。",
+                         o->kind ? o->kind : "");
+    st s = org_day_check(o->day, "established_on", e);
+    if (s) return s;
+    bool joint = org_kind_joint(o->kind), covers = org_kind_covers(o->kind);
+    size_t n = o->n_enterprises;
+    if (!covers && n) return err_field(e, ST_INVALID, "enterprise_ids", "工委是工作机构，不直接覆盖企业；请建立党组织来覆盖企业。");
+    if (joint && (n < 2 || n > (size_t)t->joint_max_units))
+        return err_field(e, ST_INVALID, "enterprise_ids", "联合党支部应覆盖 2–%d 家企业（现为 %zu 家）；单家企业请单独组建党支部。",
+                         t->joint_max_units, n);
+    if (joint && (!o->based_on || !*o->based_on))
+        return err_field(e, ST_INVALID, "based_on", "联合党支部须写明依托（based_on）：building 楼宇、park 园区、makerspace 众创空间或 street 街道。");
+    if (o->based_on && *o->based_on && !org_based_on_valid(o->based_on))
+        return err_field(e, ST_INVALID, "based_on", "based_on=“%s”无效，应为 building、park、makerspace 或 street。", o->based_on);
+    if (!joint && strcmp(o->kind, "临时党支部") && n > 1)
+        return err_field(e, ST_INVALID, "enterprise_ids", "单独组建的%s只覆盖本企业（现选了 %zu 家）；多家小微企业请组建联合党支部。",
+                         o->kind, n);
+    if (o->committee && *o->committee) {
+        json_error_t je;
+        json_t *c = json_loads(o->committee, 0, &je);
+        bool ok = c && json_is_array(c);
+        json_decref(c);
+        if (!ok) return err_field(e, ST_INVALID, "committee", "committee 应为委员姓名的数组，如 [\"张三\",\"李四\",\"王五\"]。");
+    }
+    return ST_OK;
+}
+
+st org_new_members_check(const org_thresholds *t, const org_new *o, int64_t members, err *e) {
+    size_t n = o->n_enterprises;
+    if (o->approved || !n) return ST_OK;
+    bool joint = org_kind_joint(o->kind);
+    if (org_kind_covers(o->kind) && strcmp(o->kind, "临时党支部") && members < t->branch_min)
+        return err_field(e, ST_INVALID, "enterprise_ids",
+                         joint ? "联合党支部所覆盖企业的正式党员合计 %lld 人，不足 %d 人，不能成立；请增加单位或选派党建指导员。"
+                               : "该企业正式党员 %lld 人，不足 %d 人，不能单独组建党支部；请联合组建或选派党建指导员。",
+                         (long long)members, t->branch_min);
+    if (!strcmp(o->kind, "党总支") && members < t->general_min)
+        return err_field(e, ST_INVALID, "kind", "正式党员 %lld 人，不足 %d 人，一般不成立党总支；经上级批准的请传 approved=true。",
+                         (long long)members, t->general_min);
+    if (!strcmp(o->kind, "党委") && members < t->party_min)
+        return err_field(e, ST_INVALID, "kind", "正式党员 %lld 人，不足 %d 人，一般不成立基层党委；经上级批准的请传 approved=true。",
+                         (long long)members, t->party_min);
+    return ST_OK;
 }
 
 /* ---- days and 旬 ---- */

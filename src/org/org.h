@@ -1,6 +1,12 @@
-/* org — party organizations in internet enterprises: the formation rules,
- * the 旬 calendar, and (in org_store.c / cov.c / bulletin.c) their storage,
- * coverage figures and the ten-day bulletin.
+/* org — party organizations in internet enterprises: their formation
+ * rules, the checks a new organization must pass, and the 旬 calendar.
+ *
+ * The module's parts: this header (types and pure rules, org.c); the
+ * formation rules over a whole scope and their workbook (findings.h,
+ * findings.c, findings_xlsx.c); the store (org_store.h: organizations,
+ * covers, instructors and findings in the database, all the SQL); the
+ * routes (org_api.c); where its objects sit (org_scope.c).  Coverage
+ * (coverage/) and the bulletin (bulletin/) build on it.
  *
  * This header holds the pure part: no SQL, no HTTP.  The rules take the
  * article's three hard indicators (employees, enterprise size, full members)
@@ -17,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "core/err.h"
 
 /* Thresholds (settings; defaults from rules.md). */
 typedef struct org_thresholds {
@@ -87,6 +94,34 @@ int org_joint_plan(const org_thresholds *t, const org_ent *c, size_t n, int *gro
 /* Building key of an address: the part up to and including the first "号"
  * (road and number), copied to out; "" when the address has no number. */
 void org_building_of(const char *address, char *out, size_t n);
+
+/* A new organization, as a request or the demo describes it (create and split). */
+typedef struct org_new {
+    const char *name, *kind;
+    int64_t parent_id;           /* 0 = the park's, street's or district's 工委, else the city's */
+    const char *district, *park, *street;   /* NULL = from the first enterprise */
+    const char *based_on, *base_name;       /* joint ones: building / park / makerspace / street */
+    const char *secretary;
+    const char *committee;       /* JSON array text of names, NULL = no committee */
+    const char *day;             /* established on */
+    const int64_t *enterprises;  /* covered from that day */
+    size_t n_enterprises;
+    bool approved;               /* a higher committee approved it below the member threshold */
+    const char *note;
+} org_new;
+/* What a new organization must be before anything is looked up: a name of
+ * 2–100 characters, a valid kind, a past day, as many enterprises as its
+ * kind takes, a joint one's basis, a committee as a JSON array.  Chinese
+ * messages naming the field. */
+st org_new_check(const org_thresholds *t, const org_new *o, err *e);
+/* Enough full members among its enterprises (members) for its kind, unless
+ * a higher committee approved it. */
+st org_new_members_check(const org_thresholds *t, const org_new *o, int64_t members, err *e);
+/* day (field `field`) is a real calendar day, not after today. */
+st org_day_check(const char *day, const char *field, err *e);
+/* The day a figure is asked for: value (a query parameter named `name`), or
+ * today when NULL or empty; ST_INVALID naming `name` when it is no day. */
+st org_day_arg(const char *value, const char *name, char out[11], err *e);
 
 /* ---- dates and 旬 ---- */
 /* A day is "YYYY-MM-DD".  A 旬 is a third of a month: 1st–10th, 11th–20th,

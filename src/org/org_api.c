@@ -1,72 +1,48 @@
-/* org_api — the routes of party organizations, coverage and the 旬 bulletin.
+/* org_api — the routes of party organizations and instructors: parse and
+ * validate, call the store (org_store*.c), reply.  No SQL here.
  *
  *   organizations  GET/POST /api/orgs, GET /api/orgs/{id}, POST /api/orgs/{id}/upgrade|merge|split|dissolve,
  *                  POST /api/orgs/{id}/covers, POST /api/orgs/{id}/covers/{enterprise_id}/remove,
- *                  GET /api/org/events, GET /api/org/findings[.xlsx]
+ *                  GET /api/org/events, GET /api/org/findings, GET /api/org/findings.xlsx (a download, audited)
  *   instructors    GET /api/instructors, POST /api/enterprises/{id}/instructors,
- *                  POST /api/enterprises/{id}/instructors/{instructor_id}/withdraw
- *   coverage       GET /api/coverage, /api/coverage/trend, /api/coverage/enterprises,
- *                  GET /api/enterprises/{id}/coverage
- *   bulletins      GET /api/bulletins, /api/bulletins/{period}[/html|/xlsx|/pdf], POST /api/bulletins/{period}/issue
+ *                  POST /api/enterprises/{id}/instructors/{instructor_id}/withdraw,
+ *                  POST /api/instructors/{id}/reveal (password again, audited)
  *
- * Routes with an object in the path declare its scope ("org:{id}" ...) for
- * the auth module; handlers that reach objects named in the body (the
- * enterprises of a new organization, the organization to merge into) check
- * them here with scope_contains, so a district cannot reach another's. */
+ * Routes with an object in the path declare its scope ("org:{id}" ...) and
+ * the auth module checks it before the handler runs; objects named in the
+ * body (the enterprises of a new organization, the organization to merge
+ * into) are checked here with the one scope check (scope_check), so a
+ * district cannot reach another's.  Every write is one audited use case in
+ * the store. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "auth/auth.h"
 #include "auth/scope.h"
 #include "core/config.h"
 #include "core/jsonx.h"
 #include "http/http.h"
-#include "org/bulletin.h"
-#include "org/cov.h"
-#include "org/findings.h"
 #include "org/org_store.h"
 
 /* ---- helpers ---- */
-
-typedef struct oa_scope { const char *k, *c; char uid[24]; } oa_scope;
-
-static void oa_scope_of(http_req *r, oa_scope *s) {
-    s->k = r->user.scope_kind ? r->user.scope_kind : "";
-    s->c = r->user.scope_code ? r->user.scope_code : "";
-    snprintf(s->uid, sizeof s->uid, "%lld", (long long)r->user.id);
-    if (!strcmp(s->k, "self")) s->c = s->uid;
-}
-
-static const char *oa_actor(http_req *r) { return r->user.username ? r->user.username : "-"; }
-
-/* The day a figure is asked for: ?date=YYYY-MM-DD, today when absent. */
-static st oa_day(http_req *r, const char *name, char out[11], err *e) {
-    const char *q = http_query(r, name);
-    if (!q || !*q) {
-        org_today(out);
-        return ST_OK;
-    }
-    if (!org_day_parse(q, NULL, NULL, NULL))
-        return err_field(e, ST_INVALID, name, "%s=“%s”不是有效日期，应为 YYYY-MM-DD（如 2018-04-30）。", name, q);
-    snprintf(out, 11, "%s", q);
-    return ST_OK;
-}
 
 static const char *oa_q(http_req *r, const char *name) {
     const char *v = http_query(r, name);
     return v && *v ? v : NULL;
 }
 
-
-/* May the caller reach organization id?  The one scope check (auth/scope.c),
- * naming the field that held the id. */
-static st oa_reach_org(http_req *r, int64_t id, const char *field, err *e) {
-    scope_who who = {r->user.scope_kind, r->user.scope_code, r->user.id};
+/* Is object kind:id inside the caller's scope?  ST_NOT_FOUND / ST_FORBIDDEN from the one check. */
+static st oa_check(http_req *r, const char *kind, int64_t id, err *e) {
+    scope_who who = scope_who_of(http_uc(r));
     char key[24];
     snprintf(key, sizeof key, "%lld", (long long)id);
-    st s = scope_check(http_db(r), &who, "org", key, e);
+    return scope_check(http_db(r), &who, kind, key, e);
+}
+
+/* May the caller reach organization id, named by field? */
+static st oa_reach_org(http_req *r, int64_t id, const char *field, err *e) {
+    st s = oa_check(r, "org", id, e);
     if (s == ST_NOT_FOUND) return err_field(e, ST_NOT_FOUND, field, "未找到编号为 %lld 的党组织。", (long long)id);
     if (s == ST_FORBIDDEN)
         return err_field(e, ST_FORBIDDEN, field, "党组织 %lld 不在您的数据范围内，或不存在，无权操作。", (long long)id);
@@ -74,10 +50,7 @@ static st oa_reach_org(http_req *r, int64_t id, const char *field, err *e) {
 }
 
 static st oa_reach_ent(http_req *r, int64_t id, const char *field, err *e) {
-    scope_who who = {r->user.scope_kind, r->user.scope_code, r->user.id};
-    char key[24];
-    snprintf(key, sizeof key, "%lld", (long long)id);
-    st s = scope_check(http_db(r), &who, "enterprise", key, e);
+    st s = oa_check(r, "enterprise", id, e);
     if (s == ST_NOT_FOUND) return err_field(e, ST_INVALID, field, "企业编号 %lld 不在企业台账中。", (long long)id);
     if (s) snprintf(e->field, sizeof e->field, "%s", field);
     return s;
@@ -85,7 +58,7 @@ static st oa_reach_ent(http_req *r, int64_t id, const char *field, err *e) {
 
 static st oa_reach_region(http_req *r, const char *code, const char *field, err *e) {
     if (!code || !*code) return ST_OK;
-    scope_who who = {r->user.scope_kind, r->user.scope_code, r->user.id};
+    scope_who who = scope_who_of(http_uc(r));
     st s = scope_check(http_db(r), &who, "region", code, e);
     if (s == ST_NOT_FOUND) return err_field(e, ST_INVALID, field, "区划代码“%s”不存在。", code);
     if (s) snprintf(e->field, sizeof e->field, "%s", field);
@@ -140,7 +113,7 @@ static st oa_committee(http_req *r, const char **out, err *e) {
 
 static st oa_reply_org(http_req *r, int status, int64_t id, err *e) {
     json_t *o = NULL;
-    st s = org_store_get(http_db(r), id, NULL, &o, e);
+    st s = org_store_get(http_uc(r), id, NULL, &o, e);
     if (s) return s;
     return http_reply_json(r, status, json_pack("{s:o}", "org", o));
 }
@@ -150,61 +123,40 @@ static st oa_list_reply(http_req *r, json_t *items, int64_t total, const http_pa
                                              (json_int_t)pg->page, "size", (json_int_t)pg->size));
 }
 
-/* ---- organizations ---- */
+/* The page a store is asked for: pg (http_paging) in the order of the route's sort keys (def when none given). */
+static st oa_page(http_req *r, const char *def, const char *tie, const http_page *pg, uc_page *page, err *e) {
+    const char *order = NULL;
+    st s = http_order(r, def, tie, &order, e);
+    *page = (uc_page){pg->size, pg->offset, order};
+    return s;
+}
 
-/* An organization belongs to the enterprises it covers or covered (an
- * investor sees their enterprise's organizations): the caller's enterprise
- * when it is one of them, else NULL. */
-#define OA_ORG_ENT(O)                                                                                             \
-    "(SELECT MIN(c.enterprise_id) FROM org_cover c WHERE c.org_id = " O ".id AND CAST(c.enterprise_id AS TEXT) = " \
-    "CAST($2 AS TEXT))"
-#define OA_ORG_WHERE                                                                                              \
-    " FROM org o LEFT JOIN region g ON g.code = o.district_code WHERE "                                         \
-    "(CAST($3 AS TEXT) IS NULL OR o.kind = $3) AND (CAST($4 AS TEXT) IS NULL OR o.district_code = $4) "          \
-    "AND (CAST($5 AS TEXT) IS NULL OR o.name LIKE '%' || $5 || '%') "                                             \
-    "AND (CAST($6 AS TEXT) = 'all' OR (o.established_on <= $7 AND (o.dissolved_on IS NULL OR o.dissolved_on > $7))) " \
-    "AND ($8 = 0 OR o.parent_id = $8) AND ($9 = 0 OR o.parent_id IS NULL OR NOT EXISTS (SELECT 1 FROM org p "        \
-    "WHERE p.id = o.parent_id AND " SCOPE_COND("$1", "$2", "p.district_code", "p.park_code", "p.path", OA_ORG_ENT("p"), "NULL") \
-    ")) AND " SCOPE_COND("$1", "$2", "o.district_code", "o.park_code", "o.path", OA_ORG_ENT("o"), "NULL")
+/* ---- organizations ---- */
 
 /* parent_id=N: its children (the lazily opened tree); roots=1: the top
  * organizations of the caller's scope (no parent, or a parent outside it). */
 static st h_org_list(http_req *r, err *e) {
     http_page pg;
-    st s = http_paging(r, &pg, e);
-    if (s) return s;
+    uc_page page;
     char day[11];
-    if ((s = oa_day(r, "date", day, e))) return s;
-    const char *kind = oa_q(r, "kind"), *status = oa_q(r, "status");
-    if (kind && !org_kind_valid(kind)) return err_field(e, ST_INVALID, "kind", "kind=“%s”无效，应为 党委、党总支、党支部、联合党支部、临时党支部 或 工委。", kind);
-    if (!status) status = "active";
-    if (strcmp(status, "active") && strcmp(status, "all")) return err_field(e, ST_INVALID, "status", "status 应为 active（当日有效）或 all。");
-    int64_t parent = 0, roots = 0;
-    if ((s = http_query_int(r, "parent_id", 0, 0, INT64_MAX, &parent, e))) return s;
-    if ((s = http_query_int(r, "roots", 0, 0, 1, &roots, e))) return s;
-    const char *order;
-    if ((s = http_order(r, "path", "q.id", &order, e))) return s;
-    oa_scope sc;
-    oa_scope_of(r, &sc);
-    int64_t total = 0;
-    db *d = http_db(r);
-    if ((s = db_query_int(d, &total, "SELECT COUNT(*)" OA_ORG_WHERE, e, "tttttttii", sc.k, sc.c, kind, oa_q(r, "district"),
-                          oa_q(r, "q"), status, day, parent, roots)))
-        return s;
-    json_t *items = NULL;
-    const char *sql = arena_printf(
-        &r->mem, "SELECT * FROM (%s) q ORDER BY %s LIMIT $10 OFFSET $11",
-        "SELECT o.id, o.name, o.kind, o.parent_id, o.path, o.district_code, g.name AS district_name, o.park_code, "
-        "o.street_code, o.based_on, o.base_name, o.secretary, o.established_on, o.dissolved_on, "
-        "(SELECT COUNT(*) FROM org_cover c WHERE c.org_id = o.id AND c.from_day <= $7 "
-        "AND (c.to_day IS NULL OR c.to_day > $7)) AS units, "
-        "(SELECT COUNT(*) FROM org ch WHERE ch.parent_id = o.id AND (CAST($6 AS TEXT) = 'all' OR "
-        "(ch.established_on <= $7 AND (ch.dissolved_on IS NULL OR ch.dissolved_on > $7)))) AS children" OA_ORG_WHERE,
-        order);
-    if (!sql) return err_set(e, ST_NOMEM, "内存不足。");
-    s = db_query_json(d, &items, sql, e, "tttttttiiii", sc.k, sc.c, kind, oa_q(r, "district"), oa_q(r, "q"), status, day,
-                      parent, roots, pg.size, pg.offset);
+    st s = http_paging(r, &pg, e);
+    if (!s) s = org_day_arg(http_query(r, "date"), "date", day, e);
     if (s) return s;
+    org_filter f = {.day = day, .kind = oa_q(r, "kind"), .district = oa_q(r, "district"), .q = oa_q(r, "q"),
+                    .status = oa_q(r, "status")};
+    if (f.kind && !org_kind_valid(f.kind))
+        return err_field(e, ST_INVALID, "kind", "kind=“%s”无效，应为 党委、党总支、党支部、联合党支部、临时党支部 或 工委。", f.kind);
+    if (!f.status) f.status = "active";
+    if (strcmp(f.status, "active") && strcmp(f.status, "all"))
+        return err_field(e, ST_INVALID, "status", "status 应为 active（当日有效）或 all。");
+    int64_t roots = 0;
+    if ((s = http_query_int(r, "parent_id", 0, 0, INT64_MAX, &f.parent_id, e))) return s;
+    if ((s = http_query_int(r, "roots", 0, 0, 1, &roots, e))) return s;
+    f.roots = roots != 0;
+    if ((s = oa_page(r, "path", "q.id", &pg, &page, e))) return s;
+    json_t *items = NULL;
+    int64_t total = 0;
+    if ((s = org_store_list(http_uc(r), &f, &page, &items, &total, e))) return s;
     return oa_list_reply(r, items, total, &pg);
 }
 
@@ -212,8 +164,8 @@ static const char *const oa_create_fields[] = {"name", "kind", "parent_id", "dis
                                                "based_on", "base_name", "secretary", "committee", "established_on",
                                                "enterprise_ids", "approved", "note", NULL};
 
-/* Read an org_new from the body (create and split share it). */
-static st oa_org_new(http_req *r, org_new *o, bool split, err *e) {
+/* The fields of an org_new from the body (create and split share them). */
+static st oa_org_fields(http_req *r, org_new *o, bool split, err *e) {
     memset(o, 0, sizeof *o);
     st s = oa_body(r, oa_create_fields, e);
     if (!s) s = jsonx_str(r->json, "name", true, 2, 100, &o->name, e);
@@ -230,10 +182,15 @@ static st oa_org_new(http_req *r, org_new *o, bool split, err *e) {
     if (!s) s = oa_ids(r, "enterprise_ids", split, (int64_t **)&o->enterprises, &o->n_enterprises, e);
     if (!s) s = jsonx_bool(r->json, "approved", false, false, &o->approved, e);
     if (!s) s = jsonx_str(r->json, "note", false, 0, 500, &o->note, e);
-    o->actor = oa_actor(r);
-    /* the caller must reach everything named.  A split names enterprises of the
-     * organization being split (the store refuses any other), which the caller
-     * reaches already: so an organization's own administrator can split it. */
+    return s;
+}
+
+/* Read an org_new from the body; the caller must reach everything it names.
+ * A split names enterprises of the organization being split (the store
+ * refuses any other), which the caller reaches already: so an
+ * organization's own administrator can split it. */
+static st oa_org_new(http_req *r, org_new *o, bool split, err *e) {
+    st s = oa_org_fields(r, o, split, e);
     for (size_t i = 0; !s && !split && i < o->n_enterprises; i++) {
         char f[48];
         snprintf(f, sizeof f, "enterprise_ids[%zu]", i);
@@ -251,27 +208,23 @@ static st oa_org_new(http_req *r, org_new *o, bool split, err *e) {
 
 static st h_org_create(http_req *r, err *e) {
     org_new o;
-    st s = oa_org_new(r, &o, false, e);
-    if (s) return s;
     int64_t id = 0;
-    if ((s = org_store_create(http_db(r), &o, &id, e))) return s;
-    return oa_reply_org(r, 201, id, e);
+    st s = oa_org_new(r, &o, false, e);
+    if (!s) s = org_store_create(http_uc(r), &o, &id, e);
+    return s ? s : oa_reply_org(r, 201, id, e);
 }
 
-static st oa_id(http_req *r, int64_t *id, err *e) {
-    st s = http_param_int(r, "id", id, e);
-    if (!s) s = oa_reach_org(r, *id, "id", e);
-    return s;
-}
+/* The organization of the path: the route's scope ("org:{id}") has placed it in the caller's scope. */
+static st oa_id(http_req *r, int64_t *id, err *e) { return http_param_int(r, "id", id, e); }
 
 static st h_org_get(http_req *r, err *e) {
     int64_t id;
-    st s = oa_id(r, &id, e);
-    if (s) return s;
     char day[11];
-    if ((s = oa_day(r, "date", day, e))) return s;
     json_t *o = NULL;
-    if ((s = org_store_get(http_db(r), id, day, &o, e))) return s;
+    st s = oa_id(r, &id, e);
+    if (!s) s = org_day_arg(http_query(r, "date"), "date", day, e);
+    if (!s) s = org_store_get(http_uc(r), id, day, &o, e);
+    if (s) return s;
     return http_reply_json(r, 200, json_pack("{s:o}", "org", o));
 }
 
@@ -286,7 +239,7 @@ static st h_org_upgrade(http_req *r, err *e) {
     if (!s) s = jsonx_str(r->json, "day", true, 10, 10, &day, e);
     if (!s) s = jsonx_bool(r->json, "approved", false, false, &approved, e);
     if (!s) s = jsonx_str(r->json, "note", false, 0, 500, &note, e);
-    if (!s) s = org_store_upgrade(http_db(r), id, to, day, approved, note, oa_actor(r), e);
+    if (!s) s = org_store_upgrade(http_uc(r), id, to, day, approved, note, e);
     return s ? s : oa_reply_org(r, 200, id, e);
 }
 
@@ -300,30 +253,30 @@ static st h_org_merge(http_req *r, err *e) {
     if (!s) s = jsonx_str(r->json, "day", true, 10, 10, &day, e);
     if (!s) s = jsonx_str(r->json, "note", false, 0, 500, &note, e);
     if (!s) s = oa_reach_org(r, into, "into_id", e);
-    if (!s) s = org_store_merge(http_db(r), id, into, day, note, oa_actor(r), e);
+    if (!s) s = org_store_merge(http_uc(r), id, into, day, note, e);
     return s ? s : oa_reply_org(r, 200, into, e);
+}
+
+/* Without parent_id the new part goes beside the old one: the caller must
+ * reach that parent too (an organization's administrator splitting their
+ * top organization would otherwise create one outside their own scope). */
+static st oa_split_parent(http_req *r, int64_t id, err *e) {
+    int64_t parent = 0;
+    st s = org_store_parent(http_uc(r), id, &parent, e);
+    if (!s && parent && oa_reach_org(r, parent, "parent_id", e))
+        s = err_field(e, ST_FORBIDDEN, "parent_id",
+                      "拆分出的党组织将与原组织同级，位于您的数据范围之外；请指定您范围内的上级党组织（parent_id）。");
+    return s;
 }
 
 static st h_org_split(http_req *r, err *e) {
     int64_t id, nid = 0;
-    st s = oa_id(r, &id, e);
     org_new o;
+    st s = oa_id(r, &id, e);
     if (!s) s = oa_org_new(r, &o, true, e);
-    if (!s && !o.kind) {
-        /* the new part keeps the kind of a branch */
-        o.kind = "党支部";
-    }
-    if (!s && !o.parent_id) {
-        /* without parent_id the new part goes beside the old one: the caller must
-         * reach that parent too (an organization's administrator splitting their
-         * top organization would otherwise create one outside their own scope) */
-        int64_t parent = 0;
-        s = db_query_int(http_db(r), &parent, "SELECT COALESCE(parent_id, 0) FROM org WHERE id = $1", e, "i", id);
-        if (!s && parent && oa_reach_org(r, parent, "parent_id", e))
-            s = err_field(e, ST_FORBIDDEN, "parent_id",
-                          "拆分出的党组织将与原组织同级，位于您的数据范围之外；请指定您范围内的上级党组织（parent_id）。");
-    }
-    if (!s) s = org_store_split(http_db(r), id, &o, &nid, e);
+    if (!s && !o.kind) o.kind = "党支部";   /* the new part keeps the kind of a branch */
+    if (!s && !o.parent_id) s = oa_split_parent(r, id, e);
+    if (!s) s = org_store_split(http_uc(r), id, &o, &nid, e);
     return s ? s : oa_reply_org(r, 201, nid, e);
 }
 
@@ -335,7 +288,7 @@ static st h_org_dissolve(http_req *r, err *e) {
     if (!s) s = oa_body(r, f, e);
     if (!s) s = jsonx_str(r->json, "day", true, 10, 10, &day, e);
     if (!s) s = jsonx_str(r->json, "note", false, 0, 500, &note, e);
-    if (!s) s = org_store_dissolve(http_db(r), id, day, note, oa_actor(r), e);
+    if (!s) s = org_store_dissolve(http_uc(r), id, day, note, e);
     return s ? s : oa_reply_org(r, 200, id, e);
 }
 
@@ -348,7 +301,7 @@ static st h_cover_add(http_req *r, err *e) {
     if (!s) s = jsonx_int(r->json, "enterprise_id", true, 1, INT64_MAX, 0, &ent, e);
     if (!s) s = jsonx_str(r->json, "day", true, 10, 10, &day, e);
     if (!s) s = oa_reach_ent(r, ent, "enterprise_id", e);
-    if (!s) s = org_store_cover_add(http_db(r), id, ent, day, oa_actor(r), e);
+    if (!s) s = org_store_cover_add(http_uc(r), id, ent, day, e);
     return s ? s : oa_reply_org(r, 200, id, e);
 }
 
@@ -361,75 +314,57 @@ static st h_cover_remove(http_req *r, err *e) {
     if (!s) s = oa_body(r, f, e);
     if (!s) s = jsonx_str(r->json, "day", true, 10, 10, &day, e);
     if (!s) s = jsonx_str(r->json, "note", false, 0, 500, &note, e);
-    if (!s) s = org_store_cover_remove(http_db(r), id, ent, day, note, oa_actor(r), e);
+    if (!s) s = org_store_cover_remove(http_uc(r), id, ent, day, note, e);
     return s ? s : oa_reply_org(r, 200, id, e);
 }
 
 static st h_events(http_req *r, err *e) {
     http_page pg;
+    uc_page page;
+    org_event_filter f = {.district = oa_q(r, "district"), .from = oa_q(r, "from"), .to = oa_q(r, "to"), .kind = oa_q(r, "kind")};
     st s = http_paging(r, &pg, e);
-    int64_t org_id = 0, ent = 0;
-    if (!s) s = http_query_int(r, "org_id", 0, 0, INT64_MAX, &org_id, e);
-    if (!s) s = http_query_int(r, "enterprise_id", 0, 0, INT64_MAX, &ent, e);
-    const char *from = oa_q(r, "from"), *to = oa_q(r, "to");
-    if (!s && from && !org_day_parse(from, NULL, NULL, NULL)) s = err_field(e, ST_INVALID, "from", "from 应为 YYYY-MM-DD。");
-    if (!s && to && !org_day_parse(to, NULL, NULL, NULL)) s = err_field(e, ST_INVALID, "to", "to 应为 YYYY-MM-DD。");
-    if (s) return s;
-    oa_scope sc;
-    oa_scope_of(r, &sc);
+    if (!s) s = http_query_int(r, "org_id", 0, 0, INT64_MAX, &f.org_id, e);
+    if (!s) s = http_query_int(r, "enterprise_id", 0, 0, INT64_MAX, &f.enterprise_id, e);
+    if (!s && f.from && !org_day_parse(f.from, NULL, NULL, NULL)) s = err_field(e, ST_INVALID, "from", "from 应为 YYYY-MM-DD。");
+    if (!s && f.to && !org_day_parse(f.to, NULL, NULL, NULL)) s = err_field(e, ST_INVALID, "to", "to 应为 YYYY-MM-DD。");
+    if (!s) s = oa_page(r, "day", "q.id", &pg, &page, e);
     json_t *items = NULL;
     int64_t total = 0;
-    const char *order;
-    if ((s = http_order(r, "day", "q.id", &order, e))) return s;
-    if ((s = org_store_events(http_db(r), org_id, ent, oa_q(r, "district"), from, to, oa_q(r, "kind"), sc.k, sc.c, order,
-                              pg.size, pg.offset, &items, &total, e)))
-        return s;
-    return oa_list_reply(r, items, total, &pg);
+    if (!s) s = org_store_events(http_uc(r), &f, &page, &items, &total, e);
+    return s ? s : oa_list_reply(r, items, total, &pg);
 }
 
 static st h_findings(http_req *r, err *e) {
     char day[11];
-    st s = oa_day(r, "date", day, e);
     int64_t max = 0;
-    if (!s) s = http_query_int(r, "max", 200, 0, 100000, &max, e);
-    if (s) return s;
-    oa_scope sc;
-    oa_scope_of(r, &sc);
     json_t *out = NULL;
-    if ((s = org_findings(http_db(r), day, sc.k, sc.c, oa_q(r, "district"), (size_t)max, &out, e))) return s;
-    return http_reply_json(r, 200, out);
+    st s = org_day_arg(http_query(r, "date"), "date", day, e);
+    if (!s) s = http_query_int(r, "max", 200, 0, 100000, &max, e);
+    if (!s) s = org_store_findings(http_uc(r), day, oa_q(r, "district"), (size_t)max, &out, e);
+    return s ? s : http_reply_json(r, 200, out);
 }
 
-/* All the findings (no cap but export-row-cap) as a workbook; audited like a list export. */
+/* All the findings (no cap but export-row-cap) as a workbook: a download,
+ * audited like a list export before it is sent. */
 static st h_findings_xlsx(http_req *r, err *e) {
     char day[11];
-    st s = oa_day(r, "date", day, e);
-    if (s) return s;
-    oa_scope sc;
-    oa_scope_of(r, &sc);
-    db *d = http_db(r);
-    json_t *f = NULL, *regions = NULL, *names = json_object(), *scope = cov_scope_name(d, sc.k, sc.c);
-    const char *path = NULL;
+    uc *c = http_uc(r);
+    const char *district = oa_q(r, "district"), *path = NULL;
+    json_t *f = NULL, *names = NULL;
+    st s = org_day_arg(http_query(r, "date"), "date", day, e);
     /* each sheet holds at most export-row-cap rows (and says so past it): build no more
      * than one over the cap; the counts on the summary sheet are over everything */
-    s = org_findings(d, day, sc.k, sc.c, oa_q(r, "district"), (size_t)cfg_int("export-row-cap") + 1, &f, e);
-    if (!s) s = db_query_json(d, &regions, "SELECT code, name FROM region", e, "");
-    size_t i;
-    json_t *g;
-    json_array_foreach(regions, i, g) json_object_set(names, json_string_value(json_object_get(g, "code")), json_object_get(g, "name"));
+    if (!s) s = org_store_findings(c, day, district, (size_t)cfg_int("export-row-cap") + 1, &f, e);
+    if (!s && !arena_json(&r->mem, f)) s = err_set(e, ST_NOMEM, "内存不足。");
+    if (!s) s = org_store_region_names(c, &names, e);
+    if (!s && !arena_json(&r->mem, names)) s = err_set(e, ST_NOMEM, "内存不足。");
     if (!s) s = http_tempfile(r, &path, e);
-    if (!s) s = org_findings_xlsx(f, names, json_string_value(scope), path, e);
-    char det[200];
-    snprintf(det, sizeof det, "规则提示 截至 %s：企业 %zu、党组织 %zu、联合组建建议 %zu 组%s%s", day,
-             json_array_size(json_object_get(f, "enterprises")), json_array_size(json_object_get(f, "orgs")),
-             json_array_size(json_object_get(f, "joint")), oa_q(r, "district") ? "；区 " : "",
-             oa_q(r, "district") ? oa_q(r, "district") : "");
-    json_decref(f);
-    json_decref(regions);
-    json_decref(names);
-    json_decref(scope);
-    if (!s) s = http_audit(r, "list.export", "/api/org/findings.xlsx", "ok", det, e);
+    if (!s) s = org_findings_xlsx(f, names, org_store_scope_name(c), path, e);
     if (s) return s;
+    const char *det = arena_printf(&r->mem, "规则提示 截至 %s：企业 %zu、党组织 %zu、联合组建建议 %zu 组%s%s", day,
+                                   json_array_size(json_object_get(f, "enterprises")), json_array_size(json_object_get(f, "orgs")),
+                                   json_array_size(json_object_get(f, "joint")), district ? "；区 " : "", district ? district : "");
+    if ((s = http_audit(r, "list.export", "/api/org/findings.xlsx", "ok", det, e))) return s;
     char *name = arena_printf(&r->mem, "规则提示-%s.xlsx", day);
     return name ? http_reply_file(r, path, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name, e)
                 : err_set(e, ST_NOMEM, "内存不足。");
@@ -437,39 +372,27 @@ static st h_findings_xlsx(http_req *r, err *e) {
 
 /* ---- instructors ---- */
 
-#define OA_INS_WHERE                                                                                             \
-    " FROM org_instructor i JOIN enterprise e ON e.id = i.enterprise_id WHERE "                                  \
-    "(CAST($3 AS TEXT) IS NULL OR e.district_code = $3) AND (CAST($4 AS TEXT) = 'all' OR "                      \
-    "(i.from_day <= $5 AND (i.to_day IS NULL OR i.to_day > $5))) AND "                                          \
-    SCOPE_COND("$1", "$2", "e.district_code", "e.park_code", "NULL", "e.id", "NULL")
-
 static st h_ins_list(http_req *r, err *e) {
     http_page pg;
-    st s = http_paging(r, &pg, e);
+    uc_page page;
     char day[11];
-    if (!s) s = oa_day(r, "date", day, e);
+    st s = http_paging(r, &pg, e);
+    if (!s) s = org_day_arg(http_query(r, "date"), "date", day, e);
     if (s) return s;
-    const char *status = oa_q(r, "status");
-    if (!status) status = "active";
-    if (strcmp(status, "active") && strcmp(status, "all")) return err_field(e, ST_INVALID, "status", "status 应为 active 或 all。");
-    oa_scope sc;
-    oa_scope_of(r, &sc);
-    int64_t total = 0;
+    org_instructor_filter f = {day, oa_q(r, "district"), oa_q(r, "status")};
+    if (!f.status) f.status = "active";
+    if (strcmp(f.status, "active") && strcmp(f.status, "all")) return err_field(e, ST_INVALID, "status", "status 应为 active 或 all。");
+    if ((s = oa_page(r, "from_day", "q.id", &pg, &page, e))) return s;
     json_t *items = NULL;
-    const char *order;
-    if ((s = http_order(r, "from_day", "q.id", &order, e))) return s;
-    if ((s = db_query_int(http_db(r), &total, "SELECT COUNT(*)" OA_INS_WHERE, e, "ttttt", sc.k, sc.c, oa_q(r, "district"),
-                          status, day)))
-        return s;
-    const char *sql = arena_printf(&r->mem, "SELECT * FROM (%s) q ORDER BY %s LIMIT $6 OFFSET $7",
-                                   "SELECT i.id, i.enterprise_id, e.name AS enterprise_name, e.district_code, i.org_id, "
-                                   "i.name, i.phone_masked AS phone, i.from_day, i.to_day" OA_INS_WHERE,
-                                   order);
-    if (!sql) return err_set(e, ST_NOMEM, "内存不足。");
-    if ((s = db_query_json(http_db(r), &items, sql, e, "tttttii", sc.k, sc.c, oa_q(r, "district"), status, day, pg.size,
-                           pg.offset)))
-        return s;
+    int64_t total = 0;
+    if ((s = org_store_instructors(http_uc(r), &f, &page, &items, &total, e))) return s;
     return oa_list_reply(r, items, total, &pg);
+}
+
+static st oa_reply_instructor(http_req *r, int status, int64_t id, err *e) {
+    json_t *row = NULL;
+    st s = org_store_instructor_get(http_uc(r), id, &row, e);
+    return s ? s : http_reply_json(r, status, json_pack("{s:o}", "instructor", row));
 }
 
 static st h_ins_assign(http_req *r, err *e) {
@@ -477,34 +400,24 @@ static st h_ins_assign(http_req *r, err *e) {
     int64_t ent = 0, org_id = 0, id = 0;
     const char *name = NULL, *phone = NULL, *day = NULL;
     st s = http_param_int(r, "id", &ent, e);
-    if (!s) s = oa_reach_ent(r, ent, "id", e);
     if (!s) s = oa_body(r, f, e);
     if (!s) s = jsonx_str(r->json, "name", true, 2, 20, &name, e);
     if (!s) s = jsonx_str(r->json, "phone", false, 0, 20, &phone, e);
     if (!s) s = jsonx_int(r->json, "org_id", false, 1, INT64_MAX, 0, &org_id, e);
     if (!s) s = jsonx_str(r->json, "day", true, 10, 10, &day, e);
     if (!s && org_id) s = oa_reach_org(r, org_id, "org_id", e);
-    if (!s) s = org_store_instructor_assign(http_db(r), ent, name, phone, org_id, day, oa_actor(r), &id, e);
-    if (s) return s;
-    json_t *row = NULL;
-    if ((s = db_query_json(http_db(r), &row, "SELECT id, enterprise_id, org_id, name, phone_masked AS phone, from_day, to_day FROM org_instructor "
-                                             "WHERE id = $1", e, "i", id)))
-        return s;
-    st rs = http_reply_json(r, 201, json_pack("{s:O}", "instructor", json_array_get(row, 0)));
-    json_decref(row);
-    return rs;
+    if (!s) s = org_store_instructor_assign(http_uc(r), ent, name, phone, org_id, day, &id, e);
+    return s ? s : oa_reply_instructor(r, 201, id, e);
 }
 
 static st h_ins_withdraw(http_req *r, err *e) {
     static const char *const f[] = {"day", "note", NULL};
-    int64_t id, ent = 0;
+    int64_t id, ent = 0, owner = 0;
     const char *day = NULL, *note = NULL;
     st s = http_param_int(r, "id", &ent, e);
-    if (!s) s = oa_reach_ent(r, ent, "id", e);
     if (!s) s = http_param_int(r, "instructor_id", &id, e);
     if (!s) {
-        int64_t owner = 0;
-        s = db_query_int(http_db(r), &owner, "SELECT enterprise_id FROM org_instructor WHERE id = $1", e, "i", id);
+        s = org_store_instructor_enterprise(http_uc(r), id, &owner, e);
         if (s == ST_NOT_FOUND || (!s && owner != ent))
             s = err_field(e, ST_NOT_FOUND, "instructor_id", "企业 %lld 没有编号为 %lld 的党建指导员选派记录。", (long long)ent,
                           (long long)id);
@@ -512,15 +425,8 @@ static st h_ins_withdraw(http_req *r, err *e) {
     if (!s) s = oa_body(r, f, e);
     if (!s) s = jsonx_str(r->json, "day", true, 10, 10, &day, e);
     if (!s) s = jsonx_str(r->json, "note", false, 0, 500, &note, e);
-    if (!s) s = org_store_instructor_withdraw(http_db(r), id, day, note, oa_actor(r), e);
-    if (s) return s;
-    json_t *row = NULL;
-    if ((s = db_query_json(http_db(r), &row, "SELECT id, enterprise_id, org_id, name, phone_masked AS phone, from_day, to_day FROM org_instructor "
-                                             "WHERE id = $1", e, "i", id)))
-        return s;
-    st rs = http_reply_json(r, 200, json_pack("{s:O}", "instructor", json_array_get(row, 0)));
-    json_decref(row);
-    return rs;
+    if (!s) s = org_store_instructor_withdraw(http_uc(r), id, day, note, e);
+    return s ? s : oa_reply_instructor(r, 200, id, e);
 }
 
 /* The full phone of an instructor, after the caller re-enters their
@@ -529,252 +435,18 @@ static st h_ins_reveal(http_req *r, err *e) {
     static const char *const f[] = {"password", NULL};
     int64_t id;
     const char *pw;
+    char *phone = NULL;
     st s = http_param_int(r, "id", &id, e);
     if (!s) s = oa_body(r, f, e);
     if (!s) s = jsonx_str(r->json, "password", true, 1, 256, &pw, e);
     if (!s) s = auth_reauth(r, pw, e);
-    char *phone = NULL;
-    if (!s) s = org_store_instructor_phone(http_db(r), id, &phone, e);
+    if (!s) s = org_store_instructor_phone(http_uc(r), id, &phone, e);
+    if (phone && !arena_own(&r->mem, phone)) s = err_set(e, ST_NOMEM, "内存不足。");
     if (!s) s = http_audit(r, "instructor.reveal", arena_printf(&r->mem, "instructor:%lld", (long long)id), "ok",
                            "查看党建指导员完整电话", e);
-    if (s) {
-        free(phone);
-        return s;
-    }
-    json_t *o = json_pack("{s:I,s:s?}", "id", (json_int_t)id, "phone", phone);
-    free(phone);
-    return http_reply_json(r, 200, o);
-}
-
-/* ---- coverage ---- */
-
-static st h_coverage(http_req *r, err *e) {
-    char day[11];
-    cov_by by;
-    st s = oa_day(r, "date", day, e);
-    if (!s) s = cov_by_parse(oa_q(r, "by"), &by, e);
     if (s) return s;
-    oa_scope sc;
-    oa_scope_of(r, &sc);
-    json_t *rows = NULL;
-    if ((s = cov_figures(http_db(r), day, by, sc.k, sc.c, &rows, e))) return s;
-    return http_reply_json(r, 200, json_pack("{s:s,s:s,s:o}", "date", day, "by", cov_by_name(by), "rows", rows));
+    return http_reply_json(r, 200, json_pack("{s:I,s:s?}", "id", (json_int_t)id, "phone", phone));
 }
-
-static st h_coverage_trend(http_req *r, err *e) {
-    char from[11], to[11];
-    st s = oa_day(r, "to", to, e);
-    if (s) return s;
-    if (oa_q(r, "from")) s = oa_day(r, "from", from, e);
-    else org_day_add(to, -180, from);
-    if (s) return s;
-    if (strcmp(from, to) > 0) return err_field(e, ST_INVALID, "from", "起始日期 from=%s 晚于截止日期 to=%s。", from, to);
-    cov_by by;
-    if ((s = cov_by_parse(oa_q(r, "by"), &by, e))) return s;
-    const char *step = oa_q(r, "step");
-    if (!step) step = "xun";
-    if (strcmp(step, "xun") && strcmp(step, "month"))
-        return err_field(e, ST_INVALID, "step", "step 应为 xun（每旬）或 month（每月）。");
-    oa_scope sc;
-    oa_scope_of(r, &sc);
-    int y, m, d;
-    org_day_parse(from, &y, &m, &d);
-    org_xun x = org_xun_of(y, m, d);
-    if (!strcmp(step, "month")) x.x = 3;
-    /* the sample days: the end of each 旬 (or month), the last one cut at `to` */
-    enum { MAXP = 400 };
-    char days[MAXP][11], periods[MAXP][16];
-    size_t np = 0;
-    for (; np < MAXP; np++) {
-        char last[11];
-        org_xun_last(&x, last);
-        bool end = strcmp(last, to) >= 0;
-        snprintf(days[np], sizeof days[np], "%s", end ? to : last);
-        org_xun_format(&x, periods[np]);
-        if (end) {
-            np++;
-            break;
-        }
-        x = org_xun_next(&x);
-        if (!strcmp(step, "month")) {
-            x = org_xun_next(&x);
-            x = org_xun_next(&x);
-        }
-    }
-    json_t *points = json_array();
-    if (by == COV_CITY) { /* one pass over the intervals for every day (the dashboard's trend) */
-        const char *dp[MAXP];
-        int64_t n = 0, cv[MAXP], wk[MAXP];
-        for (size_t i = 0; i < np; i++) dp[i] = days[i];
-        if ((s = cov_city_series(http_db(r), dp, np, sc.k, sc.c, &n, cv, wk, e))) {
-            json_decref(points);
-            return s;
-        }
-        json_t *name = cov_scope_name(http_db(r), sc.k, sc.c);
-        for (size_t i = 0; i < np; i++)
-            json_array_append_new(
-                points, json_pack("{s:s,s:s,s:[{s:n,s:O,s:I,s:I,s:I,s:f,s:f}]}", "date", days[i], "period", periods[i],
-                                  "rows", "key", "name", name, "enterprises", (json_int_t)n, "covered", (json_int_t)cv[i],
-                                  "work_covered", (json_int_t)wk[i], "rate", cov_rate(cv[i], n), "work_rate",
-                                  cov_rate(wk[i], n)));
-        json_decref(name);
-    } else {
-        for (size_t i = 0; i < np; i++) {
-            json_t *rows = NULL;
-            if ((s = cov_figures(http_db(r), days[i], by, sc.k, sc.c, &rows, e))) {
-                json_decref(points);
-                return s;
-            }
-            json_array_append_new(points, json_pack("{s:s,s:s,s:o}", "date", days[i], "period", periods[i], "rows", rows));
-        }
-    }
-    return http_reply_json(r, 200, json_pack("{s:s,s:s,s:s,s:s,s:o}", "from", from, "to", to, "by", cov_by_name(by), "step",
-                                             step, "points", points));
-}
-
-static st h_coverage_ents(http_req *r, err *e) {
-    http_page pg;
-    char day[11];
-    cov_by by;
-    st s = http_paging(r, &pg, e);
-    if (!s) s = oa_day(r, "date", day, e);
-    if (!s) s = cov_by_parse(oa_q(r, "by"), &by, e);
-    if (s) return s;
-    oa_scope sc;
-    oa_scope_of(r, &sc);
-    json_t *items = NULL;
-    int64_t total = 0;
-    const char *order;
-    if ((s = http_order(r, "id", "q.id", &order, e))) return s;
-    cov_filter f = {oa_q(r, "q"), oa_q(r, "district"), oa_q(r, "park"), oa_q(r, "street"), oa_q(r, "category")};
-    cov_sum sum = {0};
-    if ((s = cov_enterprises(http_db(r), day, by, oa_q(r, "key"), oa_q(r, "state"), &f, sc.k, sc.c, order, pg.size,
-                             pg.offset, &items, &total, &sum, e)))
-        return s;
-    /* summary: the figures of everything the filters select (any state), so any
-     * combination of district, park, street, industry and name has its rate */
-    json_t *summary = json_pack("{s:I,s:I,s:f,s:I,s:f}", "enterprises", (json_int_t)sum.n, "covered", (json_int_t)sum.covered,
-                                "rate", cov_rate(sum.covered, sum.n), "work_covered", (json_int_t)sum.work, "work_rate",
-                                cov_rate(sum.work, sum.n));
-    return http_reply_json(r, 200, json_pack("{s:s,s:o,s:I,s:I,s:I,s:o}", "date", day, "items", items, "total", (json_int_t)total,
-                                             "page", (json_int_t)pg.page, "size", (json_int_t)pg.size, "summary", summary));
-}
-
-static st h_enterprise_coverage(http_req *r, err *e) {
-    int64_t id;
-    st s = http_param_int(r, "id", &id, e);
-    if (!s) s = oa_reach_ent(r, id, "id", e);
-    if (s) return s;
-    db *d = http_db(r);
-    json_t *ent = NULL, *covers = NULL, *ins = NULL, *events = NULL;
-    s = db_query_json(d, &ent, "SELECT id, name, uscc, district_code, park_code, street_code, category, employees, members, "
-                               "zombie FROM enterprise WHERE id = $1", e, "i", id);
-    if (!s)
-        s = db_query_json(d, &covers, "SELECT c.org_id, o.name AS org_name, o.kind AS org_kind, c.joint, c.from_day, c.to_day "
-                                      "FROM org_cover c JOIN org o ON o.id = c.org_id WHERE c.enterprise_id = $1 "
-                                      "ORDER BY c.from_day, c.id", e, "i", id);
-    if (!s)
-        s = db_query_json(d, &ins, "SELECT id, name, org_id, from_day, to_day FROM org_instructor WHERE enterprise_id = $1 "
-                                   "ORDER BY from_day, id", e, "i", id);
-    if (!s)
-        s = db_query_json(d, &events, "SELECT v.id, v.day, v.kind, v.org_id, o.name AS org_name, v.note FROM org_event v "
-                                      "LEFT JOIN org o ON o.id = v.org_id WHERE v.enterprise_id = $1 ORDER BY v.day, v.id",
-                          e, "i", id);
-    if (s || !json_array_size(ent)) {
-        json_decref(ent);
-        json_decref(covers);
-        json_decref(ins);
-        json_decref(events);
-        return s ? s : err_set(e, ST_NOT_FOUND, "未找到编号为 %lld 的企业。", (long long)id);
-    }
-    json_t *o = json_incref(json_array_get(ent, 0));
-    json_decref(ent);
-    json_object_set_new(o, "covers", covers);
-    json_object_set_new(o, "instructors", ins);
-    json_object_set_new(o, "events", events);
-    return http_reply_json(r, 200, json_pack("{s:o}", "enterprise", o));
-}
-
-/* ---- bulletins ---- */
-
-static st oa_period(http_req *r, org_xun *x, err *e) {
-    const char *p = http_param(r, "period");
-    if (!org_xun_parse(p, x))
-        return err_field(e, ST_INVALID, "period", "旬“%s”无效，应为 年-月-旬，如 2018-04-3（1 上旬、2 中旬、3 下旬）。", p ? p : "");
-    return ST_OK;
-}
-
-static st h_bulletin_list(http_req *r, err *e) {
-    http_page pg;
-    st s = http_paging(r, &pg, e);
-    if (s) return s;
-    const char *year = oa_q(r, "year");
-    if (year && (strlen(year) != 4 || strspn(year, "0123456789") != 4))
-        return err_field(e, ST_INVALID, "year", "year 应为四位年份，如 2018。");
-    json_t *items = NULL;
-    int64_t total = 0;
-    const char *order;
-    if ((s = http_order(r, "-period", NULL, &order, e))) return s;
-    if ((s = bulletin_list(http_db(r), year, order, pg.size, pg.offset, &items, &total, e))) return s;
-    return oa_list_reply(r, items, total, &pg);
-}
-
-static st h_bulletin_get(http_req *r, err *e) {
-    org_xun x;
-    st s = oa_period(r, &x, e);
-    json_t *doc = NULL;
-    if (!s) s = bulletin_get(http_db(r), &x, &doc, e);
-    if (s) return s;
-    return http_reply_json(r, 200, doc);
-}
-
-static st h_bulletin_issue(http_req *r, err *e) {
-    org_xun x;
-    st s = oa_period(r, &x, e);
-    json_t *doc = NULL;
-    if (!s) s = bulletin_issue(http_db(r), &x, oa_actor(r), &doc, e);
-    if (s) return s;
-    return http_reply_json(r, 201, doc);
-}
-
-static st h_bulletin_html(http_req *r, err *e) {
-    org_xun x;
-    st s = oa_period(r, &x, e);
-    json_t *doc = NULL;
-    if (!s) s = bulletin_get(http_db(r), &x, &doc, e);
-    if (s) return s;
-    buf b;
-    buf_init(&b, 16u << 20);
-    s = bulletin_render_html(doc, &b, e);
-    json_decref(doc);
-    if (s) {
-        buf_free(&b);
-        return s;
-    }
-    size_t n = b.len;
-    return http_reply_raw(r, 200, "text/html; charset=utf-8", buf_detach(&b), n);
-}
-
-static st oa_bulletin_file(http_req *r, bool pdf, err *e) {
-    org_xun x;
-    st s = oa_period(r, &x, e);
-    json_t *doc = NULL;
-    if (!s) s = bulletin_get(http_db(r), &x, &doc, e);
-    if (s) return s;
-    const char *path;
-    s = http_tempfile(r, &path, e);
-    if (!s) s = pdf ? bulletin_render_pdf(doc, path, e) : bulletin_render_xlsx(doc, path, e);
-    if (!s) {
-        char *name = arena_printf(&r->mem, "%s互联网企业党建旬报-%s.%s", json_string_value(json_object_get(json_object_get(doc, "city"), "name")),
-                                  json_string_value(json_object_get(doc, "period")), pdf ? "pdf" : "xlsx");
-        s = http_reply_file(r, path, pdf ? "application/pdf" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                            name, e);
-    }
-    json_decref(doc);
-    return s;
-}
-static st h_bulletin_pdf(http_req *r, err *e) { return oa_bulletin_file(r, true, e); }
-static st h_bulletin_xlsx(http_req *r, err *e) { return oa_bulletin_file(r, false, e); }
 
 /* Lists: the keys they sort by and the columns of their Excel export (listq.c). */
 static const http_sort_key oa_org_sort[] = {
@@ -795,17 +467,6 @@ static const http_sort_key oa_ins_sort[] = {
     {"district_code", "q.district_code"}, {"id", "q.id"}, {NULL, NULL}};
 #define OA_INS_EXPORT                                                                                            \
     "党建指导员|name:指导员|phone:电话|enterprise_name:企业|district_code:区划代码|from_day:选派日期|to_day:撤回日期"
-static const http_sort_key oa_covent_sort[] = {
-    {"id", "q.id"}, {"name", "q.name", true}, {"uscc", "q.uscc"}, {"district_code", "q.district_code"},
-    {"park_code", "q.park_code"}, {"category", "q.category", true}, {"employees", "q.employees"}, {"members", "q.members"},
-    {"covered", "q.covered"}, {"instructor", "q.instructor"}, {NULL, NULL}};
-#define OA_COVENT_EXPORT                                                                                         \
-    "覆盖企业名单|id:企业编号|name:企业名称|uscc:统一社会信用代码|district_code:区划代码|park_code:园区代码|"        \
-    "category:类别|employees:从业人员|members:党员数|covered:已建党组织:bool|instructor:已派党建指导员:bool|"      \
-    "org_name:覆盖的党组织"
-static const http_sort_key oa_bul_sort[] = {
-    {"period", "q.period"}, {"issued_at", "q.issued_at"}, {"issued_by", "q.issued_by"}, {NULL, NULL}};
-#define OA_BUL_EXPORT "旬报|period:旬|title:标题|first_day:起始日|last_day:截止日|issued_by:发布人|issued_at:发布时间"
 
 const http_route org_routes[] = {
     {"GET", "/api/orgs", "org.read", h_org_list, HB_NONE, "党组织列表（按日期、类型、区、上级筛选；roots=1 为范围内的顶层）", "org",
@@ -823,7 +484,7 @@ const http_route org_routes[] = {
      oa_event_sort},
     {"GET", "/api/org/findings", "org.read", h_findings, HB_NONE, "组建规则提示与联合组建建议", "org", NULL},
     {"GET", "/api/org/findings.xlsx", "org.read", h_findings_xlsx, HB_NONE, "下载全部规则提示与联合组建建议（xlsx，记入审计）",
-     "org", NULL},
+     "org", NULL, .download = true},
     {"GET", "/api/instructors", "org.read", h_ins_list, HB_NONE, "党建指导员选派列表", "org", NULL, OA_INS_EXPORT, oa_ins_sort},
     {"POST", "/api/enterprises/{id}/instructors", "org.write", h_ins_assign, HB_JSON, "向企业选派党建指导员", "org",
      "enterprise:{id}"},
@@ -831,18 +492,5 @@ const http_route org_routes[] = {
      "撤回党建指导员", "org", "enterprise:{id}"},
     {"POST", "/api/instructors/{id}/reveal", "contact.reveal", h_ins_reveal, HB_JSON, "查看党建指导员完整电话（需口令，记入审计）",
      "org", "instructor:{id}"},
-    {"GET", "/api/coverage", "coverage.read", h_coverage, HB_NONE, "覆盖率（按日期；全市、区、园区、街道、类别）", "coverage", NULL},
-    {"GET", "/api/coverage/trend", "coverage.read", h_coverage_trend, HB_NONE, "覆盖率趋势（每旬或每月）", "coverage", NULL},
-    {"GET", "/api/coverage/enterprises", "coverage.read", h_coverage_ents, HB_NONE, "覆盖数字背后的企业名单（by/key 或可组合的 district、park、street、category、q）", "coverage", NULL,
-     OA_COVENT_EXPORT, oa_covent_sort},
-    {"GET", "/api/enterprises/{id}/coverage", "coverage.read", h_enterprise_coverage, HB_NONE, "一家企业的覆盖历史", "coverage",
-     "enterprise:{id}"},
-    {"GET", "/api/bulletins", "bulletin.read", h_bulletin_list, HB_NONE, "已发布的旬报", "bulletin", NULL, OA_BUL_EXPORT,
-     oa_bul_sort},
-    {"GET", "/api/bulletins/{period}", "bulletin.read", h_bulletin_get, HB_NONE, "旬报内容（已发布或预览）", "bulletin", NULL},
-    {"GET", "/api/bulletins/{period}/html", "bulletin.read", h_bulletin_html, HB_NONE, "旬报网页", "bulletin", NULL},
-    {"GET", "/api/bulletins/{period}/xlsx", "bulletin.read", h_bulletin_xlsx, HB_NONE, "下载旬报（xlsx）", "bulletin", NULL},
-    {"GET", "/api/bulletins/{period}/pdf", "bulletin.read", h_bulletin_pdf, HB_NONE, "下载旬报（PDF）", "bulletin", NULL},
-    {"POST", "/api/bulletins/{period}/issue", "bulletin.issue", h_bulletin_issue, HB_NONE, "发布旬报", "bulletin", NULL},
     {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL},
 };

@@ -126,6 +126,13 @@ before(async () => {
   fixtures.member = sql("SELECT m.person_id, COALESCE(m.district_code,''), COALESCE(m.park_code,''), m.org_path, COALESCE(p.user_id, 0) FROM member m JOIN person p ON p.id = m.person_id WHERE m.person_id IN (SELECT MIN(person_id) FROM member GROUP BY district_code, park_code) OR p.user_id IS NOT NULL")
     .map(([id, d, pk, path, owner]) => ({ key: id, loc: { district: d || undefined, park: pk || undefined, orgPath: path, owner: Number(owner) || undefined } }));
   assert.ok(fixtures.member.length >= 3, 'the demo registers members in several places');
+  // Roster imports count where their organization is; the importer owns theirs.
+  fixtures.roster_import = [];
+  for (const [n, d] of [[1, '350203'], [2, '350206']]) {
+    const [org, path] = sql(`SELECT id, path FROM org WHERE district_code = '${d}' AND kind = '党支部' ORDER BY id LIMIT 1`)[0];
+    const id = sql(`INSERT INTO roster_import(sha256, source, org_id, org_path, district_code, rows, registered, refused, flagged, importer, created_at) VALUES ('access-roster-${n}', 'r${n}.csv', ${org}, '${path}', '${d}', 0, 0, 0, 0, 'test', 0) RETURNING id`)[0][0];
+    fixtures.roster_import.push({ key: id, loc: { district: d, orgPath: path } });
+  }
   // Instructors sit where the enterprise they were sent to is.
   fixtures.instructor = sql("SELECT i.id, COALESCE(e.district_code,''), COALESCE(e.park_code,''), e.id FROM org_instructor i JOIN enterprise e ON e.id = i.enterprise_id WHERE i.id IN (SELECT MIN(i2.id) FROM org_instructor i2 JOIN enterprise e2 ON e2.id = i2.enterprise_id GROUP BY e2.district_code)")
     .map(([id, d, p, ent]) => ({ key: id, loc: { district: d || undefined, park: p || undefined, enterprise: ent } }));

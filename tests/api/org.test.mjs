@@ -10,7 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, ejia, backend, freshDb, addUser, loginAs } from './lib.mjs';
+import { startServer, ejia, backend, freshDb, addUser, loginAs, TEST_PW } from './lib.mjs';
 import { sheetRows, sheetNames } from './xlsx.mjs';
 
 const login = (s, name) => loginAs(s.base, name);
@@ -20,12 +20,16 @@ let srv, dir, city;
 
 // One number straight from the database, bypassing ejia's SQL.
 function sql(q) {
-  const url = srv.db.url;
+  return Number(sqlText(q));
+}
+// The first row as text, columns separated by '|' (both clients' default), on db (default: the shared server's).
+function sqlText(q, url = srv.db.url) {
   const out = backend === 'postgresql'
     ? execFileSync('psql', [url, '-qAtc', q], { encoding: 'utf8' })
     : execFileSync('sqlite3', [url, q], { encoding: 'utf8' });
-  return Number(out.trim());
+  return out.trim().split('\n')[0];
 }
+const lastAudit = () => sqlText('SELECT action, object, username FROM audit ORDER BY seq DESC LIMIT 1');
 
 async function cityCov(day) {
   const r = await city.get(`/api/coverage?date=${day}`);
@@ -456,6 +460,9 @@ test('the server issues each finished 旬 by itself, once, catching up after the
     items = (await c.get('/api/bulletins')).data.items;
     assert.deepEqual(items.map((i) => i.period), [fmt(last), fmt(before1), fmt(before2)]);
     assert.deepEqual(items.map((i) => i.issued_by), ['schedule', 'schedule', 'cli']);
+    // each issue is audited: the schedule's by the system, the command line's by whoever ran it
+    assert.equal(Number(sqlText("SELECT COUNT(*) FROM audit WHERE action = 'bulletin.issue' AND username = 'system'", s2.db.url)), 2);
+    assert.equal(Number(sqlText("SELECT COUNT(*) FROM audit WHERE action = 'bulletin.issue' AND username LIKE 'cli:%'", s2.db.url)), 1);
   } finally {
     await s2.stop();
   }
@@ -486,6 +493,74 @@ test('historical bulletins only (the demo\'s 2018): the schedule issues the last
   } finally {
     await s3.stop();
   }
+});
+
+test('every write and download leaves its audit row: the action, the object, the actor', async () => {
+  // enterprises free in mid-2022, after everything the other tests date
+  const free = (await city.get('/api/coverage/enterprises?date=2022-06-01&state=uncovered&size=500')).data.items
+    .filter((x) => x.members === 0 && !x.instructor);
+  assert.ok(free.length >= 3);
+  const [X, Y, W] = free.slice(-3);
+  const audited = (want) => assert.equal(lastAudit(), `${want}|o_city`);
+  let r = await city.post('/api/orgs', { name: '中共审计测试临时支部', kind: '临时党支部', established_on: '2022-06-01', enterprise_ids: [X.id] });
+  assert.equal(r.status, 201, JSON.stringify(r.data));
+  const id = r.data.org.id;
+  audited(`org.create|org:${id}`);
+  r = await city.post(`/api/orgs/${id}/covers`, { enterprise_id: Y.id, day: '2022-06-02' });
+  assert.equal(r.status, 200, JSON.stringify(r.data));
+  audited(`org.cover_add|org:${id}`);
+  r = await city.post(`/api/orgs/${id}/covers/${Y.id}/remove`, { day: '2022-06-03' });
+  assert.equal(r.status, 200, JSON.stringify(r.data));
+  audited(`org.cover_remove|org:${id}`);
+  r = await city.post(`/api/orgs/${id}/upgrade`, { to_kind: '党总支', day: '2022-06-04', approved: true });
+  assert.equal(r.status, 200, JSON.stringify(r.data));
+  audited(`org.upgrade|org:${id}`);
+  r = await city.post(`/api/orgs/${id}/split`, { name: '中共审计测试拆分支部', established_on: '2022-06-05', enterprise_ids: [X.id], approved: true });
+  assert.equal(r.status, 201, JSON.stringify(r.data));
+  const nid = r.data.org.id;
+  audited(`org.split|org:${id}`);
+  r = await city.post(`/api/orgs/${nid}/merge`, { into_id: id, day: '2022-06-06' });
+  assert.equal(r.status, 200, JSON.stringify(r.data));
+  audited(`org.merge|org:${nid}`);
+  r = await city.post(`/api/orgs/${id}/dissolve`, { day: '2022-06-07' });
+  assert.equal(r.status, 200, JSON.stringify(r.data));
+  audited(`org.dissolve|org:${id}`);
+  r = await city.post(`/api/enterprises/${W.id}/instructors`, { name: '审计指导', phone: '13900001010', day: '2022-06-01' });
+  assert.equal(r.status, 201, JSON.stringify(r.data));
+  const iid = r.data.instructor.id;
+  audited(`instructor.assign|instructor:${iid}`);
+  r = await city.post(`/api/instructors/${iid}/reveal`, { password: TEST_PW });
+  assert.equal(r.status, 200, JSON.stringify(r.data));
+  assert.equal(r.data.phone, '13900001010');
+  audited(`instructor.reveal|instructor:${iid}`);
+  r = await city.post(`/api/enterprises/${W.id}/instructors/${iid}/withdraw`, { day: '2022-06-08' });
+  assert.equal(r.status, 200, JSON.stringify(r.data));
+  audited(`instructor.withdraw|instructor:${iid}`);
+  // a refused write leaves nothing
+  const n0 = sql('SELECT COUNT(*) FROM audit');
+  r = await city.post(`/api/orgs/${id}/dissolve`, { day: '2022-06-09' });
+  assert.equal(r.status, 409);
+  assert.equal(sql('SELECT COUNT(*) FROM audit'), n0);
+  // downloads: audited before they are sent; the page the browser shows is not a download
+  const get = (p) => fetch(srv.base + p, { headers: { cookie: city.cookieHeader() } });
+  assert.equal((await get('/api/bulletins/2018-02-1/html')).status, 200);
+  assert.equal(sql('SELECT COUNT(*) FROM audit'), n0);
+  for (const f of ['xlsx', 'pdf']) {
+    const res = await get(`/api/bulletins/2018-02-1/${f}`);
+    assert.equal(res.status, 200);
+    await res.arrayBuffer();
+    audited('bulletin.export|bulletin:2018-02-1');
+  }
+  const fx = await get('/api/org/findings.xlsx?date=2022-06-01');
+  assert.equal(fx.status, 200);
+  await fx.arrayBuffer();
+  audited('list.export|/api/org/findings.xlsx');
+  r = await city.post('/api/bulletins/2018-02-1/issue');
+  assert.equal(r.status, 201, JSON.stringify(r.data));
+  audited('bulletin.issue|bulletin:2018-02-1');
+  // the demo's own data came through the same use cases, as "demo"
+  assert.ok(sql("SELECT COUNT(*) FROM audit WHERE action = 'org.create' AND username = 'demo'") > 10);
+  assert.ok(sql("SELECT COUNT(*) FROM audit WHERE action = 'instructor.assign' AND username = 'demo'") > 0);
 });
 
 test('the server stops cleanly: exit 0, nothing from the sanitizers', async () => {

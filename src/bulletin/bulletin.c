@@ -1,0 +1,261 @@
+/* bulletin — the rules of the 旬 bulletin (see bulletin.h): the frame of a
+ * 旬, the district rows filled from the figures the store gathered, the
+ * change against the previous bulletin, the ranking, the city line and the
+ * notes; and the document as JSON, the one place that knows its keys.
+ * Pure: no SQL, no HTTP; every percentage rounded by coverage_tenths. */
+#include "bulletin/bulletin.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+bulletin_doc *bulletin_new(arena *a, const org_xun *x) {
+    bulletin_doc *d = arena_calloc(a, 1, sizeof *d);
+    if (!d) return NULL;
+    org_xun p = org_xun_prev(x);
+    org_xun_format(x, d->period);
+    org_xun_title(x, d->title, sizeof d->title);
+    org_xun_first(x, d->first_day);
+    org_xun_last(x, d->last_day);
+    org_xun_format(&p, d->prev_period);
+    org_xun_last(&p, d->prev_day);
+    d->prev_source = "computed";
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(d->generated_at, sizeof d->generated_at, "%Y-%m-%d %H:%M", &tm);
+    return d;
+}
+
+/* ---- assembling ---- */
+
+static bulletin_line *bulletin_row(bulletin_doc *d, const char *code) {
+    for (size_t i = 0; code && i < d->nrows; i++)
+        if (!strcmp(d->rows[i].code, code)) return &d->rows[i];
+    return NULL;
+}
+
+/* One row per district of the city, in code order, the figures of the last day in. */
+static st bulletin_rows(arena *a, bulletin_doc *d, const bulletin_inputs *in, err *e) {
+    d->rows = arena_calloc(a, in->ndistricts ? in->ndistricts : 1, sizeof *d->rows);
+    if (!d->rows) return err_set(e, ST_NOMEM, "内存不足。");
+    d->nrows = in->ndistricts;
+    for (size_t i = 0; i < in->ndistricts; i++) {
+        d->rows[i].code = in->districts[i].key;
+        d->rows[i].name = in->districts[i].name;
+    }
+    for (size_t i = 0; i < in->nnow; i++) {
+        bulletin_line *l = bulletin_row(d, in->now[i].key);
+        if (!l) continue;
+        l->enterprises = in->now[i].enterprises;
+        l->covered = in->now[i].covered;
+        l->work_covered = in->now[i].work;
+        l->rate = coverage_rate(l->covered, l->enterprises);
+        l->work_rate = coverage_rate(l->work_covered, l->enterprises);
+    }
+    return ST_OK;
+}
+
+/* The previous 旬: as issued, else as computed on its last day. */
+static void bulletin_prev(bulletin_doc *d, const bulletin_inputs *in) {
+    if (in->prev) {
+        d->prev_source = "issued";
+        for (size_t i = 0; i < in->prev->nrows; i++) {
+            bulletin_line *l = bulletin_row(d, in->prev->rows[i].code);
+            if (!l) continue;
+            l->prev_covered = in->prev->rows[i].covered;
+            l->prev_rate = in->prev->rows[i].rate;
+        }
+        return;
+    }
+    for (size_t i = 0; i < in->nbefore; i++) {
+        bulletin_line *l = bulletin_row(d, in->before[i].key);
+        if (!l) continue;
+        l->prev_covered = in->before[i].covered;
+        l->prev_rate = coverage_rate(in->before[i].covered, in->before[i].enterprises);
+    }
+}
+
+/* What happened in the 旬 and what is left to do, per district. */
+static void bulletin_counts(bulletin_doc *d, const bulletin_inputs *in) {
+    for (size_t i = 0; i < in->nestablished; i++) {
+        bulletin_line *l = bulletin_row(d, in->established[i].code);
+        if (l) l->new_orgs = in->established[i].n;
+    }
+    for (size_t i = 0; i < in->nupgraded; i++) {
+        bulletin_line *l = bulletin_row(d, in->upgraded[i].code);
+        if (l) l->upgrades = in->upgraded[i].n;
+    }
+    for (size_t i = 0; i < in->nfindings; i++) {
+        bulletin_line *l = bulletin_row(d, in->findings[i].district);
+        if (!l) continue;
+        l->findings = in->findings[i].findings;
+        l->should_form = in->findings[i].should_form;
+    }
+}
+
+/* Highest rate first; then the larger change; then the code. */
+static int bulletin_rank_cmp(const void *a, const void *b) {
+    const bulletin_line *x = a, *y = b;
+    if (x->rate != y->rate) return x->rate < y->rate ? 1 : -1;
+    if (x->change != y->change) return x->change < y->change ? 1 : -1;
+    return strcmp(x->code, y->code);
+}
+
+static void bulletin_rank(bulletin_doc *d) {
+    for (size_t i = 0; i < d->nrows; i++) d->rows[i].change = coverage_change(d->rows[i].rate, d->rows[i].prev_rate);
+    qsort(d->rows, d->nrows, sizeof *d->rows, bulletin_rank_cmp);
+    for (size_t i = 0; i < d->nrows; i++) d->rows[i].rank = (int64_t)i + 1;
+}
+
+/* The city line: the districts added up; its previous rate from the issued
+ * city line, else over every enterprise of the previous day's figures. */
+static void bulletin_city(bulletin_doc *d, const bulletin_inputs *in) {
+    bulletin_line *c = &d->city;
+    memset(c, 0, sizeof *c);
+    c->name = in->city_name ? in->city_name : "全市";
+    for (size_t i = 0; i < d->nrows; i++) {
+        const bulletin_line *l = &d->rows[i];
+        c->enterprises += l->enterprises;
+        c->covered += l->covered;
+        c->work_covered += l->work_covered;
+        c->prev_covered += l->prev_covered;
+        c->new_orgs += l->new_orgs;
+        c->upgrades += l->upgrades;
+        c->findings += l->findings;
+        c->should_form += l->should_form;
+    }
+    c->rate = coverage_rate(c->covered, c->enterprises);
+    c->work_rate = coverage_rate(c->work_covered, c->enterprises);
+    if (in->prev) {
+        c->prev_rate = in->prev->city.rate;
+        c->prev_covered = in->prev->city.covered;
+    } else {
+        int64_t pn = 0;
+        for (size_t i = 0; i < in->nbefore; i++) pn += in->before[i].enterprises;
+        c->prev_rate = coverage_rate(c->prev_covered, pn);
+    }
+    c->change = coverage_change(c->rate, c->prev_rate);
+}
+
+static st bulletin_notes(arena *a, bulletin_doc *d, err *e) {
+    d->notes[0] = arena_printf(a, "统计口径：最终台账中的互联网企业（不含僵尸企业），截至 %s。", d->last_day);
+    d->notes[1] = "覆盖率＝已建党组织覆盖的企业数 ÷ 企业总数；工作覆盖另计选派党建指导员的企业。";
+    d->notes[2] = arena_printf(a, "较上期变化对比%s%s通报（截至 %s）；新建、升格为本旬（%s 至 %s）的数量。",
+                               !strcmp(d->prev_source, "issued") ? "已发布的" : "", d->prev_period, d->prev_day,
+                               d->first_day, d->last_day);
+    d->notes[3] = "待办事项＝应建未建、联合组建、选派指导员、应设支委会、可升格、应拆分等规则提示（阈值见系统设置）。";
+    return d->notes[0] && d->notes[2] ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
+}
+
+st bulletin_assemble(arena *a, bulletin_doc *d, const bulletin_inputs *in, err *e) {
+    st s = bulletin_rows(a, d, in, e);
+    if (s) return s;
+    bulletin_prev(d, in);
+    bulletin_counts(d, in);
+    bulletin_rank(d);
+    bulletin_city(d, in);
+    return bulletin_notes(a, d, e);
+}
+
+/* ---- JSON ---- */
+
+json_t *bulletin_line_json(const bulletin_line *l, bool district) {
+    json_t *o = json_object();
+    if (district) json_object_set_new(o, "code", json_string(l->code ? l->code : ""));
+    json_object_set_new(o, "name", json_string(l->name ? l->name : ""));
+    json_object_set_new(o, "enterprises", json_integer(l->enterprises));
+    json_object_set_new(o, "covered", json_integer(l->covered));
+    json_object_set_new(o, "rate", json_real(l->rate));
+    json_object_set_new(o, "work_covered", json_integer(l->work_covered));
+    json_object_set_new(o, "work_rate", json_real(l->work_rate));
+    json_object_set_new(o, "prev_covered", json_integer(l->prev_covered));
+    json_object_set_new(o, "prev_rate", json_real(l->prev_rate));
+    json_object_set_new(o, "change", json_real(l->change));
+    json_object_set_new(o, "new_orgs", json_integer(l->new_orgs));
+    json_object_set_new(o, "upgrades", json_integer(l->upgrades));
+    json_object_set_new(o, "findings", json_integer(l->findings));
+    json_object_set_new(o, "should_form", json_integer(l->should_form));
+    if (district) json_object_set_new(o, "rank", json_integer(l->rank));
+    return o;
+}
+
+json_t *bulletin_to_json(const bulletin_doc *d) {
+    json_t *rows = json_array(), *notes = json_array();
+    for (size_t i = 0; i < d->nrows; i++) json_array_append_new(rows, bulletin_line_json(&d->rows[i], true));
+    for (size_t i = 0; i < BULLETIN_NOTES; i++)
+        if (d->notes[i]) json_array_append_new(notes, json_string(d->notes[i]));
+    json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:o,s:o,s:o}", "period", d->period, "title", d->title,
+                          "first_day", d->first_day, "last_day", d->last_day, "prev_period", d->prev_period, "prev_day",
+                          d->prev_day, "prev_source", d->prev_source ? d->prev_source : "computed", "generated_at",
+                          d->generated_at, "issued", d->issued, "city", bulletin_line_json(&d->city, false), "rows", rows,
+                          "notes", notes);
+    if (o && d->issued) {
+        json_object_set_new(o, "issued_by", json_string(d->issued_by ? d->issued_by : "-"));
+        json_object_set_new(o, "issued_at", json_integer(d->issued_at));
+    }
+    return o;
+}
+
+/* ---- read back ---- */
+
+static const char *bj_str(arena *a, const json_t *o, const char *k) {
+    const char *s = json_string_value(json_object_get(o, k));
+    return arena_strdup(a, s ? s : "");
+}
+static void bj_cp(char *dst, size_t n, const json_t *o, const char *k) {
+    const char *s = json_string_value(json_object_get(o, k));
+    snprintf(dst, n, "%s", s ? s : "");
+}
+static int64_t bj_int(const json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
+static double bj_num(const json_t *o, const char *k) { return json_number_value(json_object_get(o, k)); }
+
+static void bulletin_line_read(arena *a, const json_t *o, bool district, bulletin_line *l) {
+    l->code = district ? bj_str(a, o, "code") : NULL;
+    l->name = bj_str(a, o, "name");
+    l->enterprises = bj_int(o, "enterprises");
+    l->covered = bj_int(o, "covered");
+    l->rate = bj_num(o, "rate");
+    l->work_covered = bj_int(o, "work_covered");
+    l->work_rate = bj_num(o, "work_rate");
+    l->prev_covered = bj_int(o, "prev_covered");
+    l->prev_rate = bj_num(o, "prev_rate");
+    l->change = bj_num(o, "change");
+    l->new_orgs = bj_int(o, "new_orgs");
+    l->upgrades = bj_int(o, "upgrades");
+    l->findings = bj_int(o, "findings");
+    l->should_form = bj_int(o, "should_form");
+    l->rank = district ? bj_int(o, "rank") : 0;
+}
+
+st bulletin_from_json(arena *a, const json_t *j, bulletin_doc **out, err *e) {
+    const json_t *rows = json_object_get(j, "rows"), *notes = json_object_get(j, "notes");
+    if (!json_is_object(j) || !json_is_array(rows) || !json_is_object(json_object_get(j, "city")))
+        return err_set(e, ST_INTERNAL, "已发布的通报数据损坏：缺少通报的表格。");
+    bulletin_doc *d = arena_calloc(a, 1, sizeof *d);
+    size_t n = json_array_size(rows);
+    bulletin_line *lines = arena_calloc(a, n ? n : 1, sizeof *lines);
+    if (!d || !lines) return err_set(e, ST_NOMEM, "内存不足。");
+    bj_cp(d->period, sizeof d->period, j, "period");
+    bj_cp(d->title, sizeof d->title, j, "title");
+    bj_cp(d->first_day, sizeof d->first_day, j, "first_day");
+    bj_cp(d->last_day, sizeof d->last_day, j, "last_day");
+    bj_cp(d->prev_period, sizeof d->prev_period, j, "prev_period");
+    bj_cp(d->prev_day, sizeof d->prev_day, j, "prev_day");
+    bj_cp(d->generated_at, sizeof d->generated_at, j, "generated_at");
+    d->prev_source = bj_str(a, j, "prev_source");
+    d->issued = json_is_true(json_object_get(j, "issued"));
+    d->issued_by = bj_str(a, j, "issued_by");
+    d->issued_at = bj_int(j, "issued_at");
+    bulletin_line_read(a, json_object_get(j, "city"), false, &d->city);
+    for (size_t i = 0; i < n; i++) bulletin_line_read(a, json_array_get(rows, i), true, &lines[i]);
+    d->rows = lines;
+    d->nrows = n;
+    for (size_t i = 0; i < BULLETIN_NOTES && i < json_array_size(notes); i++) {
+        const char *s = json_string_value(json_array_get(notes, i));
+        d->notes[i] = arena_strdup(a, s ? s : "");
+    }
+    *out = d;
+    return ST_OK;
+}

@@ -1,0 +1,139 @@
+/* bulletin — the 每旬通报: for one 旬, per district, enterprises of the
+ * final ledger, covered, rate, change since the previous bulletin, new
+ * organizations, upgrades, open findings and a ranking, with a city line
+ * and notes.  A bulletin can be previewed for any 旬 (computed as of its
+ * last day), and issued once a 旬 has ended: issuing keeps the figures as
+ * announced, and the next bulletin's "change" is measured against them.
+ * The bulletin is the city's: the same for every reader, whatever their scope.
+ *
+ * The document is one typed struct (bulletin_doc), computed once and read
+ * by every rendering: the HTML page, the xlsx and the A4 PDF
+ * (bulletin_render.c), and the JSON of the API and of the issued copy
+ * (bulletin_to_json / bulletin_from_json, the one place that knows its
+ * keys).  The module's parts:
+ *   bulletin.c         the rules: the frame of a 旬, the rows from the figures, change, rank, the city line, notes; JSON
+ *   bulletin_store.c   the SQL: what a bulletin is computed from, issued copies, the list
+ *   bulletin_render.c  HTML, xlsx, PDF
+ *   bulletin_api.c     the routes
+ *   bulletin_sched.c   the server issuing each finished 旬 by itself (actor "system")
+ * It reads the coverage figures (coverage/) and the findings and calendar
+ * of the org module (org/). */
+#ifndef EJIA_BULLETIN_BULLETIN_H
+#define EJIA_BULLETIN_BULLETIN_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "base/uc.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "coverage/coverage.h"
+#include "org/findings.h"
+#include "org/org.h"
+
+/* One line of the table: a district, or the city (code NULL, rank 0).
+ * Rates are percentages and change is in percentage points, each to 0.1
+ * (coverage_rate, coverage_change). */
+typedef struct bulletin_line {
+    const char *code, *name;
+    int64_t enterprises, covered, work_covered, prev_covered;
+    double rate, work_rate, prev_rate, change;
+    int64_t new_orgs, upgrades, findings, should_form;
+    int64_t rank;          /* 1 = highest rate (then change, then code) */
+} bulletin_line;
+
+enum { BULLETIN_NOTES = 4 };
+
+typedef struct bulletin_doc {
+    char period[16], title[64], first_day[11], last_day[11], prev_period[16], prev_day[11];
+    const char *prev_source;   /* "issued": against the issued previous bulletin; "computed": figures of its last day */
+    char generated_at[32];     /* local time, YYYY-MM-DD HH:MM */
+    bool issued;
+    const char *issued_by;     /* when issued */
+    int64_t issued_at;         /* epoch seconds, when issued */
+    bulletin_line city;
+    bulletin_line *rows;       /* the districts, in rank order */
+    size_t nrows;
+    const char *notes[BULLETIN_NOTES];
+} bulletin_doc;
+
+/* ---- rules (bulletin.c): pure, all memory from a ---- */
+
+/* A count per district (organizations established or upgraded in the 旬). */
+typedef struct bulletin_count { const char *code; int64_t n; } bulletin_count;
+
+/* What a bulletin is computed from (gathered by the store). */
+typedef struct bulletin_inputs {
+    const coverage_row *districts;      /* the city's districts in code order: key = code, name */
+    size_t ndistricts;
+    const coverage_row *now;            /* figures by district on the last day */
+    size_t nnow;
+    const bulletin_doc *prev;           /* the issued previous bulletin, or NULL: */
+    const coverage_row *before;         /* then the figures by district on its last day */
+    size_t nbefore;
+    const bulletin_count *established, *upgraded;   /* per district, in the 旬 */
+    size_t nestablished, nupgraded;
+    const org_district_count *findings; /* per district: open findings, 应建未建 */
+    size_t nfindings;
+    const char *city_name;
+} bulletin_inputs;
+
+/* A new document for the 旬 x: its days, title, previous 旬, time of making. */
+bulletin_doc *bulletin_new(arena *a, const org_xun *x);
+/* Fill the district rows, their changes and ranks, the city line and the notes. */
+st bulletin_assemble(arena *a, bulletin_doc *d, const bulletin_inputs *in, err *e);
+
+/* The document as JSON (the API's reply and the issued copy):
+ *   {period, title, first_day, last_day, prev_period, prev_day, prev_source, generated_at, issued,
+ *    city: {name, enterprises, covered, rate, work_covered, work_rate, prev_covered, prev_rate, change,
+ *           new_orgs, upgrades, findings, should_form},
+ *    rows: [{code, name, ... as the city ..., rank}], notes: [..]}
+ * and, when issued, issued_by and issued_at. */
+json_t *bulletin_to_json(const bulletin_doc *d);
+/* One line as the document holds it (the city line without code and rank). */
+json_t *bulletin_line_json(const bulletin_line *l, bool district);
+/* The same read back (an issued copy); strings in a.  ST_INTERNAL when it is not such a document. */
+st bulletin_from_json(arena *a, const json_t *j, bulletin_doc **out, err *e);
+
+/* ---- store (bulletin_store.c) ---- */
+
+/* The document for x, computed as of its last day over the whole city. */
+st bulletin_store_compute(uc *c, const org_xun *x, bulletin_doc **out, err *e);
+/* The issued bulletin, or a computed preview (issued false). */
+st bulletin_store_get(uc *c, const org_xun *x, bulletin_doc **out, err *e);
+/* bulletin.issue: keep a finished 旬's figures as announced, once
+ * (ST_CONFLICT when issued already); by = the issuer the bulletin names
+ * (the user, "cli", "schedule", "demo").  *out: the issued document. */
+st bulletin_store_issue(uc *c, const org_xun *x, const char *by, bulletin_doc **out, err *e);
+/* Issued bulletins, newest first unless pg->order (over the columns as q.*)
+ * says otherwise: [{period, first_day, last_day, issued_by, issued_at, title, city}]. */
+st bulletin_store_list(uc *c, const char *year, const uc_page *pg, json_t **items, int64_t *total, err *e);
+/* The newest issued period, NULL when none (arena memory). */
+st bulletin_store_newest(uc *c, const char **period, err *e);
+/* bulletin.export: a rendering of d leaves the house (a download, the command
+ * line's file); format "xlsx", "pdf" or "html". */
+st bulletin_store_exported(uc *c, const bulletin_doc *d, const char *format, err *e);
+
+/* ---- renderings (bulletin_render.c) ---- */
+
+st bulletin_render_html(const bulletin_doc *d, buf *out, err *e);
+st bulletin_render_xlsx(const bulletin_doc *d, const char *path, err *e);
+st bulletin_render_pdf(const bulletin_doc *d, const char *path, err *e);
+/* The file name a download offers: "<city>互联网企业党建旬报-<period>.<ext>" (in a). */
+const char *bulletin_file_name(arena *a, const bulletin_doc *d, const char *ext);
+/* Release the font caches pango, cairo and fontconfig keep for the process
+ * (so LeakSanitizer sees a clean exit).  Only when nothing renders any more:
+ * at the end of the CLI, and after the server has stopped. */
+void bulletin_render_shutdown(void);
+
+/* ---- the server's schedule (bulletin_sched.c) ----
+ * A thread that, every bulletin-check-seconds, issues each finished 旬 not
+ * issued yet (from the last issued one on, at most 36; on a database with
+ * none, the last finished one), as the actor "system" (the bulletin names
+ * "schedule" as its issuer).  Safe with several servers (the period is
+ * unique; the loser's insert does nothing). */
+st bulletin_sched_start(err *e);
+void bulletin_sched_stop(void);
+
+#endif

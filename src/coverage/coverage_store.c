@@ -1,0 +1,287 @@
+/* coverage_store — all the SQL of coverage (see coverage.h).  One statement
+ * per grouping (string literals, so each is prepared once per connection).
+ * "Covered on day D" is one definition used everywhere: a cover row with
+ * from_day <= D and (to_day IS NULL OR to_day > D); the covered set is built
+ * once per query (a DISTINCT subquery joined by enterprise), which both
+ * databases run as one pass over the index on org_cover rather than one
+ * probe per enterprise.  Every query keeps to the caller's scope: SCOPE_COND
+ * on the enterprise's district, park and id, bound by scope_bind. */
+#include "coverage/coverage.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/scope.h"
+#include "core/buf.h"
+#include "org/org_store.h"
+
+#define COV_JOINS                                                                                                   \
+    " FROM enterprise e "                                                                                           \
+    "LEFT JOIN (SELECT DISTINCT enterprise_id FROM org_cover WHERE from_day <= $1 AND (to_day IS NULL OR to_day > $1)) cv " \
+    "  ON cv.enterprise_id = e.id "                                                                                 \
+    "LEFT JOIN (SELECT DISTINCT enterprise_id FROM org_instructor WHERE from_day <= $1 AND (to_day IS NULL OR to_day > $1)) ins " \
+    "  ON ins.enterprise_id = e.id "
+#define COV_SCOPE SCOPE_COND("$2", "$3", "e.district_code", "e.park_code", "NULL", "e.id", "NULL")
+/* Grouped first, named after: the region lookup runs once per group, not per enterprise. */
+#define COV_FIG(KEY)                                                                                           \
+    "SELECT y.k, g.name, y.n, y.cv, y.wk FROM (SELECT x.k AS k, COUNT(*) AS n, CAST(SUM(x.cv) AS BIGINT) AS cv, " \
+    "CAST(SUM(CASE WHEN x.cv = 1 OR x.ins = 1 THEN 1 ELSE 0 END) AS BIGINT) AS wk FROM ("                      \
+    "SELECT " KEY " AS k, CASE WHEN cv.enterprise_id IS NULL THEN 0 ELSE 1 END AS cv, "                        \
+    "CASE WHEN ins.enterprise_id IS NULL THEN 0 ELSE 1 END AS ins" COV_JOINS "WHERE e.zombie = 0 AND " COV_SCOPE \
+    ") x GROUP BY x.k) y LEFT JOIN region g ON g.code = y.k ORDER BY y.k"
+
+static const char *const coverage_fig_sql[] = {
+    COV_FIG("CAST('city' AS TEXT)"), COV_FIG("e.district_code"), COV_FIG("e.park_code"),
+    COV_FIG("e.street_code"), COV_FIG("e.category"),
+};
+
+/* A group without a region name: a category is its own name; the rest say what is missing. */
+static const char *coverage_group_name(coverage_by by, const char *key) {
+    if (by == COVERAGE_CATEGORY && key) return key;
+    if (by == COVERAGE_PARK && !key) return "（不在园区）";
+    return key ? key : "（未填写）";
+}
+
+/* Append one row to a growing arena array. */
+static coverage_row *coverage_push(uc *c, coverage_row **rows, size_t *n, size_t *cap) {
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        coverage_row *x = arena_calloc(c->mem, nc, sizeof *x);
+        if (!x) return NULL;
+        if (*n) memcpy(x, *rows, *n * sizeof *x);
+        *rows = x;
+        *cap = nc;
+    }
+    return &(*rows)[(*n)++];
+}
+
+st coverage_store_figures(uc *c, const char *day, coverage_by by, coverage_row **rows, size_t *n, err *e) {
+    const char *k, *code;
+    scope_bind(c, &k, &code);
+    *rows = NULL;
+    *n = 0;
+    size_t cap = 0;
+    db_stmt *q;
+    st s = db_prepare(c->d, coverage_fig_sql[by], &q, e);
+    if (s) return s;
+    db_bind_text(q, 1, day);
+    db_bind_text(q, 2, k);
+    db_bind_text(q, 3, code);
+    int r;
+    while ((r = db_step(q, e)) == DB_ROW) {
+        coverage_row *x = coverage_push(c, rows, n, &cap);
+        if (!x) {
+            db_reset(q);
+            return err_set(e, ST_NOMEM, "内存不足。");
+        }
+        const char *key = db_col_text(q, 0), *name = db_col_text(q, 1);
+        x->key = by == COVERAGE_CITY || !key ? NULL : arena_strdup(c->mem, key);
+        x->name = arena_strdup(c->mem, name ? name : coverage_group_name(by, key));
+        x->enterprises = db_col_int(q, 2);
+        x->covered = db_col_int(q, 3);
+        x->work = db_col_int(q, 4);
+    }
+    db_reset(q);
+    if (r == DB_ERROR) return e->code;
+    if (by == COVERAGE_CITY) {
+        /* the whole-scope line always exists, named after the scope (a district's total, not the city's) */
+        if (!*n && !coverage_push(c, rows, n, &cap)) return err_set(e, ST_NOMEM, "内存不足。");
+        (*rows)[0].name = org_store_scope_name(c);
+    }
+    return ST_OK;
+}
+
+/* ---- the whole scope over many days, in one pass ----
+ *
+ * Figures per day cost a scan of every active cover; a trend of 18 旬 at a
+ * province's size would be 18 such scans.  Instead: read each in-scope
+ * enterprise's cover and instructor intervals once, ordered by enterprise,
+ * and for each enterprise mark the sample days its intervals span
+ * (coverage_mark); then count.  Same definitions as COV_FIG: non-zombie
+ * enterprises in scope, covered = an org_cover active on the day
+ * (from_day <= day < to_day), work = covered or an instructor active. */
+
+#define COV_INTERVALS(TABLE)                                                                                     \
+    "SELECT x.enterprise_id, x.from_day, x.to_day FROM " TABLE " x JOIN enterprise e ON e.id = x.enterprise_id " \
+    "WHERE e.zombie = 0 AND x.from_day <= $4 AND (x.to_day IS NULL OR x.to_day > $1) AND " COV_SCOPE            \
+    " ORDER BY x.enterprise_id"
+
+/* Step both interval statements (ordered by enterprise) side by side and add
+ * up, per day, the enterprises covered and work-covered. */
+static st coverage_series_count(db_stmt *qc, db_stmt *qi, const char *const *days, size_t ndays, int64_t *covered,
+                                int64_t *work, unsigned char *cf, unsigned char *wf, err *e) {
+    int rc = db_step(qc, e), ri = db_step(qi, e);
+    while (rc == DB_ROW || ri == DB_ROW) {
+        int64_t ec = rc == DB_ROW ? db_col_int(qc, 0) : INT64_MAX, ei = ri == DB_ROW ? db_col_int(qi, 0) : INT64_MAX;
+        int64_t ent = ec < ei ? ec : ei;
+        memset(cf, 0, ndays);
+        memset(wf, 0, ndays);
+        while (rc == DB_ROW && db_col_int(qc, 0) == ent) {
+            coverage_mark(days, ndays, db_col_text(qc, 1), db_col_null(qc, 2) ? NULL : db_col_text(qc, 2), cf);
+            rc = db_step(qc, e);
+        }
+        while (ri == DB_ROW && db_col_int(qi, 0) == ent) {
+            coverage_mark(days, ndays, db_col_text(qi, 1), db_col_null(qi, 2) ? NULL : db_col_text(qi, 2), wf);
+            ri = db_step(qi, e);
+        }
+        for (size_t i = 0; i < ndays; i++) {
+            covered[i] += cf[i];
+            work[i] += cf[i] | wf[i];
+        }
+    }
+    return rc == DB_ERROR || ri == DB_ERROR ? e->code : ST_OK;
+}
+
+st coverage_store_city_series(uc *c, const char *const *days, size_t ndays, int64_t *n, int64_t *covered,
+                              int64_t *work, err *e) {
+    memset(covered, 0, ndays * sizeof *covered);
+    memset(work, 0, ndays * sizeof *work);
+    *n = 0;
+    if (!ndays) return ST_OK;
+    const char *k, *code;
+    scope_bind(c, &k, &code);
+    st s = db_query_int(c->d, n,
+                        "SELECT COUNT(*) FROM enterprise e WHERE e.zombie = 0 AND "
+                        SCOPE_COND("$1", "$2", "e.district_code", "e.park_code", "NULL", "e.id", "NULL"),
+                        e, "tt", k, code);
+    if (s) return s;
+    db_stmt *qc = NULL, *qi = NULL;
+    static const char *const sql_c = COV_INTERVALS("org_cover"), *const sql_i = COV_INTERVALS("org_instructor");
+    unsigned char *cf = arena_alloc(c->mem, ndays), *wf = arena_alloc(c->mem, ndays);
+    if (!cf || !wf) s = err_set(e, ST_NOMEM, "内存不足。");
+    if (!s) s = db_prepare(c->d, sql_c, &qc, e);
+    if (!s) s = db_prepare(c->d, sql_i, &qi, e);
+    if (!s) {
+        db_stmt *qs[2] = {qc, qi};
+        for (int j = 0; j < 2; j++) {
+            db_bind_text(qs[j], 1, days[0]);
+            db_bind_text(qs[j], 2, k);
+            db_bind_text(qs[j], 3, code);
+            db_bind_text(qs[j], 4, days[ndays - 1]);
+        }
+        s = coverage_series_count(qc, qi, days, ndays, covered, work, cf, wf, e);
+    }
+    if (qc) db_reset(qc);
+    if (qi) db_reset(qi);
+    return s;
+}
+
+/* ---- the enterprises behind a figure ---- */
+
+/* a combinable filter: a code, or "none" for enterprises without one (no park, say) */
+#define COV_NAMED(P, COL)                                                                                         \
+    " AND (CAST(" P " AS TEXT) IS NULL OR (CAST(" P " AS TEXT) = 'none' AND " COL " IS NULL) OR " COL " = " P ")"
+/* the enterprises of the scope that pass the filters, whatever their state */
+#define COV_ENT_BASE(KEY)                                                                                        \
+    COV_JOINS "WHERE e.zombie = 0 AND " COV_SCOPE                                                                \
+    " AND (CAST($4 AS TEXT) IS NULL OR (CAST($4 AS TEXT) = 'none' AND " KEY " IS NULL) OR " KEY " = $4)"         \
+    " AND (CAST($6 AS TEXT) IS NULL OR e.name LIKE '%' || $6 || '%' OR e.uscc = UPPER($6))"                      \
+    COV_NAMED("$7", "e.district_code") COV_NAMED("$8", "e.park_code") COV_NAMED("$9", "e.street_code")             \
+    COV_NAMED("$10", "e.category")
+#define COV_STATE                                                                                                \
+    "(CAST($5 AS TEXT) = 'all' OR (CAST($5 AS TEXT) = 'covered' AND cv.enterprise_id IS NOT NULL)"               \
+    " OR (CAST($5 AS TEXT) = 'uncovered' AND cv.enterprise_id IS NULL)"                                          \
+    " OR (CAST($5 AS TEXT) = 'work' AND (cv.enterprise_id IS NOT NULL OR ins.enterprise_id IS NOT NULL))"        \
+    " OR (CAST($5 AS TEXT) = 'work_uncovered' AND cv.enterprise_id IS NULL AND ins.enterprise_id IS NULL))"
+#define COV_ENT_WHERE(KEY) COV_ENT_BASE(KEY) " AND " COV_STATE
+/* The count for the pager and the figures of the filtered set (any state) in one pass. */
+#define COV_ENT(KEY)                                                                                             \
+    {"SELECT COALESCE(SUM(CASE WHEN " COV_STATE " THEN 1 ELSE 0 END), 0), COUNT(*), "                            \
+     "COALESCE(SUM(CASE WHEN cv.enterprise_id IS NOT NULL THEN 1 ELSE 0 END), 0), "                             \
+     "COALESCE(SUM(CASE WHEN cv.enterprise_id IS NOT NULL OR ins.enterprise_id IS NOT NULL THEN 1 ELSE 0 END), 0)" \
+     COV_ENT_BASE(KEY),                                                                                          \
+     "SELECT e.id, e.name, e.uscc, e.district_code, e.park_code, e.street_code, e.category, e.employees, e.members, " \
+     "CASE WHEN cv.enterprise_id IS NULL THEN 0 ELSE 1 END AS covered, "                                        \
+     "CASE WHEN ins.enterprise_id IS NULL THEN 0 ELSE 1 END AS instructor, "                                    \
+     "(SELECT MIN(c.org_id) FROM org_cover c WHERE c.enterprise_id = e.id AND c.from_day <= $1 "                \
+     "AND (c.to_day IS NULL OR c.to_day > $1)) AS org_id" COV_ENT_WHERE(KEY)}
+
+static const char *const coverage_ent_sql[][2] = {
+    COV_ENT("CAST(NULL AS TEXT)"), COV_ENT("e.district_code"), COV_ENT("e.park_code"),
+    COV_ENT("e.street_code"), COV_ENT("e.category"),
+};
+
+static const char *coverage_nz(const char *s) { return s && *s ? s : NULL; }
+
+/* The covering organization's name beside its id, for the reader (a page of rows). */
+static void coverage_org_names(uc *c, json_t *items) {
+    size_t i;
+    json_t *row;
+    json_array_foreach(items, i, row) {
+        json_t *oid = json_object_get(row, "org_id");
+        if (!json_is_integer(oid)) continue;
+        char *name = NULL;
+        if (!db_query_text(c->d, &name, "SELECT name FROM org WHERE id = $1", NULL, "i", (int64_t)json_integer_value(oid))) {
+            json_object_set_new(row, "org_name", json_string(name));
+            free(name);
+        }
+    }
+}
+
+st coverage_store_enterprises(uc *c, const char *day, coverage_by by, const char *key, const char *state,
+                              const coverage_filter *f, const uc_page *pg, json_t **items, int64_t *total,
+                              coverage_sum *sum, err *e) {
+    if (!state || !*state) state = "all";
+    if (strcmp(state, "all") && strcmp(state, "covered") && strcmp(state, "uncovered") && strcmp(state, "work") &&
+        strcmp(state, "work_uncovered"))
+        return err_field(e, ST_INVALID, "state", "state=“%s”无效，应为 all、covered、uncovered、work 或 work_uncovered。", state);
+    if (by == COVERAGE_CITY) key = NULL;
+    coverage_filter none = {0};
+    if (!f) f = &none;
+    const char *k, *code;
+    scope_bind(c, &k, &code);
+    const char *args[] = {day, k, code, key, state, coverage_nz(f->q), coverage_nz(f->district), coverage_nz(f->park),
+                          coverage_nz(f->street), coverage_nz(f->category)};
+    db_stmt *cq;
+    st s = db_prepare(c->d, coverage_ent_sql[by][0], &cq, e);
+    if (s) return s;
+    for (int i = 0; i < 10; i++) db_bind_text(cq, i + 1, args[i]);
+    int rc = db_step(cq, e);
+    if (rc == DB_ROW) {
+        *total = db_col_int(cq, 0);
+        if (sum) *sum = (coverage_sum){db_col_int(cq, 1), db_col_int(cq, 2), db_col_int(cq, 3)};
+    }
+    db_reset(cq);
+    if (rc == DB_ERROR) return e->code;
+    const char *sql = arena_printf(c->mem, "SELECT * FROM (%s) q ORDER BY %s LIMIT $11 OFFSET $12", coverage_ent_sql[by][1],
+                                   pg->order ? pg->order : "q.id");
+    if (!sql) return err_set(e, ST_NOMEM, "内存不足。");
+    s = db_query_json(c->d, items, sql, e, "ttttttttttii", args[0], args[1], args[2], args[3], args[4], args[5], args[6],
+                      args[7], args[8], args[9], pg->limit, pg->offset);
+    if (s) return s;
+    coverage_org_names(c, *items);
+    return ST_OK;
+}
+
+st coverage_store_enterprise(uc *c, int64_t id, json_t **out, err *e) {
+    db *d = c->d;
+    json_t *ent = NULL, *covers = NULL, *ins = NULL, *events = NULL;
+    st s = db_query_json(d, &ent, "SELECT id, name, uscc, district_code, park_code, street_code, category, employees, members, "
+                                  "zombie FROM enterprise WHERE id = $1", e, "i", id);
+    if (!s)
+        s = db_query_json(d, &covers, "SELECT c.org_id, o.name AS org_name, o.kind AS org_kind, c.joint, c.from_day, c.to_day "
+                                      "FROM org_cover c JOIN org o ON o.id = c.org_id WHERE c.enterprise_id = $1 "
+                                      "ORDER BY c.from_day, c.id", e, "i", id);
+    if (!s)
+        s = db_query_json(d, &ins, "SELECT id, name, org_id, from_day, to_day FROM org_instructor WHERE enterprise_id = $1 "
+                                   "ORDER BY from_day, id", e, "i", id);
+    if (!s)
+        s = db_query_json(d, &events, "SELECT v.id, v.day, v.kind, v.org_id, o.name AS org_name, v.note FROM org_event v "
+                                      "LEFT JOIN org o ON o.id = v.org_id WHERE v.enterprise_id = $1 ORDER BY v.day, v.id",
+                          e, "i", id);
+    if (s || !json_array_size(ent)) {
+        json_decref(ent);
+        json_decref(covers);
+        json_decref(ins);
+        json_decref(events);
+        return s ? s : err_set(e, ST_NOT_FOUND, "未找到编号为 %lld 的企业。", (long long)id);
+    }
+    json_t *o = json_incref(json_array_get(ent, 0));
+    json_decref(ent);
+    json_object_set_new(o, "covers", covers);
+    json_object_set_new(o, "instructors", ins);
+    json_object_set_new(o, "events", events);
+    *out = o;
+    return ST_OK;
+}

@@ -1,0 +1,159 @@
+/* Unit tests for the rules of the 旬 bulletin (src/bulletin/bulletin.c) on
+ * hand-made figures: the frame of a 旬, rows in rank order (rate, then
+ * change, then code), change against the issued bulletin or the computed
+ * figures of the previous 旬, the city line, the notes; and the document's
+ * JSON read back to the same document. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "bulletin/bulletin.h"
+
+static const coverage_row districts[] = {{"350203", "思明区"}, {"350206", "湖里区"}, {"350211", "集美区"}};
+static const coverage_row now[] = {{"350203", "思明区", 10, 7, 8}, {"350206", "湖里区", 20, 14, 15}, {NULL, "（未填写）", 5, 1, 1}};
+static const coverage_row before[] = {{"350203", "思明区", 10, 5, 6}, {"350206", "湖里区", 20, 14, 14}, {NULL, "（未填写）", 5, 0, 0}};
+static const bulletin_count established[] = {{"350203", 2}, {NULL, 1}};
+static const bulletin_count upgraded[] = {{"350206", 1}};
+static const org_district_count findings[] = {{"350203", 4, 1}, {"350211", 2, 0}};
+
+static bulletin_inputs inputs(void) {
+    bulletin_inputs in = {.districts = districts, .ndistricts = 3, .now = now, .nnow = 3, .before = before, .nbefore = 3,
+                          .established = established, .nestablished = 2, .upgraded = upgraded, .nupgraded = 1,
+                          .findings = findings, .nfindings = 2, .city_name = "厦门市"};
+    return in;
+}
+
+static void test_frame(void **state) {
+    (void)state;
+    arena a;
+    arena_init(&a, 0);
+    org_xun x = {2018, 3, 1};
+    bulletin_doc *d = bulletin_new(&a, &x);
+    assert_string_equal(d->period, "2018-03-1");
+    assert_string_equal(d->title, "2018年3月上旬");
+    assert_string_equal(d->first_day, "2018-03-01");
+    assert_string_equal(d->last_day, "2018-03-10");
+    assert_string_equal(d->prev_period, "2018-02-3");
+    assert_string_equal(d->prev_day, "2018-02-28");
+    assert_string_equal(d->prev_source, "computed");
+    assert_false(d->issued);
+    arena_free(&a);
+}
+
+static void test_assemble_computed(void **state) {
+    (void)state;
+    arena a;
+    arena_init(&a, 0);
+    org_xun x = {2018, 4, 3};
+    bulletin_doc *d = bulletin_new(&a, &x);
+    bulletin_inputs in = inputs();
+    err e;
+    assert_int_equal(bulletin_assemble(&a, d, &in, &e), ST_OK);
+    assert_int_equal(d->nrows, 3);
+    /* 思明 70.0 (+20.0), 湖里 70.0 (0.0), 集美 0.0: equal rates rank by change */
+    assert_string_equal(d->rows[0].code, "350203");
+    assert_int_equal(d->rows[0].rank, 1);
+    assert_true(d->rows[0].rate == 70.0);
+    assert_true(d->rows[0].prev_rate == 50.0);
+    assert_true(d->rows[0].change == 20.0);
+    assert_int_equal(d->rows[0].new_orgs, 2);
+    assert_int_equal(d->rows[0].findings, 4);
+    assert_int_equal(d->rows[0].should_form, 1);
+    assert_string_equal(d->rows[1].code, "350206");
+    assert_true(d->rows[1].work_rate == 75.0);
+    assert_int_equal(d->rows[1].upgrades, 1);
+    assert_string_equal(d->rows[2].code, "350211");
+    assert_int_equal(d->rows[2].enterprises, 0);
+    assert_int_equal(d->rows[2].rank, 3);
+    /* the city: the districts added up; its previous rate over every enterprise of that day */
+    assert_string_equal(d->city.name, "厦门市");
+    assert_int_equal(d->city.enterprises, 30);
+    assert_int_equal(d->city.covered, 21);
+    assert_int_equal(d->city.prev_covered, 19);
+    assert_true(d->city.rate == 70.0);
+    assert_true(d->city.prev_rate == 54.3);   /* 19 of 35 */
+    assert_true(d->city.change == 15.7);
+    assert_int_equal(d->city.new_orgs, 2);
+    assert_int_equal(d->city.findings, 6);
+    assert_non_null(strstr(d->notes[2], "较上期变化对比2018-04-2通报"));
+    arena_free(&a);
+}
+
+static void test_assemble_issued(void **state) {
+    (void)state;
+    arena a;
+    arena_init(&a, 0);
+    org_xun p = {2018, 4, 2}, x = {2018, 4, 3};
+    bulletin_inputs in = inputs();
+    err e;
+    bulletin_doc *prev = bulletin_new(&a, &p);
+    assert_int_equal(bulletin_assemble(&a, prev, &in, &e), ST_OK);
+    /* as announced: 湖里 at 71.3, the city at 60.0 */
+    for (size_t i = 0; i < prev->nrows; i++)
+        if (!strcmp(prev->rows[i].code, "350206")) prev->rows[i].rate = 71.3;
+    prev->city.rate = 60.0;
+    prev->city.covered = 18;
+    in.prev = prev;
+    bulletin_doc *d = bulletin_new(&a, &x);
+    assert_int_equal(bulletin_assemble(&a, d, &in, &e), ST_OK);
+    assert_string_equal(d->prev_source, "issued");
+    assert_string_equal(d->rows[1].code, "350206");
+    assert_true(d->rows[1].prev_rate == 71.3);
+    assert_true(d->rows[1].change == -1.3);
+    assert_true(d->city.prev_rate == 60.0);
+    assert_int_equal(d->city.prev_covered, 18);
+    assert_true(d->city.change == 10.0);
+    assert_non_null(strstr(d->notes[2], "已发布的"));
+    arena_free(&a);
+}
+
+static void test_json_round_trip(void **state) {
+    (void)state;
+    arena a;
+    arena_init(&a, 0);
+    org_xun x = {2018, 4, 3};
+    bulletin_doc *d = bulletin_new(&a, &x);
+    bulletin_inputs in = inputs();
+    err e;
+    assert_int_equal(bulletin_assemble(&a, d, &in, &e), ST_OK);
+    json_t *j = bulletin_to_json(d);
+    assert_false(json_is_true(json_object_get(j, "issued")));
+    assert_null(json_object_get(j, "issued_by"));
+    assert_null(json_object_get(json_object_get(j, "city"), "rank"));
+    assert_null(json_object_get(json_object_get(j, "city"), "code"));
+    assert_int_equal(json_array_size(json_object_get(j, "notes")), 4);
+    json_t *r0 = json_array_get(json_object_get(j, "rows"), 0);
+    assert_true(json_is_real(json_object_get(r0, "change")));
+    assert_true(json_is_integer(json_object_get(r0, "rank")));
+    bulletin_doc *back = NULL;
+    assert_int_equal(bulletin_from_json(&a, j, &back, &e), ST_OK);
+    json_t *j2 = bulletin_to_json(back);
+    assert_true(json_equal(j, j2));
+    /* issued: who and when follow */
+    back->issued = true;
+    back->issued_by = "o_city";
+    back->issued_at = 1700000000;
+    json_t *j3 = bulletin_to_json(back);
+    assert_string_equal(json_string_value(json_object_get(j3, "issued_by")), "o_city");
+    assert_int_equal(json_integer_value(json_object_get(j3, "issued_at")), 1700000000);
+    json_decref(j);
+    json_decref(j2);
+    json_decref(j3);
+    json_t *bad = json_pack("{s:s}", "period", "2018-04-3");
+    assert_int_equal(bulletin_from_json(&a, bad, &back, &e), ST_INTERNAL);
+    json_decref(bad);
+    arena_free(&a);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_frame),
+        cmocka_unit_test(test_assemble_computed),
+        cmocka_unit_test(test_assemble_issued),
+        cmocka_unit_test(test_json_round_trip),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,170 @@
+/* Unit tests for the bulletin store (src/bulletin/bulletin_store.c) on
+ * SQLite and, when EJIA_TEST_PG_URL is set, PostgreSQL: a bulletin computed
+ * over the whole city whoever asks; issued once, as one audited use case
+ * (bulletin.issue, a second time refused without a row); the next one's
+ * change measured against the issued figures; the issued copy read back as
+ * issued; the list; an export audited (bulletin.export); a 旬 not yet ended
+ * refused. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "bulletin/bulletin.h"
+#include "org/org_store.h"
+#include "org/org_fixture.h"
+
+/* A's own branch from 2019-03-05 (思明), E's from 2019-03-15 (湖里). */
+static void history(fx *x) {
+    err e;
+    int64_t A = fx_ent(x, 'A'), E = fx_ent(x, 'E'), id = 0;
+    org_new a = {.name = "中共测试甲公司支部", .kind = "党支部", .day = "2019-03-05", .enterprises = &A, .n_enterprises = 1};
+    org_new b = {.name = "中共测试戊公司支部", .kind = "党支部", .day = "2019-03-15", .enterprises = &E, .n_enterprises = 1};
+    if (org_store_create(&x->c, &a, &id, &e) || org_store_create(&x->c, &b, &id, &e)) fail_msg("history: %s", e.msg);
+}
+
+static const bulletin_line *row(const bulletin_doc *d, const char *code) {
+    for (size_t i = 0; i < d->nrows; i++)
+        if (!strcmp(d->rows[i].code, code)) return &d->rows[i];
+    fail_msg("no row %s", code);
+    return NULL;
+}
+
+static void test_compute(void **state) {
+    (void)state;
+    for (int u = 0; u < fx_nurls; u++) {
+        fx x;
+        fx_open(&x, u);
+        history(&x);
+        err e;
+        org_xun x1 = {2019, 3, 1};
+        bulletin_doc *d = NULL;
+        /* the city's bulletin, even for a district's reader */
+        uc siming = fx_scoped(&x, "district", "350203");
+        assert_int_equal(bulletin_store_compute(&siming, &x1, &d, &e), ST_OK);
+        assert_int_equal(d->nrows, 6);                 /* every district of the city */
+        assert_string_equal(d->city.name, "厦门市");
+        assert_int_equal(d->city.enterprises, 7);
+        assert_int_equal(d->city.covered, 1);
+        assert_string_equal(d->rows[0].code, "350203");   /* the only one with a rate */
+        assert_int_equal(d->rows[0].rank, 1);
+        assert_true(d->rows[0].rate == 25.0);
+        assert_true(d->rows[0].change == 25.0);
+        assert_int_equal(d->rows[0].new_orgs, 1);
+        assert_int_equal(row(d, "350206")->findings, 3);   /* E (its branch comes on the 15th) and G should form; F needs an instructor */
+        assert_string_equal(d->prev_source, "computed");
+        assert_false(d->issued);
+        fx_close(&x);
+    }
+}
+
+static void test_issue(void **state) {
+    (void)state;
+    for (int u = 0; u < fx_nurls; u++) {
+        fx x;
+        fx_open(&x, u);
+        history(&x);
+        err e;
+        org_xun x1 = {2019, 3, 1}, x2 = {2019, 3, 2};
+        bulletin_doc *d = NULL;
+        int64_t a0 = fx_audit_rows(&x);
+        assert_int_equal(bulletin_store_issue(&x.c, &x1, "cli", &d, &e), ST_OK);
+        assert_true(d->issued);
+        assert_string_equal(d->issued_by, "cli");
+        assert_true(d->issued_at > 0);
+        assert_int_equal(fx_audit_rows(&x) - a0, 1);
+        assert_string_equal(fx_last_audit(&x), "bulletin.issue bulletin:2019-03-1");
+        /* once */
+        assert_int_equal(bulletin_store_issue(&x.c, &x1, "cli", &d, &e), ST_CONFLICT);
+        assert_string_equal(e.field, "period");
+        assert_int_equal(fx_audit_rows(&x) - a0, 1);
+        assert_int_equal(db_tx_depth(x.d), 0);
+        /* what was announced stays as announced: a later change to the data does not alter it */
+        int64_t id = 0, C = fx_ent(&x, 'C'), D = fx_ent(&x, 'D');
+        org_new late = {.name = "中共补登支部", .kind = "临时党支部", .day = "2019-03-02", .enterprises = &C, .n_enterprises = 1};
+        assert_int_equal(org_store_create(&x.c, &late, &id, &e), ST_OK);
+        bulletin_doc *got = NULL;
+        assert_int_equal(bulletin_store_get(&x.c, &x1, &got, &e), ST_OK);
+        assert_true(got->issued);
+        assert_int_equal(got->city.covered, 1);
+        assert_int_equal(bulletin_store_compute(&x.c, &x1, &got, &e), ST_OK);
+        assert_int_equal(got->city.covered, 2);
+        /* the next 旬 is measured against the issued figures */
+        org_new more = {.name = "中共测试丁公司临时支部", .kind = "临时党支部", .day = "2019-03-12", .enterprises = &D, .n_enterprises = 1};
+        assert_int_equal(org_store_create(&x.c, &more, &id, &e), ST_OK);
+        bulletin_doc *d2 = NULL;
+        assert_int_equal(bulletin_store_get(&x.c, &x2, &d2, &e), ST_OK);
+        assert_false(d2->issued);
+        assert_string_equal(d2->prev_source, "issued");
+        assert_int_equal(d2->city.prev_covered, 1);
+        assert_true(d2->city.prev_rate == d->city.rate);
+        const bulletin_line *sm = row(d2, "350203");
+        assert_true(sm->prev_rate == 25.0);
+        assert_true(sm->rate == 75.0);
+        assert_true(sm->change == 50.0);
+        /* the list */
+        assert_int_equal(bulletin_store_issue(&x.c, &x2, "o_city", &d2, &e), ST_OK);
+        uc_page pg = {10, 0, NULL};
+        json_t *items = NULL;
+        int64_t total = 0;
+        assert_int_equal(bulletin_store_list(&x.c, "2019", &pg, &items, &total, &e), ST_OK);
+        assert_int_equal(total, 2);
+        json_t *first = json_array_get(items, 0);
+        assert_string_equal(json_string_value(json_object_get(first, "period")), "2019-03-2");
+        assert_string_equal(json_string_value(json_object_get(first, "title")), "2019年3月中旬");
+        assert_string_equal(json_string_value(json_object_get(first, "issued_by")), "o_city");
+        assert_true(json_real_value(json_object_get(json_object_get(first, "city"), "rate")) == d2->city.rate);
+        assert_null(json_object_get(first, "data"));
+        json_decref(items);
+        assert_int_equal(bulletin_store_list(&x.c, "2018", &pg, &items, &total, &e), ST_OK);
+        assert_int_equal(total, 0);
+        json_decref(items);
+        const char *newest = NULL;
+        assert_int_equal(bulletin_store_newest(&x.c, &newest, &e), ST_OK);
+        assert_string_equal(newest, "2019-03-2");
+        /* an export leaves its row */
+        int64_t a1 = fx_audit_rows(&x);
+        assert_int_equal(bulletin_store_exported(&x.c, d2, "pdf", &e), ST_OK);
+        assert_int_equal(fx_audit_rows(&x) - a1, 1);
+        assert_string_equal(fx_last_audit(&x), "bulletin.export bulletin:2019-03-2");
+        /* a 旬 not yet over */
+        char today[11];
+        org_today(today);
+        int y, m, dd;
+        org_day_parse(today, &y, &m, &dd);
+        org_xun cur = org_xun_of(y, m, dd);
+        assert_int_equal(bulletin_store_issue(&x.c, &cur, "cli", &d, &e), ST_INVALID);
+        assert_non_null(strstr(e.msg, "尚未结束"));
+        fx_close(&x);
+    }
+}
+
+static void test_none_issued(void **state) {
+    (void)state;
+    for (int u = 0; u < fx_nurls; u++) {
+        fx x;
+        fx_open(&x, u);
+        err e;
+        const char *newest = "x";
+        assert_int_equal(bulletin_store_newest(&x.c, &newest, &e), ST_OK);
+        assert_null(newest);
+        uc_page pg = {10, 0, NULL};
+        json_t *items = NULL;
+        int64_t total = -1;
+        assert_int_equal(bulletin_store_list(&x.c, NULL, &pg, &items, &total, &e), ST_OK);
+        assert_int_equal(total, 0);
+        json_decref(items);
+        fx_close(&x);
+    }
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_compute),
+        cmocka_unit_test(test_issue),
+        cmocka_unit_test(test_none_issued),
+    };
+    return cmocka_run_group_tests(tests, fx_setup, fx_teardown);
+}

@@ -1,0 +1,199 @@
+/* Unit tests for the coverage store (src/coverage/coverage_store.c) on
+ * SQLite and, when EJIA_TEST_PG_URL is set, PostgreSQL: figures as of the
+ * day before and the day of a change, grouped and within the caller's
+ * scope; the trend's one pass agreeing with the figures of each day; the
+ * enterprises behind a figure with their states, filters and sums; one
+ * enterprise's history. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "coverage/coverage.h"
+#include "org/org_store.h"
+#include "org/org_fixture.h"
+
+/* A's own branch from 2019-03-05, B and C's joint branch from 2019-04-01 until
+ * B leaves on 2019-06-01, an instructor for F from 2019-03-10 to 2019-04-10. */
+static void history(fx *x) {
+    err e;
+    int64_t A = fx_ent(x, 'A'), bc[2] = {fx_ent(x, 'B'), fx_ent(x, 'C')}, id = 0, ins = 0;
+    org_new a = {.name = "中共测试甲公司支部", .kind = "党支部", .day = "2019-03-05", .enterprises = &A, .n_enterprises = 1};
+    org_new j = {.name = "中共测试联合支部", .kind = "联合党支部", .based_on = "park", .day = "2019-04-01", .enterprises = bc,
+                 .n_enterprises = 2, .approved = true};
+    if (org_store_create(&x->c, &a, &id, &e) || org_store_create(&x->c, &j, &id, &e) ||
+        org_store_cover_remove(&x->c, id, bc[0], "2019-06-01", NULL, &e) ||
+        org_store_instructor_assign(&x->c, fx_ent(x, 'F'), "李指导", NULL, 0, "2019-03-10", &ins, &e) ||
+        org_store_instructor_withdraw(&x->c, ins, "2019-04-10", NULL, &e))
+        fail_msg("history: %s", e.msg);
+}
+
+static void city(fx *x, uc *c, const char *day, int64_t n, int64_t covered, int64_t work) {
+    coverage_row *rows = NULL;
+    size_t nr = 0;
+    err e;
+    if (coverage_store_figures(c, day, COVERAGE_CITY, &rows, &nr, &e)) fail_msg("figures %s: %s", day, e.msg);
+    (void)x;
+    assert_int_equal(nr, 1);
+    if (rows[0].enterprises != n || rows[0].covered != covered || rows[0].work != work)
+        fail_msg("%s: %lld/%lld/%lld, want %lld/%lld/%lld", day, (long long)rows[0].enterprises, (long long)rows[0].covered,
+                 (long long)rows[0].work, (long long)n, (long long)covered, (long long)work);
+}
+
+static void test_figures(void **state) {
+    (void)state;
+    for (int u = 0; u < fx_nurls; u++) {
+        fx x;
+        fx_open(&x, u);
+        history(&x);
+        /* seven enterprises (the zombie does not count) */
+        city(&x, &x.c, "2019-03-04", 7, 0, 0);
+        city(&x, &x.c, "2019-03-05", 7, 1, 1);
+        city(&x, &x.c, "2019-03-10", 7, 1, 2);
+        city(&x, &x.c, "2019-04-01", 7, 3, 4);
+        city(&x, &x.c, "2019-04-10", 7, 3, 3);
+        city(&x, &x.c, "2019-06-01", 7, 2, 2);
+        /* a district sees its own total, named after it */
+        uc huli = fx_scoped(&x, "district", "350206");
+        city(&x, &huli, "2019-03-10", 3, 0, 1);
+        coverage_row *rows = NULL;
+        size_t n = 0;
+        err e;
+        assert_int_equal(coverage_store_figures(&huli, "2019-03-10", COVERAGE_CITY, &rows, &n, &e), ST_OK);
+        assert_string_equal(rows[0].name, "湖里区");
+        assert_null(rows[0].key);
+        /* an empty scope still has its line */
+        uc park = fx_scoped(&x, "park", "P0000");
+        assert_int_equal(coverage_store_figures(&park, "2019-03-10", COVERAGE_CITY, &rows, &n, &e), ST_OK);
+        assert_int_equal(n, 1);
+        assert_int_equal(rows[0].enterprises, 0);
+        /* grouped: by district, in code order, named; by park with the enterprises outside parks */
+        assert_int_equal(coverage_store_figures(&x.c, "2019-04-01", COVERAGE_DISTRICT, &rows, &n, &e), ST_OK);
+        assert_int_equal(n, 2);
+        assert_string_equal(rows[0].key, "350203");
+        assert_string_equal(rows[0].name, "思明区");
+        assert_int_equal(rows[0].enterprises, 4);
+        assert_int_equal(rows[0].covered, 3);
+        assert_int_equal(coverage_store_figures(&x.c, "2019-04-01", COVERAGE_PARK, &rows, &n, &e), ST_OK);
+        assert_int_equal(n, 2);
+        for (size_t i = 0; i < n; i++)
+            if (!rows[i].key) assert_string_equal(rows[i].name, "（不在园区）");
+            else assert_string_equal(rows[i].name, "测试园区");
+        assert_int_equal(coverage_store_figures(&x.c, "2019-04-01", COVERAGE_CATEGORY, &rows, &n, &e), ST_OK);
+        assert_int_equal(n, 1);
+        assert_string_equal(rows[0].name, "数据");
+        fx_close(&x);
+    }
+}
+
+static void test_series(void **state) {
+    (void)state;
+    for (int u = 0; u < fx_nurls; u++) {
+        fx x;
+        fx_open(&x, u);
+        history(&x);
+        const char *days[] = {"2019-03-04", "2019-03-05", "2019-03-10", "2019-04-01", "2019-04-10", "2019-06-01"};
+        int64_t n = 0, cv[6], wk[6];
+        err e;
+        assert_int_equal(coverage_store_city_series(&x.c, days, 6, &n, cv, wk, &e), ST_OK);
+        assert_int_equal(n, 7);
+        int64_t want_c[] = {0, 1, 1, 3, 3, 2}, want_w[] = {0, 1, 2, 4, 3, 2};
+        assert_memory_equal(cv, want_c, sizeof want_c);
+        assert_memory_equal(wk, want_w, sizeof want_w);
+        uc siming = fx_scoped(&x, "district", "350203");
+        assert_int_equal(coverage_store_city_series(&siming, days, 6, &n, cv, wk, &e), ST_OK);
+        assert_int_equal(n, 4);
+        assert_int_equal(cv[3], 3);
+        assert_int_equal(wk[2], 1);   /* F's instructor is in 湖里 */
+        assert_int_equal(coverage_store_city_series(&x.c, days, 0, &n, cv, wk, &e), ST_OK);
+        assert_int_equal(n, 0);
+        fx_close(&x);
+    }
+}
+
+static void test_enterprises(void **state) {
+    (void)state;
+    for (int u = 0; u < fx_nurls; u++) {
+        fx x;
+        fx_open(&x, u);
+        history(&x);
+        err e;
+        json_t *items = NULL;
+        int64_t total = 0;
+        coverage_sum sum = {0};
+        uc_page pg = {50, 0, NULL};
+        assert_int_equal(coverage_store_enterprises(&x.c, "2019-04-01", COVERAGE_CITY, NULL, "covered", NULL, &pg, &items, &total,
+                                                    &sum, &e), ST_OK);
+        assert_int_equal(total, 3);
+        assert_int_equal(sum.n, 7);
+        assert_int_equal(sum.covered, 3);
+        assert_int_equal(sum.work, 4);
+        json_t *first = json_array_get(items, 0);
+        assert_int_equal(json_integer_value(json_object_get(first, "id")), fx_ent(&x, 'A'));
+        assert_string_equal(json_string_value(json_object_get(first, "org_name")), "中共测试甲公司支部");
+        json_decref(items);
+        /* a group and a combinable filter: 思明, not in a park */
+        coverage_filter f = {.park = "none"};
+        assert_int_equal(coverage_store_enterprises(&x.c, "2019-04-01", COVERAGE_DISTRICT, "350203", "all", &f, &pg, &items,
+                                                    &total, &sum, &e), ST_OK);
+        assert_int_equal(total, 1);
+        assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "id")), fx_ent(&x, 'D'));
+        json_decref(items);
+        /* by name, within the caller's scope */
+        coverage_filter q = {.q = "庚"};
+        uc siming = fx_scoped(&x, "district", "350203");
+        assert_int_equal(coverage_store_enterprises(&siming, "2019-04-01", COVERAGE_CITY, NULL, NULL, &q, &pg, &items, &total,
+                                                    &sum, &e), ST_OK);
+        assert_int_equal(total, 0);
+        json_decref(items);
+        assert_int_equal(coverage_store_enterprises(&x.c, "2019-04-01", COVERAGE_CITY, NULL, "work_uncovered", &q, &pg, &items,
+                                                    &total, &sum, &e), ST_OK);
+        assert_int_equal(total, 1);
+        json_decref(items);
+        /* paging and order */
+        uc_page two = {2, 1, "q.name DESC, q.id"};
+        assert_int_equal(coverage_store_enterprises(&x.c, "2019-04-01", COVERAGE_CITY, NULL, "all", NULL, &two, &items, &total,
+                                                    NULL, &e), ST_OK);
+        assert_int_equal(total, 7);
+        assert_int_equal(json_array_size(items), 2);
+        json_decref(items);
+        assert_int_equal(coverage_store_enterprises(&x.c, "2019-04-01", COVERAGE_CITY, NULL, "bogus", NULL, &pg, &items, &total,
+                                                    NULL, &e), ST_INVALID);
+        assert_string_equal(e.field, "state");
+        fx_close(&x);
+    }
+}
+
+static void test_enterprise_history(void **state) {
+    (void)state;
+    for (int u = 0; u < fx_nurls; u++) {
+        fx x;
+        fx_open(&x, u);
+        history(&x);
+        err e;
+        json_t *o = NULL;
+        assert_int_equal(coverage_store_enterprise(&x.c, fx_ent(&x, 'B'), &o, &e), ST_OK);
+        json_t *covers = json_object_get(o, "covers");
+        assert_int_equal(json_array_size(covers), 1);
+        assert_string_equal(json_string_value(json_object_get(json_array_get(covers, 0), "to_day")), "2019-06-01");
+        assert_int_equal(json_array_size(json_object_get(o, "events")), 2);   /* added, removed */
+        json_decref(o);
+        assert_int_equal(coverage_store_enterprise(&x.c, fx_ent(&x, 'F'), &o, &e), ST_OK);
+        assert_int_equal(json_array_size(json_object_get(o, "instructors")), 1);
+        json_decref(o);
+        assert_int_equal(coverage_store_enterprise(&x.c, 999999999, &o, &e), ST_NOT_FOUND);
+        fx_close(&x);
+    }
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_figures),
+        cmocka_unit_test(test_series),
+        cmocka_unit_test(test_enterprises),
+        cmocka_unit_test(test_enterprise_history),
+    };
+    return cmocka_run_group_tests(tests, fx_setup, fx_teardown);
+}
