@@ -9,6 +9,7 @@
  * Every figure is the caller's scope's: the store binds it from the
  * use-case context. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "coverage/coverage.h"
@@ -122,6 +123,19 @@ static st h_enterprise_coverage(http_req *r, err *e) {
     return http_reply_json(r, 200, json_pack("{s:o}", "enterprise", o));
 }
 
+/* 本企业: an investor's own enterprise, its organizations and its coverage
+ * over time (the same record the offices see for it). */
+static st h_me_enterprise(http_req *r, err *e) {
+    uc *c = http_uc(r);
+    if (!c->who.scope_kind || strcmp(c->who.scope_kind, "enterprise") != 0 || !c->who.scope_code)
+        return err_set(e, ST_NOT_FOUND, "您的账号没有关联企业：“本企业”页面供出资人查看本企业的党组织和覆盖情况。");
+    int64_t id = strtoll(c->who.scope_code, NULL, 10);
+    json_t *o = NULL;
+    st s = coverage_store_enterprise(c, id, &o, e);
+    if (s) return s;
+    return http_reply_json(r, 200, json_pack("{s:o}", "enterprise", o));
+}
+
 static const http_sort_key cova_ent_sort[] = {
     {"id", "q.id"}, {"name", "q.name", true}, {"uscc", "q.uscc"}, {"district_code", "q.district_code"},
     {"park_code", "q.park_code"}, {"category", "q.category", true}, {"employees", "q.employees"}, {"members", "q.members"},
@@ -139,5 +153,7 @@ const http_route coverage_routes[] = {
      cova_ent_sort},
     {"GET", "/api/enterprises/{id}/coverage", "coverage.read", h_enterprise_coverage, HB_NONE, "一家企业的覆盖历史", "coverage",
      "enterprise:{id}"},
+    {"GET", "/api/me/enterprise", "enterprise.read", h_me_enterprise, HB_NONE, "本企业（出资人）：企业、党组织和覆盖历史", "coverage",
+     NULL},
     {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL},
 };

@@ -258,7 +258,7 @@ st coverage_store_enterprise(uc *c, int64_t id, json_t **out, err *e) {
     db *d = c->d;
     json_t *ent = NULL, *covers = NULL, *ins = NULL, *events = NULL;
     st s = db_query_json(d, &ent, "SELECT id, name, uscc, district_code, park_code, street_code, category, employees, members, "
-                                  "zombie FROM enterprise WHERE id = $1", e, "i", id);
+                                  "zombie, reg_members, reg_full_members FROM enterprise WHERE id = $1", e, "i", id);
     if (!s)
         s = db_query_json(d, &covers, "SELECT c.org_id, o.name AS org_name, o.kind AS org_kind, c.joint, c.from_day, c.to_day "
                                       "FROM org_cover c JOIN org o ON o.id = c.org_id WHERE c.enterprise_id = $1 "

@@ -127,7 +127,7 @@ st org_event_add(uc *c, const org_event_new *v, err *e) {
 
 st org_members_on(uc *c, const char *path, const char *day, int64_t *members, int64_t *units, err *e) {
     st s = db_query_int(c->d, members,
-                        "SELECT CAST(COALESCE(SUM(COALESCE(e.members, 0)), 0) AS BIGINT) FROM org o "
+                        "SELECT CAST(COALESCE(SUM(" ORG_ENT_MEMBERS "), 0) AS BIGINT) FROM org o "
                         "JOIN org_cover c ON c.org_id = o.id JOIN enterprise e ON e.id = c.enterprise_id "
                         "WHERE o.path LIKE $1 || '%' AND c.from_day <= $2 AND (c.to_day IS NULL OR c.to_day > $2)",
                         e, "tt", path, day);

@@ -20,7 +20,7 @@ static st org_findings_ents(uc *c, const char *day, const char *district, org_fs
     db_stmt *q;
     st s = db_prepare(c->d,
                       "SELECT e.id, e.name, e.district_code, e.park_code, e.street_code, e.address, COALESCE(e.employees, 0), "
-                      "COALESCE(e.members, 0), CASE WHEN cv.j = 0 THEN 1 ELSE 0 END, "
+                      ORG_ENT_MEMBERS ", CASE WHEN cv.j = 0 THEN 1 ELSE 0 END, "
                       "CASE WHEN cv.enterprise_id IS NULL THEN 0 ELSE 1 END, CASE WHEN ins.enterprise_id IS NULL THEN 0 ELSE 1 END "
                       "FROM enterprise e "
                       /* one pass over the covers: covered at all, and by an own (not joint) organization */
@@ -105,7 +105,7 @@ static st org_findings_orgs(uc *c, const char *day, const char *district, org_fs
 static st org_findings_members(uc *c, const char *day, org_fset *fs, err *e) {
     db_stmt *q;
     st s = db_prepare(c->d,
-                      "SELECT c.org_id, CAST(SUM(COALESCE(e.members, 0)) AS BIGINT), COUNT(*) FROM org_cover c "
+                      "SELECT c.org_id, CAST(SUM(" ORG_ENT_MEMBERS ") AS BIGINT), COUNT(*) FROM org_cover c "
                       "JOIN enterprise e ON e.id = c.enterprise_id WHERE c.from_day <= $1 AND (c.to_day IS NULL OR c.to_day > $1) "
                       "GROUP BY c.org_id", &q, e);
     if (s) return s;

@@ -4,6 +4,11 @@
 #ifndef EJIA_ORG_ORG_STORE_INT_H
 #define EJIA_ORG_ORG_STORE_INT_H
 
+/* An enterprise's full party members as the rules count them: the registry's
+ * (kept on the enterprise by the member store) where it has registered
+ * members, the ledger's number where it has none yet. */
+#define ORG_ENT_MEMBERS "(CASE WHEN e.reg_members > 0 THEN e.reg_full_members ELSE COALESCE(e.members, 0) END)"
+
 #include "org/org_store.h"
 
 typedef struct org_row {

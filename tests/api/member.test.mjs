@@ -213,3 +213,31 @@ test('the registry keeps the enterprise counts the formation rules read', () => 
   assert.deepEqual(bad, []);
   assert.ok(Number(sql('SELECT SUM(reg_full_members) FROM enterprise')[0][0]) > 1000, 'the demo registry counts its members');
 });
+
+test('the formation rules count the registry\'s members where an enterprise has any', async () => {
+  // an enterprise no organization covers, whose ledger counts no members
+  const [ent] = sql("SELECT e.id FROM enterprise e WHERE COALESCE(e.members, 0) = 0 AND e.zombie = 0 AND e.reg_members = 0 AND e.district_code = '350203' AND NOT EXISTS (SELECT 1 FROM org_cover c WHERE c.enterprise_id = e.id AND c.to_day IS NULL) ORDER BY e.id LIMIT 1")[0];
+  const find = async () => (await city.get('/api/org/findings')).data.enterprises.find((x) => x.id === Number(ent));
+  assert.equal(await find(), undefined, 'nothing to say while the ledger counts none');
+  for (const [i, body] of ['35020319880101007', '35020319890202008', '35020319900303009'].entries()) {
+    const r = await city.post('/api/members', { name: `新员${i}`, id_number: id18(body), org_id: orgA, enterprise_id: Number(ent), category: '正式党员', joined_on: '2015-07-01', full_on: '2016-07-01' });
+    assert.equal(r.status, 201, r.text);
+  }
+  const f = await find();
+  assert.equal(f?.members, 3, JSON.stringify(f));
+  assert.ok(f.findings.includes('should_form'), '3 registered full members: a branch should be formed');
+});
+
+test('本企业: an investor sees their enterprise, its organizations and coverage', async () => {
+  const [ent] = sql("SELECT c.enterprise_id FROM org_cover c WHERE c.to_day IS NULL ORDER BY c.enterprise_id LIMIT 1")[0];
+  addUser(srv.db.url, 'm_investor2', 'investor', ent);
+  const inv = await loginAs(srv.base, 'm_investor2');
+  const r = await inv.get('/api/me/enterprise');
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.data.enterprise.id, Number(ent));
+  const covers = r.data.enterprise.covers || r.data.covers;
+  assert.ok(covers.some((c) => c.to_day === null), 'its organization now: ' + r.text.slice(0, 300));
+  assert.ok('reg_members' in r.data.enterprise);
+  assert.equal((await city.get('/api/me/enterprise')).status, 404, 'not for an office');
+  assert.equal((await memberC.get('/api/me/enterprise')).status, 403);
+});
