@@ -63,7 +63,7 @@ static st h_import_create(http_req *r, err *e) {
 }
 
 static st h_import_list(http_req *r, err *e) {
-    http_page pg;
+    http_page pg = {0};
     const char *order = NULL;
     json_t *items = NULL;
     int64_t total = 0;
@@ -88,7 +88,7 @@ static st problem_kind(http_req *r, const char **kind, err *e) {
 
 static st h_import_get(http_req *r, err *e) {
     int64_t id;
-    http_page pg;
+    http_page pg = {0};
     const char *order = NULL;
     ledger_problem_filter f = {NULL, http_query(r, "q")};
     json_t *imp = NULL, *items = NULL;

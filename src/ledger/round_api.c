@@ -36,7 +36,7 @@ static uc_page page_of(const http_page *pg, const char *order) {
 static st h_rounds(http_req *r, err *e) {
     json_t *rows = NULL, *items = NULL;
     int64_t total = 0;
-    http_page pg;
+    http_page pg = {0};
     /* a handful of rounds: sorted and paged in memory like any other list */
     st s = ledger_round_store_list(http_uc(r), &rows, e);
     if (!s) s = http_page_array(r, rows, "-id", &items, &total, e);
@@ -90,7 +90,7 @@ static st h_round_create(http_req *r, err *e) {
 
 static st h_round_get(http_req *r, err *e) {
     int64_t id, removed = -1, verified = -1;
-    http_page pg;
+    http_page pg = {0};
     json_t *round = NULL, *items = NULL;
     const char *order = NULL;
     st s = http_param_int(r, "id", &id, e);
@@ -149,7 +149,7 @@ static st diff_list(http_req *r, json_t *df, const char *list, err *e) {
         json_decref(df);
         return s;
     }
-    http_page pg;
+    http_page pg = {0};
     http_paging(r, &pg, e);
     json_t *out = json_pack("{s:O,s:O,s:O,s:s,s:o,s:I,s:I,s:I}", "from", json_object_get(df, "from"), "to",
                             json_object_get(df, "to"), "counts", json_object_get(df, "counts"), "list", list, "items", items,
@@ -174,7 +174,7 @@ static st h_diff(http_req *r, err *e) {
 
 static st h_review(http_req *r, err *e) {
     int64_t id, total = 0;
-    http_page pg;
+    http_page pg = {0};
     json_t *items = NULL;
     st s = http_param_int(r, "id", &id, e);
     if (!s) s = http_paging(r, &pg, e);
@@ -279,9 +279,9 @@ static bool day_ok(const char *s) {
 
 static st h_verify_one(http_req *r, err *e) {
     static const char *const only[] = {"employees", "premises", "operating", "verifier", "note", "verified_on", NULL};
-    int64_t id, no, number, emp;
-    bool pre, op;
-    const char *verifier, *note, *day;
+    int64_t id, no, number, emp = -1;
+    bool pre = false, op = false;
+    const char *verifier = NULL, *note = NULL, *day = NULL;
     st s = http_param_int(r, "id", &id, e);
     if (!s) s = http_param_int(r, "no", &no, e);
     if (!s) s = ledger_round_store_number(http_uc(r), id, &number, e);
@@ -294,9 +294,9 @@ static st h_verify_one(http_req *r, err *e) {
     if (!s) s = jsonx_str(r->json, "verified_on", false, 0, 10, &day, e);
     if (!s && day && *day && !day_ok(day))
         s = err_field(e, ST_INVALID, "verified_on", "核查日期“%s”无效，应为不晚于今天的 YYYY-MM-DD（如 2018-05-20）。", day);
-    ledger_verification v = {emp, pre, op, verifier, note, !s && day && *day ? day : NULL};
-    if (!s) s = ledger_verify_store_set(http_uc(r), id, no, &v, e);
     if (s) return s;
+    ledger_verification v = {emp, pre, op, verifier, note, day && *day ? day : NULL};
+    if ((s = ledger_verify_store_set(http_uc(r), id, no, &v, e))) return s;
     return http_reply_json(r, 200, json_pack("{s:{s:I,s:I,s:b,s:b}}", "verification", "round", (json_int_t)id, "entity_no",
                                              (json_int_t)no, "premises", pre, "operating", op));
 }
