@@ -150,18 +150,6 @@ static const char *park_of(const ledger_round_park *parks, size_t nparks, const 
 
 static const char *or_null(const char *s) { return s && *s ? s : NULL; }
 
-/* The lineage of a golden record: its source records' ids as a JSON array. */
-static const char *lineage_text(const ledger_round_input *in, const ledger_golden *g, arena *a) {
-    buf b;
-    buf_init(&b, 0);
-    buf_puts(&b, "[");
-    for (uint32_t i = 0; i < g->nrecs; i++) buf_printf(&b, "%s%lld", i ? "," : "", (long long)in->rec_id[g->recs[i]]);
-    buf_puts(&b, "]");
-    const char *s = b.data ? arena_strdup(a, b.data) : NULL;
-    buf_free(&b);
-    return s;
-}
-
 /* The matcher's figures, kept with the round (its "params"). */
 static char *params_text(const ledger_match_result *res, arena *a) {
     json_t *params = json_pack("{s:f,s:f,s:I,s:I,s:I,s:I,s:f}", "lambda", res->lambda, "link_prob", res->link_prob,
@@ -177,66 +165,37 @@ static char *params_text(const ledger_match_result *res, arena *a) {
     return out;
 }
 
-/* One enterprise from its golden record and zombie finding (NULL: none);
- * round 3 removes the definite zombies, earlier rounds only flag them. */
-static st entity_of(const ledger_round_input *in, int number, size_t k, const ledger_golden *g, const ledger_zombie *z,
-                    const ledger_round_park *parks, size_t nparks, ledger_round *r, err *e) {
-    ledger_round_entity *x = &r->ent[k];
-    x->no = (int64_t)k + 1;
-    x->name = g->name;
-    x->uscc = or_null(g->code);
-    x->district = or_null(g->district);
-    x->district_code = g->district_code ? arena_printf(&r->mem, "%d", g->district_code) : NULL;
-    x->address = or_null(g->address);
-    x->category = or_null(g->category);
-    x->employees = g->employees >= 0 ? g->employees : -1;
-    x->members = g->members >= 0 ? g->members : -1;
-    x->zombie = z ? (z->definite ? 1 : 2) : 0;
-    x->zombie_reason = z ? z->reasons : NULL;
-    x->removed_reason = z && number == 3 && z->definite ? arena_printf(&r->mem, "僵尸企业：%s", z->reasons) : NULL;
-    x->records = lineage_text(in, g, &r->mem);
-    x->park_code = park_of(parks, nparks, g->address);
-    if (!x->records || (g->district_code && !x->district_code) || (x->zombie == 1 && number == 3 && !x->removed_reason))
-        return err_set(e, ST_NOMEM, "内存不足");
-    r->removed += x->removed_reason != NULL;
-    return ST_OK;
-}
-
-/* The enterprises of a match: golden records, zombies. */
-static st round_entities(ledger_round_input *in, int number, const ledger_round_park *parks, size_t nparks,
-                         ledger_round *r, err *e) {
+/* Golden records and zombie findings of the match; which finding each
+ * entity has; how many round 3 removes (the definite zombies; earlier
+ * rounds only flag them). */
+static st round_entities(ledger_round *r, err *e) {
     ledger_golden *g = NULL;
     ledger_zombie *z = NULL;
     size_t nz = 0;
     st s = ledger_golden_build(r->res, &r->mem, &g, e);
-    if (!s) s = ledger_zombie_find(r->res, in->source_names, &r->mem, &z, &nz, e);
+    if (!s) s = ledger_zombie_find(r->res, r->in->source_names, &r->mem, &z, &nz, e);
     if (s) return s;
     r->nent = r->res->nentity;
-    r->ent = arena_calloc(&r->mem, r->nent ? r->nent : 1, sizeof *r->ent);
-    if (!r->ent) return err_set(e, ST_NOMEM, "内存不足");
-    size_t zi = 0;   /* zombies come in entity order */
-    for (size_t k = 0; !s && k < r->nent; k++) {
-        while (zi < nz && z[zi].entity < k) zi++;
-        s = entity_of(in, number, k, &g[k], zi < nz && z[zi].entity == k ? &z[zi] : NULL, parks, nparks, r, e);
+    int32_t *of = arena_alloc(&r->mem, (r->nent ? r->nent : 1) * sizeof *of);
+    if (!of) return err_set(e, ST_NOMEM, "内存不足");
+    for (size_t k = 0; k < r->nent; k++) of[k] = -1;
+    for (size_t i = 0; i < nz; i++) {
+        of[z[i].entity] = (int32_t)i;
+        r->removed += r->number == 3 && z[i].definite;
     }
-    return s;
+    r->golden = g;
+    r->zombies = z;
+    r->zombie_of = of;
+    return ST_OK;
 }
 
-/* Which enterprise holds each source record; the review pairs by record id. */
-static st round_links(const ledger_round_input *in, ledger_round *r, err *e) {
-    int64_t *rec = arena_calloc(&r->mem, in->n, sizeof *rec), *ent = arena_calloc(&r->mem, in->n, sizeof *ent);
+/* The review pairs by record id. */
+static st round_review(ledger_round *r, err *e) {
     r->review = arena_calloc(&r->mem, r->res->nreview ? r->res->nreview : 1, sizeof *r->review);
-    if (!rec || !ent || !r->review) return err_set(e, ST_NOMEM, "内存不足");
-    for (size_t i = 0; i < in->n; i++) {
-        rec[i] = in->rec_id[i];
-        ent[i] = (int64_t)r->res->entity[i] + 1;
-    }
-    r->member_rec = rec;
-    r->member_ent = ent;
-    r->nmember = in->n;
+    if (!r->review) return err_set(e, ST_NOMEM, "内存不足");
     for (size_t i = 0; i < r->res->nreview; i++) {
         const ledger_match_pair *p = &r->res->review[i];
-        int64_t ra = in->rec_id[p->a], rb = in->rec_id[p->b];
+        int64_t ra = r->in->rec_id[p->a], rb = r->in->rec_id[p->b];
         r->review[i] = (ledger_round_pair){ra < rb ? ra : rb, ra < rb ? rb : ra, p->prob, p->weight};
     }
     r->nreview = r->res->nreview;
@@ -252,13 +211,57 @@ st ledger_round_build(ledger_round_input *in, int number, const ledger_round_par
     out->number = number;
     out->name = ledger_round_name(number);
     out->records = (int64_t)in->n;
+    out->in = in;
+    out->parks = parks;
+    out->nparks = nparks;
     say(p, "比对");
     s = input_match(in, &out->res, e);
     say(p, "生成标准记录");
-    if (!s) s = round_entities(in, number, parks, nparks, out, e);
-    if (!s) s = round_links(in, out, e);
+    if (!s) s = round_entities(out, e);
+    if (!s) s = round_review(out, e);
     if (!s && !(out->params = params_text(out->res, &out->mem))) s = err_set(e, ST_NOMEM, "内存不足");
     return s;
+}
+
+st ledger_round_entity_at(const ledger_round *r, size_t k, ledger_round_entity *x, buf *scratch, err *e) {
+    if (r->ent) {
+        *x = r->ent[k];
+        return ST_OK;
+    }
+    const ledger_golden *g = &r->golden[k];
+    const ledger_zombie *z = r->zombie_of[k] >= 0 ? &r->zombies[r->zombie_of[k]] : NULL;
+    bool removed = z && r->number == 3 && z->definite;
+    /* scratch holds three strings end to end: the district code, the lineage
+     * (the source records' ids as a JSON array), the reason for removal */
+    buf_reset(scratch);
+    st s = buf_printf(scratch, "%d", g->district_code);
+    size_t lin = scratch->len + 1, why = 0;
+    if (!s) s = buf_append(scratch, "\0[", 2);
+    for (uint32_t i = 0; !s && i < g->nrecs; i++)
+        s = buf_printf(scratch, "%s%lld", i ? "," : "", (long long)r->in->rec_id[g->recs[i]]);
+    if (!s) s = buf_putc(scratch, ']');
+    if (!s && removed) {
+        why = scratch->len + 1;
+        s = buf_putc(scratch, '\0');
+        if (!s) s = buf_printf(scratch, "僵尸企业：%s", z->reasons);
+    }
+    if (s) return err_set(e, ST_NOMEM, "内存不足");
+    *x = (ledger_round_entity){.no = (int64_t)k + 1, .name = g->name, .uscc = or_null(g->code),
+                               .district = or_null(g->district), .district_code = g->district_code ? scratch->data : NULL,
+                               .address = or_null(g->address), .category = or_null(g->category),
+                               .park_code = park_of(r->parks, r->nparks, g->address),
+                               .employees = g->employees >= 0 ? g->employees : -1,
+                               .members = g->members >= 0 ? g->members : -1, .zombie = z ? (z->definite ? 1 : 2) : 0,
+                               .zombie_reason = z ? z->reasons : NULL, .removed_reason = removed ? scratch->data + why : NULL,
+                               .records = scratch->data + lin};
+    return ST_OK;
+}
+
+size_t ledger_round_members(const ledger_round *r) { return r->in ? r->in->n : 0; }
+
+void ledger_round_member(const ledger_round *r, size_t i, int64_t *record, int64_t *entity_no) {
+    *record = r->in->rec_id[i];
+    *entity_no = (int64_t)r->res->entity[i] + 1;
 }
 
 void ledger_round_free(ledger_round *r) {

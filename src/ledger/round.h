@@ -33,6 +33,7 @@
 #include <stdint.h>
 #include "base/uc.h"
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/err.h"
 #include "ledger/match.h"
 #include "ledger/table.h"
@@ -99,8 +100,13 @@ typedef struct ledger_round_park {
 } ledger_round_park;
 
 /* A round built in memory, ready to be saved: header, enterprises, which
- * enterprise holds each source record, review pairs.  Everything lives in
- * mem (and res, freed by ledger_round_free). */
+ * enterprise holds each source record, review pairs.  Rounds 1–3 give their
+ * enterprises one at a time (ledger_round_entity_at, from the golden records
+ * and zombie findings) so that a large round is never held twice; round 4's
+ * are an array (ent).  Everything lives in mem (and res, freed by
+ * ledger_round_free); the input must outlive the round. */
+struct ledger_golden;
+struct ledger_zombie;
 typedef struct ledger_round {
     arena mem;
     int number;
@@ -108,14 +114,18 @@ typedef struct ledger_round {
     int64_t base_round;            /* round 4: its round 3; else 0 */
     int64_t records, removed;      /* source records; enterprises removed */
     char *params;                  /* the matcher's figures, JSON text (mem) */
-    ledger_round_entity *ent;
-    size_t nent;
-    const int64_t *member_rec;     /* rounds 1–3: record ids ... */
-    const int64_t *member_ent;     /* ... and the entity number holding each */
-    size_t nmember;
+    size_t nent;                   /* enterprises, removed ones included */
+    ledger_round_entity *ent;      /* round 4; NULL for rounds 1–3 */
     ledger_round_pair *review;
     size_t nreview;
+    /* rounds 1–3: what their enterprises are made from */
+    const ledger_round_input *in;
     ledger_match_result *res;
+    const struct ledger_golden *golden;
+    const struct ledger_zombie *zombies;
+    const int32_t *zombie_of;      /* per entity: its zombie finding, -1 none */
+    const ledger_round_park *parks;
+    size_t nparks;
 } ledger_round;
 
 /* The Chinese name of round n (1–4). */
@@ -128,6 +138,13 @@ st ledger_round_number_check(int number, err *e);
 st ledger_round_build(ledger_round_input *in, int number, const ledger_round_park *parks, size_t nparks,
                       const ledger_round_progress *p, ledger_round *out, err *e);
 void ledger_round_free(ledger_round *r);
+/* Enterprise k (0-based) of a round; its lineage text and district code are
+ * written into scratch (reused from one call to the next). */
+st ledger_round_entity_at(const ledger_round *r, size_t k, ledger_round_entity *x, buf *scratch, err *e);
+/* How many source records a round 1–3 places, and record i's id and the
+ * number of the enterprise holding it. */
+size_t ledger_round_members(const ledger_round *r);
+void ledger_round_member(const ledger_round *r, size_t i, int64_t *record, int64_t *entity_no);
 
 /* Why two records of the input were (not) merged; *text malloc'ed. */
 st ledger_round_explain(ledger_round_input *in, int64_t a_record, int64_t b_record, char **text, err *e);

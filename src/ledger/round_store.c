@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/crypt.h"
+#include "core/buf.h"
 #include "ledger/ledger_scope.h"
 #include "ledger/pii.h"
 #include "ledger/round.h"
@@ -186,33 +187,37 @@ static void bind_count(db_stmt *q, int idx, int64_t v) {
     else db_bind_null(q, idx);
 }
 
-static st save_entities(uc *c, int64_t id, const ledger_round_entity *ent, size_t n, err *e) {
+static st save_entities(uc *c, int64_t id, const ledger_round *r, err *e) {
     db_stmt *q;
+    buf scratch;
+    buf_init(&scratch, 0);
     st s = db_prepare(c->d,
                       "INSERT INTO ledger_round_entity(round_id, entity_no, name, uscc, district, district_code, address, "
                       "category, employees, members, zombie, zombie_reason, removed_reason, records, park_code) "
                       "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)",
                       &q, e);
-    for (size_t i = 0; !s && i < n; i++) {
-        const ledger_round_entity *x = &ent[i];
+    for (size_t i = 0; !s && i < r->nent; i++) {
+        ledger_round_entity x;
+        if ((s = ledger_round_entity_at(r, i, &x, &scratch, e))) break;
         db_bind_int(q, 1, id);
-        db_bind_int(q, 2, x->no);
-        db_bind_text(q, 3, x->name);
-        db_bind_text(q, 4, x->uscc);
-        db_bind_text(q, 5, x->district);
-        db_bind_text(q, 6, x->district_code);
-        db_bind_text(q, 7, x->address);
-        db_bind_text(q, 8, x->category);
-        bind_count(q, 9, x->employees);
-        bind_count(q, 10, x->members);
-        db_bind_int(q, 11, x->zombie);
-        db_bind_text(q, 12, x->zombie_reason);
-        db_bind_text(q, 13, x->removed_reason);
-        db_bind_text(q, 14, x->records ? x->records : "[]");
-        db_bind_text(q, 15, x->park_code);
+        db_bind_int(q, 2, x.no);
+        db_bind_text(q, 3, x.name);
+        db_bind_text(q, 4, x.uscc);
+        db_bind_text(q, 5, x.district);
+        db_bind_text(q, 6, x.district_code);
+        db_bind_text(q, 7, x.address);
+        db_bind_text(q, 8, x.category);
+        bind_count(q, 9, x.employees);
+        bind_count(q, 10, x.members);
+        db_bind_int(q, 11, x.zombie);
+        db_bind_text(q, 12, x.zombie_reason);
+        db_bind_text(q, 13, x.removed_reason);
+        db_bind_text(q, 14, x.records ? x.records : "[]");
+        db_bind_text(q, 15, x.park_code);
         if (db_step(q, e) == DB_ERROR) s = e->code;
         db_reset(q);
     }
+    buf_free(&scratch);
     return s;
 }
 
@@ -224,10 +229,12 @@ static st save_links(uc *c, int64_t id, const ledger_round *r, const int64_t *im
                    imports[i], (int64_t)i);
     db_stmt *q = NULL;
     if (!s) s = db_prepare(c->d, "INSERT INTO ledger_round_member(round_id, record_id, entity_no) VALUES ($1,$2,$3)", &q, e);
-    for (size_t i = 0; !s && i < r->nmember; i++) {
+    for (size_t i = 0; !s && i < ledger_round_members(r); i++) {
+        int64_t rec, ent;
+        ledger_round_member(r, i, &rec, &ent);
         db_bind_int(q, 1, id);
-        db_bind_int(q, 2, r->member_rec[i]);
-        db_bind_int(q, 3, r->member_ent[i]);
+        db_bind_int(q, 2, rec);
+        db_bind_int(q, 3, ent);
         if (db_step(q, e) == DB_ERROR) s = e->code;
         db_reset(q);
     }
@@ -245,7 +252,7 @@ static st save_round(uc *c, const ledger_round *r, const int64_t *imports, size_
     st s = uc_begin(c, e);
     if (s) return s;
     s = save_header(c, r, id, e);
-    if (!s) s = save_entities(c, *id, r->ent, r->nent, e);
+    if (!s) s = save_entities(c, *id, r, e);
     if (!s) s = save_links(c, *id, r, imports, nimports, e);
     uc_act a = {"ledger.round_create", uc_obj(c, "ledger_round", *id),
                 arena_printf(c->mem, "生成%s：%lld 条来源记录，%lld 家企业，剔除 %lld 家，待审 %zu 对", r->name,
@@ -354,7 +361,7 @@ st ledger_round_store_round4(uc *c, int64_t base, int64_t *id, err *e) {
                      "AND x.entity_no = m.entity_no WHERE m.round_id = $1 AND x.removed_reason IS NULL",
                      e, "i", base);
     if (!s) s = save_header(c, &r, id, e);
-    if (!s) s = save_entities(c, *id, r.ent, r.nent, e);
+    if (!s) s = save_entities(c, *id, &r, e);
     if (!s) s = round4_links(c, *id, base, e);
     uc_act a = {"ledger.round4", uc_obj(c, "ledger_round", *id),
                 arena_printf(c->mem, "由第三轮（轮次 %lld）生成第四轮：保留 %lld 家，剔除 %lld 家", (long long)base,
