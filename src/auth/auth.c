@@ -191,7 +191,7 @@ static st auth_objects(http_req *r, err *e) {
     int nrefs;
     if (!auth_refs(decl, refs, 8, &nrefs))
         return err_set(e, ST_FORBIDDEN, "接口的数据范围声明“%s”无法识别，已拒绝访问。", decl);
-    scope_who who = {r->user.scope_kind, r->user.scope_code, r->user.id, r->user.role};
+    scope_who who = scope_who_of(http_uc(r));
     for (int i = 0; i < nrefs; i++) {
         const auth_ref *ref = &refs[i];
         enum { MAXV = 1024 };
