@@ -43,7 +43,6 @@ static st login_rows_end(st s, login_row *rows, int n, err *e) {
 typedef struct login_who {
     bool known;               /* an account */
     users_row u;              /* when known */
-    const char *typed;        /* the name as typed */
     const char *key;          /* the name a failure counts under: lower-case when valid */
     const char *name;         /* for the audit rows: the account's username, else as typed */
 } login_who;
@@ -64,7 +63,7 @@ static st login_paused(uc *c, const login_try *t, login_result *res, bool *pause
 
 static st login_identify(uc *c, const login_try *t, login_who *w, err *e) {
     memset(w, 0, sizeof *w);
-    w->typed = w->key = w->name = t->username;
+    w->key = w->name = t->username;
     char uname[64];
     if (users_username(t->username, uname, NULL) != ST_OK) return ST_OK;  /* no account has such a name */
     /* A name that is no account is counted under the form an account would have. */
@@ -187,8 +186,12 @@ static st login_open_session(uc *c, const login_try *t, login_who *w, int64_t st
         int64_t osid = 0, ouid = 0;
         err oe;
         st ls = session_store_lookup(&as, t->old_token, &osid, &ouid, &oe);
-        if (!ls && osid) s = session_store_end(&as, osid, e);
-        else if (ls && ls != ST_UNAUTH) s = (*e = oe, ls);
+        if (!ls && osid) {
+            s = session_store_end(&as, osid, e);
+        } else if (ls && ls != ST_UNAUTH) {   /* a dead or unknown cookie is no failure; the database's is */
+            *e = oe;
+            s = ls;
+        }
     }
     if (!s) s = session_store_open(&as, w->u.id, t->user_agent, res->token, &res->sid, e);
     uc_act a = {"auth.login", w->u.username, arena_printf(c->mem, "会话 %lld", (long long)res->sid)};
