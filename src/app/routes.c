@@ -5,6 +5,7 @@
 extern const http_route core_routes[];
 extern const http_route auth_routes[];
 extern const http_route users_routes[];
+extern const http_route audit_routes[];
 extern const http_route ledger_import_routes[];
 extern const http_route ledger_round_routes[];
 extern const http_route ledger_record_routes[];
@@ -16,6 +17,7 @@ const http_route *const http_route_tables[] = {
     core_routes,
     auth_routes,
     users_routes,
+    audit_routes,
     ledger_import_routes,
     ledger_round_routes,
     ledger_record_routes,

@@ -557,6 +557,9 @@ static st audited_once(http_req *r, int64_t rows, err *e) {
         return err_set(e, ST_INTERNAL, "内部错误：该接口发送文件，但路由表没有声明 download（审计检查模式）。");
     }
     if (!writes && !export) return ST_OK;
+    /* A refusal the handler answered itself (a login's 423 or 429, which
+     * carry error.detail) is no success: its rows are its own. */
+    if (r->status >= 400) return ST_OK;
     const char *trace = cfg_str("audit-trace");
     if (trace && *trace) {
         char line[512];
