@@ -9,6 +9,7 @@ extern const http_route ledger_import_routes[];
 extern const http_route ledger_round_routes[];
 extern const http_route ledger_record_routes[];
 extern const http_route org_routes[];
+extern const http_route test_routes[];   /* only with the test-routes setting */
 
 const http_route *const http_route_tables[] = {
     core_routes,
@@ -18,5 +19,6 @@ const http_route *const http_route_tables[] = {
     ledger_round_routes,
     ledger_record_routes,
     org_routes,
+    test_routes,
     NULL,
 };
