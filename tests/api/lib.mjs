@@ -22,7 +22,9 @@ export function freshDb(template) {
     const name = `t_${process.pid}_${Date.now()}_${dbCounter++}`;
     const base = process.env.EJIA_TEST_PG_BASE;
     const from = template ? `TEMPLATE ${template}` : "TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'";
-    const r = spawnSync('psql', [`${base}/postgres`, '-qAtc', `CREATE DATABASE ${name} ${from}`]);
+    // FILE_COPY: copying the files is faster than writing every page to the
+    // WAL (PostgreSQL 15's default) on a test cluster that runs with fsync=off
+    const r = spawnSync('psql', [`${base}/postgres`, '-qAtc', `CREATE DATABASE ${name} ${from} STRATEGY FILE_COPY`]);
     if (r.status !== 0) throw new Error('createdb failed: ' + r.stderr);
     return { url: `${base}/${name}`, cleanup() { spawnSync('psql', [`${base}/postgres`, '-qAtc', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]); } };
   }
