@@ -12,6 +12,7 @@ extern const http_route ledger_record_routes[];
 extern const http_route org_routes[];
 extern const http_route coverage_routes[];
 extern const http_route bulletin_routes[];
+extern const http_route test_routes[];   /* only with the test-routes setting */
 
 const http_route *const http_route_tables[] = {
     core_routes,
@@ -24,5 +25,6 @@ const http_route *const http_route_tables[] = {
     org_routes,
     coverage_routes,
     bulletin_routes,
+    test_routes,
     NULL,
 };

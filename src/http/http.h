@@ -55,6 +55,9 @@ typedef struct http_route {
     /* The reply is a file to keep (a report, a workbook, a PDF): an export,
      * audited like a list's ?format=xlsx (OpenAPI x-download). */
     bool download;
+    /* Exists only when the server runs with the test-routes setting (the test
+     * suites' own routes, src/http/test_api.c): not matched, not in OpenAPI otherwise. */
+    bool test_only;
 } http_route;
 
 /* The caller, filled by the auth module (see http_auth_ops). */

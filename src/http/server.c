@@ -116,6 +116,19 @@ db *http_db(http_req *r) {
     return r->db_conn;
 }
 
+/* The pooled connection goes back as soon as the request stops needing it —
+ * after the handler, and once an upload's caller was checked (its body may
+ * take minutes) — not when the reply has gone out: a worker thread waiting in
+ * db_pool_get reads no body and sends no reply of its other connections, so
+ * connections held by those deadlock the pool (six uploads at once on two
+ * threads, pool of three: crash.test waited out body-timeout).  http_db()
+ * takes one again if anything still asks. */
+static void release_db(http_req *r) {
+    if (!r->db_conn) return;
+    db_pool_put(((http_server *)r->daemon_ctx)->pool, r->db_conn);   /* rolls back an open tx */
+    r->db_conn = NULL;
+}
+
 static void req_free(http_req *r) {
     http_server *s = r->daemon_ctx;
     if (r->pp) MHD_destroy_post_processor(r->pp);
@@ -607,7 +620,7 @@ static void dispatch(http_req *r) {
     } else if (!r->status) {
         r->status = 200;
     }
-    if (r->db_conn) db_rollback_all(r->db_conn);  /* never leave a tx open */
+    release_db(r);  /* never leave a tx open, nor hold the connection while the reply goes out */
 }
 
 /* An upload is streamed to disk as it arrives: first make sure the caller
@@ -750,13 +763,16 @@ static bool request_begin(http_req *r, struct MHD_Connection *c, const char *url
         const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Expect");
         if (expect && strcasecmp(expect, "100-continue") == 0) {
             reply_error(r, &r->early_err);   /* audits the denial */
+            release_db(r);
             r->close_after = true;
             return true;
         }
         if (auth_ops && auth_ops->denied) auth_ops->denied(r, r->early, &r->early_err);
+        release_db(r);
         refuse_body(r);
         return false;
     } else if (r->route->body == HB_MULTIPART) {
+        release_db(r);   /* allowed: the body arrives without holding a connection */
         char boundary[MP_BOUNDARY_MAX + 1];
         size_t blen = mp_boundary(ct, boundary, sizeof boundary);
         if (!content_type_is(ct, "multipart/form-data")) {

@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, Client, backend, ejia, totp, replaceOneTimePassword, addUser, TEST_PW } from './lib.mjs';
+import { startServer, Client, backend, ejia, totp, replaceOneTimePassword, addUser, TEST_PW, sanitizerReport } from './lib.mjs';
 
 const roles = JSON.parse(readFileSync('data/roles.json', 'utf8'));
 let srv, tmp, clockFile, pw = {};
@@ -36,6 +36,8 @@ function sql(db, q) {
 // ejia subcommand with everything needed to explain a failure (signal, spawn error).
 function cli(args, input) {
   const r = spawnSync(process.env.EJIA_BIN || path.resolve('ejia'), args, { input, encoding: 'utf8' });
+  const report = sanitizerReport(r.stderr);   // a leak in the CLI fails like one in the server (lib.mjs)
+  if (report) throw new Error(`ejia ${args.join(' ')} printed a sanitizer report: ${report[0]}\n${r.stderr.slice(report.index, report.index + 12000)}`);
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, why: `status ${r.status} signal ${r.signal} ${r.error?.message || ''} ${r.stderr}` };
 }
 
