@@ -7,10 +7,10 @@ import { openBrowser, loginAs, stillness, AXE_PATH, USERS, PHONE, DESKTOP } from
 async function audit(b, what) {
   const { page } = b
   // Judge the settled page, not a loading skeleton, a toast fading out or a half-run
-  // transition: the page's API calls answered (a route change is no navigation, so
-  // 'networkidle' would not see them), no skeleton or mask, nothing moving.
-  await b.settled()
-  await page.waitForFunction(() => !document.querySelector('.el-skeleton, .el-loading-mask, .el-message'))
+  // transition: no skeleton or mask, the page's API calls answered (a route change is no
+  // navigation, so 'networkidle' would not see them), no toast, nothing moving.
+  await b.ready()
+  await page.waitForFunction(() => !document.querySelector('.el-message'))
   await stillness(page)
   await page.addScriptTag({ path: AXE_PATH })
   const res = await page.evaluate(async () => {

@@ -79,11 +79,19 @@ export async function openBrowser({ viewport = DESKTOP, locale = 'zh-CN', bypass
     }
     throw new Error(`API calls still in flight after ${TIMEOUT / 1000} s (${inflight})`)
   }
+  /** The page has loaded what it shows: no skeleton or loading mask left (a page's chained
+   *  calls end with what fills them), then no API call in flight.  Call it once the page's
+   *  own content has begun to show (quiet alone is time: a starved renderer can pause
+   *  longer than quietMs between two chained calls). */
+  const ready = async () => {
+    await page.waitForFunction(() => !document.querySelector('.el-skeleton, .el-loading-mask'))
+    await settled()
+  }
   const close = async () => {
     await ctx.close().catch(() => {})
     fs.rmSync(dir, { recursive: true, force: true })
   }
-  return { ctx, page, problems, close, settled }
+  return { ctx, page, problems, close, settled, ready }
 }
 
 export async function shot(page, name) {
