@@ -5,7 +5,8 @@
 #   make check      every test: unit (cmocka), API (real server on loopback, SQLite and PostgreSQL),
 #                   browser (Playwright + Debian chromium), then the same unit+API suite under ASan+UBSan
 #   make bench      benchmarks under bench/ (print their figures)
-#   make fuzz       build libFuzzer targets (clang) and run each briefly
+#   make fuzz       build libFuzzer targets (clang) and run each briefly; per target budget and
+#                   choice: make fuzz FUZZ_CPU_SECONDS=3600 FUZZ_TARGETS="csv xlsx" (see scripts/fuzz)
 #   make SANITIZE=1 ASan+UBSan build in build-san/
 #
 # Sources are found, not listed: every src/**/*.c is part of the program, every
@@ -115,8 +116,11 @@ bins: $(B)/ejia $(TEST_BINS) $(if $(filter 1,$(SANITIZE)),$(FUZZ_REPLAY))
 bench: all
 	scripts/bench
 
+# budgets and targets given on make's command line reach the script (scripts/fuzz reads them)
+FUZZ_TARGETS ?=
+export FUZZ_SECONDS FUZZ_CPU_SECONDS FUZZ_MAXLEN FUZZ_TIMEOUT FUZZ_FORK FUZZ_ARGS
 fuzz:
-	scripts/fuzz
+	scripts/fuzz $(FUZZ_TARGETS)
 
 deps:
 	scripts/deps

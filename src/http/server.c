@@ -45,6 +45,7 @@
 #include "base/audit.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/utf8.h"
 
 /* Where a connection is; each phase but CP_BUSY has a deadline. */
 typedef enum conn_phase {
@@ -505,7 +506,16 @@ static enum MHD_Result queue_reply(struct MHD_Connection *c, http_req *r) {
     return ok;
 }
 
-json_t *http_error_json(const err *e, json_t *detail) {
+json_t *http_error_json(const err *in, json_t *detail) {
+    /* jansson refuses strings that are not UTF-8, and the reply then had no
+     * body at all: messages quote what the user sent ("%.40s" of a query value
+     * may also cut a character in two; a file name may be GBK).  Such bytes
+     * are shown as '?' (fuzz_query, corpus/query/crash-error-not-utf8). */
+    err c = *in, *e = &c;
+    c.msg[sizeof c.msg - 1] = c.field[sizeof c.field - 1] = c.where[sizeof c.where - 1] = 0;
+    utf8_scrub(c.msg, strlen(c.msg));
+    utf8_scrub(c.field, strlen(c.field));
+    utf8_scrub(c.where, strlen(c.where));
     json_t *o = json_pack("{s:s,s:s}", "code", e->api_code[0] ? e->api_code : st_name(e->code), "message",
                           e->msg[0] ? e->msg : "服务器内部错误，请稍后重试。");
     if (e->field[0]) json_object_set_new(o, "field", json_string(e->field));
