@@ -26,6 +26,9 @@ typedef struct scope_resolver {
      * covering a joint branch's units): $1 = key, $2 = the caller's
      * enterprise id; a row means the object is theirs (investors). */
     const char *ent_sql;
+    /* What the object is called when the city is told there is none
+     * ("没有编号为 N 的<noun>。"); NULL = a plain "not found". */
+    const char *noun;
 } scope_resolver;
 
 static const scope_resolver scope_resolvers[] = {
@@ -61,7 +64,7 @@ static const scope_resolver scope_resolvers[] = {
      "JOIN enterprise e ON e.id = i.enterprise_id WHERE i.id = CAST($1 AS BIGINT)"},
     /* A round as a whole (ledger/round_api.c): city-wide, each area office sees its part. */
     {"ledger_round", true, false, "SELECT NULL, NULL, NULL, NULL, NULL FROM ledger_round WHERE id = CAST($1 AS BIGINT)",
-     0, false, true},
+     0, false, true, NULL, "轮次"},
     /* A source record inside a round (review pairs, explain): where the
      * round's enterprise holding it lies. */
     {"ledger_round_record", true, false,
@@ -165,7 +168,11 @@ st scope_check2(db *d, const scope_who *who, const char *kind, const char *key, 
     st s = scope_locate(d, kind, key, key2, &loc, e);
     if (s == ST_NOT_FOUND) {
         /* Below the city, "missing" and "not yours" look the same (no probing for ids). */
-        if (who && who->kind && !strcmp(who->kind, "city")) return s;
+        if (who && who->kind && !strcmp(who->kind, "city")) {
+            const scope_resolver *rs = scope_resolver_find(kind);
+            if (rs && rs->noun) return err_set(e, ST_NOT_FOUND, "没有编号为 %.40s 的%s。", key ? key : "", rs->noun);
+            return s;
+        }
         return err_set(e, ST_FORBIDDEN, "该对象不在您的数据范围内，或不存在。");
     }
     if (s) return s;
