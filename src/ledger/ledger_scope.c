@@ -16,7 +16,7 @@ const scope_resolver ledger_scope_resolvers[] = {
      "WHERE round_id = CAST($1 AS BIGINT) AND entity_no = CAST($2 AS BIGINT)", 2},
     /* A round as a whole (ledger/round_api.c): city-wide, each area office sees its part. */
     {"ledger_round", true, false, "SELECT NULL, NULL, NULL, NULL, NULL FROM ledger_round WHERE id = CAST($1 AS BIGINT)",
-     0, false, true},
+     0, false, true, NULL, "轮次"},
     /* A source record inside a round (review pairs, explain): where the
      * round's enterprise holding it lies. */
     {"ledger_round_record", true, false,

@@ -220,7 +220,9 @@ test('bad requests say what is wrong', async () => {
   r = await city.post('/api/ledger/rounds', { number: 1, imports: [], extra: 1 });
   assert.equal(r.status, 400);
   assert.equal(r.data.error.field, 'extra');
-  assert.equal((await city.get('/api/ledger/rounds/424242')).status, 404);
+  const none = await city.get('/api/ledger/rounds/424242');
+  assert.equal(none.status, 404);
+  assert.match(none.data.error.message, /没有编号为 424242 的轮次/, 'the city is told which round is missing');
   assert.equal((await city.get(`/api/ledger/rounds/${r1}/diff`)).status, 400);
 });
 
