@@ -5,7 +5,8 @@
 #   make check      every test: unit (cmocka), API (real server on loopback, SQLite and PostgreSQL),
 #                   browser (Playwright + Debian chromium), then the same unit+API suite under ASan+UBSan
 #   make bench      benchmarks under bench/ (print their figures)
-#   make fuzz       build libFuzzer targets (clang) and run each briefly
+#   make fuzz       build libFuzzer targets (clang) and run each briefly; per target budget and
+#                   choice: make fuzz FUZZ_CPU_SECONDS=3600 FUZZ_TARGETS="csv xlsx" (see scripts/fuzz)
 #   make SANITIZE=1 ASan+UBSan build in build-san/
 #
 # Sources are found, not listed: every src/**/*.c is part of the program, every
@@ -46,6 +47,8 @@ LIB_SRCS := $(filter-out src/main.c,$(SRCS))
 LIB_OBJS := $(patsubst src/%.c,$(B)/obj/%.o,$(LIB_SRCS)) $(B)/obj/gen/embedded.o
 TEST_SRCS := $(shell find tests/unit -name 'test_*.c' 2>/dev/null | sort)
 TEST_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRCS))
+# the fuzz targets with a replay main (tests/fuzz/replay.c), for the kept corpora
+FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 EMBED_FILES := $(sort $(wildcard src/db/migrations/*.sql) $(wildcard data/*.csv) $(wildcard data/*.txt))
 
 .PHONY: all run check test-unit bins bench fuzz web clean deps pkgs
@@ -81,6 +84,13 @@ $(B)/tests/%: tests/unit/%.c $(B)/libejia.a
 	@echo "  TEST $<"
 	@$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(B)/libejia.a $(LDFLAGS_ALL) $(PKG_LIBS) -lcmocka
 
+# A fuzz target linked with the replay main instead of libFuzzer: with SANITIZE=1
+# (built by `bins`) make check replays the corpora on the ASan build it already has.
+$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(B)/libejia.a
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ $<"
+	@$(CC) $(CFLAGS_ALL) -o $@ $< tests/fuzz/replay.c $(B)/libejia.a $(LDFLAGS_ALL) $(PKG_LIBS)
+
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
 
 web:
@@ -90,20 +100,27 @@ run: all
 	@mkdir -p var
 	./ejia serve --db $(DB) --port $(PORT) --demo-if-empty
 
-check: all $(TEST_BINS)
+# Built on every core: make check itself is usually called without -j.
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+check:
+	@$(MAKE) --no-print-directory $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(NPROC)) all $(TEST_BINS)
 	scripts/check
 
 test-unit: ejia $(TEST_BINS)
 	scripts/check unit
 
-# the program and every unit test binary, in $(B) (used by scripts/check with SANITIZE=1)
-bins: $(B)/ejia $(TEST_BINS)
+# the program and every unit test binary, in $(B) (used by scripts/check with SANITIZE=1),
+# and under ASan the fuzz targets that replay the kept corpora
+bins: $(B)/ejia $(TEST_BINS) $(if $(filter 1,$(SANITIZE)),$(FUZZ_REPLAY))
 
 bench: all
 	scripts/bench
 
+# budgets and targets given on make's command line reach the script (scripts/fuzz reads them)
+FUZZ_TARGETS ?=
+export FUZZ_SECONDS FUZZ_CPU_SECONDS FUZZ_MAXLEN FUZZ_TIMEOUT FUZZ_FORK FUZZ_ARGS
 fuzz:
-	scripts/fuzz
+	scripts/fuzz $(FUZZ_TARGETS)
 
 deps:
 	scripts/deps

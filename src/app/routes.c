@@ -5,6 +5,7 @@
 extern const http_route core_routes[];
 extern const http_route auth_routes[];
 extern const http_route users_routes[];
+extern const http_route audit_routes[];
 extern const http_route ledger_import_routes[];
 extern const http_route ledger_round_routes[];
 extern const http_route ledger_record_routes[];
@@ -13,11 +14,13 @@ extern const http_route coverage_routes[];
 extern const http_route bulletin_routes[];
 extern const http_route member_routes[];
 extern const http_route roster_routes[];
+extern const http_route test_routes[];   /* only with the test-routes setting */
 
 const http_route *const http_route_tables[] = {
     core_routes,
     auth_routes,
     users_routes,
+    audit_routes,
     ledger_import_routes,
     ledger_round_routes,
     ledger_record_routes,
@@ -26,5 +29,6 @@ const http_route *const http_route_tables[] = {
     bulletin_routes,
     roster_routes,   /* before member_routes: /api/members/imports is not /api/members/{id} */
     member_routes,
+    test_routes,
     NULL,
 };

@@ -4,14 +4,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "base/audit.h"
-#include "base/clock.h"
-#include "base/crypt.h"
-#include "auth/lockout.h"
-#include "auth/password.h"
+#include "auth/login.h"
 #include "auth/roles.h"
 #include "auth/session.h"
 #include "auth/users.h"
+#include "base/audit.h"
+#include "base/clock.h"
+#include "base/crypt.h"
 #include "core/config.h"
 #include "core/log.h"
 
@@ -35,18 +34,16 @@ static st auth_authenticate(http_req *r, err *e) {
     int64_t sid = 0, uid = 0;
     err le;
     err_clear(&le);
-    st s = session_lookup(http_db(r), token, &sid, &uid, &le);
+    uc *c = http_uc(r);
+    st s = session_store_lookup(c, token, &sid, &uid, &le);
     if (s == ST_UNAUTH) return ST_OK;  /* anonymous: the route decides whether that is enough */
     if (s) {
         *e = le;
         return s;
     }
     users_row u;
-    s = users_load(http_db(r), uid, NULL, &u, &le);
-    if (s == ST_NOT_FOUND || (!s && u.disabled)) {
-        users_row_free(&u);
-        return ST_OK;
-    }
+    s = users_store_load(c, uid, NULL, &u, &le);
+    if (s == ST_NOT_FOUND || (!s && u.disabled)) return ST_OK;
     if (s) {
         *e = le;
         return s;
@@ -64,7 +61,6 @@ static st auth_authenticate(http_req *r, err *e) {
         cx->totp_required = roles_totp_required(u.role);
         cx->must_change = u.must_change;
     }
-    users_row_free(&u);
     return ST_OK;
 }
 
@@ -195,7 +191,7 @@ static st auth_objects(http_req *r, err *e) {
     int nrefs;
     if (!auth_refs(decl, refs, 8, &nrefs))
         return err_set(e, ST_FORBIDDEN, "接口的数据范围声明“%s”无法识别，已拒绝访问。", decl);
-    scope_who who = {r->user.scope_kind, r->user.scope_code, r->user.id, r->user.role};
+    scope_who who = scope_who_of(http_uc(r));
     for (int i = 0; i < nrefs; i++) {
         const auth_ref *ref = &refs[i];
         enum { MAXV = 1024 };
@@ -272,47 +268,11 @@ const http_auth_ops auth_http_ops = {auth_authenticate, auth_authorize, auth_den
 
 bool auth_has(http_req *r, const char *perm) { return r->user.id && roles_has(r->user.role, perm); }
 
-static audit_entry auth_entry(http_req *r, const char *action, const char *object, const char *result,
-                              const char *detail) {
-    audit_entry a = {.user_id = r->user.id, .username = r->user.username, .role = r->user.role, .action = action,
-                     .object = object, .result = result ? result : "ok", .address = r->addr, .detail = detail};
-    return a;
-}
-
 st auth_audit(http_req *r, const char *action, const char *object, const char *result, const char *detail, err *e) {
-    audit_entry a = auth_entry(r, action, object, result, detail);
-    return audit_record(http_db(r), &a, e);
+    return http_audit(r, action, object, result, detail, e);
 }
 
-st auth_audit_tx(http_req *r, const char *action, const char *object, const char *result, const char *detail,
-                 err *e) {
-    audit_entry a = auth_entry(r, action, object, result, detail);
-    return audit_append(http_db(r), &a, e);
-}
-
-st auth_reauth(http_req *r, const char *password, err *e) {
-    if (!r->user.id) return err_set(e, ST_UNAUTH, "请先登录。");
-    if (!password || !*password)
-        return err_field(e, ST_INVALID, "password", "此操作需要再次输入您的登录口令（字段 password）。");
-    db *d = http_db(r);
-    users_row u;
-    st s = users_load(d, r->user.id, NULL, &u, e);
-    if (s) return s;
-    bool ok = password_verify(u.password_hash, password);
-    users_row_free(&u);
-    if (ok) return ST_OK;
-    if ((s = db_begin(d, e))) return s;
-    int64_t until = 0;
-    s = lockout_fail(d, r->user.id, clock_now(), &until, e);
-    if (!s) s = auth_audit_tx(r, "auth.reauth_failed", r->path, "failed", "再次输入口令错误", e);
-    if (!s && until) s = auth_audit_tx(r, "auth.lockout", r->user.username, "locked", "连续输错口令，账号已锁定", e);
-    if (!s) s = db_commit(d, e);
-    else db_rollback(d);
-    if (s) return s;
-    err_field(e, ST_FORBIDDEN, "password", "口令不正确，操作未执行。连续输错将锁定账号。");
-    snprintf(e->api_code, sizeof e->api_code, "bad_password");
-    return ST_FORBIDDEN;
-}
+st auth_reauth(http_req *r, const char *password, err *e) { return login_reauth(http_uc(r), r->path, password, e); }
 
 st auth_init(db *d, err *e) {
     st s = crypt_init(d, e);

@@ -9,10 +9,10 @@
  * goes through .denied into the audit trail.
  *
  * Handlers use:
- *   auth_audit / auth_audit_tx   one audit row for what they did (every write);
- *   auth_reauth                  password re-entry before a sensitive action;
+ *   auth_reauth                  password re-entry before a sensitive action (login.h);
  *   auth_has                     does the caller hold a permission (optional parts of a reply);
- *   SCOPE_COND (scope.h) with r->user.scope_kind / scope_code for lists. */
+ * and write through their module's store with http_uc(r) (base/uc.h), whose
+ * lists bind the caller's scope with scope_bind (scope.h). */
 #ifndef EJIA_AUTH_AUTH_H
 #define EJIA_AUTH_AUTH_H
 
@@ -23,6 +23,7 @@
 extern const http_auth_ops auth_http_ops;
 extern const http_route auth_routes[];
 extern const http_route users_routes[];  /* users_api.c */
+extern const http_route audit_routes[];  /* audit_api.c */
 
 /* Load the field key, install the audit guards, purge audit rows past the
  * retention.  d is an open, migrated connection. */
@@ -32,9 +33,8 @@ st auth_init(db *d, err *e);
 void auth_check_routes(void);
 
 bool auth_has(http_req *r, const char *perm);
-/* Audit row for this request's user and address; _tx inside the caller's transaction. */
+/* The audit hook of auth_http_ops (list exports): http_audit for the caller. */
 st auth_audit(http_req *r, const char *action, const char *object, const char *result, const char *detail, err *e);
-st auth_audit_tx(http_req *r, const char *action, const char *object, const char *result, const char *detail, err *e);
 /* Check the caller's password again (field "password" of the body by
  * convention); a wrong one counts toward lockout and is audited:
  * ST_FORBIDDEN with code "bad_password". */

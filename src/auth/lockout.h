@@ -23,29 +23,29 @@
  * proxy's one address would pause everybody (auth_api.c).  Successful logins do not clear an
  * address's count (an attacker with one good account must not reset it).
  *
- * The _fail functions run inside the caller's write transaction; the caller
- * writes the audit rows. */
+ * The store (lockout_store.c) holds the counters; its functions run inside
+ * the caller's use case (uc_begin … uc_end), which writes the audit rows. */
 #ifndef EJIA_AUTH_LOCKOUT_H
 #define EJIA_AUTH_LOCKOUT_H
 
 #include <stdbool.h>
 #include <stdint.h>
 #include "core/err.h"
-#include "db/db.h"
+#include "base/uc.h"
 
 /* Count one failure; *locked_until > 0 when this failure locked the account. */
-st lockout_fail(db *d, int64_t user_id, int64_t now, int64_t *locked_until, err *e);
-st lockout_clear(db *d, int64_t user_id, err *e);
+st lockout_store_fail(uc *c, int64_t user_id, int64_t now, int64_t *locked_until, err *e);
+st lockout_store_clear(uc *c, int64_t user_id, err *e);
 
 /* A name that is no account: until when it is "locked" (0 = not). */
-st lockout_name_until(db *d, const char *name, int64_t *locked_until, err *e);
+st lockout_store_name_until(uc *c, const char *name, int64_t *locked_until, err *e);
 /* Count one failure for such a name; *locked_until > 0 when this one locked it. */
-st lockout_name_fail(db *d, const char *name, int64_t now, int64_t *locked_until, err *e);
+st lockout_store_name_fail(uc *c, const char *name, int64_t now, int64_t *locked_until, err *e);
 
 /* Is the address paused?  *until = end of the pause, 0 when not paused. */
-st lockout_addr_until(db *d, const char *addr, int64_t now, int64_t *until, err *e);
+st lockout_store_addr_until(uc *c, const char *addr, int64_t now, int64_t *until, err *e);
 /* Count one failed login from addr; *paused_until > 0 when this failure
  * started a pause. */
-st lockout_addr_fail(db *d, const char *addr, int64_t now, int64_t *paused_until, err *e);
+st lockout_store_addr_fail(uc *c, const char *addr, int64_t now, int64_t *paused_until, err *e);
 
 #endif

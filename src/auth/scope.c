@@ -117,7 +117,11 @@ st scope_check2(db *d, const scope_who *who, const char *kind, const char *key, 
     st s = scope_locate(d, kind, key, key2, &loc, e);
     if (s == ST_NOT_FOUND) {
         /* Below the city, "missing" and "not yours" look the same (no probing for ids). */
-        if (who && who->kind && !strcmp(who->kind, "city")) return s;
+        if (who && who->kind && !strcmp(who->kind, "city")) {
+            const scope_resolver *rs = scope_resolver_find(kind);
+            if (rs && rs->noun) return err_set(e, ST_NOT_FOUND, "没有编号为 %.40s 的%s。", key ? key : "", rs->noun);
+            return s;
+        }
         return err_set(e, ST_FORBIDDEN, "该对象不在您的数据范围内，或不存在。");
     }
     if (s) return s;

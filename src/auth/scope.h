@@ -75,6 +75,9 @@ typedef struct scope_resolver {
      * covering a joint branch's units): $1 = key, $2 = the caller's
      * enterprise id; a row means the object is theirs (investors). */
     const char *ent_sql;
+    /* What the object is called when the city is told there is none
+     * ("没有编号为 N 的<noun>。"); NULL = a plain "not found". */
+    const char *noun;
 } scope_resolver;
 /* Every module's resolver table, NULL-terminated (app/scopes.c). */
 extern const scope_resolver *const scope_resolver_tables[];

@@ -259,20 +259,107 @@ static int close_out(FILE *f, const char *path) {
     return 0;
 }
 
+/* --links: the entity of every record. */
+static int write_links(const char *path, const ledger_match_result *r, const char **names) {
+    FILE *f = open_out(path);
+    if (!f) return 1;
+    fputs("source,row,entity\n", f);
+    for (size_t i = 0; i < r->nrec; i++) {
+        csv_field(f, names[r->recs[i].source]);
+        fprintf(f, ",%d,E%06u\n", r->recs[i].row->row, r->entity[i] + 1);
+    }
+    return close_out(f, path);
+}
+
+/* --zombies: the zombie entities (definite ones, suspected too with --zombies-suspected). */
+static int write_zombies(const char *path, const ledger_zombie *z, size_t nz, int suspected) {
+    FILE *f = open_out(path);
+    if (!f) return 1;
+    for (size_t i = 0; i < nz; i++)
+        if (z[i].definite || suspected) fprintf(f, "E%06u\n", z[i].entity + 1);
+    return close_out(f, path);
+}
+
+/* --zombie-reasons: every zombie entity with its reasons. */
+static int write_zreasons(const char *path, const ledger_zombie *z, size_t nz) {
+    FILE *f = open_out(path);
+    if (!f) return 1;
+    fputs("entity,definite,reasons\n", f);
+    for (size_t i = 0; i < nz; i++) {
+        fprintf(f, "E%06u,%d,", z[i].entity + 1, z[i].definite);
+        csv_field(f, z[i].reasons);
+        fputc('\n', f);
+    }
+    return close_out(f, path);
+}
+
+/* --review: the uncertain pairs with their comparison levels. */
+static int write_review(const char *path, const ledger_match_result *r) {
+    FILE *f = open_out(path);
+    if (!f) return 1;
+    fputs("a,b,probability,weight,name_a,name_b", f);
+    for (int k = 0; k < LMF__COUNT; k++) fprintf(f, ",%s", ledger_match_field_name((ledger_match_field)k));
+    fputs(",decision\n", f);
+    for (size_t i = 0; i < r->nreview; i++) {
+        const ledger_match_pair *p = &r->review[i];
+        csv_field(f, r->recs[p->a].key);
+        fputc(',', f);
+        csv_field(f, r->recs[p->b].key);
+        fprintf(f, ",%.4f,%.2f,", p->prob, p->weight);
+        csv_field(f, r->recs[p->a].row->val[LF_NAME]);
+        fputc(',', f);
+        csv_field(f, r->recs[p->b].row->val[LF_NAME]);
+        for (int k = 0; k < LMF__COUNT; k++) fprintf(f, ",%s", ledger_match_level_name((ledger_match_field)k, p->lev[k]));
+        fputs(",\n", f);
+    }
+    return close_out(f, path);
+}
+
+/* One golden record's line of --golden. */
+static void golden_line(FILE *f, const ledger_match_result *r, const ledger_golden *g, const ledger_zombie *zz,
+                        const char **names) {
+    fprintf(f, "E%06u,", (unsigned)g->entity + 1);
+    csv_field(f, g->name); fputc(',', f);
+    csv_field(f, g->code); fputc(',', f);
+    csv_field(f, g->district); fputc(',', f);
+    csv_field(f, g->address); fputc(',', f);
+    if (g->employees >= 0) fprintf(f, "%ld", g->employees);
+    fputc(',', f);
+    if (g->members >= 0) fprintf(f, "%ld", g->members);
+    fprintf(f, ",%s,%s,", g->category, zz ? (zz->definite ? "是" : "疑似") : "");
+    csv_field(f, zz ? zz->reasons : "");
+    fputs(",\"", f);
+    for (uint32_t x = 0; x < g->nrecs; x++)
+        fprintf(f, "%s%s:%d", x ? ";" : "", names[r->recs[g->recs[x]].source], r->recs[g->recs[x]].row->row);
+    fputs("\"\n", f);
+}
+
+/* --golden: one golden record per entity, with zombie findings and lineage. */
+static int write_golden(const char *path, ledger_match_result *r, const ledger_zombie *z, size_t nz,
+                        const char **names, arena *a) {
+    ledger_golden *g;
+    err e = {0};
+    if (ledger_golden_build(r, a, &g, &e)) {
+        fprintf(stderr, "ejia ledger: %s\n", e.msg);
+        return 1;
+    }
+    FILE *f = open_out(path);
+    if (!f) return 1;
+    fputs("entity,name,code,district,address,employees,members,category,zombie,zombie_reasons,records\n", f);
+    size_t zi = 0;
+    for (size_t k = 0; k < r->nentity; k++) {
+        while (zi < nz && z[zi].entity < k) zi++;
+        golden_line(f, r, &g[k], (zi < nz && z[zi].entity == k) ? &z[zi] : NULL, names);
+    }
+    return close_out(f, path);
+}
+
 static int write_outputs(const opts *o, ledger_match_result *r, ledger_table **tables, arena *a) {
     const char **names = arena_calloc(a, (size_t)o->nfiles, sizeof *names);
     if (!names) return 1;
     for (int i = 0; i < o->nfiles; i++) names[i] = tables[i]->source;
     int bad = 0;
-    FILE *f;
-    if (o->links && (f = open_out(o->links))) {
-        fputs("source,row,entity\n", f);
-        for (size_t i = 0; i < r->nrec; i++) {
-            csv_field(f, names[r->recs[i].source]);
-            fprintf(f, ",%d,E%06u\n", r->recs[i].row->row, r->entity[i] + 1);
-        }
-        bad |= close_out(f, o->links);
-    } else if (o->links) bad = 1;
+    if (o->links) bad |= write_links(o->links, r, names);
     ledger_zombie *z = NULL;
     size_t nz = 0;
     err e = {0};
@@ -282,67 +369,10 @@ static int write_outputs(const opts *o, ledger_match_result *r, ledger_table **t
     }
     size_t ndef = 0;
     for (size_t i = 0; i < nz; i++) ndef += z[i].definite;
-    if (o->zombies && (f = open_out(o->zombies))) {
-        for (size_t i = 0; i < nz; i++)
-            if (z[i].definite || o->suspected) fprintf(f, "E%06u\n", z[i].entity + 1);
-        bad |= close_out(f, o->zombies);
-    } else if (o->zombies) bad = 1;
-    if (o->zreasons && (f = open_out(o->zreasons))) {
-        fputs("entity,definite,reasons\n", f);
-        for (size_t i = 0; i < nz; i++) {
-            fprintf(f, "E%06u,%d,", z[i].entity + 1, z[i].definite);
-            csv_field(f, z[i].reasons);
-            fputc('\n', f);
-        }
-        bad |= close_out(f, o->zreasons);
-    } else if (o->zreasons) bad = 1;
-    if (o->review && (f = open_out(o->review))) {
-        fputs("a,b,probability,weight,name_a,name_b", f);
-        for (int k = 0; k < LMF__COUNT; k++) fprintf(f, ",%s", ledger_match_field_name((ledger_match_field)k));
-        fputs(",decision\n", f);
-        for (size_t i = 0; i < r->nreview; i++) {
-            const ledger_match_pair *p = &r->review[i];
-            csv_field(f, r->recs[p->a].key);
-            fputc(',', f);
-            csv_field(f, r->recs[p->b].key);
-            fprintf(f, ",%.4f,%.2f,", p->prob, p->weight);
-            csv_field(f, r->recs[p->a].row->val[LF_NAME]);
-            fputc(',', f);
-            csv_field(f, r->recs[p->b].row->val[LF_NAME]);
-            for (int k = 0; k < LMF__COUNT; k++)
-                fprintf(f, ",%s", ledger_match_level_name((ledger_match_field)k, p->lev[k]));
-            fputs(",\n", f);
-        }
-        bad |= close_out(f, o->review);
-    } else if (o->review) bad = 1;
-    if (o->golden) {
-        ledger_golden *g;
-        if (ledger_golden_build(r, a, &g, &e)) { fprintf(stderr, "ejia ledger: %s\n", e.msg); return 1; }
-        if ((f = open_out(o->golden))) {
-            fputs("entity,name,code,district,address,employees,members,category,zombie,zombie_reasons,records\n", f);
-            size_t zi = 0;
-            for (size_t k = 0; k < r->nentity; k++) {
-                while (zi < nz && z[zi].entity < k) zi++;
-                const ledger_zombie *zz = (zi < nz && z[zi].entity == k) ? &z[zi] : NULL;
-                fprintf(f, "E%06u,", (unsigned)k + 1);
-                csv_field(f, g[k].name); fputc(',', f);
-                csv_field(f, g[k].code); fputc(',', f);
-                csv_field(f, g[k].district); fputc(',', f);
-                csv_field(f, g[k].address); fputc(',', f);
-                if (g[k].employees >= 0) fprintf(f, "%ld", g[k].employees);
-                fputc(',', f);
-                if (g[k].members >= 0) fprintf(f, "%ld", g[k].members);
-                fprintf(f, ",%s,%s,", g[k].category, zz ? (zz->definite ? "是" : "疑似") : "");
-                csv_field(f, zz ? zz->reasons : "");
-                fputs(",\"", f);
-                for (uint32_t x = 0; x < g[k].nrecs; x++)
-                    fprintf(f, "%s%s:%d", x ? ";" : "", names[r->recs[g[k].recs[x]].source],
-                            r->recs[g[k].recs[x]].row->row);
-                fputs("\"\n", f);
-            }
-            bad |= close_out(f, o->golden);
-        } else bad = 1;
-    }
+    if (o->zombies) bad |= write_zombies(o->zombies, z, nz, o->suspected);
+    if (o->zreasons) bad |= write_zreasons(o->zreasons, z, nz);
+    if (o->review) bad |= write_review(o->review, r);
+    if (o->golden) bad |= write_golden(o->golden, r, z, nz, names, a);
     if (!o->quiet)
         fprintf(stderr, "僵尸企业 %zu 家（确定 %zu，疑似 %zu）\n", nz, ndef, nz - ndef);
     return bad;

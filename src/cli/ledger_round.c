@@ -7,16 +7,42 @@
  *   ejia ledger export --round R --format xlsx --out FILE
  *   ejia ledger review --round R [--decide A,B,same|different]
  *   ejia ledger verify-template --round R3 [--district 350203] --out FILE.xlsx
- *   ejia ledger verify-import --round R3 FILE */
+ *   ejia ledger verify-import --round R3 FILE
+ * Each command is one use case of the stores (round.h, verify.h) with the
+ * operating-system user as the actor (cli:<login>), audited like the API's. */
 #include "cli.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "base/uc.h"
 #include "core/config.h"
 #include "ledger/round.h"
+#include "ledger/verify.h"
+
+/* A command's use case: the database and the OS user as the actor. */
+typedef struct cmd {
+    db *d;
+    arena mem;
+    uc c;
+} cmd;
+
+static bool cmd_open(cmd *x) {
+    x->d = cli_open_db();
+    if (!x->d) return false;
+    arena_init(&x->mem, 0);
+    uc_cli(&x->c, x->d, &x->mem);
+    return true;
+}
+
+static int cmd_close(cmd *x, int rc) {
+    arena_free(&x->mem);
+    db_close(x->d);
+    return rc;
+}
 
 static size_t parse_ids(const char *s, int64_t *out, size_t max) {
     size_t n = 0;
@@ -30,26 +56,17 @@ static size_t parse_ids(const char *s, int64_t *out, size_t max) {
     return n;
 }
 
-static const char *who(void) {
-    static char buf[128];
-    const char *u = getenv("USER");
-    snprintf(buf, sizeof buf, "cli:%s", u && *u ? u : "unknown");
-    return buf;
-}
-
 static void phase(void *ctx, const char *p) {
     (void)ctx;
     if (isatty(2)) fprintf(stderr, "\r\033[K%s……", p);
 }
 
-static int round_list(db *d) {
+static int round_list(cmd *x) {
     err e;
     json_t *rows;
-    if (db_query_json(d, &rows, "SELECT id, number, name, records, entities, removed, review, created_at, published_at "
-                                "FROM ledger_round ORDER BY id", &e, ""))
-        return cli_fail(&e);
+    if (ledger_round_store_list(&x->c, &rows, &e)) return cli_fail(&e);
     printf("%-5s %-4s %-34s %8s %8s %8s %8s %s\n", "编号", "轮", "名称", "记录", "企业", "剔除", "待审", "已发布");
-    for (size_t i = 0; i < json_array_size(rows); i++) {
+    for (size_t i = json_array_size(rows); i-- > 0;) {   /* oldest first */
         json_t *o = json_array_get(rows, i);
         printf("%-5lld %-4lld %-34s %8lld %8lld %8lld %8lld %s\n", (long long)json_integer_value(json_object_get(o, "id")),
                (long long)json_integer_value(json_object_get(o, "number")), json_string_value(json_object_get(o, "name")),
@@ -63,6 +80,21 @@ static int round_list(db *d) {
     return 0;
 }
 
+static int round_create(cmd *x, int argc, char **argv) {
+    const char *num = cli_flag(argc, argv, "number");
+    int64_t imports[4096], bases[64];
+    ledger_round_spec sp = {num ? atoi(num) : 0, imports, parse_ids(cli_flag(argc, argv, "imports"), imports, 4096), bases,
+                            parse_ids(cli_flag(argc, argv, "base"), bases, 64)};
+    ledger_round_progress p = {phase, NULL};
+    int64_t id;
+    err e;
+    st s = ledger_round_store_create(&x->c, &sp, &p, &id, &e);
+    if (isatty(2)) fprintf(stderr, "\r\033[K");
+    if (s) return cli_fail(&e);
+    printf("已生成轮次 %lld：\n", (long long)id);
+    return round_list(x);
+}
+
 int cli_ledger_round(int argc, char **argv) {
     const char *verb = argc > 1 ? argv[1] : "";
     err e;
@@ -72,37 +104,51 @@ int cli_ledger_round(int argc, char **argv) {
                         "            ejia ledger round verify --base ROUND3 | publish --round ROUND4 | list\n");
         return 2;
     }
-    db *d = cli_open_db();
-    if (!d) return 1;
+    cmd x;
+    if (!cmd_open(&x)) return 1;
     int rc = 0;
-    if (!strcmp(verb, "list")) rc = round_list(d);
-    else if (!strcmp(verb, "create")) {
-        const char *num = cli_flag(argc, argv, "number");
-        int64_t imports[4096], bases[64];
-        size_t ni = parse_ids(cli_flag(argc, argv, "imports"), imports, 4096);
-        size_t nb = parse_ids(cli_flag(argc, argv, "base"), bases, 64);
-        round_progress p = {phase, NULL};
-        int64_t id;
-        st s = round_create(d, num ? atoi(num) : 0, imports, ni, bases, nb, who(), &p, &id, &e);
-        if (isatty(2)) fprintf(stderr, "\r\033[K");
-        if (s) rc = cli_fail(&e);
-        else {
-            printf("已生成轮次 %lld：\n", (long long)id);
-            round_list(d);
-        }
-    } else if (!strcmp(verb, "verify")) {
+    if (!strcmp(verb, "list")) rc = round_list(&x);
+    else if (!strcmp(verb, "create")) rc = round_create(&x, argc, argv);
+    else if (!strcmp(verb, "verify")) {
         const char *b = cli_flag(argc, argv, "base");
         int64_t id;
-        if (round_verify(d, b ? atoll(b) : 0, who(), &id, &e)) rc = cli_fail(&e);
+        if (ledger_round_store_round4(&x.c, b ? atoll(b) : 0, &id, &e)) rc = cli_fail(&e);
         else printf("已生成第四轮（轮次编号 %lld）\n", (long long)id);
     } else {
         const char *r = cli_flag(argc, argv, "round");
         int n = 0;
-        if (round_publish(d, r ? atoll(r) : 0, &n, &e)) rc = cli_fail(&e);
+        if (ledger_round_store_publish(&x.c, r ? atoll(r) : 0, &n, &e)) rc = cli_fail(&e);
         else printf("已发布：%d 家企业写入企业名录，组织覆盖率以此为准。\n", n);
     }
-    db_close(d);
-    return rc;
+    return cmd_close(&x, rc);
+}
+
+static void print_diff(const json_t *df, int64_t a, int64_t b) {
+    json_t *c = json_object_get(df, "counts");
+    printf("轮次 %lld → %lld：新增 %lld，剔除 %lld，变更 %lld\n", (long long)a, (long long)b,
+           (long long)json_integer_value(json_object_get(c, "added")),
+           (long long)json_integer_value(json_object_get(c, "removed")),
+           (long long)json_integer_value(json_object_get(c, "changed")));
+    size_t i;
+    json_t *o;
+    json_array_foreach(json_object_get(df, "added"), i, o)
+        printf("+ %s %s\n", json_string_value(json_object_get(o, "name")),
+               json_string_value(json_object_get(o, "uscc")) ? json_string_value(json_object_get(o, "uscc")) : "");
+    json_array_foreach(json_object_get(df, "removed"), i, o)
+        printf("- %s：%s\n", json_string_value(json_object_get(o, "name")), json_string_value(json_object_get(o, "reason")));
+    json_array_foreach(json_object_get(df, "changed"), i, o) {
+        printf("~ %s：", json_string_value(json_object_get(o, "name")));
+        size_t k;
+        json_t *ch;
+        json_array_foreach(json_object_get(o, "changes"), k, ch) {
+            char *f = json_dumps(json_object_get(ch, "from"), JSON_ENCODE_ANY);
+            char *t = json_dumps(json_object_get(ch, "to"), JSON_ENCODE_ANY);
+            printf("%s%s %s→%s", k ? "，" : "", json_string_value(json_object_get(ch, "label")), f ? f : "null", t ? t : "null");
+            free(f);
+            free(t);
+        }
+        printf("\n");
+    }
 }
 
 int cli_ledger_diff(int argc, char **argv) {
@@ -115,42 +161,17 @@ int cli_ledger_diff(int argc, char **argv) {
         fprintf(stderr, "用法 usage: ejia ledger diff [--db DB] ROUND_A ROUND_B\n");
         return 2;
     }
-    db *d = cli_open_db();
-    if (!d) return 1;
+    cmd x;
+    if (!cmd_open(&x)) return 1;
     err e;
     json_t *df;
     int rc = 0;
-    if (round_diff(d, ids[0], ids[1], &df, &e)) rc = cli_fail(&e);
+    if (ledger_round_store_diff(&x.c, ids[0], ids[1], &df, &e)) rc = cli_fail(&e);
     else {
-        json_t *c = json_object_get(df, "counts");
-        printf("轮次 %lld → %lld：新增 %lld，剔除 %lld，变更 %lld\n", (long long)ids[0], (long long)ids[1],
-               (long long)json_integer_value(json_object_get(c, "added")),
-               (long long)json_integer_value(json_object_get(c, "removed")),
-               (long long)json_integer_value(json_object_get(c, "changed")));
-        size_t i;
-        json_t *o;
-        json_array_foreach(json_object_get(df, "added"), i, o)
-            printf("+ %s %s\n", json_string_value(json_object_get(o, "name")),
-                   json_string_value(json_object_get(o, "uscc")) ? json_string_value(json_object_get(o, "uscc")) : "");
-        json_array_foreach(json_object_get(df, "removed"), i, o)
-            printf("- %s：%s\n", json_string_value(json_object_get(o, "name")), json_string_value(json_object_get(o, "reason")));
-        json_array_foreach(json_object_get(df, "changed"), i, o) {
-            printf("~ %s：", json_string_value(json_object_get(o, "name")));
-            size_t k;
-            json_t *ch;
-            json_array_foreach(json_object_get(o, "changes"), k, ch) {
-                char *f = json_dumps(json_object_get(ch, "from"), JSON_ENCODE_ANY);
-                char *t = json_dumps(json_object_get(ch, "to"), JSON_ENCODE_ANY);
-                printf("%s%s %s→%s", k ? "，" : "", json_string_value(json_object_get(ch, "label")), f ? f : "null", t ? t : "null");
-                free(f);
-                free(t);
-            }
-            printf("\n");
-        }
+        print_diff(df, ids[0], ids[1]);
         json_decref(df);
     }
-    db_close(d);
-    return rc;
+    return cmd_close(&x, rc);
 }
 
 int cli_ledger_export(int argc, char **argv) {
@@ -159,14 +180,36 @@ int cli_ledger_export(int argc, char **argv) {
         fprintf(stderr, "用法 usage: ejia ledger export [--db DB] --round R --format xlsx --out FILE.xlsx\n");
         return 2;
     }
-    db *d = cli_open_db();
-    if (!d) return 1;
+    cmd x;
+    if (!cmd_open(&x)) return 1;
     err e;
     int rc = 0;
-    if (round_export_xlsx(d, atoll(r), cli_flag(argc, argv, "area"), out, &e)) rc = cli_fail(&e);
+    if (ledger_round_store_export(&x.c, atoll(r), cli_flag(argc, argv, "area"), out, &e)) rc = cli_fail(&e);
     else printf("已导出到 %s\n", out);
-    db_close(d);
-    return rc;
+    return cmd_close(&x, rc);
+}
+
+/* The review queue, every pair (the same query as the API's). */
+static int review_list(cmd *x, int64_t round) {
+    err e;
+    json_t *rows;
+    int64_t total = 0;
+    if (ledger_round_store_review(&x->c, round, 2, NULL, &rows, &total, &e)) return cli_fail(&e);
+    size_t i;
+    json_t *o;
+    json_array_foreach(rows, i, o) {
+        json_t *a = json_object_get(o, "a"), *b = json_object_get(o, "b"), *v = json_object_get(o, "verdict");
+        printf("%lld,%lld  %.2f  %s（%s 第%lld行） ↔ %s（%s 第%lld行）%s%s\n",
+               (long long)json_integer_value(json_object_get(o, "a_record")),
+               (long long)json_integer_value(json_object_get(o, "b_record")), json_number_value(json_object_get(o, "prob")),
+               json_string_value(json_object_get(a, "name")), json_string_value(json_object_get(a, "source")),
+               (long long)json_integer_value(json_object_get(a, "row")), json_string_value(json_object_get(b, "name")),
+               json_string_value(json_object_get(b, "source")), (long long)json_integer_value(json_object_get(b, "row")),
+               json_is_string(v) ? "  已判定：" : "", json_is_string(v) ? json_string_value(v) : "");
+    }
+    printf("共 %zu 对待审。用 --decide A,B,same|different 记下判定。\n", json_array_size(rows));
+    json_decref(rows);
+    return 0;
 }
 
 int cli_ledger_review(int argc, char **argv) {
@@ -176,8 +219,8 @@ int cli_ledger_review(int argc, char **argv) {
                         "            ejia ledger review [--db DB] --decide A,B,same|different   记下判定\n");
         return 2;
     }
-    db *d = cli_open_db();
-    if (!d) return 1;
+    cmd x;
+    if (!cmd_open(&x)) return 1;
     err e;
     int rc = 0;
     if (dec) {
@@ -186,40 +229,10 @@ int cli_ledger_review(int argc, char **argv) {
         if (sscanf(dec, "%lld,%lld,%15s", &a, &b, verdict) != 3) {
             fprintf(stderr, "ejia: --decide 的格式是 记录A,记录B,same|different\n");
             rc = 2;
-        } else if (round_decide(d, a, b, verdict, who(), &e)) rc = cli_fail(&e);
+        } else if (ledger_round_store_decide(&x.c, a, b, verdict, &e)) rc = cli_fail(&e);
         else printf("已记下：记录 %lld 与 %lld %s。下次生成轮次时生效。\n", a, b, strcmp(verdict, "same") ? "不是同一企业" : "是同一企业");
-    } else {
-        json_t *rows;
-        if (db_query_json(d, &rows,
-                          "SELECT v.a_record, v.b_record, v.prob, a.name AS a_name, b.name AS b_name, ia.source AS a_source, "
-                          "a.row AS a_row, ib.source AS b_source, b.row AS b_row, dd.verdict FROM ledger_round_review v "
-                          "JOIN ledger_record a ON a.id = v.a_record JOIN ledger_record b ON b.id = v.b_record "
-                          "JOIN ledger_import ia ON ia.id = a.import_id JOIN ledger_import ib ON ib.id = b.import_id "
-                          "LEFT JOIN ledger_decision dd ON dd.a_record = v.a_record AND dd.b_record = v.b_record "
-                          "WHERE v.round_id = $1 ORDER BY v.weight DESC",
-                          &e, "i", (int64_t)atoll(r)))
-            rc = cli_fail(&e);
-        else {
-            size_t i;
-            json_t *o;
-            json_array_foreach(rows, i, o) {
-                printf("%lld,%lld  %.2f  %s（%s 第%lld行） ↔ %s（%s 第%lld行）%s%s\n",
-                       (long long)json_integer_value(json_object_get(o, "a_record")),
-                       (long long)json_integer_value(json_object_get(o, "b_record")),
-                       json_number_value(json_object_get(o, "prob")), json_string_value(json_object_get(o, "a_name")),
-                       json_string_value(json_object_get(o, "a_source")),
-                       (long long)json_integer_value(json_object_get(o, "a_row")), json_string_value(json_object_get(o, "b_name")),
-                       json_string_value(json_object_get(o, "b_source")),
-                       (long long)json_integer_value(json_object_get(o, "b_row")),
-                       json_is_string(json_object_get(o, "verdict")) ? "  已判定：" : "",
-                       json_is_string(json_object_get(o, "verdict")) ? json_string_value(json_object_get(o, "verdict")) : "");
-            }
-            printf("共 %zu 对待审。用 --decide A,B,same|different 记下判定。\n", json_array_size(rows));
-            json_decref(rows);
-        }
-    }
-    db_close(d);
-    return rc;
+    } else rc = review_list(&x, atoll(r));
+    return cmd_close(&x, rc);
 }
 
 int cli_ledger_verify_template(int argc, char **argv) {
@@ -228,14 +241,13 @@ int cli_ledger_verify_template(int argc, char **argv) {
         fprintf(stderr, "用法 usage: ejia ledger verify-template [--db DB] --round ROUND3 [--district 350203] --out FILE.xlsx\n");
         return 2;
     }
-    db *d = cli_open_db();
-    if (!d) return 1;
+    cmd x;
+    if (!cmd_open(&x)) return 1;
     err e;
     int rc = 0;
-    if (round_verify_template(d, atoll(r), cli_flag(argc, argv, "district"), out, &e)) rc = cli_fail(&e);
+    if (ledger_verify_store_template(&x.c, atoll(r), cli_flag(argc, argv, "district"), out, &e)) rc = cli_fail(&e);
     else printf("核查表已写入 %s：请填写黄色列，再用 ejia ledger verify-import 导回。\n", out);
-    db_close(d);
-    return rc;
+    return cmd_close(&x, rc);
 }
 
 int cli_ledger_verify_import(int argc, char **argv) {
@@ -248,13 +260,13 @@ int cli_ledger_verify_import(int argc, char **argv) {
         fprintf(stderr, "用法 usage: ejia ledger verify-import [--db DB] --round ROUND3 FILE.xlsx\n");
         return 2;
     }
-    db *d = cli_open_db();
-    if (!d) return 1;
+    cmd x;
+    if (!cmd_open(&x)) return 1;
     err e;
     int rc = 0, taken = 0;
     json_t *probs = NULL;
     const char *base = strrchr(file, '/');
-    if (round_verify_import(d, atoll(r), file, base ? base + 1 : file, who(), NULL, &taken, &probs, &e)) rc = cli_fail(&e);
+    if (ledger_verify_store_import(&x.c, atoll(r), file, base ? base + 1 : file, &taken, &probs, &e)) rc = cli_fail(&e);
     else {
         printf("已导入 %d 条核查结果。\n", taken);
         size_t i;
@@ -265,6 +277,5 @@ int cli_ledger_verify_import(int argc, char **argv) {
                    json_string_value(json_object_get(o, "message")));
     }
     json_decref(probs);
-    db_close(d);
-    return rc;
+    return cmd_close(&x, rc);
 }

@@ -17,23 +17,53 @@
  * no web account can create, reset or take over the account that audits it
  * (roles.h: roles_cli_only).  These commands work for every role.  A reset
  * prints a one-time password (or takes one from stdin), which must be
- * replaced at the first login, and ends the account's sessions.  Every
- * change is audited as user "cli" from address "cli". */
+ * replaced at the first login, and ends the account's sessions.
+ *
+ * Each command calls the same use case as the API (users_store_*, users.h),
+ * with the same checks and the same audit row; the actor is the operating-
+ * system user, "cli:<login>" from address "cli" (uc_cli). */
 #include "cli.h"
 
+#include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "base/audit.h"
-#include "base/clock.h"
-#include "base/crypt.h"
-#include "auth/lockout.h"
-#include "auth/password.h"
-#include "auth/session.h"
 #include "auth/users.h"
-#include "core/config.h"
+#include "base/audit.h"
+#include "base/crypt.h"
+#include "base/uc.h"
+
+/* The database with its key and the audit guards, and the command's use-case
+ * context in mem; NULL (error printed) when that fails. */
+static db *user_open(uc *c, arena *mem) {
+    db *d = cli_open_db();
+    if (!d) return NULL;
+    err e;
+    err_clear(&e);
+    if (crypt_init(d, &e) || audit_guard_install(d, &e)) {
+        cli_fail(&e);
+        db_close(d);
+        return NULL;
+    }
+    arena_init(mem, 0);
+    uc_cli(c, d, mem);
+    return d;
+}
+
+static void user_close(db *d, arena *mem) {
+    db_close(d);
+    arena_free(mem);
+}
+
+/* One line of stdin (the password) into pw; false when there is none. */
+static bool user_read_password(char *pw, size_t n) {
+    if (!fgets(pw, (int)n, stdin)) return false;
+    pw[strcspn(pw, "\r\n")] = 0;
+    return true;
+}
 
 static int user_add(int argc, char **argv) {
     err e;
@@ -50,78 +80,67 @@ static int user_add(int argc, char **argv) {
         return cli_fail(&e);
     }
     char pw[512];
-    if (!fgets(pw, sizeof pw, stdin)) {
+    if (!user_read_password(pw, sizeof pw)) {
         err_set(&e, ST_INVALID, "标准输入中没有读到口令。");
         return cli_fail(&e);
     }
-    pw[strcspn(pw, "\r\n")] = 0;
-    db *d = cli_open_db();
-    if (!d) return 1;
+    uc c;
+    arena mem;
+    db *d = user_open(&c, &mem);
+    if (!d) {
+        sodium_memzero(pw, sizeof pw);
+        return 1;
+    }
+    /* an empty line is a password too short, not a request for a generated one */
     users_new nu = {.username = username, .name = cli_flag(argc, argv, "name"), .role = role,
                     .scope = cli_flag(argc, argv, "scope"), .password = pw,
                     .id_number = cli_flag(argc, argv, "id-number"), .phone = cli_flag(argc, argv, "phone")};
+    char otp[17];
     int64_t id = 0;
-    char hash[160];
-    st s = crypt_init(d, &e);
-    if (!s) s = audit_guard_install(d, &e);
-    if (!s) s = users_hash_password(&nu, hash, sizeof hash, &e);
-    if (!s) nu.password_hash = hash;
-    if (!s) s = db_begin(d, &e);
-    if (!s) {
-        s = users_create(d, &nu, &id, &e);
-        char obj[40], det[200];
-        snprintf(obj, sizeof obj, "user:%lld", (long long)id);
-        snprintf(det, sizeof det, "命令行创建：用户名 %s，角色 %s，范围 %s", username, role, nu.scope ? nu.scope : "默认");
-        audit_entry a = {.username = "cli", .action = "user.create", .object = obj, .result = "ok", .address = "cli",
-                         .detail = det};
-        if (!s) s = audit_append(d, &a, &e);
-        if (!s) s = db_commit(d, &e);
-        else db_rollback(d);
-    }
-    memset(pw, 0, sizeof pw);
-    if (s) {
-        db_close(d);
-        if (e.field[0] && !e.where[0]) snprintf(e.where, sizeof e.where, "--%s", !strcmp(e.field, "id_number") ? "id-number" : e.field);
-        return cli_fail(&e);
-    }
+    st s = users_store_create(&c, &nu, otp, &id, &e);
+    sodium_memzero(pw, sizeof pw);
     users_row u;
-    if (!users_load(d, id, NULL, &u, &e)) {
+    if (!s && !users_store_load(&c, id, NULL, &u, &e))
         printf("已创建用户 %s（编号 %lld，角色 %s，数据范围 %s %s） / user created\n", u.username, (long long)u.id, u.role,
                u.scope_kind, u.scope_name);
-        users_row_free(&u);
-    }
-    db_close(d);
-    return 0;
+    user_close(d, &mem);
+    if (!s) return 0;
+    if (e.field[0] && !e.where[0])
+        snprintf(e.where, sizeof e.where, "--%s", !strcmp(e.field, "id_number") ? "id-number" : e.field);
+    return cli_fail(&e);
 }
 
 static int user_list(void) {
-    db *d = cli_open_db();
+    uc c;
+    arena mem;
+    db *d = user_open(&c, &mem);
     if (!d) return 1;
     err e;
+    users_filter f = {NULL, NULL};
+    uc_page all = {INT64_MAX / 2, 0, "q.id"};
     json_t *rows;
-    st s = db_query_json(d, &rows,
-                         "SELECT id, username, name, role, scope_kind, scope_code, scope_name, locked_until, disabled "
-                         "FROM users ORDER BY id",
-                         &e, "");
-    db_close(d);
-    if (s) return cli_fail(&e);
-    printf("%-6s %-20s %-12s %-10s %s\n", "编号", "用户名", "角色", "范围", "姓名");
-    size_t i;
-    json_t *r;
-    json_array_foreach(rows, i, r) {
-        printf("%-6lld %-20s %-12s %-10s %s（%s）%s\n", (long long)json_integer_value(json_object_get(r, "id")),
-               json_string_value(json_object_get(r, "username")), json_string_value(json_object_get(r, "role")),
-               json_string_value(json_object_get(r, "scope_kind")), json_string_value(json_object_get(r, "name")),
-               json_string_value(json_object_get(r, "scope_name")),
-               json_integer_value(json_object_get(r, "disabled")) ? " [停用]" : "");
+    int64_t total = 0;
+    st s = users_store_list(&c, &f, &all, &rows, &total, &e);
+    if (!s) {
+        printf("%-6s %-20s %-12s %-10s %s\n", "编号", "用户名", "角色", "范围", "姓名");
+        size_t i;
+        json_t *r;
+        json_array_foreach(rows, i, r) {
+            json_t *sc = json_object_get(r, "scope");
+            printf("%-6lld %-20s %-12s %-10s %s（%s）%s\n", (long long)json_integer_value(json_object_get(r, "id")),
+                   json_string_value(json_object_get(r, "username")), json_string_value(json_object_get(r, "role")),
+                   json_string_value(json_object_get(sc, "kind")), json_string_value(json_object_get(r, "name")),
+                   json_string_value(json_object_get(sc, "name")),
+                   json_is_true(json_object_get(r, "disabled")) ? " [停用]" : "");
+        }
     }
-    json_decref(rows);
-    return 0;
+    user_close(d, &mem);
+    return s ? cli_fail(&e) : 0;
 }
 
-/* Open the database with the key and the audit guards, and find the account
- * named by --username; NULL (error printed) when that fails. */
-static db *user_target(int argc, char **argv, const char *usage, users_row *u, int *rc) {
+/* The account named by --username, in an opened database; NULL (error
+ * printed, *rc the exit code) when that fails. */
+static db *user_target(int argc, char **argv, const char *usage, uc *c, arena *mem, users_row *u, int *rc) {
     err e;
     err_clear(&e);
     const char *username = cli_flag(argc, argv, "username");
@@ -137,14 +156,12 @@ static db *user_target(int argc, char **argv, const char *usage, users_row *u, i
         *rc = cli_fail(&e);
         return NULL;
     }
-    db *d = cli_open_db();
+    db *d = user_open(c, mem);
     if (!d) return NULL;
-    st s = crypt_init(d, &e);
-    if (!s) s = audit_guard_install(d, &e);
-    if (!s) s = users_load(d, 0, uname, u, &e);
+    st s = users_store_load(c, 0, uname, u, &e);
     if (s == ST_NOT_FOUND) err_set(&e, ST_NOT_FOUND, "没有用户名为“%s”的账号（ejia user list 列出全部账号）。", uname);
     if (s) {
-        db_close(d);
+        user_close(d, mem);
         *rc = cli_fail(&e);
         return NULL;
     }
@@ -154,93 +171,49 @@ static db *user_target(int argc, char **argv, const char *usage, users_row *u, i
 
 static int user_reset(int argc, char **argv) {
     static const char usage[] = "ejia user reset --db DB --username 用户名 [--totp] [--password-stdin]";
+    uc c;
+    arena mem;
     users_row u;
     int rc;
-    db *d = user_target(argc, argv, usage, &u, &rc);
+    db *d = user_target(argc, argv, usage, &c, &mem, &u, &rc);
     if (!d) return rc;
     err e;
     err_clear(&e);
-    bool totp = cli_has(argc, argv, "totp");
-    char pw[512];
-    bool given = cli_has(argc, argv, "password-stdin");
+    bool totp = cli_has(argc, argv, "totp"), given = cli_has(argc, argv, "password-stdin");
+    char pw[512], otp[17] = "";
     st s = ST_OK;
-    if (given) {
-        if (!fgets(pw, sizeof pw, stdin)) s = err_set(&e, ST_INVALID, "标准输入中没有读到口令。");
-        else pw[strcspn(pw, "\r\n")] = 0;
-        if (!s) s = password_policy_check(cfg_str("password-policy"), pw, u.username, &e);
-    } else {
-        password_generate(pw);
-    }
-    char hash[crypto_pwhash_STRBYTES];
-    if (!s) s = password_hash(pw, hash, &e);
-    if (!s) s = db_begin(d, &e);
+    if (given && !user_read_password(pw, sizeof pw)) s = err_set(&e, ST_INVALID, "标准输入中没有读到口令。");
+    if (!s) s = users_store_reset(&c, u.id, given ? pw : NULL, totp, otp, &e);
+    if (given) sodium_memzero(pw, sizeof pw);
     if (!s) {
-        /* Whoever typed it, the account's owner did not choose it: it must be replaced at the first login. */
-        s = db_run(d,
-                   "UPDATE users SET password_hash = $1, must_change_password = 1, password_changed_at = $2, "
-                   "failed_count = 0, locked_until = 0, updated_at = $2 WHERE id = $3",
-                   &e, "tii", hash, clock_now(), u.id);
-        if (!s && totp)
-            s = db_run(d, "UPDATE users SET totp_secret = NULL, totp_pending = NULL, totp_last_step = 0 WHERE id = $1",
-                       &e, "i", u.id);
-        if (!s) s = session_end_all(d, u.id, 0, &e);
-        char obj[40], det[200];
-        snprintf(obj, sizeof obj, "user:%lld", (long long)u.id);
-        snprintf(det, sizeof det, "命令行重置%s（用户名 %s，角色 %s），结束其全部会话", totp ? "口令和动态验证码" : "口令",
-                 u.username, u.role);
-        audit_entry a = {.username = "cli", .action = "user.reset", .object = obj, .result = "ok", .address = "cli",
-                         .detail = det};
-        if (!s) s = audit_append(d, &a, &e);
-        if (!s) s = db_commit(d, &e);
-        else db_rollback(d);
+        printf("已重置用户 %s（编号 %lld，角色 %s）的口令%s，其全部会话已结束 / password reset\n", u.username,
+               (long long)u.id, u.role, totp ? "和动态验证码" : "");
+        if (!given) printf("一次性口令 / one-time password: %s\n（请当面或用安全渠道交给本人；首次登录后必须修改）\n", otp);
     }
-    sodium_memzero(hash, sizeof hash);
-    db_close(d);
-    if (s) {
-        sodium_memzero(pw, sizeof pw);
-        if (!strcmp(e.field, "password")) snprintf(e.where, sizeof e.where, "--password-stdin");
-        users_row_free(&u);
-        return cli_fail(&e);
-    }
-    printf("已重置用户 %s（编号 %lld，角色 %s）的口令%s，其全部会话已结束 / password reset\n", u.username, (long long)u.id,
-           u.role, totp ? "和动态验证码" : "");
-    if (!given) printf("一次性口令 / one-time password: %s\n（请当面或用安全渠道交给本人；首次登录后必须修改）\n", pw);
-    sodium_memzero(pw, sizeof pw);
-    users_row_free(&u);
-    return 0;
+    sodium_memzero(otp, sizeof otp);
+    user_close(d, &mem);
+    if (!s) return 0;
+    if (!strcmp(e.field, "password")) snprintf(e.where, sizeof e.where, "--password-stdin");
+    return cli_fail(&e);
 }
 
-/* unlock, disable, enable: one column, one audit row. */
+/* unlock, disable, enable. */
 static int user_flag(int argc, char **argv, const char *what) {
     char usage[120];
     snprintf(usage, sizeof usage, "ejia user %s --db DB --username 用户名", what);
+    uc c;
+    arena mem;
     users_row u;
     int rc;
-    db *d = user_target(argc, argv, usage, &u, &rc);
+    db *d = user_target(argc, argv, usage, &c, &mem, &u, &rc);
     if (!d) return rc;
     err e;
     err_clear(&e);
     bool unlock = !strcmp(what, "unlock"), off = !strcmp(what, "disable");
-    st s = db_begin(d, &e);
-    if (!s) {
-        if (unlock) s = lockout_clear(d, u.id, &e);
-        else s = db_run(d, "UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3", &e, "iii", (int64_t)off,
-                        clock_now(), u.id);
-        /* A disabled account keeps no session. */
-        if (!s && off) s = session_end_all(d, u.id, 0, &e);
-        char obj[40];
-        snprintf(obj, sizeof obj, "user:%lld", (long long)u.id);
-        audit_entry a = {.username = "cli", .action = unlock ? "user.unlock" : off ? "user.disable" : "user.enable",
-                         .object = obj, .result = "ok", .address = "cli",
-                         .detail = unlock ? "命令行解除锁定" : off ? "命令行停用，结束其全部会话" : "命令行启用"};
-        if (!s) s = audit_append(d, &a, &e);
-        if (!s) s = db_commit(d, &e);
-        else db_rollback(d);
-    }
+    st s = unlock ? users_store_unlock(&c, u.id, &e) : users_store_set_disabled(&c, u.id, off, &e);
     const char *done = unlock ? "已解除锁定 / unlocked" : off ? "已停用，其全部会话已结束 / disabled" : "已启用 / enabled";
-    db_close(d);
     if (!s) printf("用户 %s（编号 %lld，角色 %s）%s\n", u.username, (long long)u.id, u.role, done);
-    users_row_free(&u);
+    user_close(d, &mem);
     return s ? cli_fail(&e) : 0;
 }
 

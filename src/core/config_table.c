@@ -33,6 +33,8 @@ const cfg_def cfg_table[] = {
      "成功的写操作或导出若没有恰好一条审计记录即报错（测试用） / fail a write or export that left no single audit row (tests)"},
     {"audit-trace", CFG_STR, 0, 0, "", "测试 tests",
      "把每次成功的写操作和导出（方法、路由、审计行数）追加到此文件（测试用） / append each write/export and its audit rows to this file (tests)"},
+    {"test-routes", CFG_BOOL, 0, 0, "false", "测试 tests",
+     "启用测试专用接口 /api/test/…（如故意泄漏内存，验证测试能发现泄漏；切勿用于生产） / enable the test-only routes (tests only)"},
     {"log-level", CFG_STR, 0, 0, "info", "服务器 server", "日志级别 debug|info|warn|error|quiet / log level"},
     {"demo-if-empty", CFG_BOOL, 0, 0, "false", "服务器 server", "数据库为空时填入演示数据 / fill demo data into an empty database"},
     {"demo-seed", CFG_INT, 0, 1e9, "2018", "服务器 server", "演示数据随机种子 / demo data seed"},

@@ -61,6 +61,19 @@ int32_t utf8_next(const char **p, const char *end) {
     return cp;
 }
 
+size_t utf8_scrub(char *s, size_t n) {
+    const char *p = s, *end = s + n;
+    size_t k = 0;
+    while (p < end) {
+        char *at = (char *)p;
+        if (utf8_next(&p, end) < 0) {   /* one byte at a time (see utf8_next) */
+            *at = '?';
+            k++;
+        }
+    }
+    return k;
+}
+
 size_t utf8_encode(int32_t cp, char *out) {
     unsigned char *o = (unsigned char *)out;
     if (cp < 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;

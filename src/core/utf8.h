@@ -22,6 +22,12 @@ bool utf8_valid(const char *s, size_t n);
  * is not counted); used to find where a file stops being UTF-8. */
 size_t utf8_valid_prefix(const char *s, size_t n);
 
+/* Replace, in place, every byte of s[0..n) that is not part of a well-formed
+ * sequence with '?' (the length is kept); returns how many were replaced.  For
+ * text that must be UTF-8 (JSON) but may hold a user's bytes or be cut inside
+ * a character by a printf precision or a full buffer. */
+size_t utf8_scrub(char *s, size_t n);
+
 /* Decode the codepoint at *p (p < end) and advance *p.  Invalid bytes yield
  * -1 and advance by one byte, so a loop always terminates. */
 int32_t utf8_next(const char **p, const char *end);

@@ -3,7 +3,9 @@
  * title row, names with and without 厦门 or with the region in brackets,
  * codes left out, a status note in a name), imported like any upload, then
  * rounds 1–3 run over them.  It runs after the rest of the demo is committed
- * because each import and each round is its own transaction. */
+ * because each import and each round is its own transaction.  The demo acts
+ * through the same stores as a user: the city's office for the department
+ * ledgers and the rounds, each district's office for its own survey. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +108,27 @@ static st make_source(demo_ctx *c, const src_def *sd, json_t *ents, buf *csv) {
     return ST_OK;
 }
 
+/* Import one source as the office that sent it: a district's survey belongs
+ * to that district (the demo's actor bound to it), the rest to the city. */
+static st import_source(demo_ctx *c, const src_def *sd, json_t *ents, int64_t *id, err *e) {
+    buf csv;
+    buf_init(&csv, 16 << 20);
+    make_source(c, sd, ents, &csv);
+    ledger_table *t = NULL;
+    ledger_read_opts o = {0};
+    st s = ledger_table_read_mem(sd->file, csv.data, csv.len, &o, &t, e);
+    uc office = c->use;
+    if (sd->district) {
+        office.who.scope_kind = "district";
+        office.who.scope_code = sd->district;
+    }
+    ledger_import_in in = {.t = t, .file_size = csv.len};
+    if (!s) s = ledger_import_store_add(&office, &in, id, e);
+    ledger_table_free(t);
+    buf_free(&csv);
+    return s;
+}
+
 st demo_ledger_campaign(demo_ctx *c, err *e) {
     json_t *ents;
     st s = db_query_json(c->d, &ents,
@@ -116,24 +139,14 @@ st demo_ledger_campaign(demo_ctx *c, err *e) {
     if (s) return s;
     int64_t ids[8];
     size_t n = sizeof sources / sizeof sources[0];
-    for (size_t k = 0; !s && k < n; k++) {
-        buf csv;
-        buf_init(&csv, 16 << 20);
-        make_source(c, &sources[k], ents, &csv);
-        ledger_table *t = NULL;
-        ledger_read_opts o = {0};
-        s = ledger_table_read_mem(sources[k].file, csv.data, csv.len, &o, &t, e);
-        ledger_import_who who = {.importer = "demo", .importer_id = 0,
-                                 .scope_code = sources[k].district};
-        if (!s) s = ledger_import_store(c->d, t, csv.len, &who, NULL, NULL, &ids[k], e);
-        ledger_table_free(t);
-        buf_free(&csv);
-    }
+    for (size_t k = 0; !s && k < n; k++) s = import_source(c, &sources[k], ents, &ids[k], e);
     json_decref(ents);
     int64_t r1 = 0, r2 = 0, r3 = 0;
-    if (!s) s = round_create(c->d, 1, ids, 3, NULL, 0, "demo", NULL, &r1, e);
-    if (!s) s = round_create(c->d, 2, ids + 3, 2, NULL, 0, "demo", NULL, &r2, e);
+    ledger_round_spec one = {1, ids, 3, NULL, 0}, two = {2, ids + 3, 2, NULL, 0};
+    if (!s) s = ledger_round_store_create(&c->use, &one, NULL, &r1, e);
+    if (!s) s = ledger_round_store_create(&c->use, &two, NULL, &r2, e);
     int64_t base[2] = {r1, r2};
-    if (!s) s = round_create(c->d, 3, NULL, 0, base, 2, "demo", NULL, &r3, e);
+    ledger_round_spec three = {3, NULL, 0, base, 2};
+    if (!s) s = ledger_round_store_create(&c->use, &three, NULL, &r3, e);
     return s;
 }

@@ -6,10 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/audit.h"
-#include "base/crypt.h"
 #include "auth/password.h"
 #include "auth/users.h"
+#include "base/crypt.h"
 
 st demo_users_fill(demo_ctx *c, err *e) {
     st s = crypt_init(c->d, e);
@@ -40,12 +39,8 @@ st demo_users_fill(demo_ctx *c, err *e) {
                         .scope = demo[i].scope, .password = pw, .id_number = demo[i].id_number,
                         .phone = demo[i].phone, .must_change = true};
         int64_t id = 0;
-        s = users_create(c->d, &nu, &id, e);
-        char obj[40], line[200];
-        snprintf(obj, sizeof obj, "user:%lld", (long long)id);
-        audit_entry a = {.username = "demo", .action = "user.create", .object = obj, .result = "ok", .address = "cli",
-                         .detail = "演示账号"};
-        if (!s) s = audit_append(c->d, &a, e);
+        char otp[17], line[200];
+        s = users_store_create(&c->use, &nu, otp, &id, e);   /* user.create, by "demo" */
         snprintf(line, sizeof line, "  %-10s %-16s %-10s %s", demo[i].role, demo[i].username, pw, demo[i].name);
         if (!s && c->say) c->say(line);
     }

@@ -8,10 +8,10 @@
 
 #include "core/log.h"
 #include "core/version.h"
+#include "http/core_store.h"
 
 static st h_healthz(http_req *r, err *e) {
-    int64_t one = 0;
-    st s = db_query_int(http_db(r), &one, "SELECT 1", e, "");
+    st s = core_store_ping(http_db(r), e);
     if (s) {
         /* Anyone may call this: the driver's own text (host names, users, paths)
          * goes to the log under the request id, the caller gets a plain message. */
@@ -43,10 +43,7 @@ static st h_regions(http_req *r, err *e) {
     const char *kind = http_query(r, "kind");
     const char *parent = http_query(r, "parent");
     json_t *rows;
-    st s = db_query_json(http_db(r), &rows,
-                         "SELECT code, name, kind, parent_code FROM region "
-                         "WHERE (CAST($1 AS TEXT) IS NULL OR kind = $1) AND (CAST($2 AS TEXT) IS NULL OR parent_code = $2) ORDER BY code",
-                         e, "tt", kind, parent);
+    st s = core_store_regions(http_db(r), kind, parent, &rows, e);
     if (s) return s;
     return http_reply_json(r, 200, json_pack("{s:o}", "items", rows));
 }

@@ -58,6 +58,9 @@ typedef struct http_route {
     /* The reply is a file to keep (a report, a workbook, a PDF): an export,
      * audited like a list's ?format=xlsx (OpenAPI x-download). */
     bool download;
+    /* Exists only when the server runs with the test-routes setting (the test
+     * suites' own routes, src/http/test_api.c): not matched, not in OpenAPI otherwise. */
+    bool test_only;
 } http_route;
 
 /* The caller, filled by the auth module (see http_auth_ops). */
@@ -96,6 +99,10 @@ struct http_req {
     const char *field_name[16], *field_val[16];   /* multipart text fields */
     http_user user;
     void *conn;                   /* struct MHD_Connection * */
+    /* The raw query string (after '?', still encoded) of a request built
+     * without a connection (conn == NULL: unit tests, fuzz_query); http_query()
+     * decodes it as libmicrohttpd decodes a real request's arguments. */
+    const char *query;
     void *daemon_ctx;
     db *db_conn;                  /* from the pool, lazily */
     uc use;                       /* the use-case context (http_uc) */
@@ -165,6 +172,14 @@ uc *http_uc(http_req *r);
 const char *http_param(http_req *r, const char *name); /* path parameter */
 st http_param_int(http_req *r, const char *name, int64_t *out, err *e);
 const char *http_query(http_req *r, const char *name); /* decoded, NULL when absent */
+/* The value of name in a raw query string ("a=1&b=x+y", no '?'), decoded as
+ * libmicrohttpd decodes a request's arguments: pairs split on '&', the name
+ * ends at the first '=', '+' is a space, %XX the byte XX (hex digits of either
+ * case), a '%' not followed by two hex digits kept as it is; names match
+ * ignoring ASCII case and the first pair of that name wins.  NULL when absent
+ * or given without '=' ("a&b=1": a is NULL), "" for "a=".  A value with %00 ends
+ * there, as the C string MHD hands out does.  Arena-owned; NULL when full. */
+const char *http_query_lookup(arena *a, const char *query, const char *name);
 st http_query_int(http_req *r, const char *name, int64_t def, int64_t min, int64_t max,
                   int64_t *out, err *e);
 const char *http_header(http_req *r, const char *name);

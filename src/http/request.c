@@ -39,7 +39,60 @@ st http_param_int(http_req *r, const char *name, int64_t *out, err *e) {
     return s ? ST_NOT_FOUND : ST_OK;
 }
 
+static int hexval(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* One decoded byte of a query's name or value at *p (p < end), advancing *p:
+ * '+' is a space, %XX the byte, anything else (a lone '%' too) itself. */
+static unsigned char query_byte(const char **p, const char *end) {
+    const char *s = *p;
+    if (s[0] == '%' && end - s >= 3 && hexval(s[1]) >= 0 && hexval(s[2]) >= 0) {
+        *p += 3;
+        return (unsigned char)(hexval(s[1]) << 4 | hexval(s[2]));
+    }
+    *p += 1;
+    return s[0] == '+' ? ' ' : (unsigned char)s[0];
+}
+
+static unsigned char ascii_lower(unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+
+const char *http_query_lookup(arena *a, const char *query, const char *name) {
+    if (!query || !name) return NULL;
+    size_t nl = strlen(name);
+    for (const char *p = query; *p;) {
+        size_t len = strcspn(p, "&");
+        const char *end = p + len, *eq = memchr(p, '=', len), *kend = eq ? eq : end;
+        /* the decoded name, compared byte by byte without copying it */
+        const char *k = p;
+        size_t i = 0;
+        while (k < kend && i <= nl) {
+            unsigned char c = query_byte(&k, kend);
+            if (i == nl || ascii_lower(c) != ascii_lower((unsigned char)name[i])) {
+                i = nl + 1;   /* longer or different */
+                break;
+            }
+            i++;
+        }
+        if (i == nl && k == kend) {
+            if (!eq) return NULL;
+            const char *v = eq + 1;
+            char *out = arena_alloc(a, (size_t)(end - v) + 1), *w = out;
+            if (!out) return NULL;
+            while (v < end) *w++ = (char)query_byte(&v, end);
+            *w = 0;
+            return out;
+        }
+        p = *end ? end + 1 : end;
+    }
+    return NULL;
+}
+
 const char *http_query(http_req *r, const char *name) {
+    if (!r->conn) return http_query_lookup(&r->mem, r->query, name);
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
@@ -82,6 +135,13 @@ st http_paging(http_req *r, http_page *p, err *e) {
     }
     st s = http_query_int(r, "page", 1, 1, 1000000, &p->page, e);
     if (!s) s = http_query_int(r, "size", 20, 1, 500, &p->size, e);
+    /* Only from accepted values: a refused page or size is never stored, and
+     * multiplying what the caller's stack held overflowed (UB; fuzz_query,
+     * corpus/query/crash-paging-refused). */
+    if (s) {
+        *p = (http_page){1, 20, 0};
+        return s;
+    }
     p->offset = (p->page - 1) * p->size;
     return s;
 }

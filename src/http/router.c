@@ -7,7 +7,11 @@
 
 #include <string.h>
 
+#include "core/config.h"
 #include "core/version.h"
+
+/* A test-only route is there only when the server was started for the tests. */
+static bool route_present(const http_route *rt) { return !rt->test_only || cfg_bool("test-routes"); }
 
 static bool route_match(const char *pattern, const char *path, http_req *r) {
     const char *p = pattern, *u = path;
@@ -42,7 +46,7 @@ const http_route *http_route_match(const char *method, const char *path, http_re
     *path_exists = false;
     for (const http_route *const *t = http_route_tables; *t; t++)
         for (const http_route *rt = *t; rt->method; rt++) {
-            if (!route_match(rt->pattern, path, NULL)) continue;
+            if (!route_present(rt) || !route_match(rt->pattern, path, NULL)) continue;
             *path_exists = true;
             if (strcmp(rt->method, method) == 0 || (!strcmp(method, "HEAD") && !strcmp(rt->method, "GET"))) {
                 route_match(rt->pattern, path, r);
@@ -56,6 +60,7 @@ json_t *http_openapi(void) {
     json_t *paths = json_object();
     for (const http_route *const *t = http_route_tables; *t; t++)
         for (const http_route *rt = *t; rt->method; rt++) {
+            if (!route_present(rt)) continue;
             json_t *item = json_object_get(paths, rt->pattern);
             if (!item) {
                 item = json_object();

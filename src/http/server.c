@@ -45,6 +45,7 @@
 #include "base/audit.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/utf8.h"
 
 /* Where a connection is; each phase but CP_BUSY has a deadline. */
 typedef enum conn_phase {
@@ -114,6 +115,19 @@ static double now_ms(void) {
 db *http_db(http_req *r) {
     if (!r->db_conn) r->db_conn = db_pool_get(((http_server *)r->daemon_ctx)->pool);
     return r->db_conn;
+}
+
+/* The pooled connection goes back as soon as the request stops needing it —
+ * after the handler, and once an upload's caller was checked (its body may
+ * take minutes) — not when the reply has gone out: a worker thread waiting in
+ * db_pool_get reads no body and sends no reply of its other connections, so
+ * connections held by those deadlock the pool (six uploads at once on two
+ * threads, pool of three: crash.test waited out body-timeout).  http_db()
+ * takes one again if anything still asks. */
+static void release_db(http_req *r) {
+    if (!r->db_conn) return;
+    db_pool_put(((http_server *)r->daemon_ctx)->pool, r->db_conn);   /* rolls back an open tx */
+    r->db_conn = NULL;
 }
 
 static void req_free(http_req *r) {
@@ -492,7 +506,16 @@ static enum MHD_Result queue_reply(struct MHD_Connection *c, http_req *r) {
     return ok;
 }
 
-json_t *http_error_json(const err *e, json_t *detail) {
+json_t *http_error_json(const err *in, json_t *detail) {
+    /* jansson refuses strings that are not UTF-8, and the reply then had no
+     * body at all: messages quote what the user sent ("%.40s" of a query value
+     * may also cut a character in two; a file name may be GBK).  Such bytes
+     * are shown as '?' (fuzz_query, corpus/query/crash-error-not-utf8). */
+    err c = *in, *e = &c;
+    c.msg[sizeof c.msg - 1] = c.field[sizeof c.field - 1] = c.where[sizeof c.where - 1] = 0;
+    utf8_scrub(c.msg, strlen(c.msg));
+    utf8_scrub(c.field, strlen(c.field));
+    utf8_scrub(c.where, strlen(c.where));
     json_t *o = json_pack("{s:s,s:s}", "code", e->api_code[0] ? e->api_code : st_name(e->code), "message",
                           e->msg[0] ? e->msg : "服务器内部错误，请稍后重试。");
     if (e->field[0]) json_object_set_new(o, "field", json_string(e->field));
@@ -557,6 +580,9 @@ static st audited_once(http_req *r, int64_t rows, err *e) {
         return err_set(e, ST_INTERNAL, "内部错误：该接口发送文件，但路由表没有声明 download（审计检查模式）。");
     }
     if (!writes && !export) return ST_OK;
+    /* A refusal the handler answered itself (a login's 423 or 429, which
+     * carry error.detail) is no success: its rows are its own. */
+    if (r->status >= 400) return ST_OK;
     const char *trace = cfg_str("audit-trace");
     if (trace && *trace) {
         char line[512];
@@ -604,7 +630,7 @@ static void dispatch(http_req *r) {
     } else if (!r->status) {
         r->status = 200;
     }
-    if (r->db_conn) db_rollback_all(r->db_conn);  /* never leave a tx open */
+    release_db(r);  /* never leave a tx open, nor hold the connection while the reply goes out */
 }
 
 /* An upload is streamed to disk as it arrives: first make sure the caller
@@ -747,13 +773,16 @@ static bool request_begin(http_req *r, struct MHD_Connection *c, const char *url
         const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Expect");
         if (expect && strcasecmp(expect, "100-continue") == 0) {
             reply_error(r, &r->early_err);   /* audits the denial */
+            release_db(r);
             r->close_after = true;
             return true;
         }
         if (auth_ops && auth_ops->denied) auth_ops->denied(r, r->early, &r->early_err);
+        release_db(r);
         refuse_body(r);
         return false;
     } else if (r->route->body == HB_MULTIPART) {
+        release_db(r);   /* allowed: the body arrives without holding a connection */
         char boundary[MP_BOUNDARY_MAX + 1];
         size_t blen = mp_boundary(ct, boundary, sizeof boundary);
         if (!content_type_is(ct, "multipart/form-data")) {

@@ -177,6 +177,72 @@ static long median(const ledger_match_result *r, const uint32_t *idx, uint32_t n
     return tmp[(c - 1) / 2];
 }
 
+/* The road and number given most often, then the longest text with it. */
+static const char *golden_address(const ledger_match_result *r, const uint32_t *m, uint32_t n) {
+    int bestc = 0;
+    const char *best = "";
+    for (uint32_t x = 0; x < n; x++) {
+        ledger_norm_addr ax;
+        const char *v = r->recs[m[x]].row->val[LF_ADDRESS];
+        if (!v || !v[0]) continue;
+        ledger_norm_addr_parse(v, &ax);
+        int c = 0;
+        for (uint32_t y = 0; y < n; y++) {
+            const char *w = r->recs[m[y]].row->val[LF_ADDRESS];
+            if (!w || !w[0]) continue;
+            ledger_norm_addr ay;
+            ledger_norm_addr_parse(w, &ay);
+            if (strcmp(ax.road, ay.road) == 0) c++;
+        }
+        if (c > bestc || (c == bestc && strlen(v) > strlen(best))) {
+            bestc = c;
+            best = v;
+        }
+    }
+    return best;
+}
+
+/* The majority of the records' category column, else of the trade words in their names. */
+static const char *golden_category(const ledger_match_result *r, const uint32_t *m, uint32_t n) {
+    int votes[6] = {0}, tv[6] = {0};
+    for (uint32_t x = 0; x < n; x++) {
+        const char *c = ledger_norm_category(r->recs[m[x]].row->val[LF_CATEGORY]);
+        for (int q = 0; c && q < 6; q++)
+            if (strcmp(c, ledger_match_categories[q]) == 0) votes[q]++;
+        if (r->info[m[x]].category >= 0) tv[r->info[m[x]].category]++;
+    }
+    int bc = -1;
+    for (int q = 0; q < 6; q++)
+        if (votes[q] && (bc < 0 || votes[q] > votes[bc])) bc = q;
+    if (bc < 0)
+        for (int q = 0; q < 6; q++)
+            if (tv[q] && (bc < 0 || tv[q] > tv[bc])) bc = q;
+    return bc >= 0 ? ledger_match_categories[bc] : "";
+}
+
+/* Entity k's golden record from its records m[0..n); NULL name when out of memory. */
+static void golden_one(ledger_match_result *r, size_t k, const uint32_t *m, uint32_t n, arena *a, const global_use *gstyle,
+                       const global_use *gform, long *tmp, ledger_golden *o) {
+    o->entity = (uint32_t)k;
+    o->recs = m;
+    o->nrecs = n;
+    long b;
+    o->name = compose_name(r, m, n, a, gstyle, gform);
+    if (!o->name) {
+        b = vote(r, m, n, k_name, name_better);
+        o->name = b >= 0 ? display_name(a, r->info[b].name) : "";
+    }
+    b = vote(r, m, n, k_code, NULL);
+    o->code = b >= 0 ? r->recs[b].row->val[LF_CODE] : "";
+    b = vote(r, m, n, k_district, NULL);
+    o->district = b >= 0 ? r->recs[b].row->val[LF_DISTRICT] : "";
+    o->district_code = b >= 0 ? r->recs[b].row->district_code : 0;
+    o->address = golden_address(r, m, n);
+    o->employees = median(r, m, n, LF_EMPLOYEES, tmp);
+    o->members = median(r, m, n, LF_MEMBERS, tmp);
+    o->category = golden_category(r, m, n);
+}
+
 st ledger_golden_build(ledger_match_result *r, arena *a, ledger_golden **out, err *e) {
     const uint32_t *off, *idx;
     st s = ledger_match_members(r, &off, &idx, e);
@@ -191,6 +257,7 @@ st ledger_golden_build(ledger_match_result *r, arena *a, ledger_golden **out, er
         free(tmp); free(gstyle); free(gform);
         return err_set(e, ST_NOMEM, "内存不足：无法生成企业主记录");
     }
+    /* how each style of name and each legal form is written across all the data (tie-breaks) */
     for (size_t i = 0; i < r->nrec; i++) {
         ledger_norm_name nm;
         char k[LEDGER_NORM_PART];
@@ -199,63 +266,13 @@ st ledger_golden_build(ledger_match_result *r, arena *a, ledger_golden **out, er
         global_add(gstyle, k);
         if (nm.form[0]) global_add(gform, nm.form);
     }
-    for (size_t k = 0; k < r->nentity; k++) {
-        const uint32_t *m = idx + off[k];
-        uint32_t n = off[k + 1] - off[k];
-        ledger_golden *o = &g[k];
-        o->entity = (uint32_t)k;
-        o->recs = m;
-        o->nrecs = n;
-        long b;
-        o->name = compose_name(r, m, n, a, gstyle, gform);
-        if (!o->name) {
-            b = vote(r, m, n, k_name, name_better);
-            o->name = b >= 0 ? display_name(a, r->info[b].name) : "";
-        }
-        b = vote(r, m, n, k_code, NULL);
-        o->code = b >= 0 ? r->recs[b].row->val[LF_CODE] : "";
-        b = vote(r, m, n, k_district, NULL);
-        o->district = b >= 0 ? r->recs[b].row->val[LF_DISTRICT] : "";
-        o->district_code = b >= 0 ? r->recs[b].row->district_code : 0;
-        /* address: most frequent road+number, then the longest text with it */
-        int bestc = 0;
-        o->address = "";
-        for (uint32_t x = 0; x < n; x++) {
-            ledger_norm_addr ax;
-            const char *v = r->recs[m[x]].row->val[LF_ADDRESS];
-            if (!v || !v[0]) continue;
-            ledger_norm_addr_parse(v, &ax);
-            int c = 0;
-            for (uint32_t y = 0; y < n; y++) {
-                const char *w = r->recs[m[y]].row->val[LF_ADDRESS];
-                if (!w || !w[0]) continue;
-                ledger_norm_addr ay;
-                ledger_norm_addr_parse(w, &ay);
-                if (strcmp(ax.road, ay.road) == 0) c++;
-            }
-            if (c > bestc || (c == bestc && strlen(v) > strlen(o->address))) { bestc = c; o->address = v; }
-        }
-        o->employees = median(r, m, n, LF_EMPLOYEES, tmp);
-        o->members = median(r, m, n, LF_MEMBERS, tmp);
-        int votes[6] = {0}, tv[6] = {0};
-        for (uint32_t x = 0; x < n; x++) {
-            const char *c = ledger_norm_category(r->recs[m[x]].row->val[LF_CATEGORY]);
-            for (int q = 0; c && q < 6; q++)
-                if (strcmp(c, ledger_match_categories[q]) == 0) votes[q]++;
-            if (r->info[m[x]].category >= 0) tv[r->info[m[x]].category]++;
-        }
-        int bc = -1;
-        for (int q = 0; q < 6; q++)
-            if (votes[q] && (bc < 0 || votes[q] > votes[bc])) bc = q;
-        if (bc < 0)
-            for (int q = 0; q < 6; q++)
-                if (tv[q] && (bc < 0 || tv[q] > tv[bc])) bc = q;
-        o->category = bc >= 0 ? ledger_match_categories[bc] : "";
-        if (!o->name) { free(tmp); free(gstyle); free(gform); return err_set(e, ST_NOMEM, "内存不足：无法生成企业主记录"); }
+    for (size_t k = 0; !s && k < r->nentity; k++) {
+        golden_one(r, k, idx + off[k], off[k + 1] - off[k], a, gstyle, gform, tmp, &g[k]);
+        if (!g[k].name) s = err_set(e, ST_NOMEM, "内存不足：无法生成企业主记录");
     }
     free(tmp);
     free(gstyle);
     free(gform);
-    *out = g;
-    return ST_OK;
+    if (!s) *out = g;
+    return s;
 }

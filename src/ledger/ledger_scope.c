@@ -1,9 +1,11 @@
-/* ledger_scope — where the ledger module's objects sit, for the one scope
- * check (auth/scope.h): a row per kind of object a route may name. */
-#include "auth/scope.h"
+/* ledger_scope — see ledger_scope.h: a row per kind of object a route may
+ * name, and the area rule of rounds. */
+#include "ledger/ledger_scope.h"
+
+#include <string.h>
 
 const scope_resolver ledger_scope_resolvers[] = {
-    /* A ledger import sits in the region of whoever imported it (ledger/import_api.c). */
+    /* A ledger import sits in the region of whoever imported it (ledger_area_of). */
     {"ledger_import", true, false,
      "SELECT CASE r.kind WHEN 'district' THEN r.code WHEN 'park' THEN r.parent_code END, "
      "CASE r.kind WHEN 'park' THEN r.code END, NULL, NULL, i.importer_id "
@@ -14,7 +16,7 @@ const scope_resolver ledger_scope_resolvers[] = {
      "WHERE round_id = CAST($1 AS BIGINT) AND entity_no = CAST($2 AS BIGINT)", 2},
     /* A round as a whole (ledger/round_api.c): city-wide, each area office sees its part. */
     {"ledger_round", true, false, "SELECT NULL, NULL, NULL, NULL, NULL FROM ledger_round WHERE id = CAST($1 AS BIGINT)",
-     0, false, true},
+     0, false, true, NULL, "轮次"},
     /* A source record inside a round (review pairs, explain): where the
      * round's enterprise holding it lies. */
     {"ledger_round_record", true, false,
@@ -35,3 +37,28 @@ const scope_resolver ledger_scope_resolvers[] = {
      "WHERE c.id = CAST($1 AS BIGINT)"},
     {NULL, false, false, NULL},
 };
+
+st ledger_area(const uc *c, const char *want, const char **area, err *e) {
+    const char *k, *code;
+    scope_bind(c, &k, &code);
+    *area = NULL;
+    if (!strcmp(k, "city")) {
+        *area = want;
+        return ST_OK;
+    }
+    if (!strcmp(k, "district") || !strcmp(k, "park")) {
+        *area = code;
+        return ST_OK;
+    }
+    return err_set(e, ST_FORBIDDEN, "台账轮次只对市、区、园区开放。");
+}
+
+const char *ledger_area_of(const uc *c) {
+    const char *k, *code;
+    scope_bind(c, &k, &code);
+    return !strcmp(k, "district") || !strcmp(k, "park") ? code : NULL;
+}
+
+bool ledger_area_has(const char *area, const char *district_code, const char *park_code) {
+    return !area || (district_code && !strcmp(district_code, area)) || (park_code && !strcmp(park_code, area));
+}

@@ -598,6 +598,436 @@ static int online_threads(int want) {
     return want > 8 ? 8 : want;
 }
 
+/* What one run holds between its stages.  Each stage returns 0, or -1 when
+ * memory ran out; run_free releases whatever the stages left. */
+typedef struct run {
+    const ledger_match_rec *recs;
+    size_t n;
+    const ledger_match_opts *o;
+    ledger_match_result *r;
+    priv *pv;
+    int nthr;
+    double rlo, rhi;            /* the review band */
+    worker *w;
+    job j;
+    uint64_t (*keys)[MAXK];     /* stage 1 → 2 */
+    uint8_t *nkeys;
+    entry *ent;                 /* stage 2 → 3: the blocking index */
+    uint32_t *goff, *rgroups, *gstart;
+    pairvec all;                /* stage 3 → 4, 5: pairs worth clustering or reviewing */
+    uf u;                       /* stage 4 */
+    pairvec links, refused, review;
+    double t;                   /* when the current stage started */
+} run;
+
+#define NZ(n) ((n) ? (n) : 1)
+
+static int run_init(run *x, const ledger_match_rec *recs, size_t n, const ledger_match_opts *o) {
+    x->recs = recs;
+    x->n = n;
+    x->o = o;
+    ledger_match_result *r = x->r = calloc(1, sizeof *r);
+    priv *pv = x->pv = calloc(1, sizeof *pv);
+    if (!r || !pv) return -1;
+    arena_init(&r->mem, 0);
+    r->priv = pv;
+    r->nrec = n;
+    r->recs = recs;
+    r->link_prob = o->link_prob > 0 ? o->link_prob : 0.5;
+    x->rlo = o->review_lo > 0 ? o->review_lo : 0.2;
+    x->rhi = o->review_hi > 0 ? o->review_hi : 0.8;
+    pv->block_cap = o->block_cap > 0 ? o->block_cap : 200;
+    x->nthr = pv->nthr = online_threads(o->threads);
+    x->w = calloc((size_t)x->nthr, sizeof *x->w);
+    pv->thr_mem = calloc((size_t)x->nthr, sizeof *pv->thr_mem);
+    pv->f = malloc(NZ(n) * sizeof *pv->f);
+    r->info = arena_calloc(&r->mem, NZ(n), sizeof *r->info);
+    r->entity = arena_calloc(&r->mem, NZ(n), sizeof *r->entity);
+    x->keys = malloc(NZ(n) * sizeof *x->keys);
+    x->nkeys = malloc(NZ(n));
+    if (!x->w || !pv->thr_mem || !pv->f || !r->info || !r->entity || !x->keys || !x->nkeys) return -1;
+    for (int t = 0; t < x->nthr; t++) {
+        x->w[t].j = &x->j;
+        arena_init(&x->w[t].mem, 0);
+    }
+    x->t = now();
+    return 0;
+}
+
+/* 1. features and blocking keys of every record, on every thread; the
+ * normalized strings stay in the threads' arenas, kept by the result. */
+static int run_features(run *x) {
+    job *j = &x->j;
+    j->recs = x->recs;
+    j->n = x->n;
+    j->f = x->pv->f;
+    j->info = x->r->info;
+    j->keys = x->keys;
+    j->nkeys = x->nkeys;
+    atomic_init(&j->next, 0);
+    run_threads(x->nthr, x->w, feat_thread);
+    for (int t = 0; t < x->nthr; t++) {
+        x->pv->thr_mem[t] = x->w[t].mem;
+        memset(&x->w[t].mem, 0, sizeof x->w[t].mem);
+    }
+    double t1 = now();
+    x->r->stats.seconds_features = t1 - x->t;
+    x->t = t1;
+    return 0;
+}
+
+/* The end of the group of equal keys starting at ent[i]. */
+static size_t group_end(const entry *ent, size_t nent, size_t i) {
+    size_t k = i;
+    while (k < nent && ent[k].h == ent[i].h) k++;
+    return k;
+}
+
+/* 2. blocking index: (key, record) sorted by key; groups of 2..block_cap
+ * records are compared, larger ones only remembered (for explanations). */
+static int run_blocking(run *x) {
+    priv *pv = x->pv;
+    size_t n = x->n, nent = 0;
+    for (size_t i = 0; i < n; i++) nent += x->nkeys[i];
+    entry *ent = x->ent = malloc(NZ(nent) * sizeof *ent);
+    if (!ent) return -1;
+    nent = 0;
+    for (size_t i = 0; i < n; i++)
+        for (int k = 0; k < x->nkeys[i]; k++) ent[nent++] = (entry){x->keys[i][k], (uint32_t)i, 0};
+    free(x->keys);
+    x->keys = NULL;
+    x->r->stats.keys = nent;
+    if (radix_sort(ent, nent)) return -1;
+    size_t ng = 0, nmember = 0, nshared = 0;
+    for (size_t i = 0, k; i < nent; i = k) {
+        k = group_end(ent, nent, i);
+        if (k - i < 2) continue;
+        nshared++;
+        if (k - i <= (size_t)pv->block_cap) {
+            ng++;
+            nmember += k - i;
+        } else x->r->stats.blocks_capped++;
+    }
+    x->r->stats.blocks_used = ng;
+    x->gstart = malloc((ng + 1) * sizeof *x->gstart);
+    x->goff = calloc(n + 1, sizeof *x->goff);
+    x->rgroups = malloc(NZ(nmember) * sizeof *x->rgroups);
+    pv->gkey = malloc(NZ(nshared) * sizeof *pv->gkey);
+    pv->gsize = malloc(NZ(nshared) * sizeof *pv->gsize);
+    uint32_t *fill = malloc(NZ(n) * sizeof *fill);
+    if (!x->gstart || !x->goff || !x->rgroups || !pv->gkey || !pv->gsize || !fill) {
+        free(fill);
+        return -1;
+    }
+    /* compact the kept groups to the front of ent so that gstart indexes it */
+    size_t wpos = 0, g = 0;
+    for (size_t i = 0, k; i < nent; i = k) {
+        k = group_end(ent, nent, i);
+        if (k - i < 2) continue;
+        pv->gkey[pv->ngroups] = ent[i].h;
+        pv->gsize[pv->ngroups++] = (uint32_t)(k - i);
+        if (k - i > (size_t)pv->block_cap) continue;
+        x->gstart[g++] = (uint32_t)wpos;
+        for (size_t y = i; y < k; y++) {
+            x->goff[ent[y].rec + 1]++;
+            ent[wpos++] = ent[y];
+        }
+    }
+    x->gstart[g] = (uint32_t)wpos;
+    for (size_t i = 0; i < n; i++) x->goff[i + 1] += x->goff[i];
+    memcpy(fill, x->goff, n * sizeof *fill);
+    for (size_t gg = 0; gg < ng; gg++)
+        for (uint32_t y = x->gstart[gg]; y < x->gstart[gg + 1]; y++) x->rgroups[fill[ent[y].rec]++] = (uint32_t)gg;
+    free(fill);
+    double t2 = now();
+    x->r->stats.seconds_blocking = t2 - x->t;
+    x->t = t2;
+    return 0;
+}
+
+/* Compare each candidate pair once, on every thread; *counts: how many
+ * pairs of each comparison pattern (EM's input). */
+static int score_pairs(run *x, uint64_t *counts) {
+    job *j = &x->j;
+    j->ent = x->ent;
+    j->goff = x->goff;
+    j->rgroups = x->rgroups;
+    j->gstart = x->gstart;
+    j->block_cap = x->pv->block_cap;
+    for (int t = 0; t < x->nthr; t++) {
+        worker *w = &x->w[t];
+        w->mark = malloc(NZ(x->n) * sizeof *w->mark);
+        w->counts = calloc(NPAT, sizeof *w->counts);
+        if (!w->mark || !w->counts) return -1;
+        memset(w->mark, 0xFF, x->n * sizeof *w->mark);
+    }
+    atomic_store(&j->next, 0);
+    run_threads(x->nthr, x->w, score_thread);
+    int fail = 0;
+    for (int t = 0; t < x->nthr; t++) {
+        worker *w = &x->w[t];
+        for (int p = 0; p < NPAT; p++) counts[p] += w->counts[p];
+        x->r->stats.compared += w->compared;
+        fail |= w->fail;
+        free(w->mark);
+        w->mark = NULL;
+    }
+    return fail ? -1 : 0;
+}
+
+/* The compared pairs worth clustering or reviewing (probability at least
+ * keep), with their probability, weight and levels, heaviest first. */
+static int keep_pairs(run *x, const double *pprob, const double *pw, double keep) {
+    size_t tot = 0;
+    for (int t = 0; t < x->nthr; t++)
+        for (size_t i = 0; i < x->w[t].out.n; i++) tot += pprob[x->w[t].out.p[i].pat] >= keep;
+    x->all.p = malloc(NZ(tot) * sizeof *x->all.p);
+    if (!x->all.p) return -1;
+    for (int t = 0; t < x->nthr; t++) {
+        worker *w = &x->w[t];
+        for (size_t i = 0; i < w->out.n; i++) {
+            const cpair *c = &w->out.p[i];
+            if (pprob[c->pat] < keep) continue;
+            ledger_match_pair *p = &x->all.p[x->all.n++];
+            memset(p, 0, sizeof *p);
+            p->a = c->a;
+            p->b = c->b;
+            p->prob = (float)pprob[c->pat];
+            p->weight = (float)pw[c->pat];
+            pat_levels((int)c->pat, p->lev);
+        }
+        free(w->out.p);
+        w->out.p = NULL;
+        free(w->counts);
+        w->counts = NULL;
+    }
+    qsort(x->all.p, x->all.n, sizeof *x->all.p, pair_cmp);
+    return 0;
+}
+
+/* 3. scoring: compare each candidate pair once, count its pattern for EM and
+ * keep it (12 bytes) unless it agrees on nothing; after EM keep the pairs
+ * worth clustering or reviewing.  The blocking index is freed here. */
+static int run_scoring(run *x) {
+    uint64_t *counts = calloc(NPAT, sizeof *counts);
+    double *pprob = malloc(NPAT * sizeof *pprob), *pw = malloc(NPAT * sizeof *pw);
+    int rc = counts && pprob && pw ? score_pairs(x, counts) : -1;
+    if (!rc) {
+        /* EM needs pairs to learn from; on a handful of records the starting
+         * values (agreement likely among matches, unlikely among the rest)
+         * are the better guess. */
+        x->r->stats.em_iterations = em(counts, x->r, x->r->stats.compared >= EM_MIN_PAIRS ? 500 : 0);
+        pattern_tables(x->r, pprob, pw);
+        rc = keep_pairs(x, pprob, pw, fmin(x->rlo, x->r->link_prob));
+    }
+    free(counts);
+    free(pprob);
+    free(pw);
+    free(x->ent);
+    x->ent = NULL;
+    free(x->goff);
+    x->goff = NULL;
+    free(x->rgroups);
+    x->rgroups = NULL;
+    free(x->gstart);
+    x->gstart = NULL;
+    double t3 = now();
+    x->r->stats.seconds_scoring = t3 - x->t;
+    x->t = t3;
+    return rc;
+}
+
+/* Every record its own entity, with its credit code and branch for the rules. */
+static int cluster_init(run *x) {
+    uf *u = &x->u;
+    size_t n = x->n;
+    keyidx_build(x->pv, x->recs, n);
+    u->parent = malloc(NZ(n) * sizeof *u->parent);
+    u->size = malloc(NZ(n) * sizeof *u->size);
+    u->uscc = malloc(NZ(n) * sizeof *u->uscc);
+    u->branch = malloc(NZ(n) * sizeof *u->branch);
+    u->forb = malloc(NZ(n) * sizeof *u->forb);
+    if (!u->parent || !u->size || !u->uscc || !u->branch || !u->forb || (n && !x->pv->keycap)) return -1;
+    for (size_t i = 0; i < n; i++) {
+        u->parent[i] = (uint32_t)i;
+        u->size[i] = 1;
+        u->uscc[i] = x->pv->f[i].uscc_h;
+        u->branch[i] = x->pv->f[i].branch_h;
+        u->forb[i] = -1;
+    }
+    return 0;
+}
+
+/* Reviewers' decisions: "not the same" first (so that a chain of "same"
+ * cannot undo them), then "same" — unless a rule forbids the merge. */
+static int cluster_decisions(run *x) {
+    ledger_match_result *r = x->r;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t d = 0; d < x->o->ndecisions; d++) {
+            const ledger_match_decision *dc = &x->o->decisions[d];
+            if ((pass == 0) != (dc->verdict == LEDGER_MATCH_DIFFERENT)) continue;
+            long a = ledger_match_find(r, dc->a), b = ledger_match_find(r, dc->b);
+            if (a < 0 || b < 0 || a == b) {
+                r->stats.decisions_unknown++;
+                continue;
+            }
+            if (pass == 0) {
+                if (uf_forbid(&x->u, (uint32_t)a, (uint32_t)b) || uf_forbid(&x->u, (uint32_t)b, (uint32_t)a)) return -1;
+                r->stats.decisions_applied++;
+                continue;
+            }
+            uint32_t ra = uf_find(&x->u, (uint32_t)a), rb = uf_find(&x->u, (uint32_t)b);
+            ledger_match_pair p;
+            ledger_match_compare(r, (uint32_t)(a < b ? a : b), (uint32_t)(a < b ? b : a), &p);
+            if (ra == rb) {
+                r->stats.decisions_applied++;
+                continue;
+            }
+            ledger_match_why why = uf_check(&x->u, ra, rb);
+            if (why != LMW_SCORE) {
+                p.why = (uint8_t)why;
+                r->stats.decisions_conflict++;
+                if (pv_push(&x->refused, &p)) return -1;
+                continue;
+            }
+            uf_union(&x->u, ra, rb);
+            p.why = LMW_DECISION;
+            if (pv_push(&x->links, &p)) return -1;
+            r->stats.decisions_applied++;
+        }
+    }
+    return 0;
+}
+
+/* Links strongest first, each refused when a hard rule forbids it. */
+static int cluster_links(run *x) {
+    ledger_match_result *r = x->r;
+    for (size_t i = 0; i < x->all.n; i++) {
+        ledger_match_pair *p = &x->all.p[i];
+        if (p->prob < r->link_prob) continue;
+        uint32_t ra = uf_find(&x->u, p->a), rb = uf_find(&x->u, p->b);
+        if (ra == rb) continue;
+        ledger_match_why why = uf_check(&x->u, ra, rb);
+        if (why != LMW_SCORE) {
+            p->why = (uint8_t)why;
+            if (why == LMW_RULE_CODES) r->stats.refused_codes++;
+            else if (why == LMW_RULE_BRANCH) r->stats.refused_branch++;
+            else r->stats.refused_decision++;
+            if (pv_push(&x->refused, p)) return -1;
+            continue;
+        }
+        uf_union(&x->u, ra, rb);
+        p->why = LMW_SCORE;
+        if (pv_push(&x->links, p)) return -1;
+    }
+    r->stats.links = x->links.n;
+    return 0;
+}
+
+/* Entity numbers in record order: the first record of each is numbered first. */
+static void cluster_number(run *x) {
+    uf *u = &x->u;
+    uint32_t *lab = u->size;            /* reused: root → label */
+    for (size_t i = 0; i < x->n; i++) u->forb[i] = 0;
+    size_t next = 0;
+    for (size_t i = 0; i < x->n; i++) {
+        uint32_t rt = uf_find(u, (uint32_t)i);
+        if (!u->forb[rt]) {
+            u->forb[rt] = 1;
+            lab[rt] = (uint32_t)next++;
+        }
+        x->r->entity[i] = lab[rt];
+    }
+    x->r->nentity = next;
+}
+
+/* 4. clustering */
+static int run_clustering(run *x) {
+    if (cluster_init(x) || cluster_decisions(x) || cluster_links(x)) return -1;
+    cluster_number(x);
+    return 0;
+}
+
+/* Was the pair of records a, b decided by a reviewer? */
+static int decided(const run *x, uint32_t pa, uint32_t pb) {
+    for (size_t d = 0; d < x->o->ndecisions; d++) {
+        long a = ledger_match_find(x->r, x->o->decisions[d].a), b = ledger_match_find(x->r, x->o->decisions[d].b);
+        if ((a == pa && b == pb) || (a == pb && b == pa)) return 1;
+    }
+    return 0;
+}
+
+/* 5. review: uncertain pairs that a decision has not settled; a pair already
+ * joined through other, surer links needs no review unless it was itself
+ * the link that joined them. */
+static int run_review(run *x) {
+    ledger_match_result *r = x->r;
+    for (size_t i = 0; i < x->all.n; i++) {
+        ledger_match_pair *p = &x->all.p[i];
+        if (p->prob < x->rlo || p->prob >= x->rhi) continue;
+        if (p->prob >= r->link_prob && p->why != LMW_SCORE) continue;   /* refused by a rule */
+        int joined = r->entity[p->a] == r->entity[p->b];
+        if (joined && p->prob < r->link_prob) continue;
+        if (pv_push(&x->review, p)) return -1;
+    }
+    if (x->o->ndecisions) {   /* decided pairs leave the queue */
+        size_t k = 0;
+        for (size_t i = 0; i < x->review.n; i++)
+            if (!decided(x, x->review.p[i].a, x->review.p[i].b)) x->review.p[k++] = x->review.p[i];
+        x->review.n = k;
+    }
+    return 0;
+}
+
+/* The links, refusals and review queue into the result's arena. */
+static int run_result(run *x) {
+    ledger_match_result *r = x->r;
+    r->links = arena_alloc(&r->mem, NZ(x->links.n) * sizeof *r->links);
+    r->refused = arena_alloc(&r->mem, NZ(x->refused.n) * sizeof *r->refused);
+    r->review = arena_alloc(&r->mem, NZ(x->review.n) * sizeof *r->review);
+    if (!r->links || !r->refused || !r->review) return -1;
+    if (x->links.n) memcpy(r->links, x->links.p, x->links.n * sizeof *r->links);
+    if (x->refused.n) memcpy(r->refused, x->refused.p, x->refused.n * sizeof *r->refused);
+    if (x->review.n) memcpy(r->review, x->review.p, x->review.n * sizeof *r->review);
+    r->nlinks = x->links.n;
+    r->nrefused = x->refused.n;
+    r->nreview = x->review.n;
+    r->stats.seconds_cluster = now() - x->t;
+    return 0;
+}
+
+/* Everything but the result; the result too when the run failed. */
+static void run_free(run *x, int failed) {
+    free(x->links.p);
+    free(x->refused.p);
+    free(x->review.p);
+    free(x->all.p);
+    free(x->u.parent);
+    free(x->u.size);
+    free(x->u.uscc);
+    free(x->u.branch);
+    free(x->u.forb);
+    free(x->u.fpartner);
+    free(x->u.fnext);
+    free(x->ent);
+    free(x->goff);
+    free(x->rgroups);
+    free(x->gstart);
+    free(x->keys);
+    free(x->nkeys);
+    for (int t = 0; x->w && t < x->nthr; t++) {
+        free(x->w[t].mark);
+        free(x->w[t].counts);
+        free(x->w[t].out.p);
+        arena_free(&x->w[t].mem);
+    }
+    free(x->w);
+    if (failed) {
+        if (x->r) ledger_match_free(x->r);
+        else free(x->pv);
+    }
+}
+
 st ledger_match_run(const ledger_match_rec *recs, size_t n, const ledger_match_opts *o,
                     ledger_match_result **out, err *e) {
     *out = NULL;
@@ -606,285 +1036,14 @@ st ledger_match_run(const ledger_match_rec *recs, size_t n, const ledger_match_o
     if (n >= UINT32_MAX - 1)
         return err_set(e, ST_TOO_LARGE, "记录过多（%zu 条）：一次最多匹配 %u 条", n, UINT32_MAX - 2);
     ledger_match_opts def = {0};
-    if (!o) o = &def;
-    ledger_match_result *r = calloc(1, sizeof *r);
-    priv *pv = calloc(1, sizeof *pv);
-    if (!r || !pv) { free(r); free(pv); return err_set(e, ST_NOMEM, "内存不足：无法开始匹配"); }
-    arena_init(&r->mem, 0);
-    r->priv = pv;
-    r->nrec = n;
-    r->recs = recs;
-    r->link_prob = o->link_prob > 0 ? o->link_prob : 0.5;
-    double rlo = o->review_lo > 0 ? o->review_lo : 0.2, rhi = o->review_hi > 0 ? o->review_hi : 0.8;
-    pv->block_cap = o->block_cap > 0 ? o->block_cap : 200;
-    int nthr = online_threads(o->threads);
-    pv->nthr = nthr;
-
-    worker *w = calloc((size_t)nthr, sizeof *w);
-    pv->thr_mem = calloc((size_t)nthr, sizeof *pv->thr_mem);
-    pv->f = malloc((n ? n : 1) * sizeof *pv->f);
-    r->info = arena_calloc(&r->mem, n ? n : 1, sizeof *r->info);
-    r->entity = arena_calloc(&r->mem, n ? n : 1, sizeof *r->entity);
-    uint64_t (*keys)[MAXK] = malloc((n ? n : 1) * sizeof *keys);
-    uint8_t *nkeys = malloc(n ? n : 1);
-    entry *ent = NULL;
-    uint32_t *goff = NULL, *rgroups = NULL, *gstart = NULL;
-    uf u = {0};
-    pairvec all = {0};
-    job j;
-    memset(&j, 0, sizeof j);
-    if (!w || !pv->thr_mem || !pv->f || !r->info || !r->entity || !keys || !nkeys) goto nomem;
-    for (int t = 0; t < nthr; t++) { w[t].j = &j; arena_init(&w[t].mem, 0); }
-
-    /* 1. features */
-    double t0 = now();
-    j.recs = recs; j.n = n; j.f = pv->f; j.info = r->info; j.keys = keys; j.nkeys = nkeys;
-    atomic_init(&j.next, 0);
-    run_threads(nthr, w, feat_thread);
-    for (int t = 0; t < nthr; t++) { pv->thr_mem[t] = w[t].mem; memset(&w[t].mem, 0, sizeof w[t].mem); }
-    double t1 = now();
-    r->stats.seconds_features = t1 - t0;
-
-    /* 2. blocking index: (key, record) sorted by key */
-    size_t nent = 0;
-    for (size_t i = 0; i < n; i++) nent += nkeys[i];
-    ent = malloc((nent ? nent : 1) * sizeof *ent);
-    if (!ent) goto nomem;
-    nent = 0;
-    for (size_t i = 0; i < n; i++)
-        for (int k = 0; k < nkeys[i]; k++) { ent[nent].h = keys[i][k]; ent[nent].rec = (uint32_t)i; ent[nent].pad = 0; nent++; }
-    free(keys); keys = NULL;
-    r->stats.keys = nent;
-    if (radix_sort(ent, nent)) goto nomem;
-    /* groups worth comparing: 2..block_cap records */
-    size_t ng = 0, nmember = 0, nshared = 0;
-    for (size_t i = 0; i < nent;) {
-        size_t k = i;
-        while (k < nent && ent[k].h == ent[i].h) k++;
-        if (k - i >= 2) {
-            nshared++;
-            if (k - i <= (size_t)pv->block_cap) { ng++; nmember += k - i; }
-            else r->stats.blocks_capped++;
-        }
-        i = k;
-    }
-    r->stats.blocks_used = ng;
-    gstart = malloc((ng + 1) * sizeof *gstart);
-    goff = calloc(n + 1, sizeof *goff);
-    rgroups = malloc((nmember ? nmember : 1) * sizeof *rgroups);
-    pv->gkey = malloc((nshared ? nshared : 1) * sizeof *pv->gkey);
-    pv->gsize = malloc((nshared ? nshared : 1) * sizeof *pv->gsize);
-    if (!gstart || !goff || !rgroups || !pv->gkey || !pv->gsize) goto nomem;
-    /* compact the kept groups to the front of ent so that gstart indexes it */
-    size_t wpos = 0, g = 0;
-    for (size_t i = 0; i < nent;) {
-        size_t k = i;
-        while (k < nent && ent[k].h == ent[i].h) k++;
-        if (k - i >= 2) {
-            pv->gkey[pv->ngroups] = ent[i].h;
-            pv->gsize[pv->ngroups++] = (uint32_t)(k - i);
-            if (k - i <= (size_t)pv->block_cap) {
-                gstart[g++] = (uint32_t)wpos;
-                for (size_t x = i; x < k; x++) { goff[ent[x].rec + 1]++; ent[wpos++] = ent[x]; }
-            }
-        }
-        i = k;
-    }
-    gstart[g] = (uint32_t)wpos;
-    for (size_t i = 0; i < n; i++) goff[i + 1] += goff[i];
-    {
-        uint32_t *fill = malloc((n ? n : 1) * sizeof *fill);
-        if (!fill) goto nomem;
-        memcpy(fill, goff, n * sizeof *fill);
-        for (size_t gg = 0; gg < ng; gg++)
-            for (uint32_t x = gstart[gg]; x < gstart[gg + 1]; x++) rgroups[fill[ent[x].rec]++] = (uint32_t)gg;
-        free(fill);
-    }
-    double t2 = now();
-    r->stats.seconds_blocking = t2 - t1;
-
-    /* 3. scoring: compare each candidate pair once, count its pattern for EM
-     * and keep it (12 bytes) unless it agrees on nothing; after EM keep the
-     * pairs worth clustering or reviewing. */
-    j.ent = ent; j.goff = goff; j.rgroups = rgroups; j.gstart = gstart; j.block_cap = pv->block_cap;
-    uint64_t *counts = calloc(NPAT, sizeof *counts);
-    double *pprob = malloc(NPAT * sizeof *pprob), *pw = malloc(NPAT * sizeof *pw);
-    if (!counts || !pprob || !pw) { free(counts); free(pprob); free(pw); goto nomem; }
-    for (int t = 0; t < nthr; t++) {
-        w[t].mark = malloc((n ? n : 1) * sizeof *w[t].mark);
-        w[t].counts = calloc(NPAT, sizeof *w[t].counts);
-        if (!w[t].mark || !w[t].counts) { free(counts); free(pprob); free(pw); goto nomem; }
-        memset(w[t].mark, 0xFF, n * sizeof *w[t].mark);
-    }
-    atomic_store(&j.next, 0);
-    run_threads(nthr, w, score_thread);
-    int fail = 0;
-    for (int t = 0; t < nthr; t++) {
-        for (int p = 0; p < NPAT; p++) counts[p] += w[t].counts[p];
-        r->stats.compared += w[t].compared;
-        fail |= w[t].fail;
-        free(w[t].mark); w[t].mark = NULL;
-    }
-    if (fail) { free(counts); free(pprob); free(pw); goto nomem; }
-    /* EM needs pairs to learn from; on a handful of records the starting
-     * values (agreement likely among matches, unlikely among the rest) are
-     * the better guess. */
-    r->stats.em_iterations = em(counts, r, r->stats.compared >= EM_MIN_PAIRS ? 500 : 0);
-    pattern_tables(r, pprob, pw);
-    double keep_prob = fmin(rlo, r->link_prob);
-    size_t tot = 0;
-    for (int t = 0; t < nthr; t++)
-        for (size_t i = 0; i < w[t].out.n; i++) tot += pprob[w[t].out.p[i].pat] >= keep_prob;
-    all.p = malloc((tot ? tot : 1) * sizeof *all.p);
-    if (!all.p) { free(counts); free(pprob); free(pw); goto nomem; }
-    for (int t = 0; t < nthr; t++) {
-        for (size_t i = 0; i < w[t].out.n; i++) {
-            const cpair *c = &w[t].out.p[i];
-            if (pprob[c->pat] < keep_prob) continue;
-            ledger_match_pair *p = &all.p[all.n++];
-            memset(p, 0, sizeof *p);
-            p->a = c->a; p->b = c->b;
-            p->prob = (float)pprob[c->pat];
-            p->weight = (float)pw[c->pat];
-            pat_levels((int)c->pat, p->lev);
-        }
-        free(w[t].out.p); w[t].out.p = NULL;
-        free(w[t].counts); w[t].counts = NULL;
-    }
-    free(counts); free(pprob); free(pw);
-    free(ent); ent = NULL; free(goff); goff = NULL; free(rgroups); rgroups = NULL; free(gstart); gstart = NULL;
-    qsort(all.p, all.n, sizeof *all.p, pair_cmp);
-    double t3 = now();
-    r->stats.seconds_scoring = t3 - t2;
-
-    /* 4. clustering */
-    keyidx_build(pv, recs, n);
-    u.parent = malloc((n ? n : 1) * sizeof *u.parent);
-    u.size = malloc((n ? n : 1) * sizeof *u.size);
-    u.uscc = malloc((n ? n : 1) * sizeof *u.uscc);
-    u.branch = malloc((n ? n : 1) * sizeof *u.branch);
-    u.forb = malloc((n ? n : 1) * sizeof *u.forb);
-    if (!u.parent || !u.size || !u.uscc || !u.branch || !u.forb || (n && !pv->keycap)) goto nomem;
-    for (size_t i = 0; i < n; i++) {
-        u.parent[i] = (uint32_t)i; u.size[i] = 1; u.uscc[i] = pv->f[i].uscc_h;
-        u.branch[i] = pv->f[i].branch_h; u.forb[i] = -1;
-    }
-    pairvec links = {0}, refused = {0}, review = {0};
-    /* reviewers' decisions: "not the same" first (so that a chain of "same"
-     * cannot undo them), then "same" */
-    for (int pass = 0; pass < 2; pass++) {
-        for (size_t d = 0; d < o->ndecisions; d++) {
-            const ledger_match_decision *dc = &o->decisions[d];
-            if ((pass == 0) != (dc->verdict == LEDGER_MATCH_DIFFERENT)) continue;
-            long a = ledger_match_find(r, dc->a), b = ledger_match_find(r, dc->b);
-            if (a < 0 || b < 0 || a == b) { r->stats.decisions_unknown++; continue; }
-            if (pass == 0) {
-                if (uf_forbid(&u, (uint32_t)a, (uint32_t)b) || uf_forbid(&u, (uint32_t)b, (uint32_t)a)) goto nomem2;
-                r->stats.decisions_applied++;
-                continue;
-            }
-            uint32_t ra = uf_find(&u, (uint32_t)a), rb = uf_find(&u, (uint32_t)b);
-            ledger_match_pair p;
-            ledger_match_compare(r, (uint32_t)(a < b ? a : b), (uint32_t)(a < b ? b : a), &p);
-            if (ra == rb) { r->stats.decisions_applied++; continue; }
-            ledger_match_why why = uf_check(&u, ra, rb);
-            if (why != LMW_SCORE) {
-                p.why = (uint8_t)why;
-                r->stats.decisions_conflict++;
-                if (pv_push(&refused, &p)) goto nomem2;
-                continue;
-            }
-            uf_union(&u, ra, rb);
-            p.why = LMW_DECISION;
-            if (pv_push(&links, &p)) goto nomem2;
-            r->stats.decisions_applied++;
-        }
-    }
-    for (size_t i = 0; i < all.n; i++) {
-        ledger_match_pair *p = &all.p[i];
-        if (p->prob < r->link_prob) continue;
-        uint32_t ra = uf_find(&u, p->a), rb = uf_find(&u, p->b);
-        if (ra == rb) continue;
-        ledger_match_why why = uf_check(&u, ra, rb);
-        if (why != LMW_SCORE) {
-            p->why = (uint8_t)why;
-            if (why == LMW_RULE_CODES) r->stats.refused_codes++;
-            else if (why == LMW_RULE_BRANCH) r->stats.refused_branch++;
-            else r->stats.refused_decision++;
-            if (pv_push(&refused, p)) goto nomem2;
-            continue;
-        }
-        uf_union(&u, ra, rb);
-        p->why = LMW_SCORE;
-        if (pv_push(&links, p)) goto nomem2;
-    }
-    r->stats.links = links.n;
-    /* entity numbers in record order */
-    {
-        uint32_t *lab = u.size;            /* reuse: root → label+1 */
-        for (size_t i = 0; i < n; i++) u.forb[i] = 0;
-        size_t next = 0;
-        for (size_t i = 0; i < n; i++) {
-            uint32_t rt = uf_find(&u, (uint32_t)i);
-            if (!u.forb[rt]) { u.forb[rt] = 1; lab[rt] = (uint32_t)next++; }
-            r->entity[i] = lab[rt];
-        }
-        r->nentity = next;
-    }
-    /* 5. review: uncertain pairs that a decision has not settled; a pair already
-     * joined through other, surer links needs no review unless it was itself
-     * the link that joined them */
-    for (size_t i = 0; i < all.n; i++) {
-        ledger_match_pair *p = &all.p[i];
-        if (p->prob < rlo || p->prob >= rhi) continue;
-        if (p->prob >= r->link_prob && p->why != LMW_SCORE) continue;   /* refused by a rule */
-        int joined = r->entity[p->a] == r->entity[p->b];
-        if (joined && p->prob < r->link_prob) continue;
-        if (pv_push(&review, p)) goto nomem2;
-    }
-    /* decided pairs leave the queue */
-    if (o->ndecisions && review.n) {
-        size_t k = 0;
-        for (size_t i = 0; i < review.n; i++) {
-            int decided = 0;
-            for (size_t d = 0; d < o->ndecisions && !decided; d++) {
-                long a = ledger_match_find(r, o->decisions[d].a), b = ledger_match_find(r, o->decisions[d].b);
-                decided = (a == review.p[i].a && b == review.p[i].b) || (a == review.p[i].b && b == review.p[i].a);
-            }
-            if (!decided) review.p[k++] = review.p[i];
-        }
-        review.n = k;
-    }
-    r->links = arena_alloc(&r->mem, (links.n ? links.n : 1) * sizeof *r->links);
-    r->refused = arena_alloc(&r->mem, (refused.n ? refused.n : 1) * sizeof *r->refused);
-    r->review = arena_alloc(&r->mem, (review.n ? review.n : 1) * sizeof *r->review);
-    if (!r->links || !r->refused || !r->review) goto nomem2;
-    if (links.n) memcpy(r->links, links.p, links.n * sizeof *r->links);
-    if (refused.n) memcpy(r->refused, refused.p, refused.n * sizeof *r->refused);
-    if (review.n) memcpy(r->review, review.p, review.n * sizeof *r->review);
-    r->nlinks = links.n; r->nrefused = refused.n; r->nreview = review.n;
-    free(links.p); free(refused.p); free(review.p);
-    free(all.p);
-    free(u.parent); free(u.size); free(u.uscc); free(u.branch); free(u.forb); free(u.fpartner); free(u.fnext);
-    free(nkeys);
-    free(w);
-    r->stats.seconds_cluster = now() - t3;
-    *out = r;
+    run x;
+    memset(&x, 0, sizeof x);
+    int failed = run_init(&x, recs, n, o ? o : &def) || run_features(&x) || run_blocking(&x) || run_scoring(&x) ||
+                 run_clustering(&x) || run_review(&x) || run_result(&x);
+    run_free(&x, failed);
+    if (failed) return err_set(e, ST_NOMEM, "内存不足：匹配 %zu 条记录时无法分配内存（请分批匹配或增加内存）", n);
+    *out = x.r;
     return ST_OK;
-
-nomem2:
-    free(links.p); free(refused.p); free(review.p);
-nomem:
-    free(all.p);
-    free(u.parent); free(u.size); free(u.uscc); free(u.branch); free(u.forb); free(u.fpartner); free(u.fnext);
-    free(ent); free(goff); free(rgroups); free(gstart); free(keys); free(nkeys);
-    if (w)
-        for (int t = 0; t < nthr; t++) {
-            free(w[t].mark); free(w[t].counts); free(w[t].out.p); arena_free(&w[t].mem);
-        }
-    free(w);
-    ledger_match_free(r);
-    return err_set(e, ST_NOMEM, "内存不足：匹配 %zu 条记录时无法分配内存（请分批匹配或增加内存）", n);
 }
 
 void ledger_match_free(ledger_match_result *r) {

@@ -100,36 +100,36 @@ static void put_err(FILE *f, st code, const char *msg) {
     fputs(msg, f);
 }
 
-static void child(ledger_builder *b, const char *path, FILE *out) {
-    const char *src = b->t->source;
+/* The workbook opened, or an error frame saying why not; *count sheets. */
+static const void *child_open(const char *src, const char *path, unsigned *count, FILE *out) {
     char msg[512];
     const void *h = NULL;
     int rc = freexl_open(path, &h);
     if (rc != FREEXL_OK) {
         snprintf(msg, sizeof msg, "无法读取「%s」：xls 文件打不开（%s）；请用 Excel 打开后另存为 xlsx 再上传", src, why(rc));
         put_err(out, ST_INVALID, msg);
-        return;
+        return NULL;
     }
-    unsigned int count = 0, pw = 0;
+    unsigned int pw = 0;
     if (freexl_get_info(h, FREEXL_BIFF_PASSWORD, &pw) == FREEXL_OK && pw == FREEXL_BIFF_OBFUSCATED) {
         snprintf(msg, sizeof msg, "无法读取「%s」：xls 文件有密码保护；请去掉密码后另存再上传", src);
         put_err(out, ST_INVALID, msg);
-        return;
+        return NULL;
     }
-    if (freexl_get_info(h, FREEXL_BIFF_SHEET_COUNT, &count) != FREEXL_OK || count == 0) {
+    *count = 0;
+    if (freexl_get_info(h, FREEXL_BIFF_SHEET_COUNT, count) != FREEXL_OK || *count == 0) {
         snprintf(msg, sizeof msg, "无法读取「%s」：xls 文件里没有工作表；请用 Excel 打开检查", src);
         put_err(out, ST_INVALID, msg);
-        return;
+        return NULL;
     }
-    if (count > 1024) count = 1024;
-    xrow r = {0};
-    r.cells = calloc(65536, sizeof *r.cells);
-    r.lens = calloc(65536, sizeof *r.lens);
-    r.num = calloc(65536, sizeof *r.num);
-    if (!r.cells || !r.lens || !r.num) {
-        put_err(out, ST_NOMEM, "内存不足");
-        return;
-    }
+    if (*count > 1024) *count = 1024;
+    return h;
+}
+
+/* The sheet to read: the one named, else the first whose top rows look like
+ * a ledger's header, else the first with anything in it; -1 (and an error
+ * frame) when the named sheet is missing. */
+static int child_sheet(ledger_builder *b, const void *h, unsigned count, xrow *r, FILE *out) {
     int chosen = -1, first_nonempty = -1;
     for (unsigned i = 0; i < count && chosen < 0; i++) {
         const char *name = NULL;
@@ -138,28 +138,37 @@ static void child(ledger_builder *b, const char *path, FILE *out) {
             if (name && strcmp(name, b->o->sheet) == 0) chosen = (int)i;
             continue;
         }
-        if (count == 1) { chosen = 0; break; }
+        if (count == 1) return 0;
         unsigned rows = 0;
         unsigned short cols = 0;
         if (freexl_select_active_worksheet(h, (unsigned short)i) != FREEXL_OK ||
             freexl_worksheet_dimensions(h, &rows, &cols) != FREEXL_OK)
             continue;
-        r.ncols = cols;
+        r->ncols = cols;
         int seen = 0;
         for (unsigned row = 0; row < rows && seen < LEDGER_HEADER_SCAN; row++) {
-            int n = get_row(h, row, &r);
+            int n = get_row(h, row, r);
             if (!n) continue;
             seen++;
-            if (ledger_field_score(b, n, r.cells, r.lens) >= 2) { chosen = (int)i; break; }
+            if (ledger_field_score(b, n, r->cells, r->lens) >= 2) {
+                chosen = (int)i;
+                break;
+            }
         }
         if (seen && first_nonempty < 0) first_nonempty = (int)i;
     }
     if (chosen < 0 && b->o->sheet) {
-        snprintf(msg, sizeof msg, "「%s」里没有名为「%s」的工作表", src, b->o->sheet);
+        char msg[512];
+        snprintf(msg, sizeof msg, "「%s」里没有名为「%s」的工作表", b->t->source, b->o->sheet);
         put_err(out, ST_INVALID, msg);
-        return;
+        return -1;
     }
     if (chosen < 0) chosen = first_nonempty >= 0 ? first_nonempty : 0;
+    return chosen;
+}
+
+/* The chosen sheet's name and rows, then 'D'. */
+static void child_send(const char *src, const void *h, int chosen, xrow *r, FILE *out) {
     const char *name = NULL;
     freexl_get_worksheet_name(h, (unsigned short)chosen, &name);
     if (!name) name = "";
@@ -167,6 +176,7 @@ static void child(ledger_builder *b, const char *path, FILE *out) {
     unsigned short cols = 0;
     if (freexl_select_active_worksheet(h, (unsigned short)chosen) != FREEXL_OK ||
         freexl_worksheet_dimensions(h, &rows, &cols) != FREEXL_OK) {
+        char msg[512];
         snprintf(msg, sizeof msg, "无法读取「%s」：工作表「%s」读不出来；请用 Excel 打开后另存为 xlsx", src, name);
         put_err(out, ST_INVALID, msg);
         return;
@@ -176,19 +186,35 @@ static void child(ledger_builder *b, const char *path, FILE *out) {
     put_u32(out, (uint32_t)nl);
     fwrite(name, 1, nl, out);
     if (rows > XLS_MAX_ROWS) rows = XLS_MAX_ROWS;
-    r.ncols = cols;
+    r->ncols = cols;
     for (unsigned row = 0; row < rows; row++) {
-        int n = get_row(h, row, &r);
+        int n = get_row(h, row, r);
         if (!n) continue;
         fputc('R', out);
         put_u32(out, row + 1);
         put_u32(out, (uint32_t)n);
         for (int c = 0; c < n; c++) {
-            put_u32(out, (uint32_t)r.lens[c]);
-            fwrite(r.cells[c], 1, r.lens[c], out);
+            put_u32(out, (uint32_t)r->lens[c]);
+            fwrite(r->cells[c], 1, r->lens[c], out);
         }
     }
     fputc('D', out);
+}
+
+static void child(ledger_builder *b, const char *path, FILE *out) {
+    unsigned count = 0;
+    const void *h = child_open(b->t->source, path, &count, out);
+    if (!h) return;
+    xrow r = {0};
+    r.cells = calloc(65536, sizeof *r.cells);
+    r.lens = calloc(65536, sizeof *r.lens);
+    r.num = calloc(65536, sizeof *r.num);
+    if (!r.cells || !r.lens || !r.num) {
+        put_err(out, ST_NOMEM, "内存不足");
+        return;
+    }
+    int chosen = child_sheet(b, h, count, &r, out);
+    if (chosen >= 0) child_send(b->t->source, h, chosen, &r, out);
     /* No frees, no freexl_close: the process ends now. */
 }
 

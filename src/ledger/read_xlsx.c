@@ -29,6 +29,8 @@
 #define TEXT_MAX (LEDGER_CELL_MAX + 4)
 /* One row's cell text (shared strings can repeat a long text in every cell). */
 #define ROW_BYTES_MAX (64u * 1024 * 1024)
+/* The last row number Excel can write. */
+#define XLSX_ROWS_MAX 1048576
 
 typedef struct sheet_ref { const char *name, *rid, *path; bool hidden; } sheet_ref;
 
@@ -414,9 +416,13 @@ static void XMLCALL sh_start(void *ud, const XML_Char *name, const XML_Char **at
         break;
     case 'r':
         if (strcmp(l, "row") == 0) {
+            /* Excel numbers rows 1..1048576.  A number beyond is not one to
+             * trust: the row takes the next number, as one without r does
+             * (r="2147483647" made next_row overflow, and atoi is undefined
+             * past INT_MAX; fuzz_xlsx, corpus/xlsx/crash-row-number-overflow). */
             const char *r = attr(atts, "r");
-            int rv = r ? atoi(r) : 0;
-            s->row = rv > 0 ? rv : s->next_row;
+            long rv = r ? strtol(r, NULL, 10) : 0;
+            s->row = rv > 0 && rv <= XLSX_ROWS_MAX ? (int)rv : s->next_row;
             s->next_row = s->row + 1;
             s->next_col = 0;
             s->ncells = 0;
@@ -434,7 +440,7 @@ static void XMLCALL sh_start(void *ud, const XML_Char *name, const XML_Char **at
             const char *r = attr(atts, "ref"), *colon = r ? strchr(r, ':') : NULL;
             int col, row = -1;
             if (colon) cell_ref(colon + 1, &col, &row);
-            if (row > 0) ledger_builder_hint(s->fn_ctx, row > 1048576 ? 1048576 : (size_t)row);
+            if (row > 0) ledger_builder_hint(s->fn_ctx, row > XLSX_ROWS_MAX ? XLSX_ROWS_MAX : (size_t)row);
         }
         break;
     default:

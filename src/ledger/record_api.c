@@ -3,9 +3,6 @@
  * Records show masked everywhere else (lineage, review, explanation; pii.h).
  * Revealing needs contact.reveal, the caller's password again, and a record
  * in the caller's area; it is audited before anything is shown. */
-#include <stdio.h>
-#include <string.h>
-
 #include "auth/auth.h"
 #include "core/jsonx.h"
 #include "http/http.h"
@@ -20,14 +17,8 @@ static st h_record_reveal(http_req *r, err *e) {
     if (!s) s = jsonx_str(r->json, "password", true, 1, 256, &pw, e);
     if (!s) s = auth_reauth(r, pw, e);
     json_t *o = NULL;
-    if (!s) s = ledger_record_reveal(http_db(r), id, &o, e);
-    if (!s)
-        s = http_audit(r, "ledger.reveal", arena_printf(&r->mem, "ledger_record:%lld", (long long)id), "ok",
-                       "查看台账记录的完整联系人、电话和证件号", e);
-    if (s) {
-        json_decref(o);
-        return s;
-    }
+    if (!s) s = ledger_record_store_reveal(http_uc(r), id, &o, e);   /* audited before it is shown */
+    if (s) return s;
     return http_reply_json(r, 200, json_pack("{s:o}", "record", o));
 }
 

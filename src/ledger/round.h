@@ -13,51 +13,208 @@
  * its enterprises (golden records with lineage to every source row), the
  * removed ones with the reason, and its review queue.  The diff between two
  * rounds follows shared source rows.  Publishing round 4 writes the final
- * ledger into the enterprise register that coverage is measured against. */
+ * ledger into the enterprise register that coverage is measured against.
+ *
+ * Two halves, as every module here:
+ *   round.c        the rules: the records of a round's sources as the matcher
+ *                  sees them, a round built in memory from them, round 4 from
+ *                  round 3 and its verification, the diff of two rounds, an
+ *                  explanation (no SQL); round_xlsx.c writes a round's ledger
+ *   round_store.c  all of the rounds' SQL: loading records and decisions,
+ *                  saving a round, lists, one round, one enterprise with its
+ *                  lineage, the review queue, decisions, round 4, publishing,
+ *                  the export; every write one audited use case
+ * Field verification (the template, its results) is ledger/verify.h. */
 #ifndef EJIA_LEDGER_ROUND_H
 #define EJIA_LEDGER_ROUND_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
-#include "db/db.h"
+#include "base/uc.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "ledger/match.h"
+#include "ledger/table.h"
 
-typedef struct round_progress {
-    void (*fn)(void *ctx, const char *phase);   /* "读取"、"比对"... */
+typedef struct ledger_round_progress {
+    void (*fn)(void *ctx, const char *phase);   /* "读取台账"、"比对"... */
     void *ctx;
-} round_progress;
+} ledger_round_progress;
 
-/* Rounds 1–3: match the given imports (in order; earlier wins ties).  For
- * round 3, imports may be empty and base_rounds name the rounds whose imports
- * are taken.  *id gets the new round. */
-st round_create(db *d, int number, const int64_t *imports, size_t nimports, const int64_t *base_rounds,
-                size_t nbase, const char *who, const round_progress *p, int64_t *id, err *e);
-/* Round 4 from a round 3 and its verification records. */
-st round_verify(db *d, int64_t base_round, const char *who, int64_t *id, err *e);
+/* ---- rules (round.c) ---- */
 
-/* Diff of two rounds: {"added":[..],"removed":[{..,"reason"}],"changed":[{..,"changes":[..]}]} */
-st round_diff(db *d, int64_t a, int64_t b, json_t **out, err *e);
+/* The stored rows of a round's sources, as the matcher sees them, and every
+ * decision people made (by record id).  Filled by the store; everything lives
+ * in mem or in the arrays freed by ledger_round_input_free. */
+typedef struct ledger_round_input {
+    arena mem;
+    size_t n, cap;
+    ledger_row *rows;
+    int64_t *rec_id;               /* ledger_record.id of each row */
+    int *src;                      /* index of its source */
+    ledger_match_rec *recs;        /* built by ledger_round_input_seal */
+    const char **source_names;     /* nsources */
+    size_t nsources;
+    ledger_match_decision *dec;
+    size_t ndec, deccap;
+} ledger_round_input;
 
-/* A reviewer's decision about two source records ("same" / "different"). */
-st round_decide(db *d, int64_t a_record, int64_t b_record, const char *verdict, const char *who, err *e);
+st ledger_round_input_init(ledger_round_input *in, size_t nsources, err *e);
+void ledger_round_input_free(ledger_round_input *in);
+/* A new zeroed row of source src with record id rec (its strings go in in->mem). */
+st ledger_round_input_row(ledger_round_input *in, int src, int64_t rec, ledger_row **row, err *e);
+/* A decision about two records (verdict "same" or "different"). */
+st ledger_round_input_decision(ledger_round_input *in, int64_t a, int64_t b, const char *verdict, err *e);
+/* Every row added: the matcher's records (ST_INVALID when there is none). */
+st ledger_round_input_seal(ledger_round_input *in, err *e);
 
-/* Field verification: write the template of a round's enterprises (one district or all)
- * to fill in, and read a filled one back (xlsx or CSV), returning how many rows were taken. */
-st round_verify_template(db *d, int64_t round, const char *district_code, const char *path, err *e);
-st round_verify_import(db *d, int64_t round, const char *path, const char *name, const char *who,
-                       const char *area, int *taken, json_t **problems, err *e);
-/* One verification through the API; verified_on = the day of the field check
- * (YYYY-MM-DD, NULL when not given). */
-st round_verify_set(db *d, int64_t round, int64_t entity_no, int64_t employees, int premises, int operating,
-                    const char *verifier, const char *note, const char *verified_on, const char *who, err *e);
+/* The imports a round is built from: the given ones, then those of the base
+ * rounds (each once, in order); a round 4 cannot be a base, an import chosen
+ * twice is an error.  base_imports[b] lists base round b's imports
+ * (NULL-free JSON arrays of integers); *list is calloc'ed. */
+st ledger_round_sources(const int64_t *imports, size_t nimports, const json_t *const *base_imports,
+                        size_t nbase, int64_t **list, size_t *n, err *e);
 
-/* Export a round's ledger (kept and removed sheets) as xlsx.  area: a district
- * or park code to export only that part, NULL for all.  (Also for round_verify_import:
- * rows of enterprises outside the area are reported, not taken.) */
-st round_export_xlsx(db *d, int64_t round, const char *area, const char *path, err *e);
-/* Round 4 → the enterprise register.  *n gets the enterprises written. */
-st round_publish(db *d, int64_t round, int *n, err *e);
+/* One enterprise of a round, as stored (ledger_round_entity). */
+typedef struct ledger_round_entity {
+    int64_t no;
+    const char *name, *uscc, *district, *district_code, *address, *category, *park_code;
+    int64_t employees, members;    /* -1: no ledger gives one */
+    int zombie;                    /* 0 none, 1 definite, 2 suspected */
+    const char *zombie_reason;     /* NULL when none */
+    const char *removed_reason;    /* NULL: kept */
+    const char *records;           /* lineage: JSON array of ledger_record ids */
+} ledger_round_entity;
 
-/* Why two records of a round were (not) merged, recomputed from the stored rows. */
-st round_explain(db *d, int64_t round, int64_t a_record, int64_t b_record, char **text, err *e);
+/* A pair for the review queue, by record id (a < b). */
+typedef struct ledger_round_pair {
+    int64_t a, b;
+    double prob, weight;
+} ledger_round_pair;
+
+/* A park and its name, to place an enterprise by its address. */
+typedef struct ledger_round_park {
+    const char *code, *name;
+} ledger_round_park;
+
+/* A round built in memory, ready to be saved: header, enterprises, which
+ * enterprise holds each source record, review pairs.  Rounds 1–3 give their
+ * enterprises one at a time (ledger_round_entity_at, from the golden records
+ * and zombie findings) so that a large round is never held twice; round 4's
+ * are an array (ent).  Everything lives in mem (and res, freed by
+ * ledger_round_free); the input must outlive the round. */
+struct ledger_golden;
+struct ledger_zombie;
+typedef struct ledger_round {
+    arena mem;
+    int number;
+    const char *name;              /* "第一轮：部门台账合并" ... */
+    int64_t base_round;            /* round 4: its round 3; else 0 */
+    int64_t records, removed;      /* source records; enterprises removed */
+    char *params;                  /* the matcher's figures, JSON text (mem) */
+    size_t nent;                   /* enterprises, removed ones included */
+    ledger_round_entity *ent;      /* round 4; NULL for rounds 1–3 */
+    ledger_round_pair *review;
+    size_t nreview;
+    /* rounds 1–3: what their enterprises are made from */
+    const ledger_round_input *in;
+    ledger_match_result *res;
+    const struct ledger_golden *golden;
+    const struct ledger_zombie *zombies;
+    const int32_t *zombie_of;      /* per entity: its zombie finding, -1 none */
+    const ledger_round_park *parks;
+    size_t nparks;
+} ledger_round;
+
+/* The Chinese name of round n (1–4). */
+const char *ledger_round_name(int number);
+/* Rounds 1–3 are built by matching; round 4 comes from verification. */
+st ledger_round_number_check(int number, err *e);
+/* Rounds 1–3: match the input (decisions applied), golden records, zombies
+ * (removed in round 3, flagged before), parks placed by address (longest
+ * name first). */
+st ledger_round_build(ledger_round_input *in, int number, const ledger_round_park *parks, size_t nparks,
+                      const ledger_round_progress *p, ledger_round *out, err *e);
+void ledger_round_free(ledger_round *r);
+/* Enterprise k (0-based) of a round; its lineage text and district code are
+ * written into scratch (reused from one call to the next). */
+st ledger_round_entity_at(const ledger_round *r, size_t k, ledger_round_entity *x, buf *scratch, err *e);
+/* How many source records a round 1–3 places, and record i's id and the
+ * number of the enterprise holding it. */
+size_t ledger_round_members(const ledger_round *r);
+void ledger_round_member(const ledger_round *r, size_t i, int64_t *record, int64_t *entity_no);
+
+/* Why two records of the input were (not) merged; *text malloc'ed. */
+st ledger_round_explain(ledger_round_input *in, int64_t a_record, int64_t b_record, char **text, err *e);
+
+/* Diff of two rounds from their enterprises (JSON arrays as stored, any
+ * order) and the links between them (objects {ea, eb}: an A and a B entity
+ * sharing a source record):
+ * {"from","to","added":[..],"removed":[{..,"reason"}],"changed":[{..,"changes":[..]}],"counts":{..}} */
+st ledger_round_diff(int64_t a, int64_t b, const json_t *ents_a, const json_t *ents_b, const json_t *links,
+                     json_t **out, err *e);
+/* Keep only the enterprises of one area (district or park code) in a diff. */
+void ledger_round_diff_area(json_t *diff, const char *area);
+
+/* Write a round's ledger (kept and removed sheets) from its enterprises. */
+st ledger_round_xlsx(const char *path, const char *round_name, int64_t round, const json_t *rows, err *e);
+
+/* ---- store (round_store.c): every function takes the use case first ---- */
+
+/* Rounds 1–3 from imports (in order; earlier wins ties) and, for round 3,
+ * the imports of base rounds.  The work is done before the write
+ * transaction; one audited use case (ledger.round_create). */
+typedef struct ledger_round_spec {
+    int number;
+    const int64_t *imports;
+    size_t nimports;
+    const int64_t *base_rounds;
+    size_t nbase;
+} ledger_round_spec;
+st ledger_round_store_create(uc *c, const ledger_round_spec *spec, const ledger_round_progress *p, int64_t *id,
+                             err *e);
+/* Round 4 from a round 3 and its verification results (ledger.round4). */
+st ledger_round_store_round4(uc *c, int64_t base_round, int64_t *id, err *e);
+/* Round 4 → the enterprise register; *n enterprises written (ledger.publish). */
+st ledger_round_store_publish(uc *c, int64_t round, int *n, err *e);
+/* A reviewer's decision about two source records, "same" or "different";
+ * kept across rounds (ledger.decide). */
+st ledger_round_store_decide(uc *c, int64_t a_record, int64_t b_record, const char *verdict, err *e);
+
+/* Every round, newest first (a handful: the caller sorts and pages them). */
+st ledger_round_store_list(uc *c, json_t **rows, err *e);
+/* One round's header; ST_FORBIDDEN for an actor without an area, ST_NOT_FOUND
+ * when there is no such round. */
+st ledger_round_store_get(uc *c, int64_t id, json_t **round, err *e);
+/* The same checks, giving only the round's number. */
+st ledger_round_store_number(uc *c, int64_t id, int64_t *number, err *e);
+
+/* A round's enterprises, in the actor's area. */
+typedef struct ledger_entity_filter {
+    const char *district;          /* a district or park code, the city's choice (an area office gets its own) */
+    int removed;                   /* -1 any, 0 kept, 1 removed */
+    int verified;                  /* -1 any, 0 not yet, 1 verified */
+    const char *q;                 /* part of the name or credit code */
+} ledger_entity_filter;
+st ledger_round_store_entities(uc *c, int64_t round, const ledger_entity_filter *f, const uc_page *pg,
+                               json_t **items, int64_t *total, err *e);
+/* One enterprise with every source row behind it and its verification:
+ * {"entity", "lineage", "verification"}. */
+st ledger_round_store_entity(uc *c, int64_t round, int64_t no, json_t **out, err *e);
+/* The diff from round a to b, the actor's area only. */
+st ledger_round_store_diff(uc *c, int64_t a, int64_t b, json_t **out, err *e);
+
+/* The review queue: pairs with both records (masked personal data) and any
+ * decision, heaviest first; an area office sees a pair only when both records
+ * lie in its area.  state: 0 open, 1 decided, 2 all. */
+st ledger_round_store_review(uc *c, int64_t round, int state, const uc_page *pg, json_t **items, int64_t *total,
+                             err *e);
+/* Why two source records of a round were (not) merged; *text malloc'ed. */
+st ledger_round_store_explain(uc *c, int64_t round, int64_t a_record, int64_t b_record, char **text, err *e);
+/* The round's ledger as xlsx at path, the actor's area (or area, the
+ * city's choice); an audited download (ledger.export). */
+st ledger_round_store_export(uc *c, int64_t round, const char *area, const char *path, err *e);
 
 #endif

@@ -14,62 +14,32 @@
  *   POST /api/ledger/rounds/{id}/verify              round 4 from this round 3
  *   POST /api/ledger/rounds/{id}/publish             round 4 → the enterprise register
  * Rounds are city-wide; district workers see, review and verify their
- * district's part; only the city builds rounds, makes round 4 and publishes. */
+ * district's part; only the city builds rounds, makes round 4 and publishes.
+ * Handlers parse and validate, call the stores (round.h, verify.h), reply;
+ * each write and each download leaves its audit row there. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "auth/scope.h"
-#include "core/config.h"
 #include "core/jsonx.h"
 #include "http/http.h"
 #include "ledger/round.h"
+#include "ledger/verify.h"
 
-/* The area a caller is limited to — a district code (350203) or a park code
- * (P0002), which never collide — or NULL for the whole city.  Entities carry
- * both (district_code, park_code), so one "= area" test on either column
- * serves both.  Callers bound elsewhere (organizations, members) see no round
- * data: closed. */
-static st caller_district(http_req *r, const char **district, err *e) {
-    const char *k = r->user.scope_kind ? r->user.scope_kind : "";
-    *district = NULL;
-    if (!strcmp(k, "city")) return ST_OK;
-    if (!strcmp(k, "district") || !strcmp(k, "park")) {
-        *district = r->user.scope_code ? r->user.scope_code : "";
-        return ST_OK;
-    }
-    return err_set(e, ST_FORBIDDEN, "台账轮次只对市、区、园区开放。");
+static uc_page page_of(const http_page *pg, const char *order) {
+    uc_page p = {pg->size, pg->offset, order};
+    return p;
 }
-
-static bool in_area(const json_t *o, const char *area) {
-    const char *dc = json_string_value(json_object_get(o, "district_code"));
-    const char *pc = json_string_value(json_object_get(o, "park_code"));
-    return (dc && !strcmp(dc, area)) || (pc && !strcmp(pc, area));
-}
-
-static const char *user_name(http_req *r) { return r->user.username ? r->user.username : "-"; }
 
 static st h_rounds(http_req *r, err *e) {
-    json_t *rows;
-    st s = db_query_json(http_db(r), &rows,
-                         "SELECT id, number, name, base_round, records, entities, removed, review, params, created_by, "
-                         "created_at, published_at FROM ledger_round ORDER BY id DESC",
-                         e, "");
-    if (s) return s;
-    size_t i;
-    json_t *o;
-    json_array_foreach(rows, i, o) {
-        json_t *p = json_loads(json_string_value(json_object_get(o, "params")), 0, NULL);
-        json_object_set_new(o, "params", p ? p : json_object());
-    }
-    /* a handful of rounds: sorted and paged in memory like any other list */
-    json_t *items = NULL;
+    json_t *rows = NULL, *items = NULL;
     int64_t total = 0;
-    http_page pg;
-    s = http_page_array(r, rows, "-id", &items, &total, e);
+    http_page pg = {0};
+    /* a handful of rounds: sorted and paged in memory like any other list */
+    st s = ledger_round_store_list(http_uc(r), &rows, e);
+    if (!s) s = http_page_array(r, rows, "-id", &items, &total, e);
     json_decref(rows);
     if (!s) s = http_paging(r, &pg, e);
     if (s) {
@@ -102,259 +72,130 @@ static st h_round_create(http_req *r, err *e) {
     int64_t number = 0;
     if (!s) s = jsonx_int(r->json, "number", true, 1, 3, 0, &number, e);
     int64_t imports[1024], bases[16];
-    size_t ni = 0, nb = 0;
-    if (!s) s = ids_of(r->json, "imports", imports, 1024, &ni, e);
-    if (!s) s = ids_of(r->json, "base_rounds", bases, 16, &nb, e);
+    ledger_round_spec sp = {(int)number, imports, 0, bases, 0};
+    if (!s) s = ids_of(r->json, "imports", imports, 1024, &sp.nimports, e);
+    if (!s) s = ids_of(r->json, "base_rounds", bases, 16, &sp.nbase, e);
+    sp.number = (int)number;
     int64_t id = 0;
-    if (!s) s = round_create(http_db(r), (int)number, imports, ni, bases, nb, user_name(r), NULL, &id, e);
+    json_t *round = NULL;
+    if (!s) s = ledger_round_store_create(http_uc(r), &sp, NULL, &id, e);
+    if (!s) s = ledger_round_store_get(http_uc(r), id, &round, e);
     if (s) return s;
-    json_t *rows;
-    if ((s = db_query_json(http_db(r), &rows, "SELECT id, number, name, records, entities, removed, review FROM ledger_round WHERE id = $1",
-                           e, "i", id)))
-        return s;
-    json_t *o = json_incref(json_array_get(rows, 0));
-    json_decref(rows);
+    json_t *o = json_object();
+    static const char *const keys[] = {"id", "number", "name", "records", "entities", "removed", "review"};
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) json_object_set(o, keys[k], json_object_get(round, keys[k]));
+    json_decref(round);
     return http_reply_json(r, 201, json_pack("{s:o}", "round", o));
 }
 
-static st round_exists(http_req *r, int64_t id, int64_t *number, err *e) {
-    st s = db_query_int(http_db(r), number, "SELECT number FROM ledger_round WHERE id = $1", e, "i", id);
-    if (s == ST_NOT_FOUND) return err_set(e, ST_NOT_FOUND, "没有编号为 %lld 的轮次。", (long long)id);
-    return s;
-}
-
 static st h_round_get(http_req *r, err *e) {
-    int64_t id, number;
-    const char *dist;
-    http_page pg;
-    st s = http_param_int(r, "id", &id, e);
-    if (!s) s = caller_district(r, &dist, e);
-    if (!s) s = round_exists(r, id, &number, e);
-    if (!s) s = http_paging(r, &pg, e);
-    if (s) return s;
-    int64_t removed = -1, verified = -1;
-    if ((s = http_query_int(r, "removed", -1, -1, 1, &removed, e))) return s;
-    if ((s = http_query_int(r, "verified", -1, -1, 1, &verified, e))) return s;
-    const char *q = http_query(r, "q");
-    const char *want = http_query(r, "district");
-    if (dist) want = dist;  /* a district worker sees only their own district */
-    char *like = q && *q ? arena_printf(&r->mem, "%%%s%%", q) : NULL;
-    json_t *round, *items;
-    int64_t total = 0;
-#define ENT_WHERE                                                                                  \
-    " FROM ledger_round_entity WHERE round_id = $1 AND (CAST($2 AS TEXT) IS NULL OR district_code = $2 OR park_code = $2) " \
-    "AND ($3 < 0 OR ($3 = 1) = (removed_reason IS NOT NULL)) "                                    \
-    "AND (CAST($4 AS TEXT) IS NULL OR name LIKE $4 OR uscc LIKE $4) "                            \
-    "AND ($5 < 0 OR ($5 = 1) = EXISTS (SELECT 1 FROM ledger_verification v WHERE v.round_id = "     \
-    "ledger_round_entity.round_id AND v.entity_no = ledger_round_entity.entity_no))"
-    s = db_query_json(http_db(r), &round,
-                      "SELECT id, number, name, base_round, records, entities, removed, review, created_by, created_at, "
-                      "published_at FROM ledger_round WHERE id = $1",
-                      e, "i", id);
-    if (!s) s = db_query_int(http_db(r), &total, "SELECT COUNT(*)" ENT_WHERE, e, "ititi", id, want, removed, like, verified);
+    int64_t id, removed = -1, verified = -1;
+    http_page pg = {0};
+    json_t *round = NULL, *items = NULL;
     const char *order = NULL;
+    st s = http_param_int(r, "id", &id, e);
+    if (!s) s = ledger_round_store_get(http_uc(r), id, &round, e);
+    if (!s) s = http_paging(r, &pg, e);
+    if (!s) s = http_query_int(r, "removed", -1, -1, 1, &removed, e);
+    if (!s) s = http_query_int(r, "verified", -1, -1, 1, &verified, e);
     if (!s) s = http_order(r, "entity_no", "q.entity_no", &order, e);
-    const char *sql = s ? NULL
-                        : arena_printf(&r->mem, "SELECT * FROM (%s) q ORDER BY %s LIMIT $6 OFFSET $7",
-                                       "SELECT entity_no, name, uscc, district, district_code, park_code, address, category, "
-                                       "employees, members, zombie, zombie_reason, removed_reason, "
-                                       "(SELECT COUNT(*) FROM ledger_verification v WHERE v.round_id = "
-                                       "ledger_round_entity.round_id AND v.entity_no = ledger_round_entity.entity_no) "
-                                       "AS verified" ENT_WHERE,
-                                       order);
-    if (!s && !sql) s = err_set(e, ST_NOMEM, "内存不足。");
-    if (!s)
-        s = db_query_json(http_db(r), &items, sql, e, "ititiii", id, want, removed, like, verified, pg.size, pg.offset);
-#undef ENT_WHERE
-    if (s) return s;
-    json_t *ro = json_incref(json_array_get(round, 0));
-    json_decref(round);
-    return http_reply_json(r, 200, json_pack("{s:o,s:{s:o,s:I,s:I,s:I}}", "round", ro, "entities", "items", items, "total",
-                                             (json_int_t)total, "page", (json_int_t)pg.page, "size", (json_int_t)pg.size));
+    ledger_entity_filter f = {http_query(r, "district"), (int)removed, (int)verified, http_query(r, "q")};
+    uc_page p = page_of(&pg, order);
+    int64_t total = 0;
+    if (!s) s = ledger_round_store_entities(http_uc(r), id, &f, &p, &items, &total, e);
+    if (s) {
+        json_decref(round);
+        return s;
+    }
+    return http_reply_json(r, 200, json_pack("{s:o,s:{s:o,s:I,s:I,s:I}}", "round", round, "entities", "items", items,
+                                             "total", (json_int_t)total, "page", (json_int_t)pg.page, "size",
+                                             (json_int_t)pg.size));
 }
 
 static st h_entity(http_req *r, err *e) {
-    int64_t id, no, number;
-    const char *dist;
+    int64_t id, no;
+    json_t *out = NULL;
     st s = http_param_int(r, "id", &id, e);
     if (!s) s = http_param_int(r, "no", &no, e);
-    if (!s) s = caller_district(r, &dist, e);
-    if (!s) s = round_exists(r, id, &number, e);
+    if (!s) s = ledger_round_store_entity(http_uc(r), id, no, &out, e);
     if (s) return s;
-    json_t *rows;
-    if ((s = db_query_json(http_db(r), &rows,
-                           "SELECT entity_no, name, uscc, district, district_code, park_code, address, category, employees, "
-                           "members, zombie, zombie_reason, removed_reason, records FROM ledger_round_entity "
-                           "WHERE round_id = $1 AND entity_no = $2",
-                           e, "ii", id, no)))
-        return s;
-    json_t *o = json_array_get(rows, 0);
-    if (!o) {
-        json_decref(rows);
-        return err_set(e, ST_NOT_FOUND, "该轮次中没有编号为 %lld 的企业。", (long long)no);
+    return http_reply_json(r, 200, out);
+}
+
+/* ?list=added|removed|changed: that one list, sorted and paged like every
+ * other list (and exportable); q: part of the name or the whole credit code. */
+static st diff_list(http_req *r, json_t *df, const char *list, err *e) {
+    if (strcmp(list, "added") && strcmp(list, "removed") && strcmp(list, "changed")) {
+        json_decref(df);
+        return err_field(e, ST_INVALID, "list", "list=“%s”无效，应为 added（新增）、removed（移除）或 changed（变化）。", list);
     }
-    if (dist && !in_area(o, dist)) {
-        json_decref(rows);
-        return err_set(e, ST_FORBIDDEN, "该企业不在您负责的区或园区，无权查看。");
+    json_t *items = NULL, *pick = json_object_get(df, list);
+    int64_t total = 0;
+    const char *q = http_query(r, "q");
+    if (q && *q) {
+        json_t *keep = json_array();
+        size_t i;
+        json_t *o;
+        json_array_foreach(pick, i, o) {
+            const char *nm = json_string_value(json_object_get(o, "name"));
+            const char *cc = json_string_value(json_object_get(o, "uscc"));
+            if ((nm && strstr(nm, q)) || (cc && !strcasecmp(cc, q))) json_array_append(keep, o);
+        }
+        json_object_set_new(df, list, keep);
+        pick = keep;
     }
-    json_incref(o);
-    json_decref(rows);
-    /* lineage: every source row, with its file and position */
-    json_t *lineage;
-    s = db_query_json(http_db(r), &lineage,
-                      "SELECT c.id AS record_id, i.id AS import_id, i.source, i.sheet, c.row, c.sheet_row, c.name, c.code, "
-                      "c.code_kind, c.address, c.district, c.employees, c.members, c.category, c.status, c.contact_masked AS contact, c.phone_masked AS phone "
-                      "FROM ledger_round_member m JOIN ledger_record c ON c.id = m.record_id "
-                      "JOIN ledger_import i ON i.id = c.import_id WHERE m.round_id = $1 AND m.entity_no = $2 ORDER BY i.id, c.row",
-                      e, "ii", id, no);
+    st s = http_page_array(r, pick, "entity_no", &items, &total, e);
     if (s) {
-        json_decref(o);
+        json_decref(df);
         return s;
     }
-    json_object_del(o, "records");
-    json_t *ver;
-    if ((s = db_query_json(http_db(r), &ver,
-                           "SELECT employees, premises, operating, verifier, note, verified_on, recorded_by, recorded_at "
-                           "FROM ledger_verification "
-                           "WHERE round_id = $1 AND entity_no = $2",
-                           e, "ii", id, no))) {
-        json_decref(o);
-        json_decref(lineage);
-        return s;
-    }
-    json_t *v1 = json_incref(json_array_get(ver, 0));
-    json_decref(ver);
-    return http_reply_json(r, 200, json_pack("{s:o,s:o,s:o}", "entity", o, "lineage", lineage, "verification",
-                                             v1 ? v1 : json_null()));
+    http_page pg = {0};
+    http_paging(r, &pg, e);
+    json_t *out = json_pack("{s:O,s:O,s:O,s:s,s:o,s:I,s:I,s:I}", "from", json_object_get(df, "from"), "to",
+                            json_object_get(df, "to"), "counts", json_object_get(df, "counts"), "list", list, "items", items,
+                            "total", (json_int_t)total, "page", (json_int_t)pg.page, "size", (json_int_t)pg.size);
+    json_decref(df);
+    return http_reply_json(r, 200, out);
 }
 
 static st h_diff(http_req *r, err *e) {
     int64_t id, to, number;
-    const char *dist;
+    json_t *df = NULL;
     st s = http_param_int(r, "id", &id, e);
-    if (!s) s = caller_district(r, &dist, e);
     if (!s) s = http_query_int(r, "to", 0, 1, INT64_MAX, &to, e);
     if (!s && !to) s = err_field(e, ST_INVALID, "to", "请用 to 参数指定要比较的另一个轮次。");
-    if (!s) s = round_exists(r, id, &number, e);
-    json_t *df = NULL;
-    if (!s) s = round_diff(http_db(r), id, to, &df, e);
+    if (!s) s = ledger_round_store_number(http_uc(r), id, &number, e);
+    if (!s) s = ledger_round_store_diff(http_uc(r), id, to, &df, e);
     if (s) return s;
-    if (dist) {  /* keep the caller's district only */
-        static const char *const lists[] = {"added", "removed", "changed"};
-        for (int k = 0; k < 3; k++) {
-            json_t *a = json_object_get(df, lists[k]), *keep = json_array();
-            size_t i;
-            json_t *o;
-            json_array_foreach(a, i, o) {
-                if (in_area(o, dist)) json_array_append(keep, o);
-            }
-            json_object_set_new(json_object_get(df, "counts"), lists[k], json_integer((json_int_t)json_array_size(keep)));
-            json_object_set_new(df, lists[k], keep);
-        }
-    }
-    /* ?list=added|removed|changed: that one list, sorted and paged like every
-     * other list (and exportable); without it the whole diff as before. */
     const char *list = http_query(r, "list");
-    if (list && *list) {
-        if (strcmp(list, "added") && strcmp(list, "removed") && strcmp(list, "changed")) {
-            json_decref(df);
-            return err_field(e, ST_INVALID, "list", "list=“%s”无效，应为 added（新增）、removed（移除）或 changed（变化）。", list);
-        }
-        json_t *items = NULL, *pick = json_object_get(df, list);
-        int64_t total = 0;
-        const char *q = http_query(r, "q");
-        if (q && *q) { /* part of the name or the whole credit code */
-            json_t *keep = json_array();
-            size_t i;
-            json_t *o;
-            json_array_foreach(pick, i, o) {
-                const char *nm = json_string_value(json_object_get(o, "name"));
-                const char *cc = json_string_value(json_object_get(o, "uscc"));
-                if ((nm && strstr(nm, q)) || (cc && !strcasecmp(cc, q))) json_array_append(keep, o);
-            }
-            json_object_set_new(df, list, keep);
-            pick = keep;
-        }
-        if ((s = http_page_array(r, pick, "entity_no", &items, &total, e))) {
-            json_decref(df);
-            return s;
-        }
-        http_page pg;
-        http_paging(r, &pg, e);
-        json_t *out = json_pack("{s:O,s:O,s:O,s:s,s:o,s:I,s:I,s:I}", "from", json_object_get(df, "from"), "to",
-                                json_object_get(df, "to"), "counts", json_object_get(df, "counts"), "list", list, "items",
-                                items, "total", (json_int_t)total, "page", (json_int_t)pg.page, "size", (json_int_t)pg.size);
-        json_decref(df);
-        return http_reply_json(r, 200, out);
-    }
+    if (list && *list) return diff_list(r, df, list, e);
     return http_reply_json(r, 200, df);
 }
 
 static st h_review(http_req *r, err *e) {
-    int64_t id, number;
-    const char *area;
-    http_page pg;
+    int64_t id, total = 0;
+    http_page pg = {0};
+    json_t *items = NULL;
     st s = http_param_int(r, "id", &id, e);
-    if (!s) s = caller_district(r, &area, e);
-    if (!s) s = round_exists(r, id, &number, e);
     if (!s) s = http_paging(r, &pg, e);
-    if (s) return s;
     const char *state = http_query(r, "state");  /* open | decided | all */
     int which = !state || !strcmp(state, "open") ? 0 : !strcmp(state, "decided") ? 1 : 2;
-    int64_t total = 0;
-    /* An area office sees a pair only when both records lie in its area (the
-     * enterprise of this round holding each): nothing of another district. */
-#define REV_IN_AREA(REC)                                                                                  \
-    "EXISTS (SELECT 1 FROM ledger_round_member m JOIN ledger_round_entity x ON x.round_id = m.round_id "  \
-    "AND x.entity_no = m.entity_no WHERE m.round_id = v.round_id AND m.record_id = " REC                 \
-    " AND (x.district_code = $3 OR x.park_code = $3))"
-#define REV_FROM                                                                                       \
-    " FROM ledger_round_review v LEFT JOIN ledger_decision dd ON dd.a_record = v.a_record AND dd.b_record = v.b_record " \
-    "WHERE v.round_id = $1 AND ($2 = 2 OR ($2 = 1) = (dd.verdict IS NOT NULL)) AND (CAST($3 AS TEXT) IS NULL OR (" \
-    REV_IN_AREA("v.a_record") " AND " REV_IN_AREA("v.b_record") "))"
-    s = db_query_int(http_db(r), &total, "SELECT COUNT(*)" REV_FROM, e, "iit", id, (int64_t)which, area);
-    json_t *pairs = NULL;
-    if (!s)
-        s = db_query_json(http_db(r), &pairs,
-                          "SELECT v.a_record, v.b_record, v.prob, v.weight, dd.verdict, dd.decided_by" REV_FROM
-                          " ORDER BY v.weight DESC, v.a_record, v.b_record LIMIT $4 OFFSET $5",
-                          e, "iitii", id, (int64_t)which, area, pg.size, pg.offset);
-#undef REV_FROM
-#undef REV_IN_AREA
+    uc_page p = page_of(&pg, NULL);
+    if (!s) s = ledger_round_store_review(http_uc(r), id, which, &p, &items, &total, e);
     if (s) return s;
-    size_t i;
-    json_t *o;
-    json_array_foreach(pairs, i, o) {
-        for (int k = 0; k < 2 && !s; k++) {
-            json_t *rows;
-            s = db_query_json(http_db(r), &rows,
-                              "SELECT c.id AS record_id, i.source, c.row, c.name, c.code, c.code_kind, c.address, c.district, "
-                              "c.employees, c.members, c.category, c.status, c.contact_masked AS contact, c.phone_masked AS phone FROM ledger_record c "
-                              "JOIN ledger_import i ON i.id = c.import_id WHERE c.id = $1",
-                              e, "i", json_integer_value(json_object_get(o, k ? "b_record" : "a_record")));
-            if (!s) {
-                json_object_set(o, k ? "b" : "a", json_array_get(rows, 0));
-                json_decref(rows);
-            }
-        }
-    }
-    if (s) {
-        json_decref(pairs);
-        return s;
-    }
-    return http_reply_json(r, 200, json_pack("{s:o,s:I,s:I,s:I}", "items", pairs, "total", (json_int_t)total, "page",
+    return http_reply_json(r, 200, json_pack("{s:o,s:I,s:I,s:I}", "items", items, "total", (json_int_t)total, "page",
                                              (json_int_t)pg.page, "size", (json_int_t)pg.size));
 }
 
 static st h_explain(http_req *r, err *e) {
     int64_t id, a, b, number;
     st s = http_param_int(r, "id", &id, e);
-    if (!s) s = round_exists(r, id, &number, e);
+    if (!s) s = ledger_round_store_number(http_uc(r), id, &number, e);
     if (!s) s = http_query_int(r, "a", 0, 1, INT64_MAX, &a, e);
     if (!s) s = http_query_int(r, "b", 0, 1, INT64_MAX, &b, e);
     if (!s && (!a || !b)) s = err_set(e, ST_INVALID, "请用 a 和 b 参数指定两条来源记录。");
     char *text = NULL;
-    if (!s) s = round_explain(http_db(r), id, a, b, &text, e);
+    if (!s) s = ledger_round_store_explain(http_uc(r), id, a, b, &text, e);
     if (s) return s;
     json_t *o = json_pack("{s:s}", "text", text);
     free(text);
@@ -369,81 +210,49 @@ static st h_decide(http_req *r, err *e) {
     if (!s) s = jsonx_int(r->json, "a", true, 1, INT64_MAX, 0, &a, e);
     if (!s) s = jsonx_int(r->json, "b", true, 1, INT64_MAX, 0, &b, e);
     if (!s) s = jsonx_str(r->json, "verdict", true, 1, 16, &v, e);
-    if (!s) s = round_decide(http_db(r), a, b, v, user_name(r), e);
+    if (!s) s = ledger_round_store_decide(http_uc(r), a, b, v, e);
     if (s) return s;
     return http_reply_json(r, 200, json_pack("{s:{s:I,s:I,s:s}}", "decision", "a", (json_int_t)(a < b ? a : b), "b",
                                              (json_int_t)(a < b ? b : a), "verdict", v));
 }
 
-static st send_xlsx(http_req *r, const char *name, st (*make)(http_req *r, const char *path, err *e), err *e) {
-    const char *path;
-    st s = http_tempfile(r, &path, e);
-    if (!s) s = make(r, path, e);
-    if (!s) s = http_reply_file(r, path, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name, e);
-    return s;
-}
+#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-static st make_export(http_req *r, const char *path, err *e) {
-    const char *area = NULL;
-    caller_district(r, &area, e);
-    return round_export_xlsx(http_db(r), (int64_t)strtoll(http_param(r, "id"), NULL, 10), area, path, e);
-}
-
+/* The round's ledger; districts and parks get their own part. */
 static st h_export(http_req *r, err *e) {
     int64_t id, number;
-    const char *dist;
+    const char *path;
     st s = http_param_int(r, "id", &id, e);
-    if (!s) s = caller_district(r, &dist, e);  /* districts and parks get their own part */
-    if (!s) s = round_exists(r, id, &number, e);
+    if (!s) s = ledger_round_store_number(http_uc(r), id, &number, e);
+    if (!s) s = http_tempfile(r, &path, e);
+    if (!s) s = ledger_round_store_export(http_uc(r), id, NULL, path, e);
     if (s) return s;
-    return send_xlsx(r, arena_printf(&r->mem, "台账-轮次%lld.xlsx", (long long)id), make_export, e);
+    return http_reply_file(r, path, XLSX_TYPE, arena_printf(&r->mem, "台账-轮次%lld.xlsx", (long long)id), e);
 }
 
-static st make_template(http_req *r, const char *path, err *e) {
-    const char *dist = NULL;
-    caller_district(r, &dist, e);
-    if (!dist) dist = http_query(r, "district");
-    if (dist && !*dist) dist = NULL;
-    return round_verify_template(http_db(r), (int64_t)strtoll(http_param(r, "id"), NULL, 10), dist, path, e);
-}
-
+/* The verification template: the city picks an area (?district=), others get their own. */
 static st h_template(http_req *r, err *e) {
     int64_t id, number;
-    const char *dist;
+    const char *path, *want = http_query(r, "district");
+    if (want && !*want) want = NULL;
     st s = http_param_int(r, "id", &id, e);
-    if (!s) s = caller_district(r, &dist, e);
-    if (!s) s = round_exists(r, id, &number, e);
+    if (!s) s = ledger_round_store_number(http_uc(r), id, &number, e);
+    if (!s) s = http_tempfile(r, &path, e);
+    if (!s) s = ledger_verify_store_template(http_uc(r), id, want, path, e);
     if (s) return s;
-    return send_xlsx(r, arena_printf(&r->mem, "实地核查表-轮次%lld.xlsx", (long long)id), make_template, e);
-}
-
-/* A district worker may only record results for enterprises of their district. */
-static st entity_in_district(http_req *r, int64_t id, int64_t no, const char *dist, err *e) {
-    if (!dist) return ST_OK;
-    json_t *rows;
-    st s = db_query_json(http_db(r), &rows,
-                         "SELECT district_code, park_code FROM ledger_round_entity WHERE round_id = $1 AND entity_no = $2", e,
-                         "ii", id, no);
-    if (s) return s;
-    json_t *o = json_array_get(rows, 0);
-    bool found = o != NULL, ok = o && in_area(o, dist);
-    json_decref(rows);
-    if (!found) return err_set(e, ST_NOT_FOUND, "该轮次中没有编号为 %lld 的企业。", (long long)no);
-    return ok ? ST_OK : err_set(e, ST_FORBIDDEN, "企业 %lld 不在您负责的区或园区，不能录入核查结果。", (long long)no);
+    return http_reply_file(r, path, XLSX_TYPE, arena_printf(&r->mem, "实地核查表-轮次%lld.xlsx", (long long)id), e);
 }
 
 static st h_verify_upload(http_req *r, err *e) {
     int64_t id, number;
-    const char *dist;
     st s = http_param_int(r, "id", &id, e);
-    if (!s) s = caller_district(r, &dist, e);
-    if (!s) s = round_exists(r, id, &number, e);
+    if (!s) s = ledger_round_store_number(http_uc(r), id, &number, e);
     if (s) return s;
     const http_upload *u = http_upload_get(r, "file");
     if (!u) return err_field(e, ST_INVALID, "file", "请选择填好的核查表（表单字段 file）。");
     int taken = 0;
     json_t *probs = NULL;
-    s = round_verify_import(http_db(r), id, u->path, u->filename, user_name(r), dist, &taken, &probs, e);
+    s = ledger_verify_store_import(http_uc(r), id, u->path, u->filename, &taken, &probs, e);
     if (s) {
         json_decref(probs);
         return s == ST_IO ? ST_INVALID : s;
@@ -470,14 +279,12 @@ static bool day_ok(const char *s) {
 
 static st h_verify_one(http_req *r, err *e) {
     static const char *const only[] = {"employees", "premises", "operating", "verifier", "note", "verified_on", NULL};
-    int64_t id, no, number, emp;
-    bool pre, op;
-    const char *dist, *verifier, *note, *day;
+    int64_t id, no, number, emp = -1;
+    bool pre = false, op = false;
+    const char *verifier = NULL, *note = NULL, *day = NULL;
     st s = http_param_int(r, "id", &id, e);
     if (!s) s = http_param_int(r, "no", &no, e);
-    if (!s) s = caller_district(r, &dist, e);
-    if (!s) s = round_exists(r, id, &number, e);
-    if (!s) s = entity_in_district(r, id, no, dist, e);
+    if (!s) s = ledger_round_store_number(http_uc(r), id, &number, e);
     if (!s) s = jsonx_only(r->json, only, e);
     if (!s) s = jsonx_int(r->json, "employees", false, 0, 10000000, -1, &emp, e);
     if (!s) s = jsonx_bool(r->json, "premises", true, false, &pre, e);
@@ -487,8 +294,9 @@ static st h_verify_one(http_req *r, err *e) {
     if (!s) s = jsonx_str(r->json, "verified_on", false, 0, 10, &day, e);
     if (!s && day && *day && !day_ok(day))
         s = err_field(e, ST_INVALID, "verified_on", "核查日期“%s”无效，应为不晚于今天的 YYYY-MM-DD（如 2018-05-20）。", day);
-    if (!s) s = round_verify_set(http_db(r), id, no, emp, pre, op, verifier, note, day && *day ? day : NULL, user_name(r), e);
     if (s) return s;
+    ledger_verification v = {emp, pre, op, verifier, note, day && *day ? day : NULL};
+    if ((s = ledger_verify_store_set(http_uc(r), id, no, &v, e))) return s;
     return http_reply_json(r, 200, json_pack("{s:{s:I,s:I,s:b,s:b}}", "verification", "round", (json_int_t)id, "entity_no",
                                              (json_int_t)no, "premises", pre, "operating", op));
 }
@@ -496,7 +304,7 @@ static st h_verify_one(http_req *r, err *e) {
 static st h_verify_round(http_req *r, err *e) {
     int64_t id, nid = 0;
     st s = http_param_int(r, "id", &id, e);
-    if (!s) s = round_verify(http_db(r), id, user_name(r), &nid, e);
+    if (!s) s = ledger_round_store_round4(http_uc(r), id, &nid, e);
     if (s) return s;
     return http_reply_json(r, 201, json_pack("{s:{s:I,s:i}}", "round", "id", (json_int_t)nid, "number", 4));
 }
@@ -505,7 +313,7 @@ static st h_publish(http_req *r, err *e) {
     int64_t id;
     int n = 0;
     st s = http_param_int(r, "id", &id, e);
-    if (!s) s = round_publish(http_db(r), id, &n, e);
+    if (!s) s = ledger_round_store_publish(http_uc(r), id, &n, e);
     if (s) return s;
     return http_reply_json(r, 200, json_pack("{s:I,s:i}", "round", (json_int_t)id, "published", n));
 }
@@ -553,9 +361,9 @@ const http_route ledger_round_routes[] = {
     {"POST", "/api/ledger/decisions", "ledger.reconcile", h_decide, HB_JSON, "人工判定两条记录是否同一企业", "ledger",
      "ledger_record:.a ledger_record:.b"},
     {"GET", "/api/ledger/rounds/{id}/export.xlsx", "ledger.read", h_export, HB_NONE, "导出轮次台账", "ledger",
-     "ledger_round:{id}"},
+     "ledger_round:{id}", .download = true},
     {"GET", "/api/ledger/rounds/{id}/verification.xlsx", "ledger.read", h_template, HB_NONE, "下载实地核查表", "ledger",
-     "ledger_round:{id}"},
+     "ledger_round:{id}", .download = true},
     {"POST", "/api/ledger/rounds/{id}/verification", "ledger.reconcile", h_verify_upload, HB_MULTIPART, "导入填好的核查表",
      "ledger", "ledger_round:{id}"},
     {"PUT", "/api/ledger/rounds/{id}/verification/{no}", "ledger.reconcile", h_verify_one, HB_JSON, "录入一家企业的核查结果",

@@ -16,8 +16,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { startServer, Client, backend, ejia, totp, nextOtp, replaceOneTimePassword } from './lib.mjs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startServer, Client, backend, ejia, totp, replaceOneTimePassword } from './lib.mjs';
 
 const ROLES = JSON.parse(readFileSync('data/roles.json', 'utf8'));
 const DEMO_USER = { sysadmin: 'admin', city: 'city', district: 'siming', park: 'rjy2', org_admin: 'orgadmin', secretary: 'secretary', member: 'member', investor: 'investor', auditor: 'auditor' };
@@ -84,15 +86,24 @@ async function login(username, password, extra = {}) {
   return c;
 }
 
-let adminSecret;
+// The administrator's codes: each one a 30-s step later on the server's
+// clock (test-clock-file), so no login waits for the next real step.
+let adminSecret, clockDir, clock = 0;
+const freshOtp = (secret) => {
+  clock += 30;
+  writeFileSync(path.join(clockDir, 'clock'), String(clock));
+  return totp(secret, Math.floor(Date.now() / 1000) + clock);
+};
 async function loginRole(role) {
   const u = DEMO_USER[role];
-  const extra = role === 'sysadmin' && adminSecret ? { otp: await nextOtp(adminSecret) } : {};
+  const extra = role === 'sysadmin' && adminSecret ? { otp: freshOtp(adminSecret) } : {};
   return login(u, pw[u], extra);
 }
 
 before(async () => {
-  srv = await startServer({ demo: true, onDemo: (out) => { for (const m of out.matchAll(/^\s+(\w+)\s+(\S+)\s+(\S+)\s+\S/gm)) pw[m[2]] = m[3]; } });
+  clockDir = mkdtempSync(path.join(tmpdir(), 'ejia-access-'));
+  writeFileSync(path.join(clockDir, 'clock'), '0');
+  srv = await startServer({ demo: true, args: ['--test-clock-file', path.join(clockDir, 'clock')], onDemo: (out) => { for (const m of out.matchAll(/^\s+(\w+)\s+(\S+)\s+(\S+)\s+\S/gm)) pw[m[2]] = m[3]; } });
   for (const role of Object.keys(ROLES.roles)) assert.ok(pw[DEMO_USER[role]], `the demo made a ${role} user`);
   // one-time passwords open only the account pages: replace them first
   for (const role of Object.keys(ROLES.roles)) pw[DEMO_USER[role]] = await replaceOneTimePassword(srv.base, DEMO_USER[role], pw[DEMO_USER[role]]);
@@ -104,7 +115,7 @@ before(async () => {
   const setup = await a.post('/api/me/totp/setup', { password: pw.admin });
   assert.equal(setup.status, 200, setup.text);
   adminSecret = setup.data.secret;
-  assert.equal((await a.post('/api/me/totp/enable', { otp: await nextOtp(adminSecret) })).status, 204);
+  assert.equal((await a.post('/api/me/totp/enable', { otp: freshOtp(adminSecret) })).status, 204);
   for (const role of Object.keys(ROLES.roles)) {
     const c = await loginRole(role);
     const me = await c.get('/api/me');
@@ -165,7 +176,7 @@ before(async () => {
   fixtures.ledger_round_record = [{ key: [rid, recs[0]], loc: { district: '350203' } }, { key: [rid, recs[1]], loc: { district: '350206' } }];
   fixtures.ledger_record = [{ key: recs[0], loc: { district: '350203' } }, { key: recs[1], loc: { district: '350206' } }];
 });
-after(async () => { await srv.stop(); });
+after(async () => { await srv.stop(); rmSync(clockDir, { recursive: true, force: true }); });
 
 // Sessions: inside = a spare session of the caller (a DELETE ends it), outside = another user's.
 async function sessionObject(role, inside) {

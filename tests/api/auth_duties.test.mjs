@@ -15,7 +15,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { startServer, Client, backend, ejia, totp, replaceOneTimePassword } from './lib.mjs';
 
@@ -169,7 +169,9 @@ test('on the server: ejia user add / reset / unlock / disable / enable manage au
   r = ejia(['user', 'reset', '--db', db, '--username', 'nobody-at-all']);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /没有用户名为“nobody-at-all”的账号/);
-  const acts = sql("SELECT action FROM audit WHERE username = 'cli' AND address = 'cli' ORDER BY seq").split('\n');
+  // The actor is the operating-system user who ran the command (base/uc.h: uc_cli).
+  const actor = `cli:${process.env.SUDO_USER || userInfo().username}`;
+  const acts = sql(`SELECT action FROM audit WHERE username = '${actor}' AND address = 'cli' ORDER BY seq`).split('\n');
   for (const a of ['user.create', 'user.reset', 'user.disable', 'user.enable', 'user.unlock']) assert.ok(acts.includes(a), `${a} audited`);
   const v = ejia(['audit', 'verify', '--db', db]);
   assert.equal(v.status, 0, v.stdout);

@@ -48,7 +48,8 @@ test('SIGKILL during imports loses nothing acknowledged and leaves nothing half-
     await new Promise((res) => setTimeout(res, (round * 53) % 40));
     srv.child.kill('SIGKILL');
     await Promise.all(pending);
-    await new Promise((res) => srv.child.exitCode !== null || srv.child.signalCode ? res() : srv.child.on('exit', res));
+    // killed on purpose: stop() only waits for it and looks for a sanitizer report
+    await srv.stop({ keepDb: true });
     assert.equal(sql(db.url, 'PRAGMA integrity_check'), 'ok');
     // every import present is whole: its stored rows equal its row count
     const bad = sql(db.url, 'SELECT COUNT(*) FROM ledger_import i WHERE rows <> (SELECT COUNT(*) FROM ledger_record r WHERE r.import_id = i.id)');
@@ -58,5 +59,9 @@ test('SIGKILL during imports loses nothing acknowledged and leaves nothing half-
     }
   }
   assert.ok(acked.size > 0, 'some imports were acknowledged before a kill');
-  db.cleanup();
+  // the server on what the kills left works and stops cleanly (exit 0; under
+  // ASan: no leak, nothing undefined), checked like every other server
+  const last = await startServer({ db });
+  assert.equal((await new Client(last.base).post('/api/auth/login', { username: 'crash', password: PW })).status, 200);
+  await last.stop();
 });

@@ -14,7 +14,13 @@ import { startServer, addUser, loginAs, TEST_PW } from './lib.mjs';
 
 const onPg = !!process.env.EJIA_TEST_PG_BASE;
 const cleanups = [];
-after(async () => { for (const f of cleanups.reverse()) await f(); });
+// every cleanup runs (servers stopped and checked, the private cluster
+// stopped), then the first failure is reported
+after(async () => {
+  const failures = [];
+  for (const f of cleanups.reverse()) { try { await f(); } catch (e) { failures.push(e); } }
+  if (failures.length) throw failures[0];
+});
 
 // One request with a deadline: a hang is a failure, not a stuck test.
 async function call(base, method, p, { cookie, json } = {}) {

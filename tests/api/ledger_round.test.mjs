@@ -4,7 +4,11 @@
 // publishing, diffs with reasons, and each role's reach.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client, ejia } from './lib.mjs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startServer, Client, ejia, backend } from './lib.mjs';
 
 const PW = 'Ejia-test-2026';
 const ALPHA = '0123456789ABCDEFGHJKLMNPQRTUWXY';
@@ -216,6 +220,68 @@ test('bad requests say what is wrong', async () => {
   r = await city.post('/api/ledger/rounds', { number: 1, imports: [], extra: 1 });
   assert.equal(r.status, 400);
   assert.equal(r.data.error.field, 'extra');
-  assert.equal((await city.get('/api/ledger/rounds/424242')).status, 404);
+  const none = await city.get('/api/ledger/rounds/424242');
+  assert.equal(none.status, 404);
+  assert.match(none.data.error.message, /没有编号为 424242 的轮次/, 'the city is told which round is missing');
   assert.equal((await city.get(`/api/ledger/rounds/${r1}/diff`)).status, 400);
+});
+
+function sql(q) {
+  const r = backend === 'sqlite'
+    ? spawnSync('sqlite3', ['-separator', '|', srv.db.url, q], { encoding: 'utf8' })
+    : spawnSync('psql', [srv.db.url, '-qAtc', q], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${q}: ${r.stderr}`);
+  return r.stdout.trim().split('\n').filter(Boolean).map((l) => l.split('|'));
+}
+
+test('every write and download over HTTP leaves one audit row naming the user', () => {
+  const rows = sql("SELECT action, username, COUNT(*) FROM audit WHERE action LIKE 'ledger.%' AND username = 't_city' GROUP BY action, username ORDER BY action");
+  const seen = Object.fromEntries(rows.map(([a, , n]) => [a, Number(n)]));
+  for (const a of ['ledger.import', 'ledger.round_create', 'ledger.decide', 'ledger.verify_set', 'ledger.verify_import',
+    'ledger.round4', 'ledger.publish', 'ledger.export', 'ledger.verify_template']) assert.ok(seen[a] >= 1, `${a}: ${JSON.stringify(seen)}`);
+  assert.equal(seen['ledger.publish'], 1);
+  assert.equal(seen['ledger.round4'], 1);
+  assert.ok(sql("SELECT COUNT(*) FROM audit WHERE action = 'ledger.export' AND username = 't_siming'")[0][0] >= 1, 'the district exported its part');
+});
+
+test('the command line writes the same audited rows, as cli:<login>', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ejia-round-cli-'));
+  try {
+    const count = (action) => Number(sql(`SELECT COUNT(*) FROM audit WHERE action = '${action}' AND username LIKE 'cli:%'`)[0][0]);
+    const f = path.join(dir, '08-统计局.csv');
+    writeFileSync(f, '企业名称,统一社会信用代码,所属区,从业人数\n厦门统计测试网络科技有限公司,,思明区,9\n');
+    let r = ejia(['ledger', 'import', '--db', srv.db.url, f]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(count('ledger.import'), 1);
+    const id = Number(sql("SELECT id FROM ledger_import WHERE source = '08-统计局.csv'")[0][0]);
+    assert.match(sql(`SELECT importer FROM ledger_import WHERE id = ${id}`)[0][0], /^cli:/);
+    r = ejia(['ledger', 'round', 'create', '--db', srv.db.url, '--number', '1', '--imports', String(id)]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(count('ledger.round_create'), 1);
+    const rid = Number(sql("SELECT MAX(id) FROM ledger_round")[0][0]);
+    assert.match(sql(`SELECT created_by FROM ledger_round WHERE id = ${rid}`)[0][0], /^cli:/);
+    const recs = sql(`SELECT id FROM ledger_record WHERE import_id IN (${imp['01-经信局.csv']}, ${id}) ORDER BY id LIMIT 2`).map((x) => x[0]);
+    r = ejia(['ledger', 'review', '--db', srv.db.url, '--decide', `${recs[0]},${recs[1]},different`]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(count('ledger.decide'), 1);
+    r = ejia(['ledger', 'review', '--db', srv.db.url, '--round', String(r3)]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /共 \d+ 对待审/);
+    const out = path.join(dir, 'r.xlsx');
+    r = ejia(['ledger', 'export', '--db', srv.db.url, '--round', String(rid), '--format', 'xlsx', '--out', out]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(readFileSync(out).subarray(0, 2).toString(), 'PK');
+    assert.equal(count('ledger.export'), 1);
+    r = ejia(['ledger', 'verify-template', '--db', srv.db.url, '--round', String(r3), '--district', '350203', '--out', out]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(count('ledger.verify_template'), 1);
+    r = ejia(['ledger', 'verify-import', '--db', srv.db.url, '--round', String(r3), out]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(count('ledger.verify_import'), 1);
+    r = ejia(['ledger', 'round', 'publish', '--db', srv.db.url, '--round', String(r3)]);
+    assert.notEqual(r.status, 0, 'only round 4 is published');
+    assert.equal(count('ledger.publish'), 0, 'a refused write leaves no row');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

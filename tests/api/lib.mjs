@@ -3,22 +3,28 @@
 // scripts/check sets: EJIA_TEST_PG_BASE (a postgresql:// URL without database
 // name, e.g. postgresql://postgres@127.0.0.1:54329) selects PostgreSQL; each
 // server gets its own database there.  Otherwise a SQLite file in a temp dir.
+// EJIA_TEST_CACHE (a folder scripts/check gives each API pass) keeps the demo
+// data made once per pass; each server that asks for it gets its own copy.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 export const EJIA = process.env.EJIA_BIN || path.resolve('ejia');
 export const backend = process.env.EJIA_TEST_PG_BASE ? 'postgresql' : 'sqlite';
 let dbCounter = 0;
 
-// A fresh database URL for one test file (created empty).
-export function freshDb() {
+// A fresh database URL for one test file (created empty, or a copy of the
+// PostgreSQL database named by template).
+export function freshDb(template) {
   if (process.env.EJIA_TEST_PG_BASE) {
     const name = `t_${process.pid}_${Date.now()}_${dbCounter++}`;
     const base = process.env.EJIA_TEST_PG_BASE;
-    const r = spawnSync('psql', [`${base}/postgres`, '-qAtc', `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`]);
+    const from = template ? `TEMPLATE ${template}` : "TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'";
+    // FILE_COPY: copying the files is faster than writing every page to the
+    // WAL (PostgreSQL 15's default) on a test cluster that runs with fsync=off
+    const r = spawnSync('psql', [`${base}/postgres`, '-qAtc', `CREATE DATABASE ${name} ${from} STRATEGY FILE_COPY`]);
     if (r.status !== 0) throw new Error('createdb failed: ' + r.stderr);
     return { url: `${base}/${name}`, cleanup() { spawnSync('psql', [`${base}/postgres`, '-qAtc', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]); } };
   }
@@ -26,19 +32,114 @@ export function freshDb() {
   return { url: path.join(dir, 'test.db'), dir, cleanup() { rmSync(dir, { recursive: true, force: true }); } };
 }
 
+// The first line of a report by AddressSanitizer, LeakSanitizer or UBSan in
+// a process's stderr (a match: [0] the line, .index where it starts), or null.
+export function sanitizerReport(text) {
+  return (text || '').match(/^.*(ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:).*$/m);
+}
+
 // Run an ejia subcommand synchronously; returns {status, stdout, stderr}.
+// A command that printed a sanitizer report (the ASan build) throws, like a
+// server that does (stop() below): a leak or undefined behaviour in the CLI
+// fails the test whether or not it looks at the exit status.
 export function ejia(args, { input, env } = {}) {
   const r = spawnSync(EJIA, args, { input, env: { ...process.env, ...env }, encoding: 'utf8' });
+  const report = sanitizerReport(r.stderr);
+  if (report) throw new Error(`ejia ${args.join(' ')} printed a sanitizer report: ${report[0]}\n${r.stderr.slice(report.index, report.index + 12000)}`);
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-// Start a server. opts.demo fills demo data first; opts.args adds flags.
-export async function startServer(opts = {}) {
-  const db = opts.db || freshDb();
-  if (opts.demo) {
-    const r = ejia(['demo', '--db', db.url, ...(opts.demoArgs || [])]);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// The demo data made once per API pass (EJIA_TEST_CACHE) for this binary,
+// backend and demo arguments: `ejia demo` takes seconds (tens under ASan), a
+// copy milliseconds.  Test files run in parallel processes, so the first one
+// to need it makes it under a lock file and the others wait for it to be done
+// (a condition, bounded; a maker that died leaves a lock naming a dead pid,
+// which is taken over).  Returns { stdout, file } (SQLite: the database file,
+// its key file beside it) or { stdout, template } (PostgreSQL: a database
+// that CREATE DATABASE … TEMPLATE copies), or null when there is no cache.
+async function demoTemplate(demoArgs) {
+  const dir = process.env.EJIA_TEST_CACHE;
+  if (!dir) return null;
+  mkdirSync(dir, { recursive: true });
+  const key = createHash('sha256').update(JSON.stringify([EJIA, statSync(EJIA).mtimeMs, backend,
+    process.env.EJIA_TEST_PG_BASE || '', demoArgs])).digest('hex').slice(0, 16);
+  const done = path.join(dir, `demo-${key}.json`), lock = path.join(dir, `demo-${key}.lock`);
+  const deadline = Date.now() + 600000;
+  for (;;) {
+    if (existsSync(done)) return JSON.parse(readFileSync(done, 'utf8'));
+    let fd = null;
+    try { fd = openSync(lock, 'wx'); } catch (e) { if (e.code !== 'EEXIST') throw e; }
+    if (fd === null) {
+      let holder = 0;
+      try { holder = Number(readFileSync(lock, 'utf8')); } catch { /* just removed */ }
+      let alive = true;
+      if (holder) try { process.kill(holder, 0); } catch { alive = false; }
+      if (!alive) { try { unlinkSync(lock); } catch { /* someone else took it over */ } continue; }
+      if (Date.now() > deadline) throw new Error(`the demo data for ${demoArgs.join(' ') || 'the tests'} was not made within 10 minutes (${lock})`);
+      await sleep(100);
+      continue;
+    }
+    writeFileSync(fd, String(process.pid));
+    closeSync(fd);
+    try {
+      let out;
+      if (backend === 'postgresql') {
+        const db = freshDb();
+        const r = ejia(['demo', '--db', db.url, ...demoArgs]);
+        if (r.status !== 0) { db.cleanup(); throw new Error('ejia demo failed: ' + r.stderr); }
+        out = { stdout: r.stdout, template: db.url.slice(db.url.lastIndexOf('/') + 1) };
+      } else {
+        const file = path.join(dir, `demo-${key}`, 'demo.db');
+        rmSync(path.dirname(file), { recursive: true, force: true });
+        mkdirSync(path.dirname(file));
+        const r = ejia(['demo', '--db', file, ...demoArgs]);
+        if (r.status !== 0) throw new Error('ejia demo failed: ' + r.stderr);
+        out = { stdout: r.stdout, file };
+      }
+      writeFileSync(done + '.tmp', JSON.stringify(out));
+      renameSync(done + '.tmp', done);
+      return out;
+    } finally { unlinkSync(lock); }
+  }
+}
+
+// A database filled with the demo data: a copy of the pass's template when
+// there is one, else `ejia demo` into a fresh one.  Returns { db, stdout }.
+async function demoDb(demoArgs) {
+  const tpl = await demoTemplate(demoArgs);
+  if (!tpl) {
+    const db = freshDb();
+    const r = ejia(['demo', '--db', db.url, ...demoArgs]);
     if (r.status !== 0) throw new Error('ejia demo failed: ' + r.stderr);
-    opts.onDemo?.(r.stdout);
+    return { db, stdout: r.stdout };
+  }
+  if (tpl.template) return { db: freshDb(tpl.template), stdout: tpl.stdout };
+  const db = freshDb();
+  for (const ext of ['', '-wal', '.key']) {
+    if (!existsSync(tpl.file + ext)) continue;
+    copyFileSync(tpl.file + ext, db.url + ext);
+    chmodSync(db.url + ext, ext === '.key' ? 0o600 : 0o644);
+  }
+  return { db, stdout: tpl.stdout };
+}
+
+// Start a server. opts.demo fills demo data first (into opts.db when given,
+// else into a copy of the pass's demo data); opts.args adds flags.
+export async function startServer(opts = {}) {
+  let db = opts.db;
+  if (opts.demo && !db) {
+    const d = await demoDb(opts.demoArgs || []);
+    db = d.db;
+    opts.onDemo?.(d.stdout);
+  } else {
+    db ||= freshDb();
+    if (opts.demo) {
+      const r = ejia(['demo', '--db', db.url, ...(opts.demoArgs || [])]);
+      if (r.status !== 0) throw new Error('ejia demo failed: ' + r.stderr);
+      opts.onDemo?.(r.stdout);
+    }
   }
   // The audit check (a write or export that leaves no single audit row fails)
   // and the trace of audited routes (scripts/check then checks every one was
@@ -49,9 +150,18 @@ export async function startServer(opts = {}) {
   const child = spawn(EJIA, ['serve', '--db', db.url, '--port', '0', '--log-level', 'warn', '--web-root', opts.webRoot || 'web/dist', ...audit, ...(opts.args || [])], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
+  // Closed: exited and its output read to the end (a leak report is written
+  // just before the exit, and 'exit' may come before the last of stderr).
+  const closed = new Promise((r) => child.on('close', r));
+  // The signals the test sent itself (srv.child.kill): a server it killed
+  // with SIGKILL on purpose is not a crash.
+  const sent = new Set();
+  const kill = child.kill.bind(child);
+  child.kill = (sig = 'SIGTERM') => { sent.add(sig); return kill(sig); };
   const port = await new Promise((resolve, reject) => {
     let out = '';
-    const t = setTimeout(() => reject(new Error('server did not start: ' + stderr)), 15000);
+    // generous: the ASan build on a busy machine starts in seconds, not milliseconds
+    const t = setTimeout(() => reject(new Error('server did not start within 60 s: ' + stderr)), 60000);
     child.stdout.on('data', (d) => {
       out += d;
       const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)\//);
@@ -63,23 +173,27 @@ export async function startServer(opts = {}) {
   return {
     base, port, db, child,
     stderr: () => stderr,
-    // Stop with SIGTERM and wait.  A server that exits non-zero after it was
-    // asked to stop, or that printed a sanitizer report (a leak under the
-    // ASan build, undefined behaviour), fails the test that stops it —
-    // unless the test broke it on purpose ({ expectFailure: true }).
+    // Stop with SIGTERM (unless it has stopped already) and wait for the end
+    // of its output (bounded: a server that does not stop is killed and
+    // fails).  A server that printed a sanitizer report (a leak under the ASan
+    // build, undefined behaviour), that exited non-zero, or that died of a
+    // signal the test did not send it (a crash), fails the test that stops
+    // it — unless the test broke it on purpose ({ expectFailure: true }).
+    // Every server a test starts ends here, killed on purpose or not.
     async stop({ keepDb = false, expectFailure = false } = {}) {
-      let asked = false;
-      if (child.exitCode === null && child.signalCode === null) {
-        const done = new Promise((r) => child.on('exit', r));
-        child.kill('SIGTERM');
-        asked = true;
-        await done;
-      }
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      let hung = false;
+      const bound = setTimeout(() => { hung = true; kill('SIGKILL'); }, 60000);
+      await closed;
+      clearTimeout(bound);
       if (!keepDb) db.cleanup();
       if (!expectFailure) {
-        const report = stderr.match(/^.*(ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:).*$/m);
-        if (report) throw new Error(`the server printed a sanitizer report: ${report[0]}\n${stderr.slice(report.index, report.index + 3000)}`);
-        if (asked && child.exitCode !== 0) throw new Error(`the server exited ${child.exitCode ?? child.signalCode} when stopped: ${stderr.slice(-2000)}`);
+        if (hung) throw new Error(`the server did not stop within 60 s of SIGTERM: ${stderr.slice(-2000)}`);
+        const report = sanitizerReport(stderr);
+        if (report) throw new Error(`the server printed a sanitizer report: ${report[0]}\n${stderr.slice(report.index, report.index + 12000)}`);
+        const sig = child.signalCode;
+        if (sig ? !sent.has(sig) || sig === 'SIGTERM' : child.exitCode !== 0)
+          throw new Error(`the server ${sig ? `died of ${sig}` : `exited ${child.exitCode}`}${sent.size ? ` (sent: ${[...sent].join(', ')})` : ' by itself'}: ${stderr.slice(-2000)}`);
       }
       return child.exitCode;
     },

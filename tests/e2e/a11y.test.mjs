@@ -2,13 +2,16 @@
 // on desktop and phone widths: no serious or critical violations.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { openBrowser, loginAs, AXE_PATH, USERS, PHONE, DESKTOP } from './lib.mjs'
+import { openBrowser, loginAs, stillness, AXE_PATH, USERS, PHONE, DESKTOP } from './lib.mjs'
 
-async function audit(page, what) {
-  await page.waitForLoadState('networkidle')
-  // Judge the settled page, not a loading skeleton or a toast fading out.
-  await page.waitForFunction(() => !document.querySelector('.el-skeleton, .el-loading-mask, .el-message'), null, { timeout: 10000 })
-  await page.waitForTimeout(300)
+async function audit(b, what) {
+  const { page } = b
+  // Judge the settled page, not a loading skeleton, a toast fading out or a half-run
+  // transition: no skeleton or mask, the page's API calls answered (a route change is no
+  // navigation, so 'networkidle' would not see them), no toast, nothing moving.
+  await b.ready()
+  await page.waitForFunction(() => !document.querySelector('.el-message'))
+  await stillness(page)
   await page.addScriptTag({ path: AXE_PATH })
   const res = await page.evaluate(async () => {
     // eslint-disable-next-line no-undef
@@ -26,7 +29,7 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     try {
       await b.page.goto('/login')
       await b.page.getByTestId('login-submit').waitFor()
-      await audit(b.page, `login ${label}`)
+      await audit(b, `login ${label}`)
     } finally { await b.close() }
   })
 
@@ -34,52 +37,47 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     const b = await openBrowser({ viewport, bypassCSP: true })
     try {
       await loginAs(b.page, 'city')
-      await audit(b.page, `dashboard ${label}`)
+      await audit(b, `dashboard ${label}`)
       await b.page.goto('/ledger/imports')
       await b.page.getByTestId('imports-table').waitFor()
-      await audit(b.page, `ledger imports ${label}`)
-      const link = b.page.locator('[data-testid="imports-table"] a').first()
-      if (await link.count()) {
-        await link.click()
-        await b.page.getByTestId('problems-table').waitFor()
-        await audit(b.page, `import detail ${label}`)
-      }
+      await audit(b, `ledger imports ${label}`)
+      // the demo's own imports (this spec does not rely on another's upload)
+      await b.page.locator('[data-testid="imports-table"] a').first().click()
+      await b.page.getByTestId('problems-table').waitFor()
+      await audit(b, `import detail ${label}`)
       await b.page.goto('/ledger/rounds')
       await b.page.getByTestId('rounds-table').locator('a').first().waitFor()
-      await audit(b.page, `ledger rounds ${label}`)
+      await audit(b, `ledger rounds ${label}`)
       await b.page.locator('[data-testid="rounds-table"] a').first().click()
       await b.page.getByTestId('entities-table').locator('.ent-row').first().waitFor()
-      await audit(b.page, `ledger round ${label}`)
+      await audit(b, `ledger round ${label}`)
       // the organization, coverage and bulletin pages
       await b.page.goto('/orgs')
       await b.page.locator('a[href^="/orgs/"]:visible').first().waitFor()
-      await audit(b.page, `organizations ${label}`)
+      await audit(b, `organizations ${label}`)
       await b.page.locator('a[href^="/orgs/"]:visible').first().click()
       await b.page.waitForURL(/\/orgs\/\d+/)
       await b.page.getByRole('heading', { level: 1 }).first().waitFor()
-      await b.page.waitForLoadState('networkidle')
-      await audit(b.page, `organization ${label}`)
+      await audit(b, `organization ${label}`)
       await b.page.goto('/coverage')
-      await b.page.locator('a[href^="/coverage"], [data-testid="coverage-table"], .el-table, .ent-card').first().waitFor()
-      await b.page.waitForLoadState('networkidle')
-      await audit(b.page, `coverage ${label}`)
+      await b.page.locator('[data-testid="coverage-table"] .coverage-row').first().waitFor()
+      await audit(b, `coverage ${label}`)
       await b.page.goto('/bulletins')
       await b.page.locator('a[href^="/bulletins/"]:visible').first().waitFor()
-      await audit(b.page, `bulletins ${label}`)
+      await audit(b, `bulletins ${label}`)
       await b.page.locator('a[href^="/bulletins/"]:visible').first().click()
       await b.page.waitForURL(/\/bulletins\/\d{4}-\d{2}-\d/)
-      await b.page.waitForLoadState('networkidle')
-      await audit(b.page, `bulletin ${label}`)
+      await audit(b, `bulletin ${label}`)
       await b.page.goto('/users')
       await b.page.locator('[data-testid="users-table"] .user-row').first().waitFor()
-      await audit(b.page, `users ${label}`)
+      await audit(b, `users ${label}`)
       await b.page.getByTestId('user-create').click()
       await b.page.getByTestId('user-form').waitFor()
-      await audit(b.page, `user form ${label}`)
+      await audit(b, `user form ${label}`)
       await b.page.keyboard.press('Escape')
       await b.page.goto('/account')
       await b.page.getByTestId('totp-card').waitFor()
-      await audit(b.page, `account ${label}`)
+      await audit(b, `account ${label}`)
     } finally { await b.close() }
   })
 
@@ -89,7 +87,7 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
       await loginAs(b.page, 'auditor')
       await b.page.goto('/audit')
       await b.page.locator('[data-testid="audit-table"] .audit-row').first().waitFor()
-      await audit(b.page, `audit log ${label}`)
+      await audit(b, `audit log ${label}`)
     } finally { await b.close() }
   })
 }

@@ -127,7 +127,11 @@ test('when the session ends mid-work, the next call leads back to login with a n
   const b = await openBrowser()
   try {
     await loginAs(b.page, 'city')
-    await b.settled() // the dashboard has finished asking (its calls would otherwise meet the cleared cookie first)
+    // the dashboard has finished asking (its calls would otherwise meet the cleared cookie
+    // first, and the login page would send the user back to the dashboard)
+    await b.page.getByTestId('card-scope').waitFor()
+    await b.page.getByTestId('org-tree').locator('.node').first().waitFor()
+    await b.ready()
     await b.ctx.clearCookies() // as if the server ended the session (idle timeout)
     await b.page.locator('[data-testid="side-menu"] [data-menu="ledger-imports"]').click()
     await b.page.waitForURL(/\/login\?.*redirect=(%2F|\/)ledger(%2F|\/)imports/)

@@ -5,6 +5,11 @@
 //   E2E_BASE_URL  http://127.0.0.1:PORT
 //   E2E_USERS     JSON {"city":{"username","password","scope_name"?}, ...} one per role
 //   SCREENSHOTS=1 save PNGs under tests/e2e/screenshots/
+//   E2E_TIMEOUT   how long a wait may take before it fails (ms, default 30000)
+//
+// Every spec stands on its own: it makes what it needs (with names of its own) and
+// waits for conditions — the answer of an API call, a row, a text, a state reached
+// (until(), texts()) — never for a fixed time and never for what another spec left.
 import { createRequire } from 'node:module'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -24,6 +29,9 @@ export const SHOT_DIR = path.join(here, 'screenshots')
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
 export const DESKTOP = { width: 1366, height: 800 }
 export const PHONE = { width: 390, height: 844 }
+// A cap, not a pause: waits end as soon as their condition holds.  Generous, so that a
+// machine busy with other work (two cores shared by a build) does not fail a good run.
+export const TIMEOUT = Number(process.env.E2E_TIMEOUT) || 30000
 
 if (!BASE) throw new Error('E2E_BASE_URL is not set: run the browser tests through scripts/e2e')
 
@@ -49,7 +57,7 @@ export async function openBrowser({ viewport = DESKTOP, locale = 'zh-CN', bypass
     bypassCSP, // only the accessibility check needs it, to inject axe-core
   })
   const page = ctx.pages()[0] || await ctx.newPage()
-  page.setDefaultTimeout(15000)
+  page.setDefaultTimeout(TIMEOUT)
   const problems = []
   page.on('console', (m) => {
     if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(m.text())
@@ -65,25 +73,98 @@ export async function openBrowser({ viewport = DESKTOP, locale = 'zh-CN', bypass
   page.on('requestfailed', done)
   /** Resolves once no API call has been in flight for quietMs. */
   const settled = async (quietMs = 500) => {
-    for (const until = Date.now() + 15000; Date.now() < until;) {
+    for (const end = Date.now() + TIMEOUT; Date.now() < end;) {
       if (inflight <= 0 && Date.now() - last >= quietMs) return
       await new Promise((r) => setTimeout(r, 50))
     }
-    throw new Error(`API calls still in flight after 15 s (${inflight})`)
+    throw new Error(`API calls still in flight after ${TIMEOUT / 1000} s (${inflight})`)
+  }
+  /** The page has loaded what it shows: no skeleton or loading mask left (a page's chained
+   *  calls end with what fills them), then no API call in flight.  Call it once the page's
+   *  own content has begun to show (quiet alone is time: a starved renderer can pause
+   *  longer than quietMs between two chained calls). */
+  const ready = async () => {
+    await page.waitForFunction(() => !document.querySelector('.el-skeleton, .el-loading-mask'))
+    await settled()
   }
   const close = async () => {
     await ctx.close().catch(() => {})
     fs.rmSync(dir, { recursive: true, force: true })
   }
-  return { ctx, page, problems, close, settled }
+  return { ctx, page, problems, close, settled, ready }
 }
 
 export async function shot(page, name) {
   if (!SHOTS) return
   fs.mkdirSync(SHOT_DIR, { recursive: true })
   await page.evaluate(() => window.scrollTo(0, 0)) // a sticky top bar would show mid-page otherwise
-  await page.waitForTimeout(300) // let transitions settle
+  await stillness(page) // no transition caught half way
   await page.screenshot({ path: path.join(SHOT_DIR, `${name}.png`), fullPage: true })
+}
+
+/** Resolves once no finite CSS transition or animation is running (a dialog fading in, a
+ *  tag zooming in); endless ones (a spinner) do not count. */
+export async function stillness(page) {
+  await page.waitForFunction(() => document.getAnimations().every((a) => {
+    const t = a.effect && a.effect.getComputedTiming ? a.effect.getComputedTiming() : {}
+    return a.playState !== 'running' || t.iterations === Infinity
+  }))
+}
+
+/**
+ * Polls fn until it returns something other than undefined, null or false, and returns
+ * that.  For conditions Playwright's own waits cannot express (the rows the table shows
+ * equal what the API answers; a row the server writes after the reply).  Fails after
+ * TIMEOUT naming `what` and the last value fn saw (fn may set it through the `seen` box).
+ */
+export async function until(fn, what = 'condition', timeout = TIMEOUT) {
+  const seen = { value: undefined }
+  for (const end = Date.now() + timeout; ;) {
+    const v = await fn(seen)
+    if (v !== undefined && v !== null && v !== false) return v
+    if (Date.now() > end) throw new Error(`${what}: not so within ${timeout / 1000} s; last seen ${JSON.stringify(seen.value)}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+/** The inner texts of a locator's elements once ok(texts) holds (the table shows the new answer). */
+export function texts(locator, ok, what = 'texts') {
+  return until(async (seen) => {
+    const v = await locator.allInnerTexts()
+    seen.value = v
+    return ok(v) ? v : null
+  }, what)
+}
+
+/**
+ * A role's API without a browser (node's fetch, the session cookie kept), for a spec
+ * that makes its own data as another user: get/post/put return {status, body}; post
+ * takes a FormData for uploads.
+ */
+export async function apiAs(role) {
+  const u = USERS[role]
+  if (!u) throw new Error(`no e2e user for role ${role}`)
+  const login = await fetch(`${BASE}/api/auth/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', Origin: BASE },
+    body: JSON.stringify({ username: u.username, password: u.password }),
+  })
+  if (login.status !== 200) throw new Error(`API login as ${role}: HTTP ${login.status}`)
+  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+  const call = async (method, url, data) => {
+    const headers = { cookie, Origin: BASE }
+    let body
+    if (data instanceof FormData) body = data
+    else if (data !== undefined) { body = JSON.stringify(data); headers['Content-Type'] = 'application/json' }
+    const res = await fetch(`${BASE}${url}`, { method, headers, body })
+    let json = null
+    try { json = await res.json() } catch { /* not JSON */ }
+    return { status: res.status, body: json }
+  }
+  return {
+    get: (url) => call('GET', url),
+    post: (url, data) => call('POST', url, data),
+    put: (url, data) => call('PUT', url, data),
+  }
 }
 
 /** Fill the login form and submit (no assertion on the result). */

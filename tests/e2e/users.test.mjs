@@ -6,14 +6,17 @@
 // own users and no buttons; the system administrator (with its second factor)
 // sees the full ID number after re-entering its password, and no reset or
 // disable button on the auditor's account (三权分立); the auditor finds
-// all of that in the audit log, filtered, exported and with the hash chain
-// checked.  Runs after roles.test.mjs, which sets up the administrator's
-// second factor through the account page (lib.mjs keeps the key).
+// the city office's user management in the audit log (its own, made here through
+// the API), filtered, exported and with the hash chain checked.  Each test makes
+// what it reads; the administrator's second factor is set up by whichever spec
+// logs it in first (lib.mjs keeps the key).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { openBrowser, downloadXlsx, loginAs, submitLogin, apiGet, shot, USERS, PHONE } from './lib.mjs'
+import { openBrowser, downloadXlsx, loginAs, submitLogin, apiGet, apiAs, shot, texts, until, USERS, PHONE } from './lib.mjs'
 
-const NEW = `e2e_park_${Date.now().toString(36).slice(-5)}`
+/** A username no other test (and no earlier run on the same database) uses. */
+const fresh = (what) => `e2e_${what}_${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`
+const NEW = fresh('park')
 
 async function pick(page, testid, option) {
   await page.getByTestId(testid).click()
@@ -33,21 +36,23 @@ test('city: users listed, filtered, sorted, exported; create, reset, disable, en
     await rows(page).first().waitFor()
     await shot(page, 'users')
 
-    // filter by role, on the server: every row is a district office
+    // filter by role, on the server: every row is a district office (once the table shows the answer)
     await Promise.all([page.waitForResponse((r) => /\/api\/users\?.*role=district/.test(r.url()) && r.ok()), pick(page, 'users-role', '区委组织部')])
     await page.waitForURL(/role=district/)
-    const roleCells = await rows(page).locator('td:nth-child(4)').allInnerTexts()
-    assert.ok(roleCells.length > 0 && roleCells.every((x) => x.trim() === '区委组织部'), `only district users: ${roleCells}`)
+    await texts(rows(page).locator('td:nth-child(4)'), (v) => v.length > 0 && v.every((x) => x.trim() === '区委组织部'), 'only district users')
     await page.getByRole('button', { name: '重置', exact: true }).click()
     await page.waitForURL((u) => !u.searchParams.get('role'))
 
     // sorted by the server: username descending
     const head = page.locator('[data-testid="users-table"] thead th', { hasText: '用户名' })
     await Promise.all([page.waitForResponse((r) => /[?&]sort=username\b/.test(r.url()) && r.ok()), head.click()])
-    await Promise.all([page.waitForResponse((r) => /[?&]sort=-username\b/.test(r.url()) && r.ok()), head.click()])
-    const names = await rows(page).locator('[data-username]').evaluateAll((els) => els.map((e) => e.dataset.username))
-    const api = await apiGet(page, '/api/users?sort=-username&size=20')
-    assert.deepEqual(names, api.body.items.map((u) => u.username), 'the table shows the server order')
+    const [desc] = await Promise.all([page.waitForResponse((r) => /[?&]sort=-username\b/.test(r.url()) && r.ok()), head.click()])
+    const order = (await desc.json()).items.map((u) => u.username)
+    // the table shows that answer, in that order (the server's order is tests/api's business)
+    await until(async (seen) => {
+      seen.value = await rows(page).locator('[data-username]').evaluateAll((els) => els.map((e) => e.dataset.username))
+      return JSON.stringify(seen.value) === JSON.stringify(order)
+    }, 'the table shows the server order')
     await downloadXlsx(page, page.getByTestId('export-xlsx'))
 
     // create: the form's own checks first, then the server's refusal at its field
@@ -177,7 +182,19 @@ test('sysadmin: full ID number after re-entering the password; no audit log', { 
   } finally { await b.close() }
 })
 
-test('auditor: the audit log filtered, sorted, exported, chain verified', { skip: !USERS.auditor && 'no auditor user' }, async () => {
+test('auditor: the audit log filtered, sorted, exported, chain verified', { skip: !(USERS.auditor && USERS.city) && 'needs auditor and city users' }, async () => {
+  // What the auditor looks for, made here by the city office: a new account, a reset
+  // refused for a wrong own password (a failure), the reset, the account disabled.
+  const city = await apiAs('city')
+  const who = fresh('audit')
+  const made = await city.post('/api/users', { username: who, name: '审计测试', role: 'district', scope: '350203' })
+  assert.equal(made.status, 201, JSON.stringify(made.body))
+  const id = made.body.user.id
+  assert.equal((await city.post(`/api/users/${id}/reset`, { password: 'not-my-password' })).status >= 400, true, 'a wrong own password is refused')
+  const reset = await city.post(`/api/users/${id}/reset`, { password: USERS.city.password })
+  assert.equal(reset.status, 200, JSON.stringify(reset.body))
+  assert.ok((await city.post(`/api/users/${id}/disable`, { disabled: true })).status < 300, 'disabled')
+
   const b = await openBrowser()
   const { page } = b
   try {
@@ -187,35 +204,35 @@ test('auditor: the audit log filtered, sorted, exported, chain verified', { skip
     const arow = page.locator('[data-testid="audit-table"] .audit-row')
     await arow.first().waitFor()
     await shot(page, 'audit')
-    // user management actions only: the city office's work above is there
+    // user management actions only (once the table shows the filtered answer)
     await Promise.all([page.waitForResponse((r) => /\/api\/audit\?.*action=user\./.test(r.url()) && r.ok()), pick(page, 'audit-action', '用户管理')])
-    await arow.first().waitFor()
-    const actions = await arow.locator('td:nth-child(5)').allInnerTexts()
-    assert.ok(actions.length > 0 && actions.every((a) => a.startsWith('user.')), `only user.* actions: ${actions}`)
-    if (USERS.city) {
-      await page.getByTestId('audit-user').fill(USERS.city.username)
-      await page.getByTestId('audit-user').press('Enter')
-      await page.waitForURL(/user=/)
-      await arow.filter({ hasText: 'user.create' }).first().waitFor()
-      await arow.filter({ hasText: 'user.reset' }).first().waitFor()
-      await arow.filter({ hasText: 'user.disable' }).first().waitFor()
-    }
+    await texts(arow.locator('td:nth-child(5)'), (v) => v.length > 0 && v.every((a) => a.startsWith('user.')), 'only user.* actions')
+    // the city office's: newest first, so the work above heads the list
+    await page.getByTestId('audit-user').fill(USERS.city.username)
+    await page.getByTestId('audit-user').press('Enter')
+    await page.waitForURL(/user=/)
+    const mine = arow.filter({ hasText: new RegExp(`user:${id}\\b`) }) // the audit names the account by its id
+    for (const action of ['user.create', 'user.reset', 'user.disable']) await mine.filter({ hasText: action }).first().waitFor()
     // refusals: the wrong own password above was recorded as failed
     await page.getByRole('button', { name: '重置', exact: true }).click()
     await Promise.all([page.waitForResponse((r) => /result=failed/.test(r.url()) && r.ok()), pick(page, 'audit-result', '失败')])
-    const results = await arow.locator('td:nth-child(7)').allInnerTexts()
-    assert.ok(results.length > 0 && results.every((x) => x.trim() === '失败'), `only failures: ${results}`)
+    await texts(arow.locator('td:nth-child(7)'), (v) => v.length > 0 && v.every((x) => x.trim() === '失败'), 'only failures')
     // oldest first, by the server (newest first is the default; the header's ▲ asks for ascending)
     const seqUp = page.locator('[data-testid="audit-table"] thead th', { hasText: '序号' }).locator('.sort-caret.ascending')
-    await Promise.all([page.waitForResponse((r) => /[?&]sort=seq\b/.test(r.url()) && r.ok()), seqUp.click()])
-    const seqs = (await arow.locator('td:nth-child(1)').allInnerTexts()).map(Number)
-    assert.deepEqual(seqs, [...seqs].sort((x, y) => x - y))
+    const [up] = await Promise.all([page.waitForResponse((r) => /[?&]sort=seq\b/.test(r.url()) && r.ok()), seqUp.click()])
+    const want = (await up.json()).items.map((a) => String(a.seq))
+    assert.deepEqual(want.map(Number), [...want.map(Number)].sort((x, y) => x - y), 'the server orders by seq')
+    await texts(arow.locator('td:nth-child(1)'), (v) => JSON.stringify(v.map((x) => x.trim())) === JSON.stringify(want), 'the table shows the server order')
     // the export keeps the filter, and is itself audited
     const href = await page.getByTestId('export-xlsx').getAttribute('href')
     assert.match(href, /^\/api\/audit\/export\.xlsx\?.*result=failed/)
+    const before = (await apiGet(page, '/api/audit?action=audit.export&sort=-seq&size=1')).body.items[0]
     await downloadXlsx(page, page.getByTestId('export-xlsx'))
-    const exp = await apiGet(page, '/api/audit?action=audit.export&sort=-seq&size=1')
-    assert.equal(exp.body.items[0].username, USERS.auditor.username)
+    await until(async (seen) => {
+      const top = (await apiGet(page, '/api/audit?action=audit.export&sort=-seq&size=1')).body.items[0]
+      seen.value = top
+      return top && (!before || top.seq > before.seq) && top.username === USERS.auditor.username
+    }, 'the export in the audit log')
     await page.getByTestId('audit-verify').click()
     const ok = page.getByTestId('audit-verify-result')
     await ok.waitFor()

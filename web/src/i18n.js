@@ -1,11 +1,11 @@
 // vue-i18n setup: Chinese first, English second.  The choice is kept in
-// localStorage; Element Plus gets the matching locale through App.vue.
+// localStorage; Element Plus gets the matching locale through App.vue.  The strings
+// are in locales/parts/ (one file per page, both languages), merged by locales/index.js.
 import { createI18n } from 'vue-i18n'
-import zhCN from './locales/zh-CN.js'
-import en from './locales/en.js'
+import { messages, LANGS } from './locales/index.js'
 
 const KEY = 'ejia.lang'
-export const LANGS = ['zh-CN', 'en']
+export { LANGS }
 
 function initialLang() {
   try {
@@ -19,7 +19,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: initialLang(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN, en },
+  messages,
 })
 
 export function setLang(lang) {

@@ -10,14 +10,18 @@
 //
 // Server contract: ?page=&size= (1-based), ?sort=key or ?sort=-key (descending),
 // filters as named query parameters, ?format=xlsx for the Excel file.
+//
+// inUrl: false keeps a second list of the same page (a tab beside the main list,
+// whose state owns the URL) out of the address bar: same loading and export, no
+// query parameters read or written.
 import { reactive, computed } from 'vue'
 import { useRoute, useRouter } from 'vue-router'
 import { api, errorText } from './api.js'
 
-export function useList(url, { filters = {}, sort = '', size = 20, immediate = true, extra = null } = {}) {
+export function useList(url, { filters = {}, sort = '', size = 20, immediate = true, extra = null, inUrl = true } = {}) {
   const route = useRoute()
   const router = useRouter()
-  const q = route.query
+  const q = inUrl ? route.query : {}
   const f = {}
   for (const [k, v] of Object.entries(filters)) f[k] = q[k] !== undefined ? String(q[k]) : v
   const L = reactive({
@@ -48,6 +52,7 @@ export function useList(url, { filters = {}, sort = '', size = 20, immediate = t
     }
   }
   function remember() {
+    if (!inUrl) return
     const keep = {}
     for (const [k, v] of Object.entries(L.filters)) if (v !== '' && v !== null && v !== undefined) keep[k] = v
     const other = { ...route.query }

@@ -104,10 +104,30 @@ static void test_t2s(void **state) {
     arena_free(&a);
 }
 
+/* Error messages quote user bytes and may be cut inside a character: each
+ * stray byte becomes '?', the rest is kept, the result is valid. */
+static void test_scrub(void **state) {
+    (void)state;
+    char a[] = "而不是“9999\xFF\xFE" "99”";
+    assert_int_equal(utf8_scrub(a, strlen(a)), 2);
+    assert_string_equal(a, "而不是“9999??99”");
+    char b[] = "“一二三四五六七八九十一二三\xE5\x9B" "”。";   /* "%.40s" cut 四 after 2 bytes */
+    assert_int_equal(utf8_scrub(b, strlen(b)), 2);
+    assert_string_equal(b, "“一二三四五六七八九十一二三??”。");
+    assert_true(utf8_valid(b, strlen(b)));
+    char c[] = "\xC0\xAF\xED\xA0\x80\xF0\x9F\x98";   /* overlong, surrogate, truncated at the end */
+    utf8_scrub(c, strlen(c));
+    assert_true(utf8_valid(c, strlen(c)));
+    assert_int_equal(strlen(c), 8);
+    char d[] = "厦门 ok";
+    assert_int_equal(utf8_scrub(d, strlen(d)), 0);
+    assert_string_equal(d, "厦门 ok");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid), cmocka_unit_test(test_next_count_encode), cmocka_unit_test(test_trim),
-        cmocka_unit_test(test_nfkc), cmocka_unit_test(test_t2s),
+        cmocka_unit_test(test_nfkc), cmocka_unit_test(test_t2s), cmocka_unit_test(test_scrub),
     };
     int r = cmocka_run_group_tests(tests, NULL, NULL);
     utf8_t2s_shutdown();

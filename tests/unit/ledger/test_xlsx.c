@@ -296,6 +296,34 @@ static void test_hand_made(void **state) {
     free(b.data);
 }
 
+/* Row numbers past Excel's last row (1,048,576) are not trusted: such a row
+ * takes the next number, as a row without r does.  r="2147483647" used to
+ * overflow the next row's number (signed int; found by fuzz_xlsx). */
+static void test_row_numbers(void **state) {
+    (void)state;
+#define IS(t) "<c t=\"inlineStr\"><is><t>" t "</t></is></c>"
+    const char sheet[] = "<worksheet " NS "><sheetData>"
+                         "<row r=\"1\">" IS("企业名称") IS("统一社会信用代码") "</row>"
+                         "<row r=\"2147483647\">" IS("甲公司") "</row>"
+                         "<row>" IS("乙公司") "</row>"
+                         "<row r=\"1048576\">" IS("丙公司") "</row>"
+                         "<row r=\"99999999999999999999\">" IS("丁公司") "</row>"
+                         "<row r=\"-5\">" IS("戊公司") "</row>"
+                         "</sheetData></worksheet>";
+#undef IS
+    const char *e1[] = {"xl/workbook.xml", WB, "xl/_rels/workbook.xml.rels", WB_RELS, "xl/worksheets/data.xml", sheet};
+    blob b = make_zip(e1, 3);
+    st r;
+    err e;
+    ledger_table *t = read_bytes("rows.xlsx", b.data, b.len, NULL, &r, &e);
+    assert_int_equal(r, ST_OK);
+    assert_int_equal(t->nrows, 5);
+    static const int want[] = {2, 3, 1048576, 1048577, 1048578};
+    for (int i = 0; i < 5; i++) assert_int_equal(t->rows[i].sheet_row, want[i]);
+    ledger_table_free(t);
+    free(b.data);
+}
+
 static void test_limits(void **state) {
     (void)state;
     blob b = make_xlsx(fill_one, NULL, false);
@@ -422,7 +450,7 @@ static void test_many_rows(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shared_strings), cmocka_unit_test(test_inline_strings),
-        cmocka_unit_test(test_sheet_choice), cmocka_unit_test(test_broken_zip), cmocka_unit_test(test_hand_made),
+        cmocka_unit_test(test_sheet_choice), cmocka_unit_test(test_broken_zip), cmocka_unit_test(test_hand_made), cmocka_unit_test(test_row_numbers),
         cmocka_unit_test(test_limits), cmocka_unit_test(test_shared_string_bomb), cmocka_unit_test(test_cell_text_cap), cmocka_unit_test(test_last_row), cmocka_unit_test(test_many_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,5 @@
-// Strings of the users and audit pages: { 'zh-CN': {...}, en: {...} }, merged into the
-// main locale tables by zh-CN.js and en.js (keep both languages' keys identical).
+// The users and audit pages (用户管理, 审计日志).
+// One file per page, both languages: { 'zh-CN': {...}, en: {...} } with the same keys (locales/index.js).
 export default {
   'zh-CN': {
     users: {

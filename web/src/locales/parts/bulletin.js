@@ -1,5 +1,5 @@
-// Strings of the bulletin pages (旬报): { 'zh-CN': {...}, en: {...} }, merged into the
-// main locale tables by zh-CN.js and en.js (keep both languages' keys identical).
+// The bulletin pages (旬报).
+// One file per page, both languages: { 'zh-CN': {...}, en: {...} } with the same keys (locales/index.js).
 export default {
   'zh-CN': {
     bulletin: {

@@ -1,6 +1,5 @@
-// Strings of the coverage pages (组织覆盖) and of the coverage figures on the
-// dashboard: { 'zh-CN': {...}, en: {...} }, merged into the main locale tables by
-// zh-CN.js and en.js (keep both languages' keys identical).
+// The coverage pages (组织覆盖) and the coverage figures on the dashboard.
+// One file per page, both languages: { 'zh-CN': {...}, en: {...} } with the same keys (locales/index.js).
 export default {
   'zh-CN': {
     coverage: {

@@ -1,4 +1,5 @@
-// Strings shared by every list (export, filters, sorting): { 'zh-CN': {...}, en: {...} }.
+// Words every list shares (export, filters, sorting).
+// One file per page, both languages: { 'zh-CN': {...}, en: {...} } with the same keys (locales/index.js).
 export default {
   'zh-CN': {
     list: {

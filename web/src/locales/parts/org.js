@@ -1,5 +1,5 @@
-// Strings of the org pages (党组织列表、详情、组织树、表单): { 'zh-CN': {...}, en: {...} },
-// merged into the main locale tables by zh-CN.js and en.js (keep both languages' keys identical).
+// The organization pages (党组织列表、详情、组织树、表单).
+// One file per page, both languages: { 'zh-CN': {...}, en: {...} } with the same keys (locales/index.js).
 export default {
   'zh-CN': {
     org: {

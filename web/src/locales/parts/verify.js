@@ -1,6 +1,6 @@
-// Strings of the ledger workbench additions — field verification (round 4),
-// the round's lists, review on phones, publishing: { 'zh-CN': {...}, en: {...} },
-// merged into the main locale tables by zh-CN.js and en.js (keep both languages' keys identical).
+// The ledger workbench additions: field verification (round 4), the round's lists,
+// review on phones, publishing.
+// One file per page, both languages: { 'zh-CN': {...}, en: {...} } with the same keys (locales/index.js).
 export default {
   'zh-CN': {
     verify: {

@@ -1,4 +1,5 @@
-/* record — see record.h. */
+/* record_store — a source record's personal data (see record.h): revealed
+ * in full, audited; sealed when an older version stored it in clear. */
 #include "ledger/record.h"
 
 #include <stdio.h>
@@ -9,12 +10,12 @@
 #include "ledger/pii.h"
 #include "ledger/table.h"
 
-st ledger_record_reveal(db *d, int64_t id, json_t **out, err *e) {
+st ledger_record_store_reveal(uc *c, int64_t id, json_t **out, err *e) {
     *out = NULL;
     json_t *rows = NULL;
-    st s = crypt_init(d, e);
+    st s = crypt_init(c->d, e);
     if (!s)
-        s = db_query_json(d, &rows,
+        s = db_query_json(c->d, &rows,
                           "SELECT c.id AS record_id, i.source, c.sheet_row, c.contact, c.phone, c.cells_sealed, i.columns "
                           "FROM ledger_record c JOIN ledger_import i ON i.id = c.import_id WHERE c.id = $1",
                           e, "i", id);
@@ -44,6 +45,14 @@ st ledger_record_reveal(db *d, int64_t id, json_t **out, err *e) {
                          json_object_get(o, "source"), "sheet_row", json_object_get(o, "sheet_row"), "contact", contact,
                          "phone", phone, "cells", list);
         if (!*out) s = err_set(e, ST_NOMEM, "内存不足。");
+    }
+    if (!s) {
+        uc_act a = {"ledger.reveal", uc_obj(c, "ledger_record", id), "查看台账记录的完整联系人、电话和证件号"};
+        s = uc_audit(c, &a, e);
+    }
+    if (s) {
+        json_decref(*out);
+        *out = NULL;
     }
     free(contact);
     free(phone);

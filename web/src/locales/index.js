@@ -1,0 +1,34 @@
+// Every string of the UI, one file per page under parts/, each holding that page's
+// Chinese and English side by side ({ 'zh-CN': { ns: {...} }, en: { ns: {...} } }), so a
+// page's two languages are written and reviewed together.  Here the parts are merged
+// into one table per language for vue-i18n; a namespace defined by two parts is an error
+// (it would silently hide one of them).  tests/e2e/locales.test.mjs checks that every
+// part is listed here and that each part's two languages have the same keys.
+import app from './parts/app.js'
+import login from './parts/login.js'
+import dashboard from './parts/dashboard.js'
+import ledger from './parts/ledger.js'
+import account from './parts/account.js'
+import rounds from './parts/rounds.js'
+import org from './parts/org.js'
+import bulletin from './parts/bulletin.js'
+import coverage from './parts/coverage.js'
+import verify from './parts/verify.js'
+import list from './parts/list.js'
+import admin from './parts/admin.js'
+
+export const LANGS = ['zh-CN', 'en']
+export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin }
+
+function merge(lang) {
+  const out = {}
+  for (const [name, part] of Object.entries(PARTS)) {
+    for (const [ns, msgs] of Object.entries(part[lang] || {})) {
+      if (out[ns]) throw new Error(`locale namespace ${ns} defined twice (parts/${name}.js)`)
+      out[ns] = msgs
+    }
+  }
+  return out
+}
+
+export const messages = Object.fromEntries(LANGS.map((l) => [l, merge(l)]))
