@@ -30,10 +30,12 @@ const char *uc_obj(uc *c, const char *kind, int64_t id) {
     return arena_printf(c->mem, "%s:%lld", kind, (long long)id);
 }
 
-st uc_begin(uc *c, err *e) {
-    st s = db_begin(c->d, e);
-    if (!s) c->acts++;
-    return s;
+st uc_begin(uc *c, err *e) { return db_begin(c->d, e); }
+
+uc uc_part(const uc *c) {
+    uc p = *c;
+    p.part = true;
+    return p;
 }
 
 static audit_entry ctx_entry(const uc *c, const uc_act *a) {
@@ -44,10 +46,12 @@ static audit_entry ctx_entry(const uc *c, const uc_act *a) {
 }
 
 st uc_end(uc *c, st s, const uc_act *a, err *e) {
-    if (c->acts > 0) c->acts--;
     if (!s && (!a || !a->action || !*a->action))
         s = err_set(e, ST_INTERNAL, "内部错误：写操作缺少审计动作，已撤销。");
-    if (!s && c->acts == 0) {   /* inside another act: that act's row stands for both */
+    /* A part commits only with the act it is part of: alone it would be a write without a row. */
+    if (!s && c->part && db_tx_depth(c->d) < 2)
+        s = err_set(e, ST_INTERNAL, "内部错误：作为其他操作一部分的写操作未在该操作之内，已撤销。");
+    if (!s && !c->part) {   /* a part of another act: that act's row stands for both */
         audit_entry x = ctx_entry(c, a);
         s = audit_append(c->d, &x, e);
     }

@@ -17,11 +17,13 @@
  *     return uc_end(c, s, &a, e);            // on success: the audit row, then commit;
  *                                             // on failure: roll back
  *
- * A use case may call another (a roster import creating the branch it
- * names): the inner act commits with the outer one and leaves no row of its
- * own — one thing a person did, one audit row, the outer act's.  Outside any
- * act (the demo's transaction, a command looping over files) every act
- * writes its row.
+ * A use case may run another as a part of itself (a roster import creating
+ * the branch it names): it calls the inner one with uc_part(c), a copy of
+ * its context marked as a part, and the inner act commits with the outer one
+ * and leaves no row of its own — one thing a person did, one audit row, the
+ * outer act's.  Any other act inside a transaction (the demo's, a login's
+ * several refusal rows) writes its row.  The choice is the caller's, made
+ * where it is visible, not inferred from nesting depth.
  *
  * or, for a single store call, uc_write(c, &a, work, arg, e).  uc_end
  * cannot commit without an act, and the act's audit row is written in the
@@ -52,7 +54,7 @@ typedef struct uc {
     arena *mem;               /* everything allocated for the use case; freed by its owner */
     uc_actor who;
     const char *request_id;   /* for the log; NULL outside requests */
-    int acts;                 /* use cases open (uc_begin not yet ended): an act inside another is part of it */
+    bool part;                /* run as a part of the caller's act: no row of its own (uc_part) */
 } uc;
 
 /* What an audited act did: "org.create", "org:12", a Chinese detail. */
@@ -76,6 +78,11 @@ void uc_cli(uc *c, db *d, arena *mem);
 
 /* "kind:id" in c's memory (objects of audit rows). */
 const char *uc_obj(uc *c, const char *kind, int64_t id);
+
+/* A copy of c for running another use case as a part of c's act (see
+ * above): its uc_end writes no audit row, and refuses to commit outside an
+ * open act. */
+uc uc_part(const uc *c);
 
 /* Open a write: a transaction, or a savepoint when one is open already. */
 st uc_begin(uc *c, err *e);

@@ -67,7 +67,8 @@ static st roster_org_create(uc *c, const char *name, const char *district, roste
                  .enterprises = ent ? &ent : NULL, .n_enterprises = ent ? 1 : 0, .approved = true,
                  .note = "导入党员花名册时建立"};
     int64_t id = 0;
-    st s = org_store_create(c, &n, &id, e);
+    uc part = uc_part(c);   /* the import's row names the branch it made (one act, one row) */
+    st s = org_store_create(&part, &n, &id, e);
     if (s) return s;
     return roster_org_find(c, name, o, e);
 }

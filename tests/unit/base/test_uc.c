@@ -156,13 +156,25 @@ static void test_write(void **state) {
         assert_int_equal(uc_begin(&c, &e), ST_OK);
         v = 11;
         uc_act in = {"test.inner", NULL, NULL, NULL};
-        assert_int_equal(uc_write(&c, &in, work_ok, &v, &e), ST_OK);
+        uc part = uc_part(&c);
+        assert_int_equal(uc_write(&part, &in, work_ok, &v, &e), ST_OK);
         uc_act out = {"test.outer", "uc_t", NULL, NULL};
         assert_int_equal(uc_end(&c, ST_OK, &out, &e), ST_OK);
         assert_int_equal(count(d, "SELECT COUNT(*) FROM audit") - audit0, 2);
         assert_int_equal(count(d, "SELECT COUNT(*) FROM audit WHERE action = 'test.inner'"), 0);
         assert_int_equal(count(d, "SELECT COUNT(*) FROM uc_t WHERE v = 11"), 1);
-        assert_int_equal(c.acts, 0);
+        /* a part alone (no act around it) is refused and leaves nothing */
+        part = uc_part(&c);
+        v = 12;
+        assert_int_equal(uc_write(&part, &in, work_ok, &v, &e), ST_INTERNAL);
+        assert_int_equal(count(d, "SELECT COUNT(*) FROM uc_t WHERE v = 12"), 0);
+        /* an act inside another that is not a part writes its own row */
+        assert_int_equal(uc_begin(&c, &e), ST_OK);
+        v = 13;
+        assert_int_equal(uc_write(&c, &in, work_ok, &v, &e), ST_OK);
+        assert_int_equal(uc_end(&c, ST_OK, &out, &e), ST_OK);
+        assert_int_equal(count(d, "SELECT COUNT(*) FROM audit WHERE action = 'test.inner'"), 1);
+        audit0 += 2;
         /* an audited read */
         uc_act rd = {"test.export", "uc_t", "导出", NULL};
         assert_int_equal(uc_audit(&c, &rd, &e), ST_OK);
