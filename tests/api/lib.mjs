@@ -200,6 +200,25 @@ export async function startServer(opts = {}) {
   };
 }
 
+// fetch, saying why it failed.  A GET or HEAD that fails on the socket before
+// any answer (a kept-alive connection the server had just closed, which a
+// machine under heavy load makes likelier) is sent once more on a new
+// connection, as browsers and undici itself do for idempotent requests; other
+// methods are never resent (the server may have acted on them).
+const SOCKET_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED'])
+async function fetchOnce(url, init) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (err) {
+      const code = err?.cause?.code;
+      if (attempt === 1 && (init.method === 'GET' || init.method === 'HEAD') && SOCKET_ERRORS.has(code)) continue;
+      if (err?.cause) err.message += ` (${code || ''} ${err.cause.message || ''})`.replace('( ', '(');
+      throw err;
+    }
+  }
+}
+
 // A tiny HTTP client with a cookie jar, JSON by default.
 export class Client {
   constructor(base) { this.base = base; this.cookies = {}; }
@@ -210,7 +229,7 @@ export class Client {
     const c = this.cookieHeader();
     if (c) h.cookie = c;
     if (origin && method !== 'GET' && method !== 'HEAD' && !('origin' in h)) h.origin = this.base;
-    const res = await fetch(this.base + p, { method, headers: h, body, redirect: 'manual' });
+    const res = await fetchOnce(this.base + p, { method, headers: h, body, redirect: 'manual' });
     for (const sc of res.headers.getSetCookie?.() || []) {
       const [kv] = sc.split(';');
       const i = kv.indexOf('=');
