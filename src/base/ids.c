@@ -132,7 +132,7 @@ bool ids_idcard_normalize(const char *s, size_t n, char out[19]) {
         return ids_idcard_check(out, 18);
     }
 keep:
-    snprintf(out, 19, "%s", d);
+    snprintf(out, 19, "%.18s", d);   /* kept as typed, at most 18 characters (what a valid number can be) */
     return k == 18 && ids_idcard_check(out, 18);
 }
 
