@@ -142,8 +142,10 @@ st member_check(const member_new *m, member_checked *o, err *e) {
     if (!m->id_number || !*m->id_number) return err_field(e, ST_INVALID, "id_number", "请填写公民身份号码。");
     if (!ids_idcard_normalize(m->id_number, strlen(m->id_number), o->id18))
         return err_field(e, ST_INVALID, "id_number",
-                         "公民身份号码“%.24s”无效：应为 18 位（或一代 15 位），出生日期真实，末位校验码正确（GB 11643），请核对后重填。",
-                         o->id18);
+                         /* the number itself is not quoted: the message is stored with a
+                          * roster's refused rows and shown to whoever may read the import */
+                         "公民身份号码无效（填了 %zu 位）：应为 18 位（或一代 15 位），出生日期真实，末位校验码正确（GB 11643），请核对后重填。",
+                         strlen(o->id18));
     ids_idcard_birth(o->id18, o->birth);
     o->gender = ids_idcard_sex(o->id18, 18) == 1 ? "男" : "女";
     o->category = m->category && *m->category ? m->category : NULL;

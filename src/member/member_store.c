@@ -40,7 +40,8 @@ static st member_phone(uc *c, const char *phone, char **sealed, const char **mas
     if (!phone || !*phone) return ST_OK;
     char clean[32];
     if (ids_phone_check(phone, strlen(phone), clean) == IDS_PHONE_BAD)
-        return err_field(e, ST_INVALID, "phone", "联系电话“%.20s”无效：手机号应为 11 位（1 开头），座机如 0592-5551234。", phone);
+        /* not quoted: the message is kept with a roster's refused rows */
+        return err_field(e, ST_INVALID, "phone", "联系电话无效：手机号应为 11 位（1 开头），座机如 0592-5551234。");
     char m[32];
     mask_phone(clean, m, sizeof m);
     *masked = arena_strdup(c->mem, m);
@@ -292,8 +293,8 @@ static st member_edit_work(uc *c, int64_t person, const member_edit *x, err *e) 
     if (!s && x->id_number) {
         char id18[19], key[33], birth[11], masked[32];
         if (!ids_idcard_normalize(x->id_number, strlen(x->id_number), id18))
-            return err_field(e, ST_INVALID, "id_number", "公民身份号码“%.24s”无效：应为 18 位（或一代 15 位），出生日期真实，末位校验码正确。",
-                             id18);
+            return err_field(e, ST_INVALID, "id_number", "公民身份号码无效（填了 %zu 位）：应为 18 位（或一代 15 位），出生日期真实，末位校验码正确。",
+                             strlen(id18));
         ids_idcard_birth(id18, birth);
         mask_idcard(id18, masked, sizeof masked);
         char *sealed = NULL;

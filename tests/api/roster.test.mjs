@@ -102,6 +102,7 @@ test('an xlsx roster with a title row and date cells: every row read, a bad ID r
   assert.equal(refused[0].column_name, '公民身份号码');
   assert.match(refused[0].message, /公民身份号码.*无效/);
   assert.ok(!refused[0].value.includes(bad.slice(4, 14)), 'the number quoted masked');
+  assert.ok(!refused[0].message.includes(bad.slice(4, 14)), 'and not repeated in the reason (kept with the import, read by others)');
   const got = Object.fromEntries(sql(`SELECT p.name, p.ethnicity || '|' || m.joined_on || '|' || COALESCE(m.full_on, '') || '|' || m.category FROM person p JOIN member m ON m.person_id = p.id WHERE m.org_id = ${orgA} AND p.name IN ('王伟', '李娜', '张敏')`)
     .map(([n, ...v]) => [n, v.join('|')]));
   assert.equal(got['王伟'], '汉族|2005-07-01|2006-07-01|正式党员');
