@@ -42,7 +42,7 @@ async function branchOf(api, district) {
 /** Register a member through the API as the city; returns the member. */
 async function register(city, org, extra = {}) {
   const p = person()
-  const r = await city.post('/api/members', { name: p.name, id_number: p.id, org_id: org.id, category: '正式党员', joined_on: '2012-07-01', full_on: '2013-07-01', phone: '13900001111', ...extra })
+  const r = await city.post('/api/members', { name: p.name, id_number: p.id, org_id: org.id, category: '正式党员', joined_on: '2019-07-01', full_on: '2020-07-01', phone: '13900001111', ...extra })
   assert.equal(r.status, 201, JSON.stringify(r.body))
   return { ...r.body.member, fullId: p.id }
 }
@@ -172,7 +172,7 @@ test('a roster uploaded through the page lists its refused rows and their workbo
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ejia-e2e-roster-'))
   const file = path.join(dir, `${org.name}党员花名册.csv`)
   fs.writeFileSync(file, '\uFEFF姓名,公民身份号码,人员类别,入党日期,转正日期\n' +
-    `${good.name},${good.id},正式党员,2015-07-01,2016-07-01\n${bad.name},${wrong},正式党员,2014-07-01,2015-07-01\n`)
+    `${good.name},${good.id},正式党员,2020-07-01,2021-07-01\n${bad.name},${wrong},正式党员,2020-07-01,2021-07-01\n`)
   const b = await openBrowser({ viewport: WIDE })
   const { page } = b
   try {
@@ -226,6 +226,14 @@ test('statistics: totals and every chart as the API counts them, on a day; the w
     assert.notEqual(now.total, s.total)
     await downloadXlsx(page, page.getByTestId('mstats-xlsx'))
     await shot(page, 'member-stats')
+    // an organization's page counts its members (with its sub-organizations) and links to them
+    const org = await branchOf(city, '350203')
+    const os_ = (await city.get(`/api/members/stats?org_id=${org.id}`)).body
+    await page.goto(`/orgs/${org.id}`)
+    await until(async () => num(await page.getByTestId('org-member-total').innerText()) === os_.total, 'the organization\'s members')
+    await page.getByTestId('org-member-stats').getByRole('link', { name: '查看党员名册' }).click()
+    await page.waitForURL(new RegExp(`/members\\?.*org_id=${org.id}`))
+    await until(async () => num(await page.getByTestId('members-total').innerText()) === os_.total, 'the registry filtered to it')
     assert.deepEqual(b.problems, [])
   } finally { await b.close() }
 })
@@ -245,7 +253,7 @@ test('a member sees 我的党建 on a phone: masked ID, organization and secreta
     assert.ok(idn.includes('*') && idn.endsWith(m.fullId.slice(-4)), `masked: ${idn}`)
     assert.ok(await page.getByTestId('me-org-name').innerText().then((x) => x.includes(m.org_name)))
     assert.equal((await page.getByTestId('me-secretary').innerText()).trim(), m.org_secretary || '—')
-    assert.equal((await page.getByTestId('me-joined').innerText()).trim(), '2012-07-01')
+    assert.equal((await page.getByTestId('me-joined').innerText()).trim(), '2019-07-01')
     const tiles = await page.getByTestId('me-tiles').locator('.tile').allInnerTexts()
     assert.equal(tiles.length, 5)
     for (const w of ['三会一课', '学习', '党费', '积分', '组织关系转接']) assert.ok(tiles.some((x) => x.includes(w) && x.includes('即将开放')), w)
