@@ -87,7 +87,7 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
 
   test(`member registry pages are accessible (${label})`, { skip: !(USERS.city && USERS.member && USERS.investor) && 'no users' }, async () => {
     const city = await apiAs('city')
-    const org = (await city.get(`/api/orgs?district=350203&kind=${encodeURIComponent('党支部')}&size=1`)).body.items[0]
+    const org = (await city.get(`/api/orgs?district=350203&kind=${encodeURIComponent('党支部')}&size=1&status=active`)).body.items[0]
     // the member account linked to a record of its own (once per run of this spec)
     const me = (await city.get(`/api/members?q=${encodeURIComponent('无障碍')}&size=1`)).body
     if (!me.total) {

@@ -34,7 +34,7 @@ async function pick(page, select, option) {
 }
 /** A branch of a district (the first the API lists). */
 async function branchOf(api, district) {
-  const r = await api.get(`/api/orgs?district=${district}&kind=${encodeURIComponent('党支部')}&size=1`)
+  const r = await api.get(`/api/orgs?district=${district}&kind=${encodeURIComponent('党支部')}&size=1&status=active`)
   assert.equal(r.status, 200)
   assert.ok(r.body.items.length, `a 党支部 in ${district}`)
   return r.body.items[0]
@@ -279,4 +279,73 @@ test('an investor sees 本企业: the enterprise, its organization and coverage'
     await shot(page, 'my-enterprise-phone')
     assert.deepEqual(b.problems, [])
   } finally { await b.close() }
+})
+
+test('city registers a member through the form: the server’s message under the field, then the new page', { skip: !USERS.city && 'no city user' }, async () => {
+  const city = await apiAs('city')
+  const org = await branchOf(city, '350203')
+  const p = person()
+  const b = await openBrowser({ viewport: WIDE })
+  const { page } = b
+  try {
+    await loginAs(page, 'city')
+    await page.goto('/members')
+    await page.getByTestId('member-create').click()
+    const form = page.getByTestId('member-form')
+    await form.getByTestId('mf-save').click()
+    await form.locator('.el-form-item__error').filter({ hasText: '请填写姓名' }).waitFor()
+    await form.getByTestId('mf-name').fill(p.name)
+    await form.getByTestId('mf-id').fill(p.id.slice(0, 17) + (p.id[17] === '1' ? '2' : '1'))
+    const picker = form.getByTestId('mf-org')
+    await picker.click()
+    await picker.locator('input').fill(org.name.slice(2, 10))
+    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: org.name }).first().click()
+    const joined = form.locator('#mf-joined')
+    await joined.fill('2019-07-01')
+    await joined.press('Enter')
+    await form.getByTestId('mf-save').click()
+    await form.locator('.el-form-item__error').filter({ hasText: /公民身份号码|身份证/ }).waitFor()
+    await form.getByTestId('mf-id').fill(p.id)
+    await form.getByTestId('mf-save').click()
+    await page.waitForURL(/\/members\/\d+$/)
+    await page.getByTestId('member-name').filter({ hasText: p.name }).waitFor()
+    await page.getByTestId('member-org').filter({ hasText: org.name }).waitFor()
+    const found = (await city.get(`/api/members?q=${p.id}`)).body
+    assert.equal(found.total, 1)
+    assert.equal(found.items[0].joined_on, '2019-07-01')
+    assert.deepEqual(b.problems, [])
+  } finally { await b.close() }
+})
+
+test('an organization’s administrator sees the full ID number after the password again; the city has no such button', { skip: !(USERS.city && USERS.org_admin) && 'no users' }, async () => {
+  const sec = await apiAs('org_admin')
+  const scope = (await sec.get('/api/me')).body.user.scope
+  const m = await register(await apiAs('city'), { id: Number(scope.code) })
+  const b = await openBrowser({ viewport: PHONE })
+  const { page } = b
+  try {
+    await loginAs(page, 'org_admin')
+    await page.goto(`/members/${m.id}`)
+    await page.getByTestId('member-name').filter({ hasText: m.name }).waitFor()
+    await page.getByTestId('member-reveal-open').click()
+    const dlg = page.getByTestId('member-reveal')
+    await dlg.getByTestId('reveal-password').fill('not-my-password')
+    await dlg.getByTestId('reveal-ok').click()
+    await dlg.locator('.el-form-item__error, [role=alert]').first().waitFor()
+    await dlg.getByTestId('reveal-password').fill(USERS.org_admin.password)
+    await dlg.getByTestId('reveal-ok').click()
+    await dlg.getByTestId('reveal-id').filter({ hasText: m.fullId }).waitFor()
+    assert.equal((await dlg.getByTestId('reveal-phone').innerText()).trim(), '13900001111')
+    await dlg.getByTestId('reveal-close').click()
+    assert.ok(await noHScroll(page), 'no sideways scrolling')
+    assert.deepEqual(b.problems.filter((x) => !/401|403/.test(x)), [])
+  } finally { await b.close() }
+  // the city office may not reveal (no member.reveal): no button
+  const c = await openBrowser({ viewport: WIDE })
+  try {
+    await loginAs(c.page, 'city')
+    await c.page.goto(`/members/${m.id}`)
+    await c.page.getByTestId('member-edit').waitFor()
+    assert.equal(await c.page.getByTestId('member-reveal-open').count(), 0)
+  } finally { await c.close() }
 })
