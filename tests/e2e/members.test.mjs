@@ -77,6 +77,18 @@ test('city at 1440 px: filters, finds by name and by whole ID number, opens, edi
     await texts(rows(page), (v) => v.length > 0 && v.every((x) => x.includes('预备党员')), 'only probationers')
     // the filtered roster as xlsx
     await downloadXlsx(page, page.getByTestId('export-xlsx'))
+    // joined between two days, and the roster as it stood on a day, from the filter bar
+    await page.getByRole('button', { name: '重置' }).click()
+    await page.getByPlaceholder('入党起').fill('2000-01-01')
+    await page.getByPlaceholder('入党止').fill('2000-12-31')
+    await page.getByPlaceholder('入党止').press('Enter')
+    const y2000 = (await city.get('/api/members?joined_from=2000-01-01&joined_to=2000-12-31&size=1')).body.total
+    await until(async () => num(await page.getByTestId('members-total').innerText()) === y2000, 'those who joined in 2000')
+    await texts(rows(page), (v) => v.length > 0 && v.every((x) => x.includes('2000-')), 'joined in 2000')
+    await page.getByPlaceholder('名册日期').fill('2017-09-30')
+    await page.getByPlaceholder('名册日期').press('Enter')
+    const then = (await city.get('/api/members?joined_from=2000-01-01&joined_to=2000-12-31&as_of=2017-09-30&size=1')).body.total
+    await until(async () => num(await page.getByTestId('members-total').innerText()) === then && /as_of=2017-09-30/.test(page.url()), 'the 2017 roster')
     await shot(page, 'members')
 
     // the detail: masked numbers, then a bad ID number refused under its field
