@@ -213,6 +213,32 @@ test('a roster uploaded through the page lists its refused rows and their workbo
   } finally { await b.close(); fs.rmSync(dir, { recursive: true, force: true }) }
 })
 
+test('a roster of an organization not registered yet: refused naming it, then imported creating it in the district', { skip: !USERS.district && 'no district user' }, async () => {
+  const api = await apiAs('district')
+  const p = person()
+  const name = `中共厦门测试${p.name}科技有限公司支部委员会`
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ejia-e2e-roster-'))
+  const file = path.join(dir, `${name}党员花名册.csv`)
+  fs.writeFileSync(file, '\uFEFF姓名,公民身份号码,人员类别,入党日期,转正日期\n' + `${p.name},${p.id},正式党员,2020-07-01,2021-07-01\n`)
+  const b = await openBrowser({ viewport: PHONE })
+  const { page } = b
+  try {
+    await loginAs(page, 'district')
+    await page.goto('/members/imports')
+    const input = page.getByTestId('roster-upload').locator('input[type=file]')
+    await input.setInputFiles(file)
+    await page.getByTestId('roster-error').filter({ hasText: name }).waitFor()
+    await page.getByTestId('roster-create-orgs').click()
+    await input.setInputFiles(file)
+    await page.getByTestId('roster-org-created').filter({ hasText: name }).waitFor()
+    assert.match(await page.getByTestId('roster-result').innerText(), /登记 1 人，拒绝 0 行/)
+    const orgs = (await api.get(`/api/orgs?q=${encodeURIComponent(name)}`)).body.items
+    assert.equal(orgs.length, 1)
+    assert.equal(orgs[0].district_code, '350203')
+    assert.ok(await noHScroll(page), 'no sideways scrolling')
+  } finally { await b.close(); fs.rmSync(dir, { recursive: true, force: true }) }
+})
+
 test('statistics: totals and every chart as the API counts them, on a day; the workbook', { skip: !USERS.city && 'no city user' }, async () => {
   const city = await apiAs('city')
   const b = await openBrowser({ viewport: WIDE })

@@ -123,6 +123,11 @@ export default {
       message: '原因',
       kindRefused: '未登记',
       kindFlagged: '已登记待核',
+      createOrgs: '花名册中的党组织尚未建立时，新建该党组织',
+      district: '新建在哪个区',
+      inDistrict: '新建在{name}',
+      needDistrict: '请选择新建党组织所在的区',
+      orgCreated: '已新建党组织“{name}”，请到党组织页面补充其上级和覆盖企业',
     },
     mstats: {
       title: '党内统计',
@@ -272,6 +277,11 @@ export default {
       message: 'Reason',
       kindRefused: 'Not registered',
       kindFlagged: 'Registered, to check',
+      createOrgs: 'Create the roster\'s organization when it is not registered yet',
+      district: 'District of the new organization',
+      inDistrict: 'Created in {name}',
+      needDistrict: 'Choose the district of the new organization',
+      orgCreated: 'Organization "{name}" created; complete its parent and covered enterprises on the organization pages',
     },
     mstats: {
       title: 'Member statistics',
