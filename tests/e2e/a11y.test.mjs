@@ -2,7 +2,11 @@
 // on desktop and phone widths: no serious or critical violations.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { openBrowser, loginAs, stillness, AXE_PATH, USERS, PHONE, DESKTOP } from './lib.mjs'
+import { openBrowser, loginAs, apiAs, stillness, AXE_PATH, USERS, PHONE, DESKTOP } from './lib.mjs'
+
+const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+/** The check character of a citizen ID number (GB 11643). */
+const checkDigit = (b) => '10X98765432'[[...b].reduce((s, c, i) => s + Number(c) * W[i], 0) % 11]
 
 async function audit(b, what) {
   const { page } = b
@@ -78,6 +82,48 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
       await b.page.goto('/account')
       await b.page.getByTestId('totp-card').waitFor()
       await audit(b, `account ${label}`)
+    } finally { await b.close() }
+  })
+
+  test(`member registry pages are accessible (${label})`, { skip: !(USERS.city && USERS.member && USERS.investor) && 'no users' }, async () => {
+    const city = await apiAs('city')
+    const org = (await city.get(`/api/orgs?district=350203&kind=${encodeURIComponent('党支部')}&size=1&status=active`)).body.items[0]
+    // the member account linked to a record of its own (once per run of this spec)
+    const me = (await city.get(`/api/members?q=${encodeURIComponent('无障碍')}&size=1`)).body
+    if (!me.total) {
+      const r = await city.post('/api/members', { name: '无障碍检查', id_number: '35020319900101017' + checkDigit('35020319900101017'),
+        org_id: org.id, category: '正式党员', joined_on: '2012-07-01', full_on: '2013-07-01', username: USERS.member.username })
+      assert.equal(r.status, 201, JSON.stringify(r.body))
+    }
+    let b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'city')
+      await b.page.goto('/members')
+      await b.page.locator('[data-testid="members-table"] .member-row').first().waitFor()
+      await audit(b, `members ${label}`)
+      await b.page.locator('[data-testid="members-table"] .member-row a').first().click()
+      await b.page.getByTestId('member-events').waitFor()
+      await audit(b, `member ${label}`)
+      await b.page.goto('/members/imports')
+      await b.page.getByTestId('roster-upload').waitFor()
+      await audit(b, `roster imports ${label}`)
+      await b.page.goto('/members/stats')
+      await b.page.getByTestId('mstats-total').waitFor()
+      await audit(b, `member statistics ${label}`)
+    } finally { await b.close() }
+    b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'member')
+      await b.page.goto('/me')
+      await b.page.getByTestId('me-name').waitFor()
+      await audit(b, `my party life ${label}`)
+    } finally { await b.close() }
+    b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'investor')
+      await b.page.goto('/enterprise')
+      await b.page.getByTestId('ent-name').waitFor()
+      await audit(b, `my enterprise ${label}`)
     } finally { await b.close() }
   })
 

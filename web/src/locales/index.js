@@ -16,9 +16,11 @@ import coverage from './parts/coverage.js'
 import verify from './parts/verify.js'
 import list from './parts/list.js'
 import admin from './parts/admin.js'
+import member from './parts/member.js'
+import mine from './parts/mine.js'
 
 export const LANGS = ['zh-CN', 'en']
-export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin }
+export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine }
 
 function merge(lang) {
   const out = {}
