@@ -53,7 +53,7 @@ export const PAGES = [
     roles: [...AREA, ...BRANCH], perm: 'member.read', component: () => import('./views/MemberView.vue') },
   { name: 'meetings', path: '/meetings', label: 'menu.meetings', icon: Calendar, roles: [...BRANCH, 'member'], soon: true },
   { name: 'study', path: '/study', label: 'menu.study', icon: Reading, roles: ['secretary', 'member'], soon: true },
-  { name: 'me', path: '/me', label: 'menu.myProfile', icon: Avatar, roles: ['member'], perm: 'self.read',
+  { name: 'me', path: '/me', label: 'menu.myProfile', icon: Avatar, roles: ['secretary', 'member'], perm: 'self.read',
     component: () => import('./views/MyMemberView.vue') },
   { name: 'enterprise', path: '/enterprise', label: 'menu.enterprise', icon: OfficeBuilding, roles: ['investor'], perm: 'enterprise.read',
     component: () => import('./views/MyEnterpriseView.vue') },
