@@ -186,8 +186,6 @@ st audit_guard_install(db *d, err *e) {
                    "  END IF; "
                    "  RAISE EXCEPTION 'audit is append-only: % refused', TG_OP; "
                    "END $g$;"
-                   "CREATE OR REPLACE TRIGGER audit_guard BEFORE UPDATE OR DELETE ON audit "
-                   "FOR EACH ROW EXECUTE FUNCTION audit_guard();"
                    /* The head and the anchor only move forward and are never removed;
                     * TRUNCATE skips row triggers, so it is refused on its own. */
                    "CREATE OR REPLACE FUNCTION audit_head_guard() RETURNS trigger LANGUAGE plpgsql AS $g$ "
@@ -195,23 +193,31 @@ st audit_guard_install(db *d, err *e) {
                    "  IF TG_OP = 'UPDATE' AND NEW.seq >= OLD.seq AND NEW.id = OLD.id THEN RETURN NEW; END IF; "
                    "  RAISE EXCEPTION 'audit_head only moves forward: % refused', TG_OP; "
                    "END $g$;"
-                   "CREATE OR REPLACE TRIGGER audit_head_guard BEFORE UPDATE OR DELETE ON audit_head "
-                   "FOR EACH ROW EXECUTE FUNCTION audit_head_guard();"
                    "CREATE OR REPLACE FUNCTION audit_anchor_guard() RETURNS trigger LANGUAGE plpgsql AS $g$ "
                    "BEGIN "
                    "  IF TG_OP = 'UPDATE' AND NEW.anchor_seq >= OLD.anchor_seq AND NEW.id = OLD.id THEN RETURN NEW; END IF; "
                    "  RAISE EXCEPTION 'audit_anchor only moves forward: % refused', TG_OP; "
                    "END $g$;"
-                   "CREATE OR REPLACE TRIGGER audit_anchor_guard BEFORE UPDATE OR DELETE ON audit_anchor "
-                   "FOR EACH ROW EXECUTE FUNCTION audit_anchor_guard();"
                    "CREATE OR REPLACE FUNCTION audit_no_truncate() RETURNS trigger LANGUAGE plpgsql AS $g$ "
                    "BEGIN RAISE EXCEPTION 'audit is append-only: TRUNCATE of % refused', TG_TABLE_NAME; END $g$;"
-                   "CREATE OR REPLACE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit "
-                   "FOR EACH STATEMENT EXECUTE FUNCTION audit_no_truncate();"
-                   "CREATE OR REPLACE TRIGGER audit_head_no_truncate BEFORE TRUNCATE ON audit_head "
-                   "FOR EACH STATEMENT EXECUTE FUNCTION audit_no_truncate();"
-                   "CREATE OR REPLACE TRIGGER audit_anchor_no_truncate BEFORE TRUNCATE ON audit_anchor "
-                   "FOR EACH STATEMENT EXECUTE FUNCTION audit_no_truncate();",
+                   /* A trigger is created only where it is missing: CREATE TRIGGER locks its
+                    * table (SHARE ROW EXCLUSIVE), and replacing all six on every start of a
+                    * server or command deadlocked with a running server appending to the log
+                    * (the head locked first, then the log). */
+                   "DO $d$ BEGIN "
+                   "IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'audit_guard' AND tgrelid = 'audit'::regclass) THEN "
+                   "  CREATE TRIGGER audit_guard BEFORE UPDATE OR DELETE ON audit FOR EACH ROW EXECUTE FUNCTION audit_guard(); END IF; "
+                   "IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'audit_head_guard' AND tgrelid = 'audit_head'::regclass) THEN "
+                   "  CREATE TRIGGER audit_head_guard BEFORE UPDATE OR DELETE ON audit_head FOR EACH ROW EXECUTE FUNCTION audit_head_guard(); END IF; "
+                   "IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'audit_anchor_guard' AND tgrelid = 'audit_anchor'::regclass) THEN "
+                   "  CREATE TRIGGER audit_anchor_guard BEFORE UPDATE OR DELETE ON audit_anchor FOR EACH ROW EXECUTE FUNCTION audit_anchor_guard(); END IF; "
+                   "IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'audit_no_truncate' AND tgrelid = 'audit'::regclass) THEN "
+                   "  CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit FOR EACH STATEMENT EXECUTE FUNCTION audit_no_truncate(); END IF; "
+                   "IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'audit_head_no_truncate' AND tgrelid = 'audit_head'::regclass) THEN "
+                   "  CREATE TRIGGER audit_head_no_truncate BEFORE TRUNCATE ON audit_head FOR EACH STATEMENT EXECUTE FUNCTION audit_no_truncate(); END IF; "
+                   "IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'audit_anchor_no_truncate' AND tgrelid = 'audit_anchor'::regclass) THEN "
+                   "  CREATE TRIGGER audit_anchor_no_truncate BEFORE TRUNCATE ON audit_anchor FOR EACH STATEMENT EXECUTE FUNCTION audit_no_truncate(); END IF; "
+                   "END $d$;",
                    e);
     if (!s) return db_commit(d, e);
     db_rollback(d);
