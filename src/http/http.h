@@ -28,8 +28,9 @@ typedef st (*http_handler)(http_req *r, err *e);
  * (the item field) and the SQL expression it orders by (static text only). */
 /* zh: Chinese text (names, districts, industries) sorted by pinyin, not code point. */
 /* keyed: sql is already a pinyin sort key (core/collate.h collate_zh_key, kept
- * in a column beside the name so that an index serves the order): zh for the
- * API document, but no collation is applied to it. */
+ * in a NOT NULL column beside the name so that an index serves the order): zh
+ * for the API document, but no collation is applied to it, and it is ordered
+ * bare (no NULLs-last term, which would hide the index). */
 typedef struct http_sort_key { const char *key, *sql; bool zh, keyed; } http_sort_key;
 
 /* Body kinds a route accepts; anything else is refused with 415 before the handler. */

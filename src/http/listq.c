@@ -29,9 +29,14 @@ st http_order(http_req *r, const char *def, const char *tie, const char **order,
     const char *k = desc ? want + 1 : want;
     for (const http_sort_key *p = keys; p && p->key; p++) {
         if (strcmp(p->key, k) != 0) continue;
-        /* NULLs last in both directions on SQLite and PostgreSQL alike; names by pinyin */
-        *order = arena_printf(&r->mem, "(%s) IS NULL, %s%s %s%s%s", p->sql, p->sql, p->zh && !p->keyed ? "{{ZH}}" : "",
-                              desc ? "DESC" : "ASC", tie ? ", " : "", tie ? tie : "");
+        /* NULLs last in both directions on SQLite and PostgreSQL alike; names by pinyin.  A keyed
+         * column is a NOT NULL sort key ordered bare, so that its index serves the order: the
+         * "(x) IS NULL" term in front made a district's first page sort all its members */
+        if (p->keyed)
+            *order = arena_printf(&r->mem, "%s %s%s%s", p->sql, desc ? "DESC" : "ASC", tie ? ", " : "", tie ? tie : "");
+        else
+            *order = arena_printf(&r->mem, "(%s) IS NULL, %s%s %s%s%s", p->sql, p->sql, p->zh ? "{{ZH}}" : "",
+                                  desc ? "DESC" : "ASC", tie ? ", " : "", tie ? tie : "");
         return *order ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
     }
     if (!from_query) return err_set(e, ST_INTERNAL, "默认排序键 %s 未在路由中声明。", want);

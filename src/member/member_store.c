@@ -469,21 +469,8 @@ st member_store_reveal(uc *c, int64_t person_id, char **id18, char **phone, err 
     return s;
 }
 
-/* The rows a filter keeps, as of now (member) or of a day (member_span).  $1 $2 the scope. */
+/* The full scope condition (for a scope kind none of the above names: fails closed). */
 #define MEMBER_SCOPE(M) SCOPE_COND("$1", "$2", M ".district_code", M ".park_code", M ".org_path", "NULL", "p.user_id")
-#define MEMBER_FILTERS(M)                                                                                              \
-    " AND ($3 = 0 OR " M ".org_id IN (SELECT x.id FROM org x WHERE x.path LIKE '%/' || CAST($3 AS TEXT) || '/%'))"      \
-    " AND (CAST($4 AS TEXT) IS NULL OR " M ".district_code = $4) AND (CAST($5 AS TEXT) IS NULL OR " M ".park_code = $5)" \
-    " AND (CAST($6 AS TEXT) IS NULL OR " M ".category = $6) AND (CAST($7 AS TEXT) IS NULL OR " M ".state = $7)"         \
-    " AND (CAST($8 AS TEXT) IS NULL OR m.joined_on >= $8) AND (CAST($9 AS TEXT) IS NULL OR m.joined_on <= $9)"          \
-    " AND (CAST($10 AS TEXT) IS NULL OR p.id_key = $10) AND (CAST($11 AS TEXT) IS NULL OR m.name LIKE $11)"
-/* $12 (the day) is unused by "now" but referenced all the same: PostgreSQL wants every parameter bound to appear */
-#define MEMBER_NOW_FROM                                                                                                  \
-    " FROM member m JOIN person p ON p.id = m.person_id WHERE CAST($12 AS TEXT) IS NOT NULL AND " MEMBER_SCOPE("m")     \
-    MEMBER_FILTERS("m")
-#define MEMBER_ASOF_FROM                                                                                                \
-    " FROM member_span s JOIN member m ON m.person_id = s.person_id JOIN person p ON p.id = s.person_id "              \
-    "WHERE s.from_day <= $12 AND (s.to_day IS NULL OR s.to_day > $12) AND " MEMBER_SCOPE("s") MEMBER_FILTERS("s")
 
 /* q: a whole ID number is looked up by its key, anything else is part of a name. */
 static st member_q(uc *c, const char *q, const char **key, const char **like, err *e) {
@@ -503,6 +490,53 @@ static st member_q(uc *c, const char *q, const char **key, const char **like, er
 }
 
 static const char *member_or_null(const char *s) { return s && *s ? s : NULL; }
+
+/* The rows a filter keeps, as of now (member) or of a day (member_span): " FROM ... WHERE ...".
+ * $1 $2 the scope, $3..$11 the filters, $12 the day.  The text holds only the
+ * caller's scope kind and the filters given (each absent one is referenced as
+ * "$N IS NULL", since PostgreSQL wants every bound parameter to appear), so
+ * each condition is a plain column comparison an index serves: the generic
+ * "($N IS NULL OR col = $N)" form scanned the whole registry for a single ID
+ * number (SQLite, and PostgreSQL once it switches to a generic plan).
+ * The person is joined only when a condition needs it (member.person_id is a
+ * foreign key, so the join neither adds nor drops rows); with_person forces it. */
+static const char *member_from(uc *c, bool asof, const char *k, const member_filter *f, const char *key, const char *like,
+                               bool with_person) {
+    const char *M = asof ? "s" : "m";
+    bool self = !strcmp(k, "self");
+    bool need_p = with_person || self || key || !(!strcmp(k, "city") || !strcmp(k, "district") || !strcmp(k, "park") ||
+                                                  !strcmp(k, "org") || !strcmp(k, "enterprise"));
+    bool need_m = !asof || f->joined_from || f->joined_to || like || with_person;
+    const char *sc;
+    if (!strcmp(k, "city")) sc = "CAST($1 AS TEXT) = 'city' AND COALESCE(CAST($2 AS TEXT), '') = COALESCE(CAST($2 AS TEXT), '')";
+    else if (!strcmp(k, "district")) sc = arena_printf(c->mem, "CAST($1 AS TEXT) = 'district' AND %s.district_code = CAST($2 AS TEXT)", M);
+    else if (!strcmp(k, "park")) sc = arena_printf(c->mem, "CAST($1 AS TEXT) = 'park' AND %s.park_code = CAST($2 AS TEXT)", M);
+    else if (!strcmp(k, "org"))
+        sc = arena_printf(c->mem, "CAST($1 AS TEXT) = 'org' AND %s.org_path LIKE '%%/' || CAST($2 AS TEXT) || '/%%'", M);
+    else if (!strcmp(k, "enterprise")) sc = "CAST($1 AS TEXT) = 'enterprise' AND CAST(NULL AS TEXT) = CAST($2 AS TEXT)";
+    else if (self) sc = "CAST($1 AS TEXT) = 'self' AND CAST(p.user_id AS TEXT) = CAST($2 AS TEXT)";
+    else sc = asof ? MEMBER_SCOPE("s") : MEMBER_SCOPE("m");   /* an unknown kind: the full condition, closed */
+    const char *from;
+    if (asof)
+        from = arena_printf(c->mem, " FROM member_span s%s%s WHERE s.from_day <= $12 AND (s.to_day IS NULL OR s.to_day > $12)",
+                            need_m ? " JOIN member m ON m.person_id = s.person_id" : "",
+                            need_p ? " JOIN person p ON p.id = s.person_id" : "");
+    else
+        from = arena_printf(c->mem, " FROM member m%s WHERE CAST($12 AS TEXT) IS NOT NULL",
+                            need_p ? " JOIN person p ON p.id = m.person_id" : "");
+    return arena_printf(
+        c->mem, "%s AND %s AND %s AND %s AND %s AND %s AND %s AND %s AND %s AND %s AND %s", from, sc,
+        f->org_id ? arena_printf(c->mem, "%s.org_id IN (SELECT x.id FROM org x WHERE x.path LIKE '%%/' || CAST($3 AS TEXT) || '/%%')", M)
+                  : "$3 = 0",
+        member_or_null(f->district) ? arena_printf(c->mem, "%s.district_code = $4", M) : "CAST($4 AS TEXT) IS NULL",
+        member_or_null(f->park) ? arena_printf(c->mem, "%s.park_code = $5", M) : "CAST($5 AS TEXT) IS NULL",
+        member_or_null(f->category) ? arena_printf(c->mem, "%s.category = $6", M) : "CAST($6 AS TEXT) IS NULL",
+        member_or_null(f->state) ? arena_printf(c->mem, "%s.state = $7", M) : "CAST($7 AS TEXT) IS NULL",
+        member_or_null(f->joined_from) ? "m.joined_on >= $8" : "CAST($8 AS TEXT) IS NULL",
+        member_or_null(f->joined_to) ? "m.joined_on <= $9" : "CAST($9 AS TEXT) IS NULL",
+        key ? "p.id_key = $10" : "CAST($10 AS TEXT) IS NULL", like ? "m.name LIKE $11" : "CAST($11 AS TEXT) IS NULL");
+}
+
 
 /* Open the sealed values of a list's rows (an export by those who may reveal). */
 static st member_reveal_rows(json_t *items, err *e) {
@@ -540,10 +574,11 @@ st member_store_list(uc *c, const member_filter *f, const uc_page *p, json_t **i
     if (s) return s;
     if (f->reveal && (s = crypt_init(c->d, e))) return s;
     bool asof = f->as_of && *f->as_of;
-    const char *from = asof ? MEMBER_ASOF_FROM : MEMBER_NOW_FROM;
+    const char *from = member_from(c, asof, k, f, key, like, true);
+    const char *from_count = member_from(c, asof, k, f, key, like, false);
     const char *cat = asof ? "s.category" : "m.category", *state = asof ? "s.state" : "m.state";
     const char *org = asof ? "s.org_id" : "m.org_id";
-    const char *sql_count = arena_printf(c->mem, "SELECT COUNT(*)%s", from);
+    const char *sql_count = from_count ? arena_printf(c->mem, "SELECT COUNT(*)%s", from_count) : NULL;
     const char *cols = arena_printf(
         c->mem,
         "SELECT p.id, m.name, m.name_key, p.gender, p.birth_date, p.id_masked AS id_number, p.ethnicity, p.education, "
@@ -553,7 +588,7 @@ st member_store_list(uc *c, const member_filter *f, const uc_page *p, json_t **i
         cat, state, org, org, f->reveal ? ", p.id_sealed, p.phone_sealed" : "", from);
     const char *sql = arena_printf(c->mem, "SELECT * FROM (%s) q ORDER BY %s LIMIT $13 OFFSET $14", cols,
                                    p && p->order ? p->order : "q.name_key, q.id");
-    if (!sql_count || !sql) return err_set(e, ST_NOMEM, "内存不足。");
+    if (!from || !from_count || !sql_count || !sql) return err_set(e, ST_NOMEM, "内存不足。");
     const char *asof_day = asof ? f->as_of : "";
     s = db_query_int(c->d, total, sql_count, e, "ttittttttttt", k, code, f->org_id, member_or_null(f->district),
                      member_or_null(f->park), member_or_null(f->category), member_or_null(f->state),
@@ -651,9 +686,9 @@ st member_store_stats(uc *c, const member_filter *f, json_t **out, err *e) {
         "(CASE WHEN substr(m.joined_on, 6, 5) > substr($12, 6, 5) THEN 1 ELSE 0 END) AS party_age, "
         "substr(m.joined_on, 1, 4) AS joined_year, COUNT(*) AS n%s AND s.state IN ('正常', '流动', '失联') "
         "GROUP BY s.category, p.gender, COALESCE(p.education, '未填'), COALESCE(p.ethnicity, '未填'), 5, 6, 7",
-        MEMBER_ASOF_FROM);
+        member_from(c, true, k, f, key, like, true));
     json_t *rows = NULL;
-    if (!sql) return err_set(e, ST_NOMEM, "内存不足。");
+    if (!sql || strstr(sql, "(null)")) return err_set(e, ST_NOMEM, "内存不足。");
     s = db_query_json(c->d, &rows, sql, e, "ttittttttttt", k, code, f->org_id, member_or_null(f->district),
                       member_or_null(f->park), member_or_null(f->category), member_or_null(f->state),
                       member_or_null(f->joined_from), member_or_null(f->joined_to), key, like, day);
