@@ -68,7 +68,9 @@ test('city: users listed, filtered, sorted, exported; create, reset, disable, en
     await page.getByTestId('user-save').click()
     await form.getByText('请填写所属园区').waitFor()
     await page.getByTestId('user-scope').click()
-    await page.locator('.el-select-dropdown__item:visible').first().click()
+    // an option of this select's own list: the role list just closed may still be fading out,
+    // and "the first visible option anywhere" could be one of its (seen on a busy machine)
+    await page.locator('.user-scope-pop .el-select-dropdown__item:visible').first().click()
     await page.getByTestId('user-save').click()
     const err = form.locator('.el-form-item.is-error').filter({ hasText: '用户名' })
     await err.locator('.el-form-item__error').waitFor()
