@@ -30,37 +30,23 @@
 #include "base/uc.h"
 #include "core/config.h"
 #include "db/db.h"
+#include "../testdb.h"
 
-static char lite_path[64];
-static const char *urls[2];
-static int nurls;
+static testdb tdb;
 
 static const char PW[] = "Store-test-2026";
 
 static int setup(void **state) {
     (void)state;
-    snprintf(lite_path, sizeof lite_path, "/tmp/ejia-userstore-%d.db", (int)getpid());
-    unlink(lite_path);
-    urls[nurls++] = lite_path;
-    const char *pg = getenv("EJIA_TEST_PG_URL");
-    if (pg && *pg) urls[nurls++] = pg;
-    /* The key of test_uc: the unit tests share PostgreSQL's database, and its
-     * audit chain (HMAC under this key) spans them all. */
-    unsigned char key[32];
-    memset(key, 3, sizeof key);
-    crypt_set_key(key);
+    /* The key of test_uc: run by hand against one PostgreSQL database, the
+     * unit tests share its audit chain (HMAC under this key). */
+    testdb_init(&tdb, "userstore", 3);
     return 0;
 }
 
 static int teardown(void **state) {
     (void)state;
-    char p[80];
-    unlink(lite_path);
-    snprintf(p, sizeof p, "%s-wal", lite_path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", lite_path);
-    unlink(p);
-    crypt_reset();
+    testdb_done(&tdb);
     return 0;
 }
 
@@ -138,8 +124,8 @@ static int64_t add(uc *c, const char *username, const char *role, const char *sc
 
 static void test_create(void **state) {
     (void)state;
-    for (int k = 0; k < nurls; k++) {
-        db *d = open_fresh(urls[k]);
+    for (int k = 0; k < tdb.n; k++) {
+        db *d = open_fresh(tdb.urls[k]);
         arena mem;
         arena_init(&mem, 0);
         uc cli;
@@ -215,8 +201,8 @@ static void test_create(void **state) {
 
 static void test_list(void **state) {
     (void)state;
-    for (int k = 0; k < nurls; k++) {
-        db *d = open_fresh(urls[k]);
+    for (int k = 0; k < tdb.n; k++) {
+        db *d = open_fresh(tdb.urls[k]);
         arena mem;
         arena_init(&mem, 0);
         uc cli;
@@ -259,8 +245,8 @@ static void test_list(void **state) {
 
 static void test_changes(void **state) {
     (void)state;
-    for (int k = 0; k < nurls; k++) {
-        db *d = open_fresh(urls[k]);
+    for (int k = 0; k < tdb.n; k++) {
+        db *d = open_fresh(tdb.urls[k]);
         arena mem;
         arena_init(&mem, 0);
         uc cli;
@@ -335,8 +321,8 @@ static void test_changes(void **state) {
 
 static void test_reveal(void **state) {
     (void)state;
-    for (int k = 0; k < nurls; k++) {
-        db *d = open_fresh(urls[k]);
+    for (int k = 0; k < tdb.n; k++) {
+        db *d = open_fresh(tdb.urls[k]);
         arena mem;
         arena_init(&mem, 0);
         uc cli;
@@ -367,8 +353,8 @@ static void test_reveal(void **state) {
 
 static void test_sessions(void **state) {
     (void)state;
-    for (int k = 0; k < nurls; k++) {
-        db *d = open_fresh(urls[k]);
+    for (int k = 0; k < tdb.n; k++) {
+        db *d = open_fresh(tdb.urls[k]);
         arena mem;
         arena_init(&mem, 0);
         uc cli;
@@ -416,8 +402,8 @@ static void test_sessions(void **state) {
 
 static void test_totp(void **state) {
     (void)state;
-    for (int k = 0; k < nurls; k++) {
-        db *d = open_fresh(urls[k]);
+    for (int k = 0; k < tdb.n; k++) {
+        db *d = open_fresh(tdb.urls[k]);
         arena mem;
         arena_init(&mem, 0);
         uc cli;
@@ -470,8 +456,8 @@ static login_result try_login(uc *c, const char *name, const char *pw, const cha
 
 static void test_login(void **state) {
     (void)state;
-    for (int k = 0; k < nurls; k++) {
-        db *d = open_fresh(urls[k]);
+    for (int k = 0; k < tdb.n; k++) {
+        db *d = open_fresh(tdb.urls[k]);
         arena mem;
         arena_init(&mem, 0);
         uc cli;
@@ -528,8 +514,8 @@ static void test_login(void **state) {
 
 static void test_login_otp(void **state) {
     (void)state;
-    for (int k = 0; k < nurls; k++) {
-        db *d = open_fresh(urls[k]);
+    for (int k = 0; k < tdb.n; k++) {
+        db *d = open_fresh(tdb.urls[k]);
         arena mem;
         arena_init(&mem, 0);
         uc cli;
@@ -586,8 +572,8 @@ static st collect(void *arg, const audit_line *l, err *e) {
 
 static void test_audit_store(void **state) {
     (void)state;
-    for (int k = 0; k < nurls; k++) {
-        db *d = open_fresh(urls[k]);
+    for (int k = 0; k < tdb.n; k++) {
+        db *d = open_fresh(tdb.urls[k]);
         arena mem;
         arena_init(&mem, 0);
         uc cli;

@@ -20,33 +20,19 @@
 #include "base/uc.h"
 #include "core/arena.h"
 #include "db/db.h"
+#include "../testdb.h"
 
-static char lite_path[64];
-static const char *urls[2];
-static int nurls;
+static testdb tdb;
 
 static int setup(void **state) {
     (void)state;
-    snprintf(lite_path, sizeof lite_path, "/tmp/ejia-uctest-%d.db", (int)getpid());
-    unlink(lite_path);
-    urls[nurls++] = lite_path;
-    const char *pg = getenv("EJIA_TEST_PG_URL");
-    if (pg && *pg) urls[nurls++] = pg;
-    unsigned char key[32];
-    memset(key, 3, sizeof key);
-    crypt_set_key(key);
+    testdb_init(&tdb, "uctest", 3);
     return 0;
 }
 
 static int teardown(void **state) {
     (void)state;
-    char p[80];
-    unlink(lite_path);
-    snprintf(p, sizeof p, "%s-wal", lite_path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", lite_path);
-    unlink(p);
-    crypt_reset();
+    testdb_done(&tdb);
     return 0;
 }
 
@@ -69,8 +55,8 @@ static int64_t count(db *d, const char *sql) {
 
 static void test_nested(void **state) {
     (void)state;
-    for (int u = 0; u < nurls; u++) {
-        db *d = open_fresh(urls[u]);
+    for (int u = 0; u < tdb.n; u++) {
+        db *d = open_fresh(tdb.urls[u]);
         err e;
         assert_int_equal(db_tx_depth(d), 0);
         assert_int_equal(db_begin(d, &e), ST_OK);
@@ -115,8 +101,8 @@ static st work_fail(uc *c, void *arg, uc_act *a, err *e) {
 
 static void test_write(void **state) {
     (void)state;
-    for (int u = 0; u < nurls; u++) {
-        db *d = open_fresh(urls[u]);
+    for (int u = 0; u < tdb.n; u++) {
+        db *d = open_fresh(tdb.urls[u]);
         err e;
         arena mem;
         arena_init(&mem, 0);

@@ -20,6 +20,7 @@
 #include "base/crypt.h"
 #include "base/uc.h"
 #include "db/db.h"
+#include "../testdb.h"
 #include "ledger/import.h"
 #include "ledger/record.h"
 #include "ledger/round.h"
@@ -51,32 +52,17 @@ static const struct { const char *name, *text; } files[3] = {
                          "厦门新星软件有限公司," C5 ",思明区,8,张敏,13900000003,\n"},
 };
 
-static char lite_path[64];
-static const char *urls[2];
-static int nurls;
+static testdb tdb;
 
 static int setup(void **state) {
     (void)state;
-    snprintf(lite_path, sizeof lite_path, "/tmp/ejia-ledgerstore-%d.db", (int)getpid());
-    unlink(lite_path);
-    urls[nurls++] = lite_path;
-    const char *pg = getenv("EJIA_TEST_PG_URL");
-    if (pg && *pg) urls[nurls++] = pg;
-    unsigned char key[32];
-    memset(key, 5, sizeof key);
-    crypt_set_key(key);
+    testdb_init(&tdb, "ledgerstore", 5);
     return 0;
 }
 
 static int teardown(void **state) {
     (void)state;
-    char p[80];
-    unlink(lite_path);
-    snprintf(p, sizeof p, "%s-wal", lite_path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", lite_path);
-    unlink(p);
-    crypt_reset();
+    testdb_done(&tdb);
     return 0;
 }
 
@@ -165,8 +151,8 @@ static void import_all(db *d, uc *city, uc *siming, int64_t ids[3]) {
 
 static void test_imports(void **state) {
     (void)state;
-    for (int u = 0; u < nurls; u++) {
-        db *d = open_fresh(urls[u]);
+    for (int u = 0; u < tdb.n; u++) {
+        db *d = open_fresh(tdb.urls[u]);
         arena mem;
         arena_init(&mem, 0);
         uc city = actor(d, &mem, "t_city", "city", ""), siming = actor(d, &mem, "t_siming", "district", "350203"),
@@ -310,8 +296,8 @@ static void check_round(uc *c, int64_t id, int64_t records, int64_t kept, int64_
 
 static void test_rounds(void **state) {
     (void)state;
-    for (int u = 0; u < nurls; u++) {
-        db *d = open_fresh(urls[u]);
+    for (int u = 0; u < tdb.n; u++) {
+        db *d = open_fresh(tdb.urls[u]);
         arena mem;
         arena_init(&mem, 0);
         uc city = actor(d, &mem, "t_city", "city", ""), siming = actor(d, &mem, "t_siming", "district", "350203"),
@@ -428,8 +414,8 @@ static void test_rounds(void **state) {
  * sees a pair only when both records lie in its area. */
 static void test_review(void **state) {
     (void)state;
-    for (int u = 0; u < nurls; u++) {
-        db *d = open_fresh(urls[u]);
+    for (int u = 0; u < tdb.n; u++) {
+        db *d = open_fresh(tdb.urls[u]);
         arena mem;
         arena_init(&mem, 0);
         uc city = actor(d, &mem, "t_city", "city", ""), siming = actor(d, &mem, "t_siming", "district", "350203");
@@ -506,8 +492,8 @@ static char *write_file(const char *name, const char *text) {
  * publishing, the export. */
 static void test_verification(void **state) {
     (void)state;
-    for (int u = 0; u < nurls; u++) {
-        db *d = open_fresh(urls[u]);
+    for (int u = 0; u < tdb.n; u++) {
+        db *d = open_fresh(tdb.urls[u]);
         arena mem;
         arena_init(&mem, 0);
         uc city = actor(d, &mem, "t_city", "city", ""), siming = actor(d, &mem, "t_siming", "district", "350203");
