@@ -49,7 +49,7 @@ st uc_end(uc *c, st s, const uc_act *a, err *e) {
     if (!s && (!a || !a->action || !*a->action))
         s = err_set(e, ST_INTERNAL, "内部错误：写操作缺少审计动作，已撤销。");
     /* A part commits only with the act it is part of: alone it would be a write without a row. */
-    if (!s && c->part && db_tx_depth(c->d) < 2)
+    if (!s && c->part && db_tx_depth(c->d) < 2 + c->group)
         s = err_set(e, ST_INTERNAL, "内部错误：作为其他操作一部分的写操作未在该操作之内，已撤销。");
     if (!s && !c->part) {   /* a part of another act: that act's row stands for both */
         audit_entry x = ctx_entry(c, a);
@@ -59,6 +59,21 @@ st uc_end(uc *c, st s, const uc_act *a, err *e) {
     db_rollback(c->d);
     return s;
 }
+
+st uc_group_begin(uc *c, err *e) {
+    st s = db_begin_flat(c->d, e);
+    if (!s) c->group++;
+    return s;
+}
+
+st uc_group_end(uc *c, st s, err *e) {
+    if (c->group > 0) c->group--;
+    if (!s) return db_commit(c->d, e);
+    db_rollback(c->d);
+    return s;
+}
+
+bool uc_group_doomed(const uc *c) { return db_doomed(c->d); }
 
 st uc_write(uc *c, uc_act *a, st (*work)(uc *c, void *arg, uc_act *a, err *e), void *arg, err *e) {
     st s = uc_begin(c, e);

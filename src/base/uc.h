@@ -55,6 +55,7 @@ typedef struct uc {
     uc_actor who;
     const char *request_id;   /* for the log; NULL outside requests */
     bool part;                /* run as a part of the caller's act: no row of its own (uc_part) */
+    int group;                /* inside uc_group_begin: the acts' transactions are savepoints of the group's */
 } uc;
 
 /* What an audited act did: "org.create", "org:12", a Chinese detail. */
@@ -90,6 +91,18 @@ st uc_begin(uc *c, err *e);
  * required: ST_INTERNAL without one); otherwise roll back.  Returns the
  * outcome (s, or the audit's or commit's failure). */
 st uc_end(uc *c, st s, const uc_act *a, err *e);
+/* Several acts committed together — a bulk load of many files on the command
+ * line — so that a thousand small files cost one flush to disk per group, not
+ * one per file.  Each act inside writes its own audit row; the acts are not
+ * savepoints (db_begin_flat): when one fails, the whole group is doomed
+ * (uc_group_doomed) and must be rolled back and its acts run again one by one,
+ * each in its own transaction.  What is said about an act (printed as
+ * imported) must wait for uc_group_end: until then it is not durable.
+ * uc_group_end commits when s is ST_OK and nothing failed, else rolls every
+ * act of the group back and returns the failure. */
+st uc_group_begin(uc *c, err *e);
+st uc_group_end(uc *c, st s, err *e);
+bool uc_group_doomed(const uc *c);
 /* begin; work(c, arg, a, e) — which may fill in a->object or a->detail once
  * it knows them; end. */
 st uc_write(uc *c, uc_act *a, st (*work)(uc *c, void *arg, uc_act *a, err *e), void *arg, err *e);

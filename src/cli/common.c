@@ -7,6 +7,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "ledger/record.h"
+#include "member/tally.h"
 #include "org/org_store.h"
 
 st cli_data_upgrade(db *d, err *e) {
@@ -15,6 +16,8 @@ st cli_data_upgrade(db *d, err *e) {
     if (!s && n) log_info("已加密 %lld 条旧版台账记录中的个人信息 / sealed personal data of %lld ledger records", (long long)n, (long long)n);
     if (!s) s = org_store_pii_upgrade(d, &n, e);
     if (!s && n) log_info("已加密 %lld 条党建指导员电话 / sealed %lld instructor phones", (long long)n, (long long)n);
+    if (!s) s = tally_store_upgrade(d, &n, e);
+    if (!s && n) log_info("已重新统计 %lld 名党员的计数 / recounted %lld members", (long long)n, (long long)n);
     return s;
 }
 

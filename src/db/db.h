@@ -48,6 +48,14 @@ st db_commit(db *d, err *e);
 void db_rollback(db *d);                             /* safe to call when no transaction is open */
 void db_rollback_all(db *d);                         /* every level (a request's end) */
 int db_tx_depth(const db *d);                        /* 0 = no transaction */
+/* A flat transaction (bulk loads, uc_group_begin): the levels begun inside it
+ * are counted but are not savepoints — savepoints make SQLite copy every page
+ * a level changes into a sub-journal, which for a roster import cost more
+ * than the disk flushes a group saves.  An inner level that rolls back dooms
+ * the whole: db_doomed() says so, and the outermost db_commit then rolls back
+ * and fails (ST_CONFLICT).  Not inside another transaction. */
+st db_begin_flat(db *d, err *e);
+bool db_doomed(const db *d);
 
 st db_prepare(db *d, const char *sql, db_stmt **out, err *e);
 void db_bind_text(db_stmt *s, int idx, const char *v);     /* 1-based; NULL binds NULL */

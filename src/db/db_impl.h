@@ -7,6 +7,7 @@
 
 typedef struct db_ops {
     st (*exec)(db *d, const char *sql, err *e);
+    /* rewritten NULL: only a statement cached under sql, else ST_NOT_FOUND (no error set) */
     st (*prepare)(db *d, const char *sql, const char *rewritten, db_stmt **out, err *e);
     void (*bind)(db_stmt *s, int idx, int type, const void *p, size_t n);  /* type: 't','i','d','n','b' */
     int (*step)(db_stmt *s, err *e);
@@ -32,6 +33,8 @@ struct db {
     db_kind kind;
     char *url;
     int in_tx;                 /* transaction depth: 1 = the transaction, more = savepoints */
+    bool flat;                 /* db_begin_flat: inner levels are counted, not savepoints */
+    bool doomed;               /* flat: an inner level rolled back, so the whole must */
     /* The connection is gone (server restarted, network cut): every call fails
      * at once with ST_UNAVAILABLE until the pool reopens it. Set by the backend. */
     int broken;

@@ -138,6 +138,7 @@ static st pgx_prepare(db *d, const char *key, const char *sql, db_stmt **out, er
             *out = (db_stmt *)&p->cache[i];
             return ST_OK;
         }
+    if (!sql) return ST_NOT_FOUND;   /* asked for a cached one only (db_prepare) */
     int slot = p->ncache < PG_CACHE ? p->ncache : PG_CACHE - 1;
     pg_stmt *ps = &p->cache[slot];
     char name[16];

@@ -1,7 +1,8 @@
 /* member_api — the registry over HTTP: parse, call member_store, reply.
  *   GET   /api/members                  list (filters, as_of, pinyin sort, xlsx in the roster layout)
  *   POST  /api/members                  register a member
- *   GET   /api/members/stats            party statistics (党内统计) as of a day; .xlsx to download
+ *   GET   /api/members/stats            party statistics (党内统计) as of a day; .xlsx to download;
+ *                                        recount=1 counts the members rather than reading the counters
  *   GET   /api/members/{id}             one member with the history of events
  *   PATCH /api/members/{id}             correct the person's data
  *   POST  /api/members/{id}/changes     a dated change: category, state, organization
@@ -188,6 +189,9 @@ static st h_member_reveal(http_req *r, err *e) {
 static st h_member_stats(http_req *r, err *e) {
     member_filter f;
     st s = ma_filter(r, &f, e);
+    /* recount=1: count the members themselves, not the counters (a check anyone can make) */
+    const char *rc = ma_q(r, "recount");
+    f.count = rc && !strcmp(rc, "1");
     json_t *o = NULL;
     if (!s) s = member_store_stats(http_uc(r), &f, &o, e);
     if (s) return s;

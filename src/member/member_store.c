@@ -20,6 +20,7 @@
 #include "base/mask.h"
 #include "core/collate.h"
 #include "core/config.h"
+#include "member/tally.h"
 
 /* ---- identity ---- */
 
@@ -162,7 +163,9 @@ static st member_account(uc *c, const member_new *m, int64_t *user, err *e) {
     return s;
 }
 
-st member_store_register_in(uc *c, const member_new *m, const member_checked *k, bool recount, int64_t *person, err *e) {
+st member_store_register_in(uc *c, const member_new *m, const member_checked *k, bool recount, tally *t, int64_t *person,
+                            bool *wrote, err *e) {
+    if (wrote) *wrote = false;
     char key[33];
     int64_t user = 0;
     st s = member_account(c, m, &user, e);
@@ -186,6 +189,9 @@ st member_store_register_in(uc *c, const member_new *m, const member_checked *k,
     s = crypt_seal("person.id_number", k->id18, &id_sealed, e);
     if (!s) s = member_phone(c, m->phone, &ph_sealed, &ph_masked, e);
     int64_t now = clock_now();
+    /* every refusal (invalid, someone registered already) comes before this point: a roster
+     * import relies on it to refuse a row without a savepoint around it */
+    if (wrote) *wrote = !s;
     if (!s && existing) {   /* left once (出党, 去世 keep their row), registered again: the same person */
         *person = existing;
         s = db_run(c->d,
@@ -228,6 +234,11 @@ st member_store_register_in(uc *c, const member_new *m, const member_checked *k,
     if (!s) s = member_event_add(c, *person, k->day, "registered", m->org_id, 0, k->category, k->state,
                                  k->flags[0] ? k->flags : NULL, e);
     if (!s && recount) s = member_store_recount(c, m->enterprise_id, e);
+    if (!s) {
+        tally_facts f = {k->category, k->state, o.district, o.park, k->gender, m->education, m->ethnicity, k->birth,
+                         k->joined_on};
+        if (!tally_add(t, &f, 1)) s = err_set(e, ST_NOMEM, "内存不足。");
+    }
     return s;
 }
 
@@ -238,8 +249,15 @@ st member_store_register(uc *c, const member_new *m, int64_t *person_id, const c
     st s = member_check(m, &k, e);
     if (s) return s;
     if ((s = crypt_init(c->d, e))) return s;
-    if ((s = uc_begin(c, e))) return s;
-    s = member_store_register_in(c, m, &k, true, person_id, e);
+    tally *t = tally_new();
+    if (!t) return err_set(e, ST_NOMEM, "内存不足。");
+    if ((s = uc_begin(c, e))) {
+        tally_free(t);
+        return s;
+    }
+    s = member_store_register_in(c, m, &k, true, t, person_id, NULL, e);
+    if (!s) s = tally_store_flush(c, t, e);
+    tally_free(t);
     uc_act a = {"member.register", uc_obj(c, "person", *person_id), arena_printf(c->mem, "登记党员 %s", m->name), NULL};
     s = uc_end(c, s, &a, e);
     if (!s && flags) *flags = k.flags[0] ? arena_strdup(c->mem, k.flags) : NULL;
@@ -343,18 +361,37 @@ static st member_edit_work(uc *c, int64_t person, const member_edit *x, err *e) 
     return s;
 }
 
+/* The counters follow the person: their facts out before the work, in after it. */
+static st member_tallied(uc *c, int64_t person, st (*work)(uc *, int64_t, const void *, const char **, err *), const void *x,
+                         const char **what, err *e) {
+    tally *t = tally_new();
+    if (!t) return err_set(e, ST_NOMEM, "内存不足。");
+    st s = tally_store_person(c, t, person, -1, e);
+    if (!s) s = work(c, person, x, what, e);
+    if (!s) s = tally_store_person(c, t, person, 1, e);
+    if (!s) s = tally_store_flush(c, t, e);
+    tally_free(t);
+    return s;
+}
+
+static st member_edit_step(uc *c, int64_t person, const void *x, const char **what, err *e) {
+    (void)what;
+    return member_edit_work(c, person, x, e);
+}
+
 st member_store_edit(uc *c, int64_t person_id, const member_edit *x, err *e) {
     st s = crypt_init(c->d, e);
     if (!s) s = uc_begin(c, e);
     if (s) return s;
-    s = member_edit_work(c, person_id, x, e);
+    s = member_tallied(c, person_id, member_edit_step, x, NULL, e);
     uc_act a = {"member.edit", uc_obj(c, "person", person_id), "修改党员个人信息", NULL};
     return uc_end(c, s, &a, e);
 }
 
 /* ---- dated changes ---- */
 
-static st member_change_work(uc *c, int64_t person, const member_change *x, const char **what, err *e) {
+static st member_change_work(uc *c, int64_t person, const void *arg, const char **what, err *e) {
+    const member_change *x = arg;
     member_now n;
     st s = member_now_load(c, person, &n, e);
     if (s) return s;
@@ -405,7 +442,7 @@ st member_store_change(uc *c, int64_t person_id, const member_change *x, err *e)
     st s = uc_begin(c, e);
     if (s) return s;
     const char *what = "";
-    s = member_change_work(c, person_id, x, &what, e);
+    s = member_tallied(c, person_id, member_change_work, x, &what, e);
     uc_act a = {"member.change", uc_obj(c, "person", person_id), what, NULL};
     return uc_end(c, s, &a, e);
 }
@@ -658,7 +695,10 @@ static json_t *member_pairs(json_t *o, bool by_count, bool by_label) {
             for (size_t j = i; j > 0; j--) {
                 json_int_t x = json_integer_value(json_object_get(json_array_get(a, j - 1), "count"));
                 json_int_t y = json_integer_value(json_object_get(json_array_get(a, j), "count"));
-                if (x >= y) break;
+                /* ties by label, so that the order does not depend on where the counts came from */
+                if (x > y || (x == y && strcmp(json_string_value(json_object_get(json_array_get(a, j - 1), "label")),
+                                               json_string_value(json_object_get(json_array_get(a, j), "label"))) <= 0))
+                    break;
                 json_t *t = json_incref(json_array_get(a, j - 1));
                 json_array_set(a, j - 1, json_array_get(a, j));
                 json_array_set_new(a, j, t);
@@ -667,15 +707,53 @@ static json_t *member_pairs(json_t *o, bool by_count, bool by_label) {
     return a;
 }
 
-st member_store_stats(uc *c, const member_filter *f, json_t **out, err *e) {
-    *out = NULL;
-    const char *k, *code, *key, *like;
-    scope_bind(c, &k, &code);
+/* The marginal counts the statistics show, from either source. */
+typedef struct member_acc {
+    arena *mem;
+    const char *ab, *pb, *day;
+    json_t *cat, *gender, *age, *edu, *eth, *party, *years;
+    json_int_t all;
+} member_acc;
+
+static void member_acc_init(member_acc *x, arena *mem, const char *day) {
+    memset(x, 0, sizeof *x);
+    x->mem = mem;
+    x->day = day;
+    x->cat = json_object(), x->gender = json_object(), x->age = json_object(), x->edu = json_object();
+    x->eth = json_object(), x->party = json_object(), x->years = json_object();
+    /* bands in their own order: walk the bounds once to create the keys */
+    x->ab = cfg_str("member-age-bands"), x->pb = cfg_str("member-party-age-bands");
+    for (int v = 0; v <= 120; v++) {
+        const char *b = member_band(mem, x->ab, v);
+        if (!json_object_get(x->age, b)) json_object_set_new(x->age, b, json_integer(0));
+        b = member_band(mem, x->pb, v);
+        if (!json_object_get(x->party, b)) json_object_set_new(x->party, b, json_integer(0));
+    }
+}
+
+static json_t *member_acc_out(member_acc *x) {
+    json_t *o = json_pack("{s:s,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "as_of", x->day, "total", x->all, "category",
+                          member_pairs(x->cat, false, false), "gender", member_pairs(x->gender, false, false), "age",
+                          member_pairs(x->age, false, false), "education", member_pairs(x->edu, true, false), "ethnicity",
+                          member_pairs(x->eth, true, false), "party_age", member_pairs(x->party, false, false),
+                          "joined_per_year", member_pairs(x->years, false, true));
+    json_decref(x->cat);
+    json_decref(x->gender);
+    json_decref(x->age);
+    json_decref(x->edu);
+    json_decref(x->eth);
+    json_decref(x->party);
+    json_decref(x->years);
+    return o;
+}
+
+/* The slow path: one GROUP BY over the members of the day (spans), for any
+ * filter and any day. */
+static st member_stats_count(uc *c, const member_filter *f, const char *k, const char *code, const char *day,
+                             member_acc *x, err *e) {
+    const char *key, *like;
     st s = member_q(c, f->q, &key, &like, e);
     if (s) return s;
-    char day[11];
-    if (f->as_of && *f->as_of) snprintf(day, sizeof day, "%s", f->as_of);
-    else member_today(day);
     /* one pass, grouped finely; the bands are added up here (few thousand groups at most) */
     const char *sql = arena_printf(
         c->mem,
@@ -693,43 +771,100 @@ st member_store_stats(uc *c, const member_filter *f, json_t **out, err *e) {
                       member_or_null(f->park), member_or_null(f->category), member_or_null(f->state),
                       member_or_null(f->joined_from), member_or_null(f->joined_to), key, like, day);
     if (s) return s;
-    json_t *cat = json_object(), *gender = json_object(), *age = json_object(), *edu = json_object(), *eth = json_object(),
-           *party = json_object(), *years = json_object();
-    json_int_t all = 0;
-    /* bands in their own order: walk the bounds once to create the keys */
-    const char *ab = cfg_str("member-age-bands"), *pb = cfg_str("member-party-age-bands");
-    for (int v = 0; v <= 120; v++) {
-        const char *b = member_band(c->mem, ab, v);
-        if (!json_object_get(age, b)) json_object_set_new(age, b, json_integer(0));
-        b = member_band(c->mem, pb, v);
-        if (!json_object_get(party, b)) json_object_set_new(party, b, json_integer(0));
-    }
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r) {
         json_int_t n = json_integer_value(json_object_get(r, "n"));
-        all += n;
-        member_tally(cat, json_string_value(json_object_get(r, "category")), n);
-        member_tally(gender, json_string_value(json_object_get(r, "gender")), n);
-        member_tally(edu, json_string_value(json_object_get(r, "education")), n);
-        member_tally(eth, json_string_value(json_object_get(r, "ethnicity")), n);
-        member_tally(age, member_band(c->mem, ab, (int)json_integer_value(json_object_get(r, "age"))), n);
-        member_tally(party, member_band(c->mem, pb, (int)json_integer_value(json_object_get(r, "party_age"))), n);
+        x->all += n;
+        member_tally(x->cat, json_string_value(json_object_get(r, "category")), n);
+        member_tally(x->gender, json_string_value(json_object_get(r, "gender")), n);
+        member_tally(x->edu, json_string_value(json_object_get(r, "education")), n);
+        member_tally(x->eth, json_string_value(json_object_get(r, "ethnicity")), n);
+        member_tally(x->age, member_band(c->mem, x->ab, (int)json_integer_value(json_object_get(r, "age"))), n);
+        member_tally(x->party, member_band(c->mem, x->pb, (int)json_integer_value(json_object_get(r, "party_age"))), n);
         const char *y = json_string_value(json_object_get(r, "joined_year"));
-        if (y) member_tally(years, y, n);
+        if (y) member_tally(x->years, y, n);
     }
     json_decref(rows);
-    *out = json_pack("{s:s,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "as_of", day, "total", all, "category", member_pairs(cat, false, false),
-                     "gender", member_pairs(gender, false, false), "age", member_pairs(age, false, false), "education",
-                     member_pairs(edu, true, false), "ethnicity", member_pairs(eth, true, false), "party_age",
-                     member_pairs(party, false, false), "joined_per_year", member_pairs(years, false, true));
-    json_decref(cat);
-    json_decref(gender);
-    json_decref(age);
-    json_decref(edu);
-    json_decref(eth);
-    json_decref(party);
-    json_decref(years);
+    return ST_OK;
+}
+
+/* The fast path: today's statistics of the city, a district or a park, from
+ * the counters kept with every write (member/tally.h).  *area is NULL when the
+ * question is not one of those (an organization's subtree, a past day, a
+ * search, a joining period, a member's own scope), or the counters are stale. */
+static const char *member_stats_area(uc *c, const member_filter *f, const char *k, const char *code, const char *day) {
+    char today[11];
+    member_today(today);
+    if (strcmp(day, today) || f->org_id || member_or_null(f->q) || member_or_null(f->joined_from) ||
+        member_or_null(f->joined_to))
+        return NULL;
+    const char *d = member_or_null(f->district), *p = member_or_null(f->park);
+    if (!strcmp(k, "city")) {
+        if (d && p) return NULL;
+        return d ? arena_printf(c->mem, "d:%s", d) : p ? arena_printf(c->mem, "p:%s", p) : "c";
+    }
+    if (!strcmp(k, "district") && code) {
+        if (p || (d && strcmp(d, code))) return NULL;   /* a park inside, or another district: counted */
+        return arena_printf(c->mem, "d:%s", code);
+    }
+    if (!strcmp(k, "park") && code) {
+        if (d || (p && strcmp(p, code))) return NULL;
+        return arena_printf(c->mem, "p:%s", code);
+    }
+    return NULL;
+}
+
+static st member_stats_tallied(uc *c, const member_filter *f, const char *area, member_acc *x, err *e) {
+    json_t *rows = NULL;
+    st s = tally_store_read(c, area, member_or_null(f->category), member_or_null(f->state), &rows, e);
+    if (s) return s;
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) {
+        json_int_t n = json_integer_value(json_object_get(r, "n"));
+        const char *dim = json_string_value(json_object_get(r, "dim")), *key = json_string_value(json_object_get(r, "key"));
+        if (!dim || !key) continue;
+        if (!strcmp(dim, "gender")) {   /* everyone has one: the totals come from here */
+            x->all += n;
+            member_tally(x->gender, key, n);
+            member_tally(x->cat, json_string_value(json_object_get(r, "category")), n);
+        } else if (!strcmp(dim, "education")) {
+            member_tally(x->edu, key, n);
+        } else if (!strcmp(dim, "ethnicity")) {
+            member_tally(x->eth, key, n);
+        } else if (!strcmp(dim, "birth")) {
+            member_tally(x->age, member_band(c->mem, x->ab, strlen(key) >= 10 ? member_years(key, x->day) : 0), n);
+        } else if (!strcmp(dim, "joined")) {
+            member_tally(x->party, member_band(c->mem, x->pb, strlen(key) >= 10 ? member_years(key, x->day) : 0), n);
+            if (strlen(key) >= 4) member_tally(x->years, arena_printf(c->mem, "%.4s", key), n);
+        }
+    }
+    json_decref(rows);
+    return ST_OK;
+}
+
+st member_store_stats(uc *c, const member_filter *f, json_t **out, err *e) {
+    *out = NULL;
+    const char *k, *code;
+    scope_bind(c, &k, &code);
+    char day[11];
+    if (f->as_of && *f->as_of) snprintf(day, sizeof day, "%s", f->as_of);
+    else member_today(day);
+    const char *area = f->count ? NULL : member_stats_area(c, f, k, code, day);
+    bool stale = false;
+    st s = area ? tally_store_stale(c->d, &stale, e) : ST_OK;
+    if (s) return s;
+    member_acc x;
+    member_acc_init(&x, c->mem, day);
+    s = area && !stale ? member_stats_tallied(c, f, area, &x, e) : member_stats_count(c, f, k, code, day, &x, e);
+    *out = member_acc_out(&x);
+    if (s) {
+        json_decref(*out);
+        *out = NULL;
+        return s;
+    }
+    if (*out) json_object_set_new(*out, "source", json_string(area && !stale ? "counters" : "members"));
     return *out ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
 }
 

@@ -11,6 +11,7 @@
 #include "base/uc.h"
 #include "core/err.h"
 #include "member/member.h"
+#include "member/tally.h"
 
 /* The keyed hash a person is found by (hex, out 33 bytes) of a normalised
  * 18-character ID number; needs the field key (crypt_init). */
@@ -28,9 +29,13 @@ st member_store_register(uc *c, const member_new *m, int64_t *person_id, const c
 /* The registration's work inside a transaction the caller holds (a roster
  * import: one audited act for the whole file), m already checked into k; no
  * audit row; recount = update the enterprise's counts now (an import does
- * it once per enterprise at the end). */
-st member_store_register_in(uc *c, const member_new *m, const member_checked *k, bool recount, int64_t *person,
-                            err *e);
+ * it once per enterprise at the end); the new member's counters go into t,
+ * which the caller flushes (tally_store_flush) before it commits.  *wrote
+ * (may be NULL) says whether anything was written: every refusal of the
+ * person (invalid, registered already) comes before the first write, so a
+ * refused row leaves nothing behind without a savepoint of its own. */
+st member_store_register_in(uc *c, const member_new *m, const member_checked *k, bool recount, tally *t, int64_t *person,
+                            bool *wrote, err *e);
 
 /* The person's own data, corrected (audited "member.edit"): fields left NULL stay. */
 typedef struct member_edit {
@@ -67,12 +72,15 @@ typedef struct member_filter {
     const char *q;                /* part of a name, or a whole ID number */
     const char *as_of;            /* NULL = now; else the members of that day */
     bool reveal;                  /* the full ID number and phone (exports by those who may) */
+    bool count;                   /* statistics: count the members even where counters would answer (tests) */
 } member_filter;
 st member_store_list(uc *c, const member_filter *f, const uc_page *p, json_t **items, int64_t *total, err *e);
 
 /* Party statistics (党内统计) as of a day over the filter's members:
  * totals by category, gender, age band, education, ethnicity, 党龄 band,
- * and those who joined per year. */
+ * and those who joined per year.  Today's figures for the city, a district
+ * or a park come from the counters (member/tally.h, "source": "counters");
+ * any other question is counted from the members ("source": "members"). */
 st member_store_stats(uc *c, const member_filter *f, json_t **out, err *e);
 
 /* The logged-in member's own page: person (masked), organization and its

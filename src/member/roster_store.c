@@ -1,5 +1,6 @@
 /* roster_store — see roster_store.h. */
 #include "member/roster_store.h"
+#include "member/tally.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -133,7 +134,7 @@ static st roster_employer(uc *c, const char *employer, int64_t cover_ent, int64_
 }
 
 static st roster_rows(uc *c, const ledger_table *t, const roster_cols *cols, const roster_org *org, int64_t cover_ent,
-                      roster_result *out, roster_ents *ents, err *e) {
+                      roster_result *out, roster_ents *ents, tally *tl, err *e) {
     st s = ST_OK;
     for (int i = 0; !s && i < t->nrows; i++) {
         const ledger_row *r = &t->rows[i];
@@ -155,11 +156,11 @@ static st roster_rows(uc *c, const ledger_table *t, const roster_cols *cols, con
             snprintf(k.day, sizeof k.day, "%s", from);
             rr.m.day = k.day;
             int64_t person = 0;
-            rs = db_begin(c->d, e);   /* a savepoint: a refused row leaves nothing behind */
-            if (rs) return rs;
-            rs = member_store_register_in(c, &rr.m, &k, false, &person, &re);
-            if (!rs) rs = db_commit(c->d, e);
-            else db_rollback(c->d);
+            bool wrote = false;
+            /* No savepoint per row: a refusal comes before any write (member_store_register_in),
+             * and a savepoint each row made SQLite copy every page the row touched once more. */
+            rs = member_store_register_in(c, &rr.m, &k, false, tl, &person, &wrote, &re);
+            if (rs && wrote) return *e = re, rs == ST_INVALID || rs == ST_CONFLICT ? ST_INTERNAL : rs;
         }
         if (rs == ST_INVALID || rs == ST_CONFLICT) {
             roster_field f = re.field[0] ? roster_field_of(re.field) : RF_NONE;
@@ -258,8 +259,11 @@ static st roster_import_work(uc *c, const ledger_table *t, const roster_opts *o,
                      e, "i", org.id);
     if (s) return s;
     roster_ents ents = {0};
-    s = roster_rows(c, t, &cols, &org, cover_ent, out, &ents, e);
+    tally *tl = tally_new();   /* the file's counters, written once at its end */
+    s = tl ? roster_rows(c, t, &cols, &org, cover_ent, out, &ents, tl, e) : err_set(e, ST_NOMEM, "内存不足。");
     for (size_t i = 0; !s && i < ents.n; i++) s = member_store_recount(c, ents.id[i], e);
+    if (!s) s = tally_store_flush(c, tl, e);
+    tally_free(tl);
     free(ents.id);
     if (!s) s = roster_save(c, t, sha, &org, out, e);
     return s;

@@ -161,6 +161,32 @@ test('statistics as of a day add up to the list, and download as a workbook', as
   assert.equal((await siming.get('/api/members/stats?district=350206')).status, 403);
 });
 
+test('today\'s statistics of the city, a district and a park come from the counters and equal a recount of the members', async () => {
+  // the writes before (registering, moves, state and category changes) kept the counters; one more edit of each kind
+  let r = await city.patch(`/api/members/${srv.pA}`, { education: '研究生', ethnicity: '回族' });
+  assert.equal(r.status, 200, r.text);
+  const park = sql("SELECT park_code FROM member WHERE park_code IS NOT NULL GROUP BY park_code ORDER BY COUNT(*) DESC LIMIT 1")[0][0];
+  const strip = (o) => { const { source, ...rest } = o; return rest; };
+  for (const [who, q] of [[city, ''], [city, 'district=350203'], [city, `park=${park}`], [siming, ''], [city, 'category=预备党员'],
+    [city, 'district=350206&state=流动'], [siming, 'category=正式党员']]) {
+    const fast = await who.get(`/api/members/stats?${q}`);
+    const slow = await who.get(`/api/members/stats?${q}&recount=1`);
+    assert.equal(fast.status, 200, fast.text);
+    assert.equal(fast.data.source, 'counters', q);
+    assert.equal(slow.data.source, 'members', q);
+    assert.deepEqual(strip(fast.data), strip(slow.data), `counters = members for "${q}"`);
+    assert.ok(q.includes('state=') || fast.data.total > 0, q);
+  }
+  // a past day, an organization or a search are counted from the members
+  assert.equal((await city.get('/api/members/stats?as_of=2019-01-01')).data.source, 'members');
+  assert.equal((await city.get(`/api/members/stats?org_id=${orgA}`)).data.source, 'members');
+  assert.equal((await orgadmin.get('/api/members/stats')).data.source, 'members');
+  // the counters in the database add up to the members that count
+  const [[n]] = sql("SELECT SUM(n) FROM member_tally WHERE area = 'c' AND dim = 'gender' AND state IN ('正常', '流动', '失联')");
+  const [[m]] = sql("SELECT COUNT(*) FROM member WHERE state IN ('正常', '流动', '失联')");
+  assert.equal(n, m);
+});
+
 test('the roster as xlsx: masked for the city, in full for those who may reveal; revealing one member', async () => {
   const get = async (c, q) => {
     const x = await fetch(srv.base + `/api/members?format=xlsx&${q}`, { headers: { cookie: c.cookieHeader() } });
