@@ -22,7 +22,11 @@ const cases = [
   ['find by whole ID number', `/api/members?q=${idn}`, 20,
     (d) => `${d.total} found: ${d.items[0]?.name} ${d.items[0]?.id_number}`],
   ['statistics, whole city', '/api/members/stats', 1000,
-    (d) => `total ${d.total}, ${d.category?.map((x) => x.label + ' ' + x.count).join(', ')}`],
+    (d) => `total ${d.total}, ${d.category?.map((x) => x.label + ' ' + x.count).join(', ')} (from the ${d.source})`],
+  ['statistics, one district', `/api/members/stats?district=${district}`, 1000,
+    (d) => `total ${d.total} (from the ${d.source})`],
+  ['statistics, whole city, recounted', '/api/members/stats?recount=1', 1000,
+    (d) => `total ${d.total} (from the ${d.source}; the question the counters answer, asked of the members)`],
 ];
 for (const [label, path, target, show] of cases) {
   const first = await c.get(path, { timeoutMs: 900000 });

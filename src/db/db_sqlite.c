@@ -173,17 +173,16 @@ static int lite_collate_zh(void *ctx, int an, const void *a, int bn, const void 
     return collate_zh(a, (size_t)an, b, (size_t)bn);
 }
 
-/* Statement journals and savepoint sub-journals (the pages a statement or a
- * savepoint changes inside a longer transaction, kept until it ends) stay in
- * memory and never spill to a temporary file.  SQLite's 64 KiB default made a
- * roster import (one transaction per file) write each row's two dozen index
- * and table pages to /var/tmp (bench/members: about 9 GB of writes for 100,000
- * rows).  A finite threshold is not safe either: with the command line's
- * groups of files (uc_group_begin, each file a savepoint) SQLite 3.40 failed
- * with "database or disk is full" once a sub-journal that had been truncated
- * spilled (1–32 MiB thresholds, 400 files, no failing system call; -1 and
- * 64 KiB never).  In memory, a sub-journal is emptied whenever the outermost
- * savepoint ends, so it holds at most the pages of one file or one request.
+/* Statement journals (the pages a statement changes inside a longer
+ * transaction, kept until the statement ends) stay in memory up to 4 MiB
+ * instead of SQLite's 64 KiB: a roster import, one transaction per file,
+ * otherwise wrote each row's two dozen index and table pages to a temporary
+ * file in /var/tmp (bench/members: about 9 GB of writes for 100,000 rows).
+ * Nothing here encloses many statements in one savepoint: with a file as a
+ * savepoint inside a group, SQLite 3.40 failed with "database or disk is
+ * full" once such a sub-journal, truncated before, spilled (1–32 MiB
+ * thresholds, 400 files, no failing system call) — the command line's groups
+ * are flat transactions (db_begin_flat) for that and for speed.
  * Process-wide, so set once before the first connection. */
 static pthread_once_t lite_once = PTHREAD_ONCE_INIT;
 static void lite_configure(void) { sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 4 << 20); }

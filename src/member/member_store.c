@@ -721,6 +721,11 @@ static void member_acc_init(member_acc *x, arena *mem, const char *day) {
     x->day = day;
     x->cat = json_object(), x->gender = json_object(), x->age = json_object(), x->edu = json_object();
     x->eth = json_object(), x->party = json_object(), x->years = json_object();
+    /* the categories and genders in their usual order, whatever order the counts come in */
+    json_object_set_new(x->cat, MEMBER_FULL, json_integer(0));
+    json_object_set_new(x->cat, MEMBER_PROBATION, json_integer(0));
+    json_object_set_new(x->gender, "男", json_integer(0));
+    json_object_set_new(x->gender, "女", json_integer(0));
     /* bands in their own order: walk the bounds once to create the keys */
     x->ab = cfg_str("member-age-bands"), x->pb = cfg_str("member-party-age-bands");
     for (int v = 0; v <= 120; v++) {

@@ -145,6 +145,51 @@ static void body_tx(db *d, const char *url) {
     db_rollback(d);  /* harmless without a transaction */
 }
 
+/* A flat transaction: inner levels are counted, not savepoints; one rolled back dooms the whole. */
+static void body_flat(db *d, const char *url) {
+    (void)url;
+    err e;
+    int64_t n = -1;
+    assert_int_equal(db_exec(d, "CREATE TABLE t_items (id {{ID}}, name TEXT NOT NULL UNIQUE)", &e), ST_OK);
+    /* all levels commit: everything stays, one COMMIT */
+    assert_int_equal(db_begin_flat(d, &e), ST_OK);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(db_begin(d, &e), ST_OK);
+        assert_int_equal(db_tx_depth(d), 2);
+        assert_int_equal(db_run(d, "INSERT INTO t_items(name) VALUES ($1)", &e, "t", i == 0 ? "a" : i == 1 ? "b" : "c"), ST_OK);
+        assert_int_equal(db_commit(d, &e), ST_OK);
+    }
+    assert_false(db_doomed(d));
+    assert_int_equal(db_commit(d, &e), ST_OK);
+    assert_int_equal(db_tx_depth(d), 0);
+    assert_int_equal(db_query_int(d, &n, "SELECT COUNT(*) FROM t_items", &e, ""), ST_OK);
+    assert_int_equal(n, 3);
+    /* an inner level rolls back: its rows are not undone alone, the whole is doomed and rolls back */
+    assert_int_equal(db_begin_flat(d, &e), ST_OK);
+    assert_int_equal(db_begin(d, &e), ST_OK);
+    assert_int_equal(db_run(d, "INSERT INTO t_items(name) VALUES ($1)", &e, "t", "d"), ST_OK);
+    assert_int_equal(db_commit(d, &e), ST_OK);
+    assert_int_equal(db_begin(d, &e), ST_OK);
+    assert_int_equal(db_run(d, "INSERT INTO t_items(name) VALUES ($1)", &e, "t", "e"), ST_OK);
+    db_rollback(d);
+    assert_true(db_doomed(d));
+    assert_int_equal(db_commit(d, &e), ST_CONFLICT);
+    assert_int_equal(db_tx_depth(d), 0);
+    assert_false(db_doomed(d));
+    assert_int_equal(db_query_int(d, &n, "SELECT COUNT(*) FROM t_items", &e, ""), ST_OK);
+    assert_int_equal(n, 3);
+    /* not inside another transaction; an ordinary one afterwards nests with savepoints again */
+    assert_int_equal(db_begin(d, &e), ST_OK);
+    assert_int_equal(db_begin_flat(d, &e), ST_INTERNAL);
+    assert_int_equal(db_begin(d, &e), ST_OK);
+    assert_int_equal(db_run(d, "INSERT INTO t_items(name) VALUES ($1)", &e, "t", "f"), ST_OK);
+    db_rollback(d);   /* a savepoint: only "f" goes */
+    assert_int_equal(db_run(d, "INSERT INTO t_items(name) VALUES ($1)", &e, "t", "g"), ST_OK);
+    assert_int_equal(db_commit(d, &e), ST_OK);
+    assert_int_equal(db_query_int(d, &n, "SELECT COUNT(*) FROM t_items", &e, ""), ST_OK);
+    assert_int_equal(n, 4);
+}
+
 static void body_migrate(db *d, const char *url) {
     (void)url;
     err e;
@@ -414,11 +459,12 @@ static void test_pg_reconnect(void **state) {
 static void test_types(void **s) { (void)s; each_backend(body_types); }
 static void test_dynamic(void **s) { (void)s; each_backend(body_dynamic); }
 static void test_tx(void **s) { (void)s; each_backend(body_tx); }
+static void test_flat(void **s) { (void)s; each_backend(body_flat); }
 static void test_migrate(void **s) { (void)s; each_backend(body_migrate); }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rewrite), cmocka_unit_test(test_types), cmocka_unit_test(test_tx),
+        cmocka_unit_test(test_rewrite), cmocka_unit_test(test_types), cmocka_unit_test(test_tx), cmocka_unit_test(test_flat),
         cmocka_unit_test(test_migrate), cmocka_unit_test(test_pool),  cmocka_unit_test(test_backup),
         cmocka_unit_test(test_dynamic), cmocka_unit_test(test_sqlite_busy), cmocka_unit_test(test_write_queue),
         cmocka_unit_test(test_pg_reconnect),
