@@ -126,11 +126,11 @@ static void evidence(const ledger_match_result *r, uint32_t i, long min, ev *x) 
 static int struck(const ev *x) { return ((x->st | x->note) & LEDGER_ZS_STRUCK) != 0; }
 static int live(const ev *x) { return !struck(x) && (x->st & LEDGER_ZS_LIVE); }
 
-/* What the records of one entity add up to. */
+/* What the records of one entity add up to (one per entity: kept small). */
 typedef struct tally {
-    int struck, live, zero, staff, blank;
-    int any;                   /* LEDGER_ZS_* of every status and note */
-    int noprem, noop;
+    uint32_t struck, live, zero, staff, blank;
+    uint16_t any;              /* LEDGER_ZS_* of every status and note */
+    uint8_t noprem, noop;
 } tally;
 
 static void tally_add(tally *t, const ev *x) {
@@ -139,7 +139,7 @@ static void tally_add(tally *t, const ev *x) {
     t->zero += x->count == C_ZERO;
     t->staff += x->count == C_STAFF;
     t->blank += x->count == C_NONE;
-    t->any |= x->st | x->note;
+    t->any = (uint16_t)(t->any | x->st | x->note);
     t->noprem |= x->noprem;
     t->noop |= x->noop;
 }
@@ -210,9 +210,9 @@ static void status_reason(writer *w, const tally *t) {
         said(w, "登记状态为撤销", p_withdrawn, "");
         said(w, "名称中注明已注销或吊销", p_note, "");
         if (t->live) {
-            buf_printf(w->b, "，另有 %d 条记录登记状态为存续（", t->live);
+            buf_printf(w->b, "，另有 %u 条记录登记状态为存续（", t->live);
             list(w, p_live, 0);
-            buf_printf(w->b, "），少于注明吊销或注销的 %d 条，以多数为准", t->struck);
+            buf_printf(w->b, "），少于注明吊销或注销的 %u 条，以多数为准", t->struck);
         }
         return;
     }
@@ -233,7 +233,7 @@ static void count_reason(writer *w, const tally *t, long min) {
         else buf_printf(w->b, "从业人员不足 %ld 人：从业人数 ", min);
         list(w, p_zero, 1);
         buf_puts(w->b, "，没有台账填报更多人数");
-        if (t->blank) buf_printf(w->b, "（另有 %d 条记录未填）", t->blank);
+        if (t->blank) buf_printf(w->b, "（另有 %u 条记录未填）", t->blank);
         return;
     }
     buf_printf(w->b, "从业人数不一致%s：", w->definite ? "" : "（待实地核查）");
@@ -275,24 +275,31 @@ st ledger_zombie_find(ledger_match_result *r, const char *const *source_names, c
     size_t cap = 64, cnt = 0;
     ledger_zombie *z = malloc(cap * sizeof *z);
     ev *x = malloc(most * sizeof *x);
+    tally *t = calloc(r->nentity ? r->nentity : 1, sizeof *t);
     buf b;
     buf_init(&b, 1 << 16);
-    if (!z || !x) goto nomem;
+    if (!z || !x || !t) goto nomem;
+    /* Weigh in record order: the rows lie in memory in that order, so a
+     * million records are read front to back rather than hopping between
+     * tables entity by entity (those cache misses were most of the time). */
+    for (size_t i = 0; i < r->nrec; i++) {
+        ev v;
+        evidence(r, (uint32_t)i, min, &v);
+        tally_add(&t[r->entity[i]], &v);
+    }
     for (size_t k = 0; k < r->nentity; k++) {
+        const tally *tk = &t[k];
+        int definite = tk->struck > tk->live || (tk->zero && !tk->staff) || tk->noprem || tk->noop;
+        int suspected = tk->struck || tk->zero ||
+                        (tk->any & (LEDGER_ZS_PENDING | LEDGER_ZS_SUSPENDED | LEDGER_ZS_WINDING | LEDGER_ZS_MOVED));
+        if (!definite && !suspected) continue;
+        /* the few with a finding: their records again, to name them */
         const uint32_t *m = idx + off[k];
         uint32_t nm = off[k + 1] - off[k];
-        tally t = {0};
-        for (uint32_t j = 0; j < nm; j++) {
-            evidence(r, m[j], min, &x[j]);
-            tally_add(&t, &x[j]);
-        }
-        int definite = t.struck > t.live || (t.zero && !t.staff) || t.noprem || t.noop;
-        int suspected = t.struck || t.zero ||
-                        (t.any & (LEDGER_ZS_PENDING | LEDGER_ZS_SUSPENDED | LEDGER_ZS_WINDING | LEDGER_ZS_MOVED));
-        if (!definite && !suspected) continue;
+        for (uint32_t j = 0; j < nm; j++) evidence(r, m[j], min, &x[j]);
         buf_reset(&b);
         writer w = {&b, r, source_names, m, x, nm, definite};
-        reasons(&w, &t, min);
+        reasons(&w, tk, min);
         if (cnt == cap) {
             ledger_zombie *nz = realloc(z, cap * 2 * sizeof *nz);
             if (!nz) goto nomem;
@@ -307,6 +314,7 @@ st ledger_zombie_find(ledger_match_result *r, const char *const *source_names, c
     }
     buf_free(&b);
     free(x);
+    free(t);
     *out = arena_alloc(a, (cnt ? cnt : 1) * sizeof **out);
     if (!*out) { free(z); return err_set(e, ST_NOMEM, "内存不足：无法判定僵尸企业"); }
     if (cnt) memcpy(*out, z, cnt * sizeof *z);
@@ -316,6 +324,7 @@ st ledger_zombie_find(ledger_match_result *r, const char *const *source_names, c
 nomem:
     buf_free(&b);
     free(x);
+    free(t);
     free(z);
     return err_set(e, ST_NOMEM, "内存不足：无法判定僵尸企业");
 }
