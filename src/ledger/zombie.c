@@ -1,9 +1,9 @@
 /* zombie — the rules of zombie.h over each matched enterprise's records.
  *
- * Each entity's records are read once and reduced to evidence: what its
- * status says, its head count.  Only the few entities with a reason are read
- * a second time, to write the reason naming every record behind it, so the
- * cost at a million records stays a few string searches per record. */
+ * Every record is read once, in record order, and reduced to evidence — what
+ * its status says, its head count — added up per entity.  Only the few
+ * entities with a finding are read a second time, entity by entity, to write
+ * the reason naming every record behind it. */
 #include "ledger/zombie.h"
 
 #include <stdio.h>
@@ -30,7 +30,7 @@ static const struct { const char *w; int bit; } WORDS[] = {
     {"存續", LEDGER_ZS_LIVE},      {"在业", LEDGER_ZS_LIVE},      {"在業", LEDGER_ZS_LIVE},
     {"在营", LEDGER_ZS_LIVE},      {"在營", LEDGER_ZS_LIVE},      {"开业", LEDGER_ZS_LIVE},
     {"開業", LEDGER_ZS_LIVE},      {"正常", LEDGER_ZS_LIVE},      {"在册", LEDGER_ZS_LIVE},
-    {"在冊", LEDGER_ZS_LIVE},
+    {"在冊", LEDGER_ZS_LIVE},      {"异常", LEDGER_ZS_ABNORMAL},  {"異常", LEDGER_ZS_ABNORMAL},
 };
 
 /* Does the character (3 bytes) or word before p negate what follows?
@@ -187,6 +187,7 @@ static int p_pending(const ev *x) { return !struck(x) && ((x->st | x->note) & LE
 static int p_suspended(const ev *x) { return ((x->st | x->note) & LEDGER_ZS_SUSPENDED) != 0; }
 static int p_winding(const ev *x) { return ((x->st | x->note) & LEDGER_ZS_WINDING) != 0; }
 static int p_moved(const ev *x) { return ((x->st | x->note) & LEDGER_ZS_MOVED) != 0; }
+static int p_abnormal(const ev *x) { return ((x->st | x->note) & LEDGER_ZS_ABNORMAL) != 0; }
 
 /* "what（records）" when any record fits. */
 static void said(writer *w, const char *what, int (*pick)(const ev *), const char *after) {
@@ -233,7 +234,7 @@ static void count_reason(writer *w, const tally *t, long min) {
         else buf_printf(w->b, "从业人员不足 %ld 人：从业人数 ", min);
         list(w, p_zero, 1);
         buf_puts(w->b, "，没有台账填报更多人数");
-        if (t->blank) buf_printf(w->b, "（另有 %u 条记录未填）", t->blank);
+        if (t->blank) buf_printf(w->b, "（另有 %u 条记录未填人数）", t->blank);
         return;
     }
     buf_printf(w->b, "从业人数不一致%s：", w->definite ? "" : "（待实地核查）");
@@ -254,6 +255,7 @@ static void reasons(writer *w, const tally *t, long min) {
     said(w, "经营状态为停业或歇业", p_suspended, visit);
     said(w, "正在清算", p_winding, visit);
     said(w, "已迁出", p_moved, visit);
+    said(w, "列入经营异常名录或状态异常", p_abnormal, visit);
 }
 
 /* ---- the entities ------------------------------------------------------------------ */
@@ -291,7 +293,8 @@ st ledger_zombie_find(ledger_match_result *r, const char *const *source_names, c
         const tally *tk = &t[k];
         int definite = tk->struck > tk->live || (tk->zero && !tk->staff) || tk->noprem || tk->noop;
         int suspected = tk->struck || tk->zero ||
-                        (tk->any & (LEDGER_ZS_PENDING | LEDGER_ZS_SUSPENDED | LEDGER_ZS_WINDING | LEDGER_ZS_MOVED));
+                        (tk->any & (LEDGER_ZS_PENDING | LEDGER_ZS_SUSPENDED | LEDGER_ZS_WINDING | LEDGER_ZS_MOVED |
+                                    LEDGER_ZS_ABNORMAL));
         if (!definite && !suspected) continue;
         /* the few with a finding: their records again, to name them */
         const uint32_t *m = idx + off[k];

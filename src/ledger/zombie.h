@@ -19,7 +19,7 @@
  *   suspected  (kept, listed with the reason for round-4 field verification)
  *     the ledgers contradict each other — one says 20 staff, another 0; one
  *     says 注销, as many say 存续 — or the status is 停业 / 歇业 / 清算 /
- *     迁出 / cancellation pending: the enterprise may well be alive.
+ *     迁出 / 经营异常 / cancellation pending: the enterprise may well be alive.
  * The split is a stated rule, not a tuned threshold.  The reasons name the
  * records they come from ("02-网信办.csv 第 17 行") so that a person can
  * check them in the source ledger. */
@@ -55,7 +55,8 @@ enum {
     LEDGER_ZS_SUSPENDED = 16,  /* 停业 / 歇业 */
     LEDGER_ZS_WINDING = 32,    /* 清算 */
     LEDGER_ZS_MOVED = 64,      /* 迁出 */
-    LEDGER_ZS_LIVE = 128       /* 存续 / 在业 / 在营 / 开业 / 正常 / 在册 */
+    LEDGER_ZS_LIVE = 128,      /* 存续 / 在业 / 在营 / 开业 / 正常 / 在册 */
+    LEDGER_ZS_ABNORMAL = 256   /* 经营异常 (the register's list of firms not found at their address) */
 };
 #define LEDGER_ZS_STRUCK (LEDGER_ZS_REVOKED | LEDGER_ZS_CANCELLED | LEDGER_ZS_WITHDRAWN)
 int ledger_zombie_status(const char *text);

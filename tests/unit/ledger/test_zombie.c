@@ -37,6 +37,8 @@ static void test_status_words(void **state) {
     assert_int_equal(ledger_zombie_status("歇业"), LEDGER_ZS_SUSPENDED);
     assert_int_equal(ledger_zombie_status("清算中"), LEDGER_ZS_WINDING);
     assert_int_equal(ledger_zombie_status("已迁出"), LEDGER_ZS_MOVED);
+    assert_int_equal(ledger_zombie_status("列入经营异常名录"), LEDGER_ZS_ABNORMAL);
+    assert_int_equal(ledger_zombie_status("存续（无异常）"), LEDGER_ZS_LIVE);
 }
 
 static void test_status_negations_and_pending(void **state) {
@@ -191,7 +193,7 @@ static void test_zero_head_count_everywhere(void **state) {
     assert_non_null(z);
     assert_true(z->definite);
     has(z, "无从业人员：从业人数 a.csv 第 10 行填 0、b.csv 第 11 行填 0");
-    has(z, "另有 1 条记录未填");
+    has(z, "另有 1 条记录未填人数");
     done(&f);
 }
 
@@ -283,6 +285,14 @@ static void test_suspended_goes_to_verification(void **state) {
     assert_non_null(z);
     assert_false(z->definite);
     has(z, "经营状态为停业或歇业（a.csv 第 10 行），待实地核查");
+    done(&f);
+    ent v = {0};
+    rec(&v, NULL, "存续", "8");
+    rec(&v, NULL, "经营异常", "8");
+    z = find(&v, NULL, &f);
+    assert_non_null(z);
+    assert_false(z->definite);
+    has(z, "列入经营异常名录或状态异常（b.csv 第 11 行），待实地核查");
     done(&f);
     /* with no staff anywhere it is a zombie, and then nothing waits for a visit */
     ent y = {0};
