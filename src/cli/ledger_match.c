@@ -31,9 +31,11 @@ static const char MATCH_USAGE[] =
     "用法: ejia ledger match [选项] 文件...\n"
     "  比对多个台账（xlsx、xls、CSV），找出同一企业，输出关联、僵尸企业、待复核队列和企业主记录。\n"
     "  --links OUT.csv      每条记录所属企业：source,row,entity（source 为文件名，row 为数据行号，从 1 起）\n"
-    "  --zombies OUT.txt    僵尸企业编号，每行一个（默认只列有确定依据者：吊销、注销、名称注明、实地核查）\n"
-    "  --zombie-reasons OUT.csv  每个僵尸或疑似僵尸企业的依据：entity,definite,reasons\n"
-    "  --zombies-suspected  僵尸名单也列入疑似者（停业、从业人数为 0）\n"
+    "  --zombies OUT.txt    僵尸企业编号，每行一个（默认只列依据确定者：登记状态吊销、注销、撤销或名称注明，\n"
+    "                       填报从业人数的台账均为 0，实地核查无场所或未经营）\n"
+    "  --zombie-reasons OUT.csv  每个僵尸或疑似僵尸企业的依据及其来源记录：entity,definite,reasons\n"
+    "  --zombies-suspected  僵尸名单也列入疑似者（台账之间登记状态或从业人数矛盾，停业、清算、迁出等，待实地核查）\n"
+    "  --rule-zombie-min-employees N  从业人数低于 N 视为无从业人员（默认 1，即为 0）\n"
     "  --review OUT.csv     待复核的记录对；在 decision 列填 same / different 后可作为 --decisions 再用\n"
     "  --decisions IN.csv   复核决定（列 a,b,decision；a、b 为 文件名:行号；decision 为 same 或 different）\n"
     "  --golden OUT.csv     每个企业的主记录与来源记录\n"
@@ -354,6 +356,8 @@ static int write_golden(const char *path, ledger_match_result *r, const ledger_z
     return close_out(f, path);
 }
 
+static double now(void);
+
 static int write_outputs(const opts *o, ledger_match_result *r, ledger_table **tables, arena *a) {
     const char **names = arena_calloc(a, (size_t)o->nfiles, sizeof *names);
     if (!names) return 1;
@@ -363,10 +367,12 @@ static int write_outputs(const opts *o, ledger_match_result *r, ledger_table **t
     ledger_zombie *z = NULL;
     size_t nz = 0;
     err e = {0};
-    if ((o->zombies || o->zreasons || o->golden || !o->quiet) && ledger_zombie_find(r, names, a, &z, &nz, &e)) {
+    double t0 = now();
+    if ((o->zombies || o->zreasons || o->golden || !o->quiet) && ledger_zombie_find(r, names, NULL, a, &z, &nz, &e)) {
         fprintf(stderr, "ejia ledger: %s\n", e.msg);
         return 1;
     }
+    double t1 = now();
     size_t ndef = 0;
     for (size_t i = 0; i < nz; i++) ndef += z[i].definite;
     if (o->zombies) bad |= write_zombies(o->zombies, z, nz, o->suspected);
@@ -374,7 +380,7 @@ static int write_outputs(const opts *o, ledger_match_result *r, ledger_table **t
     if (o->review) bad |= write_review(o->review, r);
     if (o->golden) bad |= write_golden(o->golden, r, z, nz, names, a);
     if (!o->quiet)
-        fprintf(stderr, "僵尸企业 %zu 家（确定 %zu，疑似 %zu）\n", nz, ndef, nz - ndef);
+        fprintf(stderr, "僵尸企业 %zu 家（确定 %zu，疑似 %zu，判定 %.2f 秒）\n", nz, ndef, nz - ndef, t1 - t0);
     return bad;
 }
 

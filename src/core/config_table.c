@@ -72,6 +72,8 @@ const cfg_def cfg_table[] = {
     /* organizations and the 旬 bulletin (src/org) */
     {"bulletin-schedule", CFG_BOOL, 0, 0, "true", "党建规则 rules", "服务器在每旬结束后自动发布该旬通报 / issue each finished 旬 bulletin automatically"},
     {"bulletin-check-seconds", CFG_INT, 1, 86400, "300", "党建规则 rules", "自动通报的检查间隔（秒） / how often the bulletin scheduler looks (s)"},
-    {"rule-zombie-min-employees", CFG_INT, 0, 1000, "1", "党建规则 rules", "从业人数低于此值视为无实际经营 / employees below this = not operating"},
+    /* read by the ledger's zombie rules (src/ledger/zombie.h): every ledger that gives a head count gives less */
+    {"rule-zombie-min-employees", CFG_INT, 0, 1000, "1", "党建规则 rules",
+     "台账填报的从业人数低于此值视为无从业人员（僵尸企业） / a ledger head count below this = nobody works there (a zombie)"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

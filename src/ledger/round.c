@@ -173,7 +173,7 @@ static st round_entities(ledger_round *r, err *e) {
     ledger_zombie *z = NULL;
     size_t nz = 0;
     st s = ledger_golden_build(r->res, &r->mem, &g, e);
-    if (!s) s = ledger_zombie_find(r->res, r->in->source_names, &r->mem, &z, &nz, e);
+    if (!s) s = ledger_zombie_find(r->res, r->in->source_names, NULL, &r->mem, &z, &nz, e);
     if (s) return s;
     r->nent = r->res->nentity;
     int32_t *of = arena_alloc(&r->mem, (r->nent ? r->nent : 1) * sizeof *of);
