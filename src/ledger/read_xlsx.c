@@ -84,6 +84,9 @@ typedef struct pstate {
     size_t *offs, *lens;
     const char **cells;
     int ncells, cells_cap;
+    /* columns of this row's error cells (#DIV/0!...), reported once the row
+     * is handed over; a row with more is reported for these */
+    int errs[64], nerrs;
 } pstate;
 
 static const char *local(const char *name) {
@@ -129,7 +132,12 @@ static int zname_cmp(const void *a, const void *b) {
 /* Find an entry, tolerating a leading '/', '\\' for '/' (some Windows
  * exporters write "xl\\workbook.xml") and a different case. */
 static zip_int64_t locate(xl *x, const char *path) {
-    if (path[0] == '/') path++;
+    if (path[0] == '/' || path[0] == '\\') path++;
+    char norm[1024];
+    snprintf(norm, sizeof norm, "%s", path);   /* a relationship may name "worksheets\\sheet1.xml" too */
+    for (char *p = norm; *p; p++)
+        if (*p == '\\') *p = '/';
+    path = norm;
     struct zname key = {path, 0};
     struct zname *f = x->nnames ? bsearch(&key, x->names, x->nnames, sizeof *x->names, zname_cmp) : NULL;
     if (f) return f->idx;
@@ -451,6 +459,7 @@ static void XMLCALL sh_start(void *ud, const XML_Char *name, const XML_Char **at
             s->next_row = s->row + 1;
             s->next_col = 0;
             s->ncells = 0;
+            s->nerrs = 0;
             buf_reset(&s->rowbuf);
             s->in_row = true;
         } else if (strcmp(l, "rPh") == 0) {
@@ -560,6 +569,7 @@ static void end_cell(pstate *s) {
     }
     s->offs[s->col] = s->rowbuf.len;
     s->lens[s->col] = n;
+    if (s->ctype == 'e' && s->nerrs < (int)(sizeof s->errs / sizeof *s->errs)) s->errs[s->nerrs++] = s->col;
     if (buf_append(&s->rowbuf, v, n) != ST_OK)
         return stop(s, err_set(x->e, ST_TOO_LARGE, "无法读取「%s」：第 %d 行的内容超过 %u MiB；这不像是台账，请检查文件",
                                x->source, s->row, ROW_BYTES_MAX >> 20));
@@ -578,7 +588,12 @@ static void XMLCALL sh_end(void *ud, const XML_Char *name) {
         s->in_row = false;
         for (int i = 0; i < s->ncells; i++) s->cells[i] = s->lens[i] ? s->rowbuf.data + s->offs[i] : "";
         bool halt = false;
+        ledger_builder *b = s->fn == ledger_builder_row ? s->fn_ctx : NULL;
+        int before = b ? b->t->nrows : 0;
         st r = s->fn(s->fn_ctx, s->row, s->ncells, s->cells, s->lens, &halt, s->x->e);
+        for (int i = 0; b && !r && i < s->nerrs; i++)
+            if (s->errs[i] < s->ncells)
+                ledger_builder_cell_error(b, before, s->row, s->errs[i], s->cells[s->errs[i]], s->lens[s->errs[i]]);
         if (r) stop(s, r);
         else if (halt) stop(s, ST_OK);
     }
