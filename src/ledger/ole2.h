@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 typedef struct ole2_entry {
-    char name[96];       /* UTF-8 (names are at most 31 UTF-16 units) */
+    char name[100];      /* UTF-8: at most 32 UTF-16 units of 3 bytes, and the NUL */
     uint8_t type;        /* 1 storage, 2 stream, 5 root */
     uint32_t left, right, child, start;
     uint64_t size;

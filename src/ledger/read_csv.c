@@ -251,7 +251,7 @@ static const char *wide_text(const char *s, size_t n) {
  * bytes A1–FE), while Western text has an accented letter followed by an
  * ASCII letter, which GB18030 can only read as a rare GBK-extension
  * character.  Only rare pairs: Windows-1252.  Both kinds: the majority, with
- * a warning naming the other. */
+ * a warning naming the other when the minority is not small. */
 static const char *guess_legacy(ledger_builder *b, const char *s, size_t n) {
     size_t common = 0, rare = 0;
     const unsigned char *p = (const unsigned char *)s, *end = p + n;
@@ -267,7 +267,9 @@ static const char *guess_legacy(ledger_builder *b, const char *s, size_t n) {
     }
     if (!rare) return "GB18030";
     const char *pick = rare > common ? "WINDOWS-1252" : "GB18030";
-    if (common)
+    /* a few rare characters in Chinese text (names with 堃, 喆) are no doubt */
+    size_t lo = common < rare ? common : rare, hi = common < rare ? rare : common;
+    if (lo && lo * 10 >= hi)
         ledger_problem_add(b, 0, 0, -1, LP_WARNING, NULL, 0,
                            "文件没有标明编码，按 %s 读取，但也可能是 %s（西文）；如果文字是乱码，请在 Excel 里“另存为” CSV UTF-8 再上传",
                            rare > common ? "Windows-1252（西文）" : "GBK/GB18030（中文）",

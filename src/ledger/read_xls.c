@@ -78,6 +78,7 @@ typedef struct biff {
     size_t ncells, cells_cap;
     buf text;
     st status;
+    size_t probed;            /* bytes of records looked through while choosing a sheet */
 } biff;
 
 static uint16_t u16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
@@ -336,7 +337,7 @@ static st globals_second(biff *x, size_t end) {
             if (!name) name = arena_printf(&x->mem, "Sheet%d", x->nsheets + 1);
             if (!name) return err_set(x->e, ST_NOMEM, "内存不足");
             x->sheets[x->nsheets++] = (bsheet){.pos = u32(d), .vis = d[4], .type = d[5], .name = name};
-        } else if (type == R_SST && x->ver == 8 && !x->sst) {
+        } else if (type == R_SST && x->ver == 8 && !x->sst_off) {   /* the first SST only */
             r = read_sst(x, p, len);
         } else if (type == R_FORMAT && len >= 3) {
             cur c = cur_at(x, p, len);
@@ -489,11 +490,13 @@ static st read_sheet_cells(biff *x, size_t pos) {
     if (!rec_at(x, pos, &type, &len) || (type & 0xFF) != 0x09) return ST_OK;   /* no sheet there: empty */
     int depth = 0;
     long str_for = -1;
-    for (size_t p = pos; rec_at(x, p, &type, &len) && !x->status; p += 4 + len) {
+    size_t p = pos;
+    for (; rec_at(x, p, &type, &len) && !x->status; p += 4 + len) {
         if (type == R_BOF) { depth++; continue; }   /* a chart inside the sheet is skipped as a whole */
         if (type == R_EOF && --depth <= 0) break;
         if (depth == 1) sheet_record(x, type, p, len, &str_for);
     }
+    x->probed += p - pos;
     return x->status;
 }
 
@@ -506,7 +509,7 @@ static int cell_cmp(const void *a, const void *b) {
 
 /* The cells, row by row, to fn.  Two records for one cell: the later wins. */
 static st emit(biff *x, ledger_row_fn fn, void *ctx) {
-    qsort(x->cells, x->ncells, sizeof *x->cells, cell_cmp);
+    if (x->ncells) qsort(x->cells, x->ncells, sizeof *x->cells, cell_cmp);   /* cells is NULL when none */
     const char **cells = calloc(LEDGER_COLS_MAX + 1, sizeof *cells);
     size_t *lens = calloc(LEDGER_COLS_MAX + 1, sizeof *lens);
     int *errs = calloc(LEDGER_COLS_MAX + 1, sizeof *errs);
@@ -576,8 +579,12 @@ static int choose_sheet(biff *x, const char *want) {
     for (int i = 0; i < x->nsheets; i++)
         if (x->sheets[i].type == 0) { worksheets++; if (first < 0) first = i; }
     if (worksheets <= 1) return first >= 0 ? first : 0;
+    /* Sheets normally follow one another, so probing them all reads the
+     * stream about once; a crafted file can point 1,024 sheets at overlapping
+     * records, so the probes stop after a few passes' worth. */
+    size_t budget = 4 * x->n + (1u << 20);
     for (int pass = 0; pass < 2; pass++)
-        for (int i = 0; i < x->nsheets; i++) {
+        for (int i = 0; i < x->nsheets && x->probed <= budget; i++) {
             if (x->sheets[i].type != 0 || (x->sheets[i].vis != 0) != (pass == 1)) continue;
             probe p = {.b = x->b};
             if (read_sheet_cells(x, x->sheets[i].pos) || emit(x, probe_row, &p)) {

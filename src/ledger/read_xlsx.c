@@ -527,7 +527,7 @@ static void end_cell(pstate *s) {
         if (n) { v = v[0] == '1' ? "TRUE" : "FALSE"; n = strlen(v); }
         break;
     case 'i': case 'S':
-        n = unescape_x(s->text.data, n);
+        if (n) n = unescape_x(s->text.data, n);
         break;
     case 'n':
         if (n) {
