@@ -524,7 +524,10 @@ static st emit(biff *x, ledger_row_fn fn, void *ctx) {
             if (c->col > LEDGER_COLS_MAX) continue;
             const char *s = "";
             size_t l = 0;
-            if (c->sst && c->ref < x->nsst) { s = x->sst + x->sst_off[c->ref]; l = x->sst_n[c->ref]; }
+            if (c->sst && c->ref < x->nsst && x->sst_n[c->ref]) {   /* x->sst is NULL when every string is empty */
+                s = x->sst + x->sst_off[c->ref];
+                l = x->sst_n[c->ref];
+            }
             else if (!c->sst && c->len) { s = x->text.data + c->ref; l = c->len; }
             while (n <= c->col) { cells[n] = ""; lens[n] = 0; n++; }
             cells[c->col] = s;
