@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <unistd.h>
 
 #include "cli/ledger_read.h"
@@ -368,6 +369,142 @@ static void test_n02_duplicate_entries(void **state) {
             "两个同名的文件 xl/worksheets/sheet1.xml");
 }
 
+/* ---- a Chinese Excel 95 workbook, written here ---------------------------- */
+
+/* No file of the set is a Chinese BIFF5 workbook (CODEPAGE 936, GBK text), as
+ * Excel 95 on a Chinese Windows wrote them: one is built byte by byte, in the
+ * smallest OLE2 container (one FAT sector, one directory sector, the "Book"
+ * stream in 4,096 bytes so that it is not in the mini stream). */
+typedef struct bw { unsigned char d[4096]; size_t n; } bw;
+
+static void put16(bw *w, unsigned v) { w->d[w->n++] = (unsigned char)v; w->d[w->n++] = (unsigned char)(v >> 8); }
+static void put32(bw *w, uint32_t v) { put16(w, v & 0xFFFF); put16(w, v >> 16); }
+
+static void rec(bw *w, unsigned type, const void *data, size_t len) {
+    put16(w, type);
+    put16(w, (unsigned)len);
+    memcpy(w->d + w->n, data, len);
+    w->n += len;
+}
+
+/* A BIFF5 string: u16 length, then the text in GBK. */
+static size_t gbk(const char *utf8, unsigned char *out, size_t cap) {
+    iconv_t cd = iconv_open("GBK", "UTF-8");
+    char *ip = (char *)utf8, *op = (char *)out;
+    size_t il = strlen(utf8), ol = cap;
+    iconv(cd, &ip, &il, &op, &ol);
+    iconv_close(cd);
+    return cap - ol;
+}
+
+static void label(bw *w, unsigned row, unsigned col, const char *text) {
+    unsigned char b[256];
+    size_t k = gbk(text, b + 8, sizeof b - 8);
+    b[0] = (unsigned char)row; b[1] = (unsigned char)(row >> 8); b[2] = (unsigned char)col; b[3] = 0;
+    b[4] = b[5] = 0;
+    b[6] = (unsigned char)k; b[7] = (unsigned char)(k >> 8);
+    rec(w, 0x0204, b, 8 + k);
+}
+
+static size_t biff5_workbook(unsigned char *file, size_t cap) {
+    bw w = {.n = 0};
+    static const unsigned char bof_wb[] = {0x00, 0x05, 0x05, 0x00, 0, 0, 0, 0};
+    static const unsigned char bof_ws[] = {0x00, 0x05, 0x10, 0x00, 0, 0, 0, 0};
+    rec(&w, 0x0809, bof_wb, sizeof bof_wb);
+    static const unsigned char cp936[] = {0xA8, 0x03};
+    rec(&w, 0x0042, cp936, 2);
+    size_t bs = w.n;   /* BOUNDSHEET: its offset is filled in below */
+    unsigned char sh[64] = {0};
+    size_t k = gbk("台账", sh + 7, sizeof sh - 7);
+    sh[6] = (unsigned char)k;
+    rec(&w, 0x0085, sh, 7 + k);
+    rec(&w, 0x000A, NULL, 0);
+    uint32_t pos = (uint32_t)w.n;
+    memcpy(w.d + bs + 4, &pos, 4);   /* little-endian, as the tests run on */
+    rec(&w, 0x0809, bof_ws, sizeof bof_ws);
+    label(&w, 0, 0, "企业名称");
+    label(&w, 0, 1, "统一社会信用代码");
+    label(&w, 0, 2, "备注");
+    label(&w, 0, 3, "从业人数");
+    label(&w, 1, 0, "厦门甲网络科技有限公司");
+    label(&w, 1, 1, "91350100M000100Y43");
+    /* a formula with a text result: its STRING record follows */
+    unsigned char f[22] = {1, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
+    rec(&w, 0x0006, f, sizeof f);
+    unsigned char str[64];
+    k = gbk("合计", str + 2, sizeof str - 2);
+    str[0] = (unsigned char)k; str[1] = 0;
+    rec(&w, 0x0207, str, 2 + k);
+    unsigned char rk[10] = {1, 0, 3, 0, 0, 0};
+    uint32_t v = (25u << 2) | 2;   /* an integer RK */
+    memcpy(rk + 6, &v, 4);
+    rec(&w, 0x027E, rk, sizeof rk);
+    rec(&w, 0x000A, NULL, 0);
+
+    /* the container: header, FAT (sector 0), directory (1), Book (2..9) */
+    size_t len = 512 * 11;
+    assert_true(len <= cap);
+    memset(file, 0, len);
+    bw h = {.n = 0};
+    memcpy(h.d, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8);
+    h.n = 0x18;
+    put16(&h, 0x3E); put16(&h, 3); put16(&h, 0xFFFE); put16(&h, 9); put16(&h, 6);
+    h.n = 0x2C;
+    put32(&h, 1); put32(&h, 1); put32(&h, 0); put32(&h, 4096);
+    put32(&h, 0xFFFFFFFE); put32(&h, 0); put32(&h, 0xFFFFFFFE); put32(&h, 0);
+    put32(&h, 0);
+    for (int i = 1; i < 109; i++) put32(&h, 0xFFFFFFFF);
+    memcpy(file, h.d, 512);
+    bw fat = {.n = 0};
+    put32(&fat, 0xFFFFFFFD);
+    put32(&fat, 0xFFFFFFFE);
+    for (uint32_t s = 2; s < 9; s++) put32(&fat, s + 1);
+    put32(&fat, 0xFFFFFFFE);
+    while (fat.n < 512) put32(&fat, 0xFFFFFFFF);
+    memcpy(file + 512, fat.d, 512);
+    unsigned char *dir = file + 1024;
+    static const char *names[] = {"Root Entry", "Book"};
+    for (int e = 0; e < 4; e++) {
+        unsigned char *p = dir + 128 * e;
+        memset(p + 0x44, 0xFF, 12);   /* left, right, child: none */
+        if (e >= 2) continue;
+        size_t nl = strlen(names[e]);
+        for (size_t i = 0; i < nl; i++) p[2 * i] = (unsigned char)names[e][i];
+        p[0x40] = (unsigned char)(2 * nl + 2);
+        p[0x42] = e == 0 ? 5 : 2;
+        uint32_t child = 1, start = e == 0 ? 0xFFFFFFFE : 2, size = e == 0 ? 0 : 4096;
+        if (e == 0) memcpy(p + 0x4C, &child, 4);
+        memcpy(p + 0x74, &start, 4);
+        memcpy(p + 0x78, &size, 4);
+    }
+    memcpy(file + 1536, w.d, w.n);   /* the rest of the 4,096 bytes stays zero */
+    return len;
+}
+
+static void test_biff5_gbk(void **state) {
+    (void)state;
+    unsigned char file[512 * 11];
+    size_t n = biff5_workbook(file, sizeof file);
+    st r;
+    err e;
+    ledger_table *t = read_bytes("九五台账.xls", file, n, NULL, &r, &e);
+    if (r) fail_msg("%s", e.msg);
+    assert_string_equal(t->format, "xls");
+    assert_string_equal(t->sheet, "台账");
+    assert_int_equal(col_of(t, LF_NAME), 0);
+    assert_int_equal(col_of(t, LF_CODE), 1);
+    assert_int_equal(t->nrows, 1);
+    assert_string_equal(t->rows[0].val[LF_NAME], "厦门甲网络科技有限公司");
+    assert_string_equal(t->rows[0].cells[2], "合计");   /* the formula's text */
+    assert_string_equal(t->rows[0].val[LF_EMPLOYEES], "25");
+    ledger_table_free(t);
+    /* the same workbook cut short: refused or read in part, never past its end */
+    for (size_t cut = 8; cut < n; cut += 97) {
+        t = read_bytes("短.xls", file, cut, NULL, &r, &e);
+        if (t) ledger_table_free(t);
+    }
+}
+
 /* `ejia ledger read --csv`: the table as read, header first, quoted as RFC 4180. */
 static void test_cli_csv(void **state) {
     (void)state;
@@ -402,7 +539,7 @@ int main(void) {
         cmocka_unit_test(test_d09_inline_bool),  cmocka_unit_test(test_d10_encodings),
         cmocka_unit_test(test_d11_backslash),    cmocka_unit_test(test_d12_old_formats),
         cmocka_unit_test(test_n01_amplification), cmocka_unit_test(test_n02_duplicate_entries),
-        cmocka_unit_test(test_cli_csv),
+        cmocka_unit_test(test_cli_csv),          cmocka_unit_test(test_biff5_gbk),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
