@@ -383,7 +383,7 @@ static void put32(bw *w, uint32_t v) { put16(w, v & 0xFFFF); put16(w, v >> 16); 
 static void rec(bw *w, unsigned type, const void *data, size_t len) {
     put16(w, type);
     put16(w, (unsigned)len);
-    memcpy(w->d + w->n, data, len);
+    if (len) memcpy(w->d + w->n, data, len);   /* EOF has no data (NULL) */
     w->n += len;
 }
 
