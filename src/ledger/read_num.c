@@ -29,11 +29,14 @@ unsigned char ledger_num_code_kind(const char *code) {
         if (c == '[') {
             /* [h] [mm] [ss] are elapsed time (the days are part of the count);
              * [Red], [$-804] are not letters of the format */
+            const char *close = strchr(p, ']');
+            if (!close) break;
+            /* only a run of one letter: [h] [hh] [mm] [ss]; [Magenta] is a colour */
             char k = (char)(p[1] | 0x20);
-            if (!elapsed && (k == 'h' || k == 'm' || k == 's'))
-                elapsed = k == 'h' ? LNUM_HOURS : k == 'm' ? LNUM_MINUTES : LNUM_SECONDS;
-            p = strchr(p, ']');
-            if (!p) break;
+            bool run = close > p + 1 && (k == 'h' || k == 'm' || k == 's');
+            for (const char *q = p + 1; run && q < close; q++) run = (char)(*q | 0x20) == k;
+            if (!elapsed && run) elapsed = k == 'h' ? LNUM_HOURS : k == 'm' ? LNUM_MINUTES : LNUM_SECONDS;
+            p = close;
             continue;
         }
         if ((c == 'G' || c == 'g') && strncasecmp(p, "general", 7) == 0) { p += 6; continue; }

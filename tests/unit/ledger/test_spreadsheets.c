@@ -208,6 +208,8 @@ static void test_d05_elapsed(void **state) {
     assert_int_equal(ledger_num_code_kind("[h]:mm:ss"), LNUM_HOURS);
     assert_int_equal(ledger_num_code_kind("[mm]:ss"), LNUM_MINUTES);
     assert_int_equal(ledger_num_code_kind("[Red]0.00"), LNUM_NUMBER);
+    assert_int_equal(ledger_num_code_kind("[MAGENTA]0.00"), LNUM_NUMBER);   /* a colour, not [m] */
+    assert_int_equal(ledger_num_code_kind("[SS]"), LNUM_SECONDS);
     assert_int_equal(ledger_num_code_kind("[$-804]yyyy\"年\"m\"月\"d\"日\""), LNUM_DATE);
     ledger_num_date(1.5, LNUM_MINUTES, false, out, sizeof out);
     assert_string_equal(out, "2160:00");
