@@ -17,7 +17,7 @@ DB ?= var/ejia.db
 CC ?= cc
 SANITIZE ?=
 
-PKGS := libmicrohttpd jansson sqlite3 libpq libutf8proc opencc libzip expat freexl \
+PKGS := libmicrohttpd jansson sqlite3 libpq libutf8proc opencc libzip expat \
         xlsxwriter libsodium liboath cairo pangocairo fontconfig icu-i18n icu-uc
 ifeq ($(SANITIZE),1)
   B := build-san

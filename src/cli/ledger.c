@@ -6,8 +6,8 @@
 
 
 static const cli_cmd ledger_cmds[] = {
-    {"read", cli_ledger_read, "ejia ledger read [--sheet S] [--mapping M] [--problems] FILE...",
-     "读取台账文件，显示识别出的表头、列映射和问题 / read ledger files and show mapping and problems"},
+    {"read", cli_ledger_read, "ejia ledger read [--sheet S] [--mapping M] [--problems | --csv] FILE...",
+     "读取台账文件，显示识别出的表头、列映射和问题；--csv 输出读到的表格 / read ledger files and show mapping and problems; --csv prints the table as read"},
     {"import", cli_ledger_import,
      "ejia ledger import --db DB [--sheet S] [--mapping M] [--report 问题.xlsx] [--problems] FILE...",
      "把台账文件导入数据库（每个文件原子导入、相同文件只导入一次）/ import ledger files"},

@@ -78,6 +78,14 @@ void ledger_problem_add(ledger_builder *b, int row, int sheet_row, int col, ledg
     if (p->msg) t->nproblems++;
 }
 
+void ledger_builder_cell_error(ledger_builder *b, int rows_before, int sheet_row, int col, const char *v,
+                               size_t n) {
+    bool data = b->t->nrows > rows_before;
+    ledger_problem_add(b, data ? b->t->nrows : 0, sheet_row, data ? col : -1, LP_WARNING, v, n,
+                       "这一格是 Excel 的错误值 %.*s（公式算不出结果），导入的是这段文字而不是数值；"
+                       "请在 Excel 里改正这一格的公式或数据后重新导出", (int)(n > 16 ? 16 : n), v);
+}
+
 void ledger_builder_init(ledger_builder *b, ledger_table *t, const ledger_read_opts *o) {
     memset(b, 0, sizeof *b);
     b->t = t;
@@ -357,6 +365,13 @@ static st sniff(const char *source, const unsigned char *d, size_t len, kind *k,
     if (len == 0) return err_set(e, ST_INVALID, "无法读取「%s」：文件是空的（0 字节）；请重新导出后再上传", source);
     if (has_prefix(d, len, "PK\3\4", 4) || has_prefix(d, len, "PK\5\6", 4)) { *k = K_XLSX; return ST_OK; }
     if (has_prefix(d, len, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8)) { *k = K_XLS; return ST_OK; }
+    /* Excel 2.x–4.0 wrote a bare BIFF stream, no OLE2 container: a BOF record
+     * (09 00 / 09 02 / 09 04, a short length: a NUL no text has) */
+    if (len >= 8 && d[0] == 0x09 && (d[1] == 0x00 || d[1] == 0x02 || d[1] == 0x04) && d[2] >= 4 && d[2] <= 16 &&
+        d[3] == 0)
+        return err_set(e, ST_UNSUPPORTED,
+                       "无法读取「%s」：这是 Excel 2.x–4.0（1987–1992 年）的老格式 xls，无法读取；"
+                       "请用 Excel 或 WPS 打开后另存为 xlsx 再上传", source);
     static const struct { const char *magic; size_t n; const char *what; } other[] = {
         {"%PDF", 4, "PDF 文档"}, {"\x89PNG", 4, "PNG 图片"}, {"\xFF\xD8\xFF", 3, "JPEG 图片"},
         {"GIF8", 4, "GIF 图片"}, {"{\\rtf", 5, "RTF 文档"}, {"Rar!", 4, "RAR 压缩包"},
@@ -383,31 +398,7 @@ static const char *base_name(const char *p) {
     return s ? s + 1 : p;
 }
 
-/* Write memory to a private temporary file for freexl, which opens paths only. */
-static st xls_from_mem(ledger_builder *b, const unsigned char *d, size_t len, err *e) {
-    const char *dir = getenv("TMPDIR");
-    char path[512];
-    snprintf(path, sizeof path, "%s/ejia-xls-XXXXXX", dir && *dir ? dir : "/tmp");
-    int fd = mkstemp(path);
-    if (fd < 0) return err_set(e, ST_IO, "无法读取「%s」：不能建临时文件（%s）", b->t->source, strerror(errno));
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, d + off, len - off);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) {
-            close(fd);
-            unlink(path);
-            return err_set(e, ST_IO, "无法读取「%s」：写临时文件失败（%s）", b->t->source, strerror(errno));
-        }
-        off += (size_t)w;
-    }
-    close(fd);
-    st r = ledger_xls_read(b, path, e);
-    unlink(path);
-    return r;
-}
-
-static st read_any(const char *name, const char *path, const unsigned char *d, size_t len,
+static st read_any(const char *name, const unsigned char *d, size_t len,
                    const ledger_read_opts *o, ledger_table **out, err *e) {
     static const ledger_read_opts defaults;
     if (!o) o = &defaults;
@@ -434,7 +425,7 @@ static st read_any(const char *name, const char *path, const unsigned char *d, s
         case K_XLSX: t->format = "xlsx"; r = ledger_xlsx_read(&b, d, len, e); break;
         case K_XLS:
             t->format = "xls";
-            r = path ? ledger_xls_read(&b, path, e) : xls_from_mem(&b, d, len, e);
+            r = ledger_xls_read(&b, d, len, e);
             break;
         }
     }
@@ -451,7 +442,7 @@ static st read_any(const char *name, const char *path, const unsigned char *d, s
 
 st ledger_table_read_mem(const char *name, const void *data, size_t len, const ledger_read_opts *o,
                          ledger_table **out, err *e) {
-    return read_any(name ? name : "(内存)", NULL, data, len, o, out, e);
+    return read_any(name ? name : "(内存)", data, len, o, out, e);
 }
 
 st ledger_table_read(const char *path, const ledger_read_opts *o, ledger_table **out, err *e) {
@@ -478,7 +469,7 @@ st ledger_table_read(const char *path, const ledger_read_opts *o, ledger_table *
         d = m;
     }
     close(fd);
-    st r = read_any(path, path, d, len, o, out, e);
+    st r = read_any(path, d, len, o, out, e);
     if (len) munmap((void *)d, len);
     return r;
 }

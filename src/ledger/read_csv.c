@@ -1,10 +1,11 @@
 /* read_csv — CSV ledgers through libcsv, in whatever encoding they came.
  *
- * Encoding: a byte-order mark wins (UTF-8, UTF-16LE/BE); otherwise text that
- * is valid UTF-8 is UTF-8; otherwise it is taken as GB18030 (a superset of
- * GBK and GB2312, which is what Excel on a Chinese Windows writes) and
- * converted with iconv.  Text that is neither is refused, naming the byte
- * where decoding failed.  The delimiter is sniffed (comma, tab, semicolon,
+ * Encoding: a byte-order mark wins (UTF-8, UTF-16LE/BE, UTF-32LE/BE);
+ * otherwise text that is valid UTF-8 is UTF-8; otherwise it is GB18030 (a
+ * superset of GBK and GB2312, which is what Excel on a Chinese Windows
+ * writes) or Windows-1252 (Western Excel), chosen by what the bytes look like
+ * (see guess_legacy), with a warning when both are plausible.  Text that is
+ * none of these is refused, naming the byte where decoding failed.  The delimiter is sniffed (comma, tab, semicolon,
  * vertical bar) from the first lines.  Rows are numbered as a spreadsheet
  * would show them: blank lines count, a quoted line break does not. */
 #include "ledger/read_int.h"
@@ -201,6 +202,21 @@ static st decode_utf8_bom(ledger_builder *b, text *x, err *e) {
     return ST_OK;
 }
 
+/* UTF-32 (either byte order) with a byte order mark.  Checked before UTF-16:
+ * FF FE 00 00 begins with UTF-16LE's mark too (read as UTF-16, every cell
+ * came out empty). */
+static st decode_utf32(ledger_builder *b, text *x, err *e) {
+    bool le = x->s[0] == '\xFF';
+    b->t->encoding = le ? "UTF-32LE BOM" : "UTF-32BE BOM";
+    size_t bad = 0;
+    x->owned = convert(le ? "UTF-32LE" : "UTF-32BE", x->s + 4, x->n - 4, &x->n, &bad);
+    if (!x->owned)
+        return err_set(e, ST_INVALID, "无法读取「%s」：文件标明是 UTF-32，但第 %zu 字节起无法解码；请重新导出",
+                       b->t->source, bad + 5);
+    x->s = x->owned;
+    return ST_OK;
+}
+
 /* UTF-16 (either byte order) with a byte order mark. */
 static st decode_utf16(ledger_builder *b, text *x, err *e) {
     bool le = x->s[0] == '\xFF';
@@ -214,13 +230,65 @@ static st decode_utf16(ledger_builder *b, text *x, err *e) {
     return ST_OK;
 }
 
-/* No mark: UTF-8 (perhaps with a few damaged bytes), else GB18030. */
+/* UTF-16 or UTF-32 text without a byte order mark: ASCII characters leave
+ * NUL bytes at fixed places (every second or fourth byte).  Its name, or NULL
+ * when the NULs fall anywhere (binary). */
+static const char *wide_text(const char *s, size_t n) {
+    size_t look = n < 4096 ? n & ~(size_t)3 : 4096, zero[4] = {0};
+    if (look < 8) return NULL;
+    for (size_t i = 0; i < look; i++) zero[i & 3] += s[i] == 0;
+    size_t q = look / 4;   /* bytes per position */
+    if (zero[1] + zero[2] + zero[3] >= 3 * q * 9 / 10 && zero[0] < q / 2) return "UTF-32LE";
+    if (zero[0] + zero[1] + zero[2] >= 3 * q * 9 / 10 && zero[3] < q / 2) return "UTF-32BE";
+    if (zero[1] + zero[3] >= 2 * q * 8 / 10 && zero[0] + zero[2] < q / 2) return "UTF-16LE";
+    if (zero[0] + zero[2] >= 2 * q * 8 / 10 && zero[1] + zero[3] < q / 2) return "UTF-16BE";
+    return NULL;
+}
+
+/* Text that is not UTF-8: GB18030 or Windows-1252?  Most bytes sequences are
+ * valid in both ("première" is "premi" + GBK 鑢 + "e"), so look at the pairs
+ * GB18030 would make: Chinese text is nearly all GB2312 characters (both
+ * bytes A1–FE), while Western text has an accented letter followed by an
+ * ASCII letter, which GB18030 can only read as a rare GBK-extension
+ * character.  Only rare pairs: Windows-1252.  Both kinds: the majority, with
+ * a warning naming the other when the minority is not small. */
+static const char *guess_legacy(ledger_builder *b, const char *s, size_t n) {
+    size_t common = 0, rare = 0;
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    while (p < end) {
+        if (*p < 0x80) { p++; continue; }
+        unsigned lead = *p;
+        if (p + 1 >= end) { rare++; break; }
+        unsigned trail = p[1];
+        if (trail >= 0x30 && trail <= 0x39 && p + 3 < end) { rare++; p += 4; continue; }   /* four-byte form */
+        if (lead >= 0xA1 && lead <= 0xF7 && trail >= 0xA1 && trail <= 0xFE) common++;
+        else rare++;
+        p += 2;
+    }
+    if (!rare) return "GB18030";
+    const char *pick = rare > common ? "WINDOWS-1252" : "GB18030";
+    /* a few rare characters in Chinese text (names with 堃, 喆) are no doubt */
+    size_t lo = common < rare ? common : rare, hi = common < rare ? rare : common;
+    if (lo && lo * 10 >= hi)
+        ledger_problem_add(b, 0, 0, -1, LP_WARNING, NULL, 0,
+                           "文件没有标明编码，按 %s 读取，但也可能是 %s（西文）；如果文字是乱码，请在 Excel 里“另存为” CSV UTF-8 再上传",
+                           rare > common ? "Windows-1252（西文）" : "GBK/GB18030（中文）",
+                           rare > common ? "GBK/GB18030（中文）" : "Windows-1252");
+    return pick;
+}
+
+/* No mark: UTF-8 (perhaps with a few damaged bytes), else GB18030 or Windows-1252. */
 static st decode_plain(ledger_builder *b, text *x, err *e) {
     ledger_table *t = b->t;
     /* NUL bytes do not occur in text of any encoding we accept. */
-    if (memchr(x->s, 0, x->n < 65536 ? x->n : 65536))
+    if (memchr(x->s, 0, x->n < 65536 ? x->n : 65536)) {
+        const char *wide = wide_text(x->s, x->n);
+        if (wide)
+            return err_set(e, ST_UNSUPPORTED, "无法读取「%s」：文件像是不带 BOM 标记的 %s 文本，这种编码只有带 BOM 时才读取；"
+                           "请在 Excel 里“另存为” CSV UTF-8（或用记事本另存为 UTF-8）再上传", t->source, wide);
         return err_set(e, ST_UNSUPPORTED, "无法读取「%s」：不是电子表格（含有二进制内容，既不是 xlsx/xls 也不是文本 CSV）；"
                        "请上传 xlsx、xls 或 CSV 文件", t->source);
+    }
     size_t bad_at = 0, nbad = 0;
     if (utf8_valid(x->s, x->n)) {
         t->encoding = "UTF-8";
@@ -234,6 +302,15 @@ static st decode_plain(ledger_builder *b, text *x, err *e) {
         warn_bad_utf8(b, nbad, bad_at + 1);
     } else {
         size_t bad = 0;
+        const char *enc = guess_legacy(b, x->s, x->n);
+        if (strcmp(enc, "WINDOWS-1252") == 0) {
+            x->owned = convert("WINDOWS-1252", x->s, x->n, &x->n, &bad);
+            if (x->owned) {
+                t->encoding = "Windows-1252";
+                x->s = x->owned;
+                return ST_OK;
+            }
+        }
         x->owned = convert("GB18030", x->s, x->n, &x->n, &bad);
         if (!x->owned)
             return err_set(e, ST_INVALID,
@@ -247,6 +324,8 @@ static st decode_plain(ledger_builder *b, text *x, err *e) {
 
 static st decode(ledger_builder *b, text *x, err *e) {
     if (x->n >= 3 && memcmp(x->s, "\xEF\xBB\xBF", 3) == 0) return decode_utf8_bom(b, x, e);
+    if (x->n >= 4 && (memcmp(x->s, "\xFF\xFE\0\0", 4) == 0 || memcmp(x->s, "\0\0\xFE\xFF", 4) == 0))
+        return decode_utf32(b, x, e);
     if (x->n >= 2 && (memcmp(x->s, "\xFF\xFE", 2) == 0 || memcmp(x->s, "\xFE\xFF", 2) == 0)) return decode_utf16(b, x, e);
     return decode_plain(b, x, e);
 }

@@ -70,11 +70,39 @@ void ledger_problem_add(ledger_builder *b, int row, int sheet_row, int col, ledg
                         const char *value, size_t vlen, const char *fmt, ...)
     __attribute__((format(printf, 8, 9)));
 
+/* A cell holding an Excel error value (#DIV/0!, #N/A, ...): the reader passes
+ * the text like any other and, after handing the row over, says so here; the
+ * problem goes on the data row it became (rows_before = t->nrows before the
+ * row was handed over), or on the file when it was not a data row. */
+void ledger_builder_cell_error(ledger_builder *b, int rows_before, int sheet_row, int col, const char *v,
+                               size_t n);
+
 /* Format readers.  data is the whole file; b->t->source names it in errors. */
 st ledger_csv_read(ledger_builder *b, const unsigned char *data, size_t len, err *e);
 st ledger_xlsx_read(ledger_builder *b, const unsigned char *data, size_t len, err *e);
-/* freexl reads from a path only: read.c writes a temporary file for memory input. */
-st ledger_xls_read(ledger_builder *b, const char *path, err *e);
+/* data is an OLE2 compound file (read.c checked the signature). */
+st ledger_xls_read(ledger_builder *b, const unsigned char *data, size_t len, err *e);
+
+/* The password message shared by xls (FILEPASS) and encrypted xlsx (an OLE2
+ * file holding EncryptedPackage). */
+#define LEDGER_MSG_PASSWORD "无法读取「%s」：文件设置了打开密码（已加密），无法读取；请用 Excel 或 WPS 输入密码打开，" \
+    "在“文件 → 信息 → 保护工作簿 → 用密码进行加密”里清空密码（或“另存为”时不设密码）后保存，再上传"
+
+/* read_num.c: what a number format shows. */
+enum {
+    LNUM_NUMBER = 0, LNUM_DATE, LNUM_DATETIME, LNUM_TIME,   /* time of day */
+    LNUM_HOURS, LNUM_MINUTES, LNUM_SECONDS                 /* elapsed: [h]:mm:ss, [mm]:ss, [ss] */
+};
+/* Kind of an Excel built-in number format id. */
+unsigned char ledger_num_builtin_kind(int id);
+/* Kind of a format code ("yyyy-mm-dd", "[h]:mm:ss", "0.00"). */
+unsigned char ledger_num_code_kind(const char *code);
+/* A number as Excel shows it in General: integers without ".0" or exponent,
+ * others with 15 significant digits.  Returns the length written. */
+size_t ledger_num_double(double d, char *out, size_t cap);
+/* A serial day number as a date, date and time, time or elapsed time (kind);
+ * 0 when out of range (the caller then writes the number). */
+size_t ledger_num_date(double d, unsigned char kind, bool date1904, char *out, size_t cap);
 
 /* field.c */
 /* Normalise header text for matching: NFKC, spaces removed, ASCII upper-cased.

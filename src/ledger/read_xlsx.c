@@ -49,6 +49,10 @@ typedef struct xl {
     sheet_ref *sheets;
     int nsheets;
     const char *wb_dir;        /* "xl/" */
+    bool date1904;             /* <workbookPr date1904="1">: Mac Excel's day count */
+    /* the zip's entries by name ('\\' read as '/', no leading '/'), sorted */
+    struct zname { const char *name; zip_int64_t idx; } *names;
+    size_t nnames;
 } xl;
 
 /* Per-part parse state: one struct, the handlers look at what they need. */
@@ -75,10 +79,14 @@ typedef struct pstate {
     char ctype;                /* 's' shared, 'i' inline, 'n' number, 'b' bool, 'e' error, 'S' str, 'd' date */
     int style;
     bool in_row, in_cell;
+    bool got_t;                /* an inline string's <t> seen: its <v>, if any, is not the text */
     buf rowbuf;                /* cell bytes of the current row */
     size_t *offs, *lens;
     const char **cells;
     int ncells, cells_cap;
+    /* columns of this row's error cells (#DIV/0!...), reported once the row
+     * is handed over; a row with more is reported for these */
+    int errs[64], nerrs;
 } pstate;
 
 static const char *local(const char *name) {
@@ -117,12 +125,25 @@ static void XMLCALL on_text(void *ud, const XML_Char *t, int len) {
     if (n) buf_append(&s->text, t, n);
 }
 
-/* Find an entry, tolerating a leading '/' and a different case. */
+static int zname_cmp(const void *a, const void *b) {
+    return strcmp(((const struct zname *)a)->name, ((const struct zname *)b)->name);
+}
+
+/* Find an entry, tolerating a leading '/', '\\' for '/' (some Windows
+ * exporters write "xl\\workbook.xml") and a different case. */
 static zip_int64_t locate(xl *x, const char *path) {
-    if (path[0] == '/') path++;
-    zip_int64_t i = zip_name_locate(x->z, path, 0);
-    if (i < 0) i = zip_name_locate(x->z, path, ZIP_FL_NOCASE);
-    return i;
+    if (path[0] == '/' || path[0] == '\\') path++;
+    char norm[1024];
+    snprintf(norm, sizeof norm, "%s", path);   /* a relationship may name "worksheets\\sheet1.xml" too */
+    for (char *p = norm; *p; p++)
+        if (*p == '\\') *p = '/';
+    path = norm;
+    struct zname key = {path, 0};
+    struct zname *f = x->nnames ? bsearch(&key, x->names, x->nnames, sizeof *x->names, zname_cmp) : NULL;
+    if (f) return f->idx;
+    for (size_t i = 0; i < x->nnames; i++)
+        if (strcasecmp(x->names[i].name, path) == 0) return x->names[i].idx;
+    return -1;
 }
 
 /* Stream one zip entry through a fresh expat parser set up by the caller. */
@@ -243,6 +264,13 @@ static const char *resolve(xl *x, const char *target) {
 static void XMLCALL wb_start(void *ud, const XML_Char *name, const XML_Char **atts) {
     pstate *s = ud;
     xl *x = s->x;
+    if (strcmp(local(name), "workbookPr") == 0) {
+        const char *v = attr(atts, "date1904");
+        /* extensions may repeat the element without the attribute: only an
+         * attribute that is there decides */
+        if (v) x->date1904 = strcmp(v, "1") == 0 || strcmp(v, "true") == 0;
+        return;
+    }
     if (strcmp(local(name), "sheet") != 0) return;
     const char *nm = attr(atts, "name"), *rid = attr(atts, "id"), *state = attr(atts, "state");
     if (!nm || !rid) return;
@@ -253,6 +281,33 @@ static void XMLCALL wb_start(void *ud, const XML_Char *name, const XML_Char **at
     r->name = arena_strdup(&x->mem, nm);
     r->rid = arena_strdup(&x->mem, rid);
     r->hidden = state && strcmp(state, "visible") != 0;
+}
+
+/* OOXML escapes a character XML cannot hold as _xHHHH_ ("_x000D_" for a
+ * carriage return; "_x005F_" for the underscore of a literal "_x0030_").
+ * Decoded in place (the UTF-8 is never longer than the escape); returns the
+ * new length. */
+static size_t unescape_x(char *v, size_t n) {
+    if (!memchr(v, '_', n)) return n;
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned cp = 0;
+        bool esc = i + 7 <= n && v[i] == '_' && v[i + 1] == 'x' && v[i + 6] == '_';
+        for (int k = 2; esc && k < 6; k++) {
+            char c = v[i + k];
+            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            if (d < 0) esc = false;
+            else cp = cp * 16 + (unsigned)d;
+        }
+        if (esc && cp >= 0xD800 && cp < 0xE000) cp = 0xFFFD;   /* a lone half of a pair: no character */
+        if (!esc || cp == 0) {
+            v[o++] = v[i++];
+            continue;
+        }
+        o += utf8_encode((int32_t)cp, v + o);
+        i += 7;
+    }
+    return o;
 }
 
 /* ---- shared strings --------------------------------------------------- */
@@ -284,6 +339,7 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name) {
             if (!a || !b) return stop(s, err_set(x->e, ST_NOMEM, "内存不足"));
             x->ss_cap = cap;
         }
+        if (s->text.len) s->text.len = unescape_x(s->text.data, s->text.len);
         char *p = arena_strndup(&x->mem, s->text.len ? s->text.data : "", s->text.len);
         if (!p) return stop(s, err_set(x->e, ST_NOMEM, "内存不足"));
         x->ss[x->nss] = p;
@@ -295,36 +351,6 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name) {
 
 /* ---- styles: which cell formats are dates ----------------------------- */
 
-/* 0 number, 1 date, 2 date and time, 3 time. */
-static unsigned char builtin_kind(int id) {
-    if ((id >= 14 && id <= 17) || (id >= 27 && id <= 31) || (id >= 34 && id <= 36) || (id >= 50 && id <= 58))
-        return 1;
-    if (id == 22) return 2;
-    if ((id >= 18 && id <= 21) || (id >= 45 && id <= 47) || id == 32 || id == 33) return 3;
-    return 0;
-}
-
-static unsigned char code_kind(const char *code) {
-    bool date = false, time = false;
-    for (const char *p = code; *p; p++) {
-        char c = *p;
-        if (c == '"') { p = strchr(p + 1, '"'); if (!p) break; continue; }
-        if (c == '\\' || c == '_' || c == '*') { if (p[1]) p++; continue; }
-        if (c == '[') {
-            /* [h] [mm] [ss] are elapsed time; [Red], [$-804] are not letters of the format */
-            if (p[1] == 'h' || p[1] == 'H' || p[1] == 'm' || p[1] == 's') time = true;
-            p = strchr(p, ']');
-            if (!p) break;
-            continue;
-        }
-        if ((c == 'G' || c == 'g') && strncasecmp(p, "general", 7) == 0) { p += 6; continue; }
-        if (c == 'y' || c == 'Y' || c == 'd' || c == 'D') date = true;
-        if (c == 'h' || c == 'H' || c == 's' || c == 'S') time = true;
-        if (c == ';') break;   /* the first section decides */
-    }
-    return date && time ? 2 : date ? 1 : time ? 3 : 0;
-}
-
 static void XMLCALL sty_start(void *ud, const XML_Char *name, const XML_Char **atts) {
     pstate *s = ud;
     const char *l = local(name);
@@ -332,7 +358,7 @@ static void XMLCALL sty_start(void *ud, const XML_Char *name, const XML_Char **a
         const char *id = attr(atts, "numFmtId"), *code = attr(atts, "formatCode");
         if (id && code && s->nfmts < 512) {
             s->fmt_ids[s->nfmts] = atoi(id);
-            s->fmt_kind[s->nfmts] = code_kind(code);
+            s->fmt_kind[s->nfmts] = ledger_num_code_kind(code);
             s->nfmts++;
         }
     } else if (strcmp(l, "cellXfs") == 0) {
@@ -348,7 +374,7 @@ static void XMLCALL sty_start(void *ud, const XML_Char *name, const XML_Char **a
         }
         const char *idv = attr(atts, "numFmtId");
         int id = idv ? atoi(idv) : 0;
-        unsigned char k = builtin_kind(id);
+        unsigned char k = ledger_num_builtin_kind(id);
         for (int i = 0; i < s->nfmts; i++)
             if (s->fmt_ids[i] == id) k = s->fmt_kind[i];
         s->xf[s->nxf++] = k;
@@ -405,14 +431,21 @@ static void XMLCALL sh_start(void *ud, const XML_Char *name, const XML_Char **at
             }
             s->style = sv ? atoi(sv) : 0;
             s->in_cell = true;
+            s->got_t = false;
             buf_reset(&s->text);
         }
         break;
     case 'v':
-        if (l[1] == 0 && s->in_cell) s->collect = true;
+        /* an inline string's text is its <t>; a <v> beside it (some writers
+         * add one) was appended to it ("1." became "1.01.") */
+        if (l[1] == 0 && s->in_cell && !(s->ctype == 'i' && s->got_t)) s->collect = true;
         break;
     case 't':
-        if (l[1] == 0 && s->in_cell && s->ctype == 'i') s->collect = true;
+        if (l[1] == 0 && s->in_cell && s->ctype == 'i') {
+            if (!s->got_t) buf_reset(&s->text);   /* what a <v> before it held */
+            s->got_t = true;
+            s->collect = true;
+        }
         break;
     case 'r':
         if (strcmp(l, "row") == 0) {
@@ -426,6 +459,7 @@ static void XMLCALL sh_start(void *ud, const XML_Char *name, const XML_Char **at
             s->next_row = s->row + 1;
             s->next_col = 0;
             s->ncells = 0;
+            s->nerrs = 0;
             buf_reset(&s->rowbuf);
             s->in_row = true;
         } else if (strcmp(l, "rPh") == 0) {
@@ -473,24 +507,6 @@ static size_t format_number(const char *v, size_t n, char *out, size_t cap) {
     return k > 0 ? (size_t)k : 0;
 }
 
-static size_t format_date(double d, unsigned char kind, char *out, size_t cap) {
-    char day[16];
-    double frac = d - floor(d);
-    long secs = lround(frac * 86400.0);
-    if (secs >= 86400) { secs = 0; d = floor(d) + 1; }
-    int k = 0;
-    if (kind == 3) {
-        k = snprintf(out, cap, "%02ld:%02ld:%02ld", secs / 3600, secs / 60 % 60, secs % 60);
-    } else if (!ledger_clean_excel_date(d, day)) {
-        return 0;
-    } else if (kind == 2 && secs) {
-        k = snprintf(out, cap, "%s %02ld:%02ld:%02ld", day, secs / 3600, secs / 60 % 60, secs % 60);
-    } else {
-        k = snprintf(out, cap, "%s", day);
-    }
-    return k > 0 ? (size_t)k : 0;
-}
-
 static void end_cell(pstate *s) {
     xl *x = s->x;
     s->in_cell = false;
@@ -507,7 +523,12 @@ static void end_cell(pstate *s) {
         else { v = ""; n = 0; }
         break;
     }
-    case 'b': v = (n && v[0] == '1') ? "TRUE" : "FALSE"; n = strlen(v); break;
+    case 'b':   /* a boolean cell without a value is empty, not FALSE */
+        if (n) { v = v[0] == '1' ? "TRUE" : "FALSE"; n = strlen(v); }
+        break;
+    case 'i': case 'S':
+        if (n) n = unescape_x(s->text.data, n);
+        break;
     case 'n':
         if (n) {
             unsigned char kind = (s->style >= 0 && (size_t)s->style < x->nxf) ? x->xf_kind[s->style] : 0;
@@ -517,7 +538,7 @@ static void end_cell(pstate *s) {
                 size_t m = n < sizeof tmp - 1 ? n : sizeof tmp - 1;
                 memcpy(tmp, v, m);
                 tmp[m] = 0;
-                k = format_date(strtod(tmp, NULL), kind, num, sizeof num);
+                k = ledger_num_date(strtod(tmp, NULL), kind, x->date1904, num, sizeof num);
             }
             if (!k) k = format_number(v, n, num, sizeof num);
             v = num;
@@ -548,6 +569,7 @@ static void end_cell(pstate *s) {
     }
     s->offs[s->col] = s->rowbuf.len;
     s->lens[s->col] = n;
+    if (s->ctype == 'e' && s->nerrs < (int)(sizeof s->errs / sizeof *s->errs)) s->errs[s->nerrs++] = s->col;
     if (buf_append(&s->rowbuf, v, n) != ST_OK)
         return stop(s, err_set(x->e, ST_TOO_LARGE, "无法读取「%s」：第 %d 行的内容超过 %u MiB；这不像是台账，请检查文件",
                                x->source, s->row, ROW_BYTES_MAX >> 20));
@@ -566,7 +588,12 @@ static void XMLCALL sh_end(void *ud, const XML_Char *name) {
         s->in_row = false;
         for (int i = 0; i < s->ncells; i++) s->cells[i] = s->lens[i] ? s->rowbuf.data + s->offs[i] : "";
         bool halt = false;
+        ledger_builder *b = s->fn == ledger_builder_row ? s->fn_ctx : NULL;
+        int before = b ? b->t->nrows : 0;
         st r = s->fn(s->fn_ctx, s->row, s->ncells, s->cells, s->lens, &halt, s->x->e);
+        for (int i = 0; b && !r && i < s->nerrs; i++)
+            if (s->errs[i] < s->ncells)
+                ledger_builder_cell_error(b, before, s->row, s->errs[i], s->cells[s->errs[i]], s->lens[s->errs[i]]);
         if (r) stop(s, r);
         else if (halt) stop(s, ST_OK);
     }
@@ -637,13 +664,32 @@ static st check_limits(xl *x, size_t max_entries) {
         return err_set(x->e, ST_TOO_LARGE, "无法读取「%s」：zip 里有 %lld 个文件，超过 %zu 个的上限；这不像是一个电子表格",
                        x->source, (long long)n, max_entries);
     zip_uint64_t total = 0;
+    x->names = arena_calloc(&x->mem, (size_t)n + 1, sizeof *x->names);
+    if (!x->names) return err_set(x->e, ST_NOMEM, "内存不足");
     for (zip_int64_t i = 0; i < n; i++) {
         zip_stat_t sb;
         if (zip_stat_index(x->z, (zip_uint64_t)i, 0, &sb) == 0 && (sb.valid & ZIP_STAT_SIZE)) total += sb.size;
         if (total > x->max_unzipped)
             return err_set(x->e, ST_TOO_LARGE, "无法读取「%s」：解压后超过 %zu MiB 的上限；请拆成几个文件后再导入",
                            x->source, x->max_unzipped >> 20);
+        const char *nm = zip_get_name(x->z, (zip_uint64_t)i, 0);
+        if (!nm) continue;
+        char *c = arena_strdup(&x->mem, nm[0] == '/' || nm[0] == '\\' ? nm + 1 : nm);
+        if (!c) return err_set(x->e, ST_NOMEM, "内存不足");
+        for (char *p = c; *p; p++)
+            if (*p == '\\') *p = '/';
+        x->names[x->nnames++] = (struct zname){c, i};
     }
+    qsort(x->names, x->nnames, sizeof *x->names, zname_cmp);
+    /* Two entries of one name: readers disagree on which counts (we read the
+     * first, Python's zipfile the last, Excel refuses the file), so a file
+     * could show one table to a person and another to ejia.  Refused. */
+    for (size_t i = 1; i < x->nnames; i++)
+        if (strcmp(x->names[i - 1].name, x->names[i].name) == 0)
+            return err_set(x->e, ST_INVALID,
+                           "无法读取「%s」：xlsx（zip 压缩包）里有两个同名的文件 %s，不同的软件会读出不同的内容"
+                           "（Excel 也打不开这样的文件）；请用 Excel 或 WPS 重新另存后再上传",
+                           x->source, x->names[i].name);
     return ST_OK;
 }
 

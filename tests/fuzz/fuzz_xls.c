@@ -1,6 +1,7 @@
-/* fuzz_xls — libFuzzer target for the legacy xls path (freexl, through the
- * temporary file read_mem writes).  Inputs without the OLE2 signature get it
- * put in front, so that every input reaches freexl rather than the CSV reader. */
+/* fuzz_xls — libFuzzer target for the legacy xls path: the OLE2 container
+ * reader (ole2.c) and the BIFF record reader (read_xls.c), in process.
+ * Inputs without the OLE2 signature get it put in front, so that every input
+ * reaches them rather than the CSV reader. */
 #include <stdlib.h>
 #include <string.h>
 #include <stddef.h>

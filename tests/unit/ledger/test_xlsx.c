@@ -265,6 +265,7 @@ static void test_hand_made(void **state) {
     assert_non_null(problem_about(t, 1, "43164"));                 /* General: a number */
     assert_non_null(problem_about(t, 1, "2018-03-05"));   /* CJK date format: the date as shown, time part dropped */
     assert_non_null(problem_about(t, 1, "18:00:00"));              /* time */   /* D4..F4 beyond the two headers */
+    assert_non_null(problem_with(t, 1, "错误值 #N/A"));   /* an error cell is a problem of its row, as in xls */
     ledger_table_free(t);
     free(b.data);
 
