@@ -820,33 +820,53 @@ static const char *member_stats_area(uc *c, const member_filter *f, const char *
     return NULL;
 }
 
-static st member_stats_tallied(uc *c, const member_filter *f, const char *area, member_acc *x, err *e) {
-    json_t *rows = NULL;
-    st s = tally_store_read(c, area, member_or_null(f->category), member_or_null(f->state), &rows, e);
-    if (s) return s;
-    size_t i;
-    json_t *r;
-    json_array_foreach(rows, i, r) {
-        json_int_t n = json_integer_value(json_object_get(r, "n"));
-        const char *dim = json_string_value(json_object_get(r, "dim")), *key = json_string_value(json_object_get(r, "key"));
-        if (!dim || !key) continue;
-        if (!strcmp(dim, "gender")) {   /* everyone has one: the totals come from here */
-            x->all += n;
-            member_tally(x->gender, key, n);
-            member_tally(x->cat, json_string_value(json_object_get(r, "category")), n);
-        } else if (!strcmp(dim, "education")) {
-            member_tally(x->edu, key, n);
-        } else if (!strcmp(dim, "ethnicity")) {
-            member_tally(x->eth, key, n);
-        } else if (!strcmp(dim, "birth")) {
-            member_tally(x->age, member_band(c->mem, x->ab, strlen(key) >= 10 ? member_years(key, x->day) : 0), n);
-        } else if (!strcmp(dim, "joined")) {
-            member_tally(x->party, member_band(c->mem, x->pb, strlen(key) >= 10 ? member_years(key, x->day) : 0), n);
-            if (strlen(key) >= 4) member_tally(x->years, arena_printf(c->mem, "%.4s", key), n);
+/* The counters of an area, added up: the few small dimensions straight into the
+ * statistics, the days of birth and joining first into counts per whole year of
+ * age, 党龄 and joining year (a city's days are a few hundred thousand counters;
+ * the bands are made once per distinct value at the end). */
+typedef struct member_days {
+    member_acc *x;
+    int64_t age[151], party[151], year[300];   /* years 0..150; joining years 1900..2199 */
+} member_days;
+
+static void member_stats_row(void *arg, const char *dim, const char *key, const char *category, int64_t n) {
+    member_days *d = arg;
+    member_acc *x = d->x;
+    if (!dim || !key) return;
+    if (!strcmp(dim, "birth") || !strcmp(dim, "joined")) {
+        int v = strlen(key) >= 10 ? member_years(key, x->day) : 0;
+        v = v < 0 ? 0 : v > 150 ? 150 : v;
+        if (dim[0] == 'b') {
+            d->age[v] += n;
+        } else {
+            d->party[v] += n;
+            int y = atoi(key) - 1900;
+            if (y >= 0 && y < 300) d->year[y] += n;
         }
+    } else if (!strcmp(dim, "gender")) {   /* everyone has one: the totals come from here */
+        x->all += n;
+        member_tally(x->gender, key, n);
+        member_tally(x->cat, category, n);
+    } else if (!strcmp(dim, "education")) {
+        member_tally(x->edu, key, n);
+    } else if (!strcmp(dim, "ethnicity")) {
+        member_tally(x->eth, key, n);
     }
-    json_decref(rows);
-    return ST_OK;
+}
+
+static st member_stats_tallied(uc *c, const member_filter *f, const char *area, member_acc *x, err *e) {
+    member_days *d = calloc(1, sizeof *d);
+    if (!d) return err_set(e, ST_NOMEM, "内存不足。");
+    d->x = x;
+    st s = tally_store_read(c, area, member_or_null(f->category), member_or_null(f->state), member_stats_row, d, e);
+    for (int v = 0; !s && v <= 150; v++) {
+        if (d->age[v]) member_tally(x->age, member_band(c->mem, x->ab, v), d->age[v]);
+        if (d->party[v]) member_tally(x->party, member_band(c->mem, x->pb, v), d->party[v]);
+    }
+    for (int y = 0; !s && y < 300; y++)
+        if (d->year[y]) member_tally(x->years, arena_printf(c->mem, "%04d", 1900 + y), d->year[y]);
+    free(d);
+    return s;
 }
 
 st member_store_stats(uc *c, const member_filter *f, json_t **out, err *e) {

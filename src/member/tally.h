@@ -57,7 +57,9 @@ st tally_store_upgrade(db *d, int64_t *members, err *e);
 st tally_store_rebuild(db *d, int64_t *members, err *e);
 /* The counters of one area ("c", "d:350203", "p:P0005") for the given
  * category (NULL = both) and state (NULL = the states that count:
- * 正常, 流动, 失联): [{dim, key, category, state, n}]. */
-st tally_store_read(uc *c, const char *area, const char *category, const char *state, json_t **rows, err *e);
+ * 正常, 流动, 失联), one call of fn per counter (a city's are a few hundred
+ * thousand: no JSON on the way). */
+typedef void (*tally_row)(void *arg, const char *dim, const char *key, const char *category, int64_t n);
+st tally_store_read(uc *c, const char *area, const char *category, const char *state, tally_row fn, void *arg, err *e);
 
 #endif

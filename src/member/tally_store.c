@@ -187,13 +187,22 @@ st tally_store_upgrade(db *d, int64_t *members, err *e) {
 
 /* ---- reading ---- */
 
-st tally_store_read(uc *c, const char *area, const char *category, const char *state, json_t **rows, err *e) {
-    *rows = NULL;
+st tally_store_read(uc *c, const char *area, const char *category, const char *state, tally_row fn, void *arg, err *e) {
     const char *sql = state && *state
-                          ? "SELECT dim, key, category, state, n FROM member_tally WHERE area = $1 AND state = CAST($3 AS TEXT) "
+                          ? "SELECT dim, key, category, n FROM member_tally WHERE area = $1 AND state = CAST($3 AS TEXT) "
                             "AND (CAST($2 AS TEXT) = '' OR category = CAST($2 AS TEXT)) AND n <> 0"
-                          : "SELECT dim, key, category, state, n FROM member_tally WHERE area = $1 "
+                          : "SELECT dim, key, category, n FROM member_tally WHERE area = $1 "
                             "AND state IN ('正常', '流动', '失联') AND (CAST($2 AS TEXT) = '' OR category = CAST($2 AS TEXT)) "
                             "AND n <> 0 AND CAST($3 AS TEXT) = ''";
-    return db_query_json(c->d, rows, sql, e, "ttt", area, category ? category : "", state ? state : "");
+    db_stmt *q;
+    st s = db_prepare(c->d, sql, &q, e);
+    if (s) return s;
+    db_bind_text(q, 1, area);
+    db_bind_text(q, 2, category ? category : "");
+    db_bind_text(q, 3, state ? state : "");
+    int r;
+    while ((r = db_step(q, e)) == DB_ROW)
+        fn(arg, db_col_text(q, 0), db_col_text(q, 1), db_col_text(q, 2), db_col_int(q, 3));
+    db_reset(q);
+    return r == DB_ERROR ? e->code : ST_OK;
 }
