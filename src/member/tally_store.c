@@ -147,7 +147,13 @@ st tally_store_rebuild(db *d, int64_t *members, err *e) {
     int64_t after = 0;
     for (bool more = true; !s && more;) {
         db_stmt *q;
-        s = db_prepare(d, TALLY_FACTS_SQL " WHERE m.person_id > $1 ORDER BY m.person_id LIMIT 20000", &q, e);
+        /* the page of members first, then their persons: joined the other way round, PostgreSQL's
+         * generic plan hashed all five million persons for every page (2 s a page) */
+        s = db_prepare(d,
+                       "SELECT m.category, m.state, m.district_code, m.park_code, p.gender, p.education, p.ethnicity, "
+                       "p.birth_date, m.joined_on, m.person_id FROM (SELECT * FROM member WHERE person_id > $1 "
+                       "ORDER BY person_id LIMIT 20000) m JOIN person p ON p.id = m.person_id ORDER BY m.person_id",
+                       &q, e);
         if (s) break;
         db_bind_int(q, 1, after);
         int r, got = 0;
