@@ -194,12 +194,15 @@ st tally_store_upgrade(db *d, int64_t *members, err *e) {
 /* ---- reading ---- */
 
 st tally_store_read(uc *c, const char *area, const char *category, const char *state, tally_row fn, void *arg, err *e) {
-    const char *sql = state && *state
-                          ? "SELECT dim, key, category, n FROM member_tally WHERE area = $1 AND state = CAST($3 AS TEXT) "
-                            "AND (CAST($2 AS TEXT) = '' OR category = CAST($2 AS TEXT)) AND n <> 0"
-                          : "SELECT dim, key, category, n FROM member_tally WHERE area = $1 "
-                            "AND state IN ('正常', '流动', '失联') AND (CAST($2 AS TEXT) = '' OR category = CAST($2 AS TEXT)) "
-                            "AND n <> 0 AND CAST($3 AS TEXT) = ''";
+    /* Summed over the states in the database: a city's days are a few hundred thousand
+     * counters, a third as many rows once added up (grouped in the primary key's order, so
+     * SQLite adds them up as it reads them) */
+#define TALLY_READ(COND)                                                                                    \
+    "SELECT dim, key, category, SUM(n) FROM member_tally WHERE area = $1 AND " COND                          \
+    " AND (CAST($2 AS TEXT) = '' OR category = CAST($2 AS TEXT)) GROUP BY dim, key, category HAVING SUM(n) <> 0"
+    const char *sql = state && *state ? TALLY_READ("state = CAST($3 AS TEXT)")
+                                      : TALLY_READ("state IN ('正常', '流动', '失联') AND CAST($3 AS TEXT) = ''");
+#undef TALLY_READ
     db_stmt *q;
     st s = db_prepare(c->d, sql, &q, e);
     if (s) return s;
