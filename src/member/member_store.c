@@ -821,28 +821,44 @@ static const char *member_stats_area(uc *c, const member_filter *f, const char *
 }
 
 /* The counters of an area, added up: the few small dimensions straight into the
- * statistics, the days of birth and joining first into counts per whole year of
- * age, 党龄 and joining year (a city's days are a few hundred thousand counters;
- * the bands are made once per distinct value at the end). */
+ * statistics, the months and days of birth and joining first into counts per whole
+ * year of age, 党龄 and joining year (the bands made once per value at the end). */
 typedef struct member_days {
     member_acc *x;
     int64_t age[151], party[151], year[300];   /* years 0..150; joining years 1900..2199 */
 } member_days;
 
+/* Whole years from a month ('YYYY-MM', m != the day's month) or a day of the day's month
+ * ('MM-DD-YYYY') to the statistics' day: the year's difference, less one before the anniversary. */
+static int member_years_of(const char *dim, const char *key, const char *day, bool *skip) {
+    int Y = atoi(day), M = atoi(day + 5), D = atoi(day + 8);
+    *skip = false;
+    if (strstr(dim, "_m")) {   /* YYYY-MM */
+        if (strlen(key) < 7) return 0;
+        int y = atoi(key), m = atoi(key + 5);
+        if (m == M) *skip = true;   /* the day's own month: counted from its days */
+        return Y - y - (m > M ? 1 : 0);
+    }
+    if (strlen(key) < 10) return 0;   /* MM-DD-YYYY */
+    int dd = atoi(key + 3), y = atoi(key + 6);
+    return Y - y - (dd > D ? 1 : 0);
+}
+
 static void member_stats_row(void *arg, const char *dim, const char *key, const char *category, int64_t n) {
     member_days *d = arg;
     member_acc *x = d->x;
     if (!dim || !key) return;
-    if (!strcmp(dim, "birth") || !strcmp(dim, "joined")) {
-        int v = strlen(key) >= 10 ? member_years(key, x->day) : 0;
-        v = v < 0 ? 0 : v > 150 ? 150 : v;
-        if (dim[0] == 'b') {
-            d->age[v] += n;
-        } else {
-            d->party[v] += n;
+    if (!strncmp(dim, "birth_", 6) || !strncmp(dim, "joined_", 7)) {
+        if (!strcmp(dim, "joined_m") && strlen(key) >= 4) {   /* joined per year: every month */
             int y = atoi(key) - 1900;
             if (y >= 0 && y < 300) d->year[y] += n;
         }
+        bool skip;
+        int v = member_years_of(dim, key, x->day, &skip);
+        if (skip) return;
+        v = v < 0 ? 0 : v > 150 ? 150 : v;
+        if (dim[0] == 'b') d->age[v] += n;
+        else d->party[v] += n;
     } else if (!strcmp(dim, "gender")) {   /* everyone has one: the totals come from here */
         x->all += n;
         member_tally(x->gender, key, n);
@@ -858,7 +874,7 @@ static st member_stats_tallied(uc *c, const member_filter *f, const char *area, 
     member_days *d = calloc(1, sizeof *d);
     if (!d) return err_set(e, ST_NOMEM, "内存不足。");
     d->x = x;
-    st s = tally_store_read(c, area, member_or_null(f->category), member_or_null(f->state), member_stats_row, d, e);
+    st s = tally_store_read(c, area, member_or_null(f->category), member_or_null(f->state), x->day, member_stats_row, d, e);
     for (int v = 0; !s && v <= 150; v++) {
         if (d->age[v]) member_tally(x->age, member_band(c->mem, x->ab, v), d->age[v]);
         if (d->party[v]) member_tally(x->party, member_band(c->mem, x->pb, v), d->party[v]);

@@ -6,6 +6,7 @@
  * pointers into it. */
 #include "member/tally.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,6 +93,18 @@ static bool tally_bump(tally *t, const char *area, const char *dim, const char *
 
 static const char *tally_or(const char *v, const char *blank) { return v && *v ? v : blank; }
 
+/* 'YYYY-MM-DD' → 'YYYY-MM' (the month) and 'MM-DD-YYYY' (the day, month first, so that
+ * one month's days of every year are one range of keys); '' when not a day. */
+static bool tally_is_day(const char *v) { return v && strlen(v) == 10 && v[4] == '-' && v[7] == '-'; }
+static void tally_month(const char *v, char out[8]) {
+    if (tally_is_day(v)) snprintf(out, 8, "%.7s", v);
+    else out[0] = 0;
+}
+static void tally_day(const char *v, char out[11]) {
+    if (tally_is_day(v)) snprintf(out, 11, "%.5s-%.4s", v + 5, v);
+    else out[0] = 0;
+}
+
 bool tally_add(tally *t, const tally_facts *f, int sign) {
     char areas[3][48];
     int na = 0;
@@ -99,10 +112,14 @@ bool tally_add(tally *t, const tally_facts *f, int sign) {
     snprintf(areas[na++], sizeof areas[0], "d:%.40s", tally_or(f->district, ""));
     if (f->park && *f->park) snprintf(areas[na++], sizeof areas[0], "p:%.40s", f->park);
     const char *cat = tally_or(f->category, ""), *state = tally_or(f->state, "");
+    char bm[8], bd[11], jm[8], jd[11];
+    tally_month(f->birth, bm);
+    tally_day(f->birth, bd);
+    tally_month(f->joined, jm);
+    tally_day(f->joined, jd);
     const struct { const char *dim, *key; } d[] = {
-        {"gender", tally_or(f->gender, "未填")},   {"education", tally_or(f->education, "未填")},
-        {"ethnicity", tally_or(f->ethnicity, "未填")}, {"birth", tally_or(f->birth, "")},
-        {"joined", tally_or(f->joined, "")},
+        {"gender", tally_or(f->gender, "未填")}, {"education", tally_or(f->education, "未填")},
+        {"ethnicity", tally_or(f->ethnicity, "未填")}, {"birth_m", bm}, {"birth_d", bd}, {"joined_m", jm}, {"joined_d", jd},
     };
     for (int a = 0; a < na; a++)
         for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)

@@ -4,8 +4,11 @@
  *
  * A counter is (area, dim, key, category, state) → n: area "c" (the city),
  * "d:<district code>" or "p:<park code>"; dim gender / education / ethnicity
- * (key the value, "未填" when blank) or birth / joined (key the day, so that
- * ages and 党龄 bands stay exact for whatever day is today).  Every write of
+ * (key the value, "未填" when blank), birth_m / joined_m (key the month,
+ * "YYYY-MM") and birth_d / joined_d (key the day written month first,
+ * "MM-DD-YYYY").  Ages and 党龄 on any day D are exact: the months other than
+ * D's decide from the month counters, D's month from its days — a city reads
+ * a thousand month counters and one month's days, not every day of a century.  Every write of
  * the registry subtracts the person's facts before the change and adds them
  * after it into a tally buffer, and flushes the buffer in the same
  * transaction (tally_store_flush): counts and members commit or roll back
@@ -57,9 +60,11 @@ st tally_store_upgrade(db *d, int64_t *members, err *e);
 st tally_store_rebuild(db *d, int64_t *members, err *e);
 /* The counters of one area ("c", "d:350203", "p:P0005") for the given
  * category (NULL = both) and state (NULL = the states that count:
- * 正常, 流动, 失联), one call of fn per counter (a city's are a few hundred
- * thousand: no JSON on the way). */
+ * 正常, 流动, 失联), summed over the states: the small dimensions and the
+ * months, and the days of the month of `day` (YYYY-MM-DD); one call of fn
+ * per row. */
 typedef void (*tally_row)(void *arg, const char *dim, const char *key, const char *category, int64_t n);
-st tally_store_read(uc *c, const char *area, const char *category, const char *state, tally_row fn, void *arg, err *e);
+st tally_store_read(uc *c, const char *area, const char *category, const char *state, const char *day, tally_row fn,
+                    void *arg, err *e);
 
 #endif

@@ -177,6 +177,9 @@ st tally_store_rebuild(db *d, int64_t *members, err *e) {
     }
     if (!s) s = db_commit(d, e);
     else db_rollback(d);
+    /* rebuilt counters are new rows over dead ones: PostgreSQL reads them by the primary key
+     * only once the table is vacuumed and its statistics are known */
+    if (!s && db_kind_of(d) == DB_PGSQL) s = db_exec(d, "VACUUM ANALYZE member_tally", e);
     tally_free(t);
     arena_free(&mem);
     return s;
@@ -193,25 +196,47 @@ st tally_store_upgrade(db *d, int64_t *members, err *e) {
 
 /* ---- reading ---- */
 
-st tally_store_read(uc *c, const char *area, const char *category, const char *state, tally_row fn, void *arg, err *e) {
-    /* Summed over the states in the database: a city's days are a few hundred thousand
-     * counters, a third as many rows once added up (grouped in the primary key's order, so
-     * SQLite adds them up as it reads them) */
-#define TALLY_READ(COND)                                                                                    \
-    "SELECT dim, key, category, SUM(n) FROM member_tally WHERE area = $1 AND " COND                          \
-    " AND (CAST($2 AS TEXT) = '' OR category = CAST($2 AS TEXT)) GROUP BY dim, key, category HAVING SUM(n) <> 0"
-    const char *sql = state && *state ? TALLY_READ("state = CAST($3 AS TEXT)")
-                                      : TALLY_READ("state IN ('正常', '流动', '失联') AND CAST($3 AS TEXT) = ''");
+st tally_store_read(uc *c, const char *area, const char *category, const char *state, const char *day, tally_row fn,
+                    void *arg, err *e) {
+    /* Summed over the states in the database, grouped in the primary key's order (SQLite adds
+     * them up as it reads): first the small dimensions and the months, then the days of one
+     * month ($4 <= key < $5, "MM-" to "MM.") — each a range of the primary key. */
+#define TALLY_READ(DIMS, COND, KEYS)                                                                          \
+    "SELECT dim, key, category, SUM(n) FROM member_tally WHERE area = $1 AND dim IN " DIMS " AND " COND       \
+    " AND (CAST($2 AS TEXT) = '' OR category = CAST($2 AS TEXT))" KEYS " GROUP BY dim, key, category HAVING SUM(n) <> 0"
+#define TALLY_SMALL "('gender', 'education', 'ethnicity', 'birth_m', 'joined_m')"
+#define TALLY_DAYS "('birth_d', 'joined_d')"
+#define TALLY_ALIVE "state IN ('正常', '流动', '失联') AND CAST($3 AS TEXT) = ''"
+#define TALLY_STATE "state = CAST($3 AS TEXT)"
+#define TALLY_MONTH " AND key >= CAST($4 AS TEXT) AND key < CAST($5 AS TEXT)"   /* key is bytewise (COLLATE "C") */
+    const bool one = state && *state;
+    const char *sql[2] = {one ? TALLY_READ(TALLY_SMALL, TALLY_STATE, "") : TALLY_READ(TALLY_SMALL, TALLY_ALIVE, ""),
+                          one ? TALLY_READ(TALLY_DAYS, TALLY_STATE, TALLY_MONTH) : TALLY_READ(TALLY_DAYS, TALLY_ALIVE, TALLY_MONTH)};
 #undef TALLY_READ
-    db_stmt *q;
-    st s = db_prepare(c->d, sql, &q, e);
-    if (s) return s;
-    db_bind_text(q, 1, area);
-    db_bind_text(q, 2, category ? category : "");
-    db_bind_text(q, 3, state ? state : "");
-    int r;
-    while ((r = db_step(q, e)) == DB_ROW)
-        fn(arg, db_col_text(q, 0), db_col_text(q, 1), db_col_text(q, 2), db_col_int(q, 3));
-    db_reset(q);
-    return r == DB_ERROR ? e->code : ST_OK;
+#undef TALLY_SMALL
+#undef TALLY_DAYS
+#undef TALLY_ALIVE
+#undef TALLY_STATE
+#undef TALLY_MONTH
+    char from[4], to[4];
+    snprintf(from, sizeof from, "%.2s-", day && strlen(day) >= 7 ? day + 5 : "00");
+    snprintf(to, sizeof to, "%.2s.", day && strlen(day) >= 7 ? day + 5 : "00");
+    st s = ST_OK;
+    for (int i = 0; i < 2 && !s; i++) {
+        db_stmt *q;
+        if ((s = db_prepare(c->d, sql[i], &q, e))) break;
+        db_bind_text(q, 1, area);
+        db_bind_text(q, 2, category ? category : "");
+        db_bind_text(q, 3, state ? state : "");
+        if (i) {
+            db_bind_text(q, 4, from);
+            db_bind_text(q, 5, to);
+        }
+        int r;
+        while ((r = db_step(q, e)) == DB_ROW)
+            fn(arg, db_col_text(q, 0), db_col_text(q, 1), db_col_text(q, 2), db_col_int(q, 3));
+        db_reset(q);
+        if (r == DB_ERROR) s = e->code;
+    }
+    return s;
 }

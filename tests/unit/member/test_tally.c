@@ -35,16 +35,22 @@ static void test_areas_and_dims(void **state) {
     tally *t = tally_new();
     tally_facts a = {"正式党员", "正常", "350203", "P0005", "男", "大学本科", NULL, "1990-03-15", "2015-07-01"};
     assert_true(tally_add(t, &a, 1));
-    assert_int_equal(tally_size(t), 15);   /* 3 areas × 5 dimensions */
+    assert_int_equal(tally_size(t), 21);   /* 3 areas × 7 dimensions */
     seen s = {.want = "p:P0005|ethnicity|未填|正式党员|正常"};
     tally_each(t, visit, &s);
-    assert_int_equal(s.rows, 15);
-    assert_int_equal(s.sum, 15);
+    assert_int_equal(s.rows, 21);
+    assert_int_equal(s.sum, 21);
     assert_int_equal(s.found, 1);
+    seen m = {.want = "d:350203|birth_m|1990-03|正式党员|正常"};
+    tally_each(t, visit, &m);
+    assert_int_equal(m.found, 1);
+    seen dd = {.want = "c|joined_d|07-01-2015|正式党员|正常"};   /* a day, month first */
+    tally_each(t, visit, &dd);
+    assert_int_equal(dd.found, 1);
     /* without a park: the city and the district only */
     tally_facts b = {"预备党员", "流动", "350206", NULL, "女", "高中", "汉族", "2001-12-31", "2025-01-02"};
     assert_true(tally_add(t, &b, 1));
-    assert_int_equal(tally_size(t), 25);
+    assert_int_equal(tally_size(t), 35);
     tally_free(t);
 }
 
@@ -56,9 +62,9 @@ static void test_change_leaves_the_difference(void **state) {
     after.category = "正式党员";   /* 转正: only the category moves */
     assert_true(tally_add(t, &before, -1));
     assert_true(tally_add(t, &after, 1));
-    seen s = {.want = "c|birth|1995-05-05|预备党员|正常"};
+    seen s = {.want = "c|birth_d|05-05-1995|预备党员|正常"};
     tally_each(t, visit, &s);
-    assert_int_equal(s.rows, 20);   /* 2 areas × 5 dimensions, out of one category and into the other */
+    assert_int_equal(s.rows, 28);   /* 2 areas × 7 dimensions, out of one category and into the other */
     assert_int_equal(s.sum, 0);
     assert_int_equal(s.found, -1);
     /* the same facts out and in again: nothing to write */
@@ -80,10 +86,10 @@ static void test_grows(void **state) {
         tally_facts f = {"正式党员", "正常", "350203", NULL, "男", "大学本科", "汉族", day, "2010-01-01"};
         assert_true(tally_add(t, &f, 1));
     }
-    seen s = {.want = "d:350203|joined|2010-01-01|正式党员|正常"};
+    seen s = {.want = "d:350203|joined_d|01-01-2010|正式党员|正常"};
     tally_each(t, visit, &s);
     assert_int_equal(s.found, 3000);
-    assert_int_equal(s.sum, 3000 * 10);
+    assert_int_equal(s.sum, 3000 * 14);
     tally_clear(t);
     assert_int_equal(tally_size(t), 0);
     tally_free(t);
