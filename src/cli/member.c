@@ -20,6 +20,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "member/roster_store.h"
+#include "member/tally.h"
 
 static int cli_member_cmp(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
 
@@ -92,9 +93,15 @@ static bool cli_member_group(uc *c, const roster_opts *o, const char **files, in
     buf_init(&said, 0);
     cli_tally n = {0};
     json_t *g = json_array();
-    st s = ST_OK;
-    for (int i = from; !s && i < to; i++) s = cli_member_file(c, o, files[i], &said, &n, g);
+    /* the group's statistics counters, written once at its end (a thousand members' months
+     * are a few hundred counters) */
+    roster_opts go = *o;
+    go.counters = tally_new();
+    st s = go.counters ? ST_OK : ST_NOMEM;
+    for (int i = from; !s && i < to; i++) s = cli_member_file(c, &go, files[i], &said, &n, g);
     err_clear(&e);
+    if (!s) s = tally_store_flush(c, go.counters, &e);
+    tally_free(go.counters);
     s = uc_group_end(c, s, &e);
     if (!s) {
         cli_said(&said);

@@ -259,11 +259,14 @@ static st roster_import_work(uc *c, const ledger_table *t, const roster_opts *o,
                      e, "i", org.id);
     if (s) return s;
     roster_ents ents = {0};
-    tally *tl = tally_new();   /* the file's counters, written once at its end */
+    /* the file's counters, written once at its end, or by the caller once for its group */
+    tally *tl = o && o->counters ? o->counters : tally_new();
     s = tl ? roster_rows(c, t, &cols, &org, cover_ent, out, &ents, tl, e) : err_set(e, ST_NOMEM, "内存不足。");
     for (size_t i = 0; !s && i < ents.n; i++) s = member_store_recount(c, ents.id[i], e);
-    if (!s) s = tally_store_flush(c, tl, e);
-    tally_free(tl);
+    if (!(o && o->counters)) {
+        if (!s) s = tally_store_flush(c, tl, e);
+        tally_free(tl);
+    }
     free(ents.id);
     if (!s) s = roster_save(c, t, sha, &org, out, e);
     return s;

@@ -13,10 +13,14 @@
 #include <stdint.h>
 #include "base/uc.h"
 #include "ledger/table.h"
+#include "member/tally.h"
 
 typedef struct roster_opts {
     bool create_orgs;          /* a file whose organization is not found creates it as a new branch ... */
     const char *district;      /* ... in this district (a region code) */
+    tally *counters;           /* NULL: the file's statistics counters are written at its end; else they
+                                * are added here, for the caller to write (tally_store_flush) before it
+                                * commits: a group of files (uc_group_begin) writes each counter once */
 } roster_opts;
 
 typedef struct roster_result {
