@@ -178,3 +178,30 @@ test('the command line: files in name order, one report for all, the OS user in 
   const bad = ejia(['member', 'import', '--db', srv.db.url, path.join(dir, '中共厦门不存在的支部党员花名册.csv')]);
   assert.notEqual(bad.status, 0);
 });
+
+test('the command line commits files in groups: a file that fails or was imported before takes nothing else with it', async () => {
+  // one group of four: two new branches' files, a file without an ID column, a file imported before
+  const nA = '中共厦门成组甲网络科技有限公司支部', nB = '中共厦门成组乙网络科技有限公司支部', nC = '中共厦门成组丙网络科技有限公司支部';
+  const fA = write(`${nA}党员花名册.csv`, '姓名,公民身份号码,入党日期,转正日期\n' + `钱一,${id18('35020519860707007')},2012-01-01,2013-01-01\n`);
+  const fB = write(`${nB}党员花名册.csv`, '姓名,入党日期\n钱二,2012-01-01\n');
+  const fC = write(`${nC}党员花名册.csv`, '姓名,公民身份号码,入党日期,转正日期\n' + `钱三,${id18('35020519880909009')},2014-01-01,2015-01-01\n`);
+  const again = path.join(dir, '中共厦门命令行乙网络科技有限公司支部党员花名册.csv');   // imported by the test before
+  assert.ok(existsSync(again));
+  const before = (await city.get('/api/members/stats')).data.total;
+  const n0 = Number(sql("SELECT COUNT(*) FROM audit WHERE action = 'member.import'")[0][0]);
+  const r = ejia(['member', 'import', '--db', srv.db.url, '--create-orgs', '--district', '350205', fA, fB, again, fC]);
+  assert.equal(r.status, 1, 'a file failed');
+  assert.match(r.stdout, /共 4 个文件：导入 2（登记 2 人，拒绝 0 行，待核 0 行），已导入过 1，失败 1/);
+  assert.match(r.stderr, /成组乙.*未导入.*姓名.*公民身份号码/);
+  assert.match(r.stdout, /已经导入过/);
+  assert.deepEqual(sql("SELECT name FROM person WHERE name IN ('钱一', '钱二', '钱三') ORDER BY name"), [['钱一'], ['钱三']]);
+  assert.equal(sql(`SELECT COUNT(*) FROM org WHERE name = '${nB}'`)[0][0], '0', 'nothing of the failing file');
+  assert.equal(Number(sql("SELECT COUNT(*) FROM audit WHERE action = 'member.import'")[0][0]) - n0, 2, 'one row per imported file');
+  // the counters followed the files: today's statistics equal a recount
+  const fast = (await city.get('/api/members/stats')).data, slow = (await city.get('/api/members/stats?recount=1')).data;
+  assert.equal(fast.source, 'counters');
+  delete fast.source;
+  delete slow.source;
+  assert.deepEqual(fast, slow);
+  assert.equal(fast.total, before + 2);
+});
