@@ -86,6 +86,30 @@ void ledger_builder_cell_error(ledger_builder *b, int rows_before, int sheet_row
                        "请在 Excel 里改正这一格的公式或数据后重新导出", (int)(n > 16 ? 16 : n), v);
 }
 
+st ledger_probe_row(void *ctx, int sheet_row, int n, const char *const *cells, const size_t *lens, bool *halt, err *e) {
+    (void)sheet_row, (void)e;
+    ledger_probe *p = ctx;
+    bool any = false;
+    for (int i = 0; i < n && !any; i++) any = lens[i] > 0;
+    if (!any) return ST_OK;   /* an empty row says nothing about the sheet */
+    p->seen++;
+    if (ledger_field_score(p->b, n, cells, lens) >= 2) p->found = true;
+    if (p->found || p->seen >= LEDGER_HEADER_SCAN) *halt = true;
+    return ST_OK;
+}
+
+int ledger_sheet_named(const char *want, int n, const char *(*name)(const void *ctx, int i), const void *ctx) {
+    for (int i = 0; i < n; i++)
+        if (strcmp(name(ctx, i), want) == 0) return i;
+    char a[256], b[256];
+    ledger_field_norm(want, strlen(want), a, sizeof a);
+    for (int i = 0; i < n; i++) {
+        const char *s = name(ctx, i);
+        if (strcmp(ledger_field_norm(s, strlen(s), b, sizeof b), a) == 0) return i;
+    }
+    return -1;
+}
+
 void ledger_builder_init(ledger_builder *b, ledger_table *t, const ledger_read_opts *o) {
     memset(b, 0, sizeof *b);
     b->t = t;

@@ -56,6 +56,14 @@ typedef struct ledger_builder {
 } ledger_builder;
 
 /* read.c */
+/* Choosing a workbook's sheet (xlsx and xls alike): a probe reads a sheet's
+ * first non-empty rows until one looks like a header (ledger_probe_row as the
+ * row handler). */
+typedef struct ledger_probe { ledger_builder *b; int seen; bool found; } ledger_probe;
+st ledger_probe_row(void *ctx, int sheet_row, int n, const char *const *cells, const size_t *lens, bool *halt, err *e);
+/* The sheet called `want` among n (name(ctx, i) is sheet i's name): by exact
+ * name, else by trimmed NFKC'd name ("Sheet1 ", full-width letters); -1 if none. */
+int ledger_sheet_named(const char *want, int n, const char *(*name)(const void *ctx, int i), const void *ctx);
 void ledger_builder_init(ledger_builder *b, ledger_table *t, const ledger_read_opts *o);
 st ledger_builder_row(void *ctx, int sheet_row, int n, const char *const *cells, const size_t *lens,
                       bool *stop, err *e);

@@ -549,28 +549,13 @@ static st emit(biff *x, ledger_row_fn fn, void *ctx) {
 }
 
 /* Probing: does a sheet have a header in its first rows? */
-typedef struct probe { ledger_builder *b; int seen; bool found; } probe;
-
-static st probe_row(void *ctx, int sheet_row, int n, const char *const *cells, const size_t *lens, bool *halt,
-                    err *e) {
-    (void)sheet_row, (void)e;
-    probe *p = ctx;
-    p->seen++;
-    if (ledger_field_score(p->b, n, cells, lens) >= 2) p->found = true;
-    if (p->found || p->seen >= LEDGER_HEADER_SCAN) *halt = true;
-    return ST_OK;
-}
+static const char *sheet_name(const void *ctx, int i) { return ((const biff *)ctx)->sheets[i].name; }
 
 /* The sheet to read, as for xlsx; -1 (with the error set) when the named one is missing. */
 static int choose_sheet(biff *x, const char *want) {
     if (want) {
-        for (int i = 0; i < x->nsheets; i++)
-            if (strcmp(x->sheets[i].name, want) == 0) return i;
-        char a[256], b2[256];
-        ledger_field_norm(want, strlen(want), a, sizeof a);
-        for (int i = 0; i < x->nsheets; i++)
-            if (strcmp(ledger_field_norm(x->sheets[i].name, strlen(x->sheets[i].name), b2, sizeof b2), a) == 0)
-                return i;
+        int i = ledger_sheet_named(want, x->nsheets, sheet_name, x);
+        if (i >= 0) return i;
         char names[512];
         size_t o = 0;
         for (int k = 0; k < x->nsheets && o < sizeof names - 1; k++)
@@ -589,8 +574,8 @@ static int choose_sheet(biff *x, const char *want) {
     for (int pass = 0; pass < 2; pass++)
         for (int i = 0; i < x->nsheets && x->probed <= budget; i++) {
             if (x->sheets[i].type != 0 || (x->sheets[i].vis != 0) != (pass == 1)) continue;
-            probe p = {.b = x->b};
-            if (read_sheet_cells(x, x->sheets[i].pos) || emit(x, probe_row, &p)) {
+            ledger_probe p = {.b = x->b};
+            if (read_sheet_cells(x, x->sheets[i].pos) || emit(x, ledger_probe_row, &p)) {
                 err_clear(x->e);   /* a sheet we may not need; the chosen one is read in full later */
                 x->status = ST_OK;
                 continue;

@@ -613,20 +613,7 @@ static st parse_sheet(xl *x, const char *path, ledger_row_fn fn, void *ctx) {
 }
 
 /* Probing: does a sheet have a header in its first rows? */
-typedef struct probe { ledger_builder *b; int seen; bool found; } probe;
-
-static st probe_row(void *ctx, int sheet_row, int n, const char *const *cells, const size_t *lens, bool *halt,
-                    err *e) {
-    (void)sheet_row, (void)e;
-    probe *p = ctx;
-    bool any = false;
-    for (int i = 0; i < n && !any; i++) any = lens[i] > 0;
-    if (!any) return ST_OK;
-    p->seen++;
-    if (ledger_field_score(p->b, n, cells, lens) >= 2) p->found = true;
-    if (p->found || p->seen >= LEDGER_HEADER_SCAN) *halt = true;
-    return ST_OK;
-}
+static const char *sheet_name(const void *ctx, int i) { return ((const xl *)ctx)->sheets[i].name; }
 
 static st open_zip(xl *x, const unsigned char *data, size_t len) {
     zip_error_t ze;
@@ -761,17 +748,7 @@ static st read_meta(xl *x) {
 }
 
 static int choose_sheet(xl *x, const char *want) {
-    if (want) {
-        for (int i = 0; i < x->nsheets; i++)
-            if (strcmp(x->sheets[i].name, want) == 0) return i;
-        /* Trimmed and NFKC'd names, for "Sheet1 " and full-width letters. */
-        char a[256], b2[256];
-        ledger_field_norm(want, strlen(want), a, sizeof a);
-        for (int i = 0; i < x->nsheets; i++)
-            if (strcmp(ledger_field_norm(x->sheets[i].name, strlen(x->sheets[i].name), b2, sizeof b2), a) == 0)
-                return i;
-        return -1;
-    }
+    if (want) return ledger_sheet_named(want, x->nsheets, sheet_name, x);
     if (x->nsheets == 1) return 0;
     /* The first visible sheet with a header; else the first visible sheet with
      * anything in it; else the first sheet. */
@@ -779,8 +756,8 @@ static int choose_sheet(xl *x, const char *want) {
     for (int pass = 0; pass < 2; pass++)
         for (int i = 0; i < x->nsheets; i++) {
             if (x->sheets[i].hidden != (pass == 1)) continue;
-            probe p = {.b = x->b};
-            if (parse_sheet(x, x->sheets[i].path, probe_row, &p) != ST_OK) {
+            ledger_probe p = {.b = x->b};
+            if (parse_sheet(x, x->sheets[i].path, ledger_probe_row, &p) != ST_OK) {
                 err_clear(x->e);   /* a broken sheet we may not need; the chosen one is read in full later */
                 continue;
             }
