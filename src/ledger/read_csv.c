@@ -202,30 +202,18 @@ static st decode_utf8_bom(ledger_builder *b, text *x, err *e) {
     return ST_OK;
 }
 
-/* UTF-32 (either byte order) with a byte order mark.  Checked before UTF-16:
- * FF FE 00 00 begins with UTF-16LE's mark too (read as UTF-16, every cell
- * came out empty). */
-static st decode_utf32(ledger_builder *b, text *x, err *e) {
+/* UTF-16 or UTF-32 (unit 2 or 4 bytes, either byte order) with a byte order
+ * mark.  UTF-32 is checked first: FF FE 00 00 begins with UTF-16LE's mark too
+ * (read as UTF-16, every cell came out empty). */
+static st decode_bom(ledger_builder *b, text *x, int unit, err *e) {
     bool le = x->s[0] == '\xFF';
-    b->t->encoding = le ? "UTF-32LE BOM" : "UTF-32BE BOM";
+    const char *from = unit == 4 ? (le ? "UTF-32LE" : "UTF-32BE") : (le ? "UTF-16LE" : "UTF-16BE");
+    b->t->encoding = unit == 4 ? (le ? "UTF-32LE BOM" : "UTF-32BE BOM") : (le ? "UTF-16LE BOM" : "UTF-16BE BOM");
     size_t bad = 0;
-    x->owned = convert(le ? "UTF-32LE" : "UTF-32BE", x->s + 4, x->n - 4, &x->n, &bad);
+    x->owned = convert(from, x->s + unit, x->n - (size_t)unit, &x->n, &bad);
     if (!x->owned)
-        return err_set(e, ST_INVALID, "无法读取「%s」：文件标明是 UTF-32，但第 %zu 字节起无法解码；请重新导出",
-                       b->t->source, bad + 5);
-    x->s = x->owned;
-    return ST_OK;
-}
-
-/* UTF-16 (either byte order) with a byte order mark. */
-static st decode_utf16(ledger_builder *b, text *x, err *e) {
-    bool le = x->s[0] == '\xFF';
-    b->t->encoding = le ? "UTF-16LE BOM" : "UTF-16BE BOM";
-    size_t bad = 0;
-    x->owned = convert(le ? "UTF-16LE" : "UTF-16BE", x->s + 2, x->n - 2, &x->n, &bad);
-    if (!x->owned)
-        return err_set(e, ST_INVALID, "无法读取「%s」：文件标明是 UTF-16，但第 %zu 字节起无法解码；请重新导出",
-                       b->t->source, bad + 3);
+        return err_set(e, ST_INVALID, "无法读取「%s」：文件标明是 UTF-%d，但第 %zu 字节起无法解码；请重新导出",
+                       b->t->source, unit * 8, bad + (size_t)unit + 1);
     x->s = x->owned;
     return ST_OK;
 }
@@ -325,8 +313,8 @@ static st decode_plain(ledger_builder *b, text *x, err *e) {
 static st decode(ledger_builder *b, text *x, err *e) {
     if (x->n >= 3 && memcmp(x->s, "\xEF\xBB\xBF", 3) == 0) return decode_utf8_bom(b, x, e);
     if (x->n >= 4 && (memcmp(x->s, "\xFF\xFE\0\0", 4) == 0 || memcmp(x->s, "\0\0\xFE\xFF", 4) == 0))
-        return decode_utf32(b, x, e);
-    if (x->n >= 2 && (memcmp(x->s, "\xFF\xFE", 2) == 0 || memcmp(x->s, "\xFE\xFF", 2) == 0)) return decode_utf16(b, x, e);
+        return decode_bom(b, x, 4, e);
+    if (x->n >= 2 && (memcmp(x->s, "\xFF\xFE", 2) == 0 || memcmp(x->s, "\xFE\xFF", 2) == 0)) return decode_bom(b, x, 2, e);
     return decode_plain(b, x, e);
 }
 
