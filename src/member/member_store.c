@@ -918,6 +918,85 @@ st member_store_me(uc *c, json_t **out, err *e) {
     return member_store_get(c, person, out, e);
 }
 
+/* ---- what the later modules read and write ---- */
+
+static void member_standing_read(uc *c, db_stmt *q, member_standing *m) {
+    m->person_id = db_col_int(q, 0);
+    m->org_id = db_col_int(q, 1);
+    m->name = arena_strdup(c->mem, db_col_text(q, 2));
+    m->category = arena_strdup(c->mem, db_col_text(q, 3));
+    m->state = arena_strdup(c->mem, db_col_text(q, 4));
+    m->joined_on = arena_strdup(c->mem, db_col_text(q, 5));
+    m->full_on = db_col_null(q, 6) ? NULL : arena_strdup(c->mem, db_col_text(q, 6));
+}
+
+#define MEMBER_STANDING_COLS "s.person_id, s.org_id, m.name, s.category, s.state, m.joined_on, m.full_on "
+#define MEMBER_ON_DAY "s.from_day <= $2 AND (s.to_day IS NULL OR s.to_day > $2) "
+
+st member_store_roll(uc *c, int64_t org_id, const char *day, member_standing **items, size_t *n, err *e) {
+    *items = NULL;
+    *n = 0;
+    db_stmt *q;
+    st s = db_prepare(c->d,
+                      "SELECT " MEMBER_STANDING_COLS "FROM member_span s JOIN member m ON m.person_id = s.person_id "
+                      "WHERE s.org_id = $1 AND " MEMBER_ON_DAY "AND s.state IN ('正常', '流动', '失联') "
+                      "ORDER BY m.name_key, s.person_id",
+                      &q, e);
+    if (s) return s;
+    db_bind_int(q, 1, org_id);
+    db_bind_text(q, 2, day);
+    size_t cap = 0;
+    int r;
+    while ((r = db_step(q, e)) == DB_ROW) {
+        if (*n == cap) {
+            size_t ncap = cap ? cap * 2 : 32;
+            member_standing *g = arena_calloc(c->mem, ncap, sizeof *g);
+            if (!g) {
+                db_reset(q);
+                return err_set(e, ST_NOMEM, "内存不足。");
+            }
+            if (*n) memcpy(g, *items, *n * sizeof *g);
+            *items = g;
+            cap = ncap;
+        }
+        member_standing_read(c, q, &(*items)[(*n)++]);
+    }
+    db_reset(q);
+    return r == DB_ERROR ? e->code : ST_OK;
+}
+
+st member_store_standing(uc *c, int64_t person_id, const char *day, member_standing *out, err *e) {
+    memset(out, 0, sizeof *out);
+    db_stmt *q;
+    st s = db_prepare(c->d,
+                      "SELECT " MEMBER_STANDING_COLS "FROM member_span s JOIN member m ON m.person_id = s.person_id "
+                      "WHERE s.person_id = $1 AND " MEMBER_ON_DAY,
+                      &q, e);
+    if (s) return s;
+    db_bind_int(q, 1, person_id);
+    db_bind_text(q, 2, day);
+    int r = db_step(q, e);
+    if (r == DB_ROW) member_standing_read(c, q, out);
+    db_reset(q);
+    if (r == DB_ERROR) return e->code;
+    return r == DB_ROW ? ST_OK : err_set(e, ST_NOT_FOUND, "编号为 %lld 的人员在 %s 不是党员。", (long long)person_id, day);
+}
+
+st member_store_person_of_user(uc *c, int64_t user_id, int64_t *person_id, err *e) {
+    *person_id = 0;
+    st s = db_query_int(c->d, person_id, "SELECT id FROM person WHERE user_id = $1", e, "i", user_id);
+    if (s == ST_NOT_FOUND) return err_set(e, ST_NOT_FOUND, "您的账号还没有关联党员名册中的记录：请联系所在支部书记登记或关联。");
+    return s;
+}
+
+st member_store_activity(uc *c, const member_activity *a, err *e) {
+    if (!a->kind || !*a->kind || !a->day) return err_set(e, ST_INVALID, "活动记录缺少类别或日期。");
+    return db_run(c->d,
+                  "INSERT INTO activity(person_id, org_id, kind, at, day, ref, value) "
+                  "VALUES (NULLIF($1, 0), NULLIF($2, 0), $3, $4, $5, $6, $7)",
+                  e, "iitittd", a->person_id, a->org_id, a->kind, clock_now(), a->day, a->ref, a->value);
+}
+
 /* ---- scope ---- */
 
 const scope_resolver member_scope_resolvers[] = {

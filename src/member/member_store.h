@@ -88,6 +88,36 @@ st member_store_stats(uc *c, const member_filter *f, json_t **out, err *e);
  * no registered person. */
 st member_store_me(uc *c, json_t **out, err *e);
 
+/* ---- what the later modules read and write (meetings, development, study, dues, points) ---- */
+
+/* One membership as of a day: the roll of a meeting, an introducer's standing. */
+typedef struct member_standing {
+    int64_t person_id, org_id;
+    const char *name, *category, *state;   /* in c's memory */
+    const char *joined_on, *full_on;       /* the membership's dates now (full_on NULL when none) */
+} member_standing;
+
+/* The members of one organization (not those below it) on day who are still
+ * in the party (member_state_counts), in pinyin order of name; *items in c's
+ * memory (NULL when none). */
+st member_store_roll(uc *c, int64_t org_id, const char *day, member_standing **items, size_t *n, err *e);
+
+/* One person's membership on day; ST_NOT_FOUND when they had none then. */
+st member_store_standing(uc *c, int64_t person_id, const char *day, member_standing *out, err *e);
+
+/* The registered person an account belongs to; ST_NOT_FOUND when none. */
+st member_store_person_of_user(uc *c, int64_t user_id, int64_t *person_id, err *e);
+
+/* One row of the activity log (append-only), written inside the caller's use
+ * case: kind e.g. "meeting.attended", ref e.g. "meeting:12", value e.g. hours. */
+typedef struct member_activity {
+    int64_t person_id;            /* 0 = an organization's act */
+    int64_t org_id;               /* 0 = none */
+    const char *kind, *day, *ref;
+    double value;
+} member_activity;
+st member_store_activity(uc *c, const member_activity *a, err *e);
+
 /* The enterprise counts the rules read (reg_members, reg_full_members) of
  * one enterprise, recomputed inside the caller's transaction. */
 st member_store_recount(uc *c, int64_t enterprise_id, err *e);
