@@ -75,5 +75,23 @@ const cfg_def cfg_table[] = {
     /* read by the ledger's zombie rules (src/ledger/zombie.h): every ledger that gives a head count gives less */
     {"rule-zombie-min-employees", CFG_INT, 0, 1000, "1", "党建规则 rules",
      "台账填报的从业人数低于此值视为无从业人员（僵尸企业） / a ledger head count below this = nobody works there (a zombie)"},
+    /* organizational life, 三会一课 and 主题党日 (src/meeting; rules.md "Organizational life"):
+     * how often each kind is due — month | quarter | year | none — and the record's lock,
+     * the phone check-in and the compliance lights */
+    {"rule-meeting-freq-assembly", CFG_STR, 0, 0, "quarter", "党建规则 rules", "支部党员大会频次 month|quarter|year|none / branch assembly"},
+    {"rule-meeting-freq-committee", CFG_STR, 0, 0, "month", "党建规则 rules", "支委会频次（仅设支委会的组织） / committee meeting"},
+    {"rule-meeting-freq-group", CFG_STR, 0, 0, "month", "党建规则 rules", "党小组会频次 / party group meeting"},
+    {"rule-meeting-freq-lecture", CFG_STR, 0, 0, "quarter", "党建规则 rules", "党课频次 / party lecture"},
+    {"rule-meeting-freq-theme-day", CFG_STR, 0, 0, "month", "党建规则 rules", "主题党日频次 / theme party day"},
+    {"rule-meeting-freq-life", CFG_STR, 0, 0, "year", "党建规则 rules", "组织生活会频次 / organizational life meeting"},
+    {"rule-meeting-freq-appraisal", CFG_STR, 0, 0, "year", "党建规则 rules", "民主评议党员频次 / democratic appraisal"},
+    {"rule-meeting-freq-talk", CFG_STR, 0, 0, "year", "党建规则 rules", "谈心谈话频次 / heart-to-heart talks"},
+    {"rule-meeting-lock-days", CFG_INT, 0, 3650, "30", "党建规则 rules",
+     "会议记录在会议日后多少天锁定（之后修改须填写更正理由） / days after a meeting its record locks"},
+    {"rule-meeting-checkin-step", CFG_INT, 10, 600, "30", "党建规则 rules", "签到二维码更换间隔（秒） / check-in code step (s)"},
+    {"rule-meeting-checkin-before", CFG_INT, 0, 86400, "1800", "党建规则 rules", "会议开始前多少秒可签到 / check-in opens before the start (s)"},
+    {"rule-meeting-checkin-after", CFG_INT, 0, 86400, "1800", "党建规则 rules", "会议结束后多少秒仍可签到 / check-in closes after the end (s)"},
+    {"rule-meeting-idle-yellow-days", CFG_INT, 1, 3650, "30", "党建规则 rules", "多少天无组织生活亮黄灯 / days without a meeting: yellow"},
+    {"rule-meeting-idle-red-days", CFG_INT, 1, 3650, "90", "党建规则 rules", "多少天无组织生活亮红灯 / days without a meeting: red"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

@@ -1,0 +1,278 @@
+/* meeting — the pure rules of organizational life (see meeting.h). */
+#include "meeting/meeting.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "core/config.h"
+
+const char *const meeting_kinds[MEETING_KINDS] = {
+    "支部党员大会", "支委会", "党小组会", "党课", "主题党日", "组织生活会", "民主评议党员", "谈心谈话",
+};
+
+static const char *const meeting_settings[MEETING_KINDS] = {
+    "rule-meeting-freq-assembly", "rule-meeting-freq-committee", "rule-meeting-freq-group",     "rule-meeting-freq-lecture",
+    "rule-meeting-freq-theme-day", "rule-meeting-freq-life",     "rule-meeting-freq-appraisal", "rule-meeting-freq-talk",
+};
+
+int meeting_kind_index(const char *kind) {
+    for (int i = 0; kind && i < MEETING_KINDS; i++)
+        if (!strcmp(meeting_kinds[i], kind)) return i;
+    return -1;
+}
+
+const char *meeting_kind_setting(int kind) { return kind >= 0 && kind < MEETING_KINDS ? meeting_settings[kind] : NULL; }
+
+int meeting_freq_parse(const char *s) {
+    if (!s) return -1;
+    if (!strcmp(s, "month")) return 1;
+    if (!strcmp(s, "quarter")) return 3;
+    if (!strcmp(s, "year")) return 12;
+    if (!strcmp(s, "none")) return 0;
+    return -1;
+}
+
+int meeting_freq(int kind) {
+    const char *name = meeting_kind_setting(kind);
+    int f = name ? meeting_freq_parse(cfg_str(name)) : 0;
+    return f < 0 ? 0 : f;
+}
+
+bool meeting_kind_applies(int kind, const char *org_kind, bool has_committee) {
+    if (kind < 0 || kind >= MEETING_KINDS || !org_kind) return false;
+    bool branch = !strcmp(org_kind, "党支部") || !strcmp(org_kind, "联合党支部") || !strcmp(org_kind, "临时党支部");
+    if (kind == 1) return has_committee && (branch || !strcmp(org_kind, "党总支") || !strcmp(org_kind, "党委"));
+    if (branch) return true;
+    /* a 党总支 or 党委 holds its committee's meeting and gives 党课; the rest is its branches' */
+    return kind == 3 && (!strcmp(org_kind, "党总支") || !strcmp(org_kind, "党委"));
+}
+
+/* ---- days ---- */
+
+static bool meeting_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+static int meeting_mdays(int y, int m) {
+    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && meeting_leap(y) ? 29 : d[m - 1];
+}
+
+bool meeting_day_ok(const char *s) {
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-') return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) return false;
+    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    return y >= 1900 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= meeting_mdays(y, m);
+}
+
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian; H. Hinnant's algorithm). */
+static long meeting_civil(int y, int m, int d) {
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void meeting_from_civil(long z, int *y, int *m, int *d) {
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+/* 'YYYY-MM-DD' of a valid date (y 1..9999): through a roomy buffer, so the
+ * compiler sees no truncation. */
+static void meeting_fmt_day(char out[11], int y, int m, int d) {
+    char t[48];
+    snprintf(t, sizeof t, "%04d-%02d-%02d", y, m, d);
+    memcpy(out, t, 10);
+    out[10] = 0;
+}
+
+static long meeting_day_num(const char *s) { return meeting_civil(atoi(s), atoi(s + 5), atoi(s + 8)); }
+
+void meeting_day_add(const char *day, int n, char out[11]) {
+    int y, m, d;
+    meeting_from_civil(meeting_day_num(day) + n, &y, &m, &d);
+    meeting_fmt_day(out, y, m, d);
+}
+
+long meeting_days_between(const char *a, const char *b) { return meeting_day_num(b) - meeting_day_num(a); }
+
+int meeting_weekday(const char *day) {
+    long z = meeting_day_num(day);   /* 1970-01-01 was a Thursday */
+    return (int)(((z % 7) + 11) % 7);
+}
+
+bool meeting_time_ok(const char *t) {
+    return t && strlen(t) == 5 && t[2] == ':' && t[0] >= '0' && t[0] <= '2' && t[1] >= '0' && t[1] <= '9' && t[3] >= '0' &&
+           t[3] <= '5' && t[4] >= '0' && t[4] <= '9' && atoi(t) <= 23;
+}
+
+int64_t meeting_epoch(const char *day, const char *hhmm) {
+    struct tm tm = {0};
+    tm.tm_year = atoi(day) - 1900;
+    tm.tm_mon = atoi(day + 5) - 1;
+    tm.tm_mday = atoi(day + 8);
+    tm.tm_hour = atoi(hhmm);
+    tm.tm_min = atoi(hhmm + 3);
+    tm.tm_isdst = -1;
+    return (int64_t)mktime(&tm);
+}
+
+/* ---- periods ---- */
+
+static void meeting_period_fill(meeting_period *p, int y, int m0, int months) {
+    p->year = y;
+    p->month0 = m0;
+    p->months = months;
+    int ml = m0 + months - 1;
+    meeting_fmt_day(p->from, y, m0, 1);
+    meeting_fmt_day(p->to, y, ml, meeting_mdays(y, ml));
+    /* the code is the first 4, 7 or 7 characters of the first day, the quarter's with Q */
+    memcpy(p->code, p->from, months == 12 ? 4 : 7);
+    p->code[months == 12 ? 4 : 7] = 0;
+    if (months == 3) {
+        p->code[5] = 'Q';
+        p->code[6] = (char)('1' + (m0 - 1) / 3);
+    }
+}
+
+static bool meeting_digits(const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9') return false;
+    return true;
+}
+
+bool meeting_period_parse(const char *s, meeting_period *p) {
+    memset(p, 0, sizeof *p);
+    if (!s) return false;
+    size_t n = strlen(s);
+    if (n < 4 || !meeting_digits(s, 4)) return false;
+    int y = atoi(s);
+    if (y < 1900 || y > 9999) return false;
+    if (n == 4) {
+        meeting_period_fill(p, y, 1, 12);
+        return true;
+    }
+    if (n == 7 && s[4] == '-' && s[5] == 'Q' && s[6] >= '1' && s[6] <= '4') {
+        meeting_period_fill(p, y, (s[6] - '1') * 3 + 1, 3);
+        return true;
+    }
+    if (n == 7 && s[4] == '-' && meeting_digits(s + 5, 2)) {
+        int m = atoi(s + 5);
+        if (m < 1 || m > 12) return false;
+        meeting_period_fill(p, y, m, 1);
+        return true;
+    }
+    return false;
+}
+
+bool meeting_period_of(const char *day, int months, meeting_period *p) {
+    memset(p, 0, sizeof *p);
+    if (!meeting_day_ok(day) || (months != 1 && months != 3 && months != 12)) return false;
+    int y = atoi(day), m = atoi(day + 5);
+    meeting_period_fill(p, y, (m - 1) / months * months + 1, months);
+    return true;
+}
+
+bool meeting_stretch(const meeting_period *p, int freq, int i, meeting_period *out) {
+    if (freq <= 0 || freq > p->months || i < 0 || (i + 1) * freq > p->months) return false;
+    meeting_period_fill(out, p->year, p->month0 + i * freq, freq);
+    return true;
+}
+
+int meeting_required(int freq, const meeting_period *p, const char *established) {
+    int n = 0;
+    meeting_period s;
+    for (int i = 0; meeting_stretch(p, freq, i, &s); i++)
+        if (!established || strcmp(s.to, established) >= 0) n++;
+    return n;
+}
+
+/* ---- quorum, lock, window ---- */
+
+bool meeting_quorum(int64_t voting, int64_t present) { return voting > 0 && present * 2 > voting; }
+
+bool meeting_locked(const char *day, const char *today, int lock_days) {
+    char last[11];
+    meeting_day_add(day, lock_days, last);   /* the last day a record may still be changed */
+    return strcmp(today, last) > 0;
+}
+
+bool meeting_window_open(int64_t now, int64_t starts, int64_t ends, int64_t before, int64_t after) {
+    return now >= starts - before && now <= ends + after;
+}
+
+/* ---- tokens ---- */
+
+int64_t meeting_step(int64_t now, int64_t step_seconds) {
+    if (step_seconds <= 0) step_seconds = 30;
+    return now >= 0 ? now / step_seconds : (now - step_seconds + 1) / step_seconds;
+}
+
+static void meeting_mac(const unsigned char key[32], int64_t meeting, int64_t step, char hex[33]) {
+    char msg[64];
+    int n = snprintf(msg, sizeof msg, "ejia-checkin:%lld:%lld", (long long)meeting, (long long)step);
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_state hs;
+    crypto_auth_hmacsha256_init(&hs, key, 32);
+    crypto_auth_hmacsha256_update(&hs, (const unsigned char *)msg, (unsigned long long)n);
+    crypto_auth_hmacsha256_final(&hs, mac);
+    sodium_bin2hex(hex, 33, mac, 16);
+}
+
+void meeting_token_make(const unsigned char key[32], int64_t meeting, int64_t step, char out[MEETING_TOKEN_MAX]) {
+    char hex[33];
+    meeting_mac(key, meeting, step, hex);
+    snprintf(out, MEETING_TOKEN_MAX, "%lld.%lld.%s", (long long)meeting, (long long)step, hex);
+}
+
+/* A positive decimal without sign or leading zero, up to 18 digits, ending at *end == stop. */
+static bool meeting_num(const char *s, char stop, int64_t *out, const char **end) {
+    size_t n = 0;
+    int64_t v = 0;
+    while (s[n] >= '0' && s[n] <= '9' && n < 18) v = v * 10 + (s[n++] - '0');
+    if (!n || s[n] != stop || (s[0] == '0' && n > 1)) return false;
+    *out = v;
+    *end = s + n;
+    return true;
+}
+
+meeting_token_st meeting_token_check(const unsigned char key[32], const char *tok, int64_t now_step, int64_t grace,
+                                     int64_t *meeting, int64_t *step) {
+    *meeting = *step = 0;
+    const char *p;
+    int64_t id, sp;
+    if (!tok || strlen(tok) >= MEETING_TOKEN_MAX || !meeting_num(tok, '.', &id, &p) || id <= 0 ||
+        !meeting_num(p + 1, '.', &sp, &p) || strlen(p + 1) != 32)
+        return MEETING_TOKEN_MALFORMED;
+    char hex[33];
+    meeting_mac(key, id, sp, hex);
+    if (sodium_memcmp(hex, p + 1, 32) != 0) return MEETING_TOKEN_MALFORMED;
+    *meeting = id;
+    *step = sp;
+    if (sp > now_step) return MEETING_TOKEN_FUTURE;
+    if (sp < now_step - grace) return MEETING_TOKEN_STALE;
+    return MEETING_TOKEN_OK;
+}
+
+/* ---- compliance ---- */
+
+const char *meeting_light_name(meeting_light l) { return l == MEETING_RED ? "red" : l == MEETING_YELLOW ? "yellow" : "green"; }
+
+meeting_light meeting_light_of(long idle, bool missing, int yellow_days, int red_days) {
+    if (missing || idle >= red_days) return MEETING_RED;
+    if (idle >= yellow_days) return MEETING_YELLOW;
+    return MEETING_GREEN;
+}

@@ -1,0 +1,97 @@
+/* meeting_store — organizational life in the database (migration 0043): a
+ * meeting planned, moved, held and recorded, leave asked and answered, the
+ * phone check-in, amendments to a locked record; lists, the member's own
+ * meetings, compliance and the scorecard.  Every write is one audited use
+ * case (base/uc.h); reads keep to the caller's scope.  All of the module's
+ * SQL is here. */
+#ifndef EJIA_MEETING_MEETING_STORE_H
+#define EJIA_MEETING_MEETING_STORE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "auth/scope.h"
+#include "base/uc.h"
+#include "core/err.h"
+#include "meeting/meeting.h"
+
+/* A meeting to plan (audited "meeting.plan"): kind one the organization owes
+ * or may hold (meeting_kind_applies), day YYYY-MM-DD, start and end HH:MM
+ * (end after start), place or online link, topic.  The members expected are
+ * the organization's roll (member_store_roll) of its day, taken again when it
+ * is recorded. */
+typedef struct meeting_new {
+    int64_t org_id;
+    const char *kind, *day, *start, *end, *place, *online_url, *topic;
+} meeting_new;
+st meeting_store_plan(uc *c, const meeting_new *m, int64_t *id, err *e);
+
+/* A planned meeting moved or changed (audited "meeting.move"); NULL = unchanged. */
+typedef struct meeting_move {
+    const char *day, *start, *end, *place, *online_url, *topic;
+} meeting_move;
+st meeting_store_move(uc *c, int64_t id, const meeting_move *x, err *e);
+
+/* The year proposed (audited "meeting.propose"): for each kind the
+ * organization owes and each stretch of its frequency in year, one planned
+ * meeting on the stretch's first working day unless the organization has one
+ * of that kind in the stretch already; *created how many. */
+st meeting_store_propose(uc *c, int64_t org_id, int year, int *created, err *e);
+
+/* A meeting held, recorded (audited "meeting.record"), or a held record
+ * changed with a reason (audited "meeting.amend", the record before and after
+ * kept).  NULL fields keep what is there; present / online / absent name
+ * members of the roll (person ids); the others are absent unless they checked
+ * in or their leave was approved.  Recording is refused once the record has
+ * locked (rule-meeting-lock-days after its day): then only an amendment. */
+typedef struct meeting_record {
+    const char *day, *start, *end, *place, *online_url, *topic, *minutes, *decisions;
+    const int64_t *present, *online, *absent;
+    size_t n_present, n_online, n_absent;
+    const char *reason;          /* amendments: required */
+} meeting_record;
+st meeting_store_record(uc *c, int64_t id, const meeting_record *r, err *e);
+st meeting_store_amend(uc *c, int64_t id, const meeting_record *r, err *e);
+
+/* The logged-in member asks leave of a meeting they are expected at (audited
+ * "meeting.leave_request"); the secretary answers (audited "meeting.leave_decide"). */
+st meeting_store_leave_request(uc *c, int64_t id, const char *reason, err *e);
+st meeting_store_leave_decide(uc *c, int64_t id, int64_t person, bool approve, const char *note, err *e);
+
+/* The check-in token of now (rule-meeting-checkin-step), only inside the
+ * meeting's window: {token, url, step_seconds, expires_at, window_from, window_to}. */
+st meeting_store_token(uc *c, int64_t id, json_t **out, err *e);
+/* The logged-in member checks in with a token (audited "meeting.checkin");
+ * online = attending through the online link.  Every refusal — a token
+ * malformed, forged, stale or from a later step, outside the window, someone
+ * not on the roll, a second check-in — is refused with a Chinese message and
+ * written to the audit log as "meeting.checkin" with result "refused". */
+st meeting_store_checkin(uc *c, const char *token, bool online, json_t **out, err *e);
+
+/* One meeting: the record, the members expected with their leave and
+ * attendance, the counts, the quorum (支部党员大会), lock, amendments. */
+st meeting_store_get(uc *c, int64_t id, json_t **out, err *e);
+
+/* Lists: the meetings inside the caller's scope the filter keeps. */
+typedef struct meeting_filter {
+    int64_t org_id;               /* 0 = any; with its sub-organizations */
+    const char *district, *park, *kind, *state;
+    const char *from, *to;        /* days, inclusive */
+    bool own;                     /* only org_id's own meetings, not its sub-organizations' */
+} meeting_filter;
+st meeting_store_list(uc *c, const meeting_filter *f, const uc_page *p, json_t **items, int64_t *total, err *e);
+
+/* The logged-in member's meetings: coming and past, attended or not, leave. */
+st meeting_store_mine(uc *c, json_t **out, err *e);
+
+/* Compliance in period p: by "org" (every organization that owes meetings),
+ * "park", "district" or "city", inside the caller's scope and the filter's
+ * district / park; an array of rows, ranked. */
+st meeting_store_compliance(uc *c, const meeting_period *p, const char *by, const char *district, const char *park,
+                            json_t **out, err *e);
+/* One organization's scorecard for period p: {org, period, sections: {meetings: ...}}. */
+st meeting_store_scorecard(uc *c, int64_t org_id, const meeting_period *p, json_t **out, err *e);
+
+extern const scope_resolver meeting_scope_resolvers[];
+
+#endif
