@@ -88,6 +88,8 @@ static inline void fx_open(fx *x, int u) {
     if (db_open(fx_urls[u], &x->d, &e) || db_migrate(x->d, &applied, &e)) fail_msg("open %s: %s", fx_urls[u], e.msg);
     /* the registry first: its rows point at organizations and enterprises (the
        member store's tests share this database and fixture) */
+    /* the meetings first: they point at organizations and people (test_meeting_store shares this fixture) */
+    fx_exec(x, "DELETE FROM meeting_amendment; DELETE FROM meeting_attendee; DELETE FROM meeting");
     fx_exec(x, "DELETE FROM activity; DELETE FROM member_event; DELETE FROM member_span; DELETE FROM member; "
                "DELETE FROM person; DELETE FROM member_tally; DELETE FROM roster_problem; DELETE FROM roster_import");
     fx_exec(x, "DELETE FROM bulletin; DELETE FROM org_event; DELETE FROM org_instructor; DELETE FROM org_cover; "
