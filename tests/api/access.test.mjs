@@ -144,6 +144,15 @@ before(async () => {
     const id = sql(`INSERT INTO roster_import(sha256, source, org_id, org_path, district_code, rows, registered, refused, flagged, importer, created_at) VALUES ('access-roster-${n}', 'r${n}.csv', ${org}, '${path}', '${d}', 0, 0, 0, 0, 'test', 0) RETURNING id`)[0][0];
     fixtures.roster_import.push({ key: id, loc: { district: d, orgPath: path } });
   }
+  // Meetings sit where their organization is: one in each administrator's and secretary's
+  // organization, one in 湖里区, one in a park.
+  const meetingOrgs = new Set([who.secretary.user.scope.code, who.org_admin.user.scope.code,
+    sql("SELECT MIN(id) FROM org WHERE district_code = '350206' AND kind = '党支部'")[0][0],
+    sql("SELECT MIN(id) FROM org WHERE park_code = 'P0002' AND kind = '党支部'")[0][0]].map(String));
+  fixtures.meeting = [...meetingOrgs].map((org) => {
+    const [[id, p, d, pk]] = sql(`INSERT INTO meeting(org_id, org_path, district_code, park_code, kind, state, day, start_time, end_time, starts_at, ends_at, created_at) SELECT id, path, district_code, park_code, '党课', 'planned', '2026-01-05', '09:00', '10:00', 0, 0, 0 FROM org WHERE id = ${Number(org)} RETURNING id, org_path, COALESCE(district_code, ''), COALESCE(park_code, '')`);
+    return { key: id, loc: { orgPath: p, district: d || undefined, park: pk || undefined } };
+  });
   // Instructors sit where the enterprise they were sent to is.
   fixtures.instructor = sql("SELECT i.id, COALESCE(e.district_code,''), COALESCE(e.park_code,''), e.id FROM org_instructor i JOIN enterprise e ON e.id = i.enterprise_id WHERE i.id IN (SELECT MIN(i2.id) FROM org_instructor i2 JOIN enterprise e2 ON e2.id = i2.enterprise_id GROUP BY e2.district_code)")
     .map(([id, d, p, ent]) => ({ key: id, loc: { district: d || undefined, park: p || undefined, enterprise: ent } }));
