@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "core/jsonx.h"
 #include "http/http.h"
 #include "meeting/meeting_store.h"
@@ -38,9 +39,15 @@ static st mt_day_q(http_req *r, const char *name, const char **out, err *e) {
     return ST_OK;
 }
 
+/* The period asked for; without one, the running quarter (what an office opens the page to see). */
 static st mt_period(http_req *r, meeting_period *p, err *e) {
-    const char *v = mt_q(r, "period");
-    if (!v) return err_field(e, ST_INVALID, "period", "请指定期间 period：月份 2026-03、季度 2026-Q1 或年份 2026。");
+    const char *v = http_query(r, "period");
+    if (!v) {
+        char today[11];
+        clock_day(clock_now(), today);
+        meeting_period_of(today, 3, p);
+        return ST_OK;
+    }
     if (!meeting_period_parse(v, p))
         return err_field(e, ST_INVALID, "period", "期间 period=“%s”无效，应为月份 2026-03、季度 2026-Q1 或年份 2026。", v);
     return ST_OK;

@@ -382,7 +382,7 @@ test('compliance and the scorecard at the edges: the last day of a quarter, a le
   assert.equal(c.sections.meetings.idle_days, 45);
   assert.equal(c.sections.meetings.status, 'yellow');
   // bad periods
-  for (const p of ['2025-13', '2025-Q5', '25', '2025-1', '']) {
+  for (const p of ['2025-13', '2025-Q5', '25', '2025-1', '']) {   // '' given but empty: refused, not the default
     const r = await A.get(`/api/orgs/${orgB}/scorecard?period=${p}`);
     assert.equal(r.status, 400, p);
     assert.equal(r.data.error.field, 'period');
