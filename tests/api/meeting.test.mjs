@@ -61,6 +61,9 @@ before(async () => {
   const branches = sql("SELECT id, district_code FROM org WHERE kind = '党支部' AND dissolved_on IS NULL AND established_on <= '2018-01-01' ORDER BY id");
   [orgA, orgB] = branches.filter(([, d]) => d === '350203').map(([id]) => Number(id));
   orgHuli = Number(branches.find(([, d]) => d === '350206')[0]);
+  // orgB starts with no meetings of its own (the demo gives every branch a year of them): the edges below count from nothing
+  sql(`DELETE FROM meeting_attendee WHERE meeting_id IN (SELECT id FROM meeting WHERE org_id = ${orgB})`);
+  sql(`DELETE FROM meeting WHERE org_id = ${orgB}`);
   const scope = { A: orgA, B: orgB, H: orgHuli, E: Number(sql('SELECT MIN(id) FROM enterprise')[0][0]) };
   for (const [u, role, s] of USERS) addUser(srv.db.url, u, role, s in scope ? String(scope[s]) : s);
   await relogin();
@@ -78,6 +81,19 @@ before(async () => {
 after(async () => { await srv?.stop(); rmSync(tmp, { recursive: true, force: true }); });
 
 let mA, mH;   // today's 支部党员大会 of orgA (10:00–11:00), and a meeting of the 湖里 branch at the same time
+
+test('the demo city has a year of meetings: held with attendance, every light lit in the running month', async () => {
+  const [[n, att]] = sql("SELECT COUNT(*), (SELECT COUNT(*) FROM meeting_attendee WHERE status = 'present') FROM meeting WHERE state = 'held' AND created_by = 'demo'");
+  assert.ok(Number(n) > 1000, `demo meetings: ${n}`);
+  assert.ok(Number(att) > 5000);
+  const r = await U.mt_city.get(`/api/meetings/compliance?by=city&period=${today.slice(0, 7)}`);
+  assert.equal(r.status, 200);
+  const [city] = r.data.items;
+  assert.ok(city.green > 0 && city.red > 0, JSON.stringify(city));
+  // without a period: the running quarter
+  const q = await U.mt_city.get('/api/meetings/compliance?by=district');
+  assert.equal(q.data.period, `${today.slice(0, 4)}-Q${Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1}`);
+});
 
 test('planning: checked fields named in Chinese, the kinds an organization owes, each role\'s reach', async () => {
   let r = await U.mt_sec.post(`/api/orgs/${orgA}/meetings`, { kind: '支部党员大会', day: today, start: '10:00', end: '11:00', place: '党员活动室', topic: '学习贯彻全会精神' });
@@ -121,7 +137,7 @@ test('planning: checked fields named in Chinese, the kinds an organization owes,
   assert.equal(r.status, 200);
   assert.ok(r.data.items.every((m) => m.district_code === '350206'));
   assert.ok(r.data.items.some((m) => m.id === mH));
-  r = await U.mt_siming.get(`/api/meetings?org_id=${orgA}&sort=day`);
+  r = await U.mt_siming.get(`/api/meetings?org_id=${orgA}&sort=-day`);
   assert.ok(r.data.items.some((m) => m.id === mA));
   assert.equal((await U.mt_huli.get(`/api/meetings?org_id=${orgA}`)).status, 403);
   assert.equal((await U.mt_m1.get('/api/meetings')).data.total, 0);   // a member's scope is themselves: their meetings are under /api/me
