@@ -324,6 +324,12 @@ static st ms_attendance(uc *c, int64_t id, const ms_row *m, const char *day, con
         if (!s) s = ms_mark(c, id, r->online, r->n_online, "online", "online", day, e);
         if (!s) s = ms_mark(c, id, r->absent, r->n_absent, "absent", "absent", day, e);
     }
+    /* the attendance kept: only those new on the roll (another day) are still "expected" */
+    if (!s && !set)
+        s = db_run(c->d,
+                   "UPDATE meeting_attendee SET status = CASE WHEN leave_state = 'approved' THEN 'leave' ELSE 'absent' END "
+                   "WHERE meeting_id = $1 AND status = 'expected'",
+                   e, "i", id);
     if (!s && !strcmp(m->kind, MEETING_ASSEMBLY)) {
         int64_t voting = 0, present = 0;
         s = db_query_int(c->d, &voting, "SELECT COUNT(*) FROM meeting_attendee WHERE meeting_id = $1 AND category = '正式党员'", e, "i", id);
@@ -396,7 +402,8 @@ static st ms_record_in(uc *c, int64_t id, const meeting_record *r, bool amend, e
                e, "itttiittttti", id, day, start, end, meeting_epoch(day, start), meeting_epoch(day, end), place, url, topic,
                r->minutes, r->decisions, now);
     if (!s) s = ms_sync_roll(c, id, m.org_id, day, e);
-    bool set = !amend || r->present || r->online || r->absent || strcmp(day, m.day);
+    /* the first record sets the attendance; later ones only when they name it (NULL fields keep what is there) */
+    bool set = !held || r->present || r->online || r->absent;
     if (!s) s = ms_attendance(c, id, &m, day, r, set, e);
     if (!s && amend) s = ms_snapshot(c, id, &after, e);
     if (!s && amend)
@@ -901,6 +908,20 @@ static st ms_oc_load(uc *c, const meeting_period *p, const char *district, const
 
 static json_t *ms_rate(int64_t a, int64_t b) { return b ? json_real((double)a / (double)b) : json_null(); }
 
+/* A query value percent-encoded (the kinds' Chinese names in drill-down links), in c's memory. */
+static const char *ms_urlenc(uc *c, const char *v) {
+    size_t n = strlen(v);
+    char *out = arena_alloc(c->mem, n * 3 + 1), *w = out;
+    if (!out) return "";
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_')
+            *w++ = (char)*p;
+        else w += sprintf(w, "%%%02X", *p);
+    }
+    *w = 0;
+    return out;
+}
+
 static json_t *ms_kinds_json(uc *c, const ms_oc *o, const meeting_period *p) {
     json_t *a = json_array();
     for (int kd = 0; kd < MEETING_KINDS; kd++) {
@@ -913,7 +934,7 @@ static json_t *ms_kinds_json(uc *c, const ms_oc *o, const meeting_period *p) {
                          freq == 1 ? "month" : freq == 3 ? "quarter" : "year", "required", meeting_required(freq, p, o->established),
                          "held", held, "missing", o->missing[kd], "drill",
                          arena_printf(c->mem, "/api/meetings?org_id=%lld&own=1&kind=%s&state=held&from=%s&to=%s", (long long)o->id,
-                                      meeting_kinds[kd], p->from, p->to)));
+                                      ms_urlenc(c, meeting_kinds[kd]), p->from, p->to)));
     }
     return a;
 }

@@ -288,6 +288,12 @@ test('record: the quorum of a 支部党员大会 — exactly half is not enough,
   assert.equal(r.data.quorum, 1);
   assert.equal(r.data.quorum_detail.met, true);
   assert.equal(r.data.attendees.find((a) => a.person_id === P.m3).status, 'leave', 'approved leave stays');
+  // recorded again naming no one: the attendance stays as it was
+  r = await U.mt_sec.post(`/api/meetings/${mA}/record`, { minutes: '会议记录（修订）' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.data.minutes, '会议记录（修订）');
+  assert.equal(r.data.quorum, 1);
+  assert.equal(r.data.quorum_detail.voting_present, half + 1);
   // the activity log: one "meeting.attended" per member present, once
   const [[n]] = sql(`SELECT COUNT(*) FROM activity WHERE kind = 'meeting.attended' AND ref = 'meeting:${mA}'`);
   assert.ok(Number(n) >= half + 1);
