@@ -16,7 +16,7 @@ const clockFile = path.join(tmp, 'clock');
 const real = Math.floor(Date.now() / 1000);
 const tomorrow = new Date((real + 8 * 3600 + 86400) * 1000).toISOString().slice(0, 10);
 writeFileSync(clockFile, String(Math.floor(Date.parse(tomorrow + 'T10:00:00+08:00') / 1000) - real));
-const srv = await startServer({ demo: true, args: ['--test-clock-file', clockFile] });
+const srv = await startServer({ demo: true, args: ['--test-clock-file', clockFile, '--per-ip-limit', '0'] });   // every client is 127.0.0.1 here
 const id18 = (b) => b + '10X98765432'[[...b].reduce((s, c, i) => s + Number(c) * [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2][i], 0) % 11];
 try {
   addUser(srv.db.url, 'b_city', 'city');
@@ -27,7 +27,7 @@ try {
   const members = [];
   for (let i = 0; i < M; i++) {
     addUser(srv.db.url, `b_m${i}`, 'member');
-    const r = await city.post('/api/members', { name: `签${String.fromCharCode(0x5f20 + i)}`, id_number: id18(`3502031990${String(1000000 + i).slice(1)}`), org_id: org, category: '正式党员', joined_on: '2015-07-01', full_on: '2016-07-01', day: '2019-01-01', username: `b_m${i}` });
+    const r = await city.post('/api/members', { name: `签${String.fromCharCode(0x5f20 + i)}`, id_number: id18(`35020319900101${String(1000 + i).slice(1)}`), org_id: org, category: '正式党员', joined_on: '2015-07-01', full_on: '2016-07-01', day: '2019-01-01', username: `b_m${i}` });
     if (r.status !== 201) throw new Error(r.text);
     members.push(await loginAs(srv.base, `b_m${i}`));
   }
