@@ -10,6 +10,7 @@
 
 #include "base/clock.h"
 #include "base/crypt.h"
+#include "core/buf.h"
 #include "core/config.h"
 #include "member/member_store.h"
 
@@ -131,29 +132,72 @@ static st ms_org_on(const ms_org *o, const char *day, err *e) {
 
 /* ---- the roll of a meeting ---- */
 
+/* Rows bound per statement when a list is written at once (a branch's roll:
+ * one round trip, not one per member — 4 parameters a row, well under both
+ * databases' limits). */
+enum { MS_CHUNK = 64 };
+
 /* The members expected: the organization's roll on the meeting's day.  New
- * names on the roll are added; those no longer on it leave the list unless
+ * names on the roll are added (and a changed name or category updated) in one
+ * statement per MS_CHUNK rows; those no longer on it leave the list unless
  * they checked in or asked leave (then what they did stays on the record). */
 static st ms_sync_roll(uc *c, int64_t id, int64_t org_id, const char *day, err *e) {
     member_standing *roll;
     size_t n;
     st s = member_store_roll(c, org_id, day, &roll, &n, e);
-    for (size_t i = 0; !s && i < n; i++)
-        s = db_run(c->d,
-                   "INSERT INTO meeting_attendee(meeting_id, person_id, name, category) VALUES ($1, $2, $3, $4) "
-                   "ON CONFLICT (meeting_id, person_id) DO UPDATE SET name = excluded.name, category = excluded.category",
-                   e, "iitt", id, roll[i].person_id, roll[i].name, roll[i].category);
-    if (s) return s;
     json_t *rows = NULL;
-    s = db_query_json(c->d, &rows,
-                      "SELECT person_id FROM meeting_attendee WHERE meeting_id = $1 AND checked_in_at IS NULL AND leave_state IS NULL",
-                      e, "i", id);
+    if (!s) s = db_query_json(c->d, &rows,
+                              "SELECT person_id, name, category, CASE WHEN checked_in_at IS NULL AND leave_state IS NULL THEN 1 ELSE 0 END "
+                              "AS loose FROM meeting_attendee WHERE meeting_id = $1",
+                              e, "i", id);
+    if (s) return s;
+    /* what to write: those not on the list yet, or listed with another name or category */
+    size_t *todo = arena_calloc(c->mem, n + 1, sizeof *todo), nt = 0;
+    if (!todo) s = err_set(e, ST_NOMEM, "内存不足。");
+    for (size_t i = 0; !s && i < n; i++) {
+        bool same = false;
+        size_t k;
+        json_t *r;
+        json_array_foreach(rows, k, r) {
+            if (json_integer_value(json_object_get(r, "person_id")) != roll[i].person_id) continue;
+            same = !strcmp(json_string_value(json_object_get(r, "name")), roll[i].name) &&
+                   !strcmp(json_string_value(json_object_get(r, "category")), roll[i].category);
+            break;
+        }
+        if (!same) todo[nt++] = i;
+    }
+    for (size_t at = 0; !s && at < nt; at += MS_CHUNK) {
+        size_t cnt = nt - at < MS_CHUNK ? nt - at : MS_CHUNK;
+        buf b;
+        buf_init(&b, 16384);
+        s = buf_puts(&b, "INSERT INTO meeting_attendee(meeting_id, person_id, name, category) VALUES ");
+        for (size_t j = 0; !s && j < cnt; j++)
+            s = buf_printf(&b, "%s($%zu, $%zu, $%zu, $%zu)", j ? ", " : "", 4 * j + 1, 4 * j + 2, 4 * j + 3, 4 * j + 4);
+        if (!s) s = buf_puts(&b, " ON CONFLICT (meeting_id, person_id) DO UPDATE SET name = excluded.name, category = excluded.category");
+        const char *sql = s ? NULL : arena_strdup(c->mem, b.data);
+        buf_free(&b);
+        db_stmt *q;
+        if (!s && !sql) s = err_set(e, ST_NOMEM, "内存不足。");
+        if (!s) s = db_prepare(c->d, sql, &q, e);
+        if (s) break;
+        for (size_t j = 0; j < cnt; j++) {
+            const member_standing *m = &roll[todo[at + j]];
+            db_bind_int(q, (int)(4 * j + 1), id);
+            db_bind_int(q, (int)(4 * j + 2), m->person_id);
+            db_bind_text(q, (int)(4 * j + 3), m->name);
+            db_bind_text(q, (int)(4 * j + 4), m->category);
+        }
+        int r;
+        while ((r = db_step(q, e)) == DB_ROW) {}
+        db_reset(q);
+        if (r == DB_ERROR) s = e->code;
+    }
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r) {
         if (s) break;
         int64_t p = json_integer_value(json_object_get(r, "person_id"));
-        bool on = false;
+        bool on = !json_integer_value(json_object_get(r, "loose"));   /* what they did stays */
         for (size_t j = 0; j < n && !on; j++) on = roll[j].person_id == p;
         if (!on) s = db_run(c->d, "DELETE FROM meeting_attendee WHERE meeting_id = $1 AND person_id = $2", e, "ii", id, p);
     }
@@ -297,18 +341,42 @@ static st ms_snapshot(uc *c, int64_t id, const char **out, err *e) {
     return s;
 }
 
+/* Everyone of ids (members of the roll) gets status, MS_CHUNK at a time; an id
+ * not on the roll is refused, naming the field. */
 static st ms_mark(uc *c, int64_t id, const int64_t *ids, size_t n, const char *status, const char *field, const char *day, err *e) {
-    for (size_t i = 0; i < n; i++) {
-        int64_t got = 0;
-        st s = db_query_int(c->d, &got,
-                            "UPDATE meeting_attendee SET status = $3 WHERE meeting_id = $1 AND person_id = $2 RETURNING person_id", e,
-                            "iit", id, ids[i], status);
-        if (s == ST_NOT_FOUND)
-            return err_field(e, ST_INVALID, field, "%s 中编号为 %lld 的人员不在本次会议的应到人员名单中（%s 的党组织名册）。", field,
-                             (long long)ids[i], day);
-        if (s) return s;
+    st s = ST_OK;
+    for (size_t at = 0; !s && at < n; at += MS_CHUNK) {
+        size_t cnt = n - at < MS_CHUNK ? n - at : MS_CHUNK;
+        buf b;
+        buf_init(&b, 8192);
+        s = buf_puts(&b, "UPDATE meeting_attendee SET status = $2 WHERE meeting_id = $1 AND person_id IN (");
+        for (size_t j = 0; !s && j < cnt; j++) s = buf_printf(&b, "%s$%zu", j ? ", " : "", j + 3);
+        if (!s) s = buf_puts(&b, ") RETURNING person_id");
+        const char *sql = s ? NULL : arena_strdup(c->mem, b.data);
+        buf_free(&b);
+        db_stmt *q;
+        if (!s && !sql) s = err_set(e, ST_NOMEM, "内存不足。");
+        if (!s) s = db_prepare(c->d, sql, &q, e);
+        if (s) break;
+        db_bind_int(q, 1, id);
+        db_bind_text(q, 2, status);
+        for (size_t j = 0; j < cnt; j++) db_bind_int(q, (int)(j + 3), ids[at + j]);
+        int64_t got[MS_CHUNK];
+        size_t ng = 0;
+        int r;
+        while ((r = db_step(q, e)) == DB_ROW)
+            if (ng < MS_CHUNK) got[ng++] = db_col_int(q, 0);
+        db_reset(q);
+        if (r == DB_ERROR) return e->code;
+        for (size_t j = 0; j < cnt; j++) {
+            bool found = false;
+            for (size_t k = 0; k < ng && !found; k++) found = got[k] == ids[at + j];
+            if (!found)
+                return err_field(e, ST_INVALID, field, "%s 中编号为 %lld 的人员不在本次会议的应到人员名单中（%s 的党组织名册）。", field,
+                                 (long long)ids[at + j], day);
+        }
     }
-    return ST_OK;
+    return s;
 }
 
 /* The attendance, the quorum and the activity log after a record or an amendment. */
@@ -353,10 +421,10 @@ static st ms_attendance(uc *c, int64_t id, const ms_row *m, const char *day, con
         member_activity a = {.person_id = json_integer_value(json_object_get(row, "person_id")), .org_id = m->org_id,
                              .kind = "meeting.attended", .day = day, .ref = ref, .value = 1};
         s = member_store_activity(c, &a, e);
-        if (!s) s = db_run(c->d, "UPDATE meeting_attendee SET logged = 1 WHERE meeting_id = $1 AND person_id = $2", e, "ii", id,
-                           a.person_id);
     }
     json_decref(rows);
+    if (!s) s = db_run(c->d, "UPDATE meeting_attendee SET logged = 1 WHERE meeting_id = $1 AND logged = 0 AND status IN ('present', 'online')",
+                       e, "i", id);
     if (!s && !strcmp(m->state, "planned")) {
         member_activity a = {.org_id = m->org_id, .kind = "meeting.held", .day = day, .ref = ref, .value = 1};
         s = member_store_activity(c, &a, e);
@@ -772,6 +840,7 @@ typedef struct ms_oc {
     /* judged */
     meeting_light light;
     int required, done;            /* done: held, counting each kind up to its requirement */
+    int due, on_time;              /* stretches finished before today, and those of them with a meeting held */
     long idle;
     bool missing[MEETING_KINDS];
     double rate;
@@ -930,14 +999,17 @@ static st ms_oc_load(uc *c, const meeting_period *p, const char *district, const
                 if (strcmp(sp.to, today) >= 0 || strcmp(sp.to, o->established) < 0) continue;
                 int in = 0;
                 for (int m = sp.month0 - p->month0; m < sp.month0 - p->month0 + freq; m++) in += o->held[kd][m];
-                if (!in) o->missing[kd] = missing = true;
+                o->due++;
+                if (in) o->on_time++;
+                else o->missing[kd] = missing = true;
             }
         }
         const char *since = o->last && strcmp(o->last, o->established) > 0 ? o->last : o->established;
         o->idle = meeting_days_between(since, judge);
         if (o->idle < 0) o->idle = 0;
         o->light = meeting_light_of(o->idle, missing, yellow, red);
-        o->rate = o->required ? (double)o->done / o->required : 1.0;
+        /* the rate ranks: of what fell due by today, the share held in its month, quarter or year */
+        o->rate = o->due ? (double)o->on_time / o->due : 1.0;
     }
     return ST_OK;
 }
@@ -984,6 +1056,10 @@ static json_t *ms_oc_json(uc *c, const ms_oc *o, const meeting_period *p, bool k
                           "idle_days", (json_int_t)o->idle, "drill",
                           arena_printf(c->mem, "/api/meetings?org_id=%lld&own=1&state=held&from=%s&to=%s", (long long)o->id, p->from,
                                        p->to));
+    if (j) {
+        json_object_set_new(j, "due", json_integer(o->due));
+        json_object_set_new(j, "on_time", json_integer(o->on_time));
+    }
     if (j && kinds) json_object_set_new(j, "kinds", ms_kinds_json(c, o, p));
     return j;
 }
@@ -991,12 +1067,12 @@ static json_t *ms_oc_json(uc *c, const ms_oc *o, const meeting_period *p, bool k
 /* A roll-up group: a park, a district, the city. */
 typedef struct ms_group {
     const char *code, *name;
-    int64_t orgs, light[3], required, done, attended, expected;
+    int64_t orgs, light[3], required, done, due, on_time, attended, expected;
 } ms_group;
 
 static int ms_group_cmp(const void *a, const void *b) {
     const ms_group *x = a, *y = b;
-    double rx = x->required ? (double)x->done / x->required : 1, ry = y->required ? (double)y->done / y->required : 1;
+    double rx = x->due ? (double)x->on_time / x->due : 1, ry = y->due ? (double)y->on_time / y->due : 1;
     if (rx != ry) return rx > ry ? -1 : 1;
     double qx = x->orgs ? (double)x->light[MEETING_RED] / x->orgs : 0, qy = y->orgs ? (double)y->light[MEETING_RED] / y->orgs : 0;
     if (qx != qy) return qx < qy ? -1 : 1;
@@ -1058,18 +1134,26 @@ st meeting_store_compliance(uc *c, const meeting_period *p, const char *by, cons
         g[j].light[o->light]++;
         g[j].required += o->required;
         g[j].done += o->done;
+        g[j].due += o->due;
+        g[j].on_time += o->on_time;
         g[j].attended += o->attended;
         g[j].expected += o->expected;
     }
     qsort(g, ng, sizeof *g, ms_group_cmp);
-    for (size_t j = 0; j < ng; j++)
-        json_array_append_new(a, json_pack("{s:i,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:o,s:I,s:I}", "rank", (int)j + 1, "code", g[j].code,
+    for (size_t j = 0; j < ng; j++) {
+        json_t *row = json_pack("{s:i,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:o,s:I,s:I}", "rank", (int)j + 1, "code", g[j].code,
                                            "name", g[j].name, "orgs", (json_int_t)g[j].orgs, "green", (json_int_t)g[j].light[0],
                                            "yellow", (json_int_t)g[j].light[1], "red", (json_int_t)g[j].light[2], "required",
                                            (json_int_t)g[j].required, "held", (json_int_t)g[j].done, "rate",
-                                           g[j].required ? json_real((double)g[j].done / (double)g[j].required) : json_real(1),
+                                           g[j].due ? json_real((double)g[j].on_time / (double)g[j].due) : json_real(1),
                                            "attendance_rate", ms_rate(g[j].attended, g[j].expected), "attended",
-                                           (json_int_t)g[j].attended, "expected", (json_int_t)g[j].expected));
+                                           (json_int_t)g[j].attended, "expected", (json_int_t)g[j].expected);
+        if (row) {
+            json_object_set_new(row, "due", json_integer((json_int_t)g[j].due));
+            json_object_set_new(row, "on_time", json_integer((json_int_t)g[j].on_time));
+        }
+        json_array_append_new(a, row);
+    }
     *out = a;
     return ST_OK;
 }

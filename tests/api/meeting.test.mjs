@@ -395,9 +395,14 @@ test('compliance and the scorecard at the edges: the last day of a quarter, a le
   assert.equal(c.sections.meetings.status, 'green', `everything due in May held, the last on its last day: ${JSON.stringify(c.sections.meetings)}`);
   assert.equal(c.sections.meetings.idle_days, 0);
   assert.equal(c.sections.meetings.last_held, '2025-05-31');
+  assert.equal(c.sections.meetings.due, com === '1' ? 3 : 2);
+  assert.equal(c.sections.meetings.on_time, c.sections.meetings.due);
+  assert.equal(c.sections.meetings.rate, 1);
   c = await card('2025-06');
   assert.equal(c.sections.meetings.status, 'red');
   assert.ok(kind(c, '主题党日').missing);
+  assert.equal(c.sections.meetings.on_time, 0);
+  assert.equal(c.sections.meetings.rate, 0);
   // the running month: no finished stretch yet; 45 days without a meeting → yellow
   await held('谈心谈话', addDays(today, -45));
   c = await card(today.slice(0, 7));

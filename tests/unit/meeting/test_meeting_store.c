@@ -227,6 +227,9 @@ static void test_propose_and_compliance(void **state) {
         assert_int_equal(json_integer_value(json_object_get(mt, "required")), 8);   /* 1 + 3 + 1 + 3 */
         assert_int_equal(json_integer_value(json_object_get(mt, "held")), 8);
         assert_int_equal(json_integer_value(json_object_get(mt, "idle_days")), 0);
+        assert_int_equal(json_integer_value(json_object_get(mt, "due")), 8);
+        assert_int_equal(json_integer_value(json_object_get(mt, "on_time")), 8);
+        assert_true(json_real_value(json_object_get(mt, "rate")) == 1.0);
         json_decref(card);
         meeting_period_parse("2025-Q2", &q);
         assert_int_equal(meeting_store_scorecard(&x.c, a, &q, &card, &e), ST_OK);
