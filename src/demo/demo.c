@@ -155,7 +155,6 @@ static const demo_step demo_steps[] = {
     {"organizations", demo_org_fill},
     {"users", demo_users_fill},
     {"members", demo_members_fill},
-    {"meetings", demo_meetings_fill},
     {NULL, NULL},
 };
 
@@ -206,6 +205,9 @@ static st demo_fill_all(demo_ctx *c, err *e) {
     else db_rollback(c->d);
     /* each import and round is a transaction of its own: after the commit */
     if (!s) s = demo_ledger_campaign(c, e);
+    /* a transaction per branch: on PostgreSQL every audited act updates the audit chain's one
+       head row, and thousands of versions of one row in a single transaction cost quadratic time */
+    if (!s) s = demo_meetings_fill(c, e);
     if (!s && !c->no_bulletins) s = demo_bulletins(c, e);
     return s;
 }

@@ -60,6 +60,7 @@ st demo_meetings_fill(demo_ctx *c, err *e) {
     json_t *o;
     json_array_foreach(rows, i, o) {
         if (s) break;
+        if ((s = db_begin(c->d, e))) break;   /* one transaction per branch (demo.c says why) */
         int64_t org = json_integer_value(json_object_get(o, "id"));
         const char *kind = json_string_value(json_object_get(o, "kind")), *est = json_string_value(json_object_get(o, "established_on"));
         bool com = json_integer_value(json_object_get(o, "com")) != 0;
@@ -87,6 +88,8 @@ st demo_meetings_fill(demo_ctx *c, err *e) {
                 }
             }
         }
+        if (!s) s = db_commit(c->d, e);
+        else db_rollback(c->d);
     }
     json_decref(rows);
     return s;

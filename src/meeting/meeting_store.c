@@ -133,13 +133,14 @@ static st ms_org_on(const ms_org *o, const char *day, err *e) {
 /* ---- the roll of a meeting ---- */
 
 /* Rows bound per statement when a list is written at once (a branch's roll:
- * one round trip, not one per member — 4 parameters a row, well under both
- * databases' limits). */
-enum { MS_CHUNK = 64 };
+ * one round trip per chunk, not one per member), under the PostgreSQL
+ * backend's 64 parameters a statement (db_pgsql.c): 15 roll rows of 4, or 60
+ * person ids beside 2. */
+enum { MS_ROLL_CHUNK = 15, MS_MARK_CHUNK = 60 };
 
 /* The members expected: the organization's roll on the meeting's day.  New
  * names on the roll are added (and a changed name or category updated) in one
- * statement per MS_CHUNK rows; those no longer on it leave the list unless
+ * statement per MS_ROLL_CHUNK rows; those no longer on it leave the list unless
  * they checked in or asked leave (then what they did stays on the record). */
 static st ms_sync_roll(uc *c, int64_t id, int64_t org_id, const char *day, err *e) {
     member_standing *roll;
@@ -166,8 +167,8 @@ static st ms_sync_roll(uc *c, int64_t id, int64_t org_id, const char *day, err *
         }
         if (!same) todo[nt++] = i;
     }
-    for (size_t at = 0; !s && at < nt; at += MS_CHUNK) {
-        size_t cnt = nt - at < MS_CHUNK ? nt - at : MS_CHUNK;
+    for (size_t at = 0; !s && at < nt; at += MS_ROLL_CHUNK) {
+        size_t cnt = nt - at < MS_ROLL_CHUNK ? nt - at : MS_ROLL_CHUNK;
         buf b;
         buf_init(&b, 16384);
         s = buf_puts(&b, "INSERT INTO meeting_attendee(meeting_id, person_id, name, category) VALUES ");
@@ -341,12 +342,12 @@ static st ms_snapshot(uc *c, int64_t id, const char **out, err *e) {
     return s;
 }
 
-/* Everyone of ids (members of the roll) gets status, MS_CHUNK at a time; an id
+/* Everyone of ids (members of the roll) gets status, MS_MARK_CHUNK at a time; an id
  * not on the roll is refused, naming the field. */
 static st ms_mark(uc *c, int64_t id, const int64_t *ids, size_t n, const char *status, const char *field, const char *day, err *e) {
     st s = ST_OK;
-    for (size_t at = 0; !s && at < n; at += MS_CHUNK) {
-        size_t cnt = n - at < MS_CHUNK ? n - at : MS_CHUNK;
+    for (size_t at = 0; !s && at < n; at += MS_MARK_CHUNK) {
+        size_t cnt = n - at < MS_MARK_CHUNK ? n - at : MS_MARK_CHUNK;
         buf b;
         buf_init(&b, 8192);
         s = buf_puts(&b, "UPDATE meeting_attendee SET status = $2 WHERE meeting_id = $1 AND person_id IN (");
@@ -361,11 +362,11 @@ static st ms_mark(uc *c, int64_t id, const int64_t *ids, size_t n, const char *s
         db_bind_int(q, 1, id);
         db_bind_text(q, 2, status);
         for (size_t j = 0; j < cnt; j++) db_bind_int(q, (int)(j + 3), ids[at + j]);
-        int64_t got[MS_CHUNK];
+        int64_t got[MS_MARK_CHUNK];
         size_t ng = 0;
         int r;
         while ((r = db_step(q, e)) == DB_ROW)
-            if (ng < MS_CHUNK) got[ng++] = db_col_int(q, 0);
+            if (ng < MS_MARK_CHUNK) got[ng++] = db_col_int(q, 0);
         db_reset(q);
         if (r == DB_ERROR) return e->code;
         for (size_t j = 0; j < cnt; j++) {

@@ -135,6 +135,45 @@ static void test_roll_quorum_lock(void **state) {
     }
 }
 
+/* A valid 18-digit ID number: 350203 1980 01 01, sequence n (0..999). */
+static void id_of(int n, char out[19]) {
+    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    snprintf(out, 19, "35020319800101%03d", n % 1000);
+    int sum = 0;
+    for (int i = 0; i < 17; i++) sum += (out[i] - '0') * w[i];
+    out[17] = "10X98765432"[sum % 11];
+    out[18] = 0;
+}
+
+/* A large branch: its roll and its attendance written in chunks (the PostgreSQL
+ * backend takes 64 parameters a statement), every member on the list and present. */
+static void test_large_branch(void **state) {
+    (void)state;
+    for (int u = 0; u < fx_nurls; u++) {
+        fx x;
+        fx_open(&x, u);
+        int64_t g = branch(&x, "中共测试庚公司支部", 'G');
+        enum { N = 130 };
+        int64_t ids[N];
+        static const char *const names[] = {"甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸"};
+        for (int i = 0; i < N; i++) {
+            char id[19], name[32];
+            id_of(i, id);
+            snprintf(name, sizeof name, "测%s%s", names[i / 10 % 10], names[i % 10]);
+            if (i >= 100) snprintf(name, sizeof name, "员%s%s", names[i / 10 % 10], names[i % 10]);
+            ids[i] = reg(&x, g, name, id, MEMBER_FULL);
+        }
+        int64_t m = plan(&x, g, MEETING_ASSEMBLY, "2020-06-01");
+        assert_int_equal(fx_count(&x, "SELECT COUNT(*) FROM meeting_attendee"), N);
+        meeting_record r = {.present = ids, .n_present = N};
+        err e;
+        assert_int_equal(meeting_store_record(&x.c, m, &r, &e), ST_OK);
+        assert_int_equal(fx_count(&x, "SELECT COUNT(*) FROM meeting_attendee WHERE status = 'present' AND logged = 1"), N);
+        assert_int_equal(fx_count(&x, "SELECT quorum FROM meeting"), 1);
+        fx_close(&x);
+    }
+}
+
 static void test_checkin(void **state) {
     (void)state;
     for (int u = 0; u < fx_nurls; u++) {
@@ -248,6 +287,7 @@ static void test_propose_and_compliance(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_roll_quorum_lock),
+        cmocka_unit_test(test_large_branch),
         cmocka_unit_test(test_checkin),
         cmocka_unit_test(test_propose_and_compliance),
     };
