@@ -28,7 +28,8 @@ const USERS = [['mt_city', 'city'], ['mt_siming', 'district', '350203'], ['mt_hu
 
 function sql(q) {
   const r = backend === 'sqlite'
-    ? spawnSync('sqlite3', ['-separator', '|', srv.db.url, q], { encoding: 'utf8' })
+    // a busy timeout: the server may be writing (its 旬 bulletins at start) when this writes
+    ? spawnSync('sqlite3', ['-cmd', '.timeout 20000', '-separator', '|', srv.db.url, q], { encoding: 'utf8' })
     : spawnSync('psql', [srv.db.url, '-qAtc', q], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${q}: ${r.stderr}`);
   return r.stdout.trim().split('\n').filter(Boolean).map((l) => l.split('|'));
