@@ -86,6 +86,8 @@ const cfg_def cfg_table[] = {
     {"rule-meeting-freq-life", CFG_STR, 0, 0, "year", "党建规则 rules", "组织生活会频次 / organizational life meeting"},
     {"rule-meeting-freq-appraisal", CFG_STR, 0, 0, "year", "党建规则 rules", "民主评议党员频次 / democratic appraisal"},
     {"rule-meeting-freq-talk", CFG_STR, 0, 0, "year", "党建规则 rules", "谈心谈话频次 / heart-to-heart talks"},
+    {"rule-meeting-theme-day", CFG_INT, 0, 28, "0", "党建规则 rules",
+     "主题党日固定在每月几日（1–28，遇周末顺延；0 = 每月第一个工作日） / the theme day's day of the month (0 = first working day)"},
     {"rule-meeting-lock-days", CFG_INT, 0, 3650, "30", "党建规则 rules",
      "会议记录在会议日后多少天锁定（之后修改须填写更正理由） / days after a meeting its record locks"},
     {"rule-meeting-checkin-step", CFG_INT, 10, 600, "30", "党建规则 rules", "签到二维码更换间隔（秒） / check-in code step (s)"},

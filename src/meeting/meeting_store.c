@@ -286,9 +286,12 @@ static st ms_propose_in(uc *c, int64_t org_id, int year, int *created, err *e) {
         if (!freq || !meeting_kind_applies(k, o.kind, o.committee)) continue;
         meeting_period st1;
         for (int i = 0; !s && meeting_stretch(&p, freq, i, &st1); i++) {
-            /* the stretch's first working day on which the organization exists and that is not past */
+            /* the stretch's first working day (主题党日: its fixed day, when set) on which the
+               organization exists and that is not past */
             char day[11];
             snprintf(day, sizeof day, "%s", st1.from);
+            long fixed = cfg_int("rule-meeting-theme-day");   /* 主题党日 on a fixed day of the month */
+            if (k == 4 && fixed > 0) meeting_day_add(st1.from, (int)fixed - 1, day);
             if (strcmp(o.established, day) > 0) snprintf(day, sizeof day, "%s", o.established);
             if (strcmp(today, day) > 0) snprintf(day, sizeof day, "%s", today);
             while (meeting_weekday(day) == 0 || meeting_weekday(day) == 6) meeting_day_add(day, 1, day);

@@ -34,7 +34,8 @@ st meeting_store_move(uc *c, int64_t id, const meeting_move *x, err *e);
 
 /* The year proposed (audited "meeting.propose"): for each kind the
  * organization owes and each stretch of its frequency in year, one planned
- * meeting on the stretch's first working day unless the organization has one
+ * meeting on the stretch's first working day (主题党日 on rule-meeting-theme-day,
+ * when set, or the working day after) unless the organization has one
  * of that kind in the stretch already; *created how many. */
 st meeting_store_propose(uc *c, int64_t org_id, int year, int *created, err *e);
 

@@ -246,6 +246,24 @@ static void test_propose_and_compliance(void **state) {
         assert_int_equal(n, 35);   /* no committee: 4 + 12 + 4 + 12 + 1 + 1 + 1 */
         assert_int_equal(meeting_store_propose(&x.c, a, year, &n, &e), ST_OK);
         assert_int_equal(n, 0);
+        /* 主题党日 on a fixed day: the 15th, or the Monday after when it falls on a weekend */
+        int64_t b = branch(&x, "中共测试戊公司支部", 'E');
+        assert_int_equal(cfg_set("rule-meeting-theme-day", "15", &e), ST_OK);
+        assert_int_equal(meeting_store_propose(&x.c, b, year, &n, &e), ST_OK);
+        assert_int_equal(cfg_set("rule-meeting-theme-day", "0", &e), ST_OK);
+        json_t *themes = NULL;
+        if (db_query_json(x.d, &themes, "SELECT day FROM meeting WHERE org_id = $1 AND kind = '主题党日'", &e, "i", b))
+            fail_msg("%s", e.msg);
+        assert_int_equal(json_array_size(themes), 12);
+        size_t ti;
+        json_t *tr;
+        json_array_foreach(themes, ti, tr) {
+            const char *d = json_string_value(json_object_get(tr, "day"));
+            int dom = atoi(d + 8), wd = meeting_weekday(d);
+            assert_true(wd >= 1 && wd <= 5);
+            assert_true(dom == 15 || (dom == 16 && wd == 1) || (dom == 17 && wd == 1));
+        }
+        json_decref(themes);
         /* 2025-Q1: a 支部党员大会 on its last day and every monthly meeting */
         const char *days[] = {"2025-01-10", "2025-02-10", "2025-03-31"};
         for (int i = 0; i < 3; i++) {
