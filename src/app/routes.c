@@ -14,6 +14,7 @@ extern const http_route coverage_routes[];
 extern const http_route bulletin_routes[];
 extern const http_route member_routes[];
 extern const http_route roster_routes[];
+extern const http_route develop_routes[];
 extern const http_route test_routes[];   /* only with the test-routes setting */
 
 const http_route *const http_route_tables[] = {
@@ -29,6 +30,7 @@ const http_route *const http_route_tables[] = {
     bulletin_routes,
     roster_routes,   /* before member_routes: /api/members/imports is not /api/members/{id} */
     member_routes,
+    develop_routes,
     test_routes,
     NULL,
 };

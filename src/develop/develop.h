@@ -65,6 +65,10 @@ const develop_rule *develop_rule_find(const develop_rule *rules, size_t n, const
 /* Day + months, clamped to the month's last day (2024-01-31 + 1 = 2024-02-29). */
 void develop_add_months(const char *day, int months, char out[11]);
 
+/* Day + n days (n may be negative), and the days from a to b (b - a). */
+void develop_add_days(const char *day, int n, char out[11]);
+int develop_days_between(const char *a, const char *b);
+
 /* Is the applicant, born on birth, at least min_age on day (the birthday itself counts)? */
 bool develop_age_ok(const char *birth, const char *day, int min_age);
 

@@ -224,6 +224,14 @@ static void test_next(void **state) {
     assert_string_equal(out, "2024-02-29");
     develop_add_months("2023-11-15", 14, out);
     assert_string_equal(out, "2025-01-15");
+    develop_add_days("2024-02-28", 1, out);
+    assert_string_equal(out, "2024-02-29");
+    develop_add_days("2024-03-01", -1, out);
+    assert_string_equal(out, "2024-02-29");
+    develop_add_days("2023-12-31", 31, out);
+    assert_string_equal(out, "2024-01-31");
+    assert_int_equal(develop_days_between("2024-01-31", "2024-03-01"), 30);
+    assert_int_equal(develop_days_between("2024-03-01", "2024-01-31"), -30);
 }
 
 static void test_rule_check(void **state) {
