@@ -144,6 +144,13 @@ before(async () => {
     const id = sql(`INSERT INTO roster_import(sha256, source, org_id, org_path, district_code, rows, registered, refused, flagged, importer, created_at) VALUES ('access-roster-${n}', 'r${n}.csv', ${org}, '${path}', '${d}', 0, 0, 0, 0, 'test', 0) RETURNING id`)[0][0];
     fixtures.roster_import.push({ key: id, loc: { district: d, orgPath: path } });
   }
+  // Applicants (develop) sit where the organization that took the application is; the account that applied owns theirs.
+  fixtures.develop = [];
+  for (const [n, d, owner] of [[1, '350203', 0], [2, '350206', 0], [3, '350203', who.member.user.id]]) {
+    const [org, path] = sql(`SELECT id, path FROM org WHERE district_code = '${d}' AND kind = '党支部' ORDER BY id LIMIT 1`)[0];
+    const id = sql(`INSERT INTO develop_applicant(name, gender, birth_date, id_key, id_sealed, id_masked, org_id, org_path, district_code, stage, status, applied_on, user_id) VALUES ('申请人${n}', '男', '1990-01-01', 'access-develop-${n}', 'x', '3502**********0000', ${org}, '${path}', '${d}', '入党申请人', 'pending', '2024-01-01', ${owner || 'NULL'}) RETURNING id`)[0][0];
+    fixtures.develop.push({ key: id, loc: { district: d, orgPath: path, owner: owner || undefined } });
+  }
   // Instructors sit where the enterprise they were sent to is.
   fixtures.instructor = sql("SELECT i.id, COALESCE(e.district_code,''), COALESCE(e.park_code,''), e.id FROM org_instructor i JOIN enterprise e ON e.id = i.enterprise_id WHERE i.id IN (SELECT MIN(i2.id) FROM org_instructor i2 JOIN enterprise e2 ON e2.id = i2.enterprise_id GROUP BY e2.district_code)")
     .map(([id, d, p, ent]) => ({ key: id, loc: { district: d || undefined, park: p || undefined, enterprise: ent } }));
