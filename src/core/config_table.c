@@ -75,5 +75,11 @@ const cfg_def cfg_table[] = {
     /* read by the ledger's zombie rules (src/ledger/zombie.h): every ledger that gives a head count gives less */
     {"rule-zombie-min-employees", CFG_INT, 0, 1000, "1", "党建规则 rules",
      "台账填报的从业人数低于此值视为无从业人员（僵尸企业） / a ledger head count below this = nobody works there (a zombie)"},
+    /* developing new members (src/develop): the documents of an applicant's file, kept outside the
+     * database as files named by their SHA-256 (the steps and intervals are the develop_step table) */
+    {"develop-files-dir", CFG_STR, 0, 0, "", "发展党员 develop",
+     "发展党员材料（入党申请书、政审材料、表决记录）的存放目录（空 = SQLite 数据库旁的 .files 目录，PostgreSQL 时 var/files） / where an applicant's documents are kept"},
+    {"develop-file-max", CFG_INT, 1024, 104857600, "10485760", "发展党员 develop",
+     "每份发展党员材料的大小上限（字节；PDF 或 JPEG、PNG 图片） / size limit of one document (bytes)"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

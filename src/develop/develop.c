@@ -210,3 +210,14 @@ st develop_rule_check(const develop_rule *r, err *e) {
     if (!r->rule || !*r->rule) return err_field(e, ST_INVALID, "rule", "请填写引用的规定原文。");
     return ST_OK;
 }
+
+const char *develop_doc_type(const unsigned char *head, size_t n) {
+    if (n >= 5 && !memcmp(head, "%PDF-", 5)) return "application/pdf";
+    if (n >= 8 && !memcmp(head, "\x89PNG\r\n\x1a\n", 8)) return "image/png";
+    if (n >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF) return "image/jpeg";
+    return NULL;
+}
+
+bool develop_doc_kind_ok(const char *kind) {
+    return kind && (!strcmp(kind, "application") || !strcmp(kind, "review") || !strcmp(kind, "vote") || !strcmp(kind, "other"));
+}

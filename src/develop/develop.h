@@ -90,6 +90,13 @@ void develop_next(const develop_rule *rules, size_t n, const develop_done *done,
 /* The stage the applicant is in after the steps done (入党申请人 before any). */
 const char *develop_stage(const develop_rule *rules, size_t n, const develop_done *done, size_t nd);
 
+/* The type of a document by its first bytes (at least 8 of them, n = how
+ * many): "application/pdf", "image/jpeg" or "image/png"; NULL for anything
+ * else, whatever its name says. */
+const char *develop_doc_type(const unsigned char *head, size_t n);
+/* Is kind one of application (入党申请书), review (政审材料), vote (表决记录), other? */
+bool develop_doc_kind_ok(const char *kind);
+
 /* A rule row, as the city office edits it, checked: the order and the
  * intervals sensible (ST_INVALID naming the field). */
 st develop_rule_check(const develop_rule *r, err *e);

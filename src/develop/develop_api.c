@@ -7,6 +7,9 @@
  *   POST  /api/develop/applicants/{id}/steps     record a step (checked against the rules)
  *   POST  /api/develop/applicants/{id}/undo      undo the latest step (reason)
  *   POST  /api/develop/applicants/{id}/answer    accept an online application, or refuse it with a reason
+ *   POST  /api/develop/applicants/{id}/documents a document (multipart: file, kind), PDF/JPEG/PNG by content
+ *   GET   /api/develop/applicants/{id}/documents/{doc}  download one (audited)
+ *   POST  /api/develop/applicants/{id}/letter    the applicant's own letter, from the phone
  *   GET   /api/develop/pipeline                  columns by stage, who is due next and when
  *   GET   /api/develop/due                       steps due within N days and past due, as of a day (xlsx)
  *   GET   /api/develop/figures                   figures by stage, enterprise category and year
@@ -280,6 +283,52 @@ static st h_mine(http_req *r, err *e) {
     return http_reply_json(r, 200, json_pack("{s:o}", "items", o));
 }
 
+/* ---- documents ---- */
+
+static st da_upload(http_req *r, const char *kind, err *e) {
+    int64_t id, doc = 0;
+    st s = http_param_int(r, "id", &id, e);
+    const http_upload *u = s ? NULL : http_upload_get(r, "file");
+    if (!s && !u) s = err_field(e, ST_INVALID, "file", "请选择要上传的材料（表单字段 file：PDF 或 JPEG、PNG 图片）。");
+    if (!s) s = develop_store_document_add(http_uc(r), id, kind, u->path, u->filename, &doc, e);
+    if (s) return s;
+    return da_reply_file(r, 201, id, e);
+}
+
+static st h_document_add(http_req *r, err *e) {
+    const char *kind = http_field(r, "kind");
+    return da_upload(r, kind && *kind ? kind : "other", e);
+}
+
+/* the applicant's own letter, from the phone: the only kind they add */
+static st h_letter_add(http_req *r, err *e) {
+    int64_t id = 0;
+    st s = http_param_int(r, "id", &id, e);
+    const http_upload *u = s ? NULL : http_upload_get(r, "file");
+    if (!s && !u) s = err_field(e, ST_INVALID, "file", "请选择入党申请书的照片或 PDF（表单字段 file）。");
+    int64_t doc = 0;
+    if (!s) s = develop_store_document_add(http_uc(r), id, "application", u->path, u->filename, &doc, e);
+    json_t *mine = NULL;
+    if (!s) s = develop_store_mine(http_uc(r), &mine, e);
+    if (s) return s;
+    json_t *o = NULL;
+    size_t i;
+    json_t *x;
+    json_array_foreach(mine, i, x) if (json_integer_value(json_object_get(x, "id")) == id) o = json_incref(x);
+    json_decref(mine);
+    return http_reply_json(r, 201, o ? o : json_pack("{s:I}", "id", (json_int_t)id));
+}
+
+static st h_document_get(http_req *r, err *e) {
+    int64_t id, doc;
+    const char *path, *mime, *name;
+    st s = http_param_int(r, "id", &id, e);
+    if (!s) s = http_param_int(r, "doc", &doc, e);
+    if (!s) s = develop_store_document(http_uc(r), id, doc, &path, &mime, &name, e);
+    if (s) return s;
+    return http_reply_file(r, path, mime, name, e);
+}
+
 /* ---- views ---- */
 
 static st h_pipeline(http_req *r, err *e) {
@@ -346,6 +395,12 @@ const http_route develop_routes[] = {
      "develop:{id}"},
     {"POST", "/api/develop/applicants/{id}/answer", "develop.write", h_answer, HB_JSON, "受理或不予受理网上入党申请", "develop",
      "develop:{id}"},
+    {"POST", "/api/develop/applicants/{id}/documents", "develop.write", h_document_add, HB_MULTIPART,
+     "上传发展党员材料（表单字段 file：PDF 或 JPEG、PNG；kind：application、review、vote、other）", "develop", "develop:{id}"},
+    {"GET", "/api/develop/applicants/{id}/documents/{doc}", "develop.read", h_document_get, HB_NONE, "下载发展党员材料（记入审计）",
+     "develop", "develop:{id}", NULL, NULL, true},
+    {"POST", "/api/develop/applicants/{id}/letter", "develop.apply", h_letter_add, HB_MULTIPART,
+     "申请人上传本人的入党申请书（照片或 PDF）", "develop", "develop:{id}"},
     {"GET", "/api/develop/pipeline", "develop.read", h_pipeline, HB_NONE, "发展党员进度（按阶段分列，谁该办理下一步、何时）", "develop",
      DA_AREA},
     {"GET", "/api/develop/due", "develop.read", h_due, HB_NONE, "到期与逾期的发展党员步骤（as_of 某日，within 天内）", "develop", DA_AREA,

@@ -8,10 +8,14 @@
  * worked out from the steps recorded up to that day. */
 #include "develop/develop_store.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/clock.h"
 #include "base/crypt.h"
@@ -581,6 +585,139 @@ st develop_store_undo(uc *c, int64_t id, const char *reason, err *e) {
     return uc_end(c, s, &act, e);
 }
 
+/* ---- documents ---- */
+
+/* The folder documents are kept in: the setting, else beside the SQLite file, else var/files. */
+static const char *dv_files_dir(uc *c) {
+    const char *d = cfg_str("develop-files-dir");
+    if (d && *d) return d;
+    const char *url = cfg_str("db");
+    if (!url || !*url || !strncmp(url, "postgres", 8)) return "var/files";
+    return arena_printf(c->mem, "%s.files", !strncmp(url, "sqlite:", 7) ? url + 7 : url);
+}
+
+static st dv_mkdir(const char *dir, err *e) {
+    if (mkdir(dir, 0700) == 0 || errno == EEXIST) return ST_OK;
+    return err_set(e, ST_IO, "无法创建材料目录 %s：%s（设置 develop-files-dir）。", dir, strerror(errno));
+}
+
+/* Read the upload: its size, its first bytes and its SHA-256 (hex). */
+static st dv_hash(const char *path, int64_t *size, unsigned char head[16], size_t *nhead, char hex[65], err *e) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return err_set(e, ST_IO, "无法读取上传的文件。");
+    crypto_hash_sha256_state h;
+    crypto_hash_sha256_init(&h);
+    unsigned char chunk[16384], out[32];
+    *size = 0;
+    *nhead = 0;
+    ssize_t n;
+    while ((n = read(fd, chunk, sizeof chunk)) > 0) {
+        if (*nhead < 16) {
+            size_t k = (size_t)n < 16 - *nhead ? (size_t)n : 16 - *nhead;
+            memcpy(head + *nhead, chunk, k);
+            *nhead += k;
+        }
+        crypto_hash_sha256_update(&h, chunk, (unsigned long long)n);
+        *size += n;
+    }
+    close(fd);
+    if (n < 0) return err_set(e, ST_IO, "无法读取上传的文件。");
+    crypto_hash_sha256_final(&h, out);
+    sodium_bin2hex(hex, 65, out, sizeof out);
+    return ST_OK;
+}
+
+/* Copy the upload to dir/<ab>/<sha> through a temporary name, flushed, then renamed: a
+ * reader never sees half a file, and the same content is stored once. */
+static st dv_keep(uc *c, const char *path, const char *sha, err *e) {
+    const char *dir = dv_files_dir(c);
+    const char *sub = arena_printf(c->mem, "%s/%.2s", dir, sha);
+    const char *dest = arena_printf(c->mem, "%s/%s", sub, sha);
+    st s = dv_mkdir(dir, e);
+    if (!s) s = dv_mkdir(sub, e);
+    if (s) return s;
+    if (access(dest, F_OK) == 0) return ST_OK;
+    char *tmp = arena_printf(c->mem, "%s/.upload-XXXXXX", sub);
+    int out = mkstemp(tmp);
+    if (out < 0) return err_set(e, ST_IO, "无法保存材料文件：%s。", strerror(errno));
+    int in = open(path, O_RDONLY | O_CLOEXEC);
+    unsigned char chunk[16384];
+    ssize_t n = in < 0 ? -1 : 0;
+    bool ok = in >= 0;
+    while (ok && (n = read(in, chunk, sizeof chunk)) > 0)
+        for (ssize_t off = 0; ok && off < n;) {
+            ssize_t w = write(out, chunk + off, (size_t)(n - off));
+            if (w <= 0) ok = false;
+            else off += w;
+        }
+    if (in >= 0) close(in);
+    ok = ok && n == 0 && fsync(out) == 0;
+    ok = close(out) == 0 && ok;
+    if (!ok || rename(tmp, dest) != 0) {
+        unlink(tmp);
+        return err_set(e, ST_IO, "无法保存材料文件：%s。", strerror(errno));
+    }
+    return ST_OK;
+}
+
+st develop_store_document_add(uc *c, int64_t id, const char *kind, const char *path, const char *filename, int64_t *doc,
+                              err *e) {
+    *doc = 0;
+    if (!develop_doc_kind_ok(kind))
+        return err_field(e, ST_INVALID, "kind", "材料类别应为 application（入党申请书）、review（政审材料）、vote（表决记录）或 other（其他）。");
+    int64_t size = 0;
+    unsigned char head[16];
+    size_t nhead = 0;
+    char sha[65];
+    st s = dv_hash(path, &size, head, &nhead, sha, e);
+    if (s) return s;
+    long max = cfg_int("develop-file-max");
+    if (size <= 0) return err_field(e, ST_INVALID, "file", "上传的材料文件是空的。");
+    if (size > max)
+        return err_field(e, ST_INVALID, "file", "材料文件过大（%.1f MB），每份不超过 %.1f MB。", (double)size / 1048576.0,
+                         (double)max / 1048576.0);
+    const char *mime = develop_doc_type(head, nhead);
+    if (!mime) return err_field(e, ST_INVALID, "file", "材料须为 PDF 文件或 JPEG、PNG 图片（按文件内容判断，与文件名无关）。");
+    const char *name = filename && *filename ? filename : "材料";
+    if (utf8_count(name, strlen(name)) > 120) return err_field(e, ST_INVALID, "file", "文件名最多 120 个字。");
+    if ((s = uc_begin(c, e))) return s;
+    dv_app a;
+    s = dv_app_load(c, id, &a, e);
+    /* the bytes first: a row never names a file that is not there (a file without a row is harmless) */
+    if (!s) s = dv_keep(c, path, sha, e);
+    if (!s)
+        s = db_query_int(c->d, doc,
+                         "INSERT INTO develop_document(applicant_id, kind, filename, mime, size, sha256, uploaded_by, created_at) "
+                         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                         e, "itttitti", id, kind, name, mime, size, sha, c->who.username ? c->who.username : "-",
+                         clock_now());
+    uc_act act = {"develop.document", uc_obj(c, "develop", id), arena_printf(c->mem, "%s：上传材料“%s”", a.name, name)};
+    s = uc_end(c, s, &act, e);
+    if (s) *doc = 0;
+    return s;
+}
+
+st develop_store_document(uc *c, int64_t id, int64_t doc, const char **path, const char **mime, const char **filename, err *e) {
+    json_t *rows = NULL;
+    st s = db_query_json(c->d, &rows, "SELECT filename, mime, sha256 FROM develop_document WHERE id = $1 AND applicant_id = $2", e,
+                         "ii", doc, id);
+    if (s) return s;
+    json_t *r = json_array_get(rows, 0);
+    if (!r) {
+        json_decref(rows);
+        return err_set(e, ST_NOT_FOUND, "该入党申请人没有编号为 %lld 的材料。", (long long)doc);
+    }
+    const char *sha = json_string_value(json_object_get(r, "sha256"));
+    *path = arena_printf(c->mem, "%s/%.2s/%s", dv_files_dir(c), sha, sha);
+    *mime = arena_strdup(c->mem, json_string_value(json_object_get(r, "mime")));
+    *filename = arena_strdup(c->mem, json_string_value(json_object_get(r, "filename")));
+    json_decref(rows);
+    if (access(*path, R_OK) != 0) return err_set(e, ST_IO, "材料文件缺失（%s），请联系系统管理员从备份恢复。", *filename);
+    uc_act act = {"develop.document.read", arena_printf(c->mem, "develop_document:%lld", (long long)doc),
+                  arena_printf(c->mem, "下载入党申请人 %lld 的材料“%s”", (long long)id, *filename)};
+    return uc_audit(c, &act, e);
+}
+
 /* ---- reads ---- */
 
 #define DV_SCOPE SCOPE_COND("$1", "$2", "a.district_code", "a.park_code", "a.org_path", "NULL", "a.user_id")
@@ -610,6 +747,13 @@ static st dv_timeline(uc *c, int64_t id, json_t *o, err *e) {
         json_object_set_new(x, "undone", json_boolean(!json_is_null(json_object_get(x, "undone_at"))));
     }
     json_object_set_new(o, "steps", steps);
+    json_t *docs = NULL;
+    s = db_query_json(c->d, &docs,
+                      "SELECT id, kind, filename, mime, size, uploaded_by, created_at FROM develop_document WHERE applicant_id = $1 "
+                      "ORDER BY id",
+                      e, "i", id);
+    if (s) return s;
+    json_object_set_new(o, "documents", docs);
     return ST_OK;
 }
 

@@ -61,6 +61,17 @@ st develop_store_step(uc *c, int64_t id, const develop_step_new *x, int64_t *rec
  * registry (the votes) are corrected there, not here. */
 st develop_store_undo(uc *c, int64_t id, const char *reason, err *e);
 
+/* A document added to an applicant's file (audited "develop.document"): the
+ * file at path (an upload) named filename, of kind (develop_doc_kind_ok).
+ * Refused: larger than develop-file-max, empty, or not a PDF, JPEG or PNG by
+ * its first bytes.  The bytes are kept outside the database under
+ * develop-files-dir as <2 hex>/<sha256> (the same content once). */
+st develop_store_document_add(uc *c, int64_t id, const char *kind, const char *path, const char *filename, int64_t *doc,
+                              err *e);
+/* A document of an applicant to download (audited "develop.document.read"):
+ * where its bytes are, its type and its name (in c's memory). */
+st develop_store_document(uc *c, int64_t id, int64_t doc, const char **path, const char **mime, const char **filename, err *e);
+
 /* An applicant's file: person (masked), organization, stage, the next step
  * with its earliest and due day, and the timeline of steps (undone ones too). */
 st develop_store_get(uc *c, int64_t id, json_t **out, err *e);

@@ -34,7 +34,8 @@ const today = () => new Date().toISOString().slice(0, 10);
 let F1, F2, P1, LATE;
 
 before(async () => {
-  srv = await startServer({ demo: true });
+  // a small limit for documents, to test it without a large upload
+  srv = await startServer({ demo: true, args: ['--develop-file-max', '4096'] });
   const covered = sql("SELECT o.id, o.district_code, c.enterprise_id FROM org o JOIN org_cover c ON c.org_id = o.id WHERE o.kind IN ('党支部', '联合党支部') AND o.dissolved_on IS NULL AND o.established_on <= '2018-01-01' AND c.to_day IS NULL AND c.from_day <= '2018-01-01' ORDER BY o.id, c.enterprise_id");
   [orgA, , entA] = covered.find(([, d]) => d === '350203').map(Number);
   [orgHuli] = covered.find(([, d]) => d === '350206').map(Number);
@@ -65,7 +66,7 @@ after(async () => { await srv?.stop(); });
 const ID_JIA = id18('35020319950615061');   // born 1995-06-15
 const ID_YI = id18('35020319960716072');
 const ID_TEEN = id18('35020320030520083');  // born 2003-05-20
-let jia, yi;
+let jia, yi, yiOnline;
 
 const step = (c, id, body) => c.post(`/api/develop/applicants/${id}/steps`, body);
 
@@ -234,6 +235,7 @@ test('online applications: a member and an investor apply, the secretary accepts
   assert.equal(r.status, 201, r.text);
   assert.equal(r.data.status, 'pending');
   const online = r.data.id;
+  yiOnline = online;
   r = await memberC.post('/api/develop/apply', { name: '网申员工', id_number: ID_YI, org_id: orgA, enterprise_id: entA });
   assert.equal(r.status, 409);
   // a step before the application is accepted
@@ -277,6 +279,47 @@ test('online applications: a member and an investor apply, the secretary accepts
   // another investor of the same enterprise does not see it
   r = await investor2.get('/api/me/develop');
   assert.deepEqual(r.data.items, []);
+});
+
+test('documents: PDF and images by their content, size-limited, kept by hash, downloads audited', async () => {
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+  const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]), Buffer.from('JFIF\0 a letter')]);
+  const upload = (c, p, buf, name, kind) => {
+    const fd = new FormData();
+    fd.append('file', new Blob([buf]), name);
+    if (kind) fd.append('kind', kind);
+    return c.req('POST', p, { body: fd });
+  };
+  let r = await upload(sec, `/api/develop/applicants/${jia}/documents`, pdf, '表决记录.pdf', 'vote');
+  assert.equal(r.status, 201, r.text);
+  const doc = r.data.documents.find((d) => d.filename === '表决记录.pdf');
+  assert.equal(doc.mime, 'application/pdf');
+  assert.equal(doc.kind, 'vote');
+  // a text file named .png: refused by its content
+  r = await upload(sec, `/api/develop/applicants/${jia}/documents`, Buffer.from('not an image at all'), '照片.png', 'other');
+  assert.equal(r.status, 400);
+  assert.equal(r.data.error.field, 'file');
+  r = await upload(sec, `/api/develop/applicants/${jia}/documents`, Buffer.concat([pdf, Buffer.alloc(4096, 32)]), '大.pdf', 'review');
+  assert.equal(r.status, 400);
+  assert.match(r.data.error.message, /过大/);
+  r = await upload(sec, `/api/develop/applicants/${jia}/documents`, pdf, 'x.pdf', 'letter');
+  assert.equal(r.data.error.field, 'kind');
+  // the same content twice is one file on disk
+  r = await upload(sec, `/api/develop/applicants/${jia}/documents`, pdf, '副本.pdf', 'other');
+  assert.equal(r.status, 201, r.text);
+  r = await siming.get(`/api/develop/applicants/${jia}/documents/${doc.id}`);
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'application/pdf');
+  assert.equal(r.text, pdf.toString());
+  assert.equal((await huli.get(`/api/develop/applicants/${jia}/documents/${doc.id}`)).status, 403);
+  assert.equal((await siming.get(`/api/develop/applicants/${yiOnline}/documents/${doc.id}`)).status, 404);
+  // the applicant attaches the letter to their own application from the phone; not to another's
+  r = await upload(memberC, `/api/develop/applicants/${yiOnline}/letter`, jpeg, '申请书.jpg');
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.data.documents[0].kind, 'application');
+  assert.equal(r.data.documents[0].mime, 'image/jpeg');
+  assert.equal((await upload(memberC, `/api/develop/applicants/${jia}/letter`, jpeg, '申请书.jpg')).status, 403);
+  assert.equal(sql("SELECT COUNT(*) FROM audit WHERE action = 'develop.document.read'")[0][0], '1');
 });
 
 test('due and overdue as of any day; the table of steps moves the deadlines', async () => {

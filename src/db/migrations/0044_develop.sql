@@ -108,3 +108,19 @@ CREATE TABLE develop_record (
     undone_by TEXT
 );
 CREATE INDEX develop_record_applicant ON develop_record(applicant_id, day);
+
+-- The documents of a file (入党申请书, 政审材料, 表决记录, ...): the bytes are a file
+-- outside the database named by their SHA-256 (setting develop-files-dir), the
+-- type checked by the content; removed_at: taken out of the file (kept for the record).
+CREATE TABLE develop_document (
+    id {{ID}},
+    applicant_id BIGINT NOT NULL REFERENCES develop_applicant(id),
+    kind TEXT NOT NULL CHECK (kind IN ('application', 'review', 'vote', 'other')),
+    filename TEXT NOT NULL,
+    mime TEXT NOT NULL,
+    size BIGINT NOT NULL,
+    sha256 TEXT NOT NULL,
+    uploaded_by TEXT NOT NULL,
+    created_at BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX develop_document_applicant ON develop_document(applicant_id);

@@ -254,10 +254,26 @@ static void test_rule_check(void **state) {
     assert_string_equal(e.field, "stage");
 }
 
+static void test_doc_type(void **state) {
+    (void)state;
+    assert_string_equal(develop_doc_type((const unsigned char *)"%PDF-1.7\n", 9), "application/pdf");
+    assert_string_equal(develop_doc_type((const unsigned char *)"\x89PNG\r\n\x1a\n\0", 9), "image/png");
+    assert_string_equal(develop_doc_type((const unsigned char *)"\xff\xd8\xff\xe0\0\x10JFIF", 10), "image/jpeg");
+    /* a renamed spreadsheet, a script, a truncated header */
+    assert_null(develop_doc_type((const unsigned char *)"PK\x03\x04\x14\0\x06\0", 8));
+    assert_null(develop_doc_type((const unsigned char *)"<script>", 8));
+    assert_null(develop_doc_type((const unsigned char *)"%PD", 3));
+    assert_null(develop_doc_type((const unsigned char *)"\x89PNG\r\n", 6));
+    assert_true(develop_doc_kind_ok("application"));
+    assert_false(develop_doc_kind_ok("letter"));
+    assert_false(develop_doc_kind_ok(NULL));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_age),       cmocka_unit_test(test_order), cmocka_unit_test(test_people),
         cmocka_unit_test(test_intervals), cmocka_unit_test(test_next),  cmocka_unit_test(test_rule_check),
+        cmocka_unit_test(test_doc_type),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
