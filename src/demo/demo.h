@@ -32,6 +32,8 @@ st demo_is_empty(db *d, int *empty, err *e);
 st demo_fill(demo_ctx *c, err *e);
 /* The party-member registry (demo_members.c): a step of demo_fill. */
 st demo_members_fill(demo_ctx *c, err *e);
+/* Applicants for membership in every stage (demo_develop.c): a step of demo_fill. */
+st demo_develop_fill(demo_ctx *c, err *e);
 /* The ledger campaign over the demo enterprises (demo_ledger.c); run by demo_fill after its commit. */
 st demo_ledger_campaign(demo_ctx *c, err *e);
 
