@@ -4,6 +4,7 @@
  *   GET   /api/develop/applicants                applicants (filters, sort, xlsx)
  *   POST  /api/develop/applicants                a paper application entered by the secretary
  *   GET   /api/develop/applicants/{id}           an applicant's file and timeline
+ *   PATCH /api/develop/applicants/{id}           correct the applicant's own data (before the vote)
  *   POST  /api/develop/applicants/{id}/steps     record a step (checked against the rules)
  *   POST  /api/develop/applicants/{id}/undo      undo the latest step (reason)
  *   POST  /api/develop/applicants/{id}/answer    accept an online application, or refuse it with a reason
@@ -189,6 +190,23 @@ static st h_create(http_req *r, err *e) {
 static st h_get(http_req *r, err *e) {
     int64_t id;
     st s = http_param_int(r, "id", &id, e);
+    if (s) return s;
+    return da_reply_file(r, 200, id, e);
+}
+
+static st h_edit(http_req *r, err *e) {
+    static const char *const only[] = {"name", "phone", "ethnicity", "education", "post", NULL};
+    int64_t id;
+    develop_edit x;
+    memset(&x, 0, sizeof x);
+    st s = http_param_int(r, "id", &id, e);
+    if (!s) s = jsonx_only(r->json, only, e);
+    if (!s) s = jsonx_str(r->json, "name", false, 1, 30, &x.name, e);
+    if (!s) s = jsonx_str(r->json, "phone", false, 0, 20, &x.phone, e);
+    if (!s) s = jsonx_str(r->json, "ethnicity", false, 0, 20, &x.ethnicity, e);
+    if (!s) s = jsonx_str(r->json, "education", false, 0, 20, &x.education, e);
+    if (!s) s = jsonx_str(r->json, "post", false, 0, 30, &x.post, e);
+    if (!s) s = develop_store_edit(http_uc(r), id, &x, e);
     if (s) return s;
     return da_reply_file(r, 200, id, e);
 }
@@ -389,6 +407,8 @@ const http_route develop_routes[] = {
     {"POST", "/api/develop/applicants", "develop.write", h_create, HB_JSON, "登记书面入党申请（所在企业须由该党组织覆盖）", "develop",
      "org:.org_id"},
     {"GET", "/api/develop/applicants/{id}", "develop.read", h_get, HB_NONE, "入党申请人档案与办理时间线", "develop", "develop:{id}"},
+    {"PATCH", "/api/develop/applicants/{id}", "develop.write", h_edit, HB_JSON, "修改入党申请人个人信息（登记入党前）", "develop",
+     "develop:{id}"},
     {"POST", "/api/develop/applicants/{id}/steps", "develop.write", h_step, HB_JSON, "办理发展党员步骤（按规则检查）", "develop",
      "develop:{id}"},
     {"POST", "/api/develop/applicants/{id}/undo", "develop.write", h_undo, HB_JSON, "撤销最近一个步骤（须填理由）", "develop",

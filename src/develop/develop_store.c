@@ -418,6 +418,40 @@ st develop_store_answer(uc *c, int64_t id, bool accept, const char *reason, err 
     return uc_end(c, s, &act, e);
 }
 
+st develop_store_edit(uc *c, int64_t id, const develop_edit *x, err *e) {
+    if (x->name && (!*x->name || utf8_count(x->name, strlen(x->name)) > 30))
+        return err_field(e, ST_INVALID, "name", "请填写姓名（1–30 个字）。");
+    char *sealed = NULL, masked[32] = "";
+    if (x->phone && *x->phone) {
+        char clean[32];
+        if (ids_phone_check(x->phone, strlen(x->phone), clean) == IDS_PHONE_BAD)
+            return err_field(e, ST_INVALID, "phone", "联系电话无效：手机号应为 11 位（1 开头），座机如 0592-5551234。");
+        mask_phone(clean, masked, sizeof masked);
+        st s = crypt_init(c->d, e);
+        if (!s) s = crypt_seal("develop.phone", clean, &sealed, e);
+        if (s) return s;
+        arena_own(c->mem, sealed);
+    }
+    st s = uc_begin(c, e);
+    if (s) return s;
+    dv_app a;
+    s = dv_app_load(c, id, &a, e);
+    if (!s && a.person_id)
+        s = err_set(e, ST_CONFLICT, "%s 已登记为党员，个人信息请在党员名册中修改。", a.name);
+    /* an empty phone clears it; absent fields stay */
+    if (!s)
+        s = db_run(c->d,
+                   "UPDATE develop_applicant SET name = COALESCE($2, name), ethnicity = COALESCE($3, ethnicity), "
+                   "education = COALESCE($4, education), post = COALESCE($5, post), "
+                   "phone_sealed = CASE WHEN CAST($6 AS TEXT) IS NULL THEN phone_sealed ELSE NULLIF($6, '') END, "
+                   "phone_masked = CASE WHEN CAST($6 AS TEXT) IS NULL THEN phone_masked ELSE NULLIF($7, '') END, "
+                   "updated_at = $8 WHERE id = $1",
+                   e, "itttttti", id, x->name, x->ethnicity, x->education, x->post,
+                   x->phone ? (sealed ? sealed : "") : NULL, masked, clock_now());
+    uc_act act = {"develop.edit", uc_obj(c, "develop", id), arena_printf(c->mem, "修改入党申请人 %s 的信息", a.name)};
+    return uc_end(c, s, &act, e);
+}
+
 /* The people named in a step, with their standing on its day: [{person_id, name, category}]. */
 static st dv_people(uc *c, const develop_step_new *x, develop_person **people, const char **json_text, err *e) {
     *people = NULL;

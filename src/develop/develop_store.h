@@ -45,6 +45,14 @@ st develop_store_apply(uc *c, const develop_new *a, int64_t *id, err *e);
  * refused with the reason. */
 st develop_store_answer(uc *c, int64_t id, bool accept, const char *reason, err *e);
 
+/* The applicant's own data corrected (audited "develop.edit"): fields left
+ * NULL stay; the ID number is not among them (a wrong one is a new file).
+ * Not once the vote has registered them: the registry is corrected instead. */
+typedef struct develop_edit {
+    const char *name, *phone, *ethnicity, *education, *post;
+} develop_edit;
+st develop_store_edit(uc *c, int64_t id, const develop_edit *x, err *e);
+
 /* A step to record: the code, the day, the registry members taking part
  * (contacts, introducers), training days or 学时, an extension's months, notes. */
 typedef struct develop_step_new {

@@ -102,6 +102,18 @@ test('the 18th birthday: the day before refused with the rule quoted, the birthd
   assert.equal(r.status, 201, r.text);
   assert.equal(r.data.stage, '入党申请人');
   assert.equal(r.data.id_number, '3502**********' + ID_TEEN.slice(-4));
+  // the applicant's own data corrected, audited; the phone masked
+  const teen = r.data.id;
+  r = await sec.patch(`/api/develop/applicants/${teen}`, { name: '少年甲', phone: '13900005001', education: '高中' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.data.name, '少年甲');
+  assert.equal(r.data.phone, '139****5001');
+  r = await sec.patch(`/api/develop/applicants/${teen}`, { phone: '12' });
+  assert.equal(r.status, 400);
+  assert.equal(r.data.error.field, 'phone');
+  r = await sec.patch(`/api/develop/applicants/${teen}`, { id_number: ID_YI });
+  assert.equal(r.status, 400);
+  assert.equal((await secHuli.patch(`/api/develop/applicants/${teen}`, { name: '某' })).status, 403);
   // one file at a time
   r = await sec.post('/api/develop/applicants', { name: '少年', id_number: ID_TEEN, org_id: orgA, applied_on: '2021-06-01' });
   assert.equal(r.status, 409);
@@ -220,6 +232,8 @@ test('a secretary takes an applicant from the application to full member, every 
   assert.equal(m.data.member.category, '正式党员');
   assert.equal(m.data.member.full_on, '2023-06-01');
   assert.deepEqual(sql(`SELECT kind, day FROM activity WHERE person_id = ${person} ORDER BY day`), [['develop.probation', '2022-06-01'], ['develop.full', '2023-06-01']]);
+  // registered: corrected in the registry, not here
+  assert.equal((await sec.patch(`/api/develop/applicants/${jia}`, { education: '研究生' })).status, 409);
   // a closed file takes nothing more
   r = await step(sec, jia, { step: 'cancel', day: '2023-06-02' });
   assert.equal(r.status, 400);
