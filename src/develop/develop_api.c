@@ -14,6 +14,7 @@
  *   GET   /api/develop/pipeline                  columns by stage, who is due next and when
  *   GET   /api/develop/due                       steps due within N days and past due, as of a day (xlsx)
  *   GET   /api/develop/figures                   figures by stage, enterprise category and year
+ *   GET   /api/develop/figures.xlsx              the same as a workbook (audited)
  *   POST  /api/develop/apply                     an online application by the caller (member, investor)
  *   GET   /api/me/develop                        the caller's own applications
  * Scope: the city all, a district or park its area, an organization's
@@ -22,6 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <xlsxwriter.h>
 
 #include "core/jsonx.h"
 #include "develop/develop_store.h"
@@ -383,6 +386,61 @@ static st h_figures(http_req *r, err *e) {
     return http_reply_json(r, 200, o);
 }
 
+static const char *da_status_label(const char *s) {
+    static const char *const k[][2] = {{"pending", "待受理"}, {"refused", "不予受理"}, {"active", "培养中"},
+                                       {"cancelled", "已取消资格"}, {"done", "已转正"}};
+    for (size_t i = 0; s && i < sizeof k / sizeof k[0]; i++)
+        if (!strcmp(s, k[i][0])) return k[i][1];
+    return s ? s : "";
+}
+
+/* The figures as a workbook: one sheet each for the stages, the enterprise categories and the years. */
+static st da_figures_xlsx(const json_t *o, const char *path, err *e) {
+    lxw_workbook *wb = workbook_new(path);
+    if (!wb) return err_set(e, ST_IO, "无法生成 Excel 文件。");
+    lxw_format *bold = workbook_add_format(wb);
+    format_set_bold(bold);
+    static const struct { const char *key, *title, *cols[5][2]; } sheets[] = {
+        {"by_stage", "按阶段", {{"stage", "阶段"}, {"status", "状态"}, {"count", "人数"}}},
+        {"by_category", "按企业类别", {{"category", "企业类别"}, {"stage", "阶段"}, {"count", "人数"}}},
+        {"by_year", "按年份",
+         {{"year", "年份"}, {"category", "企业类别"}, {"applied", "递交申请"}, {"developed", "发展为预备党员"}, {"full_members", "转为正式党员"}}},
+    };
+    for (size_t t = 0; t < sizeof sheets / sizeof sheets[0]; t++) {
+        lxw_worksheet *ws = workbook_add_worksheet(wb, sheets[t].title);
+        worksheet_set_column(ws, 0, 4, 16, NULL);
+        for (int k = 0; k < 5 && sheets[t].cols[k][0]; k++) worksheet_write_string(ws, 0, (lxw_col_t)k, sheets[t].cols[k][1], bold);
+        size_t i;
+        json_t *row;
+        json_array_foreach(json_object_get(o, sheets[t].key), i, row) {
+            for (int k = 0; k < 5 && sheets[t].cols[k][0]; k++) {
+                json_t *v = json_object_get(row, sheets[t].cols[k][0]);
+                lxw_row_t y = (lxw_row_t)(i + 1);
+                if (json_is_integer(v)) worksheet_write_number(ws, y, (lxw_col_t)k, (double)json_integer_value(v), NULL);
+                else if (json_is_real(v)) worksheet_write_number(ws, y, (lxw_col_t)k, json_real_value(v), NULL);
+                else if (!strcmp(sheets[t].cols[k][0], "status"))
+                    worksheet_write_string(ws, y, (lxw_col_t)k, da_status_label(json_string_value(v)), NULL);
+                else worksheet_write_string(ws, y, (lxw_col_t)k, json_string_value(v) ? json_string_value(v) : "", NULL);
+            }
+        }
+    }
+    return workbook_close(wb) == LXW_NO_ERROR ? ST_OK : err_set(e, ST_IO, "无法生成 Excel 文件。");
+}
+
+static st h_figures_xlsx(http_req *r, err *e) {
+    develop_filter f;
+    json_t *o = NULL;
+    st s = da_filter(r, &f, e);
+    if (!s) s = develop_store_figures(http_uc(r), &f, &o, e);
+    if (!s && !arena_json(&r->mem, o)) s = err_set(e, ST_NOMEM, "内存不足。");
+    const char *path = NULL;
+    if (!s) s = http_tempfile(r, &path, e);
+    if (!s) s = da_figures_xlsx(o, path, e);
+    if (!s) s = http_audit(r, "list.export", "/api/develop/figures.xlsx", "ok", "下载发展党员统计", e);
+    if (s) return s;
+    return http_reply_file(r, path, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "发展党员统计.xlsx", e);
+}
+
 static const http_sort_key da_sort[] = {
     {"id", "q.id"},           {"name", "q.name", true},     {"applied_on", "q.applied_on"}, {"stage", "q.stage", true},
     {"next_due", "q.next_due"}, {"org_name", "q.org_name", true}, {"last_day", "q.last_day"}, {NULL, NULL}};
@@ -426,6 +484,8 @@ const http_route develop_routes[] = {
     {"GET", "/api/develop/due", "develop.read", h_due, HB_NONE, "到期与逾期的发展党员步骤（as_of 某日，within 天内）", "develop", DA_AREA,
      DA_DUE_EXPORT, da_due_sort},
     {"GET", "/api/develop/figures", "develop.read", h_figures, HB_NONE, "发展党员统计（按阶段、企业类别、年份）", "develop", DA_AREA},
+    {"GET", "/api/develop/figures.xlsx", "develop.read", h_figures_xlsx, HB_NONE, "下载发展党员统计（xlsx，记入审计）", "develop", DA_AREA,
+     NULL, NULL, true},
     {"POST", "/api/develop/apply", "develop.apply", h_apply, HB_JSON, "网上递交入党申请（本人）", "develop", NULL},
     {"GET", "/api/me/develop", "develop.apply", h_mine, HB_NONE, "我的入党申请与办理进度", "develop", NULL},
     {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL},

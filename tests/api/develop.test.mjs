@@ -12,6 +12,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { startServer, backend, addUser, loginAs } from './lib.mjs';
+import { sheetRows } from './xlsx.mjs';
 
 let srv, city, siming, huli, sec, secHuli, memberC, investor, investor2;
 let orgA, orgHuli, entA, entOther;
@@ -420,6 +421,12 @@ test('lists, pipeline and figures keep to the scope; exports', async () => {
   const y23 = r.data.by_year.filter((x) => x.year === '2023').reduce((s, x) => s + x.full_members, 0);
   assert.equal(y23, 1);
   assert.ok(r.data.by_stage.some((x) => x.stage === '正式党员' && x.count >= 1));
+  const x = await fetch(srv.base + '/api/develop/figures.xlsx?district=350203', { headers: { cookie: siming.cookieHeader() } });
+  assert.equal(x.status, 200);
+  const years = sheetRows(Buffer.from(await x.arrayBuffer()), 3);
+  assert.deepEqual(years[0], ['年份', '企业类别', '递交申请', '发展为预备党员', '转为正式党员']);
+  assert.equal(years.filter((row) => row[0] === '2022').reduce((n, row) => n + Number(row[3]), 0), 1);
+  assert.equal((await huli.get('/api/develop/figures.xlsx?district=350203')).status, 403);
   r = await huli.get('/api/develop/figures');
   assert.ok(!r.data.by_year.some((x) => x.year === '2022' && x.developed > 0));
 });
