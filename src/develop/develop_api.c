@@ -235,6 +235,7 @@ static st h_step(http_req *r, err *e) {
         if (!json_is_array(pe) || json_array_size(pe) > 10)
             s = err_field(e, ST_INVALID, "people", "people 应为党员编号的数组（最多 10 名）。");
         int64_t *ids = s ? NULL : arena_calloc(&r->mem, json_array_size(pe) + 1, sizeof *ids);
+        if (!s && !ids) s = err_set(e, ST_NOMEM, "内存不足。");
         size_t i;
         json_t *v;
         json_array_foreach(pe, i, v) {
