@@ -858,6 +858,36 @@ st develop_store_list(uc *c, const develop_filter *f, const uc_page *p, json_t *
                          dv_or_null(f->stage), dv_or_null(f->status), like, p ? p->limit : 50, p ? p->offset : 0);
 }
 
+/* One item of the due list: the applicant (id, name, organization), the step and its days. */
+static json_t *dv_due_item(int64_t id, const char *name, int64_t org, const char *org_name, const char *district, const char *stage,
+                           const char *step, const char *step_name, const char *from, const char *due, const char *day) {
+    int left = develop_days_between(day, due);
+    return json_pack("{s:I,s:s,s:I,s:s,s:s?,s:s,s:s,s:s,s:s?,s:s,s:i,s:b}", "id", (json_int_t)id, "name", name, "org_id",
+                     (json_int_t)org, "org_name", org_name, "district_code", district, "stage", stage, "step", step, "step_name",
+                     step_name, "from_on", from && *from ? from : NULL, "due_on", due, "days_left", left, "overdue", left < 0);
+}
+
+/* The steps of one applicant as read so far (a past day's list). */
+typedef struct dv_acc {
+    int64_t id, org;
+    char name[128], org_name[256], district[32];
+    struct { char code[24], day[11]; int months; } rec[64];
+    size_t n;
+} dv_acc;
+
+static void dv_acc_flush(const dv_acc *a, const develop_rule *rules, size_t nr, const char *day, const char *until, json_t *out) {
+    if (!a->id) return;
+    develop_done done[64];
+    for (size_t i = 0; i < a->n; i++) done[i] = (develop_done){a->rec[i].code, a->rec[i].day, a->rec[i].months};
+    const develop_rule *next;
+    char from[11], due[11];
+    develop_next(rules, nr, done, a->n, &next, from, due);
+    if (!next || !due[0] || strcmp(due, until) > 0) return;
+    json_t *o = dv_due_item(a->id, a->name, a->org, a->org_name, a->district[0] ? a->district : NULL,
+                            develop_stage(rules, nr, done, a->n), next->code, next->name, from, due, day);
+    if (o) json_array_append_new(out, o);
+}
+
 st develop_store_due(uc *c, const develop_filter *f, json_t **items, err *e) {
     *items = NULL;
     const char *k, *code;
@@ -866,51 +896,95 @@ st develop_store_due(uc *c, const develop_filter *f, json_t **items, err *e) {
     member_today(today);
     snprintf(day, sizeof day, "%s", dv_or_null(f->as_of) ? f->as_of : today);
     develop_add_days(day, f->within, until);
-    /* No step is dated after today, so as of today or later the kept next step is
-     * the answer and the index finds the rows; before today every file open then
-     * is worked out again from the steps recorded up to that day. */
-    bool now = strcmp(day, today) >= 0;
-    json_t *rows = NULL;
-    const char *sql = now ? "SELECT a.id, a.name, a.org_id, o.name AS org_name, a.district_code, a.stage FROM develop_applicant a "
-                            "JOIN org o ON o.id = a.org_id WHERE " DV_SCOPE DV_FILTER
-                            " AND a.status = 'active' AND a.next_due IS NOT NULL AND a.next_due <= $9 AND CAST($10 AS TEXT) IS NOT NULL"
-                          : "SELECT a.id, a.name, a.org_id, o.name AS org_name, a.district_code, a.stage FROM develop_applicant a "
-                            "JOIN org o ON o.id = a.org_id WHERE " DV_SCOPE DV_FILTER
-                            " AND a.status IN ('active', 'done', 'cancelled') AND a.applied_on <= $10 AND CAST($9 AS TEXT) IS NOT NULL";
-    st s = db_query_json(c->d, &rows, sql, e, "ttittttttt", k, code, f->org_id, dv_or_null(f->district), dv_or_null(f->park),
-                         NULL, NULL, dv_like(c, f->q), until, day);
-    if (s) return s;
+    const char *like = dv_like(c, f->q);
+    json_t *out = json_array();
+    if (!out) return err_set(e, ST_NOMEM, "内存不足。");
+    /* No step is dated after today, so as of today or later the next step kept with
+     * each file is the answer, and the index on next_due finds the rows. */
+    if (strcmp(day, today) >= 0) {
+        json_t *rows = NULL;
+        st s = db_query_json(c->d, &rows,
+                             "SELECT a.id, a.name, a.org_id, o.name AS org_name, a.district_code, a.stage, a.next_step, "
+                             "(SELECT x.name FROM develop_step x WHERE x.code = a.next_step) AS next_name, a.next_from, a.next_due "
+                             "FROM develop_applicant a JOIN org o ON o.id = a.org_id WHERE " DV_SCOPE DV_FILTER
+                             " AND a.status = 'active' AND a.next_due IS NOT NULL AND a.next_due <= $9",
+                             e, "ttittttt" "t", k, code, f->org_id, dv_or_null(f->district), dv_or_null(f->park), NULL, NULL,
+                             like, until);
+        size_t i;
+        json_t *x;
+        json_array_foreach(rows, i, x) {
+            const char *name = json_string_value(json_object_get(x, "next_name"));
+            json_t *o = dv_due_item(json_integer_value(json_object_get(x, "id")), json_string_value(json_object_get(x, "name")),
+                                    json_integer_value(json_object_get(x, "org_id")),
+                                    json_string_value(json_object_get(x, "org_name")),
+                                    json_string_value(json_object_get(x, "district_code")),
+                                    json_string_value(json_object_get(x, "stage")),
+                                    json_string_value(json_object_get(x, "next_step")), name ? name : "",
+                                    json_string_value(json_object_get(x, "next_from")),
+                                    json_string_value(json_object_get(x, "next_due")), day);
+            if (o) json_array_append_new(out, o);
+        }
+        json_decref(rows);
+        if (s) json_decref(out);
+        else *items = out;
+        return s;
+    }
+    /* A past day: every file's steps recorded up to that day, in one pass ordered by file. */
     develop_rule *rules;
     size_t nr;
-    s = develop_store_rules(c, &rules, &nr, e);
-    json_t *out = json_array();
-    size_t i;
-    json_t *x;
-    json_array_foreach(rows, i, x) {
-        if (s) break;
-        develop_done *done;
-        size_t nd;
-        s = dv_done_load(c, json_integer_value(json_object_get(x, "id")), day, &done, &nd, e);
-        if (s) break;
-        const develop_rule *next;
-        char from[11], due[11];
-        develop_next(rules, nr, done, nd, &next, from, due);
-        if (!next || !due[0] || strcmp(due, until) > 0) continue;
-        int left = develop_days_between(day, due);
-        json_t *o = json_deep_copy(x);
-        json_object_set_new(o, "stage", json_string(develop_stage(rules, nr, done, nd)));
-        json_object_set_new(o, "step", json_string(next->code));
-        json_object_set_new(o, "step_name", json_string(next->name));
-        json_object_set_new(o, "from_on", from[0] ? json_string(from) : json_null());
-        json_object_set_new(o, "due_on", json_string(due));
-        json_object_set_new(o, "days_left", json_integer(left));
-        json_object_set_new(o, "overdue", json_boolean(left < 0));
-        json_array_append_new(out, o);
-    }
-    json_decref(rows);
+    st s = develop_store_rules(c, &rules, &nr, e);
+    db_stmt *q = NULL;
+    if (!s)
+        s = db_prepare(c->d,
+                       "SELECT a.id, a.name, a.org_id, o.name, COALESCE(a.district_code, ''), r.step, r.day, COALESCE(r.months, 0) "
+                       "FROM develop_applicant a JOIN org o ON o.id = a.org_id "
+                       "JOIN develop_record r ON r.applicant_id = a.id AND r.undone_at IS NULL AND r.day <= $9 "
+                       "WHERE " DV_SCOPE DV_FILTER " AND a.status IN ('active', 'done', 'cancelled') ORDER BY a.id, r.day, r.id",
+                       &q, e);
     if (s) {
         json_decref(out);
         return s;
+    }
+    db_bind_text(q, 1, k);
+    db_bind_text(q, 2, code);
+    db_bind_int(q, 3, f->org_id);
+    db_bind_text(q, 4, dv_or_null(f->district));
+    db_bind_text(q, 5, dv_or_null(f->park));
+    db_bind_text(q, 6, NULL);
+    db_bind_text(q, 7, NULL);
+    db_bind_text(q, 8, like);
+    db_bind_text(q, 9, day);
+    dv_acc *a = calloc(1, sizeof *a);
+    if (!a) {
+        db_reset(q);
+        json_decref(out);
+        return err_set(e, ST_NOMEM, "内存不足。");
+    }
+    int r;
+    while ((r = db_step(q, e)) == DB_ROW) {
+        int64_t id = db_col_int(q, 0);
+        if (id != a->id) {
+            dv_acc_flush(a, rules, nr, day, until, out);
+            memset(a, 0, sizeof *a);
+            a->id = id;
+            a->org = db_col_int(q, 2);
+            snprintf(a->name, sizeof a->name, "%s", db_col_text(q, 1));
+            snprintf(a->org_name, sizeof a->org_name, "%s", db_col_text(q, 3));
+            snprintf(a->district, sizeof a->district, "%s", db_col_text(q, 4));
+        }
+        if (a->n < sizeof a->rec / sizeof a->rec[0]) {
+            snprintf(a->rec[a->n].code, sizeof a->rec[a->n].code, "%s", db_col_text(q, 5));
+            snprintf(a->rec[a->n].day, sizeof a->rec[a->n].day, "%s", db_col_text(q, 6));
+            a->rec[a->n].months = (int)db_col_int(q, 7);
+            a->n++;
+        }
+    }
+    db_reset(q);
+    if (r != DB_ERROR) dv_acc_flush(a, rules, nr, day, until, out);
+    free(a);
+    if (r == DB_ERROR) {
+        json_decref(out);
+        return e->code;
     }
     *items = out;
     return ST_OK;
