@@ -28,7 +28,39 @@
 
 static const char *dv_or_null(const char *s) { return s && *s ? s : NULL; }
 
-static st dv_refresh(uc *c, int64_t id, err *e);
+/* One file's steps done (not undone), in order, read into fixed room: a file
+ * holds each step once, so 64 is plenty; nothing is allocated per file, and a
+ * pass over every open file (a rule edited, a past day's due list) stays flat. */
+typedef struct dv_steps {
+    struct { char code[24], day[11]; int months; } rec[64];
+    develop_done done[64];   /* pointing into rec: a dv_steps is never copied */
+    size_t n;
+} dv_steps;
+
+static void dv_steps_add(dv_steps *x, const char *code, const char *day, int months) {
+    if (x->n >= sizeof x->rec / sizeof x->rec[0]) return;
+    snprintf(x->rec[x->n].code, sizeof x->rec[x->n].code, "%s", code);
+    snprintf(x->rec[x->n].day, sizeof x->rec[x->n].day, "%s", day);
+    x->done[x->n] = (develop_done){x->rec[x->n].code, x->rec[x->n].day, months};
+    x->n++;
+}
+
+static st dv_steps_load(uc *c, int64_t id, dv_steps *x, err *e) {
+    x->n = 0;
+    db_stmt *q;
+    st s = db_prepare(c->d,
+                      "SELECT step, day, COALESCE(months, 0) FROM develop_record WHERE applicant_id = $1 AND undone_at IS NULL "
+                      "ORDER BY day, id",
+                      &q, e);
+    if (s) return s;
+    db_bind_int(q, 1, id);
+    int r;
+    while ((r = db_step(q, e)) == DB_ROW) dv_steps_add(x, db_col_text(q, 0), db_col_text(q, 1), (int)db_col_int(q, 2));
+    db_reset(q);
+    return r == DB_ERROR ? e->code : ST_OK;
+}
+
+static st dv_refresh_with(uc *c, int64_t id, const develop_rule *rules, size_t nr, dv_steps *x, err *e);
 
 /* ---- the table of steps ---- */
 
@@ -75,6 +107,10 @@ st develop_store_rules(uc *c, develop_rule **rules, size_t *n, err *e) {
         x->months_min = (int)db_col_int(q, 13);
         x->months_max = (int)db_col_int(q, 14);
         x->rule = dv_text(c, q, 15);
+        if (!x->code || !x->stage || !x->name || !x->rule) {   /* the request's memory is spent */
+            db_reset(q);
+            return err_set(e, ST_NOMEM, "内存不足。");
+        }
     }
     db_reset(q);
     return r == DB_ERROR ? e->code : ST_OK;
@@ -120,11 +156,15 @@ st develop_store_rule_set(uc *c, const develop_rule *r, err *e) {
     /* the files in the pipeline keep their next step and its due day: worked out again under the new rule
      * (a rare act of the city office; every open file in one transaction) */
     json_t *open = NULL;
+    dv_steps *x = s ? NULL : calloc(1, sizeof *x);
+    if (!s && !x) s = err_set(e, ST_NOMEM, "内存不足。");
+    if (!s) s = develop_store_rules(c, &all, &na, e);
     if (!s) s = db_query_json(c->d, &open, "SELECT id FROM develop_applicant WHERE status = 'active'", e, "");
     size_t i;
     json_t *o;
-    json_array_foreach(open, i, o) if (!s) s = dv_refresh(c, json_integer_value(json_object_get(o, "id")), e);
+    json_array_foreach(open, i, o) if (!s) s = dv_refresh_with(c, json_integer_value(json_object_get(o, "id")), all, na, x, e);
     json_decref(open);
+    free(x);
     uc_act a = {"develop.rule", arena_printf(c->mem, "develop_step:%s", r->code), arena_printf(c->mem, "修改发展党员步骤“%s”的设置", r->name)};
     return uc_end(c, s, &a, e);
 }
@@ -162,49 +202,12 @@ static st dv_app_load(uc *c, int64_t id, dv_app *a, err *e) {
     return r == DB_ROW ? ST_OK : err_set(e, ST_NOT_FOUND, "没有编号为 %lld 的入党申请人。", (long long)id);
 }
 
-/* The steps done (not undone) up to day (NULL = all), in order; in c's memory. */
-static st dv_done_load(uc *c, int64_t id, const char *day, develop_done **done, size_t *n, err *e) {
-    *done = NULL;
-    *n = 0;
-    db_stmt *q;
-    st s = db_prepare(c->d,
-                      "SELECT step, day, COALESCE(months, 0) FROM develop_record WHERE applicant_id = $1 AND undone_at IS NULL "
-                      "AND (CAST($2 AS TEXT) IS NULL OR day <= $2) ORDER BY day, id",
-                      &q, e);
+/* Recompute the stage, the latest and the next step of an applicant from its steps (x: room to read them into). */
+static st dv_refresh_with(uc *c, int64_t id, const develop_rule *rules, size_t nr, dv_steps *x, err *e) {
+    st s = dv_steps_load(c, id, x, e);
     if (s) return s;
-    db_bind_int(q, 1, id);
-    db_bind_text(q, 2, day);
-    size_t cap = 0;
-    int r;
-    while ((r = db_step(q, e)) == DB_ROW) {
-        if (*n == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            develop_done *g = arena_calloc(c->mem, ncap, sizeof *g);
-            if (!g) {
-                db_reset(q);
-                return err_set(e, ST_NOMEM, "内存不足。");
-            }
-            if (*n) memcpy(g, *done, *n * sizeof *g);
-            *done = g;
-            cap = ncap;
-        }
-        develop_done *d = &(*done)[(*n)++];
-        d->code = arena_strdup(c->mem, db_col_text(q, 0));
-        d->day = arena_strdup(c->mem, db_col_text(q, 1));
-        d->months = (int)db_col_int(q, 2);
-    }
-    db_reset(q);
-    return r == DB_ERROR ? e->code : ST_OK;
-}
-
-/* Recompute the stage, the latest and the next step of an applicant from its steps. */
-static st dv_refresh(uc *c, int64_t id, err *e) {
-    develop_rule *rules;
-    size_t nr, nd;
-    develop_done *done;
-    st s = develop_store_rules(c, &rules, &nr, e);
-    if (!s) s = dv_done_load(c, id, NULL, &done, &nd, e);
-    if (s) return s;
+    const develop_done *done = x->done;
+    size_t nd = x->n;
     const develop_rule *next;
     char from[11], due[11];
     develop_next(rules, nr, done, nd, &next, from, due);
@@ -221,6 +224,16 @@ static st dv_refresh(uc *c, int64_t id, err *e) {
                   "next_from = NULLIF($7, ''), next_due = NULLIF($8, ''), updated_at = $9 WHERE id = $1",
                   e, "ittttttti", id, stage, status, last ? last->code : NULL, last ? last->day : NULL,
                   next && !full && !cancel ? next->code : NULL, next ? from : "", next ? due : "", clock_now());
+}
+
+static st dv_refresh(uc *c, int64_t id, err *e) {
+    develop_rule *rules;
+    size_t nr;
+    st s = develop_store_rules(c, &rules, &nr, e);
+    if (s) return s;
+    dv_steps *x = arena_calloc(c->mem, 1, sizeof *x);
+    if (!x) return err_set(e, ST_NOMEM, "内存不足。");
+    return dv_refresh_with(c, id, rules, nr, x, e);
 }
 
 typedef struct dv_org {
@@ -557,13 +570,15 @@ st develop_store_step(uc *c, int64_t id, const develop_step_new *x, int64_t *rec
     if (s) return s;
     dv_app a;
     develop_rule *rules = NULL;
-    develop_done *done = NULL;
-    size_t nr = 0, nd = 0;
-    s = dv_app_load(c, id, &a, e);
+    dv_steps *steps = arena_calloc(c->mem, 1, sizeof *steps);
+    size_t nr = 0;
+    s = steps ? dv_app_load(c, id, &a, e) : err_set(e, ST_NOMEM, "内存不足。");
     if (!s && !strcmp(a.status, "pending")) s = err_set(e, ST_INVALID, "这份网上入党申请还没有受理：请先受理，再办理后续步骤。");
     if (!s && !strcmp(a.status, "refused")) s = err_set(e, ST_INVALID, "这份入党申请已不予受理，不能办理后续步骤。");
     if (!s) s = develop_store_rules(c, &rules, &nr, e);
-    if (!s) s = dv_done_load(c, id, NULL, &done, &nd, e);
+    if (!s) s = dv_steps_load(c, id, steps, e);
+    const develop_done *done = steps ? steps->done : NULL;
+    size_t nd = steps ? steps->n : 0;
     develop_person *people = NULL;
     const char *people_json = NULL;
     develop_step_new xd = *x;
@@ -871,20 +886,19 @@ static json_t *dv_due_item(int64_t id, const char *name, int64_t org, const char
 typedef struct dv_acc {
     int64_t id, org;
     char name[128], org_name[256], district[32];
-    struct { char code[24], day[11]; int months; } rec[64];
-    size_t n;
+    dv_steps steps;
 } dv_acc;
 
 static void dv_acc_flush(const dv_acc *a, const develop_rule *rules, size_t nr, const char *day, const char *until, json_t *out) {
     if (!a->id) return;
-    develop_done done[64];
-    for (size_t i = 0; i < a->n; i++) done[i] = (develop_done){a->rec[i].code, a->rec[i].day, a->rec[i].months};
+    const develop_done *done = a->steps.done;
+    size_t nd = a->steps.n;
     const develop_rule *next;
     char from[11], due[11];
-    develop_next(rules, nr, done, a->n, &next, from, due);
+    develop_next(rules, nr, done, nd, &next, from, due);
     if (!next || !due[0] || strcmp(due, until) > 0) return;
     json_t *o = dv_due_item(a->id, a->name, a->org, a->org_name, a->district[0] ? a->district : NULL,
-                            develop_stage(rules, nr, done, a->n), next->code, next->name, from, due, day);
+                            develop_stage(rules, nr, done, nd), next->code, next->name, from, due, day);
     if (o) json_array_append_new(out, o);
 }
 
@@ -972,12 +986,7 @@ st develop_store_due(uc *c, const develop_filter *f, json_t **items, err *e) {
             snprintf(a->org_name, sizeof a->org_name, "%s", db_col_text(q, 3));
             snprintf(a->district, sizeof a->district, "%s", db_col_text(q, 4));
         }
-        if (a->n < sizeof a->rec / sizeof a->rec[0]) {
-            snprintf(a->rec[a->n].code, sizeof a->rec[a->n].code, "%s", db_col_text(q, 5));
-            snprintf(a->rec[a->n].day, sizeof a->rec[a->n].day, "%s", db_col_text(q, 6));
-            a->rec[a->n].months = (int)db_col_int(q, 7);
-            a->n++;
-        }
+        dv_steps_add(&a->steps, db_col_text(q, 5), db_col_text(q, 6), (int)db_col_int(q, 7));
     }
     db_reset(q);
     if (r != DB_ERROR) dv_acc_flush(a, rules, nr, day, until, out);
