@@ -369,10 +369,23 @@ static st h_due(http_req *r, err *e) {
     http_page pg;
     st s = da_filter(r, &f, e);
     if (!s) s = http_paging(r, &pg, e);
-    if (!s) s = develop_store_due(http_uc(r), &f, &all, e);
-    if (!s && !arena_json(&r->mem, all)) s = err_set(e, ST_NOMEM, "内存不足。");
-    if (!s) s = http_page_array(r, all, "due_on", &items, &total, e);
     if (s) return s;
+    char today[11];
+    member_today(today);
+    if (!f.as_of || strcmp(f.as_of, today) >= 0) {   /* today's list: paged and sorted by the database */
+        const char *order;
+        if ((s = http_order(r, "due_on", "q.id", &order, e))) return s;
+        uc_page p = {pg.size, pg.offset, order};
+        s = develop_store_due_today(http_uc(r), &f, &p, &items, &total, e);
+    } else {   /* a past day: worked out from the steps, sorted and paged here */
+        s = develop_store_due(http_uc(r), &f, &all, e);
+        if (!s && !arena_json(&r->mem, all)) s = err_set(e, ST_NOMEM, "内存不足。");
+        if (!s) s = http_page_array(r, all, "due_on", &items, &total, e);
+    }
+    if (s) {
+        json_decref(items);
+        return s;
+    }
     json_t *o = json_pack("{s:o,s:I,s:I,s:I,s:s?,s:i}", "items", items, "total", (json_int_t)total, "page", (json_int_t)pg.page,
                           "size", (json_int_t)pg.size, "as_of", f.as_of, "within", f.within);
     return http_reply_json(r, 200, o);
@@ -445,9 +458,10 @@ static st h_figures_xlsx(http_req *r, err *e) {
 static const http_sort_key da_sort[] = {
     {"id", "q.id"},           {"name", "q.name", true},     {"applied_on", "q.applied_on"}, {"stage", "q.stage", true},
     {"next_due", "q.next_due"}, {"org_name", "q.org_name", true}, {"last_day", "q.last_day"}, {NULL, NULL}};
+/* days_left orders as due_on does (the same day counted from) */
 static const http_sort_key da_due_sort[] = {
-    {"due_on", "due_on"}, {"days_left", "days_left"}, {"name", "name", true}, {"org_name", "org_name", true},
-    {"step_name", "step_name", true}, {NULL, NULL}};
+    {"due_on", "q.due_on"}, {"days_left", "q.due_on"}, {"name", "q.name", true}, {"org_name", "q.org_name", true},
+    {"step_name", "q.step_name", true}, {NULL, NULL}};
 #define DA_EXPORT                                                                                                      \
     "入党申请人|name:姓名|gender:性别|id_number:公民身份号码|birth_date:出生日期|education:学历|org_name:所在党组织|" \
     "enterprise_name:所在企业|stage:阶段|status:状态|applied_on:申请日期|last_day:最近步骤日期|next_name:下一步骤|"      \

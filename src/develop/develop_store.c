@@ -902,6 +902,42 @@ static void dv_acc_flush(const dv_acc *a, const develop_rule *rules, size_t nr, 
     if (o) json_array_append_new(out, o);
 }
 
+st develop_store_due_today(uc *c, const develop_filter *f, const uc_page *p, json_t **items, int64_t *total, err *e) {
+    *items = NULL;
+    *total = 0;
+    const char *k, *code;
+    scope_bind(c, &k, &code);
+    char day[11], until[11];
+    member_today(day);
+    if (dv_or_null(f->as_of) && strcmp(f->as_of, day) > 0) snprintf(day, sizeof day, "%s", f->as_of);
+    develop_add_days(day, f->within, until);
+    const char *like = dv_like(c, f->q);
+    st s = db_query_int(c->d, total,
+                        "SELECT COUNT(*) FROM develop_applicant a WHERE " DV_SCOPE DV_FILTER
+                        " AND a.status = 'active' AND a.next_due IS NOT NULL AND a.next_due <= $9",
+                        e, "ttitttttt", k, code, f->org_id, dv_or_null(f->district), dv_or_null(f->park), NULL, NULL, like, until);
+    if (s) return s;
+    /* the conditions hold '%' (LIKE patterns): pasted in, not formatted */
+    const char *sql = arena_printf(
+        c->mem, "%s%s%s",
+        "SELECT * FROM (SELECT a.id, a.name, a.org_id, o.name AS org_name, a.district_code, a.stage, a.next_step AS step, "
+        "(SELECT x.name FROM develop_step x WHERE x.code = a.next_step) AS step_name, a.next_from AS from_on, a.next_due AS due_on "
+        "FROM develop_applicant a JOIN org o ON o.id = a.org_id WHERE " DV_SCOPE DV_FILTER
+        " AND a.status = 'active' AND a.next_due IS NOT NULL AND a.next_due <= $9) q ORDER BY ",
+        p && p->order ? p->order : "q.due_on, q.id", " LIMIT $10 OFFSET $11");
+    if (!sql) return err_set(e, ST_NOMEM, "内存不足。");
+    s = db_query_json(c->d, items, sql, e, "ttittttttii", k, code, f->org_id, dv_or_null(f->district), dv_or_null(f->park), NULL,
+                      NULL, like, until, p ? p->limit : 50, p ? p->offset : 0);
+    size_t i;
+    json_t *x;
+    json_array_foreach(*items, i, x) {   /* days are counted here: date arithmetic differs between the databases */
+        int left = develop_days_between(day, json_string_value(json_object_get(x, "due_on")));
+        json_object_set_new(x, "days_left", json_integer(left));
+        json_object_set_new(x, "overdue", json_boolean(left < 0));
+    }
+    return s;
+}
+
 st develop_store_due(uc *c, const develop_filter *f, json_t **items, err *e) {
     *items = NULL;
     const char *k, *code;
@@ -913,37 +949,7 @@ st develop_store_due(uc *c, const develop_filter *f, json_t **items, err *e) {
     const char *like = dv_like(c, f->q);
     json_t *out = json_array();
     if (!out) return err_set(e, ST_NOMEM, "内存不足。");
-    /* No step is dated after today, so as of today or later the next step kept with
-     * each file is the answer, and the index on next_due finds the rows. */
-    if (strcmp(day, today) >= 0) {
-        json_t *rows = NULL;
-        st s = db_query_json(c->d, &rows,
-                             "SELECT a.id, a.name, a.org_id, o.name AS org_name, a.district_code, a.stage, a.next_step, "
-                             "(SELECT x.name FROM develop_step x WHERE x.code = a.next_step) AS next_name, a.next_from, a.next_due "
-                             "FROM develop_applicant a JOIN org o ON o.id = a.org_id WHERE " DV_SCOPE DV_FILTER
-                             " AND a.status = 'active' AND a.next_due IS NOT NULL AND a.next_due <= $9",
-                             e, "ttittttt" "t", k, code, f->org_id, dv_or_null(f->district), dv_or_null(f->park), NULL, NULL,
-                             like, until);
-        size_t i;
-        json_t *x;
-        json_array_foreach(rows, i, x) {
-            const char *name = json_string_value(json_object_get(x, "next_name"));
-            json_t *o = dv_due_item(json_integer_value(json_object_get(x, "id")), json_string_value(json_object_get(x, "name")),
-                                    json_integer_value(json_object_get(x, "org_id")),
-                                    json_string_value(json_object_get(x, "org_name")),
-                                    json_string_value(json_object_get(x, "district_code")),
-                                    json_string_value(json_object_get(x, "stage")),
-                                    json_string_value(json_object_get(x, "next_step")), name ? name : "",
-                                    json_string_value(json_object_get(x, "next_from")),
-                                    json_string_value(json_object_get(x, "next_due")), day);
-            if (o) json_array_append_new(out, o);
-        }
-        json_decref(rows);
-        if (s) json_decref(out);
-        else *items = out;
-        return s;
-    }
-    /* A past day: every file's steps recorded up to that day, in one pass ordered by file. */
+    /* every file's steps recorded up to that day, in one pass ordered by file */
     develop_rule *rules;
     size_t nr;
     st s = develop_store_rules(c, &rules, &nr, e);
@@ -1001,48 +1007,54 @@ st develop_store_due(uc *c, const develop_filter *f, json_t **items, err *e) {
 
 static const char *const DV_STAGES[] = {"入党申请人", "入党积极分子", "发展对象", "预备党员", "正式党员", NULL};
 
+#define DV_PIPE_COLS                                                                                                     \
+    "SELECT a.id, a.name, a.org_id, o.name AS org_name, a.stage, a.status, a.applied_on, a.last_step, a.last_day, "       \
+    "a.next_step, (SELECT s.name FROM develop_step s WHERE s.code = a.next_step) AS next_name, a.next_from, a.next_due, " \
+    "CASE WHEN a.next_due < $9 THEN 1 ELSE 0 END AS overdue FROM develop_applicant a JOIN org o ON o.id = a.org_id WHERE "
+/* the open files, and those made full members this year (the last column) */
+#define DV_PIPE_OPEN " AND (a.status = 'active' OR (a.status = 'done' AND substr(a.last_day, 1, 4) = substr(CAST($9 AS TEXT), 1, 4)))"
+
 st develop_store_pipeline(uc *c, const develop_filter *f, json_t **out, err *e) {
     *out = NULL;
     const char *k, *code;
     scope_bind(c, &k, &code);
-    json_t *rows = NULL;
-    /* the open files, and those made full members this year (the last column) */
     char today[11];
     member_today(today);
-    st s = db_query_json(c->d, &rows,
-                         "SELECT a.id, a.name, a.org_id, o.name AS org_name, a.stage, a.status, a.applied_on, a.last_step, a.last_day, "
-                         "a.next_step, (SELECT s.name FROM develop_step s WHERE s.code = a.next_step) AS next_name, a.next_from, "
-                         "a.next_due FROM develop_applicant a JOIN org o ON o.id = a.org_id WHERE " DV_SCOPE DV_FILTER
-                         " AND (a.status IN ('pending', 'active') OR (a.status = 'done' AND substr(a.last_day, 1, 4) = substr(CAST($9 AS TEXT), 1, 4))) "
-                         "ORDER BY a.next_due IS NULL, a.next_due, a.id",
-                         e, "ttitttttt", k, code, f->org_id, dv_or_null(f->district), dv_or_null(f->park), NULL, NULL,
-                         dv_like(c, f->q), today);
-    if (s) return s;
-    json_t *cols = json_array(), *pending = json_array();
-    for (int i = 0; DV_STAGES[i]; i++)
-        json_array_append_new(cols, json_pack("{s:s,s:i,s:i,s:[]}", "stage", DV_STAGES[i], "count", 0, "overdue", 0, "items"));
-    size_t i;
-    json_t *x;
-    json_array_foreach(rows, i, x) {
-        const char *status = json_string_value(json_object_get(x, "status"));
-        if (!strcmp(status, "pending")) {
-            json_array_append(pending, x);
-            continue;
+    const char *like = dv_like(c, f->q);
+    /* the counts of every column in one pass; the cards of each column (the first 200, soonest due
+     * first) one query each, so a district's thousands of files are counted, not sent */
+    json_t *counts = NULL, *pending = NULL, *cols = json_array();
+    st s = cols ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
+    if (!s)
+        s = db_query_json(c->d, &counts,
+                          "SELECT a.stage, COUNT(*) AS count, SUM(CASE WHEN a.next_due < $9 THEN 1 ELSE 0 END) AS overdue "
+                          "FROM develop_applicant a WHERE " DV_SCOPE DV_FILTER DV_PIPE_OPEN " GROUP BY a.stage",
+                          e, "ttitttttt", k, code, f->org_id, dv_or_null(f->district), dv_or_null(f->park), NULL, NULL, like, today);
+    for (int i = 0; !s && DV_STAGES[i]; i++) {
+        json_t *items = NULL;
+        s = db_query_json(c->d, &items,
+                          DV_PIPE_COLS DV_SCOPE DV_FILTER DV_PIPE_OPEN " ORDER BY a.next_due IS NULL, a.next_due, a.id LIMIT 200", e,
+                          "ttitttttt", k, code, f->org_id, dv_or_null(f->district), dv_or_null(f->park), DV_STAGES[i], NULL, like,
+                          today);
+        json_int_t n = 0, late = 0;
+        size_t j;
+        json_t *x;
+        json_array_foreach(counts, j, x) if (!strcmp(json_string_value(json_object_get(x, "stage")), DV_STAGES[i])) {
+            n = json_integer_value(json_object_get(x, "count"));
+            late = json_integer_value(json_object_get(x, "overdue"));
         }
-        const char *stage = json_string_value(json_object_get(x, "stage"));
-        const char *due = json_string_value(json_object_get(x, "next_due"));
-        for (size_t j = 0; DV_STAGES[j]; j++)
-            if (!strcmp(stage, DV_STAGES[j])) {
-                json_t *col = json_array_get(cols, j);
-                json_object_set_new(col, "count", json_integer(json_integer_value(json_object_get(col, "count")) + 1));
-                if (due && strcmp(due, today) < 0)
-                    json_object_set_new(col, "overdue", json_integer(json_integer_value(json_object_get(col, "overdue")) + 1));
-                json_object_set_new(x, "overdue", json_boolean(due && strcmp(due, today) < 0));
-                /* a column shows the first 200 (soonest due first); the count is all of them */
-                if (json_array_size(json_object_get(col, "items")) < 200) json_array_append(json_object_get(col, "items"), x);
-            }
+        json_array_foreach(items, j, x) json_object_set_new(x, "overdue", json_boolean(json_integer_value(json_object_get(x, "overdue"))));
+        if (!s) json_array_append_new(cols, json_pack("{s:s,s:I,s:I,s:o}", "stage", DV_STAGES[i], "count", n, "overdue", late, "items", items));
     }
-    json_decref(rows);
+    if (!s)
+        s = db_query_json(c->d, &pending, DV_PIPE_COLS DV_SCOPE DV_FILTER " AND a.status = 'pending' ORDER BY a.id LIMIT 200", e,
+                          "ttitttttt", k, code, f->org_id, dv_or_null(f->district), dv_or_null(f->park), NULL, NULL, like, today);
+    json_decref(counts);
+    if (s) {
+        json_decref(cols);
+        json_decref(pending);
+        return s;
+    }
     *out = json_pack("{s:s,s:o,s:o}", "as_of", today, "columns", cols, "pending", pending);
     return *out ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
 }

@@ -98,8 +98,14 @@ typedef struct develop_filter {
 st develop_store_list(uc *c, const develop_filter *f, const uc_page *p, json_t **items, int64_t *total, err *e);
 /* The steps due within f->within days of f->as_of and those past due, as of
  * that day (the steps recorded up to it), every item with its due day and
- * days left (negative: overdue); *items unsorted, the caller pages them. */
+ * days left (negative: overdue); *items unsorted, the caller pages them.
+ * Any day; for today develop_store_due_today answers faster. */
 st develop_store_due(uc *c, const develop_filter *f, json_t **items, err *e);
+/* The same as of today (or a later day): the kept next step of every open
+ * file, paged and ordered in SQL (p->order over q.id, q.name, q.org_name,
+ * q.step_name, q.due_on), with the total — no step is dated after today, so
+ * the kept next step is the answer then. */
+st develop_store_due_today(uc *c, const develop_filter *f, const uc_page *p, json_t **items, int64_t *total, err *e);
 /* A branch's pipeline: a column per stage with its count and its applicants
  * (next step and when), and the online applications waiting for an answer. */
 st develop_store_pipeline(uc *c, const develop_filter *f, json_t **out, err *e);
