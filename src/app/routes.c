@@ -15,6 +15,7 @@ extern const http_route bulletin_routes[];
 extern const http_route member_routes[];
 extern const http_route roster_routes[];
 extern const http_route meeting_routes[];
+extern const http_route develop_routes[];
 extern const http_route test_routes[];   /* only with the test-routes setting */
 
 const http_route *const http_route_tables[] = {
@@ -31,6 +32,7 @@ const http_route *const http_route_tables[] = {
     roster_routes,   /* before member_routes: /api/members/imports is not /api/members/{id} */
     member_routes,
     meeting_routes,
+    develop_routes,
     test_routes,
     NULL,
 };

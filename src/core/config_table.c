@@ -95,5 +95,11 @@ const cfg_def cfg_table[] = {
     {"rule-meeting-checkin-after", CFG_INT, 0, 86400, "1800", "党建规则 rules", "会议结束后多少秒仍可签到 / check-in closes after the end (s)"},
     {"rule-meeting-idle-yellow-days", CFG_INT, 1, 3650, "30", "党建规则 rules", "多少天无组织生活亮黄灯 / days without a meeting: yellow"},
     {"rule-meeting-idle-red-days", CFG_INT, 1, 3650, "90", "党建规则 rules", "多少天无组织生活亮红灯 / days without a meeting: red"},
+    /* developing new members (src/develop): the documents of an applicant's file, kept outside the
+     * database as files named by their SHA-256 (the steps and intervals are the develop_step table) */
+    {"develop-files-dir", CFG_STR, 0, 0, "", "发展党员 develop",
+     "发展党员材料（入党申请书、政审材料、表决记录）的存放目录（空 = SQLite 数据库旁的 .files 目录，PostgreSQL 时 var/files） / where an applicant's documents are kept"},
+    {"develop-file-max", CFG_INT, 1024, 104857600, "10485760", "发展党员 develop",
+     "每份发展党员材料的大小上限（字节；PDF 或 JPEG、PNG 图片） / size limit of one document (bytes)"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

@@ -155,6 +155,7 @@ static const demo_step demo_steps[] = {
     {"organizations", demo_org_fill},
     {"users", demo_users_fill},
     {"members", demo_members_fill},
+    {"development", demo_develop_fill},
     {NULL, NULL},
 };
 

@@ -153,6 +153,13 @@ before(async () => {
     const [[id, p, d, pk]] = sql(`INSERT INTO meeting(org_id, org_path, district_code, park_code, kind, state, day, start_time, end_time, starts_at, ends_at, created_at) SELECT id, path, district_code, park_code, '党课', 'planned', '2026-01-05', '09:00', '10:00', 0, 0, 0 FROM org WHERE id = ${Number(org)} RETURNING id, org_path, COALESCE(district_code, ''), COALESCE(park_code, '')`);
     return { key: id, loc: { orgPath: p, district: d || undefined, park: pk || undefined } };
   });
+  // Applicants (develop) sit where the organization that took the application is; the account that applied owns theirs.
+  fixtures.develop = [];
+  for (const [n, d, owner] of [[1, '350203', 0], [2, '350206', 0], [3, '350203', who.member.user.id]]) {
+    const [org, path] = sql(`SELECT id, path FROM org WHERE district_code = '${d}' AND kind = '党支部' ORDER BY id LIMIT 1`)[0];
+    const id = sql(`INSERT INTO develop_applicant(name, gender, birth_date, id_key, id_sealed, id_masked, org_id, org_path, district_code, stage, status, applied_on, user_id) VALUES ('申请人${n}', '男', '1990-01-01', 'access-develop-${n}', 'x', '3502**********0000', ${org}, '${path}', '${d}', '入党申请人', 'pending', '2024-01-01', ${owner || 'NULL'}) RETURNING id`)[0][0];
+    fixtures.develop.push({ key: id, loc: { district: d, orgPath: path, owner: owner || undefined } });
+  }
   // Instructors sit where the enterprise they were sent to is.
   fixtures.instructor = sql("SELECT i.id, COALESCE(e.district_code,''), COALESCE(e.park_code,''), e.id FROM org_instructor i JOIN enterprise e ON e.id = i.enterprise_id WHERE i.id IN (SELECT MIN(i2.id) FROM org_instructor i2 JOIN enterprise e2 ON e2.id = i2.enterprise_id GROUP BY e2.district_code)")
     .map(([id, d, p, ent]) => ({ key: id, loc: { district: d || undefined, park: p || undefined, enterprise: ent } }));
