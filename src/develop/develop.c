@@ -1,5 +1,6 @@
 /* develop — the rules of developing new members (see develop.h): no SQL, no HTTP. */
 #include "develop/develop.h"
+#include "core/day.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,42 +16,11 @@ const develop_rule *develop_rule_find(const develop_rule *rules, size_t n, const
     return NULL;
 }
 
-static bool develop_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+void develop_add_months(const char *day, int months, char out[11]) { day_add_months(day, months, out); }
 
-void develop_add_months(const char *day, int months, char out[11]) {
-    int y = atoi(day), m = atoi(day + 5), d = atoi(day + 8);
-    int t = y * 12 + (m - 1) + months;
-    y = t / 12;
-    m = t % 12 + 1;
-    static const int dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int maxd = dim[m - 1] + (m == 2 && develop_leap(y));
-    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)(d > maxd ? maxd : d) % 100u);
-}
+int develop_days_between(const char *a, const char *b) { return (int)day_between(a, b); }
 
-/* days since 1970-01-01 of a proleptic Gregorian day (H. Hinnant's days_from_civil) */
-static long develop_civil(int y, int m, int d) {
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-int develop_days_between(const char *a, const char *b) {
-    return (int)(develop_civil(atoi(b), atoi(b + 5), atoi(b + 8)) - develop_civil(atoi(a), atoi(a + 5), atoi(a + 8)));
-}
-
-void develop_add_days(const char *day, int n, char out[11]) {
-    long z = develop_civil(atoi(day), atoi(day + 5), atoi(day + 8)) + n + 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    long d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
-    y += m <= 2;
-    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
-}
+void develop_add_days(const char *day, int n, char out[11]) { day_add(day, n, out); }
 
 bool develop_age_ok(const char *birth, const char *day, int min_age) {
     /* born on 29 February: the birthday of a common year is 1 March (as member_years counts) */

@@ -1,5 +1,6 @@
 /* meeting — the pure rules of organizational life (see meeting.h). */
 #include "meeting/meeting.h"
+#include "core/day.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,64 +54,21 @@ bool meeting_kind_applies(int kind, const char *org_kind, bool has_committee) {
 
 /* ---- days ---- */
 
-static bool meeting_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-static int meeting_mdays(int y, int m) {
-    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && meeting_leap(y) ? 29 : d[m - 1];
-}
-
 bool meeting_day_ok(const char *s) {
     if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-') return false;
     for (int i = 0; i < 10; i++)
         if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) return false;
     int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-    return y >= 1900 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= meeting_mdays(y, m);
+    return y >= 1900 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= day_month_days(y, m);
 }
 
-/* Days since 1970-01-01 of a civil date (proleptic Gregorian; H. Hinnant's algorithm). */
-static long meeting_civil(int y, int m, int d) {
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
 
-static void meeting_from_civil(long z, int *y, int *m, int *d) {
-    z += 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
+void meeting_day_add(const char *day, int n, char out[11]) { day_add(day, n, out); }
 
-/* 'YYYY-MM-DD' of a valid date (y 1..9999): through a roomy buffer, so the
- * compiler sees no truncation. */
-static void meeting_fmt_day(char out[11], int y, int m, int d) {
-    char t[48];
-    snprintf(t, sizeof t, "%04d-%02d-%02d", y, m, d);
-    memcpy(out, t, 10);
-    out[10] = 0;
-}
-
-static long meeting_day_num(const char *s) { return meeting_civil(atoi(s), atoi(s + 5), atoi(s + 8)); }
-
-void meeting_day_add(const char *day, int n, char out[11]) {
-    int y, m, d;
-    meeting_from_civil(meeting_day_num(day) + n, &y, &m, &d);
-    meeting_fmt_day(out, y, m, d);
-}
-
-long meeting_days_between(const char *a, const char *b) { return meeting_day_num(b) - meeting_day_num(a); }
+long meeting_days_between(const char *a, const char *b) { return day_between(a, b); }
 
 int meeting_weekday(const char *day) {
-    long z = meeting_day_num(day);   /* 1970-01-01 was a Thursday */
+    long z = day_number(atoi(day), atoi(day + 5), atoi(day + 8));   /* 1970-01-01 was a Thursday */
     return (int)(((z % 7) + 11) % 7);
 }
 
@@ -137,8 +95,8 @@ static void meeting_period_fill(meeting_period *p, int y, int m0, int months) {
     p->month0 = m0;
     p->months = months;
     int ml = m0 + months - 1;
-    meeting_fmt_day(p->from, y, m0, 1);
-    meeting_fmt_day(p->to, y, ml, meeting_mdays(y, ml));
+    day_format(y, m0, 1, p->from);
+    day_format(y, ml, day_month_days(y, ml), p->to);
     /* the code is the first 4, 7 or 7 characters of the first day, the quarter's with Q */
     memcpy(p->code, p->from, months == 12 ? 4 : 7);
     p->code[months == 12 ? 4 : 7] = 0;

@@ -1,5 +1,6 @@
 /* member — the registry's rules (see member.h): no SQL, no HTTP. */
 #include "member/member.h"
+#include "core/day.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,16 +26,9 @@ bool member_state_ok(const char *s) {
 
 bool member_state_counts(const char *s) { return s && (!strcmp(s, "正常") || !strcmp(s, "流动") || !strcmp(s, "失联")); }
 
-/* "YYYY-MM-DD" of a day known to be real (the casts let the compiler see it fits) */
-static void member_ymd(char out[11], int y, int m, int d) {
-    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
-}
-
-static bool member_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 static bool member_ymd_ok(int y, int m, int d) {
-    static const int dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return y >= 1900 && y <= 2099 && m >= 1 && m <= 12 && d >= 1 && d <= dim[m - 1] + (m == 2 && member_leap(y));
+    return y >= 1900 && y <= 2099 && m >= 1 && m <= 12 && d >= 1 && d <= day_month_days(y, m);
 }
 
 /* Excel's 1900 day numbers: 1 = 1900-01-01, with its phantom 1900-02-29 (day 60). */
@@ -44,7 +38,7 @@ static bool member_excel_day(long n, char out[11]) {
     struct tm tm = {.tm_year = 0, .tm_mon = 0, .tm_mday = (int)n, .tm_hour = 12};
     time_t t = timegm(&tm);
     gmtime_r(&t, &tm);
-    member_ymd(out, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    day_format(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, out);
     return true;
 }
 
@@ -99,7 +93,7 @@ bool member_day_parse(const char *s, char out[11]) {
         return false;
     }
     if (!member_ymd_ok(y, mo, d)) return false;
-    member_ymd(out, y, mo, d);
+    day_format(y, mo, d, out);
     return true;
 }
 
@@ -112,15 +106,6 @@ int member_years(const char *from, const char *to) {
 void member_today(char out[11]) { clock_day(clock_now(), out); }
 
 /* Add months to a day (for the probation's end), clamped to the month's last day. */
-static void member_add_months(const char *day, int months, char out[11]) {
-    int y = atoi(day), m = atoi(day + 5), d = atoi(day + 8);
-    m += months;
-    y += (m - 1) / 12;
-    m = (m - 1) % 12 + 1;
-    static const int dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int maxd = dim[m - 1] + (m == 2 && member_leap(y));
-    member_ymd(out, y, m, d > maxd ? maxd : d);
-}
 
 __attribute__((format(printf, 2, 3))) static void member_flag(member_checked *o, const char *fmt, ...) {
     size_t n = strlen(o->flags);
@@ -186,7 +171,7 @@ st member_check(const member_new *m, member_checked *o, err *e) {
         member_flag(o, "入党时未满 %ld 周岁（入党日期 %s）", min_age, o->joined_on);
     if (!strcmp(o->category, MEMBER_PROBATION) && !o->full_on[0]) {
         char end[11];
-        member_add_months(o->joined_on, (int)cfg_int("member-probation-months"), end);
+        day_add_months(o->joined_on, (int)cfg_int("member-probation-months"), end);
         if (strcmp(end, today) < 0) member_flag(o, "预备期已超过一年（%s 起）仍无转正日期，请核实是否转正或延长预备期", o->joined_on);
     }
     return ST_OK;

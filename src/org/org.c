@@ -2,6 +2,7 @@
  * store and the API feed these functions with rows they read, so the rules
  * can be tested on hand-made cases without a database. */
 #include "org.h"
+#include "core/day.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -258,13 +259,7 @@ st org_new_members_check(const org_thresholds *t, const org_new *o, int64_t memb
 }
 
 /* ---- days and 旬 ---- */
-static bool org_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-int org_month_days(int y, int m) {
-    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m < 1 || m > 12) return 0;
-    return m == 2 && org_leap(y) ? 29 : d[m - 1];
-}
+int org_month_days(int y, int m) { return day_month_days(y, m); }
 
 bool org_day_parse(const char *s, int *y, int *m, int *d) {
     if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-') return false;
@@ -278,10 +273,7 @@ bool org_day_parse(const char *s, int *y, int *m, int *d) {
     return true;
 }
 
-void org_day_format(int y, int m, int d, char out[11]) {
-    /* unsigned and bounded so that the compiler can see it fits in YYYY-MM-DD */
-    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
-}
+void org_day_format(int y, int m, int d, char out[11]) { day_format(y, m, d, out); }
 
 bool org_xun_parse(const char *s, org_xun *out) {
     if (!s || strlen(s) != 9 || s[4] != '-' || s[7] != '-') return false;
@@ -320,35 +312,13 @@ void org_xun_title(const org_xun *x, char *out, size_t n) {
     snprintf(out, n, "%d年%d月%s", x->y, x->m, names[(x->x - 1) % 3]);
 }
 
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
-static long org_days_from_civil(int y, int m, int d) {
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void org_civil_from_days(long z, int *y, int *m, int *d) {
-    z += 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 void org_day_add(const char *day, int delta, char out[11]) {
     int y, m, d;
     if (!org_day_parse(day, &y, &m, &d)) {
         snprintf(out, 11, "%s", day ? day : "");
         return;
     }
-    org_civil_from_days(org_days_from_civil(y, m, d) + delta, &y, &m, &d);
+    day_civil(day_number(y, m, d) + delta, &y, &m, &d);
     org_day_format(y, m, d, out);
 }
 
