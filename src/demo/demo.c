@@ -22,6 +22,24 @@ int demo_range(demo_rng *r, int lo, int hi) {
     return lo + (int)(demo_next(r) % (uint64_t)(hi - lo + 1));
 }
 
+/* A valid 18-digit number for a person born in district `region` on day `birth` (YYYY-MM-DD). */
+void demo_id_number(demo_rng *r, const char *region, const char *birth, bool male, char out[19]) {
+    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    static const char map[] = "10X98765432";
+    int seq = demo_range(r, 0, 49) * 2 + (male ? 1 : 0);   /* the 17th digit: odd for men */
+    char tail[4];
+    snprintf(tail, sizeof tail, "%02u%u", (unsigned)demo_range(r, 0, 99) % 100u, (unsigned)seq % 10u);
+    memcpy(out, region, 6);
+    memcpy(out + 6, birth, 4);
+    memcpy(out + 10, birth + 5, 2);
+    memcpy(out + 12, birth + 8, 2);
+    memcpy(out + 14, tail, 3);
+    int sum = 0;
+    for (int i = 0; i < 17; i++) sum += (out[i] - '0') * w[i];
+    out[17] = map[sum % 11];
+    out[18] = 0;
+}
+
 static const struct { const char *code, *name; int weight; const char *roads[4]; } districts[] = {
     {"350203", "思明区", 35, {"观日路", "望海路", "湖滨南路", "莲前西路"}},
     {"350206", "湖里区", 30, {"吕岭路", "金尚路", "创新路", "仙岳路"}},

@@ -15,6 +15,9 @@
 typedef struct demo_rng { uint64_t s; } demo_rng;
 uint64_t demo_next(demo_rng *r);
 int demo_range(demo_rng *r, int lo, int hi);   /* inclusive */
+/* A valid 18-digit resident ID number of someone born in district `region` (6 digits) on `birth`
+ * (YYYY-MM-DD), a man or a woman by the 17th digit (out 19 bytes). */
+void demo_id_number(demo_rng *r, const char *region, const char *birth, bool male, char out[19]);
 
 typedef struct demo_ctx {
     db *d;

@@ -26,22 +26,6 @@ static const char *const dd_surnames[] = {"陈", "林", "黄", "张", "李", "�
  * the browser's and Node's. */
 static const char *const dd_given[] = {"明轩", "思琪", "浩宇", "欣妍", "宇航", "雅婷", "志远", "晓东", "建华", "诗涵", "梓萱", "秀兰"};
 
-/* A valid 18-digit number of someone born in district `region` on day `birth`. */
-static void dd_id(demo_rng *r, const char *region, const char *birth, char out[19]) {
-    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    char tail[4];
-    snprintf(tail, sizeof tail, "%03u", (unsigned)demo_range(r, 0, 999) % 1000u);
-    memcpy(out, region, 6);
-    memcpy(out + 6, birth, 4);
-    memcpy(out + 10, birth + 5, 2);
-    memcpy(out + 12, birth + 8, 2);
-    memcpy(out + 14, tail, 3);
-    int sum = 0;
-    for (int i = 0; i < 17; i++) sum += (out[i] - '0') * w[i];
-    out[17] = "10X98765432"[sum % 11];
-    out[18] = 0;
-}
-
 /* Two of the branch's 正式党员 on day (contacts, introducers); false when it has fewer. */
 static bool dd_two(demo_ctx *c, int64_t org, const char *day, int64_t out[2], err *e) {
     member_standing *m;
@@ -91,7 +75,7 @@ static st dd_one(demo_ctx *c, demo_rng *r, int64_t org, int64_t ent, const char 
     }
     develop_add_days(applied, 10, talk);
     snprintf(birth, sizeof birth, "%04d-%02d-%02d", atoi(applied) - demo_range(r, 20, 30), demo_range(r, 1, 12), demo_range(r, 1, 28));
-    dd_id(r, region, birth, id18);
+    demo_id_number(r, region, birth, demo_range(r, 0, 1), id18);
     snprintf(name, sizeof name, "%s%s", dd_surnames[demo_range(r, 0, 13)], dd_given[demo_range(r, 0, 11)]);
     develop_new a = {.name = name, .id_number = id18, .org_id = org, .enterprise_id = voted ? 0 : ent, .applied_on = applied,
                      .education = "大学本科", .note = "书面申请"};
@@ -140,7 +124,7 @@ static st dd_investor(demo_ctx *c, demo_rng *r, const char *today, err *e) {
         inv.who.scope_code = arena_strdup(&c->mem, json_string_value(json_object_get(o, "scope_code")));
         char birth[11], id18[19];
         snprintf(birth, sizeof birth, "%04d-%02d-%02d", atoi(today) - demo_range(r, 35, 50), demo_range(r, 1, 12), demo_range(r, 1, 28));
-        dd_id(r, json_string_value(json_object_get(o, "region")), birth, id18);
+        demo_id_number(r, json_string_value(json_object_get(o, "region")), birth, demo_range(r, 0, 1), id18);
         develop_new a = {.name = "出资人", .id_number = id18, .org_id = json_integer_value(json_object_get(o, "org_id")),
                          .enterprise_id = atoll(inv.who.scope_code), .phone = "13900009876", .education = "研究生",
                          .post = "董事长"};

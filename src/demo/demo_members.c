@@ -31,24 +31,6 @@ static const char *const dm_education[] = {"大学本科", "大学本科", "大�
 static const char *const dm_posts[] = {"软件工程师", "产品经理", "运营专员", "财务", "人事行政", "销售经理", "设计师", "测试工程师",
                                        "部门经理", "客服主管"};
 
-/* A valid 18-digit number for a person born in district `region` on day `birth` (YYYY-MM-DD). */
-static void dm_id(demo_rng *r, const char *region, const char *birth, bool male, char out[19]) {
-    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    static const char map[] = "10X98765432";
-    int seq = demo_range(r, 0, 49) * 2 + (male ? 1 : 0);   /* the 17th digit: odd for men */
-    char tail[4];
-    snprintf(tail, sizeof tail, "%02u%u", (unsigned)demo_range(r, 0, 99) % 100u, (unsigned)seq % 10u);
-    memcpy(out, region, 6);
-    memcpy(out + 6, birth, 4);
-    memcpy(out + 10, birth + 5, 2);
-    memcpy(out + 12, birth + 8, 2);
-    memcpy(out + 14, tail, 3);
-    int sum = 0;
-    for (int i = 0; i < 17; i++) sum += (out[i] - '0') * w[i];
-    out[17] = map[sum % 11];
-    out[18] = 0;
-}
-
 static void dm_day(demo_rng *r, int y0, int y1, char out[11]) {
     snprintf(out, 11, "%04u-%02u-%02u", (unsigned)demo_range(r, y0, y1) % 10000u, (unsigned)demo_range(r, 1, 12) % 100u,
              (unsigned)demo_range(r, 1, 28) % 100u);
@@ -62,7 +44,7 @@ static st dm_one(demo_ctx *c, int64_t ent, int64_t org, const char *region, cons
     bool male = demo_range(r, 0, 99) < 58;
     snprintf(name, sizeof name, "%s%s", dm_surnames[demo_range(r, 0, 23)], dm_given[demo_range(r, 0, 29)]);
     dm_day(r, probation ? 1993 : 1962, probation ? 1998 : 1995, birth);
-    dm_id(r, region, birth, male, id18);
+    demo_id_number(r, region, birth, male, id18);
     if (probation) {
         dm_day(r, 2017, 2017, joined);   /* voted in during 2017: a full member in 2018 */
     } else {
