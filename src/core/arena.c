@@ -63,6 +63,18 @@ void *arena_calloc(arena *a, size_t n, size_t sz) {
     return p;
 }
 
+void *arena_push(arena *a, void **v, size_t *n, size_t *cap, size_t first, size_t sz) {
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : first;
+        void *g = arena_calloc(a, nc, sz);
+        if (!g) return NULL;
+        if (*n) memcpy(g, *v, *n * sz);
+        *v = g;
+        *cap = nc;
+    }
+    return (char *)*v + (*n)++ * sz;
+}
+
 char *arena_strndup(arena *a, const char *s, size_t n) {
     char *p = arena_alloc(a, n + 1);
     if (!p) return NULL;

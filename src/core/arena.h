@@ -23,6 +23,11 @@ typedef struct arena {
 void arena_init(arena *a, size_t cap);
 void *arena_alloc(arena *a, size_t n);          /* 16-byte aligned, NULL at cap */
 void *arena_calloc(arena *a, size_t n, size_t sz);
+/* A growing array in the arena: the slot after the n elements of *v, doubling
+ * the room (*cap elements, from `first`) when it is full; the old copy stays
+ * until the arena is freed.  NULL at the arena's cap (*v unchanged).
+ *     item *x = arena_push(c->mem, (void **)&items, &n, &cap, 32, sizeof *items);  */
+void *arena_push(arena *a, void **v, size_t *n, size_t *cap, size_t first, size_t sz);
 char *arena_strdup(arena *a, const char *s);
 char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -45,15 +45,7 @@ static const char *coverage_group_name(coverage_by by, const char *key) {
 
 /* Append one row to a growing arena array. */
 static coverage_row *coverage_push(uc *c, coverage_row **rows, size_t *n, size_t *cap) {
-    if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 16;
-        coverage_row *x = arena_calloc(c->mem, nc, sizeof *x);
-        if (!x) return NULL;
-        if (*n) memcpy(x, *rows, *n * sizeof *x);
-        *rows = x;
-        *cap = nc;
-    }
-    return &(*rows)[(*n)++];
+    return arena_push(c->mem, (void **)rows, n, cap, 16, sizeof **rows);
 }
 
 st coverage_store_figures(uc *c, const char *day, coverage_by by, coverage_row **rows, size_t *n, err *e) {

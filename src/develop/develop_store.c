@@ -79,18 +79,11 @@ st develop_store_rules(uc *c, develop_rule **rules, size_t *n, err *e) {
     size_t cap = 0;
     int r;
     while ((r = db_step(q, e)) == DB_ROW) {
-        if (*n == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            develop_rule *g = arena_calloc(c->mem, ncap, sizeof *g);
-            if (!g) {
-                db_reset(q);
-                return err_set(e, ST_NOMEM, "内存不足。");
-            }
-            if (*n) memcpy(g, *rules, *n * sizeof *g);
-            *rules = g;
-            cap = ncap;
+        develop_rule *x = arena_push(c->mem, (void **)rules, n, &cap, 16, sizeof **rules);
+        if (!x) {
+            db_reset(q);
+            return err_set(e, ST_NOMEM, "内存不足。");
         }
-        develop_rule *x = &(*rules)[(*n)++];
         x->code = dv_text(c, q, 0);
         x->seq = (int)db_col_int(q, 1);
         x->stage = dv_text(c, q, 2);

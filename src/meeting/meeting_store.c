@@ -896,18 +896,11 @@ static st ms_oc_load(uc *c, const meeting_period *p, const char *district, const
     size_t cap = 0;
     int r;
     while ((r = db_step(q, e)) == DB_ROW) {
-        if (*n == cap) {
-            size_t nc = cap ? cap * 2 : 64;
-            ms_oc *g = arena_calloc(c->mem, nc, sizeof *g);
-            if (!g) {
-                db_reset(q);
-                return err_set(e, ST_NOMEM, "内存不足。");
-            }
-            if (*n) memcpy(g, *v, *n * sizeof *g);
-            *v = g;
-            cap = nc;
+        ms_oc *o = arena_push(c->mem, (void **)v, n, &cap, 64, sizeof **v);
+        if (!o) {
+            db_reset(q);
+            return err_set(e, ST_NOMEM, "内存不足。");
         }
-        ms_oc *o = &(*v)[(*n)++];
         o->id = db_col_int(q, 0);
         o->name = ms_col(c, q, 1);
         o->kind = ms_col(c, q, 2);

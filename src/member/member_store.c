@@ -948,18 +948,12 @@ st member_store_roll(uc *c, int64_t org_id, const char *day, member_standing **i
     size_t cap = 0;
     int r;
     while ((r = db_step(q, e)) == DB_ROW) {
-        if (*n == cap) {
-            size_t ncap = cap ? cap * 2 : 32;
-            member_standing *g = arena_calloc(c->mem, ncap, sizeof *g);
-            if (!g) {
-                db_reset(q);
-                return err_set(e, ST_NOMEM, "内存不足。");
-            }
-            if (*n) memcpy(g, *items, *n * sizeof *g);
-            *items = g;
-            cap = ncap;
+        member_standing *x = arena_push(c->mem, (void **)items, n, &cap, 32, sizeof **items);
+        if (!x) {
+            db_reset(q);
+            return err_set(e, ST_NOMEM, "内存不足。");
         }
-        member_standing_read(c, q, &(*items)[(*n)++]);
+        member_standing_read(c, q, x);
     }
     db_reset(q);
     return r == DB_ERROR ? e->code : ST_OK;

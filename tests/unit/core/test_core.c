@@ -36,6 +36,27 @@ static void test_arena_cap(void **state) {
     arena_free(&a);
 }
 
+/* A growing array: every element kept in order across the doublings; NULL at the cap, the array intact. */
+static void test_arena_push(void **state) {
+    (void)state;
+    arena a;
+    arena_init(&a, 4096);
+    int *v = NULL;
+    size_t n = 0, cap = 0;
+    for (int i = 0; i < 100; i++) {
+        int *x = arena_push(&a, (void **)&v, &n, &cap, 4, sizeof *v);
+        assert_non_null(x);
+        *x = i;
+    }
+    assert_int_equal(n, 100);
+    assert_int_equal(cap, 128);
+    for (int i = 0; i < 100; i++) assert_int_equal(v[i], i);
+    while (arena_push(&a, (void **)&v, &n, &cap, 4, sizeof *v)) {}
+    assert_true(n < 1024);   /* the cap stopped it */
+    assert_int_equal(v[99], 99);
+    arena_free(&a);
+}
+
 static void test_buf_cap(void **state) {
     (void)state;
     buf b;
@@ -174,7 +195,8 @@ static void test_err_wraps_own_message(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_arena_cap),       cmocka_unit_test(test_buf_cap),
+        cmocka_unit_test(test_arena_cap),       cmocka_unit_test(test_arena_push),
+        cmocka_unit_test(test_buf_cap),
         cmocka_unit_test(test_config_precedence), cmocka_unit_test(test_config_bounds),
         cmocka_unit_test(test_jsonx),           cmocka_unit_test(test_err_http),
         cmocka_unit_test(test_err_wraps_own_message),
