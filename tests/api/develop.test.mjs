@@ -29,7 +29,9 @@ function id18(body17) {
   const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
   return body17 + '10X98765432'[[...body17].reduce((s, c, i) => s + Number(c) * w[i], 0) % 11];
 }
-const today = () => new Date().toISOString().slice(0, 10);
+// the server's day: it counts days in China time (Asia/Shanghai, UTC+8, unless TZ says otherwise), so from
+// 16:00 UTC its today is the UTC tomorrow
+const today = () => new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
 
 // registry members of 思明's branch: two 正式党员, one 预备党员, one who joined only in 2023
 let F1, F2, P1, LATE;
