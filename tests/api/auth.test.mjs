@@ -28,7 +28,7 @@ const freshOtp = (secret) => { advance(30); return totp(secret, nowS()); };
 
 function sql(db, q) {
   const r = backend === 'sqlite'
-    ? spawnSync('sqlite3', [db.url, q], { encoding: 'utf8' })
+    ? spawnSync('sqlite3', ['-cmd', '.timeout 20000', db.url, q], { encoding: 'utf8' })
     : spawnSync('psql', [db.url, '-qAtc', q], { encoding: 'utf8' });
   return { status: r.status, out: (r.stdout || '').trim(), err: r.stderr || '' };
 }

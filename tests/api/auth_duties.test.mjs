@@ -29,7 +29,7 @@ const nowS = () => Math.floor(Date.now() / 1000) + clock;
 
 function sql(q) {
   const r = backend === 'sqlite'
-    ? spawnSync('sqlite3', [srv.db.url, q], { encoding: 'utf8' })
+    ? spawnSync('sqlite3', ['-cmd', '.timeout 20000', srv.db.url, q], { encoding: 'utf8' })
     : spawnSync('psql', [srv.db.url, '-qAtc', q], { encoding: 'utf8' });
   return (r.stdout || '').trim();
 }

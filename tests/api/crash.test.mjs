@@ -17,7 +17,7 @@ function ledger(i, rows) {
 }
 
 function sql(db, q) {
-  const r = spawnSync('sqlite3', [db, q], { encoding: 'utf8' });
+  const r = spawnSync('sqlite3', ['-cmd', '.timeout 20000', db, q], { encoding: 'utf8' });
   return r.stdout.trim();
 }
 

@@ -19,7 +19,7 @@ let orgA, orgHuli, entA, entOther;
 
 function sql(q) {
   const r = backend === 'sqlite'
-    ? spawnSync('sqlite3', ['-separator', '|', srv.db.url, q], { encoding: 'utf8' })
+    ? spawnSync('sqlite3', ['-cmd', '.timeout 20000', '-separator', '|', srv.db.url, q], { encoding: 'utf8' })
     : spawnSync('psql', [srv.db.url, '-qAtc', q], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${q}: ${r.stderr}`);
   return r.stdout.trim().split('\n').filter(Boolean).map((l) => l.split('|'));

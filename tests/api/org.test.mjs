@@ -26,7 +26,7 @@ function sql(q) {
 function sqlText(q, url = srv.db.url) {
   const out = backend === 'postgresql'
     ? execFileSync('psql', [url, '-qAtc', q], { encoding: 'utf8' })
-    : execFileSync('sqlite3', [url, q], { encoding: 'utf8' });
+    : execFileSync('sqlite3', ['-cmd', '.timeout 20000', url, q], { encoding: 'utf8' });
   return out.trim().split('\n')[0];
 }
 const lastAudit = () => sqlText('SELECT action, object, username FROM audit ORDER BY seq DESC LIMIT 1');
