@@ -108,7 +108,7 @@ st develop_check(const develop_rule *rules, size_t n, const develop_done *done, 
                 return err_field(e, ST_INVALID, "people", "%s“%s”在 %s 是%s，%s须由正式党员担任：%s。", role,
                                  p->name ? p->name : "", in->day, p->category, role, r->rule);
             for (size_t j = 0; j < i; j++)
-                if (in->people[j].name && p->name && !strcmp(in->people[j].name, p->name))
+                if (in->people[j].person_id == p->person_id)
                     return err_field(e, ST_INVALID, "people", "%s“%s”填了两次。", role, p->name);
         }
     } else if (in->n_people) {

@@ -40,6 +40,7 @@ typedef struct develop_done {
 
 /* A person named in a step: their standing in the registry on the step's day. */
 typedef struct develop_person {
+    int64_t person_id;        /* the registry's person: the same person twice is refused, two of one name are not */
     const char *name;
     const char *category;     /* 正式党员 / 预备党员, or NULL: not a member in the party that day */
 } develop_person;

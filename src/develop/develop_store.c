@@ -469,6 +469,7 @@ static st dv_people(uc *c, const develop_step_new *x, develop_person **people, c
     if (!p || !arr) return err_set(e, ST_NOMEM, "内存不足。");
     for (size_t i = 0; i < x->n_people; i++) {
         member_standing m;
+        p[i].person_id = x->people[i];
         st s = member_store_standing(c, x->people[i], x->day, &m, e);
         if (s == ST_NOT_FOUND) {
             char *name = NULL;

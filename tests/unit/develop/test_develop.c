@@ -30,8 +30,8 @@ static const develop_rule R[] = {
 };
 #define NR (sizeof R / sizeof R[0])
 
-static const develop_person FULL1 = {"张正", MEMBER_FULL}, FULL2 = {"李正", MEMBER_FULL}, PROB = {"王预", MEMBER_PROBATION},
-                            NONE = {"赵某", NULL};
+static const develop_person FULL1 = {1, "张正", MEMBER_FULL}, FULL2 = {2, "李正", MEMBER_FULL}, PROB = {3, "王预", MEMBER_PROBATION},
+                            NONE = {4, "赵某", NULL}, NAMESAKE = {5, "张正", MEMBER_FULL};
 
 static st chk(const develop_done *d, size_t nd, const char *code, const char *day, err *e) {
     develop_step_in in = {.code = code, .day = day};
@@ -97,7 +97,7 @@ static void test_people(void **state) {
     (void)state;
     err e;
     develop_done d[] = {{"apply", "2023-01-05", 0}, {"talk", "2023-01-10", 0}};
-    develop_person three[] = {FULL1, FULL2, {"孙正", MEMBER_FULL}};
+    develop_person three[] = {FULL1, FULL2, {6, "孙正", MEMBER_FULL}};
     develop_step_in in = {.code = "activist", .day = "2023-01-31", .people = three, .n_people = 0};
     assert_int_equal(develop_check(R, NR, d, 2, NULL, 18, &in, &e), ST_INVALID);
     assert_string_equal(e.field, "people");
@@ -129,6 +129,8 @@ static void test_people(void **state) {
     intro[1] = FULL1;   /* the same person twice */
     in.n_people = 2;
     assert_int_equal(develop_check(R, NR, d2, 3, NULL, 18, &in, &e), ST_INVALID);
+    intro[1] = NAMESAKE;   /* another member of the same name: two people */
+    assert_int_equal(develop_check(R, NR, d2, 3, NULL, 18, &in, &e), ST_OK);
     intro[1] = FULL2;
     assert_int_equal(develop_check(R, NR, d2, 3, NULL, 18, &in, &e), ST_OK);
     /* people where the step takes none */
