@@ -86,10 +86,12 @@ static st dd_one(demo_ctx *c, demo_rng *r, int64_t org, int64_t ent, const char 
         return ST_OK;
     }
     if (s || !strcmp(p->until, "apply")) return s;
-    int64_t two[2];
-    if (!dd_two(c, org, activist, two, e) || !dd_two(c, org, target, two, e)) return ST_OK;
+    /* the contact: a 正式党员 on the activist day; the introducers: two on the target day (a probationer
+       of the one may be a full member by the other) */
+    int64_t contact[2], two[2];
+    if (!dd_two(c, org, activist, contact, e) || !dd_two(c, org, target, two, e)) return ST_OK;
     s = dd_step(c, id, "talk", talk, NULL, 0, e);
-    if (!s) s = dd_step(c, id, "activist", activist, two, 1, e);
+    if (!s) s = dd_step(c, id, "activist", activist, contact, 1, e);
     if (s || !strcmp(p->until, "activist")) return s;
     s = dd_step(c, id, "target", target, two, 2, e);
     develop_add_days(target, 15, day);
