@@ -16,8 +16,8 @@ const pinyin = new Intl.Collator('zh').compare;
 
 function sql(q) {
   const r = backend === 'sqlite'
-    ? spawnSync('sqlite3', ['-cmd', '.timeout 20000', '-separator', '|', srv.db.url, q], { encoding: 'utf8' })
-    : spawnSync('psql', [srv.db.url, '-qAtc', q], { encoding: 'utf8' });
+    ? spawnSync('sqlite3', ['-cmd', '.timeout 20000', '-separator', '|', srv.db.url, q], { encoding: 'utf8', maxBuffer: 1 << 28 })
+    : spawnSync('psql', [srv.db.url, '-qAtc', q], { encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`${q}: ${r.stderr}`);
   return r.stdout.trim().split('\n').filter(Boolean).map((l) => l.split('|'));
 }
@@ -110,10 +110,14 @@ test('lists: pinyin order, every filter, found by a whole ID number, each role i
   }
   const part = await city.get(`/api/members?q=${encodeURIComponent('丽娜')}`);
   assert.ok(part.data.items.some((m) => m.id === srv.pB) && part.data.items.every((m) => m.name.includes('丽娜')));
+  // (the demo city has hundreds of each: the filter alone, then with the member's name to find them on one page)
   const prob = await city.get('/api/members?category=预备党员&size=200');
-  assert.ok(prob.data.items.some((m) => m.id === srv.pA) && prob.data.items.every((m) => m.category === '预备党员'));
+  assert.ok(prob.data.items.length > 0 && prob.data.items.every((m) => m.category === '预备党员'));
+  assert.equal(prob.data.total, Number(sql("SELECT COUNT(*) FROM member WHERE category = '预备党员'")[0][0]));
+  assert.ok((await city.get(`/api/members?category=预备党员&q=${encodeURIComponent('郑晓明')}`)).data.items.some((m) => m.id === srv.pA));
   const joined = await city.get('/api/members?joined_from=2009-01-01&joined_to=2009-12-31&size=200');
-  assert.ok(joined.data.items.every((m) => m.joined_on.startsWith('2009')) && joined.data.items.some((m) => m.id === srv.pB));
+  assert.ok(joined.data.items.length > 0 && joined.data.items.every((m) => m.joined_on.startsWith('2009')));
+  assert.ok((await city.get(`/api/members?joined_from=2009-01-01&joined_to=2009-12-31&q=${encodeURIComponent('丽娜')}`)).data.items.some((m) => m.id === srv.pB));
   assert.equal((await city.get('/api/members?as_of=2018-02-30')).status, 400);
 });
 
@@ -244,7 +248,10 @@ test('the formation rules count the registry\'s members where an enterprise has 
   // an enterprise no organization covers, whose ledger counts no members
   const [ent] = sql("SELECT e.id FROM enterprise e WHERE COALESCE(e.members, 0) = 0 AND e.zombie = 0 AND e.reg_members = 0 AND e.district_code = '350203' AND NOT EXISTS (SELECT 1 FROM org_cover c WHERE c.enterprise_id = e.id AND c.to_day IS NULL) ORDER BY e.id LIMIT 1")[0];
   const find = async () => (await city.get('/api/org/findings')).data.enterprises.find((x) => x.id === Number(ent));
-  assert.equal(await find(), undefined, 'nothing to say while the ledger counts none');
+  // before: no members and no call to form a branch (a small uncovered firm may be marked for an
+  // instructor, depending on its neighbours: the joint-branch plan had no group for it)
+  const before = await find();
+  assert.ok(!before || (before.members === 0 && !before.findings.includes('should_form')), JSON.stringify(before));
   for (const [i, body] of ['35020319880101007', '35020319890202008', '35020319900303009'].entries()) {
     const r = await city.post('/api/members', { name: `新员${i}`, id_number: id18(body), org_id: orgA, enterprise_id: Number(ent), category: '正式党员', joined_on: '2015-07-01', full_on: '2016-07-01' });
     assert.equal(r.status, 201, r.text);
