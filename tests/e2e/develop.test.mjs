@@ -260,6 +260,33 @@ test('an investor applies from a 390 px phone with the letter; the secretary of 
   } finally { await b.close() }
 })
 
+test('a member finds the enterprise by name and applies from a 390 px phone', { skip: !(USERS.member && USERS.investor) && 'no users' }, async () => {
+  const inv = await apiAs('investor')
+  const choice = (await inv.get('/api/develop/choices')).body.items[0]
+  assert.ok(choice, 'the investor\'s enterprise has an organization to apply to')
+  const p = person('员工')
+  const b = await openBrowser({ viewport: PHONE })
+  const { page } = b
+  try {
+    await loginAs(page, 'member')
+    await page.goto('/develop/apply')
+    const form = page.getByTestId('apply-form')
+    await form.waitFor()
+    await form.getByTestId('ap-name').fill(p.name)
+    await form.getByTestId('ap-id').fill(p.id)
+    const sel = form.getByTestId('ap-choice')
+    await sel.click()
+    await sel.locator('input').fill(choice.enterprise_name)
+    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: choice.org_name }).first().click()
+    await form.getByTestId('ap-send').click()
+    await page.locator('[data-testid="my-application"][data-status="pending"]').waitFor()
+    assert.ok(await noHScroll(page), 'no sideways scrolling')
+    const mine = (await (await apiAs('member')).get('/api/me/develop')).body.items
+    assert.ok(mine.some((x) => x.name === p.name && x.org_id === choice.org_id && x.enterprise_id === choice.enterprise_id), JSON.stringify(mine))
+    assert.deepEqual(b.problems, [])
+  } finally { await b.close() }
+})
+
 test('the secretary\'s pages on a 390 px phone: the pipeline and a file without sideways scrolling', { skip: !USERS.city && 'no city user' }, async () => {
   const { org, user } = await branchSecretary()
   const sec = await apiWith(user)
