@@ -304,6 +304,7 @@ test('the secretary\'s pages on a 390 px phone: the pipeline and a file without 
     // overdue: the talk was due a month after the application
     assert.equal(await card.getAttribute('class').then((c) => c.includes('overdue')), true, 'the overdue card is marked')
     assert.ok(await noHScroll(page), 'no sideways scrolling on the pipeline')
+    await shot(page, 'develop-pipeline-phone')
     await card.getByRole('link', { name: p.name }).click()
     await page.getByTestId('applicant-name').filter({ hasText: p.name }).waitFor()
     await page.getByTestId('step-form').waitFor()
@@ -311,7 +312,7 @@ test('the secretary\'s pages on a 390 px phone: the pipeline and a file without 
     await page.goto('/develop/due')
     await page.locator(`[data-testid="due-table"] .due-row[data-id="${r.body.id}"]`).waitFor()
     assert.ok(await noHScroll(page), 'no sideways scrolling on the due list')
-    await shot(page, 'develop-pipeline-phone')
+    await shot(page, 'develop-due-phone')
     assert.deepEqual(b.problems, [])
   } finally { await b.close() }
 })
@@ -334,6 +335,7 @@ test('the city: the due list as of a past day with its xlsx, the figures, the ta
     const applicants = fig.by_stage.filter((x) => x.stage === '入党申请人').reduce((n, x) => n + x.count, 0)
     await texts(page.locator('[data-testid="figures-stage"] .fig-stage-row').first(), (v) => v.length === 1 && num(v[0].split(/\s+/).pop()) === applicants, 'the applicants\' total')
     assert.match(await page.getByTestId('export-xlsx').getAttribute('href'), /^\/api\/develop\/figures\.xlsx/)
+    await shot(page, 'develop-figures')
     await downloadXlsx(page, page.getByTestId('export-xlsx'))
 
     // the table of steps: a refusal under its field, then a change saved
