@@ -146,6 +146,17 @@ test('a secretary takes an applicant from the paper application to full member (
     const id = Number(page.url().match(/(\d+)$/)[1])
     await page.getByTestId('applicant-name').filter({ hasText: p.name }).waitFor()
     await page.getByTestId('applicant-stage').filter({ hasText: '入党申请人' }).waitFor()
+    // the person's data corrected: a bad phone refused under its field, then saved
+    await page.getByTestId('applicant-edit').click()
+    const ed = page.getByTestId('applicant-edit-form')
+    await ed.getByTestId('ae-phone').fill('12')
+    await ed.getByTestId('ae-education').fill('大学')
+    await ed.getByTestId('ae-save').click()
+    await ed.locator('.el-form-item').filter({ has: page.locator('#ae-phone') }).locator('.el-form-item__error').waitFor()
+    await ed.getByTestId('ae-phone').fill('')
+    await ed.getByTestId('ae-save').click()
+    await ed.waitFor({ state: 'hidden' })
+    await page.getByTestId('applicant-profile').getByText('大学').waitFor()
 
     await recordStep(page, 'talk', '2021-03-20')
     await recordStep(page, 'activist', '2021-04-10', { people: [F1.name] })

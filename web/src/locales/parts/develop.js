@@ -76,6 +76,13 @@ export default {
         nHours: '{n} 学时',
         nMonths: '{n} 个月',
       },
+      edit: {
+        open: '修改个人信息',
+        title: '修改 {name} 的个人信息',
+        keepMasked: '不填则不变',
+        save: '保存',
+        saved: '已保存 {name} 的个人信息',
+      },
       undo: {
         open: '撤销最近步骤',
         title: '撤销“{step}”',
@@ -242,6 +249,13 @@ export default {
         nDays: '{n} days',
         nHours: '{n} hours',
         nMonths: '{n} months',
+      },
+      edit: {
+        open: 'Edit personal data',
+        title: 'Edit the data of {name}',
+        keepMasked: 'leave empty to keep',
+        save: 'Save',
+        saved: 'Saved the data of {name}',
       },
       undo: {
         open: 'Undo the last step',
