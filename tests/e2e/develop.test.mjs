@@ -227,7 +227,13 @@ test('an investor applies from a 390 px phone with the letter; the secretary of 
   const { page } = b
   try {
     await loginAs(page, 'investor')
-    await page.goto('/develop/apply')
+    // the phone's menu: 我要入党, not the offices' pages
+    await page.getByRole('button', { name: '打开菜单' }).click()
+    const item = page.locator('.el-drawer [data-menu="develop-apply"]')
+    await item.waitFor()
+    assert.equal(await page.locator('.el-drawer [data-menu="develop"]').count(), 0)
+    await item.click()
+    await page.waitForURL(/\/develop\/apply$/)
     const form = page.getByTestId('apply-form')
     await form.waitFor()
     await form.getByTestId('ap-name').fill(p.name)
@@ -334,6 +340,10 @@ test('the city: the due list as of a past day with its xlsx, the figures, the ta
   const { page } = b
   try {
     await loginAs(page, 'city')
+    // the menu: the offices' pages, not 我要入党
+    const menu = page.getByTestId('side-menu')
+    for (const m of ['develop', 'develop-due', 'develop-figures', 'develop-rules']) await menu.locator(`[data-menu="${m}"]`).waitFor({ state: 'attached' })
+    assert.equal(await menu.locator('[data-menu="develop-apply"]').count(), 0)
     await page.goto('/develop/due?as_of=2024-06-30&within=60')
     const want = (await city.get('/api/develop/due?as_of=2024-06-30&within=60&size=1')).body.total
     await until(async () => num(await page.getByTestId('due-total').innerText()) === want, 'the due total as of 2024-06-30')
