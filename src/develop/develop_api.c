@@ -17,6 +17,7 @@
  *   GET   /api/develop/figures.xlsx              the same as a workbook (audited)
  *   POST  /api/develop/apply                     an online application by the caller (member, investor)
  *   GET   /api/me/develop                        the caller's own applications
+ *   GET   /api/develop/choices                   where the caller may apply: enterprises by name (q) and their organizations
  * Scope: the city all, a district or park its area, an organization's
  * administrator and secretary their organization and below; an applicant
  * their own files (through /api/me/develop). */
@@ -305,6 +306,13 @@ static st h_mine(http_req *r, err *e) {
     return http_reply_json(r, 200, json_pack("{s:o}", "items", o));
 }
 
+static st h_choices(http_req *r, err *e) {
+    json_t *o = NULL;
+    st s = develop_store_choices(http_uc(r), da_q(r, "q"), &o, e);
+    if (s) return s;
+    return http_reply_json(r, 200, json_pack("{s:o}", "items", o));
+}
+
 /* ---- documents ---- */
 
 static st da_upload(http_req *r, const char *kind, err *e) {
@@ -503,5 +511,7 @@ const http_route develop_routes[] = {
      NULL, NULL, true},
     {"POST", "/api/develop/apply", "develop.apply", h_apply, HB_JSON, "网上递交入党申请（本人）", "develop", NULL},
     {"GET", "/api/me/develop", "develop.apply", h_mine, HB_NONE, "我的入党申请与办理进度", "develop", NULL},
+    {"GET", "/api/develop/choices", "develop.apply", h_choices, HB_NONE,
+     "网上申请入党可选的企业和覆盖它的党组织（q 按企业名称查找；出资人为本企业）", "develop", NULL},
     {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL},
 };

@@ -800,6 +800,27 @@ static st dv_timeline(uc *c, int64_t id, json_t *o, err *e) {
     return ST_OK;
 }
 
+st develop_store_choices(uc *c, const char *q, json_t **out, err *e) {
+    *out = NULL;
+    char today[11];
+    member_today(today);
+    int64_t ent = 0;   /* an investor: their own enterprise only */
+    if (c->who.scope_kind && !strcmp(c->who.scope_kind, "enterprise")) ent = c->who.scope_code ? atoll(c->who.scope_code) : -1;
+    const char *like = dv_or_null(q) && utf8_count(q, strlen(q)) >= 2 ? arena_printf(c->mem, "%%%s%%", q) : NULL;
+    if (!ent && !like) {   /* nothing asked yet */
+        *out = json_array();
+        return *out ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
+    }
+    /* the pattern holds '%': passed as a parameter, never formatted */
+    return db_query_json(c->d, out,
+                         "SELECT x.id AS enterprise_id, x.name AS enterprise_name, o.id AS org_id, o.name AS org_name "
+                         "FROM enterprise x JOIN org_cover v ON v.enterprise_id = x.id JOIN org o ON o.id = v.org_id "
+                         "WHERE ($1 = 0 OR x.id = $1) AND (CAST($2 AS TEXT) IS NULL OR x.name LIKE $2) "
+                         "AND v.from_day <= $3 AND (v.to_day IS NULL OR v.to_day > $3) "
+                         "AND (o.dissolved_on IS NULL OR o.dissolved_on > $3) ORDER BY x.name, x.id, o.id LIMIT 20",
+                         e, "itt", ent, like, today);
+}
+
 st develop_store_get(uc *c, int64_t id, json_t **out, err *e) {
     *out = NULL;
     const char *k, *code;

@@ -33,6 +33,11 @@ typedef struct develop_new {
     const char *note;
 } develop_new;
 
+/* Where the caller may apply online: the enterprises named like q (at least 2
+ * characters; an investor: their own enterprise, q not needed) and the party
+ * organizations covering each today, at most 20 pairs
+ * [{enterprise_id, enterprise_name, org_id, org_name}]. */
+st develop_store_choices(uc *c, const char *q, json_t **out, err *e);
 /* A paper application entered by the secretary (audited "develop.create"):
  * the file opens with the step "apply" on applied_on (age checked). */
 st develop_store_create(uc *c, const develop_new *a, int64_t *id, err *e);

@@ -248,6 +248,21 @@ test('a secretary takes an applicant from the application to full member, every 
 });
 
 test('online applications: a member and an investor apply, the secretary accepts or refuses with a reason', async () => {
+  // where one may apply: an investor their own enterprise; a member finds the enterprise by name
+  const entName = sql(`SELECT name FROM enterprise WHERE id = ${entA}`)[0][0];
+  let c = await investor.get('/api/develop/choices');
+  assert.equal(c.status, 200, c.text);
+  assert.ok(c.data.items.length >= 1 && c.data.items.every((x) => x.enterprise_id === entA), JSON.stringify(c.data.items));
+  assert.ok(c.data.items.some((x) => x.org_id === orgA && x.org_name && x.enterprise_name === entName));
+  c = await investor.get(`/api/develop/choices?q=${encodeURIComponent('不存在的企业名称')}`);
+  assert.deepEqual(c.data.items, []);
+  c = await memberC.get('/api/develop/choices');
+  assert.deepEqual(c.data.items, [], 'nothing until a name is typed');
+  c = await memberC.get(`/api/develop/choices?q=${encodeURIComponent([...entName][0])}`);
+  assert.deepEqual(c.data.items, [], 'one character is not enough');
+  c = await memberC.get(`/api/develop/choices?q=${encodeURIComponent(entName)}`);
+  assert.ok(c.data.items.some((x) => x.enterprise_id === entA && x.org_id === orgA), JSON.stringify(c.data.items));
+  assert.equal((await sec.get('/api/develop/choices')).status, 403);
   let r = await memberC.post('/api/develop/apply', { name: '网申员工', id_number: ID_YI, org_id: orgA, enterprise_id: entA, phone: '13900004001' });
   assert.equal(r.status, 201, r.text);
   assert.equal(r.data.status, 'pending');

@@ -127,6 +127,36 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     } finally { await b.close() }
   })
 
+  test(`development pages are accessible (${label})`, { skip: !(USERS.city && USERS.investor) && 'no users' }, async () => {
+    let b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'city')
+      await b.page.goto('/develop')
+      await b.page.locator('[data-testid="develop-board"] .acard').first().waitFor()
+      await audit(b, `development pipeline ${label}`)
+      // the demo's own applicants (this spec does not rely on another's)
+      await b.page.locator('[data-testid="develop-board"] .acard a').first().click()
+      await b.page.getByTestId('applicant-timeline').waitFor()
+      await audit(b, `applicant ${label}`)
+      await b.page.goto('/develop/due')
+      await b.page.locator('[data-testid="due-table"] .due-row').first().waitFor()
+      await audit(b, `development due list ${label}`)
+      await b.page.goto('/develop/figures')
+      await b.page.locator('[data-testid="figures-stage"] .fig-stage-row').first().waitFor()
+      await audit(b, `development figures ${label}`)
+      await b.page.goto('/develop/rules')
+      await b.page.locator('[data-testid="rules-table"] .rule-row').first().waitFor()
+      await audit(b, `development steps ${label}`)
+    } finally { await b.close() }
+    b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'investor')
+      await b.page.goto('/develop/apply')
+      await b.page.locator('[data-testid="apply-form"], [data-testid="my-application"]').first().waitFor()
+      await audit(b, `apply to join ${label}`)
+    } finally { await b.close() }
+  })
+
   test(`audit log page is accessible (${label})`, { skip: !USERS.auditor && 'no auditor user' }, async () => {
     const b = await openBrowser({ viewport, bypassCSP: true })
     try {

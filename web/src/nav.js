@@ -8,6 +8,7 @@ import {
   Odometer, Upload, Files, PieChart, Share, Document, User, Calendar,
   Reading, Avatar, OfficeBuilding, Tickets, Setting,
 } from '@element-plus/icons-vue'
+import { Flag, EditPen } from '@element-plus/icons-vue'
 import { session } from './session.js'
 
 export const ALL_ROLES = ['city', 'district', 'park', 'org_admin', 'secretary', 'member', 'investor', 'auditor', 'sysadmin']
@@ -51,6 +52,20 @@ export const PAGES = [
     roles: [...AREA, ...BRANCH], perm: 'member.read', component: () => import('./views/MemberStatsView.vue') },
   { name: 'member', path: '/members/:id(\\d+)', label: 'member.detailTitle', hidden: true, activeMenu: 'members',
     roles: [...AREA, ...BRANCH], perm: 'member.read', component: () => import('./views/MemberView.vue') },
+  // 发展党员: the pipeline, the due list and the figures for the offices and branches; the
+  // table of steps (edited by the city office); 我要入党 for members and investors
+  { name: 'develop', path: '/develop', label: 'develop.menu.pipeline', icon: Flag, group: 'develop.menu.group',
+    roles: [...AREA, ...BRANCH], perm: 'develop.read', component: () => import('./views/DevelopPipelineView.vue') },
+  { name: 'develop-due', path: '/develop/due', label: 'develop.menu.due', icon: Flag, group: 'develop.menu.group',
+    roles: [...AREA, ...BRANCH], perm: 'develop.read', component: () => import('./views/DevelopDueView.vue') },
+  { name: 'develop-figures', path: '/develop/figures', label: 'develop.menu.figures', icon: Flag, group: 'develop.menu.group',
+    roles: AREA, perm: 'develop.read', component: () => import('./views/DevelopFiguresView.vue') },
+  { name: 'develop-rules', path: '/develop/rules', label: 'develop.menu.rules', icon: Flag, group: 'develop.menu.group',
+    roles: [...AREA, ...BRANCH], perm: 'develop.read', component: () => import('./views/DevelopRulesView.vue') },
+  { name: 'develop-applicant', path: '/develop/applicants/:id(\\d+)', label: 'develop.detailTitle', hidden: true, activeMenu: 'develop',
+    roles: [...AREA, ...BRANCH], perm: 'develop.read', component: () => import('./views/DevelopApplicantView.vue') },
+  { name: 'develop-apply', path: '/develop/apply', label: 'develop.menu.apply', icon: EditPen, roles: ['member', 'investor'],
+    perm: 'develop.apply', component: () => import('./views/MyDevelopView.vue') },
   { name: 'meetings', path: '/meetings', label: 'menu.meetings', icon: Calendar, roles: [...BRANCH, 'member'], soon: true },
   { name: 'study', path: '/study', label: 'menu.study', icon: Reading, roles: ['secretary', 'member'], soon: true },
   { name: 'me', path: '/me', label: 'menu.myProfile', icon: Avatar, roles: ['secretary', 'member'], perm: 'self.read',
