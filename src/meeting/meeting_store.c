@@ -766,6 +766,7 @@ st meeting_store_get(uc *c, int64_t id, json_t **out, err *e) {
     bool held = !strcmp(json_string_value(json_object_get(o, "state")), "held");
     json_object_set_new(o, "locked", json_boolean(held && meeting_locked(day, today, lock)));
     json_object_set_new(o, "editable_until", json_string(last));
+    json_object_set_new(o, "today", json_string(today));   /* the server's day: a meeting of today or before can be recorded */
     *out = o;
     return ST_OK;
 }

@@ -101,6 +101,7 @@ test('planning: checked fields named in Chinese, the kinds an organization owes,
   assert.equal(r.status, 201, r.text);
   mA = r.data.id;
   assert.equal(r.data.state, 'planned');
+  assert.equal(r.data.today, today, 'the server\'s day, by which the page offers the record');
   const roll = r.data.attendees.map((a) => a.person_id);
   for (const p of [P.m1, P.m2, P.m3]) assert.ok(roll.includes(p), 'our members are on the roll of the day');
   assert.ok(!roll.includes(P.mh));
