@@ -18,9 +18,10 @@ import list from './parts/list.js'
 import admin from './parts/admin.js'
 import member from './parts/member.js'
 import mine from './parts/mine.js'
+import meeting from './parts/meeting.js'
 
 export const LANGS = ['zh-CN', 'en']
-export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine }
+export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, meeting }
 
 function merge(lang) {
   const out = {}
