@@ -52,9 +52,9 @@ export const PAGES = [
   { name: 'member', path: '/members/:id(\\d+)', label: 'member.detailTitle', hidden: true, activeMenu: 'members',
     roles: [...AREA, ...BRANCH], perm: 'member.read', component: () => import('./views/MemberView.vue') },
   // organizational life (三会一课, 主题党日): the branch's meetings, the roll-up of duties, the member's own and the check-in
-  { name: 'meetings', path: '/meetings', label: 'menu.meetings', icon: Calendar, group: 'meeting.menu.group',
+  { name: 'meetings', path: '/meetings', label: 'menu.meetings', icon: Calendar,
     roles: [...AREA, ...BRANCH], perm: 'meeting.read', component: () => import('./views/MeetingsView.vue') },
-  { name: 'meeting-compliance', path: '/meetings/compliance', label: 'meeting.menu.compliance', icon: Calendar, group: 'meeting.menu.group',
+  { name: 'meeting-compliance', path: '/meetings/compliance', label: 'meeting.menu.compliance', icon: Calendar,
     roles: [...AREA, ...BRANCH], perm: 'meeting.read', component: () => import('./views/MeetingComplianceView.vue') },
   { name: 'meeting', path: '/meetings/:id(\\d+)', label: 'meeting.detailTitle', hidden: true, activeMenu: 'meetings',
     roles: [...AREA, ...BRANCH], perm: 'meeting.read', component: () => import('./views/MeetingView.vue') },

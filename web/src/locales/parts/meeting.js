@@ -5,7 +5,7 @@
 export default {
   'zh-CN': {
     meeting: {
-      menu: { group: '组织生活', compliance: '落实情况', mine: '我的会议' },
+      menu: { compliance: '组织生活落实', mine: '我的会议' },
       title: '三会一课',
       intro: '支部的会议计划与记录：按规定频次生成全年计划，会后记录出席、会议记录和决议；记录锁定后只能更正并说明理由。',
       listTitle: '会议',
@@ -50,6 +50,7 @@ export default {
       amendments: '更正记录',
       noAmendments: '尚无更正',
       reasonIs: '理由：{reason}',
+      reasonRequired: '请填写更正理由：锁定的记录须说明为何更正。',
       changed: '修改：{what}',
       qr: '签到二维码',
       qrAlt: '本次会议的签到二维码',
@@ -131,7 +132,7 @@ export default {
   },
   en: {
     meeting: {
-      menu: { group: 'Organizational life', compliance: 'Compliance', mine: 'My meetings' },
+      menu: { compliance: 'Meeting compliance', mine: 'My meetings' },
       title: 'Meetings',
       intro: "The branch's meetings planned and recorded: the year's required meetings proposed, attendance, minutes and decisions recorded after each; a locked record only changes by an amendment with a reason.",
       listTitle: 'Meetings',
@@ -176,6 +177,7 @@ export default {
       amendments: 'Amendments',
       noAmendments: 'No amendments',
       reasonIs: 'Reason: {reason}',
+      reasonRequired: 'Give a reason: a locked record changes only with one.',
       changed: 'Changed: {what}',
       qr: 'Check-in QR code',
       qrAlt: "This meeting's check-in QR code",
