@@ -297,7 +297,7 @@ test('compliance: the city\'s roll-up by district, drilled to a district\'s park
       await texts(rows, (v) => v.length === years.items.length && v.every((x, i) => x.includes(years.items[i].name) && x.includes(String(years.items[i].held))), 'the year\'s districts')
       await b.settled()
       await page.getByRole('link', { name: '思明区' }).first().click()
-      await page.getByTestId('comp-within').filter({ hasText: '350203' }).waitFor()
+      await page.getByTestId('comp-within').filter({ hasText: '思明区' }).waitFor()
       await b.settled()
       await page.getByTestId('comp-by').getByText('按党组织').click()
       const orgs = (await city.get(`/api/meetings/compliance?by=org&period=${y}&district=350203&size=50`)).body
