@@ -766,6 +766,7 @@ st meeting_store_get(uc *c, int64_t id, json_t **out, err *e) {
     bool held = !strcmp(json_string_value(json_object_get(o, "state")), "held");
     json_object_set_new(o, "locked", json_boolean(held && meeting_locked(day, today, lock)));
     json_object_set_new(o, "editable_until", json_string(last));
+    json_object_set_new(o, "today", json_string(today));   /* the server's day: a meeting of today or before can be recorded */
     *out = o;
     return ST_OK;
 }
@@ -792,11 +793,16 @@ st meeting_store_list(uc *c, const meeting_filter *f, const uc_page *p, json_t *
         "m.end_time AS \"end\", m.place, m.online_url, m.topic, m.quorum, "
         "(SELECT COUNT(*) FROM meeting_attendee a WHERE a.meeting_id = m.id) AS roll, "
         "(SELECT COUNT(*) FROM meeting_attendee a WHERE a.meeting_id = m.id AND a.status IN ('present', 'online')) AS present, "
-        "(SELECT COUNT(*) FROM meeting_attendee a WHERE a.meeting_id = m.id AND a.status = 'leave') AS on_leave "
+        "(SELECT COUNT(*) FROM meeting_attendee a WHERE a.meeting_id = m.id AND a.status = 'leave') AS on_leave, "
+        "CASE WHEN m.state = 'held' AND m.day < $13 THEN 1 ELSE 0 END AS locked "
         "%s) q ORDER BY %s LIMIT $11 OFFSET $12",
         MS_LIST_WHERE, p && p->order ? p->order : "q.day DESC, q.id DESC");
-    return db_query_json(c->d, items, sql, e, "ttitttttitii", k, code, f->org_id, ms_nz(f->district), ms_nz(f->park), ms_nz(f->kind),
-                         ms_nz(f->state), ms_nz(f->from), own, ms_nz(f->to), p ? p->limit : 50, p ? p->offset : 0);
+    /* locked (1) when held and past its lock day, as meeting_locked: the day before today minus the lock days */
+    char today[11], cutoff[11];
+    ms_today(today);
+    meeting_day_add(today, -(int)cfg_int("rule-meeting-lock-days"), cutoff);
+    return db_query_json(c->d, items, sql, e, "ttitttttitiit", k, code, f->org_id, ms_nz(f->district), ms_nz(f->park), ms_nz(f->kind),
+                         ms_nz(f->state), ms_nz(f->from), own, ms_nz(f->to), p ? p->limit : 50, p ? p->offset : 0, cutoff);
 }
 
 st meeting_store_mine(uc *c, json_t **out, err *e) {

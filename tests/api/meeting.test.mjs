@@ -101,6 +101,7 @@ test('planning: checked fields named in Chinese, the kinds an organization owes,
   assert.equal(r.status, 201, r.text);
   mA = r.data.id;
   assert.equal(r.data.state, 'planned');
+  assert.equal(r.data.today, today, 'the server\'s day, by which the page offers the record');
   const roll = r.data.attendees.map((a) => a.person_id);
   for (const p of [P.m1, P.m2, P.m3]) assert.ok(roll.includes(p), 'our members are on the roll of the day');
   assert.ok(!roll.includes(P.mh));
@@ -323,6 +324,10 @@ test('lock: a record locks 30 days after its day; then only an amendment with a 
   r = await U.mt_sec.post(`/api/meetings/${id}/record`, { present: [P.m1, P.m2], minutes: '讲授党史' });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.data.locked, true);
+  // the list says so too (the branch's page shows it locked); a record of today is not
+  let l = await U.mt_sec.get(`/api/meetings?org_id=${orgA}&own=1&from=${day}&to=${today}&size=100`);
+  assert.equal(l.data.items.find((m) => m.id === id).locked, 1);
+  assert.equal(l.data.items.find((m) => m.id === mA).locked, 0);
   r = await U.mt_sec.post(`/api/meetings/${id}/record`, { topic: '改了' });
   assert.equal(r.status, 409);
   assert.equal(r.data.error.code, 'locked');
@@ -458,6 +463,8 @@ test('a record left open locks when the days pass (the clock moves 31 days)', as
   assert.equal(r.data.error.code, 'locked');
   r = await U.mt_sec.get(`/api/meetings/${mA}`);
   assert.equal(r.data.locked, true);
+  r = await U.mt_sec.get(`/api/meetings?org_id=${orgA}&own=1&state=held&from=${today}&to=${today}`);
+  assert.equal(r.data.items.find((m) => m.id === mA).locked, 1);
   r = await U.mt_sec.post(`/api/meetings/${mA}/amendments`, { minutes: '补充记录', reason: '补充会议记录' });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.data.minutes, '补充记录');

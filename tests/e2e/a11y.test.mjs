@@ -157,6 +157,41 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     } finally { await b.close() }
   })
 
+  test(`organizational life pages are accessible (${label})`, { skip: !(USERS.city && USERS.member) && 'no users' }, async () => {
+    const city = await apiAs('city')
+    const org = (await city.get(`/api/orgs?district=350203&kind=${encodeURIComponent('党支部')}&size=1&status=active`)).body.items[0]
+    // the member account linked to a record of its own (as the registry's test above does, once per run of this spec)
+    const me = (await city.get(`/api/members?q=${encodeURIComponent('无障碍')}&size=1`)).body
+    if (!me.total) {
+      const r = await city.post('/api/members', { name: '无障碍检查', id_number: '35020319900101017' + checkDigit('35020319900101017'),
+        org_id: org.id, category: '正式党员', joined_on: '2012-07-01', full_on: '2013-07-01', username: USERS.member.username })
+      assert.equal(r.status, 201, JSON.stringify(r.body))
+    }
+    let b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'city')
+      await b.page.goto('/meetings/compliance')
+      await b.page.locator('[data-testid="compliance-table"] .comp-row').first().waitFor()
+      await audit(b, `meeting compliance ${label}`)
+      await b.page.goto(`/meetings?org_id=${org.id}&own=1&from=2000-01-01&to=2100-12-31`)
+      await b.page.locator('[data-testid="meetings-table"] .meeting-row').first().waitFor()
+      await audit(b, `meetings ${label}`)
+      await b.page.locator('[data-testid="meetings-table"] .meeting-row a').first().click()
+      await b.page.getByTestId('meeting-roll').waitFor()
+      await audit(b, `meeting ${label}`)
+      await b.page.goto(`/orgs/${org.id}?tab=meetings`)
+      await b.page.getByTestId('sc-kinds').waitFor()
+      await audit(b, `organization scorecard ${label}`)
+    } finally { await b.close() }
+    b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'member')
+      await b.page.goto('/me/meetings')
+      await b.page.getByTestId('mm-past').waitFor()
+      await audit(b, `my meetings ${label}`)
+    } finally { await b.close() }
+  })
+
   test(`audit log page is accessible (${label})`, { skip: !USERS.auditor && 'no auditor user' }, async () => {
     const b = await openBrowser({ viewport, bypassCSP: true })
     try {

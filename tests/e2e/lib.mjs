@@ -43,7 +43,7 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', 
  * roles).  Returns {ctx, page, close}.  Console errors and CSP violations are
  * collected in `problems` so tests can assert the page ran cleanly.
  */
-export async function openBrowser({ viewport = DESKTOP, locale = 'zh-CN', bypassCSP = false } = {}) {
+export async function openBrowser({ viewport = DESKTOP, locale = 'zh-CN', bypassCSP = false, baseURL = BASE } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ejia-e2e-profile-'))
   const ctx = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
@@ -53,7 +53,7 @@ export async function openBrowser({ viewport = DESKTOP, locale = 'zh-CN', bypass
     locale,
     timezoneId: 'Asia/Shanghai',
     acceptDownloads: true,
-    baseURL: BASE,
+    baseURL, // another server of the spec's own (one with a test clock) when given
     bypassCSP, // only the accessibility check needs it, to inject axe-core
   })
   const page = ctx.pages()[0] || await ctx.newPage()
@@ -141,21 +141,21 @@ export function texts(locator, ok, what = 'texts') {
  * that makes its own data as another user: get/post/put return {status, body}; post
  * takes a FormData for uploads.
  */
-export async function apiAs(role) {
+export async function apiAs(role, base = BASE) {
   const u = USERS[role]
   if (!u) throw new Error(`no e2e user for role ${role}`)
-  const login = await fetch(`${BASE}/api/auth/login`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json', Origin: BASE },
+  const login = await fetch(`${base}/api/auth/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', Origin: base },
     body: JSON.stringify({ username: u.username, password: u.password }),
   })
   if (login.status !== 200) throw new Error(`API login as ${role}: HTTP ${login.status}`)
   const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
   const call = async (method, url, data) => {
-    const headers = { cookie, Origin: BASE }
+    const headers = { cookie, Origin: base }
     let body
     if (data instanceof FormData) body = data
     else if (data !== undefined) { body = JSON.stringify(data); headers['Content-Type'] = 'application/json' }
-    const res = await fetch(`${BASE}${url}`, { method, headers, body })
+    const res = await fetch(`${base}${url}`, { method, headers, body })
     let json = null
     try { json = await res.json() } catch { /* not JSON */ }
     return { status: res.status, body: json }

@@ -20,6 +20,11 @@ children.push({ path: 'forbidden', name: 'forbidden', component: () => import('.
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: 'login.title' } },
+  // the secretary's check-in QR screen: full screen, outside the workbench frame
+  { path: '/meetings/:id(\\d+)/qr', name: 'meeting-qr', component: () => import('./views/MeetingQrView.vue'),
+    meta: { page: { name: 'meeting-qr', roles: ['city', 'district', 'park', 'org_admin', 'secretary'], perm: 'meeting.write' }, title: 'meeting.qr' } },
+  // the check-in link as the server names it (/m/checkin?t=<code>): the same page
+  { path: '/m/checkin', redirect: (to) => ({ path: '/checkin', query: { c: to.query.t } }) },
   { path: '/', component: () => import('./layouts/AppLayout.vue'), children },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { public: true, title: 'notFound.title' } },
 ]

@@ -19,9 +19,10 @@ import admin from './parts/admin.js'
 import member from './parts/member.js'
 import mine from './parts/mine.js'
 import develop from './parts/develop.js'
+import meeting from './parts/meeting.js'
 
 export const LANGS = ['zh-CN', 'en']
-export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop }
+export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting }
 
 function merge(lang) {
   const out = {}
