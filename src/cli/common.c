@@ -7,6 +7,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "ledger/record.h"
+#include "develop/develop_store.h"
 #include "member/tally.h"
 #include "org/org_store.h"
 
@@ -18,6 +19,8 @@ st cli_data_upgrade(db *d, err *e) {
     if (!s && n) log_info("已加密 %lld 条党建指导员电话 / sealed %lld instructor phones", (long long)n, (long long)n);
     if (!s) s = tally_store_upgrade(d, &n, e);
     if (!s && n) log_info("已重新统计 %lld 名党员的计数 / recounted %lld members", (long long)n, (long long)n);
+    if (!s) s = develop_store_upgrade(d, &n, e);
+    if (!s && n) log_info("已整理 %lld 份发展党员档案的到期记录 / worked out %lld development files", (long long)n, (long long)n);
     return s;
 }
 

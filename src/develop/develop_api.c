@@ -372,7 +372,7 @@ static st h_pipeline(http_req *r, err *e) {
 
 static st h_due(http_req *r, err *e) {
     develop_filter f;
-    json_t *all = NULL, *items = NULL;
+    json_t *items = NULL;
     int64_t total = 0;
     http_page pg;
     st s = da_filter(r, &f, e);
@@ -380,16 +380,13 @@ static st h_due(http_req *r, err *e) {
     if (s) return s;
     char today[11];
     member_today(today);
-    if (!f.as_of || strcmp(f.as_of, today) >= 0) {   /* today's list: paged and sorted by the database */
-        const char *order;
-        if ((s = http_order(r, "due_on", "q.id", &order, e))) return s;
-        uc_page p = {pg.size, pg.offset, order};
+    const char *order;
+    if ((s = http_order(r, "due_on", "q.id", &order, e))) return s;
+    uc_page p = {pg.size, pg.offset, order};
+    if (!f.as_of || strcmp(f.as_of, today) >= 0)   /* today's list: each file's kept next step */
         s = develop_store_due_today(http_uc(r), &f, &p, &items, &total, e);
-    } else {   /* a past day: worked out from the steps, sorted and paged here */
-        s = develop_store_due(http_uc(r), &f, &all, e);
-        if (!s && !arena_json(&r->mem, all)) s = err_set(e, ST_NOMEM, "内存不足。");
-        if (!s) s = http_page_array(r, all, "due_on", &items, &total, e);
-    }
+    else   /* a past day: the stretches open that day */
+        s = develop_store_due(http_uc(r), &f, &p, &items, &total, e);
     if (s) {
         json_decref(items);
         return s;

@@ -7,6 +7,7 @@
  * due list of today are one indexed range; a due list as of a past day is
  * worked out from the steps recorded up to that day. */
 #include "develop/develop_store.h"
+#include "core/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -146,13 +147,14 @@ st develop_store_rule_set(uc *c, const develop_rule *r, err *e) {
     for (int i = 0; !s && fixed[i]; i++)
         if (!strcmp(r->code, fixed[i]) && r->optional)
             s = err_field(e, ST_INVALID, "optional", "“%s”是必经步骤，不能设为可选。", r->name);
-    /* the files in the pipeline keep their next step and its due day: worked out again under the new rule
-     * (a rare act of the city office; every open file in one transaction) */
+    /* the files keep their next step, its due day and their stretches of develop_due (the due list as of a
+     * past day reads them): worked out again under the new rule — every file taken in, closed ones too (a
+     * rare act of the city office; all in one transaction) */
     json_t *open = NULL;
     dv_steps *x = s ? NULL : calloc(1, sizeof *x);
     if (!s && !x) s = err_set(e, ST_NOMEM, "内存不足。");
     if (!s) s = develop_store_rules(c, &all, &na, e);
-    if (!s) s = db_query_json(c->d, &open, "SELECT id FROM develop_applicant WHERE status = 'active'", e, "");
+    if (!s) s = db_query_json(c->d, &open, "SELECT id FROM develop_applicant WHERE status IN ('active', 'done', 'cancelled')", e, "");
     size_t i;
     json_t *o;
     json_array_foreach(open, i, o) if (!s) s = dv_refresh_with(c, json_integer_value(json_object_get(o, "id")), all, na, x, e);
@@ -195,7 +197,30 @@ static st dv_app_load(uc *c, int64_t id, dv_app *a, err *e) {
     return r == DB_ROW ? ST_OK : err_set(e, ST_NOT_FOUND, "没有编号为 %lld 的入党申请人。", (long long)id);
 }
 
-/* Recompute the stage, the latest and the next step of an applicant from its steps (x: room to read them into). */
+/* The stretches of develop_due for an applicant whose steps (in day order) are done[0..nd): after the
+ * first k steps, until the day of step k+1, the next step is what develop_next says of those k; a
+ * stretch is kept when that step has a deadline and lasts at least a day (steps of one day close it
+ * the day it opens). */
+static st dv_due_write(uc *c, int64_t id, const develop_rule *rules, size_t nr, const develop_done *done, size_t nd,
+                       err *e) {
+    st s = db_run(c->d, "DELETE FROM develop_due WHERE applicant_id = $1", e, "i", id);
+    for (size_t k = 1; !s && k <= nd; k++) {
+        const char *closed = k < nd ? done[k].day : NULL;
+        if (closed && !strcmp(closed, done[k - 1].day)) continue;
+        const develop_rule *next;
+        char from[11], due[11];
+        develop_next(rules, nr, done, k, &next, from, due);
+        if (!next || !due[0]) continue;
+        s = db_run(c->d,
+                   "INSERT INTO develop_due(applicant_id, step, stage, from_day, due_day, opened_on, closed_on) "
+                   "VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7)",
+                   e, "itttttt", id, next->code, develop_stage(rules, nr, done, k), from, due, done[k - 1].day, closed);
+    }
+    return s;
+}
+
+/* Recompute the stage, the latest and the next step of an applicant from its steps (x: room to read them into),
+ * and its stretches of develop_due. */
 static st dv_refresh_with(uc *c, int64_t id, const develop_rule *rules, size_t nr, dv_steps *x, err *e) {
     st s = dv_steps_load(c, id, x, e);
     if (s) return s;
@@ -206,17 +231,22 @@ static st dv_refresh_with(uc *c, int64_t id, const develop_rule *rules, size_t n
     develop_next(rules, nr, done, nd, &next, from, due);
     const char *stage = develop_stage(rules, nr, done, nd);
     bool full = false, cancel = false;
+    const char *voted = NULL, *full_on = NULL;
     for (size_t i = 0; i < nd; i++) {
         full |= !strcmp(done[i].code, DEVELOP_FULL);
         cancel |= !strcmp(done[i].code, DEVELOP_CANCEL);
+        if (!strcmp(done[i].code, DEVELOP_VOTE)) voted = done[i].day;
+        if (!strcmp(done[i].code, DEVELOP_FULL)) full_on = done[i].day;
     }
     const char *status = full ? "done" : cancel ? "cancelled" : "active";
     const develop_done *last = nd ? &done[nd - 1] : NULL;
-    return db_run(c->d,
-                  "UPDATE develop_applicant SET stage = $2, status = $3, last_step = $4, last_day = $5, next_step = $6, "
-                  "next_from = NULLIF($7, ''), next_due = NULLIF($8, ''), updated_at = $9 WHERE id = $1",
-                  e, "ittttttti", id, stage, status, last ? last->code : NULL, last ? last->day : NULL,
-                  next && !full && !cancel ? next->code : NULL, next ? from : "", next ? due : "", clock_now());
+    s = db_run(c->d,
+               "UPDATE develop_applicant SET stage = $2, status = $3, last_step = $4, last_day = $5, next_step = $6, "
+               "next_from = NULLIF($7, ''), next_due = NULLIF($8, ''), voted_on = $9, full_on = $10, updated_at = $11 "
+               "WHERE id = $1",
+               e, "ittttttttti", id, stage, status, last ? last->code : NULL, last ? last->day : NULL,
+               next && !full && !cancel ? next->code : NULL, next ? from : "", next ? due : "", voted, full_on, clock_now());
+    return s ? s : dv_due_write(c, id, rules, nr, done, nd, e);
 }
 
 static st dv_refresh(uc *c, int64_t id, err *e) {
@@ -889,34 +919,6 @@ st develop_store_list(uc *c, const develop_filter *f, const uc_page *p, json_t *
 }
 
 /* One item of the due list: the applicant (id, name, organization), the step and its days. */
-static json_t *dv_due_item(int64_t id, const char *name, int64_t org, const char *org_name, const char *district, const char *stage,
-                           const char *step, const char *step_name, const char *from, const char *due, const char *day) {
-    int left = develop_days_between(day, due);
-    return json_pack("{s:I,s:s,s:I,s:s,s:s?,s:s,s:s,s:s,s:s?,s:s,s:i,s:b}", "id", (json_int_t)id, "name", name, "org_id",
-                     (json_int_t)org, "org_name", org_name, "district_code", district, "stage", stage, "step", step, "step_name",
-                     step_name, "from_on", from && *from ? from : NULL, "due_on", due, "days_left", left, "overdue", left < 0);
-}
-
-/* The steps of one applicant as read so far (a past day's list). */
-typedef struct dv_acc {
-    int64_t id, org;
-    char name[128], org_name[256], district[32];
-    dv_steps steps;
-} dv_acc;
-
-static void dv_acc_flush(const dv_acc *a, const develop_rule *rules, size_t nr, const char *day, const char *until, json_t *out) {
-    if (!a->id) return;
-    const develop_done *done = a->steps.done;
-    size_t nd = a->steps.n;
-    const develop_rule *next;
-    char from[11], due[11];
-    develop_next(rules, nr, done, nd, &next, from, due);
-    if (!next || !due[0] || strcmp(due, until) > 0) return;
-    json_t *o = dv_due_item(a->id, a->name, a->org, a->org_name, a->district[0] ? a->district : NULL,
-                            develop_stage(rules, nr, done, nd), next->code, next->name, from, due, day);
-    if (o) json_array_append_new(out, o);
-}
-
 st develop_store_due_today(uc *c, const develop_filter *f, const uc_page *p, json_t **items, int64_t *total, err *e) {
     *items = NULL;
     *total = 0;
@@ -953,71 +955,43 @@ st develop_store_due_today(uc *c, const develop_filter *f, const uc_page *p, jso
     return s;
 }
 
-st develop_store_due(uc *c, const develop_filter *f, json_t **items, err *e) {
+st develop_store_due(uc *c, const develop_filter *f, const uc_page *p, json_t **items, int64_t *total, err *e) {
     *items = NULL;
+    *total = 0;
     const char *k, *code;
     scope_bind(c, &k, &code);
-    char today[11], day[11], until[11];
-    member_today(today);
-    snprintf(day, sizeof day, "%s", dv_or_null(f->as_of) ? f->as_of : today);
+    char day[11], until[11];
+    member_today(day);
+    if (dv_or_null(f->as_of)) snprintf(day, sizeof day, "%s", f->as_of);
     develop_add_days(day, f->within, until);
     const char *like = dv_like(c, f->q);
-    json_t *out = json_array();
-    if (!out) return err_set(e, ST_NOMEM, "内存不足。");
-    /* every file's steps recorded up to that day, in one pass ordered by file */
-    develop_rule *rules;
-    size_t nr;
-    st s = develop_store_rules(c, &rules, &nr, e);
-    db_stmt *q = NULL;
-    if (!s)
-        s = db_prepare(c->d,
-                       "SELECT a.id, a.name, a.org_id, o.name, COALESCE(a.district_code, ''), r.step, r.day, COALESCE(r.months, 0) "
-                       "FROM develop_applicant a JOIN org o ON o.id = a.org_id "
-                       "JOIN develop_record r ON r.applicant_id = a.id AND r.undone_at IS NULL AND r.day <= $9 "
-                       "WHERE " DV_SCOPE DV_FILTER " AND a.status IN ('active', 'done', 'cancelled') ORDER BY a.id, r.day, r.id",
-                       &q, e);
-    if (s) {
-        json_decref(out);
-        return s;
+    /* the stretches open on the day with a deadline within reach (develop_due: the index on due_day
+       carries the other three columns, so the stretches are found without reading a file) */
+#define DV_DUE_FROM                                                                                     \
+    "FROM develop_due w JOIN develop_applicant a ON a.id = w.applicant_id WHERE w.due_day <= $9 "       \
+    "AND w.opened_on <= $10 AND (w.closed_on IS NULL OR w.closed_on > $10) "                           \
+    "AND a.status IN ('active', 'done', 'cancelled') AND " DV_SCOPE DV_FILTER
+    st s = db_query_int(c->d, total, "SELECT COUNT(*) " DV_DUE_FROM, e, "ttitttttt" "t", k, code, f->org_id,
+                        dv_or_null(f->district), dv_or_null(f->park), NULL, NULL, like, until, day);
+    if (s) return s;
+    const char *sql = arena_printf(
+        c->mem, "%s%s%s",
+        "SELECT * FROM (SELECT a.id, a.name, a.org_id, (SELECT o.name FROM org o WHERE o.id = a.org_id) AS org_name, "
+        "a.district_code, w.stage, w.step, (SELECT x.name FROM develop_step x WHERE x.code = w.step) AS step_name, "
+        "w.from_day AS from_on, w.due_day AS due_on " DV_DUE_FROM ") q ORDER BY ",
+        p && p->order ? p->order : "q.due_on, q.id", " LIMIT $11 OFFSET $12");
+#undef DV_DUE_FROM
+    if (!sql) return err_set(e, ST_NOMEM, "内存不足。");
+    s = db_query_json(c->d, items, sql, e, "ttittttttt" "ii", k, code, f->org_id, dv_or_null(f->district), dv_or_null(f->park),
+                      NULL, NULL, like, until, day, p ? p->limit : 50, p ? p->offset : 0);
+    size_t i;
+    json_t *x;
+    json_array_foreach(*items, i, x) {   /* days are counted here: date arithmetic differs between the databases */
+        int left = develop_days_between(day, json_string_value(json_object_get(x, "due_on")));
+        json_object_set_new(x, "days_left", json_integer(left));
+        json_object_set_new(x, "overdue", json_boolean(left < 0));
     }
-    db_bind_text(q, 1, k);
-    db_bind_text(q, 2, code);
-    db_bind_int(q, 3, f->org_id);
-    db_bind_text(q, 4, dv_or_null(f->district));
-    db_bind_text(q, 5, dv_or_null(f->park));
-    db_bind_text(q, 6, NULL);
-    db_bind_text(q, 7, NULL);
-    db_bind_text(q, 8, like);
-    db_bind_text(q, 9, day);
-    dv_acc *a = calloc(1, sizeof *a);
-    if (!a) {
-        db_reset(q);
-        json_decref(out);
-        return err_set(e, ST_NOMEM, "内存不足。");
-    }
-    int r;
-    while ((r = db_step(q, e)) == DB_ROW) {
-        int64_t id = db_col_int(q, 0);
-        if (id != a->id) {
-            dv_acc_flush(a, rules, nr, day, until, out);
-            memset(a, 0, sizeof *a);
-            a->id = id;
-            a->org = db_col_int(q, 2);
-            snprintf(a->name, sizeof a->name, "%s", db_col_text(q, 1));
-            snprintf(a->org_name, sizeof a->org_name, "%s", db_col_text(q, 3));
-            snprintf(a->district, sizeof a->district, "%s", db_col_text(q, 4));
-        }
-        dv_steps_add(&a->steps, db_col_text(q, 5), db_col_text(q, 6), (int)db_col_int(q, 7));
-    }
-    db_reset(q);
-    if (r != DB_ERROR) dv_acc_flush(a, rules, nr, day, until, out);
-    free(a);
-    if (r == DB_ERROR) {
-        json_decref(out);
-        return e->code;
-    }
-    *items = out;
-    return ST_OK;
+    return s;
 }
 
 static const char *const DV_STAGES[] = {"入党申请人", "入党积极分子", "发展对象", "预备党员", "正式党员", NULL};
@@ -1090,18 +1064,22 @@ st develop_store_figures(uc *c, const develop_filter *f, json_t **out, err *e) {
                           "WHERE " DV_SCOPE DV_FILTER " AND a.status IN ('active', 'done') "
                           "GROUP BY COALESCE(a.ent_category, '未填'), a.stage ORDER BY 1, 2",
                           e, "ttittttt", k, code, f->org_id, dv_or_null(f->district), dv_or_null(f->park), NULL, NULL, NULL);
-    /* developed: voted in as 预备党员 that year; full: made 正式党员 that year */
+    /* developed: voted in as 预备党员 that year; full: made 正式党员 that year; applied: taken in (the
+       application's day) — the days kept on the file's row (voted_on, full_on), one table read */
+#define DV_YEAR_PART(DAY, COLS, COND)                                                                                  \
+    "SELECT substr(" DAY ", 1, 4) AS year, COALESCE(a.ent_category, '未填') AS category, " COLS                     \
+    " FROM develop_applicant a WHERE " COND " AND (CAST($9 AS TEXT) IS NULL OR substr(" DAY ", 1, 4) = $9) AND " \
+    DV_SCOPE DV_FILTER
     if (!s)
         s = db_query_json(c->d, &years,
-                          "SELECT substr(r.day, 1, 4) AS year, COALESCE(a.ent_category, '未填') AS category, "
-                          "SUM(CASE WHEN r.step = 'vote' THEN 1 ELSE 0 END) AS developed, "
-                          "SUM(CASE WHEN r.step = 'full' THEN 1 ELSE 0 END) AS full_members, "
-                          "SUM(CASE WHEN r.step = 'apply' THEN 1 ELSE 0 END) AS applied "
-                          "FROM develop_record r JOIN develop_applicant a ON a.id = r.applicant_id WHERE r.undone_at IS NULL "
-                          "AND r.step IN ('apply', 'vote', 'full') AND (CAST($9 AS TEXT) IS NULL OR substr(r.day, 1, 4) = $9) AND " DV_SCOPE DV_FILTER
-                          " GROUP BY substr(r.day, 1, 4), COALESCE(a.ent_category, '未填') ORDER BY 1, 2",
+                          "SELECT year, category, SUM(d) AS developed, SUM(f) AS full_members, SUM(p) AS applied FROM ("
+                          DV_YEAR_PART("a.applied_on", "0 AS d, 0 AS f, 1 AS p", "a.status IN ('active', 'done', 'cancelled')")
+                          " UNION ALL " DV_YEAR_PART("a.voted_on", "1, 0, 0", "a.voted_on IS NOT NULL")
+                          " UNION ALL " DV_YEAR_PART("a.full_on", "0, 1, 0", "a.full_on IS NOT NULL")
+                          ") y GROUP BY year, category ORDER BY 1, 2",
                           e, "ttitttttt", k, code, f->org_id, dv_or_null(f->district), dv_or_null(f->park), NULL, NULL, NULL,
                           year);
+#undef DV_YEAR_PART
     if (s) {
         json_decref(stage);
         json_decref(cat);
@@ -1110,6 +1088,59 @@ st develop_store_figures(uc *c, const develop_filter *f, json_t **out, err *e) {
     }
     *out = json_pack("{s:o,s:o,s:o}", "by_stage", stage, "by_category", cat, "by_year", years);
     return *out ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
+}
+
+/* ---- the kept figures, worked out again ---- */
+
+st develop_store_rebuild(db *d, int64_t *files, err *e) {
+    *files = 0;
+    arena mem;
+    arena_init(&mem, 0);
+    uc c;
+    uc_cli(&c, d, &mem);
+    develop_rule *rules;
+    size_t nr;
+    dv_steps *x = calloc(1, sizeof *x);
+    st s = x ? db_begin(d, e) : err_set(e, ST_NOMEM, "内存不足。");
+    if (s) {
+        free(x);
+        arena_free(&mem);
+        return s;
+    }
+    s = develop_store_rules(&c, &rules, &nr, e);
+    /* in pages of ids (a keyset: PostgreSQL never holds every file's id at once) */
+    for (int64_t after = 0; !s;) {
+        json_t *ids = NULL;
+        s = db_query_json(d, &ids,
+                          "SELECT id FROM develop_applicant WHERE id > $1 AND status IN ('active', 'done', 'cancelled') "
+                          "ORDER BY id LIMIT 5000",
+                          e, "i", after);
+        size_t i, n = json_array_size(ids);
+        json_t *o;
+        json_array_foreach(ids, i, o) {
+            if (s) break;
+            after = json_integer_value(json_object_get(o, "id"));
+            s = dv_refresh_with(&c, after, rules, nr, x, e);
+            if (!s) ++*files;
+        }
+        json_decref(ids);
+        if (!n) break;
+    }
+    if (!s) s = db_run(d, "DELETE FROM meta WHERE key = 'develop-due-stale'", e, "");
+    if (!s) s = db_commit(d, e);
+    else db_rollback(d);
+    free(x);
+    arena_free(&mem);
+    return s;
+}
+
+st develop_store_upgrade(db *d, int64_t *files, err *e) {
+    *files = 0;
+    int64_t n = 0;
+    st s = db_query_int(d, &n, "SELECT COUNT(*) FROM meta WHERE key = 'develop-due-stale'", e, "");
+    if (s || !n) return s;
+    log_info("正在整理发展党员的到期记录 / working out the development files' due stretches");
+    return develop_store_rebuild(d, files, e);
 }
 
 /* ---- scope ---- */

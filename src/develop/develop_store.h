@@ -102,10 +102,10 @@ typedef struct develop_filter {
 } develop_filter;
 st develop_store_list(uc *c, const develop_filter *f, const uc_page *p, json_t **items, int64_t *total, err *e);
 /* The steps due within f->within days of f->as_of and those past due, as of
- * that day (the steps recorded up to it), every item with its due day and
- * days left (negative: overdue); *items unsorted, the caller pages them.
- * Any day; for today develop_store_due_today answers faster. */
-st develop_store_due(uc *c, const develop_filter *f, json_t **items, err *e);
+ * that day (the steps recorded up to it: develop_due's stretches), paged and
+ * ordered in SQL like develop_store_due_today, with the total.  Any day; for
+ * today develop_store_due_today reads the files' kept next steps instead. */
+st develop_store_due(uc *c, const develop_filter *f, const uc_page *p, json_t **items, int64_t *total, err *e);
 /* The same as of today (or a later day): the kept next step of every open
  * file, paged and ordered in SQL (p->order over q.id, q.name, q.org_name,
  * q.step_name, q.due_on), with the total — no step is dated after today, so
@@ -117,6 +117,13 @@ st develop_store_pipeline(uc *c, const develop_filter *f, json_t **out, err *e);
 /* Figures: applicants by stage, by enterprise category and stage, and those
  * developed (voted in as 预备党员) and made full members per year. */
 st develop_store_figures(uc *c, const develop_filter *f, json_t **out, err *e);
+
+/* Every file's kept next step, vote days and stretches of develop_due worked
+ * out again from its steps, in one transaction (*files: how many); clears the
+ * mark migration 0045 left.  develop_store_upgrade does it only when so
+ * marked (at start, beside the other data upgrades). */
+st develop_store_rebuild(db *d, int64_t *files, err *e);
+st develop_store_upgrade(db *d, int64_t *files, err *e);
 
 /* Where an applicant sits, for the scope check (auth/scope.h). */
 extern const scope_resolver develop_scope_resolvers[];
