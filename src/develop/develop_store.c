@@ -1048,45 +1048,122 @@ st develop_store_pipeline(uc *c, const develop_filter *f, json_t **out, err *e) 
     return *out ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
 }
 
+/* A count added to the object under key (a map while the figures are summed). */
+static void dv_fig_add(json_t *map, const char *key, json_t *(*row)(void *), void *arg, const char *field, int64_t n) {
+    json_t *o = json_object_get(map, key);
+    if (!o) {
+        o = row(arg);
+        json_object_set_new(map, key, o);
+    }
+    json_object_set_new(o, field, json_integer(json_integer_value(json_object_get(o, field)) + n));
+}
+
+typedef struct dv_fig_key { const char *a, *b; const char *an, *bn; } dv_fig_key;
+static json_t *dv_fig_row(void *arg) {
+    const dv_fig_key *k = arg;
+    return json_pack("{s:s,s:s}", k->an, k->a, k->bn, k->b);
+}
+
+/* The map's rows in key order (the keys are "a\x1fb": byte order of a, then b, as SQLite's ORDER BY 1, 2). */
+static json_t *dv_fig_rows(json_t *map) {
+    json_t *out = json_array();
+    size_t n = json_object_size(map), i = 0;
+    const char **keys = calloc(n ? n : 1, sizeof *keys);
+    const char *key;
+    json_t *v;
+    json_object_foreach(map, key, v) keys[i++] = key;
+    for (size_t x = 1; x < n; x++)   /* a few dozen keys: insertion sort */
+        for (size_t y = x; y > 0 && strcmp(keys[y - 1], keys[y]) > 0; y--) {
+            const char *t = keys[y];
+            keys[y] = keys[y - 1];
+            keys[y - 1] = t;
+        }
+    for (i = 0; i < n; i++) json_array_append(out, json_object_get(map, keys[i]));
+    free(keys);
+    json_decref(map);
+    return out;
+}
+
 st develop_store_figures(uc *c, const develop_filter *f, json_t **out, err *e) {
     *out = NULL;
     const char *k, *code;
     scope_bind(c, &k, &code);
-    json_t *stage = NULL, *cat = NULL, *years = NULL;
     const char *year = dv_or_null(f->year);
-    st s = db_query_json(c->d, &stage,
-                         "SELECT a.stage, a.status, COUNT(*) AS count FROM develop_applicant a WHERE " DV_SCOPE DV_FILTER
-                         " GROUP BY a.stage, a.status ORDER BY a.stage, a.status",
-                         e, "ttittttt", k, code, f->org_id, dv_or_null(f->district), dv_or_null(f->park), NULL, NULL, NULL);
-    if (!s)
-        s = db_query_json(c->d, &cat,
-                          "SELECT COALESCE(a.ent_category, '未填') AS category, a.stage, COUNT(*) AS count FROM develop_applicant a "
-                          "WHERE " DV_SCOPE DV_FILTER " AND a.status IN ('active', 'done') "
-                          "GROUP BY COALESCE(a.ent_category, '未填'), a.stage ORDER BY 1, 2",
-                          e, "ttittttt", k, code, f->org_id, dv_or_null(f->district), dv_or_null(f->park), NULL, NULL, NULL);
-    /* developed: voted in as 预备党员 that year; full: made 正式党员 that year; applied: taken in (the
-       application's day) — the days kept on the file's row (voted_on, full_on), one table read */
-#define DV_YEAR_PART(DAY, COLS, COND)                                                                                  \
-    "SELECT substr(" DAY ", 1, 4) AS year, COALESCE(a.ent_category, '未填') AS category, " COLS                     \
-    " FROM develop_applicant a WHERE " COND " AND (CAST($9 AS TEXT) IS NULL OR substr(" DAY ", 1, 4) = $9) AND " \
-    DV_SCOPE DV_FILTER
-    if (!s)
-        s = db_query_json(c->d, &years,
-                          "SELECT year, category, SUM(d) AS developed, SUM(f) AS full_members, SUM(p) AS applied FROM ("
-                          DV_YEAR_PART("a.applied_on", "0 AS d, 0 AS f, 1 AS p", "a.status IN ('active', 'done', 'cancelled')")
-                          " UNION ALL " DV_YEAR_PART("a.voted_on", "1, 0, 0", "a.voted_on IS NOT NULL")
-                          " UNION ALL " DV_YEAR_PART("a.full_on", "0, 1, 0", "a.full_on IS NOT NULL")
-                          ") y GROUP BY year, category ORDER BY 1, 2",
-                          e, "ttitttttt", k, code, f->org_id, dv_or_null(f->district), dv_or_null(f->park), NULL, NULL, NULL,
-                          year);
-#undef DV_YEAR_PART
-    if (s) {
-        json_decref(stage);
-        json_decref(cat);
-        json_decref(years);
-        return s;
+    /* One read of the files (the columns are all in the index develop_applicant_figures, migration 0045:
+       the read is of that index), counted here by everything the three tables split by — a few hundred
+       groups, then summed into the tables.  Three GROUP BYs over 200,000 rows were three reads and three
+       sorts (1.4 s on SQLite); one GROUP BY still sorted them all (0.3 s). */
+    db_stmt *q;
+    st s = db_prepare(c->d,
+                      "SELECT a.stage, a.status, COALESCE(a.ent_category, '未填'), COALESCE(a.applied_on, ''), "
+                      "COALESCE(a.voted_on, ''), COALESCE(a.full_on, '') "
+                      "FROM develop_applicant a WHERE " DV_SCOPE
+                      " AND ($3 = 0 OR a.org_path LIKE '%/' || CAST($3 AS TEXT) || '/%') AND (CAST($4 AS TEXT) IS NULL OR "
+                      "a.district_code = $4) AND (CAST($5 AS TEXT) IS NULL OR a.park_code = $5)",
+                      &q, e);
+    if (s) return s;
+    db_bind_text(q, 1, k);
+    db_bind_text(q, 2, code);
+    db_bind_int(q, 3, f->org_id);
+    db_bind_text(q, 4, dv_or_null(f->district));
+    db_bind_text(q, 5, dv_or_null(f->park));
+    json_t *groups = json_object();
+    int r;
+    while ((r = db_step(q, e)) == DB_ROW) {
+        char key[320];
+        snprintf(key, sizeof key, "%s\x1f%s\x1f%s\x1f%.4s\x1f%.4s\x1f%.4s", db_col_text(q, 0), db_col_text(q, 1), db_col_text(q, 2),
+                 db_col_text(q, 3), db_col_text(q, 4), db_col_text(q, 5));
+        json_t *n = json_object_get(groups, key);
+        if (n) json_integer_set(n, json_integer_value(n) + 1);
+        else json_object_set_new(groups, key, json_integer(1));
     }
-    *out = json_pack("{s:o,s:o,s:o}", "by_stage", stage, "by_category", cat, "by_year", years);
+    db_reset(q);
+    if (r == DB_ERROR) {
+        json_decref(groups);
+        return e->code;
+    }
+    json_t *stage = json_object(), *cat = json_object(), *years = json_object();
+    const char *gkey;
+    json_t *gv;
+    json_object_foreach(groups, gkey, gv) {
+        char gbuf[320], *part[6] = {0};
+        snprintf(gbuf, sizeof gbuf, "%s", gkey);
+        char *p = gbuf;
+        for (int j = 0; j < 6; j++) {
+            part[j] = p;
+            p = strchr(p, '\x1f');
+            if (p) *p++ = 0;
+            else p = part[j] + strlen(part[j]);
+        }
+        const char *st_ = part[0], *status = part[1], *category = part[2], *ay = part[3], *vy = part[4], *fy = part[5];
+        int64_t n = json_integer_value(gv);
+        char key[256];
+        snprintf(key, sizeof key, "%s\x1f%s", st_, status);
+        dv_fig_add(stage, key, dv_fig_row, &(dv_fig_key){st_, status, "stage", "status"}, "count", n);
+        bool in = !strcmp(status, "active") || !strcmp(status, "done");
+        if (in) {
+            snprintf(key, sizeof key, "%s\x1f%s", category, st_);
+            dv_fig_add(cat, key, dv_fig_row, &(dv_fig_key){category, st_, "category", "stage"}, "count", n);
+        }
+        /* developed: voted in as 预备党员 that year; full: made 正式党员 that year; applied: taken in (the
+           application's day), each counted in its own year */
+        const char *const ys[3] = {in || !strcmp(status, "cancelled") ? ay : "", vy, fy};
+        const char *const fields[3] = {"applied", "developed", "full_members"};
+        for (int j = 0; j < 3; j++) {
+            if (!*ys[j] || (year && strcmp(year, ys[j]))) continue;
+            snprintf(key, sizeof key, "%s\x1f%s", ys[j], category);
+            json_t *o = json_object_get(years, key);
+            if (!o) {
+                o = json_pack("{s:s,s:s,s:i,s:i,s:i}", "year", ys[j], "category", category, "developed", 0, "full_members", 0,
+                              "applied", 0);
+                json_object_set_new(years, key, o);
+            }
+            json_object_set_new(o, fields[j], json_integer(json_integer_value(json_object_get(o, fields[j])) + n));
+        }
+    }
+    json_decref(groups);
+    *out = json_pack("{s:o,s:o,s:o}", "by_stage", dv_fig_rows(stage), "by_category", dv_fig_rows(cat), "by_year",
+                     dv_fig_rows(years));
     return *out ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
 }
 
