@@ -304,10 +304,13 @@ test('a member finds the enterprise by name and applies from a 390 px phone', { 
   } finally { await b.close() }
 })
 
-test('the secretary\'s pages on a 390 px phone: the pipeline and a file without sideways scrolling', { skip: !USERS.city && 'no city user' }, async () => {
+test('the secretary\'s pages on a 390 px phone: the pipeline, a file taken to full member, the due list, no sideways scrolling', { skip: !USERS.city && 'no city user' }, async () => {
+  const city = await apiAs('city')
   const { org, user } = await branchSecretary()
   const sec = await apiWith(user)
   const orgId = org.id
+  const F1 = await register(city, orgId)
+  const F2 = await register(city, orgId)
   const p = person('手机')
   const r = await sec.post('/api/develop/applicants', { name: p.name, id_number: p.id, org_id: orgId, applied_on: '2024-01-10' })
   assert.equal(r.status, 201, JSON.stringify(r.body))
@@ -326,8 +329,33 @@ test('the secretary\'s pages on a 390 px phone: the pipeline and a file without 
     await page.getByTestId('applicant-name').filter({ hasText: p.name }).waitFor()
     await page.getByTestId('step-form').waitFor()
     assert.ok(await noHScroll(page), 'no sideways scrolling on the file')
+    // the whole way to full member on the phone, the year of cultivation refused a day early
+    await recordStep(page, 'talk', '2024-01-20')
+    await recordStep(page, 'activist', '2024-02-01', { people: [F1.name] })
+    await setDay(page, 'sf-day', '2025-01-31')
+    await choosePeople(page, [F1.name, F2.name])
+    await page.getByTestId('sf-save').click()
+    await page.getByTestId('step-form').locator('.el-form-item__error').filter({ hasText: '最早可于 2025-02-01' }).waitFor()
+    await setDay(page, 'sf-day', '2025-02-01')
+    await page.getByTestId('sf-save').click()
+    await page.locator('[data-testid="applicant-timeline"] .tl-step[data-step="target"]').first().waitFor()
+    await recordStep(page, 'review', '2025-02-10')
+    await recordStep(page, 'training', '2025-03-01', { hours: 24 })
+    await recordStep(page, 'vote', '2025-04-01')
+    await recordStep(page, 'approve', '2025-05-01')
+    assert.ok(await noHScroll(page), 'no sideways scrolling with the whole timeline')
+    await recordStep(page, 'full', '2026-04-01')
+    await page.getByTestId('applicant-stage').filter({ hasText: '正式党员' }).waitFor()
+    const m = (await city.get(`/api/members/${(await sec.get(`/api/develop/applicants/${r.body.id}`)).body.person_id}`)).body.member
+    assert.equal(m.joined_on, '2025-04-01')
+    assert.equal(m.full_on, '2026-04-01')
+    await shot(page, 'develop-applicant-phone')
+    // a file still open, on the due list
+    const q = person('手机乙')
+    const r2 = await sec.post('/api/develop/applicants', { name: q.name, id_number: q.id, org_id: orgId, applied_on: '2024-01-10' })
+    assert.equal(r2.status, 201, JSON.stringify(r2.body))
     await page.goto('/develop/due')
-    await page.locator(`[data-testid="due-table"] .due-row[data-id="${r.body.id}"]`).waitFor()
+    await page.locator(`[data-testid="due-table"] .due-row[data-id="${r2.body.id}"]`).waitFor()
     assert.ok(await noHScroll(page), 'no sideways scrolling on the due list')
     await shot(page, 'develop-due-phone')
     assert.deepEqual(b.problems, [])
