@@ -61,7 +61,9 @@ static st dv_steps_load(uc *c, int64_t id, dv_steps *x, err *e) {
     return r == DB_ERROR ? e->code : ST_OK;
 }
 
-static st dv_refresh_with(uc *c, int64_t id, const develop_rule *rules, size_t nr, dv_steps *x, err *e);
+static st dv_refresh_with(uc *c, int64_t id, const develop_rule *rules, size_t nr, dv_steps *x, bool cleared, err *e);
+/* Every file worked out again in one transaction: the stretches removed first, in one statement. */
+#define DV_DUE_CLEAR "DELETE FROM develop_due"
 
 /* ---- the table of steps ---- */
 
@@ -154,10 +156,11 @@ st develop_store_rule_set(uc *c, const develop_rule *r, err *e) {
     dv_steps *x = s ? NULL : calloc(1, sizeof *x);
     if (!s && !x) s = err_set(e, ST_NOMEM, "内存不足。");
     if (!s) s = develop_store_rules(c, &all, &na, e);
+    if (!s) s = db_run(c->d, DV_DUE_CLEAR, e, "");
     if (!s) s = db_query_json(c->d, &open, "SELECT id FROM develop_applicant WHERE status IN ('active', 'done', 'cancelled')", e, "");
     size_t i;
     json_t *o;
-    json_array_foreach(open, i, o) if (!s) s = dv_refresh_with(c, json_integer_value(json_object_get(o, "id")), all, na, x, e);
+    json_array_foreach(open, i, o) if (!s) s = dv_refresh_with(c, json_integer_value(json_object_get(o, "id")), all, na, x, true, e);
     json_decref(open);
     free(x);
     uc_act a = {"develop.rule", arena_printf(c->mem, "develop_step:%s", r->code), arena_printf(c->mem, "修改发展党员步骤“%s”的设置", r->name)};
@@ -202,8 +205,8 @@ static st dv_app_load(uc *c, int64_t id, dv_app *a, err *e) {
  * stretch is kept when that step has a deadline and lasts at least a day (steps of one day close it
  * the day it opens). */
 static st dv_due_write(uc *c, int64_t id, const develop_rule *rules, size_t nr, const develop_done *done, size_t nd,
-                       err *e) {
-    st s = db_run(c->d, "DELETE FROM develop_due WHERE applicant_id = $1", e, "i", id);
+                       bool cleared, err *e) {
+    st s = cleared ? ST_OK : db_run(c->d, "DELETE FROM develop_due WHERE applicant_id = $1", e, "i", id);
     for (size_t k = 1; !s && k <= nd; k++) {
         const char *closed = k < nd ? done[k].day : NULL;
         if (closed && !strcmp(closed, done[k - 1].day)) continue;
@@ -220,8 +223,11 @@ static st dv_due_write(uc *c, int64_t id, const develop_rule *rules, size_t nr, 
 }
 
 /* Recompute the stage, the latest and the next step of an applicant from its steps (x: room to read them into),
- * and its stretches of develop_due. */
-static st dv_refresh_with(uc *c, int64_t id, const develop_rule *rules, size_t nr, dv_steps *x, err *e) {
+ * and its stretches of develop_due.  cleared: the caller removed every file's stretches first (DV_DUE_CLEAR), as
+ * one transaction over all the files must — PostgreSQL plans each statement from the statistics of the last
+ * commit, and a develop_due that was small then but has grown in the transaction had each file's own DELETE
+ * read the whole table (200,000 files: hours). */
+static st dv_refresh_with(uc *c, int64_t id, const develop_rule *rules, size_t nr, dv_steps *x, bool cleared, err *e) {
     st s = dv_steps_load(c, id, x, e);
     if (s) return s;
     const develop_done *done = x->done;
@@ -246,7 +252,7 @@ static st dv_refresh_with(uc *c, int64_t id, const develop_rule *rules, size_t n
                "WHERE id = $1",
                e, "ittttttttti", id, stage, status, last ? last->code : NULL, last ? last->day : NULL,
                next && !full && !cancel ? next->code : NULL, next ? from : "", next ? due : "", voted, full_on, clock_now());
-    return s ? s : dv_due_write(c, id, rules, nr, done, nd, e);
+    return s ? s : dv_due_write(c, id, rules, nr, done, nd, cleared, e);
 }
 
 static st dv_refresh(uc *c, int64_t id, err *e) {
@@ -256,7 +262,7 @@ static st dv_refresh(uc *c, int64_t id, err *e) {
     if (s) return s;
     dv_steps *x = arena_calloc(c->mem, 1, sizeof *x);
     if (!x) return err_set(e, ST_NOMEM, "内存不足。");
-    return dv_refresh_with(c, id, rules, nr, x, e);
+    return dv_refresh_with(c, id, rules, nr, x, false, e);
 }
 
 typedef struct dv_org {
@@ -1185,6 +1191,7 @@ st develop_store_rebuild(db *d, int64_t *files, err *e) {
         return s;
     }
     s = develop_store_rules(&c, &rules, &nr, e);
+    if (!s) s = db_run(d, DV_DUE_CLEAR, e, "");
     /* in pages of ids (a keyset: PostgreSQL never holds every file's id at once) */
     for (int64_t after = 0; !s;) {
         json_t *ids = NULL;
@@ -1197,7 +1204,7 @@ st develop_store_rebuild(db *d, int64_t *files, err *e) {
         json_array_foreach(ids, i, o) {
             if (s) break;
             after = json_integer_value(json_object_get(o, "id"));
-            s = dv_refresh_with(&c, after, rules, nr, x, e);
+            s = dv_refresh_with(&c, after, rules, nr, x, true, e);
             if (!s) ++*files;
         }
         json_decref(ids);
