@@ -977,27 +977,36 @@ st develop_store_due(uc *c, const develop_filter *f, const uc_page *p, json_t **
     "FROM develop_due w JOIN develop_applicant a ON a.id = w.applicant_id WHERE w.due_day <= $9 "       \
     "AND w.opened_on <= $10 AND (w.closed_on IS NULL OR w.closed_on > $10) "                           \
     "AND a.status IN ('active', 'done', 'cancelled') AND " DV_SCOPE DV_FILTER
-    st s = db_query_int(c->d, total, "SELECT COUNT(*) " DV_DUE_FROM, e, "ttitttttt" "t", k, code, f->org_id,
-                        dv_or_null(f->district), dv_or_null(f->park), NULL, NULL, like, until, day);
-    if (s) return s;
+    /* the page and the total in one read (COUNT(*) OVER: the stretches are found once, not once for the
+       count and again for the page — half the time on PostgreSQL) */
     const char *sql = arena_printf(
         c->mem, "%s%s%s",
         "SELECT * FROM (SELECT a.id, a.name, a.org_id, (SELECT o.name FROM org o WHERE o.id = a.org_id) AS org_name, "
         "a.district_code, w.stage, w.step, (SELECT x.name FROM develop_step x WHERE x.code = w.step) AS step_name, "
-        "w.from_day AS from_on, w.due_day AS due_on " DV_DUE_FROM ") q ORDER BY ",
+        "w.from_day AS from_on, w.due_day AS due_on, COUNT(*) OVER () AS total_ " DV_DUE_FROM ") q ORDER BY ",
         p && p->order ? p->order : "q.due_on, q.id", " LIMIT $11 OFFSET $12");
-#undef DV_DUE_FROM
     if (!sql) return err_set(e, ST_NOMEM, "内存不足。");
-    s = db_query_json(c->d, items, sql, e, "ttittttttt" "ii", k, code, f->org_id, dv_or_null(f->district), dv_or_null(f->park),
-                      NULL, NULL, like, until, day, p ? p->limit : 50, p ? p->offset : 0);
+    st s = db_query_json(c->d, items, sql, e, "ttittttttt" "ii", k, code, f->org_id, dv_or_null(f->district),
+                         dv_or_null(f->park), NULL, NULL, like, until, day, p ? p->limit : 50, p ? p->offset : 0);
+    if (!s && !json_array_size(*items) && p && p->offset > 0)   /* a page past the end: the total asked alone */
+        s = db_query_int(c->d, total, "SELECT COUNT(*) " DV_DUE_FROM, e, "ttitttttt" "t", k, code, f->org_id,
+                         dv_or_null(f->district), dv_or_null(f->park), NULL, NULL, like, until, day);
+#undef DV_DUE_FROM
+    if (s) {
+        json_decref(*items);
+        *items = NULL;
+        return s;
+    }
     size_t i;
     json_t *x;
     json_array_foreach(*items, i, x) {   /* days are counted here: date arithmetic differs between the databases */
+        if (!i) *total = json_integer_value(json_object_get(x, "total_"));
+        json_object_del(x, "total_");
         int left = develop_days_between(day, json_string_value(json_object_get(x, "due_on")));
         json_object_set_new(x, "days_left", json_integer(left));
         json_object_set_new(x, "overdue", json_boolean(left < 0));
     }
-    return s;
+    return ST_OK;
 }
 
 static const char *const DV_STAGES[] = {"入党申请人", "入党积极分子", "发展对象", "预备党员", "正式党员", NULL};
