@@ -380,6 +380,12 @@ test('due and overdue as of any day; the table of steps moves the deadlines', as
   r = await city.get('/api/develop/due?as_of=2022-07-01&within=62');
   assert.equal(find(r, jia).step, 'approve');
   assert.equal(find(r, jia).due_on, '2022-09-01');
+  // the total with the page, and a page past the end still tells it
+  const all = r.data.total;
+  assert.ok(all >= 1 && all === r.data.items.length, `total ${all}, items ${r.data.items.length}`);
+  r = await city.get('/api/develop/due?as_of=2022-07-01&within=62&size=1&page=99');
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.data.items.length, r.data.total], [0, all]);
   r = await city.get('/api/develop/due?as_of=2022-07-01&within=61');
   assert.equal(find(r, jia), undefined);
   r = await city.get('/api/develop/due?as_of=2023-05-15&within=30');
