@@ -2,10 +2,11 @@
  *
  * develop_applicant keeps, beside the person and the place, what the lists
  * ask for without reading every step: the stage, the latest step and the next
- * required step with its earliest and due day.  Every write recomputes them
- * from the steps (develop_refresh) in its transaction, so the calendar and the
- * due list of today are one indexed range; a due list as of a past day is
- * worked out from the steps recorded up to that day. */
+ * required step with its earliest and due day, the two vote days, and the
+ * stretches of develop_due (which step was due when).  Every write recomputes
+ * them from the steps (dv_refresh_with) in its transaction, so the due list of
+ * today is one indexed range, a due list as of a past day one read of the
+ * stretches open that day, and the figures one read of a covering index. */
 #include "develop/develop_store.h"
 #include "core/log.h"
 
@@ -924,7 +925,6 @@ st develop_store_list(uc *c, const develop_filter *f, const uc_page *p, json_t *
                          dv_or_null(f->stage), dv_or_null(f->status), like, p ? p->limit : 50, p ? p->offset : 0);
 }
 
-/* One item of the due list: the applicant (id, name, organization), the step and its days. */
 st develop_store_due_today(uc *c, const develop_filter *f, const uc_page *p, json_t **items, int64_t *total, err *e) {
     *items = NULL;
     *total = 0;
