@@ -296,8 +296,12 @@ static void pgx_close(db *d) {
     free(d);
 }
 
+/* jit off: PostgreSQL compiles a query with LLVM once its estimated cost passes jit_above_cost, and the
+ * lists' estimates (a subquery per row over tens of thousands of rows) pass it while the query itself
+ * takes milliseconds — the development due list of a past day spent 1.3 s of its 1.7 s compiling
+ * (bench/development).  Our queries are short; compiling never paid for itself. */
 static st pg_session_setup(db *d, err *e) {
-    return pgx_exec(d, "SET client_encoding = 'UTF8'; SET client_min_messages = warning;", e);
+    return pgx_exec(d, "SET client_encoding = 'UTF8'; SET client_min_messages = warning; SET jit = off;", e);
 }
 
 /* Reconnect with the same parameters (PQreset): a new server session, so no
