@@ -46,15 +46,15 @@ static const char *const names[] = {"page", "size", "sort", "format", "q", "kind
 
 /* ---- routes ---- */
 
-static const http_route *routes[64];
+static const http_route *routes[160];
 static int nroutes;
 static const http_route plain = {"GET", "/api/plain", "login", NULL, HB_NONE, "无排序", "t", NULL, NULL, NULL};
-static json_t *items[64];   /* per route: objects holding every sort key, of mixed types */
+static json_t *items[160];   /* per route: objects holding every sort key, of mixed types */
 
 static void init_routes(void) {
     for (const http_route *const *t = http_route_tables; *t; t++)
         for (const http_route *rt = *t; rt->method; rt++)
-            if (rt->sort && rt->sort[0].key && !strcmp(rt->method, "GET") && nroutes < 63) routes[nroutes++] = rt;
+            if (rt->sort && rt->sort[0].key && !strcmp(rt->method, "GET") && nroutes < 159) routes[nroutes++] = rt;
     routes[nroutes++] = &plain;
     static const char *const zh[] = {"厦门", "思明区", "软件园二期", NULL, "Ａｂｃ", "湖里区"};
     for (int i = 0; i < nroutes; i++) {
@@ -82,8 +82,11 @@ static bool order_ok(const http_route *rt, const char *tie, const char *order) {
     char want[1024];
     for (const http_sort_key *p = rt->sort; p && p->key; p++)
         for (int desc = 0; desc < 2; desc++) {
-            snprintf(want, sizeof want, "(%s) IS NULL, %s%s %s, %s", p->sql, p->sql, p->zh ? "{{ZH}}" : "",
-                     desc ? "DESC" : "ASC", tie);
+            if (p->keyed)   /* a kept NOT NULL sort key: ordered bare, so that its index serves */
+                snprintf(want, sizeof want, "%s %s, %s", p->sql, desc ? "DESC" : "ASC", tie);
+            else
+                snprintf(want, sizeof want, "(%s) IS NULL, %s%s %s, %s", p->sql, p->sql, p->zh ? "{{ZH}}" : "",
+                         desc ? "DESC" : "ASC", tie);
             if (!strcmp(order, want)) return true;
         }
     return false;
