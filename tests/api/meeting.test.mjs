@@ -455,6 +455,23 @@ test('compliance and the scorecard at the edges: the last day of a quarter, a le
   assert.equal(r.status, 200);
 });
 
+test('the scorecard carries the development steps due, as the due list counts them', async () => {
+  // the branch with the most applicants in the demo city
+  const [[org]] = sql("SELECT org_id FROM develop_applicant WHERE status = 'active' GROUP BY org_id ORDER BY COUNT(*) DESC, org_id LIMIT 1");
+  for (const period of [dayOf(now()).slice(0, 7), '2025']) {
+    const r = await U.mt_city.get(`/api/orgs/${org}/scorecard?period=${period}`);
+    assert.equal(r.status, 200, r.text);
+    const d = r.data.sections.develop;
+    assert.equal(d.as_of, period === '2025' ? '2025-12-31' : dayOf(now()));
+    const list = await U.mt_city.get(d.drill + '&size=500');
+    assert.equal(list.status, 200, list.text);
+    assert.equal(list.data.total, d.overdue + d.due_soon);
+    assert.equal(list.data.items.filter((x) => x.due_on < d.as_of).length, d.overdue);
+  }
+  const r = await U.mt_city.get(`/api/orgs/${org}/scorecard`);
+  assert.ok(r.data.sections.develop.overdue + r.data.sections.develop.due_soon > 0, 'the demo branch has steps due');
+});
+
 test('a record left open locks when the days pass (the clock moves 31 days)', async () => {
   setClock(clock + 31 * 86400);
   await relogin();
