@@ -137,6 +137,8 @@ static _Thread_local int64_t audit_rows_this_thread;
 
 int64_t audit_rows_written(void) { return audit_rows_this_thread; }
 
+void audit_rows_credit(int64_t n) { audit_rows_this_thread += n; }
+
 st audit_append(db *d, const audit_entry *in, err *e) {
     st s = audit_append_ex(d, in, false, e);
     if (!s) audit_rows_this_thread++;

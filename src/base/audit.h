@@ -57,6 +57,10 @@ st audit_record(db *d, const audit_entry *a, err *e);
  * the server compares it before and after a request to make sure every
  * write and export it served left its audit row. */
 int64_t audit_rows_written(void);
+/* Move n rows of that count to or from this thread: a group commit
+ * (uc_batched) writes other requests' rows on the leader's thread and hands
+ * them back to the threads whose requests they are. */
+void audit_rows_credit(int64_t n);
 
 /* The hash of one row under key k (pure; for verify and the unit tests).  out: 65 bytes. */
 void audit_hash(const unsigned char k[32], const char *prev_hash, int64_t seq, const audit_entry *a, char out[65]);

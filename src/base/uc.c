@@ -86,3 +86,89 @@ st uc_audit(uc *c, const uc_act *a, err *e) {
     if (s) return s;
     return uc_end(c, ST_OK, a, e);
 }
+
+/* ---- group commit ---- */
+
+struct uc_batch_job {
+    uc_batch_job *next;
+    uc *c;
+    st (*work)(uc *c, void *arg, err *e);
+    void *arg;
+    err *e;
+    st s;
+    int64_t rows;             /* audit rows its act wrote, on the leader's thread */
+    bool done;
+};
+
+/* Run the acts of one batch on the leader's connection d and commit them together. */
+static void batch_run(db *d, uc_batch_job *jobs) {
+    err e;
+    st s = db_begin(d, &e);
+    for (uc_batch_job *j = jobs; j; j = j->next) {
+        if (s) {   /* the batch could not begin: every act fails with it */
+            j->s = err_set(j->e, e.code, "%s", e.msg);
+            continue;
+        }
+        db *own = j->c->d;
+        j->c->d = d;
+        int64_t before = audit_rows_written();
+        j->s = j->work(j->c, j->arg, j->e);
+        j->rows = audit_rows_written() - before;
+        j->c->d = own;
+    }
+    if (s) return;
+    /* an act that failed rolled its savepoint back; what is left commits */
+    s = db_commit(d, &e);
+    if (s)
+        for (uc_batch_job *j = jobs; j; j = j->next)
+            if (!j->s) j->s = err_set(j->e, e.code, "%s", e.msg);
+}
+
+st uc_batched(uc *c, uc_batch *b, st (*work)(uc *c, void *arg, err *e), void *arg, err *e) {
+    if (db_tx_depth(c->d) > 0) return work(c, arg, e);
+    uc_batch_job me = {NULL, c, work, arg, e, ST_OK, 0, false};
+    bool led = false;   /* this thread ran its own act */
+    pthread_mutex_lock(&b->mu);
+    if (b->tail) b->tail->next = &me;
+    else b->head = &me;
+    b->tail = &me;
+    while (!me.done) {
+        if (b->leading) {
+            pthread_cond_wait(&b->cv, &b->mu);
+            continue;
+        }
+        /* lead: take what is queued (this act among it, unless an earlier leader took it) */
+        b->leading = true;
+        uc_batch_job *jobs = b->head, *last = jobs;
+        for (int n = 1; n < UC_BATCH_MAX && last->next; n++) last = last->next;
+        b->head = last->next;
+        if (!b->head) b->tail = NULL;
+        last->next = NULL;
+        pthread_mutex_unlock(&b->mu);
+        batch_run(c->d, jobs);
+        int64_t lent = 0;
+        pthread_mutex_lock(&b->mu);
+        b->batches++;
+        for (uc_batch_job *j = jobs, *nx; j; j = nx) {
+            nx = j->next;   /* read before done: a follower's job lives on its stack */
+            b->acts++;
+            if (j != &me) lent += j->rows;
+            else led = true;
+            j->done = true;
+        }
+        b->leading = false;
+        pthread_cond_broadcast(&b->cv);
+        audit_rows_credit(-lent);   /* those rows are the followers' (audit-check counts per thread) */
+    }
+    pthread_mutex_unlock(&b->mu);
+    if (!led) audit_rows_credit(me.rows);   /* written for this request on the leader's thread */
+    return me.s;
+}
+
+int uc_batch_queued(uc_batch *b) {
+    pthread_mutex_lock(&b->mu);
+    int n = 0;
+    for (uc_batch_job *j = b->head; j; j = j->next) n++;
+    pthread_mutex_unlock(&b->mu);
+    return n;
+}

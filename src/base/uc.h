@@ -35,6 +35,8 @@
 #ifndef EJIA_BASE_UC_H
 #define EJIA_BASE_UC_H
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include "core/arena.h"
 #include "core/err.h"
@@ -106,6 +108,32 @@ bool uc_group_doomed(const uc *c);
 /* begin; work(c, arg, a, e) — which may fill in a->object or a->detail once
  * it knows them; end. */
 st uc_write(uc *c, uc_act *a, st (*work)(uc *c, void *arg, uc_act *a, err *e), void *arg, err *e);
+/* Group commit: many small acts from concurrent requests (a city's 主题党日
+ * morning of phone check-ins) committed with one flush to disk instead of one
+ * each.  uc_batched(c, b, work, arg, e) runs work(c, arg, e) — one whole use
+ * case, uc_begin … uc_end, refusals audited as usual — inside a transaction it
+ * shares with the other requests' acts queued on b meanwhile: the first
+ * caller to find no batch running leads, takes every act queued (at most
+ * UC_BATCH_MAX), runs each in turn on its own connection (each act's
+ * uc_begin is then a savepoint, so one that fails rolls back alone) and
+ * commits once; the others wait on b and return their act's outcome once it
+ * is durable.  A failed commit fails every act of the batch.  Outside a
+ * server (one thread) a batch is one act.  When c is inside a transaction
+ * already, work runs directly in it. */
+enum { UC_BATCH_MAX = 256 };
+typedef struct uc_batch_job uc_batch_job;
+typedef struct uc_batch {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool leading;             /* a leader is running a batch */
+    uc_batch_job *head, *tail;
+    int64_t batches, acts;    /* committed so far (for the log and the tests) */
+} uc_batch;
+#define UC_BATCH_INIT {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, NULL, NULL, 0, 0}
+st uc_batched(uc *c, uc_batch *b, st (*work)(uc *c, void *arg, err *e), void *arg, err *e);
+/* Acts waiting for the next batch. */
+int uc_batch_queued(uc_batch *b);
+
 /* An audited read (an export, a reveal): the row in a transaction of its
  * own; the caller shows nothing unless this succeeds. */
 st uc_audit(uc *c, const uc_act *a, err *e);

@@ -11,7 +11,7 @@ const cfg_def cfg_table[] = {
      "数据库：SQLite 文件路径（或 sqlite:PATH）或 postgresql://… / SQLite path or PostgreSQL URL"},
     {"bind", CFG_STR, 0, 0, "127.0.0.1", "服务器 server", "监听地址 / listen address"},
     {"port", CFG_INT, 0, 65535, "8080", "服务器 server", "监听端口（0 = 任选） / listen port (0 = any)"},
-    {"threads", CFG_INT, 0, 256, "0", "服务器 server", "工作线程数（0 = CPU 核数） / worker threads (0 = cores)"},
+    {"threads", CFG_INT, 0, 256, "0", "服务器 server", "工作线程数（0 = CPU 核数的 4 倍） / worker threads (0 = 4 per core)"},
     {"web-root", CFG_STR, 0, 0, "web/dist", "服务器 server", "网页界面文件目录 / web UI build folder"},
     {"max-body", CFG_INT, 1024, BIG, "1048576", "服务器 server", "JSON 请求体上限（字节） / JSON body limit (bytes)"},
     {"max-upload", CFG_INT, 1024, BIG, "52428800", "服务器 server", "上传文件上限（字节） / upload limit (bytes)"},
@@ -40,6 +40,8 @@ const cfg_def cfg_table[] = {
     {"demo-seed", CFG_INT, 0, 1e9, "2018", "服务器 server", "演示数据随机种子 / demo data seed"},
     {"db-pool", CFG_INT, 1, 256, "0", "数据库 database", "数据库连接数（0 = 线程数+1） / connections (0 = threads+1)"},
     {"busy-timeout", CFG_INT, 0, 600000, "10000", "数据库 database", "SQLite 忙等待（毫秒；其他进程的写入） / SQLite busy timeout (ms; writers of other processes)"},
+    {"sqlite-mmap-mb", CFG_INT, 0, 65536, "0", "数据库 database",
+     "SQLite 内存映射读取（MB；0 = 关闭；只读为主的大库可开） / SQLite memory-mapped reads (MiB; 0 = off)"},
     /* in-process writers queue (db.c) rather than poll: a login waits out an import's write
      * (about 1 s under max-cell-text); below conn-timeout, so the client gets its 503 */
     {"write-queue-timeout", CFG_INT, 100, 3600000, "20000", "数据库 database",

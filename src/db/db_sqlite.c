@@ -214,10 +214,19 @@ st db_sqlite_open(const char *path, db **out, err *e) {
     st s = lite_exec(d,
                      "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
                      "PRAGMA secure_delete=ON;"
-                     /* a larger page cache and memory-mapped reads: coverage over a province's
-                      * ledger reads every enterprise; this about halves warm query time */
-                     "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;",
+                     /* a larger page cache: coverage over a province's ledger reads every enterprise */
+                     "PRAGMA cache_size=-65536;",
                      e);
+    /* Memory-mapped reads are off unless set (sqlite-mmap-mb): they make a cold scan of
+     * the whole ledger about 1.5 times faster, but whenever another connection has
+     * committed, SQLite unmaps a connection's whole mapping at its next read and faults
+     * the pages back in — with the members' small writes all day (a 主题党日 morning's
+     * check-ins) that doubled the server's CPU per write (bench/meetings.txt). */
+    if (!s && cfg_int("sqlite-mmap-mb") > 0) {
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA mmap_size=%lld;", (long long)cfg_int("sqlite-mmap-mb") * 1048576LL);
+        s = lite_exec(d, pragma, e);
+    }
     if (s) {
         char why[sizeof e->msg];   /* not e->msg itself: err_set writes there */
         snprintf(why, sizeof why, "%s", e ? e->msg : "");

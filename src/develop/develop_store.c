@@ -961,6 +961,27 @@ st develop_store_due_today(uc *c, const develop_filter *f, const uc_page *p, jso
     return s;
 }
 
+st develop_store_due_counts(uc *c, int64_t org_id, const char *day, int within, int64_t *overdue, int64_t *soon, err *e) {
+    *overdue = *soon = 0;
+    const char *k, *code;
+    scope_bind(c, &k, &code);
+    char until[11];
+    develop_add_days(day, within, until);
+    json_t *rows = NULL;
+    st s = db_query_json(c->d, &rows,
+                         "SELECT COALESCE(SUM(CASE WHEN w.due_day < $10 THEN 1 ELSE 0 END), 0) AS overdue, COUNT(*) AS n "
+                         "FROM develop_due w JOIN develop_applicant a ON a.id = w.applicant_id WHERE w.due_day <= $9 "
+                         "AND w.opened_on <= $10 AND (w.closed_on IS NULL OR w.closed_on > $10) "
+                         "AND a.status IN ('active', 'done', 'cancelled') AND " DV_SCOPE DV_FILTER,
+                         e, "ttittttttt", k, code, org_id, NULL, NULL, NULL, NULL, NULL, until, day);
+    if (s) return s;
+    json_t *r = json_array_get(rows, 0);
+    *overdue = json_integer_value(json_object_get(r, "overdue"));
+    *soon = json_integer_value(json_object_get(r, "n")) - *overdue;
+    json_decref(rows);
+    return ST_OK;
+}
+
 st develop_store_due(uc *c, const develop_filter *f, const uc_page *p, json_t **items, int64_t *total, err *e) {
     *items = NULL;
     *total = 0;

@@ -111,6 +111,11 @@ st develop_store_due(uc *c, const develop_filter *f, const uc_page *p, json_t **
  * q.step_name, q.due_on), with the total — no step is dated after today, so
  * the kept next step is the answer then. */
 st develop_store_due_today(uc *c, const develop_filter *f, const uc_page *p, json_t **items, int64_t *total, err *e);
+/* For an organization's scorecard: of the steps due as of day (the same
+ * stretches as develop_store_due; org_id with its sub-organizations, in the
+ * caller's scope), how many were past due on that day and how many fall due
+ * within `within` days of it. */
+st develop_store_due_counts(uc *c, int64_t org_id, const char *day, int within, int64_t *overdue, int64_t *soon, err *e);
 /* A branch's pipeline: a column per stage with its count and its applicants
  * (next step and when), and the online applications waiting for an answer. */
 st develop_store_pipeline(uc *c, const develop_filter *f, json_t **out, err *e);

@@ -883,8 +883,11 @@ st http_server_start(db_pool *pool, http_server **out, err *e) {
     pthread_condattr_destroy(&ca);
     unsigned threads = (unsigned)cfg_int("threads");
     if (threads == 0) {
+        /* four per core: a request waiting on the disk (a commit's flush, a
+           group commit it joined) holds its thread, and with one per core two
+           such writes stalled every other request of a 2-core server */
         long n = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = n > 0 ? (unsigned)n : 2;
+        threads = 4 * (n > 0 ? (unsigned)n : 2);
     }
     struct sockaddr_in sa;
     memset(&sa, 0, sizeof sa);

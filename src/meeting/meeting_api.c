@@ -25,6 +25,8 @@
 #include "base/clock.h"
 #include "core/jsonx.h"
 #include "http/http.h"
+#include "auth/roles.h"
+#include "develop/develop_store.h"
 #include "meeting/meeting_store.h"
 
 static const char *mt_q(http_req *r, const char *name) {
@@ -290,6 +292,25 @@ static st h_scorecard(http_req *r, err *e) {
     json_t *o = NULL;
     if (!s) s = meeting_store_scorecard(http_uc(r), id, &p, &o, e);
     if (s) return s;
+    /* the sections of the modules that add to it (issue 15: study hours, dues, transfers
+       when they come), each only for a caller who may read that module */
+    uc *c = http_uc(r);
+    if (roles_has(c->who.role, "develop.read")) {
+        char today[11], day[11];
+        clock_day(clock_now(), today);
+        snprintf(day, sizeof day, "%s", strcmp(today, p.to) < 0 ? today : p.to);
+        int within = 30;
+        int64_t overdue = 0, soon = 0;
+        if ((s = develop_store_due_counts(c, id, day, within, &overdue, &soon, e))) {
+            json_decref(o);
+            return s;
+        }
+        json_object_set_new(json_object_get(o, "sections"), "develop",
+                            json_pack("{s:s,s:i,s:I,s:I,s:s}", "as_of", day, "within", within, "overdue", (json_int_t)overdue,
+                                      "due_soon", (json_int_t)soon, "drill",
+                                      arena_printf(&r->mem, "/api/develop/due?org_id=%lld&as_of=%s&within=%d", (long long)id, day,
+                                                   within)));
+    }
     return http_reply_json(r, 200, o);
 }
 

@@ -685,22 +685,43 @@ static st ms_checkin_in(uc *c, const char *token, bool online, int64_t *mid, jso
     return *out ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
 }
 
-st meeting_store_checkin(uc *c, const char *token, bool online, json_t **out, err *e) {
-    *out = NULL;
+typedef struct ms_checkin_arg {
+    const char *token;
+    bool online;
+    json_t **out;
+} ms_checkin_arg;
+
+static st ms_checkin_act(uc *c, void *arg, err *e) {
+    ms_checkin_arg *x = arg;
     int64_t mid = 0;
     st s = uc_begin(c, e);
     if (s) return s;
-    s = ms_checkin_in(c, token, online, &mid, out, e);
-    uc_act a = {"meeting.checkin", mid ? uc_obj(c, "meeting", mid) : NULL, online ? "线上签到" : "现场签到"};
+    s = ms_checkin_in(c, x->token, x->online, &mid, x->out, e);
+    uc_act a = {"meeting.checkin", mid ? uc_obj(c, "meeting", mid) : NULL, x->online ? "线上签到" : "现场签到"};
     s = uc_end(c, s, &a, e);
     if (s == ST_INVALID || s == ST_CONFLICT || s == ST_FORBIDDEN || s == ST_NOT_FOUND) {
         /* refused: kept in the audit log (who tried, which meeting, why), in a
-           transaction of its own since the attempt itself rolled back */
-        json_decref(*out);
-        *out = NULL;
+           write of its own since the attempt itself rolled back (a savepoint of
+           the group's transaction when the check-in is committed in a group) */
         err e2;
         uc_act r = {"meeting.checkin", mid ? uc_obj(c, "meeting", mid) : NULL, arena_strdup(c->mem, e->msg), "refused"};
         if (uc_audit(c, &r, &e2)) return err_set(e, e2.code, "%s", e2.msg);
+    }
+    return s;
+}
+
+/* A city's 主题党日 morning is thousands of check-ins at once, each one small
+   write: they are committed in groups (uc_batched), one flush to disk for all
+   that arrived while the previous group was being written. */
+static uc_batch ms_checkin_batch = UC_BATCH_INIT;
+
+st meeting_store_checkin(uc *c, const char *token, bool online, json_t **out, err *e) {
+    *out = NULL;
+    ms_checkin_arg x = {token, online, out};
+    st s = uc_batched(c, &ms_checkin_batch, ms_checkin_act, &x, e);
+    if (s) {   /* refused, or its group failed to commit: nothing to show */
+        json_decref(*out);
+        *out = NULL;
     }
     return s;
 }

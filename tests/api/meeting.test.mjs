@@ -455,6 +455,23 @@ test('compliance and the scorecard at the edges: the last day of a quarter, a le
   assert.equal(r.status, 200);
 });
 
+test('the scorecard carries the development steps due, as the due list counts them', async () => {
+  // the branch with the most applicants in the demo city
+  const [[org]] = sql("SELECT org_id FROM develop_applicant WHERE status = 'active' GROUP BY org_id ORDER BY COUNT(*) DESC, org_id LIMIT 1");
+  for (const period of [dayOf(now()).slice(0, 7), '2025']) {
+    const r = await U.mt_city.get(`/api/orgs/${org}/scorecard?period=${period}`);
+    assert.equal(r.status, 200, r.text);
+    const d = r.data.sections.develop;
+    assert.equal(d.as_of, period === '2025' ? '2025-12-31' : dayOf(now()));
+    const list = await U.mt_city.get(d.drill + '&size=500');
+    assert.equal(list.status, 200, list.text);
+    assert.equal(list.data.total, d.overdue + d.due_soon);
+    assert.equal(list.data.items.filter((x) => x.due_on < d.as_of).length, d.overdue);
+  }
+  const r = await U.mt_city.get(`/api/orgs/${org}/scorecard`);
+  assert.ok(r.data.sections.develop.overdue + r.data.sections.develop.due_soon > 0, 'the demo branch has steps due');
+});
+
 test('a record left open locks when the days pass (the clock moves 31 days)', async () => {
   setClock(clock + 31 * 86400);
   await relogin();
@@ -469,4 +486,30 @@ test('a record left open locks when the days pass (the clock moves 31 days)', as
   assert.equal(r.status, 200, r.text);
   assert.equal(r.data.minutes, '补充记录');
   assert.equal(r.data.quorum, 1, 'the quorum is kept when the attendance is not changed');
+});
+
+test('check-ins at once are committed together, each with its own audit row; the replays among them refused', async () => {
+  // 10:00 China time on the day after the server's day: a new meeting of orgA, its window open
+  const day = addDays(dayOf(now()), 1);
+  setClock(clock + (Math.floor(Date.parse(day + 'T10:00:00+08:00') / 1000) - now()));
+  await relogin();
+  const m = await U.mt_sec.post(`/api/orgs/${orgA}/meetings`, { kind: '主题党日', day, start: '10:00', end: '11:00', place: '活动室' });
+  assert.equal(m.status, 201, m.text);
+  const { token } = (await U.mt_sec.get(`/api/meetings/${m.data.id}/checkin-token`)).data;
+  // three members, each sending the same code three times at once: nine requests in flight
+  const who = ['mt_m1', 'mt_m2', 'mt_m3'];
+  const res = await Promise.all(who.flatMap((u) => [0, 1, 2].map(async () => [u, await U[u].post('/api/checkin', { token })])));
+  for (const u of who) {
+    const mine = res.filter(([x]) => x === u).map(([, r]) => r);
+    assert.equal(mine.filter((r) => r.status === 200).length, 1, `${u}: one check-in`);
+    for (const r of mine.filter((x) => x.status !== 200)) {
+      assert.equal(r.status, 409, r.text);
+      assert.equal(r.data.error.code, 'already_checked_in');
+    }
+  }
+  // the server's audit check (a write without exactly one row of its own fails with 500) held for each
+  const rows = sql(`SELECT result, COUNT(*) FROM audit WHERE action = 'meeting.checkin' AND object = 'meeting:${m.data.id}' GROUP BY result ORDER BY result`);
+  assert.deepEqual(rows, [['ok', '3'], ['refused', '6']]);
+  const att = sql(`SELECT COUNT(*) FROM meeting_attendee WHERE meeting_id = ${m.data.id} AND status = 'present' AND checked_in_at IS NOT NULL`);
+  assert.equal(att[0][0], '3');
 });

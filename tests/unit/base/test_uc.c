@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/audit.h"
@@ -173,6 +175,110 @@ static void test_write(void **state) {
     }
 }
 
+
+/* ---- group commit (uc_batched) ---- */
+
+enum { BT_N = 6 };
+static uc_batch bt_batch = UC_BATCH_INIT;
+static volatile int bt_leading;   /* the first act has begun: the others may queue behind it */
+
+typedef struct bt_job {
+    const char *url;
+    int v;
+    st s;
+    int64_t rows;             /* audit rows this thread was credited with */
+    char msg[512];
+} bt_job;
+
+static void bt_nap(void) {
+    struct timespec ts = {0, 1000000};
+    nanosleep(&ts, NULL);
+}
+
+static st bt_work(uc *c, void *arg, err *e) {
+    bt_job *j = arg;
+    st s = uc_begin(c, e);
+    if (s) return s;
+    s = db_run(c->d, "INSERT INTO uc_t(v) VALUES ($1)", e, "i", (int64_t)j->v);
+    if (!s && j->v == 0) {
+        /* the first act holds its batch open until every other one has queued
+           (a condition, bounded at 60 s), so the second batch takes them all */
+        bt_leading = 1;
+        for (int i = 0; i < 60000 && uc_batch_queued(&bt_batch) < BT_N - 1; i++) bt_nap();
+    }
+    if (!s && j->v == 3) s = err_set(e, ST_CONFLICT, "第 3 项失败");   /* rolls back alone */
+    uc_act a = {"test.batch", uc_obj(c, "uc_t", j->v), NULL, NULL};
+    return uc_end(c, s, &a, e);
+}
+
+static void *bt_thread(void *arg) {
+    bt_job *j = arg;
+    db *d = NULL;
+    err e;
+    if ((j->s = db_open(j->url, &d, &e))) return NULL;
+    arena mem;
+    arena_init(&mem, 0);
+    uc c;
+    uc_cli(&c, d, &mem);
+    int64_t rows0 = audit_rows_written();
+    j->s = uc_batched(&c, &bt_batch, bt_work, j, &e);
+    j->rows = audit_rows_written() - rows0;
+    snprintf(j->msg, sizeof j->msg, "%s", j->s ? e.msg : "");
+    arena_free(&mem);
+    db_close(d);
+    return NULL;
+}
+
+/* Acts of several threads committed together: each writes its own audit row
+ * and each thread is credited with its own (the server's audit check counts
+ * per thread); one that fails rolls back alone; the second batch takes all
+ * that queued while the first was running. */
+static void test_batched(void **state) {
+    (void)state;
+    for (int u = 0; u < tdb.n; u++) {
+        db *d = open_fresh(tdb.urls[u]);
+        int64_t audit0 = count(d, "SELECT COUNT(*) FROM audit");
+        bt_batch.batches = bt_batch.acts = 0;
+        bt_leading = 0;
+        bt_job jobs[BT_N];
+        pthread_t th[BT_N];
+        for (int i = 0; i < BT_N; i++) jobs[i] = (bt_job){tdb.urls[u], i, ST_OK, 0, ""};
+        assert_int_equal(pthread_create(&th[0], NULL, bt_thread, &jobs[0]), 0);
+        for (int i = 0; i < 60000 && !bt_leading; i++) bt_nap();
+        assert_true(bt_leading);
+        for (int i = 1; i < BT_N; i++) assert_int_equal(pthread_create(&th[i], NULL, bt_thread, &jobs[i]), 0);
+        for (int i = 0; i < BT_N; i++) pthread_join(th[i], NULL);
+        for (int i = 0; i < BT_N; i++) {
+            assert_int_equal(jobs[i].s, i == 3 ? ST_CONFLICT : ST_OK);
+            assert_int_equal(jobs[i].rows, i == 3 ? 0 : 1);
+        }
+        assert_string_equal(jobs[3].msg, "第 3 项失败");
+        assert_int_equal(bt_batch.batches, 2);
+        assert_int_equal(bt_batch.acts, BT_N);
+        assert_int_equal(count(d, "SELECT COUNT(*) FROM uc_t"), BT_N - 1);
+        assert_int_equal(count(d, "SELECT COUNT(*) FROM uc_t WHERE v = 3"), 0);
+        assert_int_equal(count(d, "SELECT COUNT(*) FROM audit WHERE action = 'test.batch'") , BT_N - 1);
+        assert_int_equal(count(d, "SELECT COUNT(*) FROM audit") - audit0, BT_N - 1);
+        audit_check chk;
+        err e;
+        assert_int_equal(audit_verify(d, &chk, &e), ST_OK);
+        assert_int_equal(chk.bad_seq, 0);
+        /* inside an open transaction an act just runs in it */
+        arena mem;
+        arena_init(&mem, 0);
+        uc c;
+        uc_cli(&c, d, &mem);
+        assert_int_equal(db_begin(d, &e), ST_OK);
+        bt_job in = {tdb.urls[u], 9, ST_OK, 0, ""};
+        assert_int_equal(uc_batched(&c, &bt_batch, bt_work, &in, &e), ST_OK);
+        assert_int_equal(bt_batch.batches, 2);
+        db_rollback(d);
+        assert_int_equal(count(d, "SELECT COUNT(*) FROM uc_t WHERE v = 9"), 0);
+        arena_free(&mem);
+        db_close(d);
+    }
+}
+
 static int released;
 static void count_release(void *p) {
     released += *(int *)p;
@@ -208,6 +314,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nested),
         cmocka_unit_test(test_write),
+        cmocka_unit_test(test_batched),
         cmocka_unit_test(test_defer),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
