@@ -234,3 +234,10 @@ meeting_light meeting_light_of(long idle, bool missing, int yellow_days, int red
     if (idle >= yellow_days) return MEETING_YELLOW;
     return MEETING_GREEN;
 }
+
+const char *meeting_photo_type(const unsigned char *head, size_t n) {
+    if (n >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF) return "image/jpeg";
+    if (n >= 8 && !memcmp(head, "\x89PNG\r\n\x1a\n", 8)) return "image/png";
+    if (n >= 12 && !memcmp(head, "RIFF", 4) && !memcmp(head + 8, "WEBP", 4)) return "image/webp";
+    return NULL;
+}

@@ -100,4 +100,9 @@ const char *meeting_light_name(meeting_light l);   /* "green", "yellow", "red" *
  * missing = a required meeting missing in a finished period. */
 meeting_light meeting_light_of(long idle, bool missing, int yellow_days, int red_days);
 
+/* A meeting photo's type by its first bytes (at least 12), whatever its name says:
+ * "image/jpeg" (FF D8 FF), "image/png" (the 8-byte signature), "image/webp"
+ * ("RIFF" <size> "WEBP"); NULL for anything else. */
+const char *meeting_photo_type(const unsigned char *head, size_t n);
+
 #endif
