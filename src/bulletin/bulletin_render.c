@@ -95,13 +95,13 @@ typedef struct bl_col {
     double xlsx_width, pdf_width;
 } bl_col;
 static const bl_col bl_dist_cols[] = {
-    {"排名", true, 6, 30},          {"区", false, 12, 62},          {"应开会组织数", true, 12, 52}, {"应开(次)", true, 9, 44},
+    {"排名", true, 6, 30},          {"区", false, 12, 62},          {"应开会组织", true, 12, 52}, {"应开(次)", true, 9, 44},
     {"已开(次)", true, 9, 44},      {"按时完成率(%)", true, 13, 58}, {"出席率(%)", true, 10, 50},    {"红灯", true, 7, 36},
     {"黄灯", true, 7, 36},          {"绿灯", true, 7, 36},
 };
 static const bl_col bl_red_cols[] = {
-    {"序号", true, 6, 30},           {"党组织", false, 36, 170},   {"所在区", false, 10, 56},       {"应开(次)", true, 9, 40},
-    {"已开(次)", true, 9, 40},       {"按时完成率(%)", true, 13, 56}, {"未开会天数", true, 11, 48}, {"最近一次", false, 12, 58},
+    {"序号", true, 6, 26},           {"党组织", false, 40, 227},    {"所在区", false, 10, 44},      {"应开(次)", true, 9, 34},
+    {"已开(次)", true, 9, 34},       {"按时完成率(%)", true, 13, 50}, {"未开会天数", true, 11, 44}, {"最近一次", false, 12, 56},
 };
 #define BL_NDIST (sizeof bl_dist_cols / sizeof bl_dist_cols[0])
 #define BL_NRED (sizeof bl_red_cols / sizeof bl_red_cols[0])
@@ -159,17 +159,17 @@ static bl_ctype bl_red_cell(const bulletin_life *L, size_t i, size_t c, char *ou
 static void bl_title(const bulletin_doc *d, char *out, size_t n) {
     const bulletin_life *L = d->life;
     int y = 0, q = 0;
-    if (sscanf(L->period, "%d-Q%d", &y, &q) == 2)
-        snprintf(out, n, "组织生活落实情况（%d年第%d季度，%s 至 %s）", y, q, L->from, L->to);
-    else snprintf(out, n, "组织生活落实情况（%s，%s 至 %s）", L->period, L->from, L->to);
+    if (sscanf(L->period, "%d-Q%d", &y, &q) == 2) snprintf(out, n, "组织生活落实情况（%d年第%d季度）", y, q);
+    else snprintf(out, n, "组织生活落实情况（%s）", L->period);
 }
 
 static void bl_note(const bulletin_doc *d, char *out, size_t n) {
     snprintf(out, n,
-             "按所在区汇总本旬所在季度的三会一课落实情况，截至旬报生成时（%s；发布后不再变化）：按时完成率＝已到期的应开会议中按期召开的比例，"
+             "统计期间：本旬所在季度 %s 至 %s，截至旬报生成时（%s；发布后不再变化），按所在区汇总三会一课落实情况。"
+             "按时完成率＝已到期的应开会议中按期召开的比例，"
              "出席率＝已召开会议的实到人次 ÷ 应到人次，红黄绿灯按缺开会议和未开会天数判定（设置 rule-meeting-idle-yellow-days、"
              "rule-meeting-idle-red-days）。",
-             d->generated_at);
+             d->life->from, d->life->to, d->generated_at);
 }
 
 static void bl_red_title(const bulletin_life *L, char *out, size_t n) {
@@ -569,34 +569,47 @@ static void bl_pdf_table(bulletin_page *p, const bl_col *cols, size_t ncols, siz
     char txt[256];
     double v;
     for (size_t i = 0; i < nrows; i++) {
-        if (p->y + BULLETIN_RH > p->H - p->M) {
+        bool tot = city_last && i + 1 == nrows;
+        const char *font = tot ? "Noto Sans CJK SC Bold 8.5" : "Noto Sans CJK SC 8.5";
+        /* the row as high as its tallest cell (a long name wraps within its column) */
+        double h = BULLETIN_RH;
+        for (size_t c = 0; c < ncols; c++) {
+            if (cols[c].num) continue;
+            cell(L, i, c, txt, sizeof txt, &v);
+            PangoFontDescription *fd = pango_font_description_from_string(font);
+            pango_layout_set_font_description(p->lay, fd);
+            pango_font_description_free(fd);
+            pango_layout_set_width(p->lay, (int)((cols[c].pdf_width - 6) * PANGO_SCALE));
+            pango_layout_set_wrap(p->lay, PANGO_WRAP_WORD_CHAR);
+            pango_layout_set_text(p->lay, txt, -1);
+            if (bulletin_text_h(p) + 6 > h) h = bulletin_text_h(p) + 6;
+        }
+        if (p->y + h > p->H - p->M) {
             cairo_show_page(p->cr);
             p->y = p->M;
             bl_pdf_head(p, cols, ncols, x0);
         }
-        bool tot = city_last && i + 1 == nrows;
         if (tot) {
             cairo_set_source_rgb(p->cr, 0.96, 0.96, 0.96);
-            cairo_rectangle(p->cr, x0, p->y, w, BULLETIN_RH);
+            cairo_rectangle(p->cr, x0, p->y, w, h);
             cairo_fill(p->cr);
         }
         cairo_set_source_rgb(p->cr, 0, 0, 0);
         double x = x0;
         for (size_t c = 0; c < ncols; c++) {
             cell(L, i, c, txt, sizeof txt, &v);
-            bulletin_text(p, tot ? "Noto Sans CJK SC Bold 8.5" : "Noto Sans CJK SC 8.5", txt, x + 3, p->y + 3, cols[c].pdf_width - 6,
-                          cols[c].num ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+            bulletin_text(p, font, txt, x + 3, p->y + 3, cols[c].pdf_width - 6, cols[c].num ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
             x += cols[c].pdf_width;
         }
         cairo_set_source_rgb(p->cr, 0.4, 0.4, 0.4);
         cairo_set_line_width(p->cr, 0.5);
         x = x0;
         for (size_t c = 0; c < ncols; c++) {
-            cairo_rectangle(p->cr, x, p->y, cols[c].pdf_width, BULLETIN_RH);
+            cairo_rectangle(p->cr, x, p->y, cols[c].pdf_width, h);
             x += cols[c].pdf_width;
         }
         cairo_stroke(p->cr);
-        p->y += BULLETIN_RH;
+        p->y += h;
     }
 }
 
