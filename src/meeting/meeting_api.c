@@ -377,8 +377,8 @@ const http_route meeting_routes[] = {
     {"POST", "/api/meetings/{id}/photos", "meeting.write", h_photo_add, HB_MULTIPART,
      "上传会议照片（表单字段 file：JPEG、PNG 或 WebP，按内容判断；记录锁定后须填 reason，作为更正）", "meeting", "meeting:{id}"},
     {"GET", "/api/meetings/{id}/photos/{photo_id}", "meeting.read", h_photo_get, HB_NONE, "查看会议照片（记入审计）", "meeting",
-     "meeting_photo:{id}/{photo_id}", NULL, NULL, true},
+     "meeting_photo:{photo_id}/{id}", NULL, NULL, true},
     {"DELETE", "/api/meetings/{id}/photos/{photo_id}", "meeting.write", h_photo_remove, HB_JSON,
-     "删除会议照片（保留删除记录；记录锁定后须填 reason，作为更正）", "meeting", "meeting_photo:{id}/{photo_id}"},
+     "删除会议照片（保留删除记录；记录锁定后须填 reason，作为更正）", "meeting", "meeting_photo:{photo_id}/{id}"},
     {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL},
 };

@@ -221,10 +221,10 @@ st meeting_store_photos_json(uc *c, int64_t id, json_t *o, err *e) {
 }
 
 const scope_resolver meeting_photo_scope_resolvers[] = {
-    /* A photo sits where its meeting is; $1 the meeting, $2 the photo (a photo of another meeting: none). */
+    /* A photo sits where its meeting is; $1 the photo, $2 its meeting (a photo of another meeting: none). */
     {"meeting_photo", true, false,
      "SELECT m.district_code, m.park_code, m.org_path, NULL, NULL FROM meeting_photo p JOIN meeting m ON m.id = p.meeting_id "
-     "WHERE p.meeting_id = CAST($1 AS BIGINT) AND p.id = CAST($2 AS BIGINT)",
+     "WHERE p.id = CAST($1 AS BIGINT) AND p.meeting_id = CAST($2 AS BIGINT)",
      2, false, false, NULL, "会议照片"},
     {NULL, false, false, NULL},
 };
