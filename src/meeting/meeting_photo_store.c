@@ -1,6 +1,7 @@
 /* meeting_photo_store — a meeting's photos (migration 0047; see meeting_store.h).
  *
- * An upload is checked by its content (meeting_photo_type: JPEG, PNG, WebP),
+ * An upload is checked by its content (meeting_photo_type: JPEG, PNG, WebP;
+ * its width and height kept when its header gives them, meeting_photo_size),
  * its size (meeting-photo-max-bytes) and the meeting's count
  * (meeting-photo-max-count), kept by content outside the database
  * (base/files.h, meeting-files-dir) before its row is written, and audited
@@ -102,10 +103,12 @@ static st mp_amendment(uc *c, int64_t id, const char *reason, const char *before
 st meeting_store_photo_add(uc *c, int64_t id, const char *path, const char *filename, const char *reason, int64_t *photo, err *e) {
     *photo = 0;
     int64_t size = 0;
-    unsigned char head[16];
+    enum { HEAD = 256 * 1024 };   /* a JPEG's frame header comes after its EXIF and colour profile segments */
+    unsigned char *head = arena_alloc(c->mem, HEAD);
     size_t nhead = 0;
     char sha[65];
-    st s = files_digest(path, &size, head, sizeof head, &nhead, sha, e);
+    if (!head) return err_set(e, ST_NOMEM, "内存不足。");
+    st s = files_digest(path, &size, head, HEAD, &nhead, sha, e);
     if (s) return s;
     long max = cfg_int("meeting-photo-max-bytes");
     if (size <= 0) return err_field(e, ST_INVALID, "file", "上传的照片是空文件：请重新拍摄或选择照片。");
@@ -134,6 +137,9 @@ st meeting_store_photo_add(uc *c, int64_t id, const char *path, const char *file
                          "INSERT INTO meeting_photo(meeting_id, filename, mime, size, sha256, uploaded_by, created_at) "
                          "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                          e, "ittitti", id, name, mime, size, sha, c->who.username ? c->who.username : "-", clock_now());
+    int w = 0, h = 0;
+    if (!s && meeting_photo_size(head, nhead, &w, &h))
+        s = db_run(c->d, "UPDATE meeting_photo SET width = $2, height = $3 WHERE id = $1", e, "iii", *photo, (int64_t)w, (int64_t)h);
     if (!s && m.locked) s = mp_amendment(c, id, reason, before, e);
     uc_act a = {"meeting.photo_add", uc_obj(c, "meeting", id),
                 s || !m.locked ? arena_printf(c->mem, "上传照片“%s”", name)
@@ -196,7 +202,7 @@ st meeting_store_photo(uc *c, int64_t id, int64_t photo, const char **path, cons
 st meeting_store_photos_json(uc *c, int64_t id, json_t *o, err *e) {
     json_t *live = NULL, *gone = NULL;
     st s = db_query_json(c->d, &live,
-                         "SELECT id, filename, mime, size, uploaded_by, created_at FROM meeting_photo "
+                         "SELECT id, filename, mime, size, width, height, uploaded_by, created_at FROM meeting_photo "
                          "WHERE meeting_id = $1 AND removed_at IS NULL ORDER BY id",
                          e, "i", id);
     if (!s) s = db_query_json(c->d, &gone,

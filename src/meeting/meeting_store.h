@@ -112,7 +112,8 @@ st meeting_store_photo_remove(uc *c, int64_t id, int64_t photo, const char *reas
 /* One photo to send (audited "meeting.photo.read"): where its bytes are, type, name (c's memory). */
 st meeting_store_photo(uc *c, int64_t id, int64_t photo, const char **path, const char **mime, const char **filename, err *e);
 /* The meeting's photos into o (meeting_store_get): photos [{id, filename, mime, size,
- * uploaded_by, created_at, url}], photos_removed, photo_limits {max_bytes, max_count, types}. */
+ * width, height (null when unknown), uploaded_by, created_at, url}], photos_removed,
+ * photo_limits {max_bytes, max_count, types}. */
 st meeting_store_photos_json(uc *c, int64_t id, json_t *o, err *e);
 /* The object kind "meeting_photo": keys photo id / meeting id (app/scopes.c). */
 extern const scope_resolver meeting_photo_scope_resolvers[];

@@ -355,7 +355,9 @@ test('lock: a record locks 30 days after its day; then only an amendment with a 
 });
 
 test('photos: by their content, size- and count-limited, viewed (audited), removed; a locked record only by an amendment; each role\'s reach', async () => {
-  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('a small png body')]);
+  // a PNG's signature and IHDR (3 × 2), enough for the server: it reads the type and the size from the header
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), Buffer.from('IHDR'),
+    Buffer.from([0, 0, 0, 3, 0, 0, 0, 2, 8, 2, 0, 0, 0]), Buffer.from('a small png body')]);
   const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]), Buffer.from('JFIF\0 a photo'), Buffer.from([0xff, 0xd9])]);
   const webp = Buffer.concat([Buffer.from('RIFF'), Buffer.from([20, 0, 0, 0]), Buffer.from('WEBPVP8L a photo')]);
   const upload = (c, id, buf, name, reason) => {
@@ -377,11 +379,14 @@ test('photos: by their content, size- and count-limited, viewed (audited), remov
   assert.equal(p1.mime, 'image/png');
   assert.equal(p1.filename, '合影.jpg');
   assert.equal(p1.uploaded_by, 'mt_sec');
+  assert.equal(p1.width, 3);
+  assert.equal(p1.height, 2);
   assert.equal(p1.url, `/api/meetings/${id}/photos/${p1.id}`);
   r = await upload(U.mt_admin, id, jpeg, '现场.jpeg');
   assert.equal(r.status, 201, r.text);
   r = await upload(U.mt_sec, id, webp, '手机.webp');
   assert.equal(r.data.photos.map((p) => p.mime).join(), 'image/png,image/jpeg,image/webp');
+  assert.equal(r.data.photos[1].width, null, 'a JPEG without its frame header: no size');
   // by content, not by name; too large; empty; no file
   r = await upload(U.mt_sec, id, Buffer.from('not an image at all'), '照片.png');
   assert.equal(r.status, 400);

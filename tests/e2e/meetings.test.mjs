@@ -315,6 +315,8 @@ test('a secretary adds a photo of the meeting (a PNG made here) and sees its thu
       assert.equal(rec.photos[0].filename, '会议合影.png')
       assert.equal(rec.photos[0].mime, 'image/png')
       assert.equal(rec.photos[0].size, bytes.length)
+      assert.equal(rec.photos[0].width, 64)
+      assert.equal(rec.photos[0].height, 48)
       assert.ok(await noHScroll(page), 'no sideways scrolling at 390 px')
       await shot(page, 'meeting-photo-phone')
       // larger, then removed

@@ -11,6 +11,8 @@ CREATE TABLE meeting_photo (
     mime TEXT NOT NULL CHECK (mime IN ('image/jpeg', 'image/png', 'image/webp')),
     size BIGINT NOT NULL,
     sha256 TEXT NOT NULL,
+    width INTEGER,                            -- pixels, when the file's header gives them (meeting_photo_size)
+    height INTEGER,
     uploaded_by TEXT NOT NULL,
     created_at BIGINT NOT NULL,
     removed_at BIGINT,

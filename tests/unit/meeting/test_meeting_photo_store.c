@@ -1,6 +1,7 @@
 /* Unit tests for a meeting's photos (src/meeting/meeting_photo_store.c) on
  * SQLite and, when EJIA_TEST_PG_URL is set, PostgreSQL: the type read from
  * the content whatever the name (JPEG, PNG, WebP; text named .png refused),
+ * the width and height from the header when it gives them,
  * empty and too large refused (meeting-photo-max-bytes), the count per
  * meeting (meeting-photo-max-count), the bytes kept once by content in
  * meeting-files-dir/<2 hex>/<sha256>; a locked record: refused without a
@@ -101,6 +102,51 @@ static void test_photo_type(void **state) {
     assert_null(meeting_photo_type(NULL, 0));
 }
 
+/* Width and height from the header: PNG's IHDR, JPEG's frame after other segments, WebP's three kinds. */
+static void test_photo_size(void **state) {
+    (void)state;
+    int w = -1, h = -1;
+    assert_true(meeting_photo_size(PNG, sizeof PNG, &w, &h));
+    assert_int_equal(w, 1);
+    assert_int_equal(h, 1);
+    static const unsigned char png640[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R', 0, 0, 2, 0x80, 0, 0, 1, 0xE0};
+    assert_true(meeting_photo_size(png640, sizeof png640, &w, &h));
+    assert_int_equal(w, 640);
+    assert_int_equal(h, 480);
+    assert_false(meeting_photo_size(png640, sizeof png640 - 1, &w, &h));   /* cut inside IHDR */
+    assert_int_equal(w, 0);
+    /* JPEG: SOI, APP0 (JFIF), a fill byte, DQT, then SOF2 (progressive) 3000 × 4000 */
+    static const unsigned char jpg[] = {0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
+                                        0xFF, 0xFF, 0xDB, 0, 4, 0, 0,
+                                        0xFF, 0xC2, 0, 17, 8, 0x0F, 0xA0, 0x0B, 0xB8, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1};
+    assert_true(meeting_photo_size(jpg, sizeof jpg, &w, &h));
+    assert_int_equal(w, 3000);
+    assert_int_equal(h, 4000);
+    assert_false(meeting_photo_size(jpg, 33, &w, &h));          /* the frame header cut short */
+    assert_false(meeting_photo_size(JPEG, sizeof JPEG, &w, &h));  /* no frame at all: EOI first */
+    static const unsigned char sos[] = {0xFF, 0xD8, 0xFF, 0xDA, 0, 2, 0xFF, 0xC0, 0, 17, 8, 0, 1, 0, 1};
+    assert_false(meeting_photo_size(sos, sizeof sos, &w, &h));   /* a scan before the frame */
+    static const unsigned char badlen[] = {0xFF, 0xD8, 0xFF, 0xE1, 0, 1, 0xFF, 0xC0, 0, 17, 8, 0, 1, 0, 1};
+    assert_false(meeting_photo_size(badlen, sizeof badlen, &w, &h));
+    /* WebP: lossless (VP8L) 1 × 1; lossy (VP8) 320 × 240; extended (VP8X) 4000 × 3000 */
+    assert_true(meeting_photo_size(WEBP, sizeof WEBP, &w, &h));
+    assert_int_equal(w, 1);
+    assert_int_equal(h, 1);
+    static const unsigned char vp8[] = {'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'E', 'B', 'P', 'V', 'P', '8', ' ', 0, 0, 0, 0,
+                                        0x10, 0x02, 0x00, 0x9D, 0x01, 0x2A, 0x40, 0x01, 0xF0, 0x00};
+    assert_true(meeting_photo_size(vp8, sizeof vp8, &w, &h));
+    assert_int_equal(w, 320);
+    assert_int_equal(h, 240);
+    static const unsigned char vp8x[] = {'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'E', 'B', 'P', 'V', 'P', '8', 'X', 10, 0, 0, 0,
+                                         0, 0, 0, 0, 0x9F, 0x0F, 0x00, 0xB7, 0x0B, 0x00};
+    assert_true(meeting_photo_size(vp8x, sizeof vp8x, &w, &h));
+    assert_int_equal(w, 4000);
+    assert_int_equal(h, 3000);
+    assert_false(meeting_photo_size(vp8x, sizeof vp8x - 1, &w, &h));
+    assert_false(meeting_photo_size((const unsigned char *)"not an image", 12, &w, &h));
+    assert_false(meeting_photo_size(NULL, 0, &w, &h));
+}
+
 static void test_add_view_remove(void **state) {
     (void)state;
     for (int u = 0; u < fx_nurls; u++) {
@@ -153,6 +199,8 @@ static void test_add_view_remove(void **state) {
         assert_int_equal(meeting_store_get(&x.c, m, &o, &e), ST_OK);
         assert_int_equal(json_array_size(json_object_get(o, "photos")), 4);
         assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(o, "photos"), 2), "mime")), "image/webp");
+        assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(o, "photos"), 0), "width")), 1);
+        assert_true(json_is_null(json_object_get(json_array_get(json_object_get(o, "photos"), 1), "width")));   /* JPEG without a frame */
         json_decref(o);
         /* removed while open: no reason needed, the row kept, no longer listed or viewed */
         int64_t audit2 = fx_audit_rows(&x);
@@ -226,6 +274,7 @@ static void test_locked_and_scope(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_photo_type),
+        cmocka_unit_test(test_photo_size),
         cmocka_unit_test(test_add_view_remove),
         cmocka_unit_test(test_locked_and_scope),
     };
