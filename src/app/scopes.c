@@ -7,6 +7,7 @@ extern const scope_resolver ledger_scope_resolvers[];
 extern const scope_resolver org_scope_resolvers[];
 extern const scope_resolver member_scope_resolvers[];
 extern const scope_resolver meeting_scope_resolvers[];
+extern const scope_resolver meeting_photo_scope_resolvers[];
 extern const scope_resolver develop_scope_resolvers[];
 
 const scope_resolver *const scope_resolver_tables[] = {
@@ -15,6 +16,7 @@ const scope_resolver *const scope_resolver_tables[] = {
     org_scope_resolvers,
     member_scope_resolvers,
     meeting_scope_resolvers,
+    meeting_photo_scope_resolvers,
     develop_scope_resolvers,
     NULL,
 };

@@ -156,7 +156,94 @@ st bulletin_assemble(arena *a, bulletin_doc *d, const bulletin_inputs *in, err *
     bulletin_counts(d, in);
     bulletin_rank(d);
     bulletin_city(d, in);
-    return bulletin_notes(a, d, e);
+    s = bulletin_notes(a, d, e);
+    if (!s) s = bulletin_life_assemble(a, d, in, e);
+    return s;
+}
+
+/* ---- organizational life ---- */
+
+static int64_t bl_int(const json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
+
+static double bl_rate(int64_t part, int64_t n, double none) { return n ? coverage_rate(part, n) : none; }
+
+/* A line from a compliance row by district (its counts; the rates worked out from them). */
+static void bl_line(arena *a, const json_t *r, bulletin_life_line *l) {
+    const char *code = json_string_value(json_object_get(r, "code")), *name = json_string_value(json_object_get(r, "name"));
+    l->code = arena_strdup(a, code ? code : "");
+    l->name = arena_strdup(a, name ? name : code ? code : "");
+    l->rank = bl_int(r, "rank");
+    l->orgs = bl_int(r, "orgs");
+    l->required = bl_int(r, "required");
+    l->held = bl_int(r, "held");
+    l->due = bl_int(r, "due");
+    l->on_time = bl_int(r, "on_time");
+    l->attended = bl_int(r, "attended");
+    l->expected = bl_int(r, "expected");
+    l->green = bl_int(r, "green");
+    l->yellow = bl_int(r, "yellow");
+    l->red = bl_int(r, "red");
+}
+
+static void bl_rates(bulletin_life_line *l) {
+    l->rate = bl_rate(l->on_time, l->due, 100.0);
+    l->attendance_rate = bl_rate(l->attended, l->expected, -1);
+}
+
+st bulletin_life_assemble(arena *a, bulletin_doc *d, const bulletin_inputs *in, err *e) {
+    if (!in->life_districts || !in->life_orgs || !in->life_period) return ST_OK;
+    bulletin_life *L = arena_calloc(a, 1, sizeof *L);
+    size_t n = json_array_size(in->life_districts), no = json_array_size(in->life_orgs);
+    if (L) L->rows = arena_calloc(a, n ? n : 1, sizeof *L->rows);
+    if (!L || !L->rows) return err_set(e, ST_NOMEM, "内存不足。");
+    snprintf(L->period, sizeof L->period, "%s", in->life_period);
+    snprintf(L->from, sizeof L->from, "%s", in->life_from ? in->life_from : "");
+    snprintf(L->to, sizeof L->to, "%s", in->life_to ? in->life_to : "");
+    bulletin_life_line *c = &L->city;
+    c->name = in->city_name ? in->city_name : "全市";
+    for (size_t i = 0; i < n; i++) {
+        bulletin_life_line *l = &L->rows[L->nrows++];
+        bl_line(a, json_array_get(in->life_districts, i), l);
+        bl_rates(l);
+        c->orgs += l->orgs;
+        c->required += l->required;
+        c->held += l->held;
+        c->due += l->due;
+        c->on_time += l->on_time;
+        c->attended += l->attended;
+        c->expected += l->expected;
+        c->green += l->green;
+        c->yellow += l->yellow;
+        c->red += l->red;
+    }
+    bl_rates(c);
+    /* the red organizations, worst first: the ranking (best first) read from its end */
+    L->red_max = in->life_red_max;
+    for (size_t i = no; i > 0; i--) {
+        const char *st1 = json_string_value(json_object_get(json_array_get(in->life_orgs, i - 1), "status"));
+        if (st1 && !strcmp(st1, "red")) L->red_total++;
+    }
+    size_t want = (size_t)(L->red_total < L->red_max ? L->red_total : L->red_max);
+    L->red = arena_calloc(a, want ? want : 1, sizeof *L->red);
+    if (!L->red) return err_set(e, ST_NOMEM, "内存不足。");
+    for (size_t i = no; i > 0 && L->nred < want; i--) {
+        const json_t *r = json_array_get(in->life_orgs, i - 1);
+        const char *st1 = json_string_value(json_object_get(r, "status"));
+        if (!st1 || strcmp(st1, "red")) continue;
+        bulletin_red_org *o = &L->red[L->nred++];
+        const char *name = json_string_value(json_object_get(r, "org_name")), *dn = json_string_value(json_object_get(r, "district_name"));
+        const char *last = json_string_value(json_object_get(r, "last_held"));
+        o->org_id = bl_int(r, "org_id");
+        o->name = arena_strdup(a, name ? name : "");
+        o->district_name = arena_strdup(a, dn ? dn : "");
+        o->last_held = last ? arena_strdup(a, last) : NULL;
+        o->required = bl_int(r, "required");
+        o->held = bl_int(r, "held");
+        o->idle_days = bl_int(r, "idle_days");
+        o->rate = bl_rate(bl_int(r, "on_time"), bl_int(r, "due"), 100.0);
+    }
+    d->life = L;
+    return ST_OK;
 }
 
 /* ---- JSON ---- */
@@ -181,6 +268,41 @@ json_t *bulletin_line_json(const bulletin_line *l, bool district) {
     return o;
 }
 
+static json_t *bl_line_json(const bulletin_life_line *l, bool district) {
+    json_t *o = json_object();
+    if (district) json_object_set_new(o, "code", json_string(l->code ? l->code : ""));
+    json_object_set_new(o, "name", json_string(l->name ? l->name : ""));
+    if (district) json_object_set_new(o, "rank", json_integer(l->rank));
+    json_object_set_new(o, "orgs", json_integer(l->orgs));
+    json_object_set_new(o, "required", json_integer(l->required));
+    json_object_set_new(o, "held", json_integer(l->held));
+    json_object_set_new(o, "due", json_integer(l->due));
+    json_object_set_new(o, "on_time", json_integer(l->on_time));
+    json_object_set_new(o, "rate", json_real(l->rate));
+    json_object_set_new(o, "attended", json_integer(l->attended));
+    json_object_set_new(o, "expected", json_integer(l->expected));
+    json_object_set_new(o, "attendance_rate", l->attendance_rate < 0 ? json_null() : json_real(l->attendance_rate));
+    json_object_set_new(o, "green", json_integer(l->green));
+    json_object_set_new(o, "yellow", json_integer(l->yellow));
+    json_object_set_new(o, "red", json_integer(l->red));
+    return o;
+}
+
+static json_t *bulletin_life_json(const bulletin_life *L) {
+    json_t *rows = json_array(), *red = json_array();
+    for (size_t i = 0; i < L->nrows; i++) json_array_append_new(rows, bl_line_json(&L->rows[i], true));
+    for (size_t i = 0; i < L->nred; i++) {
+        const bulletin_red_org *r = &L->red[i];
+        json_array_append_new(red, json_pack("{s:I,s:s,s:s,s:I,s:I,s:f,s:I,s:s?}", "org_id", (json_int_t)r->org_id, "name", r->name,
+                                             "district_name", r->district_name, "required", (json_int_t)r->required, "held",
+                                             (json_int_t)r->held, "rate", r->rate, "idle_days", (json_int_t)r->idle_days, "last_held",
+                                             r->last_held));
+    }
+    return json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:I,s:I}", "period", L->period, "from", L->from, "to", L->to, "city",
+                     bl_line_json(&L->city, false), "rows", rows, "red_orgs", red, "red_total", (json_int_t)L->red_total, "red_max",
+                     (json_int_t)L->red_max);
+}
+
 json_t *bulletin_to_json(const bulletin_doc *d) {
     json_t *rows = json_array(), *notes = json_array();
     for (size_t i = 0; i < d->nrows; i++) json_array_append_new(rows, bulletin_line_json(&d->rows[i], true));
@@ -195,6 +317,7 @@ json_t *bulletin_to_json(const bulletin_doc *d) {
         json_object_set_new(o, "issued_by", json_string(d->issued_by ? d->issued_by : "-"));
         json_object_set_new(o, "issued_at", json_integer(d->issued_at));
     }
+    if (o && d->life) json_object_set_new(o, "life", bulletin_life_json(d->life));
     return o;
 }
 
@@ -229,6 +352,58 @@ static void bulletin_line_read(arena *a, const json_t *o, bool district, bulleti
     l->rank = district ? bj_int(o, "rank") : 0;
 }
 
+static void bl_line_read(arena *a, const json_t *o, bool district, bulletin_life_line *l) {
+    l->code = district ? bj_str(a, o, "code") : NULL;
+    l->name = bj_str(a, o, "name");
+    l->rank = district ? bj_int(o, "rank") : 0;
+    l->orgs = bj_int(o, "orgs");
+    l->required = bj_int(o, "required");
+    l->held = bj_int(o, "held");
+    l->due = bj_int(o, "due");
+    l->on_time = bj_int(o, "on_time");
+    l->rate = bj_num(o, "rate");
+    l->attended = bj_int(o, "attended");
+    l->expected = bj_int(o, "expected");
+    l->attendance_rate = json_is_number(json_object_get(o, "attendance_rate")) ? bj_num(o, "attendance_rate") : -1;
+    l->green = bj_int(o, "green");
+    l->yellow = bj_int(o, "yellow");
+    l->red = bj_int(o, "red");
+}
+
+static st bulletin_life_read(arena *a, const json_t *j, const bulletin_life **out, err *e) {
+    const json_t *rows = json_object_get(j, "rows"), *red = json_object_get(j, "red_orgs");
+    if (!json_is_array(rows) || !json_is_array(red) || !json_is_object(json_object_get(j, "city")))
+        return err_set(e, ST_INTERNAL, "已发布的通报数据损坏：组织生活部分不完整。");
+    bulletin_life *L = arena_calloc(a, 1, sizeof *L);
+    size_t n = json_array_size(rows), m = json_array_size(red);
+    if (L) L->rows = arena_calloc(a, n ? n : 1, sizeof *L->rows);
+    if (L) L->red = arena_calloc(a, m ? m : 1, sizeof *L->red);
+    if (!L || !L->rows || !L->red) return err_set(e, ST_NOMEM, "内存不足。");
+    bj_cp(L->period, sizeof L->period, j, "period");
+    bj_cp(L->from, sizeof L->from, j, "from");
+    bj_cp(L->to, sizeof L->to, j, "to");
+    bl_line_read(a, json_object_get(j, "city"), false, &L->city);
+    for (size_t i = 0; i < n; i++) bl_line_read(a, json_array_get(rows, i), true, &L->rows[i]);
+    L->nrows = n;
+    for (size_t i = 0; i < m; i++) {
+        const json_t *r = json_array_get(red, i);
+        bulletin_red_org *o = &L->red[i];
+        o->org_id = bj_int(r, "org_id");
+        o->name = bj_str(a, r, "name");
+        o->district_name = bj_str(a, r, "district_name");
+        o->last_held = json_is_string(json_object_get(r, "last_held")) ? bj_str(a, r, "last_held") : NULL;
+        o->required = bj_int(r, "required");
+        o->held = bj_int(r, "held");
+        o->rate = bj_num(r, "rate");
+        o->idle_days = bj_int(r, "idle_days");
+    }
+    L->nred = m;
+    L->red_total = bj_int(j, "red_total");
+    L->red_max = bj_int(j, "red_max");
+    *out = L;
+    return ST_OK;
+}
+
 st bulletin_from_json(arena *a, const json_t *j, bulletin_doc **out, err *e) {
     const json_t *rows = json_object_get(j, "rows"), *notes = json_object_get(j, "notes");
     if (!json_is_object(j) || !json_is_array(rows) || !json_is_object(json_object_get(j, "city")))
@@ -255,6 +430,11 @@ st bulletin_from_json(arena *a, const json_t *j, bulletin_doc **out, err *e) {
     for (size_t i = 0; i < BULLETIN_NOTES && i < json_array_size(notes); i++) {
         const char *s = json_string_value(json_array_get(notes, i));
         d->notes[i] = arena_strdup(a, s ? s : "");
+    }
+    const json_t *life = json_object_get(j, "life");
+    if (json_is_object(life)) {   /* bulletins issued before the section have none */
+        st s = bulletin_life_read(a, life, &d->life, e);
+        if (s) return s;
     }
     *out = d;
     return ST_OK;

@@ -45,6 +45,37 @@ typedef struct bulletin_line {
 
 enum { BULLETIN_NOTES = 4 };
 
+/* The organizational-life section (issue 15): per district, the figures of
+ * the meeting module's compliance (meeting_store_compliance, by district and
+ * by organization; never its SQL again) for the quarter holding the 旬's last
+ * day, judged as of the moment the bulletin is computed (the quarter to date;
+ * a finished quarter whole).  Issuing freezes them with the rest.  Rates are
+ * percentages to 0.1 (coverage_rate); attendance_rate is -1 when nobody was
+ * expected (null in JSON); rate is 100 when nothing fell due yet. */
+typedef struct bulletin_life_line {
+    const char *code, *name;       /* the city line: code NULL */
+    int64_t rank;                  /* the compliance ranking; 0 for the city */
+    int64_t orgs, required, held, due, on_time, attended, expected, green, yellow, red;
+    double rate, attendance_rate;
+} bulletin_life_line;
+
+/* A red organization (status red in the compliance by organization). */
+typedef struct bulletin_red_org {
+    int64_t org_id, required, held, idle_days;
+    const char *name, *district_name, *last_held;   /* last_held NULL: never */
+    double rate;
+} bulletin_red_org;
+
+typedef struct bulletin_life {
+    char period[9], from[11], to[11];
+    bulletin_life_line city;
+    bulletin_life_line *rows;      /* the districts with organizations that owe meetings, ranked */
+    size_t nrows;
+    bulletin_red_org *red;         /* worst first (the ranking read from its end), at most red_max */
+    size_t nred;
+    int64_t red_total, red_max;    /* every red organization; the setting bulletin-red-max when made */
+} bulletin_life;
+
 typedef struct bulletin_doc {
     char period[16], title[64], first_day[11], last_day[11], prev_period[16], prev_day[11];
     const char *prev_source;   /* "issued": against the issued previous bulletin; "computed": figures of its last day */
@@ -56,6 +87,7 @@ typedef struct bulletin_doc {
     bulletin_line *rows;       /* the districts, in rank order */
     size_t nrows;
     const char *notes[BULLETIN_NOTES];
+    const bulletin_life *life;     /* organizational life; NULL in a bulletin issued before it existed */
 } bulletin_doc;
 
 /* ---- rules (bulletin.c): pure, all memory from a ---- */
@@ -77,6 +109,11 @@ typedef struct bulletin_inputs {
     const org_district_count *findings; /* per district: open findings, 应建未建 */
     size_t nfindings;
     const char *city_name;
+    /* organizational life: the compliance of the period, by district and by organization (as the
+       meeting module answers them); NULL: no section */
+    const char *life_period, *life_from, *life_to;
+    const json_t *life_districts, *life_orgs;
+    int64_t life_red_max;
 } bulletin_inputs;
 
 /* A new document for the 旬 x: its days, title, previous 旬, time of making. */
@@ -84,12 +121,19 @@ bulletin_doc *bulletin_new(arena *a, const org_xun *x);
 /* Fill the district rows, their changes and ranks, the city line and the notes. */
 st bulletin_assemble(arena *a, bulletin_doc *d, const bulletin_inputs *in, err *e);
 
+/* The organizational-life section from in's compliance figures (d->life; left NULL without them). */
+st bulletin_life_assemble(arena *a, bulletin_doc *d, const bulletin_inputs *in, err *e);
+
 /* The document as JSON (the API's reply and the issued copy):
  *   {period, title, first_day, last_day, prev_period, prev_day, prev_source, generated_at, issued,
  *    city: {name, enterprises, covered, rate, work_covered, work_rate, prev_covered, prev_rate, change,
  *           new_orgs, upgrades, findings, should_form},
  *    rows: [{code, name, ... as the city ..., rank}], notes: [..]}
- * and, when issued, issued_by and issued_at. */
+ * and, when issued, issued_by and issued_at; life (organizational life) when made with it:
+ *   {period, from, to, city: {name, orgs, required, held, due, on_time, rate, attended, expected,
+ *    attendance_rate, green, yellow, red}, rows: [{code, name, rank, ... as the city ...}],
+ *    red_orgs: [{org_id, name, district_name, required, held, rate, idle_days, last_held}],
+ *    red_total, red_max}. */
 json_t *bulletin_to_json(const bulletin_doc *d);
 /* One line as the document holds it (the city line without code and rank). */
 json_t *bulletin_line_json(const bulletin_line *l, bool district);

@@ -86,6 +86,99 @@ const char *bulletin_file_name(arena *a, const bulletin_doc *d, const char *ext)
     return arena_printf(a, "%s互联网企业党建旬报-%s.%s", d->city.name ? d->city.name : "", d->period, ext);
 }
 
+/* ---- organizational life: two tables (the districts and the city; the red organizations) ---- */
+
+typedef enum { BL_TEXT, BL_INT, BL_RATE, BL_NONE } bl_ctype;
+typedef struct bl_col {
+    const char *head;
+    bool num;
+    double xlsx_width, pdf_width;
+} bl_col;
+static const bl_col bl_dist_cols[] = {
+    {"排名", true, 6, 30},          {"区", false, 12, 62},          {"应开会组织", true, 12, 52}, {"应开(次)", true, 9, 44},
+    {"已开(次)", true, 9, 44},      {"按时完成率(%)", true, 13, 58}, {"出席率(%)", true, 10, 50},    {"红灯", true, 7, 36},
+    {"黄灯", true, 7, 36},          {"绿灯", true, 7, 36},
+};
+static const bl_col bl_red_cols[] = {
+    {"序号", true, 6, 26},           {"党组织", false, 40, 227},    {"所在区", false, 10, 44},      {"应开(次)", true, 9, 34},
+    {"已开(次)", true, 9, 34},       {"按时完成率(%)", true, 13, 50}, {"未开会天数", true, 11, 44}, {"最近一次", false, 12, 56},
+};
+#define BL_NDIST (sizeof bl_dist_cols / sizeof bl_dist_cols[0])
+#define BL_NRED (sizeof bl_red_cols / sizeof bl_red_cols[0])
+
+/* A cell of the districts' table: row i of the districts, the city at i == nrows. */
+static bl_ctype bl_dist_cell(const bulletin_life *L, size_t i, size_t c, char *out, size_t n, double *num) {
+    bool city = i == L->nrows;
+    const bulletin_life_line *l = city ? &L->city : &L->rows[i];
+    double v = 0;
+    bl_ctype t = BL_INT;
+    switch (c) {
+    case 0:
+        if (city) t = BL_NONE;
+        v = (double)l->rank;
+        break;
+    case 1: snprintf(out, n, "%s", city ? "全市合计" : l->name ? l->name : ""); return BL_TEXT;
+    case 2: v = (double)l->orgs; break;
+    case 3: v = (double)l->required; break;
+    case 4: v = (double)l->held; break;
+    case 5: v = l->rate, t = BL_RATE; break;
+    case 6: v = l->attendance_rate, t = l->attendance_rate < 0 ? BL_NONE : BL_RATE; break;
+    case 7: v = (double)l->red; break;
+    case 8: v = (double)l->yellow; break;
+    default: v = (double)l->green; break;
+    }
+    *num = v;
+    if (t == BL_NONE) snprintf(out, n, "—");
+    else if (t == BL_RATE) snprintf(out, n, "%.1f", v);
+    else snprintf(out, n, "%lld", (long long)v);
+    return t;
+}
+
+static bl_ctype bl_red_cell(const bulletin_life *L, size_t i, size_t c, char *out, size_t n, double *num) {
+    const bulletin_red_org *r = &L->red[i];
+    double v = 0;
+    switch (c) {
+    case 0: v = (double)(i + 1); break;
+    case 1: snprintf(out, n, "%s", r->name ? r->name : ""); return BL_TEXT;
+    case 2: snprintf(out, n, "%s", r->district_name ? r->district_name : ""); return BL_TEXT;
+    case 3: v = (double)r->required; break;
+    case 4: v = (double)r->held; break;
+    case 5:
+        *num = r->rate;
+        snprintf(out, n, "%.1f", r->rate);
+        return BL_RATE;
+    case 6: v = (double)r->idle_days; break;
+    default: snprintf(out, n, "%s", r->last_held ? r->last_held : "从未召开"); return BL_TEXT;
+    }
+    *num = v;
+    snprintf(out, n, "%lld", (long long)v);
+    return BL_INT;
+}
+
+/* "2026-Q4" as 2026年第4季度 */
+static void bl_title(const bulletin_doc *d, char *out, size_t n) {
+    const bulletin_life *L = d->life;
+    int y = 0, q = 0;
+    if (sscanf(L->period, "%d-Q%d", &y, &q) == 2) snprintf(out, n, "组织生活落实情况（%d年第%d季度）", y, q);
+    else snprintf(out, n, "组织生活落实情况（%s）", L->period);
+}
+
+static void bl_note(const bulletin_doc *d, char *out, size_t n) {
+    snprintf(out, n,
+             "统计期间：本旬所在季度 %s 至 %s，截至旬报生成时（%s；发布后不再变化），按所在区汇总三会一课落实情况。"
+             "按时完成率＝已到期的应开会议中按期召开的比例，"
+             "出席率＝已召开会议的实到人次 ÷ 应到人次，红黄绿灯按缺开会议和未开会天数判定（设置 rule-meeting-idle-yellow-days、"
+             "rule-meeting-idle-red-days）。",
+             d->life->from, d->life->to, d->generated_at);
+}
+
+static void bl_red_title(const bulletin_life *L, char *out, size_t n) {
+    if (!L->red_total) snprintf(out, n, "红灯党组织：无");
+    else if ((int64_t)L->nred < L->red_total)
+        snprintf(out, n, "红灯党组织（共 %lld 个，按完成率由低到高列出前 %zu 个）", (long long)L->red_total, L->nred);
+    else snprintf(out, n, "红灯党组织（共 %lld 个）", (long long)L->red_total);
+}
+
 /* ---- HTML ---- */
 
 static st bulletin_esc(buf *b, const char *s) {
@@ -121,6 +214,47 @@ static st bulletin_html_table(const bulletin_doc *d, buf *b) {
     return s;
 }
 
+static st bl_html_table(buf *b, const bl_col *cols, size_t ncols, size_t nrows, bool city_last, const bulletin_life *L,
+                        bl_ctype (*cell)(const bulletin_life *, size_t, size_t, char *, size_t, double *)) {
+    char txt[256];
+    double v;
+    st s = buf_puts(b, "<table class=\"life\"><thead><tr>");
+    for (size_t c = 0; !s && c < ncols; c++) s = buf_printf(b, "<th>%s</th>", cols[c].head);
+    if (!s) s = buf_puts(b, "</tr></thead><tbody>");
+    for (size_t i = 0; !s && i < nrows; i++) {
+        s = buf_puts(b, city_last && i + 1 == nrows ? "<tr class=\"city\">" : "<tr>");
+        for (size_t c = 0; !s && c < ncols; c++) {
+            cell(L, i, c, txt, sizeof txt, &v);
+            s = buf_puts(b, cols[c].num ? "<td class=\"n\">" : "<td>");
+            if (!s) s = bulletin_esc(b, txt);
+            if (!s) s = buf_puts(b, "</td>");
+        }
+        if (!s) s = buf_puts(b, "</tr>");
+    }
+    if (!s) s = buf_puts(b, "</tbody></table>");
+    return s;
+}
+
+/* The organizational-life section: its heading, what it counts, the districts, the red organizations. */
+static st bl_html(const bulletin_doc *d, buf *b) {
+    const bulletin_life *L = d->life;
+    char t[512], note[1024];
+    bl_title(d, t, sizeof t);
+    bl_note(d, note, sizeof note);
+    st s = buf_puts(b, "<h2>");
+    if (!s) s = bulletin_esc(b, t);
+    if (!s) s = buf_puts(b, "</h2><p class=\"note\">");
+    if (!s) s = bulletin_esc(b, note);
+    if (!s) s = buf_puts(b, "</p>");
+    if (!s) s = bl_html_table(b, bl_dist_cols, BL_NDIST, L->nrows + 1, true, L, bl_dist_cell);
+    bl_red_title(L, t, sizeof t);
+    if (!s) s = buf_puts(b, "<h3>");
+    if (!s) s = bulletin_esc(b, t);
+    if (!s) s = buf_puts(b, "</h3>");
+    if (!s && L->nred) s = bl_html_table(b, bl_red_cols, BL_NRED, L->nred, false, L, bl_red_cell);
+    return s;
+}
+
 st bulletin_render_html(const bulletin_doc *d, buf *b, err *e) {
     char t[512], sub[512];
     bulletin_title(d, t, sizeof t);
@@ -132,7 +266,8 @@ st bulletin_render_html(const bulletin_doc *d, buf *b, err *e) {
                         "h1{font-size:20px;text-align:center}p.sub{text-align:center;color:#555}"
                         "table{border-collapse:collapse;margin:auto}th,td{border:1px solid #999;padding:4px 8px}"
                         "th{background:#f2dede}td.n{text-align:right}tr.city td{font-weight:bold;background:#fafafa}"
-                        "ol{color:#444;font-size:13px}</style></head><body><h1>");
+                        "ol{color:#444;font-size:13px}h2{font-size:17px;text-align:center;margin-top:2em}h3{font-size:15px;text-align:center}"
+                        "p.note{color:#555;font-size:13px;max-width:60em;margin:auto auto 1em}</style></head><body><h1>");
     if (!s) s = bulletin_esc(b, t);
     if (!s) s = buf_puts(b, "</h1><p class=\"sub\">");
     if (!s) s = bulletin_esc(b, sub);
@@ -143,7 +278,9 @@ st bulletin_render_html(const bulletin_doc *d, buf *b, err *e) {
         if (!s) s = bulletin_esc(b, d->notes[i]);
         if (!s) s = buf_puts(b, "</li>");
     }
-    if (!s) s = buf_puts(b, "</ol></body></html>\n");
+    if (!s) s = buf_puts(b, "</ol>");
+    if (!s && d->life) s = bl_html(d, b);
+    if (!s) s = buf_puts(b, "</body></html>\n");
     if (s) return err_set(e, s, "旬报页面过大。");
     return ST_OK;
 }
@@ -224,6 +361,52 @@ static void bulletin_xlsx_rows(lxw_worksheet *ws, const bulletin_doc *d, const b
     }
 }
 
+/* One table at row r: heads, then the rows (numbers as numbers); returns the row after it. */
+static lxw_row_t bl_xlsx_table(lxw_worksheet *ws, lxw_row_t r, const bl_col *cols, size_t ncols, size_t nrows, bool city_last,
+                               const bulletin_life *L, bl_ctype (*cell)(const bulletin_life *, size_t, size_t, char *, size_t, double *),
+                               const bulletin_xf *f) {
+    worksheet_set_row(ws, r, 32, NULL);
+    for (size_t c = 0; c < ncols; c++) worksheet_write_string(ws, r, (lxw_col_t)c, cols[c].head, f->head);
+    r++;
+    char txt[256];
+    double v;
+    for (size_t i = 0; i < nrows; i++, r++) {
+        int tot = city_last && i + 1 == nrows;
+        for (size_t c = 0; c < ncols; c++) {
+            bl_ctype t = cell(L, i, c, txt, sizeof txt, &v);
+            if (t == BL_INT) worksheet_write_number(ws, r, (lxw_col_t)c, v, f->cell[BC_INT][tot]);
+            else if (t == BL_RATE) worksheet_write_number(ws, r, (lxw_col_t)c, v, f->cell[BC_RATE][tot]);
+            else worksheet_write_string(ws, r, (lxw_col_t)c, t == BL_NONE ? "" : txt, f->cell[BC_TEXT][tot]);
+        }
+    }
+    return r;
+}
+
+/* The organizational-life sheet: title, what it counts, the districts and the city, the red organizations. */
+static void bl_xlsx(lxw_workbook *wb, const bulletin_doc *d, const bulletin_xf *f) {
+    const bulletin_life *L = d->life;
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "组织生活");
+    char t[512], note[1024];
+    bl_title(d, t, sizeof t);
+    bl_note(d, note, sizeof note);
+    lxw_col_t last = (lxw_col_t)(BL_NRED > BL_NDIST ? BL_NRED - 1 : BL_NDIST - 1);
+    worksheet_merge_range(ws, 0, 0, 0, last, t, f->title);
+    worksheet_set_row(ws, 0, 30, NULL);
+    worksheet_merge_range(ws, 1, 0, 1, last, note, f->sub);
+    worksheet_set_row(ws, 1, 48, NULL);
+    for (size_t c = 0; c <= (size_t)last; c++) {
+        double w1 = c < BL_NDIST ? bl_dist_cols[c].xlsx_width : 0, w2 = c < BL_NRED ? bl_red_cols[c].xlsx_width : 0;
+        worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, w1 > w2 ? w1 : w2, NULL);
+    }
+    lxw_row_t r = bl_xlsx_table(ws, 2, bl_dist_cols, BL_NDIST, L->nrows + 1, true, L, bl_dist_cell, f);
+    bl_red_title(L, t, sizeof t);
+    worksheet_write_string(ws, r + 1, 0, t, NULL);
+    if (L->nred) bl_xlsx_table(ws, r + 2, bl_red_cols, BL_NRED, L->nred, false, L, bl_red_cell, f);
+    worksheet_set_landscape(ws);
+    worksheet_set_paper(ws, 9);
+    worksheet_fit_to_pages(ws, 1, 0);
+}
+
 st bulletin_render_xlsx(const bulletin_doc *d, const char *path, err *e) {
     lxw_workbook *wb = workbook_new(path);
     if (!wb) return err_set(e, ST_IO, "无法创建 Excel 文件。");
@@ -236,6 +419,7 @@ st bulletin_render_xlsx(const bulletin_doc *d, const char *path, err *e) {
     worksheet_set_paper(ws, 9);   /* A4 */
     worksheet_repeat_rows(ws, 2, 2);
     worksheet_fit_to_pages(ws, 1, 0);
+    if (d->life) bl_xlsx(wb, d, &f);
     lxw_error rc = workbook_close(wb);
     if (rc != LXW_NO_ERROR) return err_set(e, ST_IO, "写入 Excel 文件失败：%s", lxw_strerror(rc));
     return ST_OK;
@@ -351,6 +535,106 @@ static void bulletin_pdf_notes(bulletin_page *p, const bulletin_doc *d) {
     }
 }
 
+/* A grid's head row at p->y (tinted). */
+static void bl_pdf_head(bulletin_page *p, const bl_col *cols, size_t ncols, double x0) {
+    double w = 0;
+    for (size_t c = 0; c < ncols; c++) w += cols[c].pdf_width;
+    cairo_set_source_rgb(p->cr, 0.95, 0.87, 0.87);
+    cairo_rectangle(p->cr, x0, p->y, w, BULLETIN_HH);
+    cairo_fill(p->cr);
+    cairo_set_source_rgb(p->cr, 0, 0, 0);
+    double x = x0;
+    for (size_t c = 0; c < ncols; c++) {
+        bulletin_text(p, "Noto Sans CJK SC Bold 8", cols[c].head, x + 2, p->y + 3, cols[c].pdf_width - 4, PANGO_ALIGN_CENTER);
+        x += cols[c].pdf_width;
+    }
+    cairo_set_source_rgb(p->cr, 0.4, 0.4, 0.4);
+    cairo_set_line_width(p->cr, 0.5);
+    cairo_rectangle(p->cr, x0, p->y, w, BULLETIN_HH);
+    cairo_stroke(p->cr);
+    p->y += BULLETIN_HH;
+}
+
+/* A table, centred, on as many pages as it takes (the head again on each). */
+static void bl_pdf_table(bulletin_page *p, const bl_col *cols, size_t ncols, size_t nrows, bool city_last, const bulletin_life *L,
+                         bl_ctype (*cell)(const bulletin_life *, size_t, size_t, char *, size_t, double *)) {
+    double w = 0;
+    for (size_t c = 0; c < ncols; c++) w += cols[c].pdf_width;
+    double x0 = (p->W - w) / 2;
+    if (p->y + BULLETIN_HH + BULLETIN_RH > p->H - p->M) {
+        cairo_show_page(p->cr);
+        p->y = p->M;
+    }
+    bl_pdf_head(p, cols, ncols, x0);
+    char txt[256];
+    double v;
+    for (size_t i = 0; i < nrows; i++) {
+        bool tot = city_last && i + 1 == nrows;
+        const char *font = tot ? "Noto Sans CJK SC Bold 8.5" : "Noto Sans CJK SC 8.5";
+        /* the row as high as its tallest cell (a long name wraps within its column) */
+        double h = BULLETIN_RH;
+        for (size_t c = 0; c < ncols; c++) {
+            if (cols[c].num) continue;
+            cell(L, i, c, txt, sizeof txt, &v);
+            PangoFontDescription *fd = pango_font_description_from_string(font);
+            pango_layout_set_font_description(p->lay, fd);
+            pango_font_description_free(fd);
+            pango_layout_set_width(p->lay, (int)((cols[c].pdf_width - 6) * PANGO_SCALE));
+            pango_layout_set_wrap(p->lay, PANGO_WRAP_WORD_CHAR);
+            pango_layout_set_text(p->lay, txt, -1);
+            if (bulletin_text_h(p) + 6 > h) h = bulletin_text_h(p) + 6;
+        }
+        if (p->y + h > p->H - p->M) {
+            cairo_show_page(p->cr);
+            p->y = p->M;
+            bl_pdf_head(p, cols, ncols, x0);
+        }
+        if (tot) {
+            cairo_set_source_rgb(p->cr, 0.96, 0.96, 0.96);
+            cairo_rectangle(p->cr, x0, p->y, w, h);
+            cairo_fill(p->cr);
+        }
+        cairo_set_source_rgb(p->cr, 0, 0, 0);
+        double x = x0;
+        for (size_t c = 0; c < ncols; c++) {
+            cell(L, i, c, txt, sizeof txt, &v);
+            bulletin_text(p, font, txt, x + 3, p->y + 3, cols[c].pdf_width - 6, cols[c].num ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+            x += cols[c].pdf_width;
+        }
+        cairo_set_source_rgb(p->cr, 0.4, 0.4, 0.4);
+        cairo_set_line_width(p->cr, 0.5);
+        x = x0;
+        for (size_t c = 0; c < ncols; c++) {
+            cairo_rectangle(p->cr, x, p->y, cols[c].pdf_width, h);
+            x += cols[c].pdf_width;
+        }
+        cairo_stroke(p->cr);
+        p->y += h;
+    }
+}
+
+/* The organizational-life section on a page of its own. */
+static void bl_pdf(bulletin_page *p, const bulletin_doc *d) {
+    const bulletin_life *L = d->life;
+    cairo_show_page(p->cr);
+    p->y = p->M;
+    char t[512], note[1024];
+    bl_title(d, t, sizeof t);
+    bl_note(d, note, sizeof note);
+    bulletin_pdf_head(p, t, note);
+    bl_pdf_table(p, bl_dist_cols, BL_NDIST, L->nrows + 1, true, L, bl_dist_cell);
+    p->y += 14;
+    if (p->y + 40 > p->H - p->M) {
+        cairo_show_page(p->cr);
+        p->y = p->M;
+    }
+    bl_red_title(L, t, sizeof t);
+    cairo_set_source_rgb(p->cr, 0, 0, 0);
+    bulletin_text(p, "Noto Sans CJK SC Bold 10", t, p->M, p->y, p->W - 2 * p->M, PANGO_ALIGN_CENTER);
+    p->y += bulletin_text_h(p) + 6;
+    if (L->nred) bl_pdf_table(p, bl_red_cols, BL_NRED, L->nred, false, L, bl_red_cell);
+}
+
 st bulletin_render_pdf(const bulletin_doc *d, const char *path, err *e) {
     bulletin_page p = {.W = 595.28, .H = 841.89, .M = 40};
     cairo_surface_t *sf = cairo_pdf_surface_create(path, p.W, p.H);
@@ -370,6 +654,7 @@ st bulletin_render_pdf(const bulletin_doc *d, const char *path, err *e) {
     bulletin_pdf_head(&p, t, sub);
     bulletin_pdf_table(&p, d);
     bulletin_pdf_notes(&p, d);
+    if (d->life) bl_pdf(&p, d);
     g_object_unref(p.lay);
     cairo_show_page(p.cr);
     cairo_destroy(p.cr);

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/config.h"
+#include "meeting/meeting_store.h"
 #include "org/org_store.h"
 
 /* The use case seen over the whole city (the same actor, database and memory). */
@@ -98,6 +100,26 @@ static const char *bulletin_city_name(uc *c) {
     return out ? out : "全市";
 }
 
+/* Organizational life: the meeting module's compliance (by district, by organization) in the
+ * quarter holding the 旬's last day, judged as of now (the quarter to date). */
+static st bulletin_life_gather(uc *city, const bulletin_doc *d, bulletin_inputs *in, err *e) {
+    meeting_period p;
+    if (!meeting_period_of(d->last_day, 3, &p)) return ST_OK;
+    json_t *by_district = NULL, *by_org = NULL;
+    st s = meeting_store_compliance(city, &p, "district", NULL, NULL, &by_district, e);
+    if (!s && !arena_json(city->mem, by_district)) s = err_set(e, ST_NOMEM, "内存不足。");
+    if (!s) s = meeting_store_compliance(city, &p, "org", NULL, NULL, &by_org, e);
+    if (!s && !arena_json(city->mem, by_org)) s = err_set(e, ST_NOMEM, "内存不足。");
+    if (s) return s;
+    in->life_period = arena_strdup(city->mem, p.code);
+    in->life_from = arena_strdup(city->mem, p.from);
+    in->life_to = arena_strdup(city->mem, p.to);
+    in->life_districts = by_district;
+    in->life_orgs = by_org;
+    in->life_red_max = cfg_int("bulletin-red-max");
+    return in->life_period && in->life_from && in->life_to ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
+}
+
 /* Everything the 旬 of d is computed from, over the whole city. */
 static st bulletin_gather(uc *c, const bulletin_doc *d, bulletin_inputs *in, err *e) {
     uc city = bulletin_city_view(c);
@@ -115,6 +137,7 @@ static st bulletin_gather(uc *c, const bulletin_doc *d, bulletin_inputs *in, err
     if (!s) s = bulletin_events(c, "established", d->first_day, d->last_day, &in->established, &in->nestablished, e);
     if (!s) s = bulletin_events(c, "upgraded", d->first_day, d->last_day, &in->upgraded, &in->nupgraded, e);
     if (!s) s = org_store_findings_by_district(&city, d->last_day, &fnd, &in->nfindings, e);
+    if (!s) s = bulletin_life_gather(&city, d, in, e);
     in->now = now;
     in->prev = prev;
     in->before = before;

@@ -97,6 +97,15 @@ const cfg_def cfg_table[] = {
     {"rule-meeting-checkin-after", CFG_INT, 0, 86400, "1800", "党建规则 rules", "会议结束后多少秒仍可签到 / check-in closes after the end (s)"},
     {"rule-meeting-idle-yellow-days", CFG_INT, 1, 3650, "30", "党建规则 rules", "多少天无组织生活亮黄灯 / days without a meeting: yellow"},
     {"rule-meeting-idle-red-days", CFG_INT, 1, 3650, "90", "党建规则 rules", "多少天无组织生活亮红灯 / days without a meeting: red"},
+    /* a meeting's photos (src/meeting/meeting_photo_store.c), kept by content like the develop
+     * documents (base/files.h), and the bulletin's organizational-life section (src/bulletin) */
+    {"meeting-files-dir", CFG_STR, 0, 0, "", "三会一课 meetings",
+     "会议照片的存放目录（空 = SQLite 数据库旁的 .files 目录，PostgreSQL 时 var/files） / where meeting photos are kept"},
+    {"meeting-photo-max-bytes", CFG_INT, 1024, 104857600, "10485760", "三会一课 meetings",
+     "每张会议照片的大小上限（字节；JPEG、PNG 或 WebP） / size limit of one meeting photo (bytes)"},
+    {"meeting-photo-max-count", CFG_INT, 1, 1000, "30", "三会一课 meetings", "每次会议最多照片数 / photos per meeting"},
+    {"bulletin-red-max", CFG_INT, 0, 1000, "20", "党建规则 rules",
+     "旬报组织生活部分列出的红灯党组织最多几个（0 = 不列出） / red organizations listed in the bulletin (at most)"},
     /* developing new members (src/develop): the documents of an applicant's file, kept outside the
      * database as files named by their SHA-256 (the steps and intervals are the develop_step table) */
     {"develop-files-dir", CFG_STR, 0, 0, "", "发展党员 develop",

@@ -21,6 +21,7 @@
 
 #include "base/clock.h"
 #include "base/crypt.h"
+#include "base/files.h"
 #include "base/ids.h"
 #include "base/mask.h"
 #include "core/config.h"
@@ -667,78 +668,8 @@ st develop_store_undo(uc *c, int64_t id, const char *reason, err *e) {
 
 /* ---- documents ---- */
 
-/* The folder documents are kept in: the setting, else beside the SQLite file, else var/files. */
-static const char *dv_files_dir(uc *c) {
-    const char *d = cfg_str("develop-files-dir");
-    if (d && *d) return d;
-    const char *url = cfg_str("db");
-    if (!url || !*url || !strncmp(url, "postgres", 8)) return "var/files";
-    return arena_printf(c->mem, "%s.files", !strncmp(url, "sqlite:", 7) ? url + 7 : url);
-}
-
-static st dv_mkdir(const char *dir, err *e) {
-    if (mkdir(dir, 0700) == 0 || errno == EEXIST) return ST_OK;
-    return err_set(e, ST_IO, "无法创建材料目录 %s：%s（设置 develop-files-dir）。", dir, strerror(errno));
-}
-
-/* Read the upload: its size, its first bytes and its SHA-256 (hex). */
-static st dv_hash(const char *path, int64_t *size, unsigned char head[16], size_t *nhead, char hex[65], err *e) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return err_set(e, ST_IO, "无法读取上传的文件。");
-    crypto_hash_sha256_state h;
-    crypto_hash_sha256_init(&h);
-    unsigned char chunk[16384], out[32];
-    *size = 0;
-    *nhead = 0;
-    ssize_t n;
-    while ((n = read(fd, chunk, sizeof chunk)) > 0) {
-        if (*nhead < 16) {
-            size_t k = (size_t)n < 16 - *nhead ? (size_t)n : 16 - *nhead;
-            memcpy(head + *nhead, chunk, k);
-            *nhead += k;
-        }
-        crypto_hash_sha256_update(&h, chunk, (unsigned long long)n);
-        *size += n;
-    }
-    close(fd);
-    if (n < 0) return err_set(e, ST_IO, "无法读取上传的文件。");
-    crypto_hash_sha256_final(&h, out);
-    sodium_bin2hex(hex, 65, out, sizeof out);
-    return ST_OK;
-}
-
-/* Copy the upload to dir/<ab>/<sha> through a temporary name, flushed, then renamed: a
- * reader never sees half a file, and the same content is stored once. */
-static st dv_keep(uc *c, const char *path, const char *sha, err *e) {
-    const char *dir = dv_files_dir(c);
-    const char *sub = arena_printf(c->mem, "%s/%.2s", dir, sha);
-    const char *dest = arena_printf(c->mem, "%s/%s", sub, sha);
-    st s = dv_mkdir(dir, e);
-    if (!s) s = dv_mkdir(sub, e);
-    if (s) return s;
-    if (access(dest, F_OK) == 0) return ST_OK;
-    char *tmp = arena_printf(c->mem, "%s/.upload-XXXXXX", sub);
-    int out = mkstemp(tmp);
-    if (out < 0) return err_set(e, ST_IO, "无法保存材料文件：%s。", strerror(errno));
-    int in = open(path, O_RDONLY | O_CLOEXEC);
-    unsigned char chunk[16384];
-    ssize_t n = in < 0 ? -1 : 0;
-    bool ok = in >= 0;
-    while (ok && (n = read(in, chunk, sizeof chunk)) > 0)
-        for (ssize_t off = 0; ok && off < n;) {
-            ssize_t w = write(out, chunk + off, (size_t)(n - off));
-            if (w <= 0) ok = false;
-            else off += w;
-        }
-    if (in >= 0) close(in);
-    ok = ok && n == 0 && fsync(out) == 0;
-    ok = close(out) == 0 && ok;
-    if (!ok || rename(tmp, dest) != 0) {
-        unlink(tmp);
-        return err_set(e, ST_IO, "无法保存材料文件：%s。", strerror(errno));
-    }
-    return ST_OK;
-}
+/* Documents are kept by content (base/files.h) in develop-files-dir. */
+static const char *dv_files_dir(uc *c) { return files_dir(c->mem, "develop-files-dir"); }
 
 st develop_store_document_add(uc *c, int64_t id, const char *kind, const char *path, const char *filename, int64_t *doc,
                               err *e) {
@@ -749,7 +680,7 @@ st develop_store_document_add(uc *c, int64_t id, const char *kind, const char *p
     unsigned char head[16];
     size_t nhead = 0;
     char sha[65];
-    st s = dv_hash(path, &size, head, &nhead, sha, e);
+    st s = files_digest(path, &size, head, sizeof head, &nhead, sha, e);
     if (s) return s;
     long max = cfg_int("develop-file-max");
     if (size <= 0) return err_field(e, ST_INVALID, "file", "上传的材料文件是空的。");
@@ -764,7 +695,7 @@ st develop_store_document_add(uc *c, int64_t id, const char *kind, const char *p
     dv_app a;
     s = dv_app_load(c, id, &a, e);
     /* the bytes first: a row never names a file that is not there (a file without a row is harmless) */
-    if (!s) s = dv_keep(c, path, sha, e);
+    if (!s) s = files_keep(c->mem, dv_files_dir(c), "develop-files-dir", path, sha, e);
     if (!s)
         s = db_query_int(c->d, doc,
                          "INSERT INTO develop_document(applicant_id, kind, filename, mime, size, sha256, uploaded_by, created_at) "
@@ -788,7 +719,7 @@ st develop_store_document(uc *c, int64_t id, int64_t doc, const char **path, con
         return err_set(e, ST_NOT_FOUND, "该入党申请人没有编号为 %lld 的材料。", (long long)doc);
     }
     const char *sha = json_string_value(json_object_get(r, "sha256"));
-    *path = arena_printf(c->mem, "%s/%.2s/%s", dv_files_dir(c), sha, sha);
+    *path = files_path(c->mem, dv_files_dir(c), sha);
     *mime = arena_strdup(c->mem, json_string_value(json_object_get(r, "mime")));
     *filename = arena_strdup(c->mem, json_string_value(json_object_get(r, "filename")));
     json_decref(rows);

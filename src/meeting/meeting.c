@@ -234,3 +234,73 @@ meeting_light meeting_light_of(long idle, bool missing, int yellow_days, int red
     if (idle >= yellow_days) return MEETING_YELLOW;
     return MEETING_GREEN;
 }
+
+const char *meeting_photo_type(const unsigned char *head, size_t n) {
+    if (n >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF) return "image/jpeg";
+    if (n >= 8 && !memcmp(head, "\x89PNG\r\n\x1a\n", 8)) return "image/png";
+    if (n >= 12 && !memcmp(head, "RIFF", 4) && !memcmp(head + 8, "WEBP", 4)) return "image/webp";
+    return NULL;
+}
+
+static unsigned mt_be16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
+static unsigned mt_le16(const unsigned char *p) { return (unsigned)p[1] << 8 | p[0]; }
+static uint32_t mt_be32(const unsigned char *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
+static uint32_t mt_le24(const unsigned char *p) { return (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0]; }
+
+/* JPEG: the segments from the start, each FF <marker> [length], up to the first
+ * start-of-frame (C0–CF but C4 DHT, C8 JPG, CC DAC): FF Cx len(2) precision(1) height(2) width(2). */
+static bool mt_jpeg_size(const unsigned char *p, size_t n, uint32_t *w, uint32_t *h) {
+    size_t i = 2;
+    while (i + 1 < n) {
+        if (p[i] != 0xFF) return false;
+        unsigned char m = p[i + 1];
+        if (m == 0xFF) {   /* fill byte */
+            i++;
+            continue;
+        }
+        if (m == 0x01 || (m >= 0xD0 && m <= 0xD8)) {   /* standalone markers: no length */
+            i += 2;
+            continue;
+        }
+        if (m == 0xD9 || m == 0xDA) return false;       /* end of image, or the scan before any frame */
+        if (i + 4 > n) return false;
+        size_t len = mt_be16(p + i + 2);
+        if (len < 2) return false;
+        if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
+            if (len < 7 || i + 9 > n) return false;
+            *h = mt_be16(p + i + 5);
+            *w = mt_be16(p + i + 7);
+            return true;
+        }
+        i += 2 + len;
+    }
+    return false;
+}
+
+bool meeting_photo_size(const unsigned char *p, size_t n, int *width, int *height) {
+    *width = *height = 0;
+    const char *type = p ? meeting_photo_type(p, n) : NULL;
+    uint32_t w = 0, h = 0;
+    bool ok = false;
+    if (!type) return false;
+    if (!strcmp(type, "image/png")) {
+        ok = n >= 24 && !memcmp(p + 12, "IHDR", 4);
+        if (ok) w = mt_be32(p + 16), h = mt_be32(p + 20);
+    } else if (!strcmp(type, "image/jpeg")) {
+        ok = mt_jpeg_size(p, n, &w, &h);
+    } else if (n >= 30 && !memcmp(p + 12, "VP8 ", 4)) {   /* lossy: a key frame's start code, then 14-bit sides */
+        ok = p[23] == 0x9D && p[24] == 0x01 && p[25] == 0x2A;
+        if (ok) w = mt_le16(p + 26) & 0x3FFF, h = mt_le16(p + 28) & 0x3FFF;
+    } else if (n >= 25 && !memcmp(p + 12, "VP8L", 4)) {   /* lossless: 0x2F, then 14 bits each of side − 1 */
+        ok = p[20] == 0x2F;
+        uint32_t b = (uint32_t)p[21] | (uint32_t)p[22] << 8 | (uint32_t)p[23] << 16 | (uint32_t)p[24] << 24;
+        if (ok) w = (b & 0x3FFF) + 1, h = ((b >> 14) & 0x3FFF) + 1;
+    } else if (n >= 30 && !memcmp(p + 12, "VP8X", 4)) {   /* extended: the canvas, 24 bits each of side − 1 */
+        ok = true;
+        w = mt_le24(p + 24) + 1, h = mt_le24(p + 27) + 1;
+    }
+    if (!ok || !w || !h || w > 1000000 || h > 1000000) return false;
+    *width = (int)w;
+    *height = (int)h;
+    return true;
+}

@@ -100,4 +100,14 @@ const char *meeting_light_name(meeting_light l);   /* "green", "yellow", "red" *
  * missing = a required meeting missing in a finished period. */
 meeting_light meeting_light_of(long idle, bool missing, int yellow_days, int red_days);
 
+/* A meeting photo's type by its first bytes (at least 12), whatever its name says:
+ * "image/jpeg" (FF D8 FF), "image/png" (the 8-byte signature), "image/webp"
+ * ("RIFF" <size> "WEBP"); NULL for anything else. */
+const char *meeting_photo_type(const unsigned char *head, size_t n);
+/* Its width and height in pixels, read from the first n bytes of the file when
+ * they hold them (PNG's IHDR; JPEG's start-of-frame after the segments before
+ * it; WebP's VP8, VP8L or VP8X header); false when not (cut short, malformed,
+ * another type, a zero side).  Never reads past head[n - 1]. */
+bool meeting_photo_size(const unsigned char *head, size_t n, int *width, int *height);
+
 #endif

@@ -14,6 +14,9 @@
  *   POST  /api/checkin                         the logged-in member checks in with a code
  *   GET   /api/me/meetings                     my meetings (我的党建)
  *   POST  /api/me/meetings/{id}/leave          ask leave
+ *   POST  /api/meetings/{id}/photos            add a photo (multipart: file, and reason once the record has locked)
+ *   GET   /api/meetings/{id}/photos/{photo_id} one photo (audited)
+ *   DELETE /api/meetings/{id}/photos/{photo_id} remove a photo ({reason}: required once the record has locked)
  * Scope: the city all, a district or park its area, an organization's
  * administrator and secretary their organization and below; a member only
  * the meetings they are expected at (checked by the store: the routes of
@@ -314,6 +317,43 @@ static st h_scorecard(http_req *r, err *e) {
     return http_reply_json(r, 200, o);
 }
 
+/* ---- photos (meeting_photo_store.c) ---- */
+
+static st h_photo_add(http_req *r, err *e) {
+    int64_t id, photo = 0;
+    st s = http_param_int(r, "id", &id, e);
+    const http_upload *u = s ? NULL : http_upload_get(r, "file");
+    if (!s && !u) s = err_field(e, ST_INVALID, "file", "请选择要上传的会议照片（表单字段 file：JPEG、PNG 或 WebP 图片）。");
+    const char *reason = s ? NULL : http_field(r, "reason");
+    if (!s && reason && strlen(reason) > 1500) s = err_field(e, ST_INVALID, "reason", "更正理由 reason 最多 500 个字。");
+    if (!s) s = meeting_store_photo_add(http_uc(r), id, u->path, u->filename, reason && *reason ? reason : NULL, &photo, e);
+    if (s) return s;
+    return mt_reply(r, 201, id, e);
+}
+
+static st h_photo_get(http_req *r, err *e) {
+    int64_t id, photo;
+    const char *path, *mime, *name;
+    st s = http_param_int(r, "id", &id, e);
+    if (!s) s = http_param_int(r, "photo_id", &photo, e);
+    if (!s) s = meeting_store_photo(http_uc(r), id, photo, &path, &mime, &name, e);
+    if (s) return s;
+    return http_reply_file(r, path, mime, name, e);
+}
+
+static st h_photo_remove(http_req *r, err *e) {
+    static const char *const only[] = {"reason", NULL};
+    int64_t id, photo;
+    const char *reason = NULL;
+    st s = http_param_int(r, "id", &id, e);
+    if (!s) s = http_param_int(r, "photo_id", &photo, e);
+    if (!s) s = jsonx_only(r->json, only, e);
+    if (!s) s = jsonx_str(r->json, "reason", false, 0, 500, &reason, e);
+    if (!s) s = meeting_store_photo_remove(http_uc(r), id, photo, reason && *reason ? reason : NULL, e);
+    if (s) return s;
+    return mt_reply(r, 200, id, e);
+}
+
 static const http_sort_key mt_sort[] = {
     {"day", "q.day"},         {"kind", "q.kind", true}, {"state", "q.state"}, {"org_name", "q.org_name", true},
     {"present", "q.present"}, {"roll", "q.roll"},       {"id", "q.id"},       {NULL, NULL}};
@@ -355,5 +395,11 @@ const http_route meeting_routes[] = {
     {"GET", "/api/me/meetings", "meeting.attend", h_me_meetings, HB_NONE, "我的会议：将要召开和已召开、是否出席、请假情况", "meeting",
      NULL},
     {"POST", "/api/me/meetings/{id}/leave", "meeting.attend", h_me_leave, HB_JSON, "请假（本人）", "meeting", NULL},
+    {"POST", "/api/meetings/{id}/photos", "meeting.write", h_photo_add, HB_MULTIPART,
+     "上传会议照片（表单字段 file：JPEG、PNG 或 WebP，按内容判断；记录锁定后须填 reason，作为更正）", "meeting", "meeting:{id}"},
+    {"GET", "/api/meetings/{id}/photos/{photo_id}", "meeting.read", h_photo_get, HB_NONE, "查看会议照片（记入审计）", "meeting",
+     "meeting_photo:{photo_id}/{id}", NULL, NULL, true},
+    {"DELETE", "/api/meetings/{id}/photos/{photo_id}", "meeting.write", h_photo_remove, HB_JSON,
+     "删除会议照片（保留删除记录；记录锁定后须填 reason，作为更正）", "meeting", "meeting_photo:{photo_id}/{id}"},
     {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL},
 };

@@ -788,6 +788,10 @@ st meeting_store_get(uc *c, int64_t id, json_t **out, err *e) {
     json_object_set_new(o, "locked", json_boolean(held && meeting_locked(day, today, lock)));
     json_object_set_new(o, "editable_until", json_string(last));
     json_object_set_new(o, "today", json_string(today));   /* the server's day: a meeting of today or before can be recorded */
+    if ((s = meeting_store_photos_json(c, id, o, e))) {   /* meeting_photo_store.c */
+        json_decref(o);
+        return s;
+    }
     *out = o;
     return ST_OK;
 }

@@ -95,4 +95,27 @@ st meeting_store_scorecard(uc *c, int64_t org_id, const meeting_period *p, json_
 
 extern const scope_resolver meeting_scope_resolvers[];
 
+/* ---- photos (meeting_photo_store.c, migration 0047) ----
+ * Only who may record the meeting adds or removes one (the route's
+ * meeting.write and the meeting's scope); whoever may read the meeting views
+ * them.  A photo's type is read from its content (meeting_photo_type), its
+ * size limited (meeting-photo-max-bytes), a meeting's count too
+ * (meeting-photo-max-count); the bytes are kept by content (base/files.h,
+ * meeting-files-dir).  Once the record has locked, adding or removing one
+ * is an amendment: reason required (else ST_CONFLICT, api_code "locked",
+ * field "reason"), and a meeting_amendment row keeps the photos before and
+ * after.  A removed photo keeps its row (who, when, why). */
+/* A photo added (audited "meeting.photo_add"); path: the upload. */
+st meeting_store_photo_add(uc *c, int64_t id, const char *path, const char *filename, const char *reason, int64_t *photo, err *e);
+/* A photo removed (audited "meeting.photo_remove"); reason kept (required once locked). */
+st meeting_store_photo_remove(uc *c, int64_t id, int64_t photo, const char *reason, err *e);
+/* One photo to send (audited "meeting.photo.read"): where its bytes are, type, name (c's memory). */
+st meeting_store_photo(uc *c, int64_t id, int64_t photo, const char **path, const char **mime, const char **filename, err *e);
+/* The meeting's photos into o (meeting_store_get): photos [{id, filename, mime, size,
+ * width, height (null when unknown), uploaded_by, created_at, url}], photos_removed,
+ * photo_limits {max_bytes, max_count, types}. */
+st meeting_store_photos_json(uc *c, int64_t id, json_t *o, err *e);
+/* The object kind "meeting_photo": keys photo id / meeting id (app/scopes.c). */
+extern const scope_resolver meeting_photo_scope_resolvers[];
+
 #endif

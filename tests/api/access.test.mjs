@@ -16,7 +16,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer, Client, backend, ejia, totp, replaceOneTimePassword } from './lib.mjs';
@@ -103,7 +104,7 @@ async function loginRole(role) {
 before(async () => {
   clockDir = mkdtempSync(path.join(tmpdir(), 'ejia-access-'));
   writeFileSync(path.join(clockDir, 'clock'), '0');
-  srv = await startServer({ demo: true, args: ['--test-clock-file', path.join(clockDir, 'clock')], onDemo: (out) => { for (const m of out.matchAll(/^\s+(\w+)\s+(\S+)\s+(\S+)\s+\S/gm)) pw[m[2]] = m[3]; } });
+  srv = await startServer({ demo: true, args: ['--test-clock-file', path.join(clockDir, 'clock'), '--meeting-files-dir', path.join(clockDir, 'files')], onDemo: (out) => { for (const m of out.matchAll(/^\s+(\w+)\s+(\S+)\s+(\S+)\s+\S/gm)) pw[m[2]] = m[3]; } });
   for (const role of Object.keys(ROLES.roles)) assert.ok(pw[DEMO_USER[role]], `the demo made a ${role} user`);
   // one-time passwords open only the account pages: replace them first
   for (const role of Object.keys(ROLES.roles)) pw[DEMO_USER[role]] = await replaceOneTimePassword(srv.base, DEMO_USER[role], pw[DEMO_USER[role]]);
@@ -152,6 +153,15 @@ before(async () => {
   fixtures.meeting = [...meetingOrgs].map((org) => {
     const [[id, p, d, pk]] = sql(`INSERT INTO meeting(org_id, org_path, district_code, park_code, kind, state, day, start_time, end_time, starts_at, ends_at, created_at) SELECT id, path, district_code, park_code, '党课', 'planned', '2026-01-05', '09:00', '10:00', 0, 0, 0 FROM org WHERE id = ${Number(org)} RETURNING id, org_path, COALESCE(district_code, ''), COALESCE(park_code, '')`);
     return { key: id, loc: { orgPath: p, district: d || undefined, park: pk || undefined } };
+  });
+  // A photo of each of those meetings (photo id / meeting id), its bytes kept where the server keeps them.
+  const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
+  const sha = createHash('sha256').update(png).digest('hex');
+  mkdirSync(path.join(clockDir, 'files', sha.slice(0, 2)), { recursive: true });
+  writeFileSync(path.join(clockDir, 'files', sha.slice(0, 2), sha), png);
+  fixtures.meeting_photo = fixtures.meeting.map(({ key, loc }) => {
+    const [[pid]] = sql(`INSERT INTO meeting_photo(meeting_id, filename, mime, size, sha256, uploaded_by, created_at) VALUES (${Number(key)}, 'access.png', 'image/png', ${png.length}, '${sha}', 'test', 0) RETURNING id`);
+    return { key: [pid, key], loc };
   });
   // Applicants (develop) sit where the organization that took the application is; the account that applied owns theirs.
   fixtures.develop = [];

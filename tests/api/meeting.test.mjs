@@ -58,7 +58,8 @@ before(async () => {
   const tomorrow = addDays(dayOf(real), 1);
   setClock(Math.floor(Date.parse(tomorrow + 'T10:00:00+08:00') / 1000) - real);
   today = tomorrow;
-  srv = await startServer({ demo: true, args: ['--test-clock-file', clockFile] });
+  // small photo limits, to test them without a large upload
+  srv = await startServer({ demo: true, args: ['--test-clock-file', clockFile, '--meeting-photo-max-bytes', '65536', '--meeting-photo-max-count', '3'] });
   const branches = sql("SELECT id, district_code FROM org WHERE kind = '党支部' AND dissolved_on IS NULL AND established_on <= '2018-01-01' ORDER BY id");
   [orgA, orgB] = branches.filter(([, d]) => d === '350203').map(([id]) => Number(id));
   orgHuli = Number(branches.find(([, d]) => d === '350206')[0]);
@@ -351,6 +352,119 @@ test('lock: a record locks 30 days after its day; then only an amendment with a 
   // a planned meeting has no record to amend
   const p = await U.mt_sec.post(`/api/orgs/${orgA}/meetings`, { kind: '党小组会', day, start: '09:00', end: '10:00' });
   assert.equal((await U.mt_sec.post(`/api/meetings/${p.data.id}/amendments`, { reason: '更正一下' })).status, 409);
+});
+
+test('photos: by their content, size- and count-limited, viewed (audited), removed; a locked record only by an amendment; each role\'s reach', async () => {
+  // a PNG's signature and IHDR (3 × 2), enough for the server: it reads the type and the size from the header
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), Buffer.from('IHDR'),
+    Buffer.from([0, 0, 0, 3, 0, 0, 0, 2, 8, 2, 0, 0, 0]), Buffer.from('a small png body')]);
+  const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]), Buffer.from('JFIF\0 a photo'), Buffer.from([0xff, 0xd9])]);
+  const webp = Buffer.concat([Buffer.from('RIFF'), Buffer.from([20, 0, 0, 0]), Buffer.from('WEBPVP8L a photo')]);
+  const upload = (c, id, buf, name, reason) => {
+    const fd = new FormData();
+    fd.append('file', new Blob([buf]), name);
+    if (reason) fd.append('reason', reason);
+    return c.req('POST', `/api/meetings/${id}/photos`, { body: fd });
+  };
+  let r = await U.mt_sec.post(`/api/orgs/${orgA}/meetings`, { kind: '党小组会', day: today, start: '08:00', end: '09:00', place: '会议室', topic: '学习讨论' });
+  assert.equal(r.status, 201, r.text);
+  const id = r.data.id;
+  assert.deepEqual(r.data.photos, []);
+  assert.equal(r.data.photo_limits.max_bytes, 65536);
+  // a PNG named .jpg is a PNG; JPEG and WebP too
+  r = await upload(U.mt_sec, id, png, '合影.jpg');
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.data.photos.length, 1);
+  const [p1] = r.data.photos;
+  assert.equal(p1.mime, 'image/png');
+  assert.equal(p1.filename, '合影.jpg');
+  assert.equal(p1.uploaded_by, 'mt_sec');
+  assert.equal(p1.width, 3);
+  assert.equal(p1.height, 2);
+  assert.equal(p1.url, `/api/meetings/${id}/photos/${p1.id}`);
+  r = await upload(U.mt_admin, id, jpeg, '现场.jpeg');
+  assert.equal(r.status, 201, r.text);
+  r = await upload(U.mt_sec, id, webp, '手机.webp');
+  assert.equal(r.data.photos.map((p) => p.mime).join(), 'image/png,image/jpeg,image/webp');
+  assert.equal(r.data.photos[1].width, null, 'a JPEG without its frame header: no size');
+  // by content, not by name; too large; empty; no file
+  r = await upload(U.mt_sec, id, Buffer.from('not an image at all'), '照片.png');
+  assert.equal(r.status, 400);
+  assert.equal(r.data.error.field, 'file');
+  assert.match(r.data.error.message, /JPEG、PNG 或 WebP/);
+  r = await upload(U.mt_sec, id, Buffer.concat([png, Buffer.alloc(65536)]), '大.png');
+  assert.equal(r.status, 400);
+  assert.match(r.data.error.message, /过大/);
+  r = await upload(U.mt_sec, id, Buffer.alloc(0), '空.png');
+  assert.equal(r.status, 400);
+  // three photos, a limit of three
+  r = await upload(U.mt_sec, id, jpeg, '第四张.jpg');
+  assert.equal(r.status, 409);
+  assert.match(r.data.error.message, /上限/);
+  const fd = new FormData();
+  fd.append('reason', '没有文件');
+  r = await U.mt_sec.req('POST', `/api/meetings/${id}/photos`, { body: fd });
+  assert.equal(r.status, 400);
+  assert.equal(r.data.error.field, 'file');
+  // viewed by whoever reads the meeting, audited; not by another district, another organization or a member
+  r = await U.mt_siming.get(p1.url);
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'image/png');
+  assert.equal(Number(r.headers.get('content-length')), png.length);
+  assert.equal(sql(`SELECT COUNT(*) FROM audit WHERE action = 'meeting.photo.read' AND object = 'meeting_photo:${p1.id}' AND username = 'mt_siming'`)[0][0], '1');
+  assert.equal((await U.mt_huli.get(p1.url)).status, 403);
+  assert.equal((await U.mt_adminB.get(p1.url)).status, 403);
+  assert.equal((await U.mt_m1.get(p1.url)).status, 403);
+  assert.equal((await U.mt_city.get(p1.url)).status, 200);
+  // only who may record the meeting adds or removes
+  assert.equal((await upload(U.mt_siming, id, png, 'x.png')).status, 403);
+  assert.equal((await upload(U.mt_city, id, png, 'x.png')).status, 403);
+  assert.equal((await upload(U.mt_adminB, id, png, 'x.png')).status, 403);
+  assert.equal((await upload(U.mt_m1, id, png, 'x.png')).status, 403);
+  assert.equal((await U.mt_siming.del(p1.url, { json: {} })).status, 403);
+  assert.equal((await U.mt_adminB.del(p1.url, { json: {} })).status, 403);
+  // removed while open: no reason needed; the row kept (who, when), no longer listed or shown
+  r = await U.mt_sec.del(p1.url, { json: {} });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.data.photos.length, 2);
+  assert.equal(r.data.photos_removed.length, 1);
+  assert.equal(r.data.photos_removed[0].removed_by, 'mt_sec');
+  assert.equal((await U.mt_sec.get(p1.url)).status, 404);
+  assert.equal((await U.mt_sec.del(p1.url, { json: {} })).status, 409);
+  assert.equal(sql(`SELECT COUNT(*) FROM audit WHERE action IN ('meeting.photo_add', 'meeting.photo_remove') AND object = 'meeting:${id}'`)[0][0], '4');
+  // a locked record (held 40 days ago): refused without a reason, saying what to do; an amendment with one
+  r = await U.mt_sec.post(`/api/orgs/${orgA}/meetings`, { kind: '党课', day: addDays(today, -40), start: '08:00', end: '09:00', place: '会议室', topic: '旧的党课' });
+  const old = r.data.id;
+  r = await U.mt_sec.post(`/api/meetings/${old}/record`, { minutes: '讲授' });
+  assert.equal(r.data.locked, true);
+  r = await upload(U.mt_sec, old, jpeg, '补拍.jpg');
+  assert.equal(r.status, 409);
+  assert.equal(r.data.error.code, 'locked');
+  assert.equal(r.data.error.field, 'reason');
+  assert.match(r.data.error.message, /锁定.*更正理由/);
+  r = await upload(U.mt_sec, old, jpeg, '补拍.jpg', '补传会议现场照片');
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.data.photos.length, 1);
+  assert.equal(r.data.amendments.length, 1);
+  assert.equal(r.data.amendments[0].reason, '补传会议现场照片');
+  assert.deepEqual(r.data.amendments[0].before.photos, []);
+  assert.equal(r.data.amendments[0].after.photos[0].filename, '补拍.jpg');
+  const op = r.data.photos[0];
+  // a photo through another meeting: not found there (the city is told so; a district is refused alike)
+  r = await U.mt_city.get(`/api/meetings/${id}/photos/${op.id}`);
+  assert.equal(r.status, 404);
+  assert.equal(r.data.error.message, `没有编号为 ${op.id} 的会议照片。`);
+  assert.equal((await U.mt_siming.get(`/api/meetings/${id}/photos/${op.id}`)).status, 403);
+  assert.equal((await U.mt_sec.del(`/api/meetings/${id}/photos/${op.id}`, { json: { reason: '删错会议的照片' } })).status, 403);
+  r = await U.mt_sec.del(op.url, { json: {} });
+  assert.equal(r.status, 409);
+  assert.equal(r.data.error.code, 'locked');
+  r = await U.mt_sec.del(op.url, { json: { reason: '照片与本次会议无关' } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.data.photos.length, 0);
+  assert.equal(r.data.amendments.length, 2);
+  assert.equal(r.data.amendments[1].after.photos.length, 0);
+  assert.equal(r.data.photos_removed[0].removed_reason, '照片与本次会议无关');
 });
 
 test('compliance and the scorecard at the edges: the last day of a quarter, a leap February, finished and running periods', async () => {

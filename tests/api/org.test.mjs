@@ -310,6 +310,35 @@ test('bulletin: numbers equal a direct count, issued once, change against the is
   assert.equal(b.city.covered, b.rows.reduce((s, x) => s + x.covered, 0));
   assert.equal(b.city.upgrades, sql(`SELECT COUNT(*) FROM org_event WHERE kind = 'upgraded' AND day BETWEEN '2018-04-21' AND '2018-04-30'`));
 
+  // organizational life: the quarter holding the 旬's last day, the figures of the meeting compliance
+  const life = b.life;
+  assert.equal(life.period, '2018-Q2');
+  assert.equal(life.from, '2018-04-01');
+  assert.equal(life.to, '2018-06-30');
+  const comp = (await city.get('/api/meetings/compliance?by=district&period=2018-Q2&size=500')).data.items;
+  assert.ok(comp.length > 0);
+  assert.deepEqual(life.rows.map((x) => x.code), comp.map((x) => x.code), 'the districts as the compliance ranks them');
+  for (const row of life.rows) {
+    const c = comp.find((x) => x.code === row.code);
+    for (const k of ['rank', 'name', 'orgs', 'required', 'held', 'due', 'on_time', 'attended', 'expected', 'green', 'yellow', 'red']) assert.equal(row[k], c[k], `${row.name} ${k}`);
+    assert.equal(row.rate, Math.round(1000 * c.rate) / 10, row.name);
+    assert.equal(row.attendance_rate, c.expected ? Math.round(1000 * c.attended / c.expected) / 10 : null, row.name);
+  }
+  for (const k of ['orgs', 'required', 'held', 'red', 'yellow', 'green']) assert.equal(life.city[k], life.rows.reduce((t, x) => t + x[k], 0), `city ${k}`);
+  const byOrg = (await city.get('/api/meetings/compliance?by=org&period=2018-Q2&size=500')).data;
+  assert.ok(byOrg.total <= 500);
+  const reds = byOrg.items.filter((x) => x.status === 'red').reverse();
+  assert.equal(life.red_total, reds.length);
+  assert.equal(life.red_total, life.city.red);
+  assert.equal(life.red_max, 20);
+  assert.deepEqual(life.red_orgs.map((x) => x.org_id), reds.slice(0, 20).map((x) => x.org_id), 'the red organizations, worst first');
+  for (const o of life.red_orgs) {
+    const c = reds.find((x) => x.org_id === o.org_id);
+    assert.equal(o.name, c.org_name);
+    assert.equal(o.district_name, c.district_name);
+    assert.equal(o.idle_days, c.idle_days);
+  }
+
   // issue the previous 旬, then this one: change is measured against the issued figures
   r = await city.post('/api/bulletins/2018-04-2/issue');
   assert.equal(r.status, 201, JSON.stringify(r.data));
@@ -322,6 +351,7 @@ test('bulletin: numbers equal a direct count, issued once, change against the is
   assert.equal(r.status, 201);
   const cur = r.data;
   assert.equal(cur.prev_source, 'issued');
+  assert.deepEqual(cur.life, life, 'the section is issued with the rest');
   for (const row of cur.rows) {
     const p = prev.rows.find((x) => x.code === row.code);
     assert.equal(row.prev_rate, p.rate);
@@ -343,6 +373,9 @@ test('bulletin: numbers equal a direct count, issued once, change against the is
   assert.match(r.headers.get('content-type'), /text\/html/);
   assert.match(r.text, /<table>/);
   assert.match(r.text, /思明区/);
+  assert.match(r.text, /<h2>组织生活落实情况（2018年第2季度）<\/h2>/);
+  assert.match(r.text, /本旬所在季度 2018-04-01 至 2018-06-30/);
+  assert.match(r.text, new RegExp(`红灯党组织（共 ${life.red_total} 个`));
   const res = await fetch(srv.base + '/api/bulletins/2018-04-3/xlsx', { headers: { cookie: city.cookieHeader() } });
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type'), /spreadsheetml/);
@@ -354,6 +387,11 @@ test('bulletin: numbers equal a direct count, issued once, change against the is
   assert.match(strings, /2018年4月下旬/);
   const sheet = execFileSync('python3', ['-c', 'import sys,zipfile; print(zipfile.ZipFile(sys.argv[1]).read("xl/worksheets/sheet1.xml").decode())', path.join(dir, 'b.xlsx')], { encoding: 'utf8' });
   assert.match(sheet, /<pane [^>]*ySplit="3"/, 'frozen header');
+  const book = execFileSync('python3', ['-c', 'import sys,zipfile; print(zipfile.ZipFile(sys.argv[1]).read("xl/workbook.xml").decode())', path.join(dir, 'b.xlsx')], { encoding: 'utf8' });
+  assert.match(book, /<sheet name="组织生活"/);
+  assert.match(strings, /组织生活落实情况/);
+  assert.match(strings, /红灯党组织/);
+  if (life.red_orgs.length) assert.ok(strings.includes(life.red_orgs[0].name.replace(/&/g, '&amp;')));
   const pres = await fetch(srv.base + '/api/bulletins/2018-04-3/pdf', { headers: { cookie: city.cookieHeader() } });
   assert.equal(pres.status, 200);
   assert.equal(pres.headers.get('content-type'), 'application/pdf');
@@ -368,6 +406,19 @@ test('bulletin: numbers equal a direct count, issued once, change against the is
   for (const row of cur.rows) {
     const line = text.split('\n').find((l) => l.includes(row.name));
     assert.ok(line && line.includes(String(row.enterprises)) && line.includes(row.rate.toFixed(1)), `${row.name}: ${line}`);
+  }
+  // the organizational-life page: each district's line with its figures, the red organizations
+  const lifeText = text.slice(text.indexOf('组织生活落实情况'));
+  assert.ok(lifeText.length > 20, 'the section is in the PDF');
+  for (const row of cur.life.rows) {
+    const line = lifeText.split('\n').find((l) => l.includes(row.name));
+    assert.ok(line && line.includes(String(row.required)) && line.includes(row.rate.toFixed(1)), `${row.name}: ${line}`);
+  }
+  const lifeCity = lifeText.split('\n').find((l) => l.includes('全市合计'));
+  assert.ok(lifeCity.includes(String(cur.life.city.required)) && lifeCity.includes(String(cur.life.city.red)), lifeCity);
+  for (const o of cur.life.red_orgs) {
+    const line = lifeText.split('\n').find((l) => l.includes(o.name.slice(0, 10)));
+    assert.ok(line && line.includes(o.district_name) && line.includes(String(o.idle_days)), `red ${o.name}: ${line}`);
   }
   const pages = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });
   assert.match(pages, /Page size:\s+595\.\d+ x 841\.\d+/, 'A4');

@@ -59,6 +59,18 @@ test('city: list, open, download xlsx and PDF, issue an unissued 旬', { skip: !
     assert.equal(await rows.locator('tbody tr').count(), before.body.rows.length + 1, 'one row per district plus the city line')
     await rows.getByText('全市合计').waitFor()
     await page.getByTestId('bulletin-city').getByText(String(before.body.city.enterprises)).first().waitFor()
+    // organizational life: the districts of the meeting compliance and the city line, the red organizations
+    const life = before.body.life
+    if (life) {
+      const lr = page.getByTestId('bulletin-life-rows')
+      await lr.locator('tbody tr').first().waitFor()
+      assert.equal(await lr.locator('tbody tr').count(), life.rows.length + 1, 'one row per district owing meetings plus the city line')
+      await page.getByTestId('bulletin-life').getByText(/组织生活落实情况（\d{4}年第\d季度）/).waitFor()
+      assert.match(await page.getByTestId('bulletin-red-title').innerText(), life.red_total ? new RegExp(`红灯党组织（共 ${life.red_total} 个`) : /没有红灯党组织/)
+      assert.equal(await page.getByTestId('bulletin-red').locator('li').count(), life.red_orgs.length)
+    } else {
+      await page.getByTestId('bulletin-life-absent').waitFor()   // an issued bulletin made before the section
+    }
 
     // downloads are the real files
     const x = await download(page, 'bulletin-xlsx')
@@ -115,6 +127,8 @@ test('district: reads bulletins but has no issue button; phone layout', { skip: 
     await page.goto('/bulletins/2018-05-1')
     await page.getByTestId('bulletin-title').getByText('2018年5月上旬').waitFor()
     await page.getByTestId('bulletin-rows').locator('li').first().waitFor()
+    const life = (await apiGet(page, '/api/bulletins/2018-05-1')).body.life
+    if (life) await page.getByTestId('bulletin-life-rows').locator('li').nth(life.rows.length).getByText('全市合计').waitFor()
     assert.equal(await page.getByTestId('bulletin-issue').count(), 0, 'no issue button')
     const width = await page.evaluate(() => document.documentElement.scrollWidth)
     assert.ok(width <= PHONE.width + 1, `no sideways scrolling on a phone (${width}px)`)

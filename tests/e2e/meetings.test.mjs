@@ -281,6 +281,58 @@ test('a secretary plans, holds (members check in by phone from the decoded QR), 
     } finally { await b.close(); await ph.close() }
   })
 
+test('a secretary adds a photo of the meeting (a PNG made here) and sees its thumbnail; views it larger and removes it',
+  { skip: (!process.env.E2E_STATE || !(USERS.city && USERS.member)) && 'needs the spec\'s own database and the users' }, async () => {
+    const S = await startClocked()
+    const sec = await apiAs('meet_secretary', S.base)
+    const today = S.day()
+    let r = await sec.post(`/api/orgs/${S.branch}/meetings`, { kind: '党小组会', day: today, start: '08:00', end: '09:00', place: '活动室', topic: '照片测试' })
+    assert.equal(r.status, 201, JSON.stringify(r.body))
+    const mid = r.body.id
+    // a 64×48 picture in the party's red with a white band, as a camera would hand it over
+    const png = new PNG({ width: 64, height: 48 })
+    for (let i = 0; i < 64 * 48; i++) {
+      const white = Math.floor(i / 64) >= 20 && Math.floor(i / 64) < 28
+      png.data.set(white ? [255, 255, 255, 255] : [200, 22, 29, 255], i * 4)
+    }
+    const bytes = PNG.sync.write(png)
+    const b = await openBrowser({ viewport: PHONE, baseURL: S.base })
+    const { page } = b
+    try {
+      await loginAs(page, 'meet_secretary')
+      await page.goto(`/meetings/${mid}`)
+      const card = page.getByTestId('meeting-photos')
+      await card.waitFor()
+      assert.equal(await page.getByTestId('photo-input').getAttribute('accept'), 'image/*', 'the phone offers its camera')
+      await page.getByTestId('photo-input').setInputFiles({ name: '会议合影.png', mimeType: 'image/png', buffer: bytes })
+      await saved(page, '照片已上传')
+      const thumb = card.getByTestId('photo-thumb')
+      await thumb.first().waitFor()
+      // the thumbnail is the picture itself, decoded by the browser
+      await until(() => thumb.first().evaluate((img) => img.complete && img.naturalWidth === 64 && img.naturalHeight === 48), 'the thumbnail loaded', TIMEOUT)
+      const rec = (await sec.get(`/api/meetings/${mid}`)).body
+      assert.equal(rec.photos.length, 1)
+      assert.equal(rec.photos[0].filename, '会议合影.png')
+      assert.equal(rec.photos[0].mime, 'image/png')
+      assert.equal(rec.photos[0].size, bytes.length)
+      assert.equal(rec.photos[0].width, 64)
+      assert.equal(rec.photos[0].height, 48)
+      assert.ok(await noHScroll(page), 'no sideways scrolling at 390 px')
+      await shot(page, 'meeting-photo-phone')
+      // larger, then removed
+      await card.getByRole('button', { name: '查看照片 会议合影.png' }).click()
+      await page.getByTestId('photo-large').waitFor()
+      await page.keyboard.press('Escape')
+      await page.getByTestId('photo-large').waitFor({ state: 'hidden' })
+      await card.getByTestId('photo-remove').click()
+      await page.locator('.el-message-box').getByRole('button', { name: '删除' }).click()
+      await saved(page, '照片已删除')
+      await card.getByTestId('photo-thumb').waitFor({ state: 'detached' })
+      assert.equal((await sec.get(`/api/meetings/${mid}`)).body.photos_removed.length, 1)
+      assert.deepEqual(b.problems.filter((x) => !/40[1349]/.test(x)), [])
+    } finally { await b.close() }
+  })
+
 test('compliance: the city\'s roll-up by district, drilled to a district\'s parks and branches, exported; a branch\'s scorecard opens its meetings',
   { skip: !USERS.city && 'no city user' }, async () => {
     const city = await apiAs('city')

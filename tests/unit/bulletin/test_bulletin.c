@@ -148,12 +148,109 @@ static void test_json_round_trip(void **state) {
     arena_free(&a);
 }
 
+/* Organizational life from the meeting module's compliance rows (by district, by organization):
+ * the districts as ranked there, the city added up, rates in percent to 0.1, the red
+ * organizations worst first up to the limit; kept in the JSON and read back; a bulletin
+ * issued before the section (no "life") reads back and renders without it. */
+static void test_life(void **state) {
+    (void)state;
+    arena a;
+    arena_init(&a, 0);
+    org_xun x = {2026, 11, 2};
+    bulletin_doc *d = bulletin_new(&a, &x);
+    bulletin_inputs in = inputs();
+    json_t *by_district = json_pack(
+        "[{s:i,s:s,s:s,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i},{s:i,s:s,s:s,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i}]",
+        "rank", 1, "code", "350206", "name", "湖里区", "orgs", 3, "required", 12, "held", 10, "due", 6, "on_time", 5, "attended", 40,
+        "expected", 50, "green", 2, "yellow", 1, "red", 0,
+        "rank", 2, "code", "350203", "name", "思明区", "orgs", 4, "required", 16, "held", 3, "due", 3, "on_time", 1, "attended", 0,
+        "expected", 0, "green", 1, "yellow", 0, "red", 3);
+    json_t *by_org = json_pack("[{s:I,s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:i,s:s},{s:I,s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:i,s:n},"
+                               "{s:I,s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:i,s:s},{s:I,s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:i,s:n}]",
+                               "org_id", (json_int_t)7, "org_name", "绿支部", "district_name", "湖里区", "status", "green", "required", 4,
+                               "held", 4, "due", 2, "on_time", 2, "idle_days", 3, "last_held", "2026-11-10",
+                               "org_id", (json_int_t)8, "org_name", "红甲支部", "district_name", "思明区", "status", "red", "required", 4,
+                               "held", 1, "due", 1, "on_time", 1, "idle_days", 95, "last_held",
+                               "org_id", (json_int_t)9, "org_name", "红乙支部", "district_name", "思明区", "status", "red", "required", 4,
+                               "held", 1, "due", 2, "on_time", 0, "idle_days", 100, "last_held", "2026-08-01",
+                               "org_id", (json_int_t)10, "org_name", "红丙支部", "district_name", "思明区", "status", "red", "required",
+                               4, "held", 0, "due", 0, "on_time", 0, "idle_days", 200, "last_held");
+    assert_non_null(by_district);
+    assert_non_null(by_org);
+    in.life_period = "2026-Q4";
+    in.life_from = "2026-10-01";
+    in.life_to = "2026-12-31";
+    in.life_districts = by_district;
+    in.life_orgs = by_org;
+    in.life_red_max = 2;
+    err e;
+    assert_int_equal(bulletin_assemble(&a, d, &in, &e), ST_OK);
+    const bulletin_life *L = d->life;
+    assert_non_null(L);
+    assert_string_equal(L->period, "2026-Q4");
+    assert_int_equal(L->nrows, 2);
+    assert_string_equal(L->rows[0].code, "350206");
+    assert_int_equal(L->rows[0].rank, 1);
+    assert_true(L->rows[0].rate == 83.3);              /* 5 of 6 on time */
+    assert_true(L->rows[0].attendance_rate == 80.0);
+    assert_true(L->rows[1].attendance_rate < 0);       /* nobody expected: no rate */
+    assert_int_equal(L->city.orgs, 7);
+    assert_int_equal(L->city.required, 28);
+    assert_int_equal(L->city.held, 13);
+    assert_int_equal(L->city.red, 3);
+    assert_true(L->city.rate == 66.7);                 /* 6 of 9 */
+    assert_true(L->city.attendance_rate == 80.0);
+    assert_int_equal(L->red_total, 3);
+    assert_int_equal(L->nred, 2);                      /* the limit */
+    assert_string_equal(L->red[0].name, "红丙支部");   /* the end of the ranking first */
+    assert_null(L->red[0].last_held);
+    assert_true(L->red[0].rate == 100.0);              /* nothing fell due */
+    assert_string_equal(L->red[1].name, "红乙支部");
+    assert_true(L->red[1].rate == 0.0);
+    /* JSON and back */
+    json_t *j = bulletin_to_json(d);
+    json_t *life = json_object_get(j, "life");
+    assert_true(json_is_null(json_object_get(json_array_get(json_object_get(life, "rows"), 1), "attendance_rate")));
+    assert_int_equal(json_integer_value(json_object_get(life, "red_total")), 3);
+    bulletin_doc *back = NULL;
+    assert_int_equal(bulletin_from_json(&a, j, &back, &e), ST_OK);
+    json_t *j2 = bulletin_to_json(back);
+    assert_true(json_equal(j, j2));
+    /* the page shows it */
+    buf b;
+    buf_init(&b, 1 << 20);
+    assert_int_equal(bulletin_render_html(back, &b, &e), ST_OK);
+    assert_non_null(strstr(b.data, "组织生活落实情况（2026年第4季度"));
+    assert_non_null(strstr(b.data, "红灯党组织（共 3 个，按完成率由低到高列出前 2 个）"));
+    assert_non_null(strstr(b.data, "红丙支部"));
+    assert_null(strstr(b.data, "红甲支部"));
+    buf_free(&b);
+    /* an older bulletin: no section, read back and shown without it */
+    json_object_del(j2, "life");
+    assert_int_equal(bulletin_from_json(&a, j2, &back, &e), ST_OK);
+    assert_null(back->life);
+    buf_init(&b, 1 << 20);
+    assert_int_equal(bulletin_render_html(back, &b, &e), ST_OK);
+    assert_null(strstr(b.data, "组织生活"));
+    assert_non_null(strstr(b.data, "全市合计"));
+    buf_free(&b);
+    /* a damaged section is refused, not half read */
+    json_object_set_new(j2, "life", json_pack("{s:s}", "period", "2026-Q4"));
+    assert_int_equal(bulletin_from_json(&a, j2, &back, &e), ST_INTERNAL);
+    json_decref(j);
+    json_decref(j2);
+    json_decref(by_district);
+    json_decref(by_org);
+    arena_free(&a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_frame),
         cmocka_unit_test(test_assemble_computed),
         cmocka_unit_test(test_assemble_issued),
         cmocka_unit_test(test_json_round_trip),
+        cmocka_unit_test(test_life),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

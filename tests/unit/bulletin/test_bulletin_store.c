@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "bulletin/bulletin.h"
+#include "meeting/meeting_store.h"
 #include "org/org_store.h"
 #include "org/org_fixture.h"
 
@@ -160,11 +161,73 @@ static void test_none_issued(void **state) {
     }
 }
 
+/* The organizational-life section: the meeting module's compliance of the quarter holding
+ * the 旬's last day, by district and by organization, as it answers them; issued with the
+ * rest and read back the same. */
+static void test_life(void **state) {
+    (void)state;
+    for (int u = 0; u < fx_nurls; u++) {
+        fx x;
+        fx_open(&x, u);
+        history(&x);
+        err e;
+        org_xun x1 = {2019, 3, 3};
+        bulletin_doc *d = NULL;
+        assert_int_equal(bulletin_store_compute(&x.c, &x1, &d, &e), ST_OK);
+        const bulletin_life *L = d->life;
+        assert_non_null(L);
+        assert_string_equal(L->period, "2019-Q1");
+        assert_string_equal(L->from, "2019-01-01");
+        assert_string_equal(L->to, "2019-03-31");
+        meeting_period p;
+        assert_true(meeting_period_parse("2019-Q1", &p));
+        json_t *by_district = NULL, *by_org = NULL;
+        assert_int_equal(meeting_store_compliance(&x.c, &p, "district", NULL, NULL, &by_district, &e), ST_OK);
+        assert_int_equal(meeting_store_compliance(&x.c, &p, "org", NULL, NULL, &by_org, &e), ST_OK);
+        assert_int_equal(L->nrows, json_array_size(by_district));
+        assert_int_equal(L->nrows, 2);   /* 思明 and 湖里 have a branch each */
+        int64_t orgs = 0, red = 0;
+        for (size_t i = 0; i < L->nrows; i++) {
+            const json_t *r = json_array_get(by_district, i);
+            assert_string_equal(L->rows[i].code, json_string_value(json_object_get(r, "code")));
+            assert_int_equal(L->rows[i].rank, json_integer_value(json_object_get(r, "rank")));
+            assert_int_equal(L->rows[i].orgs, json_integer_value(json_object_get(r, "orgs")));
+            assert_int_equal(L->rows[i].required, json_integer_value(json_object_get(r, "required")));
+            assert_int_equal(L->rows[i].held, json_integer_value(json_object_get(r, "held")));
+            assert_int_equal(L->rows[i].red, json_integer_value(json_object_get(r, "red")));
+            assert_int_equal(L->rows[i].green, json_integer_value(json_object_get(r, "green")));
+            assert_true(L->rows[i].rate == coverage_tenths(1000 * json_real_value(json_object_get(r, "rate"))));
+            orgs += L->rows[i].orgs;
+            red += L->rows[i].red;
+        }
+        assert_int_equal(L->city.orgs, orgs);
+        /* no meeting held in 2019-Q1: every branch owes its monthly meetings and is red */
+        assert_int_equal(L->city.held, 0);
+        assert_int_equal(red, 2);
+        assert_int_equal(L->red_total, 2);
+        assert_int_equal(L->nred, 2);
+        assert_int_equal(L->red[0].org_id, json_integer_value(json_object_get(json_array_get(by_org, 1), "org_id")));
+        assert_string_equal(L->red[1].name, "中共测试甲公司支部");
+        json_decref(by_district);
+        json_decref(by_org);
+        /* issued: kept with the rest */
+        bulletin_doc *issued = NULL;
+        assert_int_equal(bulletin_store_issue(&x.c, &x1, "cli", &issued, &e), ST_OK);
+        assert_non_null(issued->life);
+        json_t *a = bulletin_to_json(d), *b = bulletin_to_json(issued);
+        assert_true(json_equal(json_object_get(a, "life"), json_object_get(b, "life")));
+        json_decref(a);
+        json_decref(b);
+        fx_close(&x);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_compute),
         cmocka_unit_test(test_issue),
         cmocka_unit_test(test_none_issued),
+        cmocka_unit_test(test_life),
     };
     return cmocka_run_group_tests(tests, fx_setup, fx_teardown);
 }
