@@ -1,11 +1,10 @@
 // The reminders of the logged-in user (GET /api/me/reminders): one reactive copy shared by the
-// bell in the header and the card on the home page, asked again every minute while the bell is
-// shown and whenever a page changes what it counts (a notice read).
+// bell in the header and the card on the home page, asked again when the user moves to another
+// page and whenever a page changes what it counts (a notice read).  Not on a timer: a request
+// every minute would keep an idle session alive past its idle timeout.
 import { reactive } from 'vue'
 import { api } from './api.js'
 
-let timer = 0
-let users = 0
 export const reminders = reactive({
   count: 0,
   items: [],
@@ -25,11 +24,8 @@ export const reminders = reactive({
   },
 })
 
-/** Start asking every minute (the bell's mount); stop when the last user goes. */
+/** Ask now (a component showing them mounts). */
 export function watchReminders() {
-  if (users++ === 0) {
-    reminders.refresh()
-    timer = setInterval(() => reminders.refresh(), 60000)
-  }
-  return () => { if (--users === 0) { clearInterval(timer); timer = 0 } }
+  reminders.refresh()
+  return () => {}
 }
