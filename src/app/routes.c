@@ -16,6 +16,7 @@ extern const http_route member_routes[];
 extern const http_route roster_routes[];
 extern const http_route meeting_routes[];
 extern const http_route develop_routes[];
+extern const http_route notice_routes[];
 extern const http_route test_routes[];   /* only with the test-routes setting */
 
 const http_route *const http_route_tables[] = {
@@ -33,6 +34,7 @@ const http_route *const http_route_tables[] = {
     member_routes,
     meeting_routes,
     develop_routes,
+    notice_routes,
     test_routes,
     NULL,
 };

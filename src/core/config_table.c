@@ -112,5 +112,11 @@ const cfg_def cfg_table[] = {
      "发展党员材料（入党申请书、政审材料、表决记录）的存放目录（空 = SQLite 数据库旁的 .files 目录，PostgreSQL 时 var/files） / where an applicant's documents are kept"},
     {"develop-file-max", CFG_INT, 1024, 104857600, "10485760", "发展党员 develop",
      "每份发展党员材料的大小上限（字节；PDF 或 JPEG、PNG 图片） / size limit of one document (bytes)"},
+    /* notices and reminders (src/notice): the channels a published notice goes out through (the
+     * in-app inbox only, until a deployment adds SMS or WeChat: docs/internals.md) and how far ahead
+     * the bell reminds of meetings */
+    {"notice-channels", CFG_STR, 0, 0, "app", "通知公告 notices",
+     "通知发送通道，逗号分隔（app = 站内通知；短信、微信须由部署方接入后列入） / channels a notice goes out through"},
+    {"rule-remind-meeting-days", CFG_INT, 0, 60, "7", "党建规则 rules", "提前多少天提醒党员参加会议 / days ahead the bell shows a meeting"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

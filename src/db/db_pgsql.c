@@ -28,12 +28,14 @@ typedef struct pg_stmt {
     PGresult *res;
     int row, nrows;
     int *coltype;           /* per column: 'i','d','t','b' */
+    unsigned long used;     /* when it was last handed out (the eviction's order) */
 } pg_stmt;
 
 typedef struct pg {
     PGconn *c;
     pg_stmt cache[PG_CACHE];
     int ncache;
+    unsigned long tick;
 } pg;
 
 /* The connection is gone, not just this statement: the socket is closed
@@ -128,29 +130,42 @@ static st pgx_prepare(db *d, const char *key, const char *sql, db_stmt **out, er
     pg *p = d->impl;
     if (d->broken) return pg_gone(e);
     for (int i = 0; i < p->ncache; i++)
-        if (p->cache[i].key == key && !strcmp(p->cache[i].text, key)) {
+        if (p->cache[i].key == key && p->cache[i].text && !strcmp(p->cache[i].text, key)) {
+            p->cache[i].used = ++p->tick;
             *out = (db_stmt *)&p->cache[i];
             return ST_OK;
         }
     for (int i = 0; i < p->ncache; i++)   /* the same SQL built again elsewhere */
-        if (!strcmp(p->cache[i].text, key)) {
+        if (p->cache[i].text && !strcmp(p->cache[i].text, key)) {
             p->cache[i].key = key;
+            p->cache[i].used = ++p->tick;
             *out = (db_stmt *)&p->cache[i];
             return ST_OK;
         }
     if (!sql) return ST_NOT_FOUND;   /* asked for a cached one only (db_prepare) */
-    int slot = p->ncache < PG_CACHE ? p->ncache : PG_CACHE - 1;
+    /* Cache full (dynamic SQL): evict the statement handed out longest ago whose rows
+       are not being read — never one a caller still holds (a use case that prepares two
+       statements before running them must not get the first one's slot back). */
+    int slot = p->ncache;
+    bool full = p->ncache == PG_CACHE;
+    if (full) {
+        slot = -1;
+        for (int i = 0; i < PG_CACHE; i++)
+            if (!p->cache[i].res && (slot < 0 || p->cache[i].used < p->cache[slot].used)) slot = i;
+        if (slot < 0) return err_set(e, ST_INTERNAL, "同时使用的 SQL 语句过多（%d）。", PG_CACHE);
+    }
     pg_stmt *ps = &p->cache[slot];
     char name[16];
     snprintf(name, sizeof name, "s%d", slot);
-    if (slot == PG_CACHE - 1 && p->ncache == PG_CACHE) {
-        char dealloc[40];
-        snprintf(dealloc, sizeof dealloc, "DEALLOCATE %s", name);
-        pgx_exec(d, dealloc, e);
+    if (full) {   /* the slot stays in the cache (text NULL: matches nothing) until it is filled again */
+        if (ps->text) {
+            char dealloc[40];
+            snprintf(dealloc, sizeof dealloc, "DEALLOCATE %s", name);
+            pgx_exec(d, dealloc, e);
+        }
         pg_stmt_clear(ps);
         free(ps->text);
         ps->text = NULL;
-        p->ncache--;
     }
     int np = pg_count_params(sql);
     if (np > PG_MAXP) return err_set(e, ST_INTERNAL, "SQL 参数过多（%d）", np);
@@ -171,7 +186,8 @@ static st pgx_prepare(db *d, const char *key, const char *sql, db_stmt **out, er
     snprintf(ps->name, sizeof ps->name, "%s", name);
     ps->nparams = np;
     ps->row = -1;
-    p->ncache++;
+    ps->used = ++p->tick;
+    if (!full) p->ncache++;
     *out = (db_stmt *)ps;
     return ST_OK;
 }

@@ -24,12 +24,14 @@ typedef struct lite_stmt {
     const char *key;       /* portable SQL pointer */
     char *text;            /* its text: a pointer may be reused for other SQL (built per request) */
     int done;              /* last step returned DONE */
+    unsigned long used;    /* when it was last handed out (the eviction's order) */
 } lite_stmt;
 
 typedef struct lite {
     sqlite3 *h;
     lite_stmt cache[CACHE_SIZE];
     int ncache;
+    unsigned long tick;
 } lite;
 
 static st lite_err(db *d, err *e, const char *what) {
@@ -65,12 +67,14 @@ static st lite_prepare(db *d, const char *key, const char *sql, db_stmt **out, e
     lite *l = d->impl;
     for (int i = 0; i < l->ncache; i++)
         if (l->cache[i].key == key && !strcmp(l->cache[i].text, key)) {
+            l->cache[i].used = ++l->tick;
             *out = (db_stmt *)&l->cache[i];
             return ST_OK;
         }
     for (int i = 0; i < l->ncache; i++)   /* the same SQL built again elsewhere */
         if (!strcmp(l->cache[i].text, key)) {
             l->cache[i].key = key;
+            l->cache[i].used = ++l->tick;
             *out = (db_stmt *)&l->cache[i];
             return ST_OK;
         }
@@ -85,8 +89,17 @@ static st lite_prepare(db *d, const char *key, const char *sql, db_stmt **out, e
     lite_stmt *ls;
     if (l->ncache < CACHE_SIZE) ls = &l->cache[l->ncache++];
     else {
-        /* Cache full (dynamic SQL): evict the last slot. */
-        ls = &l->cache[CACHE_SIZE - 1];
+        /* Cache full (dynamic SQL): evict the statement handed out longest ago that is not
+           being stepped — never one a caller still holds (a use case that prepares two
+           statements before stepping them must not get the first one's slot back). */
+        ls = NULL;
+        for (int i = 0; i < CACHE_SIZE; i++)
+            if (!sqlite3_stmt_busy(l->cache[i].st) && (!ls || l->cache[i].used < ls->used)) ls = &l->cache[i];
+        if (!ls) {
+            sqlite3_finalize(ps);
+            free(text);
+            return err_set(e, ST_INTERNAL, "同时使用的 SQL 语句过多（%d）。", CACHE_SIZE);
+        }
         sqlite3_finalize(ls->st);
         free(ls->text);
     }
@@ -95,6 +108,7 @@ static st lite_prepare(db *d, const char *key, const char *sql, db_stmt **out, e
     ls->key = key;
     ls->text = text;
     ls->done = 0;
+    ls->used = ++l->tick;
     *out = (db_stmt *)ls;
     return ST_OK;
 }

@@ -39,6 +39,8 @@ st demo_members_fill(demo_ctx *c, err *e);
 st demo_meetings_fill(demo_ctx *c, err *e);
 /* Applicants for membership in every stage (demo_develop.c): a step of demo_fill. */
 st demo_develop_fill(demo_ctx *c, err *e);
+/* A few notices from the city, a district and a branch (demo_notices.c); run by demo_fill after the meetings. */
+st demo_notices_fill(demo_ctx *c, err *e);
 /* The ledger campaign over the demo enterprises (demo_ledger.c); run by demo_fill after its commit. */
 st demo_ledger_campaign(demo_ctx *c, err *e);
 

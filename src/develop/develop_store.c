@@ -1197,3 +1197,17 @@ const scope_resolver develop_scope_resolvers[] = {
      .noun = "入党申请人"},
     {NULL, false, false, NULL},
 };
+
+/* ---- what the reminders read (notice/) ---- */
+
+st develop_store_overdue_count(uc *c, int64_t *n, err *e) {
+    *n = 0;
+    const char *k, *code;
+    scope_bind(c, &k, &code);
+    char today[11];
+    clock_day(clock_now(), today);
+    return db_query_int(c->d, n,
+                        "SELECT COUNT(*) FROM develop_applicant a WHERE a.next_due IS NOT NULL AND a.next_due < $3 "
+                        "AND a.status = 'active' AND " DV_SCOPE,
+                        e, "ttt", k, code, today);
+}

@@ -133,4 +133,8 @@ st develop_store_upgrade(db *d, int64_t *files, err *e);
 /* Where an applicant sits, for the scope check (auth/scope.h). */
 extern const scope_resolver develop_scope_resolvers[];
 
+/* What the reminders read (notice/): the active files inside the caller's
+ * scope whose next step's due day is before today. */
+st develop_store_overdue_count(uc *c, int64_t *n, err *e);
+
 #endif

@@ -1209,3 +1209,36 @@ const scope_resolver meeting_scope_resolvers[] = {
      false, NULL, "会议"},
     {NULL, false, false, NULL},
 };
+
+/* ---- what the reminders read (notice/) ---- */
+
+st meeting_store_upcoming(uc *c, int64_t person, const char *from, const char *to, json_t **out, err *e) {
+    *out = NULL;
+    st s = db_query_json(c->d, out,
+                         "SELECT m.id, o.name AS org_name, m.kind, m.topic, m.day, m.start_time AS start, m.end_time AS \"end\", "
+                         "m.starts_at, m.ends_at, m.place, m.online_url, "
+                         "CASE WHEN a.checked_in_at IS NULL THEN 0 ELSE 1 END AS checked_in FROM meeting_attendee a "
+                         "JOIN meeting m ON m.id = a.meeting_id JOIN org o ON o.id = m.org_id "
+                         "WHERE a.person_id = $1 AND a.status <> 'leave' AND m.state = 'planned' AND m.day >= $2 AND m.day <= $3 "
+                         "ORDER BY m.starts_at, m.id",
+                         e, "itt", person, from, to);
+    if (!s && !arena_json(c->mem, *out)) s = err_set(e, ST_NOMEM, "内存不足。");
+    return s;
+}
+
+st meeting_store_duty_counts(uc *c, int64_t *leave, int64_t *unrecorded, err *e) {
+    *leave = *unrecorded = 0;
+    const char *k, *code;
+    scope_bind(c, &k, &code);
+    char today[11];
+    ms_today(today);
+    /* both read a partial index of migration 0046: the few open rows, then their scope */
+    st s = db_query_int(c->d, leave,
+                        "SELECT COUNT(*) FROM meeting_attendee a JOIN meeting m ON m.id = a.meeting_id "
+                        "WHERE a.leave_state = 'requested' AND m.state = 'planned' AND " MS_SCOPE("$1", "$2"),
+                        e, "tt", k, code);
+    if (!s) s = db_query_int(c->d, unrecorded,
+                             "SELECT COUNT(*) FROM meeting m WHERE m.state = 'planned' AND m.day < $3 AND " MS_SCOPE("$1", "$2"), e,
+                             "ttt", k, code, today);
+    return s;
+}

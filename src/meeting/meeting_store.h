@@ -118,4 +118,15 @@ st meeting_store_photos_json(uc *c, int64_t id, json_t *o, err *e);
 /* The object kind "meeting_photo": keys photo id / meeting id (app/scopes.c). */
 extern const scope_resolver meeting_photo_scope_resolvers[];
 
+/* ---- what the reminders read (notice/) ---- */
+
+/* The planned meetings person is expected at (not on approved leave) with a
+ * day from..to: [{id, org_name, kind, topic, day, start, end, starts_at,
+ * ends_at, place, online_url, checked_in}], soonest first. */
+st meeting_store_upcoming(uc *c, int64_t person, const char *from, const char *to, json_t **out, err *e);
+/* The open duties inside the caller's scope: leave asked of a planned meeting
+ * and not yet answered, and planned meetings whose day is before today (held
+ * without a record, or not held). */
+st meeting_store_duty_counts(uc *c, int64_t *leave, int64_t *unrecorded, err *e);
+
 #endif

@@ -170,6 +170,20 @@ before(async () => {
     const id = sql(`INSERT INTO develop_applicant(name, gender, birth_date, id_key, id_sealed, id_masked, org_id, org_path, district_code, stage, status, applied_on, user_id) VALUES ('申请人${n}', '男', '1990-01-01', 'access-develop-${n}', 'x', '3502**********0000', ${org}, '${path}', '${d}', '入党申请人', 'pending', '2024-01-01', ${owner || 'NULL'}) RETURNING id`)[0][0];
     fixtures.develop.push({ key: id, loc: { district: d, orgPath: path, owner: owner || undefined } });
   }
+  // Notices sit where they were addressed: the city's nowhere below the city, a district's and a
+  // park's in their area, an organization's where the organization is.
+  fixtures.notice = [];
+  const addNotice = (level, code, name, org) => {
+    const cols = org ? `(SELECT path FROM org WHERE id = ${org}), (SELECT district_code FROM org WHERE id = ${org}), (SELECT park_code FROM org WHERE id = ${org})`
+      : level === 'district' ? `NULL, '${code}', NULL` : level === 'park' ? `NULL, (SELECT parent_code FROM region WHERE code = '${code}'), '${code}'` : 'NULL, NULL, NULL';
+    const [[id, p, d, pk]] = sql(`INSERT INTO notice(title, body, level, scope_code, scope_name, org_id, org_path, district_code, park_code, state, sender, created_at) VALUES ('access ${level} ${code}', '正文', '${level}', '${code}', '${name}', ${org || 'NULL'}, ${cols}, 'draft', 'test', 0) RETURNING id, COALESCE(org_path, ''), COALESCE(district_code, ''), COALESCE(park_code, '')`);
+    fixtures.notice.push({ key: id, loc: { orgPath: p || undefined, district: d || undefined, park: pk || undefined } });
+  };
+  addNotice('city', '3502', '全市');
+  addNotice('district', '350203', '思明区');
+  addNotice('district', '350206', '湖里区');
+  addNotice('park', 'P0002', '园区');
+  for (const org of new Set([who.secretary.user.scope.code, who.org_admin.user.scope.code].map(String))) addNotice('org', org, '组织', Number(org));
   // Instructors sit where the enterprise they were sent to is.
   fixtures.instructor = sql("SELECT i.id, COALESCE(e.district_code,''), COALESCE(e.park_code,''), e.id FROM org_instructor i JOIN enterprise e ON e.id = i.enterprise_id WHERE i.id IN (SELECT MIN(i2.id) FROM org_instructor i2 JOIN enterprise e2 ON e2.id = i2.enterprise_id GROUP BY e2.district_code)")
     .map(([id, d, p, ent]) => ({ key: id, loc: { district: d || undefined, park: p || undefined, enterprise: ent } }));

@@ -21,6 +21,7 @@ const FILL = {
   '/api/ledger/rounds/{id}/diff': { path: { id: 3 }, q: 'to=2&list=changed' },
   '/api/ledger/imports/{id}': { path: { id: 1 }, q: '', items: (d) => d.problems.items, total: (d) => d.problems.total },
   '/api/audit': { as: () => auditor },
+  '/api/notices/{id}/recipients': { path: { id: 1 }, q: '' },   // the demo city's first notice: to every member
 };
 function urlOf(p) {
   const f = FILL[p] || {};

@@ -192,6 +192,36 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     } finally { await b.close() }
   })
 
+  test(`notice pages are accessible (${label})`, { skip: !(USERS.city && USERS.member) && 'no users' }, async () => {
+    let b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'city')
+      await b.page.goto('/notices')
+      await b.page.locator('[data-testid="notices-table"] .notice-row').first().waitFor()
+      await audit(b, `notices ${label}`)
+      await b.page.getByTestId('notice-compose').click()
+      await b.page.getByTestId('notice-form').waitFor()
+      await audit(b, `notice compose ${label}`)
+      await b.page.goto('/notices')
+      await b.page.locator('[data-testid="notices-table"] .notice-row a').first().click()
+      await b.page.getByTestId('notice-receipts').waitFor()
+      await audit(b, `notice receipts ${label}`)
+      await b.page.getByTestId('bell').click()
+      await b.page.locator('.bell-pop').waitFor()
+      await audit(b, `reminders bell ${label}`)
+    } finally { await b.close() }
+    b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'member')
+      await b.page.goto('/me/notices')
+      await b.page.locator('[data-testid="my-notices"], [role="alert"]').first().waitFor()
+      await audit(b, `my notices ${label}`)
+      await b.page.goto('/')
+      await b.page.getByTestId('card-reminders').waitFor()
+      await audit(b, `home with reminders ${label}`)
+    } finally { await b.close() }
+  })
+
   test(`audit log page is accessible (${label})`, { skip: !USERS.auditor && 'no auditor user' }, async () => {
     const b = await openBrowser({ viewport, bypassCSP: true })
     try {

@@ -8,7 +8,7 @@ import {
   Odometer, Upload, Files, PieChart, Share, Document, User, Calendar,
   Reading, Avatar, OfficeBuilding, Tickets, Setting,
 } from '@element-plus/icons-vue'
-import { Flag, EditPen } from '@element-plus/icons-vue'
+import { Flag, EditPen, Bell } from '@element-plus/icons-vue'
 import { session } from './session.js'
 
 export const ALL_ROLES = ['city', 'district', 'park', 'org_admin', 'secretary', 'member', 'investor', 'auditor', 'sysadmin']
@@ -77,6 +77,13 @@ export const PAGES = [
     perm: 'meeting.attend', component: () => import('./views/MyMeetingsView.vue') },
   { name: 'checkin', path: '/checkin', label: 'meeting.checkin.title', hidden: true, activeMenu: 'my-meetings', perm: 'meeting.attend',
     component: () => import('./views/CheckinView.vue') },
+  // 通知公告: the offices' and branches' notices with their receipts; 我的通知 for those who receive them
+  { name: 'notices', path: '/notices', label: 'notice.menu.list', icon: Bell, roles: [...AREA, ...BRANCH], perm: 'notice.send',
+    component: () => import('./views/NoticesView.vue') },
+  { name: 'notice', path: '/notices/:id(\\d+)', label: 'notice.detailTitle', hidden: true, activeMenu: 'notices',
+    roles: [...AREA, ...BRANCH], perm: 'notice.send', component: () => import('./views/NoticeView.vue') },
+  { name: 'my-notices', path: '/me/notices', label: 'notice.menu.mine', icon: Bell, roles: ['org_admin', 'secretary', 'member'],
+    perm: 'notice.read', component: () => import('./views/MyNoticesView.vue') },
   { name: 'study', path: '/study', label: 'menu.study', icon: Reading, roles: ['secretary', 'member'], soon: true },
   { name: 'me', path: '/me', label: 'menu.myProfile', icon: Avatar, roles: ['secretary', 'member'], perm: 'self.read',
     component: () => import('./views/MyMemberView.vue') },

@@ -284,6 +284,21 @@ static void body_dynamic(db *d, const char *url) {
         assert_int_equal(db_query_int(d, &n, sql, &e, ""), ST_OK);
         assert_int_equal(n, 3 + k);
     }
+    /* the cache full: two new statements prepared before either is stepped (the coverage trend's
+       pair) each keep their own — the second must not take the first one's slot */
+    char sa[128], sb[128];
+    snprintf(sa, sizeof sa, "SELECT name FROM t_items WHERE name = 'a' AND 1 = %d", 1);
+    snprintf(sb, sizeof sb, "SELECT COUNT(*), 'b' FROM t_items WHERE 2 = %d", 2);
+    db_stmt *qa = NULL, *qb = NULL;
+    assert_int_equal(db_prepare(d, sa, &qa, &e), ST_OK);
+    assert_int_equal(db_prepare(d, sb, &qb, &e), ST_OK);
+    assert_ptr_not_equal(qa, qb);
+    assert_int_equal(db_step(qa, &e), DB_ROW);
+    assert_string_equal(db_col_text(qa, 0), "a");
+    assert_int_equal(db_step(qb, &e), DB_ROW);
+    assert_int_equal(db_col_int(qb, 0), 3);
+    db_reset(qa);
+    db_reset(qb);
 }
 
 /* ---- faults ---- */

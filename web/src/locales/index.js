@@ -20,9 +20,10 @@ import member from './parts/member.js'
 import mine from './parts/mine.js'
 import develop from './parts/develop.js'
 import meeting from './parts/meeting.js'
+import notice from './parts/notice.js'
 
 export const LANGS = ['zh-CN', 'en']
-export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting }
+export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice }
 
 function merge(lang) {
   const out = {}
