@@ -152,3 +152,10 @@ scope_who scope_who_of(const uc *c) {
     scope_who w = {c->who.scope_kind, c->who.scope_code, c->who.user_id, c->who.role};
     return w;
 }
+
+st scope_check_id(const uc *c, const char *kind, int64_t id, err *e) {
+    scope_who who = scope_who_of(c);
+    char key[24];
+    snprintf(key, sizeof key, "%lld", (long long)id);
+    return scope_check(c->d, &who, kind, key, e);
+}

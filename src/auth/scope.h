@@ -105,6 +105,8 @@ struct uc;
 void scope_bind(const struct uc *c, const char **k, const char **code);
 /* The actor as a scope_who for scope_check. */
 scope_who scope_who_of(const struct uc *c);
+/* scope_check of the actor for an object with a numeric key (a meeting, a notice, …). */
+st scope_check_id(const struct uc *c, const char *kind, int64_t id, err *e);
 
 /* A SQL condition keeping rows inside the caller's scope.  K and C are the
  * parameters (e.g. "$3", "$4") to bind to the caller's scope kind and code

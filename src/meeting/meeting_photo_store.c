@@ -58,10 +58,7 @@ static st mp_meeting_get(uc *c, int64_t id, mp_meeting *m, err *e) {
     clock_day(clock_now(), today);
     m->lock_days = (int)cfg_int("rule-meeting-lock-days");
     m->locked = m->held && meeting_locked(m->day, today, m->lock_days);
-    scope_who who = scope_who_of(c);
-    char key[24];
-    snprintf(key, sizeof key, "%lld", (long long)id);
-    return scope_check(c->d, &who, "meeting", key, e);
+    return scope_check_id(c, "meeting", id, e);
 }
 
 /* A locked record changes only by an amendment with its reason. */

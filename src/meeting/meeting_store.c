@@ -22,12 +22,6 @@ static const char *ms_nz(const char *s) { return s && *s ? s : NULL; }
 
 static void ms_today(char out[11]) { clock_day(clock_now(), out); }
 
-static st ms_scope(uc *c, const char *kind, int64_t id, err *e) {
-    scope_who who = scope_who_of(c);
-    char key[24];
-    snprintf(key, sizeof key, "%lld", (long long)id);
-    return scope_check(c->d, &who, kind, key, e);
-}
 
 typedef struct ms_org {
     int64_t id;
@@ -216,7 +210,7 @@ static st ms_plan_in(uc *c, const meeting_new *m, bool proposed, int64_t *id, er
                          "会议类别 kind 应为 支部党员大会、支委会、党小组会、党课、主题党日、组织生活会、民主评议党员 或 谈心谈话。");
     ms_org o;
     st s = ms_org_get(c, m->org_id, &o, e);
-    if (!s) s = ms_scope(c, "org", m->org_id, e);
+    if (!s) s = scope_check_id(c, "org", m->org_id, e);
     if (s) return s;
     if (!meeting_kind_applies(k, o.kind, o.committee))
         return err_field(e, ST_INVALID, "kind", k == 1 ? "“%s”没有支部委员会，不召开支委会。" : "“%s”（%s）不召开%s。", o.name,
@@ -244,7 +238,7 @@ st meeting_store_plan(uc *c, const meeting_new *m, int64_t *id, err *e) {
 static st ms_move_in(uc *c, int64_t id, const meeting_move *x, err *e) {
     ms_row m;
     st s = ms_get(c, id, &m, e);
-    if (!s) s = ms_scope(c, "meeting", id, e);
+    if (!s) s = scope_check_id(c, "meeting", id, e);
     if (s) return s;
     if (strcmp(m.state, "planned"))
         return err_set(e, ST_CONFLICT, "会议已于 %s 召开并记录，不能再调整安排；修改记录请提交更正（amendments）。", m.day);
@@ -274,7 +268,7 @@ st meeting_store_move(uc *c, int64_t id, const meeting_move *x, err *e) {
 static st ms_propose_in(uc *c, int64_t org_id, int year, int *created, err *e) {
     ms_org o;
     st s = ms_org_get(c, org_id, &o, e);
-    if (!s) s = ms_scope(c, "org", org_id, e);
+    if (!s) s = scope_check_id(c, "org", org_id, e);
     if (s) return s;
     char ys[8], today[11];
     snprintf(ys, sizeof ys, "%04d", year % 10000);
@@ -439,7 +433,7 @@ static st ms_attendance(uc *c, int64_t id, const ms_row *m, const char *day, con
 static st ms_record_in(uc *c, int64_t id, const meeting_record *r, bool amend, err *e) {
     ms_row m;
     st s = ms_get(c, id, &m, e);
-    if (!s) s = ms_scope(c, "meeting", id, e);
+    if (!s) s = scope_check_id(c, "meeting", id, e);
     if (s) return s;
     char today[11], last[11];
     ms_today(today);
@@ -548,7 +542,7 @@ st meeting_store_leave_request(uc *c, int64_t id, const char *reason, err *e) {
 static st ms_leave_decide_in(uc *c, int64_t id, int64_t person, bool approve, const char *note, err *e) {
     ms_row m;
     st s = ms_get(c, id, &m, e);
-    if (!s) s = ms_scope(c, "meeting", id, e);
+    if (!s) s = scope_check_id(c, "meeting", id, e);
     if (s) return s;
     db_stmt *q;
     if ((s = db_prepare(c->d, "SELECT status, leave_state FROM meeting_attendee WHERE meeting_id = $1 AND person_id = $2", &q, e)))
@@ -593,7 +587,7 @@ st meeting_store_token(uc *c, int64_t id, json_t **out, err *e) {
     *out = NULL;
     ms_row m;
     st s = ms_get(c, id, &m, e);
-    if (!s) s = ms_scope(c, "meeting", id, e);
+    if (!s) s = scope_check_id(c, "meeting", id, e);
     int64_t now = clock_now();
     if (!s) s = ms_window(&m, now, e);
     unsigned char key[32];
@@ -1197,7 +1191,7 @@ st meeting_store_scorecard(uc *c, int64_t org_id, const meeting_period *p, json_
     *out = NULL;
     ms_org org;
     st s = ms_org_get(c, org_id, &org, e);
-    if (!s) s = ms_scope(c, "org", org_id, e);
+    if (!s) s = scope_check_id(c, "org", org_id, e);
     ms_oc *v = NULL;
     size_t n = 0;
     if (!s) s = ms_oc_load(c, p, NULL, NULL, org_id, &v, &n, e);

@@ -19,12 +19,6 @@ static const char *nt_col(uc *c, db_stmt *q, int i) { return db_col_null(q, i) ?
 
 static void nt_today(char out[11]) { clock_day(clock_now(), out); }
 
-static st nt_scope(uc *c, const char *kind, int64_t id, err *e) {
-    scope_who who = scope_who_of(c);
-    char key[24];
-    snprintf(key, sizeof key, "%lld", (long long)id);
-    return scope_check(c->d, &who, kind, key, e);
-}
 
 /* A notice's own row. */
 typedef struct nt_row {
@@ -98,7 +92,7 @@ static st nt_locate(uc *c, const notice_place *p, nt_where *w, err *e) {
         nt_today(today);
         if (dissolved && strcmp(dissolved, today) <= 0)
             return err_field(e, ST_INVALID, "org_id", "“%s”已于 %s 撤销，不能再向其发布通知。", w->name, dissolved);
-        return nt_scope(c, "org", w->org_id, e);
+        return scope_check_id(c, "org", w->org_id, e);
     }
     /* a district or a park: the region's name (a park's district is its parent) */
     if ((s = db_prepare(c->d, "SELECT name, parent_code FROM region WHERE code = $1", &q, e))) return s;
@@ -158,7 +152,7 @@ static st nt_send(uc *c, const nt_row *n, const notice_channel *const *ch, size_
 static st nt_publish_in(uc *c, int64_t id, err *e) {
     nt_row n;
     st s = nt_get(c, id, &n, e);
-    if (!s) s = nt_scope(c, "notice", id, e);
+    if (!s) s = scope_check_id(c, "notice", id, e);
     if (s) return s;
     if (strcmp(n.state, "draft"))
         return err_set(e, ST_CONFLICT, "通知“%s”%s，不能再次发布。", n.title, !strcmp(n.state, "published") ? "已经发布" : "已撤回");
@@ -218,7 +212,7 @@ st notice_store_publish(uc *c, int64_t id, err *e) {
 static st nt_withdraw_in(uc *c, int64_t id, const char *reason, err *e) {
     nt_row n;
     st s = nt_get(c, id, &n, e);
-    if (!s) s = nt_scope(c, "notice", id, e);
+    if (!s) s = scope_check_id(c, "notice", id, e);
     if (s) return s;
     if (!reason || !*reason) return err_field(e, ST_INVALID, "reason", "请填写撤回原因 reason。");
     if (strcmp(n.state, "published"))
@@ -244,7 +238,7 @@ st notice_store_withdraw(uc *c, int64_t id, const char *reason, err *e) {
 
 st notice_store_get(uc *c, int64_t id, json_t **out, err *e) {
     *out = NULL;
-    st s = nt_scope(c, "notice", id, e);
+    st s = scope_check_id(c, "notice", id, e);
     json_t *rows = NULL;
     if (!s) s = db_query_json(c->d, &rows, "SELECT " NT_COLS ", n.body FROM notice n WHERE n.id = $1", e, "i", id);
     if (s) return s;
@@ -295,7 +289,7 @@ static void nt_read_times(json_t *items) {
 
 st notice_store_recipients(uc *c, int64_t id, int read, const uc_page *p, json_t **items, int64_t *total, err *e) {
     *items = NULL;
-    st s = nt_scope(c, "notice", id, e);
+    st s = scope_check_id(c, "notice", id, e);
     if (!s) s = db_query_int(c->d, total, "SELECT COUNT(*) " NT_RCPT_WHERE, e, "ii", id, (int64_t)read);
     if (s) return s;
     const char *sql = arena_printf(c->mem,

@@ -20,30 +20,21 @@
 #include "meeting/meeting_store.h"
 #include "org/org_store.h"
 #include "org/org_fixture.h"
+#include "meeting/meeting_fixture.h"
 
-static char clock_path[80], files_dir_path[80], upload_path[80];
+static char files_dir_path[80], upload_path[80];
 
 static int setup(void **state) {
     fx_setup(state);
-    setenv("TZ", "Asia/Shanghai", 1);
-    tzset();
-    snprintf(clock_path, sizeof clock_path, "/tmp/ejia-phototest-clock-%d", (int)getpid());
+    if (mfx_clock_setup("phototest")) return -1;
     snprintf(files_dir_path, sizeof files_dir_path, "/tmp/ejia-phototest-files-%d", (int)getpid());
     snprintf(upload_path, sizeof upload_path, "/tmp/ejia-phototest-upload-%d", (int)getpid());
-    char today[11], tomorrow[11];
-    clock_day(time(NULL), today);
-    meeting_day_add(today, 1, tomorrow);
-    FILE *f = fopen(clock_path, "w");
-    if (!f) return -1;
-    fprintf(f, "%lld\n", (long long)(meeting_epoch(tomorrow, "10:00") - (int64_t)time(NULL)));
-    fclose(f);
     err e;
-    if (cfg_set("test-clock-file", clock_path, &e)) return -1;
     return cfg_set("meeting-files-dir", files_dir_path, &e) ? -1 : 0;
 }
 
 static int teardown(void **state) {
-    unlink(clock_path);
+    mfx_clock_done();
     unlink(upload_path);
     char cmd[160];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", files_dir_path);
@@ -65,13 +56,6 @@ static const char *upload(const void *p, size_t n, size_t pad) {
     return upload_path;
 }
 
-static int64_t branch(fx *x, const char *name, char ent) {
-    int64_t e0 = fx_ent(x, ent), id = 0;
-    org_new o = {.name = name, .kind = "党支部", .day = "2018-01-02", .enterprises = &e0, .n_enterprises = 1, .approved = true};
-    err e;
-    if (org_store_create(&x->c, &o, &id, &e)) fail_msg("org %s: %s", name, e.msg);
-    return id;
-}
 
 /* A meeting of the branch on day, recorded when held is set. */
 static int64_t meeting(fx *x, int64_t org, const char *day, bool held) {
@@ -84,11 +68,6 @@ static int64_t meeting(fx *x, int64_t org, const char *day, bool held) {
     return id;
 }
 
-static const char *today_s(void) {
-    static char d[11];
-    clock_day(clock_now(), d);
-    return d;
-}
 
 static void test_photo_type(void **state) {
     (void)state;
@@ -152,8 +131,8 @@ static void test_add_view_remove(void **state) {
     for (int u = 0; u < fx_nurls; u++) {
         fx x;
         fx_open(&x, u);
-        int64_t a = branch(&x, "中共测试甲公司支部", 'A');
-        int64_t m = meeting(&x, a, today_s(), true);   /* held today: open */
+        int64_t a = mfx_branch(&x, "中共测试甲公司支部", 'A');
+        int64_t m = meeting(&x, a, mfx_today(), true);   /* held today: open */
         err e;
         int64_t p1 = 0, p2 = 0, p3 = 0, audit0 = fx_audit_rows(&x);
         /* a PNG named .jpg: a PNG */
@@ -215,7 +194,7 @@ static void test_add_view_remove(void **state) {
         assert_int_equal(json_array_size(json_object_get(o, "photos_removed")), 1);
         json_decref(o);
         /* a photo of another meeting is not this meeting's */
-        int64_t other = meeting(&x, a, today_s(), false);
+        int64_t other = meeting(&x, a, mfx_today(), false);
         assert_int_equal(meeting_store_photo(&x.c, other, p1, &path, &mime, &name, &e), ST_NOT_FOUND);
         assert_int_equal(meeting_store_photo_remove(&x.c, other, p1, NULL, &e), ST_NOT_FOUND);
         assert_int_equal(fx_count(&x, "SELECT COUNT(*) FROM meeting_amendment"), 0);
@@ -228,9 +207,9 @@ static void test_locked_and_scope(void **state) {
     for (int u = 0; u < fx_nurls; u++) {
         fx x;
         fx_open(&x, u);
-        int64_t a = branch(&x, "中共测试甲公司支部", 'A');
+        int64_t a = mfx_branch(&x, "中共测试甲公司支部", 'A');
         char old[11];
-        meeting_day_add(today_s(), -60, old);
+        meeting_day_add(mfx_today(), -60, old);
         int64_t m = meeting(&x, a, old, true);   /* held 60 days ago: locked after 30 */
         err e;
         int64_t p = 0, audit0 = fx_audit_rows(&x);
@@ -259,7 +238,7 @@ static void test_locked_and_scope(void **state) {
         assert_int_equal(fx_count(&x, "SELECT COUNT(*) FROM meeting_amendment"), 2);
         assert_int_equal(fx_count(&x, "SELECT COUNT(*) FROM meeting_photo WHERE removed_reason = '照片与本次会议无关'"), 1);
         /* scope: 湖里区's office neither adds to nor views 思明区's meeting; 思明区's does */
-        int64_t open = meeting(&x, a, today_s(), true), q = 0;
+        int64_t open = meeting(&x, a, mfx_today(), true), q = 0;
         uc huli = fx_scoped(&x, "district", "350206"), siming = fx_scoped(&x, "district", "350203");
         assert_int_equal(meeting_store_photo_add(&huli, open, upload(PNG, sizeof PNG, 0), "x.png", NULL, &q, &e), ST_FORBIDDEN);
         assert_int_equal(meeting_store_photo_add(&siming, open, upload(PNG, sizeof PNG, 0), "x.png", NULL, &q, &e), ST_OK);

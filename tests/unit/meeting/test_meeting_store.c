@@ -20,37 +20,16 @@
 #include "member/member_store.h"
 #include "org/org_store.h"
 #include "org/org_fixture.h"
-
-static char clock_path[80];
+#include "meeting/meeting_fixture.h"
 
 static int setup(void **state) {
     fx_setup(state);
-    setenv("TZ", "Asia/Shanghai", 1);
-    tzset();
-    /* 10:00 China time tomorrow, whatever the hour the test runs */
-    snprintf(clock_path, sizeof clock_path, "/tmp/ejia-meetingtest-clock-%d", (int)getpid());
-    char today[11], tomorrow[11];
-    clock_day(time(NULL), today);
-    meeting_day_add(today, 1, tomorrow);
-    FILE *f = fopen(clock_path, "w");
-    if (!f) return -1;
-    fprintf(f, "%lld\n", (long long)(meeting_epoch(tomorrow, "10:00") - (int64_t)time(NULL)));
-    fclose(f);
-    err e;
-    return cfg_set("test-clock-file", clock_path, &e) ? -1 : 0;
+    return mfx_clock_setup("meetingtest");
 }
 
 static int teardown(void **state) {
-    unlink(clock_path);
+    mfx_clock_done();
     return fx_teardown(state);
-}
-
-static int64_t branch(fx *x, const char *name, char ent) {
-    int64_t e0 = fx_ent(x, ent), id = 0;
-    org_new o = {.name = name, .kind = "党支部", .day = "2018-01-02", .enterprises = &e0, .n_enterprises = 1, .approved = true};
-    err e;
-    if (org_store_create(&x->c, &o, &id, &e)) fail_msg("org %s: %s", name, e.msg);
-    return id;
 }
 
 static int64_t reg(fx *x, int64_t org, const char *name, const char *id, const char *category) {
@@ -70,18 +49,13 @@ static int64_t plan(fx *x, int64_t org, const char *kind, const char *day) {
     return id;
 }
 
-static const char *today_s(void) {
-    static char d[11];
-    clock_day(clock_now(), d);
-    return d;
-}
 
 static void test_roll_quorum_lock(void **state) {
     (void)state;
     for (int u = 0; u < fx_nurls; u++) {
         fx x;
         fx_open(&x, u);
-        int64_t a = branch(&x, "中共测试甲公司支部", 'A'), b = branch(&x, "中共测试戊公司支部", 'E');
+        int64_t a = mfx_branch(&x, "中共测试甲公司支部", 'A'), b = mfx_branch(&x, "中共测试戊公司支部", 'E');
         int64_t zhang = reg(&x, a, "张三", "350203199003151236", MEMBER_FULL);
         int64_t li = reg(&x, a, "李四", "350203198511202349", MEMBER_FULL);
         int64_t an = reg(&x, a, "安然", "35020320000101345X", MEMBER_FULL);
@@ -152,7 +126,7 @@ static void test_large_branch(void **state) {
     for (int u = 0; u < fx_nurls; u++) {
         fx x;
         fx_open(&x, u);
-        int64_t g = branch(&x, "中共测试庚公司支部", 'G');
+        int64_t g = mfx_branch(&x, "中共测试庚公司支部", 'G');
         enum { N = 130 };
         int64_t ids[N];
         static const char *const names[] = {"甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸"};
@@ -180,7 +154,7 @@ static void test_checkin(void **state) {
         fx x;
         fx_open(&x, u);
         fx_exec(&x, "DELETE FROM users WHERE username = 'meetingtest'");
-        int64_t a = branch(&x, "中共测试甲公司支部", 'A'), b = branch(&x, "中共测试戊公司支部", 'E');
+        int64_t a = mfx_branch(&x, "中共测试甲公司支部", 'A'), b = mfx_branch(&x, "中共测试戊公司支部", 'E');
         int64_t zhang = reg(&x, a, "张三", "350203199003151236", MEMBER_FULL);
         reg(&x, b, "李四", "350203198511202349", MEMBER_FULL);
         int64_t uid = 0;
@@ -191,7 +165,7 @@ static void test_checkin(void **state) {
                          &e, ""))
             fail_msg("user: %s", e.msg);
         if (db_run(x.d, "UPDATE person SET user_id = $1 WHERE id = $2", &e, "ii", uid, zhang)) fail_msg("link: %s", e.msg);
-        int64_t ma = plan(&x, a, "主题党日", today_s()), mb = plan(&x, b, "主题党日", today_s());
+        int64_t ma = plan(&x, a, "主题党日", mfx_today()), mb = plan(&x, b, "主题党日", mfx_today());
         json_t *t = NULL, *o = NULL;
         assert_int_equal(meeting_store_token(&x.c, ma, &t, &e), ST_OK);
         char tok[MEETING_TOKEN_MAX];
@@ -238,16 +212,16 @@ static void test_propose_and_compliance(void **state) {
     for (int u = 0; u < fx_nurls; u++) {
         fx x;
         fx_open(&x, u);
-        int64_t a = branch(&x, "中共测试甲公司支部", 'A');
+        int64_t a = mfx_branch(&x, "中共测试甲公司支部", 'A');
         reg(&x, a, "张三", "350203199003151236", MEMBER_FULL);
         err e;
-        int year = atoi(today_s()) + 1, n = 0;
+        int year = atoi(mfx_today()) + 1, n = 0;
         assert_int_equal(meeting_store_propose(&x.c, a, year, &n, &e), ST_OK);
         assert_int_equal(n, 35);   /* no committee: 4 + 12 + 4 + 12 + 1 + 1 + 1 */
         assert_int_equal(meeting_store_propose(&x.c, a, year, &n, &e), ST_OK);
         assert_int_equal(n, 0);
         /* 主题党日 on a fixed day: the 15th, or the Monday after when it falls on a weekend */
-        int64_t b = branch(&x, "中共测试戊公司支部", 'E');
+        int64_t b = mfx_branch(&x, "中共测试戊公司支部", 'E');
         assert_int_equal(cfg_set("rule-meeting-theme-day", "15", &e), ST_OK);
         assert_int_equal(meeting_store_propose(&x.c, b, year, &n, &e), ST_OK);
         assert_int_equal(cfg_set("rule-meeting-theme-day", "0", &e), ST_OK);

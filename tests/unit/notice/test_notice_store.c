@@ -22,37 +22,18 @@
 #include "notice/notice_store.h"
 #include "org/org_store.h"
 #include "org/org_fixture.h"
-
-static char clock_path[80];
+#include "meeting/meeting_fixture.h"
 
 static int setup(void **state) {
     fx_setup(state);
-    setenv("TZ", "Asia/Shanghai", 1);
-    tzset();
-    snprintf(clock_path, sizeof clock_path, "/tmp/ejia-noticetest-clock-%d", (int)getpid());
-    char today[11], tomorrow[11];
-    clock_day(time(NULL), today);
-    meeting_day_add(today, 1, tomorrow);
-    FILE *f = fopen(clock_path, "w");
-    if (!f) return -1;
-    fprintf(f, "%lld\n", (long long)(meeting_epoch(tomorrow, "10:00") - (int64_t)time(NULL)));
-    fclose(f);
-    err e;
-    return cfg_set("test-clock-file", clock_path, &e) ? -1 : 0;
+    return mfx_clock_setup("noticetest");
 }
 
 static int teardown(void **state) {
-    unlink(clock_path);
+    mfx_clock_done();
     return fx_teardown(state);
 }
 
-static int64_t branch(fx *x, const char *name, char ent) {
-    int64_t e0 = fx_ent(x, ent), id = 0;
-    org_new o = {.name = name, .kind = "党支部", .day = "2018-01-02", .enterprises = &e0, .n_enterprises = 1, .approved = true};
-    err e;
-    if (org_store_create(&x->c, &o, &id, &e)) fail_msg("org %s: %s", name, e.msg);
-    return id;
-}
 
 static int64_t reg(fx *x, int64_t org, const char *name, const char *id) {
     member_new m = {.name = name, .id_number = id, .org_id = org, .category = MEMBER_FULL, .joined_on = "2015-07-01",
@@ -73,11 +54,6 @@ static int64_t send(uc *c, const char *title, int64_t org, bool draft) {
 
 static int64_t jint(json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
 
-static const char *today_s(void) {
-    static char d[11];
-    clock_day(clock_now(), d);
-    return d;
-}
 
 /* The reminder of kind k in the user's bell (its count; 0 when none). */
 static int64_t remind(uc *c, const char *k) {
@@ -98,7 +74,7 @@ static void test_notices(void **state) {
         fx x;
         fx_open(&x, u);
         fx_exec(&x, "DELETE FROM users WHERE username = 'noticetest'");
-        int64_t a = branch(&x, "中共测试甲公司支部", 'A'), b = branch(&x, "中共测试戊公司支部", 'E');
+        int64_t a = mfx_branch(&x, "中共测试甲公司支部", 'A'), b = mfx_branch(&x, "中共测试戊公司支部", 'E');
         int64_t zhang = reg(&x, a, "张三", "350203199003151236");
         int64_t li = reg(&x, a, "李四", "350203198511202349");
         int64_t wang = reg(&x, b, "王五", "350203199505054567");
@@ -205,9 +181,9 @@ static void test_notices(void **state) {
         assert_int_equal(fx_count(&x, arena_printf(&x.mem, "SELECT read_count FROM notice WHERE id = %lld", (long long)na)), 1);
         /* reminders: a meeting now (check-in open), one in two days, leave asked, one not recorded */
         char in2[11], ago[11];
-        meeting_day_add(today_s(), 2, in2);
-        meeting_day_add(today_s(), -3, ago);
-        meeting_new m1 = {.org_id = a, .kind = "党课", .day = today_s(), .start = "10:00", .end = "11:00", .topic = "现在"};
+        meeting_day_add(mfx_today(), 2, in2);
+        meeting_day_add(mfx_today(), -3, ago);
+        meeting_new m1 = {.org_id = a, .kind = "党课", .day = mfx_today(), .start = "10:00", .end = "11:00", .topic = "现在"};
         meeting_new m2 = {.org_id = a, .kind = "主题党日", .day = in2, .start = "14:00", .end = "15:00", .topic = "后天"};
         meeting_new m3 = {.org_id = a, .kind = "党小组会", .day = ago, .start = "14:00", .end = "15:00"};
         int64_t i1, i2, i3;
