@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "ledger/record.h"
 #include "develop/develop_store.h"
+#include "meeting/meeting_store.h"
 #include "member/tally.h"
 #include "org/org_store.h"
 
@@ -21,6 +22,8 @@ st cli_data_upgrade(db *d, err *e) {
     if (!s && n) log_info("已重新统计 %lld 名党员的计数 / recounted %lld members", (long long)n, (long long)n);
     if (!s) s = develop_store_upgrade(d, &n, e);
     if (!s && n) log_info("已整理 %lld 份发展党员档案的到期记录 / worked out %lld development files", (long long)n, (long long)n);
+    if (!s) s = meeting_store_upgrade(d, &n, e);
+    if (!s && n) log_info("已按月汇总 %lld 条三会一课记录 / worked out %lld organization-months of meetings", (long long)n, (long long)n);
     return s;
 }
 

@@ -12,6 +12,7 @@
 #include "base/crypt.h"
 #include "core/buf.h"
 #include "core/config.h"
+#include "core/log.h"
 #include "member/member_store.h"
 
 /* ---- small helpers ---- */
@@ -201,6 +202,64 @@ static st ms_sync_roll(uc *c, int64_t id, int64_t org_id, const char *day, err *
 }
 
 /* ---- plan, move, propose ---- */
+
+/* ---- kept by organization and month (meeting_month, migration 0048) ---- */
+
+/* The held meetings of each kind as k0..k7, from rows x(kind, day, att, exp). */
+#define MS_MONTH_KINDS                                                                                                \
+    "SUM(CASE WHEN x.kind = '支部党员大会' THEN 1 ELSE 0 END), SUM(CASE WHEN x.kind = '支委会' THEN 1 ELSE 0 END), "         \
+    "SUM(CASE WHEN x.kind = '党小组会' THEN 1 ELSE 0 END), SUM(CASE WHEN x.kind = '党课' THEN 1 ELSE 0 END), "               \
+    "SUM(CASE WHEN x.kind = '主题党日' THEN 1 ELSE 0 END), SUM(CASE WHEN x.kind = '组织生活会' THEN 1 ELSE 0 END), "         \
+    "SUM(CASE WHEN x.kind = '民主评议党员' THEN 1 ELSE 0 END), SUM(CASE WHEN x.kind = '谈心谈话' THEN 1 ELSE 0 END), "       \
+    "COALESCE(SUM(x.att), 0), COALESCE(SUM(x.exp), 0), MAX(x.day)"
+#define MS_MONTH_COLS "(month, org_id, k0, k1, k2, k3, k4, k5, k6, k7, attended, expected, last_day)"
+
+/* The month of day worked out again for one organization from its held meetings (through the index
+   on org_id and day; the attendance of each through the attendee key), in the caller's transaction.
+   Every write that changes a held meeting, its day or its attendance ends here. */
+static st ms_month_refresh(uc *c, int64_t org_id, const char *day, err *e) {
+    char month[8], from[11], to[11];
+    snprintf(month, sizeof month, "%.7s", day);
+    snprintf(from, sizeof from, "%s-01", month);
+    snprintf(to, sizeof to, "%s-31", month);
+    st s = db_run(c->d, "DELETE FROM meeting_month WHERE month = $1 AND org_id = $2", e, "ti", month, org_id);
+    if (!s)
+        s = db_run(c->d,
+                   "INSERT INTO meeting_month" MS_MONTH_COLS " SELECT $1, CAST($2 AS BIGINT), " MS_MONTH_KINDS
+                   " FROM (SELECT m.kind, m.day, (SELECT COUNT(*) FROM meeting_attendee a WHERE a.meeting_id = m.id "
+                   "AND a.status IN ('present', 'online')) AS att, (SELECT COUNT(*) FROM meeting_attendee a WHERE a.meeting_id = m.id) AS exp "
+                   "FROM meeting m WHERE m.org_id = $2 AND m.state = 'held' AND m.day >= $3 AND m.day <= $4) x HAVING COUNT(*) > 0",
+                   e, "titt", month, org_id, from, to);
+    return s;
+}
+
+st meeting_store_rebuild_months(db *d, int64_t *rows, err *e) {
+    *rows = 0;
+    st s = db_begin(d, e);
+    if (!s) s = db_exec(d, "DELETE FROM meeting_month", e);
+    if (!s)
+        s = db_exec(d,
+                    "INSERT INTO meeting_month" MS_MONTH_COLS " SELECT substr(x.day, 1, 7), x.org_id, " MS_MONTH_KINDS
+                    " FROM (SELECT m.org_id, m.kind, m.day, COALESCE(t.att, 0) AS att, COALESCE(t.exp, 0) AS exp FROM meeting m "
+                    "LEFT JOIN (SELECT a.meeting_id, SUM(CASE WHEN a.status IN ('present', 'online') THEN 1 ELSE 0 END) AS att, "
+                    "COUNT(*) AS exp FROM meeting_attendee a GROUP BY a.meeting_id) t ON t.meeting_id = m.id "
+                    "WHERE m.state = 'held') x GROUP BY x.org_id, substr(x.day, 1, 7)",
+                    e);
+    if (!s) s = db_query_int(d, rows, "SELECT COUNT(*) FROM meeting_month", e, "");
+    if (!s) s = db_exec(d, "DELETE FROM meta WHERE key = 'meeting-month-stale'", e);
+    if (!s) return db_commit(d, e);
+    db_rollback(d);
+    return s;
+}
+
+st meeting_store_upgrade(db *d, int64_t *rows, err *e) {
+    *rows = 0;
+    int64_t n = 0;
+    st s = db_query_int(d, &n, "SELECT COUNT(*) FROM meta WHERE key = 'meeting-month-stale'", e, "");
+    if (s || !n) return s;
+    log_info("正在按月汇总三会一课 / working out the meetings by organization and month");
+    return meeting_store_rebuild_months(d, rows, e);
+}
 
 static st ms_plan_in(uc *c, const meeting_new *m, bool proposed, int64_t *id, err *e) {
     *id = 0;
@@ -475,6 +534,9 @@ static st ms_record_in(uc *c, int64_t id, const meeting_record *r, bool amend, e
     if (!s && amend)
         s = db_run(c->d, "INSERT INTO meeting_amendment(meeting_id, reason, before_json, after_json, actor, at) VALUES ($1, $2, $3, $4, $5, $6)",
                    e, "itttti", id, r->reason, before, after, c->who.username ? c->who.username : "", now);
+    /* the months kept: the one it was held in before (an amendment may move it), and its month now */
+    if (!s && held && strncmp(m.day, day, 7)) s = ms_month_refresh(c, m.org_id, m.day, e);
+    if (!s) s = ms_month_refresh(c, m.org_id, day, e);
     return s;
 }
 
@@ -559,8 +621,10 @@ static st ms_leave_decide_in(uc *c, int64_t id, int64_t person, bool approve, co
     const char *to = status;
     if (approve && (!strcmp(status, "expected") || !strcmp(status, "absent"))) to = "leave";
     else if (!approve && !strcmp(status, "leave")) to = held ? "absent" : "expected";
-    return db_run(c->d, "UPDATE meeting_attendee SET leave_state = $3, leave_note = $4, status = $5 WHERE meeting_id = $1 AND person_id = $2",
-                  e, "iittt", id, person, approve ? "approved" : "refused", ms_nz(note), to);
+    s = db_run(c->d, "UPDATE meeting_attendee SET leave_state = $3, leave_note = $4, status = $5 WHERE meeting_id = $1 AND person_id = $2",
+               e, "iittt", id, person, approve ? "approved" : "refused", ms_nz(note), to);
+    if (!s && held) s = ms_month_refresh(c, m.org_id, m.day, e);
+    return s;
 }
 
 st meeting_store_leave_decide(uc *c, int64_t id, int64_t person, bool approve, const char *note, err *e) {
@@ -624,7 +688,7 @@ static st ms_checkin_in(uc *c, const char *token, bool online, int64_t *mid, jso
     db_stmt *q;
     if ((s = db_prepare(c->d,
                         "SELECT m.org_id, m.kind, m.day, m.start_time, m.end_time, m.starts_at, m.ends_at, m.topic, p.id, "
-                        "CASE WHEN a.person_id IS NULL THEN 0 WHEN a.checked_in_at IS NULL THEN 1 ELSE 2 END "
+                        "CASE WHEN a.person_id IS NULL THEN 0 WHEN a.checked_in_at IS NULL THEN 1 ELSE 2 END, m.state "
                         "FROM meeting m JOIN person p ON p.user_id = $2 "
                         "LEFT JOIN meeting_attendee a ON a.meeting_id = m.id AND a.person_id = p.id WHERE m.id = $1",
                         &q, e)))
@@ -644,6 +708,7 @@ static st ms_checkin_in(uc *c, const char *token, bool online, int64_t *mid, jso
         m.topic = ms_col(c, q, 7);
         person = db_col_int(q, 8);
         row = db_col_int(q, 9);
+        m.state = ms_col(c, q, 10);
     }
     db_reset(q);
     if (r == DB_ERROR) return e->code;
@@ -673,6 +738,8 @@ static st ms_checkin_in(uc *c, const char *token, bool online, int64_t *mid, jso
         snprintf(e->api_code, sizeof e->api_code, "already_checked_in");
         return s;
     }
+    /* a late check-in at a meeting already recorded changes its month's attendance */
+    if (!s && m.state && !strcmp(m.state, "held")) s = ms_month_refresh(c, m.org_id, m.day, e);
     if (s) return s;
     *out = json_pack("{s:I,s:s,s:s,s:s?,s:s,s:I}", "meeting_id", (json_int_t)*mid, "kind", m.kind, "day", m.day, "topic", m.topic,
                      "status", online ? "online" : "present", "checked_in_at", (json_int_t)now);
@@ -864,7 +931,7 @@ typedef struct ms_oc {
     int64_t id;
     const char *name, *kind, *district, *district_name, *park, *park_name, *established, *last;
     bool committee;
-    int held[MEETING_KINDS][12];   /* held meetings by kind and month of the period */
+    uint16_t held[MEETING_KINDS][12];   /* held meetings by kind and month of the period */
     int64_t attended, expected;
     /* judged */
     meeting_light light;
@@ -899,6 +966,8 @@ static ms_oc *ms_oc_find(ms_oc *v, size_t n, int64_t id) {
 /* Every organization in the caller's scope (and the filter) that exists on
  * the day judged, with its held meetings of the period, its last one, its
  * members' attendance; judged (ms_judge).  *v in c's memory, by id. */
+static st ms_judge(ms_oc *v, size_t n, const meeting_period *p, const char *today, const char *judge);
+
 static st ms_oc_load(uc *c, const meeting_period *p, const char *district, const char *park, int64_t org_id, ms_oc **v, size_t *n,
                      err *e) {
     *v = NULL;
@@ -911,7 +980,8 @@ static st ms_oc_load(uc *c, const meeting_period *p, const char *district, const
     db_stmt *q;
 #define MS_OC_ORGS(WHERE)                                                                                         \
     "SELECT o.id, o.name, o.kind, o.district_code, d.name, o.park_code, pk.name, o.established_on, "                  \
-    "CASE WHEN o.committee IS NOT NULL AND o.committee <> '[]' THEN 1 ELSE 0 END "                                    \
+    "CASE WHEN o.committee IS NOT NULL AND o.committee <> '[]' THEN 1 ELSE 0 END, "                                   \
+    "(SELECT t.last_day FROM meeting_month t WHERE t.org_id = o.id AND t.month < $7 ORDER BY t.month DESC LIMIT 1) "  \
     "FROM org o LEFT JOIN region d ON d.code = o.district_code LEFT JOIN region pk ON pk.code = o.park_code "       \
     "WHERE " WHERE " AND o.kind <> '工委' AND o.established_on <= $3 AND (o.dissolved_on IS NULL OR o.dissolved_on > $3) ORDER BY o.id"
     st s = db_prepare(c->d,
@@ -928,6 +998,10 @@ static st ms_oc_load(uc *c, const meeting_period *p, const char *district, const
     db_bind_text(q, 4, ms_nz(district));
     db_bind_text(q, 5, ms_nz(park));
     db_bind_int(q, 6, org_id);
+    char first[8], last_month[8];   /* the period's first month, the judged day's */
+    snprintf(first, sizeof first, "%.7s", p->from);
+    snprintf(last_month, sizeof last_month, "%.7s", judge);
+    db_bind_text(q, 7, first);
     size_t cap = 0;
     int r;
     while ((r = db_step(q, e)) == DB_ROW) {
@@ -945,10 +1019,38 @@ static st ms_oc_load(uc *c, const meeting_period *p, const char *district, const
         o->park_name = ms_col(c, q, 6);
         o->established = ms_col(c, q, 7);
         o->committee = db_col_int(q, 8) != 0;
+        o->last = ms_col(c, q, 9);   /* before the period; a meeting inside it replaces it below */
     }
     db_reset(q);
     if (r == DB_ERROR) return e->code;
     if (!*n) return ST_OK;
+    if (!org_id) {
+        /* Many organizations: their months of the period as kept (meeting_month) — three rows an
+           organization for a quarter, where the meetings and their attendees are dozens */
+        if ((s = db_prepare(c->d,
+                            "SELECT t.org_id, t.month, t.k0, t.k1, t.k2, t.k3, t.k4, t.k5, t.k6, t.k7, t.attended, t.expected, "
+                            "t.last_day FROM meeting_month t WHERE t.month >= $1 AND t.month <= $2",
+                            &q, e)))
+            return s;
+        db_bind_text(q, 1, first);
+        db_bind_text(q, 2, last_month);
+        while ((r = db_step(q, e)) == DB_ROW) {
+            ms_oc *o = ms_oc_find(*v, *n, db_col_int(q, 0));
+            if (!o) continue;   /* outside the scope or the filter, or not there on the day judged */
+            const char *ym = db_col_text(q, 1);
+            int mi = (atoi(ym) - p->year) * 12 + atoi(ym + 5) - p->month0;
+            if (mi < 0 || mi >= p->months) continue;
+            for (int kd = 0; kd < MEETING_KINDS; kd++) o->held[kd][mi] += (uint16_t)db_col_int(q, 2 + kd);
+            o->attended += db_col_int(q, 10);
+            o->expected += db_col_int(q, 11);
+            const char *ld = db_col_text(q, 12);
+            if (!o->last || strcmp(ld, o->last) > 0) o->last = arena_strdup(c->mem, ld);
+        }
+        db_reset(q);
+        if (r == DB_ERROR) return e->code;
+        return ms_judge(*v, *n, p, today, judge);
+    }
+    /* One organization: its meetings themselves, through the index on org_id */
     /* held meetings of the period by organization, kind and month */
 #define MS_OC_HELD(WHERE)                                                                                     \
     "SELECT m.org_id, m.kind, substr(m.day, 1, 7), COUNT(*) FROM meeting m WHERE " WHERE                          \
@@ -1010,10 +1112,14 @@ static st ms_oc_load(uc *c, const meeting_period *p, const char *district, const
     }
     db_reset(q);
     if (r == DB_ERROR) return e->code;
-    /* judged: what was due, what was held, the light */
+    return ms_judge(*v, *n, p, today, judge);
+}
+
+/* What was due, what was held, the light, for each of v. */
+static st ms_judge(ms_oc *v, size_t n, const meeting_period *p, const char *today, const char *judge) {
     int yellow = (int)cfg_int("rule-meeting-idle-yellow-days"), red = (int)cfg_int("rule-meeting-idle-red-days");
-    for (size_t i = 0; i < *n; i++) {
-        ms_oc *o = &(*v)[i];
+    for (size_t i = 0; i < n; i++) {
+        ms_oc *o = &v[i];
         bool missing = false;
         for (int kd = 0; kd < MEETING_KINDS; kd++) {
             int freq = meeting_freq(kd);

@@ -95,6 +95,12 @@ st meeting_store_scorecard(uc *c, int64_t org_id, const meeting_period *p, json_
 
 extern const scope_resolver meeting_scope_resolvers[];
 
+/* The held meetings kept by organization and month (meeting_month, migration 0048: the roll-ups
+ * read them) worked out again from every meeting, in one transaction (*rows: how many); clears
+ * the mark the migration left.  meeting_store_upgrade does it only when so marked (at start). */
+st meeting_store_rebuild_months(db *d, int64_t *rows, err *e);
+st meeting_store_upgrade(db *d, int64_t *rows, err *e);
+
 /* ---- photos (meeting_photo_store.c, migration 0047) ----
  * Only who may record the meeting adds or removes one (the route's
  * meeting.write and the meeting's scope); whoever may read the meeting views

@@ -66,6 +66,7 @@ before(async () => {
   // orgB starts with no meetings of its own (the demo gives every branch a year of them): the edges below count from nothing
   sql(`DELETE FROM meeting_attendee WHERE meeting_id IN (SELECT id FROM meeting WHERE org_id = ${orgB})`);
   sql(`DELETE FROM meeting WHERE org_id = ${orgB}`);
+  sql(`DELETE FROM meeting_month WHERE org_id = ${orgB}`);   // and its months as the roll-ups keep them
   const scope = { A: orgA, B: orgB, H: orgHuli, E: Number(sql('SELECT MIN(id) FROM enterprise')[0][0]) };
   for (const [u, role, s] of USERS) addUser(srv.db.url, u, role, s in scope ? String(scope[s]) : s);
   await relogin();
@@ -626,4 +627,22 @@ test('check-ins at once are committed together, each with its own audit row; the
   assert.deepEqual(rows, [['ok', '3'], ['refused', '6']]);
   const att = sql(`SELECT COUNT(*) FROM meeting_attendee WHERE meeting_id = ${m.data.id} AND status = 'present' AND checked_in_at IS NOT NULL`);
   assert.equal(att[0][0], '3');
+});
+
+test('the months the roll-ups read equal the meetings they count (every write above kept them)', async () => {
+  // held meetings by organization and month, with their attendance, counted from the meetings themselves
+  const counted = `SELECT x.org_id, x.month, COUNT(*) AS n, SUM(x.att) AS att, SUM(x.exp) AS exp, MAX(x.day) AS last
+    FROM (SELECT m.org_id, substr(m.day, 1, 7) AS month, m.day,
+            (SELECT COUNT(*) FROM meeting_attendee a WHERE a.meeting_id = m.id AND a.status IN ('present', 'online')) AS att,
+            (SELECT COUNT(*) FROM meeting_attendee a WHERE a.meeting_id = m.id) AS exp
+          FROM meeting m WHERE m.state = 'held') x GROUP BY x.org_id, x.month`;
+  const kept = `SELECT org_id, month, k0 + k1 + k2 + k3 + k4 + k5 + k6 + k7, attended, expected, last_day FROM meeting_month`;
+  assert.ok(Number(sql('SELECT COUNT(*) FROM meeting_month')[0][0]) > 100, 'the demo city has months of meetings');
+  assert.deepEqual(sql(`${counted} EXCEPT ${kept}`), [], 'a month counted but not kept so');
+  assert.deepEqual(sql(`${kept} EXCEPT ${counted}`), [], 'a month kept but not counted so');
+  const kinds = ['支部党员大会', '支委会', '党小组会', '党课', '主题党日', '组织生活会', '民主评议党员', '谈心谈话'];
+  for (const [i, k] of kinds.entries()) {
+    const c = `SELECT org_id, substr(day, 1, 7), COUNT(*) FROM meeting WHERE state = 'held' AND kind = '${k}' GROUP BY org_id, substr(day, 1, 7)`;
+    assert.deepEqual(sql(`${c} EXCEPT SELECT org_id, month, k${i} FROM meeting_month WHERE k${i} > 0`), [], k);
+  }
 });
