@@ -276,12 +276,19 @@ static st h_compliance(http_req *r, err *e) {
         s = err_field(e, ST_INVALID, "by", "汇总方式 by 应为 org（组织）、park（园区）、district（区）或 city（全市）。");
     json_t *all = NULL, *items = NULL;
     int64_t total = 0;
-    if (!s) s = meeting_store_compliance(http_uc(r), &p, by, mt_q(r, "district"), mt_q(r, "park"), &all, e);
-    if (!s && !arena_json(&r->mem, all)) s = err_set(e, ST_NOMEM, "内存不足。");
-    if (!s) s = http_page_array(r, all, "rank", &items, &total, e);
-    if (s) return s;
     http_page pg;
-    if ((s = http_paging(r, &pg, e))) return s;
+    if (!s) s = http_paging(r, &pg, e);
+    if (!s && !strcmp(by, "org")) {   /* a province's organizations: sorted and paged before any JSON */
+        const char *order, *sort = mt_q(r, "sort");
+        if (!(s = http_order(r, "rank", NULL, &order, e)))   /* checks the key */
+            s = meeting_store_compliance_page(http_uc(r), &p, mt_q(r, "district"), mt_q(r, "park"), sort ? sort : "rank", pg.offset,
+                                              pg.size, &items, &total, e);
+    } else {
+        if (!s) s = meeting_store_compliance(http_uc(r), &p, by, mt_q(r, "district"), mt_q(r, "park"), &all, e);
+        if (!s && !arena_json(&r->mem, all)) s = err_set(e, ST_NOMEM, "内存不足。");
+        if (!s) s = http_page_array(r, all, "rank", &items, &total, e);
+    }
+    if (s) return s;
     return http_reply_json(r, 200, json_pack("{s:o,s:I,s:I,s:I,s:s,s:s,s:s,s:s}", "items", items, "total", (json_int_t)total, "page",
                                              (json_int_t)pg.page, "size", (json_int_t)pg.size, "by", by, "period", p.code, "from",
                                              p.from, "to", p.to));
