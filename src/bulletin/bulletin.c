@@ -217,17 +217,14 @@ st bulletin_life_assemble(arena *a, bulletin_doc *d, const bulletin_inputs *in, 
         c->red += l->red;
     }
     bl_rates(c);
-    /* the red organizations, worst first: the ranking (best first) read from its end */
+    /* the red organizations, worst first, as given */
     L->red_max = in->life_red_max;
-    for (size_t i = no; i > 0; i--) {
-        const char *st1 = json_string_value(json_object_get(json_array_get(in->life_orgs, i - 1), "status"));
-        if (st1 && !strcmp(st1, "red")) L->red_total++;
-    }
-    size_t want = (size_t)(L->red_total < L->red_max ? L->red_total : L->red_max);
+    L->red_total = in->life_red_total;
+    size_t want = no < (size_t)L->red_max ? no : (size_t)L->red_max;
     L->red = arena_calloc(a, want ? want : 1, sizeof *L->red);
     if (!L->red) return err_set(e, ST_NOMEM, "内存不足。");
-    for (size_t i = no; i > 0 && L->nred < want; i--) {
-        const json_t *r = json_array_get(in->life_orgs, i - 1);
+    for (size_t i = 0; i < no && L->nred < want; i++) {
+        const json_t *r = json_array_get(in->life_orgs, i);
         const char *st1 = json_string_value(json_object_get(r, "status"));
         if (!st1 || strcmp(st1, "red")) continue;
         bulletin_red_org *o = &L->red[L->nred++];

@@ -109,11 +109,12 @@ typedef struct bulletin_inputs {
     const org_district_count *findings; /* per district: open findings, 应建未建 */
     size_t nfindings;
     const char *city_name;
-    /* organizational life: the compliance of the period, by district and by organization (as the
-       meeting module answers them); NULL: no section */
+    /* organizational life: the compliance of the period by district, and the red organizations worst
+       first (as the meeting module answers them; at most life_red_max are shown) of life_red_total;
+       NULL: no section */
     const char *life_period, *life_from, *life_to;
     const json_t *life_districts, *life_orgs;
-    int64_t life_red_max;
+    int64_t life_red_max, life_red_total;
 } bulletin_inputs;
 
 /* A new document for the 旬 x: its days, title, previous 旬, time of making. */

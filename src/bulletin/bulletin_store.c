@@ -108,7 +108,9 @@ static st bulletin_life_gather(uc *city, const bulletin_doc *d, bulletin_inputs 
     json_t *by_district = NULL, *by_org = NULL;
     st s = meeting_store_compliance(city, &p, "district", NULL, NULL, &by_district, e);
     if (!s && !arena_json(city->mem, by_district)) s = err_set(e, ST_NOMEM, "内存不足。");
-    if (!s) s = meeting_store_compliance(city, &p, "org", NULL, NULL, &by_org, e);
+    /* the red ones, worst first: a province's 200,000 organizations are not made JSON to find them */
+    int64_t red_total = 0;
+    if (!s) s = meeting_store_compliance_page(city, &p, NULL, NULL, "red", "-rank", 0, cfg_int("bulletin-red-max"), &by_org, &red_total, e);
     if (!s && !arena_json(city->mem, by_org)) s = err_set(e, ST_NOMEM, "内存不足。");
     if (s) return s;
     in->life_period = arena_strdup(city->mem, p.code);
@@ -117,6 +119,7 @@ static st bulletin_life_gather(uc *city, const bulletin_doc *d, bulletin_inputs 
     in->life_districts = by_district;
     in->life_orgs = by_org;
     in->life_red_max = cfg_int("bulletin-red-max");
+    in->life_red_total = red_total;
     return in->life_period && in->life_from && in->life_to ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
 }
 

@@ -244,7 +244,7 @@ void db_rollback_all(db *d) {
 
 int db_tx_depth(const db *d) { return d->in_tx; }
 
-/* Placeholders: $N → ?N for SQLite.  {{NOW}}, {{ID}}, {{BLOB}}, {{TEXTCMP}}, {{ZH}}, {{WITHOUT_ROWID}} → dialect.
+/* Placeholders: $N → ?N for SQLite.  {{NOW}}, {{ID}}, {{BLOB}}, {{TEXTCMP}}, {{ZH}}, {{WITHOUT_ROWID}}, {{PG_ONLY}} → dialect.
  * String literals ('...'), quoted identifiers and -- comments are copied untouched. */
 st db_rewrite(db_kind kind, const char *sql, buf *out) {
     static const struct { const char *tok, *lite, *pg; } toks[] = {
@@ -256,6 +256,9 @@ st db_rewrite(db_kind kind, const char *sql, buf *out) {
         {"{{ZH}}", " COLLATE ZH", " COLLATE \"zh-x-icu\""},
         /* a table that is its primary key: one B-tree on SQLite, not a row table and its index */
         {"{{WITHOUT_ROWID}}", " WITHOUT ROWID", ""},
+        /* a line only PostgreSQL runs (SQLite reads it as a comment): what SQLite has already, such as
+           an index that covers a table SQLite keeps as its key */
+        {"{{PG_ONLY}}", "--", ""},
     };
     buf_reset(out);
     for (const char *p = sql; *p;) {
@@ -329,6 +332,7 @@ const char *db_col_name(db_stmt *s, int c) { return OPS(s)->col_name(s, c); }
 bool db_col_null(db_stmt *s, int c) { return OPS(s)->col_type(s, c) == 'n'; }
 const char *db_col_text(db_stmt *s, int c) { return OPS(s)->col_text(s, c); }
 int64_t db_col_int(db_stmt *s, int c) {
+    if (OPS(s)->col_int) return OPS(s)->col_int(s, c);
     const char *t = OPS(s)->col_text(s, c);
     return t ? strtoll(t, NULL, 10) : 0;
 }
@@ -337,6 +341,9 @@ double db_col_double(db_stmt *s, int c) {
     return t ? strtod(t, NULL) : 0.0;
 }
 const void *db_col_blob(db_stmt *s, int c, size_t *n) { return OPS(s)->col_blob(s, c, n); }
+void db_stream(db_stmt *s) {
+    if (OPS(s)->stream) OPS(s)->stream(s);
+}
 void db_reset(db_stmt *s) { OPS(s)->reset(s); }
 
 static void db_bind_va(db_stmt *q, const char *types, va_list ap) {

@@ -72,6 +72,10 @@ int64_t db_col_int(db_stmt *s, int col);
 double db_col_double(db_stmt *s, int col);
 const void *db_col_blob(db_stmt *s, int col, size_t *n);
 void db_reset(db_stmt *s);
+/* Before the first db_step: the rows handed over one at a time, not the whole result held in memory
+ * first (PostgreSQL's single-row mode; SQLite reads so anyway) — for results of hundreds of thousands
+ * of rows.  No other statement may run on the connection until this one is read to its end or reset. */
+void db_stream(db_stmt *s);
 
 /* Run a statement with parameters given by a type string; *changes (if not NULL) gets
  * the affected rows.  For INSERT ... RETURNING use db_query_int. */

@@ -15,6 +15,9 @@ typedef struct db_ops {
     const char *(*col_name)(db_stmt *s, int col);
     int (*col_type)(db_stmt *s, int col);   /* 'n' null, 'i' integer, 'd' real, 't' text, 'b' blob */
     const char *(*col_text)(db_stmt *s, int col);
+    /* the integer without its text (NULL: read from col_text) — a province's roll-ups read millions */
+    int64_t (*col_int)(db_stmt *s, int col);
+    void (*stream)(db_stmt *s);   /* NULL: rows come one at a time anyway (SQLite) */
     const void *(*col_blob)(db_stmt *s, int col, size_t *n);
     void (*reset)(db_stmt *s);
     void (*close)(db *d);

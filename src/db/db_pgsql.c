@@ -28,6 +28,8 @@ typedef struct pg_stmt {
     PGresult *res;
     int row, nrows;
     int *coltype;           /* per column: 'i','d','t','b' */
+    bool stream;            /* db_stream: rows one at a time (single-row mode), for this execution */
+    bool streaming, streamed;   /* sent and not yet read to the end; read to the end */
     unsigned long used;     /* when it was last handed out (the eviction's order) */
 } pg_stmt;
 
@@ -96,7 +98,18 @@ static st pgx_exec(db *d, const char *sql, err *e) {
     return s;
 }
 
+/* What is left of a streamed result read and dropped: the connection is free again. */
+static void pg_drain(pg_stmt *ps) {
+    if (!ps->streaming) return;
+    pg *p = ps->d->impl;
+    PGresult *r;
+    while ((r = PQgetResult(p->c))) PQclear(r);
+    ps->streaming = false;
+}
+
 static void pg_stmt_clear(pg_stmt *ps) {
+    pg_drain(ps);
+    ps->stream = ps->streamed = false;
     for (int i = 0; i < PG_MAXP; i++) {
         free(ps->vals[i]);
         ps->vals[i] = NULL;
@@ -224,9 +237,57 @@ static int pg_type_class(Oid t) {
     }
 }
 
+static void pg_coltypes(pg_stmt *ps) {
+    int nc = PQnfields(ps->res);
+    ps->coltype = calloc((size_t)(nc ? nc : 1), sizeof *ps->coltype);
+    for (int c = 0; c < nc && ps->coltype; c++) ps->coltype[c] = pg_type_class(PQftype(ps->res, c));
+}
+
+/* Single-row mode: libpq hands each row over as it comes, where a whole result of 600,000 rows
+   was built in the client's memory first (a third of a province's roll-up went to taking and
+   faulting in that memory). */
+static int pgx_step_stream(pg_stmt *ps, err *e) {
+    pg *p = ps->d->impl;
+    if (ps->streamed) return DB_DONE;
+    if (!ps->streaming) {
+        if (ps->d->broken) {
+            pg_gone(e);
+            return DB_ERROR;
+        }
+        if (!PQsendQueryPrepared(p->c, ps->name, ps->nparams, (const char *const *)ps->vals, ps->lens, ps->fmts, 0)) {
+            pg_err(ps->d, e, "执行语句", NULL);
+            return DB_ERROR;
+        }
+        PQsetSingleRowMode(p->c);
+        ps->streaming = true;
+    }
+    if (ps->res) PQclear(ps->res);
+    ps->res = PQgetResult(p->c);
+    ExecStatusType t = ps->res ? PQresultStatus(ps->res) : PGRES_TUPLES_OK;
+    if (t == PGRES_SINGLE_TUPLE) {
+        if (!ps->coltype) pg_coltypes(ps);
+        ps->row = 0;
+        ps->nrows = 1;
+        return DB_ROW;
+    }
+    int r = DB_DONE;
+    if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK) {
+        pg_err(ps->d, e, "执行语句", ps->res);
+        r = DB_ERROR;
+    }
+    if (ps->res) PQclear(ps->res);
+    ps->res = NULL;
+    pg_drain(ps);
+    ps->streamed = true;
+    return r;
+}
+
+static void pgx_stream(db_stmt *s) { ((pg_stmt *)s)->stream = true; }
+
 static int pgx_step(db_stmt *s, err *e) {
     pg_stmt *ps = (pg_stmt *)s;
     pg *p = ps->d->impl;
+    if (ps->stream) return pgx_step_stream(ps, e);
     if (!ps->res) {
         if (ps->d->broken) {
             pg_gone(e);
@@ -242,9 +303,7 @@ static int pgx_step(db_stmt *s, err *e) {
             return DB_ERROR;
         }
         ps->nrows = PQntuples(ps->res);
-        int nc = PQnfields(ps->res);
-        ps->coltype = calloc((size_t)(nc ? nc : 1), sizeof *ps->coltype);
-        for (int c = 0; c < nc && ps->coltype; c++) ps->coltype[c] = pg_type_class(PQftype(ps->res, c));
+        pg_coltypes(ps);
         ps->row = -1;
     }
     if (ps->row + 1 < ps->nrows) {
@@ -341,7 +400,7 @@ static st pgx_reconnect(db *d, err *e) {
 static const db_ops pg_ops = {
     .exec = pgx_exec, .prepare = pgx_prepare, .bind = pgx_bind, .step = pgx_step,
     .col_count = pgx_col_count, .col_name = pgx_col_name, .col_type = pgx_col_type,
-    .col_text = pgx_col_text, .col_blob = pgx_col_blob, .reset = pgx_reset,
+    .col_text = pgx_col_text, .stream = pgx_stream, .col_blob = pgx_col_blob, .reset = pgx_reset,
     .close = pgx_close, .reconnect = pgx_reconnect, .begin_sql = "BEGIN",
 };
 

@@ -150,6 +150,8 @@ static int lite_col_type(db_stmt *s, int c) {
 static const char *lite_col_text(db_stmt *s, int c) {
     return (const char *)sqlite3_column_text(((lite_stmt *)s)->st, c);
 }
+/* as strtoll of the text would give (a NULL is 0), without making the text */
+static int64_t lite_col_int(db_stmt *s, int c) { return (int64_t)sqlite3_column_int64(((lite_stmt *)s)->st, c); }
 static const void *lite_col_blob(db_stmt *s, int c, size_t *n) {
     lite_stmt *ls = (lite_stmt *)s;
     const void *p = sqlite3_column_blob(ls->st, c);
@@ -178,7 +180,7 @@ static void lite_close(db *d) {
 static const db_ops lite_ops = {
     .exec = lite_exec, .prepare = lite_prepare, .bind = lite_bind, .step = lite_step,
     .col_count = lite_col_count, .col_name = lite_col_name, .col_type = lite_col_type,
-    .col_text = lite_col_text, .col_blob = lite_col_blob, .reset = lite_reset,
+    .col_text = lite_col_text, .col_int = lite_col_int, .col_blob = lite_col_blob, .reset = lite_reset,
     .close = lite_close, .begin_sql = "BEGIN IMMEDIATE",
 };
 

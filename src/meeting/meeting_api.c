@@ -279,10 +279,12 @@ static st h_compliance(http_req *r, err *e) {
     http_page pg;
     if (!s) s = http_paging(r, &pg, e);
     if (!s && !strcmp(by, "org")) {   /* a province's organizations: sorted and paged before any JSON */
-        const char *order, *sort = mt_q(r, "sort");
-        if (!(s = http_order(r, "rank", NULL, &order, e)))   /* checks the key */
-            s = meeting_store_compliance_page(http_uc(r), &p, mt_q(r, "district"), mt_q(r, "park"), sort ? sort : "rank", pg.offset,
-                                              pg.size, &items, &total, e);
+        const char *order, *sort = mt_q(r, "sort"), *status = mt_q(r, "status");
+        if (status && strcmp(status, "green") && strcmp(status, "yellow") && strcmp(status, "red"))
+            s = err_field(e, ST_INVALID, "status", "亮灯 status 应为 green（绿）、yellow（黄）或 red（红）。");
+        if (!s && !(s = http_order(r, "rank", NULL, &order, e)))   /* checks the key */
+            s = meeting_store_compliance_page(http_uc(r), &p, mt_q(r, "district"), mt_q(r, "park"), status, sort ? sort : "rank",
+                                              pg.offset, pg.size, &items, &total, e);
     } else {
         if (!s) s = meeting_store_compliance(http_uc(r), &p, by, mt_q(r, "district"), mt_q(r, "park"), &all, e);
         if (!s && !arena_json(&r->mem, all)) s = err_set(e, ST_NOMEM, "内存不足。");

@@ -231,6 +231,12 @@ static st ms_month_refresh(uc *c, int64_t org_id, const char *day, err *e) {
                    "AND a.status IN ('present', 'online')) AS att, (SELECT COUNT(*) FROM meeting_attendee a WHERE a.meeting_id = m.id) AS exp "
                    "FROM meeting m WHERE m.org_id = $2 AND m.state = 'held' AND m.day >= $3 AND m.day <= $4) x HAVING COUNT(*) > 0",
                    e, "titt", month, org_id, from, to);
+    if (!s) s = db_run(c->d, "DELETE FROM meeting_last WHERE org_id = $1", e, "i", org_id);
+    if (!s)
+        s = db_run(c->d,
+                   "INSERT INTO meeting_last(org_id, last_day) SELECT CAST($1 AS BIGINT), MAX(t.last_day) FROM meeting_month t "
+                   "WHERE t.org_id = $1 HAVING MAX(t.last_day) IS NOT NULL",
+                   e, "i", org_id);
     return s;
 }
 
@@ -245,6 +251,10 @@ st meeting_store_rebuild_months(db *d, int64_t *rows, err *e) {
                     "LEFT JOIN (SELECT a.meeting_id, SUM(CASE WHEN a.status IN ('present', 'online') THEN 1 ELSE 0 END) AS att, "
                     "COUNT(*) AS exp FROM meeting_attendee a GROUP BY a.meeting_id) t ON t.meeting_id = m.id "
                     "WHERE m.state = 'held') x GROUP BY x.org_id, substr(x.day, 1, 7)",
+                    e);
+    if (!s) s = db_exec(d, "DELETE FROM meeting_last", e);
+    if (!s)
+        s = db_exec(d, "INSERT INTO meeting_last(org_id, last_day) SELECT t.org_id, MAX(t.last_day) FROM meeting_month t GROUP BY t.org_id",
                     e);
     if (!s) s = db_query_int(d, rows, "SELECT COUNT(*) FROM meeting_month", e, "");
     if (!s) s = db_exec(d, "DELETE FROM meta WHERE key = 'meeting-month-stale'", e);
@@ -930,9 +940,12 @@ st meeting_store_mine(uc *c, json_t **out, err *e) {
 
 typedef struct ms_oc {
     int64_t id;
-    const char *name, *kind, *district, *district_name, *park, *park_name, *established, *last;
+    const char *name, *kind, *district, *park;   /* region names: ms_region_name, when shown */
+    char established[11], last[11];                  /* last: "" when none */
     bool committee;
-    uint16_t held[MEETING_KINDS][12];   /* held meetings by kind and month of the period */
+    bool seen;                          /* a month of the period with a held meeting (meeting_month) */
+    uint8_t held[MEETING_KINDS][12];    /* held meetings by kind and month of the period (255 and more: 255 —
+                                           one kind more often than weekly a month; small, as 200,000 are kept) */
     int64_t attended, expected;
     /* judged */
     meeting_light light;
@@ -942,6 +955,11 @@ typedef struct ms_oc {
     bool missing[MEETING_KINDS];
     double rate;
 } ms_oc;
+
+static void ms_held_add(uint8_t *h, int64_t n) {
+    int64_t t = *h + (n > 0 ? n : 0);
+    *h = (uint8_t)(t > UINT8_MAX ? UINT8_MAX : t);
+}
 
 static int ms_oc_cmp(const void *a, const void *b) {
     int64_t x = ((const ms_oc *)a)->id, y = ((const ms_oc *)b)->id;
@@ -976,6 +994,13 @@ typedef struct ms_intern {
     size_t used;
 } ms_intern;
 
+/* A day column into out ("" when NULL or not a day). */
+static void ms_day(char out[11], db_stmt *q, int col) {
+    const char *s = db_col_null(q, col) ? NULL : db_col_text(q, col);
+    if (s && strlen(s) == 10) memcpy(out, s, 11);
+    else out[0] = 0;
+}
+
 static const char *ms_interned(uc *c, ms_intern *t, db_stmt *q, int col) {
     if (db_col_null(q, col)) return NULL;
     const char *s = db_col_text(q, col);
@@ -992,8 +1017,8 @@ static const char *ms_interned(uc *c, ms_intern *t, db_stmt *q, int col) {
     }
 }
 
-static st ms_oc_load(uc *c, const meeting_period *p, const char *district, const char *park, int64_t org_id, ms_oc **v, size_t *n,
-                     err *e) {
+static st ms_oc_load(uc *c, const meeting_period *p, const char *district, const char *park, int64_t org_id, bool names, ms_oc **v,
+                     size_t *n, err *e) {
     *v = NULL;
     *n = 0;
     const char *k, *code;
@@ -1003,10 +1028,9 @@ static st ms_oc_load(uc *c, const meeting_period *p, const char *district, const
     snprintf(judge, sizeof judge, "%s", strcmp(today, p->to) < 0 ? today : p->to);
     db_stmt *q;
 #define MS_OC_ORGS(WHERE)                                                                                         \
-    "SELECT o.id, o.name, o.kind, o.district_code, d.name, o.park_code, pk.name, o.established_on, "                  \
+    "SELECT o.id, CASE WHEN $7 = 1 THEN o.name END, o.kind, o.district_code, o.park_code, o.established_on, "        \
     "CASE WHEN o.committee IS NOT NULL AND o.committee <> '[]' THEN 1 ELSE 0 END, "                                   \
-    "(SELECT t.last_day FROM meeting_month t WHERE t.org_id = o.id AND t.month < $7 ORDER BY t.month DESC LIMIT 1) "  \
-    "FROM org o LEFT JOIN region d ON d.code = o.district_code LEFT JOIN region pk ON pk.code = o.park_code "       \
+    "l.last_day FROM org o LEFT JOIN meeting_last l ON l.org_id = o.id "                                            \
     "WHERE " WHERE " AND o.kind <> '工委' AND o.established_on <= $3 AND (o.dissolved_on IS NULL OR o.dissolved_on > $3) ORDER BY o.id"
     st s = db_prepare(c->d,
                       org_id ? MS_OC_ORGS("o.id = CAST($6 AS BIGINT) AND (CAST($1 AS TEXT) IS NULL OR CAST($2 AS TEXT) IS NULL "
@@ -1022,13 +1046,14 @@ static st ms_oc_load(uc *c, const meeting_period *p, const char *district, const
     db_bind_text(q, 4, ms_nz(district));
     db_bind_text(q, 5, ms_nz(park));
     db_bind_int(q, 6, org_id);
+    db_bind_int(q, 7, names);   /* a roll-up by district or city shows no organization: its name is not sent */
+    db_stream(q);               /* a province's 200,000 rows read as they come */
     char first[8], last_month[8];   /* the period's first month, the judged day's */
     snprintf(first, sizeof first, "%.7s", p->from);
     snprintf(last_month, sizeof last_month, "%.7s", judge);
-    db_bind_text(q, 7, first);
-    /* A province has 200,000 organizations: the array grows outside the request's arena (whose cap
-       it would pass, with the copies doubling leaves behind) and is handed to it once filled; the
-       texts that repeat (kinds, districts, parks, days) are kept once each. */
+    /* A province has 200,000 organizations: the array lives outside the request's arena (whose cap it
+       would pass) and is handed to it once filled; the texts that repeat (kinds, districts, parks,
+       days) are kept once each. */
     size_t cap = 0;
     ms_oc *a = NULL;
     ms_intern in;
@@ -1036,28 +1061,26 @@ static st ms_oc_load(uc *c, const meeting_period *p, const char *district, const
     int r;
     while ((r = db_step(q, e)) == DB_ROW) {
         if (*n == cap) {
-            size_t nc = cap ? cap * 2 : 256;
+            size_t nc = cap ? cap * 2 : 1024;
             ms_oc *g = realloc(a, nc * sizeof *a);
             if (!g) {
                 free(a);
                 db_reset(q);
                 return err_set(e, ST_NOMEM, "内存不足。");
             }
-            memset(g + cap, 0, (nc - cap) * sizeof *g);
-            a = g;
+            a = g;   /* a large block grows in place (mremap); each entry is zeroed as it is filled */
             cap = nc;
         }
         ms_oc *o = &a[(*n)++];
+        memset(o, 0, sizeof *o);
         o->id = db_col_int(q, 0);
-        o->name = ms_col(c, q, 1);
+        o->name = names ? ms_col(c, q, 1) : "";
         o->kind = ms_interned(c, &in, q, 2);
         o->district = ms_interned(c, &in, q, 3);
-        o->district_name = ms_interned(c, &in, q, 4);
-        o->park = ms_interned(c, &in, q, 5);
-        o->park_name = ms_interned(c, &in, q, 6);
-        o->established = ms_interned(c, &in, q, 7);
-        o->committee = db_col_int(q, 8) != 0;
-        o->last = ms_interned(c, &in, q, 9);   /* before the period; a meeting inside it replaces it below */
+        o->park = ms_interned(c, &in, q, 4);
+        ms_day(o->established, q, 5);
+        o->committee = db_col_int(q, 6) != 0;
+        ms_day(o->last, q, 7);   /* of all time: replaced below by the period's, or by the one before it */
     }
     db_reset(q);
     if (a && !arena_own(c->mem, a)) return err_set(e, ST_NOMEM, "内存不足。");   /* freed with the request, error or not */
@@ -1067,27 +1090,66 @@ static st ms_oc_load(uc *c, const meeting_period *p, const char *district, const
     if (!org_id) {
         /* Many organizations: their months of the period as kept (meeting_month) — three rows an
            organization for a quarter, where the meetings and their attendees are dozens */
+        /* The month's eight counts come two columns of four bytes each (each 255 at most, as kept
+           here): PostgreSQL hands a whole result over at once, and 600,000 rows of thirteen columns
+           were half the time. */
+#define MS_K8(K) "(CASE WHEN t." K " > 255 THEN 255 ELSE t." K " END)"
         if ((s = db_prepare(c->d,
-                            "SELECT t.org_id, t.month, t.k0, t.k1, t.k2, t.k3, t.k4, t.k5, t.k6, t.k7, t.attended, t.expected, "
-                            "t.last_day FROM meeting_month t WHERE t.month >= $1 AND t.month <= $2",
+                            "SELECT t.org_id, t.month, " MS_K8("k0") " + 256 * " MS_K8("k1") " + 65536 * " MS_K8("k2") " + 16777216 * " MS_K8(
+                                "k3") ", " MS_K8("k4") " + 256 * " MS_K8("k5") " + 65536 * " MS_K8("k6") " + 16777216 * " MS_K8("k7") ", "
+                            "t.attended, t.expected, t.last_day FROM meeting_month t WHERE t.month >= $1 AND t.month <= $2 "
+                            "ORDER BY t.month, t.org_id",
                             &q, e)))
             return s;
         db_bind_text(q, 1, first);
         db_bind_text(q, 2, last_month);
+        db_stream(q);
+        /* Rows in the key's order (SQLite reads them so; PostgreSQL sorts them, where its heap's order
+           sent each row to a cold place in the array), each organization found by its id when the ids
+           are dense (they are numbered), else by binary search. */
+        int64_t lo = (*v)[0].id, span = (*v)[*n - 1].id - lo + 1;
+        uint32_t *at = span <= 8 * (int64_t)*n ? calloc((size_t)span, sizeof *at) : NULL;
+        if (at)
+            for (size_t i = 0; i < *n; i++) at[(*v)[i].id - lo] = (uint32_t)i + 1;
         while ((r = db_step(q, e)) == DB_ROW) {
-            ms_oc *o = ms_oc_find(*v, *n, db_col_int(q, 0));
+            int64_t id = db_col_int(q, 0);
+            ms_oc *o = !at ? ms_oc_find(*v, *n, id) : id >= lo && id - lo < span && at[id - lo] ? &(*v)[at[id - lo] - 1] : NULL;
             if (!o) continue;   /* outside the scope or the filter, or not there on the day judged */
-            const char *ym = db_col_text(q, 1);
-            int mi = (atoi(ym) - p->year) * 12 + atoi(ym + 5) - p->month0;
+            const char *ym = db_col_text(q, 1);   /* 'YYYY-MM', as kept */
+            int mi = ym && strlen(ym) == 7 ? ((ym[0] - '0') * 1000 + (ym[1] - '0') * 100 + (ym[2] - '0') * 10 + ym[3] - '0' - p->year) * 12 +
+                                                 (ym[5] - '0') * 10 + ym[6] - '0' - p->month0
+                                           : -1;
             if (mi < 0 || mi >= p->months) continue;
-            for (int kd = 0; kd < MEETING_KINDS; kd++) o->held[kd][mi] += (uint16_t)db_col_int(q, 2 + kd);
-            o->attended += db_col_int(q, 10);
-            o->expected += db_col_int(q, 11);
-            const char *ld = db_col_text(q, 12);
-            if (!o->last || strcmp(ld, o->last) > 0) o->last = arena_strdup(c->mem, ld);
+            int64_t lo4 = db_col_int(q, 2), hi4 = db_col_int(q, 3);
+            for (int kd = 0; kd < 4; kd++) {
+                ms_held_add(&o->held[kd][mi], (lo4 >> (8 * kd)) & 0xff);
+                ms_held_add(&o->held[kd + 4][mi], (hi4 >> (8 * kd)) & 0xff);
+            }
+            o->attended += db_col_int(q, 4);
+            o->expected += db_col_int(q, 5);
+            char ld[11];
+            ms_day(ld, q, 6);
+            if (!o->seen || strcmp(ld, o->last) > 0) memcpy(o->last, ld, sizeof ld);   /* the period's replaces all time's */
+            o->seen = true;
         }
+        free(at);
         db_reset(q);
         if (r == DB_ERROR) return e->code;
+        /* Without a meeting in the period, the last of all time (meeting_last) is the last before it,
+           unless it came after the period (a finished one judged): then that organization's months
+           before the period are read (a few organizations, where all of them cost a second). */
+        for (size_t i = 0; i < *n; i++) {
+            ms_oc *o = &(*v)[i];
+            if (o->seen || !o->last[0] || strcmp(o->last, p->from) < 0) continue;
+            char *ld = NULL;
+            s = db_query_text(c->d, &ld,
+                              "SELECT t.last_day FROM meeting_month t WHERE t.org_id = $1 AND t.month < $2 ORDER BY t.month DESC LIMIT 1",
+                              e, "it", o->id, first);
+            if (s == ST_NOT_FOUND) o->last[0] = 0;
+            else if (s) return s;
+            else snprintf(o->last, sizeof o->last, "%s", ld);
+            free(ld);
+        }
         return ms_judge(*v, *n, p, today, judge);
     }
     /* One organization: its meetings themselves, through the index on org_id */
@@ -1109,12 +1171,13 @@ static st ms_oc_load(uc *c, const meeting_period *p, const char *district, const
         int kind = meeting_kind_index(db_col_text(q, 1));
         const char *ym = db_col_text(q, 2);
         int mi = (atoi(ym) - p->year) * 12 + atoi(ym + 5) - p->month0;
-        if (o && kind >= 0 && mi >= 0 && mi < p->months) o->held[kind][mi] += (int)db_col_int(q, 3);
+        if (o && kind >= 0 && mi >= 0 && mi < p->months) ms_held_add(&o->held[kind][mi], db_col_int(q, 3));
     }
     db_reset(q);
     if (r == DB_ERROR) return e->code;
     /* the last held meeting on or before the day judged, of any time */
 #define MS_OC_LAST(WHERE) "SELECT m.org_id, MAX(m.day) FROM meeting m WHERE " WHERE " AND m.state = 'held' AND m.day <= $3 GROUP BY m.org_id"
+    for (size_t i = 0; i < *n; i++) (*v)[i].last[0] = 0;   /* not all time's: the last on or before the day judged */
     if ((s = db_prepare(c->d, org_id ? MS_OC_LAST(MS_OC_ONE) : MS_OC_LAST(MS_SCOPE("$1", "$2") MS_OC_ORG_FILTER), &q, e)))
         return s;
     db_bind_text(q, 1, k);
@@ -1125,7 +1188,7 @@ static st ms_oc_load(uc *c, const meeting_period *p, const char *district, const
     db_bind_int(q, 6, org_id);
     while ((r = db_step(q, e)) == DB_ROW) {
         ms_oc *o = ms_oc_find(*v, *n, db_col_int(q, 0));
-        if (o) o->last = ms_col(c, q, 1);
+        if (o) ms_day(o->last, q, 1);
     }
     db_reset(q);
     if (r == DB_ERROR) return e->code;
@@ -1155,31 +1218,76 @@ static st ms_oc_load(uc *c, const meeting_period *p, const char *district, const
     return ms_judge(*v, *n, p, today, judge);
 }
 
-/* What was due, what was held, the light, for each of v. */
+/* What was due, what was held, the light, for each of v.  A province judges 200,000 organizations in
+   one request: the stretches of each kind (their days made with snprintf) are worked out once for the
+   period, and which kinds apply once for each kind of organization (the kinds' texts are kept once,
+   ms_interned, so a pointer finds them), not again for every organization. */
+typedef struct ms_stretch {
+    char to[11];
+    int m0;                         /* its first month, counted from the period's */
+} ms_stretch;
+
 static st ms_judge(ms_oc *v, size_t n, const meeting_period *p, const char *today, const char *judge) {
     int yellow = (int)cfg_int("rule-meeting-idle-yellow-days"), red = (int)cfg_int("rule-meeting-idle-red-days");
+    ms_stretch sts[MEETING_KINDS][12];
+    int nst[MEETING_KINDS], freqs[MEETING_KINDS];
+    for (int kd = 0; kd < MEETING_KINDS; kd++) {
+        nst[kd] = 0;
+        freqs[kd] = meeting_freq(kd);
+        meeting_period sp;
+        for (int j = 0; freqs[kd] && j < 12 && meeting_stretch(p, freqs[kd], j, &sp); j++) {
+            memcpy(sts[kd][j].to, sp.to, sizeof sp.to);
+            sts[kd][j].m0 = sp.month0 - p->month0;
+            nst[kd]++;
+        }
+    }
+    /* which kinds apply, by the organization's kind (as kept once) and whether it has a committee */
+    enum { MS_KIND_MEMO = 16 };
+    const char *memo_kind[MS_KIND_MEMO];
+    unsigned memo_mask[MS_KIND_MEMO][2];
+    int nmemo = 0;
     for (size_t i = 0; i < n; i++) {
         ms_oc *o = &v[i];
+        unsigned mask = 0;
+        int mi = 0;
+        while (mi < nmemo && memo_kind[mi] != o->kind) mi++;
+        if (mi < nmemo) {
+            mask = memo_mask[mi][o->committee];
+        } else {
+            unsigned m2[2] = {0, 0};
+            for (int kd = 0; kd < MEETING_KINDS; kd++) {
+                if (meeting_kind_applies(kd, o->kind, false)) m2[0] |= 1u << kd;
+                if (meeting_kind_applies(kd, o->kind, true)) m2[1] |= 1u << kd;
+            }
+            mask = m2[o->committee];
+            if (nmemo < MS_KIND_MEMO) {
+                memo_kind[nmemo] = o->kind;
+                memo_mask[nmemo][0] = m2[0];
+                memo_mask[nmemo][1] = m2[1];
+                nmemo++;
+            }
+        }
         bool missing = false;
         for (int kd = 0; kd < MEETING_KINDS; kd++) {
-            int freq = meeting_freq(kd);
-            if (!freq || !meeting_kind_applies(kd, o->kind, o->committee)) continue;
-            int req = meeting_required(freq, p, o->established), held = 0;
+            if (!freqs[kd] || !(mask & (1u << kd))) continue;
+            int held = 0, req = 0;
             for (int m = 0; m < p->months; m++) held += o->held[kd][m];
-            o->required += req;
-            o->done += held < req ? held : req;
-            /* a finished stretch (before today) without one: missing */
-            meeting_period sp;
-            for (int j = 0; meeting_stretch(p, freq, j, &sp); j++) {
-                if (strcmp(sp.to, today) >= 0 || strcmp(sp.to, o->established) < 0) continue;
+            for (int j = 0; j < nst[kd]; j++) {
+                const ms_stretch *sp = &sts[kd][j];
+                if (strcmp(sp->to, o->established) < 0) continue;   /* ended before it was established */
+                req++;
+                if (strcmp(sp->to, today) >= 0) continue;            /* not finished: nothing missing yet */
+                /* a finished stretch without one: missing */
                 int in = 0;
-                for (int m = sp.month0 - p->month0; m < sp.month0 - p->month0 + freq; m++) in += o->held[kd][m];
+                for (int m = sp->m0; m < sp->m0 + freqs[kd]; m++) in += o->held[kd][m];
                 o->due++;
                 if (in) o->on_time++;
                 else o->missing[kd] = missing = true;
             }
+            o->required += req;
+            o->done += held < req ? held : req;
         }
-        const char *since = o->last && strcmp(o->last, o->established) > 0 ? o->last : o->established;
+        const char *since = strcmp(o->last, o->established) > 0 ? o->last : o->established;
         o->idle = meeting_days_between(since, judge);
         if (o->idle < 0) o->idle = 0;
         o->light = meeting_light_of(o->idle, missing, yellow, red);
@@ -1222,12 +1330,40 @@ static json_t *ms_kinds_json(uc *c, const ms_oc *o, const meeting_period *p) {
     return a;
 }
 
-static json_t *ms_oc_json(uc *c, const ms_oc *o, const meeting_period *p, bool kinds) {
+/* Region names by code, looked up as they are shown (a roll-up's groups, a page of organizations), not
+   joined to each of a province's organizations.  In c's memory. */
+enum { MS_NAMES = 512 };
+typedef struct ms_names {
+    const char *code[MS_NAMES], *name[MS_NAMES];
+    size_t used;
+} ms_names;
+
+static const char *ms_region_name(uc *c, ms_names *t, const char *code) {
+    if (!code) return NULL;
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)code; *p; p++) h = (h ^ *p) * 16777619u;
+    size_t i = h % MS_NAMES;
+    while (t->code[i] && strcmp(t->code[i], code)) i = (i + 1) % MS_NAMES;
+    if (t->code[i]) return t->name[i];
+    char *name = NULL;
+    err e2 = {0};
+    if (db_query_text(c->d, &name, "SELECT name FROM region WHERE code = $1", &e2, "t", code)) return NULL;   /* a code without a name */
+    const char *kept = arena_strdup(c->mem, name);
+    free(name);
+    if (t->used < MS_NAMES / 2) {   /* more than that: looked up each time */
+        t->code[i] = code;
+        t->name[i] = kept;
+        t->used++;
+    }
+    return kept;
+}
+
+static json_t *ms_oc_json(uc *c, ms_names *nm, const ms_oc *o, const meeting_period *p, bool kinds) {
     json_t *j = json_pack("{s:I,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s,s:i,s:i,s:f,s:o,s:I,s:I,s:s?,s:I,s:s}", "org_id", (json_int_t)o->id,
-                          "org_name", o->name, "org_kind", o->kind, "district_code", o->district, "district_name", o->district_name,
-                          "park_code", o->park, "park_name", o->park_name, "status", meeting_light_name(o->light), "required",
+                          "org_name", o->name, "org_kind", o->kind, "district_code", o->district, "district_name", ms_region_name(c, nm, o->district),
+                          "park_code", o->park, "park_name", ms_region_name(c, nm, o->park), "status", meeting_light_name(o->light), "required",
                           o->required, "held", o->done, "rate", o->rate, "attendance_rate", ms_rate(o->attended, o->expected),
-                          "attended", (json_int_t)o->attended, "expected", (json_int_t)o->expected, "last_held", o->last,
+                          "attended", (json_int_t)o->attended, "expected", (json_int_t)o->expected, "last_held", *o->last ? o->last : NULL,
                           "idle_days", (json_int_t)o->idle, "drill",
                           arena_printf(c->mem, "/api/meetings?org_id=%lld&own=1&state=held&from=%s&to=%s", (long long)o->id, p->from,
                                        p->to));
@@ -1293,14 +1429,16 @@ static int ms_key_cmp(const void *a, const void *b) {
     return c ? c : ms_rank_cmp(a, b);
 }
 
-st meeting_store_compliance_page(uc *c, const meeting_period *p, const char *district, const char *park, const char *sort,
-                                 int64_t offset, int64_t limit, json_t **items, int64_t *total, err *e) {
+st meeting_store_compliance_page(uc *c, const meeting_period *p, const char *district, const char *park, const char *status,
+                                 const char *sort, int64_t offset, int64_t limit, json_t **items, int64_t *total, err *e) {
     *items = NULL;
     *total = 0;
     ms_oc *v;
     size_t n;
-    st s = ms_oc_load(c, p, district, park, 0, &v, &n, e);
+    st s = ms_oc_load(c, p, district, park, 0, true, &v, &n, e);
     if (s) return s;
+    ms_names *nm = arena_calloc(c->mem, 1, sizeof *nm);
+    if (!nm) return err_set(e, ST_NOMEM, "内存不足。");
     const ms_oc **r = arena_calloc(c->mem, n ? n : 1, sizeof *r);
     if (!r) return err_set(e, ST_NOMEM, "内存不足。");
     for (size_t i = 0; i < n; i++) r[i] = &v[i];
@@ -1308,6 +1446,12 @@ st meeting_store_compliance_page(uc *c, const meeting_period *p, const char *dis
     int64_t *rank = arena_calloc(c->mem, n ? n : 1, sizeof *rank);
     if (!rank) return err_set(e, ST_NOMEM, "内存不足。");
     for (size_t i = 0; i < n; i++) rank[r[i] - v] = (int64_t)i + 1;
+    if (status) {   /* the ranks were given among all; the list keeps those of the light asked */
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!strcmp(meeting_light_name(r[i]->light), status)) r[k++] = r[i];
+        n = k;
+    }
     bool desc = sort && sort[0] == '-';
     const char *key = sort ? sort + desc : "rank";
     if (strcmp(key, "rank") || desc) {
@@ -1328,7 +1472,7 @@ st meeting_store_compliance_page(uc *c, const meeting_period *p, const char *dis
     }
     json_t *a = json_array();
     for (size_t i = (size_t)offset; a && i < n && (int64_t)(i - (size_t)offset) < limit; i++) {
-        json_t *j = ms_oc_json(c, r[i], p, false);
+        json_t *j = ms_oc_json(c, nm, r[i], p, false);
         json_object_set_new(j, "rank", json_integer((json_int_t)rank[r[i] - v]));
         json_array_append_new(a, j);
     }
@@ -1343,8 +1487,10 @@ st meeting_store_compliance(uc *c, const meeting_period *p, const char *by, cons
     *out = NULL;
     ms_oc *v;
     size_t n;
-    st s = ms_oc_load(c, p, district, park, 0, &v, &n, e);
+    st s = ms_oc_load(c, p, district, park, 0, !strcmp(by, "org"), &v, &n, e);
     if (s) return s;
+    ms_names *nm = arena_calloc(c->mem, 1, sizeof *nm);
+    if (!nm) return err_set(e, ST_NOMEM, "内存不足。");
     json_t *a = json_array();
     if (!a) return err_set(e, ST_NOMEM, "内存不足。");
     if (!strcmp(by, "org")) {
@@ -1356,15 +1502,15 @@ st meeting_store_compliance(uc *c, const meeting_period *p, const char *by, cons
         for (size_t i = 0; i < n; i++) r[i] = &v[i];
         qsort(r, n, sizeof *r, ms_rank_cmp);
         for (size_t i = 0; i < n; i++) {
-            json_t *j = ms_oc_json(c, r[i], p, false);
+            json_t *j = ms_oc_json(c, nm, r[i], p, false);
             json_object_set_new(j, "rank", json_integer((json_int_t)i + 1));
             json_array_append_new(a, j);
         }
         *out = a;
         return ST_OK;
     }
-    ms_group *g = arena_calloc(c->mem, n ? n : 1, sizeof *g);
-    size_t ng = 0;
+    size_t ng = 0, gcap = 64;   /* a city's districts or parks: tens to hundreds, grown when more */
+    ms_group *g = arena_calloc(c->mem, gcap, sizeof *g);
     if (!g) {
         json_decref(a);
         return err_set(e, ST_NOMEM, "内存不足。");
@@ -1373,13 +1519,21 @@ st meeting_store_compliance(uc *c, const meeting_period *p, const char *by, cons
     for (size_t i = 0; i < n; i++) {
         const ms_oc *o = &v[i];
         const char *code = city ? "3502" : dist ? o->district : o->park;
-        const char *name = city ? "全市" : dist ? o->district_name : o->park_name;
         if (!code) continue;   /* an organization in no park: not in the parks' ranking */
         size_t j = 0;
-        while (j < ng && strcmp(g[j].code, code)) j++;
+        while (j < ng && g[j].code != code && strcmp(g[j].code, code)) j++;   /* codes kept once: mostly the pointer */
+        if (j == ng && ng == gcap) {
+            ms_group *w = arena_calloc(c->mem, gcap * 2, sizeof *w);
+            if (!w) {
+                json_decref(a);
+                return err_set(e, ST_NOMEM, "内存不足。");
+            }
+            memcpy(w, g, gcap * sizeof *g);
+            g = w;
+            gcap *= 2;
+        }
         if (j == ng) {
             g[ng].code = code;
-            g[ng].name = name ? name : code;
             ng++;
         }
         g[j].orgs++;
@@ -1390,6 +1544,10 @@ st meeting_store_compliance(uc *c, const meeting_period *p, const char *by, cons
         g[j].on_time += o->on_time;
         g[j].attended += o->attended;
         g[j].expected += o->expected;
+    }
+    for (size_t j = 0; j < ng; j++) {
+        const char *name = city ? "全市" : ms_region_name(c, nm, g[j].code);
+        g[j].name = name ? name : g[j].code;
     }
     qsort(g, ng, sizeof *g, ms_group_cmp);
     for (size_t j = 0; j < ng; j++) {
@@ -1417,9 +1575,11 @@ st meeting_store_scorecard(uc *c, int64_t org_id, const meeting_period *p, json_
     if (!s) s = scope_check_id(c, "org", org_id, e);
     ms_oc *v = NULL;
     size_t n = 0;
-    if (!s) s = ms_oc_load(c, p, NULL, NULL, org_id, &v, &n, e);
+    if (!s) s = ms_oc_load(c, p, NULL, NULL, org_id, true, &v, &n, e);
     if (s) return s;
-    json_t *meetings = n ? ms_oc_json(c, &v[0], p, true) : json_null();   /* null: the organization did not exist in the period */
+    ms_names *nm = arena_calloc(c->mem, 1, sizeof *nm);
+    if (!nm) return err_set(e, ST_NOMEM, "内存不足。");
+    json_t *meetings = n ? ms_oc_json(c, nm, &v[0], p, true) : json_null();   /* null: the organization did not exist in the period */
     *out = json_pack("{s:{s:I,s:s,s:s},s:{s:s,s:s,s:s},s:{s:o}}", "org", "id", (json_int_t)org_id, "name", org.name, "kind", org.kind,
                      "period", "code", p->code, "from", p->from, "to", p->to, "sections", "meetings", meetings);
     return *out ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");

@@ -89,9 +89,10 @@ st meeting_store_mine(uc *c, json_t **out, err *e);
  * "park", "district" or "city", inside the caller's scope and the filter's
  * district / park; an array of rows, ranked. */
 /* by=org paged: the page offset..offset+limit of the organizations in the order sort names ("rank",
- * "-rate", …: the route's keys), each with its rank; *total all of them. */
-st meeting_store_compliance_page(uc *c, const meeting_period *p, const char *district, const char *park, const char *sort,
-                                 int64_t offset, int64_t limit, json_t **items, int64_t *total, err *e);
+ * "-rate", …: the route's keys), each with its rank among all; only those of light status ("green",
+ * "yellow", "red"; NULL: all); *total all of them that pass. */
+st meeting_store_compliance_page(uc *c, const meeting_period *p, const char *district, const char *park, const char *status,
+                                 const char *sort, int64_t offset, int64_t limit, json_t **items, int64_t *total, err *e);
 st meeting_store_compliance(uc *c, const meeting_period *p, const char *by, const char *district, const char *park,
                             json_t **out, err *e);
 /* One organization's scorecard for period p: {org, period, sections: {meetings: ...}}. */

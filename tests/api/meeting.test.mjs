@@ -546,6 +546,18 @@ test('compliance and the scorecard at the edges: the last day of a quarter, a le
   const rowB = r.data.items.find((x) => x.org_id === orgB);
   assert.equal(rowB.status, 'green');
   assert.deepEqual(r.data.items.map((x) => x.rank), r.data.items.map((_, i) => i + 1));
+  // one light only (the bulletin's red list): the same organizations and ranks as in the whole list
+  const all = r.data.items;
+  for (const light of ['green', 'yellow', 'red']) {
+    const f = await U.mt_siming.get(`/api/meetings/compliance?period=2025-05&by=org&size=500&status=${light}`);
+    assert.equal(f.status, 200, f.text);
+    const want = all.filter((x) => x.status === light);
+    assert.equal(f.data.total, want.length, light);
+    assert.deepEqual(f.data.items.map((x) => [x.org_id, x.rank]), want.map((x) => [x.org_id, x.rank]), light);
+  }
+  const worst = await U.mt_siming.get('/api/meetings/compliance?period=2025-05&by=org&size=2&status=red&sort=-rank');
+  assert.deepEqual(worst.data.items.map((x) => x.org_id), all.filter((x) => x.status === 'red').reverse().slice(0, 2).map((x) => x.org_id));
+  assert.equal((await U.mt_siming.get('/api/meetings/compliance?period=2025-05&by=org&status=blue')).data.error.field, 'status');
   r = await U.mt_city.get('/api/meetings/compliance?period=2025-05&by=district');
   assert.equal(r.status, 200);
   const ds = r.data.items.map((x) => x.code);

@@ -165,16 +165,15 @@ static void test_life(void **state) {
         "expected", 50, "green", 2, "yellow", 1, "red", 0,
         "rank", 2, "code", "350203", "name", "思明区", "orgs", 4, "required", 16, "held", 3, "due", 3, "on_time", 1, "attended", 0,
         "expected", 0, "green", 1, "yellow", 0, "red", 3);
-    json_t *by_org = json_pack("[{s:I,s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:i,s:s},{s:I,s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:i,s:n},"
-                               "{s:I,s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:i,s:s},{s:I,s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:i,s:n}]",
-                               "org_id", (json_int_t)7, "org_name", "绿支部", "district_name", "湖里区", "status", "green", "required", 4,
-                               "held", 4, "due", 2, "on_time", 2, "idle_days", 3, "last_held", "2026-11-10",
-                               "org_id", (json_int_t)8, "org_name", "红甲支部", "district_name", "思明区", "status", "red", "required", 4,
-                               "held", 1, "due", 1, "on_time", 1, "idle_days", 95, "last_held",
+    /* the red ones, worst first, as meeting_store_compliance_page gives them; three in all */
+    json_t *by_org = json_pack("[{s:I,s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:i,s:n},{s:I,s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:i,s:s},"
+                               "{s:I,s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:i,s:n}]",
+                               "org_id", (json_int_t)10, "org_name", "红丙支部", "district_name", "思明区", "status", "red", "required",
+                               4, "held", 0, "due", 0, "on_time", 0, "idle_days", 200, "last_held",
                                "org_id", (json_int_t)9, "org_name", "红乙支部", "district_name", "思明区", "status", "red", "required", 4,
                                "held", 1, "due", 2, "on_time", 0, "idle_days", 100, "last_held", "2026-08-01",
-                               "org_id", (json_int_t)10, "org_name", "红丙支部", "district_name", "思明区", "status", "red", "required",
-                               4, "held", 0, "due", 0, "on_time", 0, "idle_days", 200, "last_held");
+                               "org_id", (json_int_t)8, "org_name", "红甲支部", "district_name", "思明区", "status", "red", "required", 4,
+                               "held", 1, "due", 1, "on_time", 1, "idle_days", 95, "last_held");
     assert_non_null(by_district);
     assert_non_null(by_org);
     in.life_period = "2026-Q4";
@@ -183,6 +182,7 @@ static void test_life(void **state) {
     in.life_districts = by_district;
     in.life_orgs = by_org;
     in.life_red_max = 2;
+    in.life_red_total = 3;
     err e;
     assert_int_equal(bulletin_assemble(&a, d, &in, &e), ST_OK);
     const bulletin_life *L = d->life;
@@ -202,7 +202,7 @@ static void test_life(void **state) {
     assert_true(L->city.attendance_rate == 80.0);
     assert_int_equal(L->red_total, 3);
     assert_int_equal(L->nred, 2);                      /* the limit */
-    assert_string_equal(L->red[0].name, "红丙支部");   /* the end of the ranking first */
+    assert_string_equal(L->red[0].name, "红丙支部");   /* the worst first, as given */
     assert_null(L->red[0].last_held);
     assert_true(L->red[0].rate == 100.0);              /* nothing fell due */
     assert_string_equal(L->red[1].name, "红乙支部");

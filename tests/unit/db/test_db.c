@@ -58,6 +58,11 @@ static void test_rewrite(void **state) {
     assert_string_equal(b.data, "SELECT $1, CAST(EXTRACT(EPOCH FROM now()) AS BIGINT)");
     assert_int_equal(db_rewrite(DB_SQLITE, "CREATE TABLE t(id {{ID}}, b {{BLOB}}, s 'x''{{ID}}')", &b), ST_OK);
     assert_string_equal(b.data, "CREATE TABLE t(id INTEGER PRIMARY KEY AUTOINCREMENT, b BLOB, s 'x''{{ID}}')");
+    /* a line PostgreSQL alone runs: a comment to SQLite, up to the line's end only */
+    assert_int_equal(db_rewrite(DB_SQLITE, "{{PG_ONLY}}CREATE INDEX i ON t(a) INCLUDE (b);\nSELECT $1", &b), ST_OK);
+    assert_string_equal(b.data, "--CREATE INDEX i ON t(a) INCLUDE (b);\nSELECT ?1");
+    assert_int_equal(db_rewrite(DB_PGSQL, "{{PG_ONLY}}CREATE INDEX i ON t(a) INCLUDE (b);\nSELECT $1", &b), ST_OK);
+    assert_string_equal(b.data, "CREATE INDEX i ON t(a) INCLUDE (b);\nSELECT $1");
     buf_free(&b);
 }
 
@@ -71,6 +76,61 @@ static void each_backend(void (*fn)(db *d, const char *url)) {
         db_exec(d, "DROP TABLE IF EXISTS t_items", &e);
         db_close(d);
     }
+}
+
+/* db_stream: every row handed over, one at a time, with its columns; a stream left half read and
+ * reset frees the connection for the next statement; an error in the middle of the rows is an
+ * error, and the connection works after it. */
+static void body_stream(db *d, const char *url) {
+    (void)url;
+    err e;
+    assert_int_equal(db_exec(d, "CREATE TABLE t_items (id BIGINT PRIMARY KEY, name TEXT)", &e), ST_OK);
+    assert_int_equal(db_exec(d, "INSERT INTO t_items(id, name) SELECT i, 'n' || i FROM "
+                                "(WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 1000) SELECT i FROM s) g",
+                             &e),
+                     ST_OK);
+    db_stmt *q;
+    assert_int_equal(db_prepare(d, "SELECT id, name FROM t_items WHERE id >= $1 ORDER BY id", &q, &e), ST_OK);
+    db_bind_int(q, 1, 1);
+    db_stream(q);
+    int64_t n = 0, sum = 0;
+    int r;
+    while ((r = db_step(q, &e)) == DB_ROW) {
+        n++;
+        sum += db_col_int(q, 0);
+        char want[16];
+        snprintf(want, sizeof want, "n%lld", (long long)db_col_int(q, 0));
+        assert_string_equal(db_col_text(q, 1), want);
+    }
+    assert_int_equal(r, DB_DONE);
+    db_reset(q);
+    assert_int_equal(n, 1000);
+    assert_int_equal(sum, 500500);
+    /* half read, reset, another statement */
+    assert_int_equal(db_prepare(d, "SELECT id, name FROM t_items WHERE id >= $1 ORDER BY id", &q, &e), ST_OK);
+    db_bind_int(q, 1, 1);
+    db_stream(q);
+    for (int i = 0; i < 10; i++) assert_int_equal(db_step(q, &e), DB_ROW);
+    assert_int_equal(db_col_int(q, 0), 10);
+    db_reset(q);
+    int64_t count = 0;
+    assert_int_equal(db_query_int(d, &count, "SELECT COUNT(*) FROM t_items", &e, ""), ST_OK);
+    assert_int_equal(count, 1000);
+    /* an error after some rows (a division by zero at the 500th on PostgreSQL; SQLite gives NULL) */
+    assert_int_equal(db_prepare(d, "SELECT id, 1 / (id - 500) FROM t_items WHERE id >= $1 ORDER BY id", &q, &e), ST_OK);
+    db_bind_int(q, 1, 1);
+    db_stream(q);
+    while ((r = db_step(q, &e)) == DB_ROW) {
+    }
+    db_reset(q);
+    assert_int_equal(r, strncmp(url, "postgres", 8) ? DB_DONE : DB_ERROR);
+    assert_int_equal(db_query_int(d, &count, "SELECT COUNT(*) FROM t_items WHERE id > 990", &e, ""), ST_OK);
+    assert_int_equal(count, 10);
+}
+
+static void test_stream(void **state) {
+    (void)state;
+    each_backend(body_stream);
 }
 
 static void body_types(db *d, const char *url) {
@@ -479,7 +539,7 @@ static void test_migrate(void **s) { (void)s; each_backend(body_migrate); }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rewrite), cmocka_unit_test(test_types), cmocka_unit_test(test_tx), cmocka_unit_test(test_flat),
+        cmocka_unit_test(test_rewrite), cmocka_unit_test(test_stream), cmocka_unit_test(test_types), cmocka_unit_test(test_tx), cmocka_unit_test(test_flat),
         cmocka_unit_test(test_migrate), cmocka_unit_test(test_pool),  cmocka_unit_test(test_backup),
         cmocka_unit_test(test_dynamic), cmocka_unit_test(test_sqlite_busy), cmocka_unit_test(test_write_queue),
         cmocka_unit_test(test_pg_reconnect),
