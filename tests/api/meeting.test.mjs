@@ -66,7 +66,8 @@ before(async () => {
   // orgB starts with no meetings of its own (the demo gives every branch a year of them): the edges below count from nothing
   sql(`DELETE FROM meeting_attendee WHERE meeting_id IN (SELECT id FROM meeting WHERE org_id = ${orgB})`);
   sql(`DELETE FROM meeting WHERE org_id = ${orgB}`);
-  sql(`DELETE FROM meeting_month WHERE org_id = ${orgB}`);   // and its months as the roll-ups keep them
+  sql(`DELETE FROM meeting_month WHERE org_id = ${orgB}`);   // and its months and last day as the roll-ups keep them
+  sql(`DELETE FROM meeting_last WHERE org_id = ${orgB}`);
   const scope = { A: orgA, B: orgB, H: orgHuli, E: Number(sql('SELECT MIN(id) FROM enterprise')[0][0]) };
   for (const [u, role, s] of USERS) addUser(srv.db.url, u, role, s in scope ? String(scope[s]) : s);
   await relogin();
@@ -657,4 +658,8 @@ test('the months the roll-ups read equal the meetings they count (every write ab
     const c = `SELECT org_id, substr(day, 1, 7), COUNT(*) FROM meeting WHERE state = 'held' AND kind = '${k}' GROUP BY org_id, substr(day, 1, 7)`;
     assert.deepEqual(sql(`${c} EXCEPT SELECT org_id, month, k${i} FROM meeting_month WHERE k${i} > 0`), [], k);
   }
+  // the last day each organization held one, of all time
+  const lastCounted = "SELECT org_id, MAX(day) FROM meeting WHERE state = 'held' GROUP BY org_id";
+  assert.deepEqual(sql(`${lastCounted} EXCEPT SELECT org_id, last_day FROM meeting_last`), [], 'a last day counted but not kept so');
+  assert.deepEqual(sql(`SELECT org_id, last_day FROM meeting_last EXCEPT ${lastCounted}`), [], 'a last day kept but not counted so');
 });
