@@ -258,8 +258,15 @@ st meeting_store_rebuild_months(db *d, int64_t *rows, err *e) {
                     e);
     if (!s) s = db_query_int(d, rows, "SELECT COUNT(*) FROM meeting_month", e, "");
     if (!s) s = db_exec(d, "DELETE FROM meta WHERE key = 'meeting-month-stale'", e);
-    if (!s) return db_commit(d, e);
-    db_rollback(d);
+    if (!s) s = db_commit(d, e);
+    else db_rollback(d);
+    /* Filled at once, the tables are read at once: their statistics now (the join to the organizations
+       planned on none was a nested loop), and on PostgreSQL the visibility map, without which the
+       index-only scan of a quarter's months visits the table for every row (1.7 s for the city at
+       200,000 organizations instead of 0.8 s) until autovacuum comes round. */
+    if (!s)
+        s = db_exec(d, db_kind_of(d) == DB_PGSQL ? "VACUUM (ANALYZE) meeting_month, meeting_last" : "ANALYZE meeting_month; ANALYZE meeting_last",
+                    e);
     return s;
 }
 
