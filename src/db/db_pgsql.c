@@ -274,6 +274,9 @@ static int pgx_step_stream(pg_stmt *ps, err *e) {
     if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK) {
         pg_err(ps->d, e, "执行语句", ps->res);
         r = DB_ERROR;
+    } else if (!ps->res && PQstatus(p->c) != CONNECTION_OK) {   /* the rows stopped with the connection: not an end */
+        pg_err(ps->d, e, "执行语句", NULL);
+        r = DB_ERROR;
     }
     if (ps->res) PQclear(ps->res);
     ps->res = NULL;

@@ -1059,8 +1059,8 @@ static st ms_oc_load(uc *c, const meeting_period *p, const char *district, const
     snprintf(first, sizeof first, "%.7s", p->from);
     snprintf(last_month, sizeof last_month, "%.7s", judge);
     /* A province has 200,000 organizations: the array lives outside the request's arena (whose cap it
-       would pass) and is handed to it once filled; the texts that repeat (kinds, districts, parks,
-       days) are kept once each. */
+       would pass) and is handed to it once filled; the texts that repeat (kinds, districts, parks)
+       are kept once each, the days in the entry itself. */
     size_t cap = 0;
     ms_oc *a = NULL;
     ms_intern in;
@@ -1098,8 +1098,8 @@ static st ms_oc_load(uc *c, const meeting_period *p, const char *district, const
         /* Many organizations: their months of the period as kept (meeting_month) — three rows an
            organization for a quarter, where the meetings and their attendees are dozens */
         /* The month's eight counts come two columns of four bytes each (each 255 at most, as kept
-           here): PostgreSQL hands a whole result over at once, and 600,000 rows of thirteen columns
-           were half the time. */
+           here): 600,000 rows of thirteen columns, each made text by PostgreSQL and parsed here, were
+           half the time. */
 #define MS_K8(K) "(CASE WHEN t." K " > 255 THEN 255 ELSE t." K " END)"
         if ((s = db_prepare(c->d,
                             "SELECT t.org_id, t.month, " MS_K8("k0") " + 256 * " MS_K8("k1") " + 65536 * " MS_K8("k2") " + 16777216 * " MS_K8(
@@ -1111,9 +1111,9 @@ static st ms_oc_load(uc *c, const meeting_period *p, const char *district, const
         db_bind_text(q, 1, first);
         db_bind_text(q, 2, last_month);
         db_stream(q);
-        /* Rows in the key's order (SQLite reads them so; PostgreSQL sorts them, where its heap's order
-           sent each row to a cold place in the array), each organization found by its id when the ids
-           are dense (they are numbered), else by binary search. */
+        /* Rows in the key's order (SQLite's table is that key; PostgreSQL reads meeting_month_cover,
+           where its heap's order sent each row to a cold place in the array), each organization found
+           by its id when the ids are dense (they are numbered), else by binary search. */
         int64_t lo = (*v)[0].id, span = (*v)[*n - 1].id - lo + 1;
         uint32_t *at = span <= 8 * (int64_t)*n ? calloc((size_t)span, sizeof *at) : NULL;
         if (at)
