@@ -532,6 +532,12 @@ test('compliance and the scorecard at the edges: the last day of a quarter, a le
   c = await card(today.slice(0, 7));
   assert.equal(c.sections.meetings.idle_days, 45);
   assert.equal(c.sections.meetings.status, 'yellow');
+  // a finished month without a meeting, the last of all time after it: the roll-up (meeting_last, then that
+  // organization's months before the period) says what the scorecard (its own meetings) says
+  c = await card('2025-06');
+  const roll = (await U.mt_siming.get('/api/meetings/compliance?period=2025-06&by=org&size=500')).data.items.find((x) => x.org_id === orgB);
+  assert.ok(c.sections.meetings.last_held && c.sections.meetings.last_held < '2025-07-01', JSON.stringify(c.sections.meetings));
+  assert.deepEqual([roll.last_held, roll.idle_days, roll.status], [c.sections.meetings.last_held, c.sections.meetings.idle_days, c.sections.meetings.status]);
   // bad periods
   for (const p of ['2025-13', '2025-Q5', '25', '2025-1', '']) {   // '' given but empty: refused, not the default
     const r = await A.get(`/api/orgs/${orgB}/scorecard?period=${p}`);
