@@ -57,9 +57,15 @@ async function recordStep(page, code, day, { people, hours } = {}) {
   if (people) await choosePeople(page, people)
   if (hours !== undefined) { await page.locator('#sf-hours').fill(String(hours)); await page.locator('#sf-hours').press('Tab') }
   await page.getByTestId('sf-save').click()
+  await stepShown(page, code)
+}
+/** The timeline shows a live step; if not, the failure says what the step form shows instead. */
+async function stepShown(page, code) {
   await page.locator(`[data-testid="applicant-timeline"] .tl-step[data-step="${code}"]:not(.undone)`).first().waitFor()
     .catch(async (err) => {
-      throw new Error(`${err.message}\nthe form shows: ${(await page.getByTestId('step-form').locator('.el-form-item__error, [role=alert]').allInnerTexts()).join(' | ') || '(no message)'}`)
+      const form = page.getByTestId('step-form')
+      const shown = (await form.locator('.el-form-item__error, [role=alert]').allInnerTexts()).join(' | ') || '(no message)'
+      throw new Error(`${err.message}\nthe form shows: ${shown}; its day: ${await page.locator('#sf-day').inputValue().catch(() => '?')}`)
     })
 }
 
@@ -171,7 +177,7 @@ test('a secretary takes an applicant from the paper application to full member (
     await shot(page, 'develop-step-refused')
     await setDay(page, 'sf-day', '2022-04-10')
     await page.getByTestId('sf-save').click()
-    await page.locator('[data-testid="applicant-timeline"] .tl-step[data-step="target"]').first().waitFor()
+    await stepShown(page, 'target')
     await page.getByTestId('applicant-stage').filter({ hasText: '发展对象' }).waitFor()
     await page.getByTestId('applicant-timeline').getByText(F2.name).first().waitFor()
 

@@ -56,6 +56,19 @@ export async function openBrowser({ viewport = DESKTOP, locale = 'zh-CN', bypass
     baseURL, // another server of the spec's own (one with a test clock) when given
     bypassCSP, // only the accessibility check needs it, to inject axe-core
   })
+  // Every toast (ElMessage) the page shows, kept: one is on screen for three seconds, and a test
+  // process starved of CPU for that long looked for it after it had gone (toastSeen)
+  await ctx.addInitScript(() => {
+    window.__ejiaToasts = []
+    const seen = new WeakSet()
+    const look = () => {
+      for (const el of document.querySelectorAll('.el-message')) {
+        const t = el.textContent.trim()
+        if (t && !seen.has(el)) { seen.add(el); window.__ejiaToasts.push(t) }
+      }
+    }
+    new MutationObserver(look).observe(document, { childList: true, subtree: true, characterData: true })
+  })
   const page = ctx.pages()[0] || await ctx.newPage()
   page.setDefaultTimeout(TIMEOUT)
   const problems = []
@@ -125,6 +138,18 @@ export async function until(fn, what = 'condition', timeout = TIMEOUT) {
     if (Date.now() > end) throw new Error(`${what}: not so within ${timeout / 1000} s; last seen ${JSON.stringify(seen.value)}`)
     await new Promise((r) => setTimeout(r, 100))
   }
+}
+
+/** Has the page shown a toast (ElMessage) with this text since it loaded (or since the one
+ *  taken last)?  Takes it, so that the next save must show its own. */
+export function toastSeen(page, text) {
+  return page.evaluate((t) => {
+    const all = window.__ejiaToasts || []
+    const i = all.findIndex((x) => x.includes(t))
+    if (i < 0) return false
+    all.splice(i, 1)
+    return true
+  }, text)
 }
 
 /** The inner texts of a locator's elements once ok(texts) holds (the table shows the new answer). */

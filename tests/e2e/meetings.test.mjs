@@ -15,7 +15,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { openBrowser, loginAs, submitLogin, apiAs, downloadXlsx, shot, texts, until, USERS, PHONE, TIMEOUT } from './lib.mjs'
+import { openBrowser, loginAs, submitLogin, apiAs, downloadXlsx, shot, texts, until, toastSeen, USERS, PHONE, TIMEOUT } from './lib.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const ROOT = path.join(here, '..', '..')
@@ -102,12 +102,12 @@ async function startClocked() {
 }
 after(async () => { if (clocked) await clocked.stop() })
 
-/** A save's success message, or the error the page shows instead (named in the failure). */
+/** A save's success message (a toast, seen even if it has gone again), or the error the page shows
+ *  instead (named in the failure). */
 async function saved(page, text) {
-  const ok = page.locator('.el-message').filter({ hasText: text })
   const bad = page.locator('.el-alert--error:visible, .el-form-item__error:visible')
-  await Promise.race([ok.waitFor(), bad.first().waitFor()])
-  if (!(await ok.isVisible())) throw new Error(`“${text}” expected; the page says: ${(await bad.allInnerTexts()).join(' | ')}`)
+  const ok = await until(async () => (await toastSeen(page, text)) || ((await bad.count()) > 0 ? 'bad' : false), `“${text}” or an error`)
+  if (ok === 'bad') throw new Error(`“${text}” expected; the page says: ${(await bad.allInnerTexts()).join(' | ')}`)
 }
 
 /** The QR code the canvas shows, as a camera would read it: a screenshot decoded. */
@@ -135,7 +135,7 @@ test('a secretary plans, holds (members check in by phone from the decoded QR), 
       await pick(page, page.getByTestId('meetings-year'), `${next} 年`)
       await page.getByTestId('meeting-propose').click()
       await page.locator('.el-message-box').getByRole('button', { name: '生成全年计划' }).click()
-      await page.locator('.el-message').filter({ hasText: `已生成 ${next} 年计划会议` }).waitFor()
+      await until(() => toastSeen(page, `已生成 ${next} 年计划会议`), 'the year proposed (its message)')
       const year = (await sec.get(`/api/meetings?org_id=${branch}&own=1&from=${next}-01-01&to=${next}-12-31&size=100&sort=day`)).body
       assert.ok(year.total >= 35, `proposed: ${year.total}`)
       await until(async () => (await page.getByTestId('meetings-table').locator('.meeting-row').count()) === Math.min(year.total, 50), 'the proposed year in the table')
