@@ -2,6 +2,7 @@
 #include "audit.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -139,8 +140,184 @@ int64_t audit_rows_written(void) { return audit_rows_this_thread; }
 
 void audit_rows_credit(int64_t n) { audit_rows_this_thread += n; }
 
+/* ---- rows held for a group commit (audit_hold) ---- */
+
+/* One held row: the entry, its texts copied into one block (the act's memory may be gone by the
+   time the group is written, and an entry's texts are the act's). */
+typedef struct audit_held_row {
+    audit_entry a;
+    char *texts;
+} audit_held_row;
+
+static _Thread_local db *held_db;        /* rows appended to this connection are held */
+static _Thread_local audit_held_row *held;
+static _Thread_local size_t nheld, capheld;
+
+static char *audit_copy(char **at, const char *s) {
+    if (!s) return NULL;
+    size_t n = strlen(s) + 1;
+    memcpy(*at, s, n);
+    char *r = *at;
+    *at += n;
+    return r;
+}
+
+static st audit_hold_row(const audit_entry *in, err *e) {
+    if (nheld == capheld) {
+        size_t nc = capheld ? capheld * 2 : 64;
+        audit_held_row *g = realloc(held, nc * sizeof *g);
+        if (!g) return err_set(e, ST_NOMEM, "内存不足。");
+        held = g;
+        capheld = nc;
+    }
+    const char *t[7] = {in->username, in->role, in->action, in->object, in->result, in->address, in->detail};
+    size_t len = 1;
+    for (int i = 0; i < 7; i++) len += t[i] ? strlen(t[i]) + 1 : 0;
+    char *block = malloc(len), *at = block;
+    if (!block) return err_set(e, ST_NOMEM, "内存不足。");
+    audit_held_row *r = &held[nheld++];
+    r->texts = block;
+    r->a = *in;
+    if (!r->a.at) r->a.at = clock_now();   /* the act's time, not the group's */
+    r->a.username = audit_copy(&at, in->username);
+    r->a.role = audit_copy(&at, in->role);
+    r->a.action = audit_copy(&at, in->action);
+    r->a.object = audit_copy(&at, in->object);
+    r->a.result = audit_copy(&at, in->result ? in->result : "ok");
+    r->a.address = audit_copy(&at, in->address);
+    r->a.detail = audit_copy(&at, in->detail);
+    return ST_OK;
+}
+
+void audit_hold(db *d) {
+    audit_held_drop(0);
+    held_db = d;
+}
+
+size_t audit_held_mark(void) { return nheld; }
+
+void audit_held_drop(size_t mark) {
+    while (nheld > mark) free(held[--nheld].texts);
+    if (!nheld) {
+        free(held);
+        held = NULL;
+        capheld = 0;
+    }
+}
+
+void audit_hold_end(void) {
+    audit_held_drop(0);
+    held_db = NULL;
+}
+
+/* The multi-row INSERT for k rows ($1..$12k), made once for each k used (a prepared statement each):
+   five rows, the most within a statement's 64 parameters on PostgreSQL (db_pgsql.c), and one. */
+enum { AUDIT_CHUNK = 5 };
+static char audit_insert[2][AUDIT_CHUNK * 100 + 200];
+static pthread_once_t audit_insert_once = PTHREAD_ONCE_INIT;
+
+static void audit_insert_make(void) {
+    const int ks[2] = {AUDIT_CHUNK, 1};
+    for (int x = 0; x < 2; x++) {
+        char *o = audit_insert[x], *end = o + sizeof audit_insert[x];
+        o += snprintf(o, (size_t)(end - o), "INSERT INTO audit(seq, at, user_id, username, role, action, object, result, address, "
+                                             "detail, prev_hash, hash) VALUES ");
+        for (int j = 0; j < ks[x]; j++) {
+            o += snprintf(o, (size_t)(end - o), "%s(", j ? ", " : "");
+            for (int c = 1; c <= 12; c++) o += snprintf(o, (size_t)(end - o), "%s$%d", c > 1 ? ", " : "", 12 * j + c);
+            o += snprintf(o, (size_t)(end - o), ")");
+        }
+    }
+}
+
+static const char *audit_insert_sql(int k) {
+    pthread_once(&audit_insert_once, audit_insert_make);
+    return audit_insert[k == AUDIT_CHUNK ? 0 : 1];
+}
+
+st audit_held_flush(db *d, err *e) {
+    size_t n = nheld;
+    held_db = NULL;
+    if (!n) return ST_OK;
+    /* one head update for the group: its row lock, and the seq of the last row */
+    db_stmt *q;
+    st s = db_prepare(d, "UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash, mac", &q, e);
+    if (s) {
+        audit_held_drop(0);
+        return s;
+    }
+    db_bind_int(q, 1, (int64_t)n);
+    int64_t last = 0;
+    char prev[65] = "", mac[80] = "";
+    bool has_mac = false;
+    int r = db_step(q, e);
+    if (r == DB_ROW) {
+        last = db_col_int(q, 0);
+        snprintf(prev, sizeof prev, "%s", db_col_text(q, 1) ? db_col_text(q, 1) : "");
+        has_mac = !db_col_null(q, 2);
+        if (has_mac) snprintf(mac, sizeof mac, "%s", db_col_text(q, 2));
+    }
+    db_reset(q);
+    if (r != DB_ROW) {
+        audit_held_drop(0);
+        return r == DB_ERROR ? e->code : err_set(e, ST_INTERNAL, "审计链头缺失（audit_head）。");
+    }
+    unsigned char k[32], hk[32];
+    if ((s = audit_key(d, k, e)) || (s = audit_head_key(hk, e))) {
+        sodium_memzero(k, sizeof k);
+        audit_held_drop(0);
+        return s;
+    }
+    int64_t seq0 = last - (int64_t)n;   /* the head before the group */
+    bool head_ok = audit_head_ok(hk, seq0, prev, has_mac ? mac : NULL);
+    if (!head_ok && !atomic_exchange(&audit_head_warned, 1))
+        log_warn("审计链头的校验码缺失或不符（第 %" PRId64 " 条）：链头可能被改写过，请运行 ejia audit verify 检查。", seq0);
+    /* the rows' hashes in order, each over the one before */
+    char(*h)[65] = malloc(n * sizeof *h);
+    if (!h) {
+        sodium_memzero(k, sizeof k);
+        sodium_memzero(hk, sizeof hk);
+        audit_held_drop(0);
+        return err_set(e, ST_NOMEM, "内存不足。");
+    }
+    for (size_t i = 0; i < n; i++) audit_hash(k, i ? h[i - 1] : prev, seq0 + 1 + (int64_t)i, &held[i].a, h[i]);
+    sodium_memzero(k, sizeof k);
+    /* the rows in statements of five and of one (two prepared statements, not one for every size) */
+    for (size_t i = 0; !s && i < n;) {
+        int c = n - i >= AUDIT_CHUNK ? AUDIT_CHUNK : 1;
+        if ((s = db_prepare(d, audit_insert_sql(c), &q, e))) break;
+        for (int j = 0; j < c; j++, i++) {
+            const audit_entry *a = &held[i].a;
+            int b = 12 * j;
+            db_bind_int(q, b + 1, seq0 + 1 + (int64_t)i);
+            db_bind_int(q, b + 2, a->at);
+            db_bind_int(q, b + 3, a->user_id);
+            db_bind_text(q, b + 4, a->username);
+            db_bind_text(q, b + 5, a->role);
+            db_bind_text(q, b + 6, a->action);
+            db_bind_text(q, b + 7, a->object);
+            db_bind_text(q, b + 8, a->result);
+            db_bind_text(q, b + 9, a->address);
+            db_bind_text(q, b + 10, a->detail);
+            db_bind_text(q, b + 11, i ? h[i - 1] : prev);
+            db_bind_text(q, b + 12, h[i]);
+        }
+        if (db_step(q, e) == DB_ERROR) s = e->code;
+        db_reset(q);
+    }
+    if (!s) {
+        char hm[65];
+        audit_head_mac(hk, last, h[n - 1], hm);
+        s = db_run(d, "UPDATE audit_head SET hash = $1, mac = $2 WHERE id = 1", e, "tt", h[n - 1], head_ok ? hm : NULL);
+    }
+    sodium_memzero(hk, sizeof hk);
+    free(h);
+    audit_held_drop(0);
+    return s;
+}
+
 st audit_append(db *d, const audit_entry *in, err *e) {
-    st s = audit_append_ex(d, in, false, e);
+    st s = d && d == held_db ? audit_hold_row(in, e) : audit_append_ex(d, in, false, e);
     if (!s) audit_rows_this_thread++;
     return s;
 }

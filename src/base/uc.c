@@ -2,6 +2,7 @@
 #include "base/uc.h"
 
 #include <pwd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,23 @@ const char *uc_obj(uc *c, const char *kind, int64_t id) {
     return arena_printf(c->mem, "%s:%lld", kind, (long long)id);
 }
 
-st uc_begin(uc *c, err *e) { return db_begin(c->d, e); }
+st uc_begin(uc *c, err *e) {
+    st s = db_begin(c->d, e);
+    if (!s && c->nheld < (int)(sizeof c->held / sizeof c->held[0])) {
+        c->held[c->nheld].mark = audit_held_mark();
+        c->held[c->nheld++].depth = db_tx_depth(c->d);
+    }
+    return s;
+}
+
+/* The audit mark of the act ending now (at the connection's depth), or SIZE_MAX when not known
+   (an act opened deeper than the marks kept): a begin that ended some other way is passed over. */
+static size_t uc_held_pop(uc *c) {
+    int depth = db_tx_depth(c->d);
+    while (c->nheld > 0 && c->held[c->nheld - 1].depth > depth) c->nheld--;
+    if (c->nheld > 0 && c->held[c->nheld - 1].depth == depth) return c->held[--c->nheld].mark;
+    return SIZE_MAX;
+}
 
 uc uc_part(const uc *c) {
     uc p = *c;
@@ -51,12 +68,14 @@ st uc_end(uc *c, st s, const uc_act *a, err *e) {
     /* A part commits only with the act it is part of: alone it would be a write without a row. */
     if (!s && c->part && db_tx_depth(c->d) < 2 + c->group)
         s = err_set(e, ST_INTERNAL, "内部错误：作为其他操作一部分的写操作未在该操作之内，已撤销。");
+    size_t mark = uc_held_pop(c);
     if (!s && !c->part) {   /* a part of another act: that act's row stands for both */
         audit_entry x = ctx_entry(c, a);
         s = audit_append(c->d, &x, e);
     }
-    if (!s) return db_commit(c->d, e);
-    db_rollback(c->d);
+    if (!s) s = db_commit(c->d, e);
+    else db_rollback(c->d);
+    if (s && mark != SIZE_MAX) audit_held_drop(mark);   /* rows held for a group (audit_hold) go with the act */
     return s;
 }
 
@@ -104,6 +123,7 @@ struct uc_batch_job {
 static void batch_run(db *d, uc_batch_job *jobs) {
     err e;
     st s = db_begin(d, &e);
+    if (!s) audit_hold(d);   /* the acts' audit rows written together at the end (audit.h) */
     for (uc_batch_job *j = jobs; j; j = j->next) {
         if (s) {   /* the batch could not begin: every act fails with it */
             j->s = err_set(j->e, e.code, "%s", e.msg);
@@ -117,7 +137,14 @@ static void batch_run(db *d, uc_batch_job *jobs) {
         j->c->d = own;
     }
     if (s) return;
-    /* an act that failed rolled its savepoint back; what is left commits */
+    /* an act that failed rolled its savepoint back; what is left commits, with its audit rows */
+    s = audit_held_flush(d, &e);
+    if (s) {
+        db_rollback(d);
+        for (uc_batch_job *j = jobs; j; j = j->next)
+            if (!j->s) j->s = err_set(j->e, e.code, "%s", e.msg);
+        return;
+    }
     s = db_commit(d, &e);
     if (s)
         for (uc_batch_job *j = jobs; j; j = j->next)

@@ -58,6 +58,13 @@ typedef struct uc {
     const char *request_id;   /* for the log; NULL outside requests */
     bool part;                /* run as a part of the caller's act: no row of its own (uc_part) */
     int group;                /* inside uc_group_begin: the acts' transactions are savepoints of the group's */
+    /* Each open act's mark in the audit rows held for a group commit (audit_hold), and its
+       transaction depth: an act that rolls back drops the rows its inner acts held. */
+    struct {
+        size_t mark;
+        int depth;
+    } held[8];
+    int nheld;
 } uc;
 
 /* What an audited act did: "org.create", "org:12", a Chinese detail. */

@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, backend, addUser, loginAs } from './lib.mjs';
+import { startServer, backend, addUser, loginAs, ejia } from './lib.mjs';
 
 let srv, tmp, clockFile, clock = 0;
 let orgA, orgB, orgHuli;
@@ -646,6 +646,10 @@ test('check-ins at once are committed together, each with its own audit row; the
   assert.deepEqual(rows, [['ok', '3'], ['refused', '6']]);
   const att = sql(`SELECT COUNT(*) FROM meeting_attendee WHERE meeting_id = ${m.data.id} AND status = 'present' AND checked_in_at IS NOT NULL`);
   assert.equal(att[0][0], '3');
+  // a group's rows are written together at its end (audit_held_flush): the chain and its head hold
+  const v = ejia(['audit', 'verify', '--db', srv.db.url]);
+  assert.equal(v.status, 0, v.stdout + v.stderr);
+  assert.doesNotMatch(v.stdout + v.stderr, /未封|unsealed|不符/);
 });
 
 test('the months the roll-ups read equal the meetings they count (every write above kept them)', async () => {

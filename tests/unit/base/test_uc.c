@@ -139,7 +139,7 @@ static void test_write(void **state) {
         assert_int_equal(uc_begin(&c, &e), ST_OK);
         assert_int_equal(db_run(d, "INSERT INTO uc_t(v) VALUES (9)", &e, ""), ST_OK);
         assert_int_equal(uc_end(&c, ST_OK, NULL, &e), ST_INTERNAL);
-        assert_int_equal(count(d, "SELECT COUNT(*) FROM uc_t WHERE v = 9"), 0);
+        assert_int_equal(count(d, "SELECT COUNT(*) FROM uc_t WHERE v = 900"), 0);
         /* a write inside another: one transaction, one row — the outer act's */
         assert_int_equal(uc_begin(&c, &e), ST_OK);
         v = 11;
@@ -178,7 +178,7 @@ static void test_write(void **state) {
 
 /* ---- group commit (uc_batched) ---- */
 
-enum { BT_N = 6 };
+enum { BT_N = 9 };   /* the second batch 8 acts, 7 audit rows: written 5 and 1 and 1 at once (audit_held_flush) */
 static uc_batch bt_batch = UC_BATCH_INIT;
 static volatile int bt_leading;   /* the first act has begun: the others may queue behind it */
 
@@ -206,7 +206,15 @@ static st bt_work(uc *c, void *arg, err *e) {
         bt_leading = 1;
         for (int i = 0; i < 60000 && uc_batch_queued(&bt_batch) < BT_N - 1; i++) bt_nap();
     }
-    if (!s && j->v == 3) s = err_set(e, ST_CONFLICT, "第 3 项失败");   /* rolls back alone */
+    if (!s && j->v == 3) {
+        /* an inner act commits its part (its audit row held for the batch), then the act fails:
+           both roll back alone, the inner act's row with them */
+        s = uc_begin(c, e);
+        if (!s) s = db_run(c->d, "INSERT INTO uc_t(v) VALUES (100)", e, "");
+        uc_act in = {"test.batch-inner", uc_obj(c, "uc_t", 100), NULL, NULL};
+        s = uc_end(c, s, &in, e);
+        if (!s) s = err_set(e, ST_CONFLICT, "第 3 项失败");   /* rolls back alone */
+    }
     uc_act a = {"test.batch", uc_obj(c, "uc_t", j->v), NULL, NULL};
     return uc_end(c, s, &a, e);
 }
@@ -249,31 +257,36 @@ static void test_batched(void **state) {
         for (int i = 1; i < BT_N; i++) assert_int_equal(pthread_create(&th[i], NULL, bt_thread, &jobs[i]), 0);
         for (int i = 0; i < BT_N; i++) pthread_join(th[i], NULL);
         for (int i = 0; i < BT_N; i++) {
-            assert_int_equal(jobs[i].s, i == 3 ? ST_CONFLICT : ST_OK);
-            assert_int_equal(jobs[i].rows, i == 3 ? 0 : 1);
+            if (jobs[i].s != (i == 3 ? ST_CONFLICT : ST_OK)) fail_msg("%s: act %d: %d %s", tdb.urls[u], i, jobs[i].s, jobs[i].msg);
+            assert_int_equal(jobs[i].rows, 1);   /* job 3: its inner act's row, appended and rolled back */
         }
         assert_string_equal(jobs[3].msg, "第 3 项失败");
         assert_int_equal(bt_batch.batches, 2);
         assert_int_equal(bt_batch.acts, BT_N);
         assert_int_equal(count(d, "SELECT COUNT(*) FROM uc_t"), BT_N - 1);
-        assert_int_equal(count(d, "SELECT COUNT(*) FROM uc_t WHERE v = 3"), 0);
+        assert_int_equal(count(d, "SELECT COUNT(*) FROM uc_t WHERE v = 3 OR v = 100"), 0);
+        assert_int_equal(count(d, "SELECT COUNT(*) FROM audit WHERE action = 'test.batch-inner'"), 0);
         assert_int_equal(count(d, "SELECT COUNT(*) FROM audit WHERE action = 'test.batch'") , BT_N - 1);
         assert_int_equal(count(d, "SELECT COUNT(*) FROM audit") - audit0, BT_N - 1);
         audit_check chk;
         err e;
         assert_int_equal(audit_verify(d, &chk, &e), ST_OK);
         assert_int_equal(chk.bad_seq, 0);
+        assert_false(chk.head_unsealed);
+        /* one seq after another, each act's own row */
+        assert_int_equal(count(d, "SELECT MAX(seq) - MIN(seq) + 1 FROM audit WHERE action = 'test.batch'"), BT_N - 1);
+        assert_int_equal(count(d, "SELECT COUNT(DISTINCT object) FROM audit WHERE action = 'test.batch'"), BT_N - 1);
         /* inside an open transaction an act just runs in it */
         arena mem;
         arena_init(&mem, 0);
         uc c;
         uc_cli(&c, d, &mem);
         assert_int_equal(db_begin(d, &e), ST_OK);
-        bt_job in = {tdb.urls[u], 9, ST_OK, 0, ""};
+        bt_job in = {tdb.urls[u], 900, ST_OK, 0, ""};
         assert_int_equal(uc_batched(&c, &bt_batch, bt_work, &in, &e), ST_OK);
         assert_int_equal(bt_batch.batches, 2);
         db_rollback(d);
-        assert_int_equal(count(d, "SELECT COUNT(*) FROM uc_t WHERE v = 9"), 0);
+        assert_int_equal(count(d, "SELECT COUNT(*) FROM uc_t WHERE v = 900"), 0);
         arena_free(&mem);
         db_close(d);
     }
