@@ -170,7 +170,7 @@ static st audit_hold_row(const audit_entry *in, err *e) {
         held = g;
         capheld = nc;
     }
-    const char *t[7] = {in->username, in->role, in->action, in->object, in->result, in->address, in->detail};
+    const char *t[7] = {in->username, in->role, in->action, in->object, in->result ? in->result : "ok", in->address, in->detail};
     size_t len = 1;
     for (int i = 0; i < 7; i++) len += t[i] ? strlen(t[i]) + 1 : 0;
     char *block = malloc(len), *at = block;
@@ -203,11 +203,6 @@ void audit_held_drop(size_t mark) {
         held = NULL;
         capheld = 0;
     }
-}
-
-void audit_hold_end(void) {
-    audit_held_drop(0);
-    held_db = NULL;
 }
 
 /* The multi-row INSERT for k rows ($1..$12k), made once for each k used (a prepared statement each):

@@ -66,15 +66,13 @@ void audit_rows_credit(int64_t n);
 /* A group commit's rows (uc_batched): from audit_hold(d) on, the rows this thread appends to d are
  * held in memory, not written; audit_held_flush writes them together — one update of the head
  * for the group, its rows in a few multi-row inserts, the chain exactly as if each had been
- * appended alone — and stops holding.  An act that rolls back after appending drops its rows
- * (audit_held_drop to the mark taken before); audit_hold_end drops what is held and stops (the
- * group failed).  A group of a hundred check-ins on PostgreSQL was four hundred round trips to
+ * appended alone — and stops holding, whether or not it wrote them.  An act that rolls back after
+ * appending drops its rows (audit_held_drop to the mark taken before).  A group of a hundred check-ins on PostgreSQL was four hundred round trips to
  * the head, one after another under its row lock; now it is a handful. */
 void audit_hold(db *d);
 size_t audit_held_mark(void);
 void audit_held_drop(size_t mark);
 st audit_held_flush(db *d, err *e);
-void audit_hold_end(void);
 
 /* The hash of one row under key k (pure; for verify and the unit tests).  out: 65 bytes. */
 void audit_hash(const unsigned char k[32], const char *prev_hash, int64_t seq, const audit_entry *a, char out[65]);
