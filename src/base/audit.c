@@ -85,126 +85,6 @@ static bool audit_head_ok(const unsigned char hk[32], int64_t seq, const char *h
 
 static atomic_int audit_head_warned;
 
-/* seal: write a good head mac even when the old one is missing or wrong
- * (ejia audit seal, after the operator looked); otherwise a bad head stays
- * unsealed, so that appending cannot launder a rewritten head. */
-static st audit_append_ex(db *d, const audit_entry *in, bool seal, err *e) {
-    audit_entry a = *in;
-    if (!a.at) a.at = clock_now();
-    if (!a.result) a.result = "ok";
-    /* Take the head's row lock first: from here to commit we are the only writer. */
-    st s = db_run(d, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1", e, "");
-    if (s) return s;
-    db_stmt *q;
-    if ((s = db_prepare(d, "SELECT seq, hash, mac FROM audit_head WHERE id = 1", &q, e))) return s;
-    int64_t seq = 0;
-    char prev[65] = "", mac[80] = "";
-    bool has_mac = false;
-    int r = db_step(q, e);
-    if (r == DB_ROW) {
-        seq = db_col_int(q, 0);
-        snprintf(prev, sizeof prev, "%s", db_col_text(q, 1) ? db_col_text(q, 1) : "");
-        has_mac = !db_col_null(q, 2);
-        if (has_mac) snprintf(mac, sizeof mac, "%s", db_col_text(q, 2));
-    }
-    db_reset(q);
-    if (r != DB_ROW) return r == DB_ERROR ? e->code : err_set(e, ST_INTERNAL, "审计链头缺失（audit_head）。");
-    char h[65], hm[65];
-    unsigned char k[32], hk[32];
-    if ((s = audit_key(d, k, e))) return s;
-    if ((s = audit_head_key(hk, e))) {
-        sodium_memzero(k, sizeof k);
-        return s;
-    }
-    audit_hash(k, prev, seq, &a, h);
-    sodium_memzero(k, sizeof k);
-    bool head_ok = seal || audit_head_ok(hk, seq - 1, prev, has_mac ? mac : NULL);
-    audit_head_mac(hk, seq, h, hm);
-    sodium_memzero(hk, sizeof hk);
-    if (!head_ok && !atomic_exchange(&audit_head_warned, 1))
-        log_warn("审计链头的校验码缺失或不符（第 %" PRId64 " 条）：链头可能被改写过，请运行 ejia audit verify 检查。", seq - 1);
-    s = db_run(d,
-               "INSERT INTO audit(seq, at, user_id, username, role, action, object, result, address, detail, "
-               "prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-               e, "iiitttttttt" "t", seq, a.at, a.user_id, a.username, a.role, a.action, a.object, a.result,
-               a.address, a.detail, prev, h);
-    if (!s) s = db_run(d, "UPDATE audit_head SET hash = $1, mac = $2 WHERE id = 1", e, "tt", h, head_ok ? hm : NULL);
-    return s;
-}
-
-/* Rows this thread appended: a request runs on one thread from start to end,
- * so the server can tell whether a write it served was audited (uc.h). */
-static _Thread_local int64_t audit_rows_this_thread;
-
-int64_t audit_rows_written(void) { return audit_rows_this_thread; }
-
-void audit_rows_credit(int64_t n) { audit_rows_this_thread += n; }
-
-/* ---- rows held for a group commit (audit_hold) ---- */
-
-/* One held row: the entry, its texts copied into one block (the act's memory may be gone by the
-   time the group is written, and an entry's texts are the act's). */
-typedef struct audit_held_row {
-    audit_entry a;
-    char *texts;
-} audit_held_row;
-
-static _Thread_local db *held_db;        /* rows appended to this connection are held */
-static _Thread_local audit_held_row *held;
-static _Thread_local size_t nheld, capheld;
-
-static char *audit_copy(char **at, const char *s) {
-    if (!s) return NULL;
-    size_t n = strlen(s) + 1;
-    memcpy(*at, s, n);
-    char *r = *at;
-    *at += n;
-    return r;
-}
-
-static st audit_hold_row(const audit_entry *in, err *e) {
-    if (nheld == capheld) {
-        size_t nc = capheld ? capheld * 2 : 64;
-        audit_held_row *g = realloc(held, nc * sizeof *g);
-        if (!g) return err_set(e, ST_NOMEM, "内存不足。");
-        held = g;
-        capheld = nc;
-    }
-    const char *t[7] = {in->username, in->role, in->action, in->object, in->result ? in->result : "ok", in->address, in->detail};
-    size_t len = 1;
-    for (int i = 0; i < 7; i++) len += t[i] ? strlen(t[i]) + 1 : 0;
-    char *block = malloc(len), *at = block;
-    if (!block) return err_set(e, ST_NOMEM, "内存不足。");
-    audit_held_row *r = &held[nheld++];
-    r->texts = block;
-    r->a = *in;
-    if (!r->a.at) r->a.at = clock_now();   /* the act's time, not the group's */
-    r->a.username = audit_copy(&at, in->username);
-    r->a.role = audit_copy(&at, in->role);
-    r->a.action = audit_copy(&at, in->action);
-    r->a.object = audit_copy(&at, in->object);
-    r->a.result = audit_copy(&at, in->result ? in->result : "ok");
-    r->a.address = audit_copy(&at, in->address);
-    r->a.detail = audit_copy(&at, in->detail);
-    return ST_OK;
-}
-
-void audit_hold(db *d) {
-    audit_held_drop(0);
-    held_db = d;
-}
-
-size_t audit_held_mark(void) { return nheld; }
-
-void audit_held_drop(size_t mark) {
-    while (nheld > mark) free(held[--nheld].texts);
-    if (!nheld) {
-        free(held);
-        held = NULL;
-        capheld = 0;
-    }
-}
-
 /* The multi-row INSERT for k rows ($1..$12k), made once for each k used (a prepared statement each):
    five rows, the most within a statement's 64 parameters on PostgreSQL (db_pgsql.c), and one. */
 enum { AUDIT_CHUNK = 5 };
@@ -230,17 +110,17 @@ static const char *audit_insert_sql(int k) {
     return audit_insert[k == AUDIT_CHUNK ? 0 : 1];
 }
 
-st audit_held_flush(db *d, err *e) {
-    size_t n = nheld;
-    held_db = NULL;
-    if (!n) return ST_OK;
-    /* one head update for the group: its row lock, and the seq of the last row */
+/* Append rows a[0..n) (their at and result filled in) to the chain, inside the caller's
+ * transaction: the one writer of rows, for one appended alone and for a group's held ones.
+ * The head is taken first (its row lock: from here to commit we are the only writer) and moved
+ * on by n at once; the rows go in inserts of five; then the head's new hash and mac.
+ * seal: write a good head mac even when the old one is missing or wrong (ejia audit seal, after
+ * the operator looked); otherwise a bad head stays unsealed, so that appending cannot launder a
+ * rewritten head. */
+static st audit_write(db *d, const audit_entry *a, size_t n, bool seal, err *e) {
     db_stmt *q;
     st s = db_prepare(d, "UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash, mac", &q, e);
-    if (s) {
-        audit_held_drop(0);
-        return s;
-    }
+    if (s) return s;
     db_bind_int(q, 1, (int64_t)n);
     int64_t last = 0;
     char prev[65] = "", mac[80] = "";
@@ -253,18 +133,15 @@ st audit_held_flush(db *d, err *e) {
         if (has_mac) snprintf(mac, sizeof mac, "%s", db_col_text(q, 2));
     }
     db_reset(q);
-    if (r != DB_ROW) {
-        audit_held_drop(0);
-        return r == DB_ERROR ? e->code : err_set(e, ST_INTERNAL, "审计链头缺失（audit_head）。");
-    }
+    if (r != DB_ROW) return r == DB_ERROR ? e->code : err_set(e, ST_INTERNAL, "审计链头缺失（audit_head）。");
     unsigned char k[32], hk[32];
-    if ((s = audit_key(d, k, e)) || (s = audit_head_key(hk, e))) {
+    if ((s = audit_key(d, k, e))) return s;
+    if ((s = audit_head_key(hk, e))) {
         sodium_memzero(k, sizeof k);
-        audit_held_drop(0);
         return s;
     }
-    int64_t seq0 = last - (int64_t)n;   /* the head before the group */
-    bool head_ok = audit_head_ok(hk, seq0, prev, has_mac ? mac : NULL);
+    int64_t seq0 = last - (int64_t)n;   /* the head before these rows */
+    bool head_ok = seal || audit_head_ok(hk, seq0, prev, has_mac ? mac : NULL);
     if (!head_ok && !atomic_exchange(&audit_head_warned, 1))
         log_warn("审计链头的校验码缺失或不符（第 %" PRId64 " 条）：链头可能被改写过，请运行 ejia audit verify 检查。", seq0);
     /* the rows' hashes in order, each over the one before */
@@ -272,28 +149,25 @@ st audit_held_flush(db *d, err *e) {
     if (!h) {
         sodium_memzero(k, sizeof k);
         sodium_memzero(hk, sizeof hk);
-        audit_held_drop(0);
         return err_set(e, ST_NOMEM, "内存不足。");
     }
-    for (size_t i = 0; i < n; i++) audit_hash(k, i ? h[i - 1] : prev, seq0 + 1 + (int64_t)i, &held[i].a, h[i]);
+    for (size_t i = 0; i < n; i++) audit_hash(k, i ? h[i - 1] : prev, seq0 + 1 + (int64_t)i, &a[i], h[i]);
     sodium_memzero(k, sizeof k);
-    /* the rows in statements of five and of one (two prepared statements, not one for every size) */
     for (size_t i = 0; !s && i < n;) {
         int c = n - i >= AUDIT_CHUNK ? AUDIT_CHUNK : 1;
         if ((s = db_prepare(d, audit_insert_sql(c), &q, e))) break;
         for (int j = 0; j < c; j++, i++) {
-            const audit_entry *a = &held[i].a;
             int b = 12 * j;
             db_bind_int(q, b + 1, seq0 + 1 + (int64_t)i);
-            db_bind_int(q, b + 2, a->at);
-            db_bind_int(q, b + 3, a->user_id);
-            db_bind_text(q, b + 4, a->username);
-            db_bind_text(q, b + 5, a->role);
-            db_bind_text(q, b + 6, a->action);
-            db_bind_text(q, b + 7, a->object);
-            db_bind_text(q, b + 8, a->result);
-            db_bind_text(q, b + 9, a->address);
-            db_bind_text(q, b + 10, a->detail);
+            db_bind_int(q, b + 2, a[i].at);
+            db_bind_int(q, b + 3, a[i].user_id);
+            db_bind_text(q, b + 4, a[i].username);
+            db_bind_text(q, b + 5, a[i].role);
+            db_bind_text(q, b + 6, a[i].action);
+            db_bind_text(q, b + 7, a[i].object);
+            db_bind_text(q, b + 8, a[i].result);
+            db_bind_text(q, b + 9, a[i].address);
+            db_bind_text(q, b + 10, a[i].detail);
             db_bind_text(q, b + 11, i ? h[i - 1] : prev);
             db_bind_text(q, b + 12, h[i]);
         }
@@ -307,6 +181,93 @@ st audit_held_flush(db *d, err *e) {
     }
     sodium_memzero(hk, sizeof hk);
     free(h);
+    return s;
+}
+
+static st audit_append_ex(db *d, const audit_entry *in, bool seal, err *e) {
+    audit_entry a = *in;
+    if (!a.at) a.at = clock_now();
+    if (!a.result) a.result = "ok";
+    return audit_write(d, &a, 1, seal, e);
+}
+
+/* Rows this thread appended: a request runs on one thread from start to end,
+ * so the server can tell whether a write it served was audited (uc.h). */
+static _Thread_local int64_t audit_rows_this_thread;
+
+int64_t audit_rows_written(void) { return audit_rows_this_thread; }
+
+void audit_rows_credit(int64_t n) { audit_rows_this_thread += n; }
+
+/* ---- rows held for a group commit (audit_hold) ---- */
+
+/* The held rows' entries, one after another as audit_write takes them, and beside each the block its
+   texts were copied into (the act's memory may be gone by the time the group is written). */
+static _Thread_local db *held_db;        /* rows appended to this connection are held */
+static _Thread_local audit_entry *held;
+static _Thread_local char **held_texts;
+static _Thread_local size_t nheld, capheld;
+
+static char *audit_copy(char **at, const char *s) {
+    if (!s) return NULL;
+    size_t n = strlen(s) + 1;
+    memcpy(*at, s, n);
+    char *r = *at;
+    *at += n;
+    return r;
+}
+
+static st audit_hold_row(const audit_entry *in, err *e) {
+    if (nheld == capheld) {
+        size_t nc = capheld ? capheld * 2 : 64;
+        audit_entry *g = realloc(held, nc * sizeof *g);
+        if (g) held = g;
+        char **gt = g ? realloc(held_texts, nc * sizeof *gt) : NULL;
+        if (!gt) return err_set(e, ST_NOMEM, "内存不足。");
+        held_texts = gt;
+        capheld = nc;
+    }
+    const char *t[7] = {in->username, in->role, in->action, in->object, in->result ? in->result : "ok", in->address, in->detail};
+    size_t len = 1;
+    for (int i = 0; i < 7; i++) len += t[i] ? strlen(t[i]) + 1 : 0;
+    char *block = malloc(len), *at = block;
+    if (!block) return err_set(e, ST_NOMEM, "内存不足。");
+    audit_entry *r = &held[nheld];
+    held_texts[nheld++] = block;
+    *r = *in;
+    if (!r->at) r->at = clock_now();   /* the act's time, not the group's */
+    r->username = audit_copy(&at, t[0]);
+    r->role = audit_copy(&at, t[1]);
+    r->action = audit_copy(&at, t[2]);
+    r->object = audit_copy(&at, t[3]);
+    r->result = audit_copy(&at, t[4]);
+    r->address = audit_copy(&at, t[5]);
+    r->detail = audit_copy(&at, t[6]);
+    return ST_OK;
+}
+
+void audit_hold(db *d) {
+    audit_held_drop(0);
+    held_db = d;
+}
+
+size_t audit_held_mark(void) { return nheld; }
+
+void audit_held_drop(size_t mark) {
+    while (nheld > mark) free(held_texts[--nheld]);
+    if (!nheld) {
+        free(held);
+        free(held_texts);
+        held = NULL;
+        held_texts = NULL;
+        capheld = 0;
+    }
+}
+
+st audit_held_flush(db *d, err *e) {
+    size_t n = nheld;
+    held_db = NULL;
+    st s = n ? audit_write(d, held, n, false, e) : ST_OK;
     audit_held_drop(0);
     return s;
 }
