@@ -40,14 +40,23 @@ async function setDay(page, id, day) {
   await page.waitForFunction(([i, d]) => document.querySelector(`#${i}`)?.value === d, [id, day])
   await page.locator('.el-picker__popper:visible').waitFor({ state: 'hidden' })
 }
-/** Registry members into the step form's people select, by name. */
+/** Registry members into the step form's people select, by name: each clicked in the list its own
+ *  search answered (a click on the list before, which that answer replaces a moment later, likely
+ *  landed on the member chosen before and took them out again: CI once sent one of two), and seen chosen before the next. */
 async function choosePeople(page, names) {
   const sel = page.getByTestId('sf-people')
   for (const n of names) {
     await sel.click()
+    const answered = page.waitForResponse((r) => {
+      const u = new URL(r.url())
+      return u.pathname === '/api/members' && u.searchParams.get('q') === n
+    })
     await sel.locator('input').fill(n)
+    await answered
     await page.locator('.el-select-dropdown__item:visible').filter({ hasText: n }).first().click()
+    await sel.locator('.el-tag').filter({ hasText: n }).waitFor()
   }
+  for (const n of names) await sel.locator('.el-tag').filter({ hasText: n }).waitFor()   // none taken out again
   await page.getByTestId('step-form').locator('.card-h').click() // close the list
   await page.locator('.el-select-dropdown:visible').waitFor({ state: 'hidden' })
 }
