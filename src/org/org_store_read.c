@@ -135,7 +135,7 @@ st org_store_parent(uc *c, int64_t id, int64_t *parent, err *e) {
     "(SELECT MIN(c.enterprise_id) FROM org_cover c WHERE c.org_id = " O ".id AND CAST(c.enterprise_id AS TEXT) = " \
     "CAST($2 AS TEXT))"
 #define ORG_LIST_WHERE                                                                                            \
-    " FROM org o LEFT JOIN region g ON g.code = o.district_code WHERE "                                         \
+    " FROM org o LEFT JOIN region g ON g.code = o.district_code LEFT JOIN region k ON k.code = o.park_code WHERE "                                         \
     "(CAST($3 AS TEXT) IS NULL OR o.kind = $3) AND (CAST($4 AS TEXT) IS NULL OR o.district_code = $4) "          \
     "AND (CAST($5 AS TEXT) IS NULL OR o.name LIKE '%' || $5 || '%') "                                             \
     "AND (CAST($6 AS TEXT) = 'all' OR (o.established_on <= $7 AND (o.dissolved_on IS NULL OR o.dissolved_on > $7))) " \
@@ -154,6 +154,7 @@ st org_store_list(uc *c, const org_filter *f, const uc_page *pg, json_t **items,
     const char *sql = arena_printf(
         c->mem, "SELECT * FROM (%s) q ORDER BY %s LIMIT $10 OFFSET $11",
         "SELECT o.id, o.name, o.kind, o.parent_id, o.path, o.district_code, g.name AS district_name, o.park_code, "
+        "k.name AS park_name, "
         "o.street_code, o.based_on, o.base_name, o.secretary, o.established_on, o.dissolved_on, "
         "(SELECT COUNT(*) FROM org_cover c WHERE c.org_id = o.id AND c.from_day <= $7 "
         "AND (c.to_day IS NULL OR c.to_day > $7)) AS units, "
