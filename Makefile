@@ -49,7 +49,7 @@ TEST_SRCS := $(shell find tests/unit -name 'test_*.c' 2>/dev/null | sort)
 TEST_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRCS))
 # the fuzz targets with a replay main (tests/fuzz/replay.c), for the kept corpora
 FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-EMBED_FILES := $(sort $(wildcard src/db/migrations/*.sql) $(wildcard data/*.csv) $(wildcard data/*.txt))
+EMBED_FILES := $(sort $(wildcard src/db/migrations/*.sql) $(wildcard data/*.csv) $(wildcard data/*.txt) data/fields.json)
 
 .PHONY: all run check test-unit bins bench fuzz web clean deps pkgs
 all: ejia web

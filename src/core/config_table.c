@@ -118,5 +118,10 @@ const cfg_def cfg_table[] = {
     {"notice-channels", CFG_STR, 0, 0, "app", "通知公告 notices",
      "通知发送通道，逗号分隔（app = 站内通知；短信、微信须由部署方接入后列入） / channels a notice goes out through"},
     {"rule-remind-meeting-days", CFG_INT, 0, 60, "7", "党建规则 rules", "提前多少天提醒党员参加会议 / days ahead the bell shows a meeting"},
+    /* issue 21 item 10: the office's rules on an organization (src/org/org.c org_rules_org) */
+    {"rule-org-full-min", CFG_INT, 0, 1000, "3", "党建规则 rules",
+     "党组织（含下级）在党员名册上的正式党员少于几名时提示“正式党员不足” / registered full members an organization needs"},
+    {"rule-committee-seats-min", CFG_INT, 0, 100, "1", "党建规则 rules",
+     "党委、党总支委员会至少几名委员（少于时提示“委员会缺委员”） / members a 党委 or 党总支 committee needs"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

@@ -104,6 +104,22 @@ static st h_coverage_ents(http_req *r, err *e) {
     if ((s = coverage_store_enterprises(http_uc(r), day, by, cova_q(r, "key"), cova_q(r, "state"), &f, &page, &items, &total,
                                         &sum, e)))
         return s;
+    /* an export names the district, park and street as the screen does (the screen maps the codes itself) */
+    if (r->exporting) {
+        json_t *names = NULL;
+        if ((s = org_store_region_names(http_uc(r), &names, e))) {
+            json_decref(items);
+            return s;
+        }
+        static const char *const dims[][2] = {{"district_code", "district_name"}, {"park_code", "park_name"}, {"street_code", "street_name"}};
+        size_t i;
+        json_t *it;
+        json_array_foreach(items, i, it) for (size_t d = 0; d < 3; d++) {
+            json_t *name = json_object_get(names, json_string_value(json_object_get(it, dims[d][0])) ? json_string_value(json_object_get(it, dims[d][0])) : "");
+            json_object_set(it, dims[d][1], name ? name : json_null());
+        }
+        json_decref(names);
+    }
     /* summary: the figures of everything the filters select (any state), so any
      * combination of district, park, street, industry and name has its rate */
     json_t *summary = json_pack("{s:I,s:I,s:f,s:I,s:f}", "enterprises", (json_int_t)sum.n, "covered", (json_int_t)sum.covered,
@@ -140,10 +156,8 @@ static const http_sort_key cova_ent_sort[] = {
     {"id", "q.id"}, {"name", "q.name", true}, {"uscc", "q.uscc"}, {"district_code", "q.district_code"},
     {"park_code", "q.park_code"}, {"category", "q.category", true}, {"employees", "q.employees"}, {"members", "q.members"},
     {"covered", "q.covered"}, {"instructor", "q.instructor"}, {NULL, NULL}};
-#define COVA_ENT_EXPORT                                                                                          \
-    "覆盖企业名单|id:企业编号|name:企业名称|uscc:统一社会信用代码|district_code:区划代码|park_code:园区代码|"        \
-    "category:类别|employees:从业人员|members:党员数|covered:已建党组织:bool|instructor:已派党建指导员:bool|"      \
-    "org_name:覆盖的党组织"
+/* columns and labels from the dictionary (data/fields.json lists.coverage), as on the screen */
+#define COVA_ENT_EXPORT "覆盖企业名单|#coverage"
 
 const http_route coverage_routes[] = {
     {"GET", "/api/coverage", "coverage.read", h_coverage, HB_NONE, "覆盖率（按日期；全市、区、园区、街道、类别）", "coverage", NULL},

@@ -197,6 +197,13 @@ st http_paging(http_req *r, http_page *p, err *e);
  * when the query has no sort (a key, "-key" for descending).  An unknown key is
  * ST_INVALID naming the keys allowed. */
 st http_order(http_req *r, const char *def, const char *tie, const char **order, err *e);
+/* The dictionary of list titles and value labels (data/fields.json, embedded;
+ * the web build imports the same file): {labels: {name: {value: [zh, en]}},
+ * lists: {list: [[key, zh, en, labels?], …]}}.  NULL if it is missing. */
+const json_t *http_fields(void);
+/* A route's export spec with "工作表|#list" expanded from the dictionary into
+ * "工作表|key:标题[:labels=name]|…" (what the OpenAPI document shows as x-export). */
+const char *http_export_spec(const char *spec);
 /* For lists built in memory: the page asked for (a new array holding
  * references, caller owns) of arr (objects) sorted by the route's ?sort= key
  * (def when absent), and the total.  arr itself is left as it was. */

@@ -17,6 +17,8 @@
 
 #include "core/collate.h"
 #include "core/config.h"
+#include "core/embed.h"
+#include "core/log.h"
 
 st http_order(http_req *r, const char *def, const char *tie, const char **order, err *e) {
     const http_sort_key *keys = r->route ? r->route->sort : NULL;
@@ -114,6 +116,66 @@ st http_page_array(http_req *r, json_t *arr, const char *def, json_t **items, in
 
 /* ---- export ---- */
 
+/* The dictionary of list titles and value labels (data/fields.json, embedded;
+ * the web build imports the same file), read once. */
+static json_t *lq_fields;
+static pthread_once_t lq_fields_once = PTHREAD_ONCE_INIT;
+static void lq_fields_load(void) {
+    const struct embedded_file *f = embed_find("data/fields.json");
+    if (f) lq_fields = json_loadb((const char *)f->data, f->size, 0, NULL);
+}
+const json_t *http_fields(void) {
+    pthread_once(&lq_fields_once, lq_fields_load);
+    return lq_fields;
+}
+
+/* "党组织|#orgs" → "党组织|id:编号|…|based_on:依托:labels=based_on", built once per spec. */
+static struct { const char *in; char *out; } lq_specs[64];
+static pthread_mutex_t lq_specs_lock = PTHREAD_MUTEX_INITIALIZER;
+const char *http_export_spec(const char *spec) {
+    const char *hash = spec ? strstr(spec, "|#") : NULL;
+    if (!hash) return spec;
+    pthread_mutex_lock(&lq_specs_lock);
+    const char *out = NULL;
+    size_t i = 0;
+    for (; i < sizeof lq_specs / sizeof lq_specs[0] && lq_specs[i].in; i++)
+        if (lq_specs[i].in == spec) out = lq_specs[i].out;
+    if (!out) {
+        const json_t *cols = json_object_get(json_object_get(http_fields(), "lists"), hash + 2);
+        buf b;
+        buf_init(&b, 0);
+        buf_printf(&b, "%.*s", (int)(hash - spec), spec);
+        size_t k;
+        json_t *c;
+        json_array_foreach(cols, k, c) {
+            buf_printf(&b, "|%s:%s", json_string_value(json_array_get(c, 0)), json_string_value(json_array_get(c, 1)));
+            if (json_array_size(c) > 3) buf_printf(&b, ":labels=%s", json_string_value(json_array_get(c, 3)));
+        }
+        out = b.data;
+        if (!cols) log_error("导出列表“%s”不在字段词典 data/fields.json 中", hash + 2);
+        if (out && i < sizeof lq_specs / sizeof lq_specs[0]) {
+            lq_specs[i].in = spec;
+            lq_specs[i].out = b.data;
+        } else {
+            out = spec;   /* out of room or memory: the spec as written */
+            buf_free(&b);
+        }
+    }
+    pthread_mutex_unlock(&lq_specs_lock);
+    return out;
+}
+
+/* A value's label from the dictionary's labels[name] ("1"/"0" for numbers and
+ * booleans), or NULL when it has none. */
+static const char *lq_label(const char *name, json_t *v) {
+    const json_t *map = json_object_get(json_object_get(http_fields(), "labels"), name);
+    const char *key = NULL;
+    if (json_is_string(v)) key = json_string_value(v);
+    else if (json_is_boolean(v)) key = json_is_true(v) ? "1" : "0";
+    else if (json_is_integer(v)) key = json_integer_value(v) ? "1" : "0";
+    return key ? json_string_value(json_array_get(json_object_get(map, key), 0)) : NULL;
+}
+
 /* The value at a dotted path ("district.name") of an item, or NULL. */
 static json_t *lq_get(json_t *item, const char *path) {
     char part[64];
@@ -185,7 +247,7 @@ static void lq_write(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, json_t *v,
 
 /* Turn the handler's JSON list reply into the xlsx the route describes. */
 static st lq_xlsx(http_req *r, err *e) {
-    const char *spec = r->route->export;
+    const char *spec = http_export_spec(r->route->export);
     char sheet[64];
     const char *bar = strchr(spec, '|');
     size_t sn = bar ? (size_t)(bar - spec) : strlen(spec);
@@ -214,7 +276,7 @@ static st lq_xlsx(http_req *r, err *e) {
     lxw_format *bold = workbook_add_format(wb);
     format_set_bold(bold);
     /* columns: key:title pairs after the sheet name */
-    const char *keys[64];
+    const char *keys[64], *labels[64];
     bool as_bool[64];
     int ncol = 0;
     for (const char *p = bar; p && *p && ncol < 64;) {
@@ -231,7 +293,8 @@ static st lq_xlsx(http_req *r, err *e) {
             }
             char *flag = strrchr(title, ':');
             as_bool[ncol] = flag && !strcmp(flag, ":bool");
-            if (as_bool[ncol]) *flag = 0;
+            labels[ncol] = flag && !strncmp(flag, ":labels=", 8) ? flag + 8 : NULL;
+            if (as_bool[ncol] || labels[ncol]) *flag = 0;
             worksheet_write_string(ws, 0, (lxw_col_t)ncol, title, bold);
             size_t tl = strlen(title);
             worksheet_set_column(ws, (lxw_col_t)ncol, (lxw_col_t)ncol, tl > 12 ? (double)tl : 14, NULL);
@@ -245,7 +308,12 @@ static st lq_xlsx(http_req *r, err *e) {
     json_t *it;
     json_array_foreach(items, i, it) {
         if ((int64_t)i >= cap) break;
-        for (int c = 0; c < ncol; c++) lq_write(ws, (lxw_row_t)(i + 1), (lxw_col_t)c, lq_get(it, keys[c]), as_bool[c]);
+        for (int c = 0; c < ncol; c++) {
+            json_t *v = lq_get(it, keys[c]);
+            const char *label = labels[c] ? lq_label(labels[c], v) : NULL;
+            if (label) worksheet_write_string(ws, (lxw_row_t)(i + 1), (lxw_col_t)c, label, NULL);
+            else lq_write(ws, (lxw_row_t)(i + 1), (lxw_col_t)c, v, as_bool[c]);
+        }
     }
     if ((int64_t)n > cap)
         worksheet_write_string(ws, (lxw_row_t)(cap + 2), 0,

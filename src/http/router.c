@@ -90,7 +90,7 @@ json_t *http_openapi(void) {
                                     json_pack("{s:{s:{}}}", "content", "multipart/form-data"));
             if (rt->scope) json_object_set_new(op, "x-scope", json_string(rt->scope));
             if (rt->export) {
-                json_object_set_new(op, "x-export", json_string(rt->export));
+                json_object_set_new(op, "x-export", json_string(http_export_spec(rt->export)));
                 json_array_append_new(params, json_pack("{s:s,s:s,s:s,s:{s:s,s:[s,s]}}", "name", "format", "in", "query",
                                                         "description", "xlsx：以 Excel 文件导出同一筛选、排序下的全部记录",
                                                         "schema", "type", "string", "enum", "json", "xlsx"));

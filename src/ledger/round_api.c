@@ -326,10 +326,8 @@ static const http_sort_key ra_ent_sort[] = {
     {"entity_no", "q.entity_no"}, {"name", "q.name", true}, {"uscc", "q.uscc"}, {"district", "q.district", true},
     {"category", "q.category", true}, {"employees", "q.employees"}, {"members", "q.members"}, {"zombie", "q.zombie"},
     {"verified", "q.verified"}, {NULL, NULL}};
-#define RA_ENT_EXPORT                                                                                            \
-    "轮次企业@entities|entity_no:企业序号|name:企业名称|uscc:统一社会信用代码|district:所在区|park_code:园区代码|"   \
-    "address:地址|category:类别|employees:从业人员|members:党员数|zombie:僵尸企业:bool|zombie_reason:僵尸原因|"     \
-    "removed_reason:移除原因|verified:已实地核查:bool"
+/* columns and labels from the dictionary (data/fields.json lists.round_entities), as on the screen */
+#define RA_ENT_EXPORT "轮次企业@entities|#round_entities"
 /* diff items carry the entity's fields; keys only where every list has them */
 static const http_sort_key ra_diff_sort[] = {
     {"entity_no", "entity_no"}, {"name", "name", true}, {"district", "district", true}, {"reason", "reason", true}, {NULL, NULL}};

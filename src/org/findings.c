@@ -88,7 +88,10 @@ static void org_findings_rollup(org_fset *fs) {
         for (size_t i = 0; i < fs->no; i++) {
             if (fs->orgs[i].depth != dep || !fs->orgs[i].parent_id) continue;
             org_forg *p = org_fset_find(fs, fs->orgs[i].parent_id);
-            if (p) p->members += fs->orgs[i].members;
+            if (p) {
+                p->members += fs->orgs[i].members;
+                p->reg_full += fs->orgs[i].reg_full;
+            }
         }
 }
 
@@ -107,7 +110,8 @@ st org_findings_run(const org_thresholds *t, org_fset *fs, err *e) {
     for (size_t i = 0; i < fs->no; i++) {
         org_forg *o = &fs->orgs[i];
         org_unit u = {.id = o->id, .kind = o->kind, .members = (int)o->members, .units = (int)o->units,
-                      .has_committee = o->committee};
+                      .has_committee = o->committee, .registry = fs->registry, .registry_full = (int)o->reg_full,
+                      .no_secretary = o->no_secretary, .seats_known = true, .committee_seats = o->seats};
         o->f = org_rules_org(t, &u);
     }
     return ST_OK;
@@ -148,10 +152,10 @@ static json_t *org_findings_orgs(const org_fset *fs, const char *k, const char *
         if (k && strcmp(k, "city") && strcmp(k, "district")) continue;
         for (int b = 0; b < ORG_F__COUNT; b++) counts[b] += (o->f >> b) & 1;
         if (max_items && json_array_size(orgs) >= max_items) continue;
-        json_array_append_new(orgs, json_pack("{s:I,s:s,s:s,s:s,s:I,s:I,s:b,s:o}", "id", (json_int_t)o->id, "name",
+        json_array_append_new(orgs, json_pack("{s:I,s:s,s:s,s:s,s:I,s:I,s:I,s:b,s:o}", "id", (json_int_t)o->id, "name",
                                               o->name, "kind", o->kind, "district_code", o->district, "members",
-                                              (json_int_t)o->members, "units", (json_int_t)o->units, "committee",
-                                              o->committee, "findings", org_codes(o->f)));
+                                              (json_int_t)o->members, "reg_full", (json_int_t)o->reg_full, "units",
+                                              (json_int_t)o->units, "committee", o->committee, "findings", org_codes(o->f)));
     }
     return orgs;
 }

@@ -30,6 +30,9 @@ typedef struct org_forg {
     int depth;           /* levels of its path */
     int64_t members, units;   /* its own covers' (loaded), then with everything below (after the run) */
     bool committee;
+    int64_t reg_full;    /* the registry's 正式党员 on its roll (loaded), then with those below (after the run) */
+    bool no_secretary;
+    int seats;           /* names in its committee */
     unsigned f;
 } org_forg;
 /* The scope as the rules see it.  orgs sorted by id. */
@@ -38,6 +41,7 @@ typedef struct org_fset {
     size_t ne;
     org_forg *orgs;
     size_t no;
+    bool registry;       /* the registry holds anyone: reg_full counts */
     int *group;          /* per enterprise: its suggested joint branch, or -1 */
     const char **level;  /* per group: "building", "park" or "street" */
     int ngroups;

@@ -22,12 +22,15 @@ void org_thresholds_load(org_thresholds *t) {
     t->branch_max = (int)cfg_int("rule-branch-max");
     t->joint_max_units = (int)cfg_int("rule-joint-max-units");
     t->key_employees = (int)cfg_int("rule-key-employees");
+    t->org_full_min = (int)cfg_int("rule-org-full-min");
+    t->committee_seats_min = (int)cfg_int("rule-committee-seats-min");
 }
 
 static const struct { const char *code, *label; } org_findings[ORG_F__COUNT] = {
     {"should_form", "应建未建"},      {"joint", "联合组建"},      {"instructor", "选派指导员"},
     {"committee", "应设支委会"},      {"upgrade_general", "可升格为党总支"}, {"upgrade_party", "可升格为党委"},
     {"split", "应拆分"},              {"joint_units", "联合单位超限"},
+    {"few_full", "正式党员不足"},     {"no_secretary", "未配备书记"},       {"no_seats", "委员会缺委员"},
 };
 
 static int org_bit_index(int bit) {
@@ -42,6 +45,25 @@ const char *org_finding_code(int bit) {
 const char *org_finding_label(int bit) {
     int i = org_bit_index(bit);
     return i < 0 ? "" : org_findings[i].label;
+}
+
+void org_finding_rule(const org_thresholds *t, int bit, char *out, size_t n) {
+    if (!n) return;
+    out[0] = 0;
+    switch (bit) {
+    case ORG_F_SHOULD_FORM: snprintf(out, n, "企业正式党员达到 %d 名，尚未单独建立党组织", t->branch_min); break;
+    case ORG_F_JOINT: snprintf(out, n, "企业正式党员不足 %d 名，可与邻近企业联合组建", t->branch_min); break;
+    case ORG_F_INSTRUCTOR: snprintf(out, n, "企业没有党员、未被覆盖，应选派党建指导员"); break;
+    case ORG_F_COMMITTEE: snprintf(out, n, "党支部正式党员达到 %d 名，应设支部委员会", t->committee_min); break;
+    case ORG_F_UP_GENERAL: snprintf(out, n, "党员达到 %d 名，可升格为党总支", t->general_min); break;
+    case ORG_F_UP_PARTY: snprintf(out, n, "党员达到 %d 名，可成立基层党委", t->party_min); break;
+    case ORG_F_SPLIT: snprintf(out, n, "党支部党员超过 %d 名，应拆分（或升格）", t->branch_max); break;
+    case ORG_F_JOINT_UNITS: snprintf(out, n, "联合党支部覆盖单位超过 %d 家", t->joint_max_units); break;
+    case ORG_F_FEW_FULL: snprintf(out, n, "按党员名册，正式党员少于 %d 名", t->org_full_min); break;
+    case ORG_F_NO_SECRETARY: snprintf(out, n, "党支部未配备书记"); break;
+    case ORG_F_NO_SEATS: snprintf(out, n, "党委、党总支委员会委员少于 %d 名", t->committee_seats_min); break;
+    default: break;
+    }
 }
 
 static const struct { const char *kind; int rank; } org_kinds[] = {
@@ -77,6 +99,11 @@ unsigned org_rules_org(const org_thresholds *t, const org_unit *u) {
     /* Above the size limit a branch is split — or upgraded: both are reported. */
     if (rank == 1 && u->members > t->branch_max) f |= ORG_F_SPLIT;
     if (org_kind_joint(u->kind) && u->units > t->joint_max_units) f |= ORG_F_JOINT_UNITS;
+    /* the office's rules: a roll of fewer than org_full_min 正式党员 (its own and those
+     * below it), a branch without a 书记, a committee (党委, 党总支) without 委员 */
+    if (u->registry && u->registry_full < t->org_full_min) f |= ORG_F_FEW_FULL;
+    if (rank == 1 && u->no_secretary) f |= ORG_F_NO_SECRETARY;
+    if (rank >= 2 && u->seats_known && u->committee_seats < t->committee_seats_min) f |= ORG_F_NO_SEATS;
     return f;
 }
 

@@ -34,6 +34,8 @@ typedef struct org_thresholds {
     int branch_max;        /* rule-branch-max: split above (50) */
     int joint_max_units;   /* rule-joint-max-units (5) */
     int key_employees;     /* rule-key-employees: a "key" enterprise for an instructor (10) */
+    int org_full_min;      /* rule-org-full-min: registered 正式党员 an organization needs (3) */
+    int committee_seats_min; /* rule-committee-seats-min: members (委员) a 党委 / 党总支 committee needs (1) */
 } org_thresholds;
 /* Fill from the settings table. */
 void org_thresholds_load(org_thresholds *t);
@@ -48,10 +50,16 @@ enum {
     ORG_F_UP_PARTY = 1 << 5,      /* 可升格为党委 */
     ORG_F_SPLIT = 1 << 6,         /* 应拆分 */
     ORG_F_JOINT_UNITS = 1 << 7,   /* 联合党支部单位数超限 */
-    ORG_F__COUNT = 8
+    ORG_F_FEW_FULL = 1 << 8,      /* 正式党员不足 (the registry's, rule-org-full-min) */
+    ORG_F_NO_SECRETARY = 1 << 9,  /* 未配备书记 (a branch) */
+    ORG_F_NO_SEATS = 1 << 10,     /* 委员会缺委员 (a 党委 or 党总支, rule-committee-seats-min) */
+    ORG_F__COUNT = 11
 };
 const char *org_finding_code(int bit);    /* "should_form" ... */
 const char *org_finding_label(int bit);   /* "应建未建" ... */
+/* The rule behind a finding in words, with the thresholds in force:
+ * "正式党员少于 3 名（按党员名册统计）"; into out. */
+void org_finding_rule(const org_thresholds *t, int bit, char *out, size_t n);
 
 /* Organization kinds, ordered by rank where it matters (upgrades). */
 bool org_kind_valid(const char *kind);          /* 工委 党委 党总支 党支部 联合党支部 临时党支部 */
@@ -80,6 +88,12 @@ typedef struct org_unit {
     int members;        /* full members of the organization (and below) */
     int units;          /* enterprises it covers */
     bool has_committee;
+    /* the office's rules; a zero unit (nothing known) raises none of them */
+    bool registry;          /* registry_full is known */
+    int registry_full;      /* 正式党员 on the registry's rolls (its own and those below it) on the day */
+    bool no_secretary;      /* no 书记 on record */
+    bool seats_known;       /* committee_seats is known */
+    int committee_seats;    /* names in its committee (委员) */
 } org_unit;
 unsigned org_rules_org(const org_thresholds *t, const org_unit *u);
 

@@ -453,9 +453,8 @@ static const http_sort_key oa_org_sort[] = {
     {"path", "q.path"}, {"name", "q.name", true}, {"kind", "q.kind", true}, {"district_name", "q.district_name", true},
     {"secretary", "q.secretary", true}, {"established_on", "q.established_on"}, {"dissolved_on", "q.dissolved_on"},
     {"units", "q.units"}, {"children", "q.children"}, {"id", "q.id"}, {NULL, NULL}};
-#define OA_ORG_EXPORT                                                                                            \
-    "党组织|id:编号|name:名称|kind:类型|district_name:所在区|park_code:园区代码|based_on:组建方式|base_name:依托单位|" \
-    "secretary:书记|established_on:成立日期|dissolved_on:撤销日期|units:覆盖企业数|children:下级组织数"
+/* columns and labels from the dictionary (data/fields.json lists.orgs), as on the screen */
+#define OA_ORG_EXPORT "党组织|#orgs"
 static const http_sort_key oa_event_sort[] = {
     {"day", "q.day"}, {"kind", "q.kind"}, {"org_name", "q.org_name", true}, {"enterprise_name", "q.enterprise_name", true},
     {"district_name", "q.district_name", true}, {"actor", "q.actor"}, {"id", "q.id"}, {NULL, NULL}};

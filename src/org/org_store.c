@@ -125,6 +125,63 @@ st org_event_add(uc *c, const org_event_new *v, err *e) {
     return r == DB_ERROR ? e->code : ST_OK;
 }
 
+/* in the party on day: the registry's stretches (member_span) of the organizations at and below path */
+#define ORG_REG_ON_DAY                                                                                        \
+    " FROM org m JOIN member_span s ON s.org_id = m.id WHERE m.path LIKE $1 || '%' AND s.from_day <= $2 "    \
+    "AND (s.to_day IS NULL OR s.to_day > $2) AND s.state IN ('正常', '流动', '失联')"
+
+st org_registry_on(uc *c, const char *path, const char *day, int64_t *full, int64_t *all, err *e) {
+    db_stmt *q;
+    *full = *all = 0;
+    st s = db_prepare(c->d,
+                      "SELECT CAST(COALESCE(SUM(CASE WHEN s.category = '正式党员' THEN 1 ELSE 0 END), 0) AS BIGINT), "
+                      "COUNT(*)" ORG_REG_ON_DAY, &q, e);
+    if (s) return s;
+    db_bind_text(q, 1, path);
+    db_bind_text(q, 2, day);
+    int r = db_step(q, e);
+    if (r == DB_ROW) {
+        *full = db_col_int(q, 0);
+        *all = db_col_int(q, 1);
+    }
+    db_reset(q);
+    return r == DB_ERROR ? e->code : ST_OK;
+}
+
+st org_registry_used(uc *c, bool *used, err *e) {
+    int64_t n = 0;
+    st s = db_query_int(c->d, &n, "SELECT COUNT(*) FROM (SELECT 1 FROM member LIMIT 1) x", e, "");
+    *used = !s && n > 0;
+    return s;
+}
+
+int org_seats_of(const char *committee) {
+    json_t *a = committee ? json_loads(committee, 0, NULL) : NULL;
+    int n = 0;
+    size_t i;
+    json_t *x;
+    json_array_foreach(a, i, x) n += json_is_string(x) && *json_string_value(x);
+    json_decref(a);
+    return n;
+}
+
+st org_officers(uc *c, int64_t id, bool *no_secretary, int *seats, err *e) {
+    db_stmt *q;
+    *no_secretary = false;
+    *seats = 0;
+    st s = db_prepare(c->d, "SELECT CASE WHEN secretary IS NULL OR TRIM(secretary) = '' THEN 1 ELSE 0 END, committee "
+                            "FROM org WHERE id = $1", &q, e);
+    if (s) return s;
+    db_bind_int(q, 1, id);
+    int r = db_step(q, e);
+    if (r == DB_ROW) {
+        *no_secretary = db_col_int(q, 0) != 0;
+        *seats = org_seats_of(db_col_null(q, 1) ? NULL : db_col_text(q, 1));
+    }
+    db_reset(q);
+    return r == DB_ERROR ? e->code : ST_OK;
+}
+
 st org_members_on(uc *c, const char *path, const char *day, int64_t *members, int64_t *units, err *e) {
     st s = db_query_int(c->d, members,
                         "SELECT CAST(COALESCE(SUM(" ORG_ENT_MEMBERS "), 0) AS BIGINT) FROM org o "

@@ -71,7 +71,8 @@ static st org_findings_orgs(uc *c, const char *day, const char *district, org_fs
                       "SELECT o.id, o.parent_id, o.name, "
                       "COALESCE((SELECT v.from_kind FROM org_event v WHERE v.org_id = o.id AND v.kind = 'upgraded' AND v.day > $1 "
                       "ORDER BY v.day, v.id LIMIT 1), o.kind), o.district_code, o.path, "
-                      "CASE WHEN o.committee IS NOT NULL AND o.committee <> '[]' THEN 1 ELSE 0 END FROM org o "
+                      "CASE WHEN o.committee IS NOT NULL AND o.committee <> '[]' THEN 1 ELSE 0 END, "
+                      "CASE WHEN o.secretary IS NULL OR TRIM(o.secretary) = '' THEN 1 ELSE 0 END, o.committee FROM org o "
                       "WHERE o.established_on <= $1 AND (o.dissolved_on IS NULL OR o.dissolved_on > $1) "
                       "AND (CAST($2 AS TEXT) IS NULL OR o.district_code = $2 OR o.kind = '工委') ORDER BY o.id",
                       &q, e);
@@ -96,6 +97,8 @@ static st org_findings_orgs(uc *c, const char *day, const char *district, org_fs
         o->district = org_dup(db_col_text(q, 4));
         for (const char *p = db_col_text(q, 5); p && *p; p++) o->depth += *p == '/';
         o->committee = db_col_int(q, 6) != 0;
+        o->no_secretary = db_col_int(q, 7) != 0;
+        o->seats = org_seats_of(db_col_null(q, 8) ? NULL : db_col_text(q, 8));
     }
     db_reset(q);
     return r == DB_ERROR ? (e->code ? e->code : ST_NOMEM) : ST_OK;
@@ -122,6 +125,26 @@ static st org_findings_members(uc *c, const char *day, org_fset *fs, err *e) {
     return r == DB_ERROR ? e->code : ST_OK;
 }
 
+/* Each organization's own roll on day: the registry's 正式党员 still in the party. */
+static st org_findings_registry(uc *c, const char *day, org_fset *fs, err *e) {
+    st s = org_registry_used(c, &fs->registry, e);
+    if (s || !fs->registry) return s;
+    db_stmt *q;
+    s = db_prepare(c->d,
+                   "SELECT s.org_id, COUNT(*) FROM member_span s WHERE s.category = '正式党员' AND s.from_day <= $1 "
+                   "AND (s.to_day IS NULL OR s.to_day > $1) AND s.state IN ('正常', '流动', '失联') GROUP BY s.org_id",
+                   &q, e);
+    if (s) return s;
+    db_bind_text(q, 1, day);
+    int r;
+    while ((r = db_step(q, e)) == DB_ROW) {
+        org_forg *o = org_fset_find(fs, db_col_int(q, 0));
+        if (o) o->reg_full = db_col_int(q, 1);
+    }
+    db_reset(q);
+    return r == DB_ERROR ? e->code : ST_OK;
+}
+
 /* Load the set and run the rules over it; the caller frees fs either way. */
 static st org_findings_load(uc *c, const char *day, const char *district, org_fset *fs, err *e) {
     memset(fs, 0, sizeof *fs);
@@ -130,6 +153,7 @@ static st org_findings_load(uc *c, const char *day, const char *district, org_fs
     st s = org_findings_ents(c, day, district, fs, e);
     if (!s) s = org_findings_orgs(c, day, district, fs, e);
     if (!s) s = org_findings_members(c, day, fs, e);
+    if (!s) s = org_findings_registry(c, day, fs, e);
     if (!s) s = org_findings_run(&t, fs, e);
     return s;
 }

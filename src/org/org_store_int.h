@@ -40,5 +40,14 @@ st org_event_add(uc *c, const org_event_new *v, err *e);
 /* Full members of an organization and everything below it on day; units
  * (may be NULL): the enterprises it covers itself. */
 st org_members_on(uc *c, const char *path, const char *day, int64_t *members, int64_t *units, err *e);
+/* The party-member registry's counts of an organization and everything below
+ * it on day: *full 正式党员, *all with 预备党员 (members still in the party). */
+st org_registry_on(uc *c, const char *path, const char *day, int64_t *full, int64_t *all, err *e);
+/* True when the registry holds anyone (until rosters are loaded its rules are silent). */
+st org_registry_used(uc *c, bool *used, err *e);
+/* An organization's secretary and the names of its committee (委员), for the rules. */
+st org_officers(uc *c, int64_t id, bool *no_secretary, int *seats, err *e);
+/* Names in a committee's JSON array text (0 for NULL or not an array). */
+int org_seats_of(const char *committee);
 
 #endif

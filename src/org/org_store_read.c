@@ -12,17 +12,23 @@
 
 /* ---- one organization ---- */
 
-/* The findings of an organization active on day: [{code, label}]. */
-static json_t *org_get_findings(const org_row *o, const char *day, int64_t members, int64_t units) {
+/* The findings of an organization active on day: [{code, label, rule}]. */
+static json_t *org_get_findings(const org_row *o, const char *day, const org_unit *in) {
     org_thresholds t;
     org_thresholds_load(&t);
-    org_unit u = {.id = o->id, .kind = o->kind, .members = (int)members, .units = (int)units,
-                  .has_committee = o->has_committee};
+    org_unit u = *in;
+    u.id = o->id;
+    u.kind = o->kind;
+    u.has_committee = o->has_committee;
     unsigned f = org_kind_covers(o->kind) && !(o->dissolved[0] && strcmp(o->dissolved, day) <= 0) ? org_rules_org(&t, &u) : 0;
     json_t *fa = json_array();
+    char rule[256];
     for (int b = 0; b < ORG_F__COUNT; b++)
-        if (f & (1u << b))
-            json_array_append_new(fa, json_pack("{s:s,s:s}", "code", org_finding_code(1 << b), "label", org_finding_label(1 << b)));
+        if (f & (1u << b)) {
+            org_finding_rule(&t, 1 << b, rule, sizeof rule);
+            json_array_append_new(fa, json_pack("{s:s,s:s,s:s}", "code", org_finding_code(1 << b), "label",
+                                                org_finding_label(1 << b), "rule", rule));
+        }
     return fa;
 }
 
@@ -77,10 +83,15 @@ st org_store_get(uc *c, int64_t id, const char *day, json_t **out, err *e) {
     }
     org_row o;
     org_parts p = {0};
-    int64_t members = 0, units = 0;
+    int64_t members = 0, units = 0, reg_full = 0, reg_all = 0;
+    bool used = false;
+    org_unit u = {0};
     st s = org_row_load(c, id, &o, e);
     if (!s) s = org_get_parts(c, id, day, &p, e);
     if (!s) s = org_members_on(c, o.path, day, &members, &units, e);
+    if (!s) s = org_registry_on(c, o.path, day, &reg_full, &reg_all, e);
+    if (!s) s = org_registry_used(c, &used, e);
+    if (!s) s = org_officers(c, id, &u.no_secretary, &u.committee_seats, e);
     if (s) {
         org_parts_free(&p);
         return s;
@@ -93,7 +104,15 @@ st org_store_get(uc *c, int64_t id, const char *day, json_t **out, err *e) {
     json_object_set_new(obj, "as_of", json_string(day));
     json_object_set_new(obj, "members", json_integer(members));
     json_object_set_new(obj, "units", json_integer(units));
-    json_object_set_new(obj, "findings", org_get_findings(&o, day, members, units));
+    /* the registry's roll (its own and below): 正式党员 and all members on the day */
+    json_object_set_new(obj, "reg_full", json_integer(reg_full));
+    json_object_set_new(obj, "reg_members", json_integer(reg_all));
+    u.members = (int)members;
+    u.units = (int)units;
+    u.registry = used;
+    u.registry_full = (int)reg_full;
+    u.seats_known = true;
+    json_object_set_new(obj, "findings", org_get_findings(&o, day, &u));
     json_object_set(obj, "covers", p.covers);
     json_object_set(obj, "cover_history", p.hist);
     json_object_set(obj, "children", p.children);
@@ -116,7 +135,7 @@ st org_store_parent(uc *c, int64_t id, int64_t *parent, err *e) {
     "(SELECT MIN(c.enterprise_id) FROM org_cover c WHERE c.org_id = " O ".id AND CAST(c.enterprise_id AS TEXT) = " \
     "CAST($2 AS TEXT))"
 #define ORG_LIST_WHERE                                                                                            \
-    " FROM org o LEFT JOIN region g ON g.code = o.district_code WHERE "                                         \
+    " FROM org o LEFT JOIN region g ON g.code = o.district_code LEFT JOIN region k ON k.code = o.park_code WHERE "                                         \
     "(CAST($3 AS TEXT) IS NULL OR o.kind = $3) AND (CAST($4 AS TEXT) IS NULL OR o.district_code = $4) "          \
     "AND (CAST($5 AS TEXT) IS NULL OR o.name LIKE '%' || $5 || '%') "                                             \
     "AND (CAST($6 AS TEXT) = 'all' OR (o.established_on <= $7 AND (o.dissolved_on IS NULL OR o.dissolved_on > $7))) " \
@@ -135,6 +154,7 @@ st org_store_list(uc *c, const org_filter *f, const uc_page *pg, json_t **items,
     const char *sql = arena_printf(
         c->mem, "SELECT * FROM (%s) q ORDER BY %s LIMIT $10 OFFSET $11",
         "SELECT o.id, o.name, o.kind, o.parent_id, o.path, o.district_code, g.name AS district_name, o.park_code, "
+        "k.name AS park_name, "
         "o.street_code, o.based_on, o.base_name, o.secretary, o.established_on, o.dissolved_on, "
         "(SELECT COUNT(*) FROM org_cover c WHERE c.org_id = o.id AND c.from_day <= $7 "
         "AND (c.to_day IS NULL OR c.to_day > $7)) AS units, "
@@ -142,8 +162,22 @@ st org_store_list(uc *c, const org_filter *f, const uc_page *pg, json_t **items,
         "(ch.established_on <= $7 AND (ch.dissolved_on IS NULL OR ch.dissolved_on > $7)))) AS children" ORG_LIST_WHERE,
         pg->order ? pg->order : "q.path, q.id");
     if (!sql) return err_set(e, ST_NOMEM, "内存不足。");
-    return db_query_json(c->d, items, sql, e, "tttttttiiii", k, code, f->kind, f->district, f->q, status, f->day, parent,
-                         roots, pg->limit, pg->offset);
+    s = db_query_json(c->d, items, sql, e, "tttttttiiii", k, code, f->kind, f->district, f->q, status, f->day, parent,
+                      roots, pg->limit, pg->offset);
+    /* the registry's counts of the page's organizations (their rolls and those below) on the day */
+    size_t i;
+    json_t *it;
+    json_array_foreach(s ? NULL : *items, i, it) {
+        int64_t full = 0, all = 0;
+        if ((s = org_registry_on(c, json_string_value(json_object_get(it, "path")), f->day, &full, &all, e))) break;
+        json_object_set_new(it, "reg_full", json_integer(full));
+        json_object_set_new(it, "reg_members", json_integer(all));
+    }
+    if (s) {
+        json_decref(*items);
+        *items = NULL;
+    }
+    return s;
 }
 
 /* ---- the event log ---- */

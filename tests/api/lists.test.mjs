@@ -7,6 +7,7 @@
 // within the caller's scope — and the export must be in the audit log.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { sheetRows, unesc } from './xlsx.mjs';
 import { startServer, addUser, loginAs } from './lib.mjs';
 
@@ -157,16 +158,63 @@ test('an export keeps the filters, the order and the caller\'s scope', async () 
   const x = await getBuf(city, '/api/coverage/enterprises?by=district&key=350203&sort=-employees&format=xlsx');
   const rows = sheetRows(x.buf).slice(1);
   assert.ok(rows.length > 0);
-  assert.ok(rows.every((r) => r[3] === '350203'), 'only 思明区 rows');
-  const emp = rows.map((r) => (r[6] === '' || r[6] === undefined ? null : Number(r[6])));
+  assert.ok(rows.every((r) => r[3] === '思明区'), 'only 思明区 rows (the district by name, as on the screen)');
+  const emp = rows.map((r) => (r[7] === '' || r[7] === undefined ? null : Number(r[7])));
   assert.equal(ordered(emp, true), null);
   // a district worker asking for the whole city gets only their district
   const y = await getBuf(siming, '/api/coverage/enterprises?format=xlsx');
   const yr = sheetRows(y.buf).slice(1);
-  assert.ok(yr.length > 0 && yr.every((r) => r[3] === '350203'), 'district export leaked other districts');
+  assert.ok(yr.length > 0 && yr.every((r) => r[3] === '思明区'), 'district export leaked other districts');
   const z = await getBuf(siming, '/api/orgs?format=xlsx&status=all');
   const zr = sheetRows(z.buf).slice(1);
   assert.ok(zr.length > 0 && zr.every((r) => r[3] === '思明区'), 'district org export leaked other districts');
+});
+
+// One dictionary of titles and labels (data/fields.json) for the screen and the export.
+const FIELDS = JSON.parse(readFileSync(new URL('../../data/fields.json', import.meta.url), 'utf8'));
+const zh = (labels) => Object.values(FIELDS.labels[labels]).map((x) => x[0]);
+
+test('exports speak the screen\'s words: titles and labels from the one dictionary', async () => {
+  const open = async (u, list) => {
+    const x = await getBuf(city, u);
+    assert.equal(x.status, 200, u);
+    const rows = sheetRows(x.buf).map((r) => r.map(unesc));
+    assert.deepEqual(rows[0], FIELDS.lists[list].map((c) => c[1]), `${u}: the header row is the dictionary's`);
+    const col = (key) => FIELDS.lists[list].findIndex((c) => c[0] === key);
+    return { rows: rows.slice(1), col };
+  };
+  // organizations: 依托 in words (楼宇、园区、街道…), the park by name, never a code
+  const o = await open('/api/orgs?status=all&format=xlsx', 'orgs');
+  const oj = (await city.get('/api/orgs?status=all&size=500')).data.items;
+  assert.equal(o.rows.length, oj.length);
+  const basedOn = o.rows.map((r) => r[o.col('based_on')]).filter(Boolean);
+  assert.ok(basedOn.length > 0 && basedOn.every((v) => zh('based_on').includes(v)), `依托 in words: ${[...new Set(basedOn)]}`);
+  const park = oj.find((x) => x.based_on === 'park' && x.park_code);
+  assert.ok(park, 'the demo has an organization based on a park');
+  const pr = o.rows.find((r) => Number(r[0]) === park.id);
+  assert.equal(pr[o.col('based_on')], FIELDS.labels.based_on.park[0]);
+  assert.equal(pr[o.col('park_name')], park.park_name);
+  assert.ok(park.park_name && !/^P\d+$/.test(park.park_name), `the park by name: ${park.park_name}`);
+  assert.ok(o.rows.every((r) => !/^P\d+$/.test(r[o.col('park_name')] || '')), 'no park codes');
+  assert.equal(pr[o.col('reg_full')], String(park.reg_full));
+  // coverage: districts, parks and streets by name; 组织覆盖 and 党建指导员 as the screen's tags say
+  const c = await open('/api/coverage/enterprises?format=xlsx', 'coverage');
+  assert.ok(c.rows.length > 0);
+  for (const k of ['district_name', 'park_name', 'street_name'])
+    assert.ok(c.rows.every((r) => !/^[A-Z]?\d+$/.test(r[c.col(k)] || '')), `${k}: names, not codes`);
+  assert.ok(c.rows.every((r) => r[c.col('district_name')]), 'every enterprise has its district named');
+  assert.ok(c.rows.every((r) => zh('covered').includes(r[c.col('covered')])), '组织覆盖: 已覆盖 / 未覆盖');
+  assert.ok(c.rows.every((r) => zh('instructor').includes(r[c.col('instructor')])), '党建指导员: 已选派 / 未选派');
+  const cj = (await city.get('/api/coverage/enterprises?size=1')).data.items[0];
+  assert.equal(c.rows[0][c.col('covered')], FIELDS.labels.covered[cj.covered ? '1' : '0'][0]);
+  // a round's enterprises: 疑似僵尸 and 核查状态 in words
+  const e = await open('/api/ledger/rounds/3?format=xlsx', 'round_entities');
+  assert.ok(e.rows.length > 0);
+  assert.ok(e.rows.every((r) => zh('yesno').includes(r[e.col('zombie')])), '疑似僵尸: 是 / 否');
+  assert.ok(e.rows.every((r) => ['', ...zh('verified')].includes(r[e.col('verified')] || '')), '核查状态: 已核查 / 未核查');
+  // the API document shows the columns the workbook has
+  assert.equal(api.paths['/api/orgs'].get['x-export'].split('|')[0], '党组织');
+  assert.ok(api.paths['/api/orgs'].get['x-export'].includes('|based_on:依托:labels=based_on|'));
 });
 
 test('format=xlsx is refused where there is no list, and exports are audited', async () => {

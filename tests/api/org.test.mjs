@@ -249,6 +249,48 @@ test('findings and joint suggestions follow the rules', async () => {
   assert.ok(f.counts.committee >= 1);
 });
 
+test('the office\'s rules: too few 正式党员 on the registry, a branch without a 书记, a committee without 委员; member counts on the list and the page', async () => {
+  const day = '2020-01-10';
+  const f = (await city.get(`/api/org/findings?date=${day}&max=0`)).data;
+  const regFull = (o) => sql(`SELECT COUNT(*) FROM member_span s JOIN org m ON m.id = s.org_id WHERE m.path LIKE (SELECT path FROM org WHERE id = ${o.id}) || '%' AND s.category = '正式党员' AND s.from_day <= '${day}' AND (s.to_day IS NULL OR s.to_day > '${day}') AND s.state IN ('正常', '流动', '失联')`);
+  let few = 0, seats = 0;
+  for (const o of f.orgs) {
+    if (o.findings.includes('few_full')) { few++; assert.ok(o.reg_full < 3, `${o.name}: ${o.reg_full} 名正式党员`); }
+    if (['党委', '党总支'].includes(o.kind)) assert.equal(o.findings.includes('no_seats'), !o.committee, o.name);
+    if (o.findings.includes('no_seats')) seats++;
+  }
+  assert.equal(f.counts.few_full, few);
+  assert.equal(f.counts.no_seats, seats);
+  assert.ok(few >= 1 && seats >= 1, `the demo has both: ${few}, ${seats}`);
+  const one = f.orgs.find((o) => o.findings.includes('few_full'));
+  assert.equal(one.reg_full, regFull(one), 'the registry\'s count, rolled up');
+
+  // a branch formed without a 书记 and with nobody on its roll
+  const free = (await city.get('/api/coverage/enterprises?date=2020-01-01&state=uncovered&size=500')).data.items.filter((x) => x.members === 0);
+  let r = await city.post('/api/orgs', { name: '中共测试无书记公司支部', kind: '党支部', established_on: day, enterprise_ids: [free[free.length - 1].id], approved: true });
+  assert.equal(r.status, 201, JSON.stringify(r.data));
+  const b = r.data.org;
+  r = await city.get(`/api/orgs/${b.id}?date=${day}`);
+  assert.equal(r.status, 200);
+  const codes = Object.fromEntries(r.data.org.findings.map((x) => [x.code, x]));
+  assert.equal(codes.no_secretary.label, '未配备书记');
+  assert.equal(codes.no_secretary.rule, '党支部未配备书记');
+  assert.equal(codes.few_full.rule, '按党员名册，正式党员少于 3 名');
+  assert.equal(r.data.org.reg_full, 0);
+  assert.equal(r.data.org.reg_members, 0);
+  assert.ok((await city.get(`/api/org/findings?date=${day}&max=0`)).data.orgs.find((o) => o.id === b.id).findings.includes('no_secretary'));
+
+  // the list and the page give the registry's counts of the same day
+  const d = f.orgs.find((o) => o.kind === '党委') || one;
+  const page = (await city.get(`/api/orgs/${d.id}?date=${day}`)).data.org;
+  assert.equal(page.reg_full, regFull(d));
+  assert.ok(page.reg_members >= page.reg_full);
+  const list = (await city.get(`/api/orgs?date=${day}&q=${encodeURIComponent(page.name)}&size=100`)).data.items;
+  const li = list.find((x) => x.id === d.id);
+  assert.equal(li.reg_full, page.reg_full);
+  assert.equal(li.reg_members, page.reg_members);
+});
+
 test('findings download as a workbook: every finding, not only the first page the screen shows', async () => {
   const all = (await city.get('/api/org/findings?date=2018-04-30&max=0')).data;
   const res = await fetch(`${srv.base}/api/org/findings.xlsx?date=2018-04-30`, { headers: { cookie: city.cookieHeader() } });

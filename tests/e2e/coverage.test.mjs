@@ -8,6 +8,24 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import { openBrowser, loginAs, apiGet, shot, USERS, PHONE } from './lib.mjs'
+import { sheetRows, unesc } from '../api/xlsx.mjs'
+
+/** The header row of a list's export (the page's own export link, with its cookies). */
+async function exportHeader(page, href) {
+  const res = await page.request.get(href)
+  assert.equal(res.status(), 200, href)
+  return sheetRows(Buffer.from(await res.body()))[0].map(unesc)
+}
+/** The visible column titles of an Element Plus table, left to right. */
+function columnTitles(table) {
+  return table.locator('thead th:not(.gutter) .cell').evaluateAll((cells) => cells.map((c) => c.innerText.trim()).filter(Boolean))
+}
+/** a is b with some items left out, in b's order */
+function subsequence(a, b) {
+  let j = 0
+  for (const x of b) if (j < a.length && a[j] === x) j++
+  return j === a.length
+}
 
 /** District codes of the rows shown (desktop table or phone cards). */
 async function rowDistricts(page) {
@@ -60,7 +78,7 @@ test('city: a district on the dashboard opens its enterprises; sort, page, histo
     const top = await apiGet(page, `/api/coverage/enterprises?by=district&key=${key}&size=1&sort=-employees${date ? `&date=${date}` : ''}`)
     assert.equal(top.status, 200)
     await table.locator('.coverage-row').first().getByText(top.body.items[0].name, { exact: true }).waitFor()
-    const emp = await table.locator('.coverage-row td:nth-child(7)').evaluateAll((tds) => tds.map((td) => Number(td.innerText.replace(/[^\d]/g, ''))))
+    const emp = await table.locator('.coverage-row td.col-employees').evaluateAll((tds) => tds.map((td) => Number(td.innerText.replace(/[^\d]/g, ''))))
     assert.deepEqual(emp, [...emp].sort((x, y) => y - x), 'rows are in descending order of employees')
     codes = await rowDistricts(page)
     assert.deepEqual([...new Set(codes)], [key], 'sorting keeps the filter')
@@ -78,7 +96,7 @@ test('city: a district on the dashboard opens its enterprises; sort, page, histo
     await page.goto(`/coverage?district=${key}&covered=0${date ? `&date=${date}` : ''}`)
     await page.waitForURL((u) => u.searchParams.get('state') === 'uncovered' && !u.searchParams.has('covered'))
     await table.locator('.coverage-row').first().or(page.getByTestId('coverage-empty')).first().waitFor()
-    const tags = await table.locator('.coverage-row td:nth-child(9)').allInnerTexts()
+    const tags = await table.locator('.coverage-row td.col-covered').allInnerTexts()
     assert.ok(tags.every((s) => s.includes('未覆盖')), 'only uncovered enterprises')
 
     // one enterprise's coverage history
@@ -109,7 +127,7 @@ test('city: a district on the dashboard opens its enterprises; sort, page, histo
     await cat.click()
     await page.waitForURL((u) => u.pathname === '/coverage' && u.searchParams.get('category') === ckey)
     await table.locator('.coverage-row').first().waitFor()
-    const cats = await table.locator('.coverage-row td:nth-child(6)').allInnerTexts()
+    const cats = await table.locator('.coverage-row td.col-category').allInnerTexts()
     assert.ok(cats.length > 0 && cats.every((c) => c.trim() === ckey), `every row is in industry ${ckey}`)
 
     // a combination (the district above and this industry) has its own figures line
@@ -172,6 +190,52 @@ test('phone: the dashboard and the coverage list as cards', { skip: !USERS.city 
     await shot(page, 'coverage-phone')
     await cards.first().getByRole('button').first().click()
     await page.getByTestId('coverage-history').getByTestId('history-covers').waitFor()
+    assert.deepEqual(problems, [], 'no console errors')
+  } finally { await b.close() }
+})
+
+test('desktop 1440: every column fits beside the sidebar, 组织覆盖 pinned with its tag whole; the columns are the export\'s', { skip: !USERS.city && 'no city user' }, async () => {
+  const b = await openBrowser({ viewport: { width: 1440, height: 900 } })
+  const { page, problems } = b
+  try {
+    await loginAs(page, 'city')
+    await page.goto('/coverage')
+    const table = page.getByTestId('coverage-table')
+    await table.locator('.coverage-row').first().waitFor()
+    // no column falls off to the right: the table needs no sideways scrolling, every header cell is inside it
+    const fit = await table.evaluate((el) => {
+      const t = el.classList.contains('el-table') ? el : el.querySelector('.el-table')
+      const box = t.getBoundingClientRect()
+      const wrap = t.querySelector('.el-table__body-wrapper .el-scrollbar__wrap') || t.querySelector('.el-table__body-wrapper')
+      const outer = t.closest('.lp-scroll') || t.parentElement
+      const ths = [...t.querySelectorAll('thead th')].map((th) => ({ text: th.innerText.trim(), right: th.getBoundingClientRect().right }))
+      return { scroll: wrap.scrollWidth, client: wrap.clientWidth, oscroll: outer.scrollWidth, oclient: outer.clientWidth,
+        out: ths.filter((x) => x.right > box.right + 1).map((x) => x.text) }
+    })
+    assert.ok(fit.scroll <= fit.client + 1, `no sideways scrolling in the table at 1440 px (${fit.scroll} > ${fit.client})`)
+    assert.ok(fit.oscroll <= fit.oclient + 1, `nor around it (${fit.oscroll} > ${fit.oclient})`)
+    assert.deepEqual(fit.out, [], 'no column past the right edge')
+    // 组织覆盖 is pinned at the right and its tags are whole, not clipped by the cell
+    const th = table.locator('thead th.col-covered').first()
+    assert.match(await th.getAttribute('class'), /fixed-column--right|is-fixed-right|fixed-right/, '组织覆盖 is a pinned column')
+    const clipped = await table.locator('tbody td.col-covered').evaluateAll((tds) => tds.filter((td) => {
+      const tag = td.querySelector('.el-tag'), cell = td.querySelector('.cell')
+      if (!tag || !cell) return true
+      const a = tag.getBoundingClientRect(), c = td.getBoundingClientRect()
+      return a.left < c.left - 0.5 || a.right > c.right + 0.5 || tag.scrollWidth > tag.clientWidth + 1 || cell.scrollWidth > cell.clientWidth + 1
+    }).length)
+    assert.equal(clipped, 0, 'no 组织覆盖 tag is clipped')
+    // nothing in a header is cut either (titles may wrap, not vanish)
+    const cut = await table.locator('thead th .cell').evaluateAll((cs) => cs.filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => c.innerText))
+    assert.deepEqual(cut, [], 'no header title is cut')
+    // the screen's titles are the export's header, in the same order (the export adds 企业编号)
+    const titles = await columnTitles(table)
+    const href = await page.getByTestId('export-xlsx').getAttribute('href')
+    const header = await exportHeader(page, href)
+    assert.ok(titles.length >= 10, `the columns: ${titles}`)
+    assert.ok(subsequence(titles, header), `screen ${JSON.stringify(titles)} vs export ${JSON.stringify(header)}`)
+    assert.deepEqual(header.filter((h) => !titles.includes(h)), ['企业编号'], 'the export has only the id besides')
+    await shot(page, 'coverage-1440')
     assert.deepEqual(problems, [], 'no console errors')
   } finally { await b.close() }
 })

@@ -7,6 +7,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import { openBrowser, downloadXlsx, loginAs, apiGet, apiAs, shot, texts, USERS, PHONE } from './lib.mjs'
+import { sheetRows, unesc } from '../api/xlsx.mjs'
 
 const noHScroll = (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)
 /** Pick an option of an Element Plus select. */
@@ -69,7 +70,7 @@ test('city: tree → detail with covered enterprises and history; list filter, s
     const byDay = (a, b) => (!a ? 1 : !b ? -1 : a < b ? -1 : a > b ? 1 : 0) // no date last
     assert.deepEqual(want, [...want].sort(byDay), 'the server orders by date of establishment')
     await page.waitForURL(/sort=established_on/)
-    await texts(table.locator('tbody tr td:nth-child(8)'), (v) => JSON.stringify(v.map((d) => d.trim())) === JSON.stringify(want),
+    await texts(table.locator('tbody tr td.col-established'), (v) => JSON.stringify(v.map((d) => d.trim())) === JSON.stringify(want),
       'the table shows the server order (ascending by date of establishment)')
     await shot(page, 'orgs-list')
 
@@ -210,6 +211,69 @@ test('org_admin: splits among its own enterprises, adds none from outside', { sk
   } finally { await b.close() }
 })
 
+/** a is b with some items left out, in b's order */
+function subsequence(a, b) {
+  let j = 0
+  for (const x of b) if (j < a.length && a[j] === x) j++
+  return j === a.length
+}
+/** An organization with the office's findings (正式党员不足, 委员会缺委员) in the demo, and its page. */
+async function officeFinding(code) {
+  const f = await cityGet('/api/org/findings?max=0')
+  const o = f.orgs.find((x) => x.findings.includes(code))
+  assert.ok(o, `the demo has an organization with ${code}`)
+  return { ...o, date: f.date }   // pages opened as of the same day
+}
+
+test('desktop 1440: the list\'s titles are its export\'s; registry counts on list and page; the office\'s rules as findings', { skip: !USERS.city && 'no city user' }, async () => {
+  const b = await openBrowser({ viewport: { width: 1440, height: 900 } })
+  const { page } = b
+  try {
+    await loginAs(page, 'city')
+    const few = await officeFinding('few_full')
+    await page.goto(`/orgs?q=${encodeURIComponent(few.name)}&date=${few.date}`)
+    const table = page.getByTestId('orgs-table')
+    await table.locator('tbody tr').filter({ hasText: few.name }).first().waitFor()
+    // the column titles are the export's header, in its order (the export adds 园区, 依托名称, 下级组织数)
+    const titles = await table.locator('thead th .cell').evaluateAll((cs) => cs.map((c) => c.innerText.trim()).filter(Boolean))
+    const res = await page.request.get(await page.getByTestId('export-xlsx').first().getAttribute('href'))
+    assert.equal(res.status(), 200)
+    const rows = sheetRows(Buffer.from(await res.body())).map((r) => r.map(unesc))
+    assert.ok(titles.includes('名册正式党员') && titles.includes('依托'), `the titles: ${titles}`)
+    assert.ok(subsequence(titles, rows[0]), `screen ${JSON.stringify(titles)} vs export ${JSON.stringify(rows[0])}`)
+    // with the registry's column added every column still fits at 1440 px
+    const out = await table.evaluate((el) => {
+      const t = el.classList.contains('el-table') ? el : el.querySelector('.el-table')
+      const right = t.getBoundingClientRect().right
+      return [...t.querySelectorAll('thead th')].filter((th) => th.getBoundingClientRect().right > right + 1).map((th) => th.innerText.trim())
+    })
+    assert.deepEqual(out, [], 'no column past the right edge')
+    // the registry's count: the same on the row, in the workbook and on the page
+    const row = table.locator('tbody tr').filter({ hasText: few.name }).first()
+    assert.equal((await row.locator('td.col-reg-full').innerText()).trim(), String(few.reg_full))
+    const xr = rows.find((r) => Number(r[0]) === few.id)
+    assert.equal(xr[rows[0].indexOf('名册正式党员')], String(few.reg_full))
+    await shot(page, 'orgs-list-1440')
+    await page.goto(`/orgs/${few.id}?date=${few.date}`)
+    await page.getByTestId('org-reg-full').filter({ hasText: String(few.reg_full) }).waitFor()
+    const hint = page.getByTestId('org-hints').locator('[data-code="few_full"]')
+    await hint.getByText('正式党员不足').waitFor()
+    await hint.getByText(/按党员名册，正式党员少于 3 名/).waitFor()
+    await shot(page, 'org-findings-1440')
+    // a committee without 委员: its finding and rule
+    const seats = await officeFinding('no_seats')
+    await page.goto(`/orgs/${seats.id}?date=${seats.date}`)
+    const h2 = page.getByTestId('org-hints').locator('[data-code="no_seats"]')
+    await h2.getByText('委员会缺委员').waitFor()
+    await h2.getByText(/委员会委员少于 1 名/).waitFor()
+    // the findings tab counts them like the others
+    await page.goto('/orgs?tab=findings')
+    const counts = page.getByTestId('findings')
+    await counts.getByText(/正式党员不足 \d+/).first().waitFor()
+    assert.deepEqual(b.problems, [])
+  } finally { await b.close() }
+})
+
 test('phone (390 px): card lists, the tree in the drawer, no sideways scroll', { skip: !USERS.city && 'no city user' }, async () => {
   const b = await openBrowser({ viewport: PHONE })
   const { page } = b
@@ -228,5 +292,15 @@ test('phone (390 px): card lists, the tree in the drawer, no sideways scroll', {
     await page.getByTestId('org-info').waitFor()
     assert.ok(await noHScroll(page))
     await shot(page, 'org-phone')
+    // the registry's count on a card, and the office's rule on the page
+    const few = await officeFinding('few_full')
+    await page.goto(`/orgs?q=${encodeURIComponent(few.name)}&date=${few.date}`)
+    const card = cards.locator('li').filter({ hasText: few.name }).first()
+    await card.waitFor()
+    assert.match(await card.innerText(), new RegExp(`名册正式党员 ${few.reg_full}(\\D|$)`))
+    await page.goto(`/orgs/${few.id}?date=${few.date}`)
+    await page.getByTestId('org-hints').locator('[data-code="few_full"]').getByText('正式党员不足').waitFor()
+    assert.ok(await noHScroll(page))
+    await shot(page, 'org-findings-phone')
   } finally { await b.close() }
 })

@@ -330,6 +330,9 @@ static void test_findings(void **state) {
         assert_int_equal(json_integer_value(json_object_get(counts, "joint")), 2);
         assert_int_equal(json_integer_value(json_object_get(counts, "instructor")), 2);
         assert_int_equal(json_array_size(json_object_get(f, "joint")), 1);
+        /* the office's rules: the branch formed without a 书记; with nobody on the registry, no 正式党员 rule */
+        assert_int_equal(json_integer_value(json_object_get(counts, "no_secretary")), 1);
+        assert_int_equal(json_integer_value(json_object_get(counts, "few_full")), 0);
         json_decref(f);
         /* a district's findings: its own enterprises only */
         uc huli = fx_scoped(&x, "district", "350206");
@@ -350,7 +353,7 @@ static void test_findings(void **state) {
             } else {
                 assert_string_equal(dc[i].district, "350206");
                 assert_int_equal(dc[i].should_form, 1);
-                assert_int_equal(dc[i].findings, 2);   /* G should_form, F instructor */
+                assert_int_equal(dc[i].findings, 3);   /* G should_form, F instructor, E's branch has no 书记 */
             }
         }
         fx_close(&x);

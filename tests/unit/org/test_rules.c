@@ -14,7 +14,8 @@
 #include "org/org.h"
 
 static const org_thresholds T = {.branch_min = 3, .committee_min = 7, .general_min = 50, .party_min = 100,
-                                 .branch_max = 50, .joint_max_units = 5, .key_employees = 10};
+                                 .branch_max = 50, .joint_max_units = 5, .key_employees = 10, .org_full_min = 3,
+                                 .committee_seats_min = 1};
 
 static unsigned ent(int members, bool own, bool covered, bool instructor) {
     org_ent e = {.id = 1, .members = members, .employees = 20, .own_org = own, .covered = covered, .instructor = instructor};
@@ -53,6 +54,40 @@ static void test_committee_edge(void **state) {
     assert_int_equal(org("党支部", 7, 1, true) & ORG_F_COMMITTEE, 0);
     assert_int_equal(org("联合党支部", 7, 3, false) & ORG_F_COMMITTEE, ORG_F_COMMITTEE);
     assert_int_equal(org("工委", 500, 0, false), 0);
+}
+
+/* The office's rules (issue 21): the registry's 正式党员, a branch's 书记, a committee's 委员. */
+static unsigned office(const char *kind, const org_thresholds *t, int reg_full, bool no_secretary, int seats) {
+    org_unit u = {.id = 1, .kind = kind, .members = 10, .units = 1, .has_committee = true, .registry = true,
+                  .registry_full = reg_full, .no_secretary = no_secretary, .seats_known = true, .committee_seats = seats};
+    return org_rules_org(t, &u);
+}
+
+static void test_office_rules_edges(void **state) {
+    (void)state;
+    unsigned mask = ORG_F_FEW_FULL | ORG_F_NO_SECRETARY | ORG_F_NO_SEATS;
+    assert_int_equal(office("党支部", &T, 2, false, 0) & mask, ORG_F_FEW_FULL);
+    assert_int_equal(office("党支部", &T, 3, false, 0) & mask, 0);   /* a branch needs no 委员 of a committee */
+    assert_int_equal(office("联合党支部", &T, 3, true, 0) & mask, ORG_F_NO_SECRETARY);
+    assert_int_equal(office("党总支", &T, 3, true, 0) & mask, ORG_F_NO_SEATS);   /* 书记: the branch rule only */
+    assert_int_equal(office("党委", &T, 30, false, 1) & mask, 0);
+    assert_int_equal(office("党委", &T, 2, false, 0) & mask, ORG_F_FEW_FULL | ORG_F_NO_SEATS);
+    assert_int_equal(office("工委", &T, 0, true, 0), 0);
+    /* the thresholds are settings */
+    org_thresholds t = T;
+    t.org_full_min = 5;
+    t.committee_seats_min = 5;
+    assert_int_equal(office("党支部", &t, 4, false, 0) & mask, ORG_F_FEW_FULL);
+    assert_int_equal(office("党委", &t, 5, false, 4) & mask, ORG_F_NO_SEATS);
+    assert_int_equal(office("党委", &t, 5, false, 5) & mask, 0);
+    /* nothing known (a unit without the registry's counts): silent */
+    org_unit u = {.id = 1, .kind = "党支部", .members = 10, .units = 1, .has_committee = true};
+    assert_int_equal(org_rules_org(&T, &u) & mask, 0);
+    char rule[128];
+    org_finding_rule(&t, ORG_F_FEW_FULL, rule, sizeof rule);
+    assert_string_equal(rule, "按党员名册，正式党员少于 5 名");
+    assert_string_equal(org_finding_code(ORG_F_NO_SEATS), "no_seats");
+    assert_string_equal(org_finding_label(ORG_F_NO_SECRETARY), "未配备书记");
 }
 
 static void test_upgrade_and_split_edges(void **state) {
@@ -164,7 +199,7 @@ int main(void) {
         cmocka_unit_test(test_committee_edge),       cmocka_unit_test(test_upgrade_and_split_edges),
         cmocka_unit_test(test_kinds),                cmocka_unit_test(test_joint_plan_building_first),
         cmocka_unit_test(test_joint_plan_limits),    cmocka_unit_test(test_joint_plan_districts_apart),
-        cmocka_unit_test(test_building_key),
+        cmocka_unit_test(test_building_key),         cmocka_unit_test(test_office_rules_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
