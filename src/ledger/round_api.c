@@ -5,7 +5,7 @@
  *   GET  /api/ledger/rounds/{id}/entities/{no}       one enterprise with every source row behind it
  *   GET  /api/ledger/rounds/{id}/diff?to=B           added / removed (with reason) / changed
  *   GET  /api/ledger/rounds/{id}/review              the review queue, both records side by side
- *   GET  /api/ledger/rounds/{id}/explain?a=&b=       why two source rows were (not) merged
+ *   GET  /api/ledger/rounds/{id}/explain?a=&b=       why two source rows were (not) merged: {summary, plain, text}
  *   POST /api/ledger/decisions                       {a, b, verdict: same|different}
  *   GET  /api/ledger/rounds/{id}/export.xlsx
  *   GET  /api/ledger/rounds/{id}/verification.xlsx   field verification template (a district's own part)
@@ -194,11 +194,14 @@ static st h_explain(http_req *r, err *e) {
     if (!s) s = http_query_int(r, "a", 0, 1, INT64_MAX, &a, e);
     if (!s) s = http_query_int(r, "b", 0, 1, INT64_MAX, &b, e);
     if (!s && (!a || !b)) s = err_set(e, ST_INVALID, "请用 a 和 b 参数指定两条来源记录。");
-    char *text = NULL;
-    if (!s) s = ledger_round_store_explain(http_uc(r), id, a, b, &text, e);
+    char *text = NULL, *summary = NULL, *plain = NULL;
+    if (!s) s = ledger_round_store_explain(http_uc(r), id, a, b, &text, &summary, &plain, e);
     if (s) return s;
-    json_t *o = json_pack("{s:s}", "text", text);
+    /* plain words first (summary, plain); text: the weights behind them */
+    json_t *o = json_pack("{s:s,s:s,s:s}", "summary", summary, "plain", plain, "text", text);
     free(text);
+    free(summary);
+    free(plain);
     return http_reply_json(r, 200, o);
 }
 

@@ -678,8 +678,9 @@ st ledger_round_store_review(uc *c, int64_t round, int state, const uc_page *pg,
     return ST_OK;
 }
 
-st ledger_round_store_explain(uc *c, int64_t round, int64_t a_record, int64_t b_record, char **text, err *e) {
-    *text = NULL;
+st ledger_round_store_explain(uc *c, int64_t round, int64_t a_record, int64_t b_record, char **text, char **summary,
+                              char **plain, err *e) {
+    *text = *summary = *plain = NULL;
     json_t *imps;
     st s = round_imports(c, round, &imps, e);
     if (s) return s;
@@ -692,7 +693,7 @@ st ledger_round_store_explain(uc *c, int64_t round, int64_t a_record, int64_t b_
     ledger_round_input in;
     memset(&in, 0, sizeof in);
     if (!s) s = load_input(c, ids, n, &in, e);
-    if (!s) s = ledger_round_explain(&in, a_record, b_record, text, e);
+    if (!s) s = ledger_round_explain(&in, a_record, b_record, text, summary, plain, e);
     ledger_round_input_free(&in);
     free(ids);
     return s;
