@@ -141,8 +141,11 @@ st ledger_match_explain_plain(const ledger_match_result *r, uint32_t a, uint32_t
                 buf_printf(out, "%s。\n", rule_text(LMW_DECISION));
     for (size_t i = 0; i < r->nreview; i++)
         if (r->review[i].a == a && r->review[i].b == b) buf_puts(out, "系统拿不准，已列入待审队列，请人工判定。\n");
+    int direct = 0;
+    for (size_t i = 0; i < r->nlinks && !direct; i++) direct = r->links[i].a == a && r->links[i].b == b;
     if (r->entity[a] == r->entity[b])
-        buf_printf(out, "本轮结果：两条记录已合并为同一企业（企业 %u）。\n", r->entity[a] + 1);
+        buf_printf(out, "本轮结果：两条记录已合并为同一企业（企业 %u%s）。\n", r->entity[a] + 1,
+                   direct ? "" : "，经由其他记录相连");
     else
         buf_printf(out, "本轮结果：两条记录分属不同企业（企业 %u 和 %u）。\n", r->entity[a] + 1, r->entity[b] + 1);
     if ((out->cap && out->len >= out->cap) || (summary->cap && summary->len >= summary->cap))

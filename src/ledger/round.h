@@ -186,7 +186,11 @@ st ledger_round_store_publish(uc *c, int64_t round, int *n, err *e);
  * kept across rounds (ledger.decide). */
 st ledger_round_store_decide(uc *c, int64_t a_record, int64_t b_record, const char *verdict, err *e);
 
-/* Every round, newest first (a handful: the caller sorts and pages them). */
+/* Every round, newest first (a handful: the caller sorts and pages them).
+ * Here and in _get: review is the pairs queued when the round was made;
+ * review_open those still undecided, review_decided those decided since
+ * (a decision takes effect when the next round is made), both counted in
+ * the caller's area like the review queue. */
 st ledger_round_store_list(uc *c, json_t **rows, err *e);
 /* One round's header; ST_FORBIDDEN for an actor without an area, ST_NOT_FOUND
  * when there is no such round. */

@@ -324,7 +324,7 @@ static st h_publish(http_req *r, err *e) {
 /* Lists: sort keys and Excel columns (listq.c). */
 static const http_sort_key ra_round_sort[] = {
     {"id", "id"}, {"number", "number"}, {"name", "name", true}, {"entities", "entities"}, {"removed", "removed"},
-    {"review", "review"}, {"created_at", "created_at"}, {"published_at", "published_at"}, {NULL, NULL}};
+    {"review", "review"}, {"review_open", "review_open"}, {"created_at", "created_at"}, {"published_at", "published_at"}, {NULL, NULL}};
 static const http_sort_key ra_ent_sort[] = {
     {"entity_no", "q.entity_no"}, {"name", "q.name", true}, {"uscc", "q.uscc"}, {"district", "q.district", true},
     {"category", "q.category", true}, {"employees", "q.employees"}, {"members", "q.members"}, {"zombie", "q.zombie"},
@@ -345,7 +345,8 @@ static const http_sort_key ra_diff_sort[] = {
  * (ledger.round); districts see, review and verify their own part. */
 const http_route ledger_round_routes[] = {
     {"GET", "/api/ledger/rounds", "ledger.read", h_rounds, HB_NONE, "台账轮次列表", "ledger", NULL,
-     "台账轮次|id:编号|number:轮次|name:名称|records:来源记录数|entities:企业数|removed:剔除数|review:待审对数|"
+     "台账轮次|id:编号|number:轮次|name:名称|records:来源记录数|entities:企业数|removed:剔除数|review_open:待审对数|"
+     "review_decided:已判定（下次生成轮次时生效）|"
      "created_by:生成人|created_at:生成时间|published_at:发布时间",
      ra_round_sort},
     {"POST", "/api/ledger/rounds", "ledger.round", h_round_create, HB_JSON, "生成第 1–3 轮", "ledger",
