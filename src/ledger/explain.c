@@ -54,18 +54,23 @@ static void field_values(const ledger_match_rec *rec, ledger_match_field f, char
 /* ---- plain words ---------------------------------------------------------------------- */
 
 /* What a field's comparison level says: agree, close (a phrase of its own),
- * differ, or missing (level 0, told apart by the raw values). */
+ * differ, or missing (level 0, told apart by the raw values).  A name or an
+ * address at the top level but written differently is "close": saying 相同 of
+ * two names the reviewer sees differ would mislead. */
 enum { PL_SAME, PL_NEAR, PL_DIFF, PL_MISS };
-static int plain_kind(ledger_match_field f, int l) {
+static int plain_kind(ledger_match_field f, int l, int alike) {
     if (l <= 0) return PL_MISS;
     switch (f) {
-    case LMF_NAME: return l == 1 ? PL_SAME : l == 6 ? PL_DIFF : PL_NEAR;
+    case LMF_NAME: return l == 1 ? (alike ? PL_SAME : PL_NEAR) : l == 6 ? PL_DIFF : PL_NEAR;
     case LMF_CODE: return l == 1 ? PL_SAME : l == 2 ? PL_NEAR : PL_DIFF;
-    case LMF_ADDRESS: return l == 1 ? PL_SAME : l == 4 ? PL_DIFF : PL_NEAR;
+    /* the same text without a room number compares at level 2: still 相同 */
+    case LMF_ADDRESS: return (l == 1 || l == 2) && alike ? PL_SAME : l == 4 ? PL_DIFF : PL_NEAR;
     default: return l == 1 ? PL_SAME : PL_DIFF;
     }
 }
 static const char *near_text(ledger_match_field f, int l) {
+    if (f == LMF_NAME && l == 1) return "名称写法不同，但字号和行业相同";
+    if (f == LMF_ADDRESS && l == 1) return "地址写法不同，但门牌和室号相同";
     if (f == LMF_NAME)
         return l == 2 ? "名称字号相同、行业用词相近" : l == 3 ? "名称字号仅差一字（错字或颠倒）"
              : l == 4 ? "名称字号相同但行业不同" : "名称字号相近但行业不同";
@@ -80,11 +85,11 @@ static void join_names(buf *out, const int *fs, int n) {
 }
 
 void ledger_match_summary(const uint8_t lev[LMF__COUNT], const uint8_t has_a[LMF__COUNT], const uint8_t has_b[LMF__COUNT],
-                          buf *out) {
+                          const uint8_t alike[LMF__COUNT], buf *out) {
     int same[LMF__COUNT], diff[LMF__COUNT], one[LMF__COUNT], none[LMF__COUNT], odd[LMF__COUNT];
     int ns = 0, nd = 0, n1 = 0, n0 = 0, no = 0, parts = 0;
     for (int f = 0; f < LMF__COUNT; f++) {
-        int k = plain_kind((ledger_match_field)f, lev[f]);
+        int k = plain_kind((ledger_match_field)f, lev[f], alike[f]);
         if (k == PL_SAME) same[ns++] = f;
         else if (k == PL_DIFF) diff[nd++] = f;
         else if (k == PL_MISS) {
@@ -95,7 +100,7 @@ void ledger_match_summary(const uint8_t lev[LMF__COUNT], const uint8_t has_a[LMF
     }
     if (ns) { join_names(out, same, ns); buf_puts(out, ns == LMF__COUNT ? "都相同" : "相同"); parts++; }
     for (int f = 0; f < LMF__COUNT; f++)
-        if (plain_kind((ledger_match_field)f, lev[f]) == PL_NEAR) {
+        if (plain_kind((ledger_match_field)f, lev[f], alike[f]) == PL_NEAR) {
             buf_printf(out, "%s%s", parts++ ? "；" : "", near_text((ledger_match_field)f, lev[f]));
         }
     if (nd) { buf_puts(out, parts++ ? "；" : ""); join_names(out, diff, nd); buf_puts(out, nd == LMF__COUNT ? "都不同" : "不同"); }
@@ -118,12 +123,18 @@ st ledger_match_explain_plain(const ledger_match_result *r, uint32_t a, uint32_t
     if (a > b) { uint32_t t = a; a = b; b = t; }
     ledger_match_pair p;
     ledger_match_compare(r, a, b, &p);
-    uint8_t ha[LMF__COUNT], hb[LMF__COUNT];
+    uint8_t ha[LMF__COUNT], hb[LMF__COUNT], alike[LMF__COUNT];
     for (int f = 0; f < LMF__COUNT; f++) {
         ha[f] = (uint8_t)has_value(r->recs[a].row, (ledger_match_field)f);
         hb[f] = (uint8_t)has_value(r->recs[b].row, (ledger_match_field)f);
+        alike[f] = 1;
     }
-    ledger_match_summary(p.lev, ha, hb, summary);
+    /* names as normalized (full-width, traditional characters, spaces aside); addresses as written */
+    const char *na = r->info[a].name, *nb = r->info[b].name;
+    alike[LMF_NAME] = (uint8_t)(na && nb && !strcmp(na, nb));
+    const char *aa = r->recs[a].row->val[LF_ADDRESS], *ab = r->recs[b].row->val[LF_ADDRESS];
+    alike[LMF_ADDRESS] = (uint8_t)(aa && ab && !strcmp(aa, ab));
+    ledger_match_summary(p.lev, ha, hb, alike, summary);
     int pct = (int)lround(p.prob * 100);
     if (p.prob >= r->link_prob && p.prob >= 0.8)
         buf_printf(out, "按各项比较，很可能是同一企业（把握约 %d%%）。\n", pct);

@@ -277,11 +277,12 @@ static void test_explain(void **state) {
 }
 
 /* The comparison vector in plain words, at its edges. */
+static const uint8_t ALIKE[LMF__COUNT] = {1, 1, 1, 1, 1, 1};
 static void summary_is(const uint8_t lev[LMF__COUNT], const uint8_t ha[LMF__COUNT], const uint8_t hb[LMF__COUNT],
                        const char *want) {
     buf b;
     buf_init(&b, 1 << 16);
-    ledger_match_summary(lev, ha, hb, &b);
+    ledger_match_summary(lev, ha, hb, ALIKE, &b);
     assert_string_equal(b.data, want);
     buf_free(&b);
 }
@@ -303,17 +304,29 @@ static void test_summary_plain_words(void **state) {
     summary_is(near, all, all, "电话和所属区相同；名称字号仅差一字（错字或颠倒）；信用代码仅差一位（疑似录错）；"
                                "地址门牌相同但室号不同；联系人不同。");
     const uint8_t near2[LMF__COUNT] = {2, 1, 1, 1, 2, 1};
-    summary_is(near2, all, all, "信用代码、电话、联系人和所属区相同；名称字号相同、行业用词相近；地址门牌相同（一方没有室号）。");
+    /* an address without a room number on one side; the same text without any room number is 相同 */
+    summary_is(near2, all, all, "信用代码、电话、联系人、地址和所属区相同；名称字号相同、行业用词相近。");
+    const uint8_t addr_unlike[LMF__COUNT] = {1, 1, 1, 1, 0, 1};
+    buf n2;
+    buf_init(&n2, 1 << 16);
+    ledger_match_summary(near2, all, all, addr_unlike, &n2);
+    assert_string_equal(n2.data, "信用代码、电话、联系人和所属区相同；名称字号相同、行业用词相近；地址门牌相同（一方没有室号）。");
+    buf_free(&n2);
     const uint8_t trade[LMF__COUNT] = {4, 1, 1, 1, 1, 1}, trade2[LMF__COUNT] = {5, 1, 1, 1, 1, 1};
     summary_is(trade, all, all, "信用代码、电话、联系人、地址和所属区相同；名称字号相同但行业不同。");
     summary_is(trade2, all, all, "信用代码、电话、联系人、地址和所属区相同；名称字号相近但行业不同。");
     /* one field alone; both filled yet not comparable (an address without a number) */
     const uint8_t one[LMF__COUNT] = {1, 0, 0, 0, 0, 0}, oa[LMF__COUNT] = {1, 0, 0, 0, 1, 0};
     summary_is(one, oa, oa, "名称相同；信用代码、电话、联系人和所属区双方都缺失；地址无法比较（格式无法识别）。");
-    /* never a statistical word */
+    /* top level, written differently: not called 相同 */
     buf b;
     buf_init(&b, 1 << 16);
-    ledger_match_summary(ex, exa, exb, &b);
+    const uint8_t unlike[LMF__COUNT] = {0, 1, 1, 1, 0, 1};
+    ledger_match_summary(all, all, all, unlike, &b);
+    assert_string_equal(b.data, "信用代码、电话、联系人和所属区相同；名称写法不同，但字号和行业相同；地址写法不同，但门牌和室号相同。");
+    buf_reset(&b);
+    /* never a statistical word */
+    ledger_match_summary(ex, exa, exb, ALIKE, &b);
     assert_null(strstr(b.data, "log2"));
     assert_null(strstr(b.data, "权重"));
     buf_free(&b);
@@ -326,7 +339,7 @@ static void test_explain_plain(void **state) {
     buf_init(&p, 1 << 16);
     err e;
     assert_int_equal(ledger_match_explain_plain(R, (uint32_t)idx("twin:1"), (uint32_t)idx("twin:2"), &s, &p, &e), ST_OK);
-    assert_non_null(strstr(s.data, "信用代码"));
+    assert_string_equal(s.data, "名称、电话、联系人、地址和所属区相同；信用代码不同。");
     assert_non_null(strstr(p.data, "两个不同的有效统一社会信用代码"));
     assert_non_null(strstr(p.data, "本轮结果：两条记录分属不同企业"));
     buf_reset(&s);
