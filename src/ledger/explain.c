@@ -81,7 +81,8 @@ static const char *near_text(ledger_match_field f, int l) {
 /* Field names joined as Chinese lists them: 甲、乙和丙. */
 static void join_names(buf *out, const int *fs, int n) {
     for (int i = 0; i < n; i++)
-        buf_printf(out, "%s%s", i == 0 ? "" : i == n - 1 ? "和" : "、", ledger_match_field_name((ledger_match_field)fs[i]));
+        buf_printf(out, "%s%s", i == 0 ? "" : i == n - 1 ? "和" : "、",
+                   ledger_match_field_name((ledger_match_field)fs[i]));
 }
 
 void ledger_match_summary(const uint8_t lev[LMF__COUNT], const uint8_t has_a[LMF__COUNT], const uint8_t has_b[LMF__COUNT],
@@ -103,7 +104,11 @@ void ledger_match_summary(const uint8_t lev[LMF__COUNT], const uint8_t has_a[LMF
         if (plain_kind((ledger_match_field)f, lev[f], alike[f]) == PL_NEAR) {
             buf_printf(out, "%s%s", parts++ ? "；" : "", near_text((ledger_match_field)f, lev[f]));
         }
-    if (nd) { buf_puts(out, parts++ ? "；" : ""); join_names(out, diff, nd); buf_puts(out, nd == LMF__COUNT ? "都不同" : "不同"); }
+    if (nd) {
+        buf_puts(out, parts++ ? "；" : "");
+        join_names(out, diff, nd);
+        buf_puts(out, nd == LMF__COUNT ? "都不同" : "不同");
+    }
     if (n1) { buf_puts(out, parts++ ? "；" : ""); join_names(out, one, n1); buf_puts(out, "一方缺失"); }
     if (n0) { buf_puts(out, parts++ ? "；" : ""); join_names(out, none, n0); buf_puts(out, "双方都缺失"); }
     if (no) { buf_puts(out, parts++ ? "；" : ""); join_names(out, odd, no); buf_puts(out, "无法比较（格式无法识别）"); }

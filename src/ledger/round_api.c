@@ -324,7 +324,8 @@ static st h_publish(http_req *r, err *e) {
 /* Lists: sort keys and Excel columns (listq.c). */
 static const http_sort_key ra_round_sort[] = {
     {"id", "id"}, {"number", "number"}, {"name", "name", true}, {"entities", "entities"}, {"removed", "removed"},
-    {"review", "review"}, {"review_open", "review_open"}, {"created_at", "created_at"}, {"published_at", "published_at"}, {NULL, NULL}};
+    {"review", "review"}, {"review_open", "review_open"}, {"created_at", "created_at"},
+    {"published_at", "published_at"}, {NULL, NULL}};
 static const http_sort_key ra_ent_sort[] = {
     {"entity_no", "q.entity_no"}, {"name", "q.name", true}, {"uscc", "q.uscc"}, {"district", "q.district", true},
     {"category", "q.category", true}, {"employees", "q.employees"}, {"members", "q.members"}, {"zombie", "q.zombie"},
