@@ -471,10 +471,16 @@ int cli_ledger_explain(int argc, char **argv) {
             buf b;
             buf_init(&b, 1 << 20);
             err e = {0};
-            if (ledger_match_explain(res, (uint32_t)ia, (uint32_t)ib, &b, &e)) {
+            buf sum, pl;   /* plain words first, the weights after */
+            buf_init(&sum, 1 << 16);
+            buf_init(&pl, 1 << 16);
+            if (ledger_match_explain_plain(res, (uint32_t)ia, (uint32_t)ib, &sum, &pl, &e) ||
+                ledger_match_explain(res, (uint32_t)ia, (uint32_t)ib, &b, &e)) {
                 fprintf(stderr, "ejia ledger explain: %s\n", e.msg);
                 rc = 1;
-            } else fputs(b.data ? b.data : "", stdout);
+            } else printf("%s\n%s\n%s", sum.data ? sum.data : "", pl.data ? pl.data : "", b.data ? b.data : "");
+            buf_free(&sum);
+            buf_free(&pl);
             buf_free(&b);
         }
     }

@@ -164,7 +164,18 @@ st ledger_match_members(ledger_match_result *r, const uint32_t **off, const uint
 /* Record index by key, or -1. */
 long ledger_match_find(const ledger_match_result *r, const char *key);
 
-/* explain.c: why a and b were (not) merged, as Chinese text. */
+/* explain.c: why a and b were (not) merged, as Chinese text.
+ * ledger_match_summary: the comparison vector in plain words, one sentence
+ * ("名称和所属区相同；地址不同；信用代码一方缺失。"); has_a/has_b say whether each
+ * record has the field at all (level 0 then reads "一方缺失", "双方都缺失" or,
+ * both filled, "无法比较"); alike says whether the name (normalized) and the
+ * address (as written) read the same: at the top level but written
+ * differently they read "写法不同，但…相同".  ledger_match_explain_plain: that sentence for a
+ * and b into summary, and into out the rest in plain words (how sure, rule
+ * or decision, the outcome).  ledger_match_explain: the weights behind it. */
+void ledger_match_summary(const uint8_t lev[LMF__COUNT], const uint8_t has_a[LMF__COUNT], const uint8_t has_b[LMF__COUNT],
+                          const uint8_t alike[LMF__COUNT], buf *out);
+st ledger_match_explain_plain(const ledger_match_result *r, uint32_t a, uint32_t b, buf *summary, buf *out, err *e);
 st ledger_match_explain(const ledger_match_result *r, uint32_t a, uint32_t b, buf *out, err *e);
 
 #endif

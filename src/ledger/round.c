@@ -270,8 +270,9 @@ void ledger_round_free(ledger_round *r) {
     memset(r, 0, sizeof *r);
 }
 
-st ledger_round_explain(ledger_round_input *in, int64_t a_record, int64_t b_record, char **text, err *e) {
-    *text = NULL;
+st ledger_round_explain(ledger_round_input *in, int64_t a_record, int64_t b_record, char **text, char **summary,
+                        char **plain, err *e) {
+    *text = *summary = *plain = NULL;
     ledger_match_result *res = NULL;
     st s = input_match(in, &res, e);
     long ia = -1, ib = -1;
@@ -283,11 +284,25 @@ st ledger_round_explain(ledger_round_input *in, int64_t a_record, int64_t b_reco
         ib = ledger_match_find(res, kb);
         if (ia < 0 || ib < 0) s = err_set(e, ST_NOT_FOUND, "这两条记录不都在该轮次的来源台账中。");
     }
-    buf out;
+    buf out, sum, pl;
     buf_init(&out, 1 << 20);
+    buf_init(&sum, 1 << 16);
+    buf_init(&pl, 1 << 16);
     if (!s) s = ledger_match_explain(res, (uint32_t)ia, (uint32_t)ib, &out, e);
-    if (!s) *text = buf_detach(&out);
+    if (!s) s = ledger_match_explain_plain(res, (uint32_t)ia, (uint32_t)ib, &sum, &pl, e);
+    if (!s) {
+        *text = buf_detach(&out);
+        *summary = buf_detach(&sum);
+        *plain = buf_detach(&pl);
+        if (!*text || !*summary || !*plain) {
+            free(*text); free(*summary); free(*plain);
+            *text = *summary = *plain = NULL;
+            s = err_set(e, ST_NOMEM, "内存不足");
+        }
+    }
     buf_free(&out);
+    buf_free(&sum);
+    buf_free(&pl);
     if (res) ledger_match_free(res);
     return s;
 }

@@ -146,8 +146,11 @@ st ledger_round_entity_at(const ledger_round *r, size_t k, ledger_round_entity *
 size_t ledger_round_members(const ledger_round *r);
 void ledger_round_member(const ledger_round *r, size_t i, int64_t *record, int64_t *entity_no);
 
-/* Why two records of the input were (not) merged; *text malloc'ed. */
-st ledger_round_explain(ledger_round_input *in, int64_t a_record, int64_t b_record, char **text, err *e);
+/* Why two records of the input were (not) merged: *summary the field
+ * comparisons in plain words, *plain the rest in plain words, *text the
+ * weights behind them (ledger_match_explain_plain / _explain); malloc'ed. */
+st ledger_round_explain(ledger_round_input *in, int64_t a_record, int64_t b_record, char **text, char **summary,
+                        char **plain, err *e);
 
 /* Diff of two rounds from their enterprises (JSON arrays as stored, any
  * order) and the links between them (objects {ea, eb}: an A and a B entity
@@ -183,7 +186,11 @@ st ledger_round_store_publish(uc *c, int64_t round, int *n, err *e);
  * kept across rounds (ledger.decide). */
 st ledger_round_store_decide(uc *c, int64_t a_record, int64_t b_record, const char *verdict, err *e);
 
-/* Every round, newest first (a handful: the caller sorts and pages them). */
+/* Every round, newest first (a handful: the caller sorts and pages them).
+ * Here and in _get: review is the pairs queued when the round was made;
+ * review_open those still undecided, review_decided those decided since
+ * (a decision takes effect when the next round is made), both counted in
+ * the caller's area like the review queue. */
 st ledger_round_store_list(uc *c, json_t **rows, err *e);
 /* One round's header; ST_FORBIDDEN for an actor without an area, ST_NOT_FOUND
  * when there is no such round. */
@@ -211,8 +218,9 @@ st ledger_round_store_diff(uc *c, int64_t a, int64_t b, json_t **out, err *e);
  * lie in its area.  state: 0 open, 1 decided, 2 all. */
 st ledger_round_store_review(uc *c, int64_t round, int state, const uc_page *pg, json_t **items, int64_t *total,
                              err *e);
-/* Why two source records of a round were (not) merged; *text malloc'ed. */
-st ledger_round_store_explain(uc *c, int64_t round, int64_t a_record, int64_t b_record, char **text, err *e);
+/* Why two source records of a round were (not) merged (ledger_round_explain); malloc'ed. */
+st ledger_round_store_explain(uc *c, int64_t round, int64_t a_record, int64_t b_record, char **text, char **summary,
+                              char **plain, err *e);
 /* The round's ledger as xlsx at path, the actor's area (or area, the
  * city's choice); an audited download (ledger.export). */
 st ledger_round_store_export(uc *c, int64_t round, const char *area, const char *path, err *e);

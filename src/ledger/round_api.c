@@ -5,7 +5,7 @@
  *   GET  /api/ledger/rounds/{id}/entities/{no}       one enterprise with every source row behind it
  *   GET  /api/ledger/rounds/{id}/diff?to=B           added / removed (with reason) / changed
  *   GET  /api/ledger/rounds/{id}/review              the review queue, both records side by side
- *   GET  /api/ledger/rounds/{id}/explain?a=&b=       why two source rows were (not) merged
+ *   GET  /api/ledger/rounds/{id}/explain?a=&b=       why two source rows were (not) merged: {summary, plain, text}
  *   POST /api/ledger/decisions                       {a, b, verdict: same|different}
  *   GET  /api/ledger/rounds/{id}/export.xlsx
  *   GET  /api/ledger/rounds/{id}/verification.xlsx   field verification template (a district's own part)
@@ -194,11 +194,14 @@ static st h_explain(http_req *r, err *e) {
     if (!s) s = http_query_int(r, "a", 0, 1, INT64_MAX, &a, e);
     if (!s) s = http_query_int(r, "b", 0, 1, INT64_MAX, &b, e);
     if (!s && (!a || !b)) s = err_set(e, ST_INVALID, "请用 a 和 b 参数指定两条来源记录。");
-    char *text = NULL;
-    if (!s) s = ledger_round_store_explain(http_uc(r), id, a, b, &text, e);
+    char *text = NULL, *summary = NULL, *plain = NULL;
+    if (!s) s = ledger_round_store_explain(http_uc(r), id, a, b, &text, &summary, &plain, e);
     if (s) return s;
-    json_t *o = json_pack("{s:s}", "text", text);
+    /* plain words first (summary, plain); text: the weights behind them */
+    json_t *o = json_pack("{s:s,s:s,s:s}", "summary", summary, "plain", plain, "text", text);
     free(text);
+    free(summary);
+    free(plain);
     return http_reply_json(r, 200, o);
 }
 
@@ -321,7 +324,8 @@ static st h_publish(http_req *r, err *e) {
 /* Lists: sort keys and Excel columns (listq.c). */
 static const http_sort_key ra_round_sort[] = {
     {"id", "id"}, {"number", "number"}, {"name", "name", true}, {"entities", "entities"}, {"removed", "removed"},
-    {"review", "review"}, {"created_at", "created_at"}, {"published_at", "published_at"}, {NULL, NULL}};
+    {"review", "review"}, {"review_open", "review_open"}, {"created_at", "created_at"},
+    {"published_at", "published_at"}, {NULL, NULL}};
 static const http_sort_key ra_ent_sort[] = {
     {"entity_no", "q.entity_no"}, {"name", "q.name", true}, {"uscc", "q.uscc"}, {"district", "q.district", true},
     {"category", "q.category", true}, {"employees", "q.employees"}, {"members", "q.members"}, {"zombie", "q.zombie"},
@@ -340,7 +344,8 @@ static const http_sort_key ra_diff_sort[] = {
  * (ledger.round); districts see, review and verify their own part. */
 const http_route ledger_round_routes[] = {
     {"GET", "/api/ledger/rounds", "ledger.read", h_rounds, HB_NONE, "台账轮次列表", "ledger", NULL,
-     "台账轮次|id:编号|number:轮次|name:名称|records:来源记录数|entities:企业数|removed:剔除数|review:待审对数|"
+     "台账轮次|id:编号|number:轮次|name:名称|records:来源记录数|entities:企业数|removed:剔除数|review_open:待审对数|"
+     "review_decided:已判定（下次生成轮次时生效）|"
      "created_by:生成人|created_at:生成时间|published_at:发布时间",
      ra_round_sort},
     {"POST", "/api/ledger/rounds", "ledger.round", h_round_create, HB_JSON, "生成第 1–3 轮", "ledger",

@@ -468,11 +468,28 @@ st ledger_round_store_decide(uc *c, int64_t a, int64_t b, const char *verdict, e
 
 /* ---- reading rounds ---- */
 
+/* A review pair is in an area office's view when both records lie in its
+ * area (AREA, a parameter: the enterprise of this round holding each). */
+#define REV_IN_AREA_AT(REC, AREA)                                                                        \
+    "EXISTS (SELECT 1 FROM ledger_round_member m JOIN ledger_round_entity x ON x.round_id = m.round_id " \
+    "AND x.entity_no = m.entity_no WHERE m.round_id = v.round_id AND m.record_id = " REC                \
+    " AND (x.district_code = " AREA " OR x.park_code = " AREA "))"
+/* The round's review pairs in the caller's area still open (NOT) or decided
+ * since the round was made (a decision counts from the next round on). */
+#define REV_COUNT(NOT, AREA)                                                                                          \
+    "(SELECT COUNT(*) FROM ledger_round_review v WHERE v.round_id = ledger_round.id AND " NOT " EXISTS (SELECT 1 "    \
+    "FROM ledger_decision dd WHERE dd.a_record = v.a_record AND dd.b_record = v.b_record) AND (CAST(" AREA          \
+    " AS TEXT) IS NULL OR (" REV_IN_AREA_AT("v.a_record", AREA) " AND " REV_IN_AREA_AT("v.b_record", AREA) ")))"
+#define ROUND_COLS(AREA)                                                                                        \
+    "id, number, name, base_round, records, entities, removed, review, " REV_COUNT("NOT", AREA) " AS review_open, " \
+    REV_COUNT("", AREA) " AS review_decided, "
+
 st ledger_round_store_list(uc *c, json_t **rows, err *e) {
+    const char *area = ledger_area_of(c);   /* the review counts: the caller's area */
     st s = db_query_json(c->d, rows,
-                          "SELECT id, number, name, base_round, records, entities, removed, review, params, created_by, "
-                          "created_at, published_at FROM ledger_round ORDER BY id DESC",
-                          e, "");
+                      "SELECT " ROUND_COLS("$1") "params, created_by, created_at, published_at FROM ledger_round "
+                      "ORDER BY id DESC",
+                      e, "t", area);
     if (s) return s;
     size_t i;
     json_t *o;
@@ -490,9 +507,8 @@ st ledger_round_store_get(uc *c, int64_t id, json_t **round, err *e) {
     st s = ledger_area(c, NULL, &area, e);
     if (!s)
         s = db_query_json(c->d, &rows,
-                          "SELECT id, number, name, base_round, records, entities, removed, review, created_by, created_at, "
-                          "published_at FROM ledger_round WHERE id = $1",
-                          e, "i", id);
+                          "SELECT " ROUND_COLS("$2") "created_by, created_at, published_at FROM ledger_round WHERE id = $1",
+                          e, "it", id, area);
     if (s) return s;
     *round = json_incref(json_array_get(rows, 0));
     json_decref(rows);
@@ -622,10 +638,7 @@ st ledger_round_store_diff(uc *c, int64_t a, int64_t b, json_t **out, err *e) {
 
 /* A pair is in an area office's view when both records lie in its area (the
  * enterprise of this round holding each): nothing of another district. */
-#define REV_IN_AREA(REC)                                                                                 \
-    "EXISTS (SELECT 1 FROM ledger_round_member m JOIN ledger_round_entity x ON x.round_id = m.round_id " \
-    "AND x.entity_no = m.entity_no WHERE m.round_id = v.round_id AND m.record_id = " REC                \
-    " AND (x.district_code = $3 OR x.park_code = $3))"
+#define REV_IN_AREA(REC) REV_IN_AREA_AT(REC, "$3")
 /* Both records of each pair in the same rows (one join, no query per pair). */
 #define REV_FROM                                                                                                       \
     " FROM ledger_round_review v JOIN ledger_record a ON a.id = v.a_record JOIN ledger_import ia ON ia.id = a.import_id " \
@@ -678,8 +691,9 @@ st ledger_round_store_review(uc *c, int64_t round, int state, const uc_page *pg,
     return ST_OK;
 }
 
-st ledger_round_store_explain(uc *c, int64_t round, int64_t a_record, int64_t b_record, char **text, err *e) {
-    *text = NULL;
+st ledger_round_store_explain(uc *c, int64_t round, int64_t a_record, int64_t b_record, char **text, char **summary,
+                              char **plain, err *e) {
+    *text = *summary = *plain = NULL;
     json_t *imps;
     st s = round_imports(c, round, &imps, e);
     if (s) return s;
@@ -692,7 +706,7 @@ st ledger_round_store_explain(uc *c, int64_t round, int64_t a_record, int64_t b_
     ledger_round_input in;
     memset(&in, 0, sizeof in);
     if (!s) s = load_input(c, ids, n, &in, e);
-    if (!s) s = ledger_round_explain(&in, a_record, b_record, text, e);
+    if (!s) s = ledger_round_explain(&in, a_record, b_record, text, summary, plain, e);
     ledger_round_input_free(&in);
     free(ids);
     return s;

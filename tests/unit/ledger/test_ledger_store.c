@@ -382,10 +382,15 @@ static void test_rounds(void **state) {
         int64_t a = field(json_array_get(json_object_get(lin, "lineage"), 0), "record_id");
         int64_t b = field(json_array_get(json_object_get(lin, "lineage"), 1), "record_id");
         json_decref(lin);
-        char *text = NULL;
-        assert_int_equal(ledger_round_store_explain(&city, r3, a, b, &text, &e), ST_OK);
+        char *text = NULL, *summary = NULL, *plain = NULL;
+        assert_int_equal(ledger_round_store_explain(&city, r3, a, b, &text, &summary, &plain, &e), ST_OK);
         assert_true(strlen(text) > 20);
+        assert_non_null(strstr(summary, "相同"));
+        assert_null(strstr(summary, "log2"));
+        assert_non_null(strstr(plain, "本轮结果：两条记录已合并为同一企业"));
         free(text);
+        free(summary);
+        free(plain);
         int64_t dec = audits(d, "ledger.decide");
         assert_int_equal(ledger_round_store_decide(&city, a, b, "maybe", &e), ST_INVALID);
         assert_int_equal(ledger_round_store_decide(&city, a, a, "same", &e), ST_INVALID);

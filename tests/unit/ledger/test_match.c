@@ -276,6 +276,90 @@ static void test_explain(void **state) {
     buf_free(&b);
 }
 
+/* The comparison vector in plain words, at its edges. */
+static const uint8_t ALIKE[LMF__COUNT] = {1, 1, 1, 1, 1, 1};
+static void summary_is(const uint8_t lev[LMF__COUNT], const uint8_t ha[LMF__COUNT], const uint8_t hb[LMF__COUNT],
+                       const char *want) {
+    buf b;
+    buf_init(&b, 1 << 16);
+    ledger_match_summary(lev, ha, hb, ALIKE, &b);
+    assert_string_equal(b.data, want);
+    buf_free(&b);
+}
+
+static void test_summary_plain_words(void **state) {
+    (void)state;
+    /* field order: 名称 信用代码 电话 联系人 地址 所属区 */
+    const uint8_t all[LMF__COUNT] = {1, 1, 1, 1, 1, 1}, none[LMF__COUNT] = {0};
+    summary_is(all, all, all, "名称、信用代码、电话、联系人、地址和所属区都相同。");
+    summary_is(none, none, none, "名称、信用代码、电话、联系人、地址和所属区双方都缺失。");
+    const uint8_t diff[LMF__COUNT] = {6, 3, 2, 2, 4, 2};
+    summary_is(diff, all, all, "名称、信用代码、电话、联系人、地址和所属区都不同。");
+    /* the example: one side lacks the code, neither has phone or contact */
+    const uint8_t ex[LMF__COUNT] = {1, 0, 0, 0, 4, 1}, exa[LMF__COUNT] = {1, 1, 0, 0, 1, 1},
+                  exb[LMF__COUNT] = {1, 0, 0, 0, 1, 1};
+    summary_is(ex, exa, exb, "名称和所属区相同；地址不同；信用代码一方缺失；电话和联系人双方都缺失。");
+    /* close, not equal: each its own phrase, in field order */
+    const uint8_t near[LMF__COUNT] = {3, 2, 1, 2, 3, 1};
+    summary_is(near, all, all, "电话和所属区相同；名称字号仅差一字（错字或颠倒）；信用代码仅差一位（疑似录错）；"
+                               "地址门牌相同但室号不同；联系人不同。");
+    const uint8_t near2[LMF__COUNT] = {2, 1, 1, 1, 2, 1};
+    /* an address without a room number on one side; the same text without any room number is 相同 */
+    summary_is(near2, all, all, "信用代码、电话、联系人、地址和所属区相同；名称字号相同、行业用词相近。");
+    const uint8_t addr_unlike[LMF__COUNT] = {1, 1, 1, 1, 0, 1};
+    buf n2;
+    buf_init(&n2, 1 << 16);
+    ledger_match_summary(near2, all, all, addr_unlike, &n2);
+    assert_string_equal(n2.data, "信用代码、电话、联系人和所属区相同；名称字号相同、行业用词相近；地址门牌相同（一方没有室号）。");
+    buf_free(&n2);
+    const uint8_t trade[LMF__COUNT] = {4, 1, 1, 1, 1, 1}, trade2[LMF__COUNT] = {5, 1, 1, 1, 1, 1};
+    summary_is(trade, all, all, "信用代码、电话、联系人、地址和所属区相同；名称字号相同但行业不同。");
+    summary_is(trade2, all, all, "信用代码、电话、联系人、地址和所属区相同；名称字号相近但行业不同。");
+    /* one field alone; both filled yet not comparable (an address without a number) */
+    const uint8_t one[LMF__COUNT] = {1, 0, 0, 0, 0, 0}, oa[LMF__COUNT] = {1, 0, 0, 0, 1, 0};
+    summary_is(one, oa, oa, "名称相同；信用代码、电话、联系人和所属区双方都缺失；地址无法比较（格式无法识别）。");
+    /* top level, written differently: not called 相同 */
+    buf b;
+    buf_init(&b, 1 << 16);
+    const uint8_t unlike[LMF__COUNT] = {0, 1, 1, 1, 0, 1};
+    ledger_match_summary(all, all, all, unlike, &b);
+    assert_string_equal(b.data, "信用代码、电话、联系人和所属区相同；名称写法不同，但字号和行业相同；地址写法不同，但门牌和室号相同。");
+    buf_reset(&b);
+    /* never a statistical word */
+    ledger_match_summary(ex, exa, exb, ALIKE, &b);
+    assert_null(strstr(b.data, "log2"));
+    assert_null(strstr(b.data, "权重"));
+    buf_free(&b);
+}
+
+static void test_explain_plain(void **state) {
+    (void)state;
+    buf s, p;
+    buf_init(&s, 1 << 16);
+    buf_init(&p, 1 << 16);
+    err e;
+    assert_int_equal(ledger_match_explain_plain(R, (uint32_t)idx("twin:1"), (uint32_t)idx("twin:2"), &s, &p, &e), ST_OK);
+    assert_string_equal(s.data, "名称、电话、联系人、地址和所属区相同；信用代码不同。");
+    assert_non_null(strstr(p.data, "两个不同的有效统一社会信用代码"));
+    assert_non_null(strstr(p.data, "本轮结果：两条记录分属不同企业"));
+    buf_reset(&s);
+    buf_reset(&p);
+    assert_int_equal(ledger_match_explain_plain(R, (uint32_t)idx("meitu:base"), (uint32_t)idx("meitu:typo"), &s, &p, &e),
+                     ST_OK);
+    assert_non_null(strstr(s.data, "名称字号仅差一字"));
+    assert_non_null(strstr(p.data, "本轮结果：两条记录已合并为同一企业"));
+    buf_reset(&s);
+    buf_reset(&p);
+    /* the same sentence either way round */
+    assert_int_equal(ledger_match_explain_plain(R, (uint32_t)idx("decide-join:2"), (uint32_t)idx("decide-join:1"), &s, &p, &e),
+                     ST_OK);
+    assert_non_null(strstr(p.data, "人工判定"));
+    assert_null(strstr(p.data, "log2"));
+    assert_int_equal(ledger_match_explain_plain(R, (uint32_t)R->nrec, 0, &s, &p, &e), ST_INVALID);
+    buf_free(&s);
+    buf_free(&p);
+}
+
 static void test_threads_do_not_change_result(void **state) {
     (void)state;
     ledger_match_opts o = {.threads = 1};
@@ -328,6 +412,7 @@ int main(void) {
         cmocka_unit_test(test_conflicting_codes), cmocka_unit_test(test_former_names),
         cmocka_unit_test(test_decisions_reapplied), cmocka_unit_test(test_zombies_with_reasons),
         cmocka_unit_test(test_golden_record), cmocka_unit_test(test_explain),
+        cmocka_unit_test(test_summary_plain_words), cmocka_unit_test(test_explain_plain),
         cmocka_unit_test(test_threads_do_not_change_result), cmocka_unit_test(test_small_input),
         cmocka_unit_test(test_empty_input),
     };

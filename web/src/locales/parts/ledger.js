@@ -65,6 +65,15 @@ export default {
       noMatch: '没有符合筛选条件的问题。',
       notFound: '该导入记录不存在，或不在您的管辖范围内。',
       backToList: '返回导入列表',
+      // the review queue (issue 21: counts, when a decision takes effect, "为什么？" in plain words)
+      review: {
+        takesEffect: '判定立即计为“已判定”；两条记录的合并或分开在下次生成轮次时生效，本轮的企业和企业数不变。',
+        decidedNext: '已记录决定：下次生成轮次时生效，本轮企业数不变。',
+        verdictNext: '已判定：{v}（下次生成轮次时生效）',
+        decidedPending: '已判定 {n} 对，下次生成轮次时生效',
+        showStats: '显示统计依据（权重）',
+        hideStats: '收起统计依据',
+      },
     },
   },
   en: {
@@ -131,6 +140,15 @@ export default {
       noMatch: 'No problems match the filter.',
       notFound: 'This import does not exist or is outside your scope.',
       backToList: 'Back to imports',
+      // the review queue (issue 21: counts, when a decision takes effect, "为什么？" in plain words)
+      review: {
+        takesEffect: 'A decision counts as decided at once; the two records are merged or kept apart when the next round is made. This round\'s enterprises and their count stay as they are.',
+        decidedNext: 'Decision recorded: it takes effect when the next round is made; this round\'s enterprise count is unchanged.',
+        verdictNext: 'Decided: {v} (takes effect with the next round)',
+        decidedPending: '{n} decided, taking effect with the next round',
+        showStats: 'Show the statistics (weights)',
+        hideStats: 'Hide the statistics',
+      },
     },
   },
 }
