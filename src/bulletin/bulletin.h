@@ -173,11 +173,24 @@ const char *bulletin_file_name(arena *a, const bulletin_doc *d, const char *ext)
 void bulletin_render_shutdown(void);
 
 /* ---- the server's schedule (bulletin_sched.c) ----
- * A thread that, every bulletin-check-seconds, issues each finished 旬 not
- * issued yet (from the last issued one on, at most 36; on a database with
- * none, the last finished one), as the actor "system" (the bulletin names
- * "schedule" as its issuer).  Safe with several servers (the period is
- * unique; the loser's insert does nothing). */
+ * A thread that, every bulletin-check-seconds, issues the finished 旬 not
+ * issued yet, as the actor "system" (the bulletin names "schedule" as its
+ * issuer).  It never skips a 旬 and never runs past the data: it goes on from
+ * the newest issued one, 旬 by 旬, while a 旬 has ended (its last day before
+ * today) and lies within the data (its last day not after the as-of day,
+ * coverage_asof_rule) — so each bulletin's change is against the 旬 just
+ * before.  A campaign whose data stopped in 2018 gets its missing last 旬 and
+ * then nothing, never "2026年11月下旬" against 2018年6月中旬.  With nothing
+ * issued at all, only the last such 旬.  Safe with several servers (the
+ * period is unique; the loser's insert does nothing). */
+
+/* The 旬 to issue now (pure): after newest (NULL: none issued — then only the
+ * last qualifying one), consecutive, each ended before today and ending by
+ * asof; at most max.  Returns how many. */
+size_t bulletin_sched_plan(const char *today, const char *asof, const char *newest, org_xun *out, size_t max);
+/* One round of the schedule on c, as of the day today (tests inject it; the
+ * server passes the clock's day, clock_now).  *issued (may be NULL): how many. */
+st bulletin_sched_run(uc *c, const char *today, int *issued, err *e);
 st bulletin_sched_start(err *e);
 void bulletin_sched_stop(void);
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "core/config.h"
 #include "meeting/meeting_store.h"
 #include "org/org_store.h"
@@ -180,7 +181,7 @@ st bulletin_store_issue(uc *c, const org_xun *x, const char *by, bulletin_doc **
     org_xun_format(x, period);
     org_xun_first(x, first);
     org_xun_last(x, last);
-    org_today(today);
+    clock_day(clock_now(), today);   /* the clock tests can move (test-clock-file) */
     if (strcmp(last, today) >= 0)
         return err_field(e, ST_INVALID, "period", "%s 尚未结束（截至 %s），旬报须在该旬结束后发布；可先预览。", period, last);
     /* Compute first, outside the write transaction: at a province's size it

@@ -244,8 +244,47 @@ static void test_life(void **state) {
     arena_free(&a);
 }
 
+/* The schedule's plan with an injected day: consecutive from the newest issued, never past the data. */
+static void plan_is(const char *today, const char *asof, const char *newest, const char *want) {
+    org_xun out[36];
+    size_t n = bulletin_sched_plan(today, asof, newest, out, 36);
+    char got[400] = "", p[16];
+    for (size_t i = 0; i < n; i++) {
+        org_xun_format(&out[i], p);
+        strcat(got, i ? " " : "");
+        strcat(got, p);
+    }
+    assert_string_equal(got, want);
+}
+
+static void test_sched_plan(void **state) {
+    (void)state;
+    /* issue 21: data stopped in June 2018, 2018-06-2 the newest issued: the missing 下旬, then nothing */
+    plan_is("2026-12-07", "2018-06-30", "2018-06-2", "2018-06-3");
+    plan_is("2026-12-07", "2018-06-30", "2018-06-3", "");
+    /* nothing issued, data stopped: the last 旬 of the data, not the last finished one */
+    plan_is("2026-12-07", "2018-06-30", NULL, "2018-06-3");
+    /* a live deployment (as of today): every finished 旬 after the newest, in order */
+    plan_is("2026-12-07", "2026-12-07", "2026-11-1", "2026-11-2 2026-11-3");
+    plan_is("2026-12-07", "2026-12-07", NULL, "2026-11-3");
+    /* the 旬 ending today has not ended yet; the day after, it has */
+    plan_is("2026-11-30", "2026-11-30", "2026-11-1", "2026-11-2");
+    plan_is("2026-12-01", "2026-12-01", "2026-11-1", "2026-11-2 2026-11-3");
+    /* across a year's end */
+    plan_is("2027-01-15", "2027-01-15", "2026-12-2", "2026-12-3 2027-01-1");
+    /* the data ends inside a 旬: that 旬 is issued once it has ended */
+    plan_is("2018-06-25", "2018-06-25", "2018-06-1", "2018-06-2");
+    /* issued beyond the data already (by hand): nothing */
+    plan_is("2026-12-07", "2018-06-30", "2026-11-3", "");
+    /* at most max a round, the next round goes on */
+    org_xun out[3];
+    assert_int_equal(bulletin_sched_plan("2026-12-07", "2026-12-07", "2025-01-1", out, 3), 3);
+    assert_int_equal(out[0].y * 100 + out[0].m * 10 + out[0].x, 2025 * 100 + 1 * 10 + 2);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sched_plan),
         cmocka_unit_test(test_frame),
         cmocka_unit_test(test_assemble_computed),
         cmocka_unit_test(test_assemble_issued),
