@@ -3,7 +3,8 @@
 // before and the day of each event; the 旬 bulletin checked against a direct
 // count in the database, issued once, its change measured against the issued
 // one, downloaded as xlsx and PDF (read back with pdftotext); the schedule
-// issuing the last finished 旬 by itself; and the data scope of a district.
+// issuing the finished 旬 by itself, 旬 by 旬, never past the data (its day
+// injected with test-clock-file); and the data scope of a district.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -486,31 +487,42 @@ test('a district sees and changes only its own', async () => {
   assert.equal((await m.get('/api/coverage')).status, 403);
 });
 
-test('the server issues each finished 旬 by itself, once, catching up after the last issued', async () => {
-  // three 旬 back from the current one: issued by hand before the server starts
-  const now = new Date();
-  const back = (y, mo, x) => (x > 1 ? [y, mo, x - 1] : mo > 1 ? [y, mo - 1, 3] : [y - 1, 12, 3]);
-  const fmt = ([y, mo, x]) => `${y}-${String(mo).padStart(2, '0')}-${x}`;
-  const cur = [now.getFullYear(), now.getMonth() + 1, now.getDate() <= 10 ? 1 : now.getDate() <= 20 ? 2 : 3];
-  const last = back(...cur), before1 = back(...last), before2 = back(...before1);
+// The schedule's day is the server's clock moved by test-clock-file (never the wall clock's day).
+function clockAt(day) {
+  const f = path.join(dir, `clock-${day}`);
+  const target = Date.parse(`${day}T12:00:00`) / 1000;   // local noon: the same local day in any zone
+  writeFileSync(f, String(Math.round(target - Date.now() / 1000)));
+  return f;
+}
+async function scheduled(c, want) {
+  let items = [];
+  for (let i = 0; i < 100; i++) {
+    items = (await c.get('/api/bulletins?size=100')).data.items;
+    if (items.filter((b) => b.issued_by === 'schedule').length >= want) break;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  // two more rounds of the schedule (every second): nothing more may come
+  await new Promise((res) => setTimeout(res, 2500));
+  return (await c.get('/api/bulletins?size=100')).data.items;
+}
+
+test('the server issues each finished 旬 by itself, once, catching up after the last issued (clock at 2018-05-25)', async () => {
   const db = freshDb();
   let r = ejia(['demo', '--db', db.url, '--enterprises', '20', '--bulletins', 'no']);
   assert.equal(r.status, 0, r.stderr);
-  r = ejia(['bulletin', '--db', db.url, '--period', fmt(before2), '--format', 'html', '--out', path.join(dir, 'x.html'), '--issue']);
+  r = ejia(['bulletin', '--db', db.url, '--period', '2018-04-3', '--format', 'html', '--out', path.join(dir, 'x.html'), '--issue']);
   assert.equal(r.status, 0, r.stderr);
-  const s2 = await startServer({ db, args: ['--bulletin-check-seconds', '1'] });
+  const s2 = await startServer({ db, args: ['--bulletin-check-seconds', '1', '--test-clock-file', clockAt('2018-05-25')] });
   try {
     addUser(s2.db.url, 'c2', 'city', null);
     const c = await login(s2, 'c2');
-    let items = [];
-    for (let i = 0; i < 50 && items.length < 3; i++) {
-      await new Promise((res) => setTimeout(res, 100));
-      items = (await c.get('/api/bulletins')).data.items;
-    }
-    await new Promise((res) => setTimeout(res, 2500));
-    items = (await c.get('/api/bulletins')).data.items;
-    assert.deepEqual(items.map((i) => i.period), [fmt(last), fmt(before1), fmt(before2)]);
+    const items = await scheduled(c, 2);
+    // the data is live on that day: every finished 旬 after the last issued, in order, none skipped
+    assert.deepEqual(items.map((i) => i.period), ['2018-05-2', '2018-05-1', '2018-04-3']);
     assert.deepEqual(items.map((i) => i.issued_by), ['schedule', 'schedule', 'cli']);
+    const d = (await c.get('/api/bulletins/2018-05-1')).data;
+    assert.equal(d.prev_period, '2018-04-3');
+    assert.equal(d.prev_source, 'issued');
     // each issue is audited: the schedule's by the system, the command line's by whoever ran it
     assert.equal(Number(sqlText("SELECT COUNT(*) FROM audit WHERE action = 'bulletin.issue' AND username = 'system'", s2.db.url)), 2);
     assert.equal(Number(sqlText("SELECT COUNT(*) FROM audit WHERE action = 'bulletin.issue' AND username LIKE 'cli:%'", s2.db.url)), 1);
@@ -519,28 +531,24 @@ test('the server issues each finished 旬 by itself, once, catching up after the
   }
 });
 
-test('historical bulletins only (the demo\'s 2018): the schedule issues the last finished 旬, not a year of back issues', async () => {
-  const now = new Date();
-  const cur = [now.getFullYear(), now.getMonth() + 1, now.getDate() <= 10 ? 1 : now.getDate() <= 20 ? 2 : 3];
-  const [y, mo, x] = cur[2] > 1 ? [cur[0], cur[1], cur[2] - 1] : cur[1] > 1 ? [cur[0], cur[1] - 1, 3] : [cur[0] - 1, 12, 3];
-  const last = `${y}-${String(mo).padStart(2, '0')}-${x}`;
-  const db = freshDb();
-  const r = ejia(['demo', '--db', db.url, '--enterprises', '20']);
-  assert.equal(r.status, 0, r.stderr);
-  const s3 = await startServer({ db, args: ['--bulletin-check-seconds', '1'] });
+test('issue 21: the demo\'s 2018 campaign years later (clock at 2026-11-25): the missing 2018-06-3, compared with 2018-06-2, and nothing after', async () => {
+  // the whole demo (its last change on 2018-06-27; 17 bulletins issued, 2018-06-3 left)
+  const s3 = await startServer({ demo: true, args: ['--bulletin-check-seconds', '1', '--test-clock-file', clockAt('2026-11-25')] });
   try {
     addUser(s3.db.url, 'c3', 'city', null);
     const c = await login(s3, 'c3');
-    let items = [];
-    for (let i = 0; i < 50; i++) {
-      items = (await c.get('/api/bulletins?size=100')).data.items;
-      if (items.some((b) => b.issued_by === 'schedule')) break;
-      await new Promise((res) => setTimeout(res, 100));
-    }
-    await new Promise((res) => setTimeout(res, 2500));
-    items = (await c.get('/api/bulletins?size=100')).data.items;
-    assert.deepEqual(items.filter((b) => b.issued_by === 'schedule').map((b) => b.period), [last]);
+    const asof = (await c.get('/api/asof')).data;
+    assert.equal(asof.date, '2018-06-30', 'the as-of day: the end of the 旬 of the last change');
+    assert.equal(asof.today, '2026-11-25');
+    const items = await scheduled(c, 1);
+    assert.deepEqual(items.filter((b) => b.issued_by === 'schedule').map((b) => b.period), ['2018-06-3']);
     assert.equal(items.filter((b) => b.issued_by === 'demo').length, 17);
+    assert.equal(items[0].period, '2018-06-3', 'no bulletin of 2026 (nor of any 旬 after the data)');
+    const d = (await c.get('/api/bulletins/2018-06-3')).data;
+    assert.equal(d.prev_period, '2018-06-2');
+    assert.equal(d.prev_source, 'issued');
+    const prev = (await c.get('/api/bulletins/2018-06-2')).data;
+    assert.equal(d.city.prev_rate, prev.city.rate, 'change against the 旬 before, as issued');
   } finally {
     await s3.stop();
   }
