@@ -88,7 +88,15 @@ typedef struct bulletin_doc {
     size_t nrows;
     const char *notes[BULLETIN_NOTES];
     const bulletin_life *life;     /* organizational life; NULL in a bulletin issued before it existed */
+    /* the formal document (issue 21): 期号, who issues it and to whom it is copied, the progress in words */
+    int number;                    /* 期号: the 旬's place in its year, 第1期 (1月上旬) … 第36期 */
+    const char *office, *cc;       /* 印发机关 and 抄送 (settings bulletin-office, bulletin-cc; kept when issued) */
+    const char *summary;           /* a paragraph of progress generated from the figures (bulletin_summary) */
+    const char **new_names;        /* organizations established in the 旬, "name（district）", at most BULLETIN_NEW_NAMES */
+    size_t nnew_names;
 } bulletin_doc;
+
+enum { BULLETIN_NEW_NAMES = 5 };
 
 /* ---- rules (bulletin.c): pure, all memory from a ---- */
 
@@ -115,12 +123,24 @@ typedef struct bulletin_inputs {
     const char *life_period, *life_from, *life_to;
     const json_t *life_districts, *life_orgs;
     int64_t life_red_max, life_red_total;
+    /* the formal document: organizations established in the 旬 ("name（district）", at most
+       BULLETIN_NEW_NAMES), the issuing office and the copy line */
+    const char *const *new_names;
+    size_t nnew_names;
+    const char *office, *cc;
 } bulletin_inputs;
 
 /* A new document for the 旬 x: its days, title, previous 旬, time of making. */
 bulletin_doc *bulletin_new(arena *a, const org_xun *x);
 /* Fill the district rows, their changes and ranks, the city line and the notes. */
 st bulletin_assemble(arena *a, bulletin_doc *d, const bulletin_inputs *in, err *e);
+
+/* The progress in words, from d's figures (rows, city line, new organizations): the city's rate
+ * and its change since the 旬 before, the best and the worst district, the one that rose most, the
+ * organizations established (named), what is left to do.  Arena memory; NULL without memory. */
+const char *bulletin_summary(arena *a, const bulletin_doc *d);
+/* 印发日期 in words, "2018年7月1日": the day it was issued, or (a preview) the day it was made. */
+void bulletin_doc_date(const bulletin_doc *d, char out[32]);
 
 /* The organizational-life section from in's compliance figures (d->life; left NULL without them). */
 st bulletin_life_assemble(arena *a, bulletin_doc *d, const bulletin_inputs *in, err *e);
@@ -136,6 +156,8 @@ st bulletin_life_assemble(arena *a, bulletin_doc *d, const bulletin_inputs *in, 
  *    red_orgs: [{org_id, name, district_name, required, held, rate, idle_days, last_held}],
  *    red_total, red_max}. */
 json_t *bulletin_to_json(const bulletin_doc *d);
+/* (and the formal document's number, office, cc, summary, new_org_names; a copy issued before them
+ * reads back with its number worked out from the period and its summary from its figures) */
 /* One line as the document holds it (the city line without code and rank). */
 json_t *bulletin_line_json(const bulletin_line *l, bool district);
 /* The same read back (an issued copy); strings in a.  ST_INTERNAL when it is not such a document. */

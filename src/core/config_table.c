@@ -118,5 +118,10 @@ const cfg_def cfg_table[] = {
     {"notice-channels", CFG_STR, 0, 0, "app", "通知公告 notices",
      "通知发送通道，逗号分隔（app = 站内通知；短信、微信须由部署方接入后列入） / channels a notice goes out through"},
     {"rule-remind-meeting-days", CFG_INT, 0, 60, "7", "党建规则 rules", "提前多少天提醒党员参加会议 / days ahead the bell shows a meeting"},
+    /* issue 21 item 11: the bulletin as a formal document — its print line (印发机关, 抄送) */
+    {"bulletin-office", CFG_STR, 0, 0, "", "旬报 bulletin",
+     "旬报的印发机关（空 = 全市最上级的两新工委名称） / the office that issues the bulletin (empty: the city's top working committee)"},
+    {"bulletin-cc", CFG_STR, 0, 0, "市委组织部，各区委两新工委", "旬报 bulletin",
+     "旬报的抄送单位（印在文末） / to whom the bulletin is copied (printed at its end)"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

@@ -372,8 +372,19 @@ test('bulletin: numbers equal a direct count, issued once, change against the is
   r = await city.get('/api/bulletins/2018-04-3/html');
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-type'), /text\/html/);
-  assert.match(r.text, /<table>/);
+  assert.match(r.text, /<table class="rank">/);
   assert.match(r.text, /思明区/);
+  // the formal document (issue 21 item 11): masthead, 期号, office and date, progress in words, chart, print line
+  assert.equal(cur.number, 12, '2018年4月下旬 is the 12th 旬 of the year');
+  assert.ok(cur.office && cur.cc && cur.summary, 'office, copy line and summary in the document');
+  assert.match(cur.summary, /^截至2018年4月30日，厦门市 \d+ 家互联网企业中已有 \d+ 家建立党组织/);
+  const best = cur.rows.filter((x) => x.enterprises)[0];
+  assert.ok(cur.summary.includes(`${best.name}覆盖率最高（${best.rate.toFixed(1)}%）`), cur.summary);
+  for (const n of cur.new_org_names) assert.ok(cur.summary.includes(n), `${n} named`);
+  assert.equal(cur.new_org_names.length, Math.min(cur.city.new_orgs, 5));
+  for (const part of ['厦门市互联网企业党建工作旬报', '2018年第12期', cur.office, cur.summary, '<svg role="img"', `抄送：${cur.cc}。`, '印发'])
+    assert.ok(r.text.includes(part.replace(/&/g, '&amp;')), `the page has ${part.slice(0, 20)}`);
+  assert.ok(r.text.includes('<th>较上期<br>(百分点)</th>'), 'a long head breaks where it should');
   assert.match(r.text, /<h2>组织生活落实情况（2018年第2季度）<\/h2>/);
   assert.match(r.text, /本旬所在季度 2018-04-01 至 2018-06-30/);
   assert.match(r.text, new RegExp(`红灯党组织（共 ${life.red_total} 个`));
@@ -387,7 +398,12 @@ test('bulletin: numbers equal a direct count, issued once, change against the is
   assert.match(strings, /全市合计/);
   assert.match(strings, /2018年4月下旬/);
   const sheet = execFileSync('python3', ['-c', 'import sys,zipfile; print(zipfile.ZipFile(sys.argv[1]).read("xl/worksheets/sheet1.xml").decode())', path.join(dir, 'b.xlsx')], { encoding: 'utf8' });
-  assert.match(sheet, /<pane [^>]*ySplit="3"/, 'frozen header');
+  assert.match(sheet, /<pane [^>]*ySplit="7"/, 'frozen header (under the masthead, the number, the office and date, the title and the summary)');
+  for (const part of ['厦门市互联网企业党建工作旬报', '2018年第12期', cur.office, `抄送：${cur.cc}。`, '较上期\n(百分点)'])
+    assert.ok(strings.includes(part), `the workbook has ${part}`);
+  assert.ok(strings.includes(cur.summary.slice(0, 40)), 'the workbook has the summary');
+  const zipNames = execFileSync('python3', ['-c', 'import sys,zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', path.join(dir, 'b.xlsx')], { encoding: 'utf8' });
+  assert.match(zipNames, /xl\/charts\/chart1\.xml/, 'the workbook has the chart');
   const book = execFileSync('python3', ['-c', 'import sys,zipfile; print(zipfile.ZipFile(sys.argv[1]).read("xl/workbook.xml").decode())', path.join(dir, 'b.xlsx')], { encoding: 'utf8' });
   assert.match(book, /<sheet name="组织生活"/);
   assert.match(strings, /组织生活落实情况/);
@@ -402,10 +418,23 @@ test('bulletin: numbers equal a direct count, issued once, change against the is
   assert.match(text, /党组织覆盖情况通报/);
   assert.match(text, /2018年4月下/);
   assert.match(text, /全市合计/);
-  const cityLine = text.split('\n').find((l) => l.includes('全市合计'));
+  // the formal parts: masthead, 期号, office, the paragraph, the chart, the print line (印发, 抄送 from the settings)
+  assert.match(text, /厦门市互联网企业党建工作旬报/);
+  assert.match(text, /2018年第12期/);
+  assert.ok(text.includes(cur.office), 'the issuing office');
+  assert.match(text, /截至2018年4月30日，厦门市/);
+  assert.match(text, /各区覆盖率（%，括号内为较上期变化）/);
+  assert.ok(text.replace(/\s+/g, '').includes(`抄送：${cur.cc}。`), 'the copy line');
+  assert.match(text, /\d{4}年\d{1,2}月\d{1,2}日印发/);
+  // heads that do not wrap mid-word: each of their lines whole
+  const heads = text.slice(text.indexOf('排名'), text.indexOf('排名') + 400);
+  for (const h of ['较上期', '(百分点)', '工作覆盖率', '本旬', '待办']) assert.ok(heads.includes(h), `head ${h} whole`);
+  // the table (after its heads: the paragraph above names districts too)
+  const table = text.slice(text.indexOf('排名'));
+  const cityLine = table.split('\n').find((l) => l.includes('全市合计'));
   assert.ok(cityLine.includes(String(cur.city.covered)) && cityLine.includes(cur.city.rate.toFixed(1)), cityLine);
   for (const row of cur.rows) {
-    const line = text.split('\n').find((l) => l.includes(row.name));
+    const line = table.split('\n').find((l) => l.includes(row.name));
     assert.ok(line && line.includes(String(row.enterprises)) && line.includes(row.rate.toFixed(1)), `${row.name}: ${line}`);
   }
   // the organizational-life page: each district's line with its figures, the red organizations
