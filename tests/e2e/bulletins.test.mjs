@@ -13,7 +13,7 @@ async function download(page, testid) {
 }
 
 test('city: list, open, download xlsx and PDF, issue an unissued 旬', { skip: !USERS.city && 'no city user' }, async () => {
-  const b = await openBrowser()
+  const b = await openBrowser({ viewport: { width: 1440, height: 900 } })
   const { page, problems } = b
   try {
     await loginAs(page, 'city')
@@ -64,6 +64,19 @@ test('city: list, open, download xlsx and PDF, issue an unissued 旬', { skip: !
     await rows.locator('tbody tr').first().waitFor()
     assert.equal(await rows.locator('tbody tr').count(), before.body.rows.length + 1, 'one row per district plus the city line')
     await rows.getByText('全市合计').waitFor()
+    // the formal document (issue 21 item 11): masthead, 期号, office, the paragraph of progress, the print line
+    const docCard = page.getByTestId('bulletin-doc')
+    await docCard.getByText('厦门市互联网企业党建工作旬报').waitFor()
+    await page.getByTestId('bulletin-number').getByText(`2018年第${before.body.number}期`).waitFor()
+    assert.equal(before.body.number, 19, '2018年7月上旬 is the 19th 旬 of the year')
+    await page.getByTestId('bulletin-office').getByText(before.body.office).waitFor()
+    assert.equal(await page.getByTestId('bulletin-summary').innerText(), before.body.summary)
+    assert.match(before.body.summary, /^截至2018年7月10日，厦门市 \d+ 家互联网企业中已有 \d+ 家建立党组织/)
+    await page.getByTestId('bulletin-print').getByText(`抄送：${before.body.cc}。`).waitFor()
+    await page.getByTestId('bulletin-print').getByText(/印发（预览，未发布）$/).waitFor()
+    // column heads on one line each (no mid-word wrap at 1440 px)
+    const heads = await rows.locator('thead th .cell').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height))
+    assert.ok(heads.length >= 10 && heads.every((h) => h < 30), `one line per head: ${heads}`)
     await page.getByTestId('bulletin-city').getByText(String(before.body.city.enterprises)).first().waitFor()
     // organizational life: the districts of the meeting compliance and the city line, the red organizations
     const life = before.body.life
@@ -93,6 +106,7 @@ test('city: list, open, download xlsx and PDF, issue an unissued 旬', { skip: !
       await issue.click()
       await page.locator('.el-message-box').getByRole('button', { name: '发布本期旬报' }).click()
       await state.getByText('已发布').waitFor()
+      await page.getByTestId('bulletin-print').getByText(/\d{4}年\d{1,2}月\d{1,2}日印发$/).waitFor()
       assert.equal(await page.getByTestId('bulletin-issue').count(), 0, 'no issue button once issued')
       const after = await apiGet(page, `/api/bulletins/${PERIOD}`)
       assert.equal(after.body.issued, true)
@@ -135,6 +149,10 @@ test('district: reads bulletins but has no issue button; phone layout', { skip: 
     await page.getByTestId('bulletin-rows').locator('li').first().waitFor()
     const life = (await apiGet(page, '/api/bulletins/2018-05-1')).body.life
     if (life) await page.getByTestId('bulletin-life-rows').locator('li').nth(life.rows.length).getByText('全市合计').waitFor()
+    // the formal parts on a phone too
+    await page.getByTestId('bulletin-number').getByText('2018年第13期').waitFor()
+    await page.getByTestId('bulletin-summary').getByText(/^截至2018年5月10日/).waitFor()
+    await page.getByTestId('bulletin-print').getByText(/^抄送：/).waitFor()
     assert.equal(await page.getByTestId('bulletin-issue').count(), 0, 'no issue button')
     const width = await page.evaluate(() => document.documentElement.scrollWidth)
     assert.ok(width <= PHONE.width + 1, `no sideways scrolling on a phone (${width}px)`)
