@@ -21,6 +21,7 @@ bulletin_doc *bulletin_new(arena *a, const org_xun *x) {
     org_xun_format(&p, d->prev_period);
     org_xun_last(&p, d->prev_day);
     d->prev_source = "computed";
+    d->number = (x->m - 1) * 3 + x->x;
     time_t t = time(NULL);
     struct tm tm;
     localtime_r(&t, &tm);
@@ -149,6 +150,78 @@ static st bulletin_notes(arena *a, bulletin_doc *d, err *e) {
     return d->notes[0] && d->notes[2] ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
 }
 
+/* ---- the formal document: the progress in words ---- */
+
+/* "2018-06-30" as 2018年6月30日 */
+static void bulletin_day_words(const char *day, char *out, size_t n) {
+    int y, m, dd;
+    if (org_day_parse(day, &y, &m, &dd)) snprintf(out, n, "%d年%d月%d日", y, m, dd);
+    else snprintf(out, n, "%s", day);
+}
+
+void bulletin_doc_date(const bulletin_doc *d, char out[32]) {
+    char day[11];
+    if (d->issued && d->issued_at > 0) {
+        time_t t = (time_t)d->issued_at;
+        struct tm tm;
+        localtime_r(&t, &tm);
+        org_day_format(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, day);
+    } else {
+        snprintf(day, sizeof day, "%.10s", d->generated_at);
+    }
+    bulletin_day_words(day, out, 32);
+}
+
+/* "提高 1.5 个百分点" / "下降 0.3 个百分点" / "持平" */
+static void bulletin_change_words(double change, char *out, size_t n) {
+    if (change > 0) snprintf(out, n, "提高 %.1f 个百分点", change);
+    else if (change < 0) snprintf(out, n, "下降 %.1f 个百分点", -change);
+    else snprintf(out, n, "持平");
+}
+
+const char *bulletin_summary(arena *a, const bulletin_doc *d) {
+    buf b;
+    buf_init(&b, 1u << 16);
+    char day[32], ch[64];
+    const bulletin_line *c = &d->city;
+    bulletin_day_words(d->last_day, day, sizeof day);
+    bulletin_change_words(c->change, ch, sizeof ch);
+    st s = buf_printf(&b, "截至%s，%s %lld 家互联网企业中已有 %lld 家建立党组织，覆盖率 %.1f%%，较上旬%s；工作覆盖率 %.1f%%。", day,
+                      c->name ? c->name : "全市", (long long)c->enterprises, (long long)c->covered, c->rate, ch, c->work_rate);
+    /* the best and the worst district (of those with enterprises; rows are in rank order), the one that rose most */
+    const bulletin_line *best = NULL, *worst = NULL, *rose = NULL;
+    size_t with = 0;
+    for (size_t i = 0; i < d->nrows; i++) {
+        const bulletin_line *l = &d->rows[i];
+        if (!l->enterprises) continue;
+        with++;
+        if (!best) best = l;
+        worst = l;
+        if (l->change > 0 && (!rose || l->change > rose->change)) rose = l;
+    }
+    if (!s && with >= 2 && best->rate > worst->rate)
+        s = buf_printf(&b, "各区中，%s覆盖率最高（%.1f%%），%s最低（%.1f%%）", best->name, best->rate, worst->name, worst->rate);
+    else if (!s && with >= 2)
+        s = buf_printf(&b, "各区覆盖率均为 %.1f%%", best->rate);
+    if (!s && with >= 2)
+        s = rose ? buf_printf(&b, "；%s较上旬提升最多（%+.1f 个百分点）。", rose->name, rose->change) : buf_puts(&b, "；各区均未提升。");
+    /* what happened in the 旬 */
+    if (!s && c->new_orgs) {
+        s = buf_printf(&b, "本旬新建党组织 %lld 个", (long long)c->new_orgs);
+        for (size_t i = 0; !s && i < d->nnew_names; i++) s = buf_printf(&b, "%s%s", i ? "、" : "：", d->new_names[i]);
+        if (!s && (int64_t)d->nnew_names < c->new_orgs && d->nnew_names) s = buf_puts(&b, "等");
+    } else if (!s) {
+        s = buf_puts(&b, "本旬没有新建党组织");
+    }
+    if (!s) s = c->upgrades ? buf_printf(&b, "，升格 %lld 个。", (long long)c->upgrades) : buf_puts(&b, "。");
+    if (!s && c->findings)
+        s = buf_printf(&b, "目前尚有待办事项 %lld 项，其中应建未建 %lld 家，请各区对照清单抓紧落实。", (long long)c->findings,
+                       (long long)c->should_form);
+    const char *out = s ? NULL : arena_strdup(a, b.data ? b.data : "");
+    buf_free(&b);
+    return out;
+}
+
 st bulletin_assemble(arena *a, bulletin_doc *d, const bulletin_inputs *in, err *e) {
     st s = bulletin_rows(a, d, in, e);
     if (s) return s;
@@ -156,6 +229,12 @@ st bulletin_assemble(arena *a, bulletin_doc *d, const bulletin_inputs *in, err *
     bulletin_counts(d, in);
     bulletin_rank(d);
     bulletin_city(d, in);
+    d->office = in->office ? in->office : "";
+    d->cc = in->cc ? in->cc : "";
+    d->new_names = (const char **)in->new_names;
+    d->nnew_names = in->new_names ? in->nnew_names : 0;
+    d->summary = bulletin_summary(a, d);
+    if (!d->summary) return err_set(e, ST_NOMEM, "内存不足。");
     s = bulletin_notes(a, d, e);
     if (!s) s = bulletin_life_assemble(a, d, in, e);
     return s;
@@ -315,6 +394,15 @@ json_t *bulletin_to_json(const bulletin_doc *d) {
         json_object_set_new(o, "issued_at", json_integer(d->issued_at));
     }
     if (o && d->life) json_object_set_new(o, "life", bulletin_life_json(d->life));
+    if (o) {
+        json_t *names = json_array();
+        for (size_t i = 0; i < d->nnew_names; i++) json_array_append_new(names, json_string(d->new_names[i]));
+        json_object_set_new(o, "number", json_integer(d->number));
+        json_object_set_new(o, "office", json_string(d->office ? d->office : ""));
+        json_object_set_new(o, "cc", json_string(d->cc ? d->cc : ""));
+        json_object_set_new(o, "summary", json_string(d->summary ? d->summary : ""));
+        json_object_set_new(o, "new_org_names", names);
+    }
     return o;
 }
 
@@ -433,6 +521,23 @@ st bulletin_from_json(arena *a, const json_t *j, bulletin_doc **out, err *e) {
         st s = bulletin_life_read(a, life, &d->life, e);
         if (s) return s;
     }
+    /* the formal document's parts; a copy issued before them: the number from the period, the words from the figures */
+    org_xun x;
+    d->number = json_is_integer(json_object_get(j, "number")) ? (int)bj_int(j, "number")
+                : org_xun_parse(d->period, &x)                 ? (x.m - 1) * 3 + x.x
+                                                               : 0;
+    d->office = bj_str(a, j, "office");
+    d->cc = bj_str(a, j, "cc");
+    const json_t *names = json_object_get(j, "new_org_names");
+    size_t nn = json_array_size(names);
+    d->new_names = arena_calloc(a, nn ? nn : 1, sizeof *d->new_names);
+    if (!d->new_names) return err_set(e, ST_NOMEM, "内存不足。");
+    for (size_t i = 0; i < nn; i++) {
+        const char *nm = json_string_value(json_array_get(names, i));
+        d->new_names[d->nnew_names++] = arena_strdup(a, nm ? nm : "");
+    }
+    d->summary = json_is_string(json_object_get(j, "summary")) ? bj_str(a, j, "summary") : bulletin_summary(a, d);
+    if (!d->summary) return err_set(e, ST_NOMEM, "内存不足。");
     *out = d;
     return ST_OK;
 }

@@ -88,7 +88,15 @@ typedef struct bulletin_doc {
     size_t nrows;
     const char *notes[BULLETIN_NOTES];
     const bulletin_life *life;     /* organizational life; NULL in a bulletin issued before it existed */
+    /* the formal document (issue 21): 期号, who issues it and to whom it is copied, the progress in words */
+    int number;                    /* 期号: the 旬's place in its year, 第1期 (1月上旬) … 第36期 */
+    const char *office, *cc;       /* 印发机关 and 抄送 (settings bulletin-office, bulletin-cc; kept when issued) */
+    const char *summary;           /* a paragraph of progress generated from the figures (bulletin_summary) */
+    const char **new_names;        /* organizations established in the 旬, "name（district）", at most BULLETIN_NEW_NAMES */
+    size_t nnew_names;
 } bulletin_doc;
+
+enum { BULLETIN_NEW_NAMES = 5 };
 
 /* ---- rules (bulletin.c): pure, all memory from a ---- */
 
@@ -115,12 +123,24 @@ typedef struct bulletin_inputs {
     const char *life_period, *life_from, *life_to;
     const json_t *life_districts, *life_orgs;
     int64_t life_red_max, life_red_total;
+    /* the formal document: organizations established in the 旬 ("name（district）", at most
+       BULLETIN_NEW_NAMES), the issuing office and the copy line */
+    const char *const *new_names;
+    size_t nnew_names;
+    const char *office, *cc;
 } bulletin_inputs;
 
 /* A new document for the 旬 x: its days, title, previous 旬, time of making. */
 bulletin_doc *bulletin_new(arena *a, const org_xun *x);
 /* Fill the district rows, their changes and ranks, the city line and the notes. */
 st bulletin_assemble(arena *a, bulletin_doc *d, const bulletin_inputs *in, err *e);
+
+/* The progress in words, from d's figures (rows, city line, new organizations): the city's rate
+ * and its change since the 旬 before, the best and the worst district, the one that rose most, the
+ * organizations established (named), what is left to do.  Arena memory; NULL without memory. */
+const char *bulletin_summary(arena *a, const bulletin_doc *d);
+/* 印发日期 in words, "2018年7月1日": the day it was issued, or (a preview) the day it was made. */
+void bulletin_doc_date(const bulletin_doc *d, char out[32]);
 
 /* The organizational-life section from in's compliance figures (d->life; left NULL without them). */
 st bulletin_life_assemble(arena *a, bulletin_doc *d, const bulletin_inputs *in, err *e);
@@ -136,6 +156,8 @@ st bulletin_life_assemble(arena *a, bulletin_doc *d, const bulletin_inputs *in, 
  *    red_orgs: [{org_id, name, district_name, required, held, rate, idle_days, last_held}],
  *    red_total, red_max}. */
 json_t *bulletin_to_json(const bulletin_doc *d);
+/* (and the formal document's number, office, cc, summary, new_org_names; a copy issued before them
+ * reads back with its number worked out from the period and its summary from its figures) */
 /* One line as the document holds it (the city line without code and rank). */
 json_t *bulletin_line_json(const bulletin_line *l, bool district);
 /* The same read back (an issued copy); strings in a.  ST_INTERNAL when it is not such a document. */
@@ -173,11 +195,24 @@ const char *bulletin_file_name(arena *a, const bulletin_doc *d, const char *ext)
 void bulletin_render_shutdown(void);
 
 /* ---- the server's schedule (bulletin_sched.c) ----
- * A thread that, every bulletin-check-seconds, issues each finished 旬 not
- * issued yet (from the last issued one on, at most 36; on a database with
- * none, the last finished one), as the actor "system" (the bulletin names
- * "schedule" as its issuer).  Safe with several servers (the period is
- * unique; the loser's insert does nothing). */
+ * A thread that, every bulletin-check-seconds, issues the finished 旬 not
+ * issued yet, as the actor "system" (the bulletin names "schedule" as its
+ * issuer).  It never skips a 旬 and never runs past the data: it goes on from
+ * the newest issued one, 旬 by 旬, while a 旬 has ended (its last day before
+ * today) and lies within the data (its last day not after the as-of day,
+ * coverage_asof_rule) — so each bulletin's change is against the 旬 just
+ * before.  A campaign whose data stopped in 2018 gets its missing last 旬 and
+ * then nothing, never "2026年11月下旬" against 2018年6月中旬.  With nothing
+ * issued at all, only the last such 旬.  Safe with several servers (the
+ * period is unique; the loser's insert does nothing). */
+
+/* The 旬 to issue now (pure): after newest (NULL: none issued — then only the
+ * last qualifying one), consecutive, each ended before today and ending by
+ * asof; at most max.  Returns how many. */
+size_t bulletin_sched_plan(const char *today, const char *asof, const char *newest, org_xun *out, size_t max);
+/* One round of the schedule on c, as of the day today (tests inject it; the
+ * server passes the clock's day, clock_now).  *issued (may be NULL): how many. */
+st bulletin_sched_run(uc *c, const char *today, int *issued, err *e);
 st bulletin_sched_start(err *e);
 void bulletin_sched_stop(void);
 

@@ -24,12 +24,12 @@ static const struct {
     {"区", BF_NAME, BC_TEXT, 12, 62},
     {"企业数", BF_ENTERPRISES, BC_INT, 9, 48},
     {"已覆盖", BF_COVERED, BC_INT, 9, 48},
-    {"覆盖率(%)", BF_RATE, BC_RATE, 11, 56},
-    {"较上期(百分点)", BF_CHANGE, BC_CHANGE, 14, 66},
-    {"工作覆盖率(%)", BF_WORK_RATE, BC_RATE, 14, 64},
-    {"本旬新建", BF_NEW, BC_INT, 10, 46},
-    {"本旬升格", BF_UPGRADES, BC_INT, 10, 46},
-    {"待办事项", BF_FINDINGS, BC_INT, 10, 50},
+    {"覆盖率\n(%)", BF_RATE, BC_RATE, 10, 52},
+    {"较上期\n(百分点)", BF_CHANGE, BC_CHANGE, 11, 56},
+    {"工作覆盖率\n(%)", BF_WORK_RATE, BC_RATE, 12, 60},
+    {"本旬\n新建", BF_NEW, BC_INT, 8, 44},
+    {"本旬\n升格", BF_UPGRADES, BC_INT, 8, 44},
+    {"待办\n事项", BF_FINDINGS, BC_INT, 8, 44},
 };
 #define BULLETIN_NCOLS (sizeof bulletin_cols / sizeof bulletin_cols[0])
 
@@ -86,6 +86,24 @@ const char *bulletin_file_name(arena *a, const bulletin_doc *d, const char *ext)
     return arena_printf(a, "%s互联网企业党建旬报-%s.%s", d->city.name ? d->city.name : "", d->period, ext);
 }
 
+/* The masthead: "<city>互联网企业党建工作旬报"; the number: "2018年第18期". */
+static void bulletin_masthead(const bulletin_doc *d, char *out, size_t n) {
+    snprintf(out, n, "%s互联网企业党建工作旬报", d->city.name ? d->city.name : "");
+}
+static void bulletin_number_text(const bulletin_doc *d, char *out, size_t n) {
+    snprintf(out, n, "%.4s年第%d期", d->period, d->number);
+}
+/* The print line: "抄送：….", "<office>　　<date>印发". */
+static void bulletin_cc_text(const bulletin_doc *d, char *out, size_t n) {
+    snprintf(out, n, "抄送：%s。", d->cc && *d->cc ? d->cc : "—");
+}
+static void bulletin_issued_text(const bulletin_doc *d, char *out, size_t n) {
+    char day[32];
+    bulletin_doc_date(d, day);
+    snprintf(out, n, "%s印发%s", day, d->issued ? "" : "（预览，未发布）");
+}
+static const char *bulletin_chart_title = "各区覆盖率（%，括号内为较上期变化）";
+
 /* ---- organizational life: two tables (the districts and the city; the red organizations) ---- */
 
 typedef enum { BL_TEXT, BL_INT, BL_RATE, BL_NONE } bl_ctype;
@@ -95,13 +113,13 @@ typedef struct bl_col {
     double xlsx_width, pdf_width;
 } bl_col;
 static const bl_col bl_dist_cols[] = {
-    {"排名", true, 6, 30},          {"区", false, 12, 62},          {"应开会组织", true, 12, 52}, {"应开(次)", true, 9, 44},
-    {"已开(次)", true, 9, 44},      {"按时完成率(%)", true, 13, 58}, {"出席率(%)", true, 10, 50},    {"红灯", true, 7, 36},
+    {"排名", true, 6, 30},          {"区", false, 12, 62},          {"应开会\n组织", true, 9, 52}, {"应开\n(次)", true, 8, 44},
+    {"已开\n(次)", true, 8, 44},   {"按时完成率\n(%)", true, 12, 66}, {"出席率\n(%)", true, 9, 50}, {"红灯", true, 7, 36},
     {"黄灯", true, 7, 36},          {"绿灯", true, 7, 36},
 };
 static const bl_col bl_red_cols[] = {
-    {"序号", true, 6, 26},           {"党组织", false, 40, 227},    {"所在区", false, 10, 44},      {"应开(次)", true, 9, 34},
-    {"已开(次)", true, 9, 34},       {"按时完成率(%)", true, 13, 50}, {"未开会天数", true, 11, 44}, {"最近一次", false, 12, 56},
+    {"序号", true, 6, 26},           {"党组织", false, 40, 213},    {"所在区", false, 10, 44},      {"应开\n(次)", true, 8, 34},
+    {"已开\n(次)", true, 8, 34},    {"按时完成率\n(%)", true, 12, 64}, {"未开会\n天数", true, 9, 44}, {"最近一次", false, 12, 56},
 };
 #define BL_NDIST (sizeof bl_dist_cols / sizeof bl_dist_cols[0])
 #define BL_NRED (sizeof bl_red_cols / sizeof bl_red_cols[0])
@@ -195,10 +213,21 @@ static st bulletin_esc(buf *b, const char *s) {
     return r;
 }
 
+/* A column head: its line break as <br>. */
+static st bulletin_esc_head(buf *b, const char *h) {
+    st s = ST_OK;
+    for (const char *p = h; !s && *p; p++) s = *p == '\n' ? buf_puts(b, "<br>") : bulletin_esc(b, (char[]){*p, 0});
+    return s;
+}
+
 static st bulletin_html_table(const bulletin_doc *d, buf *b) {
     char cell[128];
-    st s = buf_puts(b, "</p><table><thead><tr>");
-    for (size_t c = 0; !s && c < BULLETIN_NCOLS; c++) s = buf_printf(b, "<th>%s</th>", bulletin_cols[c].head);
+    st s = buf_puts(b, "<table class=\"rank\"><thead><tr>");
+    for (size_t c = 0; !s && c < BULLETIN_NCOLS; c++) {
+        s = buf_puts(b, "<th>");
+        if (!s) s = bulletin_esc_head(b, bulletin_cols[c].head);
+        if (!s) s = buf_puts(b, "</th>");
+    }
     if (!s) s = buf_puts(b, "</tr></thead><tbody>");
     for (size_t i = 0; !s && i <= d->nrows; i++) {
         bool city = i == d->nrows;
@@ -219,7 +248,11 @@ static st bl_html_table(buf *b, const bl_col *cols, size_t ncols, size_t nrows, 
     char txt[256];
     double v;
     st s = buf_puts(b, "<table class=\"life\"><thead><tr>");
-    for (size_t c = 0; !s && c < ncols; c++) s = buf_printf(b, "<th>%s</th>", cols[c].head);
+    for (size_t c = 0; !s && c < ncols; c++) {
+        s = buf_puts(b, "<th>");
+        if (!s) s = bulletin_esc_head(b, cols[c].head);
+        if (!s) s = buf_puts(b, "</th>");
+    }
     if (!s) s = buf_puts(b, "</tr></thead><tbody>");
     for (size_t i = 0; !s && i < nrows; i++) {
         s = buf_puts(b, city_last && i + 1 == nrows ? "<tr class=\"city\">" : "<tr>");
@@ -255,24 +288,74 @@ static st bl_html(const bulletin_doc *d, buf *b) {
     return s;
 }
 
+/* The chart: a bar per district (rank order), its rate and change, as inline SVG. */
+static st bulletin_html_chart(const bulletin_doc *d, buf *b) {
+    const double bw = 360, lh = 22, lx = 90;
+    double h = (double)d->nrows * lh + 8;
+    st s = buf_puts(b, "<figure class=\"chart\"><figcaption>");
+    if (!s) s = bulletin_esc(b, bulletin_chart_title);
+    if (!s) s = buf_printf(b, "</figcaption><svg role=\"img\" aria-label=\"%s\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\">",
+                           bulletin_chart_title, lx + bw + 120, h, lx + bw + 120, h);
+    for (size_t i = 0; !s && i < d->nrows; i++) {
+        const bulletin_line *l = &d->rows[i];
+        double y = 4 + (double)i * lh, w = bw * (l->rate < 0 ? 0 : l->rate > 100 ? 100 : l->rate) / 100;
+        s = buf_printf(b, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">", lx - 6, y + 15);
+        if (!s) s = bulletin_esc(b, l->name ? l->name : "");
+        if (!s)
+            s = buf_printf(b, "</text><rect x=\"%.0f\" y=\"%.1f\" width=\"%.1f\" height=\"16\" fill=\"#c8161d\"/>"
+                              "<text x=\"%.1f\" y=\"%.1f\">%.1f（%+.1f）</text>",
+                           lx, y + 2, w, lx + w + 6, y + 15, l->rate, l->change);
+    }
+    if (!s) s = buf_puts(b, "</svg></figure>");
+    return s;
+}
+
 st bulletin_render_html(const bulletin_doc *d, buf *b, err *e) {
-    char t[512], sub[512];
+    char t[512], sub[512], mast[256], no[64], cc[1024], issued[128];
     bulletin_title(d, t, sizeof t);
     bulletin_subtitle(d, sub, sizeof sub);
+    bulletin_masthead(d, mast, sizeof mast);
+    bulletin_number_text(d, no, sizeof no);
+    bulletin_cc_text(d, cc, sizeof cc);
+    bulletin_issued_text(d, issued, sizeof issued);
     st s = buf_puts(b, "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>");
     if (!s) s = bulletin_esc(b, t);
     if (!s)
-        s = buf_puts(b, "</title><style>body{font-family:\"Noto Sans CJK SC\",sans-serif;margin:2em}"
+        s = buf_puts(b, "</title><style>body{font-family:\"Noto Sans CJK SC\",sans-serif;margin:2em auto;max-width:60em;color:#222}"
+                        ".mast{font-family:\"Noto Serif CJK SC\",serif;color:#c00;font-size:30px;font-weight:bold;text-align:center;"
+                        "letter-spacing:2px;margin:0}p.no{text-align:center;margin:.4em 0}"
+                        ".meta{display:flex;justify-content:space-between;border-bottom:3px solid #c00;padding-bottom:4px;margin-bottom:1.2em}"
                         "h1{font-size:20px;text-align:center}p.sub{text-align:center;color:#555}"
+                        "p.summary{text-indent:2em;line-height:1.9;font-size:15px}"
                         "table{border-collapse:collapse;margin:auto}th,td{border:1px solid #999;padding:4px 8px}"
-                        "th{background:#f2dede}td.n{text-align:right}tr.city td{font-weight:bold;background:#fafafa}"
+                        "th{background:#f2dede;white-space:nowrap;font-size:13px}td{white-space:nowrap}td.n{text-align:right}"
+                        "tr.city td{font-weight:bold;background:#fafafa}figure.chart{margin:1.5em auto;text-align:center}"
+                        "figure.chart text{font-size:12px}figcaption{font-weight:bold;margin-bottom:.5em}"
                         "ol{color:#444;font-size:13px}h2{font-size:17px;text-align:center;margin-top:2em}h3{font-size:15px;text-align:center}"
-                        "p.note{color:#555;font-size:13px;max-width:60em;margin:auto auto 1em}</style></head><body><h1>");
+                        "p.note{color:#555;font-size:13px;max-width:60em;margin:auto auto 1em}"
+                        ".print{margin-top:3em;border-top:1px solid #222;border-bottom:1px solid #222;font-size:14px}"
+                        ".print p{margin:.3em 0;display:flex;justify-content:space-between}"
+                        ".print p+p{border-top:1px solid #222;padding-top:.3em}</style></head><body><p class=\"mast\">");
+    if (!s) s = bulletin_esc(b, mast);
+    if (!s) s = buf_puts(b, "</p><p class=\"no\">");
+    if (!s) s = bulletin_esc(b, no);
+    if (!s) s = buf_puts(b, "</p><div class=\"meta\"><span>");
+    if (!s) s = bulletin_esc(b, d->office ? d->office : "");
+    if (!s) s = buf_puts(b, "</span><span>");
+    char day[32];
+    bulletin_doc_date(d, day);
+    if (!s) s = bulletin_esc(b, day);
+    if (!s) s = buf_puts(b, "</span></div><h1>");
     if (!s) s = bulletin_esc(b, t);
     if (!s) s = buf_puts(b, "</h1><p class=\"sub\">");
     if (!s) s = bulletin_esc(b, sub);
+    if (!s) s = buf_puts(b, "</p><p class=\"summary\">");
+    if (!s) s = bulletin_esc(b, d->summary ? d->summary : "");
+    if (!s) s = buf_puts(b, "</p>");
     if (!s) s = bulletin_html_table(d, b);
-    if (!s) s = buf_puts(b, "</tbody></table><ol>");
+    if (!s) s = buf_puts(b, "</tbody></table>");
+    if (!s && d->nrows) s = bulletin_html_chart(d, b);
+    if (!s) s = buf_puts(b, "<ol>");
     for (size_t i = 0; !s && i < bulletin_nnotes(d); i++) {
         s = buf_puts(b, "<li>");
         if (!s) s = bulletin_esc(b, d->notes[i]);
@@ -280,7 +363,13 @@ st bulletin_render_html(const bulletin_doc *d, buf *b, err *e) {
     }
     if (!s) s = buf_puts(b, "</ol>");
     if (!s && d->life) s = bl_html(d, b);
-    if (!s) s = buf_puts(b, "</body></html>\n");
+    if (!s) s = buf_puts(b, "<div class=\"print\"><p>");
+    if (!s) s = bulletin_esc(b, cc);
+    if (!s) s = buf_puts(b, "</p><p><span>");
+    if (!s) s = bulletin_esc(b, d->office ? d->office : "");
+    if (!s) s = buf_puts(b, "</span><span>");
+    if (!s) s = bulletin_esc(b, issued);
+    if (!s) s = buf_puts(b, "</span></p></div></body></html>\n");
     if (s) return err_set(e, s, "旬报页面过大。");
     return ST_OK;
 }
@@ -288,9 +377,16 @@ st bulletin_render_html(const bulletin_doc *d, buf *b, err *e) {
 /* ---- xlsx ---- */
 
 typedef struct bulletin_xf {
-    lxw_format *title, *sub, *head;
+    lxw_format *title, *sub, *head, *mast, *no, *meta_l, *meta_r, *summary, *cc, *print_l, *print_r;
     lxw_format *cell[4][2];   /* by column type, and for the city line */
 } bulletin_xf;
+
+static lxw_format *bulletin_xlsx_fmt(lxw_workbook *wb, uint8_t align) {
+    lxw_format *f = workbook_add_format(wb);
+    format_set_align(f, align);
+    format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
+    return f;
+}
 
 static void bulletin_xlsx_formats(lxw_workbook *wb, bulletin_xf *f) {
     f->title = workbook_add_format(wb);
@@ -308,6 +404,27 @@ static void bulletin_xlsx_formats(lxw_workbook *wb, bulletin_xf *f) {
     format_set_align(f->head, LXW_ALIGN_CENTER);
     format_set_align(f->head, LXW_ALIGN_VERTICAL_CENTER);
     format_set_text_wrap(f->head);
+    f->mast = bulletin_xlsx_fmt(wb, LXW_ALIGN_CENTER);
+    format_set_bold(f->mast);
+    format_set_font_size(f->mast, 22);
+    format_set_font_color(f->mast, 0xCC0000);
+    f->no = bulletin_xlsx_fmt(wb, LXW_ALIGN_CENTER);
+    f->meta_l = bulletin_xlsx_fmt(wb, LXW_ALIGN_LEFT);
+    f->meta_r = bulletin_xlsx_fmt(wb, LXW_ALIGN_RIGHT);
+    for (lxw_format **m = (lxw_format *[]){f->meta_l, f->meta_r}, **e = m + 2; m < e; m++) {
+        format_set_bottom(*m, LXW_BORDER_THICK);
+        format_set_bottom_color(*m, 0xCC0000);
+    }
+    f->summary = bulletin_xlsx_fmt(wb, LXW_ALIGN_LEFT);
+    format_set_align(f->summary, LXW_ALIGN_VERTICAL_TOP);
+    format_set_text_wrap(f->summary);
+    f->cc = bulletin_xlsx_fmt(wb, LXW_ALIGN_LEFT);
+    format_set_top(f->cc, LXW_BORDER_THIN);
+    format_set_bottom(f->cc, LXW_BORDER_THIN);
+    f->print_l = bulletin_xlsx_fmt(wb, LXW_ALIGN_LEFT);
+    f->print_r = bulletin_xlsx_fmt(wb, LXW_ALIGN_RIGHT);
+    format_set_bottom(f->print_l, LXW_BORDER_THIN);
+    format_set_bottom(f->print_r, LXW_BORDER_THIN);
     static const char *const nf[] = {NULL, "0", "0.0", "+0.0;-0.0;0.0"};
     for (int k = 0; k < 4; k++)
         for (int tot = 0; tot < 2; tot++) {
@@ -323,28 +440,44 @@ static void bulletin_xlsx_formats(lxw_workbook *wb, bulletin_xf *f) {
         }
 }
 
-/* Title, subtitle and the column heads (frozen). */
+enum { BX_HEAD = 6 };   /* the row of the table's heads: masthead, number, office and date, title, subtitle, summary above */
+
+/* Masthead, number, office and date, title, subtitle, the progress in words and the column heads (frozen). */
 static void bulletin_xlsx_head(lxw_worksheet *ws, const bulletin_doc *d, const bulletin_xf *f) {
-    char t[512], sub[512];
+    char t[512], sub[512], mast[256], no[64], day[32];
     bulletin_title(d, t, sizeof t);
     bulletin_subtitle(d, sub, sizeof sub);
-    lxw_col_t last = (lxw_col_t)(BULLETIN_NCOLS - 1);
-    worksheet_merge_range(ws, 0, 0, 0, last, t, f->title);
-    worksheet_set_row(ws, 0, 30, NULL);
-    worksheet_merge_range(ws, 1, 0, 1, last, sub, f->sub);
-    worksheet_set_row(ws, 2, 32, NULL);
+    bulletin_masthead(d, mast, sizeof mast);
+    bulletin_number_text(d, no, sizeof no);
+    bulletin_doc_date(d, day);
+    lxw_col_t last = (lxw_col_t)(BULLETIN_NCOLS - 1), mid = (lxw_col_t)(BULLETIN_NCOLS / 2);
+    worksheet_merge_range(ws, 0, 0, 0, last, mast, f->mast);
+    worksheet_set_row(ws, 0, 36, NULL);
+    worksheet_merge_range(ws, 1, 0, 1, last, no, f->no);
+    worksheet_merge_range(ws, 2, 0, 2, mid - 1, d->office ? d->office : "", f->meta_l);
+    worksheet_merge_range(ws, 2, mid, 2, last, day, f->meta_r);
+    worksheet_merge_range(ws, 3, 0, 3, last, t, f->title);
+    worksheet_set_row(ws, 3, 30, NULL);
+    worksheet_merge_range(ws, 4, 0, 4, last, sub, f->sub);
+    worksheet_merge_range(ws, 5, 0, 5, last, d->summary ? d->summary : "", f->summary);
+    /* about 48 characters a line over the table's width */
+    size_t chars = d->summary ? strlen(d->summary) / 3 : 0;
+    worksheet_set_row(ws, 5, 18.0 * (double)(chars / 48 + 2), NULL);
+    worksheet_set_row(ws, BX_HEAD, 32, NULL);
     for (size_t c = 0; c < BULLETIN_NCOLS; c++) {
-        worksheet_write_string(ws, 2, (lxw_col_t)c, bulletin_cols[c].head, f->head);
+        worksheet_write_string(ws, BX_HEAD, (lxw_col_t)c, bulletin_cols[c].head, f->head);
         worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, bulletin_cols[c].xlsx_width, NULL);
     }
-    worksheet_freeze_panes(ws, 3, 2);
+    worksheet_freeze_panes(ws, BX_HEAD + 1, 2);
 }
 
-static void bulletin_xlsx_rows(lxw_worksheet *ws, const bulletin_doc *d, const bulletin_xf *f) {
+/* The rows, the notes, the chart and the print line. */
+static void bulletin_xlsx_rows(lxw_workbook *wb, lxw_worksheet *ws, const bulletin_doc *d, const bulletin_xf *f) {
+    lxw_row_t top = BX_HEAD + 1;
     for (size_t i = 0; i <= d->nrows; i++) {
         bool city = i == d->nrows;
         const bulletin_line *l = bulletin_line_at(d, i);
-        lxw_row_t rr = (lxw_row_t)(3 + i);
+        lxw_row_t rr = (lxw_row_t)(top + i);
         for (size_t c = 0; c < BULLETIN_NCOLS; c++) {
             lxw_format *x = f->cell[bulletin_cols[c].type][city];
             if (c == 0 && city) worksheet_write_string(ws, rr, 0, "", x);
@@ -353,12 +486,41 @@ static void bulletin_xlsx_rows(lxw_worksheet *ws, const bulletin_doc *d, const b
             else worksheet_write_number(ws, rr, (lxw_col_t)c, bulletin_num(l, c), x);
         }
     }
-    worksheet_write_string(ws, (lxw_row_t)(d->nrows + 5), 0, "说明：", NULL);
+    lxw_row_t r = (lxw_row_t)(top + d->nrows + 2);
+    /* the chart: the districts' rates, read from the table's cells */
+    if (d->nrows) {
+        lxw_chart *ch = workbook_add_chart(wb, LXW_CHART_COLUMN);
+        lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
+        chart_series_set_categories(se, d->period, top, 1, (lxw_row_t)(top + d->nrows - 1), 1);
+        chart_series_set_values(se, d->period, top, 4, (lxw_row_t)(top + d->nrows - 1), 4);
+        chart_series_set_name(se, "覆盖率(%)");
+        lxw_chart_fill fill = {.color = 0xC8161D};
+        chart_series_set_fill(se, &fill);
+        chart_series_set_labels(se);
+        chart_title_set_name(ch, bulletin_chart_title);
+        chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
+        chart_axis_set_min(ch->y_axis, 0);
+        chart_axis_set_max(ch->y_axis, 100);
+        lxw_chart_options opt = {.x_scale = 1.3, .y_scale = 1.0};
+        worksheet_insert_chart_opt(ws, r, 0, ch, &opt);
+        r += 16;
+    }
+    worksheet_write_string(ws, r++, 0, "说明：", NULL);
     for (size_t i = 0; i < bulletin_nnotes(d); i++) {
         char line[600];
         snprintf(line, sizeof line, "%zu. %s", i + 1, d->notes[i]);
-        worksheet_write_string(ws, (lxw_row_t)(d->nrows + 6 + i), 0, line, NULL);
+        worksheet_write_string(ws, r++, 0, line, NULL);
     }
+    /* the print line */
+    char cc[1024], issued[128];
+    bulletin_cc_text(d, cc, sizeof cc);
+    bulletin_issued_text(d, issued, sizeof issued);
+    lxw_col_t last = (lxw_col_t)(BULLETIN_NCOLS - 1), mid = (lxw_col_t)(BULLETIN_NCOLS / 2);
+    r++;
+    worksheet_merge_range(ws, r, 0, r, last, cc, f->cc);
+    r++;
+    worksheet_merge_range(ws, r, 0, r, mid - 1, d->office ? d->office : "", f->print_l);
+    worksheet_merge_range(ws, r, mid, r, last, issued, f->print_r);
 }
 
 /* One table at row r: heads, then the rows (numbers as numbers); returns the row after it. */
@@ -414,10 +576,9 @@ st bulletin_render_xlsx(const bulletin_doc *d, const char *path, err *e) {
     bulletin_xlsx_formats(wb, &f);
     lxw_worksheet *ws = workbook_add_worksheet(wb, d->period);
     bulletin_xlsx_head(ws, d, &f);
-    bulletin_xlsx_rows(ws, d, &f);
-    worksheet_set_landscape(ws);
-    worksheet_set_paper(ws, 9);   /* A4 */
-    worksheet_repeat_rows(ws, 2, 2);
+    bulletin_xlsx_rows(wb, ws, d, &f);
+    worksheet_set_paper(ws, 9);   /* A4, portrait like the PDF */
+    worksheet_repeat_rows(ws, BX_HEAD, BX_HEAD);
     worksheet_fit_to_pages(ws, 1, 0);
     if (d->life) bl_xlsx(wb, d, &f);
     lxw_error rc = workbook_close(wb);
@@ -522,15 +683,141 @@ static void bulletin_pdf_table(bulletin_page *p, const bulletin_doc *d) {
     cairo_stroke(cr);
 }
 
-static void bulletin_pdf_notes(bulletin_page *p, const bulletin_doc *d) {
-    p->y += 16;
+/* The masthead in red, the number, the office and the date over a red rule. */
+static void bulletin_pdf_mast(bulletin_page *p, const bulletin_doc *d) {
+    cairo_t *cr = p->cr;
+    char mast[256], no[64], day[32];
+    bulletin_masthead(d, mast, sizeof mast);
+    bulletin_number_text(d, no, sizeof no);
+    bulletin_doc_date(d, day);
+    double w = p->W - 2 * p->M;
+    cairo_set_source_rgb(cr, 0.8, 0, 0);
+    bulletin_text(p, "Noto Serif CJK SC Bold 22", mast, p->M, p->y, w, PANGO_ALIGN_CENTER);
+    p->y += bulletin_text_h(p) + 4;
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    bulletin_text(p, "Noto Sans CJK SC 10.5", no, p->M, p->y, w, PANGO_ALIGN_CENTER);
+    p->y += bulletin_text_h(p) + 8;
+    bulletin_text(p, "Noto Sans CJK SC 10", d->office ? d->office : "", p->M, p->y, w / 2, PANGO_ALIGN_LEFT);
+    bulletin_text(p, "Noto Sans CJK SC 10", day, p->M + w / 2, p->y, w / 2, PANGO_ALIGN_RIGHT);
+    p->y += bulletin_text_h(p) + 4;
+    cairo_set_source_rgb(cr, 0.8, 0, 0);
+    cairo_set_line_width(cr, 2);
+    cairo_move_to(cr, p->M, p->y);
+    cairo_line_to(cr, p->W - p->M, p->y);
+    cairo_stroke(cr);
+    p->y += 14;
+}
+
+/* The title and the subtitle (under the masthead: black, no rule). */
+static void bulletin_pdf_title(bulletin_page *p, const char *title, const char *sub) {
     cairo_set_source_rgb(p->cr, 0, 0, 0);
-    bulletin_text(p, "Noto Sans CJK SC Bold 9", "说明：", p->M, p->y, p->W - 2 * p->M, PANGO_ALIGN_LEFT);
+    bulletin_text(p, "Noto Serif CJK SC Bold 14", title, p->M, p->y, p->W - 2 * p->M, PANGO_ALIGN_CENTER);
+    p->y += bulletin_text_h(p) + 4;
+    cairo_set_source_rgb(p->cr, 0.3, 0.3, 0.3);
+    bulletin_text(p, "Noto Sans CJK SC 8.5", sub, p->M, p->y, p->W - 2 * p->M, PANGO_ALIGN_CENTER);
+    p->y += bulletin_text_h(p) + 10;
+}
+
+/* The progress in words: a paragraph, its first line indented by two characters. */
+static void bulletin_pdf_summary(bulletin_page *p, const bulletin_doc *d) {
+    if (!d->summary || !*d->summary) return;
+    cairo_set_source_rgb(p->cr, 0, 0, 0);
+    pango_layout_set_indent(p->lay, 21 * PANGO_SCALE);
+    pango_layout_set_spacing(p->lay, 4 * PANGO_SCALE);
+    bulletin_text(p, "Noto Sans CJK SC 10.5", d->summary, p->M, p->y, p->W - 2 * p->M, PANGO_ALIGN_LEFT);
+    p->y += bulletin_text_h(p) + 12;
+    pango_layout_set_indent(p->lay, 0);
+    pango_layout_set_spacing(p->lay, 0);
+}
+
+/* The chart: a bar per district in rank order, its rate and change. */
+static void bulletin_pdf_chart(bulletin_page *p, const bulletin_doc *d) {
+    if (!d->nrows) return;
+    cairo_t *cr = p->cr;
+    const double lh = 15, lw = 70, bw = 300;
+    p->y += 14;
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    bulletin_text(p, "Noto Sans CJK SC Bold 9.5", bulletin_chart_title, p->M, p->y, p->W - 2 * p->M, PANGO_ALIGN_CENTER);
+    p->y += bulletin_text_h(p) + 6;
+    double x0 = (p->W - (lw + bw + 90)) / 2 + lw;
+    for (size_t i = 0; i < d->nrows; i++) {
+        const bulletin_line *l = &d->rows[i];
+        double w = bw * (l->rate < 0 ? 0 : l->rate > 100 ? 100 : l->rate) / 100;
+        char v[64];
+        snprintf(v, sizeof v, "%.1f（%+.1f）", l->rate, l->change);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        bulletin_text(p, "Noto Sans CJK SC 8.5", l->name ? l->name : "", x0 - lw, p->y, lw - 6, PANGO_ALIGN_RIGHT);
+        cairo_set_source_rgb(cr, 0.78, 0.09, 0.11);
+        cairo_rectangle(cr, x0, p->y + 2, w, lh - 4);
+        cairo_fill(cr);
+        cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+        bulletin_text(p, "Noto Sans CJK SC 8", v, x0 + w + 4, p->y + 1, 90, PANGO_ALIGN_LEFT);
+        p->y += lh;
+    }
+    cairo_set_source_rgb(cr, 0.4, 0.4, 0.4);
+    cairo_set_line_width(cr, 0.6);
+    cairo_move_to(cr, x0, p->y - lh * (double)d->nrows);
+    cairo_line_to(cr, x0, p->y);
+    cairo_stroke(cr);
+}
+
+/* The print line at the foot of the page (a new page when there is no room): 抄送, then the office and the day it was issued. */
+static void bulletin_pdf_print(bulletin_page *p, const bulletin_doc *d) {
+    char cc[1024], issued[128];
+    bulletin_cc_text(d, cc, sizeof cc);
+    bulletin_issued_text(d, issued, sizeof issued);
+    double w = p->W - 2 * p->M, h = 56, y = p->H - p->M - h;
+    if (p->y + 12 > y) {
+        cairo_show_page(p->cr);
+        p->y = p->M;
+    }
+    cairo_t *cr = p->cr;
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 0.8);
+    double lines[] = {y, y + h / 2, y + h};
+    for (int i = 0; i < 3; i++) {
+        cairo_move_to(cr, p->M, lines[i]);
+        cairo_line_to(cr, p->W - p->M, lines[i]);
+    }
+    cairo_stroke(cr);
+    bulletin_text(p, "Noto Sans CJK SC 10", cc, p->M + 4, y + 6, w - 8, PANGO_ALIGN_LEFT);
+    bulletin_text(p, "Noto Sans CJK SC 10", d->office ? d->office : "", p->M + 4, y + h / 2 + 6, w / 2, PANGO_ALIGN_LEFT);
+    bulletin_text(p, "Noto Sans CJK SC 10", issued, p->M + w / 2, y + h / 2 + 6, w / 2 - 4, PANGO_ALIGN_RIGHT);
+    p->y = y + h;
+}
+
+/* The height txt takes in font over width w (laid out, not drawn). */
+static double bulletin_measure(bulletin_page *p, const char *font, const char *txt, double w) {
+    PangoFontDescription *fd = pango_font_description_from_string(font);
+    pango_layout_set_font_description(p->lay, fd);
+    pango_font_description_free(fd);
+    pango_layout_set_width(p->lay, (int)(w * PANGO_SCALE));
+    pango_layout_set_wrap(p->lay, PANGO_WRAP_WORD_CHAR);
+    pango_layout_set_text(p->lay, txt, -1);
+    return bulletin_text_h(p);
+}
+
+/* The notes, going on to a new page when the page is full. */
+static void bulletin_pdf_notes(bulletin_page *p, const bulletin_doc *d) {
+    const char *font = "Noto Sans CJK SC 8.5";
+    double w = p->W - 2 * p->M;
+    p->y += 16;
+    if (p->y + 30 > p->H - p->M) {
+        cairo_show_page(p->cr);
+        p->y = p->M;
+    }
+    cairo_set_source_rgb(p->cr, 0, 0, 0);
+    bulletin_text(p, "Noto Sans CJK SC Bold 9", "说明：", p->M, p->y, w, PANGO_ALIGN_LEFT);
     p->y += bulletin_text_h(p) + 2;
-    for (size_t i = 0; i < bulletin_nnotes(d) && p->y < p->H - p->M; i++) {
+    for (size_t i = 0; i < bulletin_nnotes(d); i++) {
         char line[600];
         snprintf(line, sizeof line, "%zu. %s", i + 1, d->notes[i]);
-        bulletin_text(p, "Noto Sans CJK SC 8.5", line, p->M, p->y, p->W - 2 * p->M, PANGO_ALIGN_LEFT);
+        if (p->y + bulletin_measure(p, font, line, w) > p->H - p->M) {
+            cairo_show_page(p->cr);
+            p->y = p->M;
+        }
+        cairo_set_source_rgb(p->cr, 0, 0, 0);
+        bulletin_text(p, font, line, p->M, p->y, w, PANGO_ALIGN_LEFT);
         p->y += bulletin_text_h(p) + 2;
     }
 }
@@ -651,10 +938,14 @@ st bulletin_render_pdf(const bulletin_doc *d, const char *path, err *e) {
     for (size_t c = 0; c < BULLETIN_NCOLS; c++) p.tw += bulletin_cols[c].pdf_width;
     p.x0 = (p.W - p.tw) / 2;
     p.y = p.M;
-    bulletin_pdf_head(&p, t, sub);
+    bulletin_pdf_mast(&p, d);
+    bulletin_pdf_title(&p, t, sub);
+    bulletin_pdf_summary(&p, d);
     bulletin_pdf_table(&p, d);
+    bulletin_pdf_chart(&p, d);
     bulletin_pdf_notes(&p, d);
     if (d->life) bl_pdf(&p, d);
+    bulletin_pdf_print(&p, d);   /* at the foot of the last page */
     g_object_unref(p.lay);
     cairo_show_page(p.cr);
     cairo_destroy(p.cr);

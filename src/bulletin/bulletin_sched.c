@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "core/config.h"
 #include "core/log.h"
 
@@ -32,52 +33,60 @@ static void bulletin_sched_uc(uc *c, db *d, arena *mem) {
     c->who.address = "system";
 }
 
-/* The first 旬 to issue: the one after the newest issued, unless that is more
- * than 36 旬 back or nothing was issued at all — then the last finished one. */
-static org_xun bulletin_sched_from(const char *newest, const org_xun *last) {
-    org_xun n, x = *last;
-    if (!newest || !org_xun_parse(newest, &n)) return x;
-    x = org_xun_next(&n);
-    org_xun floor = *last;
-    for (int i = 0; i < 35; i++) floor = org_xun_prev(&floor);
-    char a[16], b[16];
-    org_xun_format(&x, a);
-    org_xun_format(&floor, b);
-    return strcmp(a, b) < 0 ? *last : x;
+static int bs_index(const org_xun *x) { return x->y * 36 + (x->m - 1) * 3 + (x->x - 1); }
+
+size_t bulletin_sched_plan(const char *today, const char *asof, const char *newest, org_xun *out, size_t max) {
+    /* the last 旬 that has ended before today and ends by asof */
+    char yesterday[11], lim[11];
+    org_day_add(today, -1, yesterday);
+    snprintf(lim, sizeof lim, "%s", asof && strcmp(asof, yesterday) < 0 ? asof : yesterday);
+    int y, m, d;
+    if (!org_day_parse(lim, &y, &m, &d) || !max) return 0;
+    org_xun last = org_xun_of(y, m, d);
+    char end[11];
+    org_xun_last(&last, end);
+    if (strcmp(end, lim) > 0) last = org_xun_prev(&last);
+    org_xun n;
+    if (!newest || !org_xun_parse(newest, &n)) {
+        out[0] = last;
+        return 1;
+    }
+    size_t k = 0;
+    for (org_xun x = org_xun_next(&n); k < max && bs_index(&x) <= bs_index(&last); x = org_xun_next(&x)) out[k++] = x;
+    return k;
 }
 
-/* Issue every finished 旬 after the last issued one, so a server that was down
- * for a while catches up in order — up to a year (36 旬) back.  When nothing
- * was issued within that year (a new database, or one whose bulletins are
- * historical, like the demo's 2018 campaign), only the last finished one: a
- * year of back issues is for the office to decide, by hand or with the CLI. */
-static void bulletin_sched_issue(uc *c, const org_xun *last) {
-    err e;
-    err_clear(&e);
+enum { BS_MAX = 36 };   /* at most a year of 旬 a round; the next round goes on */
+
+st bulletin_sched_run(uc *c, const char *today, int *issued, err *e) {
     const char *newest = NULL;
-    st s = bulletin_store_newest(c, &newest, &e);
-    org_xun x = bulletin_sched_from(newest, last);
-    char lastp[16];
-    org_xun_format(last, lastp);
-    for (int guard = 0; !s && guard < 36; guard++) {
+    char asof[11];
+    org_xun plan[BS_MAX];
+    int k = 0;
+    st s = bulletin_store_newest(c, &newest, e);
+    if (!s) s = coverage_store_asof(c, today, asof, e);
+    size_t n = s ? 0 : bulletin_sched_plan(today, asof, newest, plan, BS_MAX);
+    for (size_t i = 0; !s && i < n; i++) {
         char period[16];
-        org_xun_format(&x, period);
-        if (strcmp(period, lastp) > 0) break;
+        org_xun_format(&plan[i], period);
         bulletin_doc *doc = NULL;
-        s = bulletin_store_issue(c, &x, "schedule", &doc, &e);
-        if (!s) log_info("bulletin: issued %s", period);
-        else if (s == ST_CONFLICT) s = ST_OK;   /* issued by hand or by another server */
-        if (s) log_warn("bulletin: %s not issued: %s", period, e.msg);
-        x = org_xun_next(&x);
+        s = bulletin_store_issue(c, &plan[i], "schedule", &doc, e);
+        if (!s) {
+            k++;
+            log_info("bulletin: issued %s", period);
+        } else if (s == ST_CONFLICT) {
+            s = ST_OK;   /* issued by hand or by another server */
+        } else {
+            log_warn("bulletin: %s not issued: %s", period, e->msg);
+        }
     }
+    if (issued) *issued = k;
+    return s;
 }
 
 static void bulletin_sched_once(void) {
     char today[11];
-    org_today(today);
-    int y, m, dd;
-    if (!org_day_parse(today, &y, &m, &dd)) return;
-    org_xun cur = org_xun_of(y, m, dd), last = org_xun_prev(&cur);
+    clock_day(clock_now(), today);
     err e;
     err_clear(&e);
     db *d = NULL;
@@ -89,7 +98,7 @@ static void bulletin_sched_once(void) {
     arena_init(&mem, 0);
     uc c;
     bulletin_sched_uc(&c, d, &mem);
-    bulletin_sched_issue(&c, &last);
+    if (bulletin_sched_run(&c, today, NULL, &e)) log_warn("bulletin: schedule: %s", e.msg);
     arena_free(&mem);
     db_close(d);
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "core/config.h"
 #include "meeting/meeting_store.h"
 #include "org/org_store.h"
@@ -123,6 +124,48 @@ static st bulletin_life_gather(uc *city, const bulletin_doc *d, bulletin_inputs 
     return in->life_period && in->life_from && in->life_to ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
 }
 
+/* The organizations established in [from, to] (工委 not counted), by day: "name（district）", at most
+ * BULLETIN_NEW_NAMES (the count is the rows' new_orgs). */
+static st bulletin_new_names(uc *c, const char *from, const char *to, bulletin_inputs *in, err *e) {
+    json_t *rows = NULL;
+    st s = db_query_json(c->d, &rows,
+                         "SELECT o.name, g.name AS district FROM org_event v JOIN org o ON o.id = v.org_id "
+                         "LEFT JOIN region g ON g.code = v.district_code "
+                         "WHERE v.kind = 'established' AND v.day >= $1 AND v.day <= $2 AND o.kind <> '工委' "
+                         "ORDER BY v.day, v.id LIMIT $3",
+                         e, "tti", from, to, (int64_t)BULLETIN_NEW_NAMES);
+    if (s) return s;
+    size_t n = json_array_size(rows);
+    const char **names = arena_calloc(c->mem, n ? n : 1, sizeof *names);
+    for (size_t i = 0; names && i < n; i++) {
+        const json_t *r = json_array_get(rows, i);
+        const char *nm = json_string_value(json_object_get(r, "name")), *dn = json_string_value(json_object_get(r, "district"));
+        names[i] = dn ? arena_printf(c->mem, "%s（%s）", nm ? nm : "", dn) : arena_strdup(c->mem, nm ? nm : "");
+        if (!names[i]) names = NULL;
+    }
+    json_decref(rows);
+    if (!names) return err_set(e, ST_NOMEM, "内存不足。");
+    in->new_names = names;
+    in->nnew_names = n;
+    return ST_OK;
+}
+
+/* 印发机关: the setting bulletin-office, else the city's own working committee (the 工委 at the top), else
+ * "<city>两新工委"; 抄送: the setting bulletin-cc. */
+static void bulletin_print_line(uc *c, bulletin_inputs *in) {
+    const char *office = cfg_str("bulletin-office");
+    if (!office || !*office) {
+        char *top = NULL;
+        if (db_query_text(c->d, &top, "SELECT name FROM org WHERE kind = '工委' AND parent_id IS NULL ORDER BY id LIMIT 1", NULL, ""))
+            top = NULL;
+        office = top && *top ? arena_strdup(c->mem, top) : arena_printf(c->mem, "%s两新工委", in->city_name ? in->city_name : "");
+        free(top);
+    }
+    in->office = office ? office : "";
+    const char *cc = cfg_str("bulletin-cc");
+    in->cc = cc ? cc : "";
+}
+
 /* Everything the 旬 of d is computed from, over the whole city. */
 static st bulletin_gather(uc *c, const bulletin_doc *d, bulletin_inputs *in, err *e) {
     uc city = bulletin_city_view(c);
@@ -141,11 +184,13 @@ static st bulletin_gather(uc *c, const bulletin_doc *d, bulletin_inputs *in, err
     if (!s) s = bulletin_events(c, "upgraded", d->first_day, d->last_day, &in->upgraded, &in->nupgraded, e);
     if (!s) s = org_store_findings_by_district(&city, d->last_day, &fnd, &in->nfindings, e);
     if (!s) s = bulletin_life_gather(&city, d, in, e);
+    if (!s) s = bulletin_new_names(c, d->first_day, d->last_day, in, e);
     in->now = now;
     in->prev = prev;
     in->before = before;
     in->findings = fnd;
     in->city_name = bulletin_city_name(c);
+    if (!s) bulletin_print_line(c, in);
     return s;
 }
 
@@ -180,7 +225,7 @@ st bulletin_store_issue(uc *c, const org_xun *x, const char *by, bulletin_doc **
     org_xun_format(x, period);
     org_xun_first(x, first);
     org_xun_last(x, last);
-    org_today(today);
+    clock_day(clock_now(), today);   /* the clock tests can move (test-clock-file) */
     if (strcmp(last, today) >= 0)
         return err_field(e, ST_INVALID, "period", "%s 尚未结束（截至 %s），旬报须在该旬结束后发布；可先预览。", period, last);
     /* Compute first, outside the write transaction: at a province's size it
@@ -221,7 +266,7 @@ st bulletin_store_exported(uc *c, const bulletin_doc *d, const char *format, err
 /* ---- the list ---- */
 
 /* A summary line of an issued bulletin: its title and the city's figures, not the whole table. */
-static void bulletin_summary(uc *c, json_t *row) {
+static void bulletin_list_line(uc *c, json_t *row) {
     json_t *j = json_loads(json_string_value(json_object_get(row, "data")), 0, NULL);
     bulletin_doc *d = NULL;
     err e;
@@ -246,7 +291,7 @@ st bulletin_store_list(uc *c, const char *year, const uc_page *pg, json_t **item
     if ((s = db_query_json(c->d, &rows, sql, e, "tii", year, pg->limit, pg->offset))) return s;
     size_t i;
     json_t *row;
-    json_array_foreach(rows, i, row) bulletin_summary(c, row);
+    json_array_foreach(rows, i, row) bulletin_list_line(c, row);
     *items = rows;
     return ST_OK;
 }

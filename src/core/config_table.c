@@ -123,5 +123,10 @@ const cfg_def cfg_table[] = {
      "党组织（含下级）在党员名册上的正式党员少于几名时提示“正式党员不足” / registered full members an organization needs"},
     {"rule-committee-seats-min", CFG_INT, 0, 100, "1", "党建规则 rules",
      "党委、党总支委员会至少几名委员（少于时提示“委员会缺委员”） / members a 党委 or 党总支 committee needs"},
+    /* issue 21 item 11: the bulletin as a formal document — its print line (印发机关, 抄送) */
+    {"bulletin-office", CFG_STR, 0, 0, "", "旬报 bulletin",
+     "旬报的印发机关（空 = 全市最上级的两新工委名称） / the office that issues the bulletin (empty: the city's top working committee)"},
+    {"bulletin-cc", CFG_STR, 0, 0, "市委组织部，各区委两新工委", "旬报 bulletin",
+     "旬报的抄送单位（印在文末） / to whom the bulletin is copied (printed at its end)"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

@@ -82,3 +82,16 @@ void coverage_mark(const char *const *days, size_t ndays, const char *from, cons
     size_t lo = coverage_lower(days, ndays, from), hi = to ? coverage_lower(days, ndays, to) : ndays;
     for (size_t i = lo; i < hi; i++) flag[i] = 1;
 }
+
+void coverage_asof_rule(const char *today, const char *latest, char out[11]) {
+    int y, m, d;
+    char stale[11];
+    snprintf(out, 11, "%s", today);
+    if (!latest || !org_day_parse(latest, &y, &m, &d)) return;
+    org_day_add(today, -COVERAGE_ASOF_STALE_DAYS, stale);
+    if (strcmp(latest, stale) >= 0) return;
+    org_xun x = org_xun_of(y, m, d);
+    char end[11];
+    org_xun_last(&x, end);
+    if (strcmp(end, today) < 0) snprintf(out, 11, "%s", end);
+}

@@ -64,7 +64,23 @@ size_t coverage_trend_points(const char *from, const char *to, bool monthly, cov
  * (to NULL = open): the days an interval covers. */
 void coverage_mark(const char *const *days, size_t ndays, const char *from, const char *to, unsigned char *flag);
 
+/* The one "as of" rule (截至日期) of every page that shows figures as of a day
+ * (the dashboard, the coverage pages, an organization's detail, the rule
+ * findings) and of the bulletin schedule: the latest day the data speaks of.
+ * latest = the day of the latest organizational change over the whole city
+ * (NULL or "" when there is none).  Today, when something changed within the
+ * last COVERAGE_ASOF_STALE_DAYS days (a live deployment) or nothing ever did;
+ * otherwise the last day of the 旬 of that change (the demo's campaign ends on
+ * 2018-06-30), never after today.  The same for every user, whatever their
+ * scope: a district sees the city's day, not its own latest change. */
+enum { COVERAGE_ASOF_STALE_DAYS = 183 };
+void coverage_asof_rule(const char *today, const char *latest, char out[11]);
+
 /* ---- store (coverage_store.c): every query within the caller's scope ---- */
+
+/* The as-of day (coverage_asof_rule) as the database gives it: the latest
+ * change over the whole city (whoever asks), judged on today. */
+st coverage_store_asof(uc *c, const char *today, char out[11], err *e);
 
 /* The figures as of day, grouped by `by`, in key order (arena memory).  For
  * COVERAGE_CITY one row always, named after the caller's scope. */

@@ -5,6 +5,7 @@
  *   GET /api/coverage/trend              the same at the end of every 旬 (or month) between two days
  *   GET /api/coverage/enterprises        the enterprises behind a figure (a list: sort keys, xlsx export)
  *   GET /api/enterprises/{id}/coverage   one enterprise's covers, instructors and events
+ *   GET /api/asof                        the default as-of day of every page (coverage_asof_rule)
  *
  * Every figure is the caller's scope's: the store binds it from the
  * use-case context. */
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "coverage/coverage.h"
 #include "http/http.h"
 #include "org/org_store.h"
@@ -129,6 +131,16 @@ static st h_coverage_ents(http_req *r, err *e) {
                                              "page", (json_int_t)pg.page, "size", (json_int_t)pg.size, "summary", summary));
 }
 
+/* The default as-of day of every page (coverage_asof_rule), with the rule in words. */
+static st h_asof(http_req *r, err *e) {
+    char today[11], day[11];
+    clock_day(clock_now(), today);
+    st s = coverage_store_asof(http_uc(r), today, day, e);
+    if (s) return s;
+    const char *rule = !strcmp(day, today) ? "今天（近半年内有组织变动）" : "最近一次组织变动所在旬的最后一天（近半年内无变动）";
+    return http_reply_json(r, 200, json_pack("{s:s,s:s,s:s}", "date", day, "today", today, "rule", rule));
+}
+
 /* The route's scope ("enterprise:{id}") has placed the enterprise in the caller's scope already. */
 static st h_enterprise_coverage(http_req *r, err *e) {
     int64_t id;
@@ -167,6 +179,7 @@ const http_route coverage_routes[] = {
      cova_ent_sort},
     {"GET", "/api/enterprises/{id}/coverage", "coverage.read", h_enterprise_coverage, HB_NONE, "一家企业的覆盖历史", "coverage",
      "enterprise:{id}"},
+    {"GET", "/api/asof", "org.read", h_asof, HB_NONE, "默认截至日期（全市最新数据之日，各页面共用）", "coverage", NULL},
     {"GET", "/api/me/enterprise", "enterprise.read", h_me_enterprise, HB_NONE, "本企业（出资人）：企业、党组织和覆盖历史", "coverage",
      NULL},
     {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL},

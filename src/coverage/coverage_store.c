@@ -277,3 +277,13 @@ st coverage_store_enterprise(uc *c, int64_t id, json_t **out, err *e) {
     *out = o;
     return ST_OK;
 }
+
+st coverage_store_asof(uc *c, const char *today, char out[11], err *e) {
+    char *latest = NULL;
+    /* the whole city's latest change, not the caller's scope: one day for every reader */
+    st s = db_query_text(c->d, &latest, "SELECT MAX(day) FROM org_event WHERE day <= $1", e, "t", today);
+    if (s == ST_NOT_FOUND) s = ST_OK;
+    if (!s) coverage_asof_rule(today, latest, out);
+    free(latest);
+    return s;
+}

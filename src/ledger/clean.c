@@ -396,4 +396,11 @@ void ledger_clean_row(ledger_builder *b, ledger_row *r) {
         if (s) r->district_code = s->district;
         else if ((a = r->val[LF_ADDRESS])) r->district_code = district_from_address(a, strlen(a));
     }
+    /* No street: the address often names one (in the row's district); without it the enterprise
+       would count as 街道未填写 on every street chart. */
+    if (!r->val[LF_STREET] && r->val[LF_ADDRESS]) {
+        const char *a = r->val[LF_ADDRESS];
+        const district_street *s = district_street_from_address(a, strlen(a), r->district_code);
+        if (s) r->val[LF_STREET] = s->name;
+    }
 }

@@ -177,3 +177,18 @@ int district_from_address(const char *s, size_t n) {
     }
     return found;
 }
+
+const district_street *district_street_from_address(const char *s, size_t n, int in_district) {
+    const district_street *found = NULL;
+    for (size_t i = 0; i < NSTREETS; i++) {
+        const char *nm = STREETS[i].name;
+        if (in_district && STREETS[i].district != in_district) continue;
+        size_t stem = street_stem(nm);
+        /* as district_from_address: a two-character stem (湖里, 集美) is also a district or road name */
+        size_t l = stem >= 9 ? stem : strlen(nm);
+        if (!contains(s, n, nm, l)) continue;
+        if (found && found != &STREETS[i]) return NULL;
+        found = &STREETS[i];
+    }
+    return found;
+}

@@ -34,5 +34,9 @@ const district_street *district_street_find(const char *s, size_t n);
 /* The district an address names, directly (…湖里区…) or through a street
  * name (…殿前街道…); 0 when none or ambiguous. */
 int district_from_address(const char *s, size_t n);
+/* The street or town an address names (…金山街道…, …灌口镇…; a stem of three characters or more,
+ * 鼓浪屿, also without its suffix), among the streets of in_district when it is not 0; NULL when none
+ * or two different ones (issue 21: a row without a street gets the one its address names). */
+const district_street *district_street_from_address(const char *s, size_t n, int in_district);
 
 #endif

@@ -3,7 +3,8 @@
 // before and the day of each event; the 旬 bulletin checked against a direct
 // count in the database, issued once, its change measured against the issued
 // one, downloaded as xlsx and PDF (read back with pdftotext); the schedule
-// issuing the last finished 旬 by itself; and the data scope of a district.
+// issuing the finished 旬 by itself, 旬 by 旬, never past the data (its day
+// injected with test-clock-file); and the data scope of a district.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -413,8 +414,19 @@ test('bulletin: numbers equal a direct count, issued once, change against the is
   r = await city.get('/api/bulletins/2018-04-3/html');
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-type'), /text\/html/);
-  assert.match(r.text, /<table>/);
+  assert.match(r.text, /<table class="rank">/);
   assert.match(r.text, /思明区/);
+  // the formal document (issue 21 item 11): masthead, 期号, office and date, progress in words, chart, print line
+  assert.equal(cur.number, 12, '2018年4月下旬 is the 12th 旬 of the year');
+  assert.ok(cur.office && cur.cc && cur.summary, 'office, copy line and summary in the document');
+  assert.match(cur.summary, /^截至2018年4月30日，厦门市 \d+ 家互联网企业中已有 \d+ 家建立党组织/);
+  const best = cur.rows.filter((x) => x.enterprises)[0];
+  assert.ok(cur.summary.includes(`${best.name}覆盖率最高（${best.rate.toFixed(1)}%）`), cur.summary);
+  for (const n of cur.new_org_names) assert.ok(cur.summary.includes(n), `${n} named`);
+  assert.equal(cur.new_org_names.length, Math.min(cur.city.new_orgs, 5));
+  for (const part of ['厦门市互联网企业党建工作旬报', '2018年第12期', cur.office, cur.summary, '<svg role="img"', `抄送：${cur.cc}。`, '印发'])
+    assert.ok(r.text.includes(part.replace(/&/g, '&amp;')), `the page has ${part.slice(0, 20)}`);
+  assert.ok(r.text.includes('<th>较上期<br>(百分点)</th>'), 'a long head breaks where it should');
   assert.match(r.text, /<h2>组织生活落实情况（2018年第2季度）<\/h2>/);
   assert.match(r.text, /本旬所在季度 2018-04-01 至 2018-06-30/);
   assert.match(r.text, new RegExp(`红灯党组织（共 ${life.red_total} 个`));
@@ -428,7 +440,12 @@ test('bulletin: numbers equal a direct count, issued once, change against the is
   assert.match(strings, /全市合计/);
   assert.match(strings, /2018年4月下旬/);
   const sheet = execFileSync('python3', ['-c', 'import sys,zipfile; print(zipfile.ZipFile(sys.argv[1]).read("xl/worksheets/sheet1.xml").decode())', path.join(dir, 'b.xlsx')], { encoding: 'utf8' });
-  assert.match(sheet, /<pane [^>]*ySplit="3"/, 'frozen header');
+  assert.match(sheet, /<pane [^>]*ySplit="7"/, 'frozen header (under the masthead, the number, the office and date, the title and the summary)');
+  for (const part of ['厦门市互联网企业党建工作旬报', '2018年第12期', cur.office, `抄送：${cur.cc}。`, '较上期\n(百分点)'])
+    assert.ok(strings.includes(part), `the workbook has ${part}`);
+  assert.ok(strings.includes(cur.summary.slice(0, 40)), 'the workbook has the summary');
+  const zipNames = execFileSync('python3', ['-c', 'import sys,zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', path.join(dir, 'b.xlsx')], { encoding: 'utf8' });
+  assert.match(zipNames, /xl\/charts\/chart1\.xml/, 'the workbook has the chart');
   const book = execFileSync('python3', ['-c', 'import sys,zipfile; print(zipfile.ZipFile(sys.argv[1]).read("xl/workbook.xml").decode())', path.join(dir, 'b.xlsx')], { encoding: 'utf8' });
   assert.match(book, /<sheet name="组织生活"/);
   assert.match(strings, /组织生活落实情况/);
@@ -443,10 +460,23 @@ test('bulletin: numbers equal a direct count, issued once, change against the is
   assert.match(text, /党组织覆盖情况通报/);
   assert.match(text, /2018年4月下/);
   assert.match(text, /全市合计/);
-  const cityLine = text.split('\n').find((l) => l.includes('全市合计'));
+  // the formal parts: masthead, 期号, office, the paragraph, the chart, the print line (印发, 抄送 from the settings)
+  assert.match(text, /厦门市互联网企业党建工作旬报/);
+  assert.match(text, /2018年第12期/);
+  assert.ok(text.includes(cur.office), 'the issuing office');
+  assert.match(text, /截至2018年4月30日，厦门市/);
+  assert.match(text, /各区覆盖率（%，括号内为较上期变化）/);
+  assert.ok(text.replace(/\s+/g, '').includes(`抄送：${cur.cc}。`), 'the copy line');
+  assert.match(text, /\d{4}年\d{1,2}月\d{1,2}日印发/);
+  // heads that do not wrap mid-word: each of their lines whole
+  const heads = text.slice(text.indexOf('排名'), text.indexOf('排名') + 400);
+  for (const h of ['较上期', '(百分点)', '工作覆盖率', '本旬', '待办']) assert.ok(heads.includes(h), `head ${h} whole`);
+  // the table (after its heads: the paragraph above names districts too)
+  const table = text.slice(text.indexOf('排名'));
+  const cityLine = table.split('\n').find((l) => l.includes('全市合计'));
   assert.ok(cityLine.includes(String(cur.city.covered)) && cityLine.includes(cur.city.rate.toFixed(1)), cityLine);
   for (const row of cur.rows) {
-    const line = text.split('\n').find((l) => l.includes(row.name));
+    const line = table.split('\n').find((l) => l.includes(row.name));
     assert.ok(line && line.includes(String(row.enterprises)) && line.includes(row.rate.toFixed(1)), `${row.name}: ${line}`);
   }
   // the organizational-life page: each district's line with its figures, the red organizations
@@ -528,31 +558,42 @@ test('a district sees and changes only its own', async () => {
   assert.equal((await m.get('/api/coverage')).status, 403);
 });
 
-test('the server issues each finished 旬 by itself, once, catching up after the last issued', async () => {
-  // three 旬 back from the current one: issued by hand before the server starts
-  const now = new Date();
-  const back = (y, mo, x) => (x > 1 ? [y, mo, x - 1] : mo > 1 ? [y, mo - 1, 3] : [y - 1, 12, 3]);
-  const fmt = ([y, mo, x]) => `${y}-${String(mo).padStart(2, '0')}-${x}`;
-  const cur = [now.getFullYear(), now.getMonth() + 1, now.getDate() <= 10 ? 1 : now.getDate() <= 20 ? 2 : 3];
-  const last = back(...cur), before1 = back(...last), before2 = back(...before1);
+// The schedule's day is the server's clock moved by test-clock-file (never the wall clock's day).
+function clockAt(day) {
+  const f = path.join(dir, `clock-${day}`);
+  const target = Date.parse(`${day}T12:00:00`) / 1000;   // local noon: the same local day in any zone
+  writeFileSync(f, String(Math.round(target - Date.now() / 1000)));
+  return f;
+}
+async function scheduled(c, want) {
+  let items = [];
+  for (let i = 0; i < 100; i++) {
+    items = (await c.get('/api/bulletins?size=100')).data.items;
+    if (items.filter((b) => b.issued_by === 'schedule').length >= want) break;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  // two more rounds of the schedule (every second): nothing more may come
+  await new Promise((res) => setTimeout(res, 2500));
+  return (await c.get('/api/bulletins?size=100')).data.items;
+}
+
+test('the server issues each finished 旬 by itself, once, catching up after the last issued (clock at 2018-05-25)', async () => {
   const db = freshDb();
   let r = ejia(['demo', '--db', db.url, '--enterprises', '20', '--bulletins', 'no']);
   assert.equal(r.status, 0, r.stderr);
-  r = ejia(['bulletin', '--db', db.url, '--period', fmt(before2), '--format', 'html', '--out', path.join(dir, 'x.html'), '--issue']);
+  r = ejia(['bulletin', '--db', db.url, '--period', '2018-04-3', '--format', 'html', '--out', path.join(dir, 'x.html'), '--issue']);
   assert.equal(r.status, 0, r.stderr);
-  const s2 = await startServer({ db, args: ['--bulletin-check-seconds', '1'] });
+  const s2 = await startServer({ db, args: ['--bulletin-check-seconds', '1', '--test-clock-file', clockAt('2018-05-25')] });
   try {
     addUser(s2.db.url, 'c2', 'city', null);
     const c = await login(s2, 'c2');
-    let items = [];
-    for (let i = 0; i < 50 && items.length < 3; i++) {
-      await new Promise((res) => setTimeout(res, 100));
-      items = (await c.get('/api/bulletins')).data.items;
-    }
-    await new Promise((res) => setTimeout(res, 2500));
-    items = (await c.get('/api/bulletins')).data.items;
-    assert.deepEqual(items.map((i) => i.period), [fmt(last), fmt(before1), fmt(before2)]);
+    const items = await scheduled(c, 2);
+    // the data is live on that day: every finished 旬 after the last issued, in order, none skipped
+    assert.deepEqual(items.map((i) => i.period), ['2018-05-2', '2018-05-1', '2018-04-3']);
     assert.deepEqual(items.map((i) => i.issued_by), ['schedule', 'schedule', 'cli']);
+    const d = (await c.get('/api/bulletins/2018-05-1')).data;
+    assert.equal(d.prev_period, '2018-04-3');
+    assert.equal(d.prev_source, 'issued');
     // each issue is audited: the schedule's by the system, the command line's by whoever ran it
     assert.equal(Number(sqlText("SELECT COUNT(*) FROM audit WHERE action = 'bulletin.issue' AND username = 'system'", s2.db.url)), 2);
     assert.equal(Number(sqlText("SELECT COUNT(*) FROM audit WHERE action = 'bulletin.issue' AND username LIKE 'cli:%'", s2.db.url)), 1);
@@ -561,28 +602,24 @@ test('the server issues each finished 旬 by itself, once, catching up after the
   }
 });
 
-test('historical bulletins only (the demo\'s 2018): the schedule issues the last finished 旬, not a year of back issues', async () => {
-  const now = new Date();
-  const cur = [now.getFullYear(), now.getMonth() + 1, now.getDate() <= 10 ? 1 : now.getDate() <= 20 ? 2 : 3];
-  const [y, mo, x] = cur[2] > 1 ? [cur[0], cur[1], cur[2] - 1] : cur[1] > 1 ? [cur[0], cur[1] - 1, 3] : [cur[0] - 1, 12, 3];
-  const last = `${y}-${String(mo).padStart(2, '0')}-${x}`;
-  const db = freshDb();
-  const r = ejia(['demo', '--db', db.url, '--enterprises', '20']);
-  assert.equal(r.status, 0, r.stderr);
-  const s3 = await startServer({ db, args: ['--bulletin-check-seconds', '1'] });
+test('issue 21: the demo\'s 2018 campaign years later (clock at 2026-11-25): the missing 2018-06-3, compared with 2018-06-2, and nothing after', async () => {
+  // the whole demo (its last change on 2018-06-27; 17 bulletins issued, 2018-06-3 left)
+  const s3 = await startServer({ demo: true, args: ['--bulletin-check-seconds', '1', '--test-clock-file', clockAt('2026-11-25')] });
   try {
     addUser(s3.db.url, 'c3', 'city', null);
     const c = await login(s3, 'c3');
-    let items = [];
-    for (let i = 0; i < 50; i++) {
-      items = (await c.get('/api/bulletins?size=100')).data.items;
-      if (items.some((b) => b.issued_by === 'schedule')) break;
-      await new Promise((res) => setTimeout(res, 100));
-    }
-    await new Promise((res) => setTimeout(res, 2500));
-    items = (await c.get('/api/bulletins?size=100')).data.items;
-    assert.deepEqual(items.filter((b) => b.issued_by === 'schedule').map((b) => b.period), [last]);
+    const asof = (await c.get('/api/asof')).data;
+    assert.equal(asof.date, '2018-06-30', 'the as-of day: the end of the 旬 of the last change');
+    assert.equal(asof.today, '2026-11-25');
+    const items = await scheduled(c, 1);
+    assert.deepEqual(items.filter((b) => b.issued_by === 'schedule').map((b) => b.period), ['2018-06-3']);
     assert.equal(items.filter((b) => b.issued_by === 'demo').length, 17);
+    assert.equal(items[0].period, '2018-06-3', 'no bulletin of 2026 (nor of any 旬 after the data)');
+    const d = (await c.get('/api/bulletins/2018-06-3')).data;
+    assert.equal(d.prev_period, '2018-06-2');
+    assert.equal(d.prev_source, 'issued');
+    const prev = (await c.get('/api/bulletins/2018-06-2')).data;
+    assert.equal(d.city.prev_rate, prev.city.rate, 'change against the 旬 before, as issued');
   } finally {
     await s3.stop();
   }

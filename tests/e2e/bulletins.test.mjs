@@ -1,10 +1,11 @@
 // Bulletins (旬报): the list labelled by 旬, one bulletin rendered as figures and
-// a district table, downloads as real xlsx and PDF, and issuing a finished 旬
-// that the demo left unissued (city only: the district office has no issue button).
+// a district table, downloads as real xlsx and PDF, the server's schedule issuing
+// the campaign's missing last 旬 and nothing after, and issuing a finished 旬 after
+// the data by hand (city only: the district office has no issue button).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
-import { openBrowser, loginAs, apiGet, shot, USERS, PHONE } from './lib.mjs'
+import { openBrowser, loginAs, apiGet, shot, until, USERS, PHONE } from './lib.mjs'
 
 async function download(page, testid) {
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()])
@@ -12,18 +13,23 @@ async function download(page, testid) {
 }
 
 test('city: list, open, download xlsx and PDF, issue an unissued 旬', { skip: !USERS.city && 'no city user' }, async () => {
-  const b = await openBrowser()
+  const b = await openBrowser({ viewport: { width: 1440, height: 900 } })
   const { page, problems } = b
   try {
     await loginAs(page, 'city')
-    // the demo campaign runs over the 旬 of January–June 2018 and leaves its last one(s)
-    // unissued: take the first unissued 旬 of 2018 (all ended long ago), else one issued
-    const issued2018 = await apiGet(page, '/api/bulletins?year=2018&size=100')
-    assert.equal(issued2018.status, 200)
-    const have = new Set(issued2018.body.items.map((i) => i.period))
-    const all = []
-    for (let m = 1; m <= 6; m++) for (let x = 1; x <= 3; x++) all.push(`2018-0${m}-${x}`)
-    const PERIOD = all.find((p) => !have.has(p)) || '2018-04-2'
+    // the demo campaign's bulletins run from 2018-01-1 to 2018-06-2; its data ends on 2018-06-27, so the
+    // server's schedule issues the missing 2018-06-3 by itself (compared with 2018-06-2) and nothing after
+    // (issue 21: never a bulletin of today's 旬 against one of 2018)
+    const newest = await until(async () => {
+      const l = await apiGet(page, '/api/bulletins?size=1')
+      return l.body.items[0] && l.body.items[0].period === '2018-06-3' && l.body.items[0]
+    }, 'the schedule issuing 2018-06-3')
+    assert.equal(newest.issued_by, 'schedule')
+    const d63 = await apiGet(page, '/api/bulletins/2018-06-3')
+    assert.equal(d63.body.prev_period, '2018-06-2')
+    assert.equal(d63.body.prev_source, 'issued')
+    // a 旬 after the data, ended long ago, is the office's to issue by hand
+    const PERIOD = '2018-07-1'
     const [, MONTH, XUN] = /^(\d{4}-\d{2})-(\d)$/.exec(PERIOD)
     const XUN_NAME = ['上旬', '中旬', '下旬'][Number(XUN) - 1]
     const before = await apiGet(page, `/api/bulletins/${PERIOD}`)
@@ -58,6 +64,19 @@ test('city: list, open, download xlsx and PDF, issue an unissued 旬', { skip: !
     await rows.locator('tbody tr').first().waitFor()
     assert.equal(await rows.locator('tbody tr').count(), before.body.rows.length + 1, 'one row per district plus the city line')
     await rows.getByText('全市合计').waitFor()
+    // the formal document (issue 21 item 11): masthead, 期号, office, the paragraph of progress, the print line
+    const docCard = page.getByTestId('bulletin-doc')
+    await docCard.getByText('厦门市互联网企业党建工作旬报').waitFor()
+    await page.getByTestId('bulletin-number').getByText(`2018年第${before.body.number}期`).waitFor()
+    assert.equal(before.body.number, 19, '2018年7月上旬 is the 19th 旬 of the year')
+    await page.getByTestId('bulletin-office').getByText(before.body.office).waitFor()
+    assert.equal(await page.getByTestId('bulletin-summary').innerText(), before.body.summary)
+    assert.match(before.body.summary, /^截至2018年7月10日，厦门市 \d+ 家互联网企业中已有 \d+ 家建立党组织/)
+    await page.getByTestId('bulletin-print').getByText(`抄送：${before.body.cc}。`).waitFor()
+    await page.getByTestId('bulletin-print').getByText(/印发（预览，未发布）$/).waitFor()
+    // column heads on one line each (no mid-word wrap at 1440 px)
+    const heads = await rows.locator('thead th .cell').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height))
+    assert.ok(heads.length >= 10 && heads.every((h) => h < 30), `one line per head: ${heads}`)
     await page.getByTestId('bulletin-city').getByText(String(before.body.city.enterprises)).first().waitFor()
     // organizational life: the districts of the meeting compliance and the city line, the red organizations
     const life = before.body.life
@@ -87,6 +106,7 @@ test('city: list, open, download xlsx and PDF, issue an unissued 旬', { skip: !
       await issue.click()
       await page.locator('.el-message-box').getByRole('button', { name: '发布本期旬报' }).click()
       await state.getByText('已发布').waitFor()
+      await page.getByTestId('bulletin-print').getByText(/\d{4}年\d{1,2}月\d{1,2}日印发$/).waitFor()
       assert.equal(await page.getByTestId('bulletin-issue').count(), 0, 'no issue button once issued')
       const after = await apiGet(page, `/api/bulletins/${PERIOD}`)
       assert.equal(after.body.issued, true)
@@ -105,7 +125,7 @@ test('city: list, open, download xlsx and PDF, issue an unissued 旬', { skip: !
 
     // the previous 旬 is one click away
     await page.getByRole('button', { name: '上一旬' }).click()
-    await page.waitForURL((u) => /^\/bulletins\/2018-0\d-\d$/.test(u.pathname) && !u.pathname.endsWith(PERIOD))
+    await page.waitForURL((u) => u.pathname === '/bulletins/2018-06-3')
     await page.getByTestId('bulletin-rows').locator('tbody tr').first().waitFor()
 
     // the list exports as xlsx as well
@@ -129,6 +149,10 @@ test('district: reads bulletins but has no issue button; phone layout', { skip: 
     await page.getByTestId('bulletin-rows').locator('li').first().waitFor()
     const life = (await apiGet(page, '/api/bulletins/2018-05-1')).body.life
     if (life) await page.getByTestId('bulletin-life-rows').locator('li').nth(life.rows.length).getByText('全市合计').waitFor()
+    // the formal parts on a phone too
+    await page.getByTestId('bulletin-number').getByText('2018年第13期').waitFor()
+    await page.getByTestId('bulletin-summary').getByText(/^截至2018年5月10日/).waitFor()
+    await page.getByTestId('bulletin-print').getByText(/^抄送：/).waitFor()
     assert.equal(await page.getByTestId('bulletin-issue').count(), 0, 'no issue button')
     const width = await page.evaluate(() => document.documentElement.scrollWidth)
     assert.ok(width <= PHONE.width + 1, `no sideways scrolling on a phone (${width}px)`)

@@ -37,3 +37,22 @@ export function lastEndedXun(d = new Date()) {
   if (day > 10) return [d.getFullYear(), d.getMonth() + 1, 1]
   return d.getMonth() === 0 ? [d.getFullYear() - 1, 12, 3] : [d.getFullYear(), d.getMonth(), 3]
 }
+
+// ---- the one "as of" rule ----
+// Every page that shows figures as of a day (工作台, 覆盖率, 组织详情, 规则提示) starts on the same day, the
+// server's (GET /api/asof, coverage_asof_rule): the latest day the data speaks of — today while the
+// organizations changed within the last half year, else the last day of the 旬 of the city's latest change
+// (the demo: 2018-06-30) — the same for every user whatever their scope.  Asked afresh each time (a change
+// just recorded moves it); calls made together share one request.
+let asOfAsked = null
+/** The default as-of day ("YYYY-MM-DD"); today when it cannot be asked (no org.read, offline). */
+export function asOfDefault() {
+  if (!asOfAsked) {
+    asOfAsked = import('./api.js')
+      .then(({ api }) => api.get('/api/asof'))
+      .then((r) => (r && isDay(r.date) ? r.date : today()))
+      .catch(() => today())
+      .finally(() => { asOfAsked = null })
+  }
+  return asOfAsked
+}

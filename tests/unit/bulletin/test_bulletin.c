@@ -244,8 +244,116 @@ static void test_life(void **state) {
     arena_free(&a);
 }
 
+/* The formal document (issue 21): 期号, office and copy line, the progress in words, in JSON and back. */
+static void test_formal(void **state) {
+    (void)state;
+    arena a;
+    arena_init(&a, 0);
+    org_xun x = {2018, 4, 3};
+    bulletin_doc *d = bulletin_new(&a, &x);
+    assert_int_equal(d->number, 12);   /* 4月下旬: the twelfth 旬 of the year */
+    bulletin_inputs in = inputs();
+    const char *names[] = {"中共测试甲公司支部（思明区）"};
+    in.new_names = names;
+    in.nnew_names = 1;
+    in.office = "中共厦门市委两新工委";
+    in.cc = "市委组织部，各区委两新工委";
+    err e;
+    assert_int_equal(bulletin_assemble(&a, d, &in, &e), ST_OK);
+    const char *sm = d->summary;
+    assert_non_null(strstr(sm, "截至2018年4月30日，厦门市 30 家互联网企业中已有 21 家建立党组织，覆盖率 70.0%，较上旬提高 "));
+    assert_non_null(strstr(sm, "各区覆盖率均为 70.0%；思明区较上旬提升最多（+20.0 个百分点）。"));   /* 集美 has no enterprise */
+    assert_non_null(strstr(sm, "本旬新建党组织 2 个：中共测试甲公司支部（思明区）等，升格 1 个。"));
+    assert_non_null(strstr(sm, "目前尚有待办事项 6 项，其中应建未建 1 家"));
+    /* best and worst named when they differ */
+    d->rows[1].rate = 50.0;
+    const char *s2 = bulletin_summary(&a, d);
+    assert_non_null(strstr(s2, "各区中，思明区覆盖率最高（70.0%），湖里区最低（50.0%）"));
+    d->rows[1].rate = 70.0;
+    /* the date: issued, the day of issuing; a preview, the day it was made */
+    char day[32];
+    snprintf(d->generated_at, sizeof d->generated_at, "2018-05-02 09:30");
+    bulletin_doc_date(d, day);
+    assert_string_equal(day, "2018年5月2日");
+    /* JSON and back */
+    json_t *j = bulletin_to_json(d);
+    assert_int_equal(json_integer_value(json_object_get(j, "number")), 12);
+    assert_string_equal(json_string_value(json_object_get(j, "office")), "中共厦门市委两新工委");
+    assert_string_equal(json_string_value(json_object_get(j, "cc")), "市委组织部，各区委两新工委");
+    assert_string_equal(json_string_value(json_object_get(j, "summary")), sm);
+    assert_int_equal(json_array_size(json_object_get(j, "new_org_names")), 1);
+    bulletin_doc *back = NULL;
+    assert_int_equal(bulletin_from_json(&a, j, &back, &e), ST_OK);
+    json_t *j2 = bulletin_to_json(back);
+    assert_true(json_equal(j, j2));
+    /* a copy issued before the formal parts: its number from the period, its words from its figures */
+    json_t *old = json_deep_copy(j);
+    json_object_del(old, "number");
+    json_object_del(old, "summary");
+    json_object_del(old, "new_org_names");
+    assert_int_equal(bulletin_from_json(&a, old, &back, &e), ST_OK);
+    assert_int_equal(back->number, 12);
+    assert_non_null(strstr(back->summary, "本旬新建党组织 2 个，升格 1 个。"));
+    /* every rendering carries the parts */
+    buf b;
+    buf_init(&b, 1 << 20);
+    assert_int_equal(bulletin_render_html(d, &b, &e), ST_OK);
+    assert_non_null(strstr(b.data, "厦门市互联网企业党建工作旬报"));
+    assert_non_null(strstr(b.data, "2018年第12期"));
+    assert_non_null(strstr(b.data, "抄送：市委组织部，各区委两新工委。"));
+    assert_non_null(strstr(b.data, "2018年5月2日印发"));
+    assert_non_null(strstr(b.data, "<th>较上期<br>(百分点)</th>"));
+    assert_non_null(strstr(b.data, "<svg role=\"img\""));
+    assert_non_null(strstr(b.data, "中共测试甲公司支部（思明区）"));
+    buf_free(&b);
+    json_decref(j);
+    json_decref(j2);
+    json_decref(old);
+    arena_free(&a);
+}
+
+/* The schedule's plan with an injected day: consecutive from the newest issued, never past the data. */
+static void plan_is(const char *today, const char *asof, const char *newest, const char *want) {
+    org_xun out[36];
+    size_t n = bulletin_sched_plan(today, asof, newest, out, 36);
+    char got[400] = "", p[16];
+    for (size_t i = 0; i < n; i++) {
+        org_xun_format(&out[i], p);
+        strcat(got, i ? " " : "");
+        strcat(got, p);
+    }
+    assert_string_equal(got, want);
+}
+
+static void test_sched_plan(void **state) {
+    (void)state;
+    /* issue 21: data stopped in June 2018, 2018-06-2 the newest issued: the missing 下旬, then nothing */
+    plan_is("2026-12-07", "2018-06-30", "2018-06-2", "2018-06-3");
+    plan_is("2026-12-07", "2018-06-30", "2018-06-3", "");
+    /* nothing issued, data stopped: the last 旬 of the data, not the last finished one */
+    plan_is("2026-12-07", "2018-06-30", NULL, "2018-06-3");
+    /* a live deployment (as of today): every finished 旬 after the newest, in order */
+    plan_is("2026-12-07", "2026-12-07", "2026-11-1", "2026-11-2 2026-11-3");
+    plan_is("2026-12-07", "2026-12-07", NULL, "2026-11-3");
+    /* the 旬 ending today has not ended yet; the day after, it has */
+    plan_is("2026-11-30", "2026-11-30", "2026-11-1", "2026-11-2");
+    plan_is("2026-12-01", "2026-12-01", "2026-11-1", "2026-11-2 2026-11-3");
+    /* across a year's end */
+    plan_is("2027-01-15", "2027-01-15", "2026-12-2", "2026-12-3 2027-01-1");
+    /* the data ends inside a 旬: that 旬 is issued once it has ended */
+    plan_is("2018-06-25", "2018-06-25", "2018-06-1", "2018-06-2");
+    /* issued beyond the data already (by hand): nothing */
+    plan_is("2026-12-07", "2018-06-30", "2026-11-3", "");
+    /* at most max a round, the next round goes on */
+    org_xun out[3];
+    assert_int_equal(bulletin_sched_plan("2026-12-07", "2026-12-07", "2025-01-1", out, 3), 3);
+    assert_int_equal(out[0].y * 100 + out[0].m * 10 + out[0].x, 2025 * 100 + 1 * 10 + 2);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sched_plan),
+        cmocka_unit_test(test_formal),
         cmocka_unit_test(test_frame),
         cmocka_unit_test(test_assemble_computed),
         cmocka_unit_test(test_assemble_issued),

@@ -161,6 +161,62 @@ static void test_none_issued(void **state) {
     }
 }
 
+/* The schedule with an injected day (never the wall clock): the data ends on 2019-03-15 (history). */
+static void test_sched_run(void **state) {
+    (void)state;
+    for (int u = 0; u < fx_nurls; u++) {
+        fx x;
+        fx_open(&x, u);
+        history(&x);
+        err e;
+        int n = -1;
+        bulletin_doc *d = NULL;
+        org_xun x1 = {2019, 3, 1}, x2 = {2019, 3, 2};
+        assert_int_equal(bulletin_store_issue(&x.c, &x1, "cli", &d, &e), ST_OK);
+        /* years later: the 旬 of the last change (2019-03-2) and nothing after it */
+        assert_int_equal(bulletin_sched_run(&x.c, "2026-12-07", &n, &e), ST_OK);
+        assert_int_equal(n, 1);
+        const char *newest = NULL;
+        assert_int_equal(bulletin_store_newest(&x.c, &newest, &e), ST_OK);
+        assert_string_equal(newest, "2019-03-2");
+        assert_int_equal(bulletin_store_get(&x.c, &x2, &d, &e), ST_OK);
+        assert_true(d->issued);
+        assert_string_equal(d->issued_by, "schedule");
+        assert_string_equal(d->prev_period, "2019-03-1");    /* compared with the 旬 before, as issued */
+        assert_string_equal(d->prev_source, "issued");
+        assert_true(d->city.change == coverage_change(d->city.rate, d->city.prev_rate));
+        assert_true(d->city.prev_rate < d->city.rate);        /* E's branch came on the 15th */
+        assert_string_equal(fx_last_audit(&x), "bulletin.issue bulletin:2019-03-2");
+        /* a second round: nothing more */
+        assert_int_equal(bulletin_sched_run(&x.c, "2026-12-08", &n, &e), ST_OK);
+        assert_int_equal(n, 0);
+        fx_close(&x);
+    }
+    for (int u = 0; u < fx_nurls; u++) {
+        fx x;
+        fx_open(&x, u);
+        history(&x);
+        err e;
+        int n = -1;
+        /* nothing issued, a live day (the data is recent): only the last finished 旬 */
+        assert_int_equal(bulletin_sched_run(&x.c, "2019-04-02", &n, &e), ST_OK);
+        assert_int_equal(n, 1);
+        const char *newest = NULL;
+        assert_int_equal(bulletin_store_newest(&x.c, &newest, &e), ST_OK);
+        assert_string_equal(newest, "2019-03-3");
+        /* ten days on: the next one, compared with it */
+        assert_int_equal(bulletin_sched_run(&x.c, "2019-04-12", &n, &e), ST_OK);
+        assert_int_equal(n, 1);
+        org_xun x4 = {2019, 4, 1};
+        bulletin_doc *d = NULL;
+        assert_int_equal(bulletin_store_get(&x.c, &x4, &d, &e), ST_OK);
+        assert_true(d->issued);
+        assert_string_equal(d->prev_period, "2019-03-3");
+        assert_string_equal(d->prev_source, "issued");
+        fx_close(&x);
+    }
+}
+
 /* The organizational-life section: the meeting module's compliance of the quarter holding
  * the 旬's last day, by district and by organization, as it answers them; issued with the
  * rest and read back the same. */
@@ -227,6 +283,7 @@ int main(void) {
         cmocka_unit_test(test_compute),
         cmocka_unit_test(test_issue),
         cmocka_unit_test(test_none_issued),
+        cmocka_unit_test(test_sched_run),
         cmocka_unit_test(test_life),
     };
     return cmocka_run_group_tests(tests, fx_setup, fx_teardown);

@@ -100,6 +100,29 @@ static void test_mark(void **state) {
     assert_memory_equal(f, ((unsigned char[]){0, 0, 0, 0}), 4);
 }
 
+/* The one as-of rule: today while the data is live, else the end of the 旬 of the latest change. */
+static void test_asof_rule(void **state) {
+    (void)state;
+    char out[11];
+    coverage_asof_rule("2026-12-07", NULL, out);
+    assert_string_equal(out, "2026-12-07");            /* nothing ever changed */
+    coverage_asof_rule("2026-12-07", "", out);
+    assert_string_equal(out, "2026-12-07");
+    coverage_asof_rule("2026-12-07", "2026-11-03", out);
+    assert_string_equal(out, "2026-12-07");            /* live */
+    coverage_asof_rule("2026-12-07", "2018-06-25", out);
+    assert_string_equal(out, "2018-06-30");            /* the demo's campaign: the city's and every district's day */
+    coverage_asof_rule("2026-12-07", "2018-06-12", out);
+    assert_string_equal(out, "2018-06-20");
+    coverage_asof_rule("2019-02-27", "2018-02-05", out);
+    assert_string_equal(out, "2018-02-10");
+    /* the edge of half a year */
+    coverage_asof_rule("2026-12-07", "2026-06-07", out);
+    assert_string_equal(out, "2026-12-07");
+    coverage_asof_rule("2026-12-07", "2026-06-06", out);
+    assert_string_equal(out, "2026-06-10");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rounding),
@@ -107,6 +130,7 @@ int main(void) {
         cmocka_unit_test(test_row_json),
         cmocka_unit_test(test_trend_points),
         cmocka_unit_test(test_mark),
+        cmocka_unit_test(test_asof_rule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

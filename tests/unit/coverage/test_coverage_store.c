@@ -188,12 +188,35 @@ static void test_enterprise_history(void **state) {
     }
 }
 
+/* The as-of day: the whole city's latest change, whoever asks (issue 21: one day for every page and scope). */
+static void test_asof(void **state) {
+    (void)state;
+    for (int u = 0; u < fx_nurls; u++) {
+        fx x;
+        fx_open(&x, u);
+        err e;
+        char day[11];
+        assert_int_equal(coverage_store_asof(&x.c, "2026-12-07", day, &e), ST_OK);
+        assert_string_equal(day, "2026-12-07");           /* no change ever: today */
+        history(&x);
+        assert_int_equal(coverage_store_asof(&x.c, "2026-12-07", day, &e), ST_OK);
+        assert_string_equal(day, "2019-06-10");           /* the end of the 旬 of the last change (2019-06-01) */
+        uc huli = fx_scoped(&x, "district", "350206");
+        assert_int_equal(coverage_store_asof(&huli, "2026-12-07", day, &e), ST_OK);
+        assert_string_equal(day, "2019-06-10");           /* the same for a district */
+        assert_int_equal(coverage_store_asof(&x.c, "2019-06-05", day, &e), ST_OK);
+        assert_string_equal(day, "2019-06-05");           /* live */
+        fx_close(&x);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_figures),
         cmocka_unit_test(test_series),
         cmocka_unit_test(test_enterprises),
         cmocka_unit_test(test_enterprise_history),
+        cmocka_unit_test(test_asof),
     };
     return cmocka_run_group_tests(tests, fx_setup, fx_teardown);
 }

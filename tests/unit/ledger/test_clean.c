@@ -54,6 +54,7 @@ static void test_values(void **state) {
     assert_string_equal(cell(t, 1, LF_FOUNDED), "2018-03-01");
     assert_string_equal(cell(t, 1, LF_EMPLOYEES), "25");
     assert_int_equal(t->rows[1].district_code, 350213);   /* from the street in the address */
+    assert_string_equal(cell(t, 1, LF_STREET), "香山街道");  /* and the street itself (no street column) */
     assert_non_null(problem_with(t, 2, "电话"));           /* one of two phones is bad */
     assert_string_equal(cell(t, 2, LF_NAME), "丁公司");
     assert_string_equal(cell(t, 2, LF_FOUNDED), "2018-03-05");

@@ -60,9 +60,31 @@ static void test_address(void **state) {
     assert_int_equal(district_from_address(a, strlen(a)), 0);
 }
 
+/* The street an address names (issue 21): full names, long stems, within the district when known. */
+static void test_street_from_address(void **state) {
+    (void)state;
+    const char *a = "厦门市湖里区金山街道高林中路348号";
+    const district_street *s = district_street_from_address(a, strlen(a), 0);
+    assert_non_null(s);
+    assert_string_equal(s->name, "金山街道");
+    assert_non_null(district_street_from_address(a, strlen(a), 350206));
+    assert_null(district_street_from_address(a, strlen(a), 350203));      /* not a street of 思明 */
+    a = "厦门市集美区灌口镇深青路1号";
+    s = district_street_from_address(a, strlen(a), 350211);
+    assert_non_null(s);
+    assert_string_equal(s->name, "灌口镇");
+    a = "厦门市湖里区湖里大道22号";                                        /* 湖里 is a road here, not 湖里街道 */
+    assert_null(district_street_from_address(a, strlen(a), 0));
+    a = "厦门市思明区软件园二期观日路8号";                                  /* a road only */
+    assert_null(district_street_from_address(a, strlen(a), 350203));
+    a = "金山街道与江头街道交界";                                          /* two: ambiguous */
+    assert_null(district_street_from_address(a, strlen(a), 0));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_find), cmocka_unit_test(test_streets), cmocka_unit_test(test_address),
+        cmocka_unit_test(test_street_from_address),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -61,6 +61,14 @@ export default {
       notes: '说明',
       notFound: '旬“{period}”无效：期次应为 年-月-旬，如 2018-04-2（1 上旬、2 中旬、3 下旬）。',
       listOf: '查看 {name} 的企业名单',
+      doc: {
+        mast: '{city}互联网企业党建工作旬报',
+        number: '{y}年第{n}期',
+        date: '{y}年{m}月{d}日',
+        cc: '抄送：{cc}。',
+        issuedOn: '{date}印发',
+        previewOn: '{date}印发（预览，未发布）',
+      },
       life: {
         title: '组织生活落实情况（{period}）',
         intro: '统计期间：本旬所在季度 {from} 至 {to}，截至旬报生成时；发布后随旬报固定。数据来自三会一课落实情况，按所在区汇总。',
@@ -144,6 +152,14 @@ export default {
       notes: 'Notes',
       notFound: 'Period “{period}” is not valid: use year-month-旬, e.g. 2018-04-2 (1 first, 2 middle, 3 last).',
       listOf: 'Open the enterprise list of {name}',
+      doc: {
+        mast: '{city} Internet enterprises party-building bulletin',
+        number: 'No. {n} of {y}',
+        date: '{y}-{m}-{d}',
+        cc: 'Copied to: {cc}.',
+        issuedOn: 'Issued {date}',
+        previewOn: 'Issued {date} (preview, not issued)',
+      },
       life: {
         title: 'Organizational life ({period})',
         intro: 'The quarter holding this 旬: {from} to {to}, as of when the bulletin was made; fixed once issued. From the meeting compliance figures, by district.',
