@@ -118,5 +118,9 @@ const cfg_def cfg_table[] = {
     {"notice-channels", CFG_STR, 0, 0, "app", "通知公告 notices",
      "通知发送通道，逗号分隔（app = 站内通知；短信、微信须由部署方接入后列入） / channels a notice goes out through"},
     {"rule-remind-meeting-days", CFG_INT, 0, 60, "7", "党建规则 rules", "提前多少天提醒党员参加会议 / days ahead the bell shows a meeting"},
+    /* issue 21 item 1: round 4 and publishing refused when most enterprises were not checked on site
+     * (src/ledger/round_store.c; the confirm dialog may override after showing the counts) */
+    {"ledger-unchecked-max-pct", CFG_INT, 0, 100, "50", "党建规则 rules",
+     "生成第四轮或发布时，未实地核查的企业占比超过此百分比即拒绝（须确认后继续） / share of unchecked enterprises above which round 4 and publishing are refused (%)"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };
