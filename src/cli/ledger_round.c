@@ -101,7 +101,8 @@ int cli_ledger_round(int argc, char **argv) {
     err_clear(&e);
     if (strcmp(verb, "create") && strcmp(verb, "verify") && strcmp(verb, "publish") && strcmp(verb, "list")) {
         fprintf(stderr, "用法 usage: ejia ledger round create --number 1|2|3 [--imports 1,2] [--base 3,4]\n"
-                        "            ejia ledger round verify --base ROUND3 | publish --round ROUND4 | list\n");
+                        "            ejia ledger round verify --base ROUND3 [--force] | publish --round ROUND4 [--force] | list\n"
+                        "            （未实地核查的企业超过 ledger-unchecked-max-pct 时须加 --force 确认）\n");
         return 2;
     }
     cmd x;
@@ -112,12 +113,12 @@ int cli_ledger_round(int argc, char **argv) {
     else if (!strcmp(verb, "verify")) {
         const char *b = cli_flag(argc, argv, "base");
         int64_t id;
-        if (ledger_round_store_round4(&x.c, b ? atoll(b) : 0, &id, &e)) rc = cli_fail(&e);
+        if (ledger_round_store_round4(&x.c, b ? atoll(b) : 0, cli_has(argc, argv, "force"), &id, &e)) rc = cli_fail(&e);
         else printf("已生成第四轮（轮次编号 %lld）\n", (long long)id);
     } else {
         const char *r = cli_flag(argc, argv, "round");
         int n = 0;
-        if (ledger_round_store_publish(&x.c, r ? atoll(r) : 0, &n, &e)) rc = cli_fail(&e);
+        if (ledger_round_store_publish(&x.c, r ? atoll(r) : 0, cli_has(argc, argv, "force"), &n, &e)) rc = cli_fail(&e);
         else printf("已发布：%d 家企业写入企业名录，组织覆盖率以此为准。\n", n);
     }
     return cmd_close(&x, rc);

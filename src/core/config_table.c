@@ -128,5 +128,9 @@ const cfg_def cfg_table[] = {
      "旬报的印发机关（空 = 全市最上级的两新工委名称） / the office that issues the bulletin (empty: the city's top working committee)"},
     {"bulletin-cc", CFG_STR, 0, 0, "市委组织部，各区委两新工委", "旬报 bulletin",
      "旬报的抄送单位（印在文末） / to whom the bulletin is copied (printed at its end)"},
+    /* issue 21 item 1: round 4 and publishing refused when most enterprises were not checked on site
+     * (src/ledger/round_store.c; the confirm dialog may override after showing the counts) */
+    {"ledger-unchecked-max-pct", CFG_INT, 0, 100, "50", "党建规则 rules",
+     "生成第四轮或发布时，未实地核查的企业占比超过此百分比即拒绝（须确认后继续） / share of unchecked enterprises above which round 4 and publishing are refused (%)"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

@@ -178,10 +178,21 @@ typedef struct ledger_round_spec {
 } ledger_round_spec;
 st ledger_round_store_create(uc *c, const ledger_round_spec *spec, const ledger_round_progress *p, int64_t *id,
                              err *e);
-/* Round 4 from a round 3 and its verification results (ledger.round4). */
-st ledger_round_store_round4(uc *c, int64_t base_round, int64_t *id, err *e);
-/* Round 4 → the enterprise register; *n enterprises written (ledger.publish). */
-st ledger_round_store_publish(uc *c, int64_t round, int *n, err *e);
+/* Round 4 from a round 3 and its verification results (ledger.round4).
+ * When more than ledger-unchecked-max-pct of the enterprises were not checked
+ * on site it is refused (ST_CONFLICT, api code "unchecked", the counts in the
+ * message) unless force: the person saw the counts and confirmed. */
+st ledger_round_store_round4(uc *c, int64_t base_round, bool force, int64_t *id, err *e);
+/* What round 4 would be, made now from round 3 base_round (nothing written):
+ * {base_round, total, kept, removed, unchecked, checked, max_unchecked_pct,
+ *  over, reasons: [{reason, count}]}. */
+st ledger_round_store_round4_plan(uc *c, int64_t base_round, json_t **plan, err *e);
+/* Round 4 → the enterprise register; *n enterprises written (ledger.publish).
+ * Refused like round 4 when too many of its enterprises were unchecked, unless force. */
+st ledger_round_store_publish(uc *c, int64_t round, bool force, int *n, err *e);
+/* What publishing would do (nothing written): {round, total, kept, removed,
+ * unchecked, added, updated, leaving, max_unchecked_pct, over}. */
+st ledger_round_store_publish_plan(uc *c, int64_t round, json_t **plan, err *e);
 /* A reviewer's decision about two source records, "same" or "different";
  * kept across rounds (ledger.decide). */
 st ledger_round_store_decide(uc *c, int64_t a_record, int64_t b_record, const char *verdict, err *e);

@@ -11,8 +11,13 @@
  *   GET  /api/ledger/rounds/{id}/verification.xlsx   field verification template (a district's own part)
  *   POST /api/ledger/rounds/{id}/verification        filled template (multipart "file")
  *   PUT  /api/ledger/rounds/{id}/verification/{no}   one result {employees, premises, operating, verifier, note}
- *   POST /api/ledger/rounds/{id}/verify              round 4 from this round 3
- *   POST /api/ledger/rounds/{id}/publish             round 4 → the enterprise register
+ *   GET  /api/ledger/rounds/{id}/verify/preview      what round 4 would keep and remove (nothing written)
+ *   POST /api/ledger/rounds/{id}/verify[?force=1]    round 4 from this round 3
+ *   GET  /api/ledger/rounds/{id}/publish/preview     what publishing would add, update, take out
+ *   POST /api/ledger/rounds/{id}/publish[?force=1]   round 4 → the enterprise register
+ * Round 4 and publishing are refused (409, code "unchecked") when more than
+ * ledger-unchecked-max-pct of the enterprises were not checked on site,
+ * unless force=1 says the person saw the counts and confirmed.
  * Rounds are city-wide; district workers see, review and verify their
  * district's part; only the city builds rounds, makes round 4 and publishes.
  * Handlers parse and validate, call the stores (round.h, verify.h), reply;
@@ -304,21 +309,43 @@ static st h_verify_one(http_req *r, err *e) {
                                              (json_int_t)no, "premises", pre, "operating", op));
 }
 
+/* ?force=1: the person was shown that most enterprises are unchecked and confirmed. */
 static st h_verify_round(http_req *r, err *e) {
-    int64_t id, nid = 0;
+    int64_t id, nid = 0, force = 0;
     st s = http_param_int(r, "id", &id, e);
-    if (!s) s = ledger_round_store_round4(http_uc(r), id, &nid, e);
+    if (!s) s = http_query_int(r, "force", 0, 0, 1, &force, e);
+    if (!s) s = ledger_round_store_round4(http_uc(r), id, force == 1, &nid, e);
     if (s) return s;
     return http_reply_json(r, 201, json_pack("{s:{s:I,s:i}}", "round", "id", (json_int_t)nid, "number", 4));
 }
 
+static st h_verify_plan(http_req *r, err *e) {
+    int64_t id, number;
+    json_t *plan = NULL;
+    st s = http_param_int(r, "id", &id, e);
+    if (!s) s = ledger_round_store_number(http_uc(r), id, &number, e);
+    if (!s) s = ledger_round_store_round4_plan(http_uc(r), id, &plan, e);
+    if (s) return s;
+    return http_reply_json(r, 200, plan);
+}
+
 static st h_publish(http_req *r, err *e) {
-    int64_t id;
+    int64_t id, force = 0;
     int n = 0;
     st s = http_param_int(r, "id", &id, e);
-    if (!s) s = ledger_round_store_publish(http_uc(r), id, &n, e);
+    if (!s) s = http_query_int(r, "force", 0, 0, 1, &force, e);
+    if (!s) s = ledger_round_store_publish(http_uc(r), id, force == 1, &n, e);
     if (s) return s;
     return http_reply_json(r, 200, json_pack("{s:I,s:i}", "round", (json_int_t)id, "published", n));
+}
+
+static st h_publish_plan(http_req *r, err *e) {
+    int64_t id;
+    json_t *plan = NULL;
+    st s = http_param_int(r, "id", &id, e);
+    if (!s) s = ledger_round_store_publish_plan(http_uc(r), id, &plan, e);
+    if (s) return s;
+    return http_reply_json(r, 200, plan);
 }
 
 /* Lists: sort keys and Excel columns (listq.c). */
@@ -371,9 +398,13 @@ const http_route ledger_round_routes[] = {
      "ledger", "ledger_round:{id}"},
     {"PUT", "/api/ledger/rounds/{id}/verification/{no}", "ledger.reconcile", h_verify_one, HB_JSON, "录入一家企业的核查结果",
      "ledger", "ledger_entity:{id}/{no}"},
-    {"POST", "/api/ledger/rounds/{id}/verify", "ledger.round", h_verify_round, HB_NONE, "生成第四轮（实地核查后）", "ledger",
-     "ledger_round:{id}"},
-    {"POST", "/api/ledger/rounds/{id}/publish", "ledger.round", h_publish, HB_NONE, "发布最终台账", "ledger",
-     "ledger_round:{id}"},
+    {"GET", "/api/ledger/rounds/{id}/verify/preview", "ledger.round", h_verify_plan, HB_NONE,
+     "预览第四轮：将保留、剔除、未核查各多少家（不写入）", "ledger", "ledger_round:{id}"},
+    {"POST", "/api/ledger/rounds/{id}/verify", "ledger.round", h_verify_round, HB_NONE,
+     "生成第四轮（实地核查后；未核查比例超过设置时须 force=1 确认）", "ledger", "ledger_round:{id}"},
+    {"GET", "/api/ledger/rounds/{id}/publish/preview", "ledger.round", h_publish_plan, HB_NONE,
+     "预览发布：新增、更新、移出企业名录各多少家（不写入）", "ledger", "ledger_round:{id}"},
+    {"POST", "/api/ledger/rounds/{id}/publish", "ledger.round", h_publish, HB_NONE,
+     "发布最终台账（未核查比例超过设置时须 force=1 确认）", "ledger", "ledger_round:{id}"},
     {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL},
 };

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/crypt.h"
+#include "core/config.h"
 #include "core/buf.h"
 #include "ledger/ledger_scope.h"
 #include "ledger/pii.h"
@@ -330,27 +331,94 @@ static st round4_links(uc *c, int64_t id, int64_t base, err *e) {
     return s;
 }
 
-st ledger_round_store_round4(uc *c, int64_t base, int64_t *id, err *e) {
-    *id = 0;
+/* Too many enterprises not checked on site: more than the setting's share
+ * (ledger-unchecked-max-pct) of all. */
+static bool unchecked_over(int64_t unchecked, int64_t total) {
+    return total > 0 && unchecked * 100 > (int64_t)cfg_int("ledger-unchecked-max-pct") * total;
+}
+
+/* Refused unless the caller confirmed it after being told (force). */
+static st unchecked_refuse(err *e, const char *what, int64_t unchecked, int64_t total, int64_t kept, int64_t removed) {
+    err_set(e, ST_CONFLICT,
+            "%s将保留 %lld 家、剔除 %lld 家，其中未实地核查 %lld 家（占 %lld%%，超过设置的 %ld%%）。"
+            "请先完成实地核查；确需继续，请在确认框中明确选择“仍然继续”。",
+            what, (long long)kept, (long long)removed, (long long)unchecked, (long long)(unchecked * 100 / total),
+            cfg_int("ledger-unchecked-max-pct"));
+    snprintf(e->api_code, sizeof e->api_code, "unchecked");
+    return ST_CONFLICT;
+}
+
+/* Round 4 of a round 3 as it would be made now, in memory (r->ent in c->mem);
+ * *rows holds its strings (caller frees). */
+static st round4_make(uc *c, int64_t base, ledger_round *r, json_t **rows, err *e) {
+    *rows = NULL;
+    memset(r, 0, sizeof *r);
     int64_t num = 0;
     st s = db_query_int(c->d, &num, "SELECT number FROM ledger_round WHERE id = $1", e, "i", base);
     if (s == ST_NOT_FOUND) return err_field(e, ST_INVALID, "base_round", "没有编号为 %lld 的轮次。", (long long)base);
     if (s) return s;
     if (num != 3) return err_field(e, ST_INVALID, "base_round", "实地核查应基于第三轮的结果（所选轮次是第 %lld 轮）。", (long long)num);
-    json_t *rows;
-    if ((s = round4_entities(c, base, &rows, e))) return s;
-    ledger_round r;
-    memset(&r, 0, sizeof r);
-    r.number = 4;
-    r.name = ledger_round_name(4);
-    r.base_round = base;
-    r.nent = json_array_size(rows);
-    r.ent = arena_calloc(c->mem, r.nent ? r.nent : 1, sizeof *r.ent);
-    if (!r.ent) s = err_set(e, ST_NOMEM, "内存不足");
-    for (size_t i = 0; !s && i < r.nent; i++) {
-        round4_entity(json_array_get(rows, i), &r.ent[i]);
-        r.removed += r.ent[i].removed_reason != NULL;
+    if ((s = round4_entities(c, base, rows, e))) return s;
+    r->number = 4;
+    r->name = ledger_round_name(4);
+    r->base_round = base;
+    r->nent = json_array_size(*rows);
+    r->ent = arena_calloc(c->mem, r->nent ? r->nent : 1, sizeof *r->ent);
+    if (!r->ent) return err_set(e, ST_NOMEM, "内存不足");
+    for (size_t i = 0; i < r->nent; i++) {
+        round4_entity(json_array_get(*rows, i), &r->ent[i]);
+        r->removed += r->ent[i].removed_reason != NULL;
     }
+    return ST_OK;
+}
+
+/* How many of round 4's enterprises are removed for not being checked. */
+static int64_t round4_unchecked(const ledger_round *r) {
+    const char *why = ledger_verify_removal(NULL);
+    int64_t n = 0;
+    for (size_t i = 0; i < r->nent; i++) n += r->ent[i].removed_reason && !strcmp(r->ent[i].removed_reason, why);
+    return n;
+}
+
+st ledger_round_store_round4_plan(uc *c, int64_t base, json_t **plan, err *e) {
+    *plan = NULL;
+    ledger_round r;
+    json_t *rows = NULL;
+    st s = round4_make(c, base, &r, &rows, e);
+    if (s) {
+        json_decref(rows);
+        return s;
+    }
+    json_t *reasons = json_object();
+    for (size_t i = 0; i < r.nent; i++) {
+        const char *why = r.ent[i].removed_reason;
+        if (!why) continue;
+        json_t *n = json_object_get(reasons, why);
+        json_object_set_new(reasons, why, json_integer(n ? json_integer_value(n) + 1 : 1));
+    }
+    json_t *list = json_array();
+    const char *k;
+    json_t *v;
+    json_object_foreach(reasons, k, v) json_array_append_new(list, json_pack("{s:s,s:O}", "reason", k, "count", v));
+    json_decref(reasons);
+    int64_t total = (int64_t)r.nent, unchecked = round4_unchecked(&r);
+    *plan = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:b,s:o}", "base_round", (json_int_t)base, "total", (json_int_t)total,
+                      "kept", (json_int_t)(total - r.removed), "removed", (json_int_t)r.removed, "unchecked",
+                      (json_int_t)unchecked, "checked", (json_int_t)(total - unchecked), "max_unchecked_pct",
+                      (json_int_t)cfg_int("ledger-unchecked-max-pct"), "over", unchecked_over(unchecked, total), "reasons",
+                      list);
+    json_decref(rows);
+    return *plan ? ST_OK : err_set(e, ST_NOMEM, "内存不足");
+}
+
+st ledger_round_store_round4(uc *c, int64_t base, bool force, int64_t *id, err *e) {
+    *id = 0;
+    ledger_round r;
+    json_t *rows = NULL;
+    st s = round4_make(c, base, &r, &rows, e);
+    int64_t unchecked = s ? 0 : round4_unchecked(&r);
+    if (!s && !force && unchecked_over(unchecked, (int64_t)r.nent))
+        s = unchecked_refuse(e, "生成第四轮", unchecked, (int64_t)r.nent, (int64_t)r.nent - r.removed, r.removed);
     if (!s) s = uc_begin(c, e);
     if (s) {
         json_decref(rows);
@@ -364,8 +432,9 @@ st ledger_round_store_round4(uc *c, int64_t base, int64_t *id, err *e) {
     if (!s) s = save_entities(c, *id, &r, e);
     if (!s) s = round4_links(c, *id, base, e);
     uc_act a = {"ledger.round4", uc_obj(c, "ledger_round", *id),
-                arena_printf(c->mem, "由第三轮（轮次 %lld）生成第四轮：保留 %lld 家，剔除 %lld 家", (long long)base,
-                             (long long)((int64_t)r.nent - r.removed), (long long)r.removed)};
+                arena_printf(c->mem, "由第三轮（轮次 %lld）生成第四轮：保留 %lld 家，剔除 %lld 家（未核查 %lld 家）%s",
+                             (long long)base, (long long)((int64_t)r.nent - r.removed), (long long)r.removed,
+                             (long long)unchecked, force && unchecked_over(unchecked, (int64_t)r.nent) ? "；未核查比例超过设置，经确认继续" : "")};
     s = uc_end(c, s, &a, e);
     json_decref(rows);
     if (s) *id = 0;
@@ -409,12 +478,71 @@ static st publish_one(uc *c, int64_t round, const json_t *o, err *e) {
     return s;
 }
 
-st ledger_round_store_publish(uc *c, int64_t round, int *n, err *e) {
-    *n = 0;
+/* What publishing round 4 would do: kept enterprises added to or updated in
+ * the register, enterprises of an earlier publication leaving it, and how
+ * many of the round's were removed unchecked. */
+#define PUB_FOUND                                                                                           \
+    "EXISTS (SELECT 1 FROM enterprise g WHERE (x.uscc IS NOT NULL AND g.uscc = x.uscc) OR (x.uscc IS NULL " \
+    "AND g.uscc IS NULL AND g.name = x.name))"
+typedef struct publish_counts {
+    int64_t total, kept, removed, unchecked, added, updated, leaving;
+} publish_counts;
+
+static st publish_count(uc *c, int64_t round, publish_counts *k, err *e) {
+    memset(k, 0, sizeof *k);
+    st s = db_query_int(c->d, &k->total, "SELECT COUNT(*) FROM ledger_round_entity WHERE round_id = $1", e, "i", round);
+    if (!s)
+        s = db_query_int(c->d, &k->kept, "SELECT COUNT(*) FROM ledger_round_entity WHERE round_id = $1 AND removed_reason IS NULL",
+                         e, "i", round);
+    if (!s)
+        s = db_query_int(c->d, &k->unchecked, "SELECT COUNT(*) FROM ledger_round_entity WHERE round_id = $1 AND removed_reason = $2",
+                         e, "it", round, ledger_verify_removal(NULL));
+    if (!s)
+        s = db_query_int(c->d, &k->updated,
+                         "SELECT COUNT(*) FROM ledger_round_entity x WHERE x.round_id = $1 AND x.removed_reason IS NULL AND " PUB_FOUND,
+                         e, "i", round);
+    /* published from another round, not zombie yet, and not found again by this one */
+    if (!s)
+        s = db_query_int(c->d, &k->leaving,
+                         "SELECT COUNT(*) FROM enterprise g WHERE g.ledger_round IS NOT NULL AND g.ledger_round <> $1 "
+                         "AND g.zombie = 0 AND NOT EXISTS (SELECT 1 FROM ledger_round_entity x WHERE x.round_id = $1 "
+                         "AND x.removed_reason IS NULL AND ((x.uscc IS NOT NULL AND g.uscc = x.uscc) OR "
+                         "(x.uscc IS NULL AND g.uscc IS NULL AND g.name = x.name)))",
+                         e, "i", round);
+    k->removed = k->total - k->kept;
+    k->added = k->kept - k->updated;
+    return s;
+}
+
+static st publish_round4(uc *c, int64_t round, err *e) {
     int64_t num = 0;
     st s = number_of(c, round, &num, e);
+    if (!s && num != 4) s = err_set(e, ST_INVALID, "只能发布第四轮（实地核查后）的台账，所选是第 %lld 轮。", (long long)num);
+    return s;
+}
+
+st ledger_round_store_publish_plan(uc *c, int64_t round, json_t **plan, err *e) {
+    *plan = NULL;
+    publish_counts k;
+    st s = publish_round4(c, round, e);
+    if (!s) s = publish_count(c, round, &k, e);
     if (s) return s;
-    if (num != 4) return err_set(e, ST_INVALID, "只能发布第四轮（实地核查后）的台账，所选是第 %lld 轮。", (long long)num);
+    *plan = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:b}", "round", (json_int_t)round, "total", (json_int_t)k.total,
+                      "kept", (json_int_t)k.kept, "removed", (json_int_t)k.removed, "unchecked", (json_int_t)k.unchecked,
+                      "added", (json_int_t)k.added, "updated", (json_int_t)k.updated, "leaving", (json_int_t)k.leaving,
+                      "max_unchecked_pct", (json_int_t)cfg_int("ledger-unchecked-max-pct"), "over",
+                      unchecked_over(k.unchecked, k.total));
+    return *plan ? ST_OK : err_set(e, ST_NOMEM, "内存不足");
+}
+
+st ledger_round_store_publish(uc *c, int64_t round, bool force, int *n, err *e) {
+    *n = 0;
+    publish_counts k;
+    st s = publish_round4(c, round, e);
+    if (!s) s = publish_count(c, round, &k, e);
+    if (s) return s;
+    bool over = unchecked_over(k.unchecked, k.total);
+    if (over && !force) return unchecked_refuse(e, "发布的第四轮", k.unchecked, k.total, k.kept, k.removed);
     json_t *rows;
     if ((s = db_query_json(c->d, &rows,
                            "SELECT x.entity_no, x.name, x.uscc, x.address, x.category, x.employees, x.members, "
@@ -437,7 +565,9 @@ st ledger_round_store_publish(uc *c, int64_t round, int *n, err *e) {
     if (!s) s = db_run(c->d, "UPDATE ledger_round SET published_at = {{NOW}} WHERE id = $1", e, "i", round);
     json_decref(rows);
     uc_act a = {"ledger.publish", uc_obj(c, "ledger_round", round),
-                arena_printf(c->mem, "发布第四轮台账：%d 家企业写入企业名录", *n)};
+                arena_printf(c->mem, "发布第四轮台账：%d 家企业写入企业名录（新增 %lld 家、更新 %lld 家），%lld 家移出台账%s", *n,
+                             (long long)k.added, (long long)k.updated, (long long)k.leaving,
+                             over ? "；未核查比例超过设置，经确认继续" : "")};
     s = uc_end(c, s, &a, e);
     if (s) *n = 0;
     return s;
@@ -515,12 +645,15 @@ st ledger_round_store_get(uc *c, int64_t id, json_t **round, err *e) {
     return *round ? ST_OK : err_set(e, ST_NOT_FOUND, "没有编号为 %lld 的轮次。", (long long)id);
 }
 
+/* Verification is recorded against round 3; round 4 keeps round 3's
+ * enterprise numbers and shows its results (the round a result belongs to). */
+#define VER_ROUND(R) "COALESCE((SELECT vr.base_round FROM ledger_round vr WHERE vr.id = " R "), " R ")"
 #define ENT_WHERE                                                                                         \
     " FROM ledger_round_entity WHERE round_id = $1 AND " LEDGER_AREA_COND("$2", "district_code", "park_code") \
     " AND ($3 < 0 OR ($3 = 1) = (removed_reason IS NOT NULL)) "                                           \
     "AND (CAST($4 AS TEXT) IS NULL OR name LIKE $4 OR uscc LIKE $4) "                                    \
     "AND ($5 < 0 OR ($5 = 1) = EXISTS (SELECT 1 FROM ledger_verification v WHERE v.round_id = "           \
-    "ledger_round_entity.round_id AND v.entity_no = ledger_round_entity.entity_no))"
+    VER_ROUND("ledger_round_entity.round_id") " AND v.entity_no = ledger_round_entity.entity_no))"
 
 st ledger_round_store_entities(uc *c, int64_t round, const ledger_entity_filter *f, const uc_page *pg, json_t **items,
                                int64_t *total, err *e) {
@@ -537,7 +670,7 @@ st ledger_round_store_entities(uc *c, int64_t round, const ledger_entity_filter 
                                        "SELECT entity_no, name, uscc, district, district_code, park_code, address, category, "
                                        "employees, members, zombie, zombie_reason, removed_reason, "
                                        "(SELECT COUNT(*) FROM ledger_verification v WHERE v.round_id = "
-                                       "ledger_round_entity.round_id AND v.entity_no = ledger_round_entity.entity_no) "
+                                       VER_ROUND("ledger_round_entity.round_id") " AND v.entity_no = ledger_round_entity.entity_no) "
                                        "AS verified" ENT_WHERE,
                                        pg->order ? pg->order : "q.entity_no");
     if (!s && !sql) s = err_set(e, ST_NOMEM, "内存不足。");
@@ -561,7 +694,7 @@ static st entity_sources(uc *c, int64_t round, int64_t no, json_t **lineage, jso
     if (!s)
         s = db_query_json(c->d, &ver,
                           "SELECT employees, premises, operating, verifier, note, verified_on, recorded_by, recorded_at "
-                          "FROM ledger_verification WHERE round_id = $1 AND entity_no = $2",
+                          "FROM ledger_verification WHERE round_id = " VER_ROUND("$1") " AND entity_no = $2",
                           e, "ii", round, no);
     if (s) return s;
     *verification = json_incref(json_array_get(ver, 0));

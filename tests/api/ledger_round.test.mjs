@@ -148,6 +148,24 @@ test('lineage, explanation and a decision that is re-applied on the next run', a
   assert.ok(Array.isArray(rev.data.items));
 });
 
+test('round 4 before any field check: the counts come first, and it is refused until confirmed', async () => {
+  const p = await city.get(`/api/ledger/rounds/${r3}/verify/preview`);
+  assert.equal(p.status, 200, JSON.stringify(p.data));
+  assert.deepEqual([p.data.total, p.data.kept, p.data.removed, p.data.unchecked, p.data.over], [6, 0, 6, 6, true]);
+  assert.equal(p.data.max_unchecked_pct, 50);
+  assert.deepEqual(p.data.reasons, [{ reason: '未实地核查', count: 6 }]);
+  const before = Number(sql("SELECT COUNT(*) FROM audit WHERE action = 'ledger.round4'")[0][0]);
+  const r = await city.post(`/api/ledger/rounds/${r3}/verify`, undefined);
+  assert.equal(r.status, 409, JSON.stringify(r.data));
+  assert.equal(r.data.error.code, 'unchecked');
+  assert.match(r.data.error.message, /将保留 0 家、剔除 6 家，其中未实地核查 6 家（占 100%，超过设置的 50%）/);
+  assert.equal(Number(sql("SELECT COUNT(*) FROM audit WHERE action = 'ledger.round4'")[0][0]), before, 'a refusal writes nothing');
+  assert.equal((await siming.get(`/api/ledger/rounds/${r3}/verify/preview`)).status, 403, 'round 4 is the city’s');
+  assert.equal((await city.get(`/api/ledger/rounds/${r1}/verify/preview`)).status, 400, 'round 4 comes from a round 3');
+  assert.equal((await city.post(`/api/ledger/rounds/${r3}/verify?force=2`)).status, 400);
+});
+
+let r4;
 test('field verification, round 4, publishing', async () => {
   const t = await city.get(`/api/ledger/rounds/${r3}/verification.xlsx`);
   assert.equal(t.status, 200);
@@ -172,10 +190,16 @@ test('field verification, round 4, publishing', async () => {
   assert.equal(r.status, 200, JSON.stringify(r.data));
   assert.equal(r.data.taken, 0);
 
+  const p = await city.get(`/api/ledger/rounds/${r3}/verify/preview`);
+  assert.deepEqual([p.data.total, p.data.kept, p.data.removed, p.data.unchecked, p.data.checked, p.data.over], [6, 4, 2, 1, 5, false]);
   r = await city.post(`/api/ledger/rounds/${r3}/verify`, undefined);
   assert.equal(r.status, 201, JSON.stringify(r.data));
-  const r4 = r.data.round.id;
+  r4 = r.data.round.id;
   const k4 = await entities(city, r4, '&removed=0');
+  assert.ok(k4.every((x) => x.verified === 1), 'round 4 shows the results recorded in round 3');
+  assert.equal((await entities(city, r4, '&verified=1')).length, 5, 'the verified filter reads round 3’s results too');
+  const one = await city.get(`/api/ledger/rounds/${r4}/entities/${k4[0].entity_no}`);
+  assert.equal(one.data.verification.premises, 1, JSON.stringify(one.data.verification));
   const x4 = await entities(city, r4, '&removed=1');
   assert.equal(k4.length, 4);
   assert.ok(x4.some((x) => /蓝天/.test(x.name) && /无固定办公场所/.test(x.removed_reason)));
@@ -184,11 +208,34 @@ test('field verification, round 4, publishing', async () => {
   const d = await city.get(`/api/ledger/rounds/${r3}/diff?to=${r4}`);
   assert.equal(d.data.counts.removed, 2, JSON.stringify(d.data.removed));
   assert.equal((await city.post(`/api/ledger/rounds/${r3}/publish`)).status, 400, 'only round 4 is published');
+  assert.equal((await city.get(`/api/ledger/rounds/${r3}/publish/preview`)).status, 400);
+  const pp = await city.get(`/api/ledger/rounds/${r4}/publish/preview`);
+  assert.equal(pp.status, 200, JSON.stringify(pp.data));
+  assert.deepEqual([pp.data.kept, pp.data.removed, pp.data.unchecked, pp.data.added + pp.data.updated, pp.data.leaving, pp.data.over],
+    [4, 2, 1, 4, 0, false]);
   r = await city.post(`/api/ledger/rounds/${r4}/publish`);
   assert.equal(r.status, 200, JSON.stringify(r.data));
   assert.equal(r.data.published, 4);
   const x = await city.get(`/api/ledger/rounds/${r4}/export.xlsx`);
   assert.equal(x.status, 200);
+});
+
+test('most enterprises unchecked: round 4 and publishing only after an explicit confirmation', async () => {
+  let r = await city.post('/api/ledger/rounds', { number: 3, base_rounds: [r1, r2] });
+  assert.equal(r.status, 201);
+  const bare = r.data.round.id;
+  r = await city.post(`/api/ledger/rounds/${bare}/verify?force=1`);
+  assert.equal(r.status, 201, JSON.stringify(r.data));
+  const r4b = r.data.round.id;
+  const audit = sql(`SELECT detail FROM audit WHERE action = 'ledger.round4' AND object = 'ledger_round:${r4b}'`)[0][0];
+  assert.match(audit, /未核查 6 家.*经确认继续/);
+  const pp = await city.get(`/api/ledger/rounds/${r4b}/publish/preview`);
+  assert.deepEqual([pp.data.kept, pp.data.unchecked, pp.data.leaving, pp.data.over], [0, 6, 4, true], JSON.stringify(pp.data));
+  r = await city.post(`/api/ledger/rounds/${r4b}/publish`);
+  assert.equal(r.status, 409);
+  assert.equal(r.data.error.code, 'unchecked');
+  assert.match(r.data.error.message, /发布的第四轮将保留 0 家、剔除 6 家，其中未实地核查 6 家/);
+  assert.equal(Number(sql(`SELECT COUNT(*) FROM enterprise WHERE ledger_round = ${r4} AND zombie = 0`)[0][0]), 4, 'the register is untouched');
 });
 
 test('a district or park worker sees and verifies only their area; a member sees nothing', async () => {
@@ -240,7 +287,7 @@ test('every write and download over HTTP leaves one audit row naming the user', 
   for (const a of ['ledger.import', 'ledger.round_create', 'ledger.decide', 'ledger.verify_set', 'ledger.verify_import',
     'ledger.round4', 'ledger.publish', 'ledger.export', 'ledger.verify_template']) assert.ok(seen[a] >= 1, `${a}: ${JSON.stringify(seen)}`);
   assert.equal(seen['ledger.publish'], 1);
-  assert.equal(seen['ledger.round4'], 1);
+  assert.equal(seen['ledger.round4'], 2, 'the one made after verification and the one confirmed with most unchecked');
   assert.ok(sql("SELECT COUNT(*) FROM audit WHERE action = 'ledger.export' AND username = 't_siming'")[0][0] >= 1, 'the district exported its part');
 });
 

@@ -115,7 +115,9 @@ test('building rounds, round 4 and publishing are the city\'s alone', async () =
     assert.equal((await c.post(`/api/ledger/rounds/${r3}/verify`)).status, 403);
   }
   assert.equal(sql('SELECT COUNT(*) FROM ledger_round')[0][0], rounds, 'no round was made by a district');
-  const r4 = await city.post(`/api/ledger/rounds/${r3}/verify`);
+  // nothing checked on site yet: refused until the city confirms (issue 21, item 1)
+  assert.equal((await city.post(`/api/ledger/rounds/${r3}/verify`)).status, 409);
+  const r4 = await city.post(`/api/ledger/rounds/${r3}/verify?force=1`);
   assert.equal(r4.status, 201, r4.text);
   for (const c of [siming, haicang]) assert.equal((await c.post(`/api/ledger/rounds/${r4.data.round.id}/publish`)).status, 403);
   assert.deepEqual(sql(`SELECT id FROM ledger_round WHERE id = ${r4.data.round.id} AND published_at IS NOT NULL`), [], 'not published');

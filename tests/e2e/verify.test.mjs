@@ -163,9 +163,15 @@ test('city: round 4 is made from the verification results, ready to publish', { 
     await page.goto(`/ledger/rounds/${r3.id}?tab=verify`)
     await page.getByTestId('verify-panel').waitFor()
     await page.getByTestId('make-round4').click()
+    // the confirm states the server's counts; with most enterprises unchecked it warns first,
+    // and only "仍然继续" sends the explicit override
+    const plan = (await apiGet(page, `/api/ledger/rounds/${r3.id}/verify/preview`)).body
+    const said = await page.getByTestId('round4-plan').innerText()
+    assert.ok(said.includes(`将保留 ${plan.kept} 家、剔除 ${plan.removed} 家（未核查 ${plan.unchecked} 家）`), said)
+    assert.equal(plan.over, true, 'the demo’s round 3 is mostly unchecked')
     await Promise.all([
-      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(`/rounds/${r3.id}/verify`) && r.status() === 201),
-      page.getByRole('dialog').getByRole('button', { name: '生成第四轮' }).click(),
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(`/rounds/${r3.id}/verify?force=1`) && r.status() === 201),
+      page.getByRole('dialog').getByRole('button', { name: '仍然继续' }).click(),
     ])
     await page.waitForURL((u) => /\/ledger\/rounds\/\d+/.test(u.pathname) && !u.pathname.endsWith(`/${r3.id}`))
     await page.getByTestId('round-title').getByText('第四轮').waitFor()

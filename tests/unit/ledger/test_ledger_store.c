@@ -556,8 +556,16 @@ static void test_verification(void **state) {
         assert_int_equal(audits(d, "ledger.verify_import") - i0, 1);
         /* round 4: the unverified branch and 蓝天 removed, verified counts kept */
         int64_t r4 = 0;
-        assert_int_equal(ledger_round_store_round4(&city, r1, &r4, &e), ST_INVALID);
-        assert_int_equal(ledger_round_store_round4(&city, r3, &r4, &e), ST_OK);
+        assert_int_equal(ledger_round_store_round4(&city, r1, false, &r4, &e), ST_INVALID);
+        /* what round 4 will be, counted before it is made: the branch is the one unchecked */
+        json_t *plan = NULL;
+        assert_int_equal(ledger_round_store_round4_plan(&city, r3, &plan, &e), ST_OK);
+        assert_int_equal(field(plan, "kept"), 4);
+        assert_int_equal(field(plan, "removed"), 2);
+        assert_int_equal(field(plan, "unchecked"), 1);
+        assert_false(json_is_true(json_object_get(plan, "over")));
+        json_decref(plan);
+        assert_int_equal(ledger_round_store_round4(&city, r3, false, &r4, &e), ST_OK);
         snprintf(obj, sizeof obj, "ledger_round:%lld", (long long)r4);
         last_audit(d, "ledger.round4", obj, "t_city");
         check_round(&city, r4, count(d, "SELECT COUNT(*) FROM ledger_round_member WHERE round_id = (SELECT MAX(id) FROM ledger_round)"),
@@ -578,12 +586,18 @@ static void test_verification(void **state) {
         json_array_foreach(kept, i, o) {
             int64_t want = strstr(json_string_value(json_object_get(o, "name")), "新星") ? 9 : 20;
             assert_int_equal(field(o, "employees"), want);
+            assert_int_equal(field(o, "verified"), 1);   /* round 4 shows round 3's results */
         }
         json_decref(kept);
         /* publishing: round 4 only, into the enterprise register */
         int n = 0;
-        assert_int_equal(ledger_round_store_publish(&city, r3, &n, &e), ST_INVALID);
-        assert_int_equal(ledger_round_store_publish(&city, r4, &n, &e), ST_OK);
+        assert_int_equal(ledger_round_store_publish(&city, r3, false, &n, &e), ST_INVALID);
+        assert_int_equal(ledger_round_store_publish_plan(&city, r4, &plan, &e), ST_OK);
+        assert_int_equal(field(plan, "kept"), 4);
+        assert_int_equal(field(plan, "unchecked"), 1);
+        assert_int_equal(field(plan, "added") + field(plan, "updated"), 4);
+        json_decref(plan);
+        assert_int_equal(ledger_round_store_publish(&city, r4, false, &n, &e), ST_OK);
         assert_int_equal(n, 4);
         char sql[120];
         snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM enterprise WHERE ledger_round = %lld", (long long)r4);
