@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "ledger/district.h"
 #include "ledger/golden.h"
 #include "ledger/ledger_scope.h"
 #include "ledger/zombie.h"
@@ -223,6 +224,19 @@ st ledger_round_build(ledger_round_input *in, int number, const ledger_round_par
     return s;
 }
 
+/* The street of an enterprise: the first of its records whose street column names one of its
+ * district's, else the one its address names; 0 when neither (the dashboard then names the gap). */
+static long street_of(const ledger_round *r, const ledger_golden *g) {
+    for (uint32_t i = 0; i < g->nrecs; i++) {
+        const char *v = r->res->recs[g->recs[i]].row->val[LF_STREET];
+        const district_street *t = v ? district_street_find(v, strlen(v)) : NULL;
+        if (t && (!g->district_code || t->district == g->district_code)) return t->code;
+    }
+    const district_street *t =
+        *g->address ? district_street_from_address(g->address, strlen(g->address), g->district_code) : NULL;
+    return t ? t->code : 0;
+}
+
 st ledger_round_entity_at(const ledger_round *r, size_t k, ledger_round_entity *x, buf *scratch, err *e) {
     if (r->ent) {
         *x = r->ent[k];
@@ -245,8 +259,15 @@ st ledger_round_entity_at(const ledger_round *r, size_t k, ledger_round_entity *
         s = buf_putc(scratch, '\0');
         if (!s) s = buf_printf(scratch, "僵尸企业：%s", z->reasons);
     }
+    size_t street = 0;
+    long sc = street_of(r, g);
+    if (!s && sc) {
+        street = scratch->len + 1;
+        s = buf_putc(scratch, '\0');
+        if (!s) s = buf_printf(scratch, "%ld", sc);
+    }
     if (s) return err_set(e, ST_NOMEM, "内存不足");
-    *x = (ledger_round_entity){.no = (int64_t)k + 1, .name = g->name, .uscc = or_null(g->code),
+    *x = (ledger_round_entity){.street_code = street ? scratch->data + street : NULL, .no = (int64_t)k + 1, .name = g->name, .uscc = or_null(g->code),
                                .district = or_null(g->district), .district_code = g->district_code ? scratch->data : NULL,
                                .address = or_null(g->address), .category = or_null(g->category),
                                .park_code = park_of(r->parks, r->nparks, g->address),

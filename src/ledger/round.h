@@ -81,6 +81,7 @@ st ledger_round_sources(const int64_t *imports, size_t nimports, const json_t *c
 typedef struct ledger_round_entity {
     int64_t no;
     const char *name, *uscc, *district, *district_code, *address, *category, *park_code;
+    const char *street_code;       /* 9 digits or NULL: a record's street in its district, else the address's */
     int64_t employees, members;    /* -1: no ledger gives one */
     int zombie;                    /* 0 none, 1 definite, 2 suspected */
     const char *zombie_reason;     /* NULL when none */

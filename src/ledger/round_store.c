@@ -194,8 +194,8 @@ static st save_entities(uc *c, int64_t id, const ledger_round *r, err *e) {
     buf_init(&scratch, 0);
     st s = db_prepare(c->d,
                       "INSERT INTO ledger_round_entity(round_id, entity_no, name, uscc, district, district_code, address, "
-                      "category, employees, members, zombie, zombie_reason, removed_reason, records, park_code) "
-                      "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)",
+                      "category, employees, members, zombie, zombie_reason, removed_reason, records, park_code, street_code) "
+                      "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)",
                       &q, e);
     for (size_t i = 0; !s && i < r->nent; i++) {
         ledger_round_entity x;
@@ -215,6 +215,7 @@ static st save_entities(uc *c, int64_t id, const ledger_round *r, err *e) {
         db_bind_text(q, 13, x.removed_reason);
         db_bind_text(q, 14, x.records ? x.records : "[]");
         db_bind_text(q, 15, x.park_code);
+        db_bind_text(q, 16, x.street_code);
         if (db_step(q, e) == DB_ERROR) s = e->code;
         db_reset(q);
     }
@@ -293,7 +294,7 @@ st ledger_round_store_create(uc *c, const ledger_round_spec *sp, const ledger_ro
 static st round4_entities(uc *c, int64_t base, json_t **rows, err *e) {
     return db_query_json(c->d, rows,
                          "SELECT x.entity_no, x.name, x.uscc, x.district, x.district_code, x.address, x.category, x.employees, "
-                         "x.members, x.zombie, x.zombie_reason, x.records, x.park_code, v.employees AS v_employees, v.premises, "
+                         "x.members, x.zombie, x.zombie_reason, x.records, x.park_code, x.street_code, v.employees AS v_employees, v.premises, "
                          "v.operating, v.round_id AS verified FROM ledger_round_entity x LEFT JOIN ledger_verification v "
                          "ON v.round_id = x.round_id AND v.entity_no = x.entity_no "
                          "WHERE x.round_id = $1 AND x.removed_reason IS NULL ORDER BY x.entity_no",
@@ -308,7 +309,7 @@ static void round4_entity(const json_t *o, ledger_round_entity *x) {
     *x = (ledger_round_entity){.no = json_integer_value(json_object_get(o, "entity_no")), .name = S("name"),
                                .uscc = S("uscc"), .district = S("district"), .district_code = S("district_code"),
                                .address = S("address"), .category = S("category"), .park_code = S("park_code"),
-                               .employees = count_or(json_object_get(o, "employees"), -1),
+                               .street_code = S("street_code"), .employees = count_or(json_object_get(o, "employees"), -1),
                                .members = count_or(json_object_get(o, "members"), -1),
                                .zombie = (int)json_integer_value(json_object_get(o, "zombie")),
                                .zombie_reason = S("zombie_reason"), .records = S("records")};
@@ -444,7 +445,7 @@ st ledger_round_store_round4(uc *c, int64_t base, bool force, int64_t *id, err *
 /* ---- publishing ---- */
 
 /* One enterprise of round 4 into the register: found by its credit code (or,
- * without one, by its name), updated, or added. */
+ * without one, by its name), updated, or added, with its street and park. */
 static st publish_one(uc *c, int64_t round, const json_t *o, err *e) {
     const char *uscc = json_string_value(json_object_get(o, "uscc"));
     const char *name = json_string_value(json_object_get(o, "name"));
@@ -455,12 +456,13 @@ static st publish_one(uc *c, int64_t round, const json_t *o, err *e) {
     db_stmt *q;
     st s = db_prepare(c->d, f == ST_NOT_FOUND
                                 ? "INSERT INTO enterprise(name, uscc, district_code, address, category, employees, members, "
-                                  "status, zombie, ledger_round, ledger_entity, created_at, updated_at) "
-                                  "VALUES ($1,$2,$3,$4,$5,$6,$7,'存续',0,$8,$9,{{NOW}},{{NOW}})"
+                                  "status, zombie, ledger_round, ledger_entity, street_code, park_code, created_at, updated_at) "
+                                  "VALUES ($1,$2,$3,$4,$5,$6,$7,'存续',0,$8,$9,$10,$11,{{NOW}},{{NOW}})"
                                 : "UPDATE enterprise SET name = $1, uscc = $2, district_code = COALESCE($3, district_code), "
                                   "address = COALESCE($4, address), category = COALESCE($5, category), employees = $6, "
                                   "members = $7, zombie = 0, zombie_reason = NULL, ledger_round = $8, ledger_entity = $9, "
-                                  "updated_at = {{NOW}} WHERE id = $10",
+                                  "street_code = COALESCE($10, street_code), park_code = COALESCE($11, park_code), "
+                                  "updated_at = {{NOW}} WHERE id = $12",
                       &q, e);
     if (s) return s;
     db_bind_text(q, 1, name);
@@ -472,7 +474,10 @@ static st publish_one(uc *c, int64_t round, const json_t *o, err *e) {
     bind_count(q, 7, count_or(json_object_get(o, "members"), -1));
     db_bind_int(q, 8, round);
     db_bind_int(q, 9, json_integer_value(json_object_get(o, "entity_no")));
-    if (f != ST_NOT_FOUND) db_bind_int(q, 10, eid);
+    /* the street and park the round found (codes the region table knows); kept when it found none */
+    db_bind_text(q, 10, json_string_value(json_object_get(o, "street_code")));
+    db_bind_text(q, 11, json_string_value(json_object_get(o, "park_code")));
+    if (f != ST_NOT_FOUND) db_bind_int(q, 12, eid);
     if (db_step(q, e) == DB_ERROR) s = e->code;
     db_reset(q);
     return s;
@@ -546,7 +551,9 @@ st ledger_round_store_publish(uc *c, int64_t round, bool force, int *n, err *e) 
     json_t *rows;
     if ((s = db_query_json(c->d, &rows,
                            "SELECT x.entity_no, x.name, x.uscc, x.address, x.category, x.employees, x.members, "
-                           "(SELECT code FROM region g WHERE g.code = x.district_code AND g.kind = 'district') AS district_code "
+                           "(SELECT code FROM region g WHERE g.code = x.district_code AND g.kind = 'district') AS district_code, "
+                           "(SELECT code FROM region g WHERE g.code = x.street_code AND g.kind = 'street') AS street_code, "
+                           "(SELECT code FROM region g WHERE g.code = x.park_code AND g.kind = 'park') AS park_code "
                            "FROM ledger_round_entity x WHERE x.round_id = $1 AND x.removed_reason IS NULL ORDER BY x.entity_no",
                            e, "i", round)))
         return s;

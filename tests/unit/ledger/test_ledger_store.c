@@ -49,7 +49,7 @@ static const struct { const char *name, *text; } files[3] = {
     {"06-思明区摸排.csv", "企业名称,统一社会信用代码,区域,从业人员数,联系人,电话,办公地址\n"
                          "厦门云海数据有限公司,,思明区,11,王伟,0592-5550001,厦门市思明区软件园二期观日路12号301室\n"
                          "厦门美图网络科技有限公司思明分公司," C4 ",思明区,40,李娜,,\n"
-                         "厦门新星软件有限公司," C5 ",思明区,8,张敏,13900000003,\n"},
+                         "厦门新星软件有限公司," C5 ",思明区,8,张敏,13900000003,厦门市思明区滨海街道环岛南路1号\n"},
 };
 
 static testdb tdb;
@@ -602,6 +602,9 @@ static void test_verification(void **state) {
         char sql[120];
         snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM enterprise WHERE ledger_round = %lld", (long long)r4);
         assert_int_equal(count(d, sql), 4);
+        /* the register gets the street the address names and the park (issue 21: no 街道未填写 for them) */
+        assert_int_equal(count(d, "SELECT COUNT(*) FROM enterprise WHERE name = '厦门新星软件有限公司' AND street_code = '350203005'"), 1);
+        assert_int_equal(count(d, "SELECT COUNT(*) FROM enterprise WHERE name = '厦门云海数据有限公司' AND park_code = 'P0002'"), 1);
         last_audit(d, "ledger.publish", obj, "t_city");
         /* the export: the area's part, an audited download */
         int64_t x0 = audits(d, "ledger.export");
