@@ -206,15 +206,30 @@ test('auditor: the audit log filtered, sorted, exported, chain verified', { skip
     const arow = page.locator('[data-testid="audit-table"] .audit-row')
     await arow.first().waitFor()
     await shot(page, 'audit')
+    // actions in Chinese, from the server's dictionary (no code such as auth.login on the screen)
+    const dict = new Map((await apiGet(page, '/api/audit/actions')).body.items.map((x) => [x.action, x.name]))
+    const userNames = [...dict].filter(([a]) => a.startsWith('user.')).map(([, n]) => n)
+    await texts(arow.locator('td:nth-child(5)'), (v) => v.length > 0 && v.every((a) => /[\u4e00-\u9fff]/.test(a) && !/^[a-z_]+\.[a-z_.]+$/.test(a.trim())), 'actions in Chinese')
     // user management actions only (once the table shows the filtered answer)
     await Promise.all([page.waitForResponse((r) => /\/api\/audit\?.*action=user\./.test(r.url()) && r.ok()), pick(page, 'audit-action', '用户管理')])
-    await texts(arow.locator('td:nth-child(5)'), (v) => v.length > 0 && v.every((a) => a.startsWith('user.')), 'only user.* actions')
+    await texts(arow.locator('td:nth-child(5)'), (v) => v.length > 0 && v.every((a) => userNames.includes(a.trim())), 'only user management actions')
     // the city office's: newest first, so the work above heads the list
     await page.getByTestId('audit-user').fill(USERS.city.username)
     await page.getByTestId('audit-user').press('Enter')
     await page.waitForURL(/user=/)
-    const mine = arow.filter({ hasText: new RegExp(`user:${id}\\b`) }) // the audit names the account by its id
-    for (const action of ['user.create', 'user.reset', 'user.disable']) await mine.filter({ hasText: action }).first().waitFor()
+    const mine = arow.filter({ hasText: `用户：审计测试（${who}）` }) // the account by its name, not user:<id>
+    for (const action of ['user.create', 'user.reset', 'user.disable']) await mine.filter({ hasText: dict.get(action) }).first().waitFor()
+    // the whole record in a drawer: the Chinese name, the code, the object's code, the full detail
+    await mine.filter({ hasText: dict.get('user.reset') }).first().click()
+    const drawer = page.getByTestId('audit-drawer')
+    await drawer.getByTestId('audit-drawer-action').waitFor()
+    assert.equal((await drawer.getByTestId('audit-drawer-action').innerText()).trim(), dict.get('user.reset'))
+    assert.equal((await drawer.getByTestId('audit-drawer-object').innerText()).trim(), `用户：审计测试（${who}）`)
+    const rec = await drawer.innerText()
+    assert.ok(rec.includes('user.reset') && rec.includes(`user:${id}`), 'the codes are in the drawer')
+    await shot(page, 'audit-drawer')
+    await page.keyboard.press('Escape')
+    await until(async () => !(await drawer.getByTestId('audit-drawer-action').isVisible()), 'the drawer closed')
     // refusals: the wrong own password above was recorded as failed
     await page.getByRole('button', { name: '重置', exact: true }).click()
     await Promise.all([page.waitForResponse((r) => /result=failed/.test(r.url()) && r.ok()), pick(page, 'audit-result', '失败')])
@@ -253,5 +268,27 @@ test('on a phone the users and audit pages are card lists without sideways scrol
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
     assert.ok(overflow <= 1, `no horizontal scrolling (overflow ${overflow}px)`)
     await shot(page, 'users-phone')
+  } finally { await b.close() }
+})
+
+test('on a phone the auditor reads cards in Chinese and opens a record in a drawer', { skip: !USERS.auditor && 'no auditor user' }, async () => {
+  const b = await openBrowser({ viewport: PHONE })
+  const { page } = b
+  try {
+    await loginAs(page, 'auditor')
+    await page.goto('/audit?action=auth.login')
+    const card = page.locator('[data-testid="audit-table"] li.audit-row')
+    await card.first().waitFor()
+    await texts(card.locator('.card-head b'), (v) => v.length > 0 && v.every((a) => a.trim() === '登录'), 'logins named 登录')
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+    assert.ok(overflow <= 1, `no horizontal scrolling (overflow ${overflow}px)`)
+    await shot(page, 'audit-phone')
+    await card.first().getByTestId('audit-open').click()
+    const drawer = page.getByTestId('audit-drawer')
+    await drawer.getByTestId('audit-drawer-action').waitFor()
+    assert.equal((await drawer.getByTestId('audit-drawer-action').innerText()).trim(), '登录')
+    assert.match(await drawer.getByTestId('audit-drawer-object').innerText(), /^用户：.+（.+）$/)
+    await shot(page, 'audit-drawer-phone')
+    assert.deepEqual(b.problems, [])
   } finally { await b.close() }
 })
