@@ -197,7 +197,7 @@ static st users_may_create(uc *c, const char *role, err *e) {
         err_field(e, ST_FORBIDDEN, "role",
                   "三权分立：%s账号不能在网页或接口中创建，以免管理员自己设立审计自己的账号。"
                   "请由服务器上的运维人员用命令行创建：ejia user add --db 数据库 --username 用户名 --role %s "
-                  "--password-stdin（口令从标准输入读入）。",
+                  "--password-stdin（密码从标准输入读入）。",
                   t->label, t->name);
         snprintf(e->api_code, sizeof e->api_code, "separation_of_duties");
         return ST_FORBIDDEN;
@@ -318,7 +318,7 @@ st users_store_reset(uc *c, int64_t id, const char *password, bool totp, char ot
                    "i", id);
     if (!s) s = session_store_end_all(c, id, 0, e);
     uc_act a = {"user.reset", uc_obj(c, "user", id),
-                arena_printf(c->mem, "重置%s（%s），结束其全部会话", totp ? "口令和动态验证码" : "口令", who)};
+                arena_printf(c->mem, "重置%s（%s），结束其全部会话", totp ? "密码和动态验证码" : "密码", who)};
     return uc_end(c, s, &a, e);
 }
 
@@ -372,7 +372,7 @@ st users_store_password_change(uc *c, const char *current, const char *next, int
         if (!strcmp(e->field, "password")) snprintf(e->field, sizeof e->field, "new_password");
         return s;
     }
-    if (!strcmp(current, next)) return err_field(e, ST_INVALID, "new_password", "新口令不能与当前口令相同。");
+    if (!strcmp(current, next)) return err_field(e, ST_INVALID, "new_password", "新密码不能与当前密码相同。");
     char hash[crypto_pwhash_STRBYTES];
     if ((s = password_hash(next, hash, e))) return s;
     if ((s = uc_begin(c, e))) return s;

@@ -30,7 +30,7 @@ st demo_users_fill(demo_ctx *c, err *e) {
         {"investor", "出资人", "investor", ent && *ent ? ent : NULL, NULL, NULL},
         {"auditor", "审计员", "auditor", NULL, NULL, NULL},
     };
-    if (c->say) c->say("演示账号（一次性口令，首次登录后请修改；admin 首次登录需设置动态验证码） / demo accounts, one-time passwords:");
+    if (c->say) c->say("演示账号（一次性密码，首次登录后请修改；admin 首次登录需设置动态验证码） / demo accounts, one-time passwords:");
     for (size_t i = 0; !s && i < sizeof demo / sizeof demo[0]; i++) {
         if (!strcmp(demo[i].role, "investor") && !demo[i].scope) continue;  /* no enterprises in this demo */
         char pw[17];

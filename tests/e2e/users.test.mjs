@@ -87,7 +87,7 @@ test('city: users listed, filtered, sorted, exported; create, reset, disable, en
     await page.getByTestId('users-q').press('Enter')
     const row = rowOf(page, NEW)
     await row.waitFor()
-    assert.match(await row.innerText(), /须改口令/)
+    assert.match(await row.innerText(), /须改密码/)
     await shot(page, 'users-created')
 
     // reset its password: a wrong own password is refused at the field, the right one shows a new one-time password
@@ -96,9 +96,9 @@ test('city: users listed, filtered, sorted, exported; create, reset, disable, en
     await dlg.waitFor()
     await page.getByTestId('confirm-password').fill('not-my-password')
     await page.getByTestId('confirm-ok').click()
-    await dlg.getByText('口令不正确').waitFor()
+    await dlg.getByText('密码不正确').waitFor()
     await page.getByTestId('confirm-password').fill(USERS.city.password)
-    // the list is read again: a reset clears a lock and sets 须改口令
+    // the list is read again: a reset clears a lock and sets 须改密码
     await Promise.all([page.waitForResponse((r) => /\/api\/users\?/.test(r.url()) && r.ok()), page.getByTestId('confirm-ok').click()])
     const again = (await dlg.getByTestId('one-time-password').innerText()).trim()
     assert.ok(again.length >= 12 && again !== otp, 'a new one-time password')
