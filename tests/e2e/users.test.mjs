@@ -125,6 +125,45 @@ test('city: users listed, filtered, sorted, exported; create, reset, disable, en
   } finally { await n.close() }
 })
 
+test('city at 1440 and 390 px: the administrator\'s and the auditor\'s accounts have no reset, unlock or disable (三权分立), and the server refuses them', { skip: !(USERS.city && (USERS.sysadmin || USERS.auditor)) && 'needs city and sysadmin or auditor users' }, async () => {
+  for (const viewport of [{ width: 1440, height: 900 }, PHONE]) {
+    const b = await openBrowser({ viewport })
+    const { page } = b
+    try {
+      await loginAs(page, 'city')
+      await page.goto('/users')
+      await rows(page).first().waitFor()
+      for (const role of ['district', 'sysadmin', 'auditor']) {
+        if (!USERS[role]) continue
+        const name = USERS[role].username
+        const [res] = await Promise.all([
+          page.waitForResponse((r) => /\/api\/users\?/.test(r.url()) && r.url().includes(encodeURIComponent(name)) && r.ok()),
+          (async () => { await page.getByTestId('users-q').fill(name); await page.getByTestId('users-q').press('Enter') })(),
+        ])
+        const u = (await res.json()).items.find((x) => x.username === name)
+        assert.ok(u, `the city sees the ${role} account`)
+        const row = page.locator('[data-testid="users-table"] .user-row').filter({ hasText: name })
+        await row.first().waitFor()
+        if (role === 'district') { // a district office's account is the city's to manage: the buttons are there
+          await row.getByRole('button', { name: '重置密码', exact: true }).first().waitFor()
+          continue
+        }
+        for (const label of ['重置密码', '停用', '启用', '解锁'])
+          assert.equal(await row.getByRole('button', { name: label, exact: true }).count(), 0, `no ${label} for the ${role}`)
+        if (viewport === PHONE) await shot(page, `users-${role}-phone`)
+        else await shot(page, `users-${role}`)
+        // the server says no as well, whatever the page shows
+        const origin = new URL(page.url()).origin
+        for (const [path, data] of [[`/api/users/${u.id}/reset`, { password: USERS.city.password }], [`/api/users/${u.id}/disable`, { disabled: true }], [`/api/users/${u.id}/unlock`, {}]]) {
+          const r = await page.request.post(path, { data, headers: { Origin: origin } })
+          assert.equal(r.status(), 403, `${path}: ${r.status()}`)
+        }
+      }
+      assert.deepEqual(b.problems.filter((p) => !/403/.test(p)), [])
+    } finally { await b.close() }
+  }
+})
+
 test('district: its own users only, no management buttons', { skip: !USERS.district && 'no district user' }, async () => {
   const b = await openBrowser()
   const { page } = b
