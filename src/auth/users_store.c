@@ -278,8 +278,10 @@ st users_store_create(uc *c, const users_new *u, char otp[17], int64_t *id, err 
     s = users_insert(c, u, uname, role, hash, id, e);
     if (!s) s = users_inside_actor(c, *id, e);
     sodium_memzero(hash, sizeof hash);
+    users_row made;   /* the scope as resolved, by its name */
+    if (!s) s = users_store_load(c, *id, NULL, &made, e);
     uc_act a = {"user.create", uc_obj(c, "user", *id),
-                arena_printf(c->mem, "用户名 %s，角色 %s，范围 %s", u->username, role->name, u->scope ? u->scope : "默认")};
+                arena_printf(c->mem, "用户名 %s，角色 %s，范围 %s", u->username, role->label, s ? "" : made.scope_name)};
     return uc_end(c, s, &a, e);
 }
 
@@ -288,7 +290,8 @@ st users_store_create(uc *c, const users_new *u, char otp[17], int64_t *id, err 
 /* The account a change is about, for its checks and its audit row's detail. */
 static st users_target(uc *c, int64_t id, users_row *u, const char **who, err *e) {
     st s = users_store_load(c, id, NULL, u, e);
-    if (!s) *who = arena_printf(c->mem, "用户名 %s，角色 %s", u->username, u->role);
+    const roles_role *ro = s ? NULL : roles_find(u->role);
+    if (!s) *who = arena_printf(c->mem, "用户名 %s，角色 %s，范围 %s", u->username, ro ? ro->label : u->role, u->scope_name);
     return s;
 }
 
