@@ -1,6 +1,10 @@
 /* audit_store — the auditor's queries over the audit table (see audit_store.h). */
 #include "auth/audit_store.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "base/clock.h"
 
 #define AUDIT_WHERE                                                                                                    \
@@ -62,4 +66,92 @@ st audit_store_each(uc *c, const audit_filter *f, int64_t max, st (*row)(void *a
     db_reset(q);
     if (!s && rc == DB_ERROR) s = e->code;
     return s;
+}
+
+/* ---- what an object is called ---- */
+
+/* Each kind of object the audit rows name: its noun and one SQL row giving
+ * its name now ($1 = the key as text; numeric keys are checked first).
+ * The tables belong to other modules; this is a read for the auditor only. */
+static const struct {
+    const char *kind, *noun;
+    bool numeric;
+    const char *sql;
+} audit_kinds[] = {
+    {"org", "党组织", true, "SELECT name FROM org WHERE id = CAST($1 AS BIGINT)"},
+    {"user", "用户", true, "SELECT name || '（' || username || '）' FROM users WHERE id = CAST($1 AS BIGINT)"},
+    {"managed_user", "用户", true, "SELECT name || '（' || username || '）' FROM users WHERE id = CAST($1 AS BIGINT)"},
+    {"person", "党员", true, "SELECT name FROM person WHERE id = CAST($1 AS BIGINT)"},
+    {"develop", "入党申请人", true, "SELECT name FROM develop_applicant WHERE id = CAST($1 AS BIGINT)"},
+    {"meeting", "会议", true,
+     "SELECT o.name || ' ' || m.day || ' ' || m.kind FROM meeting m JOIN org o ON o.id = m.org_id "
+     "WHERE m.id = CAST($1 AS BIGINT)"},
+    {"notice", "通知", true, "SELECT title FROM notice WHERE id = CAST($1 AS BIGINT)"},
+    {"ledger_round", "台账轮次", true, "SELECT name FROM ledger_round WHERE id = CAST($1 AS BIGINT)"},
+    {"ledger_import", "台账导入", true, "SELECT source FROM ledger_import WHERE id = CAST($1 AS BIGINT)"},
+    {"ledger_record", "台账记录", true, "SELECT name FROM ledger_record WHERE id = CAST($1 AS BIGINT)"},
+    {"roster_import", "花名册导入", true, "SELECT source FROM roster_import WHERE id = CAST($1 AS BIGINT)"},
+    {"instructor", "党建指导员", true, "SELECT name FROM org_instructor WHERE id = CAST($1 AS BIGINT)"},
+    {"enterprise", "企业", true, "SELECT name FROM enterprise WHERE id = CAST($1 AS BIGINT)"},
+    {"region", "区域", false, "SELECT name FROM region WHERE code = $1"},
+    {"meeting_photo", "会议照片", true, "SELECT filename FROM meeting_photo WHERE id = CAST($1 AS BIGINT)"},
+    {"develop_document", "发展党员材料", true, "SELECT filename FROM develop_document WHERE id = CAST($1 AS BIGINT)"},
+    {"session", "登录会话", true, NULL},
+    {"develop_step", "发展党员步骤", false, NULL},
+    {"ledger_decision", "记录对", false, NULL},
+    {"ledger_entity", "轮次中的企业", false, NULL},
+    {"address", "来源地址", false, NULL},
+    {"audit", "审计日志", false, NULL},
+    {"audit_head", "审计日志链头", false, NULL},
+};
+
+static bool audit_digits(const char *s) {
+    if (!s || !*s || strlen(s) > 18) return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9') return false;
+    return true;
+}
+
+/* "2018-04-3" → "2018年4月下旬旬报" */
+static const char *audit_bulletin_name(uc *c, const char *key) {
+    int y, m, x;
+    char tail;
+    if (!key || sscanf(key, "%4d-%2d-%1d%c", &y, &m, &x, &tail) != 3 || m < 1 || m > 12 || x < 1 || x > 3) return NULL;
+    static const char *const xun[] = {"上旬", "中旬", "下旬"};
+    return arena_printf(c->mem, "旬报：%d年%d月%s", y, m, xun[x - 1]);
+}
+
+st audit_store_object_name(uc *c, const char *kind, const char *key, const char **name, err *e) {
+    *name = NULL;
+    if (!key || !*key) return ST_OK;
+    if (!kind) {   /* a username alone (a login, a lockout) */
+        char *n = NULL;
+        st s = db_query_text(c->d, &n, "SELECT name || '（' || username || '）' FROM users WHERE username = $1", e, "t", key);
+        if (s == ST_NOT_FOUND) return ST_OK;
+        if (!s) *name = arena_printf(c->mem, "用户：%s", n);
+        free(n);
+        return s;
+    }
+    if (!strcmp(kind, "bulletin")) {
+        *name = audit_bulletin_name(c, key);
+        return ST_OK;
+    }
+    for (size_t i = 0; i < sizeof audit_kinds / sizeof audit_kinds[0]; i++) {
+        if (strcmp(audit_kinds[i].kind, kind) != 0) continue;
+        if (audit_kinds[i].numeric && !audit_digits(key)) return ST_OK;
+        if (!audit_kinds[i].sql) {
+            *name = arena_printf(c->mem, "%s %s%s", audit_kinds[i].noun, audit_kinds[i].numeric ? "#" : "", key);
+            return ST_OK;
+        }
+        char *n = NULL;
+        st s = db_query_text(c->d, &n, audit_kinds[i].sql, e, "t", key);
+        if (s == ST_NOT_FOUND) {
+            *name = arena_printf(c->mem, "%s #%s（已不存在）", audit_kinds[i].noun, key);
+            return ST_OK;
+        }
+        if (!s) *name = arena_printf(c->mem, "%s：%s", audit_kinds[i].noun, n ? n : "");
+        free(n);
+        return s;
+    }
+    return ST_OK;
 }

@@ -36,4 +36,19 @@ typedef struct audit_line {
 st audit_store_each(uc *c, const audit_filter *f, int64_t max, st (*row)(void *arg, const audit_line *l, err *e),
                     void *arg, int64_t *n, bool *more, err *e);
 
+/* The Chinese name of each action the code writes (audit_names.c), in
+ * action order, ending with {NULL, NULL}; audit_action_name gives one name,
+ * NULL when the dictionary lacks the action. */
+typedef struct audit_action {
+    const char *action, *name;
+} audit_action;
+extern const audit_action audit_actions[];
+const char *audit_action_name(const char *action);
+
+/* What the object an audit row names is called now, for the auditor: kind
+ * and key as the row writes them ("org" and "12" of "org:12"; a username
+ * alone has kind NULL).  *name gets "党组织：思明区委" (arena memory), or
+ * NULL when the kind has no name here or the object is gone. */
+st audit_store_object_name(uc *c, const char *kind, const char *key, const char **name, err *e);
+
 #endif

@@ -176,9 +176,9 @@ static void auth_cli_only_refusal(http_req *r, const scope_who *who, const char 
     if (!scope_contains(who, &loc)) return;
     const roles_role *t = roles_find(role);
     err_set(e, ST_FORBIDDEN,
-            "三权分立：%s账号不能在网页或接口中重置口令、解锁或停用，以免有人接管审计自己的账号。"
+            "三权分立：%s账号不能在网页或接口中重置密码、解锁或停用，以免有人接管审计自己的账号。"
             "请由服务器上的运维人员用命令行办理：ejia user reset|unlock|disable|enable --db 数据库 --username 用户名"
-            "（重置会打印一次性口令，首次登录后必须修改）。",
+            "（重置会打印一次性密码，首次登录后必须修改）。",
             t ? t->label : role);
     snprintf(e->api_code, sizeof e->api_code, "separation_of_duties");
 }
@@ -230,7 +230,7 @@ static st auth_authorize(http_req *r, const char *perm, err *e) {
     /* A one-time password (first login, or reset by an administrator) is known to
      * someone else: it opens only the account pages until it is replaced. */
     if (cx && cx->must_change && strncmp(r->path, "/api/me", 7) != 0 && strncmp(r->path, "/api/auth/", 10) != 0) {
-        err_set(e, ST_FORBIDDEN, "您正在使用一次性口令（首次登录或管理员重置）：请先在“我的账号”中修改口令，再使用其他功能。");
+        err_set(e, ST_FORBIDDEN, "您正在使用一次性密码（首次登录或管理员重置）：请先在“我的账号”中修改密码，再使用其他功能。");
         snprintf(e->api_code, sizeof e->api_code, "password_change_required");
         return ST_FORBIDDEN;
     }

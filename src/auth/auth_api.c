@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "auth/login.h"
+#include "auth/password.h"
 #include "auth/region.h"
 #include "auth/roles.h"
 #include "auth/session.h"
@@ -89,7 +90,7 @@ static st api_paused_reply(http_req *r, const char *addr, int64_t now, int64_t u
     err e;
     err_set(&e, ST_RATE,
             "来自您所在地址（%s）的登录失败次数过多，该地址的登录已暂停：请 %lld 分钟后（%s UTC 之后）再试。"
-            "忘记口令请联系管理员重置。",
+            "忘记密码请联系管理员重置。",
             addr ? addr : "", (long long)((secs + 59) / 60), iso);
     api_code(&e, ST_RATE, "rate_limited");
     r->retry_after = secs;
@@ -150,6 +151,7 @@ static st h_me(http_req *r, err *e) {
     if (s) return s;
     json_t *body = api_me_json(&u);
     json_object_set_new(body, "session", json_pack("{s:I}", "id", (json_int_t)r->user.session_id));
+    json_object_set_new(body, "password_rules", json_string(password_policy_text(cfg_str("password-policy"))));
     return http_reply_json(r, 200, body);
 }
 
@@ -240,16 +242,16 @@ static st h_region(http_req *r, err *e) {
 }
 
 const http_route auth_routes[] = {
-    {"POST", "/api/auth/login", "public", h_login, HB_JSON, "登录（用户名、口令、动态验证码）", "auth", NULL},
+    {"POST", "/api/auth/login", "public", h_login, HB_JSON, "登录（用户名、密码、动态验证码）", "auth", NULL},
     {"POST", "/api/auth/logout", "public", h_logout, HB_NONE, "退出登录", "auth", NULL},
     {"GET", "/api/me", "login", h_me, HB_NONE, "当前用户、角色、数据范围和权限", "auth", NULL},
     {"GET", "/api/me/sessions", "login", h_sessions, HB_NONE, "我的登录会话", "auth", NULL},
     {"DELETE", "/api/me/sessions/{id}", "login", h_session_end, HB_NONE, "结束我的一个会话", "auth", "session:{id}"},
-    {"POST", "/api/me/password", "login", h_password, HB_JSON, "修改口令（需当前口令）", "auth", NULL},
+    {"POST", "/api/me/password", "login", h_password, HB_JSON, "修改密码（需当前密码）", "auth", NULL},
     {"GET", "/api/me/totp", "login", h_totp_status, HB_NONE, "双因素认证状态", "auth", NULL},
-    {"POST", "/api/me/totp/setup", "login", h_totp_setup, HB_JSON, "生成动态验证码密钥（需口令）", "auth", NULL},
+    {"POST", "/api/me/totp/setup", "login", h_totp_setup, HB_JSON, "生成动态验证码密钥（需密码）", "auth", NULL},
     {"POST", "/api/me/totp/enable", "login", h_totp_enable, HB_JSON, "确认并启用动态验证码", "auth", NULL},
-    {"DELETE", "/api/me/totp", "login", h_totp_disable, HB_JSON, "关闭动态验证码（需口令）", "auth", NULL},
+    {"DELETE", "/api/me/totp", "login", h_totp_disable, HB_JSON, "关闭动态验证码（需密码）", "auth", NULL},
     {"GET", "/api/regions/{code}", "login", h_region, HB_NONE, "区划详情及下级（限本人数据范围）", "core", "region:{code}"},
     {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL},
 };

@@ -54,7 +54,7 @@ static st login_paused(uc *c, const login_try *t, login_result *res, bool *pause
     if (s || !(*paused = res->until > 0)) return s;
     /* Not even the right password gets through: else the pause would not stop guessing. */
     uc as = login_as(c, 0, t->username, NULL);
-    uc_act a = {"auth.login_paused", t->username, "该地址因多次登录失败已暂停登录，未检查口令", "denied"};
+    uc_act a = {"auth.login_paused", t->username, "该地址因多次登录失败已暂停登录，未检查密码", "denied"};
     res->outcome = LOGIN_PAUSED;
     return uc_audit(&as, &a, e);
 }
@@ -203,7 +203,7 @@ static st login_open_session(uc *c, const login_try *t, login_who *w, int64_t st
 /* Steps 4–6 for a name that is not locked. */
 static st login_verify_and_open(uc *c, const login_try *t, login_who *w, login_result *res, err *e) {
     if (!login_password_ok(w, t->password))
-        return login_failed(c, t, w, !w->known ? "未知用户名" : w->u.disabled ? "账号已停用" : "口令错误",
+        return login_failed(c, t, w, !w->known ? "未知用户名" : w->u.disabled ? "账号已停用" : "密码错误",
                             LOGIN_BAD_CREDENTIALS, res, e);
     bool good;
     int64_t step;
@@ -240,7 +240,7 @@ st login_run(uc *c, const login_try *t, login_result *res, err *e) {
 st login_reauth(uc *c, const char *what, const char *password, err *e) {
     if (!c->who.user_id) return err_set(e, ST_UNAUTH, "请先登录。");
     if (!password || !*password)
-        return err_field(e, ST_INVALID, "password", "此操作需要再次输入您的登录口令（字段 password）。");
+        return err_field(e, ST_INVALID, "password", "此操作需要再次输入您的登录密码（字段 password）。");
     users_row u;
     st s = users_store_load(c, c->who.user_id, NULL, &u, e);
     if (s) return s;
@@ -248,10 +248,10 @@ st login_reauth(uc *c, const char *what, const char *password, err *e) {
     if ((s = uc_begin(c, e))) return s;
     int64_t until = 0;
     s = lockout_store_fail(c, c->who.user_id, clock_now(), &until, e);
-    login_row rows[2] = {{*c, {"auth.reauth_failed", what, "再次输入口令错误", "failed"}},
-                         {*c, {"auth.lockout", c->who.username, "连续输错口令，账号已锁定", "locked"}}};
+    login_row rows[2] = {{*c, {"auth.reauth_failed", what, "再次输入密码错误", "failed"}},
+                         {*c, {"auth.lockout", c->who.username, "连续输错密码，账号已锁定", "locked"}}};
     if ((s = login_rows_end(s, rows, until ? 2 : 1, e))) return s;
-    err_field(e, ST_FORBIDDEN, "password", "口令不正确，操作未执行。连续输错将锁定账号。");
+    err_field(e, ST_FORBIDDEN, "password", "密码不正确，操作未执行。连续输错将锁定账号。");
     snprintf(e->api_code, sizeof e->api_code, "bad_password");
     return ST_FORBIDDEN;
 }

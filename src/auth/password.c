@@ -29,12 +29,12 @@ st password_policy_check(const char *policy, const char *pw, const char *usernam
     bool asvs = policy && !strcmp(policy, "asvs");
     size_t min = asvs ? 12 : 8, n = password_chars(pw);
     if (n < min)
-        return err_field(e, ST_INVALID, "password", asvs ? "口令太短：至少 %zu 个字符（当前 %zu 个），请换一个更长的口令，可用一句话。"
-                                                            : "口令太短：至少 %zu 位（当前 %zu 位），请换一个更长的口令。",
+        return err_field(e, ST_INVALID, "password", asvs ? "密码太短：至少 %zu 个字符（当前 %zu 个），请换一个更长的密码，可用一句话。"
+                                                            : "密码太短：至少 %zu 位（当前 %zu 位），请换一个更长的密码。",
                          min, n);
-    if (n > 128) return err_field(e, ST_INVALID, "password", "口令太长：最多 128 个字符。");
+    if (n > 128) return err_field(e, ST_INVALID, "password", "密码太长：最多 128 个字符。");
     for (const unsigned char *p = (const unsigned char *)pw; *p; p++)
-        if (*p < 0x20 || *p == 0x7f) return err_field(e, ST_INVALID, "password", "口令中不能有控制字符（如换行、制表符）。");
+        if (*p < 0x20 || *p == 0x7f) return err_field(e, ST_INVALID, "password", "密码中不能有控制字符（如换行、制表符）。");
     if (!asvs) {
         int up = 0, lo = 0, dg = 0, sy = 0;
         for (const unsigned char *p = (const unsigned char *)pw; *p; p++) {
@@ -45,14 +45,20 @@ st password_policy_check(const char *policy, const char *pw, const char *usernam
         }
         if (up + lo + dg + sy < 3)
             return err_field(e, ST_INVALID, "password",
-                             "口令须包含大写字母、小写字母、数字、符号中的至少三类（当前只有 %d 类），请加入其他类型的字符。",
+                             "密码须包含大写字母、小写字母、数字、符号中的至少三类（当前只有 %d 类），请加入其他类型的字符。",
                              up + lo + dg + sy);
     }
     if (username && strlen(username) >= 3 && strcasestr(pw, username))
-        return err_field(e, ST_INVALID, "password", "口令中不能包含用户名，请换一个口令。");
+        return err_field(e, ST_INVALID, "password", "密码中不能包含用户名，请换一个密码。");
     for (const char *const *c = password_common; *c; c++)
-        if (!strcasecmp(pw, *c)) return err_field(e, ST_INVALID, "password", "这是常见的弱口令，容易被猜中，请换一个口令。");
+        if (!strcasecmp(pw, *c)) return err_field(e, ST_INVALID, "password", "这是常见的弱密码，容易被猜中，请换一个密码。");
     return ST_OK;
+}
+
+const char *password_policy_text(const char *policy) {
+    if (policy && !strcmp(policy, "asvs"))
+        return "新密码至少 12 个字符（最多 128 个，可用一句话），不能包含用户名，不能是常见的弱密码。";
+    return "新密码至少 8 位，须包含大写字母、小写字母、数字、符号中的至少三类，不能包含用户名，不能是常见的弱密码。";
 }
 
 static pthread_once_t password_once = PTHREAD_ONCE_INIT;
@@ -68,7 +74,7 @@ st password_hash(const char *pw, char out[crypto_pwhash_STRBYTES], err *e) {
     if (sodium_init() < 0) return err_set(e, ST_INTERNAL, "libsodium 初始化失败。");
     if (crypto_pwhash_str_alg(out, pw, strlen(pw), PASSWORD_OPSLIMIT, (size_t)PASSWORD_MEMLIMIT,
                               crypto_pwhash_ALG_ARGON2ID13) != 0)
-        return err_set(e, ST_NOMEM, "计算口令散列时内存不足，请稍后重试。");
+        return err_set(e, ST_NOMEM, "计算密码散列时内存不足，请稍后重试。");
     return ST_OK;
 }
 

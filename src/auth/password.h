@@ -21,6 +21,8 @@
 /* Check pw against the named policy ("mlps" or "asvs"); ST_INVALID with a
  * Chinese sentence on field "password" saying what to change. */
 st password_policy_check(const char *policy, const char *pw, const char *username, err *e);
+/* The rules of that policy in one Chinese sentence, to show before the first try. */
+const char *password_policy_text(const char *policy);
 /* Hash into out (crypto_pwhash_STRBYTES). */
 st password_hash(const char *pw, char out[crypto_pwhash_STRBYTES], err *e);
 bool password_verify(const char *hash, const char *pw);

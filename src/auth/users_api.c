@@ -125,15 +125,15 @@ static const http_sort_key aa_user_sort[] = {
 const http_route users_routes[] = {
     {"GET", "/api/users", "user.read", h_users_list, HB_NONE, "用户列表（本人数据范围内）", "auth", NULL,
      "用户|id:编号|username:用户名|name:姓名|role_label:角色|scope.name:数据范围|phone:电话（脱敏）|locked:已锁定:bool|"
-     "disabled:已停用:bool|must_change_password:须改口令:bool|totp.enabled:动态验证码:bool",
+     "disabled:已停用:bool|must_change_password:须改密码:bool|totp.enabled:动态验证码:bool",
      aa_user_sort},
     {"POST", "/api/users", "user.write", h_users_create, HB_JSON, "创建用户", "auth", NULL},
     {"GET", "/api/users/{id}", "user.read", h_user_get, HB_NONE, "用户详情（敏感字段脱敏）", "auth", "user:{id}"},
-    {"POST", "/api/users/{id}/reveal", "user.reveal", h_user_reveal, HB_JSON, "查看完整身份证号和电话（需口令，记入审计）",
+    {"POST", "/api/users/{id}/reveal", "user.reveal", h_user_reveal, HB_JSON, "查看完整身份证号和电话（需密码，记入审计）",
      "auth", "user:{id}"},
     {"POST", "/api/users/{id}/unlock", "user.write", h_user_unlock, HB_NONE, "解除账号锁定", "auth", "managed_user:{id}"},
     {"POST", "/api/users/{id}/reset", "user.write", h_user_reset, HB_JSON,
-     "重置口令（可同时重置动态验证码），返回一次性口令（需口令）", "auth", "managed_user:{id}"},
+     "重置密码（可同时重置动态验证码），返回一次性密码（需密码）", "auth", "managed_user:{id}"},
     {"POST", "/api/users/{id}/disable", "user.write", h_user_disable, HB_JSON, "停用或启用账号", "auth", "managed_user:{id}"},
     {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL},
 };

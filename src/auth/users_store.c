@@ -197,7 +197,7 @@ static st users_may_create(uc *c, const char *role, err *e) {
         err_field(e, ST_FORBIDDEN, "role",
                   "三权分立：%s账号不能在网页或接口中创建，以免管理员自己设立审计自己的账号。"
                   "请由服务器上的运维人员用命令行创建：ejia user add --db 数据库 --username 用户名 --role %s "
-                  "--password-stdin（口令从标准输入读入）。",
+                  "--password-stdin（密码从标准输入读入）。",
                   t->label, t->name);
         snprintf(e->api_code, sizeof e->api_code, "separation_of_duties");
         return ST_FORBIDDEN;
@@ -278,8 +278,10 @@ st users_store_create(uc *c, const users_new *u, char otp[17], int64_t *id, err 
     s = users_insert(c, u, uname, role, hash, id, e);
     if (!s) s = users_inside_actor(c, *id, e);
     sodium_memzero(hash, sizeof hash);
+    users_row made;   /* the scope as resolved, by its name */
+    if (!s) s = users_store_load(c, *id, NULL, &made, e);
     uc_act a = {"user.create", uc_obj(c, "user", *id),
-                arena_printf(c->mem, "用户名 %s，角色 %s，范围 %s", u->username, role->name, u->scope ? u->scope : "默认")};
+                arena_printf(c->mem, "用户名 %s，角色 %s，范围 %s", u->username, role->label, s ? "" : made.scope_name)};
     return uc_end(c, s, &a, e);
 }
 
@@ -288,7 +290,8 @@ st users_store_create(uc *c, const users_new *u, char otp[17], int64_t *id, err 
 /* The account a change is about, for its checks and its audit row's detail. */
 static st users_target(uc *c, int64_t id, users_row *u, const char **who, err *e) {
     st s = users_store_load(c, id, NULL, u, e);
-    if (!s) *who = arena_printf(c->mem, "用户名 %s，角色 %s", u->username, u->role);
+    const roles_role *ro = s ? NULL : roles_find(u->role);
+    if (!s) *who = arena_printf(c->mem, "用户名 %s，角色 %s，范围 %s", u->username, ro ? ro->label : u->role, u->scope_name);
     return s;
 }
 
@@ -318,7 +321,7 @@ st users_store_reset(uc *c, int64_t id, const char *password, bool totp, char ot
                    "i", id);
     if (!s) s = session_store_end_all(c, id, 0, e);
     uc_act a = {"user.reset", uc_obj(c, "user", id),
-                arena_printf(c->mem, "重置%s（%s），结束其全部会话", totp ? "口令和动态验证码" : "口令", who)};
+                arena_printf(c->mem, "重置%s（%s），结束其全部会话", totp ? "密码和动态验证码" : "密码", who)};
     return uc_end(c, s, &a, e);
 }
 
@@ -372,7 +375,7 @@ st users_store_password_change(uc *c, const char *current, const char *next, int
         if (!strcmp(e->field, "password")) snprintf(e->field, sizeof e->field, "new_password");
         return s;
     }
-    if (!strcmp(current, next)) return err_field(e, ST_INVALID, "new_password", "新口令不能与当前口令相同。");
+    if (!strcmp(current, next)) return err_field(e, ST_INVALID, "new_password", "新密码不能与当前密码相同。");
     char hash[crypto_pwhash_STRBYTES];
     if ((s = password_hash(next, hash, e))) return s;
     if ((s = uc_begin(c, e))) return s;

@@ -76,12 +76,12 @@ static int user_add(int argc, char **argv) {
     /* Scripts that pipe the password in without the flag are served too; a
      * terminal without the flag is refused rather than echoing a prompt. */
     if (!cli_has(argc, argv, "password-stdin") && isatty(0)) {
-        err_set(&e, ST_INVALID, "请用 --password-stdin 从标准输入提供口令（不要写在命令行上），例如：printf '%%s' \"$PW\" | ejia user add ... --password-stdin");
+        err_set(&e, ST_INVALID, "请用 --password-stdin 从标准输入提供密码（不要写在命令行上），例如：printf '%%s' \"$PW\" | ejia user add ... --password-stdin");
         return cli_fail(&e);
     }
     char pw[512];
     if (!user_read_password(pw, sizeof pw)) {
-        err_set(&e, ST_INVALID, "标准输入中没有读到口令。");
+        err_set(&e, ST_INVALID, "标准输入中没有读到密码。");
         return cli_fail(&e);
     }
     uc c;
@@ -182,13 +182,13 @@ static int user_reset(int argc, char **argv) {
     bool totp = cli_has(argc, argv, "totp"), given = cli_has(argc, argv, "password-stdin");
     char pw[512], otp[17] = "";
     st s = ST_OK;
-    if (given && !user_read_password(pw, sizeof pw)) s = err_set(&e, ST_INVALID, "标准输入中没有读到口令。");
+    if (given && !user_read_password(pw, sizeof pw)) s = err_set(&e, ST_INVALID, "标准输入中没有读到密码。");
     if (!s) s = users_store_reset(&c, u.id, given ? pw : NULL, totp, otp, &e);
     if (given) sodium_memzero(pw, sizeof pw);
     if (!s) {
-        printf("已重置用户 %s（编号 %lld，角色 %s）的口令%s，其全部会话已结束 / password reset\n", u.username,
+        printf("已重置用户 %s（编号 %lld，角色 %s）的密码%s，其全部会话已结束 / password reset\n", u.username,
                (long long)u.id, u.role, totp ? "和动态验证码" : "");
-        if (!given) printf("一次性口令 / one-time password: %s\n（请当面或用安全渠道交给本人；首次登录后必须修改）\n", otp);
+        if (!given) printf("一次性密码 / one-time password: %s\n（请当面或用安全渠道交给本人；首次登录后必须修改）\n", otp);
     }
     sodium_memzero(otp, sizeof otp);
     user_close(d, &mem);

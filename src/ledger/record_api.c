@@ -24,6 +24,6 @@ static st h_record_reveal(http_req *r, err *e) {
 
 const http_route ledger_record_routes[] = {
     {"POST", "/api/ledger/records/{id}/reveal", "contact.reveal", h_record_reveal, HB_JSON,
-     "查看台账记录的完整联系人、电话和证件号（需口令，记入审计）", "ledger", "ledger_record:{id}"},
+     "查看台账记录的完整联系人、电话和证件号（需密码，记入审计）", "ledger", "ledger_record:{id}"},
     {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL},
 };

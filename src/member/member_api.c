@@ -279,7 +279,7 @@ const http_route member_routes[] = {
      "member:{id} enterprise:.enterprise_id"},
     {"POST", "/api/members/{id}/changes", "member.write", h_member_change, HB_JSON,
      "党员变动（人员类别、党籍状态、所在党组织），按日期记录", "member", "member:{id} org:.org_id"},
-    {"POST", "/api/members/{id}/reveal", "member.reveal", h_member_reveal, HB_JSON, "查看党员完整身份证号和电话（需口令，记入审计）",
+    {"POST", "/api/members/{id}/reveal", "member.reveal", h_member_reveal, HB_JSON, "查看党员完整身份证号和电话（需密码，记入审计）",
      "member", "member:{id}"},
     {"GET", "/api/me/member", "self.read", h_me_member, HB_NONE, "我的党建：本人档案、所在组织和书记", "member", NULL},
     {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL},

@@ -489,7 +489,7 @@ const http_route org_routes[] = {
      "enterprise:{id}"},
     {"POST", "/api/enterprises/{id}/instructors/{instructor_id}/withdraw", "org.write", h_ins_withdraw, HB_JSON,
      "撤回党建指导员", "org", "enterprise:{id}"},
-    {"POST", "/api/instructors/{id}/reveal", "contact.reveal", h_ins_reveal, HB_JSON, "查看党建指导员完整电话（需口令，记入审计）",
+    {"POST", "/api/instructors/{id}/reveal", "contact.reveal", h_ins_reveal, HB_JSON, "查看党建指导员完整电话（需密码，记入审计）",
      "org", "instructor:{id}"},
     {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL},
 };

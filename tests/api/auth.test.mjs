@@ -83,7 +83,7 @@ test('a one-time password opens only the account pages until it is replaced', as
   let x = await c.get('/api/orgs');
   assert.equal(x.status, 403);
   assert.equal(x.data.error.code, 'password_change_required');
-  assert.match(x.data.error.message, /修改口令/);
+  assert.match(x.data.error.message, /修改密码/);
   assert.equal((await c.get('/api/ledger/imports')).status, 403);
   assert.equal((await c.get('/api/me')).status, 200, 'the account page still works');
   assert.equal((await c.get('/api/me/sessions')).status, 200);
@@ -532,7 +532,7 @@ test('retention: rows older than 180 days are purged at start and the chain stil
 test('ejia user add: clear Chinese errors, stable form', () => {
   let r = ejia(['user', 'add', '--db', srv.db.url, '--username', 'weak', '--role', 'member', '--password-stdin'], { input: 'abc\n' });
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /口令太短/);
+  assert.match(r.stderr, /密码太短/);
   r = ejia(['user', 'add', '--db', srv.db.url, '--username', 'p1', '--role', 'park', '--password-stdin'], { input: 'Abcdef12!x\n' });
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /--scope/);

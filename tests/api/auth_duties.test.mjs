@@ -145,7 +145,7 @@ test('on the server: ejia user add / reset / unlock / disable / enable manage au
   const { c: old } = await login('auditor', pw.auditor);
   r = ejia(['user', 'reset', '--db', db, '--username', 'auditor']);
   assert.equal(r.status, 0, r.stderr);
-  const otp = r.stdout.match(/一次性口令 \/ one-time password: (\S+)/)?.[1];
+  const otp = r.stdout.match(/一次性密码 \/ one-time password: (\S+)/)?.[1];
   assert.ok(otp, r.stdout);
   assert.equal((await old.get('/api/me')).status, 401, 'the reset ended its sessions');
   const l = await login('auditor', otp);
@@ -154,7 +154,7 @@ test('on the server: ejia user add / reset / unlock / disable / enable manage au
   pw.auditor = await replaceOneTimePassword(srv.base, 'auditor', otp);
   r = ejia(['user', 'reset', '--db', db, '--username', 'admin', '--totp', '--password-stdin'], { input: 'short\n' });
   assert.notEqual(r.status, 0);
-  assert.match(r.stderr, /口令太短/);
+  assert.match(r.stderr, /密码太短/);
   r = ejia(['user', 'disable', '--db', db, '--username', 'auditor2']);
   assert.equal(r.status, 0, r.stderr);
   assert.equal((await login('auditor2', 'Aud-pass-2026x')).r.status, 401);

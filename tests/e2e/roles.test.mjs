@@ -91,6 +91,14 @@ for (const role of ROLES) {
       assert.equal(await menu.locator('[data-menu="users"]').count() > 0, perms.includes('user.read'), `用户管理 in the menu of ${role}`)
       assert.equal(await menu.locator('[data-menu="audit"]').count() > 0, perms.includes('audit.read'), `审计日志 in the menu of ${role}`)
       await shot(page, `dashboard-${role}`)
+      // the scope by its name, the kind in words: no code (3502, 7) and no missing locale key (scopeKind.enterprise)
+      const card = page.getByTestId('card-scope')
+      if (await card.count()) {
+        const text = await card.innerText()
+        if (user.scope && user.scope.name) assert.ok(text.includes(user.scope.name), `the scope card names ${user.scope.name}: ${text}`)
+        assert.doesNotMatch(text, /scopeKind\.|范围代码/, `the scope card of ${role}: ${text}`)
+      }
+      assert.doesNotMatch(await page.locator('body').innerText(), /scopeKind\./, 'no missing locale key on the page')
 
       const apiList = await apiGet(page, '/api/ledger/imports')
       if (mayImport) {
@@ -125,5 +133,23 @@ test('on a phone the menu opens from the top bar and the scope stays visible', {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
     assert.ok(overflow <= 1, `no horizontal scrolling (overflow ${overflow}px)`)
     await shot(page, 'ledger-imports-phone')
+  } finally { await b.close() }
+})
+
+test('on a phone the investor\'s scope card names the enterprise and says 本企业', { skip: !USERS.investor && 'no investor user' }, async () => {
+  const b = await openBrowser({ viewport: PHONE })
+  try {
+    const { page } = b
+    await loginAs(page, 'investor')
+    const me = (await apiGet(page, '/api/me')).body.user
+    assert.equal(me.scope.kind, 'enterprise')
+    const card = page.getByTestId('card-scope')
+    await card.waitFor()
+    const text = await card.innerText()
+    assert.ok(text.includes(me.scope.name), text)
+    assert.match(text, /范围类型\s*本企业/)
+    assert.doesNotMatch(text, /scopeKind\.|范围代码/)
+    await shot(page, 'dashboard-investor-phone')
+    assert.deepEqual(b.problems, [])
   } finally { await b.close() }
 })

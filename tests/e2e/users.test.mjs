@@ -87,7 +87,7 @@ test('city: users listed, filtered, sorted, exported; create, reset, disable, en
     await page.getByTestId('users-q').press('Enter')
     const row = rowOf(page, NEW)
     await row.waitFor()
-    assert.match(await row.innerText(), /须改口令/)
+    assert.match(await row.innerText(), /须改密码/)
     await shot(page, 'users-created')
 
     // reset its password: a wrong own password is refused at the field, the right one shows a new one-time password
@@ -96,9 +96,9 @@ test('city: users listed, filtered, sorted, exported; create, reset, disable, en
     await dlg.waitFor()
     await page.getByTestId('confirm-password').fill('not-my-password')
     await page.getByTestId('confirm-ok').click()
-    await dlg.getByText('口令不正确').waitFor()
+    await dlg.getByText('密码不正确').waitFor()
     await page.getByTestId('confirm-password').fill(USERS.city.password)
-    // the list is read again: a reset clears a lock and sets 须改口令
+    // the list is read again: a reset clears a lock and sets 须改密码
     await Promise.all([page.waitForResponse((r) => /\/api\/users\?/.test(r.url()) && r.ok()), page.getByTestId('confirm-ok').click()])
     const again = (await dlg.getByTestId('one-time-password').innerText()).trim()
     assert.ok(again.length >= 12 && again !== otp, 'a new one-time password')
@@ -123,6 +123,45 @@ test('city: users listed, filtered, sorted, exported; create, reset, disable, en
     await n.page.waitForURL(/\/account/)
     assert.equal((await apiGet(n.page, '/api/orgs')).body.error.code, 'password_change_required')
   } finally { await n.close() }
+})
+
+test('city at 1440 and 390 px: the administrator\'s and the auditor\'s accounts have no reset, unlock or disable (三权分立), and the server refuses them', { skip: !(USERS.city && (USERS.sysadmin || USERS.auditor)) && 'needs city and sysadmin or auditor users' }, async () => {
+  for (const viewport of [{ width: 1440, height: 900 }, PHONE]) {
+    const b = await openBrowser({ viewport })
+    const { page } = b
+    try {
+      await loginAs(page, 'city')
+      await page.goto('/users')
+      await rows(page).first().waitFor()
+      for (const role of ['district', 'sysadmin', 'auditor']) {
+        if (!USERS[role]) continue
+        const name = USERS[role].username
+        const [res] = await Promise.all([
+          page.waitForResponse((r) => /\/api\/users\?/.test(r.url()) && r.url().includes(encodeURIComponent(name)) && r.ok()),
+          (async () => { await page.getByTestId('users-q').fill(name); await page.getByTestId('users-q').press('Enter') })(),
+        ])
+        const u = (await res.json()).items.find((x) => x.username === name)
+        assert.ok(u, `the city sees the ${role} account`)
+        const row = page.locator('[data-testid="users-table"] .user-row').filter({ hasText: name })
+        await row.first().waitFor()
+        if (role === 'district') { // a district office's account is the city's to manage: the buttons are there
+          await row.getByRole('button', { name: '重置密码', exact: true }).first().waitFor()
+          continue
+        }
+        for (const label of ['重置密码', '停用', '启用', '解锁'])
+          assert.equal(await row.getByRole('button', { name: label, exact: true }).count(), 0, `no ${label} for the ${role}`)
+        if (viewport === PHONE) await shot(page, `users-${role}-phone`)
+        else await shot(page, `users-${role}`)
+        // the server says no as well, whatever the page shows
+        const origin = new URL(page.url()).origin
+        for (const [path, data] of [[`/api/users/${u.id}/reset`, { password: USERS.city.password }], [`/api/users/${u.id}/disable`, { disabled: true }], [`/api/users/${u.id}/unlock`, {}]]) {
+          const r = await page.request.post(path, { data, headers: { Origin: origin } })
+          assert.equal(r.status(), 403, `${path}: ${r.status()}`)
+        }
+      }
+      assert.deepEqual(b.problems.filter((p) => !/403/.test(p)), [])
+    } finally { await b.close() }
+  }
 })
 
 test('district: its own users only, no management buttons', { skip: !USERS.district && 'no district user' }, async () => {
@@ -206,15 +245,30 @@ test('auditor: the audit log filtered, sorted, exported, chain verified', { skip
     const arow = page.locator('[data-testid="audit-table"] .audit-row')
     await arow.first().waitFor()
     await shot(page, 'audit')
+    // actions in Chinese, from the server's dictionary (no code such as auth.login on the screen)
+    const dict = new Map((await apiGet(page, '/api/audit/actions')).body.items.map((x) => [x.action, x.name]))
+    const userNames = [...dict].filter(([a]) => a.startsWith('user.')).map(([, n]) => n)
+    await texts(arow.locator('td:nth-child(5)'), (v) => v.length > 0 && v.every((a) => /[\u4e00-\u9fff]/.test(a) && !/^[a-z_]+\.[a-z_.]+$/.test(a.trim())), 'actions in Chinese')
     // user management actions only (once the table shows the filtered answer)
     await Promise.all([page.waitForResponse((r) => /\/api\/audit\?.*action=user\./.test(r.url()) && r.ok()), pick(page, 'audit-action', '用户管理')])
-    await texts(arow.locator('td:nth-child(5)'), (v) => v.length > 0 && v.every((a) => a.startsWith('user.')), 'only user.* actions')
+    await texts(arow.locator('td:nth-child(5)'), (v) => v.length > 0 && v.every((a) => userNames.includes(a.trim())), 'only user management actions')
     // the city office's: newest first, so the work above heads the list
     await page.getByTestId('audit-user').fill(USERS.city.username)
     await page.getByTestId('audit-user').press('Enter')
     await page.waitForURL(/user=/)
-    const mine = arow.filter({ hasText: new RegExp(`user:${id}\\b`) }) // the audit names the account by its id
-    for (const action of ['user.create', 'user.reset', 'user.disable']) await mine.filter({ hasText: action }).first().waitFor()
+    const mine = arow.filter({ hasText: `用户：审计测试（${who}）` }) // the account by its name, not user:<id>
+    for (const action of ['user.create', 'user.reset', 'user.disable']) await mine.filter({ hasText: dict.get(action) }).first().waitFor()
+    // the whole record in a drawer: the Chinese name, the code, the object's code, the full detail
+    await mine.filter({ hasText: dict.get('user.reset') }).first().click()
+    const drawer = page.getByTestId('audit-drawer')
+    await drawer.getByTestId('audit-drawer-action').waitFor()
+    assert.equal((await drawer.getByTestId('audit-drawer-action').innerText()).trim(), dict.get('user.reset'))
+    assert.equal((await drawer.getByTestId('audit-drawer-object').innerText()).trim(), `用户：审计测试（${who}）`)
+    const rec = await drawer.innerText()
+    assert.ok(rec.includes('user.reset') && rec.includes(`user:${id}`), 'the codes are in the drawer')
+    await shot(page, 'audit-drawer')
+    await page.keyboard.press('Escape')
+    await until(async () => !(await drawer.getByTestId('audit-drawer-action').isVisible()), 'the drawer closed')
     // refusals: the wrong own password above was recorded as failed
     await page.getByRole('button', { name: '重置', exact: true }).click()
     await Promise.all([page.waitForResponse((r) => /result=failed/.test(r.url()) && r.ok()), pick(page, 'audit-result', '失败')])
@@ -253,5 +307,27 @@ test('on a phone the users and audit pages are card lists without sideways scrol
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
     assert.ok(overflow <= 1, `no horizontal scrolling (overflow ${overflow}px)`)
     await shot(page, 'users-phone')
+  } finally { await b.close() }
+})
+
+test('on a phone the auditor reads cards in Chinese and opens a record in a drawer', { skip: !USERS.auditor && 'no auditor user' }, async () => {
+  const b = await openBrowser({ viewport: PHONE })
+  const { page } = b
+  try {
+    await loginAs(page, 'auditor')
+    await page.goto('/audit?action=auth.login')
+    const card = page.locator('[data-testid="audit-table"] li.audit-row')
+    await card.first().waitFor()
+    await texts(card.locator('.card-head b'), (v) => v.length > 0 && v.every((a) => a.trim() === '登录'), 'logins named 登录')
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+    assert.ok(overflow <= 1, `no horizontal scrolling (overflow ${overflow}px)`)
+    await shot(page, 'audit-phone')
+    await card.first().getByTestId('audit-open').click()
+    const drawer = page.getByTestId('audit-drawer')
+    await drawer.getByTestId('audit-drawer-action').waitFor()
+    assert.equal((await drawer.getByTestId('audit-drawer-action').innerText()).trim(), '登录')
+    assert.match(await drawer.getByTestId('audit-drawer-object').innerText(), /^用户：.+（.+）$/)
+    await shot(page, 'audit-drawer-phone')
+    assert.deepEqual(b.problems, [])
   } finally { await b.close() }
 })

@@ -200,15 +200,15 @@ async function api(req, res, url) {
   if (p === '/api/me') return send(res, 200, { user, permissions: PERMS[user.role] || [], session: { id: sessionInfo.get(tokenOf())?.id } })
   if (p === '/api/me/password' && method === 'POST') {
     const b = await json()
-    if (!pwOk(b.password)) return err(res, 401, 'bad_credentials', '当前口令不正确。', { field: 'password' })
-    if (!b.new_password || b.new_password.length < 8) return err(res, 400, 'invalid', '新口令至少 8 位，并包含大小写字母、数字和符号中的三类。', { field: 'new_password' })
+    if (!pwOk(b.password)) return err(res, 401, 'bad_credentials', '当前密码不正确。', { field: 'password' })
+    if (!b.new_password || b.new_password.length < 8) return err(res, 400, 'invalid', '新密码至少 8 位，并包含大小写字母、数字和符号中的三类。', { field: 'new_password' })
     passwords.set(user.username, b.new_password); user.must_change_password = false
     return send(res, 204)
   }
   if (p === '/api/me/totp' && method === 'GET') return send(res, 200, user.totp)
   if (p === '/api/me/totp/setup' && method === 'POST') {
     const b = await json()
-    if (!pwOk(b.password)) return err(res, 401, 'bad_credentials', '口令不正确。', { field: 'password' })
+    if (!pwOk(b.password)) return err(res, 401, 'bad_credentials', '密码不正确。', { field: 'password' })
     const secret = newSecret()
     totpSecrets.set(user.username, { ...(totpSecrets.get(user.username) || {}), pending: secret })
     return send(res, 200, { secret, uri: `otpauth://totp/ejia:${user.username}?secret=${secret}&issuer=ejia` })
@@ -223,7 +223,7 @@ async function api(req, res, url) {
   if (p === '/api/me/totp' && method === 'DELETE') {
     const b = await json()
     if (user.totp.required) return err(res, 403, 'forbidden', '您的角色必须使用双因素认证，不能关闭。')
-    if (!pwOk(b.password)) return err(res, 401, 'bad_credentials', '口令不正确。', { field: 'password' })
+    if (!pwOk(b.password)) return err(res, 401, 'bad_credentials', '密码不正确。', { field: 'password' })
     user.totp.enabled = false; totpSecrets.delete(user.username)
     return send(res, 204)
   }

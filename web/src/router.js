@@ -4,7 +4,7 @@
 // opens a page that is not theirs (the server checks again on every call).
 import { createRouter, createWebHistory } from 'vue-router'
 import { PAGES, allowed } from './nav.js'
-import { session, loadMe, forget } from './session.js'
+import { session, loadMe, forget, accountPending } from './session.js'
 import { setUnauthenticatedHandler } from './api.js'
 import { t } from './i18n.js'
 
@@ -44,13 +44,16 @@ router.beforeEach(async (to) => {
     return true
   }
   if (!session.user) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
-  // A role that must use a second factor can do nothing else until it is set up
-  // (the server refuses every other call meanwhile): go straight to the account page.
-  const tf = session.user.totp
-  if (tf && tf.required && !tf.enabled && to.name !== 'account') return { name: 'account' }
-  // Likewise a one-time password (first login, or reset by an administrator)
-  // must be replaced before anything else: the server refuses the rest.
-  if (session.user.must_change_password && to.name !== 'account') return { name: 'account', hash: '#password' }
+  // A role that must use a second factor can do nothing else until it is set up,
+  // and a one-time password (first login, or reset by an administrator) must be
+  // replaced first (the server refuses every other call meanwhile): go to the
+  // account page, keeping where the user was going (?next=), where the account
+  // page sends them once it is done.
+  const pending = accountPending()
+  if (pending && to.name !== 'account') {
+    const next = to.fullPath !== '/' ? { next: to.fullPath } : {}
+    return { name: 'account', query: next, hash: pending === 'password' ? '#password' : '#totp' }
+  }
   const page = to.meta.page
   if (page && !allowed(page)) return { name: 'forbidden', query: { from: to.fullPath } }
   return true

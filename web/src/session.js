@@ -9,12 +9,14 @@ export const session = reactive({
   user: null,
   permissions: [],
   assignable: [], // roles this user may create accounts of: [{name, label, scope_kind}]
+  passwordRules: '', // the server's password policy in words (shown before the first try)
 })
 
 function apply(body) {
   session.user = (body && body.user) || null
   session.permissions = (body && Array.isArray(body.permissions)) ? body.permissions : []
   session.assignable = (body && Array.isArray(body.assignable_roles)) ? body.assignable_roles : []
+  session.passwordRules = (body && body.password_rules) || ''
   session.loaded = true
 }
 
@@ -53,4 +55,16 @@ export function forget() {
 
 export function hasPerm(p) {
   return session.permissions.includes(p)
+}
+
+/** What the user must do on the account page before anything else opens
+ * ('totp': set up the second factor; 'password': replace a one-time
+ * password; '' nothing).  The server refuses every other call meanwhile, so
+ * the frame loads nothing else (no organization tree) until it is done. */
+export function accountPending(u = session.user) {
+  if (!u) return ''
+  const tf = u.totp
+  if (tf && tf.required && !tf.enabled) return 'totp'
+  if (u.must_change_password) return 'password'
+  return ''
 }

@@ -36,8 +36,8 @@ static void test_asvs_policy(void **state) {
     assert_int_equal(password_policy_check("asvs", "correct horse battery", "li", &e), ST_OK);
     assert_int_equal(password_policy_check("asvs", "Abcdef1!xyz", "li", &e), ST_INVALID);
     assert_non_null(strstr(e.msg, "至少 12"));
-    assert_int_equal(password_policy_check("asvs", "厦门党建e家平台的口令", "li", &e), ST_INVALID); /* 11 chars */
-    assert_int_equal(password_policy_check("asvs", "厦门党建e家平台的登录口令", "li", &e), ST_OK);    /* 13 chars */
+    assert_int_equal(password_policy_check("asvs", "厦门党建e家平台的密码", "li", &e), ST_INVALID); /* 11 chars */
+    assert_int_equal(password_policy_check("asvs", "厦门党建e家平台的登录密码", "li", &e), ST_OK);    /* 13 chars */
     char big[200];
     memset(big, 'a', sizeof big - 1);
     big[sizeof big - 1] = 0;

@@ -26,6 +26,7 @@ export default {
       district: '区',
       park: '园区',
       org: '党组织',
+      enterprise: '本企业',
       self: '本人',
     },
     menu: {
@@ -45,7 +46,7 @@ export default {
       myProfile: '我的党建',
       enterprise: '本企业',
       audit: '审计日志',
-      users: '用户与权限',
+      users: '用户管理',
       soon: '建设中',
     },
     layout: {
@@ -129,6 +130,7 @@ export default {
       district: 'District',
       park: 'Park',
       org: 'Organization',
+      enterprise: 'Enterprise',
       self: 'Self',
     },
     menu: {
@@ -148,7 +150,7 @@ export default {
       myProfile: 'My party life',
       enterprise: 'My enterprise',
       audit: 'Audit log',
-      users: 'Users & roles',
+      users: 'Users',
       soon: 'soon',
     },
     layout: {
