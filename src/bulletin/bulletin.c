@@ -146,7 +146,7 @@ static st bulletin_notes(arena *a, bulletin_doc *d, err *e) {
     d->notes[2] = arena_printf(a, "较上期变化对比%s%s通报（截至 %s）；新建、升格为本旬（%s 至 %s）的数量。",
                                !strcmp(d->prev_source, "issued") ? "已发布的" : "", d->prev_period, d->prev_day,
                                d->first_day, d->last_day);
-    d->notes[3] = "待办事项＝应建未建、联合组建、选派指导员、应设支委会、可升格、应拆分等规则提示（阈值见系统设置）。";
+    d->notes[3] = "待处理事项＝应建未建、联合组建、选派指导员、应设支委会、可升格、应拆分等规则提示（阈值见系统设置）。";
     return d->notes[0] && d->notes[2] ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
 }
 
@@ -215,7 +215,7 @@ const char *bulletin_summary(arena *a, const bulletin_doc *d) {
     }
     if (!s) s = c->upgrades ? buf_printf(&b, "，升格 %lld 个。", (long long)c->upgrades) : buf_puts(&b, "。");
     if (!s && c->findings)
-        s = buf_printf(&b, "目前尚有待办事项 %lld 项，其中应建未建 %lld 家，请各区对照清单抓紧落实。", (long long)c->findings,
+        s = buf_printf(&b, "目前尚有待处理事项 %lld 项，其中应建未建 %lld 家，请各区对照清单抓紧落实。", (long long)c->findings,
                        (long long)c->should_form);
     const char *out = s ? NULL : arena_strdup(a, b.data ? b.data : "");
     buf_free(&b);

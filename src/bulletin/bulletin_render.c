@@ -29,7 +29,7 @@ static const struct {
     {"工作覆盖率\n(%)", BF_WORK_RATE, BC_RATE, 12, 60},
     {"本旬\n新建", BF_NEW, BC_INT, 8, 44},
     {"本旬\n升格", BF_UPGRADES, BC_INT, 8, 44},
-    {"待办\n事项", BF_FINDINGS, BC_INT, 8, 44},
+    {"待处理\n事项", BF_FINDINGS, BC_INT, 8, 44},
 };
 #define BULLETIN_NCOLS (sizeof bulletin_cols / sizeof bulletin_cols[0])
 

@@ -180,7 +180,7 @@ const http_route notice_routes[] = {
     {"GET", "/api/me/notices", "notice.read", h_me_notices, HB_NONE, "我的通知（含未读数）", "notice", NULL},
     {"GET", "/api/me/notices/{id}", "notice.read", h_me_notice, HB_NONE, "我的一条通知（正文）", "notice", NULL},
     {"POST", "/api/me/notices/{id}/read", "notice.read", h_me_notice_read, HB_JSON, "标记已读（本人）", "notice", NULL},
-    {"GET", "/api/me/reminders", "login", h_me_reminders, HB_NONE, "我的提醒：近期会议、正在签到、未读通知，以及本范围待办事项", "notice",
+    {"GET", "/api/me/reminders", "login", h_me_reminders, HB_NONE, "我的提醒：近期会议、正在签到、未读通知，以及本范围待处理事项", "notice",
      NULL},
     {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL},
 };

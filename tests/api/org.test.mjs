@@ -470,7 +470,7 @@ test('bulletin: numbers equal a direct count, issued once, change against the is
   assert.match(text, /\d{4}年\d{1,2}月\d{1,2}日印发/);
   // heads that do not wrap mid-word: each of their lines whole
   const heads = text.slice(text.indexOf('排名'), text.indexOf('排名') + 400);
-  for (const h of ['较上期', '(百分点)', '工作覆盖率', '本旬', '待办']) assert.ok(heads.includes(h), `head ${h} whole`);
+  for (const h of ['较上期', '(百分点)', '工作覆盖率', '本旬', '待处理']) assert.ok(heads.includes(h), `head ${h} whole`);
   // the table (after its heads: the paragraph above names districts too)
   const table = text.slice(text.indexOf('排名'));
   const cityLine = table.split('\n').find((l) => l.includes('全市合计'));

@@ -264,7 +264,7 @@ static void test_formal(void **state) {
     assert_non_null(strstr(sm, "截至2018年4月30日，厦门市 30 家互联网企业中已有 21 家建立党组织，覆盖率 70.0%，较上旬提高 "));
     assert_non_null(strstr(sm, "各区覆盖率均为 70.0%；思明区较上旬提升最多（+20.0 个百分点）。"));   /* 集美 has no enterprise */
     assert_non_null(strstr(sm, "本旬新建党组织 2 个：中共测试甲公司支部（思明区）等，升格 1 个。"));
-    assert_non_null(strstr(sm, "目前尚有待办事项 6 项，其中应建未建 1 家"));
+    assert_non_null(strstr(sm, "目前尚有待处理事项 6 项，其中应建未建 1 家"));
     /* best and worst named when they differ */
     d->rows[1].rate = 50.0;
     const char *s2 = bulletin_summary(&a, d);
