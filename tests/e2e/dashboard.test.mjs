@@ -44,7 +44,7 @@ test('city and district: the same as-of day on the dashboard, an organization an
       // and the rule findings
       await page.goto('/orgs?tab=findings')
       await page.getByTestId('findings').waitFor()
-      await page.getByText(`截至 ${asof.body.date} 的规则提示`).waitFor()
+      await page.getByText(`截至 ${asof.body.date} 的待处理事项`).waitFor()
       assert.deepEqual(problems, [], 'no console errors')
     } finally { await b.close() }
   }

@@ -338,8 +338,16 @@ test('city registers a member through the form: the server’s message under the
     await form.getByTestId('mf-id').fill(p.id.slice(0, 17) + (p.id[17] === '1' ? '2' : '1'))
     const picker = form.getByTestId('mf-org')
     await picker.click()
-    await picker.locator('input').fill(org.name.slice(2, 10))
+    // the list its own search answered (not the one the focus asked for), then the organization seen chosen
+    const q = org.name.slice(2, 10)
+    const answered = page.waitForResponse((r) => {
+      const u = new URL(r.url())
+      return u.pathname === '/api/orgs' && u.searchParams.get('q') === q
+    })
+    await picker.locator('input').fill(q)
+    await answered
     await page.locator('.el-select-dropdown__item:visible').filter({ hasText: org.name }).first().click()
+    await picker.locator('.el-select__selected-item').filter({ hasText: org.name }).first().waitFor()
     const joined = form.locator('#mf-joined')
     await joined.fill('2019-07-01')
     await joined.press('Enter')
