@@ -458,14 +458,12 @@ static const http_sort_key oa_org_sort[] = {
 static const http_sort_key oa_event_sort[] = {
     {"day", "q.day"}, {"kind", "q.kind"}, {"org_name", "q.org_name", true}, {"enterprise_name", "q.enterprise_name", true},
     {"district_name", "q.district_name", true}, {"actor", "q.actor"}, {"id", "q.id"}, {NULL, NULL}};
-#define OA_EVENT_EXPORT                                                                                          \
-    "组织变动记录|day:日期|kind:变动|org_name:党组织|org_kind:组织类型|enterprise_name:企业|district_name:区|"       \
-    "from_kind:原类型|to_kind:新类型|note:说明|actor:操作人"
+/* columns and labels from the dictionary (data/fields.json lists.org_events, lists.instructors), as on the screen */
+#define OA_EVENT_EXPORT "组织变动记录|#org_events"
 static const http_sort_key oa_ins_sort[] = {
     {"from_day", "q.from_day"}, {"to_day", "q.to_day"}, {"name", "q.name", true}, {"enterprise_name", "q.enterprise_name", true},
     {"district_code", "q.district_code"}, {"id", "q.id"}, {NULL, NULL}};
-#define OA_INS_EXPORT                                                                                            \
-    "党建指导员|name:指导员|phone:电话|enterprise_name:企业|district_code:区划代码|from_day:选派日期|to_day:撤回日期"
+#define OA_INS_EXPORT "党建指导员|#instructors"
 
 const http_route org_routes[] = {
     {"GET", "/api/orgs", "org.read", h_org_list, HB_NONE, "党组织列表（按日期、类型、区、上级筛选；roots=1 为范围内的顶层）", "org",

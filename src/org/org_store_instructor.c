@@ -150,7 +150,8 @@ st org_store_instructors(uc *c, const org_instructor_filter *f, const uc_page *p
     st s = db_query_int(c->d, total, "SELECT COUNT(*)" ORG_INS_WHERE, e, "ttttt", k, code, f->district, status, f->day);
     if (s) return s;
     const char *sql = arena_printf(c->mem, "SELECT * FROM (%s) q ORDER BY %s LIMIT $6 OFFSET $7",
-                                   "SELECT i.id, i.enterprise_id, e.name AS enterprise_name, e.district_code, i.org_id, "
+                                   "SELECT i.id, i.enterprise_id, e.name AS enterprise_name, e.district_code, "
+                                   "(SELECT g.name FROM region g WHERE g.code = e.district_code) AS district_name, i.org_id, "
                                    "i.name, i.phone_masked AS phone, i.from_day, i.to_day" ORG_INS_WHERE,
                                    pg->order ? pg->order : "q.from_day, q.id");
     if (!sql) return err_set(e, ST_NOMEM, "内存不足。");

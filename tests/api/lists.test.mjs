@@ -212,6 +212,17 @@ test('exports speak the screen\'s words: titles and labels from the one dictiona
   assert.ok(e.rows.length > 0);
   assert.ok(e.rows.every((r) => zh('yesno').includes(r[e.col('zombie')])), '疑似僵尸: 是 / 否');
   assert.ok(e.rows.every((r) => ['', ...zh('verified')].includes(r[e.col('verified')] || '')), '核查状态: 已核查 / 未核查');
+  // the change history: 变动 in words (成立、升格…), never the stored code
+  const v = await open('/api/org/events?format=xlsx', 'org_events');
+  const vj = (await city.get('/api/org/events?size=500&sort=id')).data.items;
+  assert.ok(v.rows.length > 0 && v.rows.every((r) => zh('event_kind').includes(r[v.col('kind')])), '变动 in words');
+  assert.ok(v.rows.every((r) => !/^[a-z_]+$/.test(r[v.col('kind')])), 'no event codes');
+  const up = vj.find((x) => x.kind === 'upgraded');
+  if (up) assert.ok(v.rows.some((r) => r[v.col('kind')] === FIELDS.labels.event_kind.upgraded[0] && r[v.col('org_name')] === up.org_name));
+  // instructors: the district by name, not its code
+  const n = await open('/api/instructors?status=all&format=xlsx', 'instructors');
+  assert.ok(n.rows.length > 0, 'the demo sends instructors');
+  assert.ok(n.rows.every((r) => r[n.col('district_name')] && !/^\d+$/.test(r[n.col('district_name')])), '所在区 by name');
   // the API document shows the columns the workbook has
   assert.equal(api.paths['/api/orgs'].get['x-export'].split('|')[0], '党组织');
   assert.ok(api.paths['/api/orgs'].get['x-export'].includes('|based_on:依托:labels=based_on|'));
