@@ -469,7 +469,7 @@ static const http_sort_key da_due_sort[] = {
     {"step_name", "q.step_name", true}, {NULL, NULL}};
 #define DA_EXPORT                                                                                                      \
     "入党申请人|name:姓名|gender:性别|id_number:公民身份号码|birth_date:出生日期|education:学历|org_name:所在党组织|" \
-    "enterprise_name:所在企业|stage:阶段|status:状态|applied_on:申请日期|last_day:最近步骤日期|next_name:下一步骤|"      \
+    "enterprise_name:所在企业|stage:阶段|status:状态:labels=develop_status|applied_on:申请日期|last_day:最近步骤日期|next_name:下一步骤|"      \
     "next_from:最早可办理|next_due:办理时限|phone:联系电话"
 #define DA_DUE_EXPORT                                                                                             \
     "发展党员到期提醒|name:姓名|org_name:所在党组织|stage:阶段|step_name:到期步骤|due_on:办理时限|days_left:剩余天数|" \

@@ -370,7 +370,7 @@ static const http_sort_key mt_comp_sort[] = {
     {"rank", "rank"},         {"rate", "rate"},       {"status", "status"}, {"attendance_rate", "attendance_rate"},
     {"idle_days", "idle_days"}, {"held", "held"},     {"required", "required"}, {NULL, NULL}};
 #define MT_EXPORT                                                                                                     \
-    "三会一课|day:日期|start:开始|end:结束|kind:类别|org_name:党组织|topic:主题|place:地点|state:状态|roll:应到|" \
+    "三会一课|day:日期|start:开始|end:结束|kind:类别|org_name:党组织|topic:主题|place:地点|state:状态:labels=meeting_state|roll:应到|" \
     "present:实到|on_leave:请假|quorum:达到法定人数:bool"
 #define MT_COMP_EXPORT                                                                                                   \
     "组织生活落实|rank:排名|org_name:党组织|name:名称|district_name:所在区|park_name:园区|status:状态|required:应开|"   \

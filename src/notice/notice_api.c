@@ -161,7 +161,7 @@ static const http_sort_key nt_sort[] = {{"id", "q.id"},
 static const http_sort_key nt_rcpt_sort[] = {
     {"name", "q.name", true}, {"org_name", "q.org_name", true}, {"read_at", "q.read_at"}, {NULL, NULL}};
 #define NT_EXPORT \
-    "通知公告|id:编号|title:标题|scope_name:发送范围|state:状态|sender:发送人|published_on:发布日期|recipients:应读人数|read_count:已读|unread:未读"
+    "通知公告|id:编号|title:标题|scope_name:发送范围|state:状态:labels=notice_state|sender:发送人|published_on:发布日期|recipients:应读人数|read_count:已读|unread:未读"
 #define NT_RCPT_EXPORT "阅读情况|name:姓名|org_name:所在党组织|read_time:阅读时间"
 
 const http_route notice_routes[] = {

@@ -223,6 +223,16 @@ test('exports speak the screen\'s words: titles and labels from the one dictiona
   const n = await open('/api/instructors?status=all&format=xlsx', 'instructors');
   assert.ok(n.rows.length > 0, 'the demo sends instructors');
   assert.ok(n.rows.every((r) => r[n.col('district_name')] && !/^\d+$/.test(r[n.col('district_name')])), '所在区 by name');
+  // states in words in the lists that have them: meetings, notices, applicants (the screen's words, one dictionary)
+  for (const [u, title, labels] of [['/api/meetings?size=500', '状态', 'meeting_state'], ['/api/notices', '状态', 'notice_state'],
+    ['/api/develop/applicants', '状态', 'develop_status']]) {
+    const x = await getBuf(city, `${u}${u.includes('?') ? '&' : '?'}format=xlsx`);
+    assert.equal(x.status, 200, u);
+    const rows = sheetRows(x.buf).map((r) => r.map(unesc));
+    const k = rows[0].indexOf(title);
+    assert.ok(k >= 0 && rows.length > 1, `${u}: a ${title} column and rows`);
+    assert.ok(rows.slice(1).every((r) => zh(labels).includes(r[k])), `${u}: ${title} in words: ${[...new Set(rows.slice(1).map((r) => r[k]))]}`);
+  }
   // the API document shows the columns the workbook has
   assert.equal(api.paths['/api/orgs'].get['x-export'].split('|')[0], '党组织');
   assert.ok(api.paths['/api/orgs'].get['x-export'].includes('|based_on:依托:labels=based_on|'));

@@ -1,6 +1,8 @@
 // The pages of developing new members: the pipeline, an applicant's file, the due list, the
 // figures, the table of steps, and 我要入党 for members and investors.
 // One file per page, both languages: { 'zh-CN': {...}, en: {...} } with the same keys (locales/index.js).
+import { labelsOf } from './fields.js'
+
 export default {
   'zh-CN': {
     develop: {
@@ -44,7 +46,7 @@ export default {
       by: '经办：{actor}',
       undoneBy: '撤销：{actor}',
       stage: { applicant: '入党申请人', activist: '入党积极分子', target: '发展对象', probation: '预备党员', full: '正式党员' },
-      status: { pending: '待受理', refused: '不予受理', active: '培养中', cancelled: '已取消资格', done: '已转正' },
+      status: labelsOf('develop_status', 0),
       f: {
         name: '姓名', idNumber: '公民身份号码', org: '党组织', district: '区', enterprise: '所在企业', appliedOn: '申请日期',
         phone: '联系电话', ethnicity: '民族', education: '学历', post: '岗位', note: '备注', gender: '性别', birthDate: '出生日期',
@@ -218,7 +220,7 @@ export default {
       by: 'by {actor}',
       undoneBy: 'undone by {actor}',
       stage: { applicant: 'Applicant', activist: 'Activist', target: 'Development target', probation: 'Probationary member', full: 'Full member' },
-      status: { pending: 'To answer', refused: 'Declined', active: 'In progress', cancelled: 'Cancelled', done: 'Full member' },
+      status: labelsOf('develop_status', 1),
       f: {
         name: 'Name', idNumber: 'ID number', org: 'Organization', district: 'District', enterprise: 'Enterprise', appliedOn: 'Applied on',
         phone: 'Phone', ethnicity: 'Ethnicity', education: 'Education', post: 'Post', note: 'Note', gender: 'Gender', birthDate: 'Born',

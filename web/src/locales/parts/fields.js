@@ -13,3 +13,9 @@ function lang(i) {
 }
 
 export default { 'zh-CN': lang(0), en: lang(1) }
+
+// One set of value labels in a language (0 zh, 1 en), for a page's own part to take its words from
+// the dictionary instead of repeating them (a state's words on the screen are the export's).
+export function labelsOf(name, i) {
+  return Object.fromEntries(Object.entries(dict.labels[name]).map(([k, v]) => [k, v[i]]))
+}

@@ -2,6 +2,8 @@
 // record, leave, lock and amendments), the check-in QR screen and the member's check-in, the
 // member's own meetings, the compliance roll-up and the organization's scorecard.
 // One file per page, both languages: { 'zh-CN': {...}, en: {...} } with the same keys (locales/index.js).
+import { labelsOf } from './fields.js'
+
 export default {
   'zh-CN': {
     meeting: {
@@ -75,7 +77,7 @@ export default {
       qrAlt: '本次会议的签到二维码',
       qrHint: '请用手机扫码签到，二维码每 30 秒更换',
       qrCount: '已签到 {n} / {roll} 人',
-      state: { planned: '计划', held: '已召开', locked: '已锁定' },
+      state: labelsOf('meeting_state', 0),
       att: { expected: '应到', present: '现场出席', online: '线上出席', leave: '请假', absent: '缺席' },
       light: { green: '绿灯', yellow: '黄灯', red: '红灯' },
       freq: { month: '每月', quarter: '每季度', year: '每年' },
@@ -225,7 +227,7 @@ export default {
       qrAlt: "This meeting's check-in QR code",
       qrHint: 'Scan with your phone to check in; the code changes every 30 seconds',
       qrCount: '{n} / {roll} checked in',
-      state: { planned: 'Planned', held: 'Held', locked: 'Locked' },
+      state: labelsOf('meeting_state', 1),
       att: { expected: 'Expected', present: 'Present', online: 'Online', leave: 'On leave', absent: 'Absent' },
       light: { green: 'Green', yellow: 'Yellow', red: 'Red' },
       freq: { month: 'Monthly', quarter: 'Quarterly', year: 'Yearly' },

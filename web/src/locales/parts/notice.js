@@ -1,6 +1,8 @@
 // 通知公告 and the reminders: the workbench's notices (list, compose, one notice with who
 // read it and who has not), the bell in the header, 我的通知 and the reminders on the home page.
 // Both languages side by side with the same keys (locales/index.js).
+import { labelsOf } from './fields.js'
+
 export default {
   'zh-CN': {
     notice: {
@@ -33,7 +35,7 @@ export default {
         reason: '撤回原因',
         channels: '发送通道',
       },
-      state: { draft: '草稿', published: '已发布', withdrawn: '已撤回' },
+      state: labelsOf('notice_state', 0),
       channel: { app: '站内通知' },
       titlePh: '如：关于开展主题党日活动的通知',
       bodyPh: '通知正文（可分段）',
@@ -110,7 +112,7 @@ export default {
         reason: 'Reason for withdrawal',
         channels: 'Channels',
       },
-      state: { draft: 'Draft', published: 'Published', withdrawn: 'Withdrawn' },
+      state: labelsOf('notice_state', 1),
       channel: { app: 'In-app' },
       titlePh: 'e.g. Notice of the theme party day',
       bodyPh: 'Text of the notice (paragraphs allowed)',
