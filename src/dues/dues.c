@@ -95,7 +95,7 @@ static const char *dues_amount_why(const char *s, size_t n, size_t i, size_t sta
 
 st dues_amount_parse(const char *s, size_t n, int64_t *fen, err *e) {
     if (fen) *fen = 0;
-    if (!s) n = 0;
+    if (!s) s = "", n = 0;
     size_t a = 0, b = n;
     while (a < b && dues_space(s[a])) a++;
     while (b > a && dues_space(s[b - 1])) b--;
