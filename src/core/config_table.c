@@ -132,5 +132,32 @@ const cfg_def cfg_table[] = {
      * (src/ledger/round_store.c; the confirm dialog may override after showing the counts) */
     {"ledger-unchecked-max-pct", CFG_INT, 0, 100, "50", "党建规则 rules",
      "生成第四轮或发布时，未实地核查的企业占比超过此百分比即拒绝（须确认后继续） / share of unchecked enterprises above which round 4 and publishing are refused (%)"},
+    /* issue 17: party dues (中组部〔2008〕33号) — src/dues/dues.c, checked by dues_rules_load.
+     * Amounts in 元 (up to two decimals), rates in basis points (万分之一: 50 = 0.5%);
+     * one rate on the whole base by bracket, upper bounds inclusive (rules.md "Party dues") */
+    {"dues-employee-max-1", CFG_STR, 0, 0, "3000", "党费 dues",
+     "在职党员第一档月工资基数上限（元，含本数） / employees' first bracket: monthly base up to (元, inclusive)"},
+    {"dues-employee-max-2", CFG_STR, 0, 0, "5000", "党费 dues",
+     "在职党员第二档月工资基数上限（元，含本数） / employees' second bracket: up to (元, inclusive)"},
+    {"dues-employee-max-3", CFG_STR, 0, 0, "10000", "党费 dues",
+     "在职党员第三档月工资基数上限（元，含本数；以上为第四档） / employees' third bracket: up to (元, inclusive; above: the fourth)"},
+    {"dues-employee-rate-1", CFG_INT, 0, 10000, "50", "党费 dues", "在职党员第一档费率（万分之一，50 = 0.5%） / employees' first rate (basis points)"},
+    {"dues-employee-rate-2", CFG_INT, 0, 10000, "100", "党费 dues", "在职党员第二档费率（万分之一，100 = 1%） / employees' second rate (basis points)"},
+    {"dues-employee-rate-3", CFG_INT, 0, 10000, "150", "党费 dues", "在职党员第三档费率（万分之一，150 = 1.5%） / employees' third rate (basis points)"},
+    {"dues-employee-rate-4", CFG_INT, 0, 10000, "200", "党费 dues", "在职党员第四档费率（万分之一，200 = 2%） / employees' fourth rate (basis points)"},
+    {"dues-retiree-max-1", CFG_STR, 0, 0, "5000", "党费 dues",
+     "离退休党员第一档月离退休费上限（元，含本数；以上为第二档） / retirees' first bracket: monthly pension up to (元, inclusive)"},
+    {"dues-retiree-rate-1", CFG_INT, 0, 10000, "50", "党费 dues", "离退休党员第一档费率（万分之一，50 = 0.5%） / retirees' first rate (basis points)"},
+    {"dues-retiree-rate-2", CFG_INT, 0, 10000, "100", "党费 dues", "离退休党员第二档费率（万分之一，100 = 1%） / retirees' second rate (basis points)"},
+    {"dues-flat-student", CFG_STR, 0, 0, "0.20", "党费 dues", "学生党员每月定额（元） / students' flat monthly amount (元)"},
+    {"dues-flat-unemployed", CFG_STR, 0, 0, "0.20", "党费 dues", "失业党员每月定额（元） / the unemployed's flat monthly amount (元)"},
+    {"dues-flat-relief", CFG_STR, 0, 0, "0.20", "党费 dues",
+     "享受低保的党员每月定额（元） / flat monthly amount of members on relief (低保, 元)"},
+    {"dues-flat-farmer", CFG_STR, 0, 0, "0.20", "党费 dues",
+     "农民党员每月定额（元，须在下面的范围内） / farmers' flat monthly amount (元, within the range below)"},
+    {"dues-farmer-min", CFG_STR, 0, 0, "0.20", "党费 dues", "农民党员定额的下限（元） / lowest farmers' amount (元)"},
+    {"dues-farmer-max", CFG_STR, 0, 0, "1.00", "党费 dues", "农民党员定额的上限（元） / highest farmers' amount (元)"},
+    {"dues-rounding", CFG_STR, 0, 0, "half-up", "党费 dues",
+     "党费算到分的舍入方式 half-up（四舍五入）| half-even（五成双）| down（舍去）| up（进一） / rounding to the fen"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };
