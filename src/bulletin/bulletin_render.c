@@ -1,25 +1,14 @@
-/* bulletin_render — one bulletin document (bulletin.h) as HTML, xlsx and
- * PDF.  The three share one column list and one way of writing a cell, so
- * that what a district reads on paper is what it sees on screen and in the
- * spreadsheet. */
-#include <cairo-pdf.h>
-#include <cairo.h>
-#include <fontconfig/fontconfig.h>
-#include <pango/pangocairo.h>
+/* bulletin_render — one bulletin document (bulletin.h) as HTML and xlsx, and
+ * what the three renderers share (bulletin_render_int.h; the PDF is bulletin_pdf.c):
+ * one column list and one way of writing a cell, so that what a district reads on
+ * paper is what it sees on screen and in the spreadsheet. */
 #include <stdio.h>
 #include <string.h>
 #include <xlsxwriter.h>
 
-#include "bulletin/bulletin.h"
+#include "bulletin/bulletin_render_int.h"
 
-typedef enum { BC_TEXT, BC_INT, BC_RATE, BC_CHANGE } bulletin_ctype;
-typedef enum { BF_RANK, BF_NAME, BF_ENTERPRISES, BF_COVERED, BF_RATE, BF_CHANGE, BF_WORK_RATE, BF_NEW, BF_UPGRADES, BF_FINDINGS } bulletin_field;
-static const struct {
-    const char *head;
-    bulletin_field field;
-    bulletin_ctype type;
-    double xlsx_width, pdf_width;
-} bulletin_cols[] = {
+const bulletin_col bulletin_cols[] = {
     {"排名", BF_RANK, BC_INT, 6, 30},
     {"区", BF_NAME, BC_TEXT, 12, 62},
     {"企业数", BF_ENTERPRISES, BC_INT, 9, 48},
@@ -31,7 +20,7 @@ static const struct {
     {"本旬\n升格", BF_UPGRADES, BC_INT, 8, 44},
     {"待处理\n事项", BF_FINDINGS, BC_INT, 8, 44},
 };
-#define BULLETIN_NCOLS (sizeof bulletin_cols / sizeof bulletin_cols[0])
+const size_t bulletin_ncols = sizeof bulletin_cols / sizeof bulletin_cols[0];
 
 /* The number in column c of a line. */
 static double bulletin_num(const bulletin_line *l, size_t c) {
@@ -51,7 +40,7 @@ static double bulletin_num(const bulletin_line *l, size_t c) {
 }
 
 /* Column c of a line as text; the city line has no rank and is named 全市合计. */
-static void bulletin_cell(const bulletin_line *l, size_t c, bool city, char *out, size_t n) {
+void bulletin_cell(const bulletin_line *l, size_t c, bool city, char *out, size_t n) {
     if (city && c == 0) {
         snprintf(out, n, "—");
         return;
@@ -65,18 +54,18 @@ static void bulletin_cell(const bulletin_line *l, size_t c, bool city, char *out
 }
 
 /* Line i of the table: the districts, then the city (i == nrows). */
-static const bulletin_line *bulletin_line_at(const bulletin_doc *d, size_t i) { return i < d->nrows ? &d->rows[i] : &d->city; }
+const bulletin_line *bulletin_line_at(const bulletin_doc *d, size_t i) { return i < d->nrows ? &d->rows[i] : &d->city; }
 
-static void bulletin_title(const bulletin_doc *d, char *out, size_t n) {
+void bulletin_title(const bulletin_doc *d, char *out, size_t n) {
     snprintf(out, n, "%s互联网企业党组织覆盖情况通报（%s）", d->city.name ? d->city.name : "", d->title);
 }
 
-static void bulletin_subtitle(const bulletin_doc *d, char *out, size_t n) {
+void bulletin_subtitle(const bulletin_doc *d, char *out, size_t n) {
     snprintf(out, n, "统计期间：%s 至 %s　　%s　　生成时间：%s", d->first_day, d->last_day, d->issued ? "已发布" : "预览（未发布）",
              d->generated_at);
 }
 
-static size_t bulletin_nnotes(const bulletin_doc *d) {
+size_t bulletin_nnotes(const bulletin_doc *d) {
     size_t n = 0;
     while (n < BULLETIN_NOTES && d->notes[n]) n++;
     return n;
@@ -87,101 +76,95 @@ const char *bulletin_file_name(arena *a, const bulletin_doc *d, const char *ext)
 }
 
 /* The masthead: "<city>互联网企业党建工作旬报"; the number: "2018年第18期". */
-static void bulletin_masthead(const bulletin_doc *d, char *out, size_t n) {
+void bulletin_masthead(const bulletin_doc *d, char *out, size_t n) {
     snprintf(out, n, "%s互联网企业党建工作旬报", d->city.name ? d->city.name : "");
 }
-static void bulletin_number_text(const bulletin_doc *d, char *out, size_t n) {
+void bulletin_number_text(const bulletin_doc *d, char *out, size_t n) {
     snprintf(out, n, "%.4s年第%d期", d->period, d->number);
 }
 /* The print line: "抄送：….", "<office>　　<date>印发". */
-static void bulletin_cc_text(const bulletin_doc *d, char *out, size_t n) {
+void bulletin_cc_text(const bulletin_doc *d, char *out, size_t n) {
     snprintf(out, n, "抄送：%s。", d->cc && *d->cc ? d->cc : "—");
 }
-static void bulletin_issued_text(const bulletin_doc *d, char *out, size_t n) {
+void bulletin_issued_text(const bulletin_doc *d, char *out, size_t n) {
     char day[32];
     bulletin_doc_date(d, day);
     snprintf(out, n, "%s印发%s", day, d->issued ? "" : "（预览，未发布）");
 }
-static const char *bulletin_chart_title = "各区覆盖率（%，括号内为较上期变化）";
+const char *const bulletin_chart_title = "各区覆盖率（%，括号内为较上期变化）";
 
 /* ---- organizational life: two tables (the districts and the city; the red organizations) ---- */
 
-typedef enum { BL_TEXT, BL_INT, BL_RATE, BL_NONE } bl_ctype;
-typedef struct bl_col {
-    const char *head;
-    bool num;
-    double xlsx_width, pdf_width;
-} bl_col;
-static const bl_col bl_dist_cols[] = {
+const bulletin_life_col bulletin_life_dist_cols[] = {
     {"排名", true, 6, 30},          {"区", false, 12, 62},          {"应开会\n组织", true, 9, 52}, {"应开\n(次)", true, 8, 44},
     {"已开\n(次)", true, 8, 44},   {"按时完成率\n(%)", true, 12, 66}, {"出席率\n(%)", true, 9, 50}, {"红灯", true, 7, 36},
     {"黄灯", true, 7, 36},          {"绿灯", true, 7, 36},
 };
-static const bl_col bl_red_cols[] = {
+const bulletin_life_col bulletin_life_red_cols[] = {
     {"序号", true, 6, 26},           {"党组织", false, 40, 213},    {"所在区", false, 10, 44},      {"应开\n(次)", true, 8, 34},
     {"已开\n(次)", true, 8, 34},    {"按时完成率\n(%)", true, 12, 64}, {"未开会\n天数", true, 9, 44}, {"最近一次", false, 12, 56},
 };
-#define BL_NDIST (sizeof bl_dist_cols / sizeof bl_dist_cols[0])
-#define BL_NRED (sizeof bl_red_cols / sizeof bl_red_cols[0])
+const size_t bulletin_life_ndist = sizeof bulletin_life_dist_cols / sizeof bulletin_life_dist_cols[0];
+const size_t bulletin_life_nred = sizeof bulletin_life_red_cols / sizeof bulletin_life_red_cols[0];
 
 /* A cell of the districts' table: row i of the districts, the city at i == nrows. */
-static bl_ctype bl_dist_cell(const bulletin_life *L, size_t i, size_t c, char *out, size_t n, double *num) {
+bulletin_life_ctype bulletin_life_dist_cell(const bulletin_life *L, size_t i, size_t c, char *out, size_t n, double *num) {
     bool city = i == L->nrows;
     const bulletin_life_line *l = city ? &L->city : &L->rows[i];
     double v = 0;
-    bl_ctype t = BL_INT;
+    bulletin_life_ctype t = BULLETIN_LIFE_INT;
     switch (c) {
     case 0:
-        if (city) t = BL_NONE;
+        if (city) t = BULLETIN_LIFE_NONE;
         v = (double)l->rank;
         break;
-    case 1: snprintf(out, n, "%s", city ? "全市合计" : l->name ? l->name : ""); return BL_TEXT;
+    case 1: snprintf(out, n, "%s", city ? "全市合计" : l->name ? l->name : ""); return BULLETIN_LIFE_TEXT;
     case 2: v = (double)l->orgs; break;
     case 3: v = (double)l->required; break;
     case 4: v = (double)l->held; break;
-    case 5: v = l->rate, t = BL_RATE; break;
-    case 6: v = l->attendance_rate, t = l->attendance_rate < 0 ? BL_NONE : BL_RATE; break;
+    case 5: v = l->rate, t = BULLETIN_LIFE_RATE; break;
+    case 6: v = l->attendance_rate, t = l->attendance_rate < 0 ? BULLETIN_LIFE_NONE : BULLETIN_LIFE_RATE; break;
     case 7: v = (double)l->red; break;
     case 8: v = (double)l->yellow; break;
     default: v = (double)l->green; break;
     }
     *num = v;
-    if (t == BL_NONE) snprintf(out, n, "—");
-    else if (t == BL_RATE) snprintf(out, n, "%.1f", v);
+    if (t == BULLETIN_LIFE_NONE) snprintf(out, n, "—");
+    else if (t == BULLETIN_LIFE_RATE) snprintf(out, n, "%.1f", v);
     else snprintf(out, n, "%lld", (long long)v);
     return t;
 }
 
-static bl_ctype bl_red_cell(const bulletin_life *L, size_t i, size_t c, char *out, size_t n, double *num) {
+bulletin_life_ctype bulletin_life_red_cell(const bulletin_life *L, size_t i, size_t c, char *out, size_t n, double *num) {
     const bulletin_red_org *r = &L->red[i];
     double v = 0;
     switch (c) {
     case 0: v = (double)(i + 1); break;
-    case 1: snprintf(out, n, "%s", r->name ? r->name : ""); return BL_TEXT;
-    case 2: snprintf(out, n, "%s", r->district_name ? r->district_name : ""); return BL_TEXT;
+    case 1: snprintf(out, n, "%s", r->name ? r->name : ""); return BULLETIN_LIFE_TEXT;
+    case 2: snprintf(out, n, "%s", r->district_name ? r->district_name : ""); return BULLETIN_LIFE_TEXT;
     case 3: v = (double)r->required; break;
     case 4: v = (double)r->held; break;
     case 5:
         *num = r->rate;
         snprintf(out, n, "%.1f", r->rate);
-        return BL_RATE;
+        return BULLETIN_LIFE_RATE;
     case 6: v = (double)r->idle_days; break;
-    default: snprintf(out, n, "%s", r->last_held ? r->last_held : "从未召开"); return BL_TEXT;
+    default: snprintf(out, n, "%s", r->last_held ? r->last_held : "从未召开"); return BULLETIN_LIFE_TEXT;
     }
     *num = v;
     snprintf(out, n, "%lld", (long long)v);
-    return BL_INT;
+    return BULLETIN_LIFE_INT;
 }
 
 /* "2026-Q4" as 2026年第4季度 */
-static void bl_title(const bulletin_doc *d, char *out, size_t n) {
+void bulletin_life_title(const bulletin_doc *d, char *out, size_t n) {
     const bulletin_life *L = d->life;
     int y = 0, q = 0;
     if (sscanf(L->period, "%d-Q%d", &y, &q) == 2) snprintf(out, n, "组织生活落实情况（%d年第%d季度）", y, q);
     else snprintf(out, n, "组织生活落实情况（%s）", L->period);
 }
 
-static void bl_note(const bulletin_doc *d, char *out, size_t n) {
+void bulletin_life_note(const bulletin_doc *d, char *out, size_t n) {
     snprintf(out, n,
              "统计期间：本旬所在季度 %s 至 %s，截至旬报生成时（%s；发布后不再变化），按所在区汇总三会一课落实情况。"
              "按时完成率＝已到期的应开会议中按期召开的比例，"
@@ -190,7 +173,7 @@ static void bl_note(const bulletin_doc *d, char *out, size_t n) {
              d->life->from, d->life->to, d->generated_at);
 }
 
-static void bl_red_title(const bulletin_life *L, char *out, size_t n) {
+void bulletin_life_red_title(const bulletin_life *L, char *out, size_t n) {
     if (!L->red_total) snprintf(out, n, "红灯党组织：无");
     else if ((int64_t)L->nred < L->red_total)
         snprintf(out, n, "红灯党组织（共 %lld 个，按完成率由低到高列出前 %zu 个）", (long long)L->red_total, L->nred);
@@ -243,8 +226,8 @@ static st bulletin_html_table(const bulletin_doc *d, buf *b) {
     return s;
 }
 
-static st bl_html_table(buf *b, const bl_col *cols, size_t ncols, size_t nrows, bool city_last, const bulletin_life *L,
-                        bl_ctype (*cell)(const bulletin_life *, size_t, size_t, char *, size_t, double *)) {
+static st bulletin_life_html_table(buf *b, const bulletin_life_col *cols, size_t ncols, size_t nrows, bool city_last, const bulletin_life *L,
+                        bulletin_life_ctype (*cell)(const bulletin_life *, size_t, size_t, char *, size_t, double *)) {
     char txt[256];
     double v;
     st s = buf_puts(b, "<table class=\"life\"><thead><tr>");
@@ -269,22 +252,22 @@ static st bl_html_table(buf *b, const bl_col *cols, size_t ncols, size_t nrows, 
 }
 
 /* The organizational-life section: its heading, what it counts, the districts, the red organizations. */
-static st bl_html(const bulletin_doc *d, buf *b) {
+static st bulletin_life_html(const bulletin_doc *d, buf *b) {
     const bulletin_life *L = d->life;
     char t[512], note[1024];
-    bl_title(d, t, sizeof t);
-    bl_note(d, note, sizeof note);
+    bulletin_life_title(d, t, sizeof t);
+    bulletin_life_note(d, note, sizeof note);
     st s = buf_puts(b, "<h2>");
     if (!s) s = bulletin_esc(b, t);
     if (!s) s = buf_puts(b, "</h2><p class=\"note\">");
     if (!s) s = bulletin_esc(b, note);
     if (!s) s = buf_puts(b, "</p>");
-    if (!s) s = bl_html_table(b, bl_dist_cols, BL_NDIST, L->nrows + 1, true, L, bl_dist_cell);
-    bl_red_title(L, t, sizeof t);
+    if (!s) s = bulletin_life_html_table(b, bulletin_life_dist_cols, BULLETIN_LIFE_NDIST, L->nrows + 1, true, L, bulletin_life_dist_cell);
+    bulletin_life_red_title(L, t, sizeof t);
     if (!s) s = buf_puts(b, "<h3>");
     if (!s) s = bulletin_esc(b, t);
     if (!s) s = buf_puts(b, "</h3>");
-    if (!s && L->nred) s = bl_html_table(b, bl_red_cols, BL_NRED, L->nred, false, L, bl_red_cell);
+    if (!s && L->nred) s = bulletin_life_html_table(b, bulletin_life_red_cols, BULLETIN_LIFE_NRED, L->nred, false, L, bulletin_life_red_cell);
     return s;
 }
 
@@ -362,7 +345,7 @@ st bulletin_render_html(const bulletin_doc *d, buf *b, err *e) {
         if (!s) s = buf_puts(b, "</li>");
     }
     if (!s) s = buf_puts(b, "</ol>");
-    if (!s && d->life) s = bl_html(d, b);
+    if (!s && d->life) s = bulletin_life_html(d, b);
     if (!s) s = buf_puts(b, "<div class=\"print\"><p>");
     if (!s) s = bulletin_esc(b, cc);
     if (!s) s = buf_puts(b, "</p><p><span>");
@@ -524,8 +507,8 @@ static void bulletin_xlsx_rows(lxw_workbook *wb, lxw_worksheet *ws, const bullet
 }
 
 /* One table at row r: heads, then the rows (numbers as numbers); returns the row after it. */
-static lxw_row_t bl_xlsx_table(lxw_worksheet *ws, lxw_row_t r, const bl_col *cols, size_t ncols, size_t nrows, bool city_last,
-                               const bulletin_life *L, bl_ctype (*cell)(const bulletin_life *, size_t, size_t, char *, size_t, double *),
+static lxw_row_t bulletin_life_xlsx_table(lxw_worksheet *ws, lxw_row_t r, const bulletin_life_col *cols, size_t ncols, size_t nrows, bool city_last,
+                               const bulletin_life *L, bulletin_life_ctype (*cell)(const bulletin_life *, size_t, size_t, char *, size_t, double *),
                                const bulletin_xf *f) {
     worksheet_set_row(ws, r, 32, NULL);
     for (size_t c = 0; c < ncols; c++) worksheet_write_string(ws, r, (lxw_col_t)c, cols[c].head, f->head);
@@ -535,35 +518,35 @@ static lxw_row_t bl_xlsx_table(lxw_worksheet *ws, lxw_row_t r, const bl_col *col
     for (size_t i = 0; i < nrows; i++, r++) {
         int tot = city_last && i + 1 == nrows;
         for (size_t c = 0; c < ncols; c++) {
-            bl_ctype t = cell(L, i, c, txt, sizeof txt, &v);
-            if (t == BL_INT) worksheet_write_number(ws, r, (lxw_col_t)c, v, f->cell[BC_INT][tot]);
-            else if (t == BL_RATE) worksheet_write_number(ws, r, (lxw_col_t)c, v, f->cell[BC_RATE][tot]);
-            else worksheet_write_string(ws, r, (lxw_col_t)c, t == BL_NONE ? "" : txt, f->cell[BC_TEXT][tot]);
+            bulletin_life_ctype t = cell(L, i, c, txt, sizeof txt, &v);
+            if (t == BULLETIN_LIFE_INT) worksheet_write_number(ws, r, (lxw_col_t)c, v, f->cell[BC_INT][tot]);
+            else if (t == BULLETIN_LIFE_RATE) worksheet_write_number(ws, r, (lxw_col_t)c, v, f->cell[BC_RATE][tot]);
+            else worksheet_write_string(ws, r, (lxw_col_t)c, t == BULLETIN_LIFE_NONE ? "" : txt, f->cell[BC_TEXT][tot]);
         }
     }
     return r;
 }
 
 /* The organizational-life sheet: title, what it counts, the districts and the city, the red organizations. */
-static void bl_xlsx(lxw_workbook *wb, const bulletin_doc *d, const bulletin_xf *f) {
+static void bulletin_life_xlsx(lxw_workbook *wb, const bulletin_doc *d, const bulletin_xf *f) {
     const bulletin_life *L = d->life;
     lxw_worksheet *ws = workbook_add_worksheet(wb, "组织生活");
     char t[512], note[1024];
-    bl_title(d, t, sizeof t);
-    bl_note(d, note, sizeof note);
-    lxw_col_t last = (lxw_col_t)(BL_NRED > BL_NDIST ? BL_NRED - 1 : BL_NDIST - 1);
+    bulletin_life_title(d, t, sizeof t);
+    bulletin_life_note(d, note, sizeof note);
+    lxw_col_t last = (lxw_col_t)(BULLETIN_LIFE_NRED > BULLETIN_LIFE_NDIST ? BULLETIN_LIFE_NRED - 1 : BULLETIN_LIFE_NDIST - 1);
     worksheet_merge_range(ws, 0, 0, 0, last, t, f->title);
     worksheet_set_row(ws, 0, 30, NULL);
     worksheet_merge_range(ws, 1, 0, 1, last, note, f->sub);
     worksheet_set_row(ws, 1, 48, NULL);
     for (size_t c = 0; c <= (size_t)last; c++) {
-        double w1 = c < BL_NDIST ? bl_dist_cols[c].xlsx_width : 0, w2 = c < BL_NRED ? bl_red_cols[c].xlsx_width : 0;
+        double w1 = c < BULLETIN_LIFE_NDIST ? bulletin_life_dist_cols[c].xlsx_width : 0, w2 = c < BULLETIN_LIFE_NRED ? bulletin_life_red_cols[c].xlsx_width : 0;
         worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, w1 > w2 ? w1 : w2, NULL);
     }
-    lxw_row_t r = bl_xlsx_table(ws, 2, bl_dist_cols, BL_NDIST, L->nrows + 1, true, L, bl_dist_cell, f);
-    bl_red_title(L, t, sizeof t);
+    lxw_row_t r = bulletin_life_xlsx_table(ws, 2, bulletin_life_dist_cols, BULLETIN_LIFE_NDIST, L->nrows + 1, true, L, bulletin_life_dist_cell, f);
+    bulletin_life_red_title(L, t, sizeof t);
     worksheet_write_string(ws, r + 1, 0, t, NULL);
-    if (L->nred) bl_xlsx_table(ws, r + 2, bl_red_cols, BL_NRED, L->nred, false, L, bl_red_cell, f);
+    if (L->nred) bulletin_life_xlsx_table(ws, r + 2, bulletin_life_red_cols, BULLETIN_LIFE_NRED, L->nred, false, L, bulletin_life_red_cell, f);
     worksheet_set_landscape(ws);
     worksheet_set_paper(ws, 9);
     worksheet_fit_to_pages(ws, 1, 0);
@@ -580,396 +563,8 @@ st bulletin_render_xlsx(const bulletin_doc *d, const char *path, err *e) {
     worksheet_set_paper(ws, 9);   /* A4, portrait like the PDF */
     worksheet_repeat_rows(ws, BX_HEAD, BX_HEAD);
     worksheet_fit_to_pages(ws, 1, 0);
-    if (d->life) bl_xlsx(wb, d, &f);
+    if (d->life) bulletin_life_xlsx(wb, d, &f);
     lxw_error rc = workbook_close(wb);
     if (rc != LXW_NO_ERROR) return err_set(e, ST_IO, "写入 Excel 文件失败：%s", lxw_strerror(rc));
     return ST_OK;
 }
-
-/* ---- PDF ---- */
-
-/* A4 portrait, in points. */
-typedef struct bulletin_page {
-    cairo_t *cr;
-    PangoLayout *lay;
-    double W, H, M;   /* page width, height, margin */
-    double x0, tw;    /* the table's left edge and width */
-    double y;         /* where the next thing goes */
-} bulletin_page;
-
-static void bulletin_text(bulletin_page *p, const char *font, const char *txt, double x, double y, double w,
-                          PangoAlignment align) {
-    PangoFontDescription *fd = pango_font_description_from_string(font);
-    pango_layout_set_font_description(p->lay, fd);
-    pango_font_description_free(fd);
-    pango_layout_set_width(p->lay, w > 0 ? (int)(w * PANGO_SCALE) : -1);
-    pango_layout_set_wrap(p->lay, PANGO_WRAP_WORD_CHAR);
-    pango_layout_set_alignment(p->lay, align);
-    pango_layout_set_text(p->lay, txt, -1);
-    cairo_move_to(p->cr, x, y);
-    pango_cairo_show_layout(p->cr, p->lay);
-}
-
-static double bulletin_text_h(bulletin_page *p) {
-    int w, h;
-    pango_layout_get_size(p->lay, &w, &h);
-    return (double)h / PANGO_SCALE;
-}
-
-/* The title in red over a red rule, and the subtitle. */
-static void bulletin_pdf_head(bulletin_page *p, const char *title, const char *sub) {
-    cairo_t *cr = p->cr;
-    cairo_set_source_rgb(cr, 0.6, 0, 0);
-    bulletin_text(p, "Noto Serif CJK SC Bold 14", title, p->M, p->y, p->W - 2 * p->M, PANGO_ALIGN_CENTER);
-    p->y += bulletin_text_h(p) + 6;
-    cairo_set_source_rgb(cr, 0.6, 0, 0);
-    cairo_set_line_width(cr, 1.2);
-    cairo_move_to(cr, p->M, p->y);
-    cairo_line_to(cr, p->W - p->M, p->y);
-    cairo_stroke(cr);
-    p->y += 6;
-    cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
-    bulletin_text(p, "Noto Sans CJK SC 8.5", sub, p->M, p->y, p->W - 2 * p->M, PANGO_ALIGN_CENTER);
-    p->y += bulletin_text_h(p) + 12;
-}
-
-enum { BULLETIN_RH = 20, BULLETIN_HH = 30 };   /* row and head heights */
-
-/* The table: the head on a tinted band, the districts, the city line tinted, then the grid. */
-static void bulletin_pdf_table(bulletin_page *p, const bulletin_doc *d) {
-    cairo_t *cr = p->cr;
-    char cell[128];
-    cairo_set_source_rgb(cr, 0.95, 0.87, 0.87);
-    cairo_rectangle(cr, p->x0, p->y, p->tw, BULLETIN_HH);
-    cairo_fill(cr);
-    double x = p->x0;
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    for (size_t c = 0; c < BULLETIN_NCOLS; c++) {
-        bulletin_text(p, "Noto Sans CJK SC Bold 8", bulletin_cols[c].head, x + 2, p->y + 3, bulletin_cols[c].pdf_width - 4,
-                      PANGO_ALIGN_CENTER);
-        x += bulletin_cols[c].pdf_width;
-    }
-    double ytop = p->y;
-    p->y += BULLETIN_HH;
-    for (size_t i = 0; i <= d->nrows; i++) {
-        bool city = i == d->nrows;
-        if (city) {
-            cairo_set_source_rgb(cr, 0.96, 0.96, 0.96);
-            cairo_rectangle(cr, p->x0, p->y, p->tw, BULLETIN_RH);
-            cairo_fill(cr);
-        }
-        cairo_set_source_rgb(cr, 0, 0, 0);
-        x = p->x0;
-        for (size_t c = 0; c < BULLETIN_NCOLS; c++) {
-            bulletin_cell(bulletin_line_at(d, i), c, city, cell, sizeof cell);
-            bulletin_text(p, city ? "Noto Sans CJK SC Bold 9" : "Noto Sans CJK SC 9", cell, x + 3, p->y + 3,
-                          bulletin_cols[c].pdf_width - 6, bulletin_cols[c].type == BC_TEXT ? PANGO_ALIGN_LEFT : PANGO_ALIGN_RIGHT);
-            x += bulletin_cols[c].pdf_width;
-        }
-        p->y += BULLETIN_RH;
-    }
-    cairo_set_source_rgb(cr, 0.4, 0.4, 0.4);
-    cairo_set_line_width(cr, 0.5);
-    for (double yy = ytop; yy <= p->y + 0.1; yy += (yy == ytop ? BULLETIN_HH : BULLETIN_RH)) {
-        cairo_move_to(cr, p->x0, yy);
-        cairo_line_to(cr, p->x0 + p->tw, yy);
-    }
-    x = p->x0;
-    for (size_t c = 0; c <= BULLETIN_NCOLS; c++) {
-        cairo_move_to(cr, x, ytop);
-        cairo_line_to(cr, x, p->y);
-        if (c < BULLETIN_NCOLS) x += bulletin_cols[c].pdf_width;
-    }
-    cairo_stroke(cr);
-}
-
-/* The masthead in red, the number, the office and the date over a red rule. */
-static void bulletin_pdf_mast(bulletin_page *p, const bulletin_doc *d) {
-    cairo_t *cr = p->cr;
-    char mast[256], no[64], day[32];
-    bulletin_masthead(d, mast, sizeof mast);
-    bulletin_number_text(d, no, sizeof no);
-    bulletin_doc_date(d, day);
-    double w = p->W - 2 * p->M;
-    cairo_set_source_rgb(cr, 0.8, 0, 0);
-    bulletin_text(p, "Noto Serif CJK SC Bold 22", mast, p->M, p->y, w, PANGO_ALIGN_CENTER);
-    p->y += bulletin_text_h(p) + 4;
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    bulletin_text(p, "Noto Sans CJK SC 10.5", no, p->M, p->y, w, PANGO_ALIGN_CENTER);
-    p->y += bulletin_text_h(p) + 8;
-    bulletin_text(p, "Noto Sans CJK SC 10", d->office ? d->office : "", p->M, p->y, w / 2, PANGO_ALIGN_LEFT);
-    bulletin_text(p, "Noto Sans CJK SC 10", day, p->M + w / 2, p->y, w / 2, PANGO_ALIGN_RIGHT);
-    p->y += bulletin_text_h(p) + 4;
-    cairo_set_source_rgb(cr, 0.8, 0, 0);
-    cairo_set_line_width(cr, 2);
-    cairo_move_to(cr, p->M, p->y);
-    cairo_line_to(cr, p->W - p->M, p->y);
-    cairo_stroke(cr);
-    p->y += 14;
-}
-
-/* The title and the subtitle (under the masthead: black, no rule). */
-static void bulletin_pdf_title(bulletin_page *p, const char *title, const char *sub) {
-    cairo_set_source_rgb(p->cr, 0, 0, 0);
-    bulletin_text(p, "Noto Serif CJK SC Bold 14", title, p->M, p->y, p->W - 2 * p->M, PANGO_ALIGN_CENTER);
-    p->y += bulletin_text_h(p) + 4;
-    cairo_set_source_rgb(p->cr, 0.3, 0.3, 0.3);
-    bulletin_text(p, "Noto Sans CJK SC 8.5", sub, p->M, p->y, p->W - 2 * p->M, PANGO_ALIGN_CENTER);
-    p->y += bulletin_text_h(p) + 10;
-}
-
-/* The progress in words: a paragraph, its first line indented by two characters. */
-static void bulletin_pdf_summary(bulletin_page *p, const bulletin_doc *d) {
-    if (!d->summary || !*d->summary) return;
-    cairo_set_source_rgb(p->cr, 0, 0, 0);
-    pango_layout_set_indent(p->lay, 21 * PANGO_SCALE);
-    pango_layout_set_spacing(p->lay, 4 * PANGO_SCALE);
-    bulletin_text(p, "Noto Sans CJK SC 10.5", d->summary, p->M, p->y, p->W - 2 * p->M, PANGO_ALIGN_LEFT);
-    p->y += bulletin_text_h(p) + 12;
-    pango_layout_set_indent(p->lay, 0);
-    pango_layout_set_spacing(p->lay, 0);
-}
-
-/* The chart: a bar per district in rank order, its rate and change. */
-static void bulletin_pdf_chart(bulletin_page *p, const bulletin_doc *d) {
-    if (!d->nrows) return;
-    cairo_t *cr = p->cr;
-    const double lh = 15, lw = 70, bw = 300;
-    p->y += 14;
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    bulletin_text(p, "Noto Sans CJK SC Bold 9.5", bulletin_chart_title, p->M, p->y, p->W - 2 * p->M, PANGO_ALIGN_CENTER);
-    p->y += bulletin_text_h(p) + 6;
-    double x0 = (p->W - (lw + bw + 90)) / 2 + lw;
-    for (size_t i = 0; i < d->nrows; i++) {
-        const bulletin_line *l = &d->rows[i];
-        double w = bw * (l->rate < 0 ? 0 : l->rate > 100 ? 100 : l->rate) / 100;
-        char v[64];
-        snprintf(v, sizeof v, "%.1f（%+.1f）", l->rate, l->change);
-        cairo_set_source_rgb(cr, 0, 0, 0);
-        bulletin_text(p, "Noto Sans CJK SC 8.5", l->name ? l->name : "", x0 - lw, p->y, lw - 6, PANGO_ALIGN_RIGHT);
-        cairo_set_source_rgb(cr, 0.78, 0.09, 0.11);
-        cairo_rectangle(cr, x0, p->y + 2, w, lh - 4);
-        cairo_fill(cr);
-        cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-        bulletin_text(p, "Noto Sans CJK SC 8", v, x0 + w + 4, p->y + 1, 90, PANGO_ALIGN_LEFT);
-        p->y += lh;
-    }
-    cairo_set_source_rgb(cr, 0.4, 0.4, 0.4);
-    cairo_set_line_width(cr, 0.6);
-    cairo_move_to(cr, x0, p->y - lh * (double)d->nrows);
-    cairo_line_to(cr, x0, p->y);
-    cairo_stroke(cr);
-}
-
-/* The print line at the foot of the page (a new page when there is no room): 抄送, then the office and the day it was issued. */
-static void bulletin_pdf_print(bulletin_page *p, const bulletin_doc *d) {
-    char cc[1024], issued[128];
-    bulletin_cc_text(d, cc, sizeof cc);
-    bulletin_issued_text(d, issued, sizeof issued);
-    double w = p->W - 2 * p->M, h = 56, y = p->H - p->M - h;
-    if (p->y + 12 > y) {
-        cairo_show_page(p->cr);
-        p->y = p->M;
-    }
-    cairo_t *cr = p->cr;
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_set_line_width(cr, 0.8);
-    double lines[] = {y, y + h / 2, y + h};
-    for (int i = 0; i < 3; i++) {
-        cairo_move_to(cr, p->M, lines[i]);
-        cairo_line_to(cr, p->W - p->M, lines[i]);
-    }
-    cairo_stroke(cr);
-    bulletin_text(p, "Noto Sans CJK SC 10", cc, p->M + 4, y + 6, w - 8, PANGO_ALIGN_LEFT);
-    bulletin_text(p, "Noto Sans CJK SC 10", d->office ? d->office : "", p->M + 4, y + h / 2 + 6, w / 2, PANGO_ALIGN_LEFT);
-    bulletin_text(p, "Noto Sans CJK SC 10", issued, p->M + w / 2, y + h / 2 + 6, w / 2 - 4, PANGO_ALIGN_RIGHT);
-    p->y = y + h;
-}
-
-/* The height txt takes in font over width w (laid out, not drawn). */
-static double bulletin_measure(bulletin_page *p, const char *font, const char *txt, double w) {
-    PangoFontDescription *fd = pango_font_description_from_string(font);
-    pango_layout_set_font_description(p->lay, fd);
-    pango_font_description_free(fd);
-    pango_layout_set_width(p->lay, (int)(w * PANGO_SCALE));
-    pango_layout_set_wrap(p->lay, PANGO_WRAP_WORD_CHAR);
-    pango_layout_set_text(p->lay, txt, -1);
-    return bulletin_text_h(p);
-}
-
-/* The notes, going on to a new page when the page is full. */
-static void bulletin_pdf_notes(bulletin_page *p, const bulletin_doc *d) {
-    const char *font = "Noto Sans CJK SC 8.5";
-    double w = p->W - 2 * p->M;
-    p->y += 16;
-    if (p->y + 30 > p->H - p->M) {
-        cairo_show_page(p->cr);
-        p->y = p->M;
-    }
-    cairo_set_source_rgb(p->cr, 0, 0, 0);
-    bulletin_text(p, "Noto Sans CJK SC Bold 9", "说明：", p->M, p->y, w, PANGO_ALIGN_LEFT);
-    p->y += bulletin_text_h(p) + 2;
-    for (size_t i = 0; i < bulletin_nnotes(d); i++) {
-        char line[600];
-        snprintf(line, sizeof line, "%zu. %s", i + 1, d->notes[i]);
-        if (p->y + bulletin_measure(p, font, line, w) > p->H - p->M) {
-            cairo_show_page(p->cr);
-            p->y = p->M;
-        }
-        cairo_set_source_rgb(p->cr, 0, 0, 0);
-        bulletin_text(p, font, line, p->M, p->y, w, PANGO_ALIGN_LEFT);
-        p->y += bulletin_text_h(p) + 2;
-    }
-}
-
-/* A grid's head row at p->y (tinted). */
-static void bl_pdf_head(bulletin_page *p, const bl_col *cols, size_t ncols, double x0) {
-    double w = 0;
-    for (size_t c = 0; c < ncols; c++) w += cols[c].pdf_width;
-    cairo_set_source_rgb(p->cr, 0.95, 0.87, 0.87);
-    cairo_rectangle(p->cr, x0, p->y, w, BULLETIN_HH);
-    cairo_fill(p->cr);
-    cairo_set_source_rgb(p->cr, 0, 0, 0);
-    double x = x0;
-    for (size_t c = 0; c < ncols; c++) {
-        bulletin_text(p, "Noto Sans CJK SC Bold 8", cols[c].head, x + 2, p->y + 3, cols[c].pdf_width - 4, PANGO_ALIGN_CENTER);
-        x += cols[c].pdf_width;
-    }
-    cairo_set_source_rgb(p->cr, 0.4, 0.4, 0.4);
-    cairo_set_line_width(p->cr, 0.5);
-    cairo_rectangle(p->cr, x0, p->y, w, BULLETIN_HH);
-    cairo_stroke(p->cr);
-    p->y += BULLETIN_HH;
-}
-
-/* A table, centred, on as many pages as it takes (the head again on each). */
-static void bl_pdf_table(bulletin_page *p, const bl_col *cols, size_t ncols, size_t nrows, bool city_last, const bulletin_life *L,
-                         bl_ctype (*cell)(const bulletin_life *, size_t, size_t, char *, size_t, double *)) {
-    double w = 0;
-    for (size_t c = 0; c < ncols; c++) w += cols[c].pdf_width;
-    double x0 = (p->W - w) / 2;
-    if (p->y + BULLETIN_HH + BULLETIN_RH > p->H - p->M) {
-        cairo_show_page(p->cr);
-        p->y = p->M;
-    }
-    bl_pdf_head(p, cols, ncols, x0);
-    char txt[256];
-    double v;
-    for (size_t i = 0; i < nrows; i++) {
-        bool tot = city_last && i + 1 == nrows;
-        const char *font = tot ? "Noto Sans CJK SC Bold 8.5" : "Noto Sans CJK SC 8.5";
-        /* the row as high as its tallest cell (a long name wraps within its column) */
-        double h = BULLETIN_RH;
-        for (size_t c = 0; c < ncols; c++) {
-            if (cols[c].num) continue;
-            cell(L, i, c, txt, sizeof txt, &v);
-            PangoFontDescription *fd = pango_font_description_from_string(font);
-            pango_layout_set_font_description(p->lay, fd);
-            pango_font_description_free(fd);
-            pango_layout_set_width(p->lay, (int)((cols[c].pdf_width - 6) * PANGO_SCALE));
-            pango_layout_set_wrap(p->lay, PANGO_WRAP_WORD_CHAR);
-            pango_layout_set_text(p->lay, txt, -1);
-            if (bulletin_text_h(p) + 6 > h) h = bulletin_text_h(p) + 6;
-        }
-        if (p->y + h > p->H - p->M) {
-            cairo_show_page(p->cr);
-            p->y = p->M;
-            bl_pdf_head(p, cols, ncols, x0);
-        }
-        if (tot) {
-            cairo_set_source_rgb(p->cr, 0.96, 0.96, 0.96);
-            cairo_rectangle(p->cr, x0, p->y, w, h);
-            cairo_fill(p->cr);
-        }
-        cairo_set_source_rgb(p->cr, 0, 0, 0);
-        double x = x0;
-        for (size_t c = 0; c < ncols; c++) {
-            cell(L, i, c, txt, sizeof txt, &v);
-            bulletin_text(p, font, txt, x + 3, p->y + 3, cols[c].pdf_width - 6, cols[c].num ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
-            x += cols[c].pdf_width;
-        }
-        cairo_set_source_rgb(p->cr, 0.4, 0.4, 0.4);
-        cairo_set_line_width(p->cr, 0.5);
-        x = x0;
-        for (size_t c = 0; c < ncols; c++) {
-            cairo_rectangle(p->cr, x, p->y, cols[c].pdf_width, h);
-            x += cols[c].pdf_width;
-        }
-        cairo_stroke(p->cr);
-        p->y += h;
-    }
-}
-
-/* The organizational-life section on a page of its own. */
-static void bl_pdf(bulletin_page *p, const bulletin_doc *d) {
-    const bulletin_life *L = d->life;
-    cairo_show_page(p->cr);
-    p->y = p->M;
-    char t[512], note[1024];
-    bl_title(d, t, sizeof t);
-    bl_note(d, note, sizeof note);
-    bulletin_pdf_head(p, t, note);
-    bl_pdf_table(p, bl_dist_cols, BL_NDIST, L->nrows + 1, true, L, bl_dist_cell);
-    p->y += 14;
-    if (p->y + 40 > p->H - p->M) {
-        cairo_show_page(p->cr);
-        p->y = p->M;
-    }
-    bl_red_title(L, t, sizeof t);
-    cairo_set_source_rgb(p->cr, 0, 0, 0);
-    bulletin_text(p, "Noto Sans CJK SC Bold 10", t, p->M, p->y, p->W - 2 * p->M, PANGO_ALIGN_CENTER);
-    p->y += bulletin_text_h(p) + 6;
-    if (L->nred) bl_pdf_table(p, bl_red_cols, BL_NRED, L->nred, false, L, bl_red_cell);
-}
-
-st bulletin_render_pdf(const bulletin_doc *d, const char *path, err *e) {
-    bulletin_page p = {.W = 595.28, .H = 841.89, .M = 40};
-    cairo_surface_t *sf = cairo_pdf_surface_create(path, p.W, p.H);
-    if (cairo_surface_status(sf) != CAIRO_STATUS_SUCCESS) {
-        cairo_surface_destroy(sf);
-        return err_set(e, ST_IO, "无法创建 PDF 文件。");
-    }
-    char t[512], sub[512];
-    bulletin_title(d, t, sizeof t);
-    bulletin_subtitle(d, sub, sizeof sub);
-    cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, t);
-    p.cr = cairo_create(sf);
-    p.lay = pango_cairo_create_layout(p.cr);
-    for (size_t c = 0; c < BULLETIN_NCOLS; c++) p.tw += bulletin_cols[c].pdf_width;
-    p.x0 = (p.W - p.tw) / 2;
-    p.y = p.M;
-    bulletin_pdf_mast(&p, d);
-    bulletin_pdf_title(&p, t, sub);
-    bulletin_pdf_summary(&p, d);
-    bulletin_pdf_table(&p, d);
-    bulletin_pdf_chart(&p, d);
-    bulletin_pdf_notes(&p, d);
-    if (d->life) bl_pdf(&p, d);
-    bulletin_pdf_print(&p, d);   /* at the foot of the last page */
-    g_object_unref(p.lay);
-    cairo_show_page(p.cr);
-    cairo_destroy(p.cr);
-    cairo_surface_finish(sf);
-    cairo_status_t cs = cairo_surface_status(sf);
-    cairo_surface_destroy(sf);
-    if (cs != CAIRO_STATUS_SUCCESS) return err_set(e, ST_IO, "写入 PDF 失败：%s", cairo_status_to_string(cs));
-    return ST_OK;
-}
-
-void bulletin_render_shutdown(void) {
-    static bool done;
-    if (done) return;
-    done = true;
-    pango_cairo_font_map_set_default(NULL);
-    cairo_debug_reset_static_data();
-    FcFini();  /* fontconfig's caches, for the leak checker at exit */
-}
-
-/* LeakSanitizer's hook for built-in suppressions (only read in ASan builds).
- * cairo 1.16 (Debian 12) leaks one 768-byte array per embedded CFF font each
- * time a PDF surface is finished (inside its font subsetting; fixed in later
- * cairo releases): about 2 KB per bulletin PDF.  With ASan's fast unwinder the
- * stack ends inside libcairo, so only the module can be named; every cairo
- * object of ours is created and destroyed within bulletin_render_pdf above. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void) { return "leak:libcairo.so\n"; }
