@@ -17,6 +17,7 @@ extern const http_route roster_routes[];
 extern const http_route meeting_routes[];
 extern const http_route develop_routes[];
 extern const http_route notice_routes[];
+extern const http_route dues_routes[];
 extern const http_route test_routes[];   /* only with the test-routes setting */
 
 const http_route *const http_route_tables[] = {
@@ -35,6 +36,7 @@ const http_route *const http_route_tables[] = {
     meeting_routes,
     develop_routes,
     notice_routes,
+    dues_routes,
     test_routes,
     NULL,
 };

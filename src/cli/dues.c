@@ -58,13 +58,9 @@ static int cli_dues_calc(int argc, char **argv) {
     dues_rules r;
     dues_amount a;
     if (dues_rules_load(&r, &e) || dues_calc(&r, (dues_kind)kind, base, &a, &e)) return cli_fail(&e);
-    char amount[32], b[32], rate[16];
-    dues_fen_format(a.fen, amount);
-    dues_fen_format(base, b);
-    dues_bp_format(a.bp, rate);
-    if (kind == DUES_EMPLOYEE) printf("月交党费 %s 元（月工资基数 %s 元 × %s）\n", amount, b, rate);
-    else if (kind == DUES_RETIREE) printf("月交党费 %s 元（离退休党员，月离退休费 %s 元 × %s）\n", amount, b, rate);
-    else printf("月交党费 %s 元（%s，每月定额）\n", amount, dues_kind_name((dues_kind)kind));
+    char words[256];
+    dues_words((dues_kind)kind, base, &a, words);
+    printf("%s\n", words);
     return 0;
 }
 

@@ -40,6 +40,10 @@ int dues_round_parse(const char *s) {
     return -1;
 }
 
+const char *dues_round_code(dues_round m) {
+    return (unsigned)m < sizeof dues_rounds / sizeof *dues_rounds ? dues_rounds[m] : "";
+}
+
 /* ---- amounts ---- */
 
 void dues_fen_format(int64_t fen, char out[32]) {
@@ -183,8 +187,71 @@ st dues_calc(const dues_rules *r, dues_kind kind, int64_t base_fen, dues_amount 
     int k = 0;
     while (k < brackets - 1 && base_fen > max[k]) k++;   /* upper bounds inclusive */
     out->bp = bp[k];
+    out->bracket = k;
     out->fen = dues_apply_rate(base_fen, bp[k], r->round);
     return ST_OK;
+}
+
+/* ---- in words ---- */
+
+int dues_brackets(dues_kind kind) {
+    return kind == DUES_EMPLOYEE ? DUES_EMPLOYEE_BRACKETS : kind == DUES_RETIREE ? DUES_RETIREE_BRACKETS : 0;
+}
+
+void dues_bracket(const dues_rules *r, dues_kind kind, int k, int64_t *lo, int64_t *hi, int *bp) {
+    int n = dues_brackets(kind);
+    const int64_t *max = kind == DUES_EMPLOYEE ? r->employee_max : r->retiree_max;
+    const int *rate = kind == DUES_EMPLOYEE ? r->employee_bp : r->retiree_bp;
+    if (k < 0 || k >= n) {
+        *lo = 0, *hi = -1, *bp = 0;
+        return;
+    }
+    *lo = k ? max[k - 1] : 0;
+    *hi = k < n - 1 ? max[k] : -1;
+    *bp = rate[k];
+}
+
+void dues_yuan_format(int64_t fen, char out[32]) {
+    dues_fen_format(fen, out);
+    if (fen >= 0 && fen % 100 == 0) out[strlen(out) - 3] = 0;
+}
+
+void dues_bracket_words(const dues_rules *r, dues_kind kind, int k, char out[128]) {
+    int64_t lo, hi;
+    int bp;
+    dues_bracket(r, kind, k, &lo, &hi, &bp);
+    char a[32], b[32];
+    dues_yuan_format(lo, a);
+    dues_yuan_format(hi, b);
+    if (!dues_brackets(kind)) snprintf(out, 128, "每月定额");
+    else if (k == 0 && hi >= 0) snprintf(out, 128, "%s 元（含）以下", b);
+    else if (hi < 0) snprintf(out, 128, "%s 元以上", a);
+    else snprintf(out, 128, "%s 元以上至 %s 元（含）", a, b);
+}
+
+void dues_words(dues_kind kind, int64_t base_fen, const dues_amount *a, char out[256]) {
+    char amount[32], b[32], rate[16];
+    dues_fen_format(a->fen, amount);
+    dues_fen_format(base_fen, b);
+    dues_bp_format(a->bp, rate);
+    if (kind == DUES_EMPLOYEE) snprintf(out, 256, "月交党费 %s 元（月工资基数 %s 元 × %s）", amount, b, rate);
+    else if (kind == DUES_RETIREE) snprintf(out, 256, "月交党费 %s 元（离退休党员，月离退休费 %s 元 × %s）", amount, b, rate);
+    else snprintf(out, 256, "月交党费 %s 元（%s，每月定额）", amount, dues_kind_name(kind));
+}
+
+void dues_rule_words(const dues_rules *r, dues_kind kind, int64_t base_fen, const dues_amount *a, char out[256]) {
+    char b[32], rate[16], bracket[128];
+    if (a->flat || !dues_kind_rated(kind)) {
+        dues_fen_format(a->fen, b);
+        snprintf(out, 256, "%s每月定额 %s 元", dues_kind_name(kind), b);
+        return;
+    }
+    dues_fen_format(base_fen, b);
+    dues_bp_format(a->bp, rate);
+    dues_bracket_words(r, kind, a->bracket, bracket);
+    size_t n = strlen(bracket);   /* no space after a full-width parenthesis: "（含）1%" */
+    bool paren = n >= 3 && !strcmp(bracket + n - 3, "）");
+    snprintf(out, 256, "%s %s 元，适用 %s%s%s", kind == DUES_RETIREE ? "月离退休费" : "月工资基数", b, bracket, paren ? "" : " ", rate);
 }
 
 /* ---- the settings ---- */

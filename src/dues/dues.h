@@ -67,11 +67,13 @@ const char *dues_kind_name(dues_kind k);   /* "在职党员" */
 bool dues_kind_rated(dues_kind k);
 /* "half-up" … "up"; -1 when none. */
 int dues_round_parse(const char *s);
+const char *dues_round_code(dues_round m);   /* "half-up" */
 
 typedef struct dues_amount {
     int64_t fen;   /* the monthly amount */
     int bp;        /* the rate applied (basis points); 0 for a flat amount */
     bool flat;
+    int bracket;   /* the bracket applied, 0 = the first; 0 for a flat amount */
 } dues_amount;
 
 /* The monthly dues of a member of kind with a monthly base of base_fen.  The
@@ -90,6 +92,22 @@ int64_t dues_apply_rate(int64_t base_fen, int bp, dues_round mode);
  * fails with ST_INVALID and a Chinese message saying what is wrong, where
  * (e->where: the character), and how to write it. */
 st dues_amount_parse(const char *s, size_t n, int64_t *fen, err *e);
+/* The brackets of a rated kind (0 for a flat kind), and bracket k's bounds:
+ * above lo (exclusive; 0 for the first) up to hi (inclusive; -1 for the last,
+ * which has none), at the rate bp. */
+int dues_brackets(dues_kind kind);
+void dues_bracket(const dues_rules *r, dues_kind kind, int k, int64_t *lo, int64_t *hi, int *bp);
+/* Bracket k in words: "3000 元（含）以下", "3000 元以上至 5000 元（含）",
+ * "10000 元以上"; out has room for 128 bytes. */
+void dues_bracket_words(const dues_rules *r, dues_kind kind, int k, char out[128]);
+/* The line `ejia dues calc` prints, without its newline: "月交党费 30.00 元
+ * （月工资基数 3000.01 元 × 1%）", "月交党费 0.20 元（学生党员，每月定额）". */
+void dues_words(dues_kind kind, int64_t base_fen, const dues_amount *a, char out[256]);
+/* The rule that gave a: "月工资基数 3000.01 元，适用 3000 元以上至 5000 元（含）1%",
+ * "月离退休费 5000.00 元，适用 5000 元（含）以下 0.5%", "学生党员每月定额 0.20 元". */
+void dues_rule_words(const dues_rules *r, dues_kind kind, int64_t base_fen, const dues_amount *a, char out[256]);
+/* An amount in 元 as a bound is written: "3000" when whole, "3000.50" otherwise. */
+void dues_yuan_format(int64_t fen, char out[32]);
 /* "3000.00" (fen ≥ 0), "-0.50" below zero; out has room for 32 bytes. */
 void dues_fen_format(int64_t fen, char out[32]);
 /* A rate in basis points as a percentage without trailing zeros: "0.5%",

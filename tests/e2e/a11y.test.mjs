@@ -222,6 +222,24 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     } finally { await b.close() }
   })
 
+  test(`dues calculator is accessible (${label})`, { skip: !USERS.member && 'no member user' }, async () => {
+    const b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'member')
+      await b.page.goto('/me/dues')
+      await b.page.getByTestId('dues-rules-employee').waitFor()
+      // submitted from the keyboard (a pointer left on the button would be judged in its hover colours)
+      await b.page.getByTestId('dues-base').fill('3000.01')
+      await b.page.getByTestId('dues-base').press('Enter')
+      await b.page.locator('[data-testid="dues-amount"][data-amount="30.00"]').waitFor()
+      await audit(b, `dues calculator ${label}`)
+      await b.page.getByTestId('dues-base').fill('3000元')
+      await b.page.getByTestId('dues-base').press('Enter')
+      await b.page.getByTestId('dues-base-item').locator('.el-form-item__error').waitFor()
+      await audit(b, `dues calculator with an error ${label}`)
+    } finally { await b.close() }
+  })
+
   test(`audit log page is accessible (${label})`, { skip: !USERS.auditor && 'no auditor user' }, async () => {
     const b = await openBrowser({ viewport, bypassCSP: true })
     try {

@@ -294,9 +294,10 @@ test('a member sees 我的党建 on a phone: masked ID, organization and secreta
     assert.equal((await page.getByTestId('me-joined').innerText()).trim(), '2019-07-01')
     const tiles = await page.getByTestId('me-tiles').locator('.tile').allInnerTexts()
     assert.equal(tiles.length, 5)
-    for (const w of ['学习', '党费', '积分', '组织关系转接']) assert.ok(tiles.some((x) => x.includes(w) && x.includes('即将开放')), w)
-    // 三会一课 is built: its tile opens 我的会议
+    for (const w of ['学习', '积分', '组织关系转接']) assert.ok(tiles.some((x) => x.includes(w) && x.includes('即将开放')), w)
+    // 三会一课 is built: its tile opens 我的会议; 党费 opens the 党费计算器 (the rest of the member's dues to come)
     assert.equal(await page.getByTestId('me-tiles').getByRole('link', { name: '三会一课' }).getAttribute('href'), '/me/meetings')
+    assert.equal(await page.getByTestId('me-tiles').getByRole('link', { name: '党费' }).getAttribute('href'), '/me/dues')
     assert.ok(await noHScroll(page), 'no sideways scrolling')
     await shot(page, 'my-party-phone')
     assert.deepEqual(b.problems, [])

@@ -15,6 +15,7 @@ export class ApiError extends Error {
     this.code = e.code || (status === 0 ? 'network' : '')
     this.serverMessage = e.message || ''
     this.field = e.field || ''
+    this.where = e.where || ''
     this.detail = e.detail || {}
     this.retryAfter = headers ? Number(headers.get?.('Retry-After')) || 0 : 0
   }

@@ -8,7 +8,7 @@ import {
   Odometer, Upload, Files, PieChart, Share, Document, User, Calendar,
   Reading, Avatar, OfficeBuilding, Tickets, Setting,
 } from '@element-plus/icons-vue'
-import { Flag, EditPen, Bell } from '@element-plus/icons-vue'
+import { Flag, EditPen, Bell, Wallet } from '@element-plus/icons-vue'
 import { session } from './session.js'
 
 export const ALL_ROLES = ['city', 'district', 'park', 'org_admin', 'secretary', 'member', 'investor', 'auditor', 'sysadmin']
@@ -84,6 +84,9 @@ export const PAGES = [
     roles: [...AREA, ...BRANCH], perm: 'notice.send', component: () => import('./views/NoticeView.vue') },
   { name: 'my-notices', path: '/me/notices', label: 'notice.menu.mine', icon: Bell, roles: ['org_admin', 'secretary', 'member'],
     perm: 'notice.read', component: () => import('./views/MyNoticesView.vue') },
+  // 党费计算器: the monthly dues from one's kind and base, for anyone who pays or collects dues (every logged-in role may ask the server)
+  { name: 'my-dues', path: '/me/dues', label: 'dues.menu', icon: Wallet, roles: ['org_admin', 'secretary', 'member'],
+    component: () => import('./views/MyDuesView.vue') },
   { name: 'study', path: '/study', label: 'menu.study', icon: Reading, roles: ['secretary', 'member'], soon: true },
   { name: 'me', path: '/me', label: 'menu.myProfile', icon: Avatar, roles: ['secretary', 'member'], perm: 'self.read',
     component: () => import('./views/MyMemberView.vue') },

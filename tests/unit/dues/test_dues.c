@@ -348,6 +348,56 @@ static void test_format_and_names(void **state) {
     assert_int_equal(dues_round_parse("HALF-UP"), -1);
 }
 
+/* the words of the calculator: the CLI's line, the rule applied and the brackets */
+static void test_words(void **state) {
+    (void)state;
+    dues_rules r;
+    err e;
+    err_clear(&e);
+    assert_int_equal(dues_rules_load(&r, &e), ST_OK);
+    char w[256], br[128], y[32];
+    dues_amount a;
+    struct {
+        dues_kind kind;
+        const char *base, *words, *rule;
+        int bracket;
+    } cases[] = {
+        {DUES_EMPLOYEE, "3000", "月交党费 15.00 元（月工资基数 3000.00 元 × 0.5%）", "月工资基数 3000.00 元，适用 3000 元（含）以下 0.5%", 0},
+        {DUES_EMPLOYEE, "3000.01", "月交党费 30.00 元（月工资基数 3000.01 元 × 1%）", "月工资基数 3000.01 元，适用 3000 元以上至 5000 元（含）1%", 1},
+        {DUES_EMPLOYEE, "10000", "月交党费 150.00 元（月工资基数 10000.00 元 × 1.5%）",
+         "月工资基数 10000.00 元，适用 5000 元以上至 10000 元（含）1.5%", 2},
+        {DUES_EMPLOYEE, "10000.01", "月交党费 200.00 元（月工资基数 10000.01 元 × 2%）", "月工资基数 10000.01 元，适用 10000 元以上 2%", 3},
+        {DUES_RETIREE, "5000", "月交党费 25.00 元（离退休党员，月离退休费 5000.00 元 × 0.5%）", "月离退休费 5000.00 元，适用 5000 元（含）以下 0.5%", 0},
+        {DUES_RETIREE, "5000.01", "月交党费 50.00 元（离退休党员，月离退休费 5000.01 元 × 1%）", "月离退休费 5000.01 元，适用 5000 元以上 1%", 1},
+        {DUES_STUDENT, "0", "月交党费 0.20 元（学生党员，每月定额）", "学生党员每月定额 0.20 元", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int64_t base = parse_ok(cases[i].base);
+        assert_int_equal(dues_calc(&r, cases[i].kind, base, &a, &e), ST_OK);
+        assert_int_equal(a.bracket, cases[i].bracket);
+        dues_words(cases[i].kind, base, &a, w);
+        assert_string_equal(w, cases[i].words);
+        dues_rule_words(&r, cases[i].kind, base, &a, w);
+        assert_string_equal(w, cases[i].rule);
+    }
+    assert_int_equal(dues_brackets(DUES_EMPLOYEE), 4);
+    assert_int_equal(dues_brackets(DUES_RETIREE), 2);
+    assert_int_equal(dues_brackets(DUES_FARMER), 0);
+    int64_t lo, hi;
+    int bp;
+    dues_bracket(&r, DUES_EMPLOYEE, 3, &lo, &hi, &bp);
+    assert_true(lo == 1000000 && hi == -1 && bp == 200);
+    dues_bracket(&r, DUES_EMPLOYEE, 0, &lo, &hi, &bp);
+    assert_true(lo == 0 && hi == 300000 && bp == 50);
+    dues_bracket_words(&r, DUES_RETIREE, 1, br);
+    assert_string_equal(br, "5000 元以上");
+    dues_yuan_format(300050, y);
+    assert_string_equal(y, "3000.50");
+    dues_yuan_format(0, y);
+    assert_string_equal(y, "0");
+    assert_string_equal(dues_round_code(DUES_ROUND_HALF_EVEN), "half-even");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_employee_brackets, reset), cmocka_unit_test_setup(test_retiree_brackets, reset),
@@ -355,6 +405,7 @@ int main(void) {
         cmocka_unit_test_setup(test_settings_changed, reset),  cmocka_unit_test_setup(test_settings_refused, reset),
         cmocka_unit_test_setup(test_rounding, reset),          cmocka_unit_test_setup(test_parse_accepts, reset),
         cmocka_unit_test_setup(test_parse_refuses, reset),     cmocka_unit_test(test_format_and_names),
+        cmocka_unit_test_setup(test_words, reset),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
