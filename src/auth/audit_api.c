@@ -160,12 +160,15 @@ typedef struct api_sheet {
     lxw_format *bold, *wrap;
     lxw_row_t next;          /* the next row to write */
     http_req *r;             /* names the objects (aa_words) */
+    json_t *names;           /* object → its words, looked up once per export (the request's arena owns it) */
 } api_sheet;
 
 /* A workbook at path with the header row. */
 static st api_sheet_open(api_sheet *x, http_req *r, const char *path, err *e) {
     memset(x, 0, sizeof *x);
     x->r = r;
+    x->names = arena_json(&r->mem, json_object());
+    if (!x->names) return err_set(e, ST_NOMEM, "内存不足。");
     x->wb = workbook_new(path);
     x->ws = x->wb ? workbook_add_worksheet(x->wb, "审计日志") : NULL;
     if (!x->ws) {
@@ -198,8 +201,15 @@ static st api_sheet_row(void *arg, const audit_line *l, err *e) {
     worksheet_write_string(x->ws, x->next, 1, iso, NULL);
     const roles_role *ro = l->role ? roles_find(l->role) : NULL;
     const char *an = audit_action_name(l->action), *on = NULL;
-    st s = aa_object_name(x->r, l->object, &on, e);
-    if (s) return s;
+    /* the same objects come back row after row (a user's logins, a list's exports): one lookup each */
+    const json_t *seen = l->object ? json_object_get(x->names, l->object) : NULL;
+    if (seen) {
+        on = json_is_string(seen) ? json_string_value(seen) : NULL;
+    } else {
+        st s = aa_object_name(x->r, l->object, &on, e);
+        if (s) return s;
+        if (l->object) json_object_set_new(x->names, l->object, on ? json_string(on) : json_null());
+    }
     const char *result = !l->result ? NULL : !strcmp(l->result, "ok") ? "成功" : !strcmp(l->result, "failed") ? "失败"
                        : !strcmp(l->result, "denied") ? "拒绝" : !strcmp(l->result, "locked") ? "锁定" : l->result;
     const char *cols[] = {l->username, ro ? ro->label : l->role, an ? an : l->action, on ? on : l->object, result,

@@ -20,7 +20,8 @@ st org_row_load(uc *c, int64_t id, org_row *o, err *e) {
     db_stmt *q;
     st s = db_prepare(c->d,
                       "SELECT id, parent_id, kind, name, path, district_code, park_code, street_code, established_on, "
-                      "dissolved_on, CASE WHEN committee IS NOT NULL AND committee <> '[]' THEN 1 ELSE 0 END "
+                      "dissolved_on, CASE WHEN committee IS NOT NULL AND committee <> '[]' THEN 1 ELSE 0 END, "
+                      "CASE WHEN secretary IS NULL OR TRIM(secretary) = '' THEN 1 ELSE 0 END, committee "
                       "FROM org WHERE id = $1",
                       &q, e);
     if (s) return s;
@@ -38,6 +39,8 @@ st org_row_load(uc *c, int64_t id, org_row *o, err *e) {
         org_cp(o->established, sizeof o->established, db_col_text(q, 8));
         org_cp(o->dissolved, sizeof o->dissolved, db_col_text(q, 9));
         o->has_committee = db_col_int(q, 10) != 0;
+        o->no_secretary = db_col_int(q, 11) != 0;
+        o->seats = org_seats_of(db_col_null(q, 12) ? NULL : db_col_text(q, 12));
     }
     db_reset(q);
     if (r == DB_ERROR) return e->code;
@@ -163,23 +166,6 @@ int org_seats_of(const char *committee) {
     json_array_foreach(a, i, x) n += json_is_string(x) && *json_string_value(x);
     json_decref(a);
     return n;
-}
-
-st org_officers(uc *c, int64_t id, bool *no_secretary, int *seats, err *e) {
-    db_stmt *q;
-    *no_secretary = false;
-    *seats = 0;
-    st s = db_prepare(c->d, "SELECT CASE WHEN secretary IS NULL OR TRIM(secretary) = '' THEN 1 ELSE 0 END, committee "
-                            "FROM org WHERE id = $1", &q, e);
-    if (s) return s;
-    db_bind_int(q, 1, id);
-    int r = db_step(q, e);
-    if (r == DB_ROW) {
-        *no_secretary = db_col_int(q, 0) != 0;
-        *seats = org_seats_of(db_col_null(q, 1) ? NULL : db_col_text(q, 1));
-    }
-    db_reset(q);
-    return r == DB_ERROR ? e->code : ST_OK;
 }
 
 st org_members_on(uc *c, const char *path, const char *day, int64_t *members, int64_t *units, err *e) {

@@ -16,6 +16,8 @@ typedef struct org_row {
     char kind[32], name[256], path[512], district[16], park[16], street[16];
     char established[12], dissolved[12];
     bool has_committee;
+    bool no_secretary;   /* no 书记 written */
+    int seats;           /* committee members named (org_seats_of) */
 } org_row;
 
 typedef struct org_entrow {
@@ -45,8 +47,6 @@ st org_members_on(uc *c, const char *path, const char *day, int64_t *members, in
 st org_registry_on(uc *c, const char *path, const char *day, int64_t *full, int64_t *all, err *e);
 /* True when the registry holds anyone (until rosters are loaded its rules are silent). */
 st org_registry_used(uc *c, bool *used, err *e);
-/* An organization's secretary and the names of its committee (委员), for the rules. */
-st org_officers(uc *c, int64_t id, bool *no_secretary, int *seats, err *e);
 /* Names in a committee's JSON array text (0 for NULL or not an array). */
 int org_seats_of(const char *committee);
 

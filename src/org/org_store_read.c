@@ -91,7 +91,6 @@ st org_store_get(uc *c, int64_t id, const char *day, json_t **out, err *e) {
     if (!s) s = org_members_on(c, o.path, day, &members, &units, e);
     if (!s) s = org_registry_on(c, o.path, day, &reg_full, &reg_all, e);
     if (!s) s = org_registry_used(c, &used, e);
-    if (!s) s = org_officers(c, id, &u.no_secretary, &u.committee_seats, e);
     if (s) {
         org_parts_free(&p);
         return s;
@@ -111,6 +110,8 @@ st org_store_get(uc *c, int64_t id, const char *day, json_t **out, err *e) {
     u.units = (int)units;
     u.registry = used;
     u.registry_full = (int)reg_full;
+    u.no_secretary = o.no_secretary;
+    u.committee_seats = o.seats;
     u.seats_known = true;
     json_object_set_new(obj, "findings", org_get_findings(&o, day, &u));
     json_object_set(obj, "covers", p.covers);
