@@ -125,10 +125,20 @@ test('static files: the gzip copy goes to browsers that take gzip, the plain fil
 });
 
 test('body limits: oversize JSON refused with 413 before reading it', async () => {
-  const big = 'x'.repeat(2 * 1024 * 1024);
-  const r = await c.req('POST', '/api/openapi.json', { body: big, headers: { 'content-type': 'application/json' } });
+  const big = Buffer.alloc(2 * 1024 * 1024, 'x');
+  // Expect: 100-continue, as careful clients send a large body: the server answers from the headers and
+  // the body is never sent (a body pushed at once races the server's close after its answer on a busy
+  // machine: EPIPE in the client, not a wrong answer); if it asked for the body, the body goes
+  const status = await new Promise((resolve, reject) => {
+    const u = new URL(srv.base + '/api/openapi.json');
+    const req = http.request(u, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': big.length,
+      expect: '100-continue', origin: srv.base } });
+    req.on('continue', () => req.end(big));
+    req.on('response', (res) => { res.resume(); resolve(res.statusCode); req.destroy(); });
+    req.on('error', reject);
+  });
   // the route takes no POST: 405 comes first; a JSON route is checked in the auth tests
-  assert.ok([405, 413].includes(r.status));
+  assert.ok([405, 413].includes(status), `status ${status}`);
 });
 
 test('cross-site write refused (Origin check)', async () => {
