@@ -159,5 +159,10 @@ const cfg_def cfg_table[] = {
     {"dues-farmer-max", CFG_STR, 0, 0, "1.00", "党费 dues", "农民党员定额的上限（元） / highest farmers' amount (元)"},
     {"dues-rounding", CFG_STR, 0, 0, "half-up", "党费 dues",
      "党费算到分的舍入方式 half-up（四舍五入）| half-even（五成双）| down（舍去）| up（进一） / rounding to the fen"},
+    /* issue 17 (transfers, 组织关系接转): the letter out of the system — src/transfer/ */
+    {"transfer-letter-prefix", CFG_STR, 0, 0, "厦组转", "组织关系转接 transfer",
+     "介绍信编号的字头（编号形如 厦组转〔2026〕第0001号，每年一个序列） / the letter number's prefix (one sequence a year)"},
+    {"transfer-letter-valid-days", CFG_INT, 1, 3650, "90", "组织关系转接 transfer",
+     "介绍信有效期（天，自开具之日起） / days a letter out of the system stays valid"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };
