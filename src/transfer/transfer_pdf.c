@@ -99,11 +99,11 @@ st transfer_letter_pdf(const transfer_letter *l, const char *path, err *e) {
              who, cat, l->id_number ? l->id_number : "", l->from_name ? l->from_name : "", l->to_name ? l->to_name : "", paid,
              l->valid_days, until);
     y += tp_text(&p, serif, body, p.M, y, w, PANGO_ALIGN_LEFT) + 6;
-    tp_text(&p, serif, issued, p.M, y, w, PANGO_ALIGN_RIGHT);
-    tp_cut(&p, 226, "（此联存根，沿虚线剪开）");
+    y += tp_text(&p, serif, issued, p.M, y, w, PANGO_ALIGN_RIGHT) + 14;
+    tp_cut(&p, y, "（此联存根，沿虚线剪开）");
 
     /* 介绍信 */
-    y = tp_head(&p, 240, "中国共产党党员组织关系介绍信", l->number ? l->number : "");
+    y = tp_head(&p, y + 16, "中国共产党党员组织关系介绍信", l->number ? l->number : "");
     snprintf(body, sizeof body,
              "%s：\n    兹介绍%s，系中共%s，身份证号码 %s，由%s转到你处，请接洽。\n    该同志党费已缴到%s。%s%s\n    （有效期 %d 天，至%s）",
              l->to_name ? l->to_name : "", who, cat, l->id_number ? l->id_number : "", l->from_name ? l->from_name : "", paid,
@@ -111,13 +111,13 @@ st transfer_letter_pdf(const transfer_letter *l, const char *path, err *e) {
     y += tp_text(&p, serif, body, p.M, y, w, PANGO_ALIGN_LEFT) + 16;
     char seal[512];
     snprintf(seal, sizeof seal, "%s（盖章）\n%s", l->from_name ? l->from_name : "", issued);
-    tp_text(&p, serif, seal, p.M, y, w, PANGO_ALIGN_RIGHT);
-    tp_text(&p, "Noto Sans CJK SC 8.5", "党员联系电话：____________    党员原所在基层党组织通讯地址：______________________", p.M, 530, w,
-            PANGO_ALIGN_LEFT);
-    tp_cut(&p, 566, "（沿虚线剪开，回执寄回）");
+    y += tp_text(&p, serif, seal, p.M, y, w, PANGO_ALIGN_RIGHT) + 16;
+    y += tp_text(&p, "Noto Sans CJK SC 8.5", "党员联系电话：____________    党员原所在基层党组织通讯地址：______________________", p.M, y, w,
+                 PANGO_ALIGN_LEFT) + 18;
+    tp_cut(&p, y, "（沿虚线剪开，回执寄回）");
 
     /* 回执 */
-    y = tp_head(&p, 580, "中国共产党党员组织关系介绍信（回执）", l->number ? l->number : "");
+    y = tp_head(&p, y + 16, "中国共产党党员组织关系介绍信（回执）", l->number ? l->number : "");
     snprintf(body, sizeof body, "%s：\n    %s同志的党员组织关系已转达我处，特此回执。", l->from_name ? l->from_name : "",
              l->name ? l->name : "");
     y += tp_text(&p, serif, body, p.M, y, w, PANGO_ALIGN_LEFT) + 24;

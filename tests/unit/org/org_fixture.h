@@ -90,6 +90,7 @@ static inline void fx_open(fx *x, int u) {
        member store's tests share this database and fixture) */
     /* the meetings first: they point at organizations and people (test_meeting_store shares this fixture) */
     /* the notices first of all: their recipients point at people and organizations */
+    fx_exec(x, "DELETE FROM transfer_step; DELETE FROM transfer; DELETE FROM transfer_counter");
     fx_exec(x, "DELETE FROM notice_recipient; DELETE FROM notice");
     fx_exec(x, "DELETE FROM meeting_month; DELETE FROM meeting_last; DELETE FROM meeting_photo; DELETE FROM meeting_amendment; DELETE FROM meeting_attendee; DELETE FROM meeting");
     /* developing new members before the registry: applicants point at organizations and people */
