@@ -16,6 +16,8 @@
 #include "core/config.h"
 #include "core/day.h"
 #include "core/utf8.h"
+#include "dues/dues.h"
+#include "dues/dues_store.h"
 #include "member/member_store.h"
 
 static const char *tr_col(uc *c, db_stmt *q, int i) { return db_col_null(q, i) ? NULL : arena_strdup(c->mem, db_col_text(q, i)); }
@@ -157,15 +159,28 @@ static st tr_member_load(uc *c, int64_t person, tr_member *m, err *e) {
 /* ---- dues ---- */
 
 st transfer_dues_check(uc *c, int64_t person_id, const char *month, const char **owed, const char **paid_through, err *e) {
-    /* The dues store (src/dues/dues_store.h) is not there yet: nothing is known
-       to be owed.  When it lands, this asks it for the months unpaid up to month. */
-    (void)c;
-    (void)person_id;
-    (void)month;
-    (void)e;
     *owed = NULL;
     *paid_through = NULL;
-    return ST_OK;
+    /* every month from ten years back (the dues store starts at the month the member joined)
+       to the month of leaving, as the member's own page asks */
+    char first[8];
+    dues_month_add(month, -(int)cfg_int("dues-back-max-months") - 114, first);
+    dues_owing o;
+    st s = dues_store_owing(c, person_id, first, month, &o, e);
+    if (s) return s;
+    if (o.months) {
+        char yuan[32];
+        dues_fen_format(o.fen, yuan);
+        *owed = o.months == 1 ? arena_printf(c->mem, "%s（%s 元）", o.first_owed, yuan)
+                              : arena_printf(c->mem, "%s 至 %s 间的 %d 个月（共 %s 元）", o.first_owed, o.last_owed, o.months, yuan);
+    }
+    /* the last month paid, for the letter (none recorded: left blank to be written by hand) */
+    char *last = NULL;
+    s = db_query_text(c->d, &last, "SELECT MAX(month) FROM dues_paid WHERE person_id = $1 AND month <= $2", e, "it", person_id, month);
+    if (s == ST_NOT_FOUND) s = ST_OK;
+    if (!s && last && *last) *paid_through = arena_strdup(c->mem, last);
+    free(last);
+    return s;
 }
 
 /* ---- start ---- */

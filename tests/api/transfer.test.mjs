@@ -39,6 +39,7 @@ const audits = (action, object) => Number(sql(`SELECT COUNT(*) FROM audit WHERE 
 const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
 const yesterday = new Date(Date.now() + 8 * 3600e3 - 86400e3).toISOString().slice(0, 10);
 const ID2 = id18('35020319850505782');
+const monthAdd = (m, k) => { const d = new Date(Date.UTC(Number(m.slice(0, 4)), Number(m.slice(5, 7)) - 1 + k, 1)); return d.toISOString().slice(0, 7); };
 
 before(async () => {
   tmp = mkdtempSync(path.join(tmpdir(), 'ejia-transfer-'));
@@ -108,13 +109,24 @@ test('the sending side approves; the receiving side returns it, it is sent again
   r = await U.tr_secA.post(`/api/transfers/${t1}/refuse`, {});
   assert.equal(r.status, 400);
   assert.equal(r.data.error.field, 'note');
-  r = await U.tr_secA.post(`/api/transfers/${t1}/approve`, { override_reason: '无欠缴' });
+  // dues owed up to the month of leaving (a student's flat 15.00 from three months ago, nothing paid): refused, naming them
+  const m0 = monthAdd(today.slice(0, 7), -3);
+  sql(`INSERT INTO dues_base(person_id, from_month, kind, amount_fen, rule, declared_by, actor) VALUES (${P.m1}, '${m0}', 'student', 1500, '学生党员每月定额 15.00 元', 'secretary', 'test')`);
+  r = await U.tr_secA.post(`/api/transfers/${t1}/approve`, {});
+  assert.equal(r.status, 409, r.text);
+  assert.equal(r.data.error.code, 'dues_unpaid');
+  assert.equal(r.data.error.field, 'override_reason');
+  assert.ok(r.data.error.message.includes(`${m0} 至 ${today.slice(0, 7)} 间的 4 个月（共 60.00 元）`), r.data.error.message);
+  assert.equal(audits('transfer.approve', `transfer:${t1}`), 0);
+  r = await U.tr_secA.post(`/api/transfers/${t1}/approve`, { override_reason: '本人已承诺到新单位后补缴' });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.data.state, 'sent');
   assert.equal(r.data.approved_on, today);
-  assert.equal(r.data.dues_owed, null, 'nothing owed is known: no override recorded');
-  assert.equal(r.data.dues_override, null);
+  assert.match(r.data.dues_owed, /4 个月/);
+  assert.equal(r.data.dues_override, '本人已承诺到新单位后补缴');
+  assert.match(r.data.steps.find((x) => x.action === 'approve').note, /党费未缴清仍同意转出：本人已承诺/);
   assert.equal(audits('transfer.approve', `transfer:${t1}`), 1);
+  assert.match(sql(`SELECT detail FROM audit WHERE action = 'transfer.approve' AND object = 'transfer:${t1}'`)[0][0], /党费未缴清/);
   rem = await U.tr_secH.get('/api/me/reminders');
   assert.ok(rem.data.items.some((i) => i.kind === 'transfer_accept' && i.link.includes('direction=in')), JSON.stringify(rem.data));
   d = await U.tr_secH.get(`/api/transfers/${t1}`);
