@@ -262,6 +262,20 @@ test('the member withdraws a request not yet approved', async () => {
   assert.equal(r.status, 200, r.text);
   assert.equal(r.data.items[0].state, 'cancelled');
   assert.equal(audits('transfer.cancel', `transfer:${id}`), 1);
+  // asked again, and refused by the sending side with its reason
+  r = await U.tr_m3.post('/api/me/transfers', { to_org_id: orgH, reason: '搬家' });
+  assert.equal(r.status, 201, r.text);
+  const again = r.data.id;
+  assert.equal((await U.tr_huli.post(`/api/transfers/${again}/refuse`, { note: '不是湖里的' })).status, 403, 'the receiving district is not the sender');
+  r = await U.tr_siming.post(`/api/transfers/${again}/refuse`, { note: '尚有党费未核对，暂缓转出' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.data.state, 'refused');
+  assert.equal(r.data.note, '尚有党费未核对，暂缓转出');
+  assert.equal(r.data.closed_on, today);
+  assert.equal(audits('transfer.refuse', `transfer:${again}`), 1);
+  const mine = await U.tr_m3.get('/api/me/transfers');
+  assert.equal(mine.data.items[0].state_label, '不予转出');
+  assert.equal(mine.data.items[0].steps.at(-1).note, '尚有党费未核对，暂缓转出');
 });
 
 test('the list: each side sees its transfers, filtered by direction, organization and state; the workbook', async () => {
