@@ -86,6 +86,13 @@ test('a member asks on the phone, the secretary approves, the receiving side acc
   try {
     const { page } = b
     await loginAs(page, 'secretary')
+    // the branch's page counts it, and links to the list so filtered
+    await page.goto(`/orgs/${secOrg}`)
+    const approve = page.getByTestId('org-transfers-approve')
+    await until(async () => Number((await approve.locator('.num').innerText().catch(() => '')).trim()) >= 1, 'the count to approve on the branch\'s page')
+    await approve.click()
+    await page.waitForURL(/\/transfers\?.*direction=out/)
+    await page.locator('[data-testid="transfers-table"] .transfer-row').filter({ hasText: '转接甲' }).first().waitFor()
     await page.goto('/')
     await page.getByTestId('card-reminders').locator('.reminder-row[data-kind="transfer_approve"]').click()
     await page.waitForURL(/\/transfers\?/)
@@ -108,6 +115,10 @@ test('a member asks on the phone, the secretary approves, the receiving side acc
   try {
     const { page } = b
     await loginAs(page, 'city')
+    // the receiving branch's page counts it to accept
+    await page.goto(`/orgs/${huli.id}`)
+    await until(async () => Number((await page.getByTestId('org-transfers-accept').locator('.num').innerText().catch(() => '')).trim()) >= 1, 'the count to accept on the receiving branch\'s page')
+    await shot(page, 'transfer-org-counts')
     await page.goto(`/transfers/${id}`)
     await act(page, 'return', 'returned', '请补充原工作单位')
     await act(page, 'resubmit', 'sent', '已补充')
