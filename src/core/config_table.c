@@ -168,5 +168,10 @@ const cfg_def cfg_table[] = {
      "一次自愿多交党费达到此数（元）全部上缴中央 / a voluntary payment of at least this (元) goes to the central committee"},
     {"dues-ways", CFG_STR, 0, 0, "treasurer", "党费 dues",
      "启用的党费缴纳方式（逗号分隔；treasurer = 支部党费收缴员收取） / payment ways in use (comma-separated)"},
+    /* issue 17 (transfers, 组织关系接转): the letter out of the system — src/transfer/ */
+    {"transfer-letter-prefix", CFG_STR, 0, 0, "厦组转", "组织关系转接 transfer",
+     "介绍信编号的字头（编号形如 厦组转〔2026〕第0001号，每年一个序列） / the letter number's prefix (one sequence a year)"},
+    {"transfer-letter-valid-days", CFG_INT, 1, 3650, "90", "组织关系转接 transfer",
+     "介绍信有效期（天，自开具之日起） / days a letter out of the system stays valid"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };
