@@ -119,7 +119,7 @@ static st h_bank_decide(http_req *r, err *e) {
     json_array_foreach(json_object_get(o, "lines"), i, l) {
         if (json_integer_value(json_object_get(l, "row")) == row) line = json_incref(l);
     }
-    json_object_del(o, "lines");
+    json_object_set_new(o, "lines", json_integer((json_int_t)json_array_size(json_object_get(o, "lines"))));
     return http_reply_json(r, 200, json_pack("{s:o,s:o}", "import", o, "line", line ? line : json_null()));
 }
 

@@ -123,7 +123,7 @@ static st bank_import_work(uc *c, int64_t org_id, const char *month, const dues_
                      "INSERT INTO dues_bank_import(org_id, month, org_path, district_code, park_code, sha256, source, format, "
                      "encoding, importer, importer_id, created_at) VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, ''), $6, $7, "
                      "$8, $9, $10, NULLIF($11, 0), $12) RETURNING id",
-                     e, "ittttttttiii", org_id, month, org.path, org.district, org.park, sha, s->source, s->format,
+                     e, "itttttttttii", org_id, month, org.path, org.district, org.park, sha, s->source, s->format,
                      s->encoding, actor(c), c->who.user_id, clock_now());
     if (r == ST_CONFLICT) return err_field(e, ST_CONFLICT, "file", "「%s」刚刚已被导入，未重复导入。", s->source);
     if (r) return r;

@@ -129,6 +129,9 @@ test('a month collected with a bank statement matched: payments with receipts, t
   assert.equal(list.status, 200, list.text);
   assert.equal(list.data.total, 1);
   assert.equal(list.data.items[0].unmatched, 2);
+  assert.equal(list.data.items[0].importer, 'bk_sec');
+  assert.equal(list.data.items[0].encoding, 'UTF-8 BOM');
+  assert.equal(list.data.items[0].lines, 5);
   const open = await sec.get(`/api/dues/bank/imports/${imp.id}?state=unmatched`);
   assert.deepEqual(open.data.import.lines.map((l) => l.row), [6, 7]);
   const bad = await sec.get(`/api/dues/bank/imports/${imp.id}?state=whatever`);
@@ -163,6 +166,7 @@ test('a person decides: one line assigned to a member (a payment), one ignored w
   assert.equal(r.data.line.state, 'ignored');
   assert.equal(r.data.line.reason, '金额有误，已退回付款人');
   assert.equal(r.data.import.ignored, 1);
+  assert.equal(r.data.import.lines, 5);
   assert.equal(r.data.import.unmatched, 0);
   // not a payment: nothing to decide
   r = await sec.post(url(8), { action: 'ignore', reason: '手续费' });
