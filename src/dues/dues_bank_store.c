@@ -101,6 +101,8 @@ static st bank_import_work(uc *c, int64_t org_id, const char *month, const dues_
                            err *e) {
     if (!month || !dues_month_valid(month))
         return err_field(e, ST_INVALID, "month", "月份“%s”无效，应写作 2026-11。", month ? month : "");
+    if (!s->nlines)
+        return err_field(e, ST_INVALID, "file", "「%s」里没有任何交易（只有表头或汇总），未导入：请导出有明细的流水。", s->source);
     bank_org org;
     st r = bank_org_get(c, org_id, &org, e);
     if (r) return r;

@@ -38,7 +38,7 @@ st dues_bank_store_import(uc *c, int64_t org_id, const char *month, const dues_b
 st dues_bank_store_imports(uc *c, int64_t org_id, const char *month, const uc_page *p, json_t **items, int64_t *total,
                            err *e);
 
-/* One import with its lines (state NULL = all; "open" = unmatched), in row order:
+/* One import with its lines (state NULL = all, or one of matched, unmatched, assigned, ignored, notpay), in row order:
  * {…the import…, lines:[{row, day, amount_fen, payer_name, payer_account, memo, state, reason, person_id,
  *  person_name, first_month, last_month, payment_id, receipt_no, decided_by, decided_at}]}. */
 st dues_bank_store_get(uc *c, int64_t id, const char *state, json_t **out, err *e);

@@ -204,6 +204,11 @@ wb.save(sys.argv[1])`;
   r = await upload(sec, out, { org_id: String(org), month: THIS });
   assert.equal(r.status, 201, r.text);
   assert.deepEqual([r.data.import.lines, r.data.import.matched, r.data.import.unmatched], [1, 0, 1]);
+  // a header and a summary, no transaction
+  const empty = write('空流水.csv', '交易日期,贷方金额,对方户名\n合计,0.00,\n');
+  r = await upload(sec, empty, { org_id: String(org), month: THIS });
+  assert.equal(r.status, 400, r.text);
+  assert.match(r.data.error.message, /「空流水\.csv」里没有任何交易/);
   // no payer column
   const nopayer = write('无付款人.csv', `交易日期,贷方金额,摘要\n${day},30.00,党费\n`);
   r = await upload(sec, nopayer, { org_id: String(org), month: THIS });
