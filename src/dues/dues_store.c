@@ -68,6 +68,7 @@ static st du_person_load(uc *c, int64_t person, du_person *p, err *e) {
     memset(p, 0, sizeof *p);
     if (person <= 0) return err_field(e, ST_INVALID, "person_id", "请指定党员（person_id）。");
     st s = scope_check_id(c, "member", person, e);
+    if (s == ST_NOT_FOUND) return err_field(e, ST_NOT_FOUND, "person_id", "没有编号为 %lld 的党员。", (long long)person);
     if (s) return s;
     db_stmt *q;
     if ((s = db_prepare(c->d,
