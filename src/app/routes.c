@@ -19,6 +19,7 @@ extern const http_route develop_routes[];
 extern const http_route notice_routes[];
 extern const http_route dues_routes[];
 extern const http_route transfer_routes[];
+extern const http_route dues_bank_routes[];
 extern const http_route test_routes[];   /* only with the test-routes setting */
 
 const http_route *const http_route_tables[] = {
@@ -39,6 +40,7 @@ const http_route *const http_route_tables[] = {
     notice_routes,
     dues_routes,
     transfer_routes,
+    dues_bank_routes,
     test_routes,
     NULL,
 };

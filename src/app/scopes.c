@@ -12,6 +12,7 @@ extern const scope_resolver develop_scope_resolvers[];
 extern const scope_resolver notice_scope_resolvers[];
 extern const scope_resolver dues_scope_resolvers[];
 extern const scope_resolver transfer_scope_resolvers[];
+extern const scope_resolver dues_bank_scope_resolvers[];
 
 const scope_resolver *const scope_resolver_tables[] = {
     scope_core_resolvers,
@@ -24,5 +25,6 @@ const scope_resolver *const scope_resolver_tables[] = {
     notice_scope_resolvers,
     dues_scope_resolvers,
     transfer_scope_resolvers,
+    dues_bank_scope_resolvers,
     NULL,
 };

@@ -92,6 +92,9 @@ static const struct {
     {"ledger_import", "台账导入", true, "SELECT source FROM ledger_import WHERE id = CAST($1 AS BIGINT)"},
     {"ledger_record", "台账记录", true, "SELECT name FROM ledger_record WHERE id = CAST($1 AS BIGINT)"},
     {"roster_import", "花名册导入", true, "SELECT source FROM roster_import WHERE id = CAST($1 AS BIGINT)"},
+    {"dues_bank_import", "银行流水对账", true,
+     "SELECT o.name || ' ' || i.month || ' ' || i.source FROM dues_bank_import i JOIN org o ON o.id = i.org_id "
+     "WHERE i.id = CAST($1 AS BIGINT)"},
     {"instructor", "党建指导员", true, "SELECT name FROM org_instructor WHERE id = CAST($1 AS BIGINT)"},
     {"enterprise", "企业", true, "SELECT name FROM enterprise WHERE id = CAST($1 AS BIGINT)"},
     {"region", "区域", false, "SELECT name FROM region WHERE code = $1"},

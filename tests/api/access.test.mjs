@@ -145,6 +145,13 @@ before(async () => {
     const id = sql(`INSERT INTO roster_import(sha256, source, org_id, org_path, district_code, rows, registered, refused, flagged, importer, created_at) VALUES ('access-roster-${n}', 'r${n}.csv', ${org}, '${path}', '${d}', 0, 0, 0, 0, 'test', 0) RETURNING id`)[0][0];
     fixtures.roster_import.push({ key: id, loc: { district: d, orgPath: path } });
   }
+  // Bank statements (dues) count where their organization is: one in the secretary's, one in each
+  // district; the importer owns theirs.
+  fixtures.dues_bank_import = [];
+  for (const [n, where] of [[1, `id = ${Number(who.secretary.user.scope.code)}`], [2, "district_code = '350203' AND kind = '党支部'"], [3, "district_code = '350206' AND kind = '党支部'"]]) {
+    const [[id, p, d, pk]] = sql(`INSERT INTO dues_bank_import(org_id, month, org_path, district_code, park_code, sha256, source, format, importer, created_at) SELECT id, '2026-11', path, district_code, park_code, 'access-bank-${n}', 'b${n}.csv', 'csv', 'test', 0 FROM org WHERE id = (SELECT MIN(id) FROM org WHERE ${where}) RETURNING id, org_path, COALESCE(district_code, ''), COALESCE(park_code, '')`);
+    fixtures.dues_bank_import.push({ key: id, loc: { orgPath: p, district: d || undefined, park: pk || undefined } });
+  }
   // Meetings sit where their organization is: one in each administrator's and secretary's
   // organization, one in 湖里区, one in a park.
   const meetingOrgs = new Set([who.secretary.user.scope.code, who.org_admin.user.scope.code,

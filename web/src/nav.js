@@ -52,6 +52,9 @@ export const PAGES = [
     roles: [...AREA, ...BRANCH], perm: 'member.read', component: () => import('./views/MemberStatsView.vue') },
   { name: 'member', path: '/members/:id(\\d+)', label: 'member.detailTitle', hidden: true, activeMenu: 'members',
     roles: [...AREA, ...BRANCH], perm: 'member.read', component: () => import('./views/MemberView.vue') },
+  // 党费对账: a bank statement matched against an organization's month of dues; the unmatched lines decided
+  { name: 'dues-bank', path: '/dues/bank', label: 'duesbank.menu', icon: Wallet, roles: [...AREA, ...BRANCH], perm: 'dues.read',
+    component: () => import('./views/DuesBankView.vue') },
   // 发展党员: the pipeline, the due list and the figures for the offices and branches; the
   // table of steps (edited by the city office); 我要入党 for members and investors
   { name: 'develop', path: '/develop', label: 'develop.menu.pipeline', icon: Flag, group: 'develop.menu.group',

@@ -93,6 +93,7 @@ static inline void fx_open(fx *x, int u) {
     fx_exec(x, "DELETE FROM transfer_step; DELETE FROM transfer; DELETE FROM transfer_counter");
     fx_exec(x, "DELETE FROM notice_recipient; DELETE FROM notice");
     /* dues: lines and the months paid point at sheets and payments, all at people */
+    fx_exec(x, "DELETE FROM dues_bank_line; DELETE FROM dues_bank_import");   /* before the payments they name */
     fx_exec(x, "DELETE FROM dues_line; DELETE FROM dues_paid; DELETE FROM dues_sheet; DELETE FROM dues_payment; "
                "DELETE FROM dues_receipt_seq; DELETE FROM dues_relief; DELETE FROM dues_base");
     fx_exec(x, "DELETE FROM meeting_month; DELETE FROM meeting_last; DELETE FROM meeting_photo; DELETE FROM meeting_amendment; DELETE FROM meeting_attendee; DELETE FROM meeting");

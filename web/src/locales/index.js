@@ -23,10 +23,11 @@ import meeting from './parts/meeting.js'
 import notice from './parts/notice.js'
 import dues from './parts/dues.js'
 import transfer from './parts/transfer.js'
+import duesbank from './parts/duesbank.js'
 import fields from './parts/fields.js'
 
 export const LANGS = ['zh-CN', 'en']
-export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice, dues, transfer, fields }
+export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice, dues, transfer, duesbank, fields }
 
 function merge(lang) {
   const out = {}
