@@ -51,6 +51,25 @@ export function ejia(args, { input, env } = {}) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// `ejia demo` run without blocking this process: it takes seconds (minutes
+// under ASan on a busy machine), and a blocking spawnSync froze the event
+// loop meanwhile, so a server started before it by the same test file saw its
+// 60-s start timer fire before its "started" line was read.
+function ejiaDemo(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(EJIA, ['demo', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('error', reject);
+    child.on('close', (status) => {
+      const report = sanitizerReport(stderr);
+      if (report) reject(new Error(`ejia demo printed a sanitizer report: ${report[0]}\n${stderr.slice(report.index, report.index + 12000)}`));
+      else resolve({ status, stdout, stderr });
+    });
+  });
+}
+
 // The demo data made once per API pass (EJIA_TEST_CACHE) for this binary,
 // backend and demo arguments: `ejia demo` takes seconds (tens under ASan), a
 // copy milliseconds.  Test files run in parallel processes, so the first one
@@ -87,14 +106,14 @@ async function demoTemplate(demoArgs) {
       let out;
       if (backend === 'postgresql') {
         const db = freshDb();
-        const r = ejia(['demo', '--db', db.url, ...demoArgs]);
+        const r = await ejiaDemo(['--db', db.url, ...demoArgs]);
         if (r.status !== 0) { db.cleanup(); throw new Error('ejia demo failed: ' + r.stderr); }
         out = { stdout: r.stdout, template: db.url.slice(db.url.lastIndexOf('/') + 1) };
       } else {
         const file = path.join(dir, `demo-${key}`, 'demo.db');
         rmSync(path.dirname(file), { recursive: true, force: true });
         mkdirSync(path.dirname(file));
-        const r = ejia(['demo', '--db', file, ...demoArgs]);
+        const r = await ejiaDemo(['--db', file, ...demoArgs]);
         if (r.status !== 0) throw new Error('ejia demo failed: ' + r.stderr);
         out = { stdout: r.stdout, file };
       }
@@ -111,7 +130,7 @@ async function demoDb(demoArgs) {
   const tpl = await demoTemplate(demoArgs);
   if (!tpl) {
     const db = freshDb();
-    const r = ejia(['demo', '--db', db.url, ...demoArgs]);
+    const r = await ejiaDemo(['--db', db.url, ...demoArgs]);
     if (r.status !== 0) throw new Error('ejia demo failed: ' + r.stderr);
     return { db, stdout: r.stdout };
   }
@@ -136,7 +155,7 @@ export async function startServer(opts = {}) {
   } else {
     db ||= freshDb();
     if (opts.demo) {
-      const r = ejia(['demo', '--db', db.url, ...(opts.demoArgs || [])]);
+      const r = await ejiaDemo(['--db', db.url, ...(opts.demoArgs || [])]);
       if (r.status !== 0) throw new Error('ejia demo failed: ' + r.stderr);
       opts.onDemo?.(r.stdout);
     }
