@@ -241,7 +241,15 @@ static st du_base_in(uc *c, const dues_base_new *b, const char *from, dues_amoun
         snprintf(rule, sizeof rule, "农民党员每月定额 %s 元", a);
     } else {
         if ((s = dues_calc(&r, b->kind, b->base_fen, out, e))) return s;
-        dues_rule_words(&r, b->kind, b->base_fen, out, rule);
+        if (dues_kind_rated(b->kind)) {
+            /* the bracket and rate, never the base: the base is sealed, and the rule is shown to whoever reads the sheet */
+            char words[128], bp[16];
+            dues_bracket_words(&r, b->kind, out->bracket, words);
+            dues_bp_format(out->bp, bp);
+            size_t wn = strlen(words);   /* as dues_rule_words: no space after a full-width parenthesis */
+            bool paren = wn >= 3 && !strcmp(words + wn - 3, "）");
+            snprintf(rule, sizeof rule, "%s，适用 %s%s%s", dues_kind_name(b->kind), words, paren ? "" : " ", bp);
+        } else dues_rule_words(&r, b->kind, b->base_fen, out, rule);
     }
     char *sealed = NULL;
     if (dues_kind_rated(b->kind)) {
