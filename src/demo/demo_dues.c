@@ -2,7 +2,8 @@
  * nearly every member in the party (employees by salary, retirees, a few
  * students, unemployed, farmers and 低保 recipients; a few without one, so
  * the sheets show 未核定), the payments of the last seven months — most
- * members quarterly and up to date, some owing this month or a few months,
+ * members quarterly and up to date (this month's collected at its end: a
+ * few have paid it already), some owing a quarter or a few months,
  * one in the secretary's branch owing all seven (the arrears warning), one
  * there with a waiver for the last three months, a proxy now and then, one
  * voluntary payment going to the central committee, one paid in advance —
@@ -105,9 +106,9 @@ static st dd_member(dd_ctx *x, int64_t person, const char *joined_on, const char
     s = dd_pay(x, person, from, 0, 2, demo_range(&c->rng, 5, 28), e);
     if (!s && h < 92) s = dd_pay(x, person, from, 3, 5, demo_range(&c->rng, 5, 28), e);
     else if (!s && h < 97) s = dd_pay(x, person, from, 3, 3, demo_range(&c->rng, 5, 28), e);
-    if (!s && h < 70) s = dd_pay(x, person, from, 6, 6, demo_range(&c->rng, 1, 10), e);
+    if (!s && h < 15) s = dd_pay(x, person, from, 6, 6, demo_range(&c->rng, 1, 10), e);   /* this month: collected at its end, a few early */
     /* an old member's voluntary 1000 元 (to the central committee); someone paying the next quarter in advance */
-    if (!s && h < 70 && age >= 60 && !x->central_done && b.kind == DUES_RETIREE) {
+    if (!s && h < 15 && age >= 60 && !x->central_done && b.kind == DUES_RETIREE) {
         x->central_done = true;
         char n1[8];
         dues_month_add(x->m[6], 1, n1);
@@ -115,7 +116,7 @@ static st dd_member(dd_ctx *x, int64_t person, const char *joined_on, const char
                               .consent = "支部委员会同意", .paid_on = x->today};
         int64_t id = 0;
         s = dues_store_pay(&c->use, &p, &id, NULL, e);
-    } else if (!s && h < 70 && h > 60 && !x->advance_done && b.kind == DUES_EMPLOYEE) {
+    } else if (!s && h < 15 && h > 8 && !x->advance_done && b.kind == DUES_EMPLOYEE) {
         x->advance_done = true;
         char n1[8], n3[8];
         dues_month_add(x->m[6], 1, n1);

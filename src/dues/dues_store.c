@@ -241,7 +241,15 @@ static st du_base_in(uc *c, const dues_base_new *b, const char *from, dues_amoun
         snprintf(rule, sizeof rule, "农民党员每月定额 %s 元", a);
     } else {
         if ((s = dues_calc(&r, b->kind, b->base_fen, out, e))) return s;
-        dues_rule_words(&r, b->kind, b->base_fen, out, rule);
+        if (dues_kind_rated(b->kind)) {
+            /* the bracket and rate, never the base: the base is sealed, and the rule is shown to whoever reads the sheet */
+            char words[128], bp[16];
+            dues_bracket_words(&r, b->kind, out->bracket, words);
+            dues_bp_format(out->bp, bp);
+            size_t wn = strlen(words);   /* as dues_rule_words: no space after a full-width parenthesis */
+            bool paren = wn >= 3 && !strcmp(words + wn - 3, "）");
+            snprintf(rule, sizeof rule, "%s，适用 %s%s%s", dues_kind_name(b->kind), words, paren ? "" : " ", bp);
+        } else dues_rule_words(&r, b->kind, b->base_fen, out, rule);
     }
     char *sealed = NULL;
     if (dues_kind_rated(b->kind)) {
@@ -663,19 +671,20 @@ static st du_pay_in(uc *c, const dues_payment_new *x, int64_t *id, const char **
     int64_t dues = 0;
     json_t *lines = arena_json(c->mem, json_array());
     if (!lines) return du_nomem(e);
+    json_t *dup = NULL;
+    if ((s = db_query_json(c->d, &dup,
+                           "SELECT d.month, y.receipt_no FROM dues_paid d JOIN dues_payment y ON y.id = d.payment_id "
+                           "WHERE d.person_id = $1 AND d.month >= $2 AND d.month <= $3 ORDER BY d.month LIMIT 1",
+                           e, "itt", p.id, first, last)))
+        return s;
+    arena_json(c->mem, dup);
+    if (json_array_size(dup)) {
+        json_t *d = json_array_get(dup, 0);
+        return err_field(e, ST_CONFLICT, "first_month", "%s %s 的党费已经交过（收据 %s），同一个月不能重复缴纳。", p.name,
+                         json_string_value(json_object_get(d, "month")), json_string_value(json_object_get(d, "receipt_no")));
+    }
     for (int i = 0; i < n; i++) {
         dues_month_add(first, i, ms[i].month);
-        char *rno = NULL;
-        s = db_query_text(c->d, &rno,
-                          "SELECT y.receipt_no FROM dues_paid d JOIN dues_payment y ON y.id = d.payment_id WHERE d.person_id = $1 AND d.month = $2",
-                          e, "it", p.id, ms[i].month);
-        if (!s) {
-            const char *r = arena_strdup(c->mem, rno);
-            free(rno);
-            return err_field(e, ST_CONFLICT, "first_month", "%s %s 的党费已经交过（收据 %s），同一个月不能重复缴纳。", p.name, ms[i].month, r);
-        }
-        if (s != ST_NOT_FOUND) return s;
-        err_clear(e);
         du_due d;
         if ((s = du_due_of(c, p.id, ms[i].month, &d, e))) return s;
         if (!strcmp(d.state, "nobase"))
@@ -719,16 +728,19 @@ static st du_pay_in(uc *c, const dues_payment_new *x, int64_t *id, const char **
                      x->voluntary_fen, (int64_t)(central ? 1 : 0), kind, x->consent && *x->consent ? x->consent : NULL, w->name,
                      x->way_ref && *x->way_ref ? x->way_ref : NULL, x->proxy ? "proxy" : "self", x->proxy ? x->proxy_name : NULL, paid_on,
                      c->who.username ? c->who.username : "", clock_now());
-    /* each month: settled once (dues_paid's key), its lines paid, their sheets' sums */
-    for (int i = 0; i < n && !s; i++) {
+    /* each month settled once (dues_paid's key); then the lines of those months paid, and their sheets' sums */
+    for (int i = 0; i < n && !s; i++)
         s = db_run(c->d, "INSERT INTO dues_paid(person_id, month, payment_id, fen) VALUES ($1, $2, $3, $4)", e, "itii", p.id, ms[i].month, *id,
                    ms[i].fen);
-        if (!s)
-            s = db_run(c->d,
-                       "UPDATE dues_line SET state = 'paid', paid_fen = $3, payment_id = $4 WHERE month = $2 AND person_id = $1 AND state <> 'paid'",
-                       e, "itii", p.id, ms[i].month, ms[i].fen, *id);
-        if (!s) s = du_person_sums(c, p.id, ms[i].month, e);
-    }
+#define DU_PAID_MONTHS "(month, person_id) IN (SELECT d.month, d.person_id FROM dues_paid d WHERE d.person_id = $1 AND d.payment_id = $2)"
+    if (!s)
+        s = db_run(c->d,
+                   "UPDATE dues_line SET state = 'paid', paid_fen = (SELECT d.fen FROM dues_paid d WHERE d.person_id = dues_line.person_id "
+                   "AND d.month = dues_line.month), payment_id = $2 WHERE " DU_PAID_MONTHS " AND state <> 'paid'",
+                   e, "ii", p.id, *id);
+    if (!s)
+        s = db_run(c->d, DU_SUMS_SET "WHERE id IN (SELECT sheet_id FROM dues_line WHERE " DU_PAID_MONTHS ")", e, "ii", p.id, *id);
+#undef DU_PAID_MONTHS
     if (!s) {
         member_activity act = {p.id, p.org_id, "dues.paid", paid_on, arena_printf(c->mem, "dues_payment:%lld", (long long)*id), (double)n};
         s = member_store_activity(c, &act, e);
@@ -875,6 +887,17 @@ static st du_owing_in(uc *c, const du_person *p, const char *first, const char *
     snprintf(from, sizeof from, "%.7s", p->joined_on ? p->joined_on : "");
     if (strcmp(first, from) > 0) snprintf(from, sizeof from, "%s", first);
     snprintf(to, sizeof to, "%s", strcmp(last, tm) < 0 ? last : tm);
+    /* nothing is owed before the first base or relief */
+    char *since = NULL;
+    st s0 = db_query_text(c->d, &since,
+                          "SELECT MIN(m) FROM (SELECT MIN(from_month) AS m FROM dues_base WHERE person_id = $1 UNION ALL "
+                          "SELECT MIN(from_month) FROM dues_relief WHERE person_id = $1 AND revoked_at IS NULL AND amount_fen > 0) x",
+                          e, "i", p->id);
+    if (s0 && s0 != ST_NOT_FOUND) return s0;
+    err_clear(e);
+    if (!since) return ST_OK;   /* neither: nothing owed */
+    if (strcmp(since, from) > 0) snprintf(from, sizeof from, "%.7s", since);
+    free(since);
     if (strcmp(from, to) > 0) return ST_OK;
     int n = dues_month_diff(from, to) + 1;
     if (n > 1200) return err_field(e, ST_INVALID, "first", "月份范围过大（%d 个月）。", n);
