@@ -87,6 +87,7 @@ static const struct {
      "SELECT o.name || ' ' || m.day || ' ' || m.kind FROM meeting m JOIN org o ON o.id = m.org_id "
      "WHERE m.id = CAST($1 AS BIGINT)"},
     {"notice", "通知", true, "SELECT title FROM notice WHERE id = CAST($1 AS BIGINT)"},
+    {"flow", "流动党员", true, "SELECT name || ' ' || place FROM member_flow WHERE id = CAST($1 AS BIGINT)"},
     {"ledger_round", "台账轮次", true, "SELECT name FROM ledger_round WHERE id = CAST($1 AS BIGINT)"},
     {"ledger_import", "台账导入", true, "SELECT source FROM ledger_import WHERE id = CAST($1 AS BIGINT)"},
     {"ledger_record", "台账记录", true, "SELECT name FROM ledger_record WHERE id = CAST($1 AS BIGINT)"},
