@@ -317,11 +317,12 @@ st flow_store_return(uc *c, int64_t id, const char *day, const char *note, err *
 
 /* ---- reading ---- */
 
-#define FL_COLS                                                                                                             \
+#define FL_SELECT                                                                                                         \
     "f.id, f.person_id, f.name, f.home_org_id, h.name AS home_org_name, f.manager_org_id, g.name AS manager_org_name, "   \
     "f.dest_org_id, f.place, f.reason, f.direction, f.card_no, COALESCE(f.contact_masked, f.contact) AS contact, "         \
-    "f.from_day, f.expect_day, f.to_day, f.ended, f.note, f.return_note, f.created_by "                                             \
-    "FROM member_flow f JOIN org h ON h.id = f.home_org_id JOIN org g ON g.id = f.manager_org_id "
+    "f.from_day, f.expect_day, f.to_day, f.ended, f.note, f.return_note, f.created_by "
+#define FL_FROM "FROM member_flow f JOIN org h ON h.id = f.home_org_id JOIN org g ON g.id = f.manager_org_id "
+#define FL_COLS FL_SELECT FL_FROM
 
 /* status: the pure rule's word for each row */
 static void fl_statuses(json_t *items) {
@@ -384,7 +385,9 @@ st flow_store_list(uc *c, const flow_filter *f, const uc_page *p, json_t **items
     const char *side = fl_str(f->side), *status = fl_str(f->status), *q = fl_str(f->q);
     s = db_query_int(c->d, total, "SELECT COUNT(*) FROM member_flow f " FL_LIST_WHERE, e, "ttttttt", k, code, side, path, status, today, q);
     if (s) return s;
-    const char *sql = arena_printf(c->mem, "SELECT * FROM (SELECT " FL_COLS "%s) q ORDER BY %s LIMIT $8 OFFSET $9", FL_LIST_WHERE,
+    const char *sql = arena_printf(c->mem, "SELECT * FROM (SELECT " FL_SELECT ", CASE WHEN %s THEN 1 ELSE 0 END AS home_side " FL_FROM
+                                   "%s) q ORDER BY %s LIMIT $8 OFFSET $9",
+                                   FL_SC_HOME, FL_LIST_WHERE,
                                    p && p->order ? p->order : "q.id DESC");
     if (!sql) return err_set(e, ST_NOMEM, "内存不足。");
     s = db_query_json(c->d, items, sql, e, "tttttttii", k, code, side, path, status, today, q, p ? p->limit : 50, p ? p->offset : 0);

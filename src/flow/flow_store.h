@@ -72,7 +72,9 @@ st flow_store_return(uc *c, int64_t id, const char *day, const char *note, err *
 /* One flow as the lists show it. */
 st flow_store_get(uc *c, int64_t id, json_t **out, err *e);
 
-/* Lists: the flows inside the caller's scope (on either side). */
+/* Lists: the flows inside the caller's scope (on either side); each row says
+ * whether its home organization is inside the caller's scope (home_side 1:
+ * the side that records the return). */
 typedef struct flow_filter {
     int64_t org_id;              /* 0 = any; else that organization and those below it */
     const char *side;            /* NULL both, "out" its members gone elsewhere, "in" others' members it manages */

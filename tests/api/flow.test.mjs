@@ -113,6 +113,8 @@ test('the receiving side sees the inflow; the managing branch\'s roll holds the 
   assert.equal(r.status, 200);
   assert.deepEqual(r.data.items.map((x) => x.id), [fOut.id]);
   assert.equal(r.data.items[0].home_org_name.length > 0, true);
+  assert.equal(r.data.items[0].home_side, 0, 'the managing side does not record the return');
+  assert.equal((await U.fl_secA.get('/api/flows?side=out')).data.items[0].home_side, 1);
   r = await U.fl_secH.get('/api/flows?side=out');
   assert.equal(r.data.total, 0, 'the 湖里 branch has no members gone out');
   r = await U.fl_secA.get(`/api/flows?side=out&org_id=${orgA}&sort=from_day`);
