@@ -14,7 +14,7 @@ export default {
       registerIn: '登记流入',
       side: { '': '全部', out: '本组织流出', in: '流入本组织' },
       status: { open: '外出中', overdue: '逾期未返回', returned: '已返回', handed_over: '已转由流入地管理' },
-      reasons: { 务工经商: '务工经商', 学习进修: '学习进修', 随迁投亲: '随迁投亲', 待业: '待业', 其他: '其他' },
+      reasons: { work: '务工经商', study: '学习进修', family: '随迁投亲', jobless: '待业', other: '其他' },
       f: {
         name: '姓名',
         member: '党员',
@@ -74,7 +74,7 @@ export default {
       registerIn: 'Register inflow',
       side: { '': 'All', out: 'Out of my organization', in: 'Into my organization' },
       status: { open: 'Away', overdue: 'Overdue', returned: 'Returned', handed_over: 'Taken over by receiver' },
-      reasons: { 务工经商: 'Work or business', 学习进修: 'Study', 随迁投亲: 'With family', 待业: 'Between jobs', 其他: 'Other' },
+      reasons: { work: 'Work or business', study: 'Study', family: 'With family', jobless: 'Between jobs', other: 'Other' },
       f: {
         name: 'Name',
         member: 'Member',
