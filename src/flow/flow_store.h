@@ -25,8 +25,11 @@
  * over their membership stretch s of that day (member_span), or, set-based,
  * `LEFT JOIN member_flow f ON f.person_id = s.person_id AND f.from_day <= D
  * AND (f.to_day IS NULL OR f.to_day > D)` and `COALESCE(f.manager_org_id,
- * s.org_id)` (index member_flow_person(person_id, from_day)).  For a month's
- * sheet take D = the month's first day (or its last: say which, once). */
+ * s.org_id)` (index member_flow_person(person_id, from_day)); the managing
+ * organization's place is on the row too (manager_path, manager_district,
+ * manager_park) for a scope condition, so no join to org is needed.  A month's
+ * sheet takes for D the day it reads the registry on (dues_store.c: the
+ * month's last day, or today for this month). */
 #ifndef EJIA_FLOW_FLOW_STORE_H
 #define EJIA_FLOW_FLOW_STORE_H
 
