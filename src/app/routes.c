@@ -18,6 +18,7 @@ extern const http_route meeting_routes[];
 extern const http_route develop_routes[];
 extern const http_route notice_routes[];
 extern const http_route dues_routes[];
+extern const http_route transfer_routes[];
 extern const http_route flow_routes[];   /* 流动党员 (issue 17) */
 extern const http_route test_routes[];   /* only with the test-routes setting */
 
@@ -38,6 +39,7 @@ const http_route *const http_route_tables[] = {
     develop_routes,
     notice_routes,
     dues_routes,
+    transfer_routes,
     flow_routes,
     test_routes,
     NULL,

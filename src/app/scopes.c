@@ -10,6 +10,8 @@ extern const scope_resolver meeting_scope_resolvers[];
 extern const scope_resolver meeting_photo_scope_resolvers[];
 extern const scope_resolver develop_scope_resolvers[];
 extern const scope_resolver notice_scope_resolvers[];
+extern const scope_resolver dues_scope_resolvers[];
+extern const scope_resolver transfer_scope_resolvers[];
 extern const scope_resolver flow_scope_resolvers[];   /* 流动党员 (issue 17) */
 
 const scope_resolver *const scope_resolver_tables[] = {
@@ -21,6 +23,8 @@ const scope_resolver *const scope_resolver_tables[] = {
     meeting_photo_scope_resolvers,
     develop_scope_resolvers,
     notice_scope_resolvers,
+    dues_scope_resolvers,
+    transfer_scope_resolvers,
     flow_scope_resolvers,
     NULL,
 };

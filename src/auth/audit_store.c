@@ -87,6 +87,7 @@ static const struct {
      "SELECT o.name || ' ' || m.day || ' ' || m.kind FROM meeting m JOIN org o ON o.id = m.org_id "
      "WHERE m.id = CAST($1 AS BIGINT)"},
     {"notice", "通知", true, "SELECT title FROM notice WHERE id = CAST($1 AS BIGINT)"},
+    {"transfer", "组织关系转接", true, "SELECT name || ' ' || from_name || ' → ' || to_name FROM transfer WHERE id = CAST($1 AS BIGINT)"},
     {"flow", "流动党员", true, "SELECT name || ' ' || place FROM member_flow WHERE id = CAST($1 AS BIGINT)"},
     {"ledger_round", "台账轮次", true, "SELECT name FROM ledger_round WHERE id = CAST($1 AS BIGINT)"},
     {"ledger_import", "台账导入", true, "SELECT source FROM ledger_import WHERE id = CAST($1 AS BIGINT)"},
@@ -97,6 +98,14 @@ static const struct {
     {"region", "区域", false, "SELECT name FROM region WHERE code = $1"},
     {"meeting_photo", "会议照片", true, "SELECT filename FROM meeting_photo WHERE id = CAST($1 AS BIGINT)"},
     {"develop_document", "发展党员材料", true, "SELECT filename FROM develop_document WHERE id = CAST($1 AS BIGINT)"},
+    {"dues_payment", "党费收据", true,
+     "SELECT y.receipt_no || ' ' || p.name FROM dues_payment y JOIN person p ON p.id = y.person_id WHERE y.id = CAST($1 AS BIGINT)"},
+    {"dues_sheet", "党费应交名单", true,
+     "SELECT o.name || ' ' || s.month FROM dues_sheet s JOIN org o ON o.id = s.org_id WHERE s.id = CAST($1 AS BIGINT)"},
+    {"dues_relief", "党费减免", true,
+     "SELECT p.name || ' ' || r.from_month || '—' || r.to_month FROM dues_relief r JOIN person p ON p.id = r.person_id "
+     "WHERE r.id = CAST($1 AS BIGINT)"},
+    {"dues_month", "党费月份", false, NULL},
     {"session", "登录会话", true, NULL},
     {"develop_step", "发展党员步骤", false, NULL},
     {"ledger_decision", "记录对", false, NULL},

@@ -40,6 +40,10 @@ db *cli_open_db(void);
 st cli_data_upgrade(db *d, err *e);
 /* Print "ejia: <message>" for an error; returns the exit code 1 (2 for usage). */
 int cli_fail(const err *e);
+/* A command that takes no arguments of its own refuses any left after the
+   settings were read (a mistyped --setting would otherwise be ignored
+   silently): 0 when none, else the message printed and 2. */
+int cli_no_args(const char *cmd, int argc, char **argv);
 /* Value of "--name VALUE" or "--name=VALUE" among argv (subcommand flags). */
 const char *cli_flag(int argc, char **argv, const char *name);
 int cli_has(int argc, char **argv, const char *name);

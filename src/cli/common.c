@@ -62,3 +62,9 @@ int cli_has(int argc, char **argv, const char *name) {
         if (!strncmp(argv[i], "--", 2) && !strncmp(argv[i] + 2, name, n) && argv[i][2 + n] == 0) return 1;
     return 0;
 }
+
+int cli_no_args(const char *cmd, int argc, char **argv) {
+    if (argc <= 1) return 0;
+    fprintf(stderr, "ejia %s: 不认识的参数或设置“%s”：设置名称见 ejia help。\n", cmd, argv[1]);
+    return 2;
+}

@@ -10,8 +10,8 @@
 #include "demo/demo.h"
 
 int cli_migrate(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
+    int bad = cli_no_args("migrate", argc, argv);
+    if (bad) return bad;
     err e;
     db *d = NULL;
     int applied = 0;

@@ -14,6 +14,8 @@
 #include "demo/demo.h"
 #include "http/http.h"
 #include "bulletin/bulletin.h"
+#include "dues/dues.h"
+#include "notice/notice.h"
 
 /* The demo's one-time passwords go to the terminal of whoever ran `make run`. */
 static void serve_say(const char *line) {
@@ -21,9 +23,20 @@ static void serve_say(const char *line) {
     fflush(stdout);
 }
 
+static st serve_check_settings(err *e) {
+    dues_rules r;
+    st s = dues_rules_load(&r, e);
+    const dues_way *ways[8];
+    size_t n;
+    if (!s) s = dues_ways_active(ways, sizeof ways / sizeof *ways, &n, e);
+    const notice_channel *ch[NOTICE_CHANNELS_MAX];
+    if (!s) s = notice_channels_parse(cfg_str("notice-channels"), ch, &n, e);
+    return s;
+}
+
 int cli_serve(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
+    int bad = cli_no_args("serve", argc, argv);
+    if (bad) return bad;
     err e;
     err_clear(&e);
     /* Block the stop signals in every thread; the main thread waits for them. */
@@ -33,6 +46,11 @@ int cli_serve(int argc, char **argv) {
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
+
+    /* Settings that are read only when a request needs them are checked now,
+       so a mistyped one stops the start with its name instead of failing
+       a member's request later. */
+    if (serve_check_settings(&e)) return cli_fail(&e);
 
     db *d = cli_open_db();
     if (!d) return 1;

@@ -159,5 +159,19 @@ const cfg_def cfg_table[] = {
     {"dues-farmer-max", CFG_STR, 0, 0, "1.00", "党费 dues", "农民党员定额的上限（元） / highest farmers' amount (元)"},
     {"dues-rounding", CFG_STR, 0, 0, "half-up", "党费 dues",
      "党费算到分的舍入方式 half-up（四舍五入）| half-even（五成双）| down（舍去）| up（进一） / rounding to the fen"},
+    /* issue 17: payments of dues */
+    {"dues-back-max-months", CFG_INT, 0, 120, "6", "党费 dues",
+     "补交党费最多可补的月数（本月之前） / months before this one that may still be back-paid"},
+    {"dues-advance-max-months", CFG_INT, 0, 12, "3", "党费 dues",
+     "经支部同意可预交的月数（本月之后） / months after this one that may be paid in advance (with the branch's consent)"},
+    {"dues-central-min", CFG_STR, 0, 0, "1000", "党费 dues",
+     "一次自愿多交党费达到此数（元）全部上缴中央 / a voluntary payment of at least this (元) goes to the central committee"},
+    {"dues-ways", CFG_STR, 0, 0, "treasurer", "党费 dues",
+     "启用的党费缴纳方式（逗号分隔；treasurer = 支部党费收缴员收取） / payment ways in use (comma-separated)"},
+    /* issue 17 (transfers, 组织关系接转): the letter out of the system — src/transfer/ */
+    {"transfer-letter-prefix", CFG_STR, 0, 0, "厦组转", "组织关系转接 transfer",
+     "介绍信编号的字头（编号形如 厦组转〔2026〕第0001号，每年一个序列） / the letter number's prefix (one sequence a year)"},
+    {"transfer-letter-valid-days", CFG_INT, 1, 3650, "90", "组织关系转接 transfer",
+     "介绍信有效期（天，自开具之日起） / days a letter out of the system stays valid"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

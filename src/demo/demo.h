@@ -41,6 +41,8 @@ st demo_meetings_fill(demo_ctx *c, err *e);
 st demo_develop_fill(demo_ctx *c, err *e);
 /* A few notices from the city, a district and a branch (demo_notices.c); run by demo_fill after the meetings. */
 st demo_notices_fill(demo_ctx *c, err *e);
+/* A few organization-relation transfers in each state (demo_transfers.c); run by demo_fill after the notices. */
+st demo_transfers_fill(demo_ctx *c, err *e);
 /* A couple of 流动党员 (demo_flows.c); run by demo_fill after the notices. */
 st demo_flows_fill(demo_ctx *c, err *e);
 /* The ledger campaign over the demo enterprises (demo_ledger.c); run by demo_fill after its commit. */

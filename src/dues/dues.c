@@ -327,3 +327,87 @@ st dues_rules_load(dues_rules *r, err *e) {
     r->round = (dues_round)m;
     return ST_OK;
 }
+
+/* ---- payment ways ---------------------------------------------------- */
+
+/* The ways built in.  A deployment adds its channel here from a file of its
+   own (see dues.h); the treasurer's way has nothing to confirm: a person
+   received the money and a receipt is written. */
+static const dues_way dues_way_table[] = {
+    {"treasurer", "支部党费收缴员收取", false, NULL},
+    {NULL, NULL, false, NULL},
+};
+enum { DUES_WAYS_MAX = 8 };
+
+static const dues_way *way_lookup(const char *name, size_t k) {
+    for (const dues_way *w = dues_way_table; w->name; w++)
+        if (strlen(w->name) == k && !strncmp(w->name, name, k)) return w;
+    return NULL;
+}
+
+st dues_ways_active(const dues_way **out, size_t max, size_t *n, err *e) {
+    *n = 0;
+    const char *p = cfg_str("dues-ways");
+    if (!p) p = "";
+    while (*p) {
+        p += strspn(p, ", ");
+        size_t k = strcspn(p, ", ");
+        if (!k) break;
+        const dues_way *w = way_lookup(p, k);
+        if (!w)
+            return err_field(e, ST_INVALID, "dues-ways",
+                             "设置 dues-ways 中的缴纳方式“%.*s”不存在：本系统只有支部党费收缴员收取（treasurer）；微信支付、银联等须由部署方接入后再列入。",
+                             (int)(k > 64 ? 64 : k), p);
+        for (size_t i = 0; i < *n; i++)
+            if (out[i] == w) return err_field(e, ST_INVALID, "dues-ways", "设置 dues-ways 中的缴纳方式“%s”重复列出。", w->name);
+        if (*n >= max) return err_field(e, ST_INVALID, "dues-ways", "设置 dues-ways 列出的缴纳方式过多（最多 %zu 个）。", max);
+        out[(*n)++] = w;
+        p += k;
+    }
+    if (!*n) return err_field(e, ST_INVALID, "dues-ways", "设置 dues-ways 为空：至少应列出 treasurer（支部党费收缴员收取）。");
+    return ST_OK;
+}
+
+const dues_way *dues_way_find(const char *name, err *e) {
+    const dues_way *act[DUES_WAYS_MAX];
+    size_t n;
+    if (dues_ways_active(act, DUES_WAYS_MAX, &n, e)) return NULL;
+    char list[256] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (name && !strcmp(act[i]->name, name)) return act[i];
+        int w = snprintf(list + used, sizeof list - used, "%s%s（%s）", i ? "、" : "", act[i]->name, act[i]->label);
+        if (w > 0 && (size_t)w < sizeof list - used) used += (size_t)w;
+    }
+    err_field(e, ST_INVALID, "way", "缴纳方式“%.64s”未启用：可用的方式为 %s。", name ? name : "", list);
+    return NULL;
+}
+
+/* ---- months ------------------------------------------------------------ */
+
+bool dues_month_valid(const char *s) {
+    if (!s || strlen(s) != 7 || s[4] != '-') return false;
+    for (int i = 0; i < 7; i++)
+        if (i != 4 && (s[i] < '0' || s[i] > '9')) return false;
+    int y = atoi(s), m = atoi(s + 5);
+    return y >= 1900 && m >= 1 && m <= 12;
+}
+
+static int month_index(const char *m) { return atoi(m) * 12 + atoi(m + 5) - 1; }
+
+int dues_month_diff(const char *a, const char *b) { return month_index(b) - month_index(a); }
+
+void dues_month_add(const char *m, int k, char out[8]) {
+    int i = month_index(m) + k;
+    if (i < 0) i = 0;
+    unsigned y = (unsigned)(i / 12) % 10000u, mo = (unsigned)(i % 12) + 1u;
+    snprintf(out, 8, "%04u-%02u", y, mo % 100u);
+}
+
+void dues_month_last_day(const char *m, char out[11]) {
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y = atoi(m), mo = atoi(m + 5);
+    int d = days[mo - 1];
+    if (mo == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) d = 29;
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)mo % 100u, (unsigned)d % 100u);
+}

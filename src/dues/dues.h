@@ -114,4 +114,40 @@ void dues_fen_format(int64_t fen, char out[32]);
  * "1.5%", "2%", "0.05%"; out has room for 16 bytes. */
 void dues_bp_format(int bp, char out[16]);
 
+/* ---- payment ways ----------------------------------------------------
+ * How a payment reaches the branch.  No payment gateway is built in: the one
+ * way is "treasurer" — received by the branch's treasurer (收缴员), recorded
+ * with a receipt.  A deployment that has WeChat Pay or UnionPay adds a row
+ * of its own in a file of its own (src/dues/dues_way_<name>.c) and names it
+ * in the setting dues-ways; its confirm checks the channel's reference with
+ * the provider before the payment is recorded.  Nothing is ever recorded as
+ * paid online without a way that confirmed it. */
+typedef struct dues_way {
+    const char *name;     /* "treasurer" */
+    const char *label;    /* "支部党费收缴员收取" */
+    bool online;          /* false: a person received it */
+    /* Called inside the recording transaction with the amount and the
+       channel's reference; a refusal rolls the payment back.  NULL: nothing
+       to confirm. */
+    st (*confirm)(const char *ref, int64_t fen, err *e);
+} dues_way;
+/* The way named, when it is in the table and the setting dues-ways lists it;
+ * else NULL with ST_INVALID and a Chinese message naming it and the ways in
+ * use (field "way"). */
+const dues_way *dues_way_find(const char *name, err *e);
+/* The ways in use (dues-ways), in its order; a name it lists that the table
+ * lacks fails with a message, so a mistyped setting is seen. */
+st dues_ways_active(const dues_way **out, size_t max, size_t *n, err *e);
+
+/* ---- months ----------------------------------------------------------- */
+
+/* "YYYY-MM" with 1 <= month <= 12 and a year 1900..9999; false otherwise. */
+bool dues_month_valid(const char *s);
+/* Months from a to b ("2026-01" to "2026-03" is 2); a and b valid. */
+int dues_month_diff(const char *a, const char *b);
+/* The month k months after m (k may be negative); out 8 bytes. */
+void dues_month_add(const char *m, int k, char out[8]);
+/* The last day of month m, "YYYY-MM-DD"; out 11 bytes. */
+void dues_month_last_day(const char *m, char out[11]);
+
 #endif

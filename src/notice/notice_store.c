@@ -15,6 +15,7 @@
 #include "meeting/meeting.h"
 #include "meeting/meeting_store.h"
 #include "member/member_store.h"
+#include "transfer/transfer_store.h"
 
 static const char *nt_col(uc *c, db_stmt *q, int i) { return db_col_null(q, i) ? NULL : arena_strdup(c->mem, db_col_text(q, i)); }
 
@@ -459,6 +460,16 @@ st notice_store_reminders(uc *c, json_t **out, err *e) {
             if (overdue)
                 nt_item(items, &count, "develop", overdue, arena_printf(c->mem, "%lld 份发展党员档案的下一步骤已逾期", (long long)overdue), NULL,
                         "/develop/due");
+        }
+        if (roles_has(c->who.role, "transfer.write")) {
+            int64_t approve = 0, accept = 0;
+            if ((s = transfer_store_pending_counts(c, &approve, &accept, e))) return s;
+            if (approve)
+                nt_item(items, &count, "transfer_approve", approve, arena_printf(c->mem, "%lld 件组织关系转接待审批转出", (long long)approve), NULL,
+                        "/transfers?state=requested&direction=out");
+            if (accept)
+                nt_item(items, &count, "transfer_accept", accept, arena_printf(c->mem, "%lld 件组织关系转接待接收", (long long)accept), NULL,
+                        "/transfers?state=sent&direction=in");
         }
         if (roles_has(c->who.role, "transfer.read")) {   /* 流动党员 whose expected return passed (home or managing side) */
             int64_t overdue = 0;

@@ -190,6 +190,25 @@ before(async () => {
   addNotice('district', '350206', '湖里区');
   addNotice('park', 'P0002', '园区');
   for (const org of new Set([who.secretary.user.scope.code, who.org_admin.user.scope.code].map(String))) addNotice('org', org, '组织', Number(org));
+  // Transfers: the sending side's steps name one where its sending organization is (transfer), the
+  // receiving side's where its receiving organization is (transfer_in; a letter out of the system: nowhere
+  // below the city).  One from the secretary's branch to 湖里区, one from 湖里区 to the administrator's
+  // organization, one letter out of a park's branch.
+  fixtures.transfer = [];
+  fixtures.transfer_in = [];
+  const orgLoc = (id) => {
+    const [[p, d, pk]] = sql(`SELECT path, COALESCE(district_code, ''), COALESCE(park_code, '') FROM org WHERE id = ${Number(id)}`);
+    return { orgPath: p, district: d || undefined, park: pk || undefined };
+  };
+  const huliBranch = sql("SELECT MIN(id) FROM org WHERE district_code = '350206' AND kind = '党支部'")[0][0];
+  const parkBranch = sql("SELECT MIN(id) FROM org WHERE park_code = 'P0002' AND kind = '党支部'")[0][0];
+  const trPerson = sql('SELECT MIN(person_id) FROM member')[0][0];
+  for (const [from, to] of [[who.secretary.user.scope.code, huliBranch], [huliBranch, who.org_admin.user.scope.code], [parkBranch, null]]) {
+    const f = orgLoc(from), t = to ? orgLoc(to) : {};
+    const [[id]] = sql(`INSERT INTO transfer(kind, state, person_id, name, category, from_org_id, from_path, from_district, from_park, from_name, to_org_id, to_path, to_district, to_park, to_name, requested_on, requested_by) SELECT '${to ? 'internal' : 'out'}', 'requested', ${trPerson}, '转接人', '正式党员', f.id, f.path, f.district_code, f.park_code, f.name, ${to ? 't.id, t.path, t.district_code, t.park_code, t.name' : "NULL, NULL, NULL, NULL, '系统外党组织'"}, '2026-01-05', 'test' FROM org f${to ? ` JOIN org t ON t.id = ${Number(to)}` : ''} WHERE f.id = ${Number(from)} RETURNING id`);
+    fixtures.transfer.push({ key: id, loc: f });
+    fixtures.transfer_in.push({ key: id, loc: t });
+  }
   // Instructors sit where the enterprise they were sent to is.
   fixtures.instructor = sql("SELECT i.id, COALESCE(e.district_code,''), COALESCE(e.park_code,''), e.id FROM org_instructor i JOIN enterprise e ON e.id = i.enterprise_id WHERE i.id IN (SELECT MIN(i2.id) FROM org_instructor i2 JOIN enterprise e2 ON e2.id = i2.enterprise_id GROUP BY e2.district_code)")
     .map(([id, d, p, ent]) => ({ key: id, loc: { district: d || undefined, park: p || undefined, enterprise: ent } }));

@@ -62,3 +62,19 @@ test('a bad --base or --kind exits 2 saying what, where and what to write', () =
   assert.equal(r.status, 2);
   assert.match(r.stderr, /设置 dues-rounding 的值“sometimes”无效/);
 });
+
+test('ejia serve stops at once on a mistyped setting or a bad dues setting, naming it', () => {
+  // an unknown --setting used to be ignored silently by serve
+  let r = ejia(['serve', '--port', '0', '--dues-way', 'treasurer']);
+  assert.equal(r.status, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /不认识的参数或设置“--dues-way”/);
+  // the dues settings are read when a request needs them: checked at start instead
+  r = ejia(['serve', '--port', '0', '--dues-ways', 'treasurer,wechat']);
+  assert.notEqual(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stderr, /dues-ways 中的缴纳方式“wechat”不存在/);
+  r = ejia(['serve', '--port', '0', '--dues-employee-max-1', '6000']);
+  assert.notEqual(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stderr, /dues-employee-max-2.*应大于 dues-employee-max-1/);
+  r = ejia(['migrate', 'extra']);
+  assert.equal(r.status, 2, r.stdout + r.stderr);
+});

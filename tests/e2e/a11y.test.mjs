@@ -258,6 +258,28 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     } finally { await b.close() }
   })
 
+  test(`transfer pages are accessible (${label})`, { skip: !(USERS.city && USERS.member) && 'no users' }, async () => {
+    let b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'city')
+      await b.page.goto('/transfers')
+      await b.page.locator('.transfer-row').first().waitFor()
+      await audit(b, `transfers ${label}`)
+      // a letter out of the system (the demo's): the letter card and the actions
+      await b.page.goto('/transfers?state=letter')
+      await b.page.locator('.transfer-row a').first().click()
+      await b.page.getByTestId('transfer-letter').waitFor()
+      await audit(b, `transfer ${label}`)
+    } finally { await b.close() }
+    b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'member')
+      await b.page.goto('/me/transfer')
+      await b.page.getByTestId('my-transfers').waitFor()
+      await audit(b, `my transfer ${label}`)
+    } finally { await b.close() }
+  })
+
   test(`audit log page is accessible (${label})`, { skip: !USERS.auditor && 'no auditor user' }, async () => {
     const b = await openBrowser({ viewport, bypassCSP: true })
     try {

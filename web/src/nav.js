@@ -8,6 +8,7 @@ import {
   Odometer, Upload, Files, PieChart, Share, Document, User, Calendar,
   Reading, Avatar, OfficeBuilding, Tickets, Setting,
 } from '@element-plus/icons-vue'
+import { Flag, EditPen, Bell, Wallet, Switch } from '@element-plus/icons-vue'
 import { Flag, EditPen, Bell, Wallet } from '@element-plus/icons-vue'
 import { Position } from '@element-plus/icons-vue'
 import { session } from './session.js'
@@ -91,6 +92,13 @@ export const PAGES = [
   // 党费计算器: the monthly dues from one's kind and base, for anyone who pays or collects dues (every logged-in role may ask the server)
   { name: 'my-dues', path: '/me/dues', label: 'dues.menu', icon: Wallet, roles: ['org_admin', 'secretary', 'member'],
     component: () => import('./views/MyDuesView.vue') },
+  // 组织关系接转: the list and one transfer for the offices and branches; the member's own request and its progress
+  { name: 'transfers', path: '/transfers', label: 'transfer.menu', icon: Switch, roles: [...AREA, ...BRANCH], perm: 'transfer.read',
+    component: () => import('./views/TransfersView.vue') },
+  { name: 'transfer', path: '/transfers/:id(\\d+)', label: 'transfer.detailTitle', hidden: true, activeMenu: 'transfers',
+    roles: [...AREA, ...BRANCH], perm: 'transfer.read', component: () => import('./views/TransferView.vue') },
+  { name: 'my-transfer', path: '/me/transfer', label: 'transfer.mine', icon: Switch, roles: ['member'], perm: 'transfer.request',
+    component: () => import('./views/MyTransferView.vue') },
   { name: 'study', path: '/study', label: 'menu.study', icon: Reading, roles: ['secretary', 'member'], soon: true },
   { name: 'me', path: '/me', label: 'menu.myProfile', icon: Avatar, roles: ['secretary', 'member'], perm: 'self.read',
     component: () => import('./views/MyMemberView.vue') },

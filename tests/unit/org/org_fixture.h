@@ -90,7 +90,11 @@ static inline void fx_open(fx *x, int u) {
        member store's tests share this database and fixture) */
     /* the meetings first: they point at organizations and people (test_meeting_store shares this fixture) */
     /* the notices first of all: their recipients point at people and organizations */
+    fx_exec(x, "DELETE FROM transfer_step; DELETE FROM transfer; DELETE FROM transfer_counter");
     fx_exec(x, "DELETE FROM notice_recipient; DELETE FROM notice");
+    /* dues: lines and the months paid point at sheets and payments, all at people */
+    fx_exec(x, "DELETE FROM dues_line; DELETE FROM dues_paid; DELETE FROM dues_sheet; DELETE FROM dues_payment; "
+               "DELETE FROM dues_receipt_seq; DELETE FROM dues_relief; DELETE FROM dues_base");
     fx_exec(x, "DELETE FROM meeting_month; DELETE FROM meeting_last; DELETE FROM meeting_photo; DELETE FROM meeting_amendment; DELETE FROM meeting_attendee; DELETE FROM meeting");
     /* developing new members before the registry: applicants point at organizations and people */
     fx_exec(x, "DELETE FROM develop_document; DELETE FROM develop_due; DELETE FROM develop_record; DELETE FROM develop_applicant");

@@ -22,11 +22,12 @@ import develop from './parts/develop.js'
 import meeting from './parts/meeting.js'
 import notice from './parts/notice.js'
 import dues from './parts/dues.js'
+import transfer from './parts/transfer.js'
 import fields from './parts/fields.js'
 import flow from './parts/flow.js'
 
 export const LANGS = ['zh-CN', 'en']
-export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice, dues, fields, flow }
+export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice, dues, transfer, fields, flow }
 
 function merge(lang) {
   const out = {}
