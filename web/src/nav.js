@@ -9,7 +9,6 @@ import {
   Reading, Avatar, OfficeBuilding, Tickets, Setting,
 } from '@element-plus/icons-vue'
 import { Flag, EditPen, Bell, Wallet, Switch } from '@element-plus/icons-vue'
-import { Flag, EditPen, Bell, Wallet } from '@element-plus/icons-vue'
 import { Position } from '@element-plus/icons-vue'
 import { session } from './session.js'
 
