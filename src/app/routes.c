@@ -20,6 +20,7 @@ extern const http_route notice_routes[];
 extern const http_route dues_routes[];
 extern const http_route transfer_routes[];
 extern const http_route dues_bank_routes[];
+extern const http_route flow_routes[];   /* 流动党员 (issue 17) */
 extern const http_route test_routes[];   /* only with the test-routes setting */
 
 const http_route *const http_route_tables[] = {
@@ -41,6 +42,7 @@ const http_route *const http_route_tables[] = {
     dues_routes,
     transfer_routes,
     dues_bank_routes,
+    flow_routes,
     test_routes,
     NULL,
 };

@@ -13,6 +13,7 @@ extern const scope_resolver notice_scope_resolvers[];
 extern const scope_resolver dues_scope_resolvers[];
 extern const scope_resolver transfer_scope_resolvers[];
 extern const scope_resolver dues_bank_scope_resolvers[];
+extern const scope_resolver flow_scope_resolvers[];   /* 流动党员 (issue 17) */
 
 const scope_resolver *const scope_resolver_tables[] = {
     scope_core_resolvers,
@@ -26,5 +27,6 @@ const scope_resolver *const scope_resolver_tables[] = {
     dues_scope_resolvers,
     transfer_scope_resolvers,
     dues_bank_scope_resolvers,
+    flow_scope_resolvers,
     NULL,
 };

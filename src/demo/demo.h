@@ -45,6 +45,8 @@ st demo_notices_fill(demo_ctx *c, err *e);
 st demo_transfers_fill(demo_ctx *c, err *e);
 /* Party dues: bases, reliefs, seven months of payments and sheets (demo_dues.c); run by demo_fill after the notices. */
 st demo_dues_fill(demo_ctx *c, err *e);
+/* A couple of 流动党员 (demo_flows.c); run by demo_fill after the notices. */
+st demo_flows_fill(demo_ctx *c, err *e);
 /* The ledger campaign over the demo enterprises (demo_ledger.c); run by demo_fill after its commit. */
 st demo_ledger_campaign(demo_ctx *c, err *e);
 

@@ -584,7 +584,7 @@ static st ms_my_row(uc *c, const ms_row *m, int64_t person, err *e) {
     if (s != ST_NOT_FOUND) return s;
     member_standing ms;
     s = member_store_standing(c, person, m->day, &ms, e);
-    if (s == ST_OK && ms.org_id == m->org_id && (!strcmp(ms.state, "正常") || !strcmp(ms.state, "流动") || !strcmp(ms.state, "失联")))
+    if (s == ST_OK && ms.roll_org_id == m->org_id && (!strcmp(ms.state, "正常") || !strcmp(ms.state, "流动") || !strcmp(ms.state, "失联")))
         return db_run(c->d, "INSERT INTO meeting_attendee(meeting_id, person_id, name, category) VALUES ($1, $2, $3, $4)", e, "iitt",
                       m->id, person, ms.name, ms.category);
     if (s && s != ST_NOT_FOUND) return s;

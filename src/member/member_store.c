@@ -936,15 +936,27 @@ static void member_standing_read(uc *c, db_stmt *q, member_standing *m) {
 
 #define MEMBER_STANDING_COLS "s.person_id, s.org_id, m.name, s.category, s.state, m.joined_on, m.full_on "
 #define MEMBER_ON_DAY "s.from_day <= $2 AND (s.to_day IS NULL OR s.to_day > $2) "
+#define MEMBER_FLOW_ON_DAY "f.from_day <= $2 AND (f.to_day IS NULL OR f.to_day > $2) "
 
 st member_store_roll(uc *c, int64_t org_id, const char *day, member_standing **items, size_t *n, err *e) {
     *items = NULL;
     *n = 0;
     db_stmt *q;
+    /* Its own members, but for those a flow has another organization manage
+     * that day (流动党员, member_flow of migration 0052), and the members of
+     * other organizations it manages that day. */
     st s = db_prepare(c->d,
-                      "SELECT " MEMBER_STANDING_COLS "FROM member_span s JOIN member m ON m.person_id = s.person_id "
-                      "WHERE s.org_id = $1 AND " MEMBER_ON_DAY "AND s.state IN ('正常', '流动', '失联') "
-                      "ORDER BY m.name_key, s.person_id",
+                      "SELECT * FROM (SELECT " MEMBER_STANDING_COLS ", m.name_key FROM member_span s "
+                      "JOIN member m ON m.person_id = s.person_id "
+                      "WHERE s.org_id = $1 AND " MEMBER_ON_DAY "AND s.state IN ('正常', '流动', '失联') AND NOT EXISTS ("
+                      "SELECT 1 FROM member_flow f WHERE f.person_id = s.person_id AND " MEMBER_FLOW_ON_DAY
+                      "AND f.manager_org_id <> s.org_id) "
+                      "UNION ALL SELECT " MEMBER_STANDING_COLS ", m.name_key FROM member_flow f "
+                      "JOIN member_span s ON s.person_id = f.person_id AND " MEMBER_ON_DAY
+                      "JOIN member m ON m.person_id = s.person_id "
+                      "WHERE f.manager_org_id = $1 AND " MEMBER_FLOW_ON_DAY "AND s.org_id <> $1 "
+                      "AND s.state IN ('正常', '流动', '失联')) u "
+                      "ORDER BY u.name_key, u.person_id",
                       &q, e);
     if (s) return s;
     db_bind_int(q, 1, org_id);
@@ -958,6 +970,7 @@ st member_store_roll(uc *c, int64_t org_id, const char *day, member_standing **i
             return err_set(e, ST_NOMEM, "内存不足。");
         }
         member_standing_read(c, q, x);
+        x->roll_org_id = org_id;
     }
     db_reset(q);
     return r == DB_ERROR ? e->code : ST_OK;
@@ -967,14 +980,19 @@ st member_store_standing(uc *c, int64_t person_id, const char *day, member_stand
     memset(out, 0, sizeof *out);
     db_stmt *q;
     st s = db_prepare(c->d,
-                      "SELECT " MEMBER_STANDING_COLS "FROM member_span s JOIN member m ON m.person_id = s.person_id "
+                      "SELECT " MEMBER_STANDING_COLS ", COALESCE((SELECT f.manager_org_id FROM member_flow f "
+                      "WHERE f.person_id = s.person_id AND " MEMBER_FLOW_ON_DAY "), s.org_id) "
+                      "FROM member_span s JOIN member m ON m.person_id = s.person_id "
                       "WHERE s.person_id = $1 AND " MEMBER_ON_DAY,
                       &q, e);
     if (s) return s;
     db_bind_int(q, 1, person_id);
     db_bind_text(q, 2, day);
     int r = db_step(q, e);
-    if (r == DB_ROW) member_standing_read(c, q, out);
+    if (r == DB_ROW) {
+        member_standing_read(c, q, out);
+        out->roll_org_id = db_col_int(q, 7);
+    }
     db_reset(q);
     if (r == DB_ERROR) return e->code;
     return r == DB_ROW ? ST_OK : err_set(e, ST_NOT_FOUND, "编号为 %lld 的人员在 %s 不是党员。", (long long)person_id, day);

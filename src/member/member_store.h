@@ -95,11 +95,15 @@ typedef struct member_standing {
     int64_t person_id, org_id;
     const char *name, *category, *state;   /* in c's memory */
     const char *joined_on, *full_on;       /* the membership's dates now (full_on NULL when none) */
+    int64_t roll_org_id;                   /* the organization whose roll they are on that day: org_id,
+                                              or the one managing them while a flow is open (流动党员) */
 } member_standing;
 
-/* The members of one organization (not those below it) on day who are still
- * in the party (member_state_counts), in pinyin order of name; *items in c's
- * memory (NULL when none). */
+/* The roll of one organization (not those below it) on day: the members
+ * still in the party (member_state_counts), in pinyin order of name — its own
+ * members but those a flow has another organization manage that day, and the
+ * members of other organizations it manages that day (member_flow, see
+ * flow/flow_store.h); *items in c's memory (NULL when none). */
 st member_store_roll(uc *c, int64_t org_id, const char *day, member_standing **items, size_t *n, err *e);
 
 /* One person's membership on day; ST_NOT_FOUND when they had none then. */

@@ -11,6 +11,7 @@
 #include "base/clock.h"
 #include "core/config.h"
 #include "develop/develop_store.h"
+#include "flow/flow_store.h"
 #include "meeting/meeting.h"
 #include "meeting/meeting_store.h"
 #include "member/member_store.h"
@@ -469,6 +470,13 @@ st notice_store_reminders(uc *c, json_t **out, err *e) {
             if (accept)
                 nt_item(items, &count, "transfer_accept", accept, arena_printf(c->mem, "%lld 件组织关系转接待接收", (long long)accept), NULL,
                         "/transfers?state=sent&direction=in");
+        }
+        if (roles_has(c->who.role, "transfer.read")) {   /* 流动党员 whose expected return passed (home or managing side) */
+            int64_t overdue = 0;
+            if ((s = flow_store_overdue_count(c, &overdue, e))) return s;
+            if (overdue)
+                nt_item(items, &count, "flow", overdue, arena_printf(c->mem, "%lld 名流动党员已过预计返回日期", (long long)overdue), NULL,
+                        "/flows?status=overdue");
         }
     }
     *out = json_pack("{s:I,s:O}", "count", (json_int_t)count, "items", items);

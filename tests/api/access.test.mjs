@@ -161,6 +161,12 @@ before(async () => {
     const [[id, p, d, pk]] = sql(`INSERT INTO meeting(org_id, org_path, district_code, park_code, kind, state, day, start_time, end_time, starts_at, ends_at, created_at) SELECT id, path, district_code, park_code, '党课', 'planned', '2026-01-05', '09:00', '10:00', 0, 0, 0 FROM org WHERE id = ${Number(org)} RETURNING id, org_path, COALESCE(district_code, ''), COALESCE(park_code, '')`);
     return { key: id, loc: { orgPath: p, district: d || undefined, park: pk || undefined } };
   });
+  // 流动党员: a flow sits where the member's home organization is (the meetings' organizations).
+  const flowPerson = sql('SELECT MIN(person_id) FROM member')[0][0];
+  fixtures.flow = [...meetingOrgs].map((org) => {
+    const [[id, p, d, pk]] = sql(`INSERT INTO member_flow(person_id, name, home_org_id, home_path, home_district, home_park, manager_org_id, manager_path, manager_district, manager_park, place, reason, direction, from_day, created_by) SELECT ${flowPerson}, '流动', id, path, district_code, park_code, id, path, district_code, park_code, '外地', '务工经商', 'out', '2026-01-05', 'test' FROM org WHERE id = ${Number(org)} RETURNING id, home_path, COALESCE(home_district, ''), COALESCE(home_park, '')`);
+    return { key: id, loc: { orgPath: p, district: d || undefined, park: pk || undefined } };
+  });
   // A photo of each of those meetings (photo id / meeting id), its bytes kept where the server keeps them.
   const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
   const sha = createHash('sha256').update(png).digest('hex');

@@ -222,6 +222,24 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     } finally { await b.close() }
   })
 
+  test(`流动党员 pages are accessible (${label})`, { skip: !USERS.city && 'no city user' }, async () => {
+    const b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'city')
+      await b.page.goto('/flows')
+      await b.page.locator('[data-testid="flows-table"] .flow-row').first().waitFor()   // the demo's flows
+      await audit(b, `flows ${label}`)
+      await b.page.getByTestId('flow-out').click()
+      await b.page.getByTestId('flow-form').waitFor()
+      await audit(b, `flow outflow form ${label}`)
+      await b.page.keyboard.press('Escape')
+      await b.page.getByTestId('flow-form').waitFor({ state: 'hidden' })
+      await b.page.getByTestId('flow-in').click()
+      await b.page.getByTestId('flow-id-number').waitFor()
+      await audit(b, `flow inflow form ${label}`)
+    } finally { await b.close() }
+  })
+
   test(`dues calculator is accessible (${label})`, { skip: !USERS.member && 'no member user' }, async () => {
     const b = await openBrowser({ viewport, bypassCSP: true })
     try {

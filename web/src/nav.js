@@ -9,6 +9,7 @@ import {
   Reading, Avatar, OfficeBuilding, Tickets, Setting,
 } from '@element-plus/icons-vue'
 import { Flag, EditPen, Bell, Wallet, Switch } from '@element-plus/icons-vue'
+import { Position } from '@element-plus/icons-vue'
 import { session } from './session.js'
 
 export const ALL_ROLES = ['city', 'district', 'park', 'org_admin', 'secretary', 'member', 'investor', 'auditor', 'sysadmin']
@@ -87,6 +88,9 @@ export const PAGES = [
     roles: [...AREA, ...BRANCH], perm: 'notice.send', component: () => import('./views/NoticeView.vue') },
   { name: 'my-notices', path: '/me/notices', label: 'notice.menu.mine', icon: Bell, roles: ['org_admin', 'secretary', 'member'],
     perm: 'notice.read', component: () => import('./views/MyNoticesView.vue') },
+  // 流动党员: flows out of and into the organizations of one's scope (transfer.read; registering needs transfer.write)
+  { name: 'flows', path: '/flows', label: 'flow.menu', icon: Position, roles: ['city', 'district', ...BRANCH], perm: 'transfer.read',
+    component: () => import('./views/FlowsView.vue') },
   // 党费计算器: the monthly dues from one's kind and base, for anyone who pays or collects dues (every logged-in role may ask the server)
   { name: 'my-dues', path: '/me/dues', label: 'dues.menu', icon: Wallet, roles: ['org_admin', 'secretary', 'member'],
     component: () => import('./views/MyDuesView.vue') },

@@ -25,9 +25,10 @@ import dues from './parts/dues.js'
 import transfer from './parts/transfer.js'
 import duesbank from './parts/duesbank.js'
 import fields from './parts/fields.js'
+import flow from './parts/flow.js'
 
 export const LANGS = ['zh-CN', 'en']
-export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice, dues, transfer, duesbank, fields }
+export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice, dues, transfer, duesbank, fields, flow }
 
 function merge(lang) {
   const out = {}

@@ -78,7 +78,8 @@ export default {
       all: '查看全部',
       checkin: '去签到',
       open: '查看',
-      kinds: { checkin: '正在签到', meeting: '近期会议', notice: '未读通知', leave: '请假待审批', unrecorded: '会议待记录', develop: '发展党员逾期', transfer_approve: '转接待审批', transfer_accept: '转接待接收' },
+      kinds: { checkin: '正在签到', meeting: '近期会议', notice: '未读通知', leave: '请假待审批', unrecorded: '会议待记录', develop: '发展党员逾期', transfer_approve: '转接待审批', transfer_accept: '转接待接收',
+        flow: '流动党员逾期未返' },
     },
   },
   en: {
@@ -155,7 +156,8 @@ export default {
       all: 'See all',
       checkin: 'Check in',
       open: 'Open',
-      kinds: { checkin: 'Check-in open', meeting: 'Meeting soon', notice: 'Unread notices', leave: 'Leave to answer', unrecorded: 'Meeting not recorded', develop: 'Development overdue', transfer_approve: 'Transfer to approve', transfer_accept: 'Transfer to accept' },
+      kinds: { checkin: 'Check-in open', meeting: 'Meeting soon', notice: 'Unread notices', leave: 'Leave to answer', unrecorded: 'Meeting not recorded', develop: 'Development overdue', transfer_approve: 'Transfer to approve', transfer_accept: 'Transfer to accept',
+        flow: 'Members overdue back' },
     },
   },
 }
