@@ -35,6 +35,7 @@ const audit_action audit_actions[] = {
     {"develop.rule", "修改发展党员步骤设置"},
     {"develop.step", "办理发展党员步骤"},
     {"develop.undo", "撤销发展党员步骤"},
+    {"dues.receipt", "下载党费收据"},
     {"instructor.assign", "选派党建指导员"},
     {"instructor.reveal", "查看党建指导员完整电话"},
     {"instructor.withdraw", "撤回党建指导员"},
