@@ -146,8 +146,8 @@ static st du_month(const char *v, const char *field, const char *what, bool requ
 }
 static st du_month_of(const json_t *body, const char *field, const char *what, bool required, const char **out, err *e) {
     const char *v = NULL;
-    st s = jsonx_str(body, field, required, 0, 16, &v, e);
-    if (s) return s;
+    if (jsonx_str(body, field, false, 0, 16, &v, e))
+        return err_field(e, ST_INVALID, field, "%s应写作 年-月，如 2026-03。", what);
     return du_month(v, field, what, required, out, e);
 }
 
@@ -225,6 +225,14 @@ static bool du_base_open(http_req *r) {
     return !strcmp(k, "city") || !strcmp(k, "org") || !strcmp(k, "self");
 }
 
+/* A refusal of the store names the field of its struct (received_fen, base_fen):
+ * the body's field is the same name without "_fen"; the message is kept. */
+static st du_store_field(st s, err *e) {
+    size_t n = strlen(e->field);
+    if (s && n > 4 && !strcmp(e->field + n - 4, "_fen")) e->field[n - 4] = '\0';
+    return s;
+}
+
 static st du_person(http_req *r, int64_t *id, err *e) { return http_param_int(r, "id", id, e); }
 
 static st du_reply_bases(http_req *r, int64_t pid, err *e) {
@@ -285,7 +293,7 @@ static st h_dues_base_set(http_req *r, err *e) {
     dues_amount a;
     st s = du_person(r, &b.person_id, e);
     if (!s) s = du_base_body(r, &b, e);
-    if (!s) s = dues_store_base_set(http_uc(r), &b, &a, e);
+    if (!s) s = du_store_field(dues_store_base_set(http_uc(r), &b, &a, e), e);
     return s ? s : du_reply_amount(r, &b, &a);
 }
 
@@ -301,7 +309,7 @@ static st h_me_base_set(http_req *r, err *e) {
     dues_amount a;
     st s = du_me(r, &b.person_id, e);
     if (!s) s = du_base_body(r, &b, e);
-    if (!s) s = dues_store_base_set(http_uc(r), &b, &a, e);
+    if (!s) s = du_store_field(dues_store_base_set(http_uc(r), &b, &a, e), e);
     return s ? s : du_reply_amount(r, &b, &a);
 }
 
@@ -340,7 +348,7 @@ static st h_dues_relief_add(http_req *r, err *e) {
         return s;
     }
     int64_t id = 0;
-    if ((s = dues_store_relief_add(http_uc(r), &n, &id, e))) return s;
+    if ((s = du_store_field(dues_store_relief_add(http_uc(r), &n, &id, e), e))) return s;
     return http_reply_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
 
@@ -465,7 +473,7 @@ static st h_dues_pay(http_req *r, err *e) {
     if (p.way && !dues_way_find(p.way, e)) return e->code ? e->code : ST_INVALID;
     int64_t id = 0;
     const char *no = NULL;
-    if ((s = dues_store_pay(http_uc(r), &p, &id, &no, e))) return s;
+    if ((s = du_store_field(dues_store_pay(http_uc(r), &p, &id, &no, e), e))) return s;
     json_t *o = NULL;
     if ((s = dues_store_payment_get(http_uc(r), id, &o, e))) return s;
     du_money_fields(o);
