@@ -86,18 +86,16 @@ export const PAGES = [
     perm: 'notice.read', component: () => import('./views/MyNoticesView.vue') },
   // 党费: a month's sheets in scope (the branch makes its own and records payments from its lines), the
   // payments with their receipts (void with a reason), a member's bases and reliefs; 我的党费 for the member
-  // who pays (what I owe and have paid, my receipts, my base, the calculator); the calculator alone for the branch
+  // who pays (what I owe and have paid, my receipts, my base, the calculator); for the branch's accounts the calculator alone
   { name: 'dues-sheets', path: '/dues', label: 'dues.nav.sheets', icon: Wallet, group: 'dues.nav.group',
     roles: [...AREA, ...BRANCH], perm: 'dues.read', component: () => import('./views/DuesSheetsView.vue') },
   { name: 'dues-payments', path: '/dues/payments', label: 'dues.nav.payments', icon: Wallet, group: 'dues.nav.group',
     roles: [...AREA, ...BRANCH], perm: 'dues.read', component: () => import('./views/DuesPaymentsView.vue') },
-  { name: 'dues-calc', path: '/dues/calc', label: 'dues.menu', icon: Wallet, group: 'dues.nav.group', roles: BRANCH,
-    component: () => import('./views/MyDuesView.vue') },
   { name: 'dues-sheet', path: '/dues/orgs/:id(\\d+)/:month(\\d{4}-\\d{2})', label: 'dues.sheet.title', hidden: true, activeMenu: 'dues-sheets',
     roles: [...AREA, ...BRANCH], perm: 'dues.read', component: () => import('./views/DuesSheetView.vue') },
   { name: 'dues-member', path: '/dues/members/:id(\\d+)', label: 'dues.member.menu', hidden: true, activeMenu: 'dues-sheets',
     roles: [...AREA, ...BRANCH], perm: 'dues.read', component: () => import('./views/DuesMemberView.vue') },
-  { name: 'my-dues', path: '/me/dues', label: 'dues.mine.menu', icon: Wallet, roles: ['member'],
+  { name: 'my-dues', path: '/me/dues', label: 'dues.mine.menu', icon: Wallet, roles: ['org_admin', 'secretary', 'member'],
     component: () => import('./views/MyDuesView.vue') },
   { name: 'study', path: '/study', label: 'menu.study', icon: Reading, roles: ['secretary', 'member'], soon: true },
   { name: 'me', path: '/me', label: 'menu.myProfile', icon: Avatar, roles: ['secretary', 'member'], perm: 'self.read',

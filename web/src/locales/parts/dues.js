@@ -5,6 +5,7 @@ export default {
   'zh-CN': {
     dues: {
       month: '月份',
+      monthFormat: 'YYYY年MM月',
       close: '关闭',
       receipt: '收据 {no}',
       openReceipt: '打开收据（PDF）',
@@ -167,6 +168,7 @@ export default {
   en: {
     dues: {
       month: 'Month',
+      monthFormat: 'YYYY-MM',
       close: 'Close',
       receipt: 'Receipt {no}',
       openReceipt: 'Open the receipt (PDF)',
