@@ -129,7 +129,7 @@ let payId, receiptNo;
 
 test('the month\'s sheet: made by the branch, read, exported; the month\'s sheets in each scope with their sums', async () => {
   bad(await U.du_sec.post(`/api/dues/orgs/${orgA}/sheets`, { month: '2026-1' }), 'month', /年-月/);
-  assert.equal((await U.du_sec.get(`/api/dues/orgs/${orgA}/sheets/${M}`)).status, 404, 'not made yet');
+  assert.equal((await U.du_sec.get(`/api/dues/orgs/${orgA}/sheets/${addMonth(M, -36)}`)).status, 404, 'a month not made');
   assert.equal((await U.du_siming.post(`/api/dues/orgs/${orgA}/sheets`, { month: M })).status, 403);
   assert.equal((await U.du_secH.post(`/api/dues/orgs/${orgA}/sheets`, { month: M })).status, 403);
   let r = await U.du_sec.post(`/api/dues/orgs/${orgA}/sheets`, { month: M });
