@@ -41,6 +41,7 @@ const audit_action audit_actions[] = {
     {"dues.base", "核定党费基数"},
     {"dues.base.read", "查看党员的党费基数"},
     {"dues.pay", "登记党费缴纳"},
+    {"dues.receipt", "下载党费收据"},
     {"dues.relief", "批准减免党费"},
     {"dues.relief.revoke", "撤销党费减免"},
     {"dues.sheet", "生成党费应交名单"},

@@ -138,6 +138,16 @@ before(async () => {
   fixtures.member = sql("SELECT m.person_id, COALESCE(m.district_code,''), COALESCE(m.park_code,''), m.org_path, COALESCE(p.user_id, 0) FROM member m JOIN person p ON p.id = m.person_id WHERE m.person_id IN (SELECT MIN(person_id) FROM member GROUP BY district_code, park_code) OR p.user_id IS NOT NULL")
     .map(([id, d, pk, path, owner]) => ({ key: id, loc: { district: d || undefined, park: pk || undefined, orgPath: path, owner: Number(owner) || undefined } }));
   assert.ok(fixtures.member.length >= 3, 'the demo registers members in several places');
+  // Dues payments sit where they were paid (the member's organization then), reliefs where the member is;
+  // the member's own account owns both (the demo member's receipts are theirs to open).
+  fixtures.dues_payment = [];
+  fixtures.dues_relief = [];
+  for (const [n, { key: pid, loc }] of fixtures.member.entries()) {
+    const [[id]] = sql(`INSERT INTO dues_payment(receipt_no, person_id, org_id, org_path, district_code, park_code, first_month, last_month, months, dues_fen, kind, way, payer, paid_on, recorded_by) SELECT 'access-${n}', m.person_id, m.org_id, m.org_path, m.district_code, m.park_code, '2020-01', '2020-01', 1, 100, 'monthly', 'treasurer', 'self', '2020-01-10', 'test' FROM member m WHERE m.person_id = ${Number(pid)} RETURNING id`);
+    fixtures.dues_payment.push({ key: id, loc });
+    const [[rid]] = sql(`INSERT INTO dues_relief(person_id, from_month, to_month, amount_fen, reason, approver, actor) VALUES (${Number(pid)}, '2020-01', '2020-02', 0, 'access', 'test', 'test') RETURNING id`);
+    fixtures.dues_relief.push({ key: rid, loc });
+  }
   // Roster imports count where their organization is; the importer owns theirs.
   fixtures.roster_import = [];
   for (const [n, d] of [[1, '350203'], [2, '350206']]) {

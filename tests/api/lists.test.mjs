@@ -48,6 +48,13 @@ before(async () => {
   siming = await login('l_siming');
   addUser(srv.db.url, 'l_auditor', 'auditor', null);
   auditor = await login('l_auditor');
+  // A dues sheet of this month (a branch's secretary makes it), for the export of one sheet.
+  const br = await city.get(`/api/orgs?kind=${encodeURIComponent('党支部')}&size=1&status=active`);
+  const org = br.data.items[0].id;
+  addUser(srv.db.url, 'l_sec', 'secretary', String(org));
+  const made = await (await login('l_sec')).post(`/api/dues/orgs/${org}/sheets`, {});
+  assert.equal(made.status, 201, made.text);
+  FILL['/api/dues/orgs/{id}/sheets/{month}'] = { path: { id: org, month: made.data.month }, q: '', total: (d) => d.items.length };
   const r = await city.get('/api/openapi.json');
   api = r.data;
 });

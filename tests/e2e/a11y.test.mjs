@@ -280,6 +280,27 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     } finally { await b.close() }
   })
 
+  test(`dues pages of the branch are accessible (${label})`, { skip: !USERS.secretary && 'no secretary user' }, async () => {
+    const sec = await apiAs('secretary')
+    const org = Number((await sec.get('/api/me')).body.user.scope.code)
+    const made = await sec.post(`/api/dues/orgs/${org}/sheets`, {})
+    assert.equal(made.status, 201, JSON.stringify(made.body))
+    const b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'secretary')
+      await b.page.goto('/dues')
+      await b.page.locator('[data-testid="dues-sheets"] .sheet-row').first().waitFor()
+      await audit(b, `dues sheets ${label}`)
+      await b.page.goto(`/dues/orgs/${org}/${made.body.month}`)
+      await b.page.getByTestId('sheet-sums').waitFor()
+      await b.page.locator('[data-testid="sheet-lines"] .line').first().waitFor()
+      await audit(b, `dues sheet ${label}`)
+      await b.page.goto('/dues/payments')
+      await b.page.locator('[data-testid="dues-payments"]').first().waitFor()
+      await audit(b, `dues payments ${label}`)
+    } finally { await b.close() }
+  })
+
   test(`audit log page is accessible (${label})`, { skip: !USERS.auditor && 'no auditor user' }, async () => {
     const b = await openBrowser({ viewport, bypassCSP: true })
     try {

@@ -54,7 +54,7 @@ export const PAGES = [
   { name: 'member', path: '/members/:id(\\d+)', label: 'member.detailTitle', hidden: true, activeMenu: 'members',
     roles: [...AREA, ...BRANCH], perm: 'member.read', component: () => import('./views/MemberView.vue') },
   // 党费对账: a bank statement matched against an organization's month of dues; the unmatched lines decided
-  { name: 'dues-bank', path: '/dues/bank', label: 'duesbank.menu', icon: Wallet, roles: [...AREA, ...BRANCH], perm: 'dues.read',
+  { name: 'dues-bank', path: '/dues/bank', label: 'duesbank.menu', icon: Wallet, group: 'dues.nav.group', roles: [...AREA, ...BRANCH], perm: 'dues.read',
     component: () => import('./views/DuesBankView.vue') },
   // 发展党员: the pipeline, the due list and the figures for the offices and branches; the
   // table of steps (edited by the city office); 我要入党 for members and investors
@@ -91,8 +91,18 @@ export const PAGES = [
   // 流动党员: flows out of and into the organizations of one's scope (transfer.read; registering needs transfer.write)
   { name: 'flows', path: '/flows', label: 'flow.menu', icon: Position, roles: ['city', 'district', ...BRANCH], perm: 'transfer.read',
     component: () => import('./views/FlowsView.vue') },
-  // 党费计算器: the monthly dues from one's kind and base, for anyone who pays or collects dues (every logged-in role may ask the server)
-  { name: 'my-dues', path: '/me/dues', label: 'dues.menu', icon: Wallet, roles: ['org_admin', 'secretary', 'member'],
+  // 党费: a month's sheets in scope (the branch makes its own and records payments from its lines), the
+  // payments with their receipts (void with a reason), a member's bases and reliefs; 我的党费 for the member
+  // who pays (what I owe and have paid, my receipts, my base, the calculator); for the branch's accounts the calculator alone
+  { name: 'dues-sheets', path: '/dues', label: 'dues.nav.sheets', icon: Wallet, group: 'dues.nav.group',
+    roles: [...AREA, ...BRANCH], perm: 'dues.read', component: () => import('./views/DuesSheetsView.vue') },
+  { name: 'dues-payments', path: '/dues/payments', label: 'dues.nav.payments', icon: Wallet, group: 'dues.nav.group',
+    roles: [...AREA, ...BRANCH], perm: 'dues.read', component: () => import('./views/DuesPaymentsView.vue') },
+  { name: 'dues-sheet', path: '/dues/orgs/:id(\\d+)/:month(\\d{4}-\\d{2})', label: 'dues.sheet.title', hidden: true, activeMenu: 'dues-sheets',
+    roles: [...AREA, ...BRANCH], perm: 'dues.read', component: () => import('./views/DuesSheetView.vue') },
+  { name: 'dues-member', path: '/dues/members/:id(\\d+)', label: 'dues.member.menu', hidden: true, activeMenu: 'dues-sheets',
+    roles: [...AREA, ...BRANCH], perm: 'dues.read', component: () => import('./views/DuesMemberView.vue') },
+  { name: 'my-dues', path: '/me/dues', label: 'dues.mine.menu', icon: Wallet, roles: ['org_admin', 'secretary', 'member'],
     component: () => import('./views/MyDuesView.vue') },
   // 组织关系接转: the list and one transfer for the offices and branches; the member's own request and its progress
   { name: 'transfers', path: '/transfers', label: 'transfer.menu', icon: Switch, roles: [...AREA, ...BRANCH], perm: 'transfer.read',
