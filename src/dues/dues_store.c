@@ -421,14 +421,32 @@ st dues_store_reliefs(uc *c, int64_t person_id, json_t **out, err *e) {
 /* ---- sheets ------------------------------------------------------------ */
 
 /* Who is on a sheet of month $1 whose last day (today, for this month) is $2:
- * the memberships in the party then, from the month of the vote.  m is the
- * membership row (member, or member_span as of the day). */
+ * the memberships in the party then, from the month of the vote, each on the
+ * sheet of the organization that manages them that day — their own, or the
+ * one a 流动党员's open flow names (member_flow: at most one counts a day), so
+ * a floating member pays where they are managed.  m is the membership row
+ * (member, or member_span as of the day) with the managing organization's id
+ * and place in org_id, district_code, park_code and org_path. */
+#define DU_FLOW_ON(M) "LEFT JOIN member_flow f ON f.person_id = " M ".person_id AND f.from_day <= $2 AND (f.to_day IS NULL OR f.to_day > $2) "
+#define DU_MANAGED                                                                                                       \
+    "CASE WHEN f.id IS NULL THEN mm.org_id ELSE f.manager_org_id END AS org_id, "                                        \
+    "CASE WHEN f.id IS NULL THEN mm.district_code ELSE f.manager_district END AS district_code, "                        \
+    "CASE WHEN f.id IS NULL THEN mm.park_code ELSE f.manager_park END AS park_code, "                                    \
+    "CASE WHEN f.id IS NULL THEN mm.org_path ELSE f.manager_path END AS org_path "
 #define DU_ON_NOW                                                                                                        \
-    "FROM member m WHERE m.state IN ('正常', '流动') AND SUBSTR(m.joined_on, 1, 7) <= $1 AND m.joined_on <= $2 "
+    "FROM (SELECT mm.person_id, mm.state, mm.joined_on, " DU_MANAGED "FROM member mm " DU_FLOW_ON("mm") ") m "          \
+    "WHERE m.state IN ('正常', '流动') AND SUBSTR(m.joined_on, 1, 7) <= $1 AND m.joined_on <= $2 "
 #define DU_ON_PAST                                                                                                       \
-    "FROM member_span m JOIN member j ON j.person_id = m.person_id WHERE m.from_day <= $2 AND (m.to_day IS NULL OR m.to_day > $2) " \
-    "AND m.state IN ('正常', '流动') AND SUBSTR(j.joined_on, 1, 7) <= $1 "
-#define DU_IN_ORG "AND m.org_id = $3 "
+    "FROM (SELECT mm.person_id, mm.state, j.joined_on, " DU_MANAGED "FROM member_span mm JOIN member j ON j.person_id = mm.person_id " \
+    DU_FLOW_ON("mm") "WHERE mm.from_day <= $2 AND (mm.to_day IS NULL OR mm.to_day > $2)) m "                             \
+    "WHERE m.state IN ('正常', '流动') AND SUBSTR(m.joined_on, 1, 7) <= $1 "
+/* One organization's: its own members and those it manages, found by index first. */
+#define DU_IN_ORG_NOW                                                                                                    \
+    "AND m.org_id = $3 AND m.person_id IN (SELECT person_id FROM member WHERE org_id = $3 "                              \
+    "UNION ALL SELECT person_id FROM member_flow WHERE manager_org_id = $3) "
+#define DU_IN_ORG_PAST                                                                                                   \
+    "AND m.org_id = $3 AND m.person_id IN (SELECT person_id FROM member_span WHERE org_id = $3 "                         \
+    "UNION ALL SELECT person_id FROM member_flow WHERE manager_org_id = $3) "
 #define DU_IN_SCOPE "AND " SCOPE_COND("$3", "$4", "m.district_code", "m.park_code", "m.org_path", "NULL", "NULL") " "
 #define DU_SHEET_SCOPE(K, C) SCOPE_COND(K, C, "s.district_code", "s.park_code", "s.org_path", "NULL", "NULL")
 
@@ -453,11 +471,14 @@ st dues_store_reliefs(uc *c, int64_t person_id, json_t **out, err *e) {
 /* Is the person of an unpaid line still on its organization's sheet (the
  * same conditions as DU_ON_NOW / DU_ON_PAST, $1 the month, $2 the day)? */
 #define DU_STILL_NOW                                                                                                     \
-    "EXISTS (SELECT 1 FROM member m WHERE m.person_id = dues_line.person_id AND m.org_id = dues_line.org_id "             \
+    "EXISTS (SELECT 1 FROM member m " DU_FLOW_ON("m") "WHERE m.person_id = dues_line.person_id "                          \
+    "AND (CASE WHEN f.id IS NULL THEN m.org_id ELSE f.manager_org_id END) = dues_line.org_id "                            \
     "AND m.state IN ('正常', '流动') AND SUBSTR(m.joined_on, 1, 7) <= $1 AND m.joined_on <= $2)"
 #define DU_STILL_PAST                                                                                                    \
-    "EXISTS (SELECT 1 FROM member_span m JOIN member j ON j.person_id = m.person_id WHERE m.person_id = dues_line.person_id " \
-    "AND m.org_id = dues_line.org_id AND m.from_day <= $2 AND (m.to_day IS NULL OR m.to_day > $2) "                       \
+    "EXISTS (SELECT 1 FROM member_span m JOIN member j ON j.person_id = m.person_id " DU_FLOW_ON("m")                     \
+    "WHERE m.person_id = dues_line.person_id "                                                                           \
+    "AND (CASE WHEN f.id IS NULL THEN m.org_id ELSE f.manager_org_id END) = dues_line.org_id "                            \
+    "AND m.from_day <= $2 AND (m.to_day IS NULL OR m.to_day > $2) "                                                      \
     "AND m.state IN ('正常', '流动') AND SUBSTR(j.joined_on, 1, 7) <= $1)"
 
 /* The month's last day, or today for this month; a month after this one refused. */
@@ -497,7 +518,7 @@ static st du_sheet_in(uc *c, int64_t org_id, const char *month, int64_t *sheet_i
                        : "DELETE FROM dues_line WHERE sheet_id = $3 AND state <> 'paid' AND NOT " DU_STILL_PAST,
                    e, "tti", month, day, *sheet_id);
     if (!s) s = db_run(c->d, "UPDATE dues_line SET " DU_LINE_SET "WHERE sheet_id = $1 AND state <> 'paid'", e, "i", *sheet_id);
-    if (!s) s = db_run(c->d, now ? DU_LINES(DU_ON_NOW DU_IN_ORG) : DU_LINES(DU_ON_PAST DU_IN_ORG), e, "tti", month, day, org_id);
+    if (!s) s = db_run(c->d, now ? DU_LINES(DU_ON_NOW DU_IN_ORG_NOW) : DU_LINES(DU_ON_PAST DU_IN_ORG_PAST), e, "tti", month, day, org_id);
     if (!s) s = db_run(c->d, DU_SUMS_SET ", made_at = $2 WHERE id = $1", e, "ii", *sheet_id, t);
     return s;
 }

@@ -369,6 +369,24 @@ static void test_sheets(void **state) {
         /* a member cannot make sheets */
         uc me = member_uc(&x, k.li, "duestest2");
         assert_int_equal(dues_store_sheets_make(&me, "2026-06", &nsheets, &nlines, &e), ST_FORBIDDEN);
+        /* a 流动党员 pays where managed: 王五 (甲) managed by 戊 from April 10 on — April's sheets (the spans
+           as of April 30) and this month's, remade, move the unpaid line from 甲 to 戊; March stays in 甲 */
+        fx_exec(&x, arena_printf(&x.mem,
+                                 "INSERT INTO member_flow(person_id, name, home_org_id, home_path, manager_org_id, manager_path, "
+                                 "manager_district, place, reason, direction, from_day, created_by) "
+                                 "SELECT %lld, '王五', a.id, a.path, b.id, b.path, b.district_code, '湖里', '务工经商', 'in', "
+                                 "'2026-04-10', 'test' FROM org a, org b WHERE a.id = %lld AND b.id = %lld",
+                                 (long long)k.wang, (long long)k.a, (long long)k.b));
+        assert_string_equal(line(&x, k.a, "2026-04", k.wang), "owed 2500 0");
+        assert_int_equal(dues_store_sheet_make(&x.c, k.a, "2026-04", &sid, &e), ST_OK);
+        assert_string_equal(line(&x, k.a, "2026-04", k.wang), "-");
+        assert_int_equal(dues_store_sheet_make(&x.c, k.b, "2026-04", &sid, &e), ST_OK);
+        assert_string_equal(line(&x, k.b, "2026-04", k.wang), "owed 2500 0");
+        assert_int_equal(dues_store_sheets_make(&x.c, "2026-06", &nsheets, &nlines, &e), ST_OK);
+        assert_string_equal(line(&x, k.a, "2026-06", k.wang), "-");
+        assert_string_equal(line(&x, k.b, "2026-06", k.wang), "owed 2500 0");
+        assert_int_equal(dues_store_sheets_make(&huli, "2026-04", &nsheets, &nlines, &e), ST_OK);   /* 湖里 sees its own */
+        assert_string_equal(line(&x, k.b, "2026-04", k.wang), "owed 2500 0");
         users_clear(&x);
         fx_close(&x);
     }
