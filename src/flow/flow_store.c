@@ -315,6 +315,24 @@ st flow_store_return(uc *c, int64_t id, const char *day, const char *note, err *
     return uc_end(c, s, &a, e);
 }
 
+st flow_store_close_on_move(uc *c, int64_t person_id, const char *day, const char *note, bool *closed, err *e) {
+    *closed = false;
+    int64_t id = 0;
+    st s = db_query_int(c->d, &id, "SELECT id FROM member_flow WHERE person_id = $1 AND to_day IS NULL", e, "i", person_id);
+    if (s == ST_NOT_FOUND) {
+        err_clear(e);
+        return ST_OK;
+    }
+    if (s) return s;
+    /* a flow registered ahead of its day closes on that day: it never counted */
+    s = db_run(c->d,
+               "UPDATE member_flow SET to_day = CASE WHEN from_day > $2 THEN from_day ELSE $2 END, ended = 'handed_over', "
+               "return_note = $3, closed_at = $4 WHERE id = $1",
+               e, "itti", id, day, note, clock_now());
+    if (!s) *closed = true;
+    return s;
+}
+
 /* ---- reading ---- */
 
 #define FL_SELECT                                                                                                         \

@@ -72,6 +72,14 @@ st flow_store_in(uc *c, const flow_new *x, int64_t *id, err *e);
  * registry state is 正常 again from that day (when it was 流动). */
 st flow_store_return(uc *c, int64_t id, const char *day, const char *note, err *e);
 
+/* The person's membership moved while a flow was open (a transfer accepted,
+ * a letter's receipt recorded): the flow closes on day (ended handed_over,
+ * note kept as its return note), since the new organization manages them
+ * from then on.  No act of its own: the caller's act covers it (run inside
+ * it); the registry state is the caller's to set.  *closed says whether one
+ * was open. */
+st flow_store_close_on_move(uc *c, int64_t person_id, const char *day, const char *note, bool *closed, err *e);
+
 /* One flow as the lists show it. */
 st flow_store_get(uc *c, int64_t id, json_t **out, err *e);
 

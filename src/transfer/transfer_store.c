@@ -18,6 +18,7 @@
 #include "core/utf8.h"
 #include "dues/dues.h"
 #include "dues/dues_store.h"
+#include "flow/flow_store.h"
 #include "member/member_store.h"
 
 static const char *tr_col(uc *c, db_stmt *q, int i) { return db_col_null(q, i) ? NULL : arena_strdup(c->mem, db_col_text(q, i)); }
@@ -348,7 +349,11 @@ static st tr_act_work(uc *c, int64_t id, const char *action, const char *side, c
             return err_set(e, ST_CONFLICT, "%s已不在“%s”，不能接收：请与转出党组织联系。", t.name, t.from_name);
         member_change x = {.day = day, .org_id = t.to_org_id,
                            .note = arena_printf(c->mem, "组织关系转接：由“%s”转入“%s”", t.from_name, t.to_name)};
-        s = member_store_change(&part, t.person_id, &x, e);
+        /* a 流动党员 whose membership moves: the flow ends, the new organization manages them */
+        bool flowed = false;
+        s = flow_store_close_on_move(c, t.person_id, day, x.note, &flowed, e);
+        if (!s && flowed && !strcmp(m.state, "流动")) x.state = "正常";
+        if (!s) s = member_store_change(&part, t.person_id, &x, e);
         if (!s)
             s = db_run(c->d,
                        "UPDATE transfer SET state = $1, accepted_on = $2, accepted_by = $3, closed_on = $2, note = NULL, updated_at = $4 "
@@ -361,7 +366,9 @@ static st tr_act_work(uc *c, int64_t id, const char *action, const char *side, c
         member_change x = {.day = day, .state = "出党",
                            .note = arena_printf(c->mem, "组织关系转出系统：介绍信 %s，转往“%s”，回执已收回", t.letter_no ? t.letter_no : "",
                                                 t.to_name)};
-        s = member_store_change(&part, t.person_id, &x, e);
+        bool flowed = false;
+        s = flow_store_close_on_move(c, t.person_id, day, x.note, &flowed, e);
+        if (!s) s = member_store_change(&part, t.person_id, &x, e);
         if (!s)
             s = db_run(c->d,
                        "UPDATE transfer SET state = $1, receipt_on = $2, receipt_note = $3, closed_on = $2, updated_at = $4 WHERE id = $5",

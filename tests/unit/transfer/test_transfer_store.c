@@ -100,6 +100,31 @@ static void test_transfers(void **state) {
         assert_int_equal(member_store_standing(&x.c, zhang, yesterday, &ms, &e), ST_OK);
         assert_int_equal(ms.org_id, a);   /* dated: the old branch's roll of yesterday keeps them */
 
+        /* a 流动党员 whose membership moves: the open flow ends on the day, the state is 正常 again */
+        int64_t wang = reg(&x, a, "王五", "350203199201012317");
+        member_change fl = {.day = today, .state = "流动"};
+        assert_int_equal(member_store_change(&x.c, wang, &fl, &e), ST_OK);
+        char fsql[640];
+        snprintf(fsql, sizeof fsql,
+                 "INSERT INTO member_flow(person_id, name, home_org_id, home_path, manager_org_id, manager_path, place, reason, "
+                 "direction, from_day, created_by) SELECT %lld, '王五', o.id, o.path, o.id, o.path, '外省', '务工经商', 'out', '%s', "
+                 "'test' FROM org o WHERE o.id = %lld",
+                 (long long)wang, today, (long long)a);
+        fx_exec(&x, fsql);
+        transfer_new nw = {.kind = "internal", .person_id = wang, .to_org_id = b, .reason = "流入地转接"};
+        int64_t t3 = 0;
+        assert_int_equal(transfer_store_request(&x.c, &nw, false, &t3, &e), ST_OK);
+        act_ok(&x, t3, "approve", TRANSFER_SENDER, &none);
+        act_ok(&x, t3, "accept", TRANSFER_RECEIVER, &none);
+        assert_int_equal(member_store_standing(&x.c, wang, today, &ms, &e), ST_OK);
+        assert_int_equal(ms.org_id, b);
+        char *fst = NULL;
+        snprintf(fsql, sizeof fsql, "SELECT m.state || ' ' || f.to_day || ' ' || f.ended FROM member m JOIN member_flow f ON "
+                                    "f.person_id = m.person_id WHERE m.person_id = %lld", (long long)wang);
+        assert_int_equal(db_query_text(x.d, &fst, fsql, &e, ""), ST_OK);
+        assert_string_equal(fst, arena_printf(&x.mem, "正常 %s handed_over", today));
+        free(fst);
+
         /* out of the system, dues owed: refused, then approved with a reason */
         char m0[8], sql[512];
         snprintf(m0, sizeof m0, "%.7s", today);
