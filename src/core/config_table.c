@@ -168,5 +168,8 @@ const cfg_def cfg_table[] = {
      "一次自愿多交党费达到此数（元）全部上缴中央 / a voluntary payment of at least this (元) goes to the central committee"},
     {"dues-ways", CFG_STR, 0, 0, "treasurer", "党费 dues",
      "启用的党费缴纳方式（逗号分隔；treasurer = 支部党费收缴员收取） / payment ways in use (comma-separated)"},
+    /* issue 17, dues-report items 1–3: the 自行脱党 warning (arrears) */
+    {"dues-arrears-months", CFG_INT, 1, 24, "6", "党费 dues",
+     "连续多少个月未交党费或未参加组织生活即提醒书记（自行脱党预警；由支部大会决定，系统不改变党籍） / consecutive months unpaid or without organizational life that warn the secretary"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };
