@@ -276,7 +276,7 @@ st dues_report_store_arrears(uc *c, int64_t org_id, json_t **out, err *e) {
                                                 json_string_value(json_object_get(src, "state")) ? json_string_value(json_object_get(src, "state")) : "",
                                                 "due_fen", (json_int_t)json_integer_value(json_object_get(src, "due_fen")), "org_id",
                                                 (json_int_t)json_integer_value(json_object_get(src, "org_id")), "link",
-                                                arena_printf(c->mem, "/dues/reports?view=sheets&period=%s&org_id=%lld&own=1", m,
+                                                arena_printf(c->mem, "/dues/reports/sheets?period=%s&org_id=%lld&own=1", m,
                                                              (long long)json_integer_value(json_object_get(src, "org_id"))));
                 if (rec && !which) {
                     char b[32];

@@ -84,6 +84,13 @@ export const PAGES = [
     roles: [...AREA, ...BRANCH], perm: 'notice.send', component: () => import('./views/NoticeView.vue') },
   { name: 'my-notices', path: '/me/notices', label: 'notice.menu.mine', icon: Bell, roles: ['org_admin', 'secretary', 'member'],
     perm: 'notice.read', component: () => import('./views/MyNoticesView.vue') },
+  // 党费收缴情况 up the tree (the sheets behind each row) and the 自行脱党 warning of an organization (issue 17)
+  { name: 'dues-reports', path: '/dues/reports', label: 'duesreport.menu.report', icon: Wallet, roles: [...AREA, ...BRANCH], perm: 'dues.read',
+    component: () => import('./views/DuesReportView.vue') },
+  { name: 'dues-report-sheets', path: '/dues/reports/sheets', label: 'duesreport.sheetsTitle', hidden: true, activeMenu: 'dues-reports',
+    roles: [...AREA, ...BRANCH], perm: 'dues.read', component: () => import('./views/DuesReportSheetsView.vue') },
+  { name: 'dues-arrears', path: '/dues/arrears', label: 'duesreport.menu.arrears', icon: Wallet, roles: [...AREA, ...BRANCH], perm: 'dues.read',
+    component: () => import('./views/DuesArrearsView.vue') },
   // 党费计算器: the monthly dues from one's kind and base, for anyone who pays or collects dues (every logged-in role may ask the server)
   { name: 'my-dues', path: '/me/dues', label: 'dues.menu', icon: Wallet, roles: ['org_admin', 'secretary', 'member'],
     component: () => import('./views/MyDuesView.vue') },

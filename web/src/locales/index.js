@@ -22,10 +22,11 @@ import develop from './parts/develop.js'
 import meeting from './parts/meeting.js'
 import notice from './parts/notice.js'
 import dues from './parts/dues.js'
+import duesreport from './parts/duesreport.js'
 import fields from './parts/fields.js'
 
 export const LANGS = ['zh-CN', 'en']
-export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice, dues, fields }
+export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice, dues, duesreport, fields }
 
 function merge(lang) {
   const out = {}
