@@ -10,6 +10,7 @@ extern const scope_resolver meeting_scope_resolvers[];
 extern const scope_resolver meeting_photo_scope_resolvers[];
 extern const scope_resolver develop_scope_resolvers[];
 extern const scope_resolver notice_scope_resolvers[];
+extern const scope_resolver dues_scope_resolvers[];
 
 const scope_resolver *const scope_resolver_tables[] = {
     scope_core_resolvers,
@@ -20,5 +21,6 @@ const scope_resolver *const scope_resolver_tables[] = {
     meeting_photo_scope_resolvers,
     develop_scope_resolvers,
     notice_scope_resolvers,
+    dues_scope_resolvers,
     NULL,
 };

@@ -140,4 +140,10 @@ st dues_store_owing(uc *c, int64_t person_id, const char *first, const char *las
  * owed:[{month, due_fen}], owed_fen, payments:[…receipt summaries…]}. */
 st dues_store_mine(uc *c, json_t **out, err *e);
 
+/* The object kinds routes may name (auth/scope.h), listed in app/scopes.c:
+ * dues_payment (where it was recorded; the member's own account owns it),
+ * dues_relief (where its member is), dues_sheet (where its organization is). */
+#include "auth/scope.h"
+extern const scope_resolver dues_scope_resolvers[];
+
 #endif

@@ -105,6 +105,7 @@ CREATE TABLE dues_payment (
     first_month TEXT NOT NULL,
     last_month TEXT NOT NULL,
     months INTEGER NOT NULL,
+    lines TEXT NOT NULL DEFAULT '[]',          -- JSON [{"month":"2026-01","fen":1500}]: the months as the receipt shows them (kept when voided)
     dues_fen BIGINT NOT NULL CHECK (dues_fen >= 0),
     voluntary_fen BIGINT NOT NULL DEFAULT 0 CHECK (voluntary_fen >= 0),
     central INTEGER NOT NULL DEFAULT 0,

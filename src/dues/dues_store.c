@@ -1,0 +1,907 @@
+/* dues_store — party dues in the database (see dues_store.h).  All of the
+ * dues module's SQL is here.
+ *
+ * A month's due for a person is found by two lookups on indexes: the newest
+ * base with from_month <= M (the unique (person_id, from_month) index, as a
+ * correlated subquery with ORDER BY … LIMIT 1) and the newest relief not
+ * revoked that covers M.  The sheets of a month are made set-based: one
+ * INSERT … SELECT of the sheets, one of the lines (from member for this
+ * month, from member_span as of the month's last day for a month before),
+ * and one UPDATE … FROM of the sheets' sums — never a loop over members. */
+#include "dues/dues_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/scope.h"
+#include "base/clock.h"
+#include "base/crypt.h"
+#include "core/config.h"
+#include "core/day.h"
+#include "member/member_store.h"
+
+static const char *du_col(uc *c, db_stmt *q, int i) { return db_col_null(q, i) ? NULL : arena_strdup(c->mem, db_col_text(q, i)); }
+
+static st du_nomem(err *e) { return err_set(e, ST_NOMEM, "内存不足。"); }
+
+void dues_store_this_month(char out[8]) {
+    char d[11];
+    clock_day(clock_now(), d);
+    memcpy(out, d, 7);
+    out[7] = 0;
+}
+
+static void du_today(char out[11]) { clock_day(clock_now(), out); }
+
+static bool du_day_valid(const char *s) {
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-') return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) return false;
+    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    return y >= 1900 && m >= 1 && m <= 12 && d >= 1 && d <= day_month_days(y, m);
+}
+
+static st du_month_check(const char *m, const char *field, err *e) {
+    if (dues_month_valid(m)) return ST_OK;
+    return err_field(e, ST_INVALID, field, "%s 的值“%.16s”不是有效的月份：应写作 YYYY-MM，如 2026-03。", field, m ? m : "");
+}
+
+/* A member of the party's own account binds the scope "self": they may read
+ * and declare their own dues only; the rest is their branch's work. */
+static bool du_self(const uc *c) { return c->who.scope_kind && !strcmp(c->who.scope_kind, "self"); }
+
+static st du_staff(const uc *c, const char *what, err *e) {
+    if (!du_self(c)) return ST_OK;
+    return err_set(e, ST_FORBIDDEN, "党员本人不能%s：请由所在支部的书记或党费收缴员办理。", what);
+}
+
+/* ---- the person ------------------------------------------------------- */
+
+typedef struct du_person {
+    int64_t id, org_id, user_id;
+    const char *name, *org_path, *district, *park, *joined_on, *state;
+} du_person;
+
+/* The person's membership (inside the caller's scope). */
+static st du_person_load(uc *c, int64_t person, du_person *p, err *e) {
+    memset(p, 0, sizeof *p);
+    if (person <= 0) return err_field(e, ST_INVALID, "person_id", "请指定党员（person_id）。");
+    st s = scope_check_id(c, "member", person, e);
+    if (s) return s;
+    db_stmt *q;
+    if ((s = db_prepare(c->d,
+                        "SELECT m.org_id, COALESCE(p.user_id, 0), m.name, m.org_path, m.district_code, m.park_code, m.joined_on, m.state "
+                        "FROM member m JOIN person p ON p.id = m.person_id WHERE m.person_id = $1",
+                        &q, e)))
+        return s;
+    db_bind_int(q, 1, person);
+    int r = db_step(q, e);
+    if (r == DB_ROW) {
+        p->id = person;
+        p->org_id = db_col_int(q, 0);
+        p->user_id = db_col_int(q, 1);
+        p->name = du_col(c, q, 2);
+        p->org_path = du_col(c, q, 3);
+        p->district = du_col(c, q, 4);
+        p->park = du_col(c, q, 5);
+        p->joined_on = du_col(c, q, 6);
+        p->state = du_col(c, q, 7);
+    }
+    db_reset(q);
+    if (r == DB_ERROR) return e->code;
+    if (r != DB_ROW) return err_field(e, ST_NOT_FOUND, "person_id", "没有编号为 %lld 的党员。", (long long)person);
+    return ST_OK;
+}
+
+/* ---- a month's due ---------------------------------------------------- */
+
+/* The newest base of person P with from_month <= M, and the newest relief
+ * (not revoked) covering M: their ids (NULL when none). */
+#define DU_BASE_ID(P, M) \
+    "(SELECT b.id FROM dues_base b WHERE b.person_id = " P " AND b.from_month <= " M " ORDER BY b.from_month DESC LIMIT 1)"
+#define DU_RELIEF_ID(P, M)                                                                                               \
+    "(SELECT r.id FROM dues_relief r WHERE r.person_id = " P " AND r.revoked_at IS NULL AND r.from_month <= " M        \
+    " AND r.to_month >= " M " ORDER BY r.id DESC LIMIT 1)"
+
+typedef struct du_due {
+    int64_t fen, relief_id;
+    const char *kind;     /* the base's kind; NULL without a base */
+    const char *state;    /* "owed", "waived", "nobase" */
+} du_due;
+
+static st du_due_of(uc *c, int64_t person, const char *month, du_due *d, err *e) {
+    memset(d, 0, sizeof *d);
+    db_stmt *q;
+    st s = db_prepare(c->d,
+                      "SELECT b.kind, b.amount_fen, r.id, r.amount_fen FROM (SELECT " DU_BASE_ID("$1", "$2") " AS bid, " DU_RELIEF_ID(
+                          "$1", "$2") " AS rid) x LEFT JOIN dues_base b ON b.id = x.bid LEFT JOIN dues_relief r ON r.id = x.rid",
+                      &q, e);
+    if (s) return s;
+    db_bind_int(q, 1, person);
+    db_bind_text(q, 2, month);
+    int r = db_step(q, e);
+    if (r == DB_ROW) {
+        d->kind = du_col(c, q, 0);
+        if (!db_col_null(q, 2)) {
+            d->relief_id = db_col_int(q, 2);
+            d->fen = db_col_int(q, 3);
+            d->state = d->fen ? "owed" : "waived";
+        } else if (d->kind) {
+            d->fen = db_col_int(q, 1);
+            d->state = "owed";
+        } else d->state = "nobase";
+    }
+    db_reset(q);
+    return r == DB_ERROR ? e->code : ST_OK;
+}
+
+/* The sums of the sheets that WHERE names (the sheets of one person's lines,
+ * or one sheet): few rows, correlated counts on the lines' primary key. */
+#define DU_SUMS_SET                                                                                                      \
+    "UPDATE dues_sheet SET members = (SELECT COUNT(*) FROM dues_line l WHERE l.sheet_id = dues_sheet.id), "              \
+    "due_fen = (SELECT COALESCE(SUM(l.due_fen), 0) FROM dues_line l WHERE l.sheet_id = dues_sheet.id), "                 \
+    "paid_fen = (SELECT COALESCE(SUM(l.paid_fen), 0) FROM dues_line l WHERE l.sheet_id = dues_sheet.id AND l.state = 'paid'), " \
+    "paid_members = (SELECT COUNT(*) FROM dues_line l WHERE l.sheet_id = dues_sheet.id AND l.state IN ('paid', 'waived')), " \
+    "nobase = (SELECT COUNT(*) FROM dues_line l WHERE l.sheet_id = dues_sheet.id AND l.state = 'nobase') "
+
+/* A person's unpaid lines of months from..to brought up to date with the
+ * bases and reliefs, and the sums of their sheets. */
+static st du_person_refresh(uc *c, int64_t person, const char *from, const char *to, err *e) {
+#define DU_L_RELIEF DU_RELIEF_ID("dues_line.person_id", "dues_line.month")
+#define DU_L_BASE DU_BASE_ID("dues_line.person_id", "dues_line.month")
+#define DU_L_RAMT "(SELECT r2.amount_fen FROM dues_relief r2 WHERE r2.id = " DU_L_RELIEF ")"
+    st s = db_run(c->d,
+                  "UPDATE dues_line SET relief_id = " DU_L_RELIEF ", "
+                  "kind = (SELECT b2.kind FROM dues_base b2 WHERE b2.id = " DU_L_BASE "), "
+                  "due_fen = COALESCE(" DU_L_RAMT ", (SELECT b2.amount_fen FROM dues_base b2 WHERE b2.id = " DU_L_BASE "), 0), "
+                  "state = CASE WHEN " DU_L_RAMT " = 0 THEN 'waived' WHEN " DU_L_RAMT " IS NOT NULL OR " DU_L_BASE
+                  " IS NOT NULL THEN 'owed' ELSE 'nobase' END, paid_fen = 0, payment_id = NULL "
+                  "WHERE person_id = $1 AND month >= $2 AND month <= $3 AND state <> 'paid'",
+                  e, "itt", person, from, to);
+#undef DU_L_RELIEF
+#undef DU_L_BASE
+#undef DU_L_RAMT
+    if (!s)
+        s = db_run(c->d,
+                   DU_SUMS_SET "WHERE id IN (SELECT l.sheet_id FROM dues_line l WHERE l.person_id = $1 AND l.month >= $2 AND l.month <= $3)", e,
+                   "itt", person, from, to);
+    return s;
+}
+
+/* ---- bases ------------------------------------------------------------- */
+
+static const char *du_ad(uc *c, int64_t person) { return arena_printf(c->mem, "dues_base:%lld", (long long)person); }
+
+static st du_base_in(uc *c, const dues_base_new *b, const char *from, dues_amount *out, err *e) {
+    du_person p;
+    st s = du_person_load(c, b->person_id, &p, e);
+    if (s) return s;
+    const char *by = b->declared_by ? b->declared_by : "";
+    if (strcmp(by, "member") && strcmp(by, "secretary") && strcmp(by, "import"))
+        return err_field(e, ST_INVALID, "declared_by", "declared_by 应为 member（本人申报）、secretary（书记核定）或 import（导入）。");
+    if (du_self(c) && strcmp(by, "member"))
+        return err_field(e, ST_FORBIDDEN, "declared_by", "党员本人只能申报自己的党费基数（declared_by 为 member）。");
+    if (!du_self(c) && !strcmp(by, "member") && c->who.user_id && c->who.user_id != p.user_id)
+        return err_field(e, ST_INVALID, "declared_by", "只有党员本人申报的基数才能记为 member：书记核定的请记为 secretary。");
+    if ((int)b->kind < 0 || b->kind >= DUES_KINDS)
+        return err_field(e, ST_INVALID, "kind", "党员类别无效：应为 employee、retiree、student、unemployed、farmer 或 relief。");
+    if ((s = du_month_check(from, "from_month", e))) return s;
+    char joined[8];
+    snprintf(joined, sizeof joined, "%.7s", p.joined_on ? p.joined_on : "");
+    if (strcmp(from, joined) < 0)
+        return err_field(e, ST_INVALID, "from_month", "起始月份 %s 早于%s入党的月份 %s：党费基数从入党（支部大会通过）的月份起算。", from, p.name,
+                         joined);
+    dues_rules r;
+    if ((s = dues_rules_load(&r, e))) return s;
+    char rule[256];
+    if (b->kind == DUES_FARMER && b->base_fen > 0) {
+        /* the farmers' amount is set by the office within the range */
+        char a[32], lo[32], hi[32];
+        dues_fen_format(b->base_fen, a);
+        dues_fen_format(r.farmer_min, lo);
+        dues_fen_format(r.farmer_max, hi);
+        if (b->base_fen < r.farmer_min || b->base_fen > r.farmer_max)
+            return err_field(e, ST_INVALID, "base", "农民党员的每月定额 %s 元不在规定的范围 %s 元至 %s 元之内。", a, lo, hi);
+        memset(out, 0, sizeof *out);
+        out->fen = b->base_fen;
+        out->flat = true;
+        snprintf(rule, sizeof rule, "农民党员每月定额 %s 元", a);
+    } else {
+        if ((s = dues_calc(&r, b->kind, b->base_fen, out, e))) return s;
+        dues_rule_words(&r, b->kind, b->base_fen, out, rule);
+    }
+    char *sealed = NULL;
+    if (dues_kind_rated(b->kind)) {
+        char plain[24];
+        snprintf(plain, sizeof plain, "%lld", (long long)b->base_fen);
+        if ((s = crypt_init(c->d, e)) || (s = crypt_seal(du_ad(c, p.id), plain, &sealed, e))) return s;
+        arena_own(c->mem, sealed);
+    }
+    s = db_run(c->d,
+               "INSERT INTO dues_base(person_id, from_month, kind, base_sealed, amount_fen, rule, declared_by, actor, created_at) "
+               "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (person_id, from_month) DO UPDATE SET kind = excluded.kind, "
+               "base_sealed = excluded.base_sealed, amount_fen = excluded.amount_fen, rule = excluded.rule, "
+               "declared_by = excluded.declared_by, actor = excluded.actor, created_at = excluded.created_at",
+               e, "itttittti", p.id, from, dues_kind_code(b->kind), sealed, out->fen, rule, by,
+               c->who.username ? c->who.username : "", clock_now());
+    if (!s) s = du_person_refresh(c, p.id, from, "9999-12", e);
+    return s;
+}
+
+st dues_store_base_set(uc *c, const dues_base_new *b, dues_amount *out, err *e) {
+    dues_amount tmp;
+    if (!out) out = &tmp;
+    memset(out, 0, sizeof *out);
+    char now[8];
+    dues_store_this_month(now);
+    const char *from = b->from_month ? b->from_month : now;
+    st s = uc_begin(c, e);
+    if (s) return s;
+    s = du_base_in(c, b, from, out, e);
+    const char *detail = NULL;
+    if (!s) {
+        char a[32];
+        dues_fen_format(out->fen, a);
+        detail = arena_printf(c->mem, "%s 起 %s，月交 %s 元", from, dues_kind_name(b->kind), a);
+    }
+    uc_act a = {"dues.base", uc_obj(c, "person", b->person_id), detail};
+    return uc_end(c, s, &a, e);
+}
+
+st dues_store_bases(uc *c, int64_t person_id, bool open, json_t **out, err *e) {
+    *out = NULL;
+    du_person p;
+    st s = du_person_load(c, person_id, &p, e);
+    json_t *rows = NULL;
+    if (!s)
+        s = db_query_json(c->d, &rows,
+                          "SELECT from_month, kind, amount_fen, rule, declared_by, actor, created_at, base_sealed FROM dues_base "
+                          "WHERE person_id = $1 ORDER BY from_month DESC",
+                          e, "i", person_id);
+    if (s) return s;
+    if (!arena_json(c->mem, rows)) return du_nomem(e);
+    bool reader_is_member = p.user_id && c->who.user_id == p.user_id;
+    if (open && !reader_is_member) {
+        uc_act a = {"dues.base.read", uc_obj(c, "person", person_id), p.name};
+        if ((s = uc_audit(c, &a, e))) return s;
+    }
+    if (open && (s = crypt_init(c->d, e))) return s;
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) {
+        int k = dues_kind_parse(json_string_value(json_object_get(r, "kind")));
+        json_object_set_new(r, "kind_name", json_string(k >= 0 ? dues_kind_name((dues_kind)k) : ""));
+        char a[32];
+        dues_fen_format(json_integer_value(json_object_get(r, "amount_fen")), a);
+        json_object_set_new(r, "amount", json_string(a));
+        const char *sealed = json_string_value(json_object_get(r, "base_sealed"));
+        if (open && sealed) {
+            char *plain = NULL;
+            if ((s = crypt_open(du_ad(c, person_id), sealed, &plain, e))) return s;
+            int64_t fen = strtoll(plain, NULL, 10);
+            free(plain);
+            dues_fen_format(fen, a);
+            json_object_set_new(r, "base_fen", json_integer(fen));
+            json_object_set_new(r, "base", json_string(a));
+        }
+        json_object_del(r, "base_sealed");
+    }
+    *out = json_pack("{s:O}", "items", rows);
+    return *out ? ST_OK : du_nomem(e);
+}
+
+/* ---- reliefs ------------------------------------------------------------ */
+
+static st du_relief_in(uc *c, const dues_relief_new *r, int64_t *id, err *e) {
+    st s = du_staff(c, "批准减免党费", e);
+    du_person p;
+    if (!s) s = du_person_load(c, r->person_id, &p, e);
+    if (!s) s = du_month_check(r->from_month, "from_month", e);
+    if (!s) s = du_month_check(r->to_month, "to_month", e);
+    if (s) return s;
+    if (strcmp(r->from_month, r->to_month) > 0)
+        return err_field(e, ST_INVALID, "to_month", "截止月份 %s 早于起始月份 %s。", r->to_month, r->from_month);
+    if (r->amount_fen < 0 || r->amount_fen > DUES_FEN_MAX)
+        return err_field(e, ST_INVALID, "amount_fen", "减免后的每月金额不能为负数（免交请填 0）。");
+    if (!r->reason || !*r->reason) return err_field(e, ST_INVALID, "reason", "请填写减免原因 reason（如支部大会决定的事由）。");
+    if (!r->approver || !*r->approver) return err_field(e, ST_INVALID, "approver", "请填写批准人或批准机关 approver。");
+    s = db_query_int(c->d, id,
+                     "INSERT INTO dues_relief(person_id, from_month, to_month, amount_fen, reason, approver, actor, created_at) "
+                     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                     e, "ittittti", p.id, r->from_month, r->to_month, r->amount_fen, r->reason, r->approver,
+                     c->who.username ? c->who.username : "", clock_now());
+    if (!s) s = du_person_refresh(c, p.id, r->from_month, r->to_month, e);
+    return s;
+}
+
+st dues_store_relief_add(uc *c, const dues_relief_new *r, int64_t *id, err *e) {
+    int64_t tmp = 0;
+    if (!id) id = &tmp;
+    *id = 0;
+    st s = uc_begin(c, e);
+    if (s) return s;
+    s = du_relief_in(c, r, id, e);
+    const char *detail = NULL;
+    if (!s) {
+        char a[32];
+        dues_fen_format(r->amount_fen, a);
+        detail = arena_printf(c->mem, "%s 至 %s %s（%s，批准：%s）", r->from_month, r->to_month,
+                              r->amount_fen ? arena_printf(c->mem, "每月减为 %s 元", a) : "免交", r->reason, r->approver);
+    }
+    uc_act a = {"dues.relief", uc_obj(c, "dues_relief", *id), detail};
+    return uc_end(c, s, &a, e);
+}
+
+static st du_revoke_in(uc *c, int64_t id, const char *reason, err *e) {
+    st s = du_staff(c, "撤销党费减免", e);
+    if (s) return s;
+    json_t *rows = NULL;
+    if ((s = db_query_json(c->d, &rows, "SELECT person_id, from_month, to_month, revoked_at FROM dues_relief WHERE id = $1", e, "i", id)))
+        return s;
+    arena_json(c->mem, rows);
+    json_t *r = json_array_get(rows, 0);
+    if (!r) return err_set(e, ST_NOT_FOUND, "没有编号为 %lld 的党费减免。", (long long)id);
+    int64_t person = json_integer_value(json_object_get(r, "person_id"));
+    du_person p;
+    if ((s = du_person_load(c, person, &p, e))) return s;
+    if (!json_is_null(json_object_get(r, "revoked_at")) && json_object_get(r, "revoked_at"))
+        return err_set(e, ST_CONFLICT, "这项党费减免已经撤销。");
+    if (!reason || !*reason) return err_field(e, ST_INVALID, "reason", "请填写撤销原因 reason。");
+    s = db_run(c->d, "UPDATE dues_relief SET revoked_at = $2, revoke_reason = $3 WHERE id = $1", e, "iit", id, clock_now(), reason);
+    if (!s)
+        s = du_person_refresh(c, person, json_string_value(json_object_get(r, "from_month")), json_string_value(json_object_get(r, "to_month")),
+                              e);
+    return s;
+}
+
+st dues_store_relief_revoke(uc *c, int64_t id, const char *reason, err *e) {
+    st s = uc_begin(c, e);
+    if (s) return s;
+    s = du_revoke_in(c, id, reason, e);
+    uc_act a = {"dues.relief.revoke", uc_obj(c, "dues_relief", id), reason};
+    return uc_end(c, s, &a, e);
+}
+
+st dues_store_reliefs(uc *c, int64_t person_id, json_t **out, err *e) {
+    *out = NULL;
+    du_person p;
+    st s = du_person_load(c, person_id, &p, e);
+    json_t *rows = NULL;
+    if (!s)
+        s = db_query_json(c->d, &rows,
+                          "SELECT id, person_id, from_month, to_month, amount_fen, reason, approver, actor, created_at, revoked_at, "
+                          "revoke_reason FROM dues_relief WHERE person_id = $1 ORDER BY id DESC",
+                          e, "i", person_id);
+    if (s) return s;
+    *out = json_pack("{s:o}", "items", rows);
+    return *out ? ST_OK : du_nomem(e);
+}
+
+/* ---- sheets ------------------------------------------------------------ */
+
+/* Who is on a sheet of month $1 whose last day (today, for this month) is $2:
+ * the memberships in the party then, from the month of the vote.  m is the
+ * membership row (member, or member_span as of the day). */
+#define DU_ON_NOW                                                                                                        \
+    "FROM member m WHERE m.state IN ('正常', '流动') AND SUBSTR(m.joined_on, 1, 7) <= $1 AND m.joined_on <= $2 "
+#define DU_ON_PAST                                                                                                       \
+    "FROM member_span m JOIN member j ON j.person_id = m.person_id WHERE m.from_day <= $2 AND (m.to_day IS NULL OR m.to_day > $2) " \
+    "AND m.state IN ('正常', '流动') AND SUBSTR(j.joined_on, 1, 7) <= $1 "
+#define DU_IN_ORG "AND m.org_id = $3 "
+#define DU_IN_SCOPE "AND " SCOPE_COND("$3", "$4", "m.district_code", "m.park_code", "m.org_path", "NULL", "NULL") " "
+#define DU_SHEET_SCOPE(K, C) SCOPE_COND(K, C, "s.district_code", "s.park_code", "s.org_path", "NULL", "NULL")
+
+/* The lines of the people ON … not yet paid for the month (a paid line
+ * elsewhere stays where it is): the due from the newest relief, else the
+ * newest base, a month paid in advance as paid. */
+#define DU_LINES(ON)                                                                                                     \
+    "INSERT INTO dues_line(sheet_id, person_id, month, org_id, kind, due_fen, relief_id, state, paid_fen, payment_id) "   \
+    "SELECT sh.id, x.person_id, $1, x.org_id, b.kind, "                                                                  \
+    "CASE WHEN pd.payment_id IS NOT NULL THEN pd.fen WHEN r.id IS NOT NULL THEN r.amount_fen WHEN b.id IS NOT NULL THEN b.amount_fen ELSE 0 END, " \
+    "r.id, "                                                                                                             \
+    "CASE WHEN pd.payment_id IS NOT NULL THEN 'paid' WHEN r.id IS NOT NULL AND r.amount_fen = 0 THEN 'waived' "         \
+    "WHEN r.id IS NOT NULL OR b.id IS NOT NULL THEN 'owed' ELSE 'nobase' END, "                                          \
+    "COALESCE(pd.fen, 0), pd.payment_id "                                                                                \
+    "FROM (SELECT m.person_id, m.org_id, " DU_BASE_ID("m.person_id", "$1") " AS base_id, " DU_RELIEF_ID("m.person_id", "$1") \
+    " AS relief_id " ON "AND NOT EXISTS (SELECT 1 FROM dues_line l WHERE l.person_id = m.person_id AND l.month = $1 AND l.state = 'paid')) x " \
+    "JOIN dues_sheet sh ON sh.org_id = x.org_id AND sh.month = $1 "                                                      \
+    "LEFT JOIN dues_base b ON b.id = x.base_id LEFT JOIN dues_relief r ON r.id = x.relief_id "                          \
+    "LEFT JOIN dues_paid pd ON pd.person_id = x.person_id AND pd.month = $1"
+
+/* The month's last day, or today for this month; a month after this one refused. */
+static st du_sheet_month(const char *month, char day[11], bool *now, err *e) {
+    st s = du_month_check(month, "month", e);
+    if (s) return s;
+    char tm[8];
+    dues_store_this_month(tm);
+    int k = strcmp(month, tm);
+    if (k > 0) return err_field(e, ST_INVALID, "month", "%s 还没有到：只能生成本月（%s）及以前各月的党费应交名单。", month, tm);
+    *now = k == 0;
+    if (*now) du_today(day);
+    else dues_month_last_day(month, day);
+    return ST_OK;
+}
+
+static st du_sheet_in(uc *c, int64_t org_id, const char *month, int64_t *sheet_id, err *e) {
+    st s = du_staff(c, "生成党费应交名单", e);
+    if (!s) s = scope_check_id(c, "org", org_id, e);
+    char day[11];
+    bool now = false;
+    if (!s) s = du_sheet_month(month, day, &now, e);
+    if (s) return s;
+    int64_t t = clock_now();
+    if ((s = db_run(c->d,
+                    "INSERT INTO dues_sheet(org_id, month, org_path, district_code, park_code, made_at) "
+                    "SELECT o.id, $1, o.path, o.district_code, o.park_code, $3 FROM org o WHERE o.id = $2 "
+                    "AND NOT EXISTS (SELECT 1 FROM dues_sheet s WHERE s.org_id = o.id AND s.month = $1)",
+                    e, "tii", month, org_id, t)))
+        return s;
+    s = db_query_int(c->d, sheet_id, "SELECT id FROM dues_sheet WHERE org_id = $1 AND month = $2", e, "it", org_id, month);
+    if (s == ST_NOT_FOUND) return err_field(e, ST_NOT_FOUND, "org_id", "没有编号为 %lld 的党组织。", (long long)org_id);
+    if (!s) s = db_run(c->d, "DELETE FROM dues_line WHERE sheet_id = $1 AND state <> 'paid'", e, "i", *sheet_id);
+    if (!s) s = db_run(c->d, now ? DU_LINES(DU_ON_NOW DU_IN_ORG) : DU_LINES(DU_ON_PAST DU_IN_ORG), e, "tti", month, day, org_id);
+    if (!s) s = db_run(c->d, DU_SUMS_SET ", made_at = $2 WHERE id = $1", e, "ii", *sheet_id, t);
+    return s;
+}
+
+st dues_store_sheet_make(uc *c, int64_t org_id, const char *month, int64_t *sheet_id, err *e) {
+    int64_t tmp = 0;
+    if (!sheet_id) sheet_id = &tmp;
+    *sheet_id = 0;
+    st s = uc_begin(c, e);
+    if (s) return s;
+    s = du_sheet_in(c, org_id, month, sheet_id, e);
+    uc_act a = {"dues.sheet", uc_obj(c, "dues_sheet", *sheet_id), arena_printf(c->mem, "%s", month ? month : "")};
+    return uc_end(c, s, &a, e);
+}
+
+static st du_sheets_in(uc *c, const char *month, int64_t *sheets, int64_t *lines, err *e) {
+    st s = du_staff(c, "生成党费应交名单", e);
+    char day[11];
+    bool now = false;
+    if (!s) s = du_sheet_month(month, day, &now, e);
+    if (s) return s;
+    const char *k, *code;
+    scope_bind(c, &k, &code);
+    int64_t t = clock_now();
+    /* the sheets of the organizations with someone on them, not made yet */
+#define DU_SHEETS_NEW(ON)                                                                                                \
+    "INSERT INTO dues_sheet(org_id, month, org_path, district_code, park_code, made_at) "                                 \
+    "SELECT o.id, $1, o.path, o.district_code, o.park_code, $5 FROM org o WHERE o.id IN (SELECT m.org_id " ON DU_IN_SCOPE \
+    ") AND NOT EXISTS (SELECT 1 FROM dues_sheet s WHERE s.org_id = o.id AND s.month = $1)"
+    s = db_run(c->d, now ? DU_SHEETS_NEW(DU_ON_NOW) : DU_SHEETS_NEW(DU_ON_PAST), e, "tttti", month, day, k, code, t);
+#undef DU_SHEETS_NEW
+    /* every unpaid line of the month's sheets in scope goes, and is made again */
+    if (!s)
+        s = db_run(c->d,
+                   "DELETE FROM dues_line WHERE state <> 'paid' AND sheet_id IN (SELECT s.id FROM dues_sheet s WHERE s.month = $1 AND " DU_SHEET_SCOPE(
+                       "$2", "$3") ")",
+                   e, "ttt", month, k, code);
+    if (!s) s = db_run(c->d, now ? DU_LINES(DU_ON_NOW DU_IN_SCOPE) : DU_LINES(DU_ON_PAST DU_IN_SCOPE), e, "tttt", month, day, k, code);
+    /* the sums: zero, then one aggregate of the lines by sheet */
+    if (!s)
+        s = db_run(c->d,
+                   "UPDATE dues_sheet SET members = 0, due_fen = 0, paid_fen = 0, paid_members = 0, nobase = 0, made_at = $4 "
+                   "WHERE id IN (SELECT s.id FROM dues_sheet s WHERE s.month = $1 AND " DU_SHEET_SCOPE("$2", "$3") ")",
+                   e, "ttti", month, k, code, t);
+    if (!s)
+        s = db_run(c->d,
+                   "UPDATE dues_sheet SET members = a.n, due_fen = a.due, paid_fen = a.paid, paid_members = a.pm, nobase = a.nb FROM "
+                   "(SELECT l.sheet_id, COUNT(*) AS n, SUM(l.due_fen) AS due, SUM(CASE WHEN l.state = 'paid' THEN l.paid_fen ELSE 0 END) AS paid, "
+                   "SUM(CASE WHEN l.state IN ('paid', 'waived') THEN 1 ELSE 0 END) AS pm, "
+                   "SUM(CASE WHEN l.state = 'nobase' THEN 1 ELSE 0 END) AS nb "
+                   "FROM dues_sheet s JOIN dues_line l ON l.sheet_id = s.id WHERE s.month = $1 AND " DU_SHEET_SCOPE("$2", "$3")
+                   " GROUP BY l.sheet_id) a WHERE dues_sheet.id = a.sheet_id",
+                   e, "ttt", month, k, code);
+    if (!s) s = db_query_int(c->d, sheets, "SELECT COUNT(*) FROM dues_sheet s WHERE s.month = $1 AND " DU_SHEET_SCOPE("$2", "$3"), e, "ttt", month, k, code);
+    if (!s)
+        s = db_query_int(c->d, lines, "SELECT COALESCE(SUM(s.members), 0) FROM dues_sheet s WHERE s.month = $1 AND " DU_SHEET_SCOPE("$2", "$3"), e,
+                         "ttt", month, k, code);
+    return s;
+}
+
+st dues_store_sheets_make(uc *c, const char *month, int64_t *sheets, int64_t *lines, err *e) {
+    int64_t t1 = 0, t2 = 0;
+    if (!sheets) sheets = &t1;
+    if (!lines) lines = &t2;
+    *sheets = *lines = 0;
+    st s = uc_begin(c, e);
+    if (s) return s;
+    s = du_sheets_in(c, month, sheets, lines, e);
+    uc_act a = {"dues.sheets", arena_printf(c->mem, "dues_month:%s", month ? month : ""),
+                s ? NULL : arena_printf(c->mem, "%lld 个党组织，%lld 人", (long long)*sheets, (long long)*lines)};
+    return uc_end(c, s, &a, e);
+}
+
+st dues_store_sheet_get(uc *c, int64_t org_id, const char *month, json_t **out, err *e) {
+    *out = NULL;
+    st s = scope_check_id(c, "org", org_id, e);
+    if (!s) s = du_month_check(month, "month", e);
+    json_t *rows = NULL;
+    if (!s)
+        s = db_query_json(c->d, &rows,
+                          "SELECT s.id, s.org_id, o.name AS org_name, s.month, s.members, s.due_fen, s.paid_fen, s.paid_members, s.nobase, "
+                          "s.made_at FROM dues_sheet s JOIN org o ON o.id = s.org_id WHERE s.org_id = $1 AND s.month = $2",
+                          e, "it", org_id, month);
+    if (s) return s;
+    json_t *sh = json_array_get(rows, 0);
+    if (!sh) {
+        json_decref(rows);
+        return err_field(e, ST_NOT_FOUND, "month", "%s 的党费应交名单还没有生成。", month);
+    }
+    *out = json_incref(sh);
+    json_decref(rows);
+    json_t *items = NULL;
+    s = db_query_json(c->d, &items,
+                      "SELECT l.person_id, m.name, l.kind, l.due_fen, l.state, l.paid_fen, l.payment_id, p.receipt_no "
+                      "FROM dues_line l JOIN member m ON m.person_id = l.person_id LEFT JOIN dues_payment p ON p.id = l.payment_id "
+                      "WHERE l.sheet_id = $1 ORDER BY m.name_key, l.person_id",
+                      e, "i", json_integer_value(json_object_get(*out, "id")));
+    if (s) {
+        json_decref(*out);
+        *out = NULL;
+        return s;
+    }
+    json_object_set_new(*out, "items", items);
+    return ST_OK;
+}
+
+/* ---- payments ------------------------------------------------------------ */
+
+/* The setting dues-central-min in fen. */
+static st du_central_min(int64_t *fen, err *e) {
+    const char *v = cfg_str("dues-central-min");
+    if (!v) v = "1000";
+    if (dues_amount_parse(v, strlen(v), fen, e))
+        return err_field(e, ST_INVALID, "dues-central-min", "设置 dues-central-min 的值“%.32s”不是有效的金额（元），如 1000。", v);
+    return ST_OK;
+}
+
+typedef struct du_pay_month {
+    char month[8];
+    int64_t fen;
+} du_pay_month;
+
+static st du_pay_in(uc *c, const dues_payment_new *x, int64_t *id, const char **receipt, err *e) {
+    du_person p;
+    st s = du_person_load(c, x->person_id, &p, e);
+    if (s) return s;
+    const dues_way *w = dues_way_find(x->way ? x->way : "treasurer", e);
+    if (!w) return e->code ? e->code : ST_INVALID;
+    if (du_self(c) && !w->online)
+        return err_field(e, ST_FORBIDDEN, "way", "“%s”须由支部党费收缴员收款后登记：党员本人不能自行登记这种缴纳方式。", w->label);
+    const char *first = x->first_month, *last = x->last_month ? x->last_month : x->first_month;
+    if ((s = du_month_check(first, "first_month", e)) || (s = du_month_check(last, "last_month", e))) return s;
+    if (strcmp(first, last) > 0) return err_field(e, ST_INVALID, "last_month", "截止月份 %s 早于起始月份 %s。", last, first);
+    char tm[8], oldest[8], newest[8], joined[8];
+    dues_store_this_month(tm);
+    int back = (int)cfg_int("dues-back-max-months"), adv = (int)cfg_int("dues-advance-max-months");
+    dues_month_add(tm, -back, oldest);
+    dues_month_add(tm, adv, newest);
+    if (strcmp(first, oldest) < 0)
+        return err_field(e, ST_INVALID, "first_month", "起始月份 %s 超出补交期限：补交党费最多补交本月之前 %d 个月（%s 起）。", first, back, oldest);
+    if (strcmp(last, tm) > 0) {
+        if (!x->consent || !*x->consent)
+            return err_field(e, ST_INVALID, "consent", "预交 %s 以后的党费须经支部同意：请填写支部同意的情况 consent。", tm);
+        if (strcmp(last, newest) > 0)
+            return err_field(e, ST_INVALID, "last_month", "截止月份 %s 超出预交期限：经支部同意最多预交本月之后 %d 个月（至 %s）。", last, adv, newest);
+    }
+    snprintf(joined, sizeof joined, "%.7s", p.joined_on ? p.joined_on : "");
+    if (strcmp(first, joined) < 0)
+        return err_field(e, ST_INVALID, "first_month", "起始月份 %s 早于%s入党的月份 %s：党费从入党（支部大会通过）的月份起交纳。", first, p.name, joined);
+    if (x->voluntary_fen < 0 || x->voluntary_fen > DUES_FEN_MAX)
+        return err_field(e, ST_INVALID, "voluntary_fen", "自愿多交的金额不能为负数。");
+    if (x->proxy && (!x->proxy_name || !*x->proxy_name))
+        return err_field(e, ST_INVALID, "proxy_name", "代交党费请填写代交人姓名 proxy_name。");
+    char today[11];
+    du_today(today);
+    const char *paid_on = x->paid_on ? x->paid_on : today;
+    if (!du_day_valid(paid_on)) return err_field(e, ST_INVALID, "paid_on", "缴纳日期“%.16s”无效：应写作 YYYY-MM-DD。", paid_on);
+    if (strcmp(paid_on, today) > 0) return err_field(e, ST_INVALID, "paid_on", "缴纳日期 %s 晚于今天（%s）。", paid_on, today);
+    /* the months: each one's due, none paid already */
+    int n = dues_month_diff(first, last) + 1;
+    du_pay_month *ms = arena_calloc(c->mem, (size_t)n, sizeof *ms);
+    if (!ms) return du_nomem(e);
+    int64_t dues = 0;
+    json_t *lines = arena_json(c->mem, json_array());
+    if (!lines) return du_nomem(e);
+    for (int i = 0; i < n; i++) {
+        dues_month_add(first, i, ms[i].month);
+        char *rno = NULL;
+        s = db_query_text(c->d, &rno,
+                          "SELECT y.receipt_no FROM dues_paid d JOIN dues_payment y ON y.id = d.payment_id WHERE d.person_id = $1 AND d.month = $2",
+                          e, "it", p.id, ms[i].month);
+        if (!s) {
+            const char *r = arena_strdup(c->mem, rno);
+            free(rno);
+            return err_field(e, ST_CONFLICT, "first_month", "%s %s 的党费已经交过（收据 %s），同一个月不能重复缴纳。", p.name, ms[i].month, r);
+        }
+        if (s != ST_NOT_FOUND) return s;
+        err_clear(e);
+        du_due d;
+        if ((s = du_due_of(c, p.id, ms[i].month, &d, e))) return s;
+        if (!strcmp(d.state, "nobase"))
+            return err_field(e, ST_INVALID, "first_month", "%s %s 还没有核定党费基数，无法计算应交金额：请先核定基数。", p.name, ms[i].month);
+        if (!strcmp(d.state, "waived"))
+            return err_field(e, ST_INVALID, "first_month", "%s %s 的党费已批准免交，无需缴纳：请把这个月排除在外。", p.name, ms[i].month);
+        ms[i].fen = d.fen;
+        dues += d.fen;
+        json_array_append_new(lines, json_pack("{s:s,s:I}", "month", ms[i].month, "fen", (json_int_t)d.fen));
+    }
+    int64_t total = dues + x->voluntary_fen, cmin = 0;
+    if ((s = du_central_min(&cmin, e))) return s;
+    bool central = x->voluntary_fen > 0 && x->voluntary_fen >= cmin;
+    if (x->received_fen >= 0 && x->received_fen != total) {
+        char got[32], want[32], a[32], v[32];
+        dues_fen_format(x->received_fen, got);
+        dues_fen_format(total, want);
+        dues_fen_format(dues, a);
+        dues_fen_format(x->voluntary_fen, v);
+        return err_field(e, ST_INVALID, "received_fen", "实收 %s 元与应收 %s 元（党费 %s 元 + 自愿多交 %s 元）不符，请核对。", got, want, a, v);
+    }
+    if (w->confirm && (s = w->confirm(x->way_ref, total, e))) return s;
+    const char *kind = strcmp(last, tm) > 0 ? "advance" : strcmp(first, tm) < 0 ? "back" : "monthly";
+    /* the receipt: the city's counter of this year, taken inside the transaction */
+    int year = atoi(today);
+    int64_t seq = 0;
+    if ((s = db_query_int(c->d, &seq,
+                          "INSERT INTO dues_receipt_seq(year, last) VALUES ($1, 1) ON CONFLICT (year) DO UPDATE SET last = dues_receipt_seq.last + 1 "
+                          "RETURNING last",
+                          e, "i", (int64_t)year)))
+        return s;
+    const char *no = arena_printf(c->mem, "%04d-%06lld", year, (long long)seq);
+    char *ltext = json_dumps(lines, JSON_COMPACT);
+    if (!ltext) return du_nomem(e);
+    arena_own(c->mem, ltext);
+    s = db_query_int(c->d, id,
+                     "INSERT INTO dues_payment(receipt_no, person_id, org_id, org_path, district_code, park_code, first_month, last_month, months, "
+                     "lines, dues_fen, voluntary_fen, central, kind, consent, way, way_ref, payer, proxy_name, paid_on, recorded_by, created_at) "
+                     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING id",
+                     e, "tiitttttitiiitttttttti", no, p.id, p.org_id, p.org_path, p.district, p.park, first, last, (int64_t)n, ltext, dues,
+                     x->voluntary_fen, (int64_t)(central ? 1 : 0), kind, x->consent && *x->consent ? x->consent : NULL, w->name,
+                     x->way_ref && *x->way_ref ? x->way_ref : NULL, x->proxy ? "proxy" : "self", x->proxy ? x->proxy_name : NULL, paid_on,
+                     c->who.username ? c->who.username : "", clock_now());
+    for (int i = 0; i < n && !s; i++)
+        s = db_run(c->d, "INSERT INTO dues_paid(person_id, month, payment_id, fen) VALUES ($1, $2, $3, $4)", e, "itii", p.id, ms[i].month, *id,
+                   ms[i].fen);
+    if (!s)
+        s = db_run(c->d,
+                   "UPDATE dues_line SET state = 'paid', paid_fen = (SELECT d.fen FROM dues_paid d WHERE d.person_id = dues_line.person_id "
+                   "AND d.month = dues_line.month), payment_id = $2 WHERE person_id = $1 AND month >= $3 AND month <= $4 AND state <> 'paid'",
+                   e, "iitt", p.id, *id, first, last);
+    if (!s)
+        s = db_run(c->d,
+                   DU_SUMS_SET "WHERE id IN (SELECT l.sheet_id FROM dues_line l WHERE l.person_id = $1 AND l.month >= $2 AND l.month <= $3)", e,
+                   "itt", p.id, first, last);
+    if (!s) {
+        member_activity act = {p.id, p.org_id, "dues.paid", paid_on, arena_printf(c->mem, "dues_payment:%lld", (long long)*id), (double)n};
+        s = member_store_activity(c, &act, e);
+    }
+    if (!s && receipt) *receipt = no;
+    return s;
+}
+
+st dues_store_pay(uc *c, const dues_payment_new *p, int64_t *id, const char **receipt_no, err *e) {
+    int64_t tmp = 0;
+    if (!id) id = &tmp;
+    *id = 0;
+    if (receipt_no) *receipt_no = NULL;
+    const char *no = NULL;
+    st s = uc_begin(c, e);
+    if (s) return s;
+    s = du_pay_in(c, p, id, &no, e);
+    const char *detail = NULL;
+    if (!s) detail = arena_printf(c->mem, "收据 %s：%s 至 %s", no, p->first_month, p->last_month ? p->last_month : p->first_month);
+    uc_act a = {"dues.pay", uc_obj(c, "dues_payment", *id), detail};
+    s = uc_end(c, s, &a, e);
+    if (!s && receipt_no) *receipt_no = no;
+    return s;
+}
+
+static st du_void_in(uc *c, int64_t id, const char *reason, err *e) {
+    st s = du_staff(c, "作废党费收据", e);
+    if (!s) s = scope_check_id(c, "dues_payment", id, e);
+    if (s) return s;
+    json_t *rows = NULL;
+    if ((s = db_query_json(c->d, &rows,
+                           "SELECT person_id, org_id, first_month, last_month, months, receipt_no, voided_at FROM dues_payment WHERE id = $1", e,
+                           "i", id)))
+        return s;
+    arena_json(c->mem, rows);
+    json_t *r = json_array_get(rows, 0);
+    if (!r) return err_set(e, ST_NOT_FOUND, "没有编号为 %lld 的党费缴纳记录。", (long long)id);
+    if (json_is_integer(json_object_get(r, "voided_at")))
+        return err_set(e, ST_CONFLICT, "收据 %s 已经作废。", json_string_value(json_object_get(r, "receipt_no")));
+    if (!reason || !*reason) return err_field(e, ST_INVALID, "reason", "请填写作废原因 reason。");
+    int64_t person = json_integer_value(json_object_get(r, "person_id"));
+    const char *first = json_string_value(json_object_get(r, "first_month")), *last = json_string_value(json_object_get(r, "last_month"));
+    char today[11];
+    du_today(today);
+    s = db_run(c->d, "UPDATE dues_payment SET voided_at = $2, void_reason = $3, voided_by = $4 WHERE id = $1", e, "iitt", id, clock_now(), reason,
+               c->who.username ? c->who.username : "");
+    if (!s) s = db_run(c->d, "DELETE FROM dues_paid WHERE payment_id = $1", e, "i", id);
+    /* its lines owed again: unpaid, then brought up to date (and their sheets' sums) */
+    if (!s) s = db_run(c->d, "UPDATE dues_line SET state = 'owed', paid_fen = 0, payment_id = NULL WHERE payment_id = $1", e, "i", id);
+    if (!s) s = du_person_refresh(c, person, first, last, e);
+    if (!s) {
+        member_activity act = {person, json_integer_value(json_object_get(r, "org_id")), "dues.voided", today,
+                               arena_printf(c->mem, "dues_payment:%lld", (long long)id), -(double)json_integer_value(json_object_get(r, "months"))};
+        s = member_store_activity(c, &act, e);
+    }
+    return s;
+}
+
+st dues_store_void(uc *c, int64_t id, const char *reason, err *e) {
+    st s = uc_begin(c, e);
+    if (s) return s;
+    s = du_void_in(c, id, reason, e);
+    uc_act a = {"dues.void", uc_obj(c, "dues_payment", id), reason};
+    return uc_end(c, s, &a, e);
+}
+
+#define DU_PAY_COLS                                                                                                      \
+    "y.id, y.receipt_no, y.person_id, m.name, y.org_id, o.name AS org_name, y.first_month, y.last_month, y.months, y.dues_fen, " \
+    "y.voluntary_fen, y.central, y.kind, y.way, y.payer, y.proxy_name, y.paid_on, y.recorded_by, y.voided_at, y.void_reason"
+#define DU_PAY_FROM "FROM dues_payment y JOIN member m ON m.person_id = y.person_id JOIN org o ON o.id = y.org_id "
+
+static void du_way_label(json_t *r) {
+    const char *w = json_string_value(json_object_get(r, "way"));
+    err e;
+    const dues_way *dw = dues_way_find(w, &e);
+    json_object_set_new(r, "way_label", json_string(dw ? dw->label : w ? w : ""));
+}
+
+st dues_store_payment_get(uc *c, int64_t id, json_t **out, err *e) {
+    *out = NULL;
+    st s = scope_check_id(c, "dues_payment", id, e);
+    json_t *rows = NULL;
+    if (!s) s = db_query_json(c->d, &rows, "SELECT " DU_PAY_COLS ", y.lines " DU_PAY_FROM "WHERE y.id = $1", e, "i", id);
+    if (s) return s;
+    json_t *r = json_array_get(rows, 0);
+    if (!r) {
+        json_decref(rows);
+        return err_set(e, ST_NOT_FOUND, "没有编号为 %lld 的党费缴纳记录。", (long long)id);
+    }
+    *out = json_incref(r);
+    json_decref(rows);
+    json_error_t je;
+    json_t *lines = json_loads(json_string_value(json_object_get(*out, "lines")), 0, &je);
+    json_object_set_new(*out, "lines", lines ? lines : json_array());
+    du_way_label(*out);
+    return ST_OK;
+}
+
+#define DU_PAY_WHERE                                                                                                     \
+    "WHERE " SCOPE_COND("$1", "$2", "y.district_code", "y.park_code", "y.org_path", "NULL", "pe.user_id")                \
+    " AND (CAST($3 AS BIGINT) = 0 OR y.org_path LIKE '%/' || CAST($3 AS TEXT) || '/%') "                              \
+    "AND (CAST($4 AS BIGINT) = 0 OR y.person_id = $4) AND (CAST($5 AS TEXT) IS NULL OR y.paid_on >= $5) "               \
+    "AND (CAST($6 AS TEXT) IS NULL OR y.paid_on <= $6) AND (CAST($7 AS BIGINT) < 0 OR y.central = $7) "                 \
+    "AND (CAST($8 AS BIGINT) = 1 OR y.voided_at IS NULL)"
+
+st dues_store_payments(uc *c, const dues_payment_filter *f, const uc_page *p, json_t **items, int64_t *total, err *e) {
+    *items = NULL;
+    const char *k, *code;
+    scope_bind(c, &k, &code);
+    const char *from = f->from_day && *f->from_day ? f->from_day : NULL, *to = f->to_day && *f->to_day ? f->to_day : NULL;
+    st s = db_query_int(c->d, total,
+                        "SELECT COUNT(*) FROM dues_payment y JOIN person pe ON pe.id = y.person_id " DU_PAY_WHERE, e, "ttiittii", k, code,
+                        f->org_id, f->person_id, from, to, (int64_t)f->central, (int64_t)(f->voided ? 1 : 0));
+    if (s) return s;
+    const char *sql = arena_printf(c->mem,
+                                   "SELECT * FROM (SELECT " DU_PAY_COLS " " DU_PAY_FROM "JOIN person pe ON pe.id = y.person_id %s) q "
+                                   "ORDER BY %s LIMIT $9 OFFSET $10",
+                                   DU_PAY_WHERE, p && p->order ? p->order : "q.paid_on DESC, q.id DESC");
+    if (!sql) return du_nomem(e);
+    s = db_query_json(c->d, items, sql, e, "ttiittiiii", k, code, f->org_id, f->person_id, from, to, (int64_t)f->central,
+                      (int64_t)(f->voided ? 1 : 0), p ? p->limit : 50, p ? p->offset : 0);
+    if (!s) {
+        size_t i;
+        json_t *r;
+        json_array_foreach(*items, i, r) du_way_label(r);
+    }
+    return s;
+}
+
+/* ---- a member's standing ------------------------------------------------- */
+
+/* The months first..last (no later than this month, none before the vote)
+ * that person owes: a month paid is not owed, nor one waived or without a
+ * base. */
+static st du_owing_in(uc *c, const du_person *p, const char *first, const char *last, dues_owing *o, json_t *list, err *e) {
+    memset(o, 0, sizeof *o);
+    char tm[8], from[8], to[8];
+    dues_store_this_month(tm);
+    snprintf(from, sizeof from, "%.7s", p->joined_on ? p->joined_on : "");
+    if (strcmp(first, from) > 0) snprintf(from, sizeof from, "%s", first);
+    snprintf(to, sizeof to, "%s", strcmp(last, tm) < 0 ? last : tm);
+    if (strcmp(from, to) > 0) return ST_OK;
+    int n = dues_month_diff(from, to) + 1;
+    if (n > 1200) return err_field(e, ST_INVALID, "first", "月份范围过大（%d 个月）。", n);
+    for (int i = 0; i < n; i++) {
+        char m[8];
+        dues_month_add(from, i, m);
+        int64_t paid = 0;
+        st s = db_query_int(c->d, &paid, "SELECT COUNT(*) FROM dues_paid WHERE person_id = $1 AND month = $2", e, "it", p->id, m);
+        if (s) return s;
+        if (paid) continue;
+        du_due d;
+        if ((s = du_due_of(c, p->id, m, &d, e))) return s;
+        if (strcmp(d.state, "owed") || d.fen <= 0) continue;
+        if (!o->months) snprintf(o->first_owed, sizeof o->first_owed, "%s", m);
+        snprintf(o->last_owed, sizeof o->last_owed, "%s", m);
+        o->months++;
+        o->fen += d.fen;
+        if (list) json_array_append_new(list, json_pack("{s:s,s:I}", "month", m, "due_fen", (json_int_t)d.fen));
+    }
+    return ST_OK;
+}
+
+st dues_store_owing(uc *c, int64_t person_id, const char *first, const char *last, dues_owing *out, err *e) {
+    memset(out, 0, sizeof *out);
+    du_person p;
+    st s = du_person_load(c, person_id, &p, e);
+    if (!s) s = du_month_check(first, "first", e);
+    if (!s) s = du_month_check(last, "last", e);
+    if (s) return s;
+    return du_owing_in(c, &p, first, last, out, NULL, e);
+}
+
+st dues_store_mine(uc *c, json_t **out, err *e) {
+    *out = NULL;
+    int64_t person = 0;
+    st s = c->who.user_id ? member_store_person_of_user(c, c->who.user_id, &person, e)
+                          : err_set(e, ST_NOT_FOUND, "您的账号还没有关联党员名册中的记录：请联系所在支部书记登记或关联。");
+    du_person p;
+    if (!s) s = du_person_load(c, person, &p, e);
+    if (s) return s;
+    char tm[8], first[8];
+    dues_store_this_month(tm);
+    dues_month_add(tm, -(int)cfg_int("dues-back-max-months") - 114, first);   /* ten years back: what a member may still be asked */
+    json_t *base = NULL, *owed = arena_json(c->mem, json_array()), *pays = NULL;
+    if (!owed) return du_nomem(e);
+    if ((s = db_query_json(c->d, &base,
+                           "SELECT b.kind, b.amount_fen, b.rule, b.from_month FROM dues_base b WHERE b.person_id = $1 AND b.from_month <= $2 "
+                           "ORDER BY b.from_month DESC LIMIT 1",
+                           e, "it", person, tm)))
+        return s;
+    arena_json(c->mem, base);
+    dues_owing o;
+    if ((s = du_owing_in(c, &p, first, tm, &o, owed, e))) return s;
+    if ((s = db_query_json(c->d, &pays,
+                           "SELECT y.id, y.receipt_no, y.first_month, y.last_month, y.months, y.dues_fen, y.voluntary_fen, y.central, y.kind, "
+                           "y.way, y.payer, y.paid_on, y.voided_at FROM dues_payment y WHERE y.person_id = $1 ORDER BY y.paid_on DESC, y.id DESC",
+                           e, "i", person)))
+        return s;
+    size_t i;
+    json_t *r;
+    json_array_foreach(pays, i, r) du_way_label(r);
+    json_t *b = json_array_get(base, 0);
+    if (b) {
+        int k = dues_kind_parse(json_string_value(json_object_get(b, "kind")));
+        json_object_set_new(b, "kind_name", json_string(k >= 0 ? dues_kind_name((dues_kind)k) : ""));
+    }
+    *out = json_pack("{s:I,s:s,s:O?,s:O,s:I,s:o}", "person_id", (json_int_t)person, "this_month", tm, "base", b, "owed", owed, "owed_fen",
+                     (json_int_t)o.fen, "payments", pays);
+    if (*out && !b) json_object_set_new(*out, "base", json_null());
+    return *out ? ST_OK : du_nomem(e);
+}
+
+/* ---- scope ---------------------------------------------------------------- */
+
+const scope_resolver dues_scope_resolvers[] = {
+    /* A payment counts where it was recorded; the member's own account owns it. */
+    {"dues_payment", true, false,
+     "SELECT y.district_code, y.park_code, y.org_path, NULL, p.user_id FROM dues_payment y JOIN person p ON p.id = y.person_id "
+     "WHERE y.id = CAST($1 AS BIGINT)",
+     0, false, false, NULL, "党费缴纳记录"},
+    /* A relief sits where its member is. */
+    {"dues_relief", true, false,
+     "SELECT m.district_code, m.park_code, m.org_path, NULL, p.user_id FROM dues_relief r JOIN member m ON m.person_id = r.person_id "
+     "JOIN person p ON p.id = r.person_id WHERE r.id = CAST($1 AS BIGINT)",
+     0, false, false, NULL, "党费减免"},
+    /* A sheet sits where its organization is. */
+    {"dues_sheet", true, false, "SELECT district_code, park_code, org_path, NULL, NULL FROM dues_sheet WHERE id = CAST($1 AS BIGINT)", 0,
+     false, false, NULL, "党费应交名单"},
+    {NULL, false, false, NULL, 0, false, false, NULL, NULL},
+};
