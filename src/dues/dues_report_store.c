@@ -58,7 +58,7 @@ st dues_report_store_report(uc *c, const dues_period *p, const char *by, const d
     int64_t own = f->own ? 1 : 0;
     const char *dist = dr_nz(f->district);
     json_t *sums = NULL;
-    st s = db_query_json(c->d, &sums, "SELECT " DR_SUMS " FROM dues_sheet s " DR_WHERE, e, "ttttiti", k, code, p->from, p->to, dist,
+    st s = db_query_json(c->d, &sums, "SELECT " DR_SUMS " FROM dues_sheet s " DR_WHERE, e, "tttttii", k, code, p->from, p->to, dist,
                          f->org_id, own);
     if (s) return s;
     *sum = arena_json(c->mem, json_incref(json_array_get(sums, 0)));
@@ -79,12 +79,12 @@ st dues_report_store_report(uc *c, const dues_period *p, const char *by, const d
                 DR_WHERE " GROUP BY s.org_id, o.name, o.district_code, r.name";
     }
     if (!strcmp(by, "city")) *total = 1;
-    else if ((s = db_query_int(c->d, total, arena_printf(c->mem, "SELECT COUNT(*) FROM (%s) q", inner), e, "ttttiti", k, code, p->from,
+    else if ((s = db_query_int(c->d, total, arena_printf(c->mem, "SELECT COUNT(*) FROM (%s) q", inner), e, "tttttii", k, code, p->from,
                                p->to, dist, f->org_id, own)))
         return s;
     const char *sql = arena_printf(c->mem, "SELECT * FROM (%s) q ORDER BY %s LIMIT $8 OFFSET $9", inner,
                                    pg && pg->order ? pg->order : "q.code");
-    if ((s = db_query_json(c->d, items, sql, e, "ttttitiii", k, code, p->from, p->to, dist, f->org_id, own, pg ? pg->limit : 50,
+    if ((s = db_query_json(c->d, items, sql, e, "tttttiiii", k, code, p->from, p->to, dist, f->org_id, own, pg ? pg->limit : 50,
                            pg ? pg->offset : 0)))
         return s;
     if (!arena_json(c->mem, *items)) return err_set(e, ST_NOMEM, "内存不足。");
@@ -114,7 +114,7 @@ st dues_report_store_sheets(uc *c, const dues_period *p, const dues_report_filte
     scope_bind(c, &k, &code);
     int64_t own = f->own ? 1 : 0;
     const char *dist = dr_nz(f->district);
-    st s = db_query_int(c->d, total, "SELECT COUNT(*) FROM dues_sheet s " DR_WHERE, e, "ttttiti", k, code, p->from, p->to, dist, f->org_id,
+    st s = db_query_int(c->d, total, "SELECT COUNT(*) FROM dues_sheet s " DR_WHERE, e, "tttttii", k, code, p->from, p->to, dist, f->org_id,
                         own);
     if (s) return s;
     const char *sql = arena_printf(
@@ -125,7 +125,7 @@ st dues_report_store_sheets(uc *c, const dues_period *p, const dues_report_filte
         "FROM dues_sheet s JOIN org o ON o.id = s.org_id LEFT JOIN region r ON r.code = s.district_code %s"
         ") q ORDER BY %s LIMIT $8 OFFSET $9",
         DR_WHERE, pg && pg->order ? pg->order : "q.month DESC, q.org_id");
-    if ((s = db_query_json(c->d, items, sql, e, "ttttitiii", k, code, p->from, p->to, dist, f->org_id, own, pg ? pg->limit : 50,
+    if ((s = db_query_json(c->d, items, sql, e, "tttttiiii", k, code, p->from, p->to, dist, f->org_id, own, pg ? pg->limit : 50,
                            pg ? pg->offset : 0)))
         return s;
     if (!arena_json(c->mem, *items)) return err_set(e, ST_NOMEM, "内存不足。");
@@ -340,8 +340,8 @@ st dues_report_store_scorecard(uc *c, int64_t org_id, const meeting_period *p, j
     st s = db_query_json(c->d, &m,
                          "SELECT " DR_SUMS ", CAST(COALESCE(SUM(s.members - s.paid_members - s.nobase), 0) AS BIGINT) AS owing "
                          "FROM dues_sheet s " DR_WHERE,
-                         e, "ttttiti", k, code, pm.from, pm.to, NULL, f.org_id, (int64_t)0);
-    if (!s) s = db_query_json(c->d, &y, "SELECT " DR_SUMS " FROM dues_sheet s " DR_WHERE, e, "ttttiti", k, code, py.from, py.to, NULL,
+                         e, "tttttii", k, code, pm.from, pm.to, NULL, f.org_id, (int64_t)0);
+    if (!s) s = db_query_json(c->d, &y, "SELECT " DR_SUMS " FROM dues_sheet s " DR_WHERE, e, "tttttii", k, code, py.from, py.to, NULL,
                               f.org_id, (int64_t)0);
     arena_json(c->mem, m);
     arena_json(c->mem, y);
