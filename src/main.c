@@ -39,8 +39,10 @@ static const cli_cmd commands[] = {
     {"org", cli_org, "ejia org coverage|findings [--date D] [--by district]", "党组织覆盖与规则提示 / coverage and findings"},
     {"member", cli_member, "ejia member import [--db DB] [--report 问题.xlsx] [--create-orgs --district CODE] FILE...",
      "导入党员花名册 / load party-member rosters"},
-    {"dues", cli_dues, "ejia dues calc --base 3000 [--kind employee|retiree|student|unemployed|farmer|relief]",
-     "按月工资基数计算每月党费 / monthly party dues from a monthly base"},
+    {"dues", cli_dues,
+     "ejia dues calc --base 3000 [--kind employee|retiree|student|unemployed|farmer|relief] | "
+     "sheets --month YYYY-MM | owing --person ID [--from YYYY-MM] [--to YYYY-MM]",
+     "党费：计算月交金额；生成某月全部应交名单；党员欠交的月份 / dues: the monthly amount; a month's sheets; months owed"},
     {"version", cli_version, "ejia version", "版本 / version"},
     {"help", cli_help, "ejia help", "帮助：命令和全部设置 / commands and settings"},
     {NULL, NULL, NULL, NULL},

@@ -236,6 +236,7 @@ static st demo_fill_all(demo_ctx *c, err *e) {
        head row, and thousands of versions of one row in a single transaction cost quadratic time */
     if (!s) s = demo_meetings_fill(c, e);
     if (!s) s = demo_notices_fill(c, e);
+    if (!s) s = demo_dues_fill(c, e);
     if (!s && !c->no_bulletins) s = demo_bulletins(c, e);
     return s;
 }

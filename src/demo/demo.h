@@ -41,6 +41,8 @@ st demo_meetings_fill(demo_ctx *c, err *e);
 st demo_develop_fill(demo_ctx *c, err *e);
 /* A few notices from the city, a district and a branch (demo_notices.c); run by demo_fill after the meetings. */
 st demo_notices_fill(demo_ctx *c, err *e);
+/* Party dues: bases, reliefs, seven months of payments and sheets (demo_dues.c); run by demo_fill after the notices. */
+st demo_dues_fill(demo_ctx *c, err *e);
 /* The ledger campaign over the demo enterprises (demo_ledger.c); run by demo_fill after its commit. */
 st demo_ledger_campaign(demo_ctx *c, err *e);
 

@@ -68,6 +68,7 @@ static st du_person_load(uc *c, int64_t person, du_person *p, err *e) {
     memset(p, 0, sizeof *p);
     if (person <= 0) return err_field(e, ST_INVALID, "person_id", "请指定党员（person_id）。");
     st s = scope_check_id(c, "member", person, e);
+    if (s == ST_NOT_FOUND) return err_field(e, ST_NOT_FOUND, "person_id", "没有编号为 %lld 的党员。", (long long)person);
     if (s) return s;
     db_stmt *q;
     if ((s = db_prepare(c->d,
@@ -145,27 +146,58 @@ static st du_due_of(uc *c, int64_t person, const char *month, du_due *d, err *e)
     "paid_members = (SELECT COUNT(*) FROM dues_line l WHERE l.sheet_id = dues_sheet.id AND l.state IN ('paid', 'waived')), " \
     "nobase = (SELECT COUNT(*) FROM dues_line l WHERE l.sheet_id = dues_sheet.id AND l.state = 'nobase') "
 
-/* A person's unpaid lines of months from..to brought up to date with the
- * bases and reliefs, and the sums of their sheets. */
-static st du_person_refresh(uc *c, int64_t person, const char *from, const char *to, err *e) {
+/* An unpaid line's kind, due, relief and state from the bases and reliefs
+ * (dues_line.person_id and dues_line.month name it).  No key column changes,
+ * so SQLite writes the lines in bulk without a statement journal. */
 #define DU_L_RELIEF DU_RELIEF_ID("dues_line.person_id", "dues_line.month")
 #define DU_L_BASE DU_BASE_ID("dues_line.person_id", "dues_line.month")
 #define DU_L_RAMT "(SELECT r2.amount_fen FROM dues_relief r2 WHERE r2.id = " DU_L_RELIEF ")"
-    st s = db_run(c->d,
-                  "UPDATE dues_line SET relief_id = " DU_L_RELIEF ", "
-                  "kind = (SELECT b2.kind FROM dues_base b2 WHERE b2.id = " DU_L_BASE "), "
-                  "due_fen = COALESCE(" DU_L_RAMT ", (SELECT b2.amount_fen FROM dues_base b2 WHERE b2.id = " DU_L_BASE "), 0), "
-                  "state = CASE WHEN " DU_L_RAMT " = 0 THEN 'waived' WHEN " DU_L_RAMT " IS NOT NULL OR " DU_L_BASE
-                  " IS NOT NULL THEN 'owed' ELSE 'nobase' END, paid_fen = 0, payment_id = NULL "
-                  "WHERE person_id = $1 AND month >= $2 AND month <= $3 AND state <> 'paid'",
-                  e, "itt", person, from, to);
-#undef DU_L_RELIEF
-#undef DU_L_BASE
-#undef DU_L_RAMT
-    if (!s)
-        s = db_run(c->d,
-                   DU_SUMS_SET "WHERE id IN (SELECT l.sheet_id FROM dues_line l WHERE l.person_id = $1 AND l.month >= $2 AND l.month <= $3)", e,
-                   "itt", person, from, to);
+#define DU_LINE_SET                                                                                                      \
+    "relief_id = " DU_L_RELIEF ", kind = (SELECT b2.kind FROM dues_base b2 WHERE b2.id = " DU_L_BASE "), "                \
+    "due_fen = COALESCE(" DU_L_RAMT ", (SELECT b2.amount_fen FROM dues_base b2 WHERE b2.id = " DU_L_BASE "), 0), "        \
+    "state = CASE WHEN " DU_L_RAMT " = 0 THEN 'waived' WHEN " DU_L_RAMT " IS NOT NULL OR " DU_L_BASE                      \
+    " IS NOT NULL THEN 'owed' ELSE 'nobase' END, paid_fen = 0, payment_id = NULL "
+
+/* The months from..to that have sheets (a few dozen at most), in c's memory. */
+static st du_sheet_months(uc *c, const char *from, const char *to, char (**months)[8], size_t *n, err *e) {
+    *months = NULL;
+    *n = 0;
+    db_stmt *q;
+    st s = db_prepare(c->d, "SELECT DISTINCT month FROM dues_sheet WHERE month >= $1 AND month <= $2 ORDER BY month", &q, e);
+    if (s) return s;
+    db_bind_text(q, 1, from);
+    db_bind_text(q, 2, to);
+    size_t cap = 0;
+    int r;
+    while ((r = db_step(q, e)) == DB_ROW) {
+        char(*m)[8] = arena_push(c->mem, (void **)months, n, &cap, 16, sizeof **months);
+        if (!m) {
+            db_reset(q);
+            return du_nomem(e);
+        }
+        snprintf(*m, sizeof *m, "%.7s", db_col_text(q, 0));
+    }
+    db_reset(q);
+    return r == DB_ERROR ? e->code : ST_OK;
+}
+
+/* The sums of the sheets holding a person's line of a month. */
+static st du_person_sums(uc *c, int64_t person, const char *month, err *e) {
+    return db_run(c->d, DU_SUMS_SET "WHERE id IN (SELECT l.sheet_id FROM dues_line l WHERE l.month = $2 AND l.person_id = $1)", e, "it", person,
+                  month);
+}
+
+/* A person's unpaid lines of months from..to brought up to date with the
+ * bases and reliefs, and the sums of their sheets: month by month, each an
+ * equality on the lines' (month, person_id) index. */
+static st du_person_refresh(uc *c, int64_t person, const char *from, const char *to, err *e) {
+    char(*months)[8];
+    size_t n;
+    st s = du_sheet_months(c, from, to, &months, &n, e);
+    for (size_t i = 0; i < n && !s; i++) {
+        s = db_run(c->d, "UPDATE dues_line SET " DU_LINE_SET "WHERE month = $2 AND person_id = $1 AND state <> 'paid'", e, "it", person, months[i]);
+        if (!s) s = du_person_sums(c, person, months[i], e);
+    }
     return s;
 }
 
@@ -209,7 +241,15 @@ static st du_base_in(uc *c, const dues_base_new *b, const char *from, dues_amoun
         snprintf(rule, sizeof rule, "农民党员每月定额 %s 元", a);
     } else {
         if ((s = dues_calc(&r, b->kind, b->base_fen, out, e))) return s;
-        dues_rule_words(&r, b->kind, b->base_fen, out, rule);
+        if (dues_kind_rated(b->kind)) {
+            /* the bracket and rate, never the base: the base is sealed, and the rule is shown to whoever reads the sheet */
+            char words[128], bp[16];
+            dues_bracket_words(&r, b->kind, out->bracket, words);
+            dues_bp_format(out->bp, bp);
+            size_t wn = strlen(words);   /* as dues_rule_words: no space after a full-width parenthesis */
+            bool paren = wn >= 3 && !strcmp(words + wn - 3, "）");
+            snprintf(rule, sizeof rule, "%s，适用 %s%s%s", dues_kind_name(b->kind), words, paren ? "" : " ", bp);
+        } else dues_rule_words(&r, b->kind, b->base_fen, out, rule);
     }
     char *sealed = NULL;
     if (dues_kind_rated(b->kind)) {
@@ -392,9 +432,9 @@ st dues_store_reliefs(uc *c, int64_t person_id, json_t **out, err *e) {
 #define DU_IN_SCOPE "AND " SCOPE_COND("$3", "$4", "m.district_code", "m.park_code", "m.org_path", "NULL", "NULL") " "
 #define DU_SHEET_SCOPE(K, C) SCOPE_COND(K, C, "s.district_code", "s.park_code", "s.org_path", "NULL", "NULL")
 
-/* The lines of the people ON … not yet paid for the month (a paid line
- * elsewhere stays where it is): the due from the newest relief, else the
- * newest base, a month paid in advance as paid. */
+/* The lines of the people ON … who have none on the sheet yet and have not
+ * paid the month on another (a paid line stays where it is): the due from
+ * the newest relief, else the newest base; a month paid in advance as paid. */
 #define DU_LINES(ON)                                                                                                     \
     "INSERT INTO dues_line(sheet_id, person_id, month, org_id, kind, due_fen, relief_id, state, paid_fen, payment_id) "   \
     "SELECT sh.id, x.person_id, $1, x.org_id, b.kind, "                                                                  \
@@ -404,10 +444,21 @@ st dues_store_reliefs(uc *c, int64_t person_id, json_t **out, err *e) {
     "WHEN r.id IS NOT NULL OR b.id IS NOT NULL THEN 'owed' ELSE 'nobase' END, "                                          \
     "COALESCE(pd.fen, 0), pd.payment_id "                                                                                \
     "FROM (SELECT m.person_id, m.org_id, " DU_BASE_ID("m.person_id", "$1") " AS base_id, " DU_RELIEF_ID("m.person_id", "$1") \
-    " AS relief_id " ON "AND NOT EXISTS (SELECT 1 FROM dues_line l WHERE l.person_id = m.person_id AND l.month = $1 AND l.state = 'paid')) x " \
+    " AS relief_id " ON "AND NOT EXISTS (SELECT 1 FROM dues_line l WHERE l.month = $1 AND l.person_id = m.person_id "                  \
+    "AND (l.state = 'paid' OR l.org_id = m.org_id))) x "                                                                  \
     "JOIN dues_sheet sh ON sh.org_id = x.org_id AND sh.month = $1 "                                                      \
     "LEFT JOIN dues_base b ON b.id = x.base_id LEFT JOIN dues_relief r ON r.id = x.relief_id "                          \
     "LEFT JOIN dues_paid pd ON pd.person_id = x.person_id AND pd.month = $1"
+
+/* Is the person of an unpaid line still on its organization's sheet (the
+ * same conditions as DU_ON_NOW / DU_ON_PAST, $1 the month, $2 the day)? */
+#define DU_STILL_NOW                                                                                                     \
+    "EXISTS (SELECT 1 FROM member m WHERE m.person_id = dues_line.person_id AND m.org_id = dues_line.org_id "             \
+    "AND m.state IN ('正常', '流动') AND SUBSTR(m.joined_on, 1, 7) <= $1 AND m.joined_on <= $2)"
+#define DU_STILL_PAST                                                                                                    \
+    "EXISTS (SELECT 1 FROM member_span m JOIN member j ON j.person_id = m.person_id WHERE m.person_id = dues_line.person_id " \
+    "AND m.org_id = dues_line.org_id AND m.from_day <= $2 AND (m.to_day IS NULL OR m.to_day > $2) "                       \
+    "AND m.state IN ('正常', '流动') AND SUBSTR(j.joined_on, 1, 7) <= $1)"
 
 /* The month's last day, or today for this month; a month after this one refused. */
 static st du_sheet_month(const char *month, char day[11], bool *now, err *e) {
@@ -439,7 +490,13 @@ static st du_sheet_in(uc *c, int64_t org_id, const char *month, int64_t *sheet_i
         return s;
     s = db_query_int(c->d, sheet_id, "SELECT id FROM dues_sheet WHERE org_id = $1 AND month = $2", e, "it", org_id, month);
     if (s == ST_NOT_FOUND) return err_field(e, ST_NOT_FOUND, "org_id", "没有编号为 %lld 的党组织。", (long long)org_id);
-    if (!s) s = db_run(c->d, "DELETE FROM dues_line WHERE sheet_id = $1 AND state <> 'paid'", e, "i", *sheet_id);
+    /* remade in place: the unpaid lines of those no longer there go, the others follow the bases and reliefs, newcomers join */
+    if (!s)
+        s = db_run(c->d,
+                   now ? "DELETE FROM dues_line WHERE sheet_id = $3 AND state <> 'paid' AND NOT " DU_STILL_NOW
+                       : "DELETE FROM dues_line WHERE sheet_id = $3 AND state <> 'paid' AND NOT " DU_STILL_PAST,
+                   e, "tti", month, day, *sheet_id);
+    if (!s) s = db_run(c->d, "UPDATE dues_line SET " DU_LINE_SET "WHERE sheet_id = $1 AND state <> 'paid'", e, "i", *sheet_id);
     if (!s) s = db_run(c->d, now ? DU_LINES(DU_ON_NOW DU_IN_ORG) : DU_LINES(DU_ON_PAST DU_IN_ORG), e, "tti", month, day, org_id);
     if (!s) s = db_run(c->d, DU_SUMS_SET ", made_at = $2 WHERE id = $1", e, "ii", *sheet_id, t);
     return s;
@@ -472,11 +529,19 @@ static st du_sheets_in(uc *c, const char *month, int64_t *sheets, int64_t *lines
     ") AND NOT EXISTS (SELECT 1 FROM dues_sheet s WHERE s.org_id = o.id AND s.month = $1)"
     s = db_run(c->d, now ? DU_SHEETS_NEW(DU_ON_NOW) : DU_SHEETS_NEW(DU_ON_PAST), e, "tttti", month, day, k, code, t);
 #undef DU_SHEETS_NEW
-    /* every unpaid line of the month's sheets in scope goes, and is made again */
+    /* remade in place (the sheets made before): the unpaid lines of those no longer there go, the others follow
+       the bases and reliefs; then the newcomers' lines (everyone's, the first time) */
+#define DU_MONTH_SHEETS "sheet_id IN (SELECT s.id FROM dues_sheet s WHERE s.month = $1 AND " DU_SHEET_SCOPE("$3", "$4") ")"
     if (!s)
         s = db_run(c->d,
-                   "DELETE FROM dues_line WHERE state <> 'paid' AND sheet_id IN (SELECT s.id FROM dues_sheet s WHERE s.month = $1 AND " DU_SHEET_SCOPE(
-                       "$2", "$3") ")",
+                   now ? "DELETE FROM dues_line WHERE month = $1 AND state <> 'paid' AND " DU_MONTH_SHEETS " AND NOT " DU_STILL_NOW
+                       : "DELETE FROM dues_line WHERE month = $1 AND state <> 'paid' AND " DU_MONTH_SHEETS " AND NOT " DU_STILL_PAST,
+                   e, "tttt", month, day, k, code);
+#undef DU_MONTH_SHEETS
+    if (!s)
+        s = db_run(c->d,
+                   "UPDATE dues_line SET " DU_LINE_SET "WHERE month = $1 AND state <> 'paid' AND sheet_id IN "
+                   "(SELECT s.id FROM dues_sheet s WHERE s.month = $1 AND " DU_SHEET_SCOPE("$2", "$3") ")",
                    e, "ttt", month, k, code);
     if (!s) s = db_run(c->d, now ? DU_LINES(DU_ON_NOW DU_IN_SCOPE) : DU_LINES(DU_ON_PAST DU_IN_SCOPE), e, "tttt", month, day, k, code);
     /* the sums: zero, then one aggregate of the lines by sheet */
@@ -662,18 +727,16 @@ static st du_pay_in(uc *c, const dues_payment_new *x, int64_t *id, const char **
                      x->voluntary_fen, (int64_t)(central ? 1 : 0), kind, x->consent && *x->consent ? x->consent : NULL, w->name,
                      x->way_ref && *x->way_ref ? x->way_ref : NULL, x->proxy ? "proxy" : "self", x->proxy ? x->proxy_name : NULL, paid_on,
                      c->who.username ? c->who.username : "", clock_now());
-    for (int i = 0; i < n && !s; i++)
+    /* each month: settled once (dues_paid's key), its lines paid, their sheets' sums */
+    for (int i = 0; i < n && !s; i++) {
         s = db_run(c->d, "INSERT INTO dues_paid(person_id, month, payment_id, fen) VALUES ($1, $2, $3, $4)", e, "itii", p.id, ms[i].month, *id,
                    ms[i].fen);
-    if (!s)
-        s = db_run(c->d,
-                   "UPDATE dues_line SET state = 'paid', paid_fen = (SELECT d.fen FROM dues_paid d WHERE d.person_id = dues_line.person_id "
-                   "AND d.month = dues_line.month), payment_id = $2 WHERE person_id = $1 AND month >= $3 AND month <= $4 AND state <> 'paid'",
-                   e, "iitt", p.id, *id, first, last);
-    if (!s)
-        s = db_run(c->d,
-                   DU_SUMS_SET "WHERE id IN (SELECT l.sheet_id FROM dues_line l WHERE l.person_id = $1 AND l.month >= $2 AND l.month <= $3)", e,
-                   "itt", p.id, first, last);
+        if (!s)
+            s = db_run(c->d,
+                       "UPDATE dues_line SET state = 'paid', paid_fen = $3, payment_id = $4 WHERE month = $2 AND person_id = $1 AND state <> 'paid'",
+                       e, "itii", p.id, ms[i].month, ms[i].fen, *id);
+        if (!s) s = du_person_sums(c, p.id, ms[i].month, e);
+    }
     if (!s) {
         member_activity act = {p.id, p.org_id, "dues.paid", paid_on, arena_printf(c->mem, "dues_payment:%lld", (long long)*id), (double)n};
         s = member_store_activity(c, &act, e);
@@ -722,7 +785,12 @@ static st du_void_in(uc *c, int64_t id, const char *reason, err *e) {
                c->who.username ? c->who.username : "");
     if (!s) s = db_run(c->d, "DELETE FROM dues_paid WHERE payment_id = $1", e, "i", id);
     /* its lines owed again: unpaid, then brought up to date (and their sheets' sums) */
-    if (!s) s = db_run(c->d, "UPDATE dues_line SET state = 'owed', paid_fen = 0, payment_id = NULL WHERE payment_id = $1", e, "i", id);
+    for (int i = 0, n = dues_month_diff(first, last) + 1; i < n && !s; i++) {
+        char m[8];
+        dues_month_add(first, i, m);
+        s = db_run(c->d, "UPDATE dues_line SET state = 'owed', paid_fen = 0, payment_id = NULL WHERE month = $2 AND person_id = $1 AND payment_id = $3",
+                   e, "iti", person, m, id);
+    }
     if (!s) s = du_person_refresh(c, person, first, last, e);
     if (!s) {
         member_activity act = {person, json_integer_value(json_object_get(r, "org_id")), "dues.voided", today,

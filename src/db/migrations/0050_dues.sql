@@ -62,7 +62,7 @@ CREATE TABLE dues_sheet (
     paid_members INTEGER NOT NULL DEFAULT 0,   -- lines paid or waived
     nobase INTEGER NOT NULL DEFAULT 0,         -- lines without a base declared
     made_at BIGINT NOT NULL DEFAULT 0,
-    UNIQUE (org_id, month)
+    UNIQUE (month, org_id)                     -- month first: a new month's sheets go at the end of the index
 );
 CREATE INDEX dues_sheet_month_path ON dues_sheet(month, org_path);
 CREATE INDEX dues_sheet_month_district ON dues_sheet(month, district_code);
@@ -76,13 +76,17 @@ CREATE TABLE dues_line (
     org_id BIGINT NOT NULL REFERENCES org(id),
     kind TEXT,
     due_fen BIGINT NOT NULL,
-    relief_id BIGINT REFERENCES dues_relief(id),
+    relief_id BIGINT,                          -- the dues_relief applied (no foreign key: the lines are rewritten in bulk)
     state TEXT NOT NULL CHECK (state IN ('owed', 'paid', 'waived', 'nobase')),
     paid_fen BIGINT NOT NULL DEFAULT 0,
     payment_id BIGINT,
     PRIMARY KEY (sheet_id, person_id)
 ) {{WITHOUT_ROWID}};
-CREATE INDEX dues_line_person ON dues_line(person_id, month);
+-- Month first, as the sheets' key: making a month's sheets appends to the
+-- index instead of touching every page of it (SQLite's statement journal
+-- would hold a copy of each page changed); a person's line of a month is an
+-- equality on both.
+CREATE INDEX dues_line_month_person ON dues_line(month, person_id);
 
 -- A payment, recorded with its receipt.  way names the channel through which
 -- it came (dues.h: the payment ways; 'treasurer' — received by the branch's

@@ -193,6 +193,9 @@ static void test_bases(void **state) {
         assert_null(json_object_get(json_array_get(items, 0), "base_fen"));
         assert_null(json_object_get(json_array_get(items, 0), "base_sealed"));
         assert_string_equal(jstr(json_array_get(items, 1), "amount"), "30.00");
+        /* the rule in words names the bracket and rate, never the sealed base */
+        assert_string_equal(jstr(json_array_get(items, 1), "rule"), "在职党员，适用 3000 元以上至 5000 元（含）1%");
+        assert_null(strstr(jstr(json_array_get(items, 0), "rule"), "5000.00"));
         json_decref(o);
         int64_t before = fx_audit_rows(&x);
         assert_int_equal(dues_store_bases(&x.c, zhang, true, &o, &e), ST_OK);
