@@ -196,45 +196,28 @@ st dues_report_store_arrears(uc *c, int64_t org_id, json_t **out, err *e) {
     }
     qsort(v, n, sizeof *v, dr_cmp);
 
-    /* their months of dues: the lines of the window (whatever sheet they were on), then the
-       months their payments settled (paid in advance before a sheet was made) */
-    json_t *lines = NULL, *paid = NULL;
-    if ((s = db_query_json(c->d, &lines,
-                           "SELECT l.person_id, l.month, l.state, l.due_fen, l.org_id FROM dues_line l "
-                           "WHERE l.month >= $2 AND l.month <= $3 AND l.person_id IN (SELECT l2.person_id FROM dues_line l2 "
-                           "JOIN dues_sheet s2 ON s2.id = l2.sheet_id WHERE s2.org_id = $1 AND s2.month >= $2 AND s2.month <= $3) "
-                           "ORDER BY l.person_id, l.month",
-                           e, "itt", org_id, from, last)))
-        return s;
-    arena_json(c->mem, lines);
-    if ((s = db_query_json(c->d, &paid,
-                           "SELECT p.person_id, p.month, p.payment_id FROM dues_paid p JOIN dues_payment y ON y.id = p.payment_id "
-                           "WHERE y.voided_at IS NULL AND p.month >= $2 AND p.month <= $3 AND p.person_id IN (SELECT l2.person_id "
-                           "FROM dues_line l2 JOIN dues_sheet s2 ON s2.id = l2.sheet_id WHERE s2.org_id = $1 AND s2.month >= $2 "
-                           "AND s2.month <= $3)",
-                           e, "itt", org_id, from, last)))
-        return s;
-    arena_json(c->mem, paid);
+    /* their months of dues: the lines of the organization's own sheets, month by month (each one
+       probe of the sheet's key (month, org_id), then its lines by their key); a month without a
+       line here (no sheet, or the member was elsewhere then) does not count.  A month paid in
+       advance is a paid line once the sheet is made, so the lines say it all. */
     size_t i;
     json_t *r;
-    json_array_foreach(paid, i, r) {
-        dr_person *x = dr_find(v, n, json_integer_value(json_object_get(r, "person_id")));
-        const char *m = json_string_value(json_object_get(r, "month"));
-        if (!x || !m || !dues_month_valid(m)) continue;
-        int k = dues_month_diff(from, m);
-        if (k >= 0 && k < w) x->dues[k] = DUES_MARK_OK;
-    }
-    json_array_foreach(lines, i, r) {
-        dr_person *x = dr_find(v, n, json_integer_value(json_object_get(r, "person_id")));
-        const char *m = json_string_value(json_object_get(r, "month"));
-        if (!x || !m || !dues_month_valid(m)) continue;
-        int k = dues_month_diff(from, m);
-        if (k < 0 || k >= w) continue;
-        char mark = dues_mark_dues(json_string_value(json_object_get(r, "state")), json_integer_value(json_object_get(r, "due_fen")),
-                                   x->dues[k] == DUES_MARK_OK);
-        /* two lines in one month (a move): kept if either is */
-        if (x->dues[k] != DUES_MARK_OK) x->dues[k] = mark;
-        json_object_set(x->lines, m, r);
+    for (int k = 0; k < w; k++) {
+        char m[8];
+        dues_month_add(from, k, m);
+        json_t *lines = NULL;
+        if ((s = db_query_json(c->d, &lines,
+                               "SELECT l.person_id, l.state, l.due_fen, l.org_id FROM dues_sheet sh JOIN dues_line l ON l.sheet_id = sh.id "
+                               "WHERE sh.month = $1 AND sh.org_id = $2",
+                               e, "ti", m, org_id)))
+            return s;
+        arena_json(c->mem, lines);
+        json_array_foreach(lines, i, r) {
+            dr_person *x = dr_find(v, n, json_integer_value(json_object_get(r, "person_id")));
+            if (!x) continue;
+            x->dues[k] = dues_mark_dues(json_string_value(json_object_get(r, "state")), json_integer_value(json_object_get(r, "due_fen")), false);
+            json_object_set(x->lines, m, r);
+        }
     }
 
     /* their organizational life: the organization's held meetings they were expected at */

@@ -85,6 +85,11 @@ before(async () => {
   for (const [u, role, s] of USERS) addUser(srv.db.url, u, role, s in scope ? String(scope[s]) : s);
   for (const [u] of USERS) U[u] = await loginAs(srv.base, u);
 
+  // the demo's own sheets of the two branches go (their payments stay: nothing here reads them)
+  for (const org of [orgA, orgB]) {
+    sql(`DELETE FROM dues_line WHERE sheet_id IN (SELECT id FROM dues_sheet WHERE org_id = ${org})`);
+    sql(`DELETE FROM dues_sheet WHERE org_id = ${org}`);
+  }
   // dues: eight months before this one.  P0 pays nothing; P1 owes but one month in the middle is
   // waived (a relief of 0 counts as paid); P2 pays every month
   for (let k = 8; k >= 1; k--) {
@@ -139,11 +144,14 @@ test('the collection report sums the sheets, by total, district and organization
   assert.equal(city.data.sum.due_fen, city.data.items[0].due_fen);
   assert.match(city.data.items[0].rate_text, /^\d+\.\d%$/);
   // by organization, inside a district; orgA's row opens its own sheet
-  r = await U.dr_siming.get(`/api/dues/reports?period=${last}&by=org&sort=-due_fen`);
+  r = await U.dr_siming.get(`/api/dues/reports?period=${last}&by=org&sort=-due_fen&size=200`);
   assert.equal(r.status, 200, r.text);
+  assert.equal(r.data.total, one(`SELECT COUNT(DISTINCT org_id) FROM dues_sheet WHERE month = '${last}' AND district_code = '350203'`));
+  assert.ok(r.data.items.every((x, i, a) => i === 0 || a[i - 1].due_fen >= x.due_fen), 'largest due first');
+  assert.ok(r.data.items.every((x) => x.district_code === '350203'));
+  r = await U.dr_siming.get(`/api/dues/reports?period=${last}&by=org&org_id=${orgA}`);
   const rowA = r.data.items.find((x) => x.org_id === orgA);
   assert.deepEqual([rowA.due_fen, rowA.paid_fen, rowA.members, rowA.paid_members, rowA.rate_text], [6500, 2000, 3, 1, '30.7%']);
-  assert.ok(r.data.items.every((x) => x.district_code === '350203'));
   const s = await U.dr_siming.get(`/api/dues/reports/sheets?${rowA.drill}`);
   assert.deepEqual(s.data.items.map((x) => [x.org_id, x.month, x.due_fen]), [[orgA, last, 6500]]);
   // a quarter and a year are the sums of their months

@@ -40,6 +40,9 @@ before(() => {
   P = sql(`SELECT person_id, name FROM member WHERE org_id = ${branch} AND state = '正常' ORDER BY person_id LIMIT 2`)
   const thisMonth = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 7)   // China's month
   last = addMonth(thisMonth, -1)
+  // the demo's own sheets of the branch go (its payments stay: the pages read the sheets)
+  sql(`DELETE FROM dues_line WHERE sheet_id IN (SELECT id FROM dues_sheet WHERE org_id = ${branch})`)
+  sql(`DELETE FROM dues_sheet WHERE org_id = ${branch}`)
   for (let k = 9; k >= 1; k--) {
     const m = addMonth(thisMonth, -k)
     sql(`INSERT INTO dues_sheet(org_id, month, org_path, district_code, park_code, members, due_fen, paid_fen, paid_members, nobase, made_at)
@@ -82,6 +85,10 @@ test('the city reads the collection by district at 1440 px and opens the sheets 
     // the district's row opens its organizations; the branch's row its sheets
     await row.locator('a').first().click()
     await page.waitForURL(/by=org/)
+    assert.match(page.url(), /district=350203/)
+    await page.getByTestId('dues-report-table').locator('tr.dues-report-row').first().waitFor()
+    // the branch among them (a link names it)
+    await page.goto(`/dues/reports?period=${last}&by=org&org_id=${branch}`)
     const brow = page.getByTestId('dues-report-table').locator('tr.dues-report-row').filter({ hasText: branchName })
     await brow.waitFor()
     assert.ok((await brow.locator('td').allInnerTexts()).map((x) => x.trim()).includes('35.00'))
