@@ -1,6 +1,8 @@
 /* routes — the one list of every module's route table.  A new module adds
  * its table here; dispatch, OpenAPI and the access tests all read this list. */
+#include "dues/dues_report_store.h"
 #include "http/http.h"
+#include "meeting/meeting_store.h"
 
 extern const http_route core_routes[];
 extern const http_route auth_routes[];
@@ -21,6 +23,7 @@ extern const http_route dues_routes[];
 extern const http_route transfer_routes[];
 extern const http_route dues_bank_routes[];
 extern const http_route flow_routes[];   /* 流动党员 (issue 17) */
+extern const http_route dues_report_routes[];
 extern const http_route test_routes[];   /* only with the test-routes setting */
 
 const http_route *const http_route_tables[] = {
@@ -43,6 +46,14 @@ const http_route *const http_route_tables[] = {
     transfer_routes,
     dues_bank_routes,
     flow_routes,
+    dues_report_routes,
     test_routes,
     NULL,
+};
+
+/* The sections the modules that read the meetings themselves add to an organization's
+ * scorecard (meeting_store.h; the meetings cannot include them: they include the meetings). */
+const meeting_scorecard_section meeting_scorecard_sections[] = {
+    {"dues", "dues.read", dues_report_store_scorecard},   /* issue 17: this month's and the year's collection, owing, at risk */
+    {NULL, NULL, NULL},
 };

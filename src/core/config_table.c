@@ -173,5 +173,8 @@ const cfg_def cfg_table[] = {
      "介绍信编号的字头（编号形如 厦组转〔2026〕第0001号，每年一个序列） / the letter number's prefix (one sequence a year)"},
     {"transfer-letter-valid-days", CFG_INT, 1, 3650, "90", "组织关系转接 transfer",
      "介绍信有效期（天，自开具之日起） / days a letter out of the system stays valid"},
+    /* issue 17, dues-report items 1–3: the 自行脱党 warning (arrears) */
+    {"dues-arrears-months", CFG_INT, 1, 24, "6", "党费 dues",
+     "连续多少个月未交党费或未参加组织生活即提醒书记（自行脱党预警；由支部大会决定，系统不改变党籍） / consecutive months unpaid or without organizational life that warn the secretary"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

@@ -323,6 +323,16 @@ static st h_scorecard(http_req *r, err *e) {
                                       arena_printf(&r->mem, "/api/develop/due?org_id=%lld&as_of=%s&within=%d", (long long)id, day,
                                                    within)));
     }
+    /* the sections of the modules that read the meetings themselves (app/routes.c lists them) */
+    for (const meeting_scorecard_section *x = meeting_scorecard_sections; x->name; x++) {
+        if (!roles_has(c->who.role, x->perm)) continue;
+        json_t *sec = NULL;
+        if ((s = x->fn(c, id, &p, &sec, e))) {
+            json_decref(o);
+            return s;
+        }
+        if (sec) json_object_set_new(json_object_get(o, "sections"), x->name, sec);
+    }
     return http_reply_json(r, 200, o);
 }
 

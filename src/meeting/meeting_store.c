@@ -1633,3 +1633,20 @@ st meeting_store_duty_counts(uc *c, int64_t *leave, int64_t *unrecorded, err *e)
                              "ttt", k, code, today);
     return s;
 }
+
+/* ---- what the dues' arrears warning reads (dues/) ---- */
+
+st meeting_store_life_months(uc *c, int64_t org_id, const char *from, const char *to, json_t **out, err *e) {
+    *out = NULL;
+    st s = scope_check_id(c, "org", org_id, e);
+    if (!s) s = db_query_json(c->d, out,
+                              "SELECT a.person_id, substr(m.day, 1, 7) AS month, COUNT(*) AS expected, "
+                              "SUM(CASE WHEN a.status IN ('present', 'online') THEN 1 ELSE 0 END) AS attended, "
+                              "SUM(CASE WHEN a.status = 'leave' THEN 1 ELSE 0 END) AS excused "
+                              "FROM meeting m JOIN meeting_attendee a ON a.meeting_id = m.id "
+                              "WHERE m.org_id = $1 AND m.state = 'held' AND m.day >= $2 AND m.day <= $3 "
+                              "GROUP BY a.person_id, substr(m.day, 1, 7) ORDER BY a.person_id, month",
+                              e, "itt", org_id, from, to);
+    if (!s && !arena_json(c->mem, *out)) s = err_set(e, ST_NOMEM, "内存不足。");
+    return s;
+}

@@ -97,6 +97,15 @@ st meeting_store_compliance(uc *c, const meeting_period *p, const char *by, cons
                             json_t **out, err *e);
 /* One organization's scorecard for period p: {org, period, sections: {meetings: ...}}. */
 st meeting_store_scorecard(uc *c, int64_t org_id, const meeting_period *p, json_t **out, err *e);
+/* A section that a module the meetings must not include (it reads the meetings itself: dues)
+ * adds to the scorecard: h_scorecard calls fn for a caller whose role has perm and sets
+ * sections.<name> to what it gives (NULL: no section).  The list is in app/routes.c, the one
+ * place that sees every module; NULL-terminated. */
+typedef struct meeting_scorecard_section {
+    const char *name, *perm;
+    st (*fn)(uc *c, int64_t org_id, const meeting_period *p, json_t **out, err *e);
+} meeting_scorecard_section;
+extern const meeting_scorecard_section meeting_scorecard_sections[];
 
 extern const scope_resolver meeting_scope_resolvers[];
 
@@ -139,5 +148,14 @@ st meeting_store_upcoming(uc *c, int64_t person, const char *from, const char *t
  * and not yet answered, and planned meetings whose day is before today (held
  * without a record, or not held). */
 st meeting_store_duty_counts(uc *c, int64_t *leave, int64_t *unrecorded, err *e);
+
+/* ---- what the dues' arrears warning reads (dues/) ---- */
+
+/* The held meetings of one organization (its own, not those below) with a
+ * day from..to, by member expected and month, in person and month order:
+ * [{person_id, month, expected, attended (present or online), excused (on
+ * approved leave)}] (c's memory).  The organization must be inside the
+ * caller's scope. */
+st meeting_store_life_months(uc *c, int64_t org_id, const char *from, const char *to, json_t **out, err *e);
 
 #endif

@@ -12,6 +12,7 @@
 #include "core/config.h"
 #include "develop/develop_store.h"
 #include "flow/flow_store.h"
+#include "dues/dues_report_store.h"
 #include "meeting/meeting.h"
 #include "meeting/meeting_store.h"
 #include "member/member_store.h"
@@ -453,6 +454,15 @@ st notice_store_reminders(uc *c, json_t **out, err *e) {
             if (unrecorded)
                 nt_item(items, &count, "unrecorded", unrecorded, arena_printf(c->mem, "%lld 次会议已过会议日期、尚未记录", (long long)unrecorded),
                         NULL, "/meetings?state=planned");
+        }
+        if (roles_has(c->who.role, "dues.read")) {   /* the 自行脱党 warning of the caller's own organization */
+            int64_t at_risk = 0;
+            if ((s = dues_report_store_arrears_count(c, &at_risk, e))) return s;
+            if (at_risk)
+                nt_item(items, &count, "arrears", at_risk,
+                        arena_printf(c->mem, "%lld 名党员连续%lld个月未交党费或未参加组织生活（自行脱党预警，由支部大会决定）", (long long)at_risk,
+                                     (long long)cfg_int("dues-arrears-months")),
+                        NULL, "/dues/arrears");
         }
         if (roles_has(c->who.role, "develop.read")) {
             int64_t overdue = 0;

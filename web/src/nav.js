@@ -102,6 +102,13 @@ export const PAGES = [
     roles: [...AREA, ...BRANCH], perm: 'dues.read', component: () => import('./views/DuesSheetView.vue') },
   { name: 'dues-member', path: '/dues/members/:id(\\d+)', label: 'dues.member.menu', hidden: true, activeMenu: 'dues-sheets',
     roles: [...AREA, ...BRANCH], perm: 'dues.read', component: () => import('./views/DuesMemberView.vue') },
+  // 党费收缴情况 up the tree (the sheets behind each row) and the 自行脱党 warning of an organization (issue 17)
+  { name: 'dues-reports', path: '/dues/reports', label: 'duesreport.menu.report', icon: Wallet, group: 'dues.nav.group', roles: [...AREA, ...BRANCH], perm: 'dues.read',
+    component: () => import('./views/DuesReportView.vue') },
+  { name: 'dues-report-sheets', path: '/dues/reports/sheets', label: 'duesreport.sheetsTitle', hidden: true, activeMenu: 'dues-reports',
+    roles: [...AREA, ...BRANCH], perm: 'dues.read', component: () => import('./views/DuesReportSheetsView.vue') },
+  { name: 'dues-arrears', path: '/dues/arrears', label: 'duesreport.menu.arrears', icon: Wallet, group: 'dues.nav.group', roles: [...AREA, ...BRANCH], perm: 'dues.read',
+    component: () => import('./views/DuesArrearsView.vue') },
   { name: 'my-dues', path: '/me/dues', label: 'dues.mine.menu', icon: Wallet, roles: ['org_admin', 'secretary', 'member'],
     component: () => import('./views/MyDuesView.vue') },
   // 组织关系接转: the list and one transfer for the offices and branches; the member's own request and its progress

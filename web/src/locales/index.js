@@ -24,11 +24,12 @@ import notice from './parts/notice.js'
 import dues from './parts/dues.js'
 import transfer from './parts/transfer.js'
 import duesbank from './parts/duesbank.js'
+import duesreport from './parts/duesreport.js'
 import fields from './parts/fields.js'
 import flow from './parts/flow.js'
 
 export const LANGS = ['zh-CN', 'en']
-export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice, dues, transfer, duesbank, fields, flow }
+export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice, dues, transfer, duesbank, duesreport, fields, flow }
 
 function merge(lang) {
   const out = {}
