@@ -450,9 +450,14 @@ st dues_store_reliefs(uc *c, int64_t person_id, json_t **out, err *e) {
 #define DU_IN_SCOPE "AND " SCOPE_COND("$3", "$4", "m.district_code", "m.park_code", "m.org_path", "NULL", "NULL") " "
 #define DU_SHEET_SCOPE(K, C) SCOPE_COND(K, C, "s.district_code", "s.park_code", "s.org_path", "NULL", "NULL")
 
-/* The lines of the people ON … who have none on the sheet yet and have not
- * paid the month on another (a paid line stays where it is): the due from
- * the newest relief, else the newest base; a month paid in advance as paid. */
+/* The lines of the people ON … who have no line of the month yet: the due
+ * from the newest relief, else the newest base; a month paid in advance as
+ * paid.  A member is on one sheet a month (dues_line's unique (month,
+ * person_id)): one with a line already — here, or paid on another sheet, where
+ * a paid line stays — is skipped by the conflict, not by reading dues_line in
+ * the SELECT, which made SQLite materialize every new line of the city in a
+ * temporary table before writing any (it failed at 5,000,000 members).  An
+ * unpaid line of someone now managed elsewhere is removed first (du_moved). */
 #define DU_LINES(ON)                                                                                                     \
     "INSERT INTO dues_line(sheet_id, person_id, month, org_id, kind, due_fen, relief_id, state, paid_fen, payment_id) "   \
     "SELECT sh.id, x.person_id, $1, x.org_id, b.kind, "                                                                  \
@@ -462,11 +467,10 @@ st dues_store_reliefs(uc *c, int64_t person_id, json_t **out, err *e) {
     "WHEN r.id IS NOT NULL OR b.id IS NOT NULL THEN 'owed' ELSE 'nobase' END, "                                          \
     "COALESCE(pd.fen, 0), pd.payment_id "                                                                                \
     "FROM (SELECT m.person_id, m.org_id, " DU_BASE_ID("m.person_id", "$1") " AS base_id, " DU_RELIEF_ID("m.person_id", "$1") \
-    " AS relief_id " ON "AND NOT EXISTS (SELECT 1 FROM dues_line l WHERE l.month = $1 AND l.person_id = m.person_id "                  \
-    "AND (l.state = 'paid' OR l.org_id = m.org_id))) x "                                                                  \
+    " AS relief_id " ON ") x "                                                                                          \
     "JOIN dues_sheet sh ON sh.org_id = x.org_id AND sh.month = $1 "                                                      \
     "LEFT JOIN dues_base b ON b.id = x.base_id LEFT JOIN dues_relief r ON r.id = x.relief_id "                          \
-    "LEFT JOIN dues_paid pd ON pd.person_id = x.person_id AND pd.month = $1"
+    "LEFT JOIN dues_paid pd ON pd.person_id = x.person_id AND pd.month = $1 WHERE 1 = 1 ON CONFLICT DO NOTHING"
 
 /* Is the person of an unpaid line still on its organization's sheet (the
  * same conditions as DU_ON_NOW / DU_ON_PAST, $1 the month, $2 the day)? */
@@ -495,6 +499,30 @@ static st du_sheet_month(const char *month, char day[11], bool *now, err *e) {
     return ST_OK;
 }
 
+/* The unpaid lines of month $1, on sheets other than those being made, of
+ * people now on them (sql: "FROM dues_line l … WHERE …" selecting l): removed
+ * so the new line can be written, and those sheets' sums brought up to date. */
+static st du_moved(uc *c, const char *where, const char *month, const char *day, const char *a3, const char *a4, int64_t org,
+                   err *e) {
+    json_t *ids = NULL;
+    const char *sel = arena_printf(c->mem, "SELECT DISTINCT l.sheet_id AS id FROM dues_line l %s", where);
+    st s = org ? db_query_json(c->d, &ids, sel, e, "tti", month, day, org) : db_query_json(c->d, &ids, sel, e, "tttt", month, day, a3, a4);
+    if (s || !json_array_size(ids)) {
+        json_decref(ids);
+        return s;
+    }
+    const char *del = arena_printf(c->mem, "DELETE FROM dues_line WHERE (sheet_id, person_id) IN (SELECT l.sheet_id, l.person_id FROM dues_line l %s)", where);
+    s = org ? db_run(c->d, del, e, "tti", month, day, org) : db_run(c->d, del, e, "tttt", month, day, a3, a4);
+    size_t i;
+    json_t *r;
+    json_array_foreach(ids, i, r) {
+        if (s) break;
+        s = db_run(c->d, DU_SUMS_SET "WHERE id = $1", e, "i", (int64_t)json_integer_value(json_object_get(r, "id")));
+    }
+    json_decref(ids);
+    return s;
+}
+
 static st du_sheet_in(uc *c, int64_t org_id, const char *month, int64_t *sheet_id, err *e) {
     st s = du_staff(c, "生成党费应交名单", e);
     if (!s) s = scope_check_id(c, "org", org_id, e);
@@ -518,6 +546,13 @@ static st du_sheet_in(uc *c, int64_t org_id, const char *month, int64_t *sheet_i
                        : "DELETE FROM dues_line WHERE sheet_id = $3 AND state <> 'paid' AND NOT " DU_STILL_PAST,
                    e, "tti", month, day, *sheet_id);
     if (!s) s = db_run(c->d, "UPDATE dues_line SET " DU_LINE_SET "WHERE sheet_id = $1 AND state <> 'paid'", e, "i", *sheet_id);
+    if (!s)
+        s = du_moved(c,
+                     now ? "WHERE l.month = $1 AND l.state <> 'paid' AND l.org_id <> $3 AND l.person_id IN (SELECT m.person_id " DU_ON_NOW
+                           DU_IN_ORG_NOW ")"
+                         : "WHERE l.month = $1 AND l.state <> 'paid' AND l.org_id <> $3 AND l.person_id IN (SELECT m.person_id " DU_ON_PAST
+                           DU_IN_ORG_PAST ")",
+                     month, day, NULL, NULL, org_id, e);
     if (!s) s = db_run(c->d, now ? DU_LINES(DU_ON_NOW DU_IN_ORG_NOW) : DU_LINES(DU_ON_PAST DU_IN_ORG_PAST), e, "tti", month, day, org_id);
     if (!s) s = db_run(c->d, DU_SUMS_SET ", made_at = $2 WHERE id = $1", e, "ii", *sheet_id, t);
     return s;
@@ -564,6 +599,14 @@ static st du_sheets_in(uc *c, const char *month, int64_t *sheets, int64_t *lines
                    "UPDATE dues_line SET " DU_LINE_SET "WHERE month = $1 AND state <> 'paid' AND sheet_id IN "
                    "(SELECT s.id FROM dues_sheet s WHERE s.month = $1 AND " DU_SHEET_SCOPE("$2", "$3") ")",
                    e, "ttt", month, k, code);
+    /* the whole city has no sheet outside: only a smaller scope looks for its people's lines on the others */
+    if (!s && strcmp(k, "city"))
+        s = du_moved(c,
+                     now ? "JOIN dues_sheet s ON s.id = l.sheet_id WHERE l.month = $1 AND l.state <> 'paid' AND NOT " DU_SHEET_SCOPE("$3", "$4")
+                           " AND l.person_id IN (SELECT m.person_id " DU_ON_NOW DU_IN_SCOPE ")"
+                         : "JOIN dues_sheet s ON s.id = l.sheet_id WHERE l.month = $1 AND l.state <> 'paid' AND NOT " DU_SHEET_SCOPE("$3", "$4")
+                           " AND l.person_id IN (SELECT m.person_id " DU_ON_PAST DU_IN_SCOPE ")",
+                     month, day, k, code, 0, e);
     if (!s) s = db_run(c->d, now ? DU_LINES(DU_ON_NOW DU_IN_SCOPE) : DU_LINES(DU_ON_PAST DU_IN_SCOPE), e, "tttt", month, day, k, code);
     /* the sums: zero, then one aggregate of the lines by sheet */
     if (!s)

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { openBrowser, loginAs, apiAs, shot, until, toastSeen, stillness, AXE_PATH, USERS, PHONE } from './lib.mjs'
+import { openBrowser, loginAs, apiAs, shot, until, toastSeen, stillness, openMenuItem, AXE_PATH, USERS, PHONE } from './lib.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const ROOT = path.join(here, '..', '..')
@@ -88,7 +88,7 @@ test('a month collected with a bank statement matched; one line assigned, one ig
     try {
       const { page } = b
       await loginAs(page, 'bank_secretary')
-      await page.locator('[data-menu="dues-bank"]').first().click()
+      await openMenuItem(page, 'dues-bank', '党费管理')
       await page.waitForURL(/\/dues\/bank/)
       await page.getByRole('heading', { level: 1, name: '党费银行流水对账' }).waitFor()
       await until(async () => new URL(page.url()).searchParams.get('month') === THIS, 'this month chosen')

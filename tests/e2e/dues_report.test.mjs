@@ -10,7 +10,7 @@ import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { openBrowser, loginAs, apiAs, shot, until, downloadXlsx, USERS, PHONE } from './lib.mjs'
+import { openBrowser, loginAs, apiAs, shot, until, downloadXlsx, openMenuItem, USERS, PHONE } from './lib.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const ROOT = path.join(here, '..', '..')
@@ -69,7 +69,7 @@ test('the city reads the collection by district at 1440 px and opens the sheets 
     const { page } = b
     await loginAs(page, 'city')
     // from the side menu
-    await page.locator('[data-menu="dues-reports"]').first().click()
+    await openMenuItem(page, 'dues-reports', '党费管理')
     await page.waitForURL(/\/dues\/reports/)
     await page.getByRole('heading', { level: 1, name: '党费收缴情况' }).waitFor()
     await page.goto(`/dues/reports?period=${last}&by=district`)
@@ -117,7 +117,7 @@ test('the secretary sees the 自行脱党 warning and the report on a 390 px pho
     const { page } = b
     await loginAs(page, 'dues_secretary')
     await page.getByRole('button', { name: '打开菜单' }).click()
-    await page.locator('.el-drawer [data-menu="dues-arrears"]').click()
+    await openMenuItem(page, 'dues-arrears', '党费管理')
     await page.waitForURL(/\/dues\/arrears/)
     await page.getByRole('heading', { level: 1, name: '自行脱党预警' }).waitFor()
     assert.match(await page.getByTestId('arrears-decide').innerText(), /支部大会讨论决定[\s\S]*不会改变任何人的党籍/)

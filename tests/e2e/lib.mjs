@@ -300,3 +300,15 @@ export async function freshTotp(secret, used) {
     await new Promise((r) => setTimeout(r, 1000))
   }
 }
+
+/** Click a page of a group of the menu (党费管理 …), in the side menu or, on a phone, the open drawer: the group is
+ *  opened first when it is closed (its pages are hidden until then). */
+export async function openMenuItem(page, name, group) {
+  const drawer = page.locator('.el-drawer')
+  const menu = (await drawer.count()) && (await drawer.first().isVisible()) ? drawer.first() : page.getByTestId('side-menu')
+  const title = menu.locator('.el-sub-menu__title', { hasText: group }).first()
+  await title.waitFor()
+  const item = menu.locator(`[data-menu="${name}"]`).first()
+  if (!(await item.isVisible())) await title.click()
+  await item.click()
+}

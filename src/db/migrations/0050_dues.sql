@@ -86,7 +86,8 @@ CREATE TABLE dues_line (
 -- index instead of touching every page of it (SQLite's statement journal
 -- would hold a copy of each page changed); a person's line of a month is an
 -- equality on both.
-CREATE INDEX dues_line_month_person ON dues_line(month, person_id);
+-- A member is on one sheet a month: a line paid stays where it was paid.
+CREATE UNIQUE INDEX dues_line_month_person ON dues_line(month, person_id);
 
 -- A payment, recorded with its receipt.  way names the channel through which
 -- it came (dues.h: the payment ways; 'treasurer' — received by the branch's

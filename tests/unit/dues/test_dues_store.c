@@ -387,6 +387,20 @@ static void test_sheets(void **state) {
         assert_string_equal(line(&x, k.b, "2026-06", k.wang), "owed 2500 0");
         assert_int_equal(dues_store_sheets_make(&huli, "2026-04", &nsheets, &nlines, &e), ST_OK);   /* 湖里 sees its own */
         assert_string_equal(line(&x, k.b, "2026-04", k.wang), "owed 2500 0");
+        /* a member moved is on one sheet a month: 李四 moves to 戊 and 戊's sheet is made before 甲's is remade —
+           the unpaid line goes from 甲 (its sums follow) to 戊 */
+        assert_string_not_equal(line(&x, k.a, "2026-06", k.li), "-");
+#define MEMBERS_OF "SELECT members FROM dues_sheet WHERE month = '2026-06' AND org_id = %lld"
+        int64_t a_members = q1(&x, MEMBERS_OF, (long long)k.a);
+        member_change mv2 = {.day = "2026-06-15", .org_id = k.b};
+        assert_int_equal(member_store_change(&x.c, k.li, &mv2, &e), ST_OK);
+        assert_int_equal(dues_store_sheet_make(&x.c, k.b, "2026-06", &sid, &e), ST_OK);
+        assert_string_equal(line(&x, k.a, "2026-06", k.li), "-");
+        assert_string_not_equal(line(&x, k.b, "2026-06", k.li), "-");
+        assert_int_equal(q1(&x, MEMBERS_OF, (long long)k.a), a_members - 1);
+#undef MEMBERS_OF
+        assert_int_equal(q1(&x, "SELECT COUNT(*) FROM dues_line WHERE month = '2026-06' AND person_id IN "
+                                "(SELECT person_id FROM dues_line GROUP BY month, person_id HAVING COUNT(*) > 1)"), 0);
         users_clear(&x);
         fx_close(&x);
     }
