@@ -201,11 +201,11 @@ static int lite_collate_zh(void *ctx, int an, const void *a, int bn, const void 
  * are flat transactions (db_begin_flat) for that and for speed.
  * Process-wide, so set once before the first connection. */
 static pthread_once_t lite_once = PTHREAD_ONCE_INIT;
-/* 256 MiB, not 4: a single statement that writes millions of rows (a month's dues sheets for
- * 5,000,000 members, bench/dues) spilled its statement journal after the statements before it
- * had spilled and truncated theirs, and 3.40 failed with "database or disk is full" in the same
- * way; in memory it ran through (about 105 MB resident for the whole run). */
-static void lite_configure(void) { sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 256 << 20); }
+/* Not larger: SQLite allocates an in-memory journal in chunks of the spill
+ * size, so 256 MiB (tried for a month's dues sheets at 5,000,000 members,
+ * which fail at 4 MiB — bench/dues.txt) made every journaled statement
+ * allocate and free 256 MiB, and the ASan build's demo took minutes. */
+static void lite_configure(void) { sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 4 << 20); }
 
 st db_sqlite_open(const char *path, db **out, err *e) {
     db *d = calloc(1, sizeof *d);
