@@ -77,8 +77,9 @@ void db_reset(db_stmt *s);
  * of rows.  No other statement may run on the connection until this one is read to its end or reset. */
 void db_stream(db_stmt *s);
 
-/* Run a statement with parameters given by a type string; *changes (if not NULL) gets
- * the affected rows.  For INSERT ... RETURNING use db_query_int. */
+/* Run a statement with parameters given by a type string.  To learn whether
+ * an INSERT ... ON CONFLICT DO NOTHING wrote, use db_query_int with RETURNING
+ * (ST_NOT_FOUND: it did not). */
 st db_run(db *d, const char *sql, err *e, const char *types, ...);
 /* First column of the first row as an integer; ST_NOT_FOUND when no row. */
 st db_query_int(db *d, int64_t *out, const char *sql, err *e, const char *types, ...);
