@@ -42,6 +42,9 @@ const cfg_def cfg_table[] = {
     {"busy-timeout", CFG_INT, 0, 600000, "10000", "数据库 database", "SQLite 忙等待（毫秒；其他进程的写入） / SQLite busy timeout (ms; writers of other processes)"},
     {"sqlite-mmap-mb", CFG_INT, 0, 65536, "0", "数据库 database",
      "SQLite 内存映射读取（MB；0 = 关闭；只读为主的大库可开） / SQLite memory-mapped reads (MiB; 0 = off)"},
+    /* db_bulk_begin: a month's dues sheets for a province write millions of lines in one act */
+    {"db-bulk-mb", CFG_INT, 0, 65536, "1024", "数据库 database",
+     "批量写入（如全市党费应交名单）可用的内存（MB；SQLite 页缓存，PostgreSQL work_mem；0 = 不调整） / memory for bulk writes (MiB)"},
     /* in-process writers queue (db.c) rather than poll: a login waits out an import's write
      * (about 1 s under max-cell-text); below conn-timeout, so the client gets its 503 */
     {"write-queue-timeout", CFG_INT, 100, 3600000, "20000", "数据库 database",

@@ -180,6 +180,21 @@ st db_begin(db *d, err *e) {
     return s;
 }
 
+st db_bulk_begin(db *d, err *e) {
+    long mib = cfg_int("db-bulk-mb");
+    if (mib <= 0) return ST_OK;
+    char sql[64];
+    if (d->kind == DB_SQLITE) snprintf(sql, sizeof sql, "PRAGMA cache_size=-%ld", mib * 1024);
+    else snprintf(sql, sizeof sql, "SET LOCAL work_mem = '%ldMB'", mib);
+    return db_exec(d, sql, e);
+}
+
+void db_bulk_end(db *d) {
+    if (d->kind != DB_SQLITE) return;
+    err e;
+    if (db_exec(d, "PRAGMA cache_size=-" DB_STR(DB_SQLITE_CACHE_KIB), &e)) log_warn("db: the page cache was not given back: %s", e.msg);
+}
+
 st db_begin_flat(db *d, err *e) {
     if (d->in_tx > 0) return err_set(e, ST_INTERNAL, "内部错误：成组事务不能嵌套在其他事务之内。");
     st s = db_begin(d, e);
@@ -244,7 +259,8 @@ void db_rollback_all(db *d) {
 
 int db_tx_depth(const db *d) { return d->in_tx; }
 
-/* Placeholders: $N → ?N for SQLite.  {{NOW}}, {{ID}}, {{BLOB}}, {{TEXTCMP}}, {{ZH}}, {{WITHOUT_ROWID}}, {{PG_ONLY}} → dialect.
+/* Placeholders: $N → ?N for SQLite.  {{NOW}}, {{ID}}, {{BLOB}}, {{TEXTCMP}}, {{ZH}}, {{WITHOUT_ROWID}}, {{PG_ONLY}},
+ * {{OR_IGNORE}}, {{NOT_INDEXED}} → dialect.
  * String literals ('...'), quoted identifiers and -- comments are copied untouched. */
 st db_rewrite(db_kind kind, const char *sql, buf *out) {
     static const struct { const char *tok, *lite, *pg; } toks[] = {
@@ -259,6 +275,15 @@ st db_rewrite(db_kind kind, const char *sql, buf *out) {
         /* a line only PostgreSQL runs (SQLite reads it as a comment): what SQLite has already, such as
            an index that covers a table SQLite keeps as its key */
         {"{{PG_ONLY}}", "--", ""},
+        /* INSERT{{OR_IGNORE}} INTO … ON CONFLICT DO NOTHING: on SQLite, with no
+           constraint left that can abort the statement (and no foreign key on
+           the table), the statement keeps no statement journal — a copy of
+           every page it changes, which for 5,000,000 rows inside a
+           transaction outgrew the temporary store (dues_store.c) */
+        {"{{OR_IGNORE}}", " OR IGNORE", ""},
+        /* FROM t{{NOT_INDEXED}}: read the whole table in its own order, where SQLite's planner would
+           walk an index and fetch every row out of order (PostgreSQL plans a whole-table read itself) */
+        {"{{NOT_INDEXED}}", " NOT INDEXED", ""},
     };
     buf_reset(out);
     for (const char *p = sql; *p;) {

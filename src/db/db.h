@@ -56,6 +56,15 @@ int db_tx_depth(const db *d);                        /* 0 = no transaction */
  * and fails (ST_CONFLICT).  Not inside another transaction. */
 st db_begin_flat(db *d, err *e);
 bool db_doomed(const db *d);
+/* Bulk work inside a transaction (a month's dues sheets for a province):
+ * the setting db-bulk-mb of memory for it — SQLite's page cache of this connection, so the
+ * act's index inserts and lookups stay in memory instead of thrashing a
+ * 64 MiB cache over a file of gigabytes; PostgreSQL's work_mem for the rest
+ * of the transaction (SET LOCAL), so its hash joins and sorts stay in
+ * memory.  db_bulk_end gives SQLite's cache back (the pages above the usual
+ * size are freed); PostgreSQL's ends with the transaction.  0: no change. */
+st db_bulk_begin(db *d, err *e);
+void db_bulk_end(db *d);
 
 st db_prepare(db *d, const char *sql, db_stmt **out, err *e);
 void db_bind_text(db_stmt *s, int idx, const char *v);     /* 1-based; NULL binds NULL */

@@ -53,6 +53,12 @@ struct db {
 #define DB_MSG_LOST "暂时无法连接数据库（连接已中断，正在重新连接），请稍后重试。"
 #define DB_MSG_BUSY "数据库正忙（另一项写入尚未完成），请稍后重试。"
 
+/* SQLite's page cache of a connection, KiB (a negative cache_size): coverage over a
+ * province's ledger reads every enterprise; db_bulk_end returns to it. */
+#define DB_SQLITE_CACHE_KIB 65536
+#define DB_STR_(x) #x
+#define DB_STR(x) DB_STR_(x)
+
 /* Rewrite portable SQL for a dialect into out (see db.h). */
 st db_rewrite(db_kind kind, const char *sql, buf *out);
 

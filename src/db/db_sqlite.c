@@ -132,7 +132,10 @@ static int lite_step(db_stmt *s, err *e) {
         ls->done = 1;
         return DB_DONE;
     }
-    lite_err(ls->d, e, "执行语句");
+    st st_ = lite_err(ls->d, e, "执行语句");
+    /* a failure that is not the data's (a full disk, a corrupt file): which statement, for the
+       log (the SQL's text only — the values are bound, never in it) */
+    if (st_ == ST_DB) log_warn("db: sqlite: %s in: %.200s", sqlite3_errmsg(sqlite3_db_handle(ls->st)), sqlite3_sql(ls->st));
     return DB_ERROR;
 }
 
@@ -190,22 +193,26 @@ static int lite_collate_zh(void *ctx, int an, const void *a, int bn, const void 
 }
 
 /* Statement journals (the pages a statement changes inside a longer
- * transaction, kept until the statement ends) stay in memory up to 4 MiB
- * instead of SQLite's 64 KiB: a roster import, one transaction per file,
- * otherwise wrote each row's two dozen index and table pages to a temporary
- * file in /var/tmp (bench/members: about 9 GB of writes for 100,000 rows).
- * Nothing here encloses many statements in one savepoint: with a file as a
- * savepoint inside a group, SQLite 3.40 failed with "database or disk is
- * full" once such a sub-journal, truncated before, spilled (1–32 MiB
- * thresholds, 400 files, no failing system call) — the command line's groups
- * are flat transactions (db_begin_flat) for that and for speed.
- * Process-wide, so set once before the first connection. */
+ * transaction, kept until the statement ends) stay in memory, never spilled
+ * to a temporary file (SQLITE_CONFIG_STMTJRNL_SPILL -1):
+ * - SQLite's 64 KiB spill made a roster import, one transaction per file,
+ *   write each row's two dozen index and table pages to a file in /var/tmp
+ *   (bench/members: about 9 GB of writes for 100,000 rows);
+ * - a journal that spilled after being truncated failed in SQLite 3.40 with
+ *   "database or disk is full" (1–32 MiB thresholds, no failing system call)
+ *   — a month's dues sheets for 5,000,000 members hit it (bench/dues.txt:
+ *   their sheets reuse the free pages of old lines, and a reused page is
+ *   journaled);
+ * - a larger threshold is no cure: an in-memory journal is allocated in
+ *   chunks of the threshold's size (256 MiB made every journaled statement
+ *   allocate 256 MiB), while -1 allocates 1 KiB chunks as it grows.
+ * The memory a statement's journal takes is the pages it changes: the bulk
+ * statements that change millions of rows keep none (INSERT{{OR_IGNORE}},
+ * db.c), and the command line's groups are flat transactions
+ * (db_begin_flat) rather than savepoints.  Process-wide, so set once before
+ * the first connection. */
 static pthread_once_t lite_once = PTHREAD_ONCE_INIT;
-/* Not larger: SQLite allocates an in-memory journal in chunks of the spill
- * size, so 256 MiB (tried for a month's dues sheets at 5,000,000 members,
- * which fail at 4 MiB — bench/dues.txt) made every journaled statement
- * allocate and free 256 MiB, and the ASan build's demo took minutes. */
-static void lite_configure(void) { sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 4 << 20); }
+static void lite_configure(void) { sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, -1); }
 
 st db_sqlite_open(const char *path, db **out, err *e) {
     db *d = calloc(1, sizeof *d);
@@ -234,8 +241,8 @@ st db_sqlite_open(const char *path, db **out, err *e) {
     st s = lite_exec(d,
                      "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
                      "PRAGMA secure_delete=ON;"
-                     /* a larger page cache: coverage over a province's ledger reads every enterprise */
-                     "PRAGMA cache_size=-65536;",
+                     /* a larger page cache (db_impl.h) */
+                     "PRAGMA cache_size=-" DB_STR(DB_SQLITE_CACHE_KIB) ";",
                      e);
     /* Memory-mapped reads are off unless set (sqlite-mmap-mb): they make a cold scan of
      * the whole ledger about 1.5 times faster, but whenever another connection has

@@ -101,9 +101,11 @@ static st du_person_load(uc *c, int64_t person, du_person *p, err *e) {
  * (not revoked) covering M: their ids (NULL when none). */
 #define DU_BASE_ID(P, M) \
     "(SELECT b.id FROM dues_base b WHERE b.person_id = " P " AND b.from_month <= " M " ORDER BY b.from_month DESC LIMIT 1)"
+/* the newest relief is the highest id: MAX, not ORDER BY … LIMIT 1, which made SQLite open a sorter for
+   each of a province's members */
 #define DU_RELIEF_ID(P, M)                                                                                               \
-    "(SELECT r.id FROM dues_relief r WHERE r.person_id = " P " AND r.revoked_at IS NULL AND r.from_month <= " M        \
-    " AND r.to_month >= " M " ORDER BY r.id DESC LIMIT 1)"
+    "(SELECT MAX(r.id) FROM dues_relief r WHERE r.person_id = " P " AND r.revoked_at IS NULL AND r.from_month <= " M   \
+    " AND r.to_month >= " M ")"
 
 typedef struct du_due {
     int64_t fen, relief_id;
@@ -433,13 +435,22 @@ st dues_store_reliefs(uc *c, int64_t person_id, json_t **out, err *e) {
     "CASE WHEN f.id IS NULL THEN mm.district_code ELSE f.manager_district END AS district_code, "                        \
     "CASE WHEN f.id IS NULL THEN mm.park_code ELSE f.manager_park END AS park_code, "                                    \
     "CASE WHEN f.id IS NULL THEN mm.org_path ELSE f.manager_path END AS org_path "
-#define DU_ON_NOW                                                                                                        \
-    "FROM (SELECT mm.person_id, mm.state, mm.joined_on, " DU_MANAGED "FROM member mm " DU_FLOW_ON("mm") ") m "          \
+#define DU_ON_NOW_(X)                                                                                                    \
+    "FROM (SELECT mm.person_id, mm.state, mm.joined_on, " DU_MANAGED "FROM member mm" X " " DU_FLOW_ON("mm") ") m "     \
     "WHERE m.state IN ('正常', '流动') AND SUBSTR(m.joined_on, 1, 7) <= $1 AND m.joined_on <= $2 "
-#define DU_ON_PAST                                                                                                       \
-    "FROM (SELECT mm.person_id, mm.state, j.joined_on, " DU_MANAGED "FROM member_span mm JOIN member j ON j.person_id = mm.person_id " \
+#define DU_ON_PAST_(X)                                                                                                   \
+    "FROM (SELECT mm.person_id, mm.state, j.joined_on, " DU_MANAGED "FROM member_span mm" X " JOIN member j ON j.person_id = mm.person_id " \
     DU_FLOW_ON("mm") "WHERE mm.from_day <= $2 AND (mm.to_day IS NULL OR mm.to_day > $2)) m "                             \
     "WHERE m.state IN ('正常', '流动') AND SUBSTR(m.joined_on, 1, 7) <= $1 "
+#define DU_ON_NOW DU_ON_NOW_("")
+#define DU_ON_PAST DU_ON_PAST_("")
+/* The whole city: the registry read in its own order.  SQLite otherwise walked
+ * member_span by its district index (a skip-scan for the day's condition) and
+ * fetched each row out of order, so every lookup after it (the person, the
+ * base, the line's insert) landed on another page: 20 s of CPU for the
+ * province's 5,000,000 memberships where the plain scan takes 4 s. */
+#define DU_ON_NOW_ALL DU_ON_NOW_("{{NOT_INDEXED}}")
+#define DU_ON_PAST_ALL DU_ON_PAST_("{{NOT_INDEXED}}")
 /* One organization's: its own members and those it manages, found by index first. */
 #define DU_IN_ORG_NOW                                                                                                    \
     "AND m.org_id = $3 AND m.person_id IN (SELECT person_id FROM member WHERE org_id = $3 "                              \
@@ -457,9 +468,14 @@ st dues_store_reliefs(uc *c, int64_t person_id, json_t **out, err *e) {
  * a paid line stays — is skipped by the conflict, not by reading dues_line in
  * the SELECT, which made SQLite materialize every new line of the city in a
  * temporary table before writing any (it failed at 5,000,000 members).  An
- * unpaid line of someone now managed elsewhere is removed first (du_moved). */
+ * unpaid line of someone now managed elsewhere is removed first (du_moved).
+ * OR IGNORE (SQLite; dues_line has no foreign keys, migration 0054): no
+ * constraint left can abort the statement, so SQLite keeps no statement
+ * journal of the pages it changes; every column written is non-NULL and
+ * within its CHECK by construction, so only the one-line-a-month conflict is
+ * ever ignored. */
 #define DU_LINES(ON)                                                                                                     \
-    "INSERT INTO dues_line(sheet_id, person_id, month, org_id, kind, due_fen, relief_id, state, paid_fen, payment_id) "   \
+    "INSERT{{OR_IGNORE}} INTO dues_line(sheet_id, person_id, month, org_id, kind, due_fen, relief_id, state, paid_fen, payment_id) "   \
     "SELECT sh.id, x.person_id, $1, x.org_id, b.kind, "                                                                  \
     "CASE WHEN pd.payment_id IS NOT NULL THEN pd.fen WHEN r.id IS NOT NULL THEN r.amount_fen WHEN b.id IS NOT NULL THEN b.amount_fen ELSE 0 END, " \
     "r.id, "                                                                                                             \
@@ -569,6 +585,9 @@ st dues_store_sheet_make(uc *c, int64_t org_id, const char *month, int64_t *shee
     return uc_end(c, s, &a, e);
 }
 
+static st du_sheets_rows(uc *c, const char *month, const char *day, bool now, const char *k, const char *code, int64_t t,
+                         int64_t *sheets, int64_t *lines, err *e);
+
 static st du_sheets_in(uc *c, const char *month, int64_t *sheets, int64_t *lines, err *e) {
     st s = du_staff(c, "生成党费应交名单", e);
     char day[11];
@@ -578,13 +597,27 @@ static st du_sheets_in(uc *c, const char *month, int64_t *sheets, int64_t *lines
     const char *k, *code;
     scope_bind(c, &k, &code);
     int64_t t = clock_now();
-    /* the sheets of the organizations with someone on them, not made yet */
-#define DU_SHEETS_NEW(ON)                                                                                                \
-    "INSERT INTO dues_sheet(org_id, month, org_path, district_code, park_code, made_at) "                                 \
-    "SELECT o.id, $1, o.path, o.district_code, o.park_code, $5 FROM org o WHERE o.id IN (SELECT m.org_id " ON DU_IN_SCOPE \
-    ") AND NOT EXISTS (SELECT 1 FROM dues_sheet s WHERE s.org_id = o.id AND s.month = $1)"
-    s = db_run(c->d, now ? DU_SHEETS_NEW(DU_ON_NOW) : DU_SHEETS_NEW(DU_ON_PAST), e, "tttti", month, day, k, code, t);
-#undef DU_SHEETS_NEW
+    /* a province's month is millions of lines: the memory to write them without thrashing (db-bulk-mb) */
+    if ((s = db_bulk_begin(c->d, e))) return s;
+    s = du_sheets_rows(c, month, day, now, k, code, t, sheets, lines, e);
+    db_bulk_end(c->d);
+    return s;
+}
+
+/* du_sheets_in's rows: the sheets, their lines and their sums. */
+static st du_sheets_rows(uc *c, const char *month, const char *day, bool now, const char *k, const char *code, int64_t t,
+                         int64_t *sheets, int64_t *lines, err *e) {
+    /* a sheet for every organization in the scope without one this month — the registry is read once, by
+       the lines below, not a second time to find who has members; the new ones left empty go at the end */
+    int64_t before = 0;
+    st s = db_query_int(c->d, &before, "SELECT COALESCE(MAX(id), 0) FROM dues_sheet", e, "");
+    if (!s)
+        s = db_run(c->d,
+                   "INSERT INTO dues_sheet(org_id, month, org_path, district_code, park_code, made_at) "
+                   "SELECT o.id, $1, o.path, o.district_code, o.park_code, $4 FROM org o WHERE "
+                   SCOPE_COND("$2", "$3", "o.district_code", "o.park_code", "o.path", "NULL", "NULL")
+                   " AND NOT EXISTS (SELECT 1 FROM dues_sheet s WHERE s.org_id = o.id AND s.month = $1)",
+                   e, "ttti", month, k, code, t);
     /* remade in place (the sheets made before): the unpaid lines of those no longer there go, the others follow
        the bases and reliefs; then the newcomers' lines (everyone's, the first time) */
 #define DU_MONTH_SHEETS "sheet_id IN (SELECT s.id FROM dues_sheet s WHERE s.month = $1 AND " DU_SHEET_SCOPE("$3", "$4") ")"
@@ -607,7 +640,11 @@ static st du_sheets_in(uc *c, const char *month, int64_t *sheets, int64_t *lines
                          : "JOIN dues_sheet s ON s.id = l.sheet_id WHERE l.month = $1 AND l.state <> 'paid' AND NOT " DU_SHEET_SCOPE("$3", "$4")
                            " AND l.person_id IN (SELECT m.person_id " DU_ON_PAST DU_IN_SCOPE ")",
                      month, day, k, code, 0, e);
-    if (!s) s = db_run(c->d, now ? DU_LINES(DU_ON_NOW DU_IN_SCOPE) : DU_LINES(DU_ON_PAST DU_IN_SCOPE), e, "tttt", month, day, k, code);
+    if (!s)
+        s = db_run(c->d,
+                   strcmp(k, "city") == 0 ? (now ? DU_LINES(DU_ON_NOW_ALL DU_IN_SCOPE) : DU_LINES(DU_ON_PAST_ALL DU_IN_SCOPE))
+                                          : (now ? DU_LINES(DU_ON_NOW DU_IN_SCOPE) : DU_LINES(DU_ON_PAST DU_IN_SCOPE)),
+                   e, "tttt", month, day, k, code);
     /* the sums: zero, then one aggregate of the lines by sheet */
     if (!s)
         s = db_run(c->d,
@@ -623,6 +660,8 @@ static st du_sheets_in(uc *c, const char *month, int64_t *sheets, int64_t *lines
                    "FROM dues_sheet s JOIN dues_line l ON l.sheet_id = s.id WHERE s.month = $1 AND " DU_SHEET_SCOPE("$2", "$3")
                    " GROUP BY l.sheet_id) a WHERE dues_sheet.id = a.sheet_id",
                    e, "ttt", month, k, code);
+    /* the sheets made now with nobody on them (a made sheet stays, however empty it is now) */
+    if (!s) s = db_run(c->d, "DELETE FROM dues_sheet WHERE month = $1 AND id > $2 AND members = 0", e, "ti", month, before);
     if (!s) s = db_query_int(c->d, sheets, "SELECT COUNT(*) FROM dues_sheet s WHERE s.month = $1 AND " DU_SHEET_SCOPE("$2", "$3"), e, "ttt", month, k, code);
     if (!s)
         s = db_query_int(c->d, lines, "SELECT COALESCE(SUM(s.members), 0) FROM dues_sheet s WHERE s.month = $1 AND " DU_SHEET_SCOPE("$2", "$3"), e,

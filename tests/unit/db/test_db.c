@@ -63,6 +63,15 @@ static void test_rewrite(void **state) {
     assert_string_equal(b.data, "--CREATE INDEX i ON t(a) INCLUDE (b);\nSELECT ?1");
     assert_int_equal(db_rewrite(DB_PGSQL, "{{PG_ONLY}}CREATE INDEX i ON t(a) INCLUDE (b);\nSELECT $1", &b), ST_OK);
     assert_string_equal(b.data, "CREATE INDEX i ON t(a) INCLUDE (b);\nSELECT $1");
+    /* an insert that only ever skips conflicts: OR IGNORE on SQLite (no statement journal), nothing on PostgreSQL */
+    assert_int_equal(db_rewrite(DB_SQLITE, "INSERT{{OR_IGNORE}} INTO t(a) SELECT $1 ON CONFLICT DO NOTHING", &b), ST_OK);
+    assert_string_equal(b.data, "INSERT OR IGNORE INTO t(a) SELECT ?1 ON CONFLICT DO NOTHING");
+    assert_int_equal(db_rewrite(DB_PGSQL, "INSERT{{OR_IGNORE}} INTO t(a) SELECT $1 ON CONFLICT DO NOTHING", &b), ST_OK);
+    assert_string_equal(b.data, "INSERT INTO t(a) SELECT $1 ON CONFLICT DO NOTHING");
+    assert_int_equal(db_rewrite(DB_SQLITE, "SELECT a FROM t{{NOT_INDEXED}} WHERE b < $1", &b), ST_OK);
+    assert_string_equal(b.data, "SELECT a FROM t NOT INDEXED WHERE b < ?1");
+    assert_int_equal(db_rewrite(DB_PGSQL, "SELECT a FROM t{{NOT_INDEXED}} WHERE b < $1", &b), ST_OK);
+    assert_string_equal(b.data, "SELECT a FROM t WHERE b < $1");
     buf_free(&b);
 }
 
@@ -531,15 +540,45 @@ static void test_pg_reconnect(void **state) {
     db_pool_close(p);
 }
 
+/* Bulk memory for an act: SQLite's page cache grows to db-bulk-mb and comes
+ * back; PostgreSQL's work_mem is the transaction's only. */
+static void body_bulk(db *d, const char *url) {
+    (void)url;
+    err e;
+    char *v = NULL;
+    assert_int_equal(db_begin(d, &e), ST_OK);
+    assert_int_equal(db_bulk_begin(d, &e), ST_OK);
+    if (db_kind_of(d) == DB_SQLITE) {
+        int64_t n = 0;
+        assert_int_equal(db_query_int(d, &n, "PRAGMA cache_size", &e, ""), ST_OK);
+        assert_int_equal(n, -cfg_int("db-bulk-mb") * 1024);
+        db_bulk_end(d);
+        assert_int_equal(db_query_int(d, &n, "PRAGMA cache_size", &e, ""), ST_OK);
+        assert_int_equal(n, -65536);
+    } else {
+        assert_int_equal(db_query_text(d, &v, "SHOW work_mem", &e, ""), ST_OK);
+        assert_string_equal(v, "1GB");
+        free(v);
+        db_bulk_end(d);
+    }
+    assert_int_equal(db_commit(d, &e), ST_OK);
+    if (db_kind_of(d) == DB_PGSQL) {
+        assert_int_equal(db_query_text(d, &v, "SHOW work_mem", &e, ""), ST_OK);
+        assert_string_not_equal(v, "1GB");
+        free(v);
+    }
+}
+
 static void test_types(void **s) { (void)s; each_backend(body_types); }
 static void test_dynamic(void **s) { (void)s; each_backend(body_dynamic); }
 static void test_tx(void **s) { (void)s; each_backend(body_tx); }
 static void test_flat(void **s) { (void)s; each_backend(body_flat); }
+static void test_bulk(void **s) { (void)s; each_backend(body_bulk); }
 static void test_migrate(void **s) { (void)s; each_backend(body_migrate); }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rewrite), cmocka_unit_test(test_stream), cmocka_unit_test(test_types), cmocka_unit_test(test_tx), cmocka_unit_test(test_flat),
+        cmocka_unit_test(test_rewrite), cmocka_unit_test(test_stream), cmocka_unit_test(test_types), cmocka_unit_test(test_tx), cmocka_unit_test(test_flat), cmocka_unit_test(test_bulk),
         cmocka_unit_test(test_migrate), cmocka_unit_test(test_pool),  cmocka_unit_test(test_backup),
         cmocka_unit_test(test_dynamic), cmocka_unit_test(test_sqlite_busy), cmocka_unit_test(test_write_queue),
         cmocka_unit_test(test_pg_reconnect),
