@@ -618,6 +618,10 @@ static st du_sheets_rows(uc *c, const char *month, const char *day, bool now, co
                    SCOPE_COND("$2", "$3", "o.district_code", "o.park_code", "o.path", "NULL", "NULL")
                    " AND NOT EXISTS (SELECT 1 FROM dues_sheet s WHERE s.org_id = o.id AND s.month = $1)",
                    e, "ttti", month, k, code, t);
+    /* PostgreSQL plans the lines' insert from its statistics, which knew none of the month's sheets just
+       written: without them it probed the registry row by row instead of hashing (ANALYZE runs inside the
+       transaction and sees them; SQLite's plan does not depend on it) */
+    if (!s && db_kind_of(c->d) == DB_PGSQL) s = db_exec(c->d, "ANALYZE dues_sheet", e);
     /* remade in place (the sheets made before): the unpaid lines of those no longer there go, the others follow
        the bases and reliefs; then the newcomers' lines (everyone's, the first time) */
 #define DU_MONTH_SHEETS "sheet_id IN (SELECT s.id FROM dues_sheet s WHERE s.month = $1 AND " DU_SHEET_SCOPE("$3", "$4") ")"

@@ -14,7 +14,7 @@
 #include "core/config.h"
 #include "core/utf8.h"
 
-static const char *const MEMBER_STATES[] = {"正常", "流动", "失联", "停止党籍", "出党", "去世", NULL};
+static const char *const MEMBER_STATES[] = {"正常", "流动", "失联", "停止党籍", "出党", "去世", "转出", NULL};
 
 bool member_category_ok(const char *s) { return s && (!strcmp(s, MEMBER_FULL) || !strcmp(s, MEMBER_PROBATION)); }
 
@@ -138,7 +138,7 @@ st member_check(const member_new *m, member_checked *o, err *e) {
         return err_field(e, ST_INVALID, "category", "人员类别“%s”无效，应为“正式党员”或“预备党员”。", m->category ? m->category : "");
     o->state = m->state && *m->state ? m->state : "正常";
     if (!member_state_ok(o->state))
-        return err_field(e, ST_INVALID, "state", "党籍状态“%s”无效，应为 正常、流动、失联、停止党籍、出党 或 去世。", o->state);
+        return err_field(e, ST_INVALID, "state", "党籍状态“%s”无效，应为 正常、流动、失联、停止党籍、出党、去世 或 转出。", o->state);
     if (m->day && *m->day) {
         if (!member_day_parse(m->day, o->day)) return err_field(e, ST_INVALID, "day", "日期“%s”无效，应为 YYYY-MM-DD。", m->day);
     } else {

@@ -11,7 +11,8 @@
  *
  * The membership is an organization, a category (正式党员 / 预备党员), the
  * joined date (入党日期), the full-member date (转正日期) and a state (正常,
- * 流动, 失联, 停止党籍, 出党, 去世).  Every change is a dated event and closes
+ * 流动, 失联, 停止党籍, 出党, 去世, 转出 — the relation transferred out of the
+ * system with a letter: still in the party, off these rolls).  Every change is a dated event and closes
  * one stretch of membership and opens the next (member_span), so "the members
  * of organization X as of day D" is answerable for any past day.
  *
@@ -29,7 +30,7 @@
 #define MEMBER_PROBATION "预备党员"
 
 bool member_category_ok(const char *s);
-/* 正常, 流动, 失联, 停止党籍, 出党, 去世 */
+/* 正常, 流动, 失联, 停止党籍, 出党, 去世, 转出 (the relation transferred out of the system) */
 bool member_state_ok(const char *s);
 /* Still in the party (counted as a member): 正常, 流动, 失联. */
 bool member_state_counts(const char *s);

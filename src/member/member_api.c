@@ -52,7 +52,7 @@ static st ma_filter(http_req *r, member_filter *f, err *e) {
     if (f->category && !member_category_ok(f->category))
         return err_field(e, ST_INVALID, "category", "category 应为“正式党员”或“预备党员”。");
     if (f->state && !member_state_ok(f->state))
-        return err_field(e, ST_INVALID, "state", "state 应为 正常、流动、失联、停止党籍、出党 或 去世。");
+        return err_field(e, ST_INVALID, "state", "state 应为 正常、流动、失联、停止党籍、出党、去世 或 转出。");
     if ((s = ma_day(r, "joined_from", &f->joined_from, e)) || (s = ma_day(r, "joined_to", &f->joined_to, e)) ||
         (s = ma_day(r, "as_of", &f->as_of, e)))
         return s;

@@ -408,7 +408,7 @@ static st member_change_work(uc *c, int64_t person, const void *arg, const char 
     const char *category = x->category && *x->category ? x->category : n.category;
     const char *state = x->state && *x->state ? x->state : n.state;
     if (!member_category_ok(category)) return err_field(e, ST_INVALID, "category", "人员类别应为“正式党员”或“预备党员”。");
-    if (!member_state_ok(state)) return err_field(e, ST_INVALID, "state", "党籍状态应为 正常、流动、失联、停止党籍、出党 或 去世。");
+    if (!member_state_ok(state)) return err_field(e, ST_INVALID, "state", "党籍状态应为 正常、流动、失联、停止党籍、出党、去世 或 转出（组织关系转出本系统）。");
     if (!strcmp(n.category, MEMBER_FULL) && !strcmp(category, MEMBER_PROBATION))
         return err_field(e, ST_INVALID, "category", "正式党员不能改回预备党员。");
     int64_t org = x->org_id > 0 ? x->org_id : n.org_id;

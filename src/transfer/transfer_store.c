@@ -361,9 +361,8 @@ static st tr_act_work(uc *c, int64_t id, const char *action, const char *side, c
                        e, "tttii", next, day, tr_actor(c), now, id);
         *detail = arena_printf(c->mem, "%s：由 %s 转入 %s", t.name, t.from_name, t.to_name);
     } else if (!strcmp(action, "receipt")) {
-        /* No state of the registry says "moved out of the system"; 出党 is the one
-           that takes the person off this registry's rolls (see docs/internals.md). */
-        member_change x = {.day = day, .state = "出党",
+        /* 转出: still in the party, off this city's rolls (migration 0062) */
+        member_change x = {.day = day, .state = "转出",
                            .note = arena_printf(c->mem, "组织关系转出系统：介绍信 %s，转往“%s”，回执已收回", t.letter_no ? t.letter_no : "",
                                                 t.to_name)};
         bool flowed = false;
@@ -430,6 +429,13 @@ static st tr_incoming_work(uc *c, const transfer_incoming *in, int64_t *id, cons
             s = err_field(e, ST_CONFLICT, "id_number", "此人已在系统内的“%s”登记，请由该党组织办理系统内转接。", where ? where : "");
             free((char *)where);
             snprintf(e->api_code, sizeof e->api_code, "registered_elsewhere");
+            return s;
+        }
+        /* only a relation transferred out comes back with a letter: 出党, 去世 and 停止党籍 are not undone by one */
+        if (strcmp(m.state, "转出")) {
+            s = err_field(e, ST_CONFLICT, "id_number", "%s的党籍状态为“%s”，不能凭介绍信转入：请核对身份证号，或按党籍处理的结论办理。",
+                          m.name, m.state);
+            snprintf(e->api_code, sizeof e->api_code, "not_in_party");
             return s;
         }
         member_change back = {.day = day, .state = "正常", .note = arena_printf(c->mem, "凭介绍信 %s 由系统外转回", in->letter_no)};

@@ -209,7 +209,7 @@ test('a letter out of the system: numbered, a PDF of stub, letter and receipt, l
   assert.equal(r.data.receipt_on, today);
   assert.equal(audits('transfer.receipt', `transfer:${t2}`), 1);
   const m = await U.tr_city.get(`/api/members/${P.m2}`);
-  assert.equal(m.data.member.state, '出党');
+  assert.equal(m.data.member.state, '转出');   // still in the party, off this city's rolls
   assert.ok(m.data.events.some((x) => x.kind === 'left' && x.day === today && /介绍信/.test(x.note)));
   over = await U.tr_secA.get('/api/transfers?overdue=1');
   assert.ok(!over.data.items.some((x) => x.id === t2));
@@ -224,7 +224,7 @@ test('a letter out of the system: numbered, a PDF of stub, letter and receipt, l
   assert.equal(r.data.state, 'cancelled');
 });
 
-test('a letter from outside: a new person registered, a person who had left matched by ID number, one registered elsewhere refused', async () => {
+test('a letter from outside: a new person registered, a person who had left matched by ID number, one registered elsewhere refused, one who died refused', async () => {
   const body = { letter_no: '京组转〔2026〕第0123号', from_name: '中共北京市某公司支部委员会', id_number: id18('11010819920606784'), name: '转丁', category: '正式党员', joined_on: '2016-07-01', full_on: '2017-07-01', to_org_id: orgH };
   assert.equal((await U.tr_secA.post('/api/transfers/incoming', body)).status, 403, 'into an organization outside the caller\'s scope');
   let r = await U.tr_secH.post('/api/transfers/incoming', { ...body, letter_no: '' });
@@ -251,6 +251,14 @@ test('a letter from outside: a new person registered, a person who had left matc
   r = await U.tr_secH.post('/api/transfers/incoming', { ...body, id_number: id18('35020319900303783'), name: '转丙' });
   assert.equal(r.status, 409, r.text);
   assert.equal(r.data.error.code, 'registered_elsewhere');
+  // a letter names someone the registry has as 去世: refused, nothing changed (only 转出 comes back with a letter)
+  const gone = (await U.tr_city.post('/api/members', { name: '转戊', id_number: id18('35020319700404785'), org_id: orgA, category: '正式党员', joined_on: '1995-07-01', full_on: '1996-07-01', day: '2019-01-01' })).data.member.id;
+  assert.equal((await U.tr_city.post(`/api/members/${gone}/changes`, { day: yesterday, state: '去世', note: '病故' })).status, 200);
+  r = await U.tr_secH.post('/api/transfers/incoming', { ...body, id_number: id18('35020319700404785'), name: '转戊', letter_no: '京组转〔2026〕第0789号' });
+  assert.equal(r.status, 409, r.text);
+  assert.equal(r.data.error.code, 'not_in_party');
+  assert.match(r.data.error.message, /去世/);
+  assert.equal((await U.tr_city.get(`/api/members/${gone}`)).data.member.state, '去世');
 });
 
 test('the member withdraws a request not yet approved', async () => {

@@ -3,7 +3,7 @@
 // labels come from locales/parts/member.js.
 export const MEMBER_CATEGORIES = [['正式党员', 'full'], ['预备党员', 'probation']]
 export const MEMBER_STATES = [['正常', 'normal'], ['流动', 'mobile'], ['失联', 'lost'], ['停止党籍', 'suspended'],
-  ['出党', 'out'], ['去世', 'deceased']]
+  ['出党', 'out'], ['去世', 'deceased'], ['转出', 'movedOut']]
 const CAT = Object.fromEntries(MEMBER_CATEGORIES)
 const STATE = Object.fromEntries(MEMBER_STATES)
 /** 人员类别 in the UI language; unknown values as given. */

@@ -46,7 +46,7 @@ export default {
         since: '本组织关系起始',
       },
       cat: { full: '正式党员', probation: '预备党员' },
-      state: { normal: '正常', mobile: '流动', lost: '失联', suspended: '停止党籍', out: '出党', deceased: '去世' },
+      state: { normal: '正常', mobile: '流动', lost: '失联', suspended: '停止党籍', out: '出党', deceased: '去世', movedOut: '已转出' },
       ev: {
         joined: '入党',
         category: '人员类别变更',
@@ -200,7 +200,7 @@ export default {
         since: 'In this organization since',
       },
       cat: { full: 'Full member', probation: 'Probationary member' },
-      state: { normal: 'Normal', mobile: 'Mobile', lost: 'Out of touch', suspended: 'Suspended', out: 'Left the Party', deceased: 'Deceased' },
+      state: { normal: 'Normal', mobile: 'Mobile', lost: 'Out of touch', suspended: 'Suspended', out: 'Left the Party', deceased: 'Deceased', movedOut: 'Transferred out' },
       ev: {
         joined: 'Joined the Party',
         category: 'Category changed',
