@@ -57,6 +57,8 @@ export default {
         bankPh: '选择题库',
         titlePh: '如：党章基础知识测试',
         categoryPh: '如：理论学习',
+        defaultCategory: '理论学习',
+        bankOption: '{name}（{district}，{n} 题）',
       },
       exam: {
         back: '返回考试列表',
@@ -190,6 +192,8 @@ export default {
         bankPh: 'Choose a bank',
         titlePh: 'e.g. Party constitution basics',
         categoryPh: 'e.g. Theory',
+        defaultCategory: 'Theory',
+        bankOption: '{name} ({district}, {n} questions)',
       },
       exam: {
         back: 'Back to the exams',
