@@ -93,6 +93,11 @@ static const struct {
     {"ledger_import", "台账导入", true, "SELECT source FROM ledger_import WHERE id = CAST($1 AS BIGINT)"},
     {"ledger_record", "台账记录", true, "SELECT name FROM ledger_record WHERE id = CAST($1 AS BIGINT)"},
     {"roster_import", "花名册导入", true, "SELECT source FROM roster_import WHERE id = CAST($1 AS BIGINT)"},
+    {"exam_bank", "考试题库", true, "SELECT name FROM exam_bank WHERE id = CAST($1 AS BIGINT)"},
+    {"exam", "考试", true, "SELECT title FROM exam WHERE id = CAST($1 AS BIGINT)"},
+    {"exam_attempt", "考试作答", true,
+     "SELECT p.name || ' ' || x.title FROM exam_attempt a JOIN exam x ON x.id = a.exam_id JOIN person p ON p.id = a.person_id "
+     "WHERE a.id = CAST($1 AS BIGINT)"},
     {"dues_bank_import", "银行流水对账", true,
      "SELECT o.name || ' ' || i.month || ' ' || i.source FROM dues_bank_import i JOIN org o ON o.id = i.org_id "
      "WHERE i.id = CAST($1 AS BIGINT)"},

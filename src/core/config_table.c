@@ -179,5 +179,15 @@ const cfg_def cfg_table[] = {
     /* issue 17, dues-report items 1–3: the 自行脱党 warning (arrears) */
     {"dues-arrears-months", CFG_INT, 1, 24, "6", "党费 dues",
      "连续多少个月未交党费或未参加组织生活即提醒书记（自行脱党预警；由支部大会决定，系统不改变党籍） / consecutive months unpaid or without organizational life that warn the secretary"},
+    /* issue 16, study-exams: question banks and exams — src/study/exam* */
+    {"exam-grace-seconds", CFG_INT, 0, 600, "30", "学习培训 study",
+     "考试时限之后仍接受保存答案和按时交卷的宽限（秒，弥补手机网络延迟；超过后交卷按已保存的答案评分） / grace after an exam's time limit (s)"},
+    {"exam-pass-score", CFG_INT, 1, 100, "60", "学习培训 study", "新建考试默认的及格分（百分制） / default pass mark of a new exam (percent)"},
+    {"exam-multiple-partial", CFG_BOOL, 0, 0, "false", "学习培训 study",
+     "多选题少选（所选均正确）得一半分；否则全对才得分 / a multiple choice with some right letters and no wrong one earns half"},
+    {"exam-max-questions", CFG_INT, 1, 1000, "100", "学习培训 study", "一场考试最多抽取的题数 / most questions an exam draws"},
+    {"exam-max-attempts", CFG_INT, 1, 100, "5", "学习培训 study", "一场考试最多允许的作答次数 / most attempts an exam may allow"},
+    {"exam-max-minutes", CFG_INT, 1, 1440, "180", "学习培训 study", "考试时限的上限（分钟） / longest time limit (min)"},
+    {"exam-bank-max-questions", CFG_INT, 1, 1000000, "5000", "学习培训 study", "一个题库文件最多的题数 / most questions in one bank file"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

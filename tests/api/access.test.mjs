@@ -226,6 +226,17 @@ before(async () => {
     fixtures.transfer.push({ key: id, loc: f });
     fixtures.transfer_in.push({ key: id, loc: t });
   }
+  // Question banks and exams (issue 16) sit where the district that keeps them is; the city's nowhere below the city.
+  fixtures.exam_bank = [];
+  fixtures.exam = [];
+  for (const d of ['350203', '350206', null]) {
+    const dv = d ? `'${d}'` : 'NULL';
+    const [[b]] = sql(`INSERT INTO exam_bank(name, district_code, source, sha256, questions, n_single, importer) VALUES ('access ${d}', ${dv}, 'a.csv', 'access-exam-${d}', 1, 1, 'test') RETURNING id`);
+    sql(`INSERT INTO exam_question(bank_id, seq, kind, stem, options, answer) VALUES (${b}, 1, 'single', '题', '["甲","乙"]', 'A')`);
+    const [[x]] = sql(`INSERT INTO exam(title, bank_id, district_code, n_any, minutes, pass_score, attempts, audience, opens_on, closes_on, state, created_by) VALUES ('access ${d}', ${b}, ${dv}, 1, 10, 60, 1, 'all', '2026-01-01', '2026-12-31', 'draft', 'test') RETURNING id`);
+    fixtures.exam_bank.push({ key: b, loc: { district: d || undefined } });
+    fixtures.exam.push({ key: x, loc: { district: d || undefined } });
+  }
   // Instructors sit where the enterprise they were sent to is.
   fixtures.instructor = sql("SELECT i.id, COALESCE(e.district_code,''), COALESCE(e.park_code,''), e.id FROM org_instructor i JOIN enterprise e ON e.id = i.enterprise_id WHERE i.id IN (SELECT MIN(i2.id) FROM org_instructor i2 JOIN enterprise e2 ON e2.id = i2.enterprise_id GROUP BY e2.district_code)")
     .map(([id, d, p, ent]) => ({ key: id, loc: { district: d || undefined, park: p || undefined, enterprise: ent } }));

@@ -280,6 +280,51 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     } finally { await b.close() }
   })
 
+  test(`exam pages are accessible (${label})`, { skip: !(USERS.city && USERS.member) && 'no users' }, async () => {
+    let b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'city')
+      await b.page.goto('/study/exam-banks')
+      await b.page.locator('.exam-bank-row').first().waitFor()
+      await audit(b, `exam banks ${label}`)
+      await b.page.locator('.exam-bank-row a').first().click()
+      await b.page.getByTestId('exam-bank-questions').waitFor()
+      await audit(b, `exam bank ${label}`)
+      await b.page.goto('/study/exams')
+      await b.page.locator('.exam-row').first().waitFor()
+      await audit(b, `exams ${label}`)
+      await b.page.locator('.exam-row a').first().click()
+      await b.page.getByTestId('exam-figures').waitFor()
+      await audit(b, `exam ${label}`)
+    } finally { await b.close() }
+    // the member: my exams; when the account is a registered member's, the demo exam taken (resumed on the
+    // second width) and, on the phone, its result
+    const member = await apiAs('member')
+    const mine = (await member.get('/api/me/exams')).body
+    b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'member')
+      await b.page.goto('/me/exams')
+      await b.page.getByTestId('my-exams').waitFor()
+      await audit(b, `my exams ${label}`)
+      const x = mine.member && mine.exams.find((e) => e.open_attempt || e.used < e.attempts)
+      if (x) {
+        const r = await member.post(`/api/me/exams/${x.id}/attempts`, {})
+        assert.equal(r.status, 201, JSON.stringify(r.body))
+        await b.page.goto(`/me/exams/attempts/${r.body.attempt.id}`)
+        await b.page.getByTestId('take-question').waitFor()
+        await audit(b, `exam taking ${label}`)
+        if (label === 'phone') {
+          const s = await member.post(`/api/me/exam-attempts/${r.body.attempt.id}/submit`, {})
+          assert.equal(s.status, 200, JSON.stringify(s.body))
+          await b.page.reload()
+          await b.page.getByTestId('take-result').waitFor()
+          await audit(b, `exam result ${label}`)
+        }
+      }
+    } finally { await b.close() }
+  })
+
   test(`dues pages of the branch are accessible (${label})`, { skip: !USERS.secretary && 'no secretary user' }, async () => {
     const sec = await apiAs('secretary')
     const org = Number((await sec.get('/api/me')).body.user.scope.code)

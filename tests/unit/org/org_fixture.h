@@ -91,6 +91,9 @@ static inline void fx_open(fx *x, int u) {
     /* the meetings first: they point at organizations and people (test_meeting_store shares this fixture) */
     /* the notices first of all: their recipients point at people and organizations */
     /* study hours point at people */
+    /* exams: attempts point at people, exams at banks */
+    fx_exec(x, "DELETE FROM exam_pass; DELETE FROM exam_attempt_question; DELETE FROM exam_attempt; DELETE FROM exam; "
+               "DELETE FROM exam_question; DELETE FROM exam_bank");
     fx_exec(x, "DELETE FROM study_credit; DELETE FROM study_year");
     fx_exec(x, "DELETE FROM transfer_step; DELETE FROM transfer; DELETE FROM transfer_counter");
     fx_exec(x, "DELETE FROM notice_recipient; DELETE FROM notice");
