@@ -176,5 +176,12 @@ const cfg_def cfg_table[] = {
     /* issue 17, dues-report items 1–3: the 自行脱党 warning (arrears) */
     {"dues-arrears-months", CFG_INT, 1, 24, "6", "党费 dues",
      "连续多少个月未交党费或未参加组织生活即提醒书记（自行脱党预警；由支部大会决定，系统不改变党籍） / consecutive months unpaid or without organizational life that warn the secretary"},
+    /* issue 23, register items 1–3: the enterprise register between campaigns — src/register/ */
+    {"register-internet-words", CFG_STR, 0, 0,
+     "互联网,网络,软件,信息技术,信息服务,数据处理,大数据,云计算,电子商务,网络游戏,数字内容,人工智能,网站,App,应用程序",
+     "企业登记 register",
+     "市场监管登记中，经营范围、行业或名称含这些词（逗号分隔）之一的新企业作为互联网企业建议纳入台账 / words of the business scope, industry or name that make a new registration an internet enterprise"},
+    {"register-feed-max-rows", CFG_INT, 1, 1000000, "200000", "企业登记 register",
+     "一次导入的市场监管登记数据最多行数 / most rows of one feed file"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };
