@@ -542,7 +542,10 @@ st register_store_feed_import(uc *c, const ledger_table *t, const char *day, reg
     return s;
 }
 
-#define RG_FEED_SCOPE SCOPE_COND("$1", "$2", "f.district_code", "NULL", "NULL", "NULL", "f.importer_id")
+/* the city's feeds for every area office, a district's own for it */
+#define RG_FEED_SCOPE                                                                                            \
+    "(" SCOPE_COND("$1", "$2", "f.district_code", "NULL", "NULL", "NULL", "f.importer_id")                      \
+    " OR (f.district_code IS NULL AND CAST($1 AS TEXT) IN ('district', 'park')))"
 
 st register_store_feeds(uc *c, const uc_page *pg, json_t **items, int64_t *total, err *e) {
     const char *k, *code;
@@ -690,9 +693,9 @@ st register_store_refuse(uc *c, int64_t id, const char *reason, err *e) {
 }
 
 const scope_resolver register_scope_resolvers[] = {
-    /* a feed sits in its importer's district (the city's: NULL); its importer owns it */
+    /* a feed is city-wide work every area office does its own part of (its proposals sit in their districts) */
     {"register_feed", true, false, "SELECT district_code, NULL, NULL, NULL, importer_id FROM register_feed WHERE id = CAST($1 AS BIGINT)",
-     .noun = "登记数据导入记录"},
+     .areas = true, .noun = "登记数据导入记录"},
     /* a proposal sits where its enterprise is (or will be) */
     {"register_proposal", true, false,
      "SELECT district_code, NULL, NULL, CAST(enterprise_id AS TEXT), NULL FROM register_proposal WHERE id = CAST($1 AS BIGINT)",
