@@ -21,7 +21,7 @@ export default {
         category: '行业类别', employees: '从业人数', members: '党员数', address: '住所', scope: '经营范围', founded: '成立日期',
         day: '变动日期', createDay: '纳入名录日期', closeDay: '关闭日期', mergeDay: '合并日期', note: '说明', into: '合并到（保留的企业）',
         intoPh: '输入名称查找名录中的企业', regFrom: '纳入名录', regTo: '退出名录', covered: '今日已覆盖', lastEvent: '最近变动',
-        id: '编号', reason: '拒绝原因',
+        id: '编号', reason: '拒绝原因', kind: '建议', state: '登记状态',
       },
       required: '请填写{field}',
       created: '已将“{name}”纳入名录',
@@ -57,6 +57,7 @@ export default {
         fromProposal: '来自登记数据建议 #{id}',
       },
       newTag: '新登记 {day}',
+      cat: { news: '新闻', social: '社交', game: '网游', ecommerce: '电商', finance: '金融', data: '数据' },
     },
   },
   en: {
@@ -79,7 +80,7 @@ export default {
         category: 'Category', employees: 'Employees', members: 'Party members', address: 'Address', scope: 'Business scope', founded: 'Founded',
         day: 'Day of the change', createDay: 'In the register from', closeDay: 'Closed on', mergeDay: 'Merged on', note: 'Note', into: 'Merge into (kept)',
         intoPh: 'Type a name to find an enterprise', regFrom: 'Entered', regTo: 'Left', covered: 'Covered today', lastEvent: 'Last change',
-        id: 'No.', reason: 'Reason for refusing',
+        id: 'No.', reason: 'Reason for refusing', kind: 'Proposal', state: 'Registration status',
       },
       required: 'Please fill in {field}',
       created: '“{name}” is in the register',
@@ -115,6 +116,7 @@ export default {
         fromProposal: 'From feed proposal #{id}',
       },
       newTag: 'New {day}',
+      cat: { news: 'News', social: 'Social', game: 'Games', ecommerce: 'E-commerce', finance: 'Finance', data: 'Data' },
     },
   },
 }
