@@ -23,6 +23,7 @@ extern const http_route dues_routes[];
 extern const http_route transfer_routes[];
 extern const http_route dues_bank_routes[];
 extern const http_route flow_routes[];   /* 流动党员 (issue 17) */
+extern const http_route register_routes[];   /* the enterprise register between campaigns (issue 23) */
 extern const http_route dues_report_routes[];
 extern const http_route exam_routes[];   /* 考试 (issue 16) */
 extern const http_route test_routes[];   /* only with the test-routes setting */
@@ -47,6 +48,7 @@ const http_route *const http_route_tables[] = {
     transfer_routes,
     dues_bank_routes,
     flow_routes,
+    register_routes,
     dues_report_routes,
     exam_routes,
     test_routes,

@@ -15,6 +15,7 @@ extern const scope_resolver transfer_scope_resolvers[];
 extern const scope_resolver dues_bank_scope_resolvers[];
 extern const scope_resolver flow_scope_resolvers[];   /* 流动党员 (issue 17) */
 extern const scope_resolver exam_scope_resolvers[];   /* 考试 (issue 16) */
+extern const scope_resolver register_scope_resolvers[];   /* the enterprise register (issue 23) */
 
 const scope_resolver *const scope_resolver_tables[] = {
     scope_core_resolvers,
@@ -30,5 +31,6 @@ const scope_resolver *const scope_resolver_tables[] = {
     dues_bank_scope_resolvers,
     flow_scope_resolvers,
     exam_scope_resolvers,
+    register_scope_resolvers,
     NULL,
 };

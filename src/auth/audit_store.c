@@ -103,6 +103,8 @@ static const struct {
      "WHERE i.id = CAST($1 AS BIGINT)"},
     {"instructor", "党建指导员", true, "SELECT name FROM org_instructor WHERE id = CAST($1 AS BIGINT)"},
     {"enterprise", "企业", true, "SELECT name FROM enterprise WHERE id = CAST($1 AS BIGINT)"},
+    {"register_feed", "登记数据导入", true, "SELECT source FROM register_feed WHERE id = CAST($1 AS BIGINT)"},
+    {"register_proposal", "名录变动建议", true, "SELECT name FROM register_proposal WHERE id = CAST($1 AS BIGINT)"},
     {"region", "区域", false, "SELECT name FROM region WHERE code = $1"},
     {"meeting_photo", "会议照片", true, "SELECT filename FROM meeting_photo WHERE id = CAST($1 AS BIGINT)"},
     {"develop_document", "发展党员材料", true, "SELECT filename FROM develop_document WHERE id = CAST($1 AS BIGINT)"},

@@ -189,5 +189,12 @@ const cfg_def cfg_table[] = {
     {"exam-max-attempts", CFG_INT, 1, 100, "5", "学习培训 study", "一场考试最多允许的作答次数 / most attempts an exam may allow"},
     {"exam-max-minutes", CFG_INT, 1, 1440, "180", "学习培训 study", "考试时限的上限（分钟） / longest time limit (min)"},
     {"exam-bank-max-questions", CFG_INT, 1, 1000000, "5000", "学习培训 study", "一个题库文件最多的题数 / most questions in one bank file"},
+    /* issue 23, register items 1–3: the enterprise register between campaigns — src/register/ */
+    {"register-internet-words", CFG_STR, 0, 0,
+     "互联网,网络,软件,信息技术,信息服务,数据处理,大数据,云计算,电子商务,网络游戏,数字内容,人工智能,网站,App,应用程序",
+     "企业登记 register",
+     "市场监管登记中，经营范围、行业或名称含这些词（逗号分隔）之一的新企业作为互联网企业建议纳入台账 / words of the business scope, industry or name that make a new registration an internet enterprise"},
+    {"register-feed-max-rows", CFG_INT, 1, 1000000, "200000", "企业登记 register",
+     "一次导入的市场监管登记数据最多行数 / most rows of one feed file"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

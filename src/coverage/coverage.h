@@ -86,7 +86,7 @@ st coverage_store_asof(uc *c, const char *today, char out[11], err *e);
  * COVERAGE_CITY one row always, named after the caller's scope. */
 st coverage_store_figures(uc *c, const char *day, coverage_by by, coverage_row **rows, size_t *n, err *e);
 /* The whole scope's line over many days at once (days sorted ascending,
- * YYYY-MM-DD): enterprises, and covered and work-covered per day — as
+ * YYYY-MM-DD): enterprises in the register, covered and work-covered per day — as
  * coverage_store_figures with COVERAGE_CITY would give for each day, in one
  * pass over the cover and instructor intervals. */
 st coverage_store_city_series(uc *c, const char *const *days, size_t ndays, int64_t *n, int64_t *covered,

@@ -46,12 +46,12 @@ static st cova_trend_points(http_req *r, coverage_by by, const coverage_point *p
     uc *c = http_uc(r);
     if (by == COVERAGE_CITY) { /* one pass over the intervals for every day (the dashboard's trend) */
         const char *dp[COVERAGE_TREND_MAX];
-        int64_t n = 0, cv[COVERAGE_TREND_MAX], wk[COVERAGE_TREND_MAX];
+        int64_t n[COVERAGE_TREND_MAX], cv[COVERAGE_TREND_MAX], wk[COVERAGE_TREND_MAX];
         for (size_t i = 0; i < np; i++) dp[i] = pts[i].day;
-        st s = coverage_store_city_series(c, dp, np, &n, cv, wk, e);
+        st s = coverage_store_city_series(c, dp, np, n, cv, wk, e);
         if (s) return s;
         const char *name = org_store_scope_name(c);
-        for (size_t i = 0; i < np; i++) json_array_append_new(points, cova_city_point(&pts[i], name, n, cv[i], wk[i]));
+        for (size_t i = 0; i < np; i++) json_array_append_new(points, cova_city_point(&pts[i], name, n[i], cv[i], wk[i]));
         return ST_OK;
     }
     for (size_t i = 0; i < np; i++) {

@@ -23,12 +23,14 @@
     "LEFT JOIN (SELECT DISTINCT enterprise_id FROM org_instructor WHERE from_day <= $1 AND (to_day IS NULL OR to_day > $1)) ins " \
     "  ON ins.enterprise_id = e.id "
 #define COV_SCOPE SCOPE_COND("$2", "$3", "e.district_code", "e.park_code", "NULL", "e.id", "NULL")
+/* In the register on day $1 (issue 23): entered by then (a campaign's enterprise has no reg_from), not closed or merged. */
+#define COV_INREG " AND (e.reg_from IS NULL OR e.reg_from <= $1) AND (e.reg_to IS NULL OR e.reg_to > $1)"
 /* Grouped first, named after: the region lookup runs once per group, not per enterprise. */
 #define COV_FIG(KEY)                                                                                           \
     "SELECT y.k, g.name, y.n, y.cv, y.wk FROM (SELECT x.k AS k, COUNT(*) AS n, CAST(SUM(x.cv) AS BIGINT) AS cv, " \
     "CAST(SUM(CASE WHEN x.cv = 1 OR x.ins = 1 THEN 1 ELSE 0 END) AS BIGINT) AS wk FROM ("                      \
     "SELECT " KEY " AS k, CASE WHEN cv.enterprise_id IS NULL THEN 0 ELSE 1 END AS cv, "                        \
-    "CASE WHEN ins.enterprise_id IS NULL THEN 0 ELSE 1 END AS ins" COV_JOINS "WHERE e.zombie = 0 AND " COV_SCOPE \
+    "CASE WHEN ins.enterprise_id IS NULL THEN 0 ELSE 1 END AS ins" COV_JOINS "WHERE e.zombie = 0" COV_INREG " AND " COV_SCOPE \
     ") x GROUP BY x.k) y LEFT JOIN region g ON g.code = y.k ORDER BY y.k"
 
 static const char *const coverage_fig_sql[] = {
@@ -95,9 +97,24 @@ st coverage_store_figures(uc *c, const char *day, coverage_by by, coverage_row *
  * (from_day <= day < to_day), work = covered or an instructor active. */
 
 #define COV_INTERVALS(TABLE)                                                                                     \
-    "SELECT x.enterprise_id, x.from_day, x.to_day FROM " TABLE " x JOIN enterprise e ON e.id = x.enterprise_id " \
+    "SELECT x.enterprise_id, x.from_day, x.to_day, e.reg_from, e.reg_to FROM " TABLE " x JOIN enterprise e ON e.id = x.enterprise_id " \
     "WHERE e.zombie = 0 AND x.from_day <= $4 AND (x.to_day IS NULL OR x.to_day > $1) AND " COV_SCOPE            \
     " ORDER BY x.enterprise_id"
+
+/* An interval [from, to) cut to the enterprise's days in the register [rf, rt) (issue 23); false when nothing is left. */
+static bool coverage_clip(const char *from, const char *to, const char *rf, const char *rt, const char **f, const char **t) {
+    *f = rf && strcmp(rf, from) > 0 ? rf : from;
+    *t = rt && (!to || strcmp(rt, to) < 0) ? rt : to;
+    return !*t || strcmp(*f, *t) < 0;
+}
+
+/* Mark the days of one interval row (enterprise, from, to, reg_from, reg_to). */
+static void coverage_mark_row(db_stmt *q, const char *const *days, size_t ndays, unsigned char *flag) {
+    const char *f, *t;
+    if (coverage_clip(db_col_text(q, 1), db_col_null(q, 2) ? NULL : db_col_text(q, 2), db_col_null(q, 3) ? NULL : db_col_text(q, 3),
+                      db_col_null(q, 4) ? NULL : db_col_text(q, 4), &f, &t))
+        coverage_mark(days, ndays, f, t, flag);
+}
 
 /* Step both interval statements (ordered by enterprise) side by side and add
  * up, per day, the enterprises covered and work-covered. */
@@ -110,11 +127,11 @@ static st coverage_series_count(db_stmt *qc, db_stmt *qi, const char *const *day
         memset(cf, 0, ndays);
         memset(wf, 0, ndays);
         while (rc == DB_ROW && db_col_int(qc, 0) == ent) {
-            coverage_mark(days, ndays, db_col_text(qc, 1), db_col_null(qc, 2) ? NULL : db_col_text(qc, 2), cf);
+            coverage_mark_row(qc, days, ndays, cf);
             rc = db_step(qc, e);
         }
         while (ri == DB_ROW && db_col_int(qi, 0) == ent) {
-            coverage_mark(days, ndays, db_col_text(qi, 1), db_col_null(qi, 2) ? NULL : db_col_text(qi, 2), wf);
+            coverage_mark_row(qi, days, ndays, wf);
             ri = db_step(qi, e);
         }
         for (size_t i = 0; i < ndays; i++) {
@@ -129,15 +146,40 @@ st coverage_store_city_series(uc *c, const char *const *days, size_t ndays, int6
                               int64_t *work, err *e) {
     memset(covered, 0, ndays * sizeof *covered);
     memset(work, 0, ndays * sizeof *work);
-    *n = 0;
+    memset(n, 0, ndays * sizeof *n);
     if (!ndays) return ST_OK;
     const char *k, *code;
     scope_bind(c, &k, &code);
-    st s = db_query_int(c->d, n,
-                        "SELECT COUNT(*) FROM enterprise e WHERE e.zombie = 0 AND "
+    /* the enterprises of each day: those of the campaign on every day, the rest on their days in the register */
+    int64_t always = 0;
+    st s = db_query_int(c->d, &always,
+                        "SELECT COUNT(*) FROM enterprise e WHERE e.zombie = 0 AND e.reg_from IS NULL AND e.reg_to IS NULL AND "
                         SCOPE_COND("$1", "$2", "e.district_code", "e.park_code", "NULL", "e.id", "NULL"),
                         e, "tt", k, code);
     if (s) return s;
+    for (size_t i = 0; i < ndays; i++) n[i] = always;
+    db_stmt *qr;
+    if ((s = db_prepare(c->d,
+                        "SELECT e.id, COALESCE(e.reg_from, '0000-00-00'), e.reg_to FROM enterprise e WHERE e.zombie = 0 AND "
+                        "(e.reg_from IS NOT NULL OR e.reg_to IS NOT NULL) AND "
+                        SCOPE_COND("$1", "$2", "e.district_code", "e.park_code", "NULL", "e.id", "NULL"),
+                        &qr, e)))
+        return s;
+    db_bind_text(qr, 1, k);
+    db_bind_text(qr, 2, code);
+    unsigned char *rf = arena_alloc(c->mem, ndays);
+    if (!rf) {
+        db_reset(qr);
+        return err_set(e, ST_NOMEM, "内存不足。");
+    }
+    int rr;
+    while ((rr = db_step(qr, e)) == DB_ROW) {
+        memset(rf, 0, ndays);
+        coverage_mark(days, ndays, db_col_text(qr, 1), db_col_null(qr, 2) ? NULL : db_col_text(qr, 2), rf);
+        for (size_t i = 0; i < ndays; i++) n[i] += rf[i];
+    }
+    db_reset(qr);
+    if (rr == DB_ERROR) return e->code;
     db_stmt *qc = NULL, *qi = NULL;
     static const char *const sql_c = COV_INTERVALS("org_cover"), *const sql_i = COV_INTERVALS("org_instructor");
     unsigned char *cf = arena_alloc(c->mem, ndays), *wf = arena_alloc(c->mem, ndays);
@@ -166,7 +208,7 @@ st coverage_store_city_series(uc *c, const char *const *days, size_t ndays, int6
     " AND (CAST(" P " AS TEXT) IS NULL OR (CAST(" P " AS TEXT) = 'none' AND " COL " IS NULL) OR " COL " = " P ")"
 /* the enterprises of the scope that pass the filters, whatever their state */
 #define COV_ENT_BASE(KEY)                                                                                        \
-    COV_JOINS "WHERE e.zombie = 0 AND " COV_SCOPE                                                                \
+    COV_JOINS "WHERE e.zombie = 0" COV_INREG " AND " COV_SCOPE                                                   \
     " AND (CAST($4 AS TEXT) IS NULL OR (CAST($4 AS TEXT) = 'none' AND " KEY " IS NULL) OR " KEY " = $4)"         \
     " AND (CAST($6 AS TEXT) IS NULL OR e.name LIKE '%' || $6 || '%' OR e.uscc = UPPER($6))"                      \
     COV_NAMED("$7", "e.district_code") COV_NAMED("$8", "e.park_code") COV_NAMED("$9", "e.street_code")             \
@@ -281,7 +323,11 @@ st coverage_store_enterprise(uc *c, int64_t id, json_t **out, err *e) {
 st coverage_store_asof(uc *c, const char *today, char out[11], err *e) {
     char *latest = NULL;
     /* the whole city's latest change, not the caller's scope: one day for every reader */
-    st s = db_query_text(c->d, &latest, "SELECT MAX(day) FROM org_event WHERE day <= $1", e, "t", today);
+    /* an organization's change or the register's (issue 23) */
+    st s = db_query_text(c->d, &latest,
+                         "SELECT MAX(d) FROM (SELECT MAX(day) AS d FROM org_event WHERE day <= $1 "
+                         "UNION ALL SELECT MAX(day) AS d FROM enterprise_event WHERE day <= $1) x",
+                         e, "t", today);
     if (s == ST_NOT_FOUND) s = ST_OK;
     if (!s) coverage_asof_rule(today, latest, out);
     free(latest);

@@ -49,6 +49,8 @@ st demo_dues_fill(demo_ctx *c, err *e);
 st demo_flows_fill(demo_ctx *c, err *e);
 /* A question bank on the party constitution and an open exam (demo_exam.c); run by demo_fill after the dues. */
 st demo_exam_fill(demo_ctx *c, err *e);
+/* The market regulator's registrations after the campaign, left for a person to decide (demo_register.c, issue 23). */
+st demo_register_fill(demo_ctx *c, err *e);
 /* The ledger campaign over the demo enterprises (demo_ledger.c); run by demo_fill after its commit. */
 st demo_ledger_campaign(demo_ctx *c, err *e);
 

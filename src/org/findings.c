@@ -14,6 +14,7 @@ void org_fset_free(org_fset *fs) {
         free(fs->ents[i].park);
         free(fs->ents[i].street);
         free(fs->ents[i].building);
+        free(fs->ents[i].registered);
     }
     for (size_t i = 0; i < fs->no; i++) {
         free(fs->orgs[i].name);
@@ -138,6 +139,9 @@ static json_t *org_findings_ents(const org_fset *fs, size_t max_items, int key_e
                                               x->r.members, "employees", x->r.employees, "key",
                                               x->r.employees >= key_employees, "covered", x->r.covered,
                                               "instructor", x->r.instructor, "findings", org_codes(x->f)));
+        /* a new enterprise of the register (issue 23): the office sees it needs an organization from its day */
+        json_object_set_new(json_array_get(ents, json_array_size(ents) - 1), "registered_on",
+                            x->registered ? json_string(x->registered) : json_null());
     }
     return ents;
 }

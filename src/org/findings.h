@@ -21,6 +21,7 @@
 typedef struct org_fent {
     org_ent r;
     char *name, *district, *park, *street, *building;
+    char *registered;    /* the day it entered the register between campaigns (issue 23), NULL = the campaign's */
     unsigned f;          /* findings, after org_findings_run */
 } org_fent;
 /* One organization active on the day, with its kind on that day. */

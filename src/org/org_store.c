@@ -94,7 +94,20 @@ st org_ent_load(uc *c, int64_t id, const char *field, org_entrow *x, err *e) {
 /* Refuse an enterprise covered on day or later (a cover may not overlap another). */
 static st org_ent_free(uc *c, const org_entrow *x, const char *day, const char *field, err *e) {
     char *who = NULL;
+    /* in the register on that day (issue 23: an enterprise enters and leaves it on dated events) */
     st s = db_query_text(c->d, &who,
+                         "SELECT CASE WHEN reg_from IS NOT NULL AND reg_from > $2 THEN '于 ' || reg_from || ' 才纳入企业名录' "
+                         "ELSE '已于 ' || reg_to || ' 关闭或合并，不在企业名录中' END FROM enterprise WHERE id = $1 "
+                         "AND ((reg_from IS NOT NULL AND reg_from > $2) OR (reg_to IS NOT NULL AND reg_to <= $2))",
+                         e, "it", x->id, day);
+    if (!s) {
+        s = err_field(e, ST_INVALID, field, "企业“%s”%s，%s 时不能组建或覆盖，请改日期或选择其他企业。", x->name, who, day);
+        free(who);
+        return s;
+    }
+    if (s != ST_NOT_FOUND) return s;
+    who = NULL;
+    s = db_query_text(c->d, &who,
                          "SELECT o.name || '（自 ' || c.from_day || '）' FROM org_cover c JOIN org o ON o.id = c.org_id "
                          "WHERE c.enterprise_id = $1 AND (c.to_day IS NULL OR c.to_day > $2) ORDER BY c.from_day LIMIT 1",
                          e, "it", x->id, day);

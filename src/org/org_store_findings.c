@@ -21,14 +21,15 @@ static st org_findings_ents(uc *c, const char *day, const char *district, org_fs
     st s = db_prepare(c->d,
                       "SELECT e.id, e.name, e.district_code, e.park_code, e.street_code, e.address, COALESCE(e.employees, 0), "
                       ORG_ENT_MEMBERS ", CASE WHEN cv.j = 0 THEN 1 ELSE 0 END, "
-                      "CASE WHEN cv.enterprise_id IS NULL THEN 0 ELSE 1 END, CASE WHEN ins.enterprise_id IS NULL THEN 0 ELSE 1 END "
+                      "CASE WHEN cv.enterprise_id IS NULL THEN 0 ELSE 1 END, CASE WHEN ins.enterprise_id IS NULL THEN 0 ELSE 1 END, e.reg_from "
                       "FROM enterprise e "
                       /* one pass over the covers: covered at all, and by an own (not joint) organization */
                       "LEFT JOIN (SELECT enterprise_id, MIN(joint) AS j FROM org_cover WHERE from_day <= $1 "
                       "  AND (to_day IS NULL OR to_day > $1) GROUP BY enterprise_id) cv ON cv.enterprise_id = e.id "
                       "LEFT JOIN (SELECT DISTINCT enterprise_id FROM org_instructor WHERE from_day <= $1 AND (to_day IS NULL OR to_day > $1)) ins "
                       "  ON ins.enterprise_id = e.id "
-                      "WHERE e.zombie = 0 AND (CAST($2 AS TEXT) IS NULL OR e.district_code = $2) AND "
+                      "WHERE e.zombie = 0 AND (e.reg_from IS NULL OR e.reg_from <= $1) AND (e.reg_to IS NULL OR e.reg_to > $1) "
+                      "AND (CAST($2 AS TEXT) IS NULL OR e.district_code = $2) AND "
                       SCOPE_COND("$3", "$4", "e.district_code", "e.park_code", "NULL", "e.id", "NULL")
                       " ORDER BY e.id",
                       &q, e);
@@ -55,6 +56,7 @@ static st org_findings_ents(uc *c, const char *day, const char *district, org_fs
         char b[256];
         org_building_of(db_col_text(q, 5), b, sizeof b);
         x->building = org_dup(b);
+        x->registered = db_col_null(q, 11) ? NULL : strdup(db_col_text(q, 11));
         x->r = (org_ent){.id = db_col_int(q, 0), .employees = (int)db_col_int(q, 6), .members = (int)db_col_int(q, 7),
                          .own_org = db_col_int(q, 8) != 0, .covered = db_col_int(q, 9) != 0,
                          .instructor = db_col_int(q, 10) != 0};

@@ -162,6 +162,16 @@ before(async () => {
     const [[id, p, d, pk]] = sql(`INSERT INTO dues_bank_import(org_id, month, org_path, district_code, park_code, sha256, source, format, importer, created_at) SELECT id, '2026-11', path, district_code, park_code, 'access-bank-${n}', 'b${n}.csv', 'csv', 'test', 0 FROM org WHERE id = (SELECT MIN(id) FROM org WHERE ${where}) RETURNING id, org_path, COALESCE(district_code, ''), COALESCE(park_code, '')`);
     fixtures.dues_bank_import.push({ key: id, loc: { orgPath: p, district: d || undefined, park: pk || undefined } });
   }
+  // The register's feeds are city-wide work of every area office (issue 23); its proposals sit
+  // where their enterprise is or will be.
+  fixtures.register_feed = [];
+  fixtures.register_proposal = [];
+  for (const [n, d] of [[1, '350203'], [2, '350206'], [3, null]]) {
+    const [[fid]] = sql(`INSERT INTO register_feed(sha256, source, format, rows, proposals, matched, skipped, district_code, importer, created_at) VALUES ('access-feed-${n}', 'f${n}.csv', 'csv', 1, 1, 0, 0, ${d ? `'${d}'` : 'NULL'}, 'test', 0) RETURNING id`);
+    fixtures.register_feed.push({ key: fid, loc: { areas: true } });
+    const [[pid]] = sql(`INSERT INTO register_proposal(feed_id, row, sheet_row, kind, name, day, district_code, why) VALUES (${fid}, 1, 2, 'new', '访问测试网络科技有限公司${n}', '2026-01-05', ${d ? `'${d}'` : 'NULL'}, 'access') RETURNING id`);
+    fixtures.register_proposal.push({ key: pid, loc: { district: d || undefined } });
+  }
   // Meetings sit where their organization is: one in each administrator's and secretary's
   // organization, one in 湖里区, one in a park.
   const meetingOrgs = new Set([who.secretary.user.scope.code, who.org_admin.user.scope.code,

@@ -240,6 +240,28 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     } finally { await b.close() }
   })
 
+  test(`企业名录 pages are accessible (${label})`, { skip: !USERS.city && 'no city user' }, async () => {
+    const b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'city')
+      await b.page.goto('/register')
+      await b.page.locator('[data-testid="register-table"] .register-row').first().waitFor()
+      await audit(b, `register list ${label}`)
+      await b.page.getByTestId('register-create').click()
+      await b.page.getByTestId('register-form').waitFor()
+      await audit(b, `register create form ${label}`)
+      await b.page.keyboard.press('Escape')
+      await b.page.getByTestId('register-form').waitFor({ state: 'hidden' })
+      await b.page.goto('/register?tab=feed')
+      await b.page.locator('[data-testid="register-props"] .register-prop').first().waitFor()   // the demo's feed
+      await audit(b, `register feed ${label}`)
+      await b.page.goto('/register')
+      await b.page.locator('[data-testid="register-table"] .register-row a').first().click()
+      await b.page.getByTestId('reg-ent-history').waitFor()
+      await audit(b, `register enterprise ${label}`)
+    } finally { await b.close() }
+  })
+
   test(`dues calculator is accessible (${label})`, { skip: !USERS.member && 'no member user' }, async () => {
     const b = await openBrowser({ viewport, bypassCSP: true })
     try {

@@ -35,6 +35,12 @@ export const PAGES = [
     component: () => import('./views/LedgerRoundView.vue') },
   { name: 'coverage', path: '/coverage', label: 'menu.coverage', icon: PieChart, roles: AREA, perm: 'coverage.read',
     component: () => import('./views/CoverageView.vue') },
+  // 企业名录 (issue 23): the register between campaigns (create, edit, close, merge; the market regulator's
+  // feed and its proposals) and one enterprise's history; writing needs register.write (city, district)
+  { name: 'register', path: '/register', label: 'register.menu', icon: OfficeBuilding, roles: AREA, perm: 'coverage.read',
+    component: () => import('./views/RegisterView.vue') },
+  { name: 'register-enterprise', path: '/register/enterprises/:id(\\d+)', label: 'register.ent.title', hidden: true, activeMenu: 'register',
+    roles: AREA, perm: 'coverage.read', component: () => import('./views/RegisterEnterpriseView.vue') },
   { name: 'orgs', path: '/orgs', label: 'menu.orgs', icon: Share, roles: [...AREA, ...BRANCH], perm: 'org.read',
     component: () => import('./views/OrgsView.vue') },
   { name: 'org', path: '/orgs/:id', label: 'org.detailTitle', hidden: true, activeMenu: 'orgs',

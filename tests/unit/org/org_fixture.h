@@ -107,6 +107,9 @@ static inline void fx_open(fx *x, int u) {
     fx_exec(x, "DELETE FROM member_flow");   /* 流动党员 (issue 17): points at people and organizations */
     fx_exec(x, "DELETE FROM activity; DELETE FROM member_event; DELETE FROM member_span; DELETE FROM member; "
                "DELETE FROM person; DELETE FROM member_tally; DELETE FROM roster_problem; DELETE FROM roster_import");
+    /* the register's events and the feed's proposals point at enterprises (issue 23) */
+    fx_exec(x, "DELETE FROM register_proposal; DELETE FROM register_feed; DELETE FROM enterprise_event; "
+               "UPDATE enterprise SET merged_into = NULL");
     fx_exec(x, "DELETE FROM bulletin; DELETE FROM org_event; DELETE FROM org_instructor; DELETE FROM org_cover; "
                "DELETE FROM org WHERE parent_id IS NOT NULL; DELETE FROM enterprise; "
                "INSERT INTO region(code, name, kind, parent_code) VALUES ('P9001', '测试园区', 'park', '350203') "
