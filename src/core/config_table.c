@@ -176,5 +176,14 @@ const cfg_def cfg_table[] = {
     /* issue 17, dues-report items 1–3: the 自行脱党 warning (arrears) */
     {"dues-arrears-months", CFG_INT, 1, 24, "6", "党费 dues",
      "连续多少个月未交党费或未参加组织生活即提醒书记（自行脱党预警；由支部大会决定，系统不改变党籍） / consecutive months unpaid or without organizational life that warn the secretary"},
+    /* issue 23, org-people: organizations' terms (换届) and the vote records — src/committee/ */
+    {"org-term-years-party", CFG_INT, 1, 10, "5", "党组织 org", "基层党委每届任期（年） / years of a 基层党委's term"},
+    {"org-term-years-general", CFG_INT, 1, 10, "3", "党组织 org", "党总支每届任期（年） / years of a 党总支's term"},
+    {"org-term-years-branch", CFG_INT, 1, 10, "3", "党组织 org", "党支部（含联合党支部）每届任期（年） / years of a branch's term"},
+    {"org-term-remind-days", CFG_INT, 0, 730, "90", "党组织 org",
+     "任期届满前多少天开始提醒换届 / days before the end of a term that the reminders start"},
+    {"org-files-dir", CFG_STR, 0, 0, "", "党组织 org",
+     "换届选举表决记录的存放目录（空 = 数据库文件旁；PostgreSQL 时为 var/files） / folder of the elections' vote records"},
+    {"org-vote-file-max", CFG_INT, 1024, 104857600, "10485760", "党组织 org", "表决记录文件的大小上限（字节） / largest vote record (bytes)"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };
