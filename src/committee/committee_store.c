@@ -275,7 +275,8 @@ st committee_store_holds(uc *c, int64_t person_id, const char *day, bool *holds,
     *holds = false;
     if (org_id) *org_id = 0;
     int64_t org = 0;
-    st s = db_query_int(c->d, &org, "SELECT COALESCE(MIN(p.org_id), 0) FROM org_post p WHERE p.person_id = $1 AND " CM_ON_DAY("$2"), e, "it",
+    st s = db_query_int(c->d, &org, "SELECT COALESCE(MIN(p.org_id), 0) FROM org_post p JOIN org o ON o.id = p.org_id WHERE p.person_id = $1 AND "
+                        CM_ON_DAY("$2") " AND (o.dissolved_on IS NULL OR o.dissolved_on > $2)", e, "it",
                         person_id, day);
     if (s == ST_NOT_FOUND) return ST_OK;
     if (s) return s;

@@ -22,8 +22,9 @@
 
 /* Is person_id a secretary, deputy or committee member (any post) of an
  * organization on day?  *org_id (may be NULL) gets the organization of one
- * such post (0 when none).  For rules that ask it of a person, e.g. the
- * study hours a committee member owes. */
+ * such post (0 when none); the posts of an organization dissolved by then do
+ * not count.  For rules that ask it of a person, e.g. the study hours a
+ * committee member owes. */
 st committee_store_holds(uc *c, int64_t person_id, const char *day, bool *holds, int64_t *org_id, err *e);
 
 /* One post to hold. */

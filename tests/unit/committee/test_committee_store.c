@@ -195,6 +195,14 @@ static void test_posts_and_terms(void **state) {
         assert_string_equal(json_string_value(json_object_get(t, "term_end")), end);
         /* an election on or before the last one is refused */
         assert_int_equal(committee_store_elect(&x.c, a, &el, &eid, &e), ST_CONFLICT);
+        /* the 书记 holds a post today; not once the branch is dissolved (from the day before) */
+        if (committee_store_holds(&x.c, sun, mfx_today(), &holds, NULL, &e)) fail_msg("holds: %s", e.msg);
+        assert_true(holds);
+        char real[11];
+        org_today(real);   /* the organization store's today (the real one, the day before the test clock's) */
+        if (org_store_dissolve(&x.c, a, real, "测试撤销", &e)) fail_msg("dissolve: %s", e.msg);
+        if (committee_store_holds(&x.c, sun, mfx_today(), &holds, NULL, &e)) fail_msg("holds: %s", e.msg);
+        assert_false(holds);
         fx_close(&x);
     }
 }
