@@ -13,6 +13,7 @@ export default {
       export: '导出换届提醒',
       status: { attention: '需提醒（已到期和即将到期）', overdue: '已到期未换届', due: '即将到期', ok: '任期内', all: '全部' },
       basis: { election: '选举', established: '成立（未登记选举）' },
+      posts: { secretary: '书记', deputy: '副书记', organization: '组织委员', publicity: '宣传委员', discipline: '纪检委员', youth: '青年委员', unitedFront: '统战委员', member: '委员' },
       f: {
         status: '状态',
         q: '党组织名称',
@@ -70,6 +71,8 @@ export default {
         required: '请填写{field}',
         open: '打开',
         save: '保存',
+        years: '{n} 年',
+        endWhat: '{post} {name}（{from} 起）',
       },
     },
   },
@@ -83,6 +86,7 @@ export default {
       export: 'Export term reminders',
       status: { attention: 'Attention (overdue and due)', overdue: 'Overdue', due: 'Due soon', ok: 'In term', all: 'All' },
       basis: { election: 'election', established: 'founding (no election recorded)' },
+      posts: { secretary: 'Secretary', deputy: 'Deputy secretary', organization: 'Organization member', publicity: 'Publicity member', discipline: 'Discipline member', youth: 'Youth member', unitedFront: 'United-front member', member: 'Member' },
       f: {
         status: 'Status',
         q: 'Organization name',
@@ -140,6 +144,8 @@ export default {
         required: 'Please fill in {field}',
         open: 'Open',
         save: 'Save',
+        years: '{n} years',
+        endWhat: '{post} {name} (since {from})',
       },
     },
   },
