@@ -2,7 +2,8 @@
  * (issue 23), recorded through the same use case as an office's
  * (committee_store_elect): each 党委, 党总支 and branch with 正式党员 on its
  * rolls held its last election within its term, its 书记 (and, with seven
- * full members or more, a committee of three or five) elected from them — but
+ * full members or more, a committee of three or five, unless it was founded
+ * without one: the office's rules still find those) elected from them — but
  * two whose term has run out without a new election (换届提醒: overdue) and
  * two whose term runs out within the reminder's days (due).  Organizations
  * with no 正式党员 on their rolls elect nobody: their term counts from their
@@ -41,7 +42,8 @@ st demo_org_people_fill(demo_ctx *c, err *e) {
     clock_day(clock_now(), today);
     json_t *orgs = NULL;
     st s = db_query_json(c->d, &orgs,
-                         "SELECT o.id, o.kind, o.established_on, (SELECT COUNT(*) FROM member m WHERE m.org_id = o.id AND m.category = '正式党员') AS full_n "
+                         "SELECT o.id, o.kind, o.established_on, (SELECT COUNT(*) FROM member m WHERE m.org_id = o.id AND m.category = '正式党员') AS full_n, "
+                         "CASE WHEN o.committee IS NULL OR o.committee = '[]' THEN 0 ELSE 1 END AS had_committee "
                          "FROM org o WHERE o.kind IN ('党委', '党总支', '党支部', '联合党支部') AND o.dissolved_on IS NULL ORDER BY o.id",
                          e, "");
     if (s) return s;
@@ -77,7 +79,9 @@ st demo_org_people_fill(demo_ctx *c, err *e) {
         if (strcmp(day, est) < 0) snprintf(day, sizeof day, "%s", est);
         int64_t people[5];
         int n = 0;
-        if ((s = dp_members(c, id, day, full >= 30 ? 5 : 3, people, &n, e))) break;
+        /* those founded without a committee elect their 书记 only (the office's rules still find them) */
+        int seats = !json_integer_value(json_object_get(o, "had_committee")) ? 1 : full >= 30 ? 5 : 3;
+        if ((s = dp_members(c, id, day, seats, people, &n, e))) break;
         if (!n) continue;   /* nobody to elect that day: the term counts from the founding */
         committee_post_new p[5];
         for (int k = 0; k < n; k++) p[k] = (committee_post_new){n == 5 ? posts5[k] : posts3[k], people[k], NULL, NULL};
