@@ -26,6 +26,7 @@ extern const http_route flow_routes[];   /* 流动党员 (issue 17) */
 extern const http_route register_routes[];   /* the enterprise register between campaigns (issue 23) */
 extern const http_route dues_report_routes[];
 extern const http_route exam_routes[];   /* 考试 (issue 16) */
+extern const http_route committee_routes[];   /* organizations' people and terms (issue 23) */
 extern const http_route test_routes[];   /* only with the test-routes setting */
 
 const http_route *const http_route_tables[] = {
@@ -51,6 +52,7 @@ const http_route *const http_route_tables[] = {
     register_routes,
     dues_report_routes,
     exam_routes,
+    committee_routes,
     test_routes,
     NULL,
 };

@@ -101,6 +101,10 @@ static const struct {
     {"dues_bank_import", "银行流水对账", true,
      "SELECT o.name || ' ' || i.month || ' ' || i.source FROM dues_bank_import i JOIN org o ON o.id = i.org_id "
      "WHERE i.id = CAST($1 AS BIGINT)"},
+    {"org_post", "任职记录", true,
+     "SELECT o.name || ' ' || p.post || ' ' || p.name FROM org_post p JOIN org o ON o.id = p.org_id WHERE p.id = CAST($1 AS BIGINT)"},
+    {"org_election", "换届选举", true,
+     "SELECT o.name || ' ' || x.day || ' 换届选举' FROM org_election x JOIN org o ON o.id = x.org_id WHERE x.id = CAST($1 AS BIGINT)"},
     {"instructor", "党建指导员", true, "SELECT name FROM org_instructor WHERE id = CAST($1 AS BIGINT)"},
     {"enterprise", "企业", true, "SELECT name FROM enterprise WHERE id = CAST($1 AS BIGINT)"},
     {"register_feed", "登记数据导入", true, "SELECT source FROM register_feed WHERE id = CAST($1 AS BIGINT)"},

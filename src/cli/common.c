@@ -6,6 +6,7 @@
 
 #include "core/config.h"
 #include "core/log.h"
+#include "committee/committee_store.h"
 #include "ledger/record.h"
 #include "develop/develop_store.h"
 #include "meeting/meeting_store.h"
@@ -24,6 +25,8 @@ st cli_data_upgrade(db *d, err *e) {
     if (!s && n) log_info("已整理 %lld 份发展党员档案的到期记录 / worked out %lld development files", (long long)n, (long long)n);
     if (!s) s = meeting_store_upgrade(d, &n, e);
     if (!s && n) log_info("已按月汇总 %lld 条三会一课记录 / worked out %lld organization-months of meetings", (long long)n, (long long)n);
+    if (!s) s = committee_store_carry(d, &n, e);
+    if (!s && n) log_info("已把 %lld 个原书记、委员姓名迁入任职记录 / carried %lld secretaries' and committee members' names into posts", (long long)n, (long long)n);
     return s;
 }
 

@@ -196,5 +196,14 @@ const cfg_def cfg_table[] = {
      "市场监管登记中，经营范围、行业或名称含这些词（逗号分隔）之一的新企业作为互联网企业建议纳入台账 / words of the business scope, industry or name that make a new registration an internet enterprise"},
     {"register-feed-max-rows", CFG_INT, 1, 1000000, "200000", "企业登记 register",
      "一次导入的市场监管登记数据最多行数 / most rows of one feed file"},
+    /* issue 23, org-people: organizations' terms (换届) and the vote records — src/committee/ */
+    {"org-term-years-party", CFG_INT, 1, 10, "5", "党组织 org", "基层党委每届任期（年） / years of a 基层党委's term"},
+    {"org-term-years-general", CFG_INT, 1, 10, "3", "党组织 org", "党总支每届任期（年） / years of a 党总支's term"},
+    {"org-term-years-branch", CFG_INT, 1, 10, "3", "党组织 org", "党支部（含联合党支部）每届任期（年） / years of a branch's term"},
+    {"org-term-remind-days", CFG_INT, 0, 730, "90", "党组织 org",
+     "任期届满前多少天开始提醒换届 / days before the end of a term that the reminders start"},
+    {"org-files-dir", CFG_STR, 0, 0, "", "党组织 org",
+     "换届选举表决记录的存放目录（空 = 数据库文件旁；PostgreSQL 时为 var/files） / folder of the elections' vote records"},
+    {"org-vote-file-max", CFG_INT, 1024, 104857600, "10485760", "党组织 org", "表决记录文件的大小上限（字节） / largest vote record (bytes)"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

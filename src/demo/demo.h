@@ -51,6 +51,8 @@ st demo_flows_fill(demo_ctx *c, err *e);
 st demo_exam_fill(demo_ctx *c, err *e);
 /* The market regulator's registrations after the campaign, left for a person to decide (demo_register.c, issue 23). */
 st demo_register_fill(demo_ctx *c, err *e);
+/* The committees and terms of the demo organizations (demo_org_people.c); run by demo_fill after the dues. */
+st demo_org_people_fill(demo_ctx *c, err *e);
 /* The ledger campaign over the demo enterprises (demo_ledger.c); run by demo_fill after its commit. */
 st demo_ledger_campaign(demo_ctx *c, err *e);
 

@@ -10,6 +10,7 @@
 #include "auth/roles.h"
 #include "base/clock.h"
 #include "core/config.h"
+#include "committee/committee_store.h"
 #include "develop/develop_store.h"
 #include "flow/flow_store.h"
 #include "dues/dues_report_store.h"
@@ -480,6 +481,17 @@ st notice_store_reminders(uc *c, json_t **out, err *e) {
             if (accept)
                 nt_item(items, &count, "transfer_accept", accept, arena_printf(c->mem, "%lld 件组织关系转接待接收", (long long)accept), NULL,
                         "/transfers?state=sent&direction=in");
+        }
+        if (roles_has(c->who.role, "org.read")) {   /* 换届提醒: terms run out, or running out within org-term-remind-days */
+            int64_t overdue = 0, due = 0;
+            if ((s = committee_store_term_counts(c, &overdue, &due, e))) return s;
+            if (overdue)
+                nt_item(items, &count, "org_term_overdue", overdue, arena_printf(c->mem, "%lld 个党组织任期已届满、尚未换届", (long long)overdue), NULL,
+                        "/org/terms?status=overdue");
+            if (due)
+                nt_item(items, &count, "org_term_due", due,
+                        arena_printf(c->mem, "%lld 个党组织任期将在 %lld 天内届满，请准备换届", (long long)due, (long long)cfg_int("org-term-remind-days")),
+                        NULL, "/org/terms?status=due");
         }
         if (roles_has(c->who.role, "transfer.read")) {   /* 流动党员 whose expected return passed (home or managing side) */
             int64_t overdue = 0;

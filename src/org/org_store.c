@@ -304,6 +304,33 @@ static st org_new_parent(uc *c, const org_new *o, const org_place *pl, org_row *
 
 static const char *org_nz(const char *s) { return s && *s ? s : NULL; }
 
+/* The names given with a new organization (its 书记, its committee) become
+ * posts from its first day (org_post, migration 0061), 未关联 until the office
+ * links them to members of the registry (committee/; a new organization has
+ * no members yet). */
+static st org_posts_carry(uc *c, int64_t id, const org_new *o, err *e) {
+    const char *note = "建立党组织时填写，待关联党员名册";
+    st s = ST_OK;
+    if (org_nz(o->secretary))
+        s = db_run(c->d,
+                   "INSERT INTO org_post(org_id, post, name, from_day, source, note, created_by, created_at) "
+                   "VALUES ($1, '书记', $2, $3, 'carried', $4, $5, {{NOW}})",
+                   e, "itttt", id, o->secretary, o->day, note, c->who.username ? c->who.username : "-");
+    json_t *names = o->committee ? json_loads(o->committee, 0, NULL) : NULL;
+    size_t i;
+    json_t *x;
+    json_array_foreach(names, i, x) {
+        const char *nm = json_string_value(x);
+        if (s || !nm || !*nm || (o->secretary && !strcmp(nm, o->secretary))) continue;
+        s = db_run(c->d,
+                   "INSERT INTO org_post(org_id, post, name, from_day, source, note, created_by, created_at) "
+                   "VALUES ($1, '委员', $2, $3, 'carried', $4, $5, {{NOW}})",
+                   e, "itttt", id, nm, o->day, note, c->who.username ? c->who.username : "-");
+    }
+    json_decref(names);
+    return s;
+}
+
 /* The rows: the organization with its path under the parent's, its event,
  * and its covers with theirs (moved from from_org for a split). */
 static st org_new_insert(uc *c, const org_new *o, const org_place *pl, const org_row *parent, int64_t from_org, int64_t *id,
@@ -320,6 +347,7 @@ static st org_new_insert(uc *c, const org_new *o, const org_place *pl, const org
     if ((s = db_run(c->d, "UPDATE org SET path = $1 WHERE id = $2", e, "ti", path, *id))) return s;
     org_event_new v = {o->day, from_org ? "split" : "established", *id, 0, from_org, pl->district, NULL, o->kind, o->note};
     if ((s = org_event_add(c, &v, e))) return s;
+    if ((s = org_posts_carry(c, *id, o, e))) return s;
     bool joint = org_kind_joint(o->kind);
     for (size_t i = 0; !s && i < o->n_enterprises; i++) {
         if (from_org) s = org_cover_close(c, from_org, o->enterprises[i], o->day, e);

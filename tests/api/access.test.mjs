@@ -104,7 +104,7 @@ async function loginRole(role) {
 before(async () => {
   clockDir = mkdtempSync(path.join(tmpdir(), 'ejia-access-'));
   writeFileSync(path.join(clockDir, 'clock'), '0');
-  srv = await startServer({ demo: true, args: ['--test-clock-file', path.join(clockDir, 'clock'), '--meeting-files-dir', path.join(clockDir, 'files')], onDemo: (out) => { for (const m of out.matchAll(/^\s+(\w+)\s+(\S+)\s+(\S+)\s+\S/gm)) pw[m[2]] = m[3]; } });
+  srv = await startServer({ demo: true, args: ['--test-clock-file', path.join(clockDir, 'clock'), '--meeting-files-dir', path.join(clockDir, 'files'), '--org-files-dir', path.join(clockDir, 'files')], onDemo: (out) => { for (const m of out.matchAll(/^\s+(\w+)\s+(\S+)\s+(\S+)\s+\S/gm)) pw[m[2]] = m[3]; } });
   for (const role of Object.keys(ROLES.roles)) assert.ok(pw[DEMO_USER[role]], `the demo made a ${role} user`);
   // one-time passwords open only the account pages: replace them first
   for (const role of Object.keys(ROLES.roles)) pw[DEMO_USER[role]] = await replaceOneTimePassword(srv.base, DEMO_USER[role], pw[DEMO_USER[role]]);
@@ -195,6 +195,16 @@ before(async () => {
   fixtures.meeting_photo = fixtures.meeting.map(({ key, loc }) => {
     const [[pid]] = sql(`INSERT INTO meeting_photo(meeting_id, filename, mime, size, sha256, uploaded_by, created_at) VALUES (${Number(key)}, 'access.png', 'image/png', ${png.length}, '${sha}', 'test', 0) RETURNING id`);
     return { key: [pid, key], loc };
+  });
+  // Posts and elections of organizations (issue 23) sit where their organization is: one in each of the
+  // meetings' organizations; an election's vote record kept where the server keeps them.
+  fixtures.org_post = fixtures.meeting.map(({ loc }, n) => {
+    const [[id]] = sql(`INSERT INTO org_post(org_id, post, name, from_day, source, created_by) SELECT id, '委员', 'access${n}', '2020-01-01', 'carried', 'test' FROM org WHERE path = '${loc.orgPath}' RETURNING id`);
+    return { key: id, loc };
+  });
+  fixtures.org_election = fixtures.meeting.map(({ loc }) => {
+    const [[id]] = sql(`INSERT INTO org_election(org_id, day, org_kind, term_years, term_end, file_name, file_mime, file_size, file_sha256, recorded_by) SELECT id, '2001-01-01', kind, 3, '2004-01-01', 'access.png', 'image/png', ${png.length}, '${sha}', 'test' FROM org WHERE path = '${loc.orgPath}' RETURNING id`);
+    return { key: id, loc };
   });
   // Applicants (develop) sit where the organization that took the application is; the account that applied owns theirs.
   fixtures.develop = [];

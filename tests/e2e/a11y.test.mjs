@@ -222,6 +222,27 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     } finally { await b.close() }
   })
 
+  test(`换届提醒 and an organization's committee are accessible (${label})`, { skip: !USERS.city && 'no city user' }, async () => {
+    const b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'city')
+      await b.page.goto('/org/terms?status=all')
+      await b.page.locator('[data-testid="terms-table"] .term-row').first().waitFor()   // the demo's terms
+      await audit(b, `term reminders ${label}`)
+      await b.page.locator('[data-testid="terms-table"] .term-row a').first().click()
+      await b.page.getByTestId('committee-term').waitFor()
+      await audit(b, `organization committee ${label}`)
+      await b.page.getByTestId('committee-add').click()
+      await b.page.getByTestId('committee-add-form').waitFor()
+      await audit(b, `committee post form ${label}`)
+      await b.page.keyboard.press('Escape')
+      await b.page.getByTestId('committee-add-form').waitFor({ state: 'hidden' })
+      await b.page.getByTestId('committee-elect').click()
+      await b.page.getByTestId('committee-elect-form').waitFor()
+      await audit(b, `committee election form ${label}`)
+    } finally { await b.close() }
+  })
+
   test(`流动党员 pages are accessible (${label})`, { skip: !USERS.city && 'no city user' }, async () => {
     const b = await openBrowser({ viewport, bypassCSP: true })
     try {

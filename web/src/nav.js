@@ -45,6 +45,9 @@ export const PAGES = [
     component: () => import('./views/OrgsView.vue') },
   { name: 'org', path: '/orgs/:id', label: 'org.detailTitle', hidden: true, activeMenu: 'orgs',
     roles: [...AREA, ...BRANCH], perm: 'org.read', component: () => import('./views/OrgView.vue') },
+  // 换届提醒 (issue 23): organizations whose term has run out or runs out soon; the election is recorded on the organization's page
+  { name: 'org-terms', path: '/org/terms', label: 'orgpeople.menu', icon: Share, roles: [...AREA, ...BRANCH], perm: 'org.read',
+    component: () => import('./views/OrgTermsView.vue') },
   { name: 'bulletins', path: '/bulletins', label: 'menu.bulletins', icon: Document, roles: AREA, perm: 'bulletin.read',
     component: () => import('./views/BulletinsView.vue') },
   { name: 'bulletin', path: '/bulletins/:period', label: 'bulletin.detailTitle', hidden: true, activeMenu: 'bulletins',

@@ -30,9 +30,10 @@ import flow from './parts/flow.js'
 import study from './parts/study.js'
 import exam from './parts/exam.js'
 import register from './parts/register.js'
+import orgpeople from './parts/orgpeople.js'
 
 export const LANGS = ['zh-CN', 'en']
-export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice, dues, transfer, duesbank, duesreport, fields, flow, study, exam, register }
+export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice, dues, transfer, duesbank, duesreport, fields, flow, study, exam, register, orgpeople }
 
 function merge(lang) {
   const out = {}
