@@ -11,6 +11,7 @@
 #include "meeting/meeting_store.h"
 #include "member/tally.h"
 #include "org/org_store.h"
+#include "study/study_progress_store.h"
 
 st cli_data_upgrade(db *d, err *e) {
     int64_t n = 0;
@@ -24,6 +25,8 @@ st cli_data_upgrade(db *d, err *e) {
     if (!s && n) log_info("已整理 %lld 份发展党员档案的到期记录 / worked out %lld development files", (long long)n, (long long)n);
     if (!s) s = meeting_store_upgrade(d, &n, e);
     if (!s && n) log_info("已按月汇总 %lld 条三会一课记录 / worked out %lld organization-months of meetings", (long long)n, (long long)n);
+    if (!s) s = study_progress_store_upgrade(d, &n, e);
+    if (!s && n) log_info("已按学时要求重新统计 %lld 名党员的年度学时 / recounted the study figures of %lld member-years", (long long)n, (long long)n);
     return s;
 }
 

@@ -176,5 +176,10 @@ const cfg_def cfg_table[] = {
     /* issue 17, dues-report items 1–3: the 自行脱党 warning (arrears) */
     {"dues-arrears-months", CFG_INT, 1, 24, "6", "党费 dues",
      "连续多少个月未交党费或未参加组织生活即提醒书记（自行脱党预警；由支部大会决定，系统不改变党籍） / consecutive months unpaid or without organizational life that warn the secretary"},
+    /* issue 16, study-progress: the yearly study requirement (学时, 1 学时 = 60 minutes; rules.md) */
+    {"study-required-hours", CFG_INT, 0, 1000, "32", "学习 study",
+     "党员每年应完成的学时 / study hours (学时) every member must reach in a year"},
+    {"study-required-lead-hours", CFG_INT, 0, 1000, "56", "学习 study",
+     "党组织书记、委员每年应完成的学时 / study hours secretaries and committee members must reach in a year"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

@@ -91,7 +91,7 @@ static inline void fx_open(fx *x, int u) {
     /* the meetings first: they point at organizations and people (test_meeting_store shares this fixture) */
     /* the notices first of all: their recipients point at people and organizations */
     /* study hours point at people */
-    fx_exec(x, "DELETE FROM study_credit; DELETE FROM study_year");
+    fx_exec(x, "DELETE FROM study_org_cat; DELETE FROM study_org_year; DELETE FROM study_progress_basis; DELETE FROM study_credit; DELETE FROM study_year");
     fx_exec(x, "DELETE FROM transfer_step; DELETE FROM transfer; DELETE FROM transfer_counter");
     fx_exec(x, "DELETE FROM notice_recipient; DELETE FROM notice");
     /* dues: lines and the months paid point at sheets and payments, all at people */
