@@ -41,7 +41,7 @@ static st dsp_member(demo_ctx *c, int64_t person, int year, int doy_max, int tar
                            .source_id = 900000 + k, .note = dsp_notes[i]};
         s = study_credit_add(u, &cr, e);
     }
-    uc_act a = {"study.credit", uc_obj(u, "person", person), "演示：线下学习学时", NULL};
+    uc_act a = {"study.progress.demo", uc_obj(u, "person", person), "演示：线下学习学时", NULL};
     return uc_end(u, s, &a, e);
 }
 
