@@ -123,31 +123,44 @@ st study_progress_store_refile(uc *c, int64_t person, err *e) {
     return ST_OK;
 }
 
+/* The rows between lo and hi of a range: each statement bounded (SQLite 3.40 fails a statement whose
+ * journal spills after others spilled, "database or disk is full": src/db/db_sqlite.c). */
+enum { SP_CHUNK = 20000 };
+
 st study_progress_store_rebuild(db *d, err *e) {
     int64_t req = study_progress_required(false), lead = study_progress_required(true);
+    int64_t p0 = 0, p1 = 0, o1 = 0;
     st s = db_exec(d, "DELETE FROM study_org_cat; DELETE FROM study_org_year; DELETE FROM study_progress_basis", e);
-    if (!s)
-        s = db_exec(d,
-                    "UPDATE study_year SET reached = 0, org_id = (SELECT m.org_id FROM member m WHERE m.person_id = study_year.person_id "
-                    "AND " STUDY_COUNTED_SQL("m") ")",
-                    e);
-    if (!s)
+    if (!s) s = db_query_int(d, &p0, "SELECT COALESCE(MIN(person_id), 0) FROM study_year", e, "");
+    if (!s) s = db_query_int(d, &p1, "SELECT COALESCE(MAX(person_id), 0) FROM study_year", e, "");
+    /* each member's year filed where they count now, and whether it reached their requirement */
+    for (int64_t lo = p0; !s && lo <= p1; lo += SP_CHUNK) {
         s = db_run(d,
-                   "UPDATE study_year SET reached = 1 WHERE org_id IS NOT NULL AND minutes >= (SELECT CASE WHEN " STUDY_LEAD_SQL(
-                       "m", "o", "p") " THEN CAST($2 AS BIGINT) ELSE CAST($1 AS BIGINT) END FROM member m JOIN org o ON o.id = m.org_id "
-                                      "JOIN person p ON p.id = m.person_id WHERE m.person_id = study_year.person_id)",
-                   e, "ii", req, lead);
-    if (!s)
-        s = db_exec(d,
-                    "INSERT INTO study_org_year(org_id, year, reached, minutes) SELECT org_id, year, SUM(reached), SUM(minutes) "
-                    "FROM study_year WHERE org_id IS NOT NULL GROUP BY org_id, year",
-                    e);
-    if (!s)
-        s = db_exec(d,
-                    "INSERT INTO study_org_cat(org_id, year, category, minutes) SELECT y.org_id, k.year, k.category, SUM(k.minutes) "
-                    "FROM study_credit k JOIN study_year y ON y.person_id = k.person_id AND y.year = k.year "
-                    "WHERE y.org_id IS NOT NULL GROUP BY y.org_id, k.year, k.category",
-                    e);
+                   "UPDATE study_year SET reached = 0, org_id = (SELECT m.org_id FROM member m WHERE m.person_id = study_year.person_id "
+                   "AND " STUDY_COUNTED_SQL("m") ") WHERE person_id >= $1 AND person_id < $2",
+                   e, "ii", lo, lo + SP_CHUNK);
+        if (!s)
+            s = db_run(d,
+                       "UPDATE study_year SET reached = 1 WHERE person_id >= $3 AND person_id < $4 AND org_id IS NOT NULL AND minutes >= "
+                       "(SELECT CASE WHEN " STUDY_LEAD_SQL("m", "o", "p") " THEN CAST($2 AS BIGINT) ELSE CAST($1 AS BIGINT) END "
+                       "FROM member m JOIN org o ON o.id = m.org_id JOIN person p ON p.id = m.person_id "
+                       "WHERE m.person_id = study_year.person_id)",
+                       e, "iiii", req, lead, lo, lo + SP_CHUNK);
+    }
+    /* the organizations' sums, a range of organizations at a time */
+    if (!s) s = db_query_int(d, &o1, "SELECT COALESCE(MAX(id), 0) FROM org", e, "");
+    for (int64_t lo = 0; !s && lo <= o1; lo += SP_CHUNK) {
+        s = db_run(d,
+                   "INSERT INTO study_org_year(org_id, year, reached, minutes) SELECT org_id, year, SUM(reached), SUM(minutes) "
+                   "FROM study_year WHERE org_id >= $1 AND org_id < $2 GROUP BY org_id, year",
+                   e, "ii", lo, lo + SP_CHUNK);
+        if (!s)
+            s = db_run(d,
+                       "INSERT INTO study_org_cat(org_id, year, category, minutes) SELECT y.org_id, k.year, k.category, SUM(k.minutes) "
+                       "FROM study_year y JOIN study_credit k ON k.person_id = y.person_id AND k.year = y.year "
+                       "WHERE y.org_id >= $1 AND y.org_id < $2 GROUP BY y.org_id, k.year, k.category",
+                       e, "ii", lo, lo + SP_CHUNK);
+    }
     if (!s)
         s = db_run(d, "INSERT INTO study_progress_basis(id, required, required_lead) VALUES (1, $1, $2)", e, "ii", req, lead);
     return s;
