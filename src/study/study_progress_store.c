@@ -370,23 +370,24 @@ st study_progress_store_figures(uc *c, const study_unit *u, int year, const char
     int64_t members = 0;
     json_t *sum = NULL, *cats = NULL, *rows = NULL;
     const char *p1 = sp_p1(u), *p2 = sp_p2(c, u);
+    bool city = !strcmp(u->kind, "city");   /* the whole city: every organization's row, no join */
     st s = sp_unit_name(c, u, &name, e);
     if (!s) s = sp_members(c, u, &members, e);
     if (!s)
         s = db_query_json(c->d, &sum,
                           arena_printf(c->mem,
                                        "SELECT CAST(COALESCE(SUM(y.reached), 0) AS BIGINT) AS reached, CAST(COALESCE(SUM(y.minutes), 0) AS BIGINT) AS minutes "
-                                       "FROM study_org_year y JOIN org o ON o.id = y.org_id WHERE y.year = $3 AND %s",
-                                       sp_cond_org(c, u, "o")),
+                                       "FROM study_org_year y%s WHERE y.year = $3 AND %s",
+                                       city ? "" : " JOIN org o ON o.id = y.org_id", sp_cond_org(c, u, "o")),
                           e, "tti", p1, p2, (int64_t)year);
     arena_json(c->mem, sum);
     if (!s)
         s = db_query_json(c->d, &cats,
                           arena_printf(c->mem,
-                                       "SELECT k.category, CAST(SUM(k.minutes) AS BIGINT) AS minutes FROM study_org_cat k JOIN org o ON o.id = k.org_id "
+                                       "SELECT k.category, CAST(SUM(k.minutes) AS BIGINT) AS minutes FROM study_org_cat k%s "
                                        "WHERE k.year = $3 AND %s GROUP BY k.category HAVING SUM(k.minutes) <> 0 "
                                        "ORDER BY SUM(k.minutes) DESC, k.category",
-                                       sp_cond_org(c, u, "o")),
+                                       city ? "" : " JOIN org o ON o.id = k.org_id", sp_cond_org(c, u, "o")),
                           e, "tti", p1, p2, (int64_t)year);
     if (s) {
         json_decref(cats);
