@@ -2,7 +2,7 @@
  *
  *   studybench DBURL migrate              apply the migrations (0055, 0059) and, when the registry's
  *                                         counters are stale, recount them (what `ejia serve` does at start)
- *   studybench DBURL measure YEAR REPEAT  the figures
+ *   studybench DBURL measure YEAR REPEAT [city]   the figures ("city": only the city's completion)
  *
  * measure, on one connection as the command line's actor (the whole city, uc_cli):
  *   study_progress_store_upgrade        the kept sums counted from the credits (once: the bench
@@ -55,8 +55,8 @@ static int fail(const err *e) {
 static int64_t geti(json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
 
 int main(int argc, char **argv) {
-    if (argc < 3 || (strcmp(argv[2], "migrate") && (strcmp(argv[2], "measure") || argc != 5))) {
-        fprintf(stderr, "usage: studybench DBURL migrate | studybench DBURL measure YEAR REPEAT\n");
+    if (argc < 3 || (strcmp(argv[2], "migrate") && (strcmp(argv[2], "measure") || argc < 5 || argc > 6))) {
+        fprintf(stderr, "usage: studybench DBURL migrate | studybench DBURL measure YEAR REPEAT [city]\n");
         return 2;
     }
     const char *url = argv[1];
@@ -113,7 +113,8 @@ int main(int argc, char **argv) {
              {"figures: a district's completion (summary)", {"district", district, 0}, NULL, 0, &kept_dist},
              {"figures: a district ranked by organization", {"district", district, 0}, "org", 0, NULL},
              {"figures: a branch's completion (summary)", {"org", NULL, branch}, NULL, 0, NULL}};
-    for (size_t k = 0; k < sizeof q / sizeof *q; k++) {
+    bool only_city = argc == 6 && !strcmp(argv[5], "city");
+    for (size_t k = 0; k < (only_city ? 1 : sizeof q / sizeof *q); k++) {
         for (int i = 0; i < rep; i++) {
             arena_init(&mem, 0);
             uc_cli(&c, d, &mem);
@@ -128,6 +129,12 @@ int main(int argc, char **argv) {
             arena_free(&mem);
         }
         show(q[k].what, t, rep, q[k].target, extra);
+    }
+    if (only_city) {
+        json_decref(kept_city);
+        free(district);
+        db_close(d);
+        return 0;
     }
     /* a branch's drill-down: its members not reached (first page), and every member ranked by hours */
     struct {
