@@ -3,6 +3,8 @@
 #include "dues/dues_report_store.h"
 #include "http/http.h"
 #include "meeting/meeting_store.h"
+#include "member/member_store.h"
+#include "study/study_progress_store.h"
 
 extern const http_route core_routes[];
 extern const http_route auth_routes[];
@@ -27,6 +29,7 @@ extern const http_route register_routes[];   /* the enterprise register between 
 extern const http_route dues_report_routes[];
 extern const http_route exam_routes[];   /* 考试 (issue 16) */
 extern const http_route committee_routes[];   /* organizations' people and terms (issue 23) */
+extern const http_route study_progress_routes[];   /* 学时完成情况 (issue 16) */
 extern const http_route test_routes[];   /* only with the test-routes setting */
 
 const http_route *const http_route_tables[] = {
@@ -53,6 +56,7 @@ const http_route *const http_route_tables[] = {
     dues_report_routes,
     exam_routes,
     committee_routes,
+    study_progress_routes,
     test_routes,
     NULL,
 };
@@ -61,5 +65,12 @@ const http_route *const http_route_tables[] = {
  * scorecard (meeting_store.h; the meetings cannot include them: they include the meetings). */
 const meeting_scorecard_section meeting_scorecard_sections[] = {
     {"dues", "dues.read", dues_report_store_scorecard},   /* issue 17: this month's and the year's collection, owing, at risk */
+    {"study", "study.read", study_progress_store_scorecard},   /* issue 16: the share of members who reached their study hours */
     {NULL, NULL, NULL},
+};
+
+/* What follows a member's change of organization or state (member_store.h). */
+const member_change_hook member_change_hooks[] = {
+    study_progress_store_refile,   /* issue 16: the study figures move with the member */
+    NULL,
 };

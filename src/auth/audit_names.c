@@ -113,6 +113,7 @@ const audit_action audit_actions[] = {
     {"org.post.link", "任职人关联党员名册"},
     {"org.split", "拆分党组织"},
     {"org.upgrade", "党组织升格"},
+    {"study.progress.demo", "演示数据：登记线下学习学时"},   /* issue 16, study-progress */
     {"transfer.request", "申请组织关系转接"},
     {"transfer.approve", "同意组织关系转出"},
     {"transfer.refuse", "不予转出组织关系"},

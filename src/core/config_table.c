@@ -205,5 +205,10 @@ const cfg_def cfg_table[] = {
     {"org-files-dir", CFG_STR, 0, 0, "", "党组织 org",
      "换届选举表决记录的存放目录（空 = 数据库文件旁；PostgreSQL 时为 var/files） / folder of the elections' vote records"},
     {"org-vote-file-max", CFG_INT, 1024, 104857600, "10485760", "党组织 org", "表决记录文件的大小上限（字节） / largest vote record (bytes)"},
+    /* issue 16, study-progress: the yearly study requirement (学时, 1 学时 = 60 minutes; rules.md) */
+    {"study-required-hours", CFG_INT, 0, 1000, "32", "学习 study",
+     "党员每年应完成的学时 / study hours (学时) every member must reach in a year"},
+    {"study-required-lead-hours", CFG_INT, 0, 1000, "56", "学习 study",
+     "党组织书记、委员每年应完成的学时 / study hours secretaries and committee members must reach in a year"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

@@ -53,6 +53,8 @@ st demo_exam_fill(demo_ctx *c, err *e);
 st demo_register_fill(demo_ctx *c, err *e);
 /* The committees and terms of the demo organizations (demo_org_people.c); run by demo_fill after the dues. */
 st demo_org_people_fill(demo_ctx *c, err *e);
+/* This year's study hours, some reached, some not (demo_study_progress.c); after the dues. */
+st demo_study_progress_fill(demo_ctx *c, err *e);
 /* The ledger campaign over the demo enterprises (demo_ledger.c); run by demo_fill after its commit. */
 st demo_ledger_campaign(demo_ctx *c, err *e);
 

@@ -447,6 +447,7 @@ st member_store_change(uc *c, int64_t person_id, const member_change *x, err *e)
     if (s) return s;
     const char *what = "";
     s = member_tallied(c, person_id, member_change_work, x, &what, e);
+    for (const member_change_hook *h = member_change_hooks; !s && *h; h++) s = (*h)(c, person_id, e);
     uc_act a = {"member.change", uc_obj(c, "person", person_id), what, NULL};
     return uc_end(c, s, &a, e);
 }

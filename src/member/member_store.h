@@ -56,6 +56,12 @@ typedef struct member_change {
     const char *note;
 } member_change;
 st member_store_change(uc *c, int64_t person_id, const member_change *x, err *e);
+/* What other modules keep per member and must follow a change (the study
+ * figures, study_progress_store_refile): called after the change, inside its
+ * act.  The list is in app/routes.c (the registry cannot include them);
+ * NULL-terminated. */
+typedef st (*member_change_hook)(uc *c, int64_t person_id, err *e);
+extern const member_change_hook member_change_hooks[];
 
 /* One member: person (masked), membership, organization with its
  * secretary, warnings, and the dated events. */

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "core/day.h"
 #include "member/member_store.h"
+#include "study/study_progress_store.h"
 
 static bool study_day_ok(const char *s, int *year) {
     int y, m, d;
@@ -50,6 +51,8 @@ st study_credit_add(uc *c, const study_credit *k, err *e) {
                "INSERT INTO study_year(person_id, year, minutes) VALUES ($1, $2, $3) "
                "ON CONFLICT (person_id, year) DO UPDATE SET minutes = study_year.minutes + excluded.minutes",
                e, "iii", k->person_id, (int64_t)year, k->minutes);
+    /* the organization's kept figures follow (study_progress_store.h) */
+    if (!s) s = study_progress_store_credit(c, k->person_id, year, k->category, k->minutes, e);
     if (s) return s;
     char kind[32], ref[48];
     snprintf(kind, sizeof kind, "study.%s", k->source);

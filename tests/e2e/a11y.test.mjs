@@ -389,6 +389,26 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     } finally { await b.close() }
   })
 
+  test(`study progress pages are accessible (${label})`, { skip: !(USERS.city && USERS.member) && 'no users' }, async () => {
+    let b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'city')
+      await b.page.goto('/study/progress')
+      await b.page.locator('[data-testid="study-progress-table"] .study-progress-row').first().waitFor()
+      await audit(b, `study progress ${label}`)
+      await b.page.goto('/study/progress/members?city=1&reached=0')
+      await b.page.locator('[data-testid="study-members-table"] .study-member-row').first().waitFor()
+      await audit(b, `study progress members ${label}`)
+    } finally { await b.close() }
+    b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'member')
+      await b.page.goto('/me/study/hours')
+      await b.page.locator('[data-testid="my-study-total"], [data-testid="my-study-unlinked"]').first().waitFor()
+      await audit(b, `my study hours ${label}`)
+    } finally { await b.close() }
+  })
+
   test(`audit log page is accessible (${label})`, { skip: !USERS.auditor && 'no auditor user' }, async () => {
     const b = await openBrowser({ viewport, bypassCSP: true })
     try {

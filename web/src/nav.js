@@ -142,6 +142,13 @@ export const PAGES = [
   { name: 'my-exam-attempt', path: '/me/exams/attempts/:id(\\d+)', label: 'exam.mine.title', hidden: true, activeMenu: 'my-exams',
     roles: ['secretary', 'member'], perm: 'study.learn', component: () => import('./views/MyExamAttemptView.vue') },
   { name: 'study', path: '/study', label: 'menu.study', icon: Reading, roles: ['secretary', 'member'], soon: true },
+  // 学时完成情况 (issue 16): the office's figures with the members behind each, under 学习培训; the member's own hours
+  { name: 'study-progress', path: '/study/progress', label: 'studyprogress.menu', icon: Reading, group: 'study.nav.group',
+    roles: [...AREA, ...BRANCH], perm: 'study.read', component: () => import('./views/StudyProgressView.vue') },
+  { name: 'study-progress-members', path: '/study/progress/members', label: 'studyprogress.membersTitle', hidden: true,
+    activeMenu: 'study-progress', roles: [...AREA, ...BRANCH], perm: 'study.read', component: () => import('./views/StudyProgressMembersView.vue') },
+  { name: 'my-study-hours', path: '/me/study/hours', label: 'studyprogress.mine.menu', icon: Reading, roles: ['secretary', 'member'],
+    perm: 'study.learn', component: () => import('./views/MyStudyHoursView.vue') },
   { name: 'me', path: '/me', label: 'menu.myProfile', icon: Avatar, roles: ['secretary', 'member'], perm: 'self.read',
     component: () => import('./views/MyMemberView.vue') },
   { name: 'enterprise', path: '/enterprise', label: 'menu.enterprise', icon: OfficeBuilding, roles: ['investor'], perm: 'enterprise.read',

@@ -31,9 +31,10 @@ import study from './parts/study.js'
 import exam from './parts/exam.js'
 import register from './parts/register.js'
 import orgpeople from './parts/orgpeople.js'
+import studyprogress from './parts/studyprogress.js'
 
 export const LANGS = ['zh-CN', 'en']
-export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice, dues, transfer, duesbank, duesreport, fields, flow, study, exam, register, orgpeople }
+export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice, dues, transfer, duesbank, duesreport, fields, flow, study, exam, register, orgpeople, studyprogress }
 
 function merge(lang) {
   const out = {}
