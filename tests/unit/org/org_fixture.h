@@ -91,6 +91,7 @@ static inline void fx_open(fx *x, int u) {
     /* the meetings first: they point at organizations and people (test_meeting_store shares this fixture) */
     /* the notices first of all: their recipients point at people and organizations */
     /* study hours point at people */
+    fx_exec(x, "DELETE FROM course_session; DELETE FROM course_progress; DELETE FROM course_offline; DELETE FROM course");   /* courses (0056) */
     fx_exec(x, "DELETE FROM study_credit; DELETE FROM study_year");
     fx_exec(x, "DELETE FROM transfer_step; DELETE FROM transfer; DELETE FROM transfer_counter");
     fx_exec(x, "DELETE FROM notice_recipient; DELETE FROM notice");
