@@ -13,7 +13,8 @@
  * accepted one (or the opening) by the server's clock — when that gap is
  * longer than the interval plus course-heartbeat-grace-sec, the page was
  * hidden or idle meanwhile and nothing is credited (the session is
- * re-anchored) — then at most what is left of the day's cap
+ * re-anchored; a heartbeat marked pause, sent as the page is hidden, credits
+ * up to then and makes the next one such a re-anchoring) — then at most what is left of the day's cap
  * (course-daily-cap-min, all courses) and of the course (a video: its length;
  * an article or PDF: its minutes).  Seconds are gathered per course and
  * credited to the ledger (study_credit_add, source "online") a whole minute

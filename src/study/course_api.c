@@ -154,7 +154,7 @@ static st h_open(http_req *r, err *e) {
 }
 
 static st h_beat(http_req *r, err *e) {
-    static const char *const only[] = {"course_id", "token", "seq", "position", NULL};
+    static const char *const only[] = {"course_id", "token", "seq", "position", "pause", NULL};
     course_beat_req b;
     memset(&b, 0, sizeof b);
     st s = jsonx_only(r->json, only, e);
@@ -167,6 +167,7 @@ static st h_beat(http_req *r, err *e) {
             s = err_field(e, ST_INVALID, "position", "学习位置 position 应为不小于 0 的数（视频的秒数、文章的阅读比例或 PDF 的页码）。");
         else b.position = json_number_value(pos);
     }
+    if (!s) s = jsonx_bool(r->json, "pause", false, false, &b.pause, e);
     json_t *o = NULL;
     if (!s) s = course_store_beat(http_uc(r), &b, &o, e);
     if (s) return s;

@@ -505,7 +505,7 @@ static st cs_beat_in(uc *c, const course_beat_req *b, int64_t *person_out, json_
     s = db_query_int(c->d, &done,
                      "UPDATE course_session SET seq = $3, last_at = $4, day = $5, day_seconds = $6, course_seconds = $7, pending = $8, "
                      "position = $9 WHERE person_id = $1 AND token = $2 AND seq = $10 RETURNING person_id",
-                     e, "itiitiiidi", person, b->token, b->seq, now, today, day_sec, course_sec, pending, b->position, seq);
+                     e, "itiitiiidi", person, b->token, b->seq, b->pause ? (int64_t)0 : now, today, day_sec, course_sec, pending, b->position, seq);
     if (s == ST_NOT_FOUND) return cs_refused(e, "replayed", "这次学习心跳已经收到过（序号重复），不再计时。");
     if (s) return s;
     if (credit_min > 0) {

@@ -60,6 +60,8 @@ typedef struct course_beat_req {
     const char *token;
     int64_t seq;
     double position;
+    bool pause;                 /* the page is being hidden or the member went idle: credit up to now, then
+                                   nothing until the next heartbeat re-anchors (last_at 0) */
 } course_beat_req;
 st course_store_beat(uc *c, const course_beat_req *b, json_t **out, err *e);
 

@@ -173,26 +173,33 @@ test('honest time: the real elapsed time, nothing after a pause, a replay or on 
   assert.equal(r.data.gap, true);
   at(t0 + 390);
   assert.equal((await beat(C.art, a, 4)).data.credited, 30);
+  // the page is hidden 10 s later: that pause heartbeat credits the 10 s, the next (visible again) nothing
+  at(t0 + 400);
+  r = await U.sc_m1.post('/api/me/study/heartbeat', { course_id: C.art, token: a, seq: 5, position: 4, pause: true });
+  assert.equal(r.data.credited, 10);
+  at(t0 + 410);
+  assert.equal((await U.sc_m1.post('/api/me/study/heartbeat', { course_id: C.art, token: a, seq: 6, position: 4 })).data.credited, 0);
   // a second course opened at once: the first page credits nothing from now on
-  const v = (await U.sc_m1.post(`/api/me/study/courses/${C.vid}/open`, {})).data.token;
   at(t0 + 420);
-  r = await beat(C.art, a, 5);
+  const v = (await U.sc_m1.post(`/api/me/study/courses/${C.vid}/open`, {})).data.token;
+  at(t0 + 450);
+  r = await beat(C.art, a, 7);
   assert.equal(r.status, 409);
   assert.equal(r.data.error.code, 'superseded');
   assert.match(r.data.error.message, /只计一门课程/);
   assert.equal((await beat(C.vid, v, 1)).data.credited, 30);
-  at(t0 + 450);
-  assert.equal((await beat(C.vid, v, 2)).data.credited, 30);
   at(t0 + 480);
+  assert.equal((await beat(C.vid, v, 2)).data.credited, 30);
+  at(t0 + 510);
   r = await beat(C.vid, v, 3);
   assert.equal(r.data.credited, 15, 'the video is 75 s long');
   assert.equal(r.data.seconds, 75);
-  at(t0 + 510);
+  at(t0 + 540);
   assert.equal((await beat(C.vid, v, 4)).data.credited, 0);
   // a token that is not the session's
   assert.equal((await beat(C.vid, 'f'.repeat(32), 9)).status, 409);
   assert.equal((await U.sc_m1.post('/api/me/study/heartbeat', { course_id: C.vid, token: v, seq: 0 })).status, 400);
-  // 90 s of the article and 75 of the video: two whole minutes, each course its own row
+  // 100 s of the article and 75 of the video: two whole minutes, each course its own row
   assert.equal(onlineSeconds(P.m1), 2);
   assert.deepEqual(sql(`SELECT source_id, minutes FROM study_credit WHERE person_id = ${P.m1} AND source = 'online' ORDER BY source_id`),
     [[String(C.art), '1'], [String(C.vid), '1']]);
@@ -200,7 +207,7 @@ test('honest time: the real elapsed time, nothing after a pause, a replay or on 
   assert.deepEqual(r.data.recent.map((c) => c.id), [C.vid, C.art], 'continue where I stopped: the latest first');
   assert.equal(r.data.recent[0].position, 4);
   r = await U.sc_m1.get(`/api/me/study/courses/${C.art}`);
-  assert.equal(r.data.seconds, 90);
+  assert.equal(r.data.seconds, 100);
   assert.equal(r.data.body, '<h2>党员</h2><p>年满十八岁<a>链接</a></p>');
   assert.equal(r.data.position, 4);
   assert.ok(Number(sql("SELECT COUNT(*) FROM audit WHERE action = 'course.heartbeat' AND result = 'refused'")[0][0]) >= 3);
