@@ -108,6 +108,7 @@ const audit_action audit_actions[] = {
     {"course.open", "开始学习课程"},
     {"course.heartbeat", "在线学习计时"},
     {"course.offline", "登记线下学时"},
+    {"course.demo", "写入演示学习记录"},
     {"user.create", "新建用户"},
     {"user.disable", "停用用户"},
     {"user.enable", "启用用户"},

@@ -47,6 +47,8 @@ st demo_transfers_fill(demo_ctx *c, err *e);
 st demo_dues_fill(demo_ctx *c, err *e);
 /* A couple of 流动党员 (demo_flows.c); run by demo_fill after the notices. */
 st demo_flows_fill(demo_ctx *c, err *e);
+/* A small course library and some study hours (demo_study.c); run by demo_fill after the flows. */
+st demo_study_fill(demo_ctx *c, err *e);
 /* The ledger campaign over the demo enterprises (demo_ledger.c); run by demo_fill after its commit. */
 st demo_ledger_campaign(demo_ctx *c, err *e);
 

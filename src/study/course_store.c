@@ -285,16 +285,22 @@ static void cs_mine_words(json_t *o) {
 st course_store_mine(uc *c, json_t **out, err *e) {
     *out = NULL;
     cs_me m;
+    char today[11];
+    clock_day(clock_now(), today);
+    int year = atoi(today);
     st s = cs_me_load(c, &m, e);
+    if (s == ST_NOT_FOUND) {   /* an account without a member's record: nothing to study here */
+        err_clear(e);
+        *out = json_pack("{s:i,s:b,s:[],s:i,s:[],s:[],s:I,s:I}", "year", year, "member", 0, "required", "required_done", 0, "recent",
+                         "categories", "interval", (json_int_t)course_interval(), "daily_cap_min", (json_int_t)cfg_int("course-daily-cap-min"));
+        return *out ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
+    }
     if (s) return s;
     json_t *rows = NULL;
     const char *aud = !strcmp(m.category, "预备党员") ? "probationary" : "-";
     s = db_query_json(c->d, &rows, CS_MINE_COLS CS_MINE_WHERE "ORDER BY c.category, c.id DESC", e, "itit", m.person, m.district,
                       m.committee, aud);
     if (s) return s;
-    char today[11];
-    clock_day(clock_now(), today);
-    int year = atoi(today);
     json_t *required = json_array(), *recent = json_array(), *cats = json_array();
     json_t *last_cat = NULL;
     size_t i;
@@ -325,7 +331,7 @@ st course_store_mine(uc *c, json_t **out, err *e) {
     json_decref(rows);
     int64_t done = 0;
     json_array_foreach(required, i, r) done += json_is_true(json_object_get(r, "done"));
-    *out = json_pack("{s:i,s:o,s:I,s:o,s:o,s:I,s:I}", "year", year, "required", required, "required_done", (json_int_t)done, "recent",
+    *out = json_pack("{s:i,s:b,s:o,s:I,s:o,s:o,s:I,s:I}", "year", year, "member", 1, "required", required, "required_done", (json_int_t)done, "recent",
                      recent, "categories", cats, "interval", (json_int_t)course_interval(), "daily_cap_min",
                      (json_int_t)cfg_int("course-daily-cap-min"));
     return *out ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");

@@ -28,9 +28,10 @@ import duesreport from './parts/duesreport.js'
 import fields from './parts/fields.js'
 import flow from './parts/flow.js'
 import study from './parts/study.js'
+import course from './parts/course.js'
 
 export const LANGS = ['zh-CN', 'en']
-export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice, dues, transfer, duesbank, duesreport, fields, flow, study }
+export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice, dues, transfer, duesbank, duesreport, fields, flow, study, course }
 
 function merge(lang) {
   const out = {}
