@@ -8,7 +8,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/ids.h"
 #include "core/utf8.h"
+#include "ledger/table.h"
+#include "member/roster.h"
 
 int64_t course_beat_credit(const course_beat *b) {
     int64_t gap = b->now - b->last_at;
@@ -224,3 +227,42 @@ st course_sanitize(const char *in, size_t n, buf *out, err *e) {
     return ST_OK;
 }
 
+
+/* ---- an offline-hours sheet ---- */
+
+st course_sheet_rows(const ledger_table *t, arena *a, course_sheet_row **rows, int *n, err *e) {
+    *rows = NULL;
+    *n = 0;
+    roster_cols cols;
+    roster_map(t, &cols);
+    if (cols.col[RF_ID] < 0)
+        return err_set(e, ST_INVALID, "表格中没有“公民身份号码”列：请在第一行写明“姓名”和“公民身份号码”两列，每行一名参加学习的党员。");
+    if (t->nrows <= 0) return err_set(e, ST_INVALID, "表格中没有党员：请在表头下方每行填写一名参加学习的党员。");
+    if (t->nrows > 5000) return err_set(e, ST_INVALID, "一次最多导入 5000 名党员（本表 %d 行）：请分批导入。", t->nrows);
+    course_sheet_row *out = arena_alloc(a, (size_t)t->nrows * sizeof *out);
+    if (!out) return err_set(e, ST_NOMEM, "内存不足。");
+    for (int i = 0; i < t->nrows; i++) {
+        const ledger_row *r = &t->rows[i];
+        course_sheet_row *o = &out[i];
+        memset(o, 0, sizeof *o);
+        o->sheet_row = r->sheet_row;
+        const char *id = r->cells && cols.col[RF_ID] < t->ncols ? r->cells[cols.col[RF_ID]] : "";
+        const char *name = cols.col[RF_NAME] >= 0 && r->cells && cols.col[RF_NAME] < t->ncols ? r->cells[cols.col[RF_NAME]] : NULL;
+        o->name = name && *name ? name : NULL;
+        if (!id || !*id) {
+            o->refused = "没有填写公民身份号码";
+            continue;
+        }
+        if (!ids_idcard_normalize(id, strlen(id), o->id18)) {
+            o->id18[0] = 0;
+            o->refused = "公民身份号码无效（请核对 18 位号码及末位校验码）";
+            continue;
+        }
+        for (int j = 0; j < i && !o->refused; j++)
+            if (!out[j].refused && !strcmp(out[j].id18, o->id18)) o->refused = "与表中前面一行的公民身份号码重复";
+        if (o->refused) o->id18[0] = 0;
+    }
+    *rows = out;
+    *n = t->nrows;
+    return ST_OK;
+}

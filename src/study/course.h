@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
 
@@ -55,5 +56,19 @@ bool course_state_ok(const char *state);
  * escaped.  out gets well-formed HTML (every allowed tag closed).  ST_INVALID
  * only when in is not UTF-8. */
 st course_sanitize(const char *in, size_t n, buf *out, err *e);
+
+/* The rows of an offline-hours sheet (a 花名册-like workbook or CSV read by
+ * ledger_table_read with roster_header_field: 姓名 and 公民身份号码 columns):
+ * each row's sheet row, name and normalised 18-character ID number, or the
+ * reason it is refused (no ID column, an invalid or missing number, a number
+ * listed twice).  Pure; fuzzed (fuzz_course).  Rows in a's memory. */
+struct ledger_table;
+typedef struct course_sheet_row {
+    int sheet_row;
+    const char *name;          /* may be NULL */
+    char id18[19];             /* "" when refused */
+    const char *refused;       /* NULL = fine */
+} course_sheet_row;
+st course_sheet_rows(const struct ledger_table *t, arena *a, course_sheet_row **rows, int *n, err *e);
 
 #endif

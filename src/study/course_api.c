@@ -11,7 +11,8 @@
  *   POST  /api/me/study/courses/{id}/open I begin studying it (one course at a time)
  *   POST  /api/me/study/heartbeat         my page is visible and I am active: credit the honest time
  *   GET   /api/study/offline              offline study recorded in my scope
- *   POST  /api/study/offline              record offline study (集中培训, 党课) for members */
+ *   POST  /api/study/offline              record offline study (集中培训, 党课) for members
+ *   POST  /api/study/offline/import       the same from a workbook (姓名, 公民身份号码), all or none */
 #include <stdlib.h>
 #include <string.h>
 
@@ -215,6 +216,32 @@ static st h_offline(http_req *r, err *e) {
     return http_reply_json(r, 201, json_pack("{s:I,s:I}", "id", (json_int_t)id, "members", (json_int_t)in.npersons));
 }
 
+/* The multipart fields of an import: title, category, day, minutes, org_id, and the file. */
+static st h_offline_import(http_req *r, err *e) {
+    course_offline_in in;
+    memset(&in, 0, sizeof in);
+    const http_upload *u = http_upload_get(r, "file");
+    if (!u) return err_field(e, ST_INVALID, "file", "请选择要导入的表格（表单字段 file：xlsx、xls 或 CSV，含“姓名”“公民身份号码”两列）。");
+    in.title = http_field(r, "title");
+    in.category = http_field(r, "category");
+    in.day = http_field(r, "day");
+    const char *m = http_field(r, "minutes"), *org = http_field(r, "org_id");
+    char *end = NULL;
+    in.minutes = m ? strtoll(m, &end, 10) : 0;
+    if (!m || !end || *end) return err_field(e, ST_INVALID, "minutes", "请填写学时 minutes（1 到 1440 分钟）。");
+    if (org && *org) {
+        in.org_id = strtoll(org, &end, 10);
+        if (!end || *end || in.org_id < 1) return err_field(e, ST_INVALID, "org_id", "组织单位 org_id 应为党组织编号。");
+    }
+    in.npersons = 1;   /* the file's rows, counted by the store */
+    int64_t id = 0;
+    json_t *report = NULL;
+    st s = course_store_offline_import(http_uc(r), &in, u->path, &id, &report, e);
+    if (s && report) return http_reply_json(r, 422, http_error_json(e, report));
+    if (s) return s;
+    return http_reply_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
+}
+
 static const http_sort_key ca_sort[] = {{"id", "q.id"},
                                         {"title", "q.title", true},
                                         {"category", "q.category", true},
@@ -247,5 +274,7 @@ const http_route course_routes[] = {
     {"GET", "/api/study/offline", "study.record", h_offline_list, HB_NONE, "本范围内登记的线下学时（集中培训、党课）", "study", NULL},
     {"POST", "/api/study/offline", "study.record", h_offline, HB_JSON, "为党员登记线下学时（集中培训、党课；整批登记或整批不登记）", "study",
      "org:.org_id member:.person_ids[]"},
+    {"POST", "/api/study/offline/import", "study.record", h_offline_import, HB_MULTIPART,
+     "从表格导入线下学时（xlsx、xls 或 CSV：姓名、公民身份号码；整个文件登记或整个文件不登记，逐行说明原因）", "study", NULL},
     {NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL},
 };

@@ -10,7 +10,10 @@
 #include "base/files.h"
 #include "core/config.h"
 #include "core/utf8.h"
+#include "ledger/table.h"
 #include "member/member.h"
+#include "member/member_store.h"
+#include "member/roster.h"
 #include "study/study_credit.h"
 
 #define CS_FILES "course-files-dir"
@@ -632,6 +635,61 @@ st course_store_offline(uc *c, const course_offline_in *in, int64_t *id, json_t 
     uc_act a = {"course.offline", *id ? uc_obj(c, "course_offline", *id) : NULL,
                 arena_printf(c->mem, "%s（%zu 人，每人 %lld 分钟）", in->title, in->npersons, (long long)in->minutes)};
     return uc_end(c, s, &a, e);
+}
+
+st course_store_offline_import(uc *c, const course_offline_in *in, const char *path, int64_t *id, json_t **report, err *e) {
+    *id = 0;
+    *report = NULL;
+    ledger_read_opts o = {.header_field = roster_header_field, .header_hint = "“姓名”“公民身份号码”",
+                          .max_cell_text = (size_t)cfg_int("max-cell-text")};
+    ledger_table *t = NULL;
+    st s = ledger_table_read(path, &o, &t, e);
+    if (s) return s;
+    course_sheet_row *rows = NULL;
+    int n = 0;
+    s = course_sheet_rows(t, c->mem, &rows, &n, e);
+    json_t *bad = json_array();
+    int64_t *ids = s ? NULL : arena_alloc(c->mem, (size_t)(n + 1) * sizeof *ids);
+    if (!s && !ids) s = err_set(e, ST_NOMEM, "内存不足。");
+    size_t nids = 0;
+    for (int i = 0; !s && i < n; i++) {
+        const course_sheet_row *r = &rows[i];
+        const char *why = r->refused;
+        const char *name = r->name ? arena_strdup(c->mem, r->name) : NULL;
+        int64_t p = 0;
+        if (!why) {
+            char key[33];
+            json_t *m = NULL;
+            if ((s = member_id_key(r->id18, key, e))) break;
+            if ((s = db_query_json(c->d, &m, "SELECT p.id, m.name FROM person p JOIN member m ON m.person_id = p.id WHERE p.id_key = $1", e, "t",
+                                   key)))
+                break;
+            json_t *row = json_array_get(m, 0);
+            if (!row) why = "系统中没有该公民身份号码的党员";
+            else {
+                p = json_integer_value(json_object_get(row, "id"));
+                const char *real = json_string_value(json_object_get(row, "name"));
+                if (name && real && strcmp(name, real)) why = arena_printf(c->mem, "姓名与党员档案不符（档案中为“%s”）", real);
+            }
+            json_decref(m);
+        }
+        err e2;
+        if (!why && scope_check_id(c, "member", p, &e2)) why = "不在您管理的范围内";
+        if (why) json_array_append_new(bad, json_pack("{s:i,s:s?,s:s}", "row", r->sheet_row, "name", name, "reason", why));
+        else ids[nids++] = p;
+    }
+    ledger_table_free(t);
+    if (!s && json_array_size(bad)) {
+        s = err_set(e, ST_INVALID, "表中有 %zu 行不能登记（见每行的原因），整个文件未登记：请改正后重新导入。", json_array_size(bad));
+        *report = bad;
+        return s;
+    }
+    json_decref(bad);
+    if (s) return s;
+    course_offline_in all = *in;
+    all.persons = ids;
+    all.npersons = nids;
+    return course_store_offline(c, &all, id, report, e);
 }
 
 st course_store_offline_list(uc *c, const uc_page *p, json_t **items, int64_t *total, err *e) {

@@ -78,6 +78,11 @@ typedef struct course_offline_in {
  * it already refuses the whole record, and *report (when not NULL) lists
  * every refused member with why. */
 st course_store_offline(uc *c, const course_offline_in *in, int64_t *id, json_t **report, err *e);
+/* The same from a workbook or CSV (path; its 姓名 and 公民身份号码 columns):
+ * every row checked (course_sheet_rows, then the member found by ID number,
+ * the name matching the record, inside the caller's scope); any refused row
+ * refuses the whole file and *report lists each ({row, name, reason}). */
+st course_store_offline_import(uc *c, const course_offline_in *in, const char *path, int64_t *id, json_t **report, err *e);
 st course_store_offline_list(uc *c, const uc_page *p, json_t **items, int64_t *total, err *e);
 
 /* Demo and bench: the heartbeat interval and grace now in force. */

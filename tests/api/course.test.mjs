@@ -233,3 +233,28 @@ test('offline hours: recorded by the secretary for members of the branch, all or
   assert.ok(r.data.items.some((x) => x.title === body.title && x.members === 1));
   assert.ok(!(await U.sc_huli.get('/api/study/offline')).data.items.some((x) => x.title === body.title));
 });
+
+test('offline hours imported from a sheet: every refused row reported, nothing half-imported; then the whole file', async () => {
+  const day = new Date(T * 1000 + 8 * 3600 * 1000).toISOString().slice(0, 10);
+  const m1 = sql(`SELECT name FROM member WHERE person_id = ${P.m1}`)[0][0];
+  const send = (csv, fields = {}) => {
+    const fd = new FormData();
+    fd.append('file', new Blob([csv]), '党课签到表.csv');
+    for (const [k, v] of Object.entries({ title: '党课：学习党章（导入）', category: '党课', day, minutes: 60, org_id: orgA, ...fields })) fd.append(k, String(v));
+    return U.sc_secA.req('POST', '/api/study/offline/import', { body: fd });
+  };
+  const idM1 = id18('35020319880101561');
+  let r = await send(`姓名,公民身份号码\n${m1},${idM1}\n某某,350203199901011234\n张冒名,${id18('35020619910404564')}\n${m1},${idM1}\n王五,${id18('35020319700101001')}\n`);
+  assert.equal(r.status, 422, r.text);
+  assert.match(r.data.error.message, /整个文件未登记/);
+  assert.deepEqual(r.data.error.detail.map((x) => [x.row, x.reason.slice(0, 8)]), [
+    [3, '公民身份号码无效'], [4, '姓名与党员档案不'], [5, '与表中前面一行的'], [6, '系统中没有该公民'],
+  ]);
+  assert.equal(Number(sql("SELECT COUNT(*) FROM study_credit WHERE note = '党课：学习党章（导入）'")[0][0]), 0, 'nothing half-imported');
+  r = await send('姓名,电话\n张三,1\n');
+  assert.equal(r.status, 400);
+  assert.match(r.data.error.message, /公民身份号码/);
+  r = await send(`序号,姓名,公民身份号码\n1,${m1},${idM1}\n`);
+  assert.equal(r.status, 201, r.text);
+  assert.deepEqual(sql("SELECT person_id, minutes FROM study_credit WHERE note = '党课：学习党章（导入）'"), [[String(P.m1), '60']]);
+});

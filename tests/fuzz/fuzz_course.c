@@ -2,13 +2,18 @@
  * article sanitizer (course_sanitize: any bytes in; when it succeeds, what it
  * wrote must sanitize to itself — the allow-list is a fixed point — and hold
  * no '<' that starts a tag outside the list) and the Range header
- * (http_range_parse: a satisfiable range lies inside the file). */
+ * (http_range_parse: a satisfiable range lies inside the file) and the rows
+ * of an offline-hours sheet (the bytes read as a CSV table with the roster's
+ * headers, then course_sheet_rows: every row accepted holds a valid number). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "http/http.h"
+#include "ledger/table.h"
+#include "member/roster.h"
+#include "base/ids.h"
 #include "study/course.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -39,5 +44,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (k == 1 && !(from >= 0 && from <= to && to < sizes[i])) abort();
     }
     free(h);
+    ledger_read_opts o = {.header_field = roster_header_field, .header_hint = "“姓名”“公民身份号码”", .max_cell_text = 1u << 20,
+                          .max_memory = 64u << 20};
+    ledger_table *t = NULL;
+    if (ledger_table_read_mem("f.csv", data, size, &o, &t, &e) == ST_OK) {
+        arena a;
+        arena_init(&a, 1u << 24);
+        course_sheet_row *rows = NULL;
+        int n = 0;
+        if (course_sheet_rows(t, &a, &rows, &n, &e) == ST_OK)
+            for (int i = 0; i < n; i++)
+                if (!rows[i].refused && (strlen(rows[i].id18) != 18 || !ids_idcard_check(rows[i].id18, 18))) abort();
+        arena_free(&a);
+        ledger_table_free(t);
+    }
     return 0;
 }
