@@ -48,14 +48,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                           .max_memory = 64u << 20};
     ledger_table *t = NULL;
     if (ledger_table_read_mem("f.csv", data, size, &o, &t, &e) == ST_OK) {
-        arena a;
-        arena_init(&a, 1u << 24);
+        arena mem;
+        arena_init(&mem, 1u << 24);
         course_sheet_row *rows = NULL;
         int n = 0;
-        if (course_sheet_rows(t, &a, &rows, &n, &e) == ST_OK)
+        if (course_sheet_rows(t, &mem, &rows, &n, &e) == ST_OK)
             for (int i = 0; i < n; i++)
                 if (!rows[i].refused && (strlen(rows[i].id18) != 18 || !ids_idcard_check(rows[i].id18, 18))) abort();
-        arena_free(&a);
+        arena_free(&mem);
         ledger_table_free(t);
     }
     return 0;
