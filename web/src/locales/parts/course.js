@@ -91,7 +91,7 @@ export default {
       uploaded: 'File uploaded',
       saved: 'Course saved',
       saveBtn: 'Save',
-      categoryPh: 'e.g. 理论学习, 党章党规, 党课',
+      categoryPh: 'e.g. theory, the Party Constitution, Party lectures',
       publish: 'Publish',
       withdraw: 'Withdraw',
       published: 'Course published',
