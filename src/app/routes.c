@@ -23,6 +23,7 @@ extern const http_route develop_routes[];
 extern const http_route notice_routes[];
 extern const http_route dues_routes[];
 extern const http_route transfer_routes[];
+extern const http_route course_routes[];   /* 课程与在线学习 (issue 16) */
 extern const http_route dues_bank_routes[];
 extern const http_route flow_routes[];   /* 流动党员 (issue 17) */
 extern const http_route register_routes[];   /* the enterprise register between campaigns (issue 23) */
@@ -50,6 +51,7 @@ const http_route *const http_route_tables[] = {
     notice_routes,
     dues_routes,
     transfer_routes,
+    course_routes,
     dues_bank_routes,
     flow_routes,
     register_routes,

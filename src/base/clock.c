@@ -13,7 +13,14 @@ int64_t clock_now(void) {
         FILE *fp = fopen(f, "r");
         if (fp) {
             long long off = 0;
-            if (fscanf(fp, "%lld", &off) == 1) t += off;
+            char at = 0;
+            /* "@<epoch seconds>": the clock stands still there (tests that count seconds exactly) */
+            if (fscanf(fp, " %c", &at) == 1 && at == '@') {
+                if (fscanf(fp, "%lld", &off) == 1) t = off;
+            } else if (at) {
+                rewind(fp);
+                if (fscanf(fp, "%lld", &off) == 1) t += off;
+            }
             fclose(fp);
         }
     }

@@ -4,7 +4,8 @@
  * test-clock-file, the number in that file (seconds) is added to the system
  * clock, re-read on every call.  That lets the API tests expire a 30-minute
  * idle session or a 30-minute lockout without waiting or lowering the
- * production minimums of the settings. */
+ * production minimums of the settings.  A file "@<epoch seconds>" stops the
+ * clock at that time instead (the study-time tests count seconds exactly). */
 #ifndef EJIA_AUTH_CLOCK_H
 #define EJIA_AUTH_CLOCK_H
 

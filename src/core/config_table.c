@@ -210,5 +210,14 @@ const cfg_def cfg_table[] = {
      "党员每年应完成的学时 / study hours (学时) every member must reach in a year"},
     {"study-required-lead-hours", CFG_INT, 0, 1000, "56", "学习 study",
      "党组织书记、委员每年应完成的学时 / study hours secretaries and committee members must reach in a year"},
+    /* issue 16, study-courses: the course library and honest online study time (src/study/course*) */
+    {"course-files-dir", CFG_STR, 0, 0, "", "学习培训 study",
+     "课程文件（PDF、视频）的存放目录（空 = SQLite 数据库旁的 .files 目录，PostgreSQL 时 var/files） / where course files are kept"},
+    {"course-heartbeat-sec", CFG_INT, 5, 600, "30", "学习培训 study",
+     "课程页面发送学习心跳的间隔（秒；页面可见且有操作时） / seconds between a course page's heartbeats"},
+    {"course-heartbeat-grace-sec", CFG_INT, 0, 120, "10", "学习培训 study",
+     "心跳间隔之外允许的延迟（秒；超过即视为中断，本次不计时） / grace beyond the interval (longer: a pause, nothing credited)"},
+    {"course-daily-cap-min", CFG_INT, 1, 1440, "240", "学习培训 study",
+     "每名党员每天在线学习最多计入的分钟数 / online study minutes a member may be credited in a day"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

@@ -238,6 +238,7 @@ static st demo_fill_all(demo_ctx *c, err *e) {
     if (!s) s = demo_notices_fill(c, e);
     if (!s) s = demo_transfers_fill(c, e);
     if (!s) s = demo_flows_fill(c, e);   /* 流动党员 (issue 17): before the dues, counted where they are managed */
+    if (!s) s = demo_study_fill(c, e);   /* 课程与学时 (issue 16) */
     if (!s) s = demo_dues_fill(c, e);
     if (!s) s = demo_exam_fill(c, e);   /* 考试 (issue 16) */
     if (!s) s = demo_register_fill(c, e);   /* the register after the campaign (issue 23): proposals left pending */

@@ -114,6 +114,9 @@ struct http_req {
     char *reply_raw;              /* malloc'ed raw body */
     size_t reply_len;
     int reply_fd;                 /* file to send (closed by the server), -1 none */
+    int64_t reply_off, reply_count; /* a range of it (http_reply_file_range): count -1 = the whole file */
+    const char *content_range;    /* Content-Range of a 206 or 416 */
+    bool accept_ranges;           /* Accept-Ranges: bytes */
     const char *reply_disposition;/* Content-Disposition for downloads */
     bool no_store;                /* Cache-Control: no-store (default for /api) */
     const char *set_cookie[2];
@@ -215,6 +218,16 @@ st http_reply_raw(http_req *r, int status, const char *type, char *data, size_t 
 st http_reply_file(http_req *r, const char *path, const char *type, const char *download_name,
                    err *e);
 st http_reply_empty(http_req *r, int status);
+/* A file sent inline, seekable by a phone: Accept-Ranges: bytes; a Range
+ * header of one bytes range is answered 206 with Content-Range and only those
+ * bytes, an unsatisfiable one 416 (Content-Range: bytes * /size); anything
+ * else the whole file.  The server sends it from disk (flat memory). */
+st http_reply_file_range(http_req *r, const char *path, const char *type, err *e);
+/* Parse a Range header ("bytes=a-b", "bytes=a-", "bytes=-n"; one range) for
+ * a file of size bytes: 1 and [*from, *to] (inclusive) when satisfiable, 0
+ * when it is absent, malformed or several ranges (the whole file is sent),
+ * -1 when unsatisfiable (416).  Pure; fuzzed (fuzz_range). */
+int http_range_parse(const char *header, int64_t size, int64_t *from, int64_t *to);
 /* A new empty file for a download this request builds (xlsx, PDF): in the
  * upload-dir setting or $TMPDIR or /tmp, owned by the request and removed when
  * the request ends (after the reply is sent).  Write it, then http_reply_file(). */

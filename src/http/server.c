@@ -476,7 +476,8 @@ static enum MHD_Result queue_reply(struct MHD_Connection *c, http_req *r) {
     if (r->reply_fd >= 0) {
         struct stat sb;
         if (fstat(r->reply_fd, &sb) != 0) sb.st_size = 0;
-        resp = MHD_create_response_from_fd64((uint64_t)sb.st_size, r->reply_fd);
+        resp = r->status == 206 && r->reply_count >= 0 ? MHD_create_response_from_fd_at_offset64((uint64_t)r->reply_count, r->reply_fd, (uint64_t)r->reply_off)
+                                   : MHD_create_response_from_fd64((uint64_t)sb.st_size, r->reply_fd);
         r->reply_fd = -1;  /* MHD closes it */
         if (r->reply_type) MHD_add_response_header(resp, "Content-Type", r->reply_type);
     } else if (r->reply) {
@@ -493,6 +494,8 @@ static enum MHD_Result queue_reply(struct MHD_Connection *c, http_req *r) {
     }
     if (!resp) return MHD_NO;
     if (r->reply_disposition) MHD_add_response_header(resp, "Content-Disposition", r->reply_disposition);
+    if (r->accept_ranges) MHD_add_response_header(resp, "Accept-Ranges", "bytes");
+    if (r->content_range) MHD_add_response_header(resp, "Content-Range", r->content_range);
     http_static_headers(r, resp);
     add_security_headers(resp, r, api);
     MHD_add_response_header(resp, "X-Request-Id", r->request_id);
@@ -707,6 +710,7 @@ static http_req *req_new(http_server *srv, struct MHD_Connection *c, const char 
     r->daemon_ctx = srv;
     r->conn = c;
     r->reply_fd = -1;
+    r->reply_count = -1;
     r->upload_fd = -1;
     r->method = arena_strdup(&r->mem, method);
     r->path = arena_strdup(&r->mem, url);

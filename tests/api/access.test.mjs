@@ -257,6 +257,11 @@ before(async () => {
     fixtures.exam_bank.push({ key: b, loc: { district: d || undefined } });
     fixtures.exam.push({ key: x, loc: { district: d || undefined } });
   }
+  // Courses (issue 16): the city's (no district: the city only), one of 思明区 and one of 湖里区.
+  fixtures.course = [null, '350203', '350206'].map((d) => {
+    const [[id]] = sql(`INSERT INTO course(kind, title, category, audience, minutes, state, district_code, body, created_by, created_at, updated_at) VALUES ('article', '权限测试课程', '理论学习', 'all', 10, 'published', ${d ? `'${d}'` : 'NULL'}, '<p>x</p>', 'test', 0, 0) RETURNING id`);
+    return { key: id, loc: d ? { district: d } : {} };
+  });
   // Instructors sit where the enterprise they were sent to is.
   fixtures.instructor = sql("SELECT i.id, COALESCE(e.district_code,''), COALESCE(e.park_code,''), e.id FROM org_instructor i JOIN enterprise e ON e.id = i.enterprise_id WHERE i.id IN (SELECT MIN(i2.id) FROM org_instructor i2 JOIN enterprise e2 ON e2.id = i2.enterprise_id GROUP BY e2.district_code)")
     .map(([id, d, p, ent]) => ({ key: id, loc: { district: d || undefined, park: p || undefined, enterprise: ent } }));

@@ -368,6 +368,35 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     } finally { await b.close() }
   })
 
+  test(`study pages are accessible (${label})`, { skip: !(USERS.district && USERS.secretary && USERS.member) && 'no users' }, async () => {
+    let b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'district')
+      await b.page.goto('/study/courses')
+      await b.page.locator('.course-row').first().waitFor()
+      await audit(b, `courses ${label}`)
+      await b.page.getByTestId('course-create').click()
+      await b.page.getByTestId('course-title').waitFor()
+      await audit(b, `course form ${label}`)
+    } finally { await b.close() }
+    b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'secretary')
+      await b.page.goto('/study/offline')
+      await b.page.getByTestId('offline-record').waitFor()
+      await b.page.getByTestId('offline-table').first().waitFor()
+      await b.page.waitForFunction(() => !document.querySelector('.el-skeleton, .el-loading-mask'))
+      await audit(b, `offline hours ${label}`)
+    } finally { await b.close() }
+    b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'member')
+      await b.page.goto('/me/study')
+      await b.page.locator('[data-testid="my-study-required"], [data-testid="my-study-not-member"]').first().waitFor()
+      await audit(b, `my study ${label}`)
+    } finally { await b.close() }
+  })
+
   test(`dues pages of the branch are accessible (${label})`, { skip: !USERS.secretary && 'no secretary user' }, async () => {
     const sec = await apiAs('secretary')
     const org = Number((await sec.get('/api/me')).body.user.scope.code)

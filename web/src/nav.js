@@ -141,7 +141,6 @@ export const PAGES = [
     component: () => import('./views/MyExamsView.vue') },
   { name: 'my-exam-attempt', path: '/me/exams/attempts/:id(\\d+)', label: 'exam.mine.title', hidden: true, activeMenu: 'my-exams',
     roles: ['secretary', 'member'], perm: 'study.learn', component: () => import('./views/MyExamAttemptView.vue') },
-  { name: 'study', path: '/study', label: 'menu.study', icon: Reading, roles: ['secretary', 'member'], soon: true },
   // 学时完成情况 (issue 16): the office's figures with the members behind each, under 学习培训; the member's own hours
   { name: 'study-progress', path: '/study/progress', label: 'studyprogress.menu', icon: Reading, group: 'study.nav.group',
     roles: [...AREA, ...BRANCH], perm: 'study.read', component: () => import('./views/StudyProgressView.vue') },
@@ -149,6 +148,16 @@ export const PAGES = [
     activeMenu: 'study-progress', roles: [...AREA, ...BRANCH], perm: 'study.read', component: () => import('./views/StudyProgressMembersView.vue') },
   { name: 'my-study-hours', path: '/me/study/hours', label: 'studyprogress.mine.menu', icon: Reading, roles: ['secretary', 'member'],
     perm: 'study.learn', component: () => import('./views/MyStudyHoursView.vue') },
+  // 学习培训 (issue 16, study-courses): the course library of the city or a district (study.write), offline hours recorded by an
+  // organizer (study.record); 我的学习 for the member (required courses, continue, by category) and the course page itself
+  { name: 'courses', path: '/study/courses', label: 'course.menu', icon: Reading, group: 'study.nav.group', roles: ['city', 'district'],
+    perm: 'study.write', component: () => import('./views/CoursesView.vue') },
+  { name: 'study-offline', path: '/study/offline', label: 'offline.menu', icon: Reading, group: 'study.nav.group',
+    roles: ['city', 'district', ...BRANCH], perm: 'study.record', component: () => import('./views/StudyOfflineView.vue') },
+  { name: 'my-study', path: '/me/study', label: 'myStudy.menu', icon: Reading, roles: ['secretary', 'member'], perm: 'study.learn',
+    component: () => import('./views/MyStudyView.vue') },
+  { name: 'course-study', path: '/me/study/courses/:id(\\d+)', label: 'myStudy.open', hidden: true, activeMenu: 'my-study',
+    roles: ['secretary', 'member'], perm: 'study.learn', component: () => import('./views/CourseStudyView.vue') },
   { name: 'me', path: '/me', label: 'menu.myProfile', icon: Avatar, roles: ['secretary', 'member'], perm: 'self.read',
     component: () => import('./views/MyMemberView.vue') },
   { name: 'enterprise', path: '/enterprise', label: 'menu.enterprise', icon: OfficeBuilding, roles: ['investor'], perm: 'enterprise.read',

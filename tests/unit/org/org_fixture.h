@@ -95,6 +95,7 @@ static inline void fx_open(fx *x, int u) {
     fx_exec(x, "DELETE FROM exam_pass; DELETE FROM exam_attempt_question; DELETE FROM exam_attempt; DELETE FROM exam; "
                "DELETE FROM exam_question; DELETE FROM exam_bank");
     fx_exec(x, "DELETE FROM study_org_cat; DELETE FROM study_org_year; DELETE FROM study_progress_basis; DELETE FROM study_credit; DELETE FROM study_year");
+    fx_exec(x, "DELETE FROM course_session; DELETE FROM course_progress; DELETE FROM course_offline; DELETE FROM course");   /* courses (0056) */
     fx_exec(x, "DELETE FROM transfer_step; DELETE FROM transfer; DELETE FROM transfer_counter");
     fx_exec(x, "DELETE FROM notice_recipient; DELETE FROM notice");
     /* dues: lines and the months paid point at sheets and payments, all at people */

@@ -32,9 +32,10 @@ import exam from './parts/exam.js'
 import register from './parts/register.js'
 import orgpeople from './parts/orgpeople.js'
 import studyprogress from './parts/studyprogress.js'
+import course from './parts/course.js'
 
 export const LANGS = ['zh-CN', 'en']
-export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice, dues, transfer, duesbank, duesreport, fields, flow, study, exam, register, orgpeople, studyprogress }
+export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice, dues, transfer, duesbank, duesreport, fields, flow, study, exam, register, orgpeople, studyprogress, course }
 
 function merge(lang) {
   const out = {}

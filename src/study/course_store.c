@@ -1,0 +1,714 @@
+/* course_store — the SQL of courses and online study (course_store.h). */
+#include "study/course_store.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/files.h"
+#include "core/config.h"
+#include "core/utf8.h"
+#include "ledger/table.h"
+#include "member/member.h"
+#include "member/member_store.h"
+#include "member/roster.h"
+#include "study/study_credit.h"
+
+#define CS_FILES "course-files-dir"
+
+int64_t course_interval(void) { return cfg_int("course-heartbeat-sec"); }
+
+static const char *cs_actor(const uc *c) { return c->who.username ? c->who.username : "system"; }
+
+static st cs_text(const char *v, const char *field, const char *what, size_t min, size_t max, err *e) {
+    size_t n = v ? utf8_count(v, strlen(v)) : 0;
+    if (n < min) return err_field(e, ST_INVALID, field, "请填写%s（至少 %zu 个字）。", what, min);
+    if (n > max) return err_field(e, ST_INVALID, field, "%s过长（最多 %zu 个字）。", what, max);
+    return ST_OK;
+}
+
+/* The fields of a course checked (create: all required). */
+static st cs_check(const course_in *in, bool create, err *e) {
+    st s = ST_OK;
+    if (create && !course_kind_ok(in->kind))
+        return err_field(e, ST_INVALID, "kind", "课程类型 kind 应为 article（文章）、pdf（PDF 文档）或 video（视频）。");
+    if (create || in->title) s = cs_text(in->title, "title", "课程名称", 2, 100, e);
+    if (!s && in->summary) s = cs_text(in->summary, "summary", "课程简介", 0, 500, e);
+    if (!s && (create || in->category)) s = cs_text(in->category, "category", "课程类别", 2, 20, e);
+    if (!s && in->audience && !course_audience_ok(in->audience))
+        s = err_field(e, ST_INVALID, "audience", "学习对象 audience 应为 all（全体党员）、committee（书记和支委）或 probationary（预备党员）。");
+    if (!s && in->state && !course_state_ok(in->state))
+        s = err_field(e, ST_INVALID, "state", "发布状态 state 应为 draft（草稿）、published（已发布）或 withdrawn（已撤下）。");
+    if (!s && (create || in->minutes) && (in->minutes < 1 || in->minutes > 24 * 60))
+        s = err_field(e, ST_INVALID, "minutes", "课程学时 minutes 须为 1 到 1440 分钟。");
+    if (!s && in->required_year && in->required_year != -1 && (in->required_year < 2000 || in->required_year > 2100))
+        s = err_field(e, ST_INVALID, "required_year", "必修年度 required_year 应为四位年份，如 2026。");
+    if (!s && in->duration_sec && (in->duration_sec < 1 || in->duration_sec > 24 * 3600))
+        s = err_field(e, ST_INVALID, "duration_sec", "视频时长 duration_sec 须为 1 秒到 24 小时。");
+    return s;
+}
+
+static st cs_body(uc *c, const char *html, const char **out, err *e) {
+    *out = NULL;
+    if (!html) return ST_OK;
+    buf b;
+    buf_init(&b, 2u << 20);
+    st s = course_sanitize(html, strlen(html), &b, e);
+    if (!s) *out = arena_strdup(c->mem, b.data ? b.data : "");
+    buf_free(&b);
+    if (!s && !*out) s = err_set(e, ST_NOMEM, "内存不足。");
+    return s;
+}
+
+/* Where a new course is kept: a district office's own district; the city's
+ * (NULL) or a district the city names. */
+static st cs_place(uc *c, const char *given, const char **district, err *e) {
+    *district = NULL;
+    const char *kind = c->who.scope_kind ? c->who.scope_kind : "city";
+    if (!strcmp(kind, "district")) {
+        *district = c->who.scope_code;
+        return ST_OK;
+    }
+    if (strcmp(kind, "city")) return err_set(e, ST_FORBIDDEN, "只有市委组织部和区委组织部可以维护课程。");
+    if (!given || !*given) return ST_OK;
+    int64_t n = 0;
+    st s = db_query_int(c->d, &n, "SELECT COUNT(*) FROM region WHERE code = $1 AND kind = 'district'", e, "t", given);
+    if (s) return s;
+    if (!n) return err_field(e, ST_INVALID, "district", "没有代码为 %s 的区：课程只能由全市或某个区维护。", given);
+    *district = given;
+    return ST_OK;
+}
+
+st course_store_create(uc *c, const course_in *in, int64_t *id, err *e) {
+    *id = 0;
+    const char *body = NULL, *district = NULL;
+    st s = cs_check(in, true, e);
+    if (!s && !strcmp(in->kind, "article") && !in->body) s = err_field(e, ST_INVALID, "body", "请填写文章正文。");
+    if (!s) s = cs_body(c, in->body, &body, e);
+    if (!s && body && !strcmp(in->kind, "article") && utf8_count(body, strlen(body)) < 2) s = err_field(e, ST_INVALID, "body", "文章正文为空。");
+    if (!s) s = cs_place(c, in->district, &district, e);
+    if (s) return s;
+    if ((s = uc_begin(c, e))) return s;
+    s = db_query_int(c->d, id,
+                     "INSERT INTO course(kind, title, summary, category, audience, minutes, required_year, state, district_code, body, "
+                     "duration_sec, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) "
+                     "RETURNING id",
+                     e, "tttttiittti" "ti", in->kind, in->title, in->summary, in->category, in->audience ? in->audience : "all", in->minutes,
+                     in->required_year > 0 ? in->required_year : (int64_t)0, in->state ? in->state : "draft", district,
+                     strcmp(in->kind, "article") ? NULL : body, in->duration_sec, cs_actor(c), clock_now());
+    if (!s && in->required_year <= 0) s = db_run(c->d, "UPDATE course SET required_year = NULL WHERE id = $1", e, "i", *id);
+    if (!s && !in->duration_sec) s = db_run(c->d, "UPDATE course SET duration_sec = NULL WHERE id = $1", e, "i", *id);
+    uc_act a = {"course.create", *id ? uc_obj(c, "course", *id) : NULL, in->title};
+    return uc_end(c, s, &a, e);
+}
+
+/* The course as the office's routes name it (its kind and title); ST_NOT_FOUND when none. */
+static st cs_head(uc *c, int64_t id, const char **kind, const char **title, const char **sha, err *e) {
+    json_t *rows = NULL;
+    st s = db_query_json(c->d, &rows, "SELECT kind, title, file_sha FROM course WHERE id = $1", e, "i", id);
+    if (s) return s;
+    json_t *r = json_array_get(rows, 0);
+    if (!r) {
+        json_decref(rows);
+        return err_set(e, ST_NOT_FOUND, "没有编号为 %lld 的课程。", (long long)id);
+    }
+    if (kind) *kind = arena_strdup(c->mem, json_string_value(json_object_get(r, "kind")));
+    if (title) *title = arena_strdup(c->mem, json_string_value(json_object_get(r, "title")));
+    if (sha) *sha = json_string_value(json_object_get(r, "file_sha")) ? arena_strdup(c->mem, json_string_value(json_object_get(r, "file_sha"))) : NULL;
+    json_decref(rows);
+    return ST_OK;
+}
+
+st course_store_update(uc *c, int64_t id, const course_in *in, err *e) {
+    const char *kind = NULL, *title = NULL, *sha = NULL, *body = NULL;
+    st s = cs_check(in, false, e);
+    if (!s) s = cs_head(c, id, &kind, &title, &sha, e);
+    if (!s) s = scope_check_id(c, "course", id, e);
+    if (!s && in->body && strcmp(kind, "article")) s = err_field(e, ST_INVALID, "body", "只有文章类课程有正文；PDF 和视频请上传文件。");
+    if (!s) s = cs_body(c, in->body, &body, e);
+    if (!s && in->state && !strcmp(in->state, "published") && strcmp(kind, "article") && !sha)
+        s = err_field(e, ST_INVALID, "state", "课程“%s”还没有上传%s，不能发布：请先上传文件。", title, strcmp(kind, "pdf") ? "视频" : "PDF 文档");
+    if (s) return s;
+    if ((s = uc_begin(c, e))) return s;
+    s = db_run(c->d,
+               "UPDATE course SET title = COALESCE($2, title), summary = COALESCE($3, summary), category = COALESCE($4, category), "
+               "audience = COALESCE($5, audience), state = COALESCE($6, state), body = COALESCE($7, body), "
+               "minutes = CASE WHEN $8 > 0 THEN $8 ELSE minutes END, "
+               "required_year = CASE WHEN $9 > 0 THEN $9 WHEN $9 = -1 THEN NULL ELSE required_year END, "
+               "duration_sec = CASE WHEN $10 > 0 THEN $10 ELSE duration_sec END, updated_at = $11 WHERE id = $1",
+               e, "ittttttiiii", id, in->title, in->summary, in->category, in->audience, in->state, body, in->minutes, in->required_year,
+               in->duration_sec, clock_now());
+    uc_act a = {"course.update", uc_obj(c, "course", id), in->title ? in->title : title};
+    return uc_end(c, s, &a, e);
+}
+
+/* The type of an upload by its first bytes. */
+static const char *cs_mime(const unsigned char *h, size_t n, const char *kind) {
+    if (!strcmp(kind, "pdf")) return n >= 5 && !memcmp(h, "%PDF-", 5) ? "application/pdf" : NULL;
+    if (n >= 12 && !memcmp(h + 4, "ftyp", 4)) return "video/mp4";
+    if (n >= 4 && h[0] == 0x1A && h[1] == 0x45 && h[2] == 0xDF && h[3] == 0xA3) return "video/webm";
+    if (n >= 4 && !memcmp(h, "OggS", 4)) return "video/ogg";
+    return NULL;
+}
+
+st course_store_upload(uc *c, int64_t id, const char *path, const char *filename, int64_t duration_sec, err *e) {
+    const char *kind = NULL, *title = NULL;
+    st s = cs_head(c, id, &kind, &title, NULL, e);
+    if (!s) s = scope_check_id(c, "course", id, e);
+    if (s) return s;
+    if (!strcmp(kind, "article")) return err_field(e, ST_INVALID, "file", "文章类课程不上传文件：请直接编辑正文。");
+    int64_t size = 0;
+    unsigned char head[64];
+    size_t nhead = 0;
+    char sha[65];
+    if ((s = files_digest(path, &size, head, sizeof head, &nhead, sha, e))) return s;
+    if (size <= 0) return err_field(e, ST_INVALID, "file", "上传的是空文件：请重新选择文件。");
+    const char *mime = cs_mime(head, nhead, kind);
+    if (!mime)
+        return err_field(e, ST_INVALID, "file", "%s（按文件内容判断，与文件名无关）：请选择正确的文件。",
+                         !strcmp(kind, "pdf") ? "PDF 课程须上传 PDF 文档" : "视频课程须上传 MP4、WebM 或 Ogg 视频");
+    if (!strcmp(kind, "video") && duration_sec <= 0)
+        return err_field(e, ST_INVALID, "duration_sec", "请填写视频时长 duration_sec（秒）：它是该视频最多可计入的学习时间。");
+    if (duration_sec > 24 * 3600) return err_field(e, ST_INVALID, "duration_sec", "视频时长 duration_sec 最多 24 小时。");
+    const char *name = filename && *filename ? filename : "课程文件";
+    if (utf8_count(name, strlen(name)) > 120) return err_field(e, ST_INVALID, "file", "文件名最多 120 个字：请改名后再上传。");
+    if ((s = files_keep(c->mem, files_dir(c->mem, CS_FILES), CS_FILES, path, sha, e))) return s;
+    if ((s = uc_begin(c, e))) return s;
+    s = db_run(c->d,
+               "UPDATE course SET file_sha = $2, file_name = $3, file_size = $4, file_mime = $5, "
+               "duration_sec = CASE WHEN $6 > 0 THEN $6 ELSE duration_sec END, updated_at = $7 WHERE id = $1",
+               e, "ittitii", id, sha, name, size, mime, duration_sec, clock_now());
+    uc_act a = {"course.upload", uc_obj(c, "course", id), arena_printf(c->mem, "%s：%s", title, name)};
+    return uc_end(c, s, &a, e);
+}
+
+#define CS_COLS                                                                                                              \
+    "SELECT c.id, c.kind, c.title, c.summary, c.category, c.audience, c.minutes, c.required_year, c.state, c.district_code, "   \
+    "r.name AS district_name, c.file_name, c.file_size, c.file_mime, c.duration_sec, c.created_by, c.created_at, c.updated_at, " \
+    "(SELECT COUNT(*) FROM course_progress g WHERE g.course_id = c.id) AS learners "                                          \
+    "FROM course c LEFT JOIN region r ON r.code = c.district_code "
+#define CS_WHERE                                                                                                             \
+    "WHERE " SCOPE_COND("$1", "$2", "c.district_code", "NULL", "NULL", "NULL", "NULL")                                        \
+    " AND (CAST($3 AS TEXT) = '' OR c.kind = $3) AND (CAST($4 AS TEXT) = '' OR c.state = $4) "                                 \
+    "AND (CAST($5 AS TEXT) = '' OR c.category = $5) AND (CAST($6 AS TEXT) = '' OR c.title LIKE $6) "                           \
+    "AND (CAST($7 AS BIGINT) = 0 OR c.required_year = $7)"
+
+st course_store_list(uc *c, const course_filter *f, const uc_page *p, json_t **items, int64_t *total, err *e) {
+    *items = NULL;
+    const char *k, *code;
+    scope_bind(c, &k, &code);
+    const char *like = f->q && *f->q ? arena_printf(c->mem, "%%%s%%", f->q) : "";
+    st s = db_query_int(c->d, total, "SELECT COUNT(*) FROM course c " CS_WHERE, e, "tttttti", k, code, f->kind ? f->kind : "",
+                        f->state ? f->state : "", f->category ? f->category : "", like, f->required_year);
+    if (s) return s;
+    const char *sql = arena_printf(c->mem, "SELECT * FROM (%s) q ORDER BY %s LIMIT $8 OFFSET $9", CS_COLS CS_WHERE,
+                                   p && p->order ? p->order : "q.id DESC");
+    if (!sql) return err_set(e, ST_NOMEM, "内存不足。");
+    return db_query_json(c->d, items, sql, e, "tttttti" "ii", k, code, f->kind ? f->kind : "", f->state ? f->state : "",
+                         f->category ? f->category : "", like, f->required_year, p ? p->limit : 50, p ? p->offset : 0);
+}
+
+st course_store_get(uc *c, int64_t id, json_t **out, err *e) {
+    *out = NULL;
+    json_t *rows = NULL;
+    st s = db_query_json(c->d, &rows, CS_COLS "WHERE c.id = $1", e, "i", id);
+    if (s) return s;
+    json_t *o = json_incref(json_array_get(rows, 0));
+    json_decref(rows);
+    if (!o) return err_set(e, ST_NOT_FOUND, "没有编号为 %lld 的课程。", (long long)id);
+    json_t *more = NULL;
+    s = db_query_json(c->d, &more,
+                      "SELECT c.body, (SELECT COALESCE(SUM(g.seconds), 0) FROM course_progress g WHERE g.course_id = c.id) AS seconds "
+                      "FROM course c WHERE c.id = $1",
+                      e, "i", id);
+    if (!s) json_object_update(o, json_array_get(more, 0));
+    json_decref(more);
+    if (s) json_decref(o);
+    else *out = o;
+    return s;
+}
+
+/* ---- the member ---- */
+
+/* The logged-in member: their person, district, category, and whether they
+ * are their branch's secretary or on its committee. */
+typedef struct cs_me {
+    int64_t person;
+    const char *district, *category;
+    int64_t committee;
+} cs_me;
+
+static st cs_me_load(uc *c, cs_me *m, err *e) {
+    memset(m, 0, sizeof *m);
+    db_stmt *q;
+    st s = db_prepare(c->d,
+                      "SELECT p.id, m.district_code, m.category, "
+                      "CASE WHEN u.role = 'secretary' OR o.committee LIKE '%\"' || p.name || '\"%' THEN 1 ELSE 0 END "
+                      "FROM person p JOIN member m ON m.person_id = p.id JOIN org o ON o.id = m.org_id JOIN users u ON u.id = p.user_id "
+                      "WHERE p.user_id = $1",
+                      &q, e);
+    if (s) return s;
+    db_bind_int(q, 1, c->who.user_id);
+    int r = db_step(q, e);
+    if (r == DB_ROW) {
+        m->person = db_col_int(q, 0);
+        m->district = db_col_null(q, 1) ? "" : arena_strdup(c->mem, db_col_text(q, 1));
+        m->category = arena_strdup(c->mem, db_col_text(q, 2));
+        m->committee = db_col_int(q, 3);
+    }
+    db_reset(q);
+    if (r == DB_ERROR) return e->code;
+    if (r != DB_ROW) return err_set(e, ST_NOT_FOUND, "您的账号没有关联党员档案，不能在线学习：请联系所在党组织核对。");
+    return ST_OK;
+}
+
+/* The courses published for the member (their columns as the member sees them, with their progress). */
+#define CS_MINE_COLS                                                                                                          \
+    "SELECT c.id, c.kind, c.title, c.summary, c.category, c.audience, c.minutes, c.required_year, c.duration_sec, c.file_mime, " \
+    "c.updated_at, COALESCE(CASE WHEN s.course_id = c.id THEN s.course_seconds END, g.seconds, 0) AS seconds, "                 \
+    "COALESCE(CASE WHEN s.course_id = c.id THEN s.position END, g.position, 0) AS position, "                                   \
+    "COALESCE(CASE WHEN s.course_id = c.id THEN s.last_at END, g.updated_at) AS studied_at "                                    \
+    "FROM course c LEFT JOIN course_progress g ON g.course_id = c.id AND g.person_id = $1 "                                     \
+    "LEFT JOIN course_session s ON s.person_id = $1 "
+#define CS_MINE_WHERE                                                                                                         \
+    "WHERE c.state = 'published' AND (c.district_code IS NULL OR c.district_code = $2) "                                       \
+    "AND (c.audience = 'all' OR (c.audience = 'committee' AND $3 = 1) OR (c.audience = 'probationary' AND c.audience = $4)) "
+
+static void cs_mine_words(json_t *o) {
+    const char *kind = json_string_value(json_object_get(o, "kind"));
+    int64_t cap = course_cap_seconds(kind, json_integer_value(json_object_get(o, "minutes")),
+                                     json_integer_value(json_object_get(o, "duration_sec")));
+    int64_t sec = json_integer_value(json_object_get(o, "seconds"));
+    json_object_set_new(o, "cap", json_integer(cap));
+    json_object_set_new(o, "done", json_boolean(sec >= cap));
+}
+
+st course_store_mine(uc *c, json_t **out, err *e) {
+    *out = NULL;
+    cs_me m;
+    char today[11];
+    clock_day(clock_now(), today);
+    int year = atoi(today);
+    st s = cs_me_load(c, &m, e);
+    if (s == ST_NOT_FOUND) {   /* an account without a member's record: nothing to study here */
+        err_clear(e);
+        *out = json_pack("{s:i,s:b,s:[],s:i,s:[],s:[],s:I,s:I}", "year", year, "member", 0, "required", "required_done", 0, "recent",
+                         "categories", "interval", (json_int_t)course_interval(), "daily_cap_min", (json_int_t)cfg_int("course-daily-cap-min"));
+        return *out ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
+    }
+    if (s) return s;
+    json_t *rows = NULL;
+    const char *aud = !strcmp(m.category, "预备党员") ? "probationary" : "-";
+    s = db_query_json(c->d, &rows, CS_MINE_COLS CS_MINE_WHERE "ORDER BY c.category, c.id DESC", e, "itit", m.person, m.district,
+                      m.committee, aud);
+    if (s) return s;
+    json_t *required = json_array(), *recent = json_array(), *cats = json_array();
+    json_t *last_cat = NULL;
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) {
+        cs_mine_words(r);
+        if (json_integer_value(json_object_get(r, "required_year")) == year) json_array_append(required, r);
+        if (json_integer_value(json_object_get(r, "seconds")) > 0 || json_real_value(json_object_get(r, "position")) > 0)
+            json_array_append(recent, r);
+        const char *cat = json_string_value(json_object_get(r, "category"));
+        if (!last_cat || strcmp(json_string_value(json_object_get(last_cat, "category")), cat)) {
+            last_cat = json_pack("{s:s,s:[]}", "category", cat, "courses");
+            json_array_append_new(cats, last_cat);
+        }
+        json_array_append(json_object_get(last_cat, "courses"), r);
+    }
+    /* continue where I stopped: the latest studied first, at most five */
+    size_t n = json_array_size(recent);
+    for (size_t a = 1; a < n; a++)
+        for (size_t b = a; b > 0; b--) {
+            json_t *x = json_array_get(recent, b - 1), *y = json_array_get(recent, b);
+            if (json_integer_value(json_object_get(x, "studied_at")) >= json_integer_value(json_object_get(y, "studied_at"))) break;
+            json_incref(x);
+            json_array_set(recent, b - 1, y);
+            json_array_set_new(recent, b, x);
+        }
+    while (json_array_size(recent) > 5) json_array_remove(recent, json_array_size(recent) - 1);
+    json_decref(rows);
+    int64_t done = 0;
+    json_array_foreach(required, i, r) done += json_is_true(json_object_get(r, "done"));
+    *out = json_pack("{s:i,s:b,s:o,s:I,s:o,s:o,s:I,s:I}", "year", year, "member", 1, "required", required, "required_done", (json_int_t)done, "recent",
+                     recent, "categories", cats, "interval", (json_int_t)course_interval(), "daily_cap_min",
+                     (json_int_t)cfg_int("course-daily-cap-min"));
+    return *out ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
+}
+
+/* One course published for the member, or ST_NOT_FOUND. */
+static st cs_mine_row(uc *c, const cs_me *m, int64_t id, json_t **out, err *e) {
+    *out = NULL;
+    json_t *rows = NULL;
+    const char *aud = !strcmp(m->category, "预备党员") ? "probationary" : "-";
+    st s = db_query_json(c->d, &rows, CS_MINE_COLS CS_MINE_WHERE "AND c.id = $5", e, "ititi", m->person, m->district, m->committee, aud,
+                         id);
+    if (s) return s;
+    *out = json_incref(json_array_get(rows, 0));
+    json_decref(rows);
+    if (!*out) return err_set(e, ST_NOT_FOUND, "没有编号为 %lld 的课程，或该课程未向您发布。", (long long)id);
+    cs_mine_words(*out);
+    return ST_OK;
+}
+
+st course_store_mine_get(uc *c, int64_t id, json_t **out, err *e) {
+    cs_me m;
+    st s = cs_me_load(c, &m, e);
+    if (!s) s = cs_mine_row(c, &m, id, out, e);
+    if (s) return s;
+    json_t *b = NULL;
+    if ((s = db_query_json(c->d, &b, "SELECT body FROM course WHERE id = $1", e, "i", id))) {
+        json_decref(*out);
+        *out = NULL;
+        return s;
+    }
+    json_object_update(*out, json_array_get(b, 0));
+    json_decref(b);
+    json_object_set_new(*out, "interval", json_integer(course_interval()));
+    return ST_OK;
+}
+
+st course_store_file(uc *c, int64_t id, bool mine, const char **path, const char **mime, int64_t *size, err *e) {
+    *path = *mime = NULL;
+    *size = 0;
+    if (mine) {
+        cs_me m;
+        json_t *o = NULL;
+        st s = cs_me_load(c, &m, e);
+        if (!s) s = cs_mine_row(c, &m, id, &o, e);
+        json_decref(o);
+        if (s) return s;
+    }
+    json_t *rows = NULL;
+    st s = db_query_json(c->d, &rows, "SELECT file_sha, file_mime, file_size FROM course WHERE id = $1 AND file_sha IS NOT NULL", e, "i", id);
+    if (s) return s;
+    json_t *r = json_array_get(rows, 0);
+    if (r) {
+        *path = files_path(c->mem, files_dir(c->mem, CS_FILES), json_string_value(json_object_get(r, "file_sha")));
+        *mime = arena_strdup(c->mem, json_string_value(json_object_get(r, "file_mime")));
+        *size = json_integer_value(json_object_get(r, "file_size"));
+    }
+    json_decref(rows);
+    if (!r) return err_set(e, ST_NOT_FOUND, "课程 %lld 还没有上传文件。", (long long)id);
+    return *path && *mime ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
+}
+
+/* The member's session written back to the progress of its course. */
+static st cs_flush(uc *c, int64_t person, int64_t now, err *e) {
+    return db_run(c->d,
+                  "INSERT INTO course_progress(person_id, course_id, seconds, pending, position, updated_at) "
+                  "SELECT person_id, course_id, course_seconds, pending, position, $2 FROM course_session WHERE person_id = $1 "
+                  "ON CONFLICT (person_id, course_id) DO UPDATE SET seconds = excluded.seconds, pending = excluded.pending, "
+                  "position = excluded.position, updated_at = excluded.updated_at",
+                  e, "ii", person, now);
+}
+
+st course_store_open(uc *c, int64_t id, json_t **out, err *e) {
+    *out = NULL;
+    cs_me m;
+    json_t *row = NULL;
+    st s = cs_me_load(c, &m, e);
+    if (!s) s = cs_mine_row(c, &m, id, &row, e);
+    if (s) return s;
+    arena_json(c->mem, row);
+    int64_t now = clock_now();
+    char today[11];
+    clock_day(now, today);
+    unsigned char rnd[16];
+    char token[33];
+    randombytes_buf(rnd, sizeof rnd);
+    sodium_bin2hex(token, sizeof token, rnd, sizeof rnd);
+    if ((s = uc_begin(c, e))) return s;
+    s = cs_flush(c, m.person, now, e);
+    int64_t day_sec = 0;
+    if (!s) {
+        s = db_query_int(c->d, &day_sec, "SELECT day_seconds FROM course_session WHERE person_id = $1 AND day = $2", e, "it", m.person, today);
+        if (s == ST_NOT_FOUND) {
+            err_clear(e);
+            s = ST_OK;
+            day_sec = 0;
+        }
+    }
+    if (!s)
+        s = db_run(c->d,
+                   "INSERT INTO course_session(person_id, course_id, token, seq, last_at, day, day_seconds, course_seconds, pending, position, opened_at) "
+                   "SELECT $1, $2, $3, 0, $4, $5, $6, COALESCE(MAX(g.seconds), 0), COALESCE(MAX(g.pending), 0), COALESCE(MAX(g.position), 0), $4 "
+                   "FROM course_progress g WHERE g.person_id = $1 AND g.course_id = $2 "
+                   "ON CONFLICT (person_id) DO UPDATE SET course_id = excluded.course_id, token = excluded.token, seq = 0, "
+                   "last_at = excluded.last_at, day = excluded.day, day_seconds = excluded.day_seconds, course_seconds = excluded.course_seconds, "
+                   "pending = excluded.pending, position = excluded.position, opened_at = excluded.opened_at",
+                   e, "iititi", m.person, id, token, now, today, day_sec);
+    uc_act a = {"course.open", uc_obj(c, "course", id), json_string_value(json_object_get(row, "title"))};
+    if ((s = uc_end(c, s, &a, e))) return s;
+    *out = json_pack("{s:s,s:I,s:I,s:O,s:O,s:O}", "token", token, "course_id", (json_int_t)id, "interval", (json_int_t)course_interval(),
+                     "position", json_object_get(row, "position"), "seconds", json_object_get(row, "seconds"), "cap",
+                     json_object_get(row, "cap"));
+    return *out ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
+}
+
+typedef struct cs_beat_arg {
+    const course_beat_req *b;
+    json_t **out;
+} cs_beat_arg;
+
+static st cs_refused(err *e, const char *code, const char *msg) {
+    st s = err_set(e, ST_CONFLICT, "%s", msg);
+    snprintf(e->api_code, sizeof e->api_code, "%s", code);
+    return s;
+}
+
+static st cs_beat_in(uc *c, const course_beat_req *b, int64_t *person_out, json_t **out, err *e) {
+    db_stmt *q;
+    st s = db_prepare(c->d,
+                      "SELECT s.person_id, s.course_id, s.token, s.seq, s.last_at, s.day, s.day_seconds, s.course_seconds, s.pending, "
+                      "c.kind, c.minutes, c.duration_sec, c.category, c.state "
+                      "FROM person p JOIN course_session s ON s.person_id = p.id JOIN course c ON c.id = s.course_id WHERE p.user_id = $1",
+                      &q, e);
+    if (s) return s;
+    db_bind_int(q, 1, c->who.user_id);
+    int r = db_step(q, e);
+    int64_t person = 0, course = 0, seq = 0, last_at = 0, day_sec = 0, course_sec = 0, pending = 0, minutes = 0, duration = 0;
+    const char *token = NULL, *day = NULL, *kind = NULL, *category = NULL, *state = NULL;
+    if (r == DB_ROW) {
+        person = db_col_int(q, 0);
+        course = db_col_int(q, 1);
+        token = arena_strdup(c->mem, db_col_text(q, 2));
+        seq = db_col_int(q, 3);
+        last_at = db_col_int(q, 4);
+        day = arena_strdup(c->mem, db_col_text(q, 5));
+        day_sec = db_col_int(q, 6);
+        course_sec = db_col_int(q, 7);
+        pending = db_col_int(q, 8);
+        kind = arena_strdup(c->mem, db_col_text(q, 9));
+        minutes = db_col_int(q, 10);
+        duration = db_col_null(q, 11) ? 0 : db_col_int(q, 11);
+        category = arena_strdup(c->mem, db_col_text(q, 12));
+        state = arena_strdup(c->mem, db_col_text(q, 13));
+    }
+    db_reset(q);
+    if (r == DB_ERROR) return e->code;
+    *person_out = person;
+    if (r != DB_ROW || course != b->course_id || !token || !b->token || strcmp(token, b->token))
+        return cs_refused(e, "superseded", "您已在另一页面或另一课程开始学习，本页面不再计时：同一时间只计一门课程。请关闭本页面，或刷新后继续学习本课程。");
+    if (b->seq <= seq) return cs_refused(e, "replayed", "这次学习心跳已经收到过（序号重复），不再计时。");
+    if (strcmp(state, "published")) return cs_refused(e, "withdrawn", "该课程已撤下，不再计时。");
+    int64_t now = clock_now();
+    char today[11];
+    clock_day(now, today);
+    if (strcmp(day, today)) day_sec = 0;
+    course_beat cb = {.now = now, .last_at = last_at, .max_gap = course_interval() + cfg_int("course-heartbeat-grace-sec"),
+                      .day_seconds = day_sec, .day_cap = cfg_int("course-daily-cap-min") * 60, .course_seconds = course_sec,
+                      .course_cap = course_cap_seconds(kind, minutes, duration)};
+    int64_t got = course_beat_credit(&cb);
+    bool gap = now - last_at > cb.max_gap;
+    day_sec += got;
+    course_sec += got;
+    pending += got;
+    int64_t credit_min = pending / 60;
+    pending %= 60;
+    int64_t done = 0;
+    s = db_query_int(c->d, &done,
+                     "UPDATE course_session SET seq = $3, last_at = $4, day = $5, day_seconds = $6, course_seconds = $7, pending = $8, "
+                     "position = $9 WHERE person_id = $1 AND token = $2 AND seq = $10 RETURNING person_id",
+                     e, "itiitiiidi", person, b->token, b->seq, b->pause ? (int64_t)0 : now, today, day_sec, course_sec, pending, b->position, seq);
+    if (s == ST_NOT_FOUND) return cs_refused(e, "replayed", "这次学习心跳已经收到过（序号重复），不再计时。");
+    if (s) return s;
+    if (credit_min > 0) {
+        study_credit k = {.person_id = person, .day = today, .minutes = credit_min, .category = category, .source = "online",
+                          .source_id = course};
+        s = study_credit_add(c, &k, e);
+        if (!s) s = cs_flush(c, person, now, e);
+    }
+    if (s) return s;
+    *out = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:b,s:I}", "credited", (json_int_t)got, "seconds", (json_int_t)course_sec, "cap",
+                     (json_int_t)cb.course_cap, "day_seconds", (json_int_t)day_sec, "day_cap", (json_int_t)cb.day_cap, "minutes_credited",
+                     (json_int_t)credit_min, "gap", gap, "seq", (json_int_t)b->seq);
+    return *out ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
+}
+
+static st cs_beat_act(uc *c, void *arg, err *e) {
+    cs_beat_arg *x = arg;
+    int64_t person = 0;
+    st s = uc_begin(c, e);
+    if (s) return s;
+    s = cs_beat_in(c, x->b, &person, x->out, e);
+    uc_act a = {"course.heartbeat", uc_obj(c, "course", x->b->course_id), "在线学习计时"};
+    s = uc_end(c, s, &a, e);
+    if (s == ST_CONFLICT) {
+        err e2;
+        uc_act r = {"course.heartbeat", uc_obj(c, "course", x->b->course_id), arena_strdup(c->mem, e->api_code), "refused"};
+        if (uc_audit(c, &r, &e2)) return err_set(e, e2.code, "%s", e2.msg);
+    }
+    return s;
+}
+
+/* A city's evening is thousands of heartbeats a second, each one small write:
+   committed in groups, one flush for all that arrived meanwhile. */
+static uc_batch cs_beat_batch = UC_BATCH_INIT;
+
+st course_store_beat(uc *c, const course_beat_req *b, json_t **out, err *e) {
+    *out = NULL;
+    cs_beat_arg x = {b, out};
+    st s = uc_batched(c, &cs_beat_batch, cs_beat_act, &x, e);
+    if (s) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return s;
+}
+
+/* ---- offline hours ---- */
+
+st course_store_offline(uc *c, const course_offline_in *in, int64_t *id, json_t **report, err *e) {
+    *id = 0;
+    if (report) *report = NULL;
+    char day[11], today[11];
+    clock_day(clock_now(), today);
+    st s = cs_text(in->title, "title", "学习内容（如 党课：学习党章）", 2, 100, e);
+    if (!s) s = cs_text(in->category, "category", "学时类别", 2, 20, e);
+    if (!s && (!in->day || !member_day_parse(in->day, day))) s = err_field(e, ST_INVALID, "day", "学习日期 day 无效，应为 YYYY-MM-DD。");
+    if (!s && strcmp(day, today) > 0) s = err_field(e, ST_INVALID, "day", "学习日期 %s 晚于今天，请核对。", day);
+    if (!s && (in->minutes < 1 || in->minutes > 24 * 60)) s = err_field(e, ST_INVALID, "minutes", "学时 minutes 须为 1 到 1440 分钟。");
+    if (!s && in->npersons == 0) s = err_field(e, ST_INVALID, "person_ids", "请选择参加学习的党员。");
+    if (!s && in->npersons > 5000) s = err_field(e, ST_INVALID, "person_ids", "一次最多登记 5000 名党员：请分批登记。");
+    if (s) return s;
+    const char *path = NULL, *district = NULL, *park = NULL;
+    if (in->org_id) {
+        if ((s = scope_check_id(c, "org", in->org_id, e))) return s;
+        json_t *o = NULL;
+        if ((s = db_query_json(c->d, &o, "SELECT path, district_code, park_code FROM org WHERE id = $1", e, "i", in->org_id))) return s;
+        arena_json(c->mem, o);
+        json_t *r = json_array_get(o, 0);
+        path = json_string_value(json_object_get(r, "path"));
+        district = json_string_value(json_object_get(r, "district_code"));
+        park = json_string_value(json_object_get(r, "park_code"));
+    } else if (c->who.scope_kind && !strcmp(c->who.scope_kind, "district")) {
+        district = c->who.scope_code;
+    }
+    /* every member checked first: all or nothing */
+    json_t *bad = json_array();
+    for (size_t i = 0; i < in->npersons; i++) {
+        int64_t p = in->persons[i];
+        const char *why = NULL;
+        for (size_t j = 0; j < i && !why; j++)
+            if (in->persons[j] == p) why = "名单中重复出现";
+        json_t *nm = NULL;
+        if (!why) {
+            if ((s = db_query_json(c->d, &nm, "SELECT name FROM member WHERE person_id = $1", e, "i", p))) {
+                json_decref(bad);
+                return s;
+            }
+            if (!json_array_size(nm)) why = "没有该党员";
+        }
+        if (!why) {
+            err e2;
+            if (scope_check_id(c, "member", p, &e2)) why = "不在您管理的范围内";
+        }
+        if (why)
+            json_array_append_new(bad, json_pack("{s:I,s:s?,s:s}", "person_id", (json_int_t)p,
+                                                 "name", nm ? json_string_value(json_object_get(json_array_get(nm, 0), "name")) : NULL,
+                                                 "reason", why));
+        json_decref(nm);
+    }
+    if (json_array_size(bad)) {
+        s = err_field(e, ST_INVALID, "person_ids", "有 %zu 名党员不能登记（见明细），整批未登记：请改正名单后重新提交。", json_array_size(bad));
+        if (report) *report = bad;
+        else json_decref(bad);
+        return s;
+    }
+    json_decref(bad);
+    if ((s = uc_begin(c, e))) return s;
+    s = db_query_int(c->d, id,
+                     "INSERT INTO course_offline(title, category, day, minutes, org_id, org_path, district_code, park_code, members, created_by, created_at) "
+                     "VALUES ($1, $2, $3, $4, NULLIF(CAST($5 AS BIGINT), 0), $6, $7, $8, $9, $10, $11) RETURNING id",
+                     e, "tttiitttiti", in->title, in->category, day, in->minutes, in->org_id, path, district, park, (int64_t)in->npersons,
+                     cs_actor(c), clock_now());
+    for (size_t i = 0; i < in->npersons && !s; i++) {
+        study_credit k = {.person_id = in->persons[i], .day = day, .minutes = in->minutes, .category = in->category,
+                          .source = "offline", .source_id = *id, .note = in->title};
+        s = study_credit_add(c, &k, e);
+    }
+    uc_act a = {"course.offline", *id ? uc_obj(c, "course_offline", *id) : NULL,
+                arena_printf(c->mem, "%s（%zu 人，每人 %lld 分钟）", in->title, in->npersons, (long long)in->minutes)};
+    return uc_end(c, s, &a, e);
+}
+
+st course_store_offline_import(uc *c, const course_offline_in *in, const char *path, int64_t *id, json_t **report, err *e) {
+    *id = 0;
+    *report = NULL;
+    ledger_read_opts o = {.header_field = roster_header_field, .header_hint = "“姓名”“公民身份号码”",
+                          .max_cell_text = (size_t)cfg_int("max-cell-text")};
+    ledger_table *t = NULL;
+    st s = ledger_table_read(path, &o, &t, e);
+    if (s) return s;
+    course_sheet_row *rows = NULL;
+    int n = 0;
+    s = course_sheet_rows(t, c->mem, &rows, &n, e);
+    json_t *bad = json_array();
+    int64_t *ids = s ? NULL : arena_alloc(c->mem, (size_t)(n + 1) * sizeof *ids);
+    if (!s && !ids) s = err_set(e, ST_NOMEM, "内存不足。");
+    size_t nids = 0;
+    for (int i = 0; !s && i < n; i++) {
+        const course_sheet_row *r = &rows[i];
+        const char *why = r->refused;
+        const char *name = r->name ? arena_strdup(c->mem, r->name) : NULL;
+        int64_t p = 0;
+        if (!why) {
+            char key[33];
+            json_t *m = NULL;
+            if ((s = member_id_key(r->id18, key, e))) break;
+            if ((s = db_query_json(c->d, &m, "SELECT p.id, m.name FROM person p JOIN member m ON m.person_id = p.id WHERE p.id_key = $1", e, "t",
+                                   key)))
+                break;
+            json_t *row = json_array_get(m, 0);
+            if (!row) why = "系统中没有该公民身份号码的党员";
+            else {
+                p = json_integer_value(json_object_get(row, "id"));
+                const char *real = json_string_value(json_object_get(row, "name"));
+                if (name && real && strcmp(name, real)) why = arena_printf(c->mem, "姓名与党员档案不符（档案中为“%s”）", real);
+            }
+            json_decref(m);
+        }
+        err e2;
+        if (!why && scope_check_id(c, "member", p, &e2)) why = "不在您管理的范围内";
+        if (why) json_array_append_new(bad, json_pack("{s:i,s:s?,s:s}", "row", r->sheet_row, "name", name, "reason", why));
+        else ids[nids++] = p;
+    }
+    ledger_table_free(t);
+    if (!s && json_array_size(bad)) {
+        s = err_set(e, ST_INVALID, "表中有 %zu 行不能登记（见每行的原因），整个文件未登记：请改正后重新导入。", json_array_size(bad));
+        *report = bad;
+        return s;
+    }
+    json_decref(bad);
+    if (s) return s;
+    course_offline_in all = *in;
+    all.persons = ids;
+    all.npersons = nids;
+    return course_store_offline(c, &all, id, report, e);
+}
+
+st course_store_offline_list(uc *c, const uc_page *p, json_t **items, int64_t *total, err *e) {
+    *items = NULL;
+    const char *k, *code;
+    scope_bind(c, &k, &code);
+#define CO_WHERE "FROM course_offline o LEFT JOIN org g ON g.id = o.org_id WHERE " SCOPE_COND("$1", "$2", "o.district_code", "o.park_code", "o.org_path", "NULL", "NULL")
+    st s = db_query_int(c->d, total, "SELECT COUNT(*) " CO_WHERE, e, "tt", k, code);
+    if (s) return s;
+    return db_query_json(c->d, items,
+                         "SELECT o.id, o.title, o.category, o.day, o.minutes, o.members, o.org_id, g.name AS org_name, o.created_by, o.created_at "
+                         CO_WHERE " ORDER BY o.id DESC LIMIT $3 OFFSET $4",
+                         e, "ttii", k, code, p ? p->limit : 50, p ? p->offset : 0);
+#undef CO_WHERE
+}
+
+const scope_resolver course_scope_resolvers[] = {
+    /* a course: where it is kept (the city's: the city only) */
+    {"course", true, false, "SELECT district_code, NULL, NULL, NULL, NULL FROM course WHERE id = CAST($1 AS BIGINT)", 0, false, false,
+     NULL, "课程"},
+    {NULL, false, false, NULL},
+};
