@@ -24,6 +24,7 @@ extern const http_route transfer_routes[];
 extern const http_route dues_bank_routes[];
 extern const http_route flow_routes[];   /* 流动党员 (issue 17) */
 extern const http_route dues_report_routes[];
+extern const http_route training_routes[];   /* 轮训 (issue 16) */
 extern const http_route test_routes[];   /* only with the test-routes setting */
 
 const http_route *const http_route_tables[] = {
@@ -47,6 +48,7 @@ const http_route *const http_route_tables[] = {
     dues_bank_routes,
     flow_routes,
     dues_report_routes,
+    training_routes,
     test_routes,
     NULL,
 };

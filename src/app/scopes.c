@@ -14,6 +14,7 @@ extern const scope_resolver dues_scope_resolvers[];
 extern const scope_resolver transfer_scope_resolvers[];
 extern const scope_resolver dues_bank_scope_resolvers[];
 extern const scope_resolver flow_scope_resolvers[];   /* 流动党员 (issue 17) */
+extern const scope_resolver training_scope_resolvers[];   /* 轮训 (issue 16) */
 
 const scope_resolver *const scope_resolver_tables[] = {
     scope_core_resolvers,
@@ -28,5 +29,6 @@ const scope_resolver *const scope_resolver_tables[] = {
     transfer_scope_resolvers,
     dues_bank_scope_resolvers,
     flow_scope_resolvers,
+    training_scope_resolvers,
     NULL,
 };

@@ -176,5 +176,10 @@ const cfg_def cfg_table[] = {
     /* issue 17, dues-report items 1–3: the 自行脱党 warning (arrears) */
     {"dues-arrears-months", CFG_INT, 1, 24, "6", "党费 dues",
      "连续多少个月未交党费或未参加组织生活即提醒书记（自行脱党预警；由支部大会决定，系统不改变党籍） / consecutive months unpaid or without organizational life that warn the secretary"},
+    /* issue 16, study-training: training batches (轮训) — src/study/training* */
+    {"training-complete-share", CFG_INT, 1, 100, "80", "学习培训 study",
+     "培训班学员出勤达到课程总数的多少（百分比）方可结业 / the share of a batch's sessions (percent) an attendee must attend to complete"},
+    {"training-cert-prefix", CFG_STR, 0, 0, "厦党培", "学习培训 study",
+     "培训结业证书编号的字头（编号形如 厦党培〔2026〕第0001号，每年一个序列） / the certificate number's prefix (one sequence a year)"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

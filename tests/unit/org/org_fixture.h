@@ -91,6 +91,8 @@ static inline void fx_open(fx *x, int u) {
     /* the meetings first: they point at organizations and people (test_meeting_store shares this fixture) */
     /* the notices first of all: their recipients point at people and organizations */
     /* study hours point at people */
+    fx_exec(x, "DELETE FROM training_attendance; DELETE FROM training_attendee; DELETE FROM training_session; "
+               "DELETE FROM training_batch; DELETE FROM training_cert_seq");   /* 轮训 (issue 16): before people */
     fx_exec(x, "DELETE FROM study_credit; DELETE FROM study_year");
     fx_exec(x, "DELETE FROM transfer_step; DELETE FROM transfer; DELETE FROM transfer_counter");
     fx_exec(x, "DELETE FROM notice_recipient; DELETE FROM notice");
