@@ -692,7 +692,8 @@ st training_store_mine(uc *c, json_t **out, err *e) {
     *out = NULL;
     json_t *items = NULL;
     st s = db_query_json(c->d, &items,
-                         "SELECT a.id AS attendee_id, a.state, a.completed_on, a.cert_no, a.credited_minutes, a.note, " TG_BATCH_COLS
+                         "SELECT a.id AS attendee_id, a.state AS attendee_state, a.completed_on, a.cert_no, a.credited_minutes, a.note AS "
+                         "withdraw_note, " TG_BATCH_COLS
                          "FROM training_attendee a JOIN training_batch b ON b.id = a.batch_id "
                          "WHERE (a.user_id = $1 OR a.person_id = (SELECT id FROM person WHERE user_id = $1)) AND a.state <> 'declined' "
                          "ORDER BY b.starts_on DESC, b.id DESC LIMIT 100",
@@ -702,6 +703,10 @@ st training_store_mine(uc *c, json_t **out, err *e) {
     json_t *r;
     int64_t invited = 0;
     json_array_foreach(items, i, r) {
+        /* the attendee's state is "state" here, the batch's "batch_state" */
+        json_object_set(r, "batch_state", json_object_get(r, "state"));
+        json_object_set(r, "state", json_object_get(r, "attendee_state"));
+        json_object_del(r, "attendee_state");
         tg_words(r);
         if (!strcmp(json_string_value(json_object_get(r, "state")), "invited")) invited++;
         json_t *sess = NULL;

@@ -226,6 +226,9 @@ before(async () => {
     fixtures.transfer.push({ key: id, loc: f });
     fixtures.transfer_in.push({ key: id, loc: t });
   }
+  // Training batches (轮训) are the city office's: inside the city's scope only.
+  fixtures.training_batch = sql("INSERT INTO training_batch(name, starts_on, ends_on, place, audience, organizer, created_by) VALUES ('access 培训班', '2026-01-05', '2026-01-06', '党校', 'secretary', '市委组织部', 'test') RETURNING id")
+    .map(([id]) => ({ key: id, loc: {} }));
   // Instructors sit where the enterprise they were sent to is.
   fixtures.instructor = sql("SELECT i.id, COALESCE(e.district_code,''), COALESCE(e.park_code,''), e.id FROM org_instructor i JOIN enterprise e ON e.id = i.enterprise_id WHERE i.id IN (SELECT MIN(i2.id) FROM org_instructor i2 JOIN enterprise e2 ON e2.id = i2.enterprise_id GROUP BY e2.district_code)")
     .map(([id, d, p, ent]) => ({ key: id, loc: { district: d || undefined, park: p || undefined, enterprise: ent } }));
