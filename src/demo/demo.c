@@ -239,6 +239,7 @@ static st demo_fill_all(demo_ctx *c, err *e) {
     if (!s) s = demo_transfers_fill(c, e);
     if (!s) s = demo_flows_fill(c, e);   /* 流动党员 (issue 17): before the dues, counted where they are managed */
     if (!s) s = demo_dues_fill(c, e);
+    if (!s) s = demo_training_fill(c, e);   /* 轮训 (issue 16) */
     if (!s && !c->no_bulletins) s = demo_bulletins(c, e);
     return s;
 }

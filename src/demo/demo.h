@@ -47,6 +47,8 @@ st demo_transfers_fill(demo_ctx *c, err *e);
 st demo_dues_fill(demo_ctx *c, err *e);
 /* A couple of 流动党员 (demo_flows.c); run by demo_fill after the notices. */
 st demo_flows_fill(demo_ctx *c, err *e);
+/* The city's training batches (轮训, demo_training.c); run by demo_fill after the transfers. */
+st demo_training_fill(demo_ctx *c, err *e);
 /* The ledger campaign over the demo enterprises (demo_ledger.c); run by demo_fill after its commit. */
 st demo_ledger_campaign(demo_ctx *c, err *e);
 
