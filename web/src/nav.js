@@ -118,6 +118,14 @@ export const PAGES = [
     roles: [...AREA, ...BRANCH], perm: 'transfer.read', component: () => import('./views/TransferView.vue') },
   { name: 'my-transfer', path: '/me/transfer', label: 'transfer.mine', icon: Switch, roles: ['member'], perm: 'transfer.request',
     component: () => import('./views/MyTransferView.vue') },
+  // 学习培训 · 轮训 (issue 16): the city office's training batches (sessions, roster, attendance, completion and
+  // certificates); 我的培训 for those enrolled or invited (members, secretaries, administrators, investors)
+  { name: 'training', path: '/training', label: 'training.menu', icon: Reading, group: 'study.nav.group', roles: ['city'], perm: 'training.write',
+    component: () => import('./views/TrainingBatchesView.vue') },
+  { name: 'training-batch', path: '/training/:id(\\d+)', label: 'training.detailTitle', hidden: true, activeMenu: 'training', roles: ['city'],
+    perm: 'training.write', component: () => import('./views/TrainingBatchView.vue') },
+  { name: 'my-training', path: '/me/training', label: 'training.mine.menu', icon: Reading, group: 'study.nav.group',
+    roles: ['org_admin', 'secretary', 'member', 'investor'], perm: 'training.read', component: () => import('./views/MyTrainingView.vue') },
   { name: 'study', path: '/study', label: 'menu.study', icon: Reading, roles: ['secretary', 'member'], soon: true },
   { name: 'me', path: '/me', label: 'menu.myProfile', icon: Avatar, roles: ['secretary', 'member'], perm: 'self.read',
     component: () => import('./views/MyMemberView.vue') },

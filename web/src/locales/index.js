@@ -27,9 +27,11 @@ import duesbank from './parts/duesbank.js'
 import duesreport from './parts/duesreport.js'
 import fields from './parts/fields.js'
 import flow from './parts/flow.js'
+import study from './parts/study.js'
+import training from './parts/training.js'
 
 export const LANGS = ['zh-CN', 'en']
-export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice, dues, transfer, duesbank, duesreport, fields, flow }
+export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice, dues, transfer, duesbank, duesreport, fields, flow, study, training }
 
 function merge(lang) {
   const out = {}
