@@ -223,6 +223,11 @@ test('enrolment by organization and by role; withdrawal with a reason; the list,
   r = await U.tg_city.post(`/api/training/batches/${b2}/enrol`, { role: 'investor', invite: true });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.data.added, investors, 'every investor\'s account invited');
+  const invA = r.data.attendees.find((x) => x.user_id === P.inv).id;
+  const d = await U.tg_inv.post(`/api/me/training/${invA}/decline`);
+  assert.equal(d.status, 200, d.text);
+  assert.ok(!d.data.items.some((x) => x.attendee_id === invA), 'a declined invitation is no longer listed');
+  assert.equal(audits('training.invite.decline', `training_batch:${b2}`), 1);
   assert.equal((await U.tg_city.post(`/api/training/batches/${b2}/enrol`, { role: 'auditor' })).status, 400);
   assert.equal((await U.tg_city.post(`/api/training/batches/${b2}/enrol`, {})).status, 400);
   const a = r.data.attendees.find((x) => x.person_id === P.m2).id;
