@@ -37,7 +37,7 @@ export default {
       },
       a: {
         title: '出勤登记', hint: '扫码签到自动记录；未能扫码的，由组织者核实后手工登记并说明原因。', mark: '登记到课', unmark: '撤销出勤',
-        reason: '原因', reasonPh: '如：手机无法扫码，经班主任核实到课', checkin: '扫码', manual: '手工', marked: '已登记',
+        reason: '原因', reasonPh: '如：手机无法扫码，经班主任核实到课', checkin: '扫码', manual: '手工', absent: '未到', marked: '已登记',
         attended: '出勤 {n}/{total}',
       },
       c: {
@@ -97,7 +97,7 @@ export default {
       },
       a: {
         title: 'Attendance', hint: 'Check-ins are recorded by scanning; anyone who could not scan is marked by hand after checking, with a reason.', mark: 'Mark present', unmark: 'Undo attendance',
-        reason: 'Reason', reasonPh: 'e.g. phone could not scan; the class teacher confirmed attendance', checkin: 'Scan', manual: 'By hand', marked: 'Marked',
+        reason: 'Reason', reasonPh: 'e.g. phone could not scan; the class teacher confirmed attendance', checkin: 'Scan', manual: 'By hand', absent: 'Absent', marked: 'Marked',
         attended: 'Attended {n}/{total}',
       },
       c: {
