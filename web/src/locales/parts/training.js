@@ -15,6 +15,8 @@ export default {
       created: '培训班已新建',
       saved: '已保存',
       detailTitle: '培训班',
+      defaultPlace: '厦门城市党建学院',
+      defaultOrganizer: '中共厦门市委组织部',
       back: '返回培训班列表',
       f: {
         q: '名称', name: '名称', number: '期数', dates: '日期', starts: '开班日期', ends: '结业日期', place: '地点', audience: '培训对象',
@@ -75,6 +77,8 @@ export default {
       created: 'Batch created',
       saved: 'Saved',
       detailTitle: 'Training batch',
+      defaultPlace: 'Xiamen City Party Building Academy',
+      defaultOrganizer: 'Organization Department, CPC Xiamen Municipal Committee',
       back: 'Back to the batches',
       f: {
         q: 'Name', name: 'Name', number: 'Number', dates: 'Dates', starts: 'Starts', ends: 'Ends', place: 'Place', audience: 'Audience',
