@@ -18,6 +18,7 @@ extern const scope_resolver exam_scope_resolvers[];   /* 考试 (issue 16) */
 extern const scope_resolver register_scope_resolvers[];   /* the enterprise register (issue 23) */
 extern const scope_resolver committee_scope_resolvers[];   /* organizations' people and terms (issue 23) */
 extern const scope_resolver course_scope_resolvers[];   /* 课程 (issue 16) */
+extern const scope_resolver training_scope_resolvers[];   /* 轮训 (issue 16) */
 
 const scope_resolver *const scope_resolver_tables[] = {
     scope_core_resolvers,
@@ -36,5 +37,6 @@ const scope_resolver *const scope_resolver_tables[] = {
     register_scope_resolvers,
     committee_scope_resolvers,
     course_scope_resolvers,
+    training_scope_resolvers,
     NULL,
 };

@@ -90,6 +90,7 @@ static const struct {
     {"transfer", "组织关系转接", true, "SELECT name || ' ' || from_name || ' → ' || to_name FROM transfer WHERE id = CAST($1 AS BIGINT)"},
     {"course", "课程", true, "SELECT title FROM course WHERE id = CAST($1 AS BIGINT)"},
     {"course_offline", "线下学时", true, "SELECT title || ' ' || day FROM course_offline WHERE id = CAST($1 AS BIGINT)"},
+    {"training_batch", "培训班", true, "SELECT name FROM training_batch WHERE id = CAST($1 AS BIGINT)"},
     {"flow", "流动党员", true, "SELECT name || ' ' || place FROM member_flow WHERE id = CAST($1 AS BIGINT)"},
     {"ledger_round", "台账轮次", true, "SELECT name FROM ledger_round WHERE id = CAST($1 AS BIGINT)"},
     {"ledger_import", "台账导入", true, "SELECT source FROM ledger_import WHERE id = CAST($1 AS BIGINT)"},

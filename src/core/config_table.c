@@ -219,5 +219,10 @@ const cfg_def cfg_table[] = {
      "心跳间隔之外允许的延迟（秒；超过即视为中断，本次不计时） / grace beyond the interval (longer: a pause, nothing credited)"},
     {"course-daily-cap-min", CFG_INT, 1, 1440, "240", "学习培训 study",
      "每名党员每天在线学习最多计入的分钟数 / online study minutes a member may be credited in a day"},
+    /* issue 16, study-training: training batches (轮训) — src/study/training* */
+    {"training-complete-share", CFG_INT, 1, 100, "80", "学习培训 study",
+     "培训班学员出勤达到课程总数的多少（百分比）方可结业 / the share of a batch's sessions (percent) an attendee must attend to complete"},
+    {"training-cert-prefix", CFG_STR, 0, 0, "厦党培", "学习培训 study",
+     "培训结业证书编号的字头（编号形如 厦党培〔2026〕第0001号，每年一个序列） / the certificate number's prefix (one sequence a year)"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

@@ -262,6 +262,9 @@ before(async () => {
     const [[id]] = sql(`INSERT INTO course(kind, title, category, audience, minutes, state, district_code, body, created_by, created_at, updated_at) VALUES ('article', '权限测试课程', '理论学习', 'all', 10, 'published', ${d ? `'${d}'` : 'NULL'}, '<p>x</p>', 'test', 0, 0) RETURNING id`);
     return { key: id, loc: d ? { district: d } : {} };
   });
+  // Training batches (轮训) are the city office's: inside the city's scope only.
+  fixtures.training_batch = sql("INSERT INTO training_batch(name, starts_on, ends_on, place, audience, organizer, created_by) VALUES ('access 培训班', '2026-01-05', '2026-01-06', '党校', 'secretary', '市委组织部', 'test') RETURNING id")
+    .map(([id]) => ({ key: id, loc: {} }));
   // Instructors sit where the enterprise they were sent to is.
   fixtures.instructor = sql("SELECT i.id, COALESCE(e.district_code,''), COALESCE(e.park_code,''), e.id FROM org_instructor i JOIN enterprise e ON e.id = i.enterprise_id WHERE i.id IN (SELECT MIN(i2.id) FROM org_instructor i2 JOIN enterprise e2 ON e2.id = i2.enterprise_id GROUP BY e2.district_code)")
     .map(([id, d, p, ent]) => ({ key: id, loc: { district: d || undefined, park: p || undefined, enterprise: ent } }));

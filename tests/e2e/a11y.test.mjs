@@ -397,6 +397,38 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     } finally { await b.close() }
   })
 
+  test(`training pages are accessible (${label})`, { skip: !(USERS.city && USERS.investor) && 'no users' }, async () => {
+    let b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'city')
+      await b.page.goto('/training')
+      await b.page.locator('.training-row').first().waitFor()
+      await audit(b, `training batches ${label}`)
+      // the demo's finished batch: sessions, attendance, completion and certificates
+      await b.page.goto('/training?state=finished')
+      await b.page.locator('.training-row a').first().click()
+      await b.page.getByTestId('sessions-table').waitFor()
+      await audit(b, `training batch ${label}`)
+      await b.page.getByRole('tab', { name: '出勤' }).click()
+      await b.page.getByTestId('attendance-grid').waitFor()
+      await audit(b, `training attendance ${label}`)
+      await b.page.getByRole('tab', { name: '结业与证书' }).click()
+      await b.page.getByTestId('certs-table').waitFor()
+      await audit(b, `training certificates ${label}`)
+    } finally { await b.close() }
+    // the investors invited (the run's investor among them): 我的培训 with an invitation
+    const city = await apiAs('city')
+    const batch = (await city.get('/api/training/batches?audience=investor')).body.items[0]
+    await city.post(`/api/training/batches/${batch.id}/enrol`, { role: 'investor', invite: true })
+    b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'investor')
+      await b.page.goto('/me/training')
+      await b.page.getByTestId('training-invitation').first().waitFor()
+      await audit(b, `my training ${label}`)
+    } finally { await b.close() }
+  })
+
   test(`dues pages of the branch are accessible (${label})`, { skip: !USERS.secretary && 'no secretary user' }, async () => {
     const sec = await apiAs('secretary')
     const org = Number((await sec.get('/api/me')).body.user.scope.code)

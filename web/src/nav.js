@@ -158,6 +158,14 @@ export const PAGES = [
     component: () => import('./views/MyStudyView.vue') },
   { name: 'course-study', path: '/me/study/courses/:id(\\d+)', label: 'myStudy.open', hidden: true, activeMenu: 'my-study',
     roles: ['secretary', 'member'], perm: 'study.learn', component: () => import('./views/CourseStudyView.vue') },
+  // 学习培训 · 轮训 (issue 16): the city office's training batches (sessions, roster, attendance, completion and
+  // certificates); 我的培训 for those enrolled or invited (members, secretaries, administrators, investors)
+  { name: 'training', path: '/training', label: 'training.menu', icon: Reading, group: 'study.nav.group', roles: ['city'], perm: 'training.write',
+    component: () => import('./views/TrainingBatchesView.vue') },
+  { name: 'training-batch', path: '/training/:id(\\d+)', label: 'training.detailTitle', hidden: true, activeMenu: 'training', roles: ['city'],
+    perm: 'training.write', component: () => import('./views/TrainingBatchView.vue') },
+  { name: 'my-training', path: '/me/training', label: 'training.mine.menu', icon: Reading, group: 'study.nav.group',
+    roles: ['org_admin', 'secretary', 'member', 'investor'], perm: 'training.read', component: () => import('./views/MyTrainingView.vue') },
   { name: 'me', path: '/me', label: 'menu.myProfile', icon: Avatar, roles: ['secretary', 'member'], perm: 'self.read',
     component: () => import('./views/MyMemberView.vue') },
   { name: 'enterprise', path: '/enterprise', label: 'menu.enterprise', icon: OfficeBuilding, roles: ['investor'], perm: 'enterprise.read',

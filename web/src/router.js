@@ -21,6 +21,8 @@ children.push({ path: 'forbidden', name: 'forbidden', component: () => import('.
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: 'login.title' } },
   // the secretary's check-in QR screen: full screen, outside the workbench frame
+  { path: '/training/:id(\\d+)/sessions/:sid(\\d+)/qr', name: 'training-qr', component: () => import('./views/TrainingQrView.vue'),
+    meta: { page: { name: 'training-qr', roles: ['city'], perm: 'training.write' }, title: 'training.qr.title' } },
   { path: '/meetings/:id(\\d+)/qr', name: 'meeting-qr', component: () => import('./views/MeetingQrView.vue'),
     meta: { page: { name: 'meeting-qr', roles: ['city', 'district', 'park', 'org_admin', 'secretary'], perm: 'meeting.write' }, title: 'meeting.qr' } },
   // the check-in link as the server names it (/m/checkin?t=<code>): the same page

@@ -96,6 +96,8 @@ static inline void fx_open(fx *x, int u) {
                "DELETE FROM exam_question; DELETE FROM exam_bank");
     fx_exec(x, "DELETE FROM study_org_cat; DELETE FROM study_org_year; DELETE FROM study_progress_basis; DELETE FROM study_credit; DELETE FROM study_year");
     fx_exec(x, "DELETE FROM course_session; DELETE FROM course_progress; DELETE FROM course_offline; DELETE FROM course");   /* courses (0056) */
+    fx_exec(x, "DELETE FROM training_attendance; DELETE FROM training_attendee; DELETE FROM training_session; "
+               "DELETE FROM training_batch; DELETE FROM training_cert_seq");   /* 轮训 (issue 16): before people */
     fx_exec(x, "DELETE FROM transfer_step; DELETE FROM transfer; DELETE FROM transfer_counter");
     fx_exec(x, "DELETE FROM notice_recipient; DELETE FROM notice");
     /* dues: lines and the months paid point at sheets and payments, all at people */
