@@ -116,7 +116,7 @@ static st h_me(http_req *r, err *e) {
 static const http_sort_key sp_sort[] = {{"rank", "rank"},       {"name", "name", true}, {"members", "members"},
                                         {"reached", "reached"}, {"share_bp", "share_bp"}, {"minutes", "minutes"},
                                         {NULL, NULL}};
-static const http_sort_key sp_member_sort[] = {{"name", "q.name_key"}, {"minutes", "q.minutes"}, {"org_name", "q.org_name", true},
+static const http_sort_key sp_member_sort[] = {{"name", "q.name_key", true, true}, {"minutes", "q.minutes"}, {"org_name", "q.org_name", true},
                                                {NULL, NULL}};
 #define SP_EXPORT "学时完成情况|rank:名次|name:名称|members:党员人数|reached:已达标人数|not_reached:未达标人数|share:达标率|hours:学时合计"
 #define SP_MEMBER_EXPORT                                                                                                   \

@@ -55,6 +55,10 @@ before(async () => {
   const made = await (await login('l_sec')).post(`/api/dues/orgs/${org}/sheets`, {});
   assert.equal(made.status, 201, made.text);
   FILL['/api/dues/orgs/{id}/sheets/{month}'] = { path: { id: org, month: made.data.month }, q: '', total: (d) => d.items.length };
+  // an exam's results: the demo's open exam (issue 16)
+  const ex = await city.get('/api/exams');
+  assert.equal(ex.status, 200, ex.text);
+  FILL['/api/exams/{id}/results'] = { path: { id: ex.data.items[0].id }, q: '' };
   const r = await city.get('/api/openapi.json');
   api = r.data;
 });
