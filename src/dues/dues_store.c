@@ -460,6 +460,7 @@ st dues_store_reliefs(uc *c, int64_t person_id, json_t **out, err *e) {
     "UNION ALL SELECT person_id FROM member_flow WHERE manager_org_id = $3) "
 #define DU_IN_SCOPE "AND " SCOPE_COND("$3", "$4", "m.district_code", "m.park_code", "m.org_path", "NULL", "NULL") " "
 #define DU_SHEET_SCOPE(K, C) SCOPE_COND(K, C, "s.district_code", "s.park_code", "s.org_path", "NULL", "NULL")
+#define DU_SHEET_SCOPE_T(K, C) SCOPE_COND(K, C, "t.district_code", "t.park_code", "t.org_path", "NULL", "NULL")
 
 /* The lines of the people ON … who have no line of the month yet: the due
  * from the newest relief, else the newest base; a month paid in advance as
@@ -516,7 +517,7 @@ st dues_store_reliefs(uc *c, int64_t person_id, json_t **out, err *e) {
     "LEFT JOIN (SELECT DISTINCT ON (person_id) person_id, id, amount_fen FROM dues_relief WHERE revoked_at IS NULL "     \
     "AND from_month <= $1 AND to_month >= $1 ORDER BY person_id, id DESC) r ON r.person_id = x.person_id "             \
     "LEFT JOIN dues_paid pd ON pd.person_id = x.person_id AND pd.month = $1 "                                           \
-    "WHERE NOT EXISTS (SELECT 1 FROM dues_line l WHERE l.month = $1 AND l.person_id = x.person_id) "                     \
+    "WHERE x.person_id NOT IN (SELECT l.person_id FROM dues_line l WHERE l.month = $1) "                            \
     "ORDER BY sh.id, x.person_id"
 
 /* Is the person of an unpaid line still on its organization's sheet (the
@@ -639,7 +640,11 @@ static st du_sheets_in(uc *c, const char *month, int64_t *sheets, int64_t *lines
 static st du_sheets_rows(uc *c, const char *month, const char *day, bool now, const char *k, const char *code, int64_t t,
                          int64_t *sheets, int64_t *lines, err *e) {
     /* a sheet for every organization in the scope without one this month — the registry is read once, by
-       the lines below, not a second time to find who has members; the new ones left empty go at the end */
+       the lines below, not a second time to find who has members; the new ones left empty go at the end.
+       NOT IN, not a correlated NOT EXISTS: the month's sheets are read once, before any is written.  On
+       PostgreSQL with dues_sheet analyzed while empty (a first month), NOT EXISTS became a scan of the
+       table for each organization, which read every sheet the statement had written so far — 195,000
+       organizations took over ten minutes.  org_id is NOT NULL, so NOT IN means what it says. */
     int64_t before = 0;
     st s = db_query_int(c->d, &before, "SELECT COALESCE(MAX(id), 0) FROM dues_sheet", e, "");
     if (!s)
@@ -647,7 +652,7 @@ static st du_sheets_rows(uc *c, const char *month, const char *day, bool now, co
                    "INSERT INTO dues_sheet(org_id, month, org_path, district_code, park_code, made_at) "
                    "SELECT o.id, $1, o.path, o.district_code, o.park_code, $4 FROM org o WHERE "
                    SCOPE_COND("$2", "$3", "o.district_code", "o.park_code", "o.path", "NULL", "NULL")
-                   " AND NOT EXISTS (SELECT 1 FROM dues_sheet s WHERE s.org_id = o.id AND s.month = $1)",
+                   " AND o.id NOT IN (SELECT s.org_id FROM dues_sheet s WHERE s.month = $1)",
                    e, "ttti", month, k, code, t);
     /* PostgreSQL plans the lines' insert from its statistics, which knew none of the month's sheets just
        written: without them it probed the registry row by row instead of hashing (ANALYZE runs inside the
@@ -682,21 +687,21 @@ static st du_sheets_rows(uc *c, const char *month, const char *day, bool now, co
                    strcmp(k, "city") == 0 ? (now ? DU_LINES(DU_ON_NOW_ALL DU_IN_SCOPE) : DU_LINES(DU_ON_PAST_ALL DU_IN_SCOPE))
                                           : (now ? DU_LINES(DU_ON_NOW DU_IN_SCOPE) : DU_LINES(DU_ON_PAST DU_IN_SCOPE)),
                    e, "tttt", month, day, k, code);
-    /* the sums: zero, then one aggregate of the lines by sheet */
+    /* the sums: one aggregate of the lines by sheet, written to every sheet of the scope at once (a sheet
+       with no line left gets zeros) — one new version of each sheet, where zeroing first and then adding
+       wrote two (PostgreSQL: 195,000 sheets rewritten twice, 13 s of the act at 5,000,000 members) */
     if (!s)
         s = db_run(c->d,
-                   "UPDATE dues_sheet SET members = 0, due_fen = 0, paid_fen = 0, paid_members = 0, nobase = 0, made_at = $4 "
-                   "WHERE id IN (SELECT s.id FROM dues_sheet s WHERE s.month = $1 AND " DU_SHEET_SCOPE("$2", "$3") ")",
-                   e, "ttti", month, k, code, t);
-    if (!s)
-        s = db_run(c->d,
-                   "UPDATE dues_sheet SET members = a.n, due_fen = a.due, paid_fen = a.paid, paid_members = a.pm, nobase = a.nb FROM "
+                   "UPDATE dues_sheet SET members = z.n, due_fen = z.due, paid_fen = z.paid, paid_members = z.pm, nobase = z.nb, made_at = $4 "
+                   "FROM (SELECT s.id, COALESCE(a.n, 0) AS n, COALESCE(a.due, 0) AS due, COALESCE(a.paid, 0) AS paid, "
+                   "COALESCE(a.pm, 0) AS pm, COALESCE(a.nb, 0) AS nb FROM dues_sheet s LEFT JOIN "
                    "(SELECT l.sheet_id, COUNT(*) AS n, SUM(l.due_fen) AS due, SUM(CASE WHEN l.state = 'paid' THEN l.paid_fen ELSE 0 END) AS paid, "
                    "SUM(CASE WHEN l.state IN ('paid', 'waived') THEN 1 ELSE 0 END) AS pm, "
                    "SUM(CASE WHEN l.state = 'nobase' THEN 1 ELSE 0 END) AS nb "
-                   "FROM dues_sheet s JOIN dues_line l ON l.sheet_id = s.id WHERE s.month = $1 AND " DU_SHEET_SCOPE("$2", "$3")
-                   " GROUP BY l.sheet_id) a WHERE dues_sheet.id = a.sheet_id",
-                   e, "ttt", month, k, code);
+                   "FROM dues_sheet t JOIN dues_line l ON l.sheet_id = t.id WHERE t.month = $1 AND " DU_SHEET_SCOPE_T("$2", "$3")
+                   " GROUP BY l.sheet_id) a ON a.sheet_id = s.id "
+                   "WHERE s.month = $1 AND " DU_SHEET_SCOPE("$2", "$3") ") z WHERE dues_sheet.id = z.id",
+                   e, "ttti", month, k, code, t);
     /* the sheets made now with nobody on them (a made sheet stays, however empty it is now) */
     if (!s) s = db_run(c->d, "DELETE FROM dues_sheet WHERE month = $1 AND id > $2 AND members = 0", e, "ti", month, before);
     if (!s) s = db_query_int(c->d, sheets, "SELECT COUNT(*) FROM dues_sheet s WHERE s.month = $1 AND " DU_SHEET_SCOPE("$2", "$3"), e, "ttt", month, k, code);
