@@ -109,6 +109,30 @@ static st cm_holder(uc *c, const cm_org *o, int64_t person, const char *post, co
     return committee_holder_check(&h, o->id, o->name, post, day, e);
 }
 
+/* What other modules keep per member and depends on who holds a post (the
+ * study hours a secretary or committee member owes, study_progress) follows
+ * a change of the organization's posts in the same act: the registry's change
+ * hooks (member_store.h) run for the organization's members who hold or held
+ * one of its posts, by link or by name.  An organization's posts are a few
+ * dozen rows, so this is a handful of members. */
+static st cm_follow(uc *c, int64_t org_id, err *e) {
+    json_t *rows = NULL;
+    st s = db_query_json(c->d, &rows,
+                         "SELECT DISTINCT m.person_id FROM member m WHERE m.org_id = $1 AND (m.person_id IN "
+                         "(SELECT p.person_id FROM org_post p WHERE p.org_id = $1 AND p.person_id IS NOT NULL) "
+                         "OR m.name IN (SELECT p.name FROM org_post p WHERE p.org_id = $1)) ORDER BY m.person_id",
+                         e, "i", org_id);
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) {
+        for (const member_change_hook *h = member_change_hooks; !s && *h; h++)
+            s = (*h)(c, json_integer_value(json_object_get(r, "person_id")), e);
+        if (s) break;
+    }
+    json_decref(rows);
+    return s;
+}
+
 /* org.secretary and org.committee follow today's posts: the 书记's name, and
  * the names of all holders when there is a committee beyond the 书记. */
 static st cm_sync(uc *c, int64_t org_id, err *e) {
@@ -139,6 +163,7 @@ static st cm_sync(uc *c, int64_t org_id, err *e) {
     free(text);
     json_decref(names);
     json_decref(rows);
+    if (!s) s = cm_follow(c, org_id, e);
     return s;
 }
 

@@ -5,10 +5,13 @@
  * study_progress_store.c.
  *
  * Who is a secretary or committee member is decided from what the registry
- * holds today (STUDY_LEAD_SQL, the one place to change when posts become
- * real registry links, issue 23): the member's name is their organization's
+ * holds today (STUDY_LEAD_SQL): the member's name is their organization's
  * secretary (org.secretary) or in its committee (org.committee, a JSON array
  * of names), or the post they hold (person.post) names a 书记 or a 委员.
+ * org.secretary and org.committee are today's posts of the organization
+ * (org_post, committee/), rewritten by every change of a post, which also
+ * refiles its holders' figures through the registry's change hooks
+ * (committee_store.c, cm_follow).
  *
  * Who counts: members whose state is 正常, 流动 or 失联 (the states the
  * registry's statistics count), in the figures of their current

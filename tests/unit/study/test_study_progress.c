@@ -15,6 +15,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "committee/committee_store.h"
 #include "member/member_store.h"
 #include "study/study_credit.h"
 #include "study/study_progress.h"
@@ -190,6 +191,18 @@ static void test_figures(void **state) {
         assert_int_equal(geti(f, "reached"), 2);
         agree(&x, &ub, year);
         agree(&x, &city, year);
+        /* a post changes who needs 56 学时, and the kept figures follow at once: 赵六 (32 学时, reached) made a
+           委员 of b no longer reaches; the post ended, he does again (study_progress_store_refile through
+           the registry's change hooks, called by the committee's writes) */
+        int64_t b_reached = geti(figures(&x, &ub, year, NULL), "reached");
+        committee_post_new cp = {.post = "委员", .person_id = zl, .from_day = mfx_today()};
+        int64_t post = 0;
+        if (committee_store_post_add(&x.c, b, &cp, &post, &e)) fail_msg("post: %s", e.msg);
+        assert_int_equal(geti(figures(&x, &ub, year, NULL), "reached"), b_reached - 1);
+        agree(&x, &ub, year);
+        if (committee_store_post_end(&x.c, post, mfx_today(), "测试", &e)) fail_msg("post end: %s", e.msg);
+        assert_int_equal(geti(figures(&x, &ub, year, NULL), "reached"), b_reached);
+        agree(&x, &ub, year);
         /* counted again from the credits: the same */
         int64_t before = geti(figures(&x, &city, year, NULL), "reached");
         if (study_progress_store_rebuild(x.d, &e)) fail_msg("rebuild: %s", e.msg);
