@@ -72,8 +72,10 @@ static st h_list(http_req *r, err *e) {
         json_decref(items);
         return s;
     }
-    return http_reply_json(r, 200, json_pack("{s:o,s:I,s:I,s:I}", "items", items, "total", (json_int_t)total, "page", (json_int_t)pg.page, "size",
-                                             (json_int_t)pg.size));
+    char today[11];
+    clock_day(clock_now(), today);
+    return http_reply_json(r, 200, json_pack("{s:o,s:I,s:I,s:I,s:s}", "items", items, "total", (json_int_t)total, "page", (json_int_t)pg.page, "size",
+                                             (json_int_t)pg.size, "day", today));
 }
 
 static st h_create(http_req *r, err *e) {
