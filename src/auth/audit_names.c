@@ -9,6 +9,13 @@
 const audit_action audit_actions[] = {
     {"access.denied", "拒绝访问（无权限或超出数据范围）"},
     {"access.unauthenticated", "未登录访问（会话已失效）"},
+    {"alliance.activity", "登记联盟联合活动"},
+    {"alliance.create", "成立党建联盟"},
+    {"alliance.file.add", "上传联合活动照片或纪要"},
+    {"alliance.file.read", "查看联合活动照片或纪要"},
+    {"alliance.member.add", "党组织加入联盟"},
+    {"alliance.member.leave", "成员组织退出联盟"},
+    {"alliance.update", "修改或解散党建联盟"},
     {"audit.export", "导出审计日志"},
     {"audit.purge", "清理过期审计记录"},
     {"audit.seal", "重新封存审计日志链头"},

@@ -112,6 +112,10 @@ static const struct {
     {"enterprise", "企业", true, "SELECT name FROM enterprise WHERE id = CAST($1 AS BIGINT)"},
     {"register_feed", "登记数据导入", true, "SELECT source FROM register_feed WHERE id = CAST($1 AS BIGINT)"},
     {"register_proposal", "名录变动建议", true, "SELECT name FROM register_proposal WHERE id = CAST($1 AS BIGINT)"},
+    {"alliance", "党建联盟", true, "SELECT name FROM alliance WHERE id = CAST($1 AS BIGINT)"},
+    {"alliance_activity", "联盟联合活动", true,
+     "SELECT a.name || ' ' || x.day || ' ' || x.topic FROM alliance_activity x JOIN alliance a ON a.id = x.alliance_id "
+     "WHERE x.id = CAST($1 AS BIGINT)"},
     {"region", "区域", false, "SELECT name FROM region WHERE code = $1"},
     {"meeting_photo", "会议照片", true, "SELECT filename FROM meeting_photo WHERE id = CAST($1 AS BIGINT)"},
     {"develop_document", "发展党员材料", true, "SELECT filename FROM develop_document WHERE id = CAST($1 AS BIGINT)"},

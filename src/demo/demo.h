@@ -62,4 +62,7 @@ st demo_training_fill(demo_ctx *c, err *e);
 /* The ledger campaign over the demo enterprises (demo_ledger.c); run by demo_fill after its commit. */
 st demo_ledger_campaign(demo_ctx *c, err *e);
 
+/* Three 党建联盟 with their joint activities (demo_alliance.c, issue 23); after the organizations' people. */
+st demo_alliance_fill(demo_ctx *c, err *e);
+
 #endif

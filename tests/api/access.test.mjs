@@ -206,6 +206,16 @@ before(async () => {
     const [[id]] = sql(`INSERT INTO org_election(org_id, day, org_kind, term_years, term_end, file_name, file_mime, file_size, file_sha256, recorded_by) SELECT id, '2001-01-01', kind, 3, '2004-01-01', 'access.png', 'image/png', ${png.length}, '${sha}', 'test' FROM org WHERE path = '${loc.orgPath}' RETURNING id`);
     return { key: id, loc };
   });
+  // 党建联盟 (issue 23): an alliance and its joint activities sit where the lead organization is; one led by
+  // each of the meetings' organizations, with an activity.
+  fixtures.alliance = fixtures.meeting.map(({ loc }, n) => {
+    const [[id]] = sql(`INSERT INTO alliance(name, kind, lead_org_id, founded_on, created_by) SELECT 'access 联盟${n}', '行业', id, '2020-01-01', 'test' FROM org WHERE path = '${loc.orgPath}' RETURNING id`);
+    return { key: id, loc };
+  });
+  fixtures.alliance_activity = fixtures.alliance.map(({ key, loc }) => {
+    const [[id]] = sql(`INSERT INTO alliance_activity(alliance_id, day, place, topic, attendance, recorded_by) VALUES (${key}, '2020-02-01', '会议室', 'access', 1, 'test') RETURNING id`);
+    return { key: id, loc };
+  });
   // Applicants (develop) sit where the organization that took the application is; the account that applied owns theirs.
   fixtures.develop = [];
   for (const [n, d, owner] of [[1, '350203', 0], [2, '350206', 0], [3, '350203', who.member.user.id]]) {

@@ -243,6 +243,32 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     } finally { await b.close() }
   })
 
+  test(`党建联盟 pages are accessible (${label})`, { skip: !USERS.city && 'no city user' }, async () => {
+    const b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'city')
+      await b.page.goto('/alliances')
+      await b.page.locator('[data-testid="alliances-table"] .alliance-row').first().waitFor()   // the demo's alliances
+      await audit(b, `alliances ${label}`)
+      await b.page.getByTestId('alliance-create').click()
+      await b.page.getByTestId('alliance-form').waitFor()
+      await audit(b, `alliance form ${label}`)
+      await b.page.keyboard.press('Escape')
+      await b.page.getByTestId('alliance-form').waitFor({ state: 'hidden' })
+      await b.page.locator('[data-testid="alliances-table"] .alliance-row a').first().click()
+      await b.page.locator('[data-testid="alliance-activities"] .activity').first().waitFor()
+      await audit(b, `alliance ${label}`)
+      await b.page.getByTestId('alliance-record').click()
+      await b.page.getByTestId('activity-form').waitFor()
+      await audit(b, `alliance activity form ${label}`)
+      await b.page.keyboard.press('Escape')
+      await b.page.getByTestId('activity-form').waitFor({ state: 'hidden' })
+      await b.page.locator('.page-head a[href^="/orgs/"]').first().click()
+      await b.page.getByTestId('org-alliances').locator('.card').first().waitFor()
+      await audit(b, `organization's alliances ${label}`)
+    } finally { await b.close() }
+  })
+
   test(`流动党员 pages are accessible (${label})`, { skip: !USERS.city && 'no city user' }, async () => {
     const b = await openBrowser({ viewport, bypassCSP: true })
     try {

@@ -48,6 +48,11 @@ export const PAGES = [
   // 换届提醒 (issue 23): organizations whose term has run out or runs out soon; the election is recorded on the organization's page
   { name: 'org-terms', path: '/org/terms', label: 'orgpeople.menu', icon: Share, roles: [...AREA, ...BRANCH], perm: 'org.read',
     component: () => import('./views/OrgTermsView.vue') },
+  // 党建联盟 (issue 23): the alliances led in one's scope, one alliance's members and joint activities
+  { name: 'alliances', path: '/alliances', label: 'alliance.menu', icon: Share, roles: AREA, perm: 'org.read',
+    component: () => import('./views/AlliancesView.vue') },
+  { name: 'alliance', path: '/alliances/:id(\\d+)', label: 'alliance.detailTitle', hidden: true, activeMenu: 'alliances',
+    roles: [...AREA, ...BRANCH], perm: 'org.read', component: () => import('./views/AllianceView.vue') },
   { name: 'bulletins', path: '/bulletins', label: 'menu.bulletins', icon: Document, roles: AREA, perm: 'bulletin.read',
     component: () => import('./views/BulletinsView.vue') },
   { name: 'bulletin', path: '/bulletins/:period', label: 'bulletin.detailTitle', hidden: true, activeMenu: 'bulletins',
