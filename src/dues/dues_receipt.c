@@ -2,12 +2,10 @@
  * page), and the amount in Chinese capitals. */
 #include "dues/dues_receipt.h"
 
-#include <cairo-pdf.h>
-#include <cairo.h>
-#include <pango/pangocairo.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "base/pdf.h"
 #include "dues/dues.h"
 
 /* ---- 大写 ---- */
@@ -78,27 +76,6 @@ void dues_fen_capitals(int64_t fen, char *out, size_t n) {
 
 /* ---- the receipt ---- */
 
-typedef struct drc_page {
-    cairo_t *cr;
-    PangoLayout *lay;
-    double W, H, M;
-} drc_page;
-
-static double drc_text(drc_page *p, const char *font, const char *txt, double x, double y, double w, PangoAlignment align) {
-    PangoFontDescription *fd = pango_font_description_from_string(font);
-    pango_layout_set_font_description(p->lay, fd);
-    pango_font_description_free(fd);
-    pango_layout_set_width(p->lay, w > 0 ? (int)(w * PANGO_SCALE) : -1);
-    pango_layout_set_wrap(p->lay, PANGO_WRAP_WORD_CHAR);
-    pango_layout_set_alignment(p->lay, align);
-    pango_layout_set_text(p->lay, txt, -1);
-    cairo_move_to(p->cr, x, y);
-    pango_cairo_show_layout(p->cr, p->lay);
-    int lw, lh;
-    pango_layout_get_size(p->lay, &lw, &lh);
-    return (double)lh / PANGO_SCALE;
-}
-
 static const char *drc_str(const json_t *o, const char *k) {
     const char *s = json_string_value(json_object_get(o, k));
     return s ? s : "";
@@ -128,31 +105,25 @@ static void drc_month(const char *m, char out[32]) {
 #define DRC_BOLD "Noto Sans CJK SC Bold 10"
 
 st dues_receipt_pdf(const json_t *pay, const char *title, const char *path, err *e) {
-    drc_page p = {.W = 595.28, .H = 419.53, .M = 36};
-    cairo_surface_t *sf = cairo_pdf_surface_create(path, p.W, p.H);
-    if (cairo_surface_status(sf) != CAIRO_STATUS_SUCCESS) {
-        cairo_surface_destroy(sf);
-        return err_set(e, ST_IO, "无法创建 PDF 文件。");
-    }
     const char *no = drc_str(pay, "receipt_no");
     char meta[128];
     snprintf(meta, sizeof meta, "党费收据 %s", no);
-    cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, meta);
-    p.cr = cairo_create(sf);
-    p.lay = pango_cairo_create_layout(p.cr);
+    pdf_doc p = {0};
+    st s = pdf_open(&p, path, 595.28, 419.53, 36, meta, e);
+    if (s) return s;
     cairo_t *cr = p.cr;
     double W = p.W - 2 * p.M, y = p.M;
 
     /* heading: the title in red, the number on the right */
     cairo_set_source_rgb(cr, 0.7, 0, 0);
-    y += drc_text(&p, "Noto Sans CJK SC Bold 18", title && *title ? title : "党费收据", p.M, y, W, PANGO_ALIGN_CENTER) + 4;
+    y += pdf_text(&p, "Noto Sans CJK SC Bold 18", title && *title ? title : "党费收据", p.M, y, W, PANGO_ALIGN_CENTER) + 4;
     cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
     char line[512];
     char paid_on[40];
     snprintf(paid_on, sizeof paid_on, "%s", drc_str(pay, "paid_on"));
-    drc_text(&p, DRC_FONT, "金额单位：元", p.M, y, W / 2, PANGO_ALIGN_LEFT);
+    pdf_text(&p, DRC_FONT, "金额单位：元", p.M, y, W / 2, PANGO_ALIGN_LEFT);
     snprintf(line, sizeof line, "收据编号：No. %s", no);
-    y += drc_text(&p, DRC_FONT, line, p.M + W / 2, y, W / 2, PANGO_ALIGN_RIGHT) + 6;
+    y += pdf_text(&p, DRC_FONT, line, p.M + W / 2, y, W / 2, PANGO_ALIGN_RIGHT) + 6;
 
     /* the table: label | value, two pairs a row where they fit */
     char first[32], last[32], months[96], dues[32], vol[32], total[32], caps[128], payer[200], kind[64];
@@ -205,11 +176,11 @@ st dues_receipt_pdf(const json_t *pay, const char *title, const char *path, err 
         if (rows[i].l2) cairo_rectangle(cr, x0 + half, y, lw, rh);
         cairo_fill(cr);
         cairo_set_source_rgb(cr, 0, 0, 0);
-        drc_text(&p, DRC_BOLD, rows[i].l1, x0 + 4, y + 8, lw - 8, PANGO_ALIGN_LEFT);
-        drc_text(&p, DRC_FONT, rows[i].v1, x0 + lw + 6, y + 8, vw - 12, PANGO_ALIGN_LEFT);
+        pdf_text(&p, DRC_BOLD, rows[i].l1, x0 + 4, y + 8, lw - 8, PANGO_ALIGN_LEFT);
+        pdf_text(&p, DRC_FONT, rows[i].v1, x0 + lw + 6, y + 8, vw - 12, PANGO_ALIGN_LEFT);
         if (rows[i].l2) {
-            drc_text(&p, DRC_BOLD, rows[i].l2, x0 + half + 4, y + 8, lw - 8, PANGO_ALIGN_LEFT);
-            drc_text(&p, DRC_FONT, rows[i].v2, x0 + half + lw + 6, y + 8, half - lw - 12, PANGO_ALIGN_LEFT);
+            pdf_text(&p, DRC_BOLD, rows[i].l2, x0 + half + 4, y + 8, lw - 8, PANGO_ALIGN_LEFT);
+            pdf_text(&p, DRC_FONT, rows[i].v2, x0 + half + lw + 6, y + 8, half - lw - 12, PANGO_ALIGN_LEFT);
         }
         cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
         cairo_set_line_width(cr, 0.6);
@@ -229,14 +200,14 @@ st dues_receipt_pdf(const json_t *pay, const char *title, const char *path, err 
     y += 8;
     cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
     if (central)
-        y += drc_text(&p, DRC_FONT, "自愿多交党费 1000 元以上，全额上缴中央。", x0, y, W, PANGO_ALIGN_LEFT) + 2;
-    y += drc_text(&p, DRC_FONT, "本收据由党支部党费收缴员开具，请妥善保存。收据编号全市统一编排。", x0, y, W, PANGO_ALIGN_LEFT) + 2;
+        y += pdf_text(&p, DRC_FONT, "自愿多交党费 1000 元以上，全额上缴中央。", x0, y, W, PANGO_ALIGN_LEFT) + 2;
+    y += pdf_text(&p, DRC_FONT, "本收据由党支部党费收缴员开具，请妥善保存。收据编号全市统一编排。", x0, y, W, PANGO_ALIGN_LEFT) + 2;
 
     /* a voided payment: 作废 across it, and why */
     if (drc_set(pay, "voided_at")) {
         snprintf(line, sizeof line, "已作废：%s", drc_str(pay, "void_reason"));
         cairo_set_source_rgb(cr, 0.8, 0, 0);
-        y += drc_text(&p, DRC_BOLD, line, x0, y, W, PANGO_ALIGN_LEFT);
+        y += pdf_text(&p, DRC_BOLD, line, x0, y, W, PANGO_ALIGN_LEFT);
         cairo_save(cr);
         cairo_translate(cr, p.W / 2, p.H / 2);
         cairo_rotate(cr, -0.35);
@@ -244,16 +215,9 @@ st dues_receipt_pdf(const json_t *pay, const char *title, const char *path, err 
         cairo_set_line_width(cr, 4);
         cairo_rectangle(cr, -110, -46, 220, 92);
         cairo_stroke(cr);
-        drc_text(&p, "Noto Sans CJK SC Bold 54", "作废", -110, -40, 220, PANGO_ALIGN_CENTER);
+        pdf_text(&p, "Noto Sans CJK SC Bold 54", "作废", -110, -40, 220, PANGO_ALIGN_CENTER);
         cairo_restore(cr);
     }
 
-    g_object_unref(p.lay);
-    cairo_show_page(cr);
-    cairo_destroy(cr);
-    cairo_surface_finish(sf);
-    cairo_status_t cs = cairo_surface_status(sf);
-    cairo_surface_destroy(sf);
-    if (cs != CAIRO_STATUS_SUCCESS) return err_set(e, ST_IO, "写入 PDF 失败：%s", cairo_status_to_string(cs));
-    return ST_OK;
+    return pdf_close(&p, e);
 }
