@@ -48,6 +48,11 @@ export const PAGES = [
   // 换届提醒 (issue 23): organizations whose term has run out or runs out soon; the election is recorded on the organization's page
   { name: 'org-terms', path: '/org/terms', label: 'orgpeople.menu', icon: Share, roles: [...AREA, ...BRANCH], perm: 'org.read',
     component: () => import('./views/OrgTermsView.vue') },
+  // 领导挂钩联系 (issue 23): problems raised at leaders' visits past their due day (offices in scope); 我的挂钩企业 for the leader
+  { name: 'liaison-overdue', path: '/liaison/overdue', label: 'liaison.menu.overdue', icon: OfficeBuilding, group: 'liaison.menu.group', roles: AREA,
+    perm: 'coverage.read', component: () => import('./views/LiaisonOverdueView.vue') },
+  { name: 'liaison-mine', path: '/liaison/mine', label: 'liaison.menu.mine', icon: OfficeBuilding, group: 'liaison.menu.group', roles: ['city', 'district'],
+    perm: 'liaison.write', component: () => import('./views/MyLiaisonView.vue') },
   { name: 'bulletins', path: '/bulletins', label: 'menu.bulletins', icon: Document, roles: AREA, perm: 'bulletin.read',
     component: () => import('./views/BulletinsView.vue') },
   { name: 'bulletin', path: '/bulletins/:period', label: 'bulletin.detailTitle', hidden: true, activeMenu: 'bulletins',
