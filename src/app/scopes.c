@@ -20,6 +20,7 @@ extern const scope_resolver committee_scope_resolvers[];   /* organizations' peo
 extern const scope_resolver course_scope_resolvers[];   /* 课程 (issue 16) */
 extern const scope_resolver training_scope_resolvers[];   /* 轮训 (issue 16) */
 extern const scope_resolver alliance_scope_resolvers[];   /* 党建联盟 (issue 23) */
+extern const scope_resolver liaison_scope_resolvers[];   /* 领导挂钩联系 (issue 23) */
 
 const scope_resolver *const scope_resolver_tables[] = {
     scope_core_resolvers,
@@ -40,5 +41,6 @@ const scope_resolver *const scope_resolver_tables[] = {
     course_scope_resolvers,
     training_scope_resolvers,
     alliance_scope_resolvers,   /* 党建联盟 (issue 23) */
+    liaison_scope_resolvers,
     NULL,
 };

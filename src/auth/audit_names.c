@@ -86,6 +86,10 @@ const audit_action audit_actions[] = {
     {"ledger.round_create", "生成台账轮次"},
     {"ledger.verify_import", "导入实地核查表"},
     {"ledger.verify_set", "录入实地核查结果"},
+    {"liaison.link", "安排领导挂钩联系企业"},   /* issue 23, liaison */
+    {"liaison.problem.close", "走访问题销号"},
+    {"liaison.unlink", "结束领导挂钩联系"},
+    {"liaison.visit", "登记领导走访"},
     {"ledger.verify_template", "下载实地核查表"},
     {"list.export", "导出列表（Excel）"},
     {"meeting.amend", "更正会议记录"},

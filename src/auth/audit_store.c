@@ -108,6 +108,12 @@ static const struct {
      "SELECT o.name || ' ' || p.post || ' ' || p.name FROM org_post p JOIN org o ON o.id = p.org_id WHERE p.id = CAST($1 AS BIGINT)"},
     {"org_election", "换届选举", true,
      "SELECT o.name || ' ' || x.day || ' 换届选举' FROM org_election x JOIN org o ON o.id = x.org_id WHERE x.id = CAST($1 AS BIGINT)"},
+    {"liaison_link", "挂钩联系", true,   /* issue 23, liaison */
+     "SELECT l.leader_name || ' 挂钩 ' || e.name FROM liaison_link l JOIN enterprise e ON e.id = l.enterprise_id WHERE l.id = CAST($1 AS BIGINT)"},
+    {"liaison_visit", "走访记录", true,
+     "SELECT e.name || ' ' || v.day || ' 走访' FROM liaison_visit v JOIN enterprise e ON e.id = v.enterprise_id WHERE v.id = CAST($1 AS BIGINT)"},
+    {"liaison_problem", "走访问题", true,
+     "SELECT e.name || ' ' || p.description FROM liaison_problem p JOIN enterprise e ON e.id = p.enterprise_id WHERE p.id = CAST($1 AS BIGINT)"},
     {"instructor", "党建指导员", true, "SELECT name FROM org_instructor WHERE id = CAST($1 AS BIGINT)"},
     {"enterprise", "企业", true, "SELECT name FROM enterprise WHERE id = CAST($1 AS BIGINT)"},
     {"register_feed", "登记数据导入", true, "SELECT source FROM register_feed WHERE id = CAST($1 AS BIGINT)"},

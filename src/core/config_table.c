@@ -224,5 +224,8 @@ const cfg_def cfg_table[] = {
      "培训班学员出勤达到课程总数的多少（百分比）方可结业 / the share of a batch's sessions (percent) an attendee must attend to complete"},
     {"training-cert-prefix", CFG_STR, 0, 0, "厦党培", "学习培训 study",
      "培训结业证书编号的字头（编号形如 厦党培〔2026〕第0001号，每年一个序列） / the certificate number's prefix (one sequence a year)"},
+    /* issue 23, liaison: 领导挂钩联系 — src/liaison/ */
+    {"liaison-problem-due-days", CFG_INT, 1, 365, "30", "挂钩联系 liaison",
+     "走访中提出的问题默认多少天内办结（未填写办结期限时） / days a problem raised at a visit is due in, when no due day is given"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

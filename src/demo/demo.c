@@ -246,6 +246,7 @@ static st demo_fill_all(demo_ctx *c, err *e) {
     if (!s) s = demo_study_progress_fill(c, e);   /* 学时完成情况 (issue 16) */
     if (!s) s = demo_training_fill(c, e);   /* 轮训 (issue 16) */
     if (!s) s = demo_alliance_fill(c, e);   /* 党建联盟 (issue 23) */
+    if (!s) s = demo_liaison_fill(c, e);   /* 领导挂钩联系 (issue 23) */
     if (!s && !c->no_bulletins) s = demo_bulletins(c, e);
     return s;
 }

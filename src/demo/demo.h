@@ -57,6 +57,8 @@ st demo_org_people_fill(demo_ctx *c, err *e);
 st demo_study_progress_fill(demo_ctx *c, err *e);
 /* A small course library and some study hours (demo_study.c); run by demo_fill after the flows. */
 st demo_study_fill(demo_ctx *c, err *e);
+/* 领导挂钩联系: a few leaders' links and visits, one problem overdue, one closed (demo_liaison.c, issue 23). */
+st demo_liaison_fill(demo_ctx *c, err *e);
 /* The city's training batches (轮训, demo_training.c); run by demo_fill after the transfers. */
 st demo_training_fill(demo_ctx *c, err *e);
 /* The ledger campaign over the demo enterprises (demo_ledger.c); run by demo_fill after its commit. */

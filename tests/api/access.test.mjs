@@ -215,6 +215,21 @@ before(async () => {
   fixtures.alliance_activity = fixtures.alliance.map(({ key, loc }) => {
     const [[id]] = sql(`INSERT INTO alliance_activity(alliance_id, day, place, topic, attendance, recorded_by) VALUES (${key}, '2020-02-01', '会议室', 'access', 1, 'test') RETURNING id`);
     return { key: id, loc };
+  // 领导挂钩联系 (issue 23): a link, its visit and the visit's problem sit where the enterprise is; the
+  // linked leader owns them.  One per enterprise fixture, leaders alternating: 思明's office account on an
+  // enterprise outside 思明 (owner but not in the district), 湖里's on the others, the city's on the investor's.
+  fixtures.liaison_link = [];
+  fixtures.liaison_visit = [];
+  fixtures.liaison_problem = [];
+  fixtures.enterprise.forEach(({ key, loc }, n) => {
+    const leader = loc.enterprise === inv ? who.city.user.id : loc.district === '350206' ? who.district.user.id : huli.id;
+    const where = { ...loc, owner: leader };
+    const [[l]] = sql(`INSERT INTO liaison_link(leader_id, leader_name, enterprise_id, from_day, created_by) VALUES (${leader}, 'access${n}', ${Number(key)}, '2020-01-01', 'test') RETURNING id`);
+    const [[v]] = sql(`INSERT INTO liaison_visit(link_id, enterprise_id, leader_id, day, met, recorded_by) VALUES (${l}, ${Number(key)}, ${leader}, '2020-02-01', '总经理', 'test') RETURNING id`);
+    const [[p]] = sql(`INSERT INTO liaison_problem(visit_id, enterprise_id, description, follow_up, owner, due_day) VALUES (${v}, ${Number(key)}, 'access', '跟进', '责任人', '2020-03-01') RETURNING id`);
+    fixtures.liaison_link.push({ key: l, loc: where });
+    fixtures.liaison_visit.push({ key: v, loc: where });
+    fixtures.liaison_problem.push({ key: p, loc: where });
   });
   // Applicants (develop) sit where the organization that took the application is; the account that applied owns theirs.
   fixtures.develop = [];

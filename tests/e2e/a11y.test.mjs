@@ -309,6 +309,45 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     } finally { await b.close() }
   })
 
+  test(`领导挂钩联系 pages are accessible (${label})`, { skip: !(USERS.city && USERS.district) && 'no users' }, async () => {
+    // the district user linked as a leader to a 思明 enterprise with a visit and an open problem (made here, by the city)
+    const city = await apiAs('city'), dist = await apiAs('district')
+    const leader = (await dist.get('/api/me')).body.user
+    let mine = (await dist.get('/api/liaison/mine')).body
+    if (!mine.items.length) {
+      const ents = (await city.get('/api/register/enterprises?district=350203&size=100')).body.items
+      for (const e of ents) {
+        const r = await city.post('/api/liaison/links', { leader_id: leader.id, enterprise_id: e.id, title: '区委常委', from_day: mine.today })
+        if (r.status !== 201) continue
+        await city.post(`/api/liaison/links/${r.body.id}/visits`, { day: mine.today, met: '总经理', problems: [{ description: '场地不足', follow_up: '协调', owner: '街道' }] })
+        break
+      }
+      mine = (await dist.get('/api/liaison/mine')).body
+    }
+    const b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'district')
+      await b.page.goto('/liaison/mine')
+      await b.page.getByTestId('liaison-mine-ent').first().waitFor()
+      await audit(b, `我的挂钩企业 ${label}`)
+      await b.page.getByTestId('liaison-visit-open').first().click()
+      await b.page.getByTestId('liaison-add-problem').click()
+      await b.page.getByTestId('liaison-problem-description').waitFor()
+      await audit(b, `visit form ${label}`)
+      await b.page.keyboard.press('Escape')
+      await b.page.getByTestId('liaison-visit-form').waitFor({ state: 'hidden' })
+      await b.page.goto('/liaison/overdue')
+      await b.page.getByTestId('liaison-overdue-table').waitFor()
+      await audit(b, `走访问题超期 ${label}`)
+      await b.page.goto(`/register/enterprises/${mine.items[0].enterprise_id}`)
+      await b.page.getByTestId('liaison-link').first().waitFor()
+      await audit(b, `enterprise page with its leaders' links ${label}`)
+      await b.page.getByTestId('liaison-link-open').click()
+      await b.page.getByTestId('liaison-link-form').waitFor()
+      await audit(b, `link form ${label}`)
+    } finally { await b.close() }
+  })
+
   test(`dues calculator is accessible (${label})`, { skip: !USERS.member && 'no member user' }, async () => {
     const b = await openBrowser({ viewport, bypassCSP: true })
     try {

@@ -53,6 +53,11 @@ export const PAGES = [
     component: () => import('./views/AlliancesView.vue') },
   { name: 'alliance', path: '/alliances/:id(\\d+)', label: 'alliance.detailTitle', hidden: true, activeMenu: 'alliances',
     roles: [...AREA, ...BRANCH], perm: 'org.read', component: () => import('./views/AllianceView.vue') },
+  // 领导挂钩联系 (issue 23): problems raised at leaders' visits past their due day (offices in scope); 我的挂钩企业 for the leader
+  { name: 'liaison-overdue', path: '/liaison/overdue', label: 'liaison.menu.overdue', icon: OfficeBuilding, group: 'liaison.menu.group', roles: AREA,
+    perm: 'coverage.read', component: () => import('./views/LiaisonOverdueView.vue') },
+  { name: 'liaison-mine', path: '/liaison/mine', label: 'liaison.menu.mine', icon: OfficeBuilding, group: 'liaison.menu.group', roles: ['city', 'district'],
+    perm: 'liaison.write', component: () => import('./views/MyLiaisonView.vue') },
   { name: 'bulletins', path: '/bulletins', label: 'menu.bulletins', icon: Document, roles: AREA, perm: 'bulletin.read',
     component: () => import('./views/BulletinsView.vue') },
   { name: 'bulletin', path: '/bulletins/:period', label: 'bulletin.detailTitle', hidden: true, activeMenu: 'bulletins',

@@ -113,6 +113,8 @@ static inline void fx_open(fx *x, int u) {
     fx_exec(x, "DELETE FROM member_flow");   /* 流动党员 (issue 17): points at people and organizations */
     fx_exec(x, "DELETE FROM activity; DELETE FROM member_event; DELETE FROM member_span; DELETE FROM member; "
                "DELETE FROM person; DELETE FROM member_tally; DELETE FROM roster_problem; DELETE FROM roster_import");
+    /* leaders' links, visits and problems point at enterprises and accounts (issue 23, liaison) */
+    fx_exec(x, "DELETE FROM liaison_problem; DELETE FROM liaison_visit; DELETE FROM liaison_link");
     /* the register's events and the feed's proposals point at enterprises (issue 23) */
     fx_exec(x, "DELETE FROM register_proposal; DELETE FROM register_feed; DELETE FROM enterprise_event; "
                "UPDATE enterprise SET merged_into = NULL");

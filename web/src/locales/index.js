@@ -35,9 +35,10 @@ import studyprogress from './parts/studyprogress.js'
 import course from './parts/course.js'
 import training from './parts/training.js'
 import alliance from './parts/alliance.js'
+import liaison from './parts/liaison.js'
 
 export const LANGS = ['zh-CN', 'en']
-export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice, dues, transfer, duesbank, duesreport, fields, flow, study, exam, register, orgpeople, studyprogress, course, training, alliance }
+export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice, dues, transfer, duesbank, duesreport, fields, flow, study, exam, register, orgpeople, studyprogress, course, training, alliance, liaison }
 
 function merge(lang) {
   const out = {}
