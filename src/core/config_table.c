@@ -224,5 +224,12 @@ const cfg_def cfg_table[] = {
      "培训班学员出勤达到课程总数的多少（百分比）方可结业 / the share of a batch's sessions (percent) an attendee must attend to complete"},
     {"training-cert-prefix", CFG_STR, 0, 0, "厦党培", "学习培训 study",
      "培训结业证书编号的字头（编号形如 厦党培〔2026〕第0001号，每年一个序列） / the certificate number's prefix (one sequence a year)"},
+    /* issue 19, review: content pre-review (内容预审) — src/review/ */
+    {"review-files-dir", CFG_STR, 0, 0, "", "内容预审 review",
+     "送审文件的存放目录（空 = SQLite 数据库旁的 .files 目录，PostgreSQL 时 var/files） / where the items' files are kept"},
+    {"review-file-max", CFG_INT, 1024, 1073741824, "52428800", "内容预审 review", "每个送审文件的大小上限（字节） / size limit of one file (bytes)"},
+    {"review-files-per-item", CFG_INT, 1, 100, "20", "内容预审 review", "每个送审事项最多的文件数 / files an item may have"},
+    {"review-decide-min-done", CFG_INT, 0, 10, "1", "内容预审 review",
+     "作出审核决定前至少应有多少名审核人提交意见 / reviewers who must hand in their findings before a decision"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };
