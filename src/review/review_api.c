@@ -15,6 +15,7 @@
  *   POST /api/review-items/{id}/decide               通过 / 修改后通过 / 不通过 with reasons
  *   POST /api/review-items/{id}/withdraw             withdraw an open item
  *   GET  /api/review-files/{id}                      a file (download, audited)
+ *   GET  /api/review/enterprises                     the enterprises whose review work I do
  *   GET  /api/review/mine                            我的审核: my assignments
  *   GET  /api/review-assignments/{id}                one assignment for its reviewer
  *   POST /api/review-assignments/{id}/findings       record findings (done: hand in)
@@ -250,6 +251,12 @@ static st h_file(http_req *r, err *e) {
     return s ? s : http_reply_file(r, path, mime, name, e);
 }
 
+static st h_enterprises(http_req *r, err *e) {
+    json_t *items = NULL;
+    st s = review_store_enterprises(http_uc(r), &items, e);
+    return s ? s : http_reply_json(r, 200, json_pack("{s:O}", "items", items));
+}
+
 static st h_mine(http_req *r, err *e) {
     json_t *items = NULL;
     st s = review_store_mine(http_uc(r), &items, e);
@@ -344,6 +351,8 @@ const http_route review_routes[] = {
     {"GET", "/api/review/figures", "review.read", h_figures, HB_NONE,
      "内容预审统计：本范围内各企业或各区的送审数、决定用时（中位数、90 分位）、不通过理由、逾期（只有数字，不含内容）", "review", NULL, RA_FIG_EXPORT,
      ra_fig_sort},
+    {"GET", "/api/review/enterprises", "review.write", h_enterprises, HB_NONE, "我负责内容预审的企业（出资人的企业，或本组织覆盖的企业）", "review",
+     NULL},
     {"GET", "/api/review/mine", "review.do", h_mine, HB_NONE, "我的审核：指派给我的送审事项", "review", NULL},
     {"GET", "/api/review-enterprises/{id}", "review.read", h_enterprise, HB_NONE, "企业的内容预审：审核小组、审核清单、送审事项（仅限本企业范围）",
      "review", "review_enterprise:{id}"},

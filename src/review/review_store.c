@@ -673,6 +673,25 @@ st review_store_enterprise(uc *c, int64_t ent, json_t **out, err *e) {
     return *out ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
 }
 
+st review_store_enterprises(uc *c, json_t **items, err *e) {
+    *items = NULL;
+    st s = rv_content_ok(c, e);
+    if (s) return s;
+    const char *k, *code;
+    scope_bind(c, &k, &code);
+    json_t *rows = NULL;
+    s = db_query_json(c->d, &rows,
+                      "SELECT e.id, e.name, (SELECT g.id FROM review_group g WHERE g.enterprise_id = e.id) AS group_id, "
+                      "(SELECT COUNT(*) FROM review_item i WHERE i.enterprise_id = e.id AND i.state IN ('submitted', 'reviewing')) AS open "
+                      "FROM enterprise e WHERE (CAST($1 AS TEXT) = 'enterprise' AND CAST(e.id AS TEXT) = CAST($2 AS TEXT)) "
+                      "OR (CAST($1 AS TEXT) = 'org' AND EXISTS (SELECT 1 FROM org_cover oc JOIN org o ON o.id = oc.org_id WHERE oc.enterprise_id = e.id "
+                      "AND oc.to_day IS NULL AND o.path LIKE '%/' || CAST($2 AS TEXT) || '/%')) ORDER BY e.name LIMIT 500",
+                      e, "tt", k, code);
+    if (s) return s;
+    *items = rv_own(c, rows);
+    return ST_OK;
+}
+
 /* The item's content for the reader; findings: all reviewers' (NULL) or one assignment's. */
 static st rv_item_json(uc *c, int64_t item, int64_t only_assign, json_t **out, err *e) {
     char today[11];

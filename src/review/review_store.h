@@ -82,6 +82,10 @@ st review_store_withdraw(uc *c, int64_t item, const char *note, err *e);
 /* Enterprise ent's review page: the group (members, lead), the checklist in
  * use, the items (newest first, overdue marked). */
 st review_store_enterprise(uc *c, int64_t ent, json_t **out, err *e);
+/* The enterprises whose review work the caller does: the investor's, or those
+ * the caller's organization (and those below it) covers now; with their group
+ * and open items. */
+st review_store_enterprises(uc *c, json_t **items, err *e);
 /* One item with its files, reviewers, findings, checklist version and decision. */
 st review_store_item(uc *c, int64_t item, json_t **out, err *e);
 /* A file to download (audited "review.file"); assign > 0: through that assignment. */
