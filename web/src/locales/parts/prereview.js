@@ -35,6 +35,7 @@ export default {
         own: '本企业清单',
         version: '第 {v} 版',
         edit: '复制并编辑为本企业清单',
+        ownName: '{name}审核清单',
         category: '类别',
         item: '检查项',
         guide: '说明',
@@ -137,7 +138,7 @@ export default {
       },
     },
   },
-  'en-US': {
+  en: {
     prereview: {
       menu: 'Content review',
       title: 'Content review',
@@ -169,6 +170,7 @@ export default {
         own: "The enterprise's checklist",
         version: 'version {v}',
         edit: "Copy and edit as the enterprise's own",
+        ownName: 'Checklist of {name}',
         category: 'Category',
         item: 'Entry',
         guide: 'Guidance',
