@@ -21,6 +21,7 @@ extern const scope_resolver course_scope_resolvers[];   /* 课程 (issue 16) */
 extern const scope_resolver training_scope_resolvers[];   /* 轮训 (issue 16) */
 extern const scope_resolver alliance_scope_resolvers[];   /* 党建联盟 (issue 23) */
 extern const scope_resolver liaison_scope_resolvers[];   /* 领导挂钩联系 (issue 23) */
+extern const scope_resolver review_scope_resolvers[];   /* 内容预审 (issue 19) */
 
 const scope_resolver *const scope_resolver_tables[] = {
     scope_core_resolvers,
@@ -42,5 +43,6 @@ const scope_resolver *const scope_resolver_tables[] = {
     training_scope_resolvers,
     alliance_scope_resolvers,   /* 党建联盟 (issue 23) */
     liaison_scope_resolvers,
+    review_scope_resolvers,
     NULL,
 };

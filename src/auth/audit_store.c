@@ -123,6 +123,13 @@ static const struct {
      "SELECT a.name || ' ' || x.day || ' ' || x.topic FROM alliance_activity x JOIN alliance a ON a.id = x.alliance_id "
      "WHERE x.id = CAST($1 AS BIGINT)"},
     {"region", "区域", false, "SELECT name FROM region WHERE code = $1"},
+    /* 内容预审: the item by its number and its enterprise, never its title (the content stays in the enterprise) */
+    {"review_item", "送审事项", true,
+     "SELECT e.name || ' 第 ' || CAST(i.id AS TEXT) || ' 号送审事项' FROM review_item i JOIN enterprise e ON e.id = i.enterprise_id "
+     "WHERE i.id = CAST($1 AS BIGINT)"},
+    {"review_group", "内容审核小组", true,
+     "SELECT e.name || ' ' || g.name FROM review_group g JOIN enterprise e ON e.id = g.enterprise_id WHERE g.id = CAST($1 AS BIGINT)"},
+    {"review_checklist", "内容预审清单", false, NULL},
     {"meeting_photo", "会议照片", true, "SELECT filename FROM meeting_photo WHERE id = CAST($1 AS BIGINT)"},
     {"develop_document", "发展党员材料", true, "SELECT filename FROM develop_document WHERE id = CAST($1 AS BIGINT)"},
     {"dues_payment", "党费收据", true,

@@ -227,5 +227,12 @@ const cfg_def cfg_table[] = {
     /* issue 23, liaison: 领导挂钩联系 — src/liaison/ */
     {"liaison-problem-due-days", CFG_INT, 1, 365, "30", "挂钩联系 liaison",
      "走访中提出的问题默认多少天内办结（未填写办结期限时） / days a problem raised at a visit is due in, when no due day is given"},
+    /* issue 19, review: content pre-review (内容预审) — src/review/ */
+    {"review-files-dir", CFG_STR, 0, 0, "", "内容预审 review",
+     "送审文件的存放目录（空 = SQLite 数据库旁的 .files 目录，PostgreSQL 时 var/files） / where the items' files are kept"},
+    {"review-file-max", CFG_INT, 1024, 1073741824, "52428800", "内容预审 review", "每个送审文件的大小上限（字节） / size limit of one file (bytes)"},
+    {"review-files-per-item", CFG_INT, 1, 100, "20", "内容预审 review", "每个送审事项最多的文件数 / files an item may have"},
+    {"review-decide-min-done", CFG_INT, 0, 10, "1", "内容预审 review",
+     "作出审核决定前至少应有多少名审核人提交意见 / reviewers who must hand in their findings before a decision"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

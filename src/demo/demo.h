@@ -61,6 +61,8 @@ st demo_study_fill(demo_ctx *c, err *e);
 st demo_liaison_fill(demo_ctx *c, err *e);
 /* The city's training batches (轮训, demo_training.c); run by demo_fill after the transfers. */
 st demo_training_fill(demo_ctx *c, err *e);
+/* Content pre-review in the demo investor's enterprise (demo_review.c, issue 19); after the training. */
+st demo_review_fill(demo_ctx *c, err *e);
 /* The ledger campaign over the demo enterprises (demo_ledger.c); run by demo_fill after its commit. */
 st demo_ledger_campaign(demo_ctx *c, err *e);
 

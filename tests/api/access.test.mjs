@@ -104,7 +104,7 @@ async function loginRole(role) {
 before(async () => {
   clockDir = mkdtempSync(path.join(tmpdir(), 'ejia-access-'));
   writeFileSync(path.join(clockDir, 'clock'), '0');
-  srv = await startServer({ demo: true, args: ['--test-clock-file', path.join(clockDir, 'clock'), '--meeting-files-dir', path.join(clockDir, 'files'), '--org-files-dir', path.join(clockDir, 'files')], onDemo: (out) => { for (const m of out.matchAll(/^\s+(\w+)\s+(\S+)\s+(\S+)\s+\S/gm)) pw[m[2]] = m[3]; } });
+  srv = await startServer({ demo: true, args: ['--test-clock-file', path.join(clockDir, 'clock'), '--meeting-files-dir', path.join(clockDir, 'files'), '--org-files-dir', path.join(clockDir, 'files'), '--review-files-dir', path.join(clockDir, 'files')], onDemo: (out) => { for (const m of out.matchAll(/^\s+(\w+)\s+(\S+)\s+(\S+)\s+\S/gm)) pw[m[2]] = m[3]; } });
   for (const role of Object.keys(ROLES.roles)) assert.ok(pw[DEMO_USER[role]], `the demo made a ${role} user`);
   // one-time passwords open only the account pages: replace them first
   for (const role of Object.keys(ROLES.roles)) pw[DEMO_USER[role]] = await replaceOneTimePassword(srv.base, DEMO_USER[role], pw[DEMO_USER[role]]);
@@ -231,6 +231,28 @@ before(async () => {
     fixtures.liaison_visit.push({ key: v, loc: where });
     fixtures.liaison_problem.push({ key: p, loc: where });
   });
+  // 内容预审 (issue 19): an enterprise's review work sits with the enterprise and the organization covering
+  // it, never in its district or park (the offices see only figures).  The demo investor's enterprise
+  // (its group, checklist and items) and a 湖里区 enterprise given the same here; an assignment is its
+  // reviewer's alone (the demo member's, and one of the secretary's account).
+  const coverPath = (e) => sql(`SELECT COALESCE(MIN(o.path), '') FROM org_cover oc JOIN org o ON o.id = oc.org_id WHERE oc.enterprise_id = ${Number(e)} AND oc.to_day IS NULL`)[0][0];
+  const [[huliEnt]] = sql(`SELECT MIN(oc.enterprise_id) FROM org_cover oc JOIN enterprise e ON e.id = oc.enterprise_id WHERE oc.to_day IS NULL AND e.district_code = '350206' AND e.id <> ${Number(inv)}`);
+  const [[huliPerson]] = sql(`SELECT MIN(person_id) FROM member WHERE org_id = (SELECT MIN(org_id) FROM org_cover WHERE enterprise_id = ${huliEnt} AND to_day IS NULL)`);
+  const [[cl]] = sql('SELECT id FROM review_checklist WHERE enterprise_id IS NULL AND current = 1');
+  const [[hg]] = sql(`INSERT INTO review_group(enterprise_id, name, lead_person_id, created_by) VALUES (${huliEnt}, 'access', ${huliPerson}, 'test') RETURNING id`);
+  sql(`INSERT INTO review_member(group_id, person_id, name, from_day, created_by) VALUES (${hg}, ${huliPerson}, 'access', '2026-01-05', 'test')`);
+  const [[hi]] = sql(`INSERT INTO review_item(enterprise_id, group_id, checklist_id, district_code, kind, title, deadline, state, submitted_by, submitted_on, submitted_at) VALUES (${huliEnt}, ${hg}, ${cl}, '350206', 'game', 'access', '2026-01-09', 'reviewing', 'test', '2026-01-05', 0) RETURNING id`);
+  const revLoc = (e) => ({ orgPath: coverPath(e) || undefined, enterprise: String(e) });
+  const [[dg]] = sql(`SELECT id FROM review_group WHERE enterprise_id = ${Number(inv)}`);
+  const [[di]] = sql(`SELECT MIN(id) FROM review_item WHERE enterprise_id = ${Number(inv)}`);
+  fixtures.review_enterprise = [inv, huliEnt].map((e) => ({ key: String(e), loc: revLoc(e) }));
+  fixtures.review_group = [[dg, inv], [hg, huliEnt]].map(([g, e]) => ({ key: String(g), loc: revLoc(e) }));
+  fixtures.review_member = [[dg, inv], [hg, huliEnt]].map(([g, e]) => ({ key: sql(`SELECT MIN(id) FROM review_member WHERE group_id = ${g}`)[0][0], loc: revLoc(e) }));
+  fixtures.review_item = [[di, inv], [hi, huliEnt]].map(([i, e]) => ({ key: String(i), loc: revLoc(e) }));
+  fixtures.review_file = [[di, inv], [hi, huliEnt]].map(([i, e]) => ({ key: sql(`INSERT INTO review_file(item_id, name, mime, size, sha256, uploaded_by) VALUES (${i}, 'access.png', 'image/png', ${png.length}, '${sha}', 'test') RETURNING id`)[0][0], loc: revLoc(e) }));
+  const [[da, daOwner]] = sql(`SELECT id, user_id FROM review_assign WHERE item_id IN (SELECT id FROM review_item WHERE enterprise_id = ${Number(inv)}) ORDER BY id DESC LIMIT 1`);
+  const [[sa]] = sql(`INSERT INTO review_assign(item_id, person_id, user_id, name, assigned_by, assigned_at) VALUES (${hi}, ${huliPerson}, ${who.secretary.user.id}, 'access', 'test', 0) RETURNING id`);
+  fixtures.review_assignment = [{ key: String(da), loc: { ownerOnly: true, owner: Number(daOwner) } }, { key: String(sa), loc: { ownerOnly: true, owner: who.secretary.user.id } }];
   // Applicants (develop) sit where the organization that took the application is; the account that applied owns theirs.
   fixtures.develop = [];
   for (const [n, d, owner] of [[1, '350203', 0], [2, '350206', 0], [3, '350203', who.member.user.id]]) {

@@ -494,6 +494,30 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     } finally { await b.close() }
   })
 
+  test(`content review pages are accessible (${label})`, { skip: !(USERS.investor && USERS.member && USERS.city) && 'no users' }, async () => {
+    let b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'investor')
+      await b.page.goto('/review')
+      await b.page.getByTestId('prereview-items').waitFor()
+      await audit(b, `content review queue ${label}`)   /* the item and 我的审核's item: content_review.test.mjs */
+    } finally { await b.close() }
+    b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'member')
+      await b.page.goto('/me/review')
+      await b.page.locator('[data-testid="my-review"], .el-empty').first().waitFor()
+      await audit(b, `my reviews ${label}`)
+    } finally { await b.close() }
+    b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'city')
+      await b.page.goto('/review/figures')
+      await b.page.getByTestId('figures-summary').waitFor()
+      await audit(b, `content review figures ${label}`)
+    } finally { await b.close() }
+  })
+
   test(`dues pages of the branch are accessible (${label})`, { skip: !USERS.secretary && 'no secretary user' }, async () => {
     const sec = await apiAs('secretary')
     const org = Number((await sec.get('/api/me')).body.user.scope.code)

@@ -176,6 +176,19 @@ export const PAGES = [
     perm: 'training.write', component: () => import('./views/TrainingBatchView.vue') },
   { name: 'my-training', path: '/me/training', label: 'training.mine.menu', icon: Reading, group: 'study.nav.group',
     roles: ['org_admin', 'secretary', 'member', 'investor'], perm: 'training.read', component: () => import('./views/MyTrainingView.vue') },
+  // 内容预审 (issue 19): the enterprise's review queue and one item (its organization and investor, review.write);
+  // 我的审核 for the assigned reviewers (review.do, phone first); the figures for the offices and the enterprise side
+  // (review.read: counts only, the content never leaves the enterprise)
+  { name: 'prereview', path: '/review', label: 'prereview.menu', icon: EditPen, roles: [...BRANCH, 'investor'], perm: 'review.write',
+    component: () => import('./views/PrereviewQueueView.vue') },
+  { name: 'prereview-item', path: '/review/items/:id(\\d+)', label: 'prereview.item.title', hidden: true, activeMenu: 'prereview',
+    roles: [...BRANCH, 'investor'], perm: 'review.write', component: () => import('./views/PrereviewItemView.vue') },
+  { name: 'prereview-figures', path: '/review/figures', label: 'prereview.figures.menu', icon: PieChart, roles: [...AREA, ...BRANCH, 'investor'],
+    perm: 'review.read', component: () => import('./views/PrereviewFiguresView.vue') },
+  { name: 'my-reviews', path: '/me/review', label: 'prereview.mine.menu', icon: EditPen, roles: [...BRANCH, 'member'], perm: 'review.do',
+    component: () => import('./views/MyReviewsView.vue') },
+  { name: 'my-review', path: '/me/review/:id(\\d+)', label: 'prereview.mine.title', hidden: true, activeMenu: 'my-reviews',
+    roles: [...BRANCH, 'member'], perm: 'review.do', component: () => import('./views/MyReviewView.vue') },
   { name: 'me', path: '/me', label: 'menu.myProfile', icon: Avatar, roles: ['secretary', 'member'], perm: 'self.read',
     component: () => import('./views/MyMemberView.vue') },
   { name: 'enterprise', path: '/enterprise', label: 'menu.enterprise', icon: OfficeBuilding, roles: ['investor'], perm: 'enterprise.read',

@@ -98,6 +98,12 @@ static inline void fx_open(fx *x, int u) {
     fx_exec(x, "DELETE FROM course_session; DELETE FROM course_progress; DELETE FROM course_offline; DELETE FROM course");   /* courses (0056) */
     fx_exec(x, "DELETE FROM training_attendance; DELETE FROM training_attendee; DELETE FROM training_session; "
                "DELETE FROM training_batch; DELETE FROM training_cert_seq");   /* 轮训 (issue 16): before people */
+    /* 内容预审 (issue 19): findings point at assignments and checklist entries, items at groups, all at people and enterprises;
+       the city's default checklist stays (version 1, in use) */
+    fx_exec(x, "DELETE FROM review_reason; DELETE FROM review_finding; DELETE FROM review_assign; DELETE FROM review_file; "
+               "DELETE FROM review_item; DELETE FROM review_member; DELETE FROM review_group; "
+               "DELETE FROM review_check WHERE checklist_id IN (SELECT id FROM review_checklist WHERE enterprise_id IS NOT NULL OR version > 1); "
+               "DELETE FROM review_checklist WHERE enterprise_id IS NOT NULL OR version > 1; UPDATE review_checklist SET current = 1");
     fx_exec(x, "DELETE FROM transfer_step; DELETE FROM transfer; DELETE FROM transfer_counter");
     fx_exec(x, "DELETE FROM notice_recipient; DELETE FROM notice");
     /* dues: lines and the months paid point at sheets and payments, all at people */
