@@ -215,6 +215,7 @@ before(async () => {
   fixtures.alliance_activity = fixtures.alliance.map(({ key, loc }) => {
     const [[id]] = sql(`INSERT INTO alliance_activity(alliance_id, day, place, topic, attendance, recorded_by) VALUES (${key}, '2020-02-01', '会议室', 'access', 1, 'test') RETURNING id`);
     return { key: id, loc };
+  });
   // 领导挂钩联系 (issue 23): a link, its visit and the visit's problem sit where the enterprise is; the
   // linked leader owns them.  One per enterprise fixture, leaders alternating: 思明's office account on an
   // enterprise outside 思明 (owner but not in the district), 湖里's on the others, the city's on the investor's.
