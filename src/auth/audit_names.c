@@ -9,6 +9,10 @@
 const audit_action audit_actions[] = {
     {"access.denied", "拒绝访问（无权限或超出数据范围）"},
     {"access.unauthenticated", "未登录访问（会话已失效）"},
+    {"assess.confirm", "确认责任考核结果"},
+    {"assess.open", "开启年度责任考核"},
+    {"assess.publish", "发布责任考核结果"},
+    {"assess.recompute", "重新计算责任考核"},
     {"audit.export", "导出审计日志"},
     {"audit.purge", "清理过期审计记录"},
     {"audit.seal", "重新封存审计日志链头"},

@@ -59,6 +59,8 @@ st demo_study_progress_fill(demo_ctx *c, err *e);
 st demo_study_fill(demo_ctx *c, err *e);
 /* The city's training batches (轮训, demo_training.c); run by demo_fill after the transfers. */
 st demo_training_fill(demo_ctx *c, err *e);
+/* Last year's responsibility assessment published and this year's as a draft (demo_assess.c, issue 23); last of all. */
+st demo_assess_fill(demo_ctx *c, err *e);
 /* The ledger campaign over the demo enterprises (demo_ledger.c); run by demo_fill after its commit. */
 st demo_ledger_campaign(demo_ctx *c, err *e);
 

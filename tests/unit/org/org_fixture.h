@@ -107,6 +107,7 @@ static inline void fx_open(fx *x, int u) {
     fx_exec(x, "DELETE FROM meeting_month; DELETE FROM meeting_last; DELETE FROM meeting_photo; DELETE FROM meeting_amendment; DELETE FROM meeting_attendee; DELETE FROM meeting");
     /* developing new members before the registry: applicants point at organizations and people */
     fx_exec(x, "DELETE FROM develop_document; DELETE FROM develop_due; DELETE FROM develop_record; DELETE FROM develop_applicant");
+    fx_exec(x, "DELETE FROM assess_row; DELETE FROM assess");   /* 责任考核 (issue 23): snapshots, no links to other tables */
     fx_exec(x, "DELETE FROM org_post; DELETE FROM org_election");   /* issue 23: posts point at people and organizations */
     fx_exec(x, "DELETE FROM member_flow");   /* 流动党员 (issue 17): points at people and organizations */
     fx_exec(x, "DELETE FROM activity; DELETE FROM member_event; DELETE FROM member_span; DELETE FROM member; "
