@@ -166,6 +166,9 @@ export const PAGES = [
     perm: 'training.write', component: () => import('./views/TrainingBatchView.vue') },
   { name: 'my-training', path: '/me/training', label: 'training.mine.menu', icon: Reading, group: 'study.nav.group',
     roles: ['org_admin', 'secretary', 'member', 'investor'], perm: 'training.read', component: () => import('./views/MyTrainingView.vue') },
+  // 责任考核 (issue 23): the city office's yearly assessment of districts and parks; districts and parks see their own published rows
+  { name: 'assess', path: '/assess', label: 'assess.menu', icon: Tickets, roles: AREA, perm: 'assess.read',
+    component: () => import('./views/AssessView.vue') },
   { name: 'me', path: '/me', label: 'menu.myProfile', icon: Avatar, roles: ['secretary', 'member'], perm: 'self.read',
     component: () => import('./views/MyMemberView.vue') },
   { name: 'enterprise', path: '/enterprise', label: 'menu.enterprise', icon: OfficeBuilding, roles: ['investor'], perm: 'enterprise.read',
