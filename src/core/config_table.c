@@ -245,5 +245,7 @@ const cfg_def cfg_table[] = {
     {"assess-weight-points", CFG_INT, 0, 100, "10", "责任考核 assess", "积分（积分台账建立后计入）的权重（0 = 不计入） / weight of points (once the points ledger exists) (0 = not counted)"},
     {"assess-floor-points", CFG_INT, 0, 100, "0", "责任考核 assess", "积分（积分台账建立后计入）不得分的下限（%，不高于此得 0 分） / floor of points (once the points ledger exists) (%: 0 points at or below)"},
     {"assess-target-points", CFG_INT, 0, 100, "100", "责任考核 assess", "积分（积分台账建立后计入）满分的目标（%，达到即得 100 分） / target of points (once the points ledger exists) (%: 100 points at or above)"},
+    {"assess-points-per-org", CFG_INT, 1, 1000000, "100", "责任考核 assess",
+     "积分项的基准：每个党组织一年的积分（单位积分 ÷（党组织数 × 此值）即积分项的数据，积分台账接入后使用） / a year's points per organization that the points criterion measures against"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };
