@@ -65,6 +65,7 @@ typedef struct assess_criterion {
     const char *name;        /* 组织覆盖率 … */
     const char *figure;      /* what the share is, in words (shown on the page) */
     const char *records;     /* what the link lists (the link's label) */
+    const char *unit;        /* what num and den count: "fen" (money, in fen) or "count" */
     assess_fill_fn fill;
     assess_link_fn link;
 } assess_criterion;

@@ -195,12 +195,12 @@ static const char *assess_points_link(uc *c, const assess_period *p, const asses
 }
 
 const assess_criterion assess_criteria[] = {
-    {"coverage", "组织覆盖率", "在册企业中已建立党组织的比例（截至考核截止日）", "覆盖情况企业名单", ac_coverage_fill, ac_coverage_link},
-    {"life", "组织生活按期率", "当年到期应开的组织生活中按期召开的比例", "各党组织的组织生活完成情况", ac_life_fill, ac_life_link},
-    {"develop", "发展党员按期率", "截止日在途且有期限的发展步骤中未逾期的比例", "逾期和到期的发展步骤", ac_develop_fill,
+    {"coverage", "组织覆盖率", "在册企业中已建立党组织的比例（截至考核截止日）", "覆盖情况企业名单", "count", ac_coverage_fill, ac_coverage_link},
+    {"life", "组织生活按期率", "当年到期应开的组织生活中按期召开的比例", "各党组织的组织生活完成情况", "count", ac_life_fill, ac_life_link},
+    {"develop", "发展党员按期率", "截止日在途且有期限的发展步骤中未逾期的比例", "逾期和到期的发展步骤", "count", ac_develop_fill,
      ac_develop_link},
-    {"study", "学时达标率", "党员中当年学时已达标的比例", "学时未达标的党员", ac_study_fill, ac_study_link},
-    {"dues", "党费收缴率", "当年党费表应缴金额中已缴的比例", "当年的党费表", ac_dues_fill, ac_dues_link},
-    {"points", "积分", "党组织积分（积分台账建立后计入）", "积分明细", assess_points_fill, assess_points_link},
-    {NULL, NULL, NULL, NULL, NULL, NULL},
+    {"study", "学时达标率", "党员中当年学时已达标的比例", "学时未达标的党员", "count", ac_study_fill, ac_study_link},
+    {"dues", "党费收缴率", "当年党费表应缴金额中已缴的比例", "当年的党费表", "fen", ac_dues_fill, ac_dues_link},
+    {"points", "积分", "党组织积分（积分台账建立后计入）", "积分明细", "count", assess_points_fill, assess_points_link},
+    {NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };

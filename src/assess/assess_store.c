@@ -50,9 +50,9 @@ static st as_units(uc *c, assess_unit **out, size_t *n, err *e) {
 static json_t *as_rules_json(const assess_rule *rules) {
     json_t *a = json_array();
     for (size_t k = 0; assess_criteria[k].key; k++)
-        json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:i,s:i,s:i}", "key", assess_criteria[k].key, "name",
+        json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:i}", "key", assess_criteria[k].key, "name",
                                            assess_criteria[k].name, "figure", assess_criteria[k].figure, "records",
-                                           assess_criteria[k].records, "weight", rules[k].weight, "floor", rules[k].floor,
+                                           assess_criteria[k].records, "unit", assess_criteria[k].unit, "weight", rules[k].weight, "floor", rules[k].floor,
                                            "target", rules[k].target));
     return a;
 }
@@ -311,7 +311,10 @@ st assess_store_get(uc *c, int64_t id, json_t **out, err *e) {
             size_t k;
             json_t *cr;
             json_array_foreach(crit, k, cr) if (json_equal(json_object_get(cr, "key"), json_object_get(x, "key")))
+{
                 json_object_set(x, "name", json_object_get(cr, "name"));
+                if (json_object_get(cr, "unit")) json_object_set(x, "unit", json_object_get(cr, "unit"));
+            }
         }
     }
     json_object_set_new(head, "rows", rows);
