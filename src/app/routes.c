@@ -35,6 +35,7 @@ extern const http_route training_routes[];   /* 轮训 (issue 16) */
 extern const http_route alliance_routes[];   /* 党建联盟 (issue 23) */
 extern const http_route liaison_routes[];   /* 领导挂钩联系 (issue 23) */
 extern const http_route review_routes[];   /* 内容预审 (issue 19) */
+extern const http_route assess_routes[];   /* 责任考核 (issue 23) */
 extern const http_route test_routes[];   /* only with the test-routes setting */
 
 const http_route *const http_route_tables[] = {
@@ -67,6 +68,7 @@ const http_route *const http_route_tables[] = {
     alliance_routes,   /* 党建联盟 (issue 23) */
     liaison_routes,
     review_routes,
+    assess_routes,
     test_routes,
     NULL,
 };

@@ -22,6 +22,7 @@ extern const scope_resolver training_scope_resolvers[];   /* 轮训 (issue 16) *
 extern const scope_resolver alliance_scope_resolvers[];   /* 党建联盟 (issue 23) */
 extern const scope_resolver liaison_scope_resolvers[];   /* 领导挂钩联系 (issue 23) */
 extern const scope_resolver review_scope_resolvers[];   /* 内容预审 (issue 19) */
+extern const scope_resolver assess_scope_resolvers[];   /* 责任考核 (issue 23) */
 
 const scope_resolver *const scope_resolver_tables[] = {
     scope_core_resolvers,
@@ -44,5 +45,6 @@ const scope_resolver *const scope_resolver_tables[] = {
     alliance_scope_resolvers,   /* 党建联盟 (issue 23) */
     liaison_scope_resolvers,
     review_scope_resolvers,
+    assess_scope_resolvers,
     NULL,
 };

@@ -140,6 +140,7 @@ static const struct {
      "SELECT p.name || ' ' || r.from_month || '—' || r.to_month FROM dues_relief r JOIN person p ON p.id = r.person_id "
      "WHERE r.id = CAST($1 AS BIGINT)"},
     {"dues_month", "党费月份", false, NULL},
+    {"assessment", "责任考核", true, "SELECT CAST(year AS TEXT) || ' 年度责任考核' FROM assess WHERE id = CAST($1 AS BIGINT)"},
     {"session", "登录会话", true, NULL},
     {"develop_step", "发展党员步骤", false, NULL},
     {"ledger_decision", "记录对", false, NULL},

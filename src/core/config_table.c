@@ -234,5 +234,28 @@ const cfg_def cfg_table[] = {
     {"review-files-per-item", CFG_INT, 1, 100, "20", "内容预审 review", "每个送审事项最多的文件数 / files an item may have"},
     {"review-decide-min-done", CFG_INT, 0, 10, "1", "内容预审 review",
      "作出审核决定前至少应有多少名审核人提交意见 / reviewers who must hand in their findings before a decision"},
+    /* issue 23, assess: the yearly responsibility assessment (责任考核) of districts and parks — src/assess/.
+       A criterion scores 0 at or below its floor, 100 at or above its target, linearly between; the total is the
+       weighted mean over the criteria that have a figure (weights renormalised over them). */
+    {"assess-weight-coverage", CFG_INT, 0, 100, "30", "责任考核 assess", "组织覆盖率的权重（0 = 不计入） / weight of coverage rate (0 = not counted)"},
+    {"assess-floor-coverage", CFG_INT, 0, 100, "50", "责任考核 assess", "组织覆盖率不得分的下限（%，不高于此得 0 分） / floor of coverage rate (%: 0 points at or below)"},
+    {"assess-target-coverage", CFG_INT, 0, 100, "90", "责任考核 assess", "组织覆盖率满分的目标（%，达到即得 100 分） / target of coverage rate (%: 100 points at or above)"},
+    {"assess-weight-life", CFG_INT, 0, 100, "25", "责任考核 assess", "组织生活按期率的权重（0 = 不计入） / weight of organizational life on time (0 = not counted)"},
+    {"assess-floor-life", CFG_INT, 0, 100, "50", "责任考核 assess", "组织生活按期率不得分的下限（%，不高于此得 0 分） / floor of organizational life on time (%: 0 points at or below)"},
+    {"assess-target-life", CFG_INT, 0, 100, "95", "责任考核 assess", "组织生活按期率满分的目标（%，达到即得 100 分） / target of organizational life on time (%: 100 points at or above)"},
+    {"assess-weight-develop", CFG_INT, 0, 100, "15", "责任考核 assess", "发展党员按期率的权重（0 = 不计入） / weight of development steps on time (0 = not counted)"},
+    {"assess-floor-develop", CFG_INT, 0, 100, "50", "责任考核 assess", "发展党员按期率不得分的下限（%，不高于此得 0 分） / floor of development steps on time (%: 0 points at or below)"},
+    {"assess-target-develop", CFG_INT, 0, 100, "100", "责任考核 assess", "发展党员按期率满分的目标（%，达到即得 100 分） / target of development steps on time (%: 100 points at or above)"},
+    {"assess-weight-study", CFG_INT, 0, 100, "10", "责任考核 assess", "学时达标率的权重（0 = 不计入） / weight of members who reached their study hours (0 = not counted)"},
+    {"assess-floor-study", CFG_INT, 0, 100, "40", "责任考核 assess", "学时达标率不得分的下限（%，不高于此得 0 分） / floor of members who reached their study hours (%: 0 points at or below)"},
+    {"assess-target-study", CFG_INT, 0, 100, "95", "责任考核 assess", "学时达标率满分的目标（%，达到即得 100 分） / target of members who reached their study hours (%: 100 points at or above)"},
+    {"assess-weight-dues", CFG_INT, 0, 100, "10", "责任考核 assess", "党费收缴率的权重（0 = 不计入） / weight of dues collected (0 = not counted)"},
+    {"assess-floor-dues", CFG_INT, 0, 100, "60", "责任考核 assess", "党费收缴率不得分的下限（%，不高于此得 0 分） / floor of dues collected (%: 0 points at or below)"},
+    {"assess-target-dues", CFG_INT, 0, 100, "100", "责任考核 assess", "党费收缴率满分的目标（%，达到即得 100 分） / target of dues collected (%: 100 points at or above)"},
+    {"assess-weight-points", CFG_INT, 0, 100, "10", "责任考核 assess", "积分（积分台账建立后计入）的权重（0 = 不计入） / weight of points (once the points ledger exists) (0 = not counted)"},
+    {"assess-floor-points", CFG_INT, 0, 100, "0", "责任考核 assess", "积分（积分台账建立后计入）不得分的下限（%，不高于此得 0 分） / floor of points (once the points ledger exists) (%: 0 points at or below)"},
+    {"assess-target-points", CFG_INT, 0, 100, "100", "责任考核 assess", "积分（积分台账建立后计入）满分的目标（%，达到即得 100 分） / target of points (once the points ledger exists) (%: 100 points at or above)"},
+    {"assess-points-per-org", CFG_INT, 1, 1000000, "100", "责任考核 assess",
+     "积分项的基准：每个党组织一年的积分（单位积分 ÷（党组织数 × 此值）即积分项的数据，积分台账接入后使用） / a year's points per organization that the points criterion measures against"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

@@ -63,6 +63,8 @@ st demo_liaison_fill(demo_ctx *c, err *e);
 st demo_training_fill(demo_ctx *c, err *e);
 /* Content pre-review in the demo investor's enterprise (demo_review.c, issue 19); after the training. */
 st demo_review_fill(demo_ctx *c, err *e);
+/* Last year's responsibility assessment published and this year's as a draft (demo_assess.c, issue 23); last of all. */
+st demo_assess_fill(demo_ctx *c, err *e);
 /* The ledger campaign over the demo enterprises (demo_ledger.c); run by demo_fill after its commit. */
 st demo_ledger_campaign(demo_ctx *c, err *e);
 

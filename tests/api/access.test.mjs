@@ -313,6 +313,9 @@ before(async () => {
   // Training batches (轮训) are the city office's: inside the city's scope only.
   fixtures.training_batch = sql("INSERT INTO training_batch(name, starts_on, ends_on, place, audience, organizer, created_by) VALUES ('access 培训班', '2026-01-05', '2026-01-06', '党校', 'secretary', '市委组织部', 'test') RETURNING id")
     .map(([id]) => ({ key: id, loc: {} }));
+  // The responsibility assessment (责任考核, issue 23) is city-wide: every area office reads its own row of it.
+  fixtures.assessment = sql("INSERT INTO assess(year, state, as_of, rules, computed_at, computed_by, created_by) VALUES (2001, 'published', '2001-12-31', '[]', 0, 'test', 'test') RETURNING id")
+    .map(([id]) => ({ key: id, loc: { areas: true } }));
   // Instructors sit where the enterprise they were sent to is.
   fixtures.instructor = sql("SELECT i.id, COALESCE(e.district_code,''), COALESCE(e.park_code,''), e.id FROM org_instructor i JOIN enterprise e ON e.id = i.enterprise_id WHERE i.id IN (SELECT MIN(i2.id) FROM org_instructor i2 JOIN enterprise e2 ON e2.id = i2.enterprise_id GROUP BY e2.district_code)")
     .map(([id, d, p, ent]) => ({ key: id, loc: { district: d || undefined, park: p || undefined, enterprise: ent } }));

@@ -59,6 +59,10 @@ before(async () => {
   const ex = await city.get('/api/exams');
   assert.equal(ex.status, 200, ex.text);
   FILL['/api/exams/{id}/results'] = { path: { id: ex.data.items[0].id }, q: '' };
+  // the responsibility assessment's results (issue 23): the demo's draft of this year, every district and park
+  const as = await city.get('/api/assessments');
+  assert.equal(as.status, 200, as.text);
+  FILL['/api/assessments/{id}/rows'] = { path: { id: as.data.items[0].id }, q: '' };
   const r = await city.get('/api/openapi.json');
   api = r.data;
 });

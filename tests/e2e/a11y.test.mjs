@@ -559,6 +559,18 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     } finally { await b.close() }
   })
 
+  test(`responsibility assessment page is accessible (${label})`, { skip: !(USERS.city && USERS.district) && 'no users' }, async () => {
+    for (const role of ['city', 'district']) {
+      const b = await openBrowser({ viewport, bypassCSP: true })
+      try {
+        await loginAs(b.page, role)
+        await b.page.goto('/assess')
+        await b.page.locator('[data-testid="assess-unit"]').first().waitFor()
+        await audit(b, `assessment ${role} ${label}`)
+      } finally { await b.close() }
+    }
+  })
+
   test(`audit log page is accessible (${label})`, { skip: !USERS.auditor && 'no auditor user' }, async () => {
     const b = await openBrowser({ viewport, bypassCSP: true })
     try {

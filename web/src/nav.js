@@ -189,6 +189,9 @@ export const PAGES = [
     component: () => import('./views/MyReviewsView.vue') },
   { name: 'my-review', path: '/me/review/:id(\\d+)', label: 'prereview.mine.title', hidden: true, activeMenu: 'my-reviews',
     roles: [...BRANCH, 'member'], perm: 'review.do', component: () => import('./views/MyReviewView.vue') },
+  // 责任考核 (issue 23): the city office's yearly assessment of districts and parks; districts and parks see their own published rows
+  { name: 'assess', path: '/assess', label: 'assess.menu', icon: Tickets, roles: AREA, perm: 'assess.read',
+    component: () => import('./views/AssessView.vue') },
   { name: 'me', path: '/me', label: 'menu.myProfile', icon: Avatar, roles: ['secretary', 'member'], perm: 'self.read',
     component: () => import('./views/MyMemberView.vue') },
   { name: 'enterprise', path: '/enterprise', label: 'menu.enterprise', icon: OfficeBuilding, roles: ['investor'], perm: 'enterprise.read',

@@ -37,9 +37,10 @@ import training from './parts/training.js'
 import alliance from './parts/alliance.js'
 import liaison from './parts/liaison.js'
 import prereview from './parts/prereview.js'
+import assess from './parts/assess.js'
 
 export const LANGS = ['zh-CN', 'en']
-export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice, dues, transfer, duesbank, duesreport, fields, flow, study, exam, register, orgpeople, studyprogress, course, training, alliance, liaison, prereview }
+export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice, dues, transfer, duesbank, duesreport, fields, flow, study, exam, register, orgpeople, studyprogress, course, training, alliance, liaison, prereview, assess }
 
 function merge(lang) {
   const out = {}
