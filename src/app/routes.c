@@ -32,6 +32,7 @@ extern const http_route exam_routes[];   /* 考试 (issue 16) */
 extern const http_route committee_routes[];   /* organizations' people and terms (issue 23) */
 extern const http_route study_progress_routes[];   /* 学时完成情况 (issue 16) */
 extern const http_route training_routes[];   /* 轮训 (issue 16) */
+extern const http_route map_routes[];   /* the city map (issue 19) */
 extern const http_route test_routes[];   /* only with the test-routes setting */
 
 const http_route *const http_route_tables[] = {
@@ -56,6 +57,7 @@ const http_route *const http_route_tables[] = {
     dues_bank_routes,
     flow_routes,
     register_routes,
+    map_routes,
     dues_report_routes,
     exam_routes,
     committee_routes,

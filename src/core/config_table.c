@@ -224,5 +224,16 @@ const cfg_def cfg_table[] = {
      "培训班学员出勤达到课程总数的多少（百分比）方可结业 / the share of a batch's sessions (percent) an attendee must attend to complete"},
     {"training-cert-prefix", CFG_STR, 0, 0, "厦党培", "学习培训 study",
      "培训结业证书编号的字头（编号形如 厦党培〔2026〕第0001号，每年一个序列） / the certificate number's prefix (one sequence a year)"},
+    /* issue 19, map: the city map's bounds and points — src/map/ */
+    {"map-lng-min-e6", CFG_INT, -180000000, 180000000, "117800000", "地图 map",
+     "厦门市范围：最小经度（百万分之一度） / the city's bounds: least longitude (millionths of a degree)"},
+    {"map-lng-max-e6", CFG_INT, -180000000, 180000000, "118500000", "地图 map",
+     "厦门市范围：最大经度（百万分之一度） / the city's bounds: greatest longitude (millionths of a degree)"},
+    {"map-lat-min-e6", CFG_INT, -90000000, 90000000, "24350000", "地图 map",
+     "厦门市范围：最小纬度（百万分之一度） / the city's bounds: least latitude (millionths of a degree)"},
+    {"map-lat-max-e6", CFG_INT, -90000000, 90000000, "24950000", "地图 map",
+     "厦门市范围：最大纬度（百万分之一度） / the city's bounds: greatest latitude (millionths of a degree)"},
+    {"map-points-max", CFG_INT, 100, 1000000, "20000", "地图 map",
+     "地图上最多画出的企业点数（超出时提示） / most enterprise points the map draws (more: the page says so)"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

@@ -245,6 +245,7 @@ static st demo_fill_all(demo_ctx *c, err *e) {
     if (!s) s = demo_org_people_fill(c, e);   /* organizations' people and terms (issue 23) */
     if (!s) s = demo_study_progress_fill(c, e);   /* 学时完成情况 (issue 16) */
     if (!s) s = demo_training_fill(c, e);   /* 轮训 (issue 16) */
+    if (!s) s = demo_map_fill(c, e);   /* the map's coordinates (issue 19) */
     if (!s && !c->no_bulletins) s = demo_bulletins(c, e);
     return s;
 }

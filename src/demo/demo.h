@@ -61,5 +61,7 @@ st demo_study_fill(demo_ctx *c, err *e);
 st demo_training_fill(demo_ctx *c, err *e);
 /* The ledger campaign over the demo enterprises (demo_ledger.c); run by demo_fill after its commit. */
 st demo_ledger_campaign(demo_ctx *c, err *e);
+/* demo_map.c: coordinates for the map (issue 19), after the ledger campaign */
+st demo_map_fill(demo_ctx *c, err *e);
 
 #endif
