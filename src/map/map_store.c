@@ -45,7 +45,7 @@ st map_store_coord_set(uc *c, int64_t id, int64_t lng_e6, int64_t lat_e6, err *e
     " WHERE r.import_id = $3 AND r.code_kind = 'uscc' AND r.lng_e6 IS NOT NULL AND r.lat_e6 IS NOT NULL"             \
     " AND r.lng_e6 BETWEEN $4 AND $5 AND r.lat_e6 BETWEEN $6 AND $7 AND (k.source IS NULL OR k.source <> 'form')"   \
     " AND r.id = (SELECT MAX(r2.id) FROM ledger_record r2 WHERE r2.import_id = r.import_id AND r2.code = r.code"    \
-    " AND r2.lng_e6 IS NOT NULL AND r2.lat_e6 IS NOT NULL) AND " MAP_SCOPE
+    " AND r2.lng_e6 BETWEEN $4 AND $5 AND r2.lat_e6 BETWEEN $6 AND $7) AND " MAP_SCOPE
 
 st map_store_from_ledger(uc *c, int64_t import_id, int64_t *n, err *e) {
     *n = 0;
