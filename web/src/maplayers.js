@@ -11,12 +11,12 @@ const COVERED = '#2e7d32'
 const UNCOVERED = '#d32f2f'
 const ORG = '#b71c1c'
 
-/** Points as an ECharts scatter on the geo: many points draw in large mode. */
+/** Points as an ECharts scatter on the geo: more than 500 draw in large mode (one path for all: bench/map). */
 function scatter(id, name, items, style) {
   return {
     id, name, type: 'scatter', coordinateSystem: 'geo', geoIndex: 0,
     data: items.map((p) => [deg(p.lng_e6), deg(p.lat_e6), p._i]),
-    large: items.length > 3000, largeThreshold: 3000, progressive: 0,
+    large: items.length > 500, largeThreshold: 500, progressive: 0,
     symbolSize: style.size || 7, symbol: style.hollow ? 'emptyCircle' : 'circle',
     itemStyle: { color: style.color, opacity: style.hollow ? 0.75 : 0.9, borderColor: style.hollow ? style.color : '#fff', borderWidth: style.hollow ? 1.5 : 0.5 },
     emphasis: { scale: 1.6 }, z: style.z || 3, animation: false,
