@@ -36,6 +36,7 @@ extern const http_route alliance_routes[];   /* 党建联盟 (issue 23) */
 extern const http_route liaison_routes[];   /* 领导挂钩联系 (issue 23) */
 extern const http_route review_routes[];   /* 内容预审 (issue 19) */
 extern const http_route assess_routes[];   /* 责任考核 (issue 23) */
+extern const http_route map_routes[];   /* the city map (issue 19) */
 extern const http_route test_routes[];   /* only with the test-routes setting */
 
 const http_route *const http_route_tables[] = {
@@ -60,6 +61,7 @@ const http_route *const http_route_tables[] = {
     dues_bank_routes,
     flow_routes,
     register_routes,
+    map_routes,
     dues_report_routes,
     exam_routes,
     committee_routes,

@@ -176,6 +176,9 @@ const audit_action audit_actions[] = {
     {"user.reset", "重置密码"},
     {"user.reveal", "查看用户完整身份证号和电话"},
     {"user.unlock", "解锁用户"},
+    /* issue 19, map */
+    {"map.coord.set", "在地图上设置企业位置"},
+    {"map.coord.ledger", "从台账经纬度取得企业位置"},
     {NULL, NULL},
 };
 

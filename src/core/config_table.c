@@ -257,5 +257,16 @@ const cfg_def cfg_table[] = {
     {"assess-target-points", CFG_INT, 0, 100, "100", "责任考核 assess", "积分（积分台账建立后计入）满分的目标（%，达到即得 100 分） / target of points (once the points ledger exists) (%: 100 points at or above)"},
     {"assess-points-per-org", CFG_INT, 1, 1000000, "100", "责任考核 assess",
      "积分项的基准：每个党组织一年的积分（单位积分 ÷（党组织数 × 此值）即积分项的数据，积分台账接入后使用） / a year's points per organization that the points criterion measures against"},
+    /* issue 19, map: the city map's bounds and points — src/map/ */
+    {"map-lng-min-e6", CFG_INT, -180000000, 180000000, "117800000", "地图 map",
+     "厦门市范围：最小经度（百万分之一度） / the city's bounds: least longitude (millionths of a degree)"},
+    {"map-lng-max-e6", CFG_INT, -180000000, 180000000, "118500000", "地图 map",
+     "厦门市范围：最大经度（百万分之一度） / the city's bounds: greatest longitude (millionths of a degree)"},
+    {"map-lat-min-e6", CFG_INT, -90000000, 90000000, "24350000", "地图 map",
+     "厦门市范围：最小纬度（百万分之一度） / the city's bounds: least latitude (millionths of a degree)"},
+    {"map-lat-max-e6", CFG_INT, -90000000, 90000000, "24950000", "地图 map",
+     "厦门市范围：最大纬度（百万分之一度） / the city's bounds: greatest latitude (millionths of a degree)"},
+    {"map-points-max", CFG_INT, 100, 1000000, "20000", "地图 map",
+     "地图上最多画出的企业点数（超出时提示） / most enterprise points the map draws (more: the page says so)"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

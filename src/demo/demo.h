@@ -67,6 +67,8 @@ st demo_review_fill(demo_ctx *c, err *e);
 st demo_assess_fill(demo_ctx *c, err *e);
 /* The ledger campaign over the demo enterprises (demo_ledger.c); run by demo_fill after its commit. */
 st demo_ledger_campaign(demo_ctx *c, err *e);
+/* demo_map.c: coordinates for the map (issue 19), after the ledger campaign */
+st demo_map_fill(demo_ctx *c, err *e);
 
 /* Three 党建联盟 with their joint activities (demo_alliance.c, issue 23); after the organizations' people. */
 st demo_alliance_fill(demo_ctx *c, err *e);

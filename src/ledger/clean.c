@@ -352,6 +352,43 @@ static const char *clean_phone(ledger_builder *b, ledger_row *r, int col, const 
     return strcmp(out, v) == 0 ? v : arena_strdup(&b->t->mem, out);
 }
 
+/* 经度/纬度 (the map, issue 19): a decimal number of degrees, with or without
+ * ° or 度; kept as 6 decimals.  Anything else is a warning and left empty (the
+ * row still imports; the enterprise keeps its approximate place). */
+bool ledger_degrees_e6(const char *v, int64_t *out) {
+    const char *p = v;
+    bool neg = false;
+    if (*p == '-' || *p == '+') neg = *p++ == '-';
+    int64_t whole = 0, frac = 0;
+    int nd = 0, nf = 0, up = 0;
+    while (*p >= '0' && *p <= '9' && nd < 4) whole = whole * 10 + (*p++ - '0'), nd++;
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++, nf++) {
+            if (nf < 6) frac = frac * 10 + (*p - '0');
+            else if (nf == 6) up = *p >= '5';
+        }
+    if (!strcmp(p, "°") || !strcmp(p, "度")) p += strlen(p);
+    if (!nd || *p || nf > 15) return false;
+    for (int k = nf < 6 ? nf : 6; k < 6; k++) frac *= 10;
+    *out = (neg ? -1 : 1) * (whole * 1000000 + frac + up);
+    return true;
+}
+
+static const char *clean_degrees(ledger_builder *b, ledger_row *r, int col, const char *v, bool lng) {
+    if (placeholder(v)) return NULL;
+    int64_t x;
+    int64_t lim = lng ? 180000000 : 90000000;
+    if (!ledger_degrees_e6(v, &x) || x < -lim || x > lim) {
+        problem(b, r, col, LP_WARNING, "%s“%s”不是以度为单位的小数（如 %s）；这一格未读入，企业在地图上按所在街道或区的中心近似显示",
+                lng ? "经度" : "纬度", v, lng ? "118.089123" : "24.479834");
+        return NULL;
+    }
+    char out[32];
+    int64_t a = x < 0 ? -x : x;
+    snprintf(out, sizeof out, "%s%lld.%06lld", x < 0 ? "-" : "", (long long)(a / 1000000), (long long)(a % 1000000));
+    return arena_strdup(&b->t->mem, out);
+}
+
 void ledger_clean_row(ledger_builder *b, ledger_row *r) {
     ledger_table *t = b->t;
     int name_col = -1;
@@ -371,6 +408,7 @@ void ledger_clean_row(ledger_builder *b, ledger_row *r) {
         case LF_DISTRICT: v = clean_district(b, r, c, v, n); break;
         case LF_STREET: v = clean_street(b, v, n); break;
         case LF_PHONE: v = clean_phone(b, r, c, v, n); break;
+        case LF_LNG: case LF_LAT: v = clean_degrees(b, r, c, v, f == LF_LNG); break;
         default: break;
         }
         r->val[f] = v;

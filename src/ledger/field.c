@@ -34,6 +34,8 @@ static const struct { const char *name, *label; } FIELDS[LF__COUNT] = {
     [LF_SCOPE] = {"scope", "经营范围"},
     [LF_PREMISES] = {"premises", "办公场所"},
     [LF_OPERATING] = {"operating", "是否正常经营"},
+    [LF_LNG] = {"lng", "经度"},
+    [LF_LAT] = {"lat", "纬度"},
 };
 
 const char *ledger_field_name(ledger_field f) {
@@ -81,6 +83,8 @@ char *ledger_field_norm(const char *s, size_t n, char *out, size_t cap) {
 
 /* Exact headers (normalised). */
 static const struct { const char *h; ledger_field f; } EXACT[] = {
+    {"经度", LF_LNG}, {"纬度", LF_LAT}, {"LNG", LF_LNG}, {"LON", LF_LNG}, {"LONGITUDE", LF_LNG},
+    {"LAT", LF_LAT}, {"LATITUDE", LF_LAT},
     {"序号", LF_SEQ}, {"序", LF_SEQ}, {"编号", LF_SEQ}, {"NO", LF_SEQ}, {"NO.", LF_SEQ}, {"行号", LF_SEQ},
     {"企业名称", LF_NAME}, {"单位名称", LF_NAME}, {"公司名称", LF_NAME}, {"名称", LF_NAME},
     {"企业(单位)名称", LF_NAME}, {"单位(企业)名称", LF_NAME}, {"企业", LF_NAME}, {"单位", LF_NAME},
@@ -98,6 +102,7 @@ static const struct { const char *h; ledger_field f; } EXACT[] = {
 
 /* Key words, in order: the first that the header contains wins. */
 static const struct { const char *kw; ledger_field f; } KEYWORDS[] = {
+    {"经度", LF_LNG}, {"纬度", LF_LAT},
     {"信用代码", LF_CODE}, {"统一代码", LF_CODE}, {"社会代码", LF_CODE}, {"注册号", LF_CODE},
     {"机构代码", LF_CODE}, {"USCC", LF_CODE}, {"统一社会", LF_CODE},
     {"电话", LF_PHONE}, {"手机", LF_PHONE}, {"联系方式", LF_PHONE}, {"TEL", LF_PHONE},

@@ -59,8 +59,8 @@ static st insert_records(uc *c, const ledger_import_in *in, const ledger_import_
                       "INSERT INTO ledger_record(import_id, row, sheet_row, name, code, code_kind, address, district, "
                       "district_code, street, park, employees, members, category, status, contact, phone, capital, "
                       "founded, business_scope, premises, operating, cells, contact_masked, phone_masked, "
-                      "cells_sealed, pii) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,"
-                      "$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,1)",
+                      "cells_sealed, pii, lng_e6, lat_e6) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,"
+                      "$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,1,$27,$28)",
                       &q, e);
     for (int i = 0; !s && i < t->nrows; i++) {
         const ledger_row *r = &t->rows[i];
@@ -93,6 +93,15 @@ static st insert_records(uc *c, const ledger_import_in *in, const ledger_import_
         db_bind_text(q, 24, p->contact_sealed ? p->contact_masked : NULL);
         db_bind_text(q, 25, p->phone_sealed ? p->phone_masked : NULL);
         db_bind_text(q, 26, p->cells_sealed);
+        /* 经度/纬度 (issue 19): both or neither */
+        int64_t lng, lat;
+        if (r->val[LF_LNG] && r->val[LF_LAT] && ledger_degrees_e6(r->val[LF_LNG], &lng) && ledger_degrees_e6(r->val[LF_LAT], &lat)) {
+            db_bind_int(q, 27, lng);
+            db_bind_int(q, 28, lat);
+        } else {
+            db_bind_null(q, 27);
+            db_bind_null(q, 28);
+        }
         if (db_step(q, e) == DB_ERROR) s = e->code;
         db_reset(q);
         if (in->progress && (i % 4096 == 0 || i + 1 == t->nrows)) in->progress(in->ctx, (uint64_t)i + 1, (uint64_t)t->nrows);

@@ -11,6 +11,7 @@
 #ifndef EJIA_LEDGER_TABLE_H
 #define EJIA_LEDGER_TABLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "core/arena.h"
@@ -37,6 +38,8 @@ typedef enum ledger_field {
     LF_SCOPE,       /* 经营范围 */
     LF_PREMISES,    /* 办公场所 / 有无场所 (field verification) */
     LF_OPERATING,   /* 是否正常经营 (field verification) */
+    LF_LNG,         /* 经度 (cleaned: degrees, 6 decimals; the map, issue 19) */
+    LF_LAT,         /* 纬度 (cleaned: degrees, 6 decimals) */
     LF__COUNT
 } ledger_field;
 
@@ -134,5 +137,9 @@ const char *ledger_field_label(ledger_field f);    /* "企业名称", ... */
 ledger_field ledger_field_by_name(const char *s);  /* LF_NONE when unknown */
 /* Column letters as Excel shows them: 0 → "A", 26 → "AA" (out ≥ 8 bytes). */
 void ledger_col_letters(int col, char *out);
+
+/* A decimal number of degrees ("118.089123", "24.48°") in millionths of a
+ * degree (more than 6 decimals rounded); false when it is not one. */
+bool ledger_degrees_e6(const char *v, int64_t *out);
 
 #endif

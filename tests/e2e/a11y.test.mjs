@@ -571,6 +571,17 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     }
   })
 
+  test(`全市地图 is accessible (${label})`, { skip: !USERS.city && 'no city user' }, async () => {
+    const b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'city')
+      await b.page.goto('/map')
+      await b.page.locator('[data-testid="map-chart"][data-painted="1"]').waitFor()
+      await b.page.locator('[data-testid="map-table"] .el-table__row').first().waitFor()
+      await audit(b, `map ${label}`)
+    } finally { await b.close() }
+  })
+
   test(`audit log page is accessible (${label})`, { skip: !USERS.auditor && 'no auditor user' }, async () => {
     const b = await openBrowser({ viewport, bypassCSP: true })
     try {

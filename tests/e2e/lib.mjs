@@ -43,7 +43,7 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', 
  * roles).  Returns {ctx, page, close}.  Console errors and CSP violations are
  * collected in `problems` so tests can assert the page ran cleanly.
  */
-export async function openBrowser({ viewport = DESKTOP, locale = 'zh-CN', bypassCSP = false, baseURL = BASE } = {}) {
+export async function openBrowser({ viewport = DESKTOP, locale = 'zh-CN', bypassCSP = false, baseURL = BASE, hasTouch = false } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ejia-e2e-profile-'))
   const ctx = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
@@ -55,6 +55,7 @@ export async function openBrowser({ viewport = DESKTOP, locale = 'zh-CN', bypass
     acceptDownloads: true,
     baseURL, // another server of the spec's own (one with a test clock) when given
     bypassCSP, // only the accessibility check needs it, to inject axe-core
+    hasTouch, // a phone's taps (the map, issue 19)
   })
   // Every toast (ElMessage) the page shows, kept: one is on screen for three seconds, and a test
   // process starved of CPU for that long looked for it after it had gone (toastSeen)

@@ -10,6 +10,7 @@ import {
 } from '@element-plus/icons-vue'
 import { Flag, EditPen, Bell, Wallet, Switch } from '@element-plus/icons-vue'
 import { Position } from '@element-plus/icons-vue'
+import { Location } from '@element-plus/icons-vue'
 import { session } from './session.js'
 
 export const ALL_ROLES = ['city', 'district', 'park', 'org_admin', 'secretary', 'member', 'investor', 'auditor', 'sysadmin']
@@ -37,6 +38,9 @@ export const PAGES = [
     component: () => import('./views/CoverageView.vue') },
   // 企业名录 (issue 23): the register between campaigns (create, edit, close, merge; the market regulator's
   // feed and its proposals) and one enterprise's history; writing needs register.write (city, district)
+  // 全市地图 (issue 19): coverage by district, enterprises and organizations on a map of Xiamen
+  { name: 'map', path: '/map', label: 'map.menu', icon: Location, roles: AREA, perm: 'coverage.read',
+    component: () => import('./views/MapView.vue') },
   { name: 'register', path: '/register', label: 'register.menu', icon: OfficeBuilding, roles: AREA, perm: 'coverage.read',
     component: () => import('./views/RegisterView.vue') },
   { name: 'register-enterprise', path: '/register/enterprises/:id(\\d+)', label: 'register.ent.title', hidden: true, activeMenu: 'register',
