@@ -32,6 +32,7 @@ extern const http_route exam_routes[];   /* 考试 (issue 16) */
 extern const http_route committee_routes[];   /* organizations' people and terms (issue 23) */
 extern const http_route study_progress_routes[];   /* 学时完成情况 (issue 16) */
 extern const http_route training_routes[];   /* 轮训 (issue 16) */
+extern const http_route points_routes[];   /* 积分 (issue 18) */
 extern const http_route test_routes[];   /* only with the test-routes setting */
 
 const http_route *const http_route_tables[] = {
@@ -61,6 +62,7 @@ const http_route *const http_route_tables[] = {
     committee_routes,
     study_progress_routes,
     training_routes,
+    points_routes,
     test_routes,
     NULL,
 };

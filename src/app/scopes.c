@@ -19,6 +19,7 @@ extern const scope_resolver register_scope_resolvers[];   /* the enterprise regi
 extern const scope_resolver committee_scope_resolvers[];   /* organizations' people and terms (issue 23) */
 extern const scope_resolver course_scope_resolvers[];   /* 课程 (issue 16) */
 extern const scope_resolver training_scope_resolvers[];   /* 轮训 (issue 16) */
+extern const scope_resolver points_scope_resolvers[];   /* 积分 (issue 18) */
 
 const scope_resolver *const scope_resolver_tables[] = {
     scope_core_resolvers,
@@ -38,5 +39,6 @@ const scope_resolver *const scope_resolver_tables[] = {
     committee_scope_resolvers,
     course_scope_resolvers,
     training_scope_resolvers,
+    points_scope_resolvers,
     NULL,
 };
