@@ -245,6 +245,7 @@ static st demo_fill_all(demo_ctx *c, err *e) {
     if (!s) s = demo_org_people_fill(c, e);   /* organizations' people and terms (issue 23) */
     if (!s) s = demo_study_progress_fill(c, e);   /* 学时完成情况 (issue 16) */
     if (!s) s = demo_training_fill(c, e);   /* 轮训 (issue 16) */
+    if (!s) s = demo_points_fill(c, e);   /* 积分 (issue 18): last, over every step's activity */
     if (!s && !c->no_bulletins) s = demo_bulletins(c, e);
     return s;
 }

@@ -59,6 +59,8 @@ st demo_study_progress_fill(demo_ctx *c, err *e);
 st demo_study_fill(demo_ctx *c, err *e);
 /* The city's training batches (轮训, demo_training.c); run by demo_fill after the transfers. */
 st demo_training_fill(demo_ctx *c, err *e);
+/* Points: a claim approved, one pending, the engine over the whole activity log (demo_points.c); last. */
+st demo_points_fill(demo_ctx *c, err *e);
 /* The ledger campaign over the demo enterprises (demo_ledger.c); run by demo_fill after its commit. */
 st demo_ledger_campaign(demo_ctx *c, err *e);
 

@@ -76,19 +76,11 @@
 #define PS_KEY_Q "SUBSTR(l.day, 1, 4) || '-Q' || CAST((CAST(SUBSTR(l.day, 6, 2) AS INTEGER) + 2) / 3 AS TEXT)"
 #define PS_KEY_Y "SUBSTR(l.day, 1, 4)"
 
-static st ps_totals_run(uc *c, int64_t after, int64_t upto, err *e) {
-#define PS_RUN_COND "l.activity_id > $1 AND l.activity_id <= $2 AND l.claim_id IS NULL"
-    st s = db_run(c->d, PS_TOTALS(PS_KEY_M, PS_RUN_COND), e, "ii", after, upto);
-    if (!s) s = db_run(c->d, PS_TOTALS(PS_KEY_Q, PS_RUN_COND), e, "ii", after, upto);
-    if (!s) s = db_run(c->d, PS_TOTALS(PS_KEY_Y, PS_RUN_COND), e, "ii", after, upto);
-#undef PS_RUN_COND
-    return s;
-}
-
-static st ps_totals_line(uc *c, int64_t line, err *e) {
-    st s = db_run(c->d, PS_TOTALS(PS_KEY_M, "l.id = $1"), e, "i", line);
-    if (!s) s = db_run(c->d, PS_TOTALS(PS_KEY_Q, "l.id = $1"), e, "i", line);
-    if (!s) s = db_run(c->d, PS_TOTALS(PS_KEY_Y, "l.id = $1"), e, "i", line);
+/* The totals of the lines after line `after` (the run holds the lock: no one else appends meanwhile). */
+static st ps_totals_after(uc *c, int64_t after, err *e) {
+    st s = db_run(c->d, PS_TOTALS(PS_KEY_M, "l.id > $1"), e, "i", after);
+    if (!s) s = db_run(c->d, PS_TOTALS(PS_KEY_Q, "l.id > $1"), e, "i", after);
+    if (!s) s = db_run(c->d, PS_TOTALS(PS_KEY_Y, "l.id > $1"), e, "i", after);
     return s;
 }
 
@@ -137,10 +129,12 @@ static st ps_approval_claims(uc *c, int64_t after, int64_t upto, int64_t *n, err
     return s;
 }
 
-/* On PostgreSQL every activity row below the max id must have committed before it is read past. */
+/* On PostgreSQL every activity row below the max id must have committed before it is read past
+ * (writers hold ROW EXCLUSIVE until they commit), and appending to the ledger is one at a time
+ * (the mode conflicts with itself: runs and decisions queue).  SQLite has one writer anyway. */
 static st ps_lock(uc *c, err *e) {
     if (db_kind_of(c->d) != DB_PGSQL) return ST_OK;
-    return db_exec(c->d, "LOCK TABLE activity IN SHARE MODE", e);
+    return db_exec(c->d, "LOCK TABLE activity IN SHARE ROW EXCLUSIVE MODE", e);
 }
 
 static st ps_run_work(uc *c, void *arg, uc_act *a, err *e) {
@@ -149,17 +143,22 @@ static st ps_run_work(uc *c, void *arg, uc_act *a, err *e) {
     st s = ps_lock(c, e);
     if (!s) s = ps_watermark(c, &wm, e);
     if (!s) s = db_query_int(c->d, &upto, "SELECT COALESCE(MAX(id), 0) FROM activity", e, "");
-    if (!s) s = db_query_int(c->d, &l0, "SELECT COUNT(*) FROM points_line WHERE activity_id > $1 AND claim_id IS NULL", e, "i", wm);
+    if (!s) s = db_query_int(c->d, &l0, "SELECT COALESCE(MAX(id), 0) FROM points_line", e, "");
+    /* an empty ledger has no earlier lines to add (the first run: no lookup a row) */
     if (!s && upto > wm)
-        s = db_run(c->d,
-                   "INSERT INTO points_line(" PS_LINE_COLS ", created_at) SELECT q.*, $3 FROM ("
-                   PS_LOG_LINES("a.id > $1 AND a.id <= $2", PS_PRIOR) ") q",
-                   e, "iii", wm, upto, clock_now());
-    if (!s && upto > wm) s = ps_totals_run(c, wm, upto, e);
+        s = l0 ? db_run(c->d,
+                        "INSERT INTO points_line(" PS_LINE_COLS ", created_at) SELECT q.*, $3 FROM ("
+                        PS_LOG_LINES("a.id > $1 AND a.id <= $2", PS_PRIOR) ") q",
+                        e, "iii", wm, upto, clock_now())
+               : db_run(c->d,
+                        "INSERT INTO points_line(" PS_LINE_COLS ", created_at) SELECT q.*, $3 FROM ("
+                        PS_LOG_LINES("a.id > $1 AND a.id <= $2", "0") ") q",
+                        e, "iii", wm, upto, clock_now());
+    if (!s && upto > wm) s = ps_totals_after(c, l0, e);
     if (!s && upto > wm) s = ps_approval_claims(c, wm, upto, &out[1], e);
-    if (!s) s = db_query_int(c->d, &l1, "SELECT COUNT(*) FROM points_line WHERE activity_id > $1 AND claim_id IS NULL", e, "i", wm);
+    if (!s) s = db_query_int(c->d, &l1, "SELECT COUNT(*) FROM points_line WHERE id > $1", e, "i", l0);
     if (!s && upto > wm) s = ps_set_watermark(c, upto, e);
-    out[0] = l1 - l0;
+    out[0] = l1;
     a->detail = arena_printf(c->mem, "积分计算：读取活动记录（编号 %lld 至 %lld），新增积分明细 %lld 条、待审核申报 %lld 件", (long long)wm + 1,
                              (long long)upto, (long long)out[0], (long long)out[1]);
     return s;
@@ -192,9 +191,7 @@ static st ps_rebuild_work(uc *c, void *arg, uc_act *a, err *e) {
     if (!s)
         s = db_run(c->d, "INSERT INTO points_line(" PS_LINE_COLS ", created_at) SELECT q.*, $1 FROM (" PS_CLAIM_LINES ") q", e, "i",
                    clock_now());
-    if (!s) s = db_run(c->d, PS_TOTALS(PS_KEY_M, "l.id > $1"), e, "i", (int64_t)0);
-    if (!s) s = db_run(c->d, PS_TOTALS(PS_KEY_Q, "l.id > $1"), e, "i", (int64_t)0);
-    if (!s) s = db_run(c->d, PS_TOTALS(PS_KEY_Y, "l.id > $1"), e, "i", (int64_t)0);
+    if (!s) s = ps_totals_after(c, 0, e);
     if (!s) s = ps_approval_claims(c, 0, upto, NULL, e);
     if (!s) s = ps_set_watermark(c, upto, e);
     if (!s) s = db_query_int(c->d, n, "SELECT COUNT(*) FROM points_line", e, "");
@@ -498,14 +495,15 @@ static st ps_claim_line(uc *c, int64_t claim, err *e) {
                         "WHERE l.subject = b.subject AND l.subject_id = b.subject_id AND l.code = b.code AND l.period = b.period), 0) AS run "
                         "FROM (" PS_CLAIM_ROWS " AND k.id = $1) b) w RETURNING id",
                         e, "ii", claim, clock_now());
-    if (!s) s = ps_totals_line(c, line, e);
+    if (!s) s = ps_totals_after(c, line - 1, e);
     return s;
 }
 
 static st ps_decide_work(uc *c, void *arg, uc_act *a, err *e) {
     ps_decide_arg *d = arg;
     json_t *rows = NULL;
-    st s = db_query_json(c->d, &rows, "SELECT state, title, kind FROM points_claim WHERE id = $1", e, "i", d->id);
+    st s = ps_lock(c, e);
+    if (!s) s = db_query_json(c->d, &rows, "SELECT state, title, kind FROM points_claim WHERE id = $1", e, "i", d->id);
     json_t *r = s ? NULL : json_array_get(rows, 0);
     if (!s && !r) s = err_set(e, ST_NOT_FOUND, "没有编号为 %lld 的积分申报。", (long long)d->id);
     if (!s && strcmp(json_string_value(json_object_get(r, "state")), "pending"))
@@ -545,7 +543,8 @@ st points_store_claim_decide(uc *c, int64_t id, bool approve, const char *reason
 
 static st ps_deduct_work(uc *c, void *arg, uc_act *a, err *e) {
     ps_claim_arg *k = arg;
-    st s = ps_claim_insert(c, k, "approved", e);
+    st s = ps_lock(c, e);
+    if (!s) s = ps_claim_insert(c, k, "approved", e);
     if (!s)
         s = db_run(c->d,
                    "UPDATE points_claim SET decided_by = submitted_by, decided_at = submitted_at, "

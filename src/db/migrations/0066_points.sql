@@ -95,10 +95,10 @@ CREATE TABLE points_line (
     points BIGINT NOT NULL,
     created_at BIGINT NOT NULL DEFAULT 0
 );
-CREATE INDEX points_line_subject ON points_line(subject, subject_id, day);
+-- One index besides the key (each costs the engine's bulk insert): a subject's
+-- lines by code and period (the caps, and a member's page); the claims' few.
 CREATE INDEX points_line_cap ON points_line(subject, subject_id, code, period);
-CREATE INDEX points_line_activity ON points_line(activity_id);
-CREATE INDEX points_line_claim ON points_line(claim_id);
+CREATE INDEX points_line_claim ON points_line(claim_id) WHERE claim_id IS NOT NULL;
 
 -- Totals per subject and period ('2026', '2026-Q3', '2026-09'), kept by every
 -- run and decision; the rankings read these.  last_day: the day of the last
