@@ -63,10 +63,11 @@ bool points_unit_ok(const char *s) { return s && (!strcmp(s, "record") || !strcm
 bool points_source_ok(const char *s) { return s && (!strcmp(s, "log") || !strcmp(s, "claim")); }
 
 const char *points_ref_link(const char *ref, char *buf, int n) {
+    /* the member's own pages (我的积分 is the member's): the record is listed there */
     static const struct { const char *kind, *page; } map[] = {
-        {"meeting", "/meetings/"},     {"dues_payment", "/me/dues?payment="}, {"online", "/me/study/courses/"},
+        {"meeting", "/me/meetings?meeting="},     {"dues_payment", "/me/dues?payment="}, {"online", "/me/study/courses/"},
         {"offline", "/me/study/hours?offline="}, {"exam", "/me/exams/attempts/"}, {"training", "/me/training?batch="},
-        {"develop", "/develop/applicants/"}, {"claim", "/me/points?claim="},
+        {"develop", "/develop/apply?applicant="}, {"claim", "/me/points?claim="},
     };
     if (!ref) return NULL;
     const char *colon = strchr(ref, ':');

@@ -27,7 +27,7 @@ bool points_subject_ok(const char *s);
 bool points_cap_period_ok(const char *s);
 bool points_unit_ok(const char *s);
 bool points_source_ok(const char *s);
-/* The record behind a line's ref ("meeting:12") as a page of the workbench ("/meetings/12"), or NULL. */
+/* The record behind a line's ref ("meeting:12") as the member's page that lists it ("/me/meetings?meeting=12"), or NULL. */
 const char *points_ref_link(const char *ref, char *buf, int n);
 /* Competition ranking over points sorted best first: rank[i] = 1 + the number strictly better. */
 void points_rank(const int64_t *points, int n, int *rank);

@@ -535,7 +535,7 @@ st points_store_claim_decide(uc *c, int64_t id, bool approve, const char *reason
                                        (c->who.username && !strcmp(c->who.username, json_string_value(json_object_get(r, "submitted_by")))));
     json_decref(rows);
     if (!r) return err_set(e, ST_NOT_FOUND, "没有编号为 %lld 的积分申报。", (long long)id);
-    if (own) return err_set(e, ST_FORBIDDEN, "不能审核本人的积分申报，请由上级党组织或其他负责人审核。");
+    if (own) return err_set(e, ST_CONFLICT, "不能审核本人的积分申报（回避），请由上级党组织或其他负责人审核。");
     ps_decide_arg d = {id, approve, reason};
     uc_act a = {"points.decide", NULL, NULL, NULL};
     return uc_write(c, &a, ps_decide_work, &d, e);

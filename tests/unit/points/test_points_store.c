@@ -239,7 +239,7 @@ static void test_ledger(void **state) {
         assert_int_equal(points_store_lines(&x.c, "member", li, year, &mine, &e), ST_OK);
         assert_int_equal(json_integer_value(json_object_get(mine, "total")), 1300);
         json_t *l0 = json_array_get(json_object_get(mine, "lines"), 0);
-        assert_string_equal(json_string_value(json_object_get(l0, "link")), "/meetings/960");
+        assert_string_equal(json_string_value(json_object_get(l0, "link")), "/me/meetings?meeting=960");
         json_decref(mine);
 
         /* a tie: wang (dues 2 + award 10) gets 10 more by meetings today */

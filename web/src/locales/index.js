@@ -34,9 +34,10 @@ import orgpeople from './parts/orgpeople.js'
 import studyprogress from './parts/studyprogress.js'
 import course from './parts/course.js'
 import training from './parts/training.js'
+import points from './parts/points.js'
 
 export const LANGS = ['zh-CN', 'en']
-export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice, dues, transfer, duesbank, duesreport, fields, flow, study, exam, register, orgpeople, studyprogress, course, training }
+export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice, dues, transfer, duesbank, duesreport, fields, flow, study, exam, register, orgpeople, studyprogress, course, training, points }
 
 function merge(lang) {
   const out = {}
