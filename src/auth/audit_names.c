@@ -150,7 +150,6 @@ const audit_action audit_actions[] = {
     {"points.decide", "审核积分申报"},
     {"points.deduct", "扣减积分"},
     {"points.evidence", "下载积分申报证明材料"},
-    {"points.demo", "写入演示积分记录"},
     {"user.create", "新建用户"},
     {"user.disable", "停用用户"},
     {"user.enable", "启用用户"},
