@@ -8,9 +8,10 @@
  * the same code and cap period, in activity id order, the raw sum of the
  * earlier lines of that key added) and the period totals the rankings read.
  * Rows of a rule that needs approval become pending claims instead.  On
- * PostgreSQL the run first takes SHARE lock on activity, so every row below
- * the watermark it sets has committed (a writer's sequence number is taken
- * before its commit); SQLite has one writer anyway.
+ * PostgreSQL the run (and every decision) first takes SHARE ROW EXCLUSIVE on
+ * activity, so every row below the watermark it sets has committed (a
+ * writer's sequence number is taken before its commit) and appends to the
+ * ledger go one at a time; SQLite has one writer anyway.
  *
  * Recomputing from the log and the decided claims gives the stored ledger
  * (points_store_verify compares both ways: the lines that should be there and
