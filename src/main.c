@@ -43,6 +43,8 @@ static const cli_cmd commands[] = {
      "ejia dues calc --base 3000 [--kind employee|retiree|student|unemployed|farmer|relief] | "
      "sheets --month YYYY-MM | owing --person ID [--from YYYY-MM] [--to YYYY-MM]",
      "党费：计算月交金额；生成某月全部应交名单；党员欠交的月份 / dues: the monthly amount; a month's sheets; months owed"},
+    {"points", cli_points, "ejia points run|rebuild|verify",
+     "积分：按活动记录计算；全部重算；重算并与积分明细核对 / points: run the engine; recompute all; verify the ledger"},
     {"version", cli_version, "ejia version", "版本 / version"},
     {"help", cli_help, "ejia help", "帮助：命令和全部设置 / commands and settings"},
     {NULL, NULL, NULL, NULL},

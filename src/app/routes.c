@@ -37,6 +37,7 @@ extern const http_route liaison_routes[];   /* 领导挂钩联系 (issue 23) */
 extern const http_route review_routes[];   /* 内容预审 (issue 19) */
 extern const http_route assess_routes[];   /* 责任考核 (issue 23) */
 extern const http_route map_routes[];   /* the city map (issue 19) */
+extern const http_route points_routes[];   /* 积分 (issue 18) */
 extern const http_route test_routes[];   /* only with the test-routes setting */
 
 const http_route *const http_route_tables[] = {
@@ -71,6 +72,7 @@ const http_route *const http_route_tables[] = {
     liaison_routes,
     review_routes,
     assess_routes,
+    points_routes,
     test_routes,
     NULL,
 };

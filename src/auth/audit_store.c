@@ -122,6 +122,9 @@ static const struct {
     {"alliance_activity", "联盟联合活动", true,
      "SELECT a.name || ' ' || x.day || ' ' || x.topic FROM alliance_activity x JOIN alliance a ON a.id = x.alliance_id "
      "WHERE x.id = CAST($1 AS BIGINT)"},
+    {"points_claim", "积分申报", true,
+     "SELECT title || ' ' || day FROM points_claim WHERE id = CAST($1 AS BIGINT)"},
+    {"points_rule_version", "积分规则版本", true, "SELECT '自 ' || effective_from || ' 起' FROM points_rule_version WHERE id = CAST($1 AS BIGINT)"},
     {"region", "区域", false, "SELECT name FROM region WHERE code = $1"},
     /* 内容预审: the item by its number and its enterprise, never its title (the content stays in the enterprise) */
     {"review_item", "送审事项", true,

@@ -31,6 +31,7 @@ int cli_ledger_verify_template(int argc, char **argv);
 int cli_ledger_verify_import(int argc, char **argv);
 int cli_member(int argc, char **argv);
 int cli_dues(int argc, char **argv);
+int cli_points(int argc, char **argv);
 
 /* Open the database from the "db" setting and migrate it; prints the error and
  * returns NULL on failure. */

@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "demo/demo.h"
 #include "http/http.h"
+#include "points/points_sched.h"
 #include "bulletin/bulletin.h"
 #include "dues/dues.h"
 #include "notice/notice.h"
@@ -90,6 +91,7 @@ int cli_serve(int argc, char **argv) {
         return cli_fail(&e);
     }
     if (bulletin_sched_start(&e)) log_warn("%s", e.msg);   /* the 旬 bulletin on schedule */
+    if (points_sched_start(&e)) log_warn("%s", e.msg);     /* the points engine on schedule */
     printf("ejia 已启动：http://%s:%u/   (Ctrl-C 停止 / to stop)\n", cfg_str("bind"), http_server_port(srv));
     fflush(stdout);
     log_info("serving on %s:%u db=%s", cfg_str("bind"), http_server_port(srv),
@@ -98,6 +100,7 @@ int cli_serve(int argc, char **argv) {
     sigwait(&set, &sig);
     log_info("signal %d: finishing in-flight requests", sig);
     bulletin_sched_stop();
+    points_sched_stop();
     http_server_stop(srv);
     bulletin_render_shutdown();   /* font caches of the PDF bulletin, after the last request */
     db_pool_close(pool);

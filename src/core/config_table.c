@@ -268,5 +268,15 @@ const cfg_def cfg_table[] = {
      "厦门市范围：最大纬度（百万分之一度） / the city's bounds: greatest latitude (millionths of a degree)"},
     {"map-points-max", CFG_INT, 100, 1000000, "20000", "地图 map",
      "地图上最多画出的企业点数（超出时提示） / most enterprise points the map draws (more: the page says so)"},
+    /* issue 18, points: the points ledger (积分管理) — src/points/ */
+    {"points-run-seconds", CFG_INT, 0, 86400, "300", "积分 points",
+     "服务器每隔多少秒按活动记录计算一次积分（0 = 不定时计算，仅手动或命令行 ejia points run） / seconds between the engine's runs (0 = off)"},
+    {"points-rule-max", CFG_INT, 0, 1000000, "10000", "积分 points",
+     "一条规则每单位分值的上限（以 0.01 分计） / the most points a rule may give per unit (hundredths)"},
+    {"points-deduct-max", CFG_INT, 1, 1000000, "5000", "积分 points",
+     "一次扣分的上限（以 0.01 分计） / the most points one deduction may take (hundredths)"},
+    {"points-files-dir", CFG_STR, 0, 0, "", "积分 points",
+     "积分申报证明材料的存放目录（空 = 数据库文件旁；PostgreSQL 时为 var/files） / folder of the claims' evidence"},
+    {"points-file-max", CFG_INT, 1024, 104857600, "10485760", "积分 points", "证明材料文件的大小上限（字节） / largest evidence file (bytes)"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

@@ -250,6 +250,7 @@ static st demo_fill_all(demo_ctx *c, err *e) {
     if (!s) s = demo_review_fill(c, e);   /* 内容预审 (issue 19) */
     if (!s) s = demo_assess_fill(c, e);   /* 责任考核 (issue 23): from what the steps before left */
     if (!s) s = demo_map_fill(c, e);   /* the map's coordinates (issue 19) */
+    if (!s) s = demo_points_fill(c, e);   /* 积分 (issue 18): last, over every step's activity */
     if (!s && !c->no_bulletins) s = demo_bulletins(c, e);
     return s;
 }

@@ -65,6 +65,8 @@ st demo_training_fill(demo_ctx *c, err *e);
 st demo_review_fill(demo_ctx *c, err *e);
 /* Last year's responsibility assessment published and this year's as a draft (demo_assess.c, issue 23); last of all. */
 st demo_assess_fill(demo_ctx *c, err *e);
+/* Points: a claim approved, one pending, the engine over the whole activity log (demo_points.c); last. */
+st demo_points_fill(demo_ctx *c, err *e);
 /* The ledger campaign over the demo enterprises (demo_ledger.c); run by demo_fill after its commit. */
 st demo_ledger_campaign(demo_ctx *c, err *e);
 /* demo_map.c: coordinates for the map (issue 19), after the ledger campaign */

@@ -295,6 +295,13 @@ before(async () => {
     fixtures.transfer_in.push({ key: id, loc: t });
   }
   // Question banks and exams (issue 16) sit where the district that keeps them is; the city's nowhere below the city.
+  // Points (issue 18): a claim for each member fixture, where the member sits (their account owns it);
+  // the rule versions are the city's (no place: the city scope only).
+  fixtures.points_claim = fixtures.member.map(({ key: pid, loc }, n) => {
+    const [[id]] = sql(`INSERT INTO points_claim(subject, subject_id, kind, rule_code, day, title, state, submitted_by, submitted_at, district_code, park_code, org_path, owner_user) SELECT 'member', m.person_id, 'claim', 'claim.award', '2026-01-05', '权限测试申报${n}', 'pending', 'test', 0, m.district_code, m.park_code, m.org_path, p.user_id FROM member m JOIN person p ON p.id = m.person_id WHERE m.person_id = ${Number(pid)} RETURNING id`);
+    return { key: id, loc };
+  });
+  fixtures.points_rule_version = sql('SELECT id FROM points_rule_version ORDER BY id LIMIT 1').map(([id]) => ({ key: id, loc: {} }));
   fixtures.exam_bank = [];
   fixtures.exam = [];
   for (const d of ['350203', '350206', null]) {

@@ -582,6 +582,26 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     } finally { await b.close() }
   })
 
+  test(`points pages are accessible (${label})`, { skip: !(USERS.secretary && USERS.member) && 'no users' }, async () => {
+    let b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'secretary')
+      await b.page.goto('/points')
+      await b.page.getByTestId('points-claims').first().waitFor()
+      await audit(b, `points claims ${label}`)
+      await b.page.getByRole('tab', { name: '积分排名' }).click()
+      await b.page.locator('[data-testid="points-ranking"] .points-rank-row').first().waitFor()
+      await audit(b, `points ranking ${label}`)
+    } finally { await b.close() }
+    b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'member')
+      await b.page.goto('/me/points')
+      await b.page.locator('[data-testid="my-points-total"], [data-testid="my-points-unlinked"]').first().waitFor()
+      await audit(b, `my points ${label}`)
+    } finally { await b.close() }
+  })
+
   test(`audit log page is accessible (${label})`, { skip: !USERS.auditor && 'no auditor user' }, async () => {
     const b = await openBrowser({ viewport, bypassCSP: true })
     try {

@@ -9,8 +9,8 @@ import {
   Reading, Avatar, OfficeBuilding, Tickets, Setting,
 } from '@element-plus/icons-vue'
 import { Flag, EditPen, Bell, Wallet, Switch } from '@element-plus/icons-vue'
-import { Position } from '@element-plus/icons-vue'
 import { Location } from '@element-plus/icons-vue'
+import { Position, Medal } from '@element-plus/icons-vue'
 import { session } from './session.js'
 
 export const ALL_ROLES = ['city', 'district', 'park', 'org_admin', 'secretary', 'member', 'investor', 'auditor', 'sysadmin']
@@ -196,6 +196,11 @@ export const PAGES = [
   // 责任考核 (issue 23): the city office's yearly assessment of districts and parks; districts and parks see their own published rows
   { name: 'assess', path: '/assess', label: 'assess.menu', icon: Tickets, roles: AREA, perm: 'assess.read',
     component: () => import('./views/AssessView.vue') },
+  // 积分 (issue 18): the member's points and every line behind them; the claims to decide and the rankings
+  { name: 'my-points', path: '/me/points', label: 'points.mine.menu', icon: Medal, roles: ['secretary', 'member'], perm: 'points.read',
+    component: () => import('./views/MyPointsView.vue') },
+  { name: 'points', path: '/points', label: 'points.admin.menu', icon: Medal, roles: [...AREA, ...BRANCH], perm: 'points.read',
+    component: () => import('./views/PointsView.vue') },
   { name: 'me', path: '/me', label: 'menu.myProfile', icon: Avatar, roles: ['secretary', 'member'], perm: 'self.read',
     component: () => import('./views/MyMemberView.vue') },
   { name: 'enterprise', path: '/enterprise', label: 'menu.enterprise', icon: OfficeBuilding, roles: ['investor'], perm: 'enterprise.read',

@@ -118,6 +118,11 @@ static inline void fx_open(fx *x, int u) {
     fx_exec(x, "DELETE FROM assess_row; DELETE FROM assess");   /* 责任考核 (issue 23): snapshots, no links to other tables */
     fx_exec(x, "DELETE FROM org_post; DELETE FROM org_election");   /* issue 23: posts point at people and organizations */
     fx_exec(x, "DELETE FROM member_flow");   /* 流动党员 (issue 17): points at people and organizations */
+    /* points (issue 18): lines point at rules, claims and activity rows; claims at rules and activity rows */
+    fx_exec(x, "DELETE FROM points_total; DELETE FROM points_line; DELETE FROM points_claim; "
+               "DELETE FROM points_rule WHERE version_id IN (SELECT id FROM points_rule_version WHERE effective_from <> '2020-01-01'); "
+               "DELETE FROM points_rule_version WHERE effective_from <> '2020-01-01'; "
+               "UPDATE points_rule_version SET effective_until = NULL; DELETE FROM meta WHERE key = 'points-watermark'");
     fx_exec(x, "DELETE FROM activity; DELETE FROM member_event; DELETE FROM member_span; DELETE FROM member; "
                "DELETE FROM person; DELETE FROM member_tally; DELETE FROM roster_problem; DELETE FROM roster_import");
     /* leaders' links, visits and problems point at enterprises and accounts (issue 23, liaison) */
