@@ -166,7 +166,10 @@ export async function startServer(opts = {}) {
   const audit = [];
   if (process.env.EJIA_AUDIT_CHECK === '1') audit.push('--audit-check');
   if (process.env.EJIA_AUDIT_TRACE) audit.push('--audit-trace', process.env.EJIA_AUDIT_TRACE);
-  const child = spawn(EJIA, ['serve', '--db', db.url, '--port', '0', '--log-level', 'warn', '--web-root', opts.webRoot || 'web/dist', ...audit, ...(opts.args || [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The points engine's own timer (real time) is off: a test asks for a run when it wants one, so no
+  // background run adds lines or audit rows while a test counts them (tests/api/points_sched.test.mjs
+  // runs the timer itself).  opts.args come after and may turn it back on.
+  const child = spawn(EJIA, ['serve', '--db', db.url, '--port', '0', '--log-level', 'warn', '--web-root', opts.webRoot || 'web/dist', ...audit, '--points-run-seconds', '0', ...(opts.args || [])], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
   // Closed: exited and its output read to the end (a leak report is written
