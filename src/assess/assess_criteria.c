@@ -5,20 +5,20 @@
  * (the city office), never their SQL; each link names the existing page that
  * lists the records behind a figure, filtered to the unit and the period.
  *
- * The points criterion (积分) waits for the points ledger (issue 18, branch
- * "points"): assess_points_fill says "not available" until it is wired (see
- * docs/internals.md, 责任考核), and the weights are renormalised over the
- * criteria that are. */
+ * A criterion without a figure for a unit (none due, no data) does not
+ * count for it: the weights are renormalised over the criteria that do. */
 #include <stdio.h>
 #include <string.h>
 
 #include <jansson.h>
 
 #include "assess/assess.h"
+#include "core/config.h"
 #include "coverage/coverage.h"
 #include "develop/develop_store.h"
 #include "dues/dues_report_store.h"
 #include "meeting/meeting_store.h"
+#include "points/points_store.h"
 #include "study/study_progress_store.h"
 
 static const char *ac_unit_q(uc *c, const assess_unit *u) { return arena_printf(c->mem, "%s=%s", u->kind, u->code); }
@@ -178,20 +178,40 @@ static const char *ac_dues_link(uc *c, const assess_period *p, const assess_unit
     return arena_printf(c->mem, "/dues/reports/sheets?period=%s&district=%s", p->code, u->code);
 }
 
-/* ---- 积分: NOT AVAILABLE until the points ledger exists (issue 18) ----
- * Wire it by replacing the body with a call to the points store's unit
- * figure (docs/internals.md, 责任考核, says which function it needs); until
- * then the criterion counts for no unit and the weights are renormalised
- * over the others. */
+/* ---- 积分: the organizations' own points of the year to the as-of day (points/) against a base of
+ * assess-points-per-org for each organization that owes meetings (the same rows ac_life_fill reads) ---- */
 static st assess_points_fill(uc *c, const assess_period *p, const assess_unit *units, size_t n, assess_fig *out, err *e) {
-    (void)c, (void)p, (void)units, (void)e;
-    for (size_t i = 0; i < n; i++) out[i] = (assess_fig){false, 0, 0, "积分台账尚未建立，本项暂不计分"};
+    meeting_period mp;
+    if (!meeting_period_parse(p->code, &mp)) return err_set(e, ST_INVALID, "考核年度 %s 无效。", p->code);
+    int64_t per = cfg_int("assess-points-per-org");
+    for (int pass = 0; pass < 2; pass++) {
+        const char *kind = pass ? "park" : "district";
+        json_t *rows = NULL;
+        st s = meeting_store_compliance(c, &mp, kind, NULL, NULL, &rows, e);
+        if (s) return s;
+        arena_json(c->mem, rows);
+        for (size_t i = 0; i < n; i++) {
+            if (strcmp(units[i].kind, kind)) continue;
+            out[i].reason = "当年没有应开组织生活的党组织";
+            int64_t orgs = 0;
+            size_t j;
+            json_t *r;
+            json_array_foreach(rows, j, r) {
+                const char *code = json_string_value(json_object_get(r, "code"));
+                if (code && !strcmp(code, units[i].code)) orgs = json_integer_value(json_object_get(r, "orgs"));
+            }
+            if (orgs <= 0) continue;
+            int64_t total = 0;
+            if ((s = points_store_unit_total(c, kind, units[i].code, p->from, p->as_of, false, &total, e))) return s;
+            int64_t den = orgs * per * 100;   /* hundredths, as the ledger's totals */
+            out[i] = (assess_fig){true, total < 0 ? 0 : total > den ? den : total, den, NULL};
+        }
+    }
     return ST_OK;
 }
 
 static const char *assess_points_link(uc *c, const assess_period *p, const assess_unit *u) {
-    (void)c, (void)p, (void)u;
-    return NULL;
+    return arena_printf(c->mem, "/points?tab=ranking&period=%s&%s", p->code, ac_unit_q(c, u));
 }
 
 const assess_criterion assess_criteria[] = {
@@ -201,6 +221,6 @@ const assess_criterion assess_criteria[] = {
      ac_develop_link},
     {"study", "学时达标率", "党员中当年学时已达标的比例", "学时未达标的党员", "count", ac_study_fill, ac_study_link},
     {"dues", "党费收缴率", "当年党费表应缴金额中已缴的比例", "当年的党费表", "fen", ac_dues_fill, ac_dues_link},
-    {"points", "积分", "党组织积分（积分台账建立后计入）", "积分明细", "count", assess_points_fill, assess_points_link},
+    {"points", "积分", "党组织本年积分（相对每个应开组织生活的党组织的基准分）", "积分排名", "count", assess_points_fill, assess_points_link},
     {NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };

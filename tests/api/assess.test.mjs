@@ -60,11 +60,15 @@ test('the demo: last year published, this year a draft; the figures with their l
   const crow = c.data.rows.find((x) => x.key === '350203');
   assert.equal(cov.num, crow.covered);
   assert.equal(cov.den, crow.enterprises);
-  // points waits for its ledger: not available, weights renormalised over the rest
+  // points: the district's organizations' own points of the year (the demo ledger's) against a base per branch
+  // that owes meetings, so a figure exactly when the meetings' is; its link the points ranking of the district
   const pts = fig(sm, 'points');
-  assert.equal(pts.available, false);
-  assert.match(pts.reason, /积分/);
-  assert.equal(pts.weight_used, 0);
+  assert.equal(pts.available, fig(sm, 'life').available);
+  if (pts.available) {
+    assert.ok(pts.den > 0 && pts.num >= 0 && pts.num <= pts.den, `points ${pts.num} of ${pts.den}`);
+    assert.ok(pts.weight_used > 0);
+  }
+  assert.equal(pts.link, `/points?tab=ranking&period=${now.year}&district=350203`);
   const used = sm.figures.reduce((s, f) => s + f.weight_used, 0);
   assert.ok(Math.abs(used - 100) < 0.05, `the weights used add up to 100 %: ${used}`);
   const total = sm.figures.filter((f) => f.available).reduce((s, f) => s + f.score * f.weight_used / 100, 0);

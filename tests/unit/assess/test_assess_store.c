@@ -122,20 +122,32 @@ static void test_assessment(void **state) {
         json_t *life = fig_of(sm, "life");
         assert_int_equal(json_is_true(json_object_get(life, "available")), due > 0);
         if (due > 0) assert_int_equal(json_integer_value(json_object_get(life, "den")), due);
-        /* no development, study, dues, points: not available, each with its reason, weight not used */
-        const char *none[] = {"develop", "study", "dues", "points"};
-        for (int k = 0; k < 4; k++) {
+        /* no development, study, dues: not available, each with its reason, weight not used */
+        const char *none[] = {"develop", "study", "dues"};
+        for (int k = 0; k < 3; k++) {
             json_t *f = fig_of(sm, none[k]);
             assert_false(json_is_true(json_object_get(f, "available")));
             assert_non_null(json_string_value(json_object_get(f, "reason")));
             assert_int_equal(json_integer_value(json_object_get(f, "weight_used_bp")), 0);
         }
-        /* the total: coverage (30) and, when due, life (25) renormalised */
-        double want = due > 0 ? (30.0 * 5000 + 25.0 * (double)json_real_value(json_object_get(life, "score")) * 100) / 55.0 : 5000;
+        /* points: the organizations' own points of the year (none here: 0) against 100 a branch that owes
+           meetings — a figure exactly when the meetings' is; its link the points ranking of the unit */
+        json_t *pts = fig_of(sm, "points");
+        assert_int_equal(json_is_true(json_object_get(pts, "available")), due > 0);
+        if (due > 0) {
+            assert_int_equal(json_integer_value(json_object_get(pts, "num")), 0);
+            assert_true(json_integer_value(json_object_get(pts, "den")) > 0);
+            assert_int_equal(json_integer_value(json_object_get(pts, "den")) % (100 * 100), 0);
+            assert_true(json_real_value(json_object_get(pts, "score")) == 0.0);
+        }
+        assert_string_equal(json_string_value(json_object_get(pts, "link")),
+                            arena_printf(&x.mem, "/points?tab=ranking&period=%d&district=350203", year));
+        /* the total: coverage (30) and, when due, life (25) and points (10, scoring 0) renormalised */
+        double want = due > 0 ? (30.0 * 5000 + 25.0 * (double)json_real_value(json_object_get(life, "score")) * 100) / 65.0 : 5000;
         assert_true(json_is_true(json_object_get(sm, "has_total")));
         assert_true(json_real_value(json_object_get(sm, "total")) * 100 - want < 0.51 &&
                     want - json_real_value(json_object_get(sm, "total")) * 100 < 0.51);
-        assert_int_equal(json_integer_value(json_object_get(fig_of(sm, "coverage"), "weight_used_bp")), due > 0 ? 5455 : 10000);
+        assert_int_equal(json_integer_value(json_object_get(fig_of(sm, "coverage"), "weight_used_bp")), due > 0 ? 4615 : 10000);
         /* the park: A of A, B, C; the park's dues are not kept */
         json_t *pk = row_of(a, "P9001");
         assert_int_equal(json_integer_value(json_object_get(fig_of(pk, "coverage"), "den")), 3);
