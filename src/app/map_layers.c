@@ -4,11 +4,13 @@
  * Chinese label, "areas" or "points", and the permission that shows it.
  * GET /api/map/layers lists the rows the caller's role may see; the web's
  * web/src/maplayers.js says how each is drawn (docs/internals.md, "The map"). */
+#include "alliance/alliance_map.h"
 #include "map/map.h"
 
 const map_layer map_layers[] = {
     {"districts", "覆盖率（按区）", "areas", "coverage.read", map_layer_districts},
     {"enterprises", "企业（已覆盖/未覆盖）", "points", "coverage.read", map_layer_enterprises},
     {"orgs", "党组织", "points", "org.read", map_layer_orgs},
+    {"alliances", "党建联盟", "points", "org.read", alliance_map_layer},   /* issue 23: at the mean of its members' enterprises */
     {NULL, NULL, NULL, NULL, NULL},
 };

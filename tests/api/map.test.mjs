@@ -37,13 +37,34 @@ const rowsOf = (layer) => layer.rows.map((r) => Object.fromEntries(layer.fields.
 test('the layers a role may see, and an unknown one', async () => {
   const r = await U.mp_city.get('/api/map/layers');
   assert.equal(r.status, 200, r.text);
-  assert.deepEqual(r.data.layers.map((l) => l.name), ['districts', 'enterprises', 'orgs']);
+  assert.deepEqual(r.data.layers.map((l) => l.name), ['districts', 'enterprises', 'orgs', 'alliances']);
   assert.ok(r.data.layers.every((l) => l.label && ['areas', 'points'].includes(l.kind)));
   const x = await U.mp_city.get('/api/map/layers/nosuch');
   assert.equal(x.status, 404);
   assert.match(x.data.error.message, /没有名为/);
   const bad = await U.mp_city.get('/api/map/layers/districts?date=2018-13-01');
   assert.equal(bad.status, 400);
+});
+
+test('the alliances layer: each alliance of the caller\'s at the mean of its members\' enterprises', async () => {
+  for (const u of ['mp_city', 'mp_siming']) {
+    const f = (await U[u].get('/api/alliances/map')).data;   // today's (the demo's alliances are recent)
+    const feed = f.items, day = f.day;
+    const m = await U[u].get(`/api/map/layers/alliances?date=${day}`);
+    assert.equal(m.status, 200, m.text);
+    const rows = rowsOf(m.data);
+    // every demo enterprise has a place (a coordinate or its district's centroid): every alliance is drawn
+    assert.deepEqual(rows.map((r) => r.id).sort(), feed.filter((a) => a.enterprise_ids.length).map((a) => a.id).sort());
+    const places = Object.fromEntries(rowsOf((await U.mp_city.get(`/api/map/layers/enterprises?date=${day}`)).data).map((p) => [p.id, p]));
+    for (const r of rows) {
+      const a = feed.find((x) => x.id === r.id);
+      const ps = a.enterprise_ids.map((id) => places[id]).filter(Boolean);
+      assert.equal(r.enterprises, ps.length);
+      assert.equal(r.lng_e6, Math.floor((ps.reduce((s, p) => s + p.lng_e6, 0) + Math.floor(ps.length / 2)) / ps.length));   // rounded as map_mean_get
+      assert.equal(r.source, ps.some((p) => p.source === 'centroid') ? 'centroid' : 'mean');
+    }
+    if (u === 'mp_city') assert.ok(rows.length >= 3, 'the demo\'s three alliances');
+  }
 });
 
 test('the districts layer gives the coverage page\'s figures, as of any day', async () => {

@@ -61,12 +61,12 @@ test('the city office\'s map at 1440 px: offline, layers, text alternative, clic
       const by = (s) => pts.filter((p) => p.source === s).length
       assert.ok(by('ledger') > 0 && by('form') > 0 && by('centroid') > 0, 'the demo has all three sources')
       await until(async () => (await page.getByTestId('map-points').innerText()).includes(`台账坐标 ${by('ledger')} 家，地图点选 ${by('form')} 家，近似位置 ${by('centroid')} 家`), 'the points line')
-      assert.equal(await series(page), 'districts ent-covered ent-uncovered ent-covered-approx ent-uncovered-approx orgs')
+      assert.equal(await series(page), 'districts ent-covered ent-uncovered ent-covered-approx ent-uncovered-approx orgs alliances alliances-approx')
       await shot(page, 'map-1440')
 
       // layers toggle: enterprises off and on again, organizations off
       await page.locator('[data-testid="map-layers"] [data-layer="enterprises"]').click()
-      await until(async () => (await series(page)) === 'districts orgs', 'enterprises hidden')
+      await until(async () => (await series(page)) === 'districts orgs alliances alliances-approx', 'enterprises hidden')
       await page.locator('[data-testid="map-layers"] [data-layer="orgs"]').click()
       await until(async () => (await series(page)) === 'districts', 'organizations hidden')
       // the districts alone: a district's shape opens its coverage list as of the map's day
@@ -77,7 +77,7 @@ test('the city office\'s map at 1440 px: offline, layers, text alternative, clic
       await page.waitForURL((u) => u.pathname === '/coverage' && u.searchParams.get('district') === '350206' && u.searchParams.get('date') === asof)
       await page.goBack()
       await painted(page)
-      await until(async () => (await series(page)) === 'districts ent-covered ent-uncovered ent-covered-approx ent-uncovered-approx orgs', 'all layers again')
+      await until(async () => (await series(page)) === 'districts ent-covered ent-uncovered ent-covered-approx ent-uncovered-approx orgs alliances alliances-approx', 'all layers again')
 
       // an enterprise's point opens its page (one placed by hand: drawn as its own point; the
       // organizations' pins, at the mean place of what they cover, hidden so none lies above it)

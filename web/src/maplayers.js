@@ -10,6 +10,7 @@ import { deg, rowsOf } from './citymap.js'
 const COVERED = '#2e7d32'
 const UNCOVERED = '#d32f2f'
 const ORG = '#b71c1c'
+const ALLIANCE = '#6a1b9a'
 
 /** Points as an ECharts scatter on the geo: more than 500 draw in large mode (one path for all: bench/map). */
 function scatter(id, name, items, style) {
@@ -57,6 +58,19 @@ export const MAP_LAYERS = {
     },
     to: (item) => ({ name: 'org', params: { id: item.id } }),
     legend: (layer, t) => [{ key: 'org', label: t('map.legend.org'), color: ORG }],
+  },
+  alliances: {
+    // 党建联盟 (issue 23): each at the mean of its members' enterprises that day (hollow: some only approximately placed)
+    series(layer) {
+      const items = rowsOf(layer).map((p, i) => ({ ...p, _i: i }))
+      const exact = items.filter((p) => p.source !== 'centroid'), approx = items.filter((p) => p.source === 'centroid')
+      return [
+        { ...scatter('alliances', layer.label, exact, { color: ALLIANCE, size: 14, z: 5 }), symbol: 'diamond' },
+        { ...scatter('alliances-approx', layer.label, approx, { color: ALLIANCE, size: 14, z: 5, hollow: true }), symbol: 'emptyDiamond' },
+      ]
+    },
+    to: (item) => ({ name: 'alliance', params: { id: item.id } }),
+    legend: (layer, t) => [{ key: 'alliance', label: t('map.legend.alliance'), color: ALLIANCE }],
   },
 }
 
