@@ -48,7 +48,7 @@ int cli_points(int argc, char **argv) {
     st s;
     if (!strcmp(sub, "run")) {
         int64_t lines = 0, claims = 0;
-        s = points_store_run(&c, &lines, &claims, &e);
+        s = points_store_run_as(&c, true, &lines, &claims, &e);
         if (!s) printf("积分计算完成：新增明细 %lld 条，待审核申报 %lld 件，用时 %.3f 秒\n", (long long)lines, (long long)claims, cp_secs(&t0));
     } else if (!strcmp(sub, "rebuild")) {
         int64_t lines = 0;

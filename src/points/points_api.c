@@ -67,7 +67,7 @@ static st h_rules_next(http_req *r, err *e) {
 
 static st h_run(http_req *r, err *e) {
     int64_t lines = 0, claims = 0;
-    st s = points_store_run(http_uc(r), &lines, &claims, e);
+    st s = points_store_run_as(http_uc(r), true, &lines, &claims, e);
     if (s) return s;
     return http_reply_json(r, 200, json_pack("{s:I,s:I}", "lines", (json_int_t)lines, "claims", (json_int_t)claims));
 }

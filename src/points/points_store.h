@@ -30,6 +30,10 @@
 /* One run of the engine (audited "points.run" when it read anything):
  * *lines appended, *claims created for rules needing approval. */
 st points_store_run(uc *c, int64_t *lines, int64_t *claims, err *e);
+/* The same, asked by a person (the route, the CLI): audited even when the log
+ * has nothing new (the act says it read nothing); points_store_run, for the
+ * timer, writes nothing then. */
+st points_store_run_as(uc *c, bool asked, int64_t *lines, int64_t *claims, err *e);
 /* The whole ledger thrown away and computed again from the log and the
  * decided claims (audited "points.rebuild"; the command line's, and the
  * bench's full recompute). */

@@ -77,6 +77,12 @@ test('the demo ledger equals a recompute; a new activity row is read by a run an
   r = await U.pt_sec.post('/api/points/run', {});
   assert.equal(r.status, 200, r.text);
   assert.ok(r.data.lines >= 1);
+  // asked again with nothing new: nothing appended, and the ask is audited all the same
+  const runs = audits('points.run');
+  r = await U.pt_sec.post('/api/points/run', {});
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.data.lines, 0);
+  assert.equal(audits('points.run'), runs + 1);
   r = await U.pt_member.get(`/api/me/points?period=${year}`);
   const line = r.data.lines.find((l) => l.ref === 'offline:999999');
   assert.ok(line, 'the new line is on my page');
