@@ -29,10 +29,10 @@ test('the city reads, recomputes, exports, opens, confirms and publishes at 1440
     await page.getByRole('heading', { level: 1, name: '责任考核' }).waitFor()
     await until(async () => (await page.getByTestId('assess-state').count()) === 1, 'the newest year chosen')
     assert.equal((await page.getByTestId('assess-state').innerText()).trim(), '草稿')
-    // how a figure becomes a score, and which criterion has no figure
+    // how a figure becomes a score, and what happens to a criterion with no figure
     const rules = page.getByTestId('assess-rules')
     assert.match(await rules.innerText(), /不高于下限得 0 分，达到目标得 100 分/)
-    assert.match(await page.getByTestId('assess-renorm').innerText(), /权重按比例放大[\s\S]*积分/)
+    assert.match(await page.getByTestId('assess-renorm').innerText(), /没有数据时[\s\S]*权重按比例放大/)
     // 思明区's card: total and the coverage figure as computed
     const card = page.locator('[data-testid="assess-unit"][data-code="350203"]')
     await card.waitFor()
@@ -40,7 +40,9 @@ test('the city reads, recomputes, exports, opens, confirms and publishes at 1440
     const cov = sm.figures.find((f) => f.key === 'coverage')
     const covRow = card.locator('tr[data-key="coverage"]')
     assert.match(await covRow.innerText(), new RegExp(`${cov.value.toFixed(1).replace('.', '\\.')}%`))
-    assert.match(await card.locator('tr[data-key="points"]').innerText(), /积分台账尚未建立/)
+    // points: the district's organizations' points from the ledger, shown as computed
+    const pf = sm.figures.find((f) => f.key === 'points')
+    assert.match(await card.locator('tr[data-key="points"]').innerText(), pf.available ? new RegExp(`${pf.value.toFixed(1).replace('.', '\\.')}%`) : /积分/)
     await shot(page, 'assess-desktop')
     // the records behind the figure: the coverage page, filtered to the district and the day
     await covRow.getByTestId('assess-link').click()

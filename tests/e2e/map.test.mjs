@@ -68,7 +68,9 @@ test('the city office\'s map at 1440 px: offline, layers, text alternative, clic
       await page.locator('[data-testid="map-layers"] [data-layer="enterprises"]').click()
       await until(async () => (await series(page)) === 'districts orgs alliances alliances-approx', 'enterprises hidden')
       await page.locator('[data-testid="map-layers"] [data-layer="orgs"]').click()
-      await until(async () => (await series(page)) === 'districts', 'organizations hidden')
+      await until(async () => (await series(page)) === 'districts alliances alliances-approx', 'organizations hidden')
+      await page.locator('[data-testid="map-layers"] [data-layer="alliances"]').click()
+      await until(async () => (await series(page)) === 'districts', 'alliances hidden')
       // the districts alone: a district's shape opens its coverage list as of the map's day
       const hl = dist.centroids.find((c) => c.region_code === '350206')
       const at = await pixelOf(page, hl.lng_e6 / 1e6, hl.lat_e6 / 1e6)
@@ -83,6 +85,8 @@ test('the city office\'s map at 1440 px: offline, layers, text alternative, clic
       // organizations' pins, at the mean place of what they cover, hidden so none lies above it)
       await page.locator('[data-testid="map-layers"] [data-layer="orgs"]').click()
       await until(async () => !(await series(page)).includes('orgs'), 'organizations hidden')
+      await page.locator('[data-testid="map-layers"] [data-layer="alliances"]').click()
+      await until(async () => !(await series(page)).includes('alliances'), 'alliances hidden')
       const placed = pts.find((p) => p.source === 'form')
       const pp = await pixelOf(page, placed.lng_e6 / 1e6, placed.lat_e6 / 1e6)
       await page.mouse.click(pp.x, pp.y)
@@ -142,6 +146,7 @@ test('a district office\'s map at 390 px: fills the width, toggles reachable, a 
       // the points hidden, a tap on its district opens the coverage list
       await page.locator('[data-testid="map-layers"] [data-layer="enterprises"]').tap()
       await toggle.tap()
+      await page.locator('[data-testid="map-layers"] [data-layer="alliances"]').tap()
       await until(async () => (await series(page)) === 'districts', 'the districts alone')
       const dist = (await apiGet(page, `/api/map/layers/districts?date=${asof}`)).body
       const c = dist.centroids.find((x) => x.region_code === me.scope.code)

@@ -20,6 +20,7 @@ export default {
       },
       period: { label: '期间', year: '本年', quarter: '本季度', month: '本月' },
       form: {
+        withPoints: '{name}（{points} 分）',
         title: '申报积分',
         code: '申报类别',
         day: '事项日期',
@@ -43,6 +44,7 @@ export default {
         stateAll: '全部',
         subject: '申报人',
         kind: '类别',
+        deduction: '扣分',
         what: '事项',
         day: '日期',
         state: '状态',
@@ -89,6 +91,7 @@ export default {
       },
       period: { label: 'Period', year: 'This year', quarter: 'This quarter', month: 'This month' },
       form: {
+        withPoints: '{name} ({points} points)',
         title: 'Claim points',
         code: 'Kind',
         day: 'Date',
@@ -112,6 +115,7 @@ export default {
         stateAll: 'All',
         subject: 'Claimant',
         kind: 'Kind',
+        deduction: 'Deduction',
         what: 'What',
         day: 'Date',
         state: 'State',
