@@ -117,8 +117,7 @@ static st ac_study_fill(uc *c, const assess_period *p, const assess_unit *units,
     study_unit city = {"city", NULL, 0};
     json_t *cf = NULL;
     st s0 = study_progress_store_figures(c, &city, p->year, NULL, &cf, e);
-    if (s0) return s0;
-    arena_json(c->mem, cf);
+    if (s0) return s0;   /* cf and f below belong to the use case's arena already (study_progress_store.c) */
     if (json_integer_value(json_object_get(cf, "minutes")) <= 0) {
         for (size_t i = 0; i < n; i++) out[i].reason = "当年全市没有学时记录（学习模块尚未使用），本项不计分";
         return ST_OK;
@@ -128,7 +127,6 @@ static st ac_study_fill(uc *c, const assess_period *p, const assess_unit *units,
         json_t *f = NULL;
         st s = study_progress_store_figures(c, &su, p->year, NULL, &f, e);
         if (s) return s;
-        arena_json(c->mem, f);
         int64_t members = json_integer_value(json_object_get(f, "members"));
         if (members > 0) out[i] = (assess_fig){true, json_integer_value(json_object_get(f, "reached")), members, NULL};
         else out[i].reason = "没有计入学时统计的党员";
@@ -150,9 +148,7 @@ static st ac_dues_fill(uc *c, const assess_period *p, const assess_unit *units, 
     dues_report_filter f = {0};
     uc_page pg = {100000, 0, NULL};
     if (!s) s = dues_report_store_report(c, &dp, "district", &f, &pg, &items, &total, &sum, e);
-    if (s) return s;
-    arena_json(c->mem, items);
-    arena_json(c->mem, sum);
+    if (s) return s;   /* items and sum belong to the use case's arena already (dues_report_store.h) */
     for (size_t i = 0; i < n; i++) {
         if (strcmp(units[i].kind, "district")) {
             out[i].reason = "党费收缴按党组织和区汇总，园区不单独统计";
