@@ -17,10 +17,7 @@ st alliance_map_layer(uc *c, const char *day, json_t **out, err *e) {
     json_t *items = NULL, *places = NULL;
     st s = alliance_store_map(c, day, &items, e);
     if (!s) s = map_store_places(c, &places, e);
-    if (s) {
-        json_decref(items);
-        return s;
-    }
+    if (s) return s;   /* items belong to the use case's arena (alliance_store_map); places are ours */
     json_t *rows = json_array();
     size_t i, k;
     json_t *a, *id;
@@ -43,7 +40,6 @@ st alliance_map_layer(uc *c, const char *day, json_t **out, err *e) {
     }
     *out = json_pack("{s:s,s:[s,s,s,s,s,s,s],s:o}", "kind", "points", "fields", "id", "name", "type", "lng_e6", "lat_e6", "source",
                      "enterprises", "rows", rows);
-    json_decref(items);
     json_decref(places);
     return *out ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
 }
