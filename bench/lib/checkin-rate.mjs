@@ -16,6 +16,7 @@ import { tmpdir, loadavg } from 'node:os';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { startServer, addUser, loginAs, backend } from '../../tests/api/lib.mjs';
+import { wrkJobs } from './wrk-jobs.mjs';
 
 const [M, K, C] = [Number(process.argv[2] || 50), Number(process.argv[3] || 20), Number(process.argv[4] || 64)];
 const CLIENT = process.env.CLIENT || 'wrk';
@@ -54,50 +55,7 @@ try {
 
   // Send every job once, C at a time; returns ok, refused, seconds, p50 and p99 (ms) where known.
   async function run(list, label) {
-    if (CLIENT === 'wrk') {
-      // each wrk thread sends its half of the list, one connection's next request when its last
-      // reply came, and says DONE when its last reply came; wrk runs for its -d whatever its
-      // threads do, so the time is taken from the start to the second DONE, then it is stopped
-      const lua = path.join(tmp, `${label}.lua`);
-      const q = (x) => JSON.stringify(x);
-      writeFileSync(lua, `jobs = {${list.map((j) => `{${q(j.c.cookieHeader())}, ${q(j.method)}, ${q(j.path)}, ${j.body ? q(JSON.stringify(j.body)) : 'nil'}}`).join(',\n')}}
-threads, nthreads = {}, 0
-function setup(t) nthreads = nthreads + 1; t:set("me", nthreads); table.insert(threads, t) end
-function init(args) mine = {}; for i = me, #jobs, 2 do mine[#mine + 1] = jobs[i] end; sent = 0; ok = 0; bad = 0; got = 0 end
-function request()
-  sent = sent + 1
-  local j = mine[sent] or mine[#mine]
-  return wrk.format(j[2], j[3], {["Cookie"] = j[1], ["Origin"] = "${srv.base}", ["Content-Type"] = "application/json"}, j[4])
-end
-function response(status, headers, body)
-  got = got + 1
-  if got <= #mine then if status == 200 then ok = ok + 1 else bad = bad + 1 end end
-  if got == #mine then io.write("DONE\\n"); io.stdout:flush(); wrk.thread:stop() end
-end
-function done(summary, latency, requests)
-  local o, b = 0, 0
-  for _, t in ipairs(threads) do o = o + t:get("ok"); b = b + t:get("bad") end
-  io.write(string.format("RESULT %d %d %d %d\\n", o, b, latency:percentile(50), latency:percentile(99)))
-end
-`);
-      const t0 = process.hrtime.bigint();
-      const w = spawn('wrk', ['-t2', `-c${C}`, '-d300s', '--latency', '-s', lua, srv.base + '/'], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '', dones = 0, s = 0;
-      const closedW = new Promise((r) => w.on('close', r));
-      await new Promise((resolve) => {
-        w.stdout.on('data', (d) => {
-          out += d;
-          const n = (out.match(/DONE/g) || []).length;
-          if (n > dones && (dones = n) === 2) { s = Number(process.hrtime.bigint() - t0) / 1e9; resolve(); }
-        });
-        w.on('close', resolve);
-      });
-      w.kill('SIGINT');
-      await closedW;
-      const m = out.match(/RESULT (\d+) (\d+) (\d+) (\d+)/);
-      if (!m || dones < 2) throw new Error('wrk: ' + out);
-      return { ok: Number(m[1]), bad: Number(m[2]), s, p50: Number(m[3]) / 1000, p99: Number(m[4]) / 1000 };
-    }
+    if (CLIENT === 'wrk') return wrkJobs(list, { base: srv.base, tmp, label, C })
     let next = 0, ok = 0, bad = 0;
     const t0 = process.hrtime.bigint();
     await Promise.all(Array.from({ length: C }, async () => {
