@@ -73,7 +73,8 @@ test('the city reads, recomputes, exports, opens, confirms and publishes at 1440
     await page.getByTestId('assess-publish').click()
     await page.locator('.el-message-box').getByRole('button', { name: '发布' }).click()
     await until(() => toastSeen(page, `${year} 年度考核结果已发布`), 'the published toast')
-    assert.equal((await page.getByTestId('assess-state').innerText()).trim(), '已发布')
+    // the toast comes before the page has read the year back: wait for the state, not a fixed time
+    await until(async () => (await page.getByTestId('assess-state').innerText()).trim() === '已发布', 'the state 已发布')
     assert.equal(await page.getByTestId('assess-recompute').count(), 0)
     await shot(page, 'assess-published-desktop')
   } finally { await b.close() }
