@@ -28,6 +28,8 @@ static const cli_cmd commands[] = {
      "启动网页服务 / run the web server"},
     {"migrate", cli_migrate, "ejia migrate [--db DB]", "升级数据库结构 / apply database migrations"},
     {"backup", cli_backup, "ejia backup [--db DB] --to FILE", "在线备份 SQLite 数据库 / online SQLite backup"},
+    {"doctor", cli_doctor, "ejia doctor [--db DB] [--json]",
+     "检查生产环境的关键设置（同步、WAL、连接数、副本、密钥、结构版本） / check the settings that matter in production"},
     {"demo", cli_demo, "ejia demo [--db DB] [--enterprises N] [--bulletins yes|no]", "在新数据库中填入演示数据 / fill demo data"},
     {"ledger", cli_ledger, "ejia ledger read|match|explain ...", "企业台账 / enterprise ledgers"},
     {"user", cli_user, "ejia user add --username NAME --role ROLE [--scope CODE] [--name NAME] --password-stdin | "

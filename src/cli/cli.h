@@ -32,10 +32,13 @@ int cli_ledger_verify_import(int argc, char **argv);
 int cli_member(int argc, char **argv);
 int cli_dues(int argc, char **argv);
 int cli_points(int argc, char **argv);
+int cli_doctor(int argc, char **argv);
 
 /* Open the database from the "db" setting and migrate it; prints the error and
  * returns NULL on failure. */
 db *cli_open_db(void);
+/* The connections one server opens: db-pool, or the threads plus one (serve, doctor). */
+int cli_pool_size(void);
 /* Data written by older versions brought up to this one (personal data
  * sealed); run by serve and migrate after the schema migrations. */
 st cli_data_upgrade(db *d, err *e);

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/config.h"
 #include "core/log.h"
@@ -44,6 +45,13 @@ db *cli_open_db(void) {
         return NULL;
     }
     return d;
+}
+
+int cli_pool_size(void) {
+    int threads = (int)cfg_int("threads");
+    if (threads == 0) threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    int n = (int)cfg_int("db-pool");
+    return n ? n : threads + 1;
 }
 
 int cli_fail(const err *e) {

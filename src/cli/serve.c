@@ -79,10 +79,7 @@ int cli_serve(int argc, char **argv) {
     http_set_auth(&auth_http_ops);
     auth_check_routes();
 
-    int threads = (int)cfg_int("threads");
-    if (threads == 0) threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
-    int pool_n = (int)cfg_int("db-pool");
-    if (pool_n == 0) pool_n = threads + 1;
+    int pool_n = cli_pool_size();
     db_pool *pool = NULL;
     if (db_pool_open(cfg_str("db"), pool_n, &pool, &e)) return cli_fail(&e);
     http_server *srv = NULL;

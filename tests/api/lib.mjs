@@ -126,7 +126,7 @@ async function demoTemplate(demoArgs) {
 
 // A database filled with the demo data: a copy of the pass's template when
 // there is one, else `ejia demo` into a fresh one.  Returns { db, stdout }.
-async function demoDb(demoArgs) {
+export async function demoDb(demoArgs = []) {
   const tpl = await demoTemplate(demoArgs);
   if (!tpl) {
     const db = freshDb();
