@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "points/points.h"
 #include "volunteer/volunteer.h"
 
 static void test_length(void **state) {
@@ -32,7 +33,15 @@ static void test_hours_and_places(void **state) {
     assert_int_equal(volunteer_left(3, 4), 0);
 }
 
+/* A points line of confirmed volunteer hours links to the member's volunteer page, the activity marked. */
+static void test_points_link(void **state) {
+    (void)state;
+    char buf[64];
+    assert_string_equal(points_ref_link("volunteer:12", buf, sizeof buf), "/me/volunteer?activity=12");
+    assert_null(points_ref_link("volunteer:", buf, sizeof buf));
+}
+
 int main(void) {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_length), cmocka_unit_test(test_hours_and_places)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_length), cmocka_unit_test(test_hours_and_places), cmocka_unit_test(test_points_link)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
