@@ -51,6 +51,8 @@ static st vs_team_create_in(uc *c, const volunteer_team_new *t, int64_t *id, err
         return s;
     }
     if (!t->park_code || !*t->park_code) return err_field(e, ST_INVALID, "park_code", "园区的志愿服务队须指明园区 park_code。");
+    scope_who who = scope_who_of(c);
+    if ((s = scope_check(c->d, &who, "region", t->park_code, e))) return s;
     s = db_query_int(c->d, id,
                      "INSERT INTO volunteer_team(name, owner_kind, district_code, park_code, intro, created_by, created_at) "
                      "SELECT $1, 'park', r.parent_code, r.code, $2, $3, $4 FROM region r WHERE r.code = $5 AND r.kind = 'park' RETURNING id",
@@ -617,7 +619,7 @@ st volunteer_store_cert(uc *c, int64_t activity_id, volunteer_cert *k, err *e) {
     clock_day((int64_t)json_integer_value(json_object_get(r, "confirmed_at")), d);
     k->issued_on = arena_strdup(c->mem, d);
     k->hours = arena_printf(c->mem, "%g", json_number_value(json_object_get(r, "hours")));
-    k->number = arena_printf(c->mem, "ZY%s%06lld%06lld", "", (long long)activity_id, (long long)person);
+    k->number = arena_printf(c->mem, "ZY%06lld%06lld", (long long)activity_id, (long long)person);
     if (!k->name || !k->hours || !k->number) return vs_nomem(e);
     uc_act a = {"volunteer.certificate", uc_obj(c, "volunteer_activity", activity_id), k->number};
     return uc_audit(c, &a, e);
