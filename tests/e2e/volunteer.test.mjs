@@ -3,7 +3,8 @@
 // 390 px phone signs up from the list of upcoming activities (the place shows taken); the
 // secretary's QR screen is screenshotted and decoded (jsQR), the phone opens the code and is checked
 // in; after the end the secretary confirms the hours (the row shows them), the figures list the
-// member, and the member downloads the certificate (a PDF) on the phone.  Sign-up and check-in need
+// member, and the member downloads the certificate (a PDF) on the phone, and follows the hours' line
+// in 我的积分 back to the activity.  Sign-up and check-in need
 // times: the test runs its own server on a copy of this spec's database with a test clock
 // (--test-clock-file) at 08:40 China time tomorrow, later moved past the activity's end.
 import { test, after } from 'node:test'
@@ -173,6 +174,17 @@ test('a team and an activity (secretary, 1440), sign-up and check-in (member, 39
       await dl.saveAs(f)
       assert.equal(fs.readFileSync(f).subarray(0, 4).toString('latin1'), '%PDF')
       fs.rmSync(path.dirname(f), { recursive: true, force: true })
+
+      // ---- the hours in 我的积分, traced back to the activity ----
+      const run = await (await apiAs('city', S.base)).post('/api/points/run', {})
+      assert.ok([200, 201].includes(run.status), JSON.stringify(run.body))
+      await phone.goto('/me/points')
+      const open = phone.locator('.my-points-open', { hasText: `volunteer:${aid}` })
+      await open.waitFor()
+      await open.click()
+      await phone.waitForURL(new RegExp(`/me/volunteer\\?activity=${aid}$`))
+      await phone.locator(`.item.marked[data-id="${aid}"]`).waitFor()
+      await shot(phone, 'volunteer-from-points-phone')
     } finally {
       await b.close()
       await ph.close()
