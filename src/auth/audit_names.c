@@ -186,6 +186,16 @@ const audit_action audit_actions[] = {
     /* issue 19, map */
     {"map.coord.set", "在地图上设置企业位置"},
     {"map.coord.ledger", "从台账经纬度取得企业位置"},
+    /* issue 18, volunteer */
+    {"volunteer.team", "新建志愿服务队"},
+    {"volunteer.activity", "发布志愿服务活动"},
+    {"volunteer.cancel", "取消志愿服务活动"},
+    {"volunteer.hours", "确认志愿服务时长"},
+    {"volunteer.join", "加入志愿服务队"},
+    {"volunteer.signup", "报名志愿服务活动"},
+    {"volunteer.unsign", "取消报名志愿服务活动"},
+    {"volunteer.checkin", "志愿服务活动签到"},
+    {"volunteer.certificate", "下载志愿服务证明"},
     {NULL, NULL},
 };
 

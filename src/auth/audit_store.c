@@ -126,6 +126,10 @@ static const struct {
      "SELECT title || ' ' || day FROM points_claim WHERE id = CAST($1 AS BIGINT)"},
     {"points_rule_version", "积分规则版本", true, "SELECT '自 ' || effective_from || ' 起' FROM points_rule_version WHERE id = CAST($1 AS BIGINT)"},
     {"region", "区域", false, "SELECT name FROM region WHERE code = $1"},
+    {"volunteer_team", "志愿服务队", true, "SELECT name FROM volunteer_team WHERE id = CAST($1 AS BIGINT)"},
+    {"volunteer_activity", "志愿服务活动", true,
+     "SELECT t.name || ' ' || a.day || ' ' || a.title FROM volunteer_activity a JOIN volunteer_team t ON t.id = a.team_id "
+     "WHERE a.id = CAST($1 AS BIGINT)"},
     /* 内容预审: the item by its number and its enterprise, never its title (the content stays in the enterprise) */
     {"review_item", "送审事项", true,
      "SELECT e.name || ' 第 ' || CAST(i.id AS TEXT) || ' 号送审事项' FROM review_item i JOIN enterprise e ON e.id = i.enterprise_id "

@@ -278,5 +278,12 @@ const cfg_def cfg_table[] = {
     {"points-files-dir", CFG_STR, 0, 0, "", "积分 points",
      "积分申报证明材料的存放目录（空 = 数据库文件旁；PostgreSQL 时为 var/files） / folder of the claims' evidence"},
     {"points-file-max", CFG_INT, 1024, 104857600, "10485760", "积分 points", "证明材料文件的大小上限（字节） / largest evidence file (bytes)"},
+    /* issue 18, volunteer: teams, activities, check-in and hours (志愿服务) — src/volunteer/ */
+    {"volunteer-checkin-before", CFG_INT, 0, 86400, "1800", "志愿服务 volunteer",
+     "活动开始前多少秒可签到（签到码的更换间隔同会议签到） / check-in opens before the start (s)"},
+    {"volunteer-checkin-after", CFG_INT, 0, 86400, "1800", "志愿服务 volunteer", "活动结束后多少秒仍可签到 / check-in closes after the end (s)"},
+    {"volunteer-places-max", CFG_INT, 1, 100000, "500", "志愿服务 volunteer", "一项活动招募人数的上限 / most places of one activity"},
+    {"volunteer-hours-max", CFG_INT, 1, 24, "12", "志愿服务 volunteer", "一人一次活动可确认的服务时长上限（小时） / most hours one attendee may be confirmed per activity"},
+    {"volunteer-upcoming-max", CFG_INT, 1, 1000, "50", "志愿服务 volunteer", "党员页面列出的近期活动数 / upcoming activities listed to members"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

@@ -67,7 +67,7 @@ const char *points_ref_link(const char *ref, char *buf, int n) {
     static const struct { const char *kind, *page; } map[] = {
         {"meeting", "/me/meetings?meeting="},     {"dues_payment", "/me/dues?payment="}, {"online", "/me/study/courses/"},
         {"offline", "/me/study/hours?offline="}, {"exam", "/me/exams/attempts/"}, {"training", "/me/training?batch="},
-        {"develop", "/develop/apply?applicant="}, {"claim", "/me/points?claim="},
+        {"develop", "/develop/apply?applicant="}, {"claim", "/me/points?claim="}, {"volunteer", "/me/volunteer?activity="},
     };
     if (!ref) return NULL;
     const char *colon = strchr(ref, ':');

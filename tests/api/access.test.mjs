@@ -216,6 +216,20 @@ before(async () => {
     const [[id]] = sql(`INSERT INTO alliance_activity(alliance_id, day, place, topic, attendance, recorded_by) VALUES (${key}, '2020-02-01', '会议室', 'access', 1, 'test') RETURNING id`);
     return { key: id, loc };
   });
+  // 志愿服务 (issue 18): a team sits where its owner is (each of the meetings' organizations, and a park),
+  // its activities with it.
+  fixtures.volunteer_team = fixtures.meeting.map(({ loc }, n) => {
+    const [[id]] = sql(`INSERT INTO volunteer_team(name, owner_kind, org_id, org_path, district_code, park_code, created_by) SELECT 'access 志愿队${n}', 'org', id, path, district_code, park_code, 'test' FROM org WHERE path = '${loc.orgPath}' RETURNING id`);
+    return { key: id, loc };
+  });
+  {
+    const [[id, d]] = sql("INSERT INTO volunteer_team(name, owner_kind, district_code, park_code, created_by) SELECT 'access 园区志愿队', 'park', parent_code, code, 'test' FROM region WHERE code = 'P0002' RETURNING id, COALESCE(district_code, '')");
+    fixtures.volunteer_team.push({ key: id, loc: { district: d || undefined, park: 'P0002' } });
+  }
+  fixtures.volunteer_activity = fixtures.volunteer_team.map(({ key, loc }) => {
+    const [[id]] = sql(`INSERT INTO volunteer_activity(team_id, title, day, start_time, end_time, starts_at, ends_at, place, places, hours, state, created_by) VALUES (${key}, 'access', '2026-01-05', '09:00', '10:00', 0, 0, '某地', 5, 1, 'open', 'test') RETURNING id`);
+    return { key: id, loc };
+  });
   // 领导挂钩联系 (issue 23): a link, its visit and the visit's problem sit where the enterprise is; the
   // linked leader owns them.  One per enterprise fixture, leaders alternating: 思明's office account on an
   // enterprise outside 思明 (owner but not in the district), 湖里's on the others, the city's on the investor's.

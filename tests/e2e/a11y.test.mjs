@@ -602,6 +602,31 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     } finally { await b.close() }
   })
 
+  test(`volunteer pages are accessible (${label})`, { skip: !(USERS.city && USERS.member) && 'no users' }, async () => {
+    let b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'city')
+      await b.page.goto('/volunteer')
+      await b.page.locator('.volunteer-team-row').first().waitFor()
+      await b.page.getByTestId('volunteer-figures-table').first().waitFor()
+      await audit(b, `volunteer teams ${label}`)
+      await b.page.locator('.volunteer-team-row a').first().click()
+      await b.page.getByTestId('volunteer-team-name').waitFor()
+      await b.page.getByTestId('volunteer-activities').locator('a').first().waitFor()
+      await audit(b, `volunteer team ${label}`)
+      await b.page.getByTestId('volunteer-activities').locator('a').last().click()   // the past activity, its hours confirmed
+      await b.page.locator('.volunteer-signup-row').first().waitFor()
+      await audit(b, `volunteer activity ${label}`)
+    } finally { await b.close() }
+    b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'member')
+      await b.page.goto('/me/volunteer')
+      await b.page.getByTestId('volunteer-activity').first().waitFor()
+      await audit(b, `my volunteering ${label}`)
+    } finally { await b.close() }
+  })
+
   test(`audit log page is accessible (${label})`, { skip: !USERS.auditor && 'no auditor user' }, async () => {
     const b = await openBrowser({ viewport, bypassCSP: true })
     try {

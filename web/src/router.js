@@ -25,6 +25,10 @@ const routes = [
     meta: { page: { name: 'training-qr', roles: ['city'], perm: 'training.write' }, title: 'training.qr.title' } },
   { path: '/meetings/:id(\\d+)/qr', name: 'meeting-qr', component: () => import('./views/MeetingQrView.vue'),
     meta: { page: { name: 'meeting-qr', roles: ['city', 'district', 'park', 'org_admin', 'secretary'], perm: 'meeting.write' }, title: 'meeting.qr' } },
+  { path: '/volunteer/activities/:id(\\d+)/qr', name: 'volunteer-qr', component: () => import('./views/VolunteerQrView.vue'),
+    meta: { page: { name: 'volunteer-qr', roles: ['city', 'district', 'park', 'org_admin', 'secretary'], perm: 'volunteer.write' }, title: 'volunteer.qr.title' } },
+  // a volunteer activity's check-in link as the server names it (/m/volunteer/checkin?t=<code>): the member's page
+  { path: '/m/volunteer/checkin', redirect: (to) => ({ path: '/me/volunteer', query: { c: to.query.t } }) },
   // the check-in link as the server names it (/m/checkin?t=<code>): the same page
   { path: '/m/checkin', redirect: (to) => ({ path: '/checkin', query: { c: to.query.t } }) },
   { path: '/', component: () => import('./layouts/AppLayout.vue'), children },
