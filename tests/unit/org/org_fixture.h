@@ -118,6 +118,9 @@ static inline void fx_open(fx *x, int u) {
     fx_exec(x, "DELETE FROM volunteer_signup; DELETE FROM volunteer_activity; DELETE FROM volunteer_member; "
                "DELETE FROM volunteer_team");   /* 志愿服务 (issue 18): before people and organizations */
     fx_exec(x, "DELETE FROM assess_row; DELETE FROM assess");   /* 责任考核 (issue 23): snapshots, no links to other tables */
+    /* 星级评定、星级权益 (issue 18): rows and applications point at organizations */
+    fx_exec(x, "DELETE FROM benefit_alloc_row; DELETE FROM benefit_alloc; DELETE FROM benefit_app; DELETE FROM benefit; "
+               "DELETE FROM star_row; DELETE FROM star_rating");
     fx_exec(x, "DELETE FROM org_post; DELETE FROM org_election");   /* issue 23: posts point at people and organizations */
     fx_exec(x, "DELETE FROM member_flow");   /* 流动党员 (issue 17): points at people and organizations */
     /* points (issue 18): lines point at rules, claims and activity rows; claims at rules and activity rows */
