@@ -278,5 +278,10 @@ const cfg_def cfg_table[] = {
     {"points-files-dir", CFG_STR, 0, 0, "", "积分 points",
      "积分申报证明材料的存放目录（空 = 数据库文件旁；PostgreSQL 时为 var/files） / folder of the claims' evidence"},
     {"points-file-max", CFG_INT, 1024, 104857600, "10485760", "积分 points", "证明材料文件的大小上限（字节） / largest evidence file (bytes)"},
+    /* issue 16, heartbeat: study heartbeats answered from memory, written on a flush — src/study/course_store.c */
+    {"course-flush-beats", CFG_INT, 1, 10000, "10", "学习培训 study",
+     "在线学习心跳在内存中累计多少次后写入数据库（服务器崩溃时最多丢失这么多次心跳的计时） / heartbeats kept in memory before a session is written (a crash loses at most these)"},
+    {"course-flush-sec", CFG_INT, 1, 86400, "300", "学习培训 study",
+     "在线学习会话至少每隔多少秒写入数据库一次（在该会话的下一次心跳时） / seconds after which a session is written at its next heartbeat"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };
