@@ -688,6 +688,8 @@ st course_store_beat(uc *c, const course_beat_req *b, json_t **out, err *e) {
             pthread_mutex_lock(&cs_mu);
             l = cs_find(uid);
             if (!s && l && !strcmp(l->token, snap.token) && l->db_seq < snap.seq) l->db_seq = snap.seq;
+            /* a paused page's session, all written: not kept (its next heartbeat, if any, loads the row) */
+            if (!s && l && b->pause && !strcmp(l->token, snap.token) && !cs_unwritten(l)) cs_drop(uid);
             if (s && l && !strcmp(l->token, snap.token)) cs_drop(uid);   /* stale or failed: the row is the truth */
             pthread_mutex_unlock(&cs_mu);
             if (s == ST_CONFLICT && !strcmp(e->api_code, "stale") && attempt == 0) {
