@@ -37,7 +37,7 @@ try {
   const members = [];
   for (let i = 0; i < M; i++) {
     addUser(srv.db.url, `b_m${i}`, 'member');
-    r = await city.post('/api/members', { name: `学${String.fromCharCode(0x5f20 + (i % 500))}`, id_number: id18(`350203199${String(i).padStart(4, '0').slice(0, 1)}0101${String(1000 + (i % 1000)).slice(1)}`.slice(0, 17)), org_id: org, category: '正式党员', joined_on: '2015-07-01', full_on: '2016-07-01', day: '2019-01-01', username: `b_m${i}` });
+    r = await city.post('/api/members', { name: `学${String.fromCharCode(0x5f20 + (i % 500))}`, id_number: id18(`35020319770707${String(i % 1000).padStart(3, '0')}`), org_id: org, category: '正式党员', joined_on: '2015-07-01', full_on: '2016-07-01', day: '2019-01-01', username: `b_m${i}` });
     if (r.status !== 201) throw new Error(r.text);
     const c = await loginAs(srv.base, `b_m${i}`);
     c.token = (await c.post(`/api/me/study/courses/${course}/open`, {})).data.token;

@@ -11,6 +11,7 @@
 #include "auth/auth.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "study/course_store.h"
 #include "demo/demo.h"
 #include "http/http.h"
 #include "points/points_sched.h"
@@ -99,6 +100,13 @@ int cli_serve(int argc, char **argv) {
     bulletin_sched_stop();
     points_sched_stop();
     http_server_stop(srv);
+    {   /* the study sessions held in memory (course_store.c), written before the connections close */
+        db *fd = db_pool_get(pool);
+        int64_t n = 0;
+        if (course_store_flush_all(fd, &n, &e)) log_warn("%s", e.msg);
+        if (n) log_info("wrote %lld study sessions held in memory", (long long)n);
+        db_pool_put(pool, fd);
+    }
     bulletin_render_shutdown();   /* font caches of the PDF bulletin, after the last request */
     db_pool_close(pool);
     log_info("stopped");

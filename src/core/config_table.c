@@ -309,5 +309,10 @@ const cfg_def cfg_table[] = {
     {"star-min-5", CFG_INT, 0, 100, "90", "星级 stars", "评为 5 星所需的最低总分（0–100，逐级升高；不到 2 星门槛为 1 星） / least total (0–100) for 5 stars"},
     {"benefit-order", CFG_STR, 0, 0, "stars,points,time", "星级 stars", "权益分配的排序：stars（星级高者先）、points（积分高者先）、time（申请早者先）各一次，逗号分隔；仍相同时按申请编号（先提交者先） / the allocation's order of keys"},
     {"benefit-quota-max", CFG_INT, 1, 1000000, "10000", "星级 stars", "一项权益每期名额的上限 / most places a benefit may have per period"},
+    /* issue 16, heartbeat: study heartbeats answered from memory, written on a flush — src/study/course_store.c */
+    {"course-flush-beats", CFG_INT, 1, 10000, "10", "学习培训 study",
+     "在线学习心跳在内存中累计多少次后写入数据库（服务器崩溃时最多丢失这么多次心跳的计时） / heartbeats kept in memory before a session is written (a crash loses at most these)"},
+    {"course-flush-sec", CFG_INT, 1, 86400, "300", "学习培训 study",
+     "在线学习会话至少每隔多少秒写入数据库一次（在该会话的下一次心跳时） / seconds after which a session is written at its next heartbeat"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

@@ -62,6 +62,9 @@ typedef struct http_route {
     /* Exists only when the server runs with the test-routes setting (the test
      * suites' own routes, src/http/test_api.c): not matched, not in OpenAPI otherwise. */
     bool test_only;
+    /* A write answered from memory, written on a flush (study heartbeats): a successful request leaves
+     * one audit row when it flushed, none otherwise (OpenAPI x-audit-on-flush; the audit check knows). */
+    bool audit_on_flush;
 } http_route;
 
 /* The caller, filled by the auth module (see http_auth_ops). */

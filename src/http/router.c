@@ -96,6 +96,7 @@ json_t *http_openapi(void) {
                                                         "schema", "type", "string", "enum", "json", "xlsx"));
             }
             if (rt->download) json_object_set_new(op, "x-download", json_true());
+            if (rt->audit_on_flush) json_object_set_new(op, "x-audit-on-flush", json_true());
             if (rt->sort) {
                 json_t *keys = json_array();
                 for (const http_sort_key *k = rt->sort; k->key; k++) json_array_append_new(keys, json_string(k->key));

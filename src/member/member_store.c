@@ -240,7 +240,7 @@ st member_store_register_in(uc *c, const member_new *m, const member_checked *k,
     if (!s && recount) s = member_store_recount(c, m->enterprise_id, e);
     if (!s) {
         tally_facts f = {k->category, k->state, o.district, o.park, k->gender, m->education, m->ethnicity, k->birth,
-                         k->joined_on};
+                         k->joined_on, m->org_id};
         if (!tally_add(t, &f, 1)) s = err_set(e, ST_NOMEM, "内存不足。");
     }
     return s;

@@ -124,6 +124,11 @@ bool tally_add(tally *t, const tally_facts *f, int sign) {
     for (int a = 0; a < na; a++)
         for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
             if (!tally_bump(t, areas[a], d[i].dim, d[i].key, cat, state, sign)) return false;
+    if (f->org_id > 0) {   /* the organization's own members: one counter per category and state */
+        char org[32];
+        snprintf(org, sizeof org, "o:%lld", (long long)f->org_id);
+        if (!tally_bump(t, org, "members", "", cat, state, sign)) return false;
+    }
     return true;
 }
 

@@ -6,7 +6,9 @@
  * "d:<district code>" or "p:<park code>"; dim gender / education / ethnicity
  * (key the value, "未填" when blank), birth_m / joined_m (key the month,
  * "YYYY-MM") and birth_d / joined_d (key the day written month first,
- * "MM-DD-YYYY").  Ages and 党龄 on any day D are exact: the months other than
+ * "MM-DD-YYYY"); and per organization, area "o:<org id>", one dim "members"
+ * (key ""), the members of the organization itself by category and state,
+ * for the rankings by organization (issue 16).  Ages and 党龄 on any day D are exact: the months other than
  * D's decide from the month counters, D's month from its days — a city reads
  * a thousand month counters and one month's days, not every day of a century.  Every write of
  * the registry subtracts the person's facts before the change and adds them
@@ -29,6 +31,7 @@
 /* One member's facts, as the statistics see them (NULL = blank). */
 typedef struct tally_facts {
     const char *category, *state, *district, *park, *gender, *education, *ethnicity, *birth, *joined;
+    int64_t org_id;             /* the member's own organization (0: none) */
 } tally_facts;
 
 /* The deltas of one use case: owned by whoever creates it (tally_new / tally_free). */

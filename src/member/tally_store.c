@@ -10,7 +10,7 @@
 /* The person's facts as tally_add wants them, from the current membership. */
 #define TALLY_FACTS_SQL                                                                                                \
     "SELECT m.category, m.state, m.district_code, m.park_code, p.gender, p.education, p.ethnicity, p.birth_date, "   \
-    "m.joined_on, m.person_id FROM member m JOIN person p ON p.id = m.person_id"
+    "m.joined_on, m.person_id, m.org_id FROM member m JOIN person p ON p.id = m.person_id"
 
 static void tally_facts_of(db_stmt *q, tally_facts *f) {
     f->category = db_col_text(q, 0);
@@ -22,6 +22,7 @@ static void tally_facts_of(db_stmt *q, tally_facts *f) {
     f->ethnicity = db_col_text(q, 6);
     f->birth = db_col_text(q, 7);
     f->joined = db_col_text(q, 8);
+    f->org_id = db_col_null(q, 10) ? 0 : db_col_int(q, 10);
 }
 
 st tally_store_person(uc *c, tally *t, int64_t person, int sign, err *e) {
@@ -151,7 +152,7 @@ st tally_store_rebuild(db *d, int64_t *members, err *e) {
          * generic plan hashed all five million persons for every page (2 s a page) */
         s = db_prepare(d,
                        "SELECT m.category, m.state, m.district_code, m.park_code, p.gender, p.education, p.ethnicity, "
-                       "p.birth_date, m.joined_on, m.person_id FROM (SELECT * FROM member WHERE person_id > $1 "
+                       "p.birth_date, m.joined_on, m.person_id, m.org_id FROM (SELECT * FROM member WHERE person_id > $1 "
                        "ORDER BY person_id LIMIT 20000) m JOIN person p ON p.id = m.person_id ORDER BY m.person_id",
                        &q, e);
         if (s) break;

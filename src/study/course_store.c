@@ -1,6 +1,7 @@
 /* course_store — the SQL of courses and online study (course_store.h). */
 #include "study/course_store.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,7 +142,10 @@ st course_store_update(uc *c, int64_t id, const course_in *in, err *e) {
                e, "ittttttiiii", id, in->title, in->summary, in->category, in->audience, in->state, body, in->minutes, in->required_year,
                in->duration_sec, clock_now());
     uc_act a = {"course.update", uc_obj(c, "course", id), in->title ? in->title : title};
-    return uc_end(c, s, &a, e);
+    s = uc_end(c, s, &a, e);
+    /* withdrawn, or its length changed: the sessions held here are judged from the row again */
+    if (!s && ((in->state && strcmp(in->state, "published")) || in->minutes > 0 || in->duration_sec > 0)) course_store_forget_course(id);
+    return s;
 }
 
 /* The type of an upload by its first bytes. */
@@ -285,6 +289,8 @@ static void cs_mine_words(json_t *o) {
     json_object_set_new(o, "done", json_boolean(sec >= cap));
 }
 
+static void cs_overlay(uc *c, int64_t id, json_t *o);
+
 st course_store_mine(uc *c, json_t **out, err *e) {
     *out = NULL;
     cs_me m;
@@ -309,7 +315,7 @@ st course_store_mine(uc *c, json_t **out, err *e) {
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r) {
-        cs_mine_words(r);
+        cs_overlay(c, json_integer_value(json_object_get(r, "id")), r);   /* the session held here, if any */
         if (json_integer_value(json_object_get(r, "required_year")) == year) json_array_append(required, r);
         if (json_integer_value(json_object_get(r, "seconds")) > 0 || json_real_value(json_object_get(r, "position")) > 0)
             json_array_append(recent, r);
@@ -369,6 +375,7 @@ st course_store_mine_get(uc *c, int64_t id, json_t **out, err *e) {
     json_object_update(*out, json_array_get(b, 0));
     json_decref(b);
     json_object_set_new(*out, "interval", json_integer(course_interval()));
+    cs_overlay(c, id, *out);
     return ST_OK;
 }
 
@@ -407,6 +414,8 @@ static st cs_flush(uc *c, int64_t person, int64_t now, err *e) {
                   e, "ii", person, now);
 }
 
+static st cs_settle(uc *c, err *e);
+
 st course_store_open(uc *c, int64_t id, json_t **out, err *e) {
     *out = NULL;
     cs_me m;
@@ -423,7 +432,8 @@ st course_store_open(uc *c, int64_t id, json_t **out, err *e) {
     randombytes_buf(rnd, sizeof rnd);
     sodium_bin2hex(token, sizeof token, rnd, sizeof rnd);
     if ((s = uc_begin(c, e))) return s;
-    s = cs_flush(c, m.person, now, e);
+    s = cs_settle(c, e);   /* the session held in memory here, written first (this act's row covers it) */
+    if (!s) s = cs_flush(c, m.person, now, e);
     int64_t day_sec = 0;
     if (!s) {
         s = db_query_int(c->d, &day_sec, "SELECT day_seconds FROM course_session WHERE person_id = $1 AND day = $2", e, "it", m.person, today);
@@ -450,10 +460,71 @@ st course_store_open(uc *c, int64_t id, json_t **out, err *e) {
     return *out ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
 }
 
-typedef struct cs_beat_arg {
-    const course_beat_req *b;
-    json_t **out;
-} cs_beat_arg;
+/* ---- the open sessions in memory ----
+ * A heartbeat is answered from this table (one entry per logged-in member with an open session, keyed by
+ * user; one mutex), by exactly the rules of course.h; the session's row (course_session) and ONE audit row
+ * are written only on a flush: a pause (the page hidden or closed), every course-flush-beats heartbeats,
+ * course-flush-sec after the last flush, a new day, a new course opened (course_store_open) and the server's
+ * stop (course_store_flush_all).  A crash loses at most course-flush-beats heartbeats' time.
+ * Several servers: the row is the truth at each flush; a server that does not hold the session loads it
+ * from the row.  A flush is a guarded UPDATE on the sequence number the server loaded or last wrote (and
+ * the token): when another server flushed meanwhile it matches nothing, the stale server drops its copy
+ * and what it had not written, loads the row again and judges the heartbeat against it — the same seconds
+ * are never credited twice (whoever flushes first keeps them). */
+enum { CS_BUCKETS = 4096 };
+typedef struct cs_live {
+    struct cs_live *next;
+    int64_t user_id, person, course;
+    char token[33];
+    int64_t seq;                /* the last accepted heartbeat */
+    int64_t db_seq;             /* the row's seq when loaded or last written: the flush's guard */
+    int64_t last_at, day_sec, course_sec, pending, cap;
+    double position;
+    char day[11];
+    char category[128];
+    bool published;
+    struct {
+        char day[11];
+        int64_t minutes;
+    } due[2];                   /* whole minutes credited since the last flush, not yet in the ledger (by day) */
+    int64_t beats, flushed_at;  /* accepted since the last flush; when it was */
+    char username[64], role[32];  /* whose (the audit row of a flush at the stop) */
+} cs_live;
+
+static pthread_mutex_t cs_mu = PTHREAD_MUTEX_INITIALIZER;
+static cs_live *cs_tab[CS_BUCKETS];
+
+/* (under cs_mu) */
+static cs_live **cs_slot(int64_t user) { return &cs_tab[(uint64_t)user % CS_BUCKETS]; }
+static cs_live *cs_find(int64_t user) {
+    for (cs_live *l = *cs_slot(user); l; l = l->next)
+        if (l->user_id == user) return l;
+    return NULL;
+}
+static void cs_drop(int64_t user) {
+    for (cs_live **p = cs_slot(user); *p; p = &(*p)->next)
+        if ((*p)->user_id == user) {
+            cs_live *l = *p;
+            *p = l->next;
+            free(l);
+            return;
+        }
+}
+static bool cs_put(const cs_live *v) {
+    cs_live *l = cs_find(v->user_id);
+    if (!l) {
+        if (!(l = malloc(sizeof *l))) return false;
+        *l = *v;
+        l->next = *cs_slot(v->user_id);
+        *cs_slot(v->user_id) = l;
+        return true;
+    }
+    cs_live *nx = l->next;
+    *l = *v;
+    l->next = nx;
+    return true;
+}
+static bool cs_unwritten(const cs_live *l) { return l->seq > l->db_seq || l->due[0].minutes || l->due[1].minutes; }
 
 static st cs_refused(err *e, const char *code, const char *msg) {
     st s = err_set(e, ST_CONFLICT, "%s", msg);
@@ -461,104 +532,270 @@ static st cs_refused(err *e, const char *code, const char *msg) {
     return s;
 }
 
-static st cs_beat_in(uc *c, const course_beat_req *b, int64_t *person_out, json_t **out, err *e) {
+/* The member's session from its row (ST_NOT_FOUND: none). */
+static st cs_load(uc *c, cs_live *v, err *e) {
+    memset(v, 0, sizeof *v);
     db_stmt *q;
     st s = db_prepare(c->d,
                       "SELECT s.person_id, s.course_id, s.token, s.seq, s.last_at, s.day, s.day_seconds, s.course_seconds, s.pending, "
-                      "c.kind, c.minutes, c.duration_sec, c.category, c.state "
+                      "c.kind, c.minutes, c.duration_sec, c.category, c.state, s.position "
                       "FROM person p JOIN course_session s ON s.person_id = p.id JOIN course c ON c.id = s.course_id WHERE p.user_id = $1",
                       &q, e);
     if (s) return s;
     db_bind_int(q, 1, c->who.user_id);
     int r = db_step(q, e);
-    int64_t person = 0, course = 0, seq = 0, last_at = 0, day_sec = 0, course_sec = 0, pending = 0, minutes = 0, duration = 0;
-    const char *token = NULL, *day = NULL, *kind = NULL, *category = NULL, *state = NULL;
     if (r == DB_ROW) {
-        person = db_col_int(q, 0);
-        course = db_col_int(q, 1);
-        token = arena_strdup(c->mem, db_col_text(q, 2));
-        seq = db_col_int(q, 3);
-        last_at = db_col_int(q, 4);
-        day = arena_strdup(c->mem, db_col_text(q, 5));
-        day_sec = db_col_int(q, 6);
-        course_sec = db_col_int(q, 7);
-        pending = db_col_int(q, 8);
-        kind = arena_strdup(c->mem, db_col_text(q, 9));
-        minutes = db_col_int(q, 10);
-        duration = db_col_null(q, 11) ? 0 : db_col_int(q, 11);
-        category = arena_strdup(c->mem, db_col_text(q, 12));
-        state = arena_strdup(c->mem, db_col_text(q, 13));
+        v->user_id = c->who.user_id;
+        snprintf(v->username, sizeof v->username, "%s", c->who.username ? c->who.username : "");
+        snprintf(v->role, sizeof v->role, "%s", c->who.role ? c->who.role : "");
+        v->person = db_col_int(q, 0);
+        v->course = db_col_int(q, 1);
+        snprintf(v->token, sizeof v->token, "%s", db_col_text(q, 2));
+        v->seq = v->db_seq = db_col_int(q, 3);
+        v->last_at = db_col_int(q, 4);
+        snprintf(v->day, sizeof v->day, "%s", db_col_text(q, 5));
+        v->day_sec = db_col_int(q, 6);
+        v->course_sec = db_col_int(q, 7);
+        v->pending = db_col_int(q, 8);
+        v->cap = course_cap_seconds(db_col_text(q, 9), db_col_int(q, 10), db_col_null(q, 11) ? 0 : db_col_int(q, 11));
+        snprintf(v->category, sizeof v->category, "%s", db_col_text(q, 12));
+        v->published = !strcmp(db_col_text(q, 13), "published");
+        v->position = db_col_double(q, 14);
+        v->flushed_at = clock_now();
     }
     db_reset(q);
     if (r == DB_ERROR) return e->code;
-    *person_out = person;
-    if (r != DB_ROW || course != b->course_id || !token || !b->token || strcmp(token, b->token))
-        return cs_refused(e, "superseded", "您已在另一页面或另一课程开始学习，本页面不再计时：同一时间只计一门课程。请关闭本页面，或刷新后继续学习本课程。");
-    if (b->seq <= seq) return cs_refused(e, "replayed", "这次学习心跳已经收到过（序号重复），不再计时。");
-    if (strcmp(state, "published")) return cs_refused(e, "withdrawn", "该课程已撤下，不再计时。");
-    int64_t now = clock_now();
-    char today[11];
-    clock_day(now, today);
-    if (strcmp(day, today)) day_sec = 0;
-    course_beat cb = {.now = now, .last_at = last_at, .max_gap = course_interval() + cfg_int("course-heartbeat-grace-sec"),
-                      .day_seconds = day_sec, .day_cap = cfg_int("course-daily-cap-min") * 60, .course_seconds = course_sec,
-                      .course_cap = course_cap_seconds(kind, minutes, duration)};
-    int64_t got = course_beat_credit(&cb);
-    bool gap = now - last_at > cb.max_gap;
-    day_sec += got;
-    course_sec += got;
-    pending += got;
-    int64_t credit_min = pending / 60;
-    pending %= 60;
-    int64_t done = 0;
-    s = db_query_int(c->d, &done,
-                     "UPDATE course_session SET seq = $3, last_at = $4, day = $5, day_seconds = $6, course_seconds = $7, pending = $8, "
-                     "position = $9 WHERE person_id = $1 AND token = $2 AND seq = $10 RETURNING person_id",
-                     e, "itiitiiidi", person, b->token, b->seq, b->pause ? (int64_t)0 : now, today, day_sec, course_sec, pending, b->position, seq);
-    if (s == ST_NOT_FOUND) return cs_refused(e, "replayed", "这次学习心跳已经收到过（序号重复），不再计时。");
-    if (s) return s;
-    if (credit_min > 0) {
-        study_credit k = {.person_id = person, .day = today, .minutes = credit_min, .category = category, .source = "online",
-                          .source_id = course};
-        s = study_credit_add(c, &k, e);
-        if (!s) s = cs_flush(c, person, now, e);
-    }
-    if (s) return s;
-    *out = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:b,s:I}", "credited", (json_int_t)got, "seconds", (json_int_t)course_sec, "cap",
-                     (json_int_t)cb.course_cap, "day_seconds", (json_int_t)day_sec, "day_cap", (json_int_t)cb.day_cap, "minutes_credited",
-                     (json_int_t)credit_min, "gap", gap, "seq", (json_int_t)b->seq);
-    return *out ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
+    return r == DB_ROW ? ST_OK : ST_NOT_FOUND;
 }
 
-static st cs_beat_act(uc *c, void *arg, err *e) {
-    cs_beat_arg *x = arg;
-    int64_t person = 0;
-    st s = uc_begin(c, e);
-    if (s) return s;
-    s = cs_beat_in(c, x->b, &person, x->out, e);
-    uc_act a = {"course.heartbeat", uc_obj(c, "course", x->b->course_id), "在线学习计时"};
-    s = uc_end(c, s, &a, e);
-    if (s == ST_CONFLICT) {
-        err e2;
-        uc_act r = {"course.heartbeat", uc_obj(c, "course", x->b->course_id), arena_strdup(c->mem, e->api_code), "refused"};
-        if (uc_audit(c, &r, &e2)) return err_set(e, e2.code, "%s", e2.msg);
-    }
+/* Write a session held in memory: its row, guarded (ST_CONFLICT api_code "stale" when another server or
+ * an opening wrote it since, or the course was withdrawn), the minutes it credited to the ledger, the
+ * progress of its course.  Inside the caller's act. */
+static st cs_write(uc *c, const cs_live *v, err *e) {
+    int64_t done = 0;
+    st s = db_query_int(c->d, &done,
+                        "UPDATE course_session SET seq = $3, last_at = $4, day = $5, day_seconds = $6, course_seconds = $7, pending = $8, "
+                        "position = $9 WHERE person_id = $1 AND token = $2 AND seq = $10 AND course_id = $11 "
+                        "AND EXISTS (SELECT 1 FROM course k WHERE k.id = $11 AND k.state = 'published') RETURNING person_id",
+                        e, "itiitiiidii", v->person, v->token, v->seq, v->last_at, v->day, v->day_sec, v->course_sec, v->pending,
+                        v->position, v->db_seq, v->course);
+    if (s == ST_NOT_FOUND) return cs_refused(e, "stale", "学习会话已在别处更新，本服务器的计时作废，请重试。");
+    for (int i = 0; i < 2 && !s; i++)
+        if (v->due[i].minutes > 0) {
+            study_credit k = {.person_id = v->person, .day = v->due[i].day, .minutes = v->due[i].minutes, .category = v->category,
+                              .source = "online", .source_id = v->course};
+            s = study_credit_add(c, &k, e);
+        }
+    if (!s) s = cs_flush(c, v->person, clock_now(), e);
     return s;
 }
 
-/* A city's evening is thousands of heartbeats a second, each one small write:
-   committed in groups, one flush for all that arrived meanwhile. */
+static st cs_write_act(uc *c, void *arg, err *e) {
+    const cs_live *v = arg;
+    st s = uc_begin(c, e);
+    if (s) return s;
+    s = cs_write(c, v, e);
+    uc_act a = {"course.heartbeat", uc_obj(c, "course", v->course),
+                arena_printf(c->mem, "在线学习计时（第 %lld 次心跳写入）", (long long)v->seq)};
+    return uc_end(c, s, &a, e);
+}
+
+/* A city's evening is thousands of flushes a minute, each one small write: committed in groups. */
 static uc_batch cs_beat_batch = UC_BATCH_INIT;
+
+/* A refused heartbeat: its audit row (as before the heartbeats were kept in memory), then the refusal. */
+static st cs_refuse(uc *c, int64_t course, const char *code, const char *msg, err *e) {
+    err e2;
+    uc_act r = {"course.heartbeat", uc_obj(c, "course", course), code, "refused"};
+    if (uc_audit(c, &r, &e2)) return err_set(e, e2.code, "%s", e2.msg);
+    return cs_refused(e, code, msg);
+}
+
+#define CS_SUPERSEDED "您已在另一页面或另一课程开始学习，本页面不再计时：同一时间只计一门课程。请关闭本页面，或刷新后继续学习本课程。"
+#define CS_REPLAYED "这次学习心跳已经收到过（序号重复），不再计时。"
 
 st course_store_beat(uc *c, const course_beat_req *b, json_t **out, err *e) {
     *out = NULL;
-    cs_beat_arg x = {b, out};
-    st s = uc_batched(c, &cs_beat_batch, cs_beat_act, &x, e);
-    if (s) {
-        json_decref(*out);
-        *out = NULL;
+    const int64_t uid = c->who.user_id;
+    for (int attempt = 0;; attempt++) {
+        pthread_mutex_lock(&cs_mu);
+        cs_live *l = cs_find(uid);
+        bool here = l && l->course == b->course_id && b->token && !strcmp(l->token, b->token);
+        pthread_mutex_unlock(&cs_mu);
+        if (!here) {   /* not held here, or another page's: the row decides */
+            cs_live v;
+            st s = cs_load(c, &v, e);
+            if (s == ST_NOT_FOUND) {
+                err_clear(e);
+                return cs_refuse(c, b->course_id, "superseded", CS_SUPERSEDED, e);
+            }
+            if (s) return s;
+            pthread_mutex_lock(&cs_mu);
+            cs_live *o = cs_find(uid);
+            bool ok = true;
+            if (!o || strcmp(o->token, v.token) || o->db_seq < v.db_seq) ok = cs_put(&v);   /* keep a newer copy of the same */
+            pthread_mutex_unlock(&cs_mu);
+            if (!ok) return err_set(e, ST_NOMEM, "内存不足。");
+        }
+        int64_t now = clock_now();
+        char today[11];
+        clock_day(now, today);
+        pthread_mutex_lock(&cs_mu);
+        l = cs_find(uid);
+        if (!l || l->course != b->course_id || !b->token || strcmp(l->token, b->token)) {
+            pthread_mutex_unlock(&cs_mu);
+            return cs_refuse(c, b->course_id, "superseded", CS_SUPERSEDED, e);
+        }
+        if (b->seq <= l->seq) {
+            pthread_mutex_unlock(&cs_mu);
+            return cs_refuse(c, b->course_id, "replayed", CS_REPLAYED, e);
+        }
+        if (!l->published) {
+            pthread_mutex_unlock(&cs_mu);
+            return cs_refuse(c, b->course_id, "withdrawn", "该课程已撤下，不再计时。", e);
+        }
+        bool new_day = strcmp(l->day, today) != 0;
+        course_beat cb = {.now = now, .last_at = l->last_at, .max_gap = course_interval() + cfg_int("course-heartbeat-grace-sec"),
+                          .day_seconds = new_day ? 0 : l->day_sec, .day_cap = cfg_int("course-daily-cap-min") * 60,
+                          .course_seconds = l->course_sec, .course_cap = l->cap};
+        int64_t got = course_beat_credit(&cb);
+        bool gap = now - l->last_at > cb.max_gap;
+        l->seq = b->seq;
+        l->last_at = b->pause ? 0 : now;
+        snprintf(l->day, sizeof l->day, "%s", today);
+        l->day_sec = cb.day_seconds + got;
+        l->course_sec += got;
+        l->pending += got;
+        int64_t credit_min = l->pending / 60;
+        l->pending %= 60;
+        l->position = b->position;
+        l->beats++;
+        if (credit_min > 0) {
+            int i = !l->due[0].minutes || !strcmp(l->due[0].day, today) ? 0 : 1;
+            snprintf(l->due[i].day, sizeof l->due[i].day, "%s", today);
+            l->due[i].minutes += credit_min;
+        }
+        bool flush = b->pause || new_day || l->beats >= cfg_int("course-flush-beats") || now - l->flushed_at >= cfg_int("course-flush-sec");
+        cs_live snap = *l;
+        if (flush) {   /* taken by this request: what arrives meanwhile is the next flush's */
+            l->beats = 0;
+            memset(l->due, 0, sizeof l->due);
+            l->flushed_at = now;
+        }
+        pthread_mutex_unlock(&cs_mu);
+        if (flush) {
+            st s = uc_batched(c, &cs_beat_batch, cs_write_act, &snap, e);
+            pthread_mutex_lock(&cs_mu);
+            l = cs_find(uid);
+            if (!s && l && !strcmp(l->token, snap.token) && l->db_seq < snap.seq) l->db_seq = snap.seq;
+            /* a paused page's session, all written: not kept (its next heartbeat, if any, loads the row) */
+            if (!s && l && b->pause && !strcmp(l->token, snap.token) && !cs_unwritten(l)) cs_drop(uid);
+            if (s && l && !strcmp(l->token, snap.token)) cs_drop(uid);   /* stale or failed: the row is the truth */
+            pthread_mutex_unlock(&cs_mu);
+            if (s == ST_CONFLICT && !strcmp(e->api_code, "stale") && attempt == 0) {
+                err_clear(e);
+                continue;   /* judged again against the row as written elsewhere */
+            }
+            if (s == ST_CONFLICT && !strcmp(e->api_code, "stale")) {
+                err_clear(e);
+                return cs_refuse(c, b->course_id, "superseded", CS_SUPERSEDED, e);
+            }
+            if (s) return s;
+        }
+        *out = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:b,s:I}", "credited", (json_int_t)got, "seconds", (json_int_t)snap.course_sec, "cap",
+                         (json_int_t)snap.cap, "day_seconds", (json_int_t)snap.day_sec, "day_cap", (json_int_t)cb.day_cap, "minutes_credited",
+                         (json_int_t)credit_min, "gap", gap, "seq", (json_int_t)b->seq);
+        return *out ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
+    }
+}
+
+/* The member's session held here, written inside the caller's act (an opening) and forgotten. */
+static st cs_settle(uc *c, err *e) {
+    cs_live snap;
+    bool have = false;
+    pthread_mutex_lock(&cs_mu);
+    cs_live *l = cs_find(c->who.user_id);
+    if (l) {
+        snap = *l;
+        have = true;
+        cs_drop(c->who.user_id);
+    }
+    pthread_mutex_unlock(&cs_mu);
+    if (!have || !cs_unwritten(&snap)) return ST_OK;
+    st s = cs_write(c, &snap, e);
+    if (s == ST_CONFLICT && !strcmp(e->api_code, "stale")) {   /* written elsewhere since: that copy is the truth */
+        err_clear(e);
+        s = ST_OK;
     }
     return s;
+}
+
+/* The course's progress as this server holds it (the row lags by what is not flushed yet). */
+static void cs_overlay(uc *c, int64_t id, json_t *o) {
+    pthread_mutex_lock(&cs_mu);
+    cs_live *l = cs_find(c->who.user_id);
+    if (l && l->course == id) {
+        json_object_set_new(o, "seconds", json_integer(l->course_sec));
+        json_object_set_new(o, "position", json_real(l->position));
+        if (l->last_at > json_integer_value(json_object_get(o, "studied_at"))) json_object_set_new(o, "studied_at", json_integer(l->last_at));
+    }
+    pthread_mutex_unlock(&cs_mu);
+    cs_mine_words(o);
+}
+
+void course_store_forget_course(int64_t course) {
+    pthread_mutex_lock(&cs_mu);
+    for (int i = 0; i < CS_BUCKETS; i++)
+        for (cs_live **p = &cs_tab[i]; *p;) {
+            if ((*p)->course == course) {
+                cs_live *l = *p;
+                *p = l->next;
+                free(l);
+            } else {
+                p = &(*p)->next;
+            }
+        }
+    pthread_mutex_unlock(&cs_mu);
+}
+
+st course_store_flush_all(db *d, int64_t *written, err *e) {
+    *written = 0;
+    pthread_mutex_lock(&cs_mu);
+    cs_live *all = NULL;
+    for (int i = 0; i < CS_BUCKETS; i++)
+        while (cs_tab[i]) {
+            cs_live *l = cs_tab[i];
+            cs_tab[i] = l->next;
+            l->next = all;
+            all = l;
+        }
+    pthread_mutex_unlock(&cs_mu);
+    st first = ST_OK;
+    for (cs_live *l = all, *nx; l; l = nx) {
+        nx = l->next;
+        if (cs_unwritten(l)) {
+            arena mem;
+            arena_init(&mem, 0);
+            uc c;
+            uc_cli(&c, d, &mem);
+            c.who.user_id = l->user_id;   /* the member's heartbeats, written for them at the stop */
+            c.who.username = l->username;
+            c.who.role = l->role;
+            c.who.scope_kind = "self";
+            c.who.scope_code = "0";
+            err e2;
+            st s = uc_begin(&c, &e2);
+            if (!s) s = cs_write(&c, l, &e2);
+            uc_act a = {"course.heartbeat", uc_obj(&c, "course", l->course),
+                        arena_printf(&mem, "服务器停止：写入党员 %lld 在线学习计时（第 %lld 次心跳）", (long long)l->person, (long long)l->seq)};
+            s = uc_end(&c, s, &a, &e2);
+            if (!s) (*written)++;
+            else if (!(s == ST_CONFLICT && !strcmp(e2.api_code, "stale")) && !first) first = err_set(e, s, "%s", e2.msg);
+            arena_free(&mem);
+        }
+        free(l);
+    }
+    return first;
 }
 
 /* ---- offline hours ---- */

@@ -64,6 +64,12 @@ typedef struct course_beat_req {
                                    nothing until the next heartbeat re-anchors (last_at 0) */
 } course_beat_req;
 st course_store_beat(uc *c, const course_beat_req *b, json_t **out, err *e);
+/* Heartbeats are answered from memory and written on a flush (see course_store.c): at the server's stop,
+ * every session held in memory is written (one audit row each, as the command line's act); *written
+ * counts them.  Safe to call once no request runs. */
+st course_store_flush_all(db *d, int64_t *written, err *e);
+/* Forget the sessions of a course held in memory (withdrawn: its heartbeats are judged from the row). */
+void course_store_forget_course(int64_t course);
 
 /* ---- offline hours ---- */
 typedef struct course_offline_in {

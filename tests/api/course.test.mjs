@@ -9,7 +9,9 @@
 // accepted heartbeat, nothing after a pause (a hidden tab), nothing for a
 // replayed sequence number, nothing for a page superseded by a second course
 // opened at once, never more than the video's length; whole minutes reach the
-// study-hours ledger.  Offline hours recorded by a secretary, all or none.
+// study-hours ledger.  Heartbeats kept in memory and written on a flush (one audit row), two servers on one
+// database never crediting the same seconds, the held sessions written at the stop.  Offline hours recorded by
+// a secretary, all or none.
 // SQLite and PostgreSQL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -54,7 +56,10 @@ before(async () => {
   // 10:00 China time tomorrow, standing still
   const day = new Date(Date.now() + 8 * 3600 * 1000 + 86400000).toISOString().slice(0, 10);
   at(Math.floor(Date.parse(day + 'T10:00:00+08:00') / 1000));
-  srv = await startServer({ demo: true, args: ['--test-clock-file', clockFile, '--course-heartbeat-sec', '30', '--course-heartbeat-grace-sec', '10', '--course-daily-cap-min', '240'] });
+  srv = await startServer({ demo: true, args: ['--test-clock-file', clockFile, '--course-heartbeat-sec', '30', '--course-heartbeat-grace-sec', '10', '--course-daily-cap-min', '240',
+    // every heartbeat written at once, so the tests below read each one's effect in the tables; the flush
+    // of heartbeats kept in memory is the last test's, on a second server with its own setting
+    '--course-flush-beats', '1'] });
   const branches = sql("SELECT id, district_code FROM org WHERE kind = '党支部' AND dissolved_on IS NULL AND established_on <= '2018-01-01' ORDER BY id");
   orgA = Number(branches.find(([, d]) => d === '350203')[0]);
   orgH = Number(branches.find(([, d]) => d === '350206')[0]);
@@ -257,4 +262,58 @@ test('offline hours imported from a sheet: every refused row reported, nothing h
   r = await send(`序号,姓名,公民身份号码\n1,${m1},${idM1}\n`);
   assert.equal(r.status, 201, r.text);
   assert.deepEqual(sql("SELECT person_id, minutes FROM study_credit WHERE note = '党课：学习党章（导入）'"), [[String(P.m1), '60']]);
+});
+
+test('heartbeats kept in memory, written on a flush with one audit row; two servers never credit the same seconds', async () => {
+  // a second server on the same database (issue 20: several behind a balancer), keeping 3 heartbeats in memory
+  const srv2 = await startServer({ db: srv.db, args: ['--test-clock-file', clockFile, '--course-heartbeat-sec', '30', '--course-heartbeat-grace-sec', '10',
+    '--course-daily-cap-min', '240', '--course-flush-beats', '3'] });
+  let stopped = false;
+  try {
+    const m2 = await loginAs(srv2.base, 'sc_mh');
+    const beat = (c, token, seq) => c.post('/api/me/study/heartbeat', { course_id: C.art, token, seq, position: seq });
+    const row = () => sql(`SELECT seq, course_seconds FROM course_session WHERE person_id = ${P.mh}`)[0].map(Number);
+    const flushes = () => Number(sql(`SELECT COUNT(*) FROM audit WHERE action = 'course.heartbeat' AND result = 'ok' AND username = 'sc_mh'`)[0][0]);
+    let r = await m2.post(`/api/me/study/courses/${C.art}/open`, {});
+    assert.equal(r.status, 200, r.text);
+    const tok = r.data.token;
+    const t0 = T;
+    at(t0 + 30);
+    assert.equal((await beat(m2, tok, 1)).data.credited, 30);
+    at(t0 + 60);
+    assert.equal((await beat(m2, tok, 2)).data.credited, 30);
+    assert.deepEqual(row(), [0, 0], 'two heartbeats in memory: the row not written');
+    assert.equal(flushes(), 0, 'and no audit row');
+    assert.equal((await m2.get(`/api/me/study/courses/${C.art}`)).data.seconds, 60, 'the member sees what the server holds');
+    at(t0 + 90);
+    assert.equal((await beat(m2, tok, 3)).data.credited, 30);
+    assert.deepEqual(row(), [3, 90], 'the third heartbeat: flushed');
+    assert.equal(flushes(), 1, 'the flush leaves one audit row');
+    assert.equal(onlineSeconds(P.mh), 1, 'its whole minute in the ledger');
+    at(t0 + 120);
+    assert.equal((await beat(m2, tok, 4)).data.credited, 30);          // held by srv2 only
+    // the balancer sends heartbeat 5 to the first server: it does not hold the session, loads the row (seq 3) and
+    // credits the 40 s since heartbeat 3 — srv2's 30 s of heartbeat 4 among them — and writes at once
+    at(t0 + 130);
+    r = await beat(U.sc_mh, tok, 5);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.data.credited, 40);
+    assert.deepEqual(row(), [5, 130]);
+    at(t0 + 150);
+    assert.equal((await beat(m2, tok, 6)).data.credited, 30);          // srv2's stale copy (since its heartbeat 4), in memory
+    at(t0 + 170);
+    // srv2 flushes (its third heartbeat since the last): refused by the guard, its copy dropped and reloaded
+    // (seq 5): heartbeat 7 credits the 40 s since heartbeat 5, kept in memory
+    r = await beat(m2, tok, 7);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.data.credited, 40);
+    assert.equal(r.data.seconds, 170);
+    assert.deepEqual(row(), [5, 130], 'the stale flush wrote nothing');
+    // the server stops: the session it holds is written, with its audit row
+    const before = flushes();
+    stopped = true;
+    await srv2.stop({ keepDb: true });
+    assert.deepEqual(row(), [7, 170], 'written at the stop: 90 + 40 + 40 s, the 30 + 30 s of the stale copy never counted');
+    assert.equal(flushes(), before + 1);
+  } finally { if (!stopped) await srv2.stop({ keepDb: true }); }
 });

@@ -2,7 +2,8 @@
  * a member counts in the city, their district and their park (when they have
  * one) under each dimension; taking their facts away before a change and
  * adding them after it leaves only the difference; blanks are counted as
- * "未填"; a buffer grows past its first size and empties on clear. */
+ * "未填"; a member of an organization also counts in its own counter
+ * ("o:<id>", members); a buffer grows past its first size and empties on clear. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,7 +34,7 @@ static void visit(void *arg, const char *area, const char *dim, const char *key,
 static void test_areas_and_dims(void **state) {
     (void)state;
     tally *t = tally_new();
-    tally_facts a = {"正式党员", "正常", "350203", "P0005", "男", "大学本科", NULL, "1990-03-15", "2015-07-01"};
+    tally_facts a = {"正式党员", "正常", "350203", "P0005", "男", "大学本科", NULL, "1990-03-15", "2015-07-01", 0};
     assert_true(tally_add(t, &a, 1));
     assert_int_equal(tally_size(t), 21);   /* 3 areas × 7 dimensions */
     seen s = {.want = "p:P0005|ethnicity|未填|正式党员|正常"};
@@ -48,16 +49,24 @@ static void test_areas_and_dims(void **state) {
     tally_each(t, visit, &dd);
     assert_int_equal(dd.found, 1);
     /* without a park: the city and the district only */
-    tally_facts b = {"预备党员", "流动", "350206", NULL, "女", "高中", "汉族", "2001-12-31", "2025-01-02"};
+    tally_facts b = {"预备党员", "流动", "350206", NULL, "女", "高中", "汉族", "2001-12-31", "2025-01-02", 0};
     assert_true(tally_add(t, &b, 1));
     assert_int_equal(tally_size(t), 35);
+    /* with an organization: one more counter, its members ("o:<id>", dim members) */
+    tally_facts c = b;
+    c.org_id = 42;
+    assert_true(tally_add(t, &c, 1));
+    seen o = {.want = "o:42|members||预备党员|流动"};
+    tally_each(t, visit, &o);
+    assert_int_equal(o.found, 1);
+    assert_int_equal(tally_size(t), 36);
     tally_free(t);
 }
 
 static void test_change_leaves_the_difference(void **state) {
     (void)state;
     tally *t = tally_new();
-    tally_facts before = {"预备党员", "正常", "350203", NULL, "女", "大学本科", "汉族", "1995-05-05", "2025-06-01"};
+    tally_facts before = {"预备党员", "正常", "350203", NULL, "女", "大学本科", "汉族", "1995-05-05", "2025-06-01", 0};
     tally_facts after = before;
     after.category = "正式党员";   /* 转正: only the category moves */
     assert_true(tally_add(t, &before, -1));
@@ -83,7 +92,7 @@ static void test_grows(void **state) {
     char day[40];   /* room for any int the compiler imagines */
     for (int i = 0; i < 3000; i++) {   /* 3,000 different birthdays: past the first 256 slots many times */
         snprintf(day, sizeof day, "19%02d-%02d-%02d", 50 + i % 50, 1 + i / 50 % 12, 1 + i / 600);
-        tally_facts f = {"正式党员", "正常", "350203", NULL, "男", "大学本科", "汉族", day, "2010-01-01"};
+        tally_facts f = {"正式党员", "正常", "350203", NULL, "男", "大学本科", "汉族", day, "2010-01-01", 0};
         assert_true(tally_add(t, &f, 1));
     }
     seen s = {.want = "d:350203|joined_d|01-01-2010|正式党员|正常"};

@@ -39,7 +39,7 @@ static int setup(void **state) {
     t0 = clock_now();
     err e;
     if (cfg_set("course-heartbeat-sec", "30", &e) || cfg_set("course-heartbeat-grace-sec", "10", &e) ||
-        cfg_set("course-daily-cap-min", "3", &e))
+        cfg_set("course-daily-cap-min", "3", &e) || cfg_set("course-flush-beats", "1", &e))
         return -1;
     return 0;
 }
@@ -162,9 +162,105 @@ static void test_honest_time(void **state) {
     }
 }
 
+
+static int64_t row_int(fx *x, const char *col, int64_t person) {
+    return fx_count(x, arena_printf(x->c.mem, "SELECT %s FROM course_session WHERE person_id = %lld", col, (long long)person));
+}
+
+/* Heartbeats answered from memory, written on a flush (every course-flush-beats, a pause, the server's stop);
+ * a flush leaves one audit row; a server whose copy is stale (another server flushed the session meanwhile)
+ * has its flush refused, drops its copy and judges the heartbeat against the row: nothing credited twice. */
+static void test_flush(void **state) {
+    (void)state;
+    for (int u = 0; u < fx_nurls; u++) {
+        fx x;
+        fx_open(&x, u);
+        err e;
+        if (cfg_set("course-flush-beats", "3", &e)) fail_msg("setting: %s", e.msg);
+        fx_exec(&x, "DELETE FROM users WHERE username = 'coursetest2'");
+        int64_t a = mfx_branch(&x, "中共测试丙公司支部", 'A');
+        member_new m = {.name = "李四", .id_number = "350203198506122344", .org_id = a, .category = MEMBER_FULL,
+                        .joined_on = "2015-07-01", .full_on = "2016-07-01", .day = "2019-01-01"};
+        int64_t p = 0, uid = 0;
+        if (member_store_register(&x.c, &m, &p, NULL, &e)) fail_msg("register: %s", e.msg);
+        if (db_query_int(x.d, &uid,
+                         "INSERT INTO users(username, name, role, scope_kind, scope_code, scope_name, password_hash) "
+                         "VALUES ('coursetest2', '李四', 'member', 'self', '0', '本人', 'x') RETURNING id",
+                         &e, ""))
+            fail_msg("user: %s", e.msg);
+        if (db_run(x.d, "UPDATE person SET user_id = $1 WHERE id = $2", &e, "ii", uid, p)) fail_msg("link: %s", e.msg);
+        uc me = x.c;
+        me.who.user_id = uid;
+        me.who.username = "coursetest2";
+        me.who.role = "member";
+        me.who.scope_kind = "self";
+        me.who.scope_code = "0";
+        int64_t art = course(&x, "article", 60, 0);
+        const char *flushes = "SELECT COUNT(*) FROM audit WHERE action = 'course.heartbeat' AND result = 'ok'";
+        int64_t t = t0 + 86400 * 3;
+        at(t);
+        open_course(&me, art);
+        const int64_t f0 = fx_count(&x, flushes), k0 = fx_count(&x, "SELECT COUNT(*) FROM study_credit WHERE source = 'online'");
+        at(t += 30);
+        assert_int_equal(beat(&me, art, 1, ST_OK), 30);
+        at(t += 30);
+        assert_int_equal(beat(&me, art, 2, ST_OK), 30);
+        /* two heartbeats in memory: no row written, no minute in the ledger, no audit row */
+        assert_int_equal(row_int(&x, "seq", p), 0);
+        assert_int_equal(fx_count(&x, "SELECT COUNT(*) FROM study_credit WHERE source = 'online'"), k0);
+        assert_int_equal(fx_count(&x, flushes), f0);
+        at(t += 30);
+        assert_int_equal(beat(&me, art, 3, ST_OK), 30);   /* the third: flushed, one audit row */
+        assert_int_equal(row_int(&x, "seq", p), 3);
+        assert_int_equal(row_int(&x, "course_seconds", p), 90);
+        assert_int_equal(fx_count(&x, arena_printf(x.c.mem, "SELECT SUM(minutes) FROM study_credit WHERE source = 'online' AND person_id = %lld", (long long)p)), 1);
+        assert_int_equal(fx_count(&x, flushes), f0 + 1);
+        at(t += 30);
+        assert_int_equal(beat(&me, art, 4, ST_OK), 30);
+        json_t *o = NULL;
+        if (course_store_mine_get(&me, art, &o, &e)) fail_msg("mine: %s", e.msg);
+        assert_int_equal(json_integer_value(json_object_get(o, "seconds")), 120);   /* what this server holds */
+        json_decref(o);
+        /* another server took the session meanwhile and flushed its heartbeats 5 and 6 */
+        fx_exec(&x, arena_printf(x.c.mem, "UPDATE course_session SET seq = 6, course_seconds = 150, last_at = %lld WHERE person_id = %lld",
+                                 (long long)t, (long long)p));
+        at(t += 30);
+        assert_int_equal(beat(&me, art, 5, ST_OK), 30);   /* answered from this server's stale copy, not written */
+        at(t += 30);
+        assert_int_equal(beat(&me, art, 6, ST_CONFLICT), -1);   /* its flush refused; against the row, 6 is a replay */
+        assert_int_equal(row_int(&x, "course_seconds", p), 150);   /* the other server's seconds, none of ours added */
+        assert_int_equal(fx_count(&x, flushes), f0 + 1);
+        at(t += 30);
+        assert_int_equal(beat(&me, art, 7, ST_OK), 0);    /* 90 s since the row's last heartbeat: a gap, re-anchored */
+        at(t += 30);
+        assert_int_equal(beat(&me, art, 8, ST_OK), 30);
+        /* the server stops: the session held in memory is written, with its audit row */
+        int64_t n = 0;
+        if (course_store_flush_all(x.d, &n, &e)) fail_msg("flush all: %s", e.msg);
+        assert_int_equal(n, 1);
+        assert_int_equal(row_int(&x, "seq", p), 8);
+        assert_int_equal(row_int(&x, "course_seconds", p), 180);
+        assert_int_equal(fx_count(&x, flushes), f0 + 2);
+        /* a pause (the page hidden) is written at once */
+        at(t += 10);
+        assert_int_equal(beat(&me, art, 9, ST_OK), 10);   /* loaded from the row: the time since its last heartbeat */
+        course_beat_req pb = {.course_id = art, .token = tok, .seq = 10, .position = 2, .pause = true};
+        at(t += 20);
+        if (course_store_beat(&me, &pb, &o, &e)) fail_msg("pause: %s", e.msg);
+        json_decref(o);
+        assert_int_equal(row_int(&x, "seq", p), 10);
+        assert_int_equal(row_int(&x, "course_seconds", p), 210);
+        assert_int_equal(fx_count(&x, flushes), f0 + 3);
+        if (cfg_set("course-flush-beats", "1", &e)) fail_msg("setting: %s", e.msg);
+        fx_exec(&x, "UPDATE person SET user_id = NULL");
+        fx_close(&x);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_honest_time),
+        cmocka_unit_test(test_flush),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

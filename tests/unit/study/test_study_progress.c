@@ -4,7 +4,8 @@
  * share and ranks at ties; the kept figures agree exactly with the figures
  * counted straight from the credits (for the city, a district, each branch),
  * also after a rebuild; a member moving organization takes their hours
- * along; a member whose state stops counting leaves the figures. */
+ * along; a member whose state stops counting leaves the figures; the ranking
+ * by organization counts each one's members as a direct count does. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,7 @@
 
 #include "committee/committee_store.h"
 #include "member/member_store.h"
+#include "member/tally.h"
 #include "study/study_credit.h"
 #include "study/study_progress.h"
 #include "study/study_progress_store.h"
@@ -92,6 +94,28 @@ static void agree(fx *x, const study_unit *u, int year) {
     }
 }
 
+/* The ranking by organization reads each organization's members from the registry's counters ("o:<id>"):
+   they agree with a direct count of the members, organization by organization, and no organization with
+   counted members is missing. */
+static void org_counts_agree(fx *x, const study_unit *u, int year) {
+    bool stale = true;
+    err e;
+    if (tally_store_stale(x->d, &stale, &e)) fail_msg("stale: %s", e.msg);
+    assert_false(stale);   /* the counters, not the members' GROUP BY, are what is read */
+    json_t *rows = json_object_get(figures(x, u, year, "org"), "rows");
+    int64_t total = 0;
+    for (size_t i = 0; i < json_array_size(rows); i++) {
+        json_t *r = json_array_get(rows, i);
+        int64_t n = fx_count(x, arena_printf(x->c.mem, "SELECT COUNT(*) FROM member WHERE org_id = %lld AND %s",
+                                             (long long)geti(r, "id"), STUDY_COUNTED_SQL("member")));
+        if (geti(r, "members") != n)
+            fail_msg("organization %lld: %lld members in the ranking, %lld counted", (long long)geti(r, "id"),
+                     (long long)geti(r, "members"), (long long)n);
+        total += n;
+    }
+    assert_int_equal(total, geti(figures(x, u, year, NULL), "members"));
+}
+
 static void test_rules(void **state) {
     (void)state;
     assert_int_equal(study_progress_required(false), 32 * 60);
@@ -159,6 +183,7 @@ static void test_figures(void **state) {
         assert_int_equal(geti(json_array_get(rows, 1), "rank"), 1);
         agree(&x, &city, year);
         agree(&x, &ub, year);
+        org_counts_agree(&x, &city, year);
         /* the members behind a figure */
         json_t *items = NULL;
         int64_t total = 0;
@@ -183,6 +208,7 @@ static void test_figures(void **state) {
         agree(&x, &ub, year);
         agree(&x, &city, year);
         agree(&x, &city, year - 1);
+        org_counts_agree(&x, &city, year);   /* the counters followed 张三 from a to b */
         /* a state that does not count leaves the figures */
         member_change gone = {.day = mfx_today(), .state = "出党", .note = "测试"};
         if (member_store_change(&x.c, sq, &gone, &e)) fail_msg("change: %s", e.msg);
@@ -191,6 +217,8 @@ static void test_figures(void **state) {
         assert_int_equal(geti(f, "reached"), 2);
         agree(&x, &ub, year);
         agree(&x, &city, year);
+        org_counts_agree(&x, &city, year);   /* 孙七 (出党) left b's counter */
+        assert_int_equal(json_array_size(json_object_get(figures(&x, &ub, year, "org"), "rows")), 1);
         /* a post changes who needs 56 学时, and the kept figures follow at once: 赵六 (32 学时, reached) made a
            委员 of b no longer reaches; the post ended, he does again (study_progress_store_refile through
            the registry's change hooks, called by the committee's writes) */
@@ -208,6 +236,11 @@ static void test_figures(void **state) {
         if (study_progress_store_rebuild(x.d, &e)) fail_msg("rebuild: %s", e.msg);
         assert_int_equal(geti(figures(&x, &city, year, NULL), "reached"), before);
         agree(&x, &city, year);
+        /* the registry's counters recounted from the members: the same per organization */
+        int64_t counted = 0;
+        if (tally_store_rebuild(x.d, &counted, &e)) fail_msg("tally rebuild: %s", e.msg);
+        org_counts_agree(&x, &city, year);
+        org_counts_agree(&x, &ub, year);
         fx_close(&x);
     }
 }
