@@ -36,6 +36,7 @@ extern const http_route alliance_routes[];   /* 党建联盟 (issue 23) */
 extern const http_route liaison_routes[];   /* 领导挂钩联系 (issue 23) */
 extern const http_route review_routes[];   /* 内容预审 (issue 19) */
 extern const http_route assess_routes[];   /* 责任考核 (issue 23) */
+extern const http_route stars_routes[];    /* 星级评定、星级权益 (issue 18) */
 extern const http_route map_routes[];   /* the city map (issue 19) */
 extern const http_route points_routes[];   /* 积分 (issue 18) */
 extern const http_route test_routes[];   /* only with the test-routes setting */
@@ -72,6 +73,7 @@ const http_route *const http_route_tables[] = {
     liaison_routes,
     review_routes,
     assess_routes,
+    stars_routes,
     points_routes,
     test_routes,
     NULL,

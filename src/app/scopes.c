@@ -23,6 +23,7 @@ extern const scope_resolver alliance_scope_resolvers[];   /* 党建联盟 (issue
 extern const scope_resolver liaison_scope_resolvers[];   /* 领导挂钩联系 (issue 23) */
 extern const scope_resolver review_scope_resolvers[];   /* 内容预审 (issue 19) */
 extern const scope_resolver assess_scope_resolvers[];   /* 责任考核 (issue 23) */
+extern const scope_resolver stars_scope_resolvers[];    /* 星级评定、星级权益 (issue 18) */
 extern const scope_resolver points_scope_resolvers[];   /* 积分 (issue 18) */
 
 const scope_resolver *const scope_resolver_tables[] = {
@@ -47,6 +48,7 @@ const scope_resolver *const scope_resolver_tables[] = {
     liaison_scope_resolvers,
     review_scope_resolvers,
     assess_scope_resolvers,
+    stars_scope_resolvers,
     points_scope_resolvers,
     NULL,
 };

@@ -771,6 +771,11 @@ st points_store_unit_total(uc *c, const char *unit_kind, const char *unit, const
                          "OR ($4 = 1 AND l.subject = 'member' AND l.subject_id IN (SELECT m.person_id FROM member m "
                          "WHERE m.org_path LIKE '%/' || CAST($1 AS TEXT) || '/%')))",
                          e, "itti", id, from, until, wm);
+    } else if (!strcmp(unit_kind, "member")) {   /* unit = the person's id: their own lines (星级权益的排序) */
+        s = db_query_int(c->d, &a,
+                         "SELECT COALESCE(SUM(l.points), 0) FROM points_line l WHERE l.subject = 'member' AND l.subject_id = $1 "
+                         "AND l.day >= $2 AND l.day <= $3",
+                         e, "itt", strtoll(unit, NULL, 10), from, until);
     } else if (!strcmp(unit_kind, "district") || !strcmp(unit_kind, "park")) {
         bool d = !strcmp(unit_kind, "district");
         s = db_query_int(c->d, &a,
@@ -781,7 +786,7 @@ st points_store_unit_total(uc *c, const char *unit_kind, const char *unit, const
                          "WHERE CASE WHEN $5 = 1 THEN m.district_code ELSE m.park_code END = $1)))",
                          e, "tttii", unit, from, until, wm, (int64_t)(d ? 1 : 0));
     } else {
-        return err_set(e, ST_INVALID, "积分合计的单位应为 org、district 或 park。");
+        return err_set(e, ST_INVALID, "积分合计的单位应为 org、member、district 或 park。");
     }
     if (!s) *total = a;
     return s;

@@ -97,7 +97,8 @@ st points_store_ranking(uc *c, const points_ranking_q *q, const uc_page *p, json
  * text: the organization's own lines, and with with_members its members'
  * lines while they are in its tree), "district" or "park" (unit = the
  * region code: the lines of the organizations there, with with_members also
- * their members').  *total in hundredths. */
+ * their members') or "member" (unit = the person's id: their own lines).
+ * *total in hundredths. */
 st points_store_unit_total(uc *c, const char *unit_kind, const char *unit, const char *from, const char *until, bool with_members,
                            int64_t *total, err *e);
 

@@ -116,6 +116,9 @@ static inline void fx_open(fx *x, int u) {
     fx_exec(x, "DELETE FROM alliance_activity_file; DELETE FROM alliance_activity_person; DELETE FROM alliance_activity_org; "
                "DELETE FROM alliance_activity; DELETE FROM alliance_member; DELETE FROM alliance");   /* 党建联盟 (issue 23) */
     fx_exec(x, "DELETE FROM assess_row; DELETE FROM assess");   /* 责任考核 (issue 23): snapshots, no links to other tables */
+    /* 星级评定、星级权益 (issue 18): rows and applications point at organizations */
+    fx_exec(x, "DELETE FROM benefit_alloc_row; DELETE FROM benefit_alloc; DELETE FROM benefit_app; DELETE FROM benefit; "
+               "DELETE FROM star_row; DELETE FROM star_rating");
     fx_exec(x, "DELETE FROM org_post; DELETE FROM org_election");   /* issue 23: posts point at people and organizations */
     fx_exec(x, "DELETE FROM member_flow");   /* 流动党员 (issue 17): points at people and organizations */
     /* points (issue 18): lines point at rules, claims and activity rows; claims at rules and activity rows */
