@@ -65,6 +65,8 @@ st demo_training_fill(demo_ctx *c, err *e);
 st demo_review_fill(demo_ctx *c, err *e);
 /* Last year's responsibility assessment published and this year's as a draft (demo_assess.c, issue 23); last of all. */
 st demo_assess_fill(demo_ctx *c, err *e);
+/* Star ratings (last year published, this year a draft) and four benefits with applications (demo_stars.c, issue 18). */
+st demo_stars_fill(demo_ctx *c, err *e);
 /* Points: a claim approved, one pending, the engine over the whole activity log (demo_points.c); last. */
 st demo_points_fill(demo_ctx *c, err *e);
 /* The ledger campaign over the demo enterprises (demo_ledger.c); run by demo_fill after its commit. */

@@ -199,8 +199,13 @@ st stars_store_apply(uc *c, int64_t benefit_id, int64_t org_id, const char *note
 st stars_store_withdraw(uc *c, int64_t app_id, err *e) {
     st s = uc_begin(c, e);
     if (s) return s;
-    int64_t done = 0;
-    s = db_query_int(c->d, &done, "UPDATE benefit_app SET state = 'withdrawn' WHERE id = $1 AND state = 'applied' RETURNING id", e, "i", app_id);
+    int64_t done = 0, owner = 0;
+    /* a member's own application is theirs to withdraw; an organization's, its officers' (the route checked the scope) */
+    s = db_query_int(c->d, &owner, "SELECT COALESCE(owner_user, 0) FROM benefit_app WHERE id = $1 AND applicant = 'member'", e, "i", app_id);
+    if (!s && owner != c->who.user_id) s = err_set(e, ST_FORBIDDEN, "权益申请 %lld 是党员个人的申请，只有申请人本人可以撤回。", (long long)app_id);
+    else if (s == ST_NOT_FOUND) s = ST_OK;
+    if (!s)
+        s = db_query_int(c->d, &done, "UPDATE benefit_app SET state = 'withdrawn' WHERE id = $1 AND state = 'applied' RETURNING id", e, "i", app_id);
     if (s == ST_NOT_FOUND) s = err_set(e, ST_CONFLICT, "权益申请 %lld 不存在或已撤回。", (long long)app_id);
     uc_act a = {"benefit.withdraw", uc_obj(c, "benefit_app", app_id), s ? NULL : "撤回权益申请"};
     return uc_end(c, s, &a, e);
@@ -366,8 +371,11 @@ const scope_resolver stars_scope_resolvers[] = {
      .noun = "星级评定"},
     /* the catalogue is the city's */
     {"benefit", true, false, "SELECT NULL, NULL, NULL, NULL, NULL FROM benefit WHERE id = CAST($1 AS BIGINT)", .noun = "权益"},
-    /* an application sits where its applicant does; a member's own account owns theirs */
+    /* an organization's application sits where the organization does; a member's belongs to their own account only
+       (the officers see it in the lists, SCOPE_COND over its place, but do not withdraw it) */
     {"benefit_app", true, false,
-     "SELECT district_code, park_code, org_path, NULL, owner_user FROM benefit_app WHERE id = CAST($1 AS BIGINT)", .noun = "权益申请"},
+     "SELECT CASE WHEN applicant = 'org' THEN district_code END, CASE WHEN applicant = 'org' THEN park_code END, "
+     "CASE WHEN applicant = 'org' THEN org_path END, NULL, owner_user FROM benefit_app WHERE id = CAST($1 AS BIGINT)",
+     .noun = "权益申请"},
     {NULL, false, false, NULL},
 };

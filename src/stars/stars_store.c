@@ -30,7 +30,8 @@ static bool ss_office(uc *c) {
 
 static st ss_city_only(uc *c, const char *what, err *e) {
     if (ss_city(c)) return ST_OK;
-    return err_set(e, ST_FORBIDDEN, "%s由市级党建办统一进行；区、园区审定本辖区党组织的星级。", what);
+    /* the district's and park's offices hold star.confirm for their own rows: the city's steps are a conflict of level for them */
+    return err_set(e, ST_CONFLICT, "%s由市级党建办统一进行；区、园区请在评定中审定确认本辖区党组织的星级。", what);
 }
 
 /* One organization rated: from the meetings' compliance (the organizations that owe meetings). */

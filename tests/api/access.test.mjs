@@ -323,6 +323,22 @@ before(async () => {
   // The responsibility assessment (责任考核, issue 23) is city-wide: every area office reads its own row of it.
   fixtures.assessment = sql("INSERT INTO assess(year, state, as_of, rules, computed_at, computed_by, created_by) VALUES (2001, 'published', '2001-12-31', '[]', 0, 'test', 'test') RETURNING id")
     .map(([id]) => ({ key: id, loc: { areas: true } }));
+  // Star ratings (星级评定, issue 18) are city-wide: every area office reviews its own organizations' rows;
+  // the benefits' catalogue is the city's; an organization's application sits where the organization is,
+  // a member's belongs to their account only.
+  fixtures.star_rating = sql("INSERT INTO star_rating(period, state, as_of, rules, computed_at, computed_by, created_by) VALUES ('2001', 'published', '2001-12-31', '{}', 0, 'test', 'test') RETURNING id")
+    .map(([id]) => ({ key: id, loc: { areas: true } }));
+  const [[benefit]] = sql("INSERT INTO benefit(name, kind, quota, period_kind, applicants, created_by) VALUES ('权限测试权益', 'other', 1, 'year', 'both', 'test') RETURNING id");
+  fixtures.benefit = [{ key: benefit, loc: {} }];
+  fixtures.benefit_app = [];
+  for (const org of new Set([who.secretary.user.scope.code, who.org_admin.user.scope.code, huliBranch].map(String))) {
+    const [[id]] = sql(`INSERT INTO benefit_app(benefit_id, period, applicant, org_id, applicant_name, org_path, district_code, park_code, state, applied_at, applied_by) SELECT ${benefit}, '2026', 'org', o.id, o.name, o.path, o.district_code, o.park_code, 'applied', 0, 'test' FROM org o WHERE o.id = ${Number(org)} RETURNING id`);
+    fixtures.benefit_app.push({ key: id, loc: orgLoc(org) });
+  }
+  for (const { key: pid } of fixtures.member) {
+    const [[id, owner]] = sql(`INSERT INTO benefit_app(benefit_id, period, applicant, org_id, person_id, applicant_name, org_path, district_code, park_code, owner_user, state, applied_at, applied_by) SELECT ${benefit}, '2026', 'member', m.org_id, m.person_id, m.name, m.org_path, m.district_code, m.park_code, p.user_id, 'applied', 0, 'test' FROM member m JOIN person p ON p.id = m.person_id WHERE m.person_id = ${Number(pid)} RETURNING id, COALESCE(owner_user, 0)`);
+    fixtures.benefit_app.push({ key: id, loc: Number(owner) ? { owner: Number(owner) } : {} });
+  }
   // Instructors sit where the enterprise they were sent to is.
   fixtures.instructor = sql("SELECT i.id, COALESCE(e.district_code,''), COALESCE(e.park_code,''), e.id FROM org_instructor i JOIN enterprise e ON e.id = i.enterprise_id WHERE i.id IN (SELECT MIN(i2.id) FROM org_instructor i2 JOIN enterprise e2 ON e2.id = i2.enterprise_id GROUP BY e2.district_code)")
     .map(([id, d, p, ent]) => ({ key: id, loc: { district: d || undefined, park: p || undefined, enterprise: ent } }));

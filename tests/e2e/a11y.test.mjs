@@ -571,6 +571,37 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     }
   })
 
+  test(`star ratings and benefits pages are accessible (${label})`, { skip: !(USERS.city && USERS.district && USERS.member) && 'no users' }, async () => {
+    for (const role of ['city', 'district']) {
+      const b = await openBrowser({ viewport, bypassCSP: true })
+      try {
+        await loginAs(b.page, role)
+        await b.page.goto('/stars')
+        await b.page.getByTestId('stars-row').first().waitFor()
+        await b.page.getByTestId('stars-why').first().click()
+        await b.page.getByTestId('stars-figures').first().waitFor()
+        await audit(b, `star rating ${role} ${label}`)
+        if (role === 'city') {
+          await b.page.goto('/benefits')
+          await b.page.getByTestId('benefit-card').first().waitFor()
+          await b.page.locator('[data-testid="benefit-card"][data-kind="venue"]').getByTestId('benefit-show-alloc').click()
+          await b.page.getByTestId('alloc-row').first().waitFor()
+          await audit(b, `benefits and allocation ${label}`)
+          await b.page.getByTestId('benefit-add').click()
+          await b.page.getByTestId('benefit-dialog').waitFor()
+          await audit(b, `benefit form ${label}`)
+        }
+      } finally { await b.close() }
+    }
+    const b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'member')
+      await b.page.goto('/benefits')
+      await b.page.getByTestId('benefit-card').first().waitFor()
+      await audit(b, `benefits member ${label}`)
+    } finally { await b.close() }
+  })
+
   test(`全市地图 is accessible (${label})`, { skip: !USERS.city && 'no city user' }, async () => {
     const b = await openBrowser({ viewport, bypassCSP: true })
     try {

@@ -201,6 +201,11 @@ export const PAGES = [
     component: () => import('./views/MyPointsView.vue') },
   { name: 'points', path: '/points', label: 'points.admin.menu', icon: Medal, roles: [...AREA, ...BRANCH], perm: 'points.read',
     component: () => import('./views/PointsView.vue') },
+  // 星级评定、星级权益 (issue 18): the offices' rating of organizations (propose, confirm, publish); the benefits for all
+  { name: 'stars', path: '/stars', label: 'stars.menu', icon: Medal, roles: AREA, perm: 'points.read',
+    component: () => import('./views/StarsView.vue') },
+  { name: 'benefits', path: '/benefits', label: 'benefits.menu', icon: Medal, roles: [...AREA, ...BRANCH, 'member'], perm: 'points.read',
+    component: () => import('./views/BenefitsView.vue') },
   { name: 'me', path: '/me', label: 'menu.myProfile', icon: Avatar, roles: ['secretary', 'member'], perm: 'self.read',
     component: () => import('./views/MyMemberView.vue') },
   { name: 'enterprise', path: '/enterprise', label: 'menu.enterprise', icon: OfficeBuilding, roles: ['investor'], perm: 'enterprise.read',

@@ -77,7 +77,7 @@ static void test_rating(void **state) {
         err e;
         /* only the city opens */
         uc dist = fx_scoped(&x, "district", "350203"), hl = fx_scoped(&x, "district", "350206"), org = fx_scoped(&x, "org", arena_printf(&x.mem, "%lld", (long long)a));
-        assert_int_equal(stars_store_open(&dist, period, NULL, &id, &e), ST_FORBIDDEN);
+        assert_int_equal(stars_store_open(&dist, period, NULL, &id, &e), ST_CONFLICT);
         assert_int_equal(stars_store_open(&x.c, "2025-Q1", NULL, &id, &e), ST_INVALID);   /* a quarter while star-period is year */
         assert_string_equal(e.field, "period");
         assert_int_equal(fx_audit_rows(&x) - before, 0);
@@ -140,7 +140,7 @@ static void test_rating(void **state) {
         r = get(&x.c, id);
         assert_string_equal(json_string_value(json_object_get(r, "state")), "confirmed");
         json_decref(r);
-        assert_int_equal(stars_store_publish(&dist, id, &e), ST_FORBIDDEN);
+        assert_int_equal(stars_store_publish(&dist, id, &e), ST_CONFLICT);
         char *was = snap(&x, a);
         assert_int_equal(stars_store_publish(&x.c, id, &e), ST_OK);
         assert_string_equal(fx_last_audit(&x), arena_printf(&x.mem, "star.publish star_rating:%lld", (long long)id));
