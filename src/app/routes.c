@@ -27,6 +27,7 @@ extern const http_route course_routes[];   /* 课程与在线学习 (issue 16) *
 extern const http_route dues_bank_routes[];
 extern const http_route flow_routes[];   /* 流动党员 (issue 17) */
 extern const http_route register_routes[];   /* the enterprise register between campaigns (issue 23) */
+extern const http_route enterprise_page_routes[];   /* 本企业 (issue 19, app/enterprise_page.c) */
 extern const http_route dues_report_routes[];
 extern const http_route exam_routes[];   /* 考试 (issue 16) */
 extern const http_route committee_routes[];   /* organizations' people and terms (issue 23) */
@@ -64,6 +65,7 @@ const http_route *const http_route_tables[] = {
     dues_bank_routes,
     flow_routes,
     register_routes,
+    enterprise_page_routes,
     map_routes,
     dues_report_routes,
     exam_routes,

@@ -13,6 +13,7 @@
 #include "meeting/meeting_store.h"
 #include "member/tally.h"
 #include "org/org_store.h"
+#include "register/register.h"
 #include "study/study_progress_store.h"
 
 st cli_data_upgrade(db *d, err *e) {
@@ -29,6 +30,8 @@ st cli_data_upgrade(db *d, err *e) {
     if (!s && n) log_info("已按月汇总 %lld 条三会一课记录 / worked out %lld organization-months of meetings", (long long)n, (long long)n);
     if (!s) s = committee_store_carry(d, &n, e);
     if (!s && n) log_info("已把 %lld 个原书记、委员姓名迁入任职记录 / carried %lld secretaries' and committee members' names into posts", (long long)n, (long long)n);
+    if (!s) s = register_store_place_fill(d, &n, e);
+    if (!s && n) log_info("已按企业名录的变动记录整理 %lld 段企业原所在区、园区 / kept %lld earlier places of enterprises", (long long)n, (long long)n);
     if (!s) s = study_progress_store_upgrade(d, &n, e);
     if (!s && n) log_info("已按学时要求重新统计 %lld 名党员的年度学时 / recounted the study figures of %lld member-years", (long long)n, (long long)n);
     return s;

@@ -21,8 +21,17 @@
     "LEFT JOIN (SELECT DISTINCT enterprise_id FROM org_cover WHERE from_day <= $1 AND (to_day IS NULL OR to_day > $1)) cv " \
     "  ON cv.enterprise_id = e.id "                                                                                 \
     "LEFT JOIN (SELECT DISTINCT enterprise_id FROM org_instructor WHERE from_day <= $1 AND (to_day IS NULL OR to_day > $1)) ins " \
-    "  ON ins.enterprise_id = e.id "
-#define COV_SCOPE SCOPE_COND("$2", "$3", "e.district_code", "e.park_code", "NULL", "e.id", "NULL")
+    "  ON ins.enterprise_id = e.id " COV_PLACE
+/* Where the enterprise was on day $1 (issue 23, migration 0073): an earlier
+ * place of enterprise_place when the day falls in one, else its columns.
+ * Only enterprises that moved have rows, so this join is small. */
+#define COV_PLACE                                                                                                 \
+    "LEFT JOIN (SELECT enterprise_id, district_code, park_code, street_code FROM enterprise_place "                \
+    "WHERE to_day > $1 AND (from_day IS NULL OR from_day <= $1)) pl ON pl.enterprise_id = e.id "
+#define COV_D "(CASE WHEN pl.enterprise_id IS NULL THEN e.district_code ELSE pl.district_code END)"
+#define COV_P "(CASE WHEN pl.enterprise_id IS NULL THEN e.park_code ELSE pl.park_code END)"
+#define COV_S "(CASE WHEN pl.enterprise_id IS NULL THEN e.street_code ELSE pl.street_code END)"
+#define COV_SCOPE SCOPE_COND("$2", "$3", COV_D, COV_P, "NULL", "e.id", "NULL")
 /* In the register on day $1 (issue 23): entered by then (a campaign's enterprise has no reg_from), not closed or merged. */
 #define COV_INREG " AND (e.reg_from IS NULL OR e.reg_from <= $1) AND (e.reg_to IS NULL OR e.reg_to > $1)"
 /* Grouped first, named after: the region lookup runs once per group, not per enterprise. */
@@ -34,8 +43,8 @@
     ") x GROUP BY x.k) y LEFT JOIN region g ON g.code = y.k ORDER BY y.k"
 
 static const char *const coverage_fig_sql[] = {
-    COV_FIG("CAST('city' AS TEXT)"), COV_FIG("e.district_code"), COV_FIG("e.park_code"),
-    COV_FIG("e.street_code"), COV_FIG("e.category"),
+    COV_FIG("CAST('city' AS TEXT)"), COV_FIG(COV_D), COV_FIG(COV_P),
+    COV_FIG(COV_S), COV_FIG("e.category"),
 };
 
 /* A group without a region name: a category is its own name; the rest say what is missing. */
@@ -96,10 +105,79 @@ st coverage_store_figures(uc *c, const char *day, coverage_by by, coverage_row *
  * enterprises in scope, covered = an org_cover active on the day
  * (from_day <= day < to_day), work = covered or an instructor active. */
 
+/* An enterprise inside the scope ($K, $C) now or at one of its earlier places (issue 23). */
+#define COV_SCOPE_EVER(K, C)                                                                                     \
+    "(" SCOPE_COND(K, C, "e.district_code", "e.park_code", "NULL", "e.id", "NULL")                                \
+    " OR EXISTS (SELECT 1 FROM enterprise_place pw WHERE pw.enterprise_id = e.id AND "                           \
+    SCOPE_COND(K, C, "pw.district_code", "pw.park_code", "NULL", "e.id", "NULL") "))"
+
 #define COV_INTERVALS(TABLE)                                                                                     \
     "SELECT x.enterprise_id, x.from_day, x.to_day, e.reg_from, e.reg_to FROM " TABLE " x JOIN enterprise e ON e.id = x.enterprise_id " \
-    "WHERE e.zombie = 0 AND x.from_day <= $4 AND (x.to_day IS NULL OR x.to_day > $1) AND " COV_SCOPE            \
+    "WHERE e.zombie = 0 AND x.from_day <= $4 AND (x.to_day IS NULL OR x.to_day > $1) AND " COV_SCOPE_EVER("$2", "$3") \
     " ORDER BY x.enterprise_id"
+
+/* The earlier places of the enterprises that moved, each with whether it and
+ * the present place are inside the caller's scope, ordered by enterprise:
+ * the days an enterprise counts for the scope (coverage_in_scope). */
+typedef struct coverage_place {
+    int64_t ent;
+    const char *from, *to;   /* from NULL: since it entered the register */
+    unsigned char in, now_in;
+} coverage_place;
+
+typedef struct coverage_places {
+    coverage_place *p;
+    size_t n;
+} coverage_places;
+
+static st coverage_places_load(uc *c, const char *k, const char *code, coverage_places *pl, err *e) {
+    pl->p = NULL;
+    pl->n = 0;
+    size_t cap = 0;
+    db_stmt *q;
+    st s = db_prepare(c->d,
+                      "SELECT p.enterprise_id, p.from_day, p.to_day, CASE WHEN "
+                      SCOPE_COND("$1", "$2", "p.district_code", "p.park_code", "NULL", "e.id", "NULL")
+                      " THEN 1 ELSE 0 END, CASE WHEN " SCOPE_COND("$1", "$2", "e.district_code", "e.park_code", "NULL", "e.id", "NULL")
+                      " THEN 1 ELSE 0 END FROM enterprise_place p JOIN enterprise e ON e.id = p.enterprise_id WHERE e.zombie = 0 "
+                      "ORDER BY p.enterprise_id, p.to_day",
+                      &q, e);
+    if (s) return s;
+    db_bind_text(q, 1, k);
+    db_bind_text(q, 2, code);
+    int r;
+    while ((r = db_step(q, e)) == DB_ROW) {
+        coverage_place *x = arena_push(c->mem, (void **)&pl->p, &pl->n, &cap, 64, sizeof *x);
+        if (!x) {
+            db_reset(q);
+            return err_set(e, ST_NOMEM, "内存不足。");
+        }
+        x->ent = db_col_int(q, 0);
+        x->from = db_col_null(q, 1) ? NULL : arena_strdup(c->mem, db_col_text(q, 1));
+        x->to = arena_strdup(c->mem, db_col_text(q, 2));
+        x->in = (unsigned char)db_col_int(q, 3);
+        x->now_in = (unsigned char)db_col_int(q, 4);
+    }
+    db_reset(q);
+    return r == DB_ERROR ? e->code : ST_OK;
+}
+
+/* For an enterprise that moved, flag[i] = 1 on the days it was inside the
+ * scope; false (flag untouched) for one that never moved: inside on every day. */
+static bool coverage_in_scope(const coverage_places *pl, int64_t ent, const char *const *days, size_t ndays, unsigned char *flag) {
+    size_t lo = 0, hi = pl->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (pl->p[mid].ent < ent) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo == pl->n || pl->p[lo].ent != ent) return false;
+    memset(flag, pl->p[lo].now_in, ndays);
+    for (size_t j = lo; j < pl->n && pl->p[j].ent == ent; j++)
+        for (size_t i = 0; i < ndays; i++)
+            if ((!pl->p[j].from || strcmp(days[i], pl->p[j].from) >= 0) && strcmp(days[i], pl->p[j].to) < 0) flag[i] = pl->p[j].in;
+    return true;
+}
 
 /* An interval [from, to) cut to the enterprise's days in the register [rf, rt) (issue 23); false when nothing is left. */
 static bool coverage_clip(const char *from, const char *to, const char *rf, const char *rt, const char **f, const char **t) {
@@ -117,9 +195,10 @@ static void coverage_mark_row(db_stmt *q, const char *const *days, size_t ndays,
 }
 
 /* Step both interval statements (ordered by enterprise) side by side and add
- * up, per day, the enterprises covered and work-covered. */
-static st coverage_series_count(db_stmt *qc, db_stmt *qi, const char *const *days, size_t ndays, int64_t *covered,
-                                int64_t *work, unsigned char *cf, unsigned char *wf, err *e) {
+ * up, per day, the enterprises covered and work-covered (on the days each was
+ * inside the scope). */
+static st coverage_series_count(db_stmt *qc, db_stmt *qi, const coverage_places *pl, const char *const *days, size_t ndays,
+                                int64_t *covered, int64_t *work, unsigned char *cf, unsigned char *wf, unsigned char *sf, err *e) {
     int rc = db_step(qc, e), ri = db_step(qi, e);
     while (rc == DB_ROW || ri == DB_ROW) {
         int64_t ec = rc == DB_ROW ? db_col_int(qc, 0) : INT64_MAX, ei = ri == DB_ROW ? db_col_int(qi, 0) : INT64_MAX;
@@ -134,6 +213,11 @@ static st coverage_series_count(db_stmt *qc, db_stmt *qi, const char *const *day
             coverage_mark_row(qi, days, ndays, wf);
             ri = db_step(qi, e);
         }
+        if (coverage_in_scope(pl, ent, days, ndays, sf))
+            for (size_t i = 0; i < ndays; i++) {
+                cf[i] &= sf[i];
+                wf[i] &= sf[i];
+            }
         for (size_t i = 0; i < ndays; i++) {
             covered[i] += cf[i];
             work[i] += cf[i] | wf[i];
@@ -150,25 +234,30 @@ st coverage_store_city_series(uc *c, const char *const *days, size_t ndays, int6
     if (!ndays) return ST_OK;
     const char *k, *code;
     scope_bind(c, &k, &code);
-    /* the enterprises of each day: those of the campaign on every day, the rest on their days in the register */
+    coverage_places pl;
+    st s = coverage_places_load(c, k, code, &pl, e);
+    if (s) return s;
+    /* the enterprises of each day: those of the campaign that never moved on every day, the rest on their days in the
+     * register and inside the scope */
     int64_t always = 0;
-    st s = db_query_int(c->d, &always,
-                        "SELECT COUNT(*) FROM enterprise e WHERE e.zombie = 0 AND e.reg_from IS NULL AND e.reg_to IS NULL AND "
-                        SCOPE_COND("$1", "$2", "e.district_code", "e.park_code", "NULL", "e.id", "NULL"),
-                        e, "tt", k, code);
+    s = db_query_int(c->d, &always,
+                     "SELECT COUNT(*) FROM enterprise e WHERE e.zombie = 0 AND e.reg_from IS NULL AND e.reg_to IS NULL AND "
+                     "NOT EXISTS (SELECT 1 FROM enterprise_place pw WHERE pw.enterprise_id = e.id) AND "
+                     SCOPE_COND("$1", "$2", "e.district_code", "e.park_code", "NULL", "e.id", "NULL"),
+                     e, "tt", k, code);
     if (s) return s;
     for (size_t i = 0; i < ndays; i++) n[i] = always;
     db_stmt *qr;
     if ((s = db_prepare(c->d,
                         "SELECT e.id, COALESCE(e.reg_from, '0000-00-00'), e.reg_to FROM enterprise e WHERE e.zombie = 0 AND "
-                        "(e.reg_from IS NOT NULL OR e.reg_to IS NOT NULL) AND "
-                        SCOPE_COND("$1", "$2", "e.district_code", "e.park_code", "NULL", "e.id", "NULL"),
+                        "(e.reg_from IS NOT NULL OR e.reg_to IS NOT NULL OR EXISTS (SELECT 1 FROM enterprise_place pw "
+                        "WHERE pw.enterprise_id = e.id)) AND " COV_SCOPE_EVER("$1", "$2"),
                         &qr, e)))
         return s;
     db_bind_text(qr, 1, k);
     db_bind_text(qr, 2, code);
-    unsigned char *rf = arena_alloc(c->mem, ndays);
-    if (!rf) {
+    unsigned char *rf = arena_alloc(c->mem, ndays), *sf = arena_alloc(c->mem, ndays);
+    if (!rf || !sf) {
         db_reset(qr);
         return err_set(e, ST_NOMEM, "内存不足。");
     }
@@ -176,6 +265,8 @@ st coverage_store_city_series(uc *c, const char *const *days, size_t ndays, int6
     while ((rr = db_step(qr, e)) == DB_ROW) {
         memset(rf, 0, ndays);
         coverage_mark(days, ndays, db_col_text(qr, 1), db_col_null(qr, 2) ? NULL : db_col_text(qr, 2), rf);
+        if (coverage_in_scope(&pl, db_col_int(qr, 0), days, ndays, sf))
+            for (size_t i = 0; i < ndays; i++) rf[i] &= sf[i];
         for (size_t i = 0; i < ndays; i++) n[i] += rf[i];
     }
     db_reset(qr);
@@ -194,7 +285,7 @@ st coverage_store_city_series(uc *c, const char *const *days, size_t ndays, int6
             db_bind_text(qs[j], 3, code);
             db_bind_text(qs[j], 4, days[ndays - 1]);
         }
-        s = coverage_series_count(qc, qi, days, ndays, covered, work, cf, wf, e);
+        s = coverage_series_count(qc, qi, &pl, days, ndays, covered, work, cf, wf, sf, e);
     }
     if (qc) db_reset(qc);
     if (qi) db_reset(qi);
@@ -211,7 +302,7 @@ st coverage_store_city_series(uc *c, const char *const *days, size_t ndays, int6
     COV_JOINS "WHERE e.zombie = 0" COV_INREG " AND " COV_SCOPE                                                   \
     " AND (CAST($4 AS TEXT) IS NULL OR (CAST($4 AS TEXT) = 'none' AND " KEY " IS NULL) OR " KEY " = $4)"         \
     " AND (CAST($6 AS TEXT) IS NULL OR e.name LIKE '%' || $6 || '%' OR e.uscc = UPPER($6))"                      \
-    COV_NAMED("$7", "e.district_code") COV_NAMED("$8", "e.park_code") COV_NAMED("$9", "e.street_code")             \
+    COV_NAMED("$7", COV_D) COV_NAMED("$8", COV_P) COV_NAMED("$9", COV_S)                                         \
     COV_NAMED("$10", "e.category")
 #define COV_STATE                                                                                                \
     "(CAST($5 AS TEXT) = 'all' OR (CAST($5 AS TEXT) = 'covered' AND cv.enterprise_id IS NOT NULL)"               \
@@ -225,15 +316,16 @@ st coverage_store_city_series(uc *c, const char *const *days, size_t ndays, int6
      "COALESCE(SUM(CASE WHEN cv.enterprise_id IS NOT NULL THEN 1 ELSE 0 END), 0), "                             \
      "COALESCE(SUM(CASE WHEN cv.enterprise_id IS NOT NULL OR ins.enterprise_id IS NOT NULL THEN 1 ELSE 0 END), 0)" \
      COV_ENT_BASE(KEY),                                                                                          \
-     "SELECT e.id, e.name, e.uscc, e.district_code, e.park_code, e.street_code, e.category, e.employees, e.members, " \
+     "SELECT e.id, e.name, e.uscc, " COV_D " AS district_code, " COV_P " AS park_code, " COV_S " AS street_code, "   \
+     "e.category, e.employees, e.members, "                                                                     \
      "CASE WHEN cv.enterprise_id IS NULL THEN 0 ELSE 1 END AS covered, "                                        \
      "CASE WHEN ins.enterprise_id IS NULL THEN 0 ELSE 1 END AS instructor, "                                    \
      "(SELECT MIN(c.org_id) FROM org_cover c WHERE c.enterprise_id = e.id AND c.from_day <= $1 "                \
      "AND (c.to_day IS NULL OR c.to_day > $1)) AS org_id" COV_ENT_WHERE(KEY)}
 
 static const char *const coverage_ent_sql[][2] = {
-    COV_ENT("CAST(NULL AS TEXT)"), COV_ENT("e.district_code"), COV_ENT("e.park_code"),
-    COV_ENT("e.street_code"), COV_ENT("e.category"),
+    COV_ENT("CAST(NULL AS TEXT)"), COV_ENT(COV_D), COV_ENT(COV_P),
+    COV_ENT(COV_S), COV_ENT("e.category"),
 };
 
 static const char *coverage_nz(const char *s) { return s && *s ? s : NULL; }

@@ -98,6 +98,25 @@ st member_store_recount(uc *c, int64_t enterprise_id, err *e) {
                   e, "i", enterprise_id);
 }
 
+st member_store_enterprise_merge(uc *c, int64_t from, int64_t into, const char *day, const char *note, int64_t *n, err *e) {
+    *n = 0;
+    if (from <= 0 || into <= 0 || from == into) return err_set(e, ST_INVALID, "企业合并：两家企业的编号无效。");
+    st s = db_query_int(c->d, n, "SELECT COUNT(*) FROM person WHERE enterprise_id = $1", e, "i", from);
+    if (s || !*n) return s;
+    /* each person's history says it, dated by the merge */
+    s = db_run(c->d,
+               "INSERT INTO member_event(person_id, day, kind, org_id, note, actor, created_at) "
+               "SELECT p.id, $1, 'edited', m.org_id, $2, $3, $4 FROM person p LEFT JOIN member m ON m.person_id = p.id "
+               "WHERE p.enterprise_id = $5",
+               e, "tttii", day, note, c->who.username ? c->who.username : "-", clock_now(), from);
+    if (!s)
+        s = db_run(c->d, "UPDATE person SET enterprise_id = $1, updated_at = $2 WHERE enterprise_id = $3", e, "iii", into,
+                   clock_now(), from);
+    if (!s) s = member_store_recount(c, from, e);
+    if (!s) s = member_store_recount(c, into, e);
+    return s;
+}
+
 static st member_event_add(uc *c, int64_t person, const char *day, const char *kind, int64_t org, int64_t other,
                            const char *category, const char *state, const char *note, err *e) {
     return db_run(c->d,

@@ -128,6 +128,11 @@ typedef struct member_activity {
 } member_activity;
 st member_store_activity(uc *c, const member_activity *a, err *e);
 
+/* A merge of the register (register_store_merge): the people whose enterprise
+ * is from now work at into, each with a member event 'edited' dated day
+ * (note in words); both enterprises' counts follow.  Runs inside the
+ * caller's act (no act of its own).  *n the people moved. */
+st member_store_enterprise_merge(uc *c, int64_t from, int64_t into, const char *day, const char *note, int64_t *n, err *e);
 /* The enterprise counts the rules read (reg_members, reg_full_members) of
  * one enterprise, recomputed inside the caller's transaction. */
 st member_store_recount(uc *c, int64_t enterprise_id, err *e);

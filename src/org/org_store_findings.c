@@ -12,6 +12,11 @@
 
 static char *org_dup(const char *s) { return strdup(s ? s : ""); }
 
+/* An enterprise's district, park and street on the day (pl: its earlier place that day, if any). */
+#define ORG_ENT_D "(CASE WHEN pl.enterprise_id IS NULL THEN e.district_code ELSE pl.district_code END)"
+#define ORG_ENT_P "(CASE WHEN pl.enterprise_id IS NULL THEN e.park_code ELSE pl.park_code END)"
+#define ORG_ENT_S "(CASE WHEN pl.enterprise_id IS NULL THEN e.street_code ELSE pl.street_code END)"
+
 /* The scope's enterprises (and one district, NULL = all), with covered at
  * all, covered by an own (not joint) organization, and an instructor. */
 static st org_findings_ents(uc *c, const char *day, const char *district, org_fset *fs, err *e) {
@@ -19,7 +24,7 @@ static st org_findings_ents(uc *c, const char *day, const char *district, org_fs
     scope_bind(c, &k, &code);
     db_stmt *q;
     st s = db_prepare(c->d,
-                      "SELECT e.id, e.name, e.district_code, e.park_code, e.street_code, e.address, COALESCE(e.employees, 0), "
+                      "SELECT e.id, e.name, " ORG_ENT_D ", " ORG_ENT_P ", " ORG_ENT_S ", e.address, COALESCE(e.employees, 0), "
                       ORG_ENT_MEMBERS ", CASE WHEN cv.j = 0 THEN 1 ELSE 0 END, "
                       "CASE WHEN cv.enterprise_id IS NULL THEN 0 ELSE 1 END, CASE WHEN ins.enterprise_id IS NULL THEN 0 ELSE 1 END, e.reg_from "
                       "FROM enterprise e "
@@ -28,9 +33,12 @@ static st org_findings_ents(uc *c, const char *day, const char *district, org_fs
                       "  AND (to_day IS NULL OR to_day > $1) GROUP BY enterprise_id) cv ON cv.enterprise_id = e.id "
                       "LEFT JOIN (SELECT DISTINCT enterprise_id FROM org_instructor WHERE from_day <= $1 AND (to_day IS NULL OR to_day > $1)) ins "
                       "  ON ins.enterprise_id = e.id "
+                      /* where it was that day (issue 23, migration 0073: only enterprises that moved have rows) */
+                      "LEFT JOIN (SELECT enterprise_id, district_code, park_code, street_code FROM enterprise_place "
+                      "  WHERE to_day > $1 AND (from_day IS NULL OR from_day <= $1)) pl ON pl.enterprise_id = e.id "
                       "WHERE e.zombie = 0 AND (e.reg_from IS NULL OR e.reg_from <= $1) AND (e.reg_to IS NULL OR e.reg_to > $1) "
-                      "AND (CAST($2 AS TEXT) IS NULL OR e.district_code = $2) AND "
-                      SCOPE_COND("$3", "$4", "e.district_code", "e.park_code", "NULL", "e.id", "NULL")
+                      "AND (CAST($2 AS TEXT) IS NULL OR " ORG_ENT_D " = $2) AND "
+                      SCOPE_COND("$3", "$4", ORG_ENT_D, ORG_ENT_P, "NULL", "e.id", "NULL")
                       " ORDER BY e.id",
                       &q, e);
     if (s) return s;

@@ -43,6 +43,32 @@ static st org_ins_free(uc *c, const org_entrow *x, const char *day, err *e) {
     return s;
 }
 
+/* An instructor goes to an enterprise in the register (issue 23): not one
+ * closed or merged (whatever the day: its register ended), nor before it
+ * entered. */
+static st org_ins_registered(uc *c, const org_entrow *x, const char *day, err *e) {
+    json_t *rows = NULL;
+    st s = db_query_json(c->d, &rows,
+                         "SELECT e.reg_from, e.reg_to, e.reg_end, m.name AS merged_name FROM enterprise e "
+                         "LEFT JOIN enterprise m ON m.id = e.merged_into WHERE e.id = $1",
+                         e, "i", x->id);
+    if (s) return s;
+    json_t *r = json_array_get(rows, 0);
+    const char *from = json_string_value(json_object_get(r, "reg_from")), *to = json_string_value(json_object_get(r, "reg_to"));
+    const char *end = json_string_value(json_object_get(r, "reg_end")), *into = json_string_value(json_object_get(r, "merged_name"));
+    if (to && end && !strcmp(end, "merged"))
+        s = err_field(e, ST_CONFLICT, "enterprise_id", "企业“%s”已于 %s 合并到“%s”，不在企业名录中，不能再向它选派党建指导员；请向“%s”选派。",
+                      x->name, to, into ? into : "另一家企业", into ? into : "合并后的企业");
+    else if (to)
+        s = err_field(e, ST_CONFLICT, "enterprise_id",
+                      "企业“%s”已于 %s 关闭（注销、吊销），不在企业名录中，不能再向它选派党建指导员；如企业仍在经营，请先在企业名录中核实。", x->name, to);
+    else if (from && strcmp(day, from) < 0)
+        s = err_field(e, ST_INVALID, "day", "企业“%s”于 %s 才纳入企业名录，%s 时不能选派党建指导员，请把日期改为 %s 或之后。", x->name, from, day,
+                      from);
+    json_decref(rows);
+    return s;
+}
+
 static st org_assign_work(uc *c, int64_t ent, const char *name, const char *phone, int64_t org_id, const char *day,
                           int64_t *id, org_entrow *x, err *e) {
     st s = org_day_check(day, "day", e);
@@ -56,6 +82,7 @@ static st org_assign_work(uc *c, int64_t ent, const char *name, const char *phon
         org_row o;
         if ((s = org_active(c, org_id, day, "org_id", &o, e))) return s;
     }
+    if ((s = org_ins_registered(c, x, day, e))) return s;
     if ((s = org_ins_free(c, x, day, e))) return s;
     char *sealed = NULL, masked[32] = "";
     if ((s = org_phone_seal(c, phone, &sealed, masked, e))) return s;

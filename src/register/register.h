@@ -114,6 +114,10 @@ st register_store_close(uc *c, int64_t id, const char *day, const char *note, in
  * carries id's covers and instructors from their own days. */
 st register_store_merge(uc *c, int64_t id, int64_t into, const char *day, const char *note, err *e);
 
+/* Once after migration 0073 (while the meta key 'enterprise-place-fill' is
+ * there): enterprise_place filled from the edits' history; *n stretches. */
+st register_store_place_fill(db *d, int64_t *n, err *e);
+
 typedef struct register_filter {
     const char *q, *district, *status;   /* status: active | closed | merged | all (NULL = active) */
 } register_filter;

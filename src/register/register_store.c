@@ -12,6 +12,7 @@
 #include "base/clock.h"
 #include "coverage/coverage.h"
 #include "ledger/code.h"
+#include "member/member_store.h"
 #include "org/org.h"
 
 static void rg_today(char out[11]) { clock_day(clock_now(), out); }
@@ -21,7 +22,7 @@ static const char *rg_nz(const char *s) { return s && *s ? s : NULL; }
 
 typedef struct rg_ent {
     int64_t id;
-    char name[512], uscc[32], district[16], park[16], reg_from[11], reg_to[11], reg_end[8];
+    char name[512], uscc[32], district[16], park[16], street[16], reg_from[11], reg_to[11], reg_end[8];
     int zombie;
 } rg_ent;
 
@@ -31,7 +32,7 @@ static st rg_load(uc *c, int64_t id, const char *field, rg_ent *x, err *e) {
     memset(x, 0, sizeof *x);
     db_stmt *q;
     st s = db_prepare(c->d,
-                      "SELECT id, name, uscc, district_code, park_code, reg_from, reg_to, reg_end, zombie FROM enterprise WHERE id = $1",
+                      "SELECT id, name, uscc, district_code, park_code, reg_from, reg_to, reg_end, zombie, street_code FROM enterprise WHERE id = $1",
                       &q, e);
     if (s) return s;
     db_bind_int(q, 1, id);
@@ -46,6 +47,7 @@ static st rg_load(uc *c, int64_t id, const char *field, rg_ent *x, err *e) {
         rg_cp(x->reg_to, sizeof x->reg_to, db_col_text(q, 6));
         rg_cp(x->reg_end, sizeof x->reg_end, db_col_text(q, 7));
         x->zombie = (int)db_col_int(q, 8);
+        rg_cp(x->street, sizeof x->street, db_col_text(q, 9));
     }
     db_reset(q);
     if (r == DB_ERROR) return e->code;
@@ -183,12 +185,43 @@ st register_store_create(uc *c, const register_ent_in *in, int64_t *id, err *e) 
 
 /* ---- edit ---- */
 
+/* The place the enterprise leaves on day (a move of its district, park or
+ * street) kept as a stretch of enterprise_place that ends that day and began
+ * where the one before ended (NULL: since it entered the register), so
+ * coverage as of an earlier day counts it where it was (migration 0073).
+ * Moves go in order: one dated before the last is refused. */
+static st rg_place_keep(uc *c, const rg_ent *x, const char *day, err *e) {
+    char *last = NULL;
+    st s = db_query_text(c->d, &last, "SELECT MAX(to_day) FROM enterprise_place WHERE enterprise_id = $1", e, "i", x->id);
+    if (s == ST_NOT_FOUND) s = ST_OK;
+    if (s) return s;
+    if (last && !*last) {   /* no stretch yet (MAX of none) */
+        free(last);
+        last = NULL;
+    }
+    if (last && strcmp(day, last) < 0) {
+        s = err_field(e, ST_INVALID, "day",
+                      "企业“%s”的所在区、街道或园区已于 %s 变动过，这次变动的日期 %s 不能早于它：请按时间顺序登记，日期填 %s 或之后。", x->name,
+                      last, day, last);
+        free(last);
+        return s;
+    }
+    if (!last || strcmp(last, day) < 0)
+        s = db_run(c->d,
+                   "INSERT INTO enterprise_place(enterprise_id, from_day, to_day, district_code, park_code, street_code) "
+                   "VALUES ($1, $2, $3, $4, $5, $6)",
+                   e, "ittttt", x->id, last, day, rg_nz(x->district), rg_nz(x->park), rg_nz(x->street));
+    free(last);
+    return s;
+}
+
 st register_store_edit(uc *c, int64_t id, const register_ent_in *in, err *e) {
     st s = uc_begin(c, e);
     if (s) return s;
     rg_ent x;
     json_t *cur = NULL;
     const char *before = NULL, *after = NULL;
+    bool moves = false;
     s = rg_load(c, id, "id", &x, e);
     if (!s && !in->day) s = err_field(e, ST_INVALID, "day", "请填写变动的日期。");
     if (!s) s = rg_day(in->day, e);
@@ -219,11 +252,13 @@ st register_store_edit(uc *c, int64_t id, const register_ent_in *in, err *e) {
             json_decref(b);
             s = err_set(e, ST_INVALID, "没有要修改的内容：所填与名录中的“%s”相同。", x.name);
         } else {
+            moves = json_object_get(a, "district_code") || json_object_get(a, "park_code") || json_object_get(a, "street_code");
             before = rg_dump(c, b);
             after = rg_dump(c, a);
         }
     }
     json_decref(cur);
+    if (!s && moves) s = rg_place_keep(c, &x, in->day, e);
     if (!s)
         s = db_run(c->d,
                    "UPDATE enterprise SET name = COALESCE($1, name), uscc = CASE WHEN CAST($2 AS TEXT) IS NULL THEN uscc ELSE NULLIF($2, '') END, "
@@ -244,6 +279,92 @@ st register_store_edit(uc *c, int64_t id, const register_ent_in *in, err *e) {
     uc_act a = {"register.edit", uc_obj(c, "enterprise", id),
                 s ? NULL : arena_printf(c->mem, "企业“%s”自 %s 变更：%s", x.name, in->day, after)};
     return uc_end(c, s, &a, e);
+}
+
+/* Fill enterprise_place once from the register's history (migration 0073):
+ * each edit that moved an enterprise gave the place before it in its
+ * before_json; walking an enterprise's moves back from its present columns
+ * gives every earlier place (a field an edit did not change was what it was
+ * after the edit), then each stretch runs from the move before it. */
+typedef struct rg_move {
+    const char *day, *before;
+} rg_move;
+
+static st rg_fill_one(db *d, int64_t ent, const char *const cur[3], const rg_move *mv, size_t n, int64_t *count, err *e) {
+    static const char *const keys[3] = {"district_code", "park_code", "street_code"};
+    /* the places before each move, worked out from the last move back to the first */
+    const char *(*old)[3] = calloc(n ? n : 1, sizeof *old);
+    if (!old) return err_set(e, ST_NOMEM, "内存不足。");
+    json_t **held = calloc(n ? n : 1, sizeof *held);
+    if (!held) {
+        free(old);
+        return err_set(e, ST_NOMEM, "内存不足。");
+    }
+    const char *now[3] = {cur[0], cur[1], cur[2]};
+    for (size_t i = n; i-- > 0;) {
+        held[i] = json_loads(mv[i].before, 0, NULL);
+        for (int k = 0; k < 3; k++) {
+            json_t *v = held[i] ? json_object_get(held[i], keys[k]) : NULL;
+            old[i][k] = v ? json_string_value(v) : now[k];   /* JSON null: it had none */
+            now[k] = old[i][k];
+        }
+    }
+    st s = ST_OK;
+    const char *from = NULL;
+    for (size_t i = 0; !s && i < n; i++) {
+        if (!from || strcmp(from, mv[i].day) < 0) {
+            s = db_run(d,
+                       "INSERT INTO enterprise_place(enterprise_id, from_day, to_day, district_code, park_code, street_code) "
+                       "VALUES ($1, $2, $3, $4, $5, $6)",
+                       e, "ittttt", ent, from, mv[i].day, rg_nz(old[i][0]), rg_nz(old[i][1]), rg_nz(old[i][2]));
+            if (!s) (*count)++;
+        }
+        from = mv[i].day;
+    }
+    for (size_t i = 0; i < n; i++) json_decref(held[i]);
+    free(held);
+    free(old);
+    return s;
+}
+
+st register_store_place_fill(db *d, int64_t *n, err *e) {
+    *n = 0;
+    int64_t todo = 0;
+    st s = db_query_int(d, &todo, "SELECT COUNT(*) FROM meta WHERE key = 'enterprise-place-fill'", e, "");
+    if (s || !todo) return s;
+    json_t *rows = NULL;
+    if ((s = db_begin(d, e))) return s;
+    s = db_run(d, "DELETE FROM enterprise_place", e, "");
+    if (!s)
+        s = db_query_json(d, &rows,
+                          "SELECT v.enterprise_id, v.day, v.before_json, e.district_code, e.park_code, e.street_code "
+                          "FROM enterprise_event v JOIN enterprise e ON e.id = v.enterprise_id WHERE v.kind = 'edited' "
+                          "AND v.before_json IS NOT NULL AND (v.before_json LIKE '%\"district_code\"%' "
+                          "OR v.before_json LIKE '%\"park_code\"%' OR v.before_json LIKE '%\"street_code\"%') "
+                          "ORDER BY v.enterprise_id, v.day, v.id",
+                          e, "");
+    size_t total = json_array_size(rows);
+    rg_move *mv = calloc(total ? total : 1, sizeof *mv);
+    if (!s && !mv) s = err_set(e, ST_NOMEM, "内存不足。");
+    for (size_t i = 0; !s && i < total;) {
+        json_t *r0 = json_array_get(rows, i);
+        int64_t ent = json_integer_value(json_object_get(r0, "enterprise_id"));
+        const char *cur[3] = {json_string_value(json_object_get(r0, "district_code")), json_string_value(json_object_get(r0, "park_code")),
+                              json_string_value(json_object_get(r0, "street_code"))};
+        size_t j = i;
+        for (; j < total && json_integer_value(json_object_get(json_array_get(rows, j), "enterprise_id")) == ent; j++) {
+            json_t *r = json_array_get(rows, j);
+            mv[j - i] = (rg_move){json_string_value(json_object_get(r, "day")), json_string_value(json_object_get(r, "before_json"))};
+        }
+        s = rg_fill_one(d, ent, cur, mv, j - i, n, e);
+        i = j;
+    }
+    free(mv);
+    json_decref(rows);
+    if (!s) s = db_run(d, "DELETE FROM meta WHERE key = 'enterprise-place-fill'", e, "");
+    if (!s) return db_commit(d, e);
+    db_rollback(d);
+    return s;
 }
 
 /* ---- close ---- */
@@ -328,10 +449,16 @@ st register_store_merge(uc *c, int64_t id, int64_t into, const char *day, const 
     if (!s)
         s = db_run(c->d, "UPDATE enterprise SET reg_to = $1, reg_end = 'merged', merged_into = $2, updated_at = {{NOW}} WHERE id = $3",
                    e, "tii", day, into, id);
+    /* the people of the registry who work at id work at into from the merge (issue 23) */
+    int64_t people = 0;
+    if (!s)
+        s = member_store_enterprise_merge(c, id, into, day, arena_printf(c->mem, "所在企业“%s”合并到“%s”", x.name, y.name), &people,
+                                          e);
     if (!s) s = rg_event(c, id, day, "merged", into, x.district, x.park, NULL, NULL, note, 0, e);
     if (!s) s = rg_event(c, into, day, "absorbed", id, y.district, y.park, NULL, NULL, note, 0, e);
     uc_act a = {"register.merge", uc_obj(c, "enterprise", id),
-                s ? NULL : arena_printf(c->mem, "企业“%s”与“%s”为同一企业，自 %s 合并到后者", x.name, y.name, day)};
+                s ? NULL : arena_printf(c->mem, "企业“%s”与“%s”为同一企业，自 %s 合并到后者（人员 %lld 名随之转入）", x.name, y.name, day,
+                                        (long long)people)};
     return uc_end(c, s, &a, e);
 }
 

@@ -75,6 +75,11 @@ test('create, edit and close: dated events, coverage before and after, history k
   assert.equal(ev[1].after.name, '厦门测试云网络科技有限公司');
   const cl = await U.rg_city.post(`/api/register/enterprises/${id}/close`, { day: d2, note: '注销' });
   assert.equal(cl.status, 200, cl.text);
+  // no instructor for a closed enterprise: the message names it and its closing day
+  const ins = await U.rg_city.post(`/api/enterprises/${id}/instructors`, { name: '王指导', day: TODAY });
+  assert.equal(ins.status, 409, ins.text);
+  assert.equal(ins.data.error.field, 'enterprise_id');
+  assert.match(ins.data.error.message, new RegExp(`企业“厦门测试云网络科技有限公司”已于 ${d2} 关闭`));
   assert.equal(cl.data.enterprise.reg_to, d2);
   assert.equal((await cityFigure(addDays(d2, -1))).enterprises, before0.enterprises + 1);
   assert.equal((await cityFigure(d2)).enterprises, before0.enterprises);
@@ -114,8 +119,22 @@ test('a district writes in its own district only; merge keeps both histories', a
   const org = await U.rg_city.post('/api/orgs', { name: '中共重复企业支部', kind: '党支部', established_on: addDays(d0, 2), enterprise_ids: [tid], approved: true });
   assert.equal(org.status, 201, org.text);
   const before = await cityFigure(addDays(d0, 5));
+  // a member of the registry works at the twin: the merge moves them to the survivor, dated, in its one act
+  const [[pid]] = sql("SELECT p.id FROM person p JOIN member m ON m.person_id = p.id WHERE m.district_code = '350203' ORDER BY p.id LIMIT 1");
+  sql(`UPDATE person SET enterprise_id = ${tid} WHERE id = ${pid}`);
   const m = await U.rg_siming.post(`/api/register/enterprises/${tid}/merge`, { into: Number(oldId), day: addDays(d0, 10), note: '同一企业重复登记' });
   assert.equal(m.status, 200, m.text);
+  assert.deepEqual(sql(`SELECT enterprise_id FROM person WHERE id = ${pid}`), [[String(oldId)]]);
+  assert.deepEqual(sql(`SELECT day, kind FROM member_event WHERE person_id = ${pid} AND note LIKE '%合并到%'`), [[addDays(d0, 10), 'edited']]);
+  const mem = await U.rg_city.get(`/api/members/${pid}`);
+  assert.equal(mem.status, 200, mem.text);
+  assert.equal(JSON.stringify(mem.data).includes(`"enterprise_id":${oldId}`), true);
+  assert.equal(Number(sql(`SELECT COUNT(*) FROM audit WHERE action = 'register.merge' AND detail LIKE '%人员 1 名%'`)[0][0]), 1);
+  // no instructor for the merged one: the message names it, its day and where it went
+  const ins = await U.rg_city.post(`/api/enterprises/${tid}/instructors`, { name: '王指导', day: TODAY });
+  assert.equal(ins.status, 409, ins.text);
+  assert.equal(ins.data.error.field, 'enterprise_id');
+  assert.match(ins.data.error.message, new RegExp(`已于 ${addDays(d0, 10)} 合并到“${oldName}”`));
   assert.equal(m.data.enterprise.id, Number(oldId));
   assert.equal(m.data.enterprise.absorbed.length, 1);
   assert.equal(m.data.enterprise.covers[0].from_day, addDays(d0, 2));   /* the survivor carries the cover from its day */
@@ -239,4 +258,60 @@ test('the demo feed waits for a person', async () => {
   const demo = r.data.items.filter((p) => p.source.startsWith('市场监管局2018年9月'));
   assert.deepEqual(demo.map((p) => p.kind).sort(), ['close', 'new', 'new', 'rename']);
   assert.ok(demo.every((p) => p.status === 'pending'));
+});
+
+test('a move between districts is dated: each district office sees the enterprise where it was on the day', async () => {
+  const D = addDays(TODAY, -20);
+  const [[id, name]] = sql("SELECT e.id, e.name FROM enterprise e WHERE e.district_code = '350203' AND e.zombie = 0 AND e.reg_from IS NULL "
+    + "AND e.reg_to IS NULL AND e.park_code IS NULL AND EXISTS (SELECT 1 FROM org_cover c WHERE c.enterprise_id = e.id AND c.to_day IS NULL) "
+    + "AND NOT EXISTS (SELECT 1 FROM enterprise_place p WHERE p.enterprise_id = e.id) ORDER BY e.id LIMIT 1");
+  const fig = async (u, day) => {
+    const r = await U[u].get(`/api/coverage?date=${day}`);
+    assert.equal(r.status, 200, r.text);
+    return r.data.rows[0];
+  };
+  const listed = async (u, day) => {
+    const r = await U[u].get(`/api/coverage/enterprises?date=${day}&q=${encodeURIComponent(name)}&size=100`);
+    assert.equal(r.status, 200, r.text);
+    return r.data.items.filter((x) => x.id === Number(id));
+  };
+  const was = {};
+  for (const u of ['rg_siming', 'rg_huli']) was[u] = [await fig(u, addDays(D, -1)), await fig(u, D)];
+  const mv = await U.rg_city.put(`/api/register/enterprises/${id}`, { district_code: '350206', street_code: '', day: D, note: '迁址到湖里区' });
+  assert.equal(mv.status, 200, mv.text);
+  assert.equal(mv.data.enterprise.district_code, '350206');   /* the present */
+  // 思明 counts it before the day, 湖里 from it; the past of neither changed
+  const s0 = await fig('rg_siming', addDays(D, -1)), s1 = await fig('rg_siming', D);
+  const h0 = await fig('rg_huli', addDays(D, -1)), h1 = await fig('rg_huli', D);
+  assert.deepEqual([s0.enterprises, s0.covered], [was.rg_siming[0].enterprises, was.rg_siming[0].covered]);
+  assert.deepEqual([s1.enterprises, s1.covered], [was.rg_siming[1].enterprises - 1, was.rg_siming[1].covered - 1]);
+  assert.deepEqual([h0.enterprises, h0.covered], [was.rg_huli[0].enterprises, was.rg_huli[0].covered]);
+  assert.deepEqual([h1.enterprises, h1.covered], [was.rg_huli[1].enterprises + 1, was.rg_huli[1].covered + 1]);
+  // the enterprises behind the figures, and the city's figures by district
+  assert.equal((await listed('rg_siming', addDays(D, -1))).length, 1);
+  assert.equal((await listed('rg_huli', addDays(D, -1))).length, 0);
+  assert.equal((await listed('rg_siming', D)).length, 0);
+  const l1 = await listed('rg_huli', D);
+  assert.equal(l1.length, 1);
+  assert.equal(l1[0].district_code, '350206');
+  const byd = async (day) => Object.fromEntries((await U.rg_city.get(`/api/coverage?date=${day}&by=district`)).data.rows.map((r) => [r.key, r.enterprises]));
+  const c0 = await byd(addDays(D, -1)), c1 = await byd(D);
+  assert.equal(c0['350203'], was.rg_siming[0].enterprises);
+  assert.equal(c1['350206'], was.rg_huli[1].enterprises + 1);
+  // the map's district layer (the same figures)
+  const map = await U.rg_huli.get(`/api/map/layers/districts?date=${D}`);
+  assert.equal(map.status, 200, map.text);
+  // the trend as 湖里 sees it equals its figures day by day
+  const tr = await U.rg_huli.get(`/api/coverage/trend?from=${addDays(D, -40)}&to=${TODAY}&step=xun`);
+  assert.equal(tr.status, 200, tr.text);
+  assert.ok(tr.data.points.some((p) => p.date < D) && tr.data.points.some((p) => p.date >= D));
+  for (const p of tr.data.points) {
+    const f = await fig('rg_huli', p.date);
+    assert.deepEqual([p.rows[0].enterprises, p.rows[0].covered], [f.enterprises, f.covered], p.date);
+  }
+  // a move dated before the last one is refused, saying so
+  const back = await U.rg_city.put(`/api/register/enterprises/${id}`, { district_code: '350203', day: addDays(D, -3) });
+  assert.equal(back.status, 400, back.text);
+  assert.equal(back.data.error.field, 'day');
+  assert.match(back.data.error.message, /按时间顺序/);
 });

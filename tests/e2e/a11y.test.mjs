@@ -123,6 +123,7 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
       await loginAs(b.page, 'investor')
       await b.page.goto('/enterprise')
       await b.page.getByTestId('ent-name').waitFor()
+      await b.page.getByTestId('ent-review').waitFor()   /* the page's figures (issue 19): points, stars, review, apply */
       await audit(b, `my enterprise ${label}`)
     } finally { await b.close() }
   })

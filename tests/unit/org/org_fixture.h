@@ -134,6 +134,7 @@ static inline void fx_open(fx *x, int u) {
     fx_exec(x, "DELETE FROM liaison_problem; DELETE FROM liaison_visit; DELETE FROM liaison_link");
     /* the register's events and the feed's proposals point at enterprises (issue 23) */
     fx_exec(x, "DELETE FROM enterprise_coord");   /* the map's coordinates (issue 19): point at enterprises */
+    fx_exec(x, "DELETE FROM enterprise_place");   /* the enterprises' earlier places (issue 23, 0073) */
     fx_exec(x, "DELETE FROM register_proposal; DELETE FROM register_feed; DELETE FROM enterprise_event; "
                "UPDATE enterprise SET merged_into = NULL");
     fx_exec(x, "DELETE FROM bulletin; DELETE FROM org_event; DELETE FROM org_instructor; DELETE FROM org_cover; "

@@ -93,6 +93,18 @@ static void test_create_close(void **state) {
         assert_int_equal(fx_count(&x, "SELECT COUNT(*) FROM org_cover WHERE to_day = '2024-09-01'"), 1);
         assert_int_equal(fx_count(&x, "SELECT COUNT(*) FROM org_event WHERE kind = 'cover_removed' AND day = '2024-09-01'"), 1);
         assert_int_equal(register_store_close(&x.c, n, "2024-10-01", NULL, 0, &e), ST_CONFLICT);   /* closed already */
+        /* no instructor for a closed enterprise, whatever the day: the message names it and its closing day */
+        int64_t iid = 0;
+        assert_int_equal(org_store_instructor_assign(&x.c, n, "王指导", NULL, 0, "2024-10-01", &iid, &e), ST_CONFLICT);
+        assert_string_equal(e.field, "enterprise_id");
+        assert_non_null(strstr(e.msg, "厦门新登记网络科技有限公司"));
+        assert_non_null(strstr(e.msg, "已于 2024-09-01 关闭"));
+        assert_int_equal(org_store_instructor_assign(&x.c, n, "王指导", NULL, 0, "2024-05-01", &iid, &e), ST_CONFLICT);
+        /* nor before an enterprise entered the register; from its day it may */
+        int64_t m2 = create(&x, "厦门后登记网络科技有限公司", NULL, "2024-10-01");
+        assert_int_equal(org_store_instructor_assign(&x.c, m2, "王指导", NULL, 0, "2024-09-30", &iid, &e), ST_INVALID);
+        assert_non_null(strstr(e.msg, "才纳入企业名录"));
+        assert_int_equal(org_store_instructor_assign(&x.c, m2, "王指导", NULL, 0, "2024-10-01", &iid, &e), ST_OK);
         const char *days[] = {"2024-02-29", "2024-03-01", "2024-04-01", "2024-08-31", "2024-09-01", "2025-01-01"};
         series_agrees(&x, days, 6);
         /* a closed one keeps its history */
@@ -156,7 +168,26 @@ static void test_merge(void **state) {
         assert_int_equal(c, 1);
         assert_int_equal(register_store_merge(&x.c, twin, twin, "2024-06-01", NULL, &e), ST_INVALID);
         int64_t D = fx_ent(&x, 'D');
+        /* two people of the registry work at the twin */
+        char ins[512];
+        snprintf(ins, sizeof ins,
+                 "INSERT INTO person(name, gender, birth_date, id_key, id_sealed, id_masked, enterprise_id) VALUES "
+                 "('甲某', '男', '1990-01-01', 'k-merge-1', 's', 'm', %lld), ('乙某', '女', '1991-01-01', 'k-merge-2', 's', 'm', %lld)",
+                 (long long)twin, (long long)twin);
+        fx_exec(&x, ins);
+        int64_t audits = fx_audit_rows(&x);
         assert_int_equal(register_store_merge(&x.c, twin, D, "2024-06-01", "同一企业重复登记", &e), ST_OK);
+        /* they work at the survivor from the merge, each with a dated event, in the merge's one act */
+        assert_int_equal(fx_audit_rows(&x), audits + 1);
+        char q[256];
+        snprintf(q, sizeof q, "SELECT COUNT(*) FROM person WHERE enterprise_id = %lld AND id_key LIKE 'k-merge-%%'", (long long)D);
+        assert_int_equal(fx_count(&x, q), 2);
+        snprintf(q, sizeof q, "SELECT COUNT(*) FROM person WHERE enterprise_id = %lld", (long long)twin);
+        assert_int_equal(fx_count(&x, q), 0);
+        assert_int_equal(fx_count(&x, "SELECT COUNT(*) FROM member_event v JOIN person p ON p.id = v.person_id WHERE p.id_key LIKE "
+                                       "'k-merge-%' AND v.day = '2024-06-01' AND v.kind = 'edited' AND v.note LIKE '%合并到%'"),
+                         2);
+        assert_int_equal(fx_count(&x, "SELECT COUNT(*) FROM audit WHERE action = 'register.merge' AND detail LIKE '%人员 2 名%'"), 1);
         /* before the merge both counted as they were; after it one, covered by the branch it brought */
         assert_int_equal(figure(&x.c, "2024-05-01", &c), 8);
         assert_int_equal(c, 2);   /* the survivor carries the cover from its own day */
@@ -176,6 +207,111 @@ static void test_merge(void **state) {
         assert_int_equal(json_array_size(json_object_get(o, "covers")), 1);   /* its own history kept */
         json_decref(o);
         assert_int_equal(register_store_merge(&x.c, twin, D, "2024-07-01", NULL, &e), ST_CONFLICT);
+        fx_close(&x);
+    }
+}
+
+/* The figure of one district as of day, read by that district's office (its scope). */
+static int64_t district_figure(fx *x, const char *district, const char *day, int64_t *covered) {
+    uc c = fx_scoped(x, "district", district);
+    return figure(&c, day, covered);
+}
+
+/* An enterprise moved between districts is counted where it was on each day,
+ * by the figures, the trend's one pass and the enterprises behind a figure, as
+ * each district office sees them; a move dated before the last is refused;
+ * the fill from the events gives the stretches the edits wrote. */
+static void test_move(void **state) {
+    (void)state;
+    for (int u = 0; u < fx_nurls; u++) {
+        fx x;
+        fx_open(&x, u);
+        err e;
+        int64_t n = create(&x, "厦门搬迁网络科技有限公司", NULL, "2024-01-01");
+        branch(&x, "中共厦门搬迁网络科技有限公司支部", n, "2024-01-10");
+        int64_t a0 = district_figure(&x, "350203", "2024-02-29", NULL), b0 = district_figure(&x, "350206", "2024-02-29", NULL);
+        register_ent_in mv = {.district_code = "350206", .employees = -1, .members = -1, .day = "2024-03-01", .note = "迁址"};
+        assert_int_equal(register_store_edit(&x.c, n, &mv, &e), ST_OK);
+        int64_t c = 0;
+        /* before the day in 思明 (350203), from it in 湖里 (350206) */
+        assert_int_equal(district_figure(&x, "350203", "2024-02-29", &c), a0);
+        assert_int_equal(district_figure(&x, "350206", "2024-02-29", NULL), b0);
+        assert_int_equal(district_figure(&x, "350203", "2024-03-01", NULL), a0 - 1);
+        assert_int_equal(district_figure(&x, "350206", "2024-03-01", &c), b0 + 1);
+        assert_int_equal(c, 1);
+        /* the city's figures by district say the same */
+        coverage_row *rows = NULL;
+        size_t nr = 0;
+        assert_int_equal(coverage_store_figures(&x.c, "2024-02-29", COVERAGE_DISTRICT, &rows, &nr, &e), ST_OK);
+        int64_t seen = 0;
+        for (size_t i = 0; i < nr; i++)
+            if (rows[i].key && !strcmp(rows[i].key, "350206")) seen = rows[i].enterprises;
+        assert_int_equal(seen, b0);
+        assert_int_equal(coverage_store_figures(&x.c, "2024-03-01", COVERAGE_DISTRICT, &rows, &nr, &e), ST_OK);
+        for (size_t i = 0; i < nr; i++)
+            if (rows[i].key && !strcmp(rows[i].key, "350206")) seen = rows[i].enterprises;
+        assert_int_equal(seen, b0 + 1);
+        /* the enterprises behind a district's figure */
+        uc hu = fx_scoped(&x, "district", "350206");
+        uc_page pg = {.limit = 50};
+        json_t *items = NULL;
+        int64_t total = 0;
+        coverage_filter f = {.q = "搬迁"};
+        assert_int_equal(coverage_store_enterprises(&hu, "2024-02-29", COVERAGE_CITY, NULL, "all", &f, &pg, &items, &total, NULL, &e), ST_OK);
+        assert_int_equal(total, 0);
+        json_decref(items);
+        assert_int_equal(coverage_store_enterprises(&hu, "2024-03-01", COVERAGE_CITY, NULL, "all", &f, &pg, &items, &total, NULL, &e), ST_OK);
+        assert_int_equal(total, 1);
+        assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "district_code")), "350206");
+        json_decref(items);
+        uc sm = fx_scoped(&x, "district", "350203");
+        assert_int_equal(coverage_store_enterprises(&sm, "2024-02-29", COVERAGE_CITY, NULL, "all", &f, &pg, &items, &total, NULL, &e), ST_OK);
+        assert_int_equal(total, 1);
+        assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "district_code")), "350203");
+        json_decref(items);
+        /* and back again later; a move dated before the last one is refused */
+        register_ent_in back = {.district_code = "350203", .park_code = "P9001", .employees = -1, .members = -1, .day = "2024-06-01"};
+        assert_int_equal(register_store_edit(&x.c, n, &back, &e), ST_OK);
+        register_ent_in early = {.district_code = "350206", .employees = -1, .members = -1, .day = "2024-05-01"};
+        assert_int_equal(register_store_edit(&x.c, n, &early, &e), ST_INVALID);
+        assert_string_equal(e.field, "day");
+        assert_non_null(strstr(e.msg, "按时间顺序"));
+        /* a change of another field on an earlier day is not a move */
+        register_ent_in name = {.name = "厦门搬迁云网络科技有限公司", .employees = -1, .members = -1, .day = "2024-05-01"};
+        assert_int_equal(register_store_edit(&x.c, n, &name, &e), ST_OK);
+        assert_int_equal(district_figure(&x, "350206", "2024-05-31", NULL), b0 + 1);
+        assert_int_equal(district_figure(&x, "350206", "2024-06-01", NULL), b0);
+        assert_int_equal(district_figure(&x, "350203", "2024-06-01", NULL), a0);
+        uc park = fx_scoped(&x, "park", "P9001");
+        assert_int_equal(figure(&park, "2024-06-01", NULL), figure(&park, "2024-05-31", NULL) + 1);
+        /* the trend's one pass agrees with the figures of each day, for each office */
+        const char *days[] = {"2023-12-31", "2024-01-01", "2024-02-29", "2024-03-01", "2024-05-31", "2024-06-01", "2024-12-31"};
+        series_agrees(&x, days, 7);
+        fx tmp = x;
+        tmp.c = hu;
+        series_agrees(&tmp, days, 7);
+        tmp.c = sm;
+        series_agrees(&tmp, days, 7);
+        tmp.c = park;
+        series_agrees(&tmp, days, 7);
+        /* two stretches kept; the fill from the events gives the same */
+        char sql[512];
+        snprintf(sql, sizeof sql,
+                 "SELECT COUNT(*) FROM enterprise_place WHERE (enterprise_id, COALESCE(from_day, '-'), to_day, district_code, "
+                 "COALESCE(park_code, '-')) IN ((%lld, '-', '2024-03-01', '350203', '-'), (%lld, '2024-03-01', '2024-06-01', "
+                 "'350206', '-'))",
+                 (long long)n, (long long)n);
+        assert_int_equal(fx_count(&x, "SELECT COUNT(*) FROM enterprise_place"), 2);
+        assert_int_equal(fx_count(&x, sql), 2);
+        fx_exec(&x, "DELETE FROM enterprise_place; DELETE FROM meta WHERE key = 'enterprise-place-fill'; "
+                   "INSERT INTO meta(key, value) VALUES ('enterprise-place-fill', 'yes')");
+        int64_t k = 0;
+        assert_int_equal(register_store_place_fill(x.d, &k, &e), ST_OK);
+        assert_int_equal(k, 2);
+        assert_int_equal(fx_count(&x, sql), 2);
+        assert_int_equal(fx_count(&x, "SELECT COUNT(*) FROM meta WHERE key = 'enterprise-place-fill'"), 0);
+        assert_int_equal(register_store_place_fill(x.d, &k, &e), ST_OK);   /* once */
+        assert_int_equal(k, 0);
         fx_close(&x);
     }
 }
@@ -282,6 +418,7 @@ int main(void) {
         cmocka_unit_test(test_create_close),
         cmocka_unit_test(test_edit),
         cmocka_unit_test(test_merge),
+        cmocka_unit_test(test_move),
         cmocka_unit_test(test_feed),
     };
     return cmocka_run_group_tests(tests, fx_setup, fx_teardown);

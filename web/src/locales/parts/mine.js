@@ -28,6 +28,10 @@ export default {
       noHistory: '暂无记录',
       yes: '已选派',
       no: '未选派',
+      asOf: '截至 {day}（今日）',
+      points: { title: '积分与星级', stars: '星级', level: '{n} 星', noStars: '未评星', year: '今年积分（{from} 起，含党员）', none: '没有覆盖本企业的党组织，暂无积分和星级。' },
+      review: { title: '内容预审', items: '送审事项', open: '审核中', overdue: '已逾期', decided: '已决定', reject: '未通过', median: '决定用时（中位数）', days: '{n} 天' },
+      apply: { title: '申请入党', intro: '本企业员工可在线提交入党申请书，由覆盖本企业的党组织受理。', go: '我要入党' },
       f: {
         uscc: '统一社会信用代码',
         category: '行业类别',
@@ -65,6 +69,10 @@ export default {
       noHistory: 'Nothing recorded',
       yes: 'Assigned',
       no: 'None',
+      asOf: 'As of {day} (today)',
+      points: { title: 'Points and stars', stars: 'Stars', level: '{n} stars', noStars: 'Not rated', year: 'Points this year (from {from}, with members)', none: 'No organization covers the enterprise: no points or stars yet.' },
+      review: { title: 'Content pre-review', items: 'Items submitted', open: 'Under review', overdue: 'Overdue', decided: 'Decided', reject: 'Rejected', median: 'Time to decision (median)', days: '{n} days' },
+      apply: { title: 'Apply to join the party', intro: 'Employees can hand in their application online; the organization covering the enterprise receives it.', go: 'Apply to join' },
       f: {
         uscc: 'Unified credit code',
         category: 'Industry',
