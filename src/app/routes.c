@@ -38,6 +38,7 @@ extern const http_route review_routes[];   /* 内容预审 (issue 19) */
 extern const http_route assess_routes[];   /* 责任考核 (issue 23) */
 extern const http_route map_routes[];   /* the city map (issue 19) */
 extern const http_route points_routes[];   /* 积分 (issue 18) */
+extern const http_route center_routes[];   /* 党群服务中心 and the 10-minute circle (issue 19) */
 extern const http_route test_routes[];   /* only with the test-routes setting */
 
 const http_route *const http_route_tables[] = {
@@ -73,6 +74,7 @@ const http_route *const http_route_tables[] = {
     review_routes,
     assess_routes,
     points_routes,
+    center_routes,   /* 党群服务中心 (issue 19) */
     test_routes,
     NULL,
 };

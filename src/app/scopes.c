@@ -24,6 +24,7 @@ extern const scope_resolver liaison_scope_resolvers[];   /* 领导挂钩联系 (
 extern const scope_resolver review_scope_resolvers[];   /* 内容预审 (issue 19) */
 extern const scope_resolver assess_scope_resolvers[];   /* 责任考核 (issue 23) */
 extern const scope_resolver points_scope_resolvers[];   /* 积分 (issue 18) */
+extern const scope_resolver center_scope_resolvers[];   /* 党群服务中心 (issue 19) */
 
 const scope_resolver *const scope_resolver_tables[] = {
     scope_core_resolvers,
@@ -48,5 +49,6 @@ const scope_resolver *const scope_resolver_tables[] = {
     review_scope_resolvers,
     assess_scope_resolvers,
     points_scope_resolvers,
+    center_scope_resolvers,   /* 党群服务中心 (issue 19) */
     NULL,
 };

@@ -278,5 +278,16 @@ const cfg_def cfg_table[] = {
     {"points-files-dir", CFG_STR, 0, 0, "", "积分 points",
      "积分申报证明材料的存放目录（空 = 数据库文件旁；PostgreSQL 时为 var/files） / folder of the claims' evidence"},
     {"points-file-max", CFG_INT, 1024, 104857600, "10485760", "积分 points", "证明材料文件的大小上限（字节） / largest evidence file (bytes)"},
+    /* issue 19, service centers and the 10-minute circle (center) — src/center/ */
+    {"circle-detour-factor", CFG_NUM, 1, 3, "1.3", "服务中心 center",
+     "十分钟服务圈：步行距离 = 直线距离 × 此绕行系数（估算） / the circle: walking distance = straight-line distance × this detour factor (an estimate)"},
+    {"circle-walk-m-per-min", CFG_NUM, 20, 200, "80", "服务中心 center",
+     "十分钟服务圈：步行速度（米/分钟） / the circle: walking speed (metres a minute)"},
+    {"circle-minutes", CFG_NUM, 1, 60, "10", "服务中心 center",
+     "服务圈的步行分钟数（默认 10 分钟） / the circle's minutes of walking"},
+    {"circle-suggest-max", CFG_INT, 1, 50, "10", "服务中心 center",
+     "建议新建服务中心的点数上限（页面上输入的 k 不得超过此值） / most new centers the circle's suggestion picks (the page's k)"},
+    {"center-booking-days-ahead", CFG_INT, 1, 3650, "90", "服务中心 center",
+     "活动室最多可提前多少天预约 / how many days ahead a room may be booked"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

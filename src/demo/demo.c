@@ -249,6 +249,7 @@ static st demo_fill_all(demo_ctx *c, err *e) {
     if (!s) s = demo_liaison_fill(c, e);   /* 领导挂钩联系 (issue 23) */
     if (!s) s = demo_review_fill(c, e);   /* 内容预审 (issue 19) */
     if (!s) s = demo_map_fill(c, e);   /* the map's coordinates (issue 19) */
+    if (!s) s = demo_center_fill(c, e);   /* 党群服务中心 (issue 19): after the coordinates */
     if (!s) s = demo_points_fill(c, e);   /* 积分 (issue 18): over every step's activity (none writes any after it) */
     if (!s) s = demo_assess_fill(c, e);   /* 责任考核 (issue 23): last, from what the steps before left, points included */
     if (!s && !c->no_bulletins) s = demo_bulletins(c, e);

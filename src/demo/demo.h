@@ -74,5 +74,7 @@ st demo_map_fill(demo_ctx *c, err *e);
 
 /* Three 党建联盟 with their joint activities (demo_alliance.c, issue 23); after the organizations' people. */
 st demo_alliance_fill(demo_ctx *c, err *e);
+/* 党群服务中心, rooms and bookings (issue 19; demo_center.c). */
+st demo_center_fill(demo_ctx *c, err *e);
 
 #endif

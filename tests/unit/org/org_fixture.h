@@ -115,6 +115,7 @@ static inline void fx_open(fx *x, int u) {
     fx_exec(x, "DELETE FROM develop_document; DELETE FROM develop_due; DELETE FROM develop_record; DELETE FROM develop_applicant");
     fx_exec(x, "DELETE FROM alliance_activity_file; DELETE FROM alliance_activity_person; DELETE FROM alliance_activity_org; "
                "DELETE FROM alliance_activity; DELETE FROM alliance_member; DELETE FROM alliance");   /* 党建联盟 (issue 23) */
+    fx_exec(x, "DELETE FROM center_booking; DELETE FROM center_room; DELETE FROM center");   /* 党群服务中心 (issue 19): bookings point at organizations */
     fx_exec(x, "DELETE FROM assess_row; DELETE FROM assess");   /* 责任考核 (issue 23): snapshots, no links to other tables */
     fx_exec(x, "DELETE FROM org_post; DELETE FROM org_election");   /* issue 23: posts point at people and organizations */
     fx_exec(x, "DELETE FROM member_flow");   /* 流动党员 (issue 17): points at people and organizations */
