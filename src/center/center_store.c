@@ -88,12 +88,12 @@ st center_store_update(uc *c, int64_t id, const center_in *x, err *e) {
     if (!s && x->name) s = ct_name_free(c, x->name, id, e);
     if (!s)
         s = db_run(c->d,
-                   "UPDATE center SET name = COALESCE($2, name), district_code = COALESCE($3, district_code), "
-                   "address = COALESCE($4, address), hours = CASE WHEN $5 IS NULL THEN hours ELSE NULLIF($5, '') END, "
-                   "facilities = CASE WHEN $6 IS NULL THEN facilities ELSE NULLIF($6, '') END, "
-                   "contact = CASE WHEN $7 IS NULL THEN contact ELSE NULLIF($7, '') END, "
-                   "phone = CASE WHEN $8 IS NULL THEN phone ELSE NULLIF($8, '') END, "
-                   "closed_on = CASE WHEN $9 IS NULL THEN closed_on ELSE NULLIF($9, '') END, updated_at = {{NOW}} WHERE id = $1",
+                   "UPDATE center SET name = COALESCE(CAST($2 AS TEXT), name), district_code = COALESCE(CAST($3 AS TEXT), district_code), "
+                   "address = COALESCE(CAST($4 AS TEXT), address), hours = CASE WHEN CAST($5 AS TEXT) IS NULL THEN hours ELSE NULLIF(CAST($5 AS TEXT), '') END, "
+                   "facilities = CASE WHEN CAST($6 AS TEXT) IS NULL THEN facilities ELSE NULLIF(CAST($6 AS TEXT), '') END, "
+                   "contact = CASE WHEN CAST($7 AS TEXT) IS NULL THEN contact ELSE NULLIF(CAST($7 AS TEXT), '') END, "
+                   "phone = CASE WHEN CAST($8 AS TEXT) IS NULL THEN phone ELSE NULLIF(CAST($8 AS TEXT), '') END, "
+                   "closed_on = CASE WHEN CAST($9 AS TEXT) IS NULL THEN closed_on ELSE NULLIF(CAST($9 AS TEXT), '') END, updated_at = {{NOW}} WHERE id = $1",
                    e, "ittttttt" "t", id, x->name, x->district_code, x->address, x->hours, x->facilities, x->contact, x->phone, x->closed_on);
     if (!s && x->has_coord) s = db_run(c->d, "UPDATE center SET lng_e6 = $2, lat_e6 = $3 WHERE id = $1", e, "iii", id, x->lng_e6, x->lat_e6);
     else if (!s && x->clear_coord) s = db_run(c->d, "UPDATE center SET lng_e6 = NULL, lat_e6 = NULL WHERE id = $1", e, "i", id);
@@ -138,8 +138,10 @@ st center_store_room_add(uc *c, int64_t center_id, const center_room_in *x, int6
     "CASE WHEN x.lng_e6 IS NOT NULL THEN 'form' WHEN m.lng_e6 IS NOT NULL THEN 'centroid' END AS source"
 #define CT_FROM " FROM center x LEFT JOIN map_centroid m ON m.region_code = x.district_code LEFT JOIN region g ON g.code = x.district_code"
 
+static bool ct_cli(const uc *c) { return c->who.role && !strcmp(c->who.role, "cli"); }
+
 static bool ct_may_write(uc *c, const char *district) {
-    if (!roles_has(c->who.role, "center.write")) return false;
+    if (!ct_cli(c) && !roles_has(c->who.role, "center.write")) return false;
     const char *k, *code;
     scope_bind(c, &k, &code);
     return !strcmp(k, "city") || (!strcmp(k, "district") && district && !strcmp(code, district));
@@ -177,7 +179,7 @@ st center_store_get(uc *c, int64_t id, const char *from_day, json_t **out, err *
     json_object_set_new(o, "rooms", rooms);
     json_object_set_new(o, "bookings", bookings);
     json_object_set_new(o, "may_write", json_boolean(ct_may_write(c, json_string_value(json_object_get(o, "district_code")))));
-    json_object_set_new(o, "may_book", json_boolean(roles_has(c->who.role, "center.book")));
+    json_object_set_new(o, "may_book", json_boolean(ct_cli(c) || roles_has(c->who.role, "center.book")));
     json_object_set_new(o, "booking_days_ahead", json_integer(cfg_int("center-booking-days-ahead")));
     *out = arena_json(c->mem, o);
     return ST_OK;
@@ -192,7 +194,7 @@ st center_store_list(uc *c, const center_filter *f, json_t **items, err *e) {
                          "SELECT x.id, x.name, x.district_code, g.name AS district_name, x.address, x.hours, x.contact, x.phone, "
                          "x.closed_on, " CT_PLACE ", (SELECT COUNT(*) FROM center_room r WHERE r.center_id = x.id) AS rooms, "
                          "(SELECT COALESCE(SUM(r.seats), 0) FROM center_room r WHERE r.center_id = x.id) AS seats" CT_FROM
-                         " WHERE ($1 = '' OR x.district_code = $1) AND x.name LIKE $2 AND ($3 = 1 OR x.closed_on IS NULL)",
+                         " WHERE (CAST($1 AS TEXT) = '' OR x.district_code = CAST($1 AS TEXT)) AND x.name LIKE CAST($2 AS TEXT) AND (CAST($3 AS BIGINT) = 1 OR x.closed_on IS NULL)",
                          e, "tti", f->district ? f->district : "", like, (int64_t)f->closed);
     if (s) return s;
     size_t i;
