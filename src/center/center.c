@@ -154,6 +154,14 @@ int center_circle(const center_pt *centers, size_t nc, const center_pt *pts, siz
     return 0;
 }
 
+void center_circle_plain(const center_pt *centers, size_t nc, const center_pt *pts, size_t np, double radius_m, unsigned char *covered) {
+    for (size_t i = 0; i < np; i++) {
+        covered[i] = 0;
+        for (size_t j = 0; j < nc && !covered[i]; j++)
+            covered[i] = center_haversine_m(centers[j].lng_e6, centers[j].lat_e6, pts[i].lng_e6, pts[i].lat_e6) <= radius_m;
+    }
+}
+
 /* ---- the greedy suggestion ---- */
 
 typedef struct ct_heap_item { size_t gain, idx, round; } ct_heap_item;

@@ -57,6 +57,10 @@ typedef struct center_pt { int64_t lng_e6, lat_e6; } center_pt;
 int center_circle(const center_pt *centers, size_t nc, const center_pt *pts, size_t np, double radius_m, unsigned char *covered,
                   int32_t *nearest);
 
+/* The same answer the plain way: every point against every center (the
+ * benchmark's peer, bench/circle; and a check in the tests). */
+void center_circle_plain(const center_pt *centers, size_t nc, const center_pt *pts, size_t np, double radius_m, unsigned char *covered);
+
 /* The greedy suggestion: among the candidate points (the uncovered
  * enterprises' coordinates) pick up to k, each the one whose circle holds the
  * most of the points not yet held by an earlier pick (weights: 1 each);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "auth/roles.h"
 #include "base/clock.h"
@@ -376,6 +377,12 @@ static ct_dist *ct_dist_of(ct_dist *d, size_t *nd, size_t cap, const char *code)
     return x;
 }
 
+static double ct_secs(const struct timespec *a) {
+    struct timespec b;
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    return (double)(b.tv_sec - a->tv_sec) + (double)(b.tv_nsec - a->tv_nsec) / 1e9;
+}
+
 static json_t *ct_share(int64_t a, int64_t b) { return b ? json_real(round((double)a * 10000.0 / (double)b) / 100.0) : json_null(); }
 
 st center_store_circle(uc *c, const center_circle_opt *o, json_t **out, err *e) {
@@ -384,6 +391,9 @@ st center_store_circle(uc *c, const center_circle_opt *o, json_t **out, err *e) 
     double speed = o->speed > 0 ? o->speed : cfg_num("circle-walk-m-per-min");
     double detour = o->detour > 0 ? o->detour : cfg_num("circle-detour-factor");
     double radius = center_radius_m(minutes, speed, detour);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t_load = 0, t_circle = 0, t_suggest = 0;
     char today[11];
     ct_today(today);
     const char *k, *code;
@@ -466,7 +476,10 @@ st center_store_circle(uc *c, const center_circle_opt *o, json_t **out, err *e) 
     if (!oom && rc == DB_ERROR) s = e->code;
     unsigned char *cov = oom || s ? NULL : malloc(ne ? ne : 1);
     if (!s && !cov) oom = true;
-    if (!s && !oom && center_circle(cp, nc, ep, ne, radius, cov, NULL)) oom = true;
+    t_load = ct_secs(&t0);
+    if (!s && !oom && o->plain) center_circle_plain(cp, nc, ep, ne, radius, cov);
+    else if (!s && !oom && center_circle(cp, nc, ep, ne, radius, cov, NULL)) oom = true;
+    t_circle = ct_secs(&t0) - t_load;
     /* the suggestion: over the uncovered enterprises' coordinates */
     size_t nu = 0, npk = 0;
     center_pt *up = NULL;
@@ -486,6 +499,7 @@ st center_store_circle(uc *c, const center_circle_opt *o, json_t **out, err *e) 
                 uidx[nu++] = i;
             }
         if (!oom && center_suggest(up, nu, radius, (size_t)kk, picks, gain, &npk, held)) oom = true;
+        t_suggest = ct_secs(&t0) - t_load - t_circle;
     }
     json_t *res = NULL;
     if (!s && !oom) {
@@ -533,6 +547,9 @@ st center_store_circle(uc *c, const center_circle_opt *o, json_t **out, err *e) 
             json_object_set_new(res, "points", pts);
             json_object_set_new(res, "points_truncated", json_boolean(ne > cap));
         }
+        if (res)
+            json_object_set_new(res, "timing", json_pack("{s:f,s:f,s:f,s:f}", "load_s", t_load, "circle_s", t_circle, "suggest_s", t_suggest,
+                                                         "total_s", ct_secs(&t0)));
         if (!res) oom = true;
     }
     free(cp);
@@ -574,6 +591,29 @@ st center_map_layer(uc *c, const char *day, json_t **out, err *e) {
     }
     *out = json_pack("{s:s,s:[s,s,s,s,s,s,s],s:o,s:f,s:f}", "kind", "points", "fields", "id", "name", "type", "lng_e6", "lat_e6", "source", "radius_m",
                      "rows", rows, "radius_m", round(radius), "minutes", cfg_num("circle-minutes"));
+    return *out ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
+}
+
+st center_gaps_layer(uc *c, const char *day, json_t **out, err *e) {
+    (void)day;
+    *out = NULL;
+    center_circle_opt o = {0};
+    o.k = cfg_int("circle-suggest-max");
+    json_t *res = NULL;
+    st s = center_store_circle(c, &o, &res, e);
+    if (s) return s;   /* res belongs to the use case's arena */
+    json_t *rows = json_array();
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(res, "suggestions"), i, r) {
+        json_int_t rank = json_integer_value(json_object_get(r, "rank"));
+        json_array_append_new(rows, json_pack("[I,s,s,I,I,s,O,O]", rank, arena_printf(c->mem, "建议新建中心 %lld", (long long)rank), "建议",
+                                              (json_int_t)json_integer_value(json_object_get(r, "lng_e6")),
+                                              (json_int_t)json_integer_value(json_object_get(r, "lat_e6")), "suggestion",
+                                              json_object_get(r, "enterprises"), json_object_get(r, "members")));
+    }
+    *out = json_pack("{s:s,s:[s,s,s,s,s,s,s,s],s:o,s:O}", "kind", "points", "fields", "id", "name", "type", "lng_e6", "lat_e6", "source",
+                     "enterprises", "members", "rows", rows, "radius_m", json_object_get(res, "radius_m"));
     return *out ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
 }
 

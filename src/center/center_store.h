@@ -75,6 +75,7 @@ typedef struct center_circle_opt {
     const center_pt *extra;
     size_t n_extra;
     bool with_points;          /* add the enterprises' points (for the map) */
+    bool plain;                /* every enterprise against every center (the bench's peer) */
 } center_circle_opt;
 /* {settings, radius_m, estimate note, totals, districts: [{code, name,
  * enterprises, located, covered, share, members, members_covered,
@@ -84,11 +85,19 @@ typedef struct center_circle_opt {
  * with a coordinate of its own (ledger or form) — one drawn at a centroid
  * is never counted as covered; members by their enterprise (person's
  * employer, current members). */
+/* "timing": {load_s, circle_s, suggest_s} — seconds of the reads, the
+ * circle and the suggestion (bench/circle). */
 st center_store_circle(uc *c, const center_circle_opt *o, json_t **out, err *e);
 
 /* The map layer "centers" (src/app/map_layers.c): {kind: points, fields:
  * [id, name, type, lng_e6, lat_e6, source, radius_m], rows}. */
 st center_map_layer(uc *c, const char *day, json_t **out, err *e);
+
+/* The map layer "circle-gaps": the greedy suggestion of new centers over
+ * the caller's uncovered enterprises (k = circle-suggest-max): {kind:
+ * points, fields: [id (rank), name, type, lng_e6, lat_e6, source,
+ * enterprises, members], rows}. */
+st center_gaps_layer(uc *c, const char *day, json_t **out, err *e);
 
 /* Where its objects sit: a center in its district; a booking where its
  * organization is. */

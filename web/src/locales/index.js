@@ -40,9 +40,10 @@ import prereview from './parts/prereview.js'
 import assess from './parts/assess.js'
 import map from './parts/map.js'
 import points from './parts/points.js'
+import center from './parts/center.js'
 
 export const LANGS = ['zh-CN', 'en']
-export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice, dues, transfer, duesbank, duesreport, fields, flow, study, exam, register, orgpeople, studyprogress, course, training, alliance, liaison, prereview, assess, map, points }
+export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice, dues, transfer, duesbank, duesreport, fields, flow, study, exam, register, orgpeople, studyprogress, course, training, alliance, liaison, prereview, assess, map, points, center }
 
 function merge(lang) {
   const out = {}
