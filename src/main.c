@@ -47,6 +47,7 @@ static const cli_cmd commands[] = {
      "党费：计算月交金额；生成某月全部应交名单；党员欠交的月份 / dues: the monthly amount; a month's sheets; months owed"},
     {"points", cli_points, "ejia points run|rebuild|verify",
      "积分：按活动记录计算；全部重算；重算并与积分明细核对 / points: run the engine; recompute all; verify the ledger"},
+    {"center", cli_center, "ejia center circle [--k N] [--plain]", "十分钟服务圈：覆盖比例与建议新建中心 / the 10-minute circle"},
     {"version", cli_version, "ejia version", "版本 / version"},
     {"help", cli_help, "ejia help", "帮助：命令和全部设置 / commands and settings"},
     {NULL, NULL, NULL, NULL},

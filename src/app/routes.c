@@ -41,6 +41,7 @@ extern const http_route stars_routes[];    /* 星级评定、星级权益 (issue
 extern const http_route map_routes[];   /* the city map (issue 19) */
 extern const http_route points_routes[];   /* 积分 (issue 18) */
 extern const http_route volunteer_routes[];   /* 志愿服务 (issue 18) */
+extern const http_route center_routes[];   /* 党群服务中心 and the 10-minute circle (issue 19) */
 extern const http_route test_routes[];   /* only with the test-routes setting */
 
 const http_route *const http_route_tables[] = {
@@ -79,6 +80,7 @@ const http_route *const http_route_tables[] = {
     stars_routes,
     points_routes,
     volunteer_routes,
+    center_routes,   /* 党群服务中心 (issue 19) */
     test_routes,
     NULL,
 };

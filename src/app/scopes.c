@@ -26,6 +26,7 @@ extern const scope_resolver assess_scope_resolvers[];   /* 责任考核 (issue 2
 extern const scope_resolver stars_scope_resolvers[];    /* 星级评定、星级权益 (issue 18) */
 extern const scope_resolver points_scope_resolvers[];   /* 积分 (issue 18) */
 extern const scope_resolver volunteer_scope_resolvers[];   /* 志愿服务 (issue 18) */
+extern const scope_resolver center_scope_resolvers[];   /* 党群服务中心 (issue 19) */
 
 const scope_resolver *const scope_resolver_tables[] = {
     scope_core_resolvers,
@@ -52,5 +53,6 @@ const scope_resolver *const scope_resolver_tables[] = {
     stars_scope_resolvers,
     points_scope_resolvers,
     volunteer_scope_resolvers,
+    center_scope_resolvers,   /* 党群服务中心 (issue 19) */
     NULL,
 };

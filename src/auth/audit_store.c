@@ -125,6 +125,10 @@ static const struct {
     {"points_claim", "积分申报", true,
      "SELECT title || ' ' || day FROM points_claim WHERE id = CAST($1 AS BIGINT)"},
     {"points_rule_version", "积分规则版本", true, "SELECT '自 ' || effective_from || ' 起' FROM points_rule_version WHERE id = CAST($1 AS BIGINT)"},
+    {"center", "党群服务中心", true, "SELECT name FROM center WHERE id = CAST($1 AS BIGINT)"},   /* issue 19 */
+    {"center_booking", "活动室预约", true,
+     "SELECT o.name || ' ' || b.day || ' ' || b.start_time || '–' || b.end_time FROM center_booking b JOIN org o ON o.id = b.org_id "
+     "WHERE b.id = CAST($1 AS BIGINT)"},
     {"region", "区域", false, "SELECT name FROM region WHERE code = $1"},
     {"volunteer_team", "志愿服务队", true, "SELECT name FROM volunteer_team WHERE id = CAST($1 AS BIGINT)"},
     {"volunteer_activity", "志愿服务活动", true,

@@ -33,6 +33,7 @@ int cli_member(int argc, char **argv);
 int cli_dues(int argc, char **argv);
 int cli_points(int argc, char **argv);
 int cli_doctor(int argc, char **argv);
+int cli_center(int argc, char **argv);   /* 十分钟服务圈 (issue 19) */
 
 /* Open the database from the "db" setting and migrate it; prints the error and
  * returns NULL on failure. */

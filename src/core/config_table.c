@@ -314,5 +314,16 @@ const cfg_def cfg_table[] = {
      "在线学习心跳在内存中累计多少次后写入数据库（服务器崩溃时最多丢失这么多次心跳的计时） / heartbeats kept in memory before a session is written (a crash loses at most these)"},
     {"course-flush-sec", CFG_INT, 1, 86400, "300", "学习培训 study",
      "在线学习会话至少每隔多少秒写入数据库一次（在该会话的下一次心跳时） / seconds after which a session is written at its next heartbeat"},
+    /* issue 19, service centers and the 10-minute circle (center) — src/center/ */
+    {"circle-detour-factor", CFG_NUM, 1, 3, "1.3", "服务中心 center",
+     "十分钟服务圈：步行距离 = 直线距离 × 此绕行系数（估算） / the circle: walking distance = straight-line distance × this detour factor (an estimate)"},
+    {"circle-walk-m-per-min", CFG_NUM, 20, 200, "80", "服务中心 center",
+     "十分钟服务圈：步行速度（米/分钟） / the circle: walking speed (metres a minute)"},
+    {"circle-minutes", CFG_NUM, 1, 60, "10", "服务中心 center",
+     "服务圈的步行分钟数（默认 10 分钟） / the circle's minutes of walking"},
+    {"circle-suggest-max", CFG_INT, 1, 50, "10", "服务中心 center",
+     "建议新建服务中心的点数上限（页面上输入的 k 不得超过此值） / most new centers the circle's suggestion picks (the page's k)"},
+    {"center-booking-days-ahead", CFG_INT, 1, 3650, "90", "服务中心 center",
+     "活动室最多可提前多少天预约 / how many days ahead a room may be booked"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

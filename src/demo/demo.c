@@ -250,6 +250,7 @@ static st demo_fill_all(demo_ctx *c, err *e) {
     if (!s) s = demo_review_fill(c, e);   /* 内容预审 (issue 19) */
     if (!s) s = demo_map_fill(c, e);   /* the map's coordinates (issue 19) */
     if (!s) s = demo_volunteer_fill(c, e);   /* 志愿服务 (issue 18): its confirmed hours before the points */
+    if (!s) s = demo_center_fill(c, e);   /* 党群服务中心 (issue 19): after the coordinates */
     if (!s) s = demo_points_fill(c, e);   /* 积分 (issue 18): over every step's activity (none writes any after it) */
     if (!s) s = demo_assess_fill(c, e);   /* 责任考核 (issue 23): last, from what the steps before left, points included */
     if (!s) s = demo_stars_fill(c, e);   /* 星级评定、星级权益 (issue 18): after the points, from what the steps before left */

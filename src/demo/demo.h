@@ -76,6 +76,8 @@ st demo_map_fill(demo_ctx *c, err *e);
 
 /* Three 党建联盟 with their joint activities (demo_alliance.c, issue 23); after the organizations' people. */
 st demo_alliance_fill(demo_ctx *c, err *e);
+/* 党群服务中心, rooms and bookings (issue 19; demo_center.c). */
+st demo_center_fill(demo_ctx *c, err *e);
 
 /* 志愿服务 (demo_volunteer.c, issue 18): teams, a past activity with confirmed hours, two upcoming; before the points. */
 st demo_volunteer_fill(demo_ctx *c, err *e);

@@ -228,6 +228,15 @@ before(async () => {
   }
   fixtures.volunteer_activity = fixtures.volunteer_team.map(({ key, loc }) => {
     const [[id]] = sql(`INSERT INTO volunteer_activity(team_id, title, day, start_time, end_time, starts_at, ends_at, place, places, hours, state, created_by) VALUES (${key}, 'access', '2026-01-05', '09:00', '10:00', 0, 0, '某地', 5, 1, 'open', 'test') RETURNING id`);
+  // 党群服务中心 (issue 19): a center sits in its district (one in 思明区, one in 湖里区); a booking where the
+  // organization that booked it is (one by each of the meetings' organizations, in a room of the first).
+  fixtures.center = ['350203', '350206'].map((d, n) => {
+    const [[id]] = sql(`INSERT INTO center(name, district_code, address, created_by) VALUES ('access 中心${n}', '${d}', '测试地址', 'test') RETURNING id`);
+    return { key: id, loc: { district: d } };
+  });
+  const [[accessRoom]] = sql(`INSERT INTO center_room(center_id, name, seats) VALUES (${fixtures.center[0].key}, 'access', 10) RETURNING id`);
+  fixtures.center_booking = fixtures.meeting.map(({ loc }, n) => {
+    const [[id]] = sql(`INSERT INTO center_booking(room_id, center_id, org_id, day, start_time, end_time, purpose, state, booked_by) SELECT ${accessRoom}, ${fixtures.center[0].key}, id, '2099-01-0${n + 1}', '09:00', '10:00', 'access', 'booked', 'test' FROM org WHERE path = '${loc.orgPath}' RETURNING id`);
     return { key: id, loc };
   });
   // 领导挂钩联系 (issue 23): a link, its visit and the visit's problem sit where the enterprise is; the

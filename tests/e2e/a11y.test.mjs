@@ -614,6 +614,26 @@ for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     } finally { await b.close() }
   })
 
+  test(`service centers and the 10-minute circle are accessible (${label})`, { skip: !(USERS.city && USERS.secretary) && 'no users' }, async () => {
+    let b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'secretary')
+      await b.page.goto('/centers')
+      await b.page.locator('.center-row').first().waitFor()
+      await audit(b, `centers ${label}`)
+      await b.page.locator('.center-row', { hasText: '思明区软件园党群服务中心' }).first().getByRole('link').first().click()
+      await b.page.getByTestId('center-book').waitFor()
+      await audit(b, `center ${label}`)
+    } finally { await b.close() }
+    b = await openBrowser({ viewport, bypassCSP: true })
+    try {
+      await loginAs(b.page, 'city')
+      await b.page.goto('/centers/circle')
+      await b.page.locator('[data-testid="circle-table"] .el-table__row').first().waitFor()
+      await audit(b, `circle ${label}`)
+    } finally { await b.close() }
+  })
+
   test(`points pages are accessible (${label})`, { skip: !(USERS.secretary && USERS.member) && 'no users' }, async () => {
     let b = await openBrowser({ viewport, bypassCSP: true })
     try {

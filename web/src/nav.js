@@ -41,6 +41,13 @@ export const PAGES = [
   // 全市地图 (issue 19): coverage by district, enterprises and organizations on a map of Xiamen
   { name: 'map', path: '/map', label: 'map.menu', icon: Location, roles: AREA, perm: 'coverage.read',
     component: () => import('./views/MapView.vue') },
+  // 党群服务中心 and the 10-minute circle (issue 19): every center (public), one center's rooms and bookings, the circle's figures
+  { name: 'centers', path: '/centers', label: 'center.menu', icon: Location, roles: ALL_ROLES.filter((r) => r !== 'auditor' && r !== 'sysadmin'),
+    perm: 'center.read', component: () => import('./views/CentersView.vue') },
+  { name: 'center', path: '/centers/:id(\\d+)', label: 'center.detailTitle', hidden: true, activeMenu: 'centers',
+    perm: 'center.read', component: () => import('./views/CenterView.vue') },
+  { name: 'center-circle', path: '/centers/circle', label: 'center.circle.menu', icon: Location, roles: AREA, perm: 'coverage.read',
+    component: () => import('./views/CenterCircleView.vue') },
   { name: 'register', path: '/register', label: 'register.menu', icon: OfficeBuilding, roles: AREA, perm: 'coverage.read',
     component: () => import('./views/RegisterView.vue') },
   { name: 'register-enterprise', path: '/register/enterprises/:id(\\d+)', label: 'register.ent.title', hidden: true, activeMenu: 'register',

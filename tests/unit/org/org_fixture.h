@@ -117,6 +117,7 @@ static inline void fx_open(fx *x, int u) {
                "DELETE FROM alliance_activity; DELETE FROM alliance_member; DELETE FROM alliance");   /* 党建联盟 (issue 23) */
     fx_exec(x, "DELETE FROM volunteer_signup; DELETE FROM volunteer_activity; DELETE FROM volunteer_member; "
                "DELETE FROM volunteer_team");   /* 志愿服务 (issue 18): before people and organizations */
+    fx_exec(x, "DELETE FROM center_booking; DELETE FROM center_room; DELETE FROM center");   /* 党群服务中心 (issue 19): bookings point at organizations */
     fx_exec(x, "DELETE FROM assess_row; DELETE FROM assess");   /* 责任考核 (issue 23): snapshots, no links to other tables */
     /* 星级评定、星级权益 (issue 18): rows and applications point at organizations */
     fx_exec(x, "DELETE FROM benefit_alloc_row; DELETE FROM benefit_alloc; DELETE FROM benefit_app; DELETE FROM benefit; "

