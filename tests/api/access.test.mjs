@@ -228,6 +228,8 @@ before(async () => {
   }
   fixtures.volunteer_activity = fixtures.volunteer_team.map(({ key, loc }) => {
     const [[id]] = sql(`INSERT INTO volunteer_activity(team_id, title, day, start_time, end_time, starts_at, ends_at, place, places, hours, state, created_by) VALUES (${key}, 'access', '2026-01-05', '09:00', '10:00', 0, 0, '某地', 5, 1, 'open', 'test') RETURNING id`);
+    return { key: id, loc };
+  });
   // 党群服务中心 (issue 19): a center sits in its district (one in 思明区, one in 湖里区); a booking where the
   // organization that booked it is (one by each of the meetings' organizations, in a room of the first).
   fixtures.center = ['350203', '350206'].map((d, n) => {
