@@ -14,6 +14,6 @@ const map_layer map_layers[] = {
     {"orgs", "党组织", "points", "org.read", map_layer_orgs},
     {"alliances", "党建联盟", "points", "org.read", alliance_map_layer},   /* issue 23: at the mean of its members' enterprises */
     {"centers", "党群服务中心（十分钟服务圈）", "points", "center.read", center_map_layer},   /* issue 19: at its coordinate, else its district's centroid */
-    {"circle-gaps", "建议新建服务中心（服务圈空白处）", "points", "coverage.read", center_gaps_layer},   /* issue 19: the greedy suggestion */
-    {NULL, NULL, NULL, NULL, NULL},
+    {"circle-gaps", "建议新建服务中心（服务圈空白处）", "points", "coverage.read", center_gaps_layer, true},   /* issue 19: the greedy suggestion */
+    {NULL, NULL, NULL, NULL, NULL, false},
 };

@@ -87,6 +87,10 @@ typedef struct map_layer {
     const char *kind;        /* "areas" or "points" */
     const char *perm;        /* permission to see it */
     st (*get)(uc *c, const char *day, json_t **out, err *e);
+    /* Drawn only when the person ticks it: a layer whose answer is a computation
+       (the circle's suggested centers: a greedy search, seconds at a province's
+       500,000 enterprises) must not hold up every first paint of the map. */
+    bool on_demand;
 } map_layer;
 extern const map_layer map_layers[];   /* ends with {NULL} */
 

@@ -148,7 +148,7 @@ static st h_layers(http_req *r, err *e) {
     uc *c = http_uc(r);
     json_t *list = json_array();
     for (const map_layer *l = map_layers; l->name; l++)
-        if (map_may(c, l)) json_array_append_new(list, json_pack("{s:s,s:s,s:s}", "name", l->name, "label", l->label, "kind", l->kind));
+        if (map_may(c, l)) json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:b}", "name", l->name, "label", l->label, "kind", l->kind, "on_demand", l->on_demand));
     return http_reply_json(r, 200, json_pack("{s:o}", "layers", list));
 }
 

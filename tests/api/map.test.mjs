@@ -38,6 +38,8 @@ test('the layers a role may see, and an unknown one', async () => {
   const r = await U.mp_city.get('/api/map/layers');
   assert.equal(r.status, 200, r.text);
   assert.deepEqual(r.data.layers.map((l) => l.name), ['districts', 'enterprises', 'orgs', 'alliances', 'centers', 'circle-gaps']);
+  // the suggestions are computed (a greedy search): the page draws them only when ticked
+  assert.deepEqual(r.data.layers.filter((l) => l.on_demand).map((l) => l.name), ['circle-gaps']);
   assert.ok(r.data.layers.every((l) => l.label && ['areas', 'points'].includes(l.kind)));
   const x = await U.mp_city.get('/api/map/layers/nosuch');
   assert.equal(x.status, 404);

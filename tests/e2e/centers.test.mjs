@@ -133,6 +133,9 @@ for (const [label, viewport] of [['1440 px', WIDE], ['390 px', PHONE]]) {
         // the map: the centers with their circles; the suggestions; a click on a center opens its page
         await page.goto('/map')
         await page.locator('[data-testid="map-chart"][data-painted="1"]').waitFor()
+        // the suggested centers wait for their tick (on_demand: a search at a province's size)
+        await page.locator('[data-testid="map-layers"] [data-layer="circle-gaps"]').scrollIntoViewIfNeeded()
+        await page.locator('[data-testid="map-layers"] [data-layer="circle-gaps"]').click()
         await until(async () => /center-circles centers centers-approx gap-circles gaps/.test(await series(page)), 'the centers\' layers drawn')
         for (const l of ['enterprises', 'orgs', 'alliances', 'circle-gaps']) {
           const box = page.locator(`[data-testid="map-layers"] [data-layer="${l}"]`)

@@ -61,19 +61,23 @@ test('the city office\'s map at 1440 px: offline, layers, text alternative, clic
       const by = (s) => pts.filter((p) => p.source === s).length
       assert.ok(by('ledger') > 0 && by('form') > 0 && by('centroid') > 0, 'the demo has all three sources')
       await until(async () => (await page.getByTestId('map-points').innerText()).includes(`台账坐标 ${by('ledger')} 家，地图点选 ${by('form')} 家，近似位置 ${by('centroid')} 家`), 'the points line')
-      assert.equal(await series(page), 'districts ent-covered ent-uncovered ent-covered-approx ent-uncovered-approx orgs alliances alliances-approx center-circles centers centers-approx gap-circles gaps')
+      assert.equal(await series(page), 'districts ent-covered ent-uncovered ent-covered-approx ent-uncovered-approx orgs alliances alliances-approx center-circles centers centers-approx')
+      // the circle's suggested centers are a search, not a lookup: drawn only when ticked (on_demand), then hidden again
+      await page.locator('[data-testid="map-layers"] [data-layer="circle-gaps"]').click()
+      await until(async () => (await series(page)).endsWith('centers-approx gap-circles gaps'), 'the suggestions drawn when ticked')
+      await page.locator('[data-testid="map-layers"] [data-layer="circle-gaps"]').click()
+      await until(async () => !(await series(page)).includes('gaps'), 'the suggestions hidden again')
       await shot(page, 'map-1440')
 
       // layers toggle: enterprises off and on again, organizations off
       await page.locator('[data-testid="map-layers"] [data-layer="enterprises"]').click()
-      await until(async () => (await series(page)) === 'districts orgs alliances alliances-approx center-circles centers centers-approx gap-circles gaps', 'enterprises hidden')
+      await until(async () => (await series(page)) === 'districts orgs alliances alliances-approx center-circles centers centers-approx', 'enterprises hidden')
       await page.locator('[data-testid="map-layers"] [data-layer="orgs"]').click()
-      await until(async () => (await series(page)) === 'districts alliances alliances-approx center-circles centers centers-approx gap-circles gaps', 'organizations hidden')
+      await until(async () => (await series(page)) === 'districts alliances alliances-approx center-circles centers centers-approx', 'organizations hidden')
       await page.locator('[data-testid="map-layers"] [data-layer="alliances"]').click()
-      await until(async () => (await series(page)) === 'districts center-circles centers centers-approx gap-circles gaps', 'alliances hidden')
+      await until(async () => (await series(page)) === 'districts center-circles centers centers-approx', 'alliances hidden')
       // the service centers and the suggested ones (issue 19) hidden too
       await page.locator('[data-testid="map-layers"] [data-layer="centers"]').click()
-      await page.locator('[data-testid="map-layers"] [data-layer="circle-gaps"]').click()
       await until(async () => (await series(page)) === 'districts', 'centers hidden')
       // the districts alone: a district's shape opens its coverage list as of the map's day
       const hl = dist.centroids.find((c) => c.region_code === '350206')
@@ -83,7 +87,7 @@ test('the city office\'s map at 1440 px: offline, layers, text alternative, clic
       await page.waitForURL((u) => u.pathname === '/coverage' && u.searchParams.get('district') === '350206' && u.searchParams.get('date') === asof)
       await page.goBack()
       await painted(page)
-      await until(async () => (await series(page)) === 'districts ent-covered ent-uncovered ent-covered-approx ent-uncovered-approx orgs alliances alliances-approx center-circles centers centers-approx gap-circles gaps', 'all layers again')
+      await until(async () => (await series(page)) === 'districts ent-covered ent-uncovered ent-covered-approx ent-uncovered-approx orgs alliances alliances-approx center-circles centers centers-approx', 'all layers again')
 
       // an enterprise's point opens its page (one placed by hand: drawn as its own point; the
       // organizations' pins, at the mean place of what they cover, hidden so none lies above it)
@@ -92,7 +96,6 @@ test('the city office\'s map at 1440 px: offline, layers, text alternative, clic
       await page.locator('[data-testid="map-layers"] [data-layer="alliances"]').click()
       await until(async () => !(await series(page)).includes('alliances'), 'alliances hidden')
       await page.locator('[data-testid="map-layers"] [data-layer="centers"]').click()
-      await page.locator('[data-testid="map-layers"] [data-layer="circle-gaps"]').click()
       await until(async () => !(await series(page)).includes('centers') && !(await series(page)).includes('gaps'), 'centers hidden')
       const placed = pts.find((p) => p.source === 'form')
       const pp = await pixelOf(page, placed.lng_e6 / 1e6, placed.lat_e6 / 1e6)
@@ -155,7 +158,6 @@ test('a district office\'s map at 390 px: fills the width, toggles reachable, a 
       await toggle.tap()
       await page.locator('[data-testid="map-layers"] [data-layer="alliances"]').tap()
       await page.locator('[data-testid="map-layers"] [data-layer="centers"]').tap()
-      await page.locator('[data-testid="map-layers"] [data-layer="circle-gaps"]').tap()
       await until(async () => (await series(page)) === 'districts', 'the districts alone')
       const dist = (await apiGet(page, `/api/map/layers/districts?date=${asof}`)).body
       const c = dist.centroids.find((x) => x.region_code === me.scope.code)
