@@ -21,10 +21,10 @@ int center_hhmm(const char *s) {
 
 bool center_spans_overlap(int a0, int a1, int b0, int b1) { return a0 < b1 && b0 < a1; }
 
-int center_claim_cmp(const center_claim *a, const center_claim *b) {
-    /* issue 18 (星级): when the star ratings exist, compare b->star_level with
-     * a->star_level here first (the higher star level is served first); until
-     * then the star level is not read. */
+int center_claim_cmp(const center_claim *a, const center_claim *b, bool by_star) {
+    /* issue 18 (星级): a higher star gives priority to the city's benefits, venue rental among them —
+       but only while the day is far enough ahead for others to plan; nearer the day, first come */
+    if (by_star && a->star_level != b->star_level) return a->star_level > b->star_level ? -1 : 1;
     if (a->booked_at != b->booked_at) return a->booked_at < b->booked_at ? -1 : 1;
     if (a->id != b->id) return a->id < b->id ? -1 : 1;
     return 0;

@@ -33,9 +33,12 @@ bool center_spans_overlap(int a0, int a1, int b0, int b1);
 typedef struct center_claim {
     int64_t id;
     int64_t booked_at;     /* when it was asked for (unix seconds) */
-    int star_level;        /* 0 until the star ratings exist; not read yet */
+    int star_level;        /* the organization's latest published stars (0 = none) */
 } center_claim;
-int center_claim_cmp(const center_claim *a, const center_claim *b);
+/* Who holds a span: <0 when a comes first.  by_star (the day is still in its
+ * priority period, center-priority-days ahead): the higher star level first,
+ * then first come; otherwise first come alone.  Ties: the lower id. */
+int center_claim_cmp(const center_claim *a, const center_claim *b, bool by_star);
 
 /* ---- the circle ---- */
 

@@ -14,6 +14,7 @@
 #include "core/utf8.h"
 #include "map/map.h"
 #include "org/org.h"
+#include "stars/stars_store.h"
 
 static const char *ct_actor(uc *c) { return c->who.username ? c->who.username : "-"; }
 static size_t ct_chars(const char *s) { return s ? utf8_count(s, strlen(s)) : 0; }
@@ -264,44 +265,71 @@ st center_store_book(uc *c, int64_t center_id, const center_booking_in *x, int64
         s = db_query_text(c->d, &org, "SELECT name FROM org WHERE id = $1 AND dissolved_on IS NULL", e, "i", x->org_id);
         if (s == ST_NOT_FOUND) s = err_field(e, ST_INVALID, "org_id", "没有编号为 %lld 的现有党组织。", (long long)x->org_id);
     }
-    /* the live bookings of the room that day overlapping the span; who holds
-     * it is center_claim_cmp (first come first served; the star level slots
-     * in there) — a new claim never orders before one already held today */
+    /* The live bookings of the room that day overlapping the span.  Who holds it is center_claim_cmp:
+     * while the day is more than center-priority-days ahead (its priority period), a higher published
+     * star level comes first (issue 18: a higher star gives priority to venue rental) and the bookings it
+     * outranks are displaced, in this act; from then on, first come.  Equal stars: first come. */
+    int mine_stars = 0;
+    if (!s) s = stars_store_org_level(c, x->org_id, &mine_stars, NULL, e);
+    bool by_star = false;
+    if (!s) {
+        int64_t pd = cfg_int("center-priority-days");
+        char cut[11];
+        clock_day(clock_now() + pd * 86400, cut);
+        by_star = pd > 0 && strcmp(x->day, cut) > 0;
+    }
     if (!s)
         s = db_query_json(c->d, &rows,
-                          "SELECT b.id, b.start_time, b.end_time, b.booked_at, o.name AS org_name FROM center_booking b "
+                          "SELECT b.id, b.start_time, b.end_time, b.booked_at, b.star_level, o.name AS org_name FROM center_booking b "
                           "JOIN org o ON o.id = b.org_id WHERE b.room_id = $1 AND b.day = $2 AND b.state = 'booked' "
-                          "AND b.start_time < $4 AND b.end_time > $3",
+                          "AND b.start_time < $4 AND b.end_time > $3 ORDER BY b.id",
                           e, "ittt", x->room_id, x->day, x->start, x->end);
-    center_claim mine = {INT64_MAX, clock_now(), 0};
-    json_t *first = NULL;
-    center_claim best = mine;
+    center_claim mine = {INT64_MAX, clock_now(), mine_stars};
+    json_t *first = NULL;   /* an overlapping booking that comes before mine: the answer is no */
+    json_t *beaten = json_array();   /* the overlapping ones mine comes before: displaced */
     size_t i;
     json_array_foreach(rows, i, r) {
-        center_claim it = {json_integer_value(json_object_get(r, "id")), json_integer_value(json_object_get(r, "booked_at")), 0};
-        if (center_spans_overlap(a0, a1, center_hhmm(json_string_value(json_object_get(r, "start_time"))),
-                                 center_hhmm(json_string_value(json_object_get(r, "end_time")))) &&
-            (!first || center_claim_cmp(&it, &best) < 0)) {
-            first = r;
-            best = it;
-        }
+        center_claim it = {json_integer_value(json_object_get(r, "id")), json_integer_value(json_object_get(r, "booked_at")),
+                           (int)json_integer_value(json_object_get(r, "star_level"))};
+        if (!center_spans_overlap(a0, a1, center_hhmm(json_string_value(json_object_get(r, "start_time"))),
+                                  center_hhmm(json_string_value(json_object_get(r, "end_time")))))
+            continue;
+        if (center_claim_cmp(&it, &mine, by_star) < 0) {
+            if (!first) first = r;
+        } else json_array_append(beaten, r);
     }
     if (!s && first)
-        s = err_field(e, ST_CONFLICT, "start", "“%s”的“%s”在 %s %s–%s 已被“%s”预约（先到先得），与您申请的 %s–%s 时间重叠；请换一个时间段或活动室。",
+        s = err_field(e, ST_CONFLICT, "start", "“%s”的“%s”在 %s %s–%s 已被“%s”预约（%s），与您申请的 %s–%s 时间重叠；请换一个时间段或活动室。",
                       room.center_name, room.name, x->day, json_string_value(json_object_get(first, "start_time")),
-                      json_string_value(json_object_get(first, "end_time")), json_string_value(json_object_get(first, "org_name")), x->start,
-                      x->end);
-    json_decref(rows);
+                      json_string_value(json_object_get(first, "end_time")), json_string_value(json_object_get(first, "org_name")),
+                      by_star ? arena_printf(c->mem, "星级优先期内按星级、同星级先到先得；对方 %d 星，您 %d 星",
+                                             (int)json_integer_value(json_object_get(first, "star_level")), mine_stars)
+                              : "距预约日已不足星级优先期，先到先得",
+                      x->start, x->end);
     if (!s)
         s = db_query_int(c->d, id,
                          "INSERT INTO center_booking(room_id, center_id, org_id, day, start_time, end_time, purpose, attendees, state, "
-                         "booked_by, booked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'booked', $9, $10) RETURNING id",
-                         e, "iiittttiti", x->room_id, center_id, x->org_id, x->day, x->start, x->end, x->purpose, x->attendees, ct_actor(c),
-                         clock_now());
+                         "booked_by, booked_at, star_level) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'booked', $9, $10, $11) RETURNING id",
+                         e, "iiittttitii", x->room_id, center_id, x->org_id, x->day, x->start, x->end, x->purpose, x->attendees, ct_actor(c),
+                         clock_now(), (int64_t)mine_stars);
+    /* the outranked bookings give way to this one, named in the same audit row */
+    const char *gave = "";
+    json_array_foreach(beaten, i, r) {
+        if (s) break;
+        int64_t bid = json_integer_value(json_object_get(r, "id"));
+        s = db_run(c->d,
+                   "UPDATE center_booking SET state = 'displaced', displaced_by = $2, cancelled_by = $3, cancelled_at = {{NOW}} WHERE id = $1",
+                   e, "iit", bid, *id, ct_actor(c));
+        gave = arena_printf(c->mem, "%s；“%s”%s–%s（%lld 星）让位", gave, json_string_value(json_object_get(r, "org_name")),
+                            json_string_value(json_object_get(r, "start_time")), json_string_value(json_object_get(r, "end_time")),
+                            (long long)json_integer_value(json_object_get(r, "star_level")));
+    }
+    json_decref(beaten);
+    json_decref(rows);
     uc_act act = {"center.book", uc_obj(c, "center_booking", *id),
-                  arena_printf(c->mem, "“%s”预约“%s”%s %s %s–%s（%s）", org ? org : "", room.center_name ? room.center_name : "",
-                               room.name ? room.name : "", x->day ? x->day : "", x->start ? x->start : "", x->end ? x->end : "",
-                               x->purpose ? x->purpose : "")};
+                  arena_printf(c->mem, "“%s”（%d 星）预约“%s”%s %s %s–%s（%s）%s", org ? org : "", mine_stars,
+                               room.center_name ? room.center_name : "", room.name ? room.name : "", x->day ? x->day : "",
+                               x->start ? x->start : "", x->end ? x->end : "", x->purpose ? x->purpose : "", gave)};
     free(org);
     s = uc_end(c, s, &act, e);
     if (s) *id = 0;

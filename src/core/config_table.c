@@ -325,5 +325,8 @@ const cfg_def cfg_table[] = {
      "建议新建服务中心的点数上限（页面上输入的 k 不得超过此值） / most new centers the circle's suggestion picks (the page's k)"},
     {"center-booking-days-ahead", CFG_INT, 1, 3650, "90", "服务中心 center",
      "活动室最多可提前多少天预约 / how many days ahead a room may be booked"},
+    {"center-priority-days", CFG_INT, 0, 3650, "7", "服务中心 center",
+     "星级优先期：预约日前多于这些天时，星级高的党组织可优先占用重叠时段（原预约改为“让位”）；此后先到先得（0 = 始终先到先得） / "
+     "days before the day after which first come decides; before that a higher star level takes an overlapping span"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
 };

@@ -114,7 +114,7 @@ test('bookings: a secretary books for their own branch; an overlap refused in Ch
   assert.equal(audits('center.book'), n0 + 1);
   const clash = await U.ct_sec.post(`/api/centers/${rjy}/bookings`, { room_id: room.id, org_id: sec, day, start: '10:00', end: '11:00', purpose: '党课' });
   assert.equal(clash.status, 409);
-  assert.match(clash.data.error.message, /已被“.+”预约（先到先得）.*时间重叠/);
+  assert.match(clash.data.error.message, /已被“.+”预约（距预约日已不足星级优先期，先到先得）.*时间重叠/);   // 5 days ahead: inside center-priority-days
   assert.match(clash.data.error.message, /09:00–10:30/);
   const touching = await U.ct_sec.post(`/api/centers/${rjy}/bookings`, { room_id: room.id, org_id: sec, day, start: '10:30', end: '11:30', purpose: '党课' });
   assert.equal(touching.status, 201, touching.text);

@@ -48,11 +48,15 @@ CREATE TABLE center_booking (
     end_time TEXT NOT NULL,
     purpose TEXT NOT NULL,
     attendees INTEGER NOT NULL DEFAULT 0,
-    state TEXT NOT NULL CHECK (state IN ('booked', 'cancelled')),
+    -- displaced: a higher star level asked for an overlapping span while the day was still in its
+    -- priority period (center-priority-days); displaced_by names that booking
+    state TEXT NOT NULL CHECK (state IN ('booked', 'cancelled', 'displaced')),
     booked_by TEXT NOT NULL,
     booked_at BIGINT NOT NULL DEFAULT 0,
+    star_level INTEGER NOT NULL DEFAULT 0,   -- the organization's published stars when it booked (0 = none)
     cancelled_by TEXT,
-    cancelled_at BIGINT
+    cancelled_at BIGINT,
+    displaced_by BIGINT REFERENCES center_booking(id)
 );
 CREATE INDEX center_booking_room ON center_booking(room_id, day);
 CREATE INDEX center_booking_org ON center_booking(org_id, day);

@@ -153,6 +153,44 @@ static void test_centers_and_bookings(void **state) {
         assert_int_equal(json_array_size(items), 1);
         assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "state")), "cancelled");
 
+        /* star priority (issue 18): well ahead of the day a higher published star level takes an
+           overlapping span and the booking it outranks gives way, in the same act; equal stars and,
+           nearer the day than center-priority-days, any stars: first come */
+        fx_exec(&x, "INSERT INTO star_rating(period, state, as_of, rules, computed_at, computed_by, created_by) "
+                    "VALUES ('2025', 'published', '2025-12-31', '{}', 0, 'test', 'test')");
+        fx_exec(&x, arena_printf(&x.mem,
+                                 "INSERT INTO star_row(rating_id, org_id, org_name, org_path, has_total, total, stars, figures) "
+                                 "SELECT (SELECT id FROM star_rating WHERE period = '2025'), id, name, path, 1, "
+                                 "CASE WHEN id = %lld THEN 8000 ELSE 4500 END, CASE WHEN id = %lld THEN 4 ELSE 2 END, '[]' "
+                                 "FROM org WHERE id IN (%lld, %lld)",
+                                 (long long)b, (long long)b, (long long)a, (long long)b));
+        const char *d30 = day_plus(30);
+        int64_t low = 0, high = 0, again = 0;
+        center_booking_in a30 = {r2, a, 10, d30, "09:00", "10:00", "主题党日活动"};
+        if (center_store_book(&x.c, id, &a30, &low, &e)) fail_msg("a30: %s", e.msg);
+        before = fx_audit_rows(&x);
+        center_booking_in b30 = {r2, b, 10, d30, "09:30", "10:30", "党课"};
+        if (center_store_book(&x.c, id, &b30, &high, &e)) fail_msg("b30: %s", e.msg);
+        assert_int_equal(fx_audit_rows(&x) - before, 1);
+        assert_true(!strncmp(fx_last_audit(&x), "center.book ", strlen("center.book ")));
+        assert_int_equal(fx_count(&x, "SELECT COUNT(*) FROM audit WHERE action = 'center.book' AND detail LIKE '%让位%'"), 1);
+        if (center_store_of_org(&x.c, a, mfx_today(), &items, &e)) fail_msg("of org: %s", e.msg);
+        bool gave_way = false;
+        size_t k;
+        json_t *it;
+        json_array_foreach(items, k, it) {
+            if (json_integer_value(json_object_get(it, "id")) == low)
+                gave_way = !strcmp(json_string_value(json_object_get(it, "state")), "displaced");
+        }
+        assert_true(gave_way);
+        assert_int_equal(center_store_book(&x.c, id, &a30, &again, &e), ST_CONFLICT);   /* 2 stars cannot take it back */
+        assert_non_null(strstr(e.msg, "星级优先期内"));
+        center_booking_in b30b = {r2, b, 10, d30, "10:00", "11:00", "支部委员会"};   /* equal stars (its own): first come */
+        assert_int_equal(center_store_book(&x.c, id, &b30b, &again, &e), ST_CONFLICT);
+        center_booking_in a3 = {r2, a, 10, d3, "15:30", "16:30", "主题党日活动"};   /* 3 days ahead: first come, stars or not */
+        assert_int_equal(center_store_book(&x.c, id, &a3, &again, &e), ST_CONFLICT);
+        assert_non_null(strstr(e.msg, "先到先得"));
+
         /* the list: every center, by district */
         center_filter f = {"350211", NULL, false};
         if (center_store_list(&siming, &f, &items, &e)) fail_msg("list: %s", e.msg);

@@ -22,7 +22,7 @@ export default {
       book: {
         title: '预约活动室', room: '活动室', day: '日期', start: '开始', end: '结束', purpose: '用途', attendees: '人数', submit: '预约',
         done: '已预约', org: '预约组织', none: '近期没有预约', list: '近期预约', cancel: '取消预约', cancelled: '已取消预约',
-        confirmCancel: '取消这次预约？', rule: '先到先得：同一活动室同一时段只能有一个预约。', state: { booked: '已预约', cancelled: '已取消' },
+        confirmCancel: '取消这次预约？', rule: '同一活动室同一时段只能有一个预约。离预约日尚远（星级优先期内）时，星级高的党组织优先，原预约改为“已让位”；临近预约日先到先得。', state: { booked: '已预约', cancelled: '已取消', displaced: '已让位（星级优先）' },
       },
       edit: { title: '修改中心', place: '地图位置', placeHint: '填写经度、纬度（度，如 118.180300、24.490900）；不填则按所在区中心点近似显示。', save: '保存', saved: '已保存' },
       org: { title: '活动室预约', none: '今天以后没有预约', center: '中心' },
@@ -60,7 +60,7 @@ export default {
       book: {
         title: 'Book a room', room: 'Room', day: 'Day', start: 'From', end: 'To', purpose: 'Purpose', attendees: 'People', submit: 'Book',
         done: 'Booked', org: 'Organization', none: 'No bookings coming up', list: 'Bookings coming up', cancel: 'Cancel', cancelled: 'Booking cancelled',
-        confirmCancel: 'Cancel this booking?', rule: 'First come, first served: one booking per room and time.', state: { booked: 'Booked', cancelled: 'Cancelled' },
+        confirmCancel: 'Cancel this booking?', rule: 'One booking per room and time. Well ahead of the day (the star priority period) a higher star level comes first and the other booking gives way; nearer the day, first come.', state: { booked: 'Booked', cancelled: 'Cancelled', displaced: 'Gave way (star priority)' },
       },
       edit: { title: 'Edit the center', place: 'Place on the map', placeHint: 'Longitude and latitude in degrees (e.g. 118.180300, 24.490900); empty: drawn at the district centre.', save: 'Save', saved: 'Saved' },
       org: { title: 'Room bookings', none: 'No bookings from today on', center: 'Center' },
