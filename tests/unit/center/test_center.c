@@ -40,12 +40,17 @@ static void test_overlap(void **state) {
 static void test_claims(void **state) {
     (void)state;
     center_claim a = {5, 1000, 0}, b = {3, 2000, 0}, c = {7, 1000, 0};
-    assert_true(center_claim_cmp(&a, &b) < 0);   /* the earlier asks first */
-    assert_true(center_claim_cmp(&b, &a) > 0);
-    assert_true(center_claim_cmp(&a, &c) < 0);   /* same second: the smaller id */
-    assert_int_equal(center_claim_cmp(&a, &a), 0);
-    center_claim starred = {9, 3000, 5};          /* the star level is not read yet */
-    assert_true(center_claim_cmp(&a, &starred) < 0);
+    for (int by_star = 0; by_star <= 1; by_star++) {   /* equal stars: first come either way */
+        assert_true(center_claim_cmp(&a, &b, by_star) < 0);   /* the earlier asks first */
+        assert_true(center_claim_cmp(&b, &a, by_star) > 0);
+        assert_true(center_claim_cmp(&a, &c, by_star) < 0);   /* same second: the smaller id */
+        assert_int_equal(center_claim_cmp(&a, &a, by_star), 0);
+    }
+    center_claim starred = {9, 3000, 5}, three = {10, 500, 3};
+    assert_true(center_claim_cmp(&a, &starred, false) < 0);   /* near the day: first come, stars or not */
+    assert_true(center_claim_cmp(&starred, &a, true) < 0);    /* in the priority period: 5 stars before none */
+    assert_true(center_claim_cmp(&starred, &three, true) < 0);   /* 5 before 3, though 3 asked first */
+    assert_true(center_claim_cmp(&three, &starred, false) < 0);
 }
 
 static void test_distance(void **state) {
