@@ -63,6 +63,20 @@ before(async () => {
   const as = await city.get('/api/assessments');
   assert.equal(as.status, 200, as.text);
   FILL['/api/assessments/{id}/rows'] = { path: { id: as.data.items[0].id }, q: '' };
+  // the star ratings' results (issue 18): the demo's ratings, each with its organizations' rows
+  const sr = await city.get('/api/stars');
+  assert.equal(sr.status, 200, sr.text);
+  FILL['/api/stars/{id}/rows'] = { path: { id: sr.data.items[0].id }, q: '' };
+  // a benefit's applications (issue 18): the demo's benefit that organizations applied for
+  const bs = await city.get('/api/benefits');
+  assert.equal(bs.status, 200, bs.text);
+  let withApps = null;
+  for (const b of bs.data.items) {
+    const a = await city.get(`/api/benefits/${b.id}/applications`);
+    if (a.status === 200 && a.data.total > 1) { withApps = b.id; break; }
+  }
+  assert.ok(withApps, 'the demo has a benefit with applications');
+  FILL['/api/benefits/{id}/applications'] = { path: { id: withApps }, q: '' };
   const r = await city.get('/api/openapi.json');
   api = r.data;
 });
