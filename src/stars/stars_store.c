@@ -317,8 +317,11 @@ static st ss_get_head(uc *c, int64_t id, json_t **out, err *e) {
     ss_named(rows);
     json_error_t je;
     json_t *rules = json_loads(json_string_value(json_object_get(r, "rules")), 0, &je);
-    json_object_set(r, "criteria", rules && json_object_get(rules, "criteria") ? json_object_get(rules, "criteria") : json_array());
-    json_object_set(r, "thresholds", rules && json_object_get(rules, "thresholds") ? json_object_get(rules, "thresholds") : json_array());
+    /* _new with a reference of our own either way: json_object_set of a fresh json_array() kept a second
+       reference to it, leaked whenever the stored rules had no criteria (ASan in the CI's access test) */
+    json_t *cr = rules ? json_object_get(rules, "criteria") : NULL, *th = rules ? json_object_get(rules, "thresholds") : NULL;
+    json_object_set_new(r, "criteria", cr ? json_incref(cr) : json_array());
+    json_object_set_new(r, "thresholds", th ? json_incref(th) : json_array());
     json_decref(rules);
     json_object_del(r, "rules");
     *out = json_incref(r);
@@ -412,8 +415,10 @@ st stars_store_org(uc *c, int64_t org_id, json_t **out, err *e) {
         }
     }
     json_t *first = json_array_get(rows, 0);
-    *out = json_pack("{s:I,s:O,s:O,s:o}", "org_id", (json_int_t)org_id, "level", first ? json_object_get(first, "stars") : json_integer(0),
-                     "period", first ? json_object_get(first, "period") : json_null(), "history", rows);
+    /* "o" with a reference of our own: "O" of a fresh json_integer(0) leaked it when there was no row */
+    *out = json_pack("{s:I,s:o,s:o,s:o}", "org_id", (json_int_t)org_id, "level",
+                     first ? json_incref(json_object_get(first, "stars")) : json_integer(0), "period",
+                     first ? json_incref(json_object_get(first, "period")) : json_null(), "history", rows);
     return *out ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
 }
 
