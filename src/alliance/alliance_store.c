@@ -16,6 +16,7 @@
 #include "meeting/meeting.h"
 #include "member/member_store.h"
 #include "org/org.h"
+#include "db/db_like.h"
 
 #define AL_SETTING "meeting-files-dir"   /* the files are kept beside the meetings' photos */
 #define AL_MEMBER_ON(D) "m.joined_on <= " D " AND (m.left_on IS NULL OR m.left_on > " D ")"
@@ -589,10 +590,10 @@ st alliance_store_list(uc *c, const alliance_filter *f, json_t **items, err *e) 
                          "(SELECT MAX(x.day) FROM alliance_activity x WHERE x.alliance_id = a.id) AS last_activity "
                          "FROM alliance a JOIN org o ON o.id = a.lead_org_id WHERE " AL_SCOPE
                          " AND ($4 = '' OR a.kind = $4) AND ($5 = '' OR o.district_code = $5) AND ($6 = '' OR o.park_code = $6) "
-                         "AND ($7 = '' OR a.name LIKE '%' || $7 || '%') "
+                         "AND ($7 = '' OR a.name LIKE $7 ESCAPE '\\') "
                          "AND ($8 = 'all' OR ($8 = 'active' AND a.dissolved_on IS NULL) OR ($8 = 'dissolved' AND a.dissolved_on IS NOT NULL))",
                          e, "tttttttt", k, code, today, f->kind ? f->kind : "", f->district ? f->district : "", f->park ? f->park : "",
-                         f->q ? f->q : "", state);
+                         f->q && *f->q ? db_like(c->mem, f->q) : "", state);
     if (s) return s;
     *items = al_keep(c, rows);
     return ST_OK;

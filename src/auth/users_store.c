@@ -19,6 +19,7 @@
 #include "base/clock.h"
 #include "base/crypt.h"
 #include "core/config.h"
+#include "db/db_like.h"
 
 /* The command line (and the demo) act for the whole city, outside the role table. */
 static bool users_on_server(const uc *c) { return c->who.role && !strcmp(c->who.role, "cli"); }
@@ -78,14 +79,14 @@ st users_store_load(uc *c, int64_t id, const char *username, users_row *out, err
 #define USERS_WHERE                                                                                                  \
     " FROM users u WHERE "                                                                                            \
     SCOPE_COND("$1", "$2", USERS_DISTRICT_SQL, USERS_PARK_SQL, USERS_ORG_PATH_SQL, USERS_ENTERPRISE_SQL, "u.id")      \
-    " AND (CAST($3 AS TEXT) IS NULL OR u.role = $3) AND (CAST($4 AS TEXT) IS NULL OR u.username LIKE $4 OR u.name LIKE $4)"
+    " AND (CAST($3 AS TEXT) IS NULL OR u.role = $3) AND (CAST($4 AS TEXT) IS NULL OR u.username LIKE $4 ESCAPE '\\' OR u.name LIKE $4 ESCAPE '\\')"
 
 st users_store_list(uc *c, const users_filter *f, const uc_page *pg, json_t **items, int64_t *total, err *e) {
     *items = NULL;
     *total = 0;
     const char *k, *code;
     scope_bind(c, &k, &code);
-    const char *like = f->q && *f->q ? arena_printf(c->mem, "%%%.100s%%", f->q) : NULL;
+    const char *like = f->q && *f->q ? db_like(c->mem, f->q) : NULL;
     const char *role = f->role;
     st s = db_query_int(c->d, total, "SELECT COUNT(*)" USERS_WHERE, e, "tttt", k, code, role, like);
     if (s) return s;

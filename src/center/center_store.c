@@ -15,6 +15,7 @@
 #include "map/map.h"
 #include "org/org.h"
 #include "stars/stars_store.h"
+#include "db/db_like.h"
 
 static const char *ct_actor(uc *c) { return c->who.username ? c->who.username : "-"; }
 static size_t ct_chars(const char *s) { return s ? utf8_count(s, strlen(s)) : 0; }
@@ -189,14 +190,14 @@ st center_store_get(uc *c, int64_t id, const char *from_day, json_t **out, err *
 
 st center_store_list(uc *c, const center_filter *f, json_t **items, err *e) {
     *items = NULL;
-    char like[128];
-    snprintf(like, sizeof like, "%%%s%%", f->q ? f->q : "");
+    const char *like = db_like(c->mem, f->q ? f->q : "");
+    if (!like) return err_set(e, ST_NOMEM, "内存不足。");
     json_t *rows = NULL;
     st s = db_query_json(c->d, &rows,
                          "SELECT x.id, x.name, x.district_code, g.name AS district_name, x.address, x.hours, x.contact, x.phone, "
                          "x.closed_on, " CT_PLACE ", (SELECT COUNT(*) FROM center_room r WHERE r.center_id = x.id) AS rooms, "
                          "(SELECT COALESCE(SUM(r.seats), 0) FROM center_room r WHERE r.center_id = x.id) AS seats" CT_FROM
-                         " WHERE (CAST($1 AS TEXT) = '' OR x.district_code = CAST($1 AS TEXT)) AND x.name LIKE CAST($2 AS TEXT) AND (CAST($3 AS BIGINT) = 1 OR x.closed_on IS NULL)",
+                         " WHERE (CAST($1 AS TEXT) = '' OR x.district_code = CAST($1 AS TEXT)) AND x.name LIKE CAST($2 AS TEXT) ESCAPE '\\' AND (CAST($3 AS BIGINT) = 1 OR x.closed_on IS NULL)",
                          e, "tti", f->district ? f->district : "", like, (int64_t)f->closed);
     if (s) return s;
     size_t i;
@@ -350,7 +351,11 @@ st center_store_cancel(uc *c, int64_t booking_id, err *e) {
     json_t *b = s ? NULL : json_array_get(rows, 0);
     const char *day = json_string_value(json_object_get(b, "day"));
     if (!s && !b) s = err_set(e, ST_NOT_FOUND, "没有编号为 %lld 的活动室预约。", (long long)booking_id);
-    if (!s && strcmp(json_string_value(json_object_get(b, "state")), "booked"))
+    const char *state = s ? NULL : json_string_value(json_object_get(b, "state"));
+    if (!s && !strcmp(state, "displaced"))   /* not cancelled by anyone: a higher star level took the span */
+        s = err_set(e, ST_CONFLICT, "这次预约（%s %s）已让位给星级更高的党组织，无需再取消。", day,
+                    json_string_value(json_object_get(b, "start_time")));
+    else if (!s && strcmp(state, "booked"))
         s = err_set(e, ST_CONFLICT, "这次预约（%s %s）已经取消，无需再取消。", day, json_string_value(json_object_get(b, "start_time")));
     if (!s && strcmp(day, today) < 0) s = err_set(e, ST_CONFLICT, "这次预约在 %s，已经过去，不能取消。", day);
     if (!s)

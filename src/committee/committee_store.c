@@ -15,6 +15,7 @@
 #include "core/utf8.h"
 #include "member/member_store.h"
 #include "org/org.h"
+#include "db/db_like.h"
 
 #define CM_SETTING "org-files-dir"
 
@@ -531,8 +532,8 @@ static st cm_terms_read(uc *c, int64_t under, const char *q, json_t **rows, err 
                          "(SELECT x.term_end FROM org_election x WHERE x.org_id = o.id ORDER BY x.day DESC, x.id DESC LIMIT 1) AS elected_end "
                          "FROM org o WHERE o.kind IN ('党委', '党总支', '党支部', '联合党支部') AND o.dissolved_on IS NULL "
                          "AND o.established_on <= $3 AND " CM_ORG_SCOPE
-                         " AND ($4 = 0 OR o.path LIKE '%/' || CAST($4 AS TEXT) || '/%') AND ($5 = '' OR o.name LIKE '%' || $5 || '%')",
-                         e, "tttit", k, code, today, under, q ? q : "");
+                         " AND ($4 = 0 OR o.path LIKE '%/' || CAST($4 AS TEXT) || '/%') AND ($5 = '' OR o.name LIKE $5 ESCAPE '\\')",
+                         e, "tttit", k, code, today, under, q && *q ? db_like(c->mem, q) : "");
 }
 
 st committee_store_terms(uc *c, const committee_term_filter *f, json_t **items, err *e) {

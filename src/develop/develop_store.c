@@ -28,6 +28,7 @@
 #include "core/utf8.h"
 #include "member/member.h"
 #include "member/member_store.h"
+#include "db/db_like.h"
 
 static const char *dv_or_null(const char *s) { return s && *s ? s : NULL; }
 
@@ -774,7 +775,7 @@ st develop_store_choices(uc *c, const char *q, json_t **out, err *e) {
     member_today(today);
     int64_t ent = 0;   /* an investor: their own enterprise only */
     if (c->who.scope_kind && !strcmp(c->who.scope_kind, "enterprise")) ent = c->who.scope_code ? atoll(c->who.scope_code) : -1;
-    const char *like = dv_or_null(q) && utf8_count(q, strlen(q)) >= 2 ? arena_printf(c->mem, "%%%s%%", q) : NULL;
+    const char *like = dv_or_null(q) && utf8_count(q, strlen(q)) >= 2 ? db_like(c->mem, q) : NULL;
     if (!ent && !like) {   /* nothing asked yet */
         *out = json_array();
         return *out ? ST_OK : err_set(e, ST_NOMEM, "内存不足。");
@@ -783,7 +784,7 @@ st develop_store_choices(uc *c, const char *q, json_t **out, err *e) {
     return db_query_json(c->d, out,
                          "SELECT x.id AS enterprise_id, x.name AS enterprise_name, o.id AS org_id, o.name AS org_name "
                          "FROM enterprise x JOIN org_cover v ON v.enterprise_id = x.id JOIN org o ON o.id = v.org_id "
-                         "WHERE ($1 = 0 OR x.id = $1) AND (CAST($2 AS TEXT) IS NULL OR x.name LIKE $2) "
+                         "WHERE ($1 = 0 OR x.id = $1) AND (CAST($2 AS TEXT) IS NULL OR x.name LIKE $2 ESCAPE '\\') "
                          "AND v.from_day <= $3 AND (v.to_day IS NULL OR v.to_day > $3) "
                          "AND (o.dissolved_on IS NULL OR o.dissolved_on > $3) ORDER BY x.name, x.id, o.id LIMIT 20",
                          e, "itt", ent, like, today);
@@ -833,9 +834,9 @@ st develop_store_mine(uc *c, json_t **out, err *e) {
 #define DV_FILTER                                                                                                     \
     " AND ($3 = 0 OR a.org_path LIKE '%/' || CAST($3 AS TEXT) || '/%') AND (CAST($4 AS TEXT) IS NULL OR a.district_code = $4)" \
     " AND (CAST($5 AS TEXT) IS NULL OR a.park_code = $5) AND (CAST($6 AS TEXT) IS NULL OR a.stage = $6)"              \
-    " AND (CAST($7 AS TEXT) IS NULL OR a.status = $7) AND (CAST($8 AS TEXT) IS NULL OR a.name LIKE $8)"
+    " AND (CAST($7 AS TEXT) IS NULL OR a.status = $7) AND (CAST($8 AS TEXT) IS NULL OR a.name LIKE $8 ESCAPE '\\')"
 
-static const char *dv_like(uc *c, const char *q) { return dv_or_null(q) ? arena_printf(c->mem, "%%%s%%", q) : NULL; }
+static const char *dv_like(uc *c, const char *q) { return dv_or_null(q) ? db_like(c->mem, q) : NULL; }
 
 st develop_store_list(uc *c, const develop_filter *f, const uc_page *p, json_t **items, int64_t *total, err *e) {
     *items = NULL;

@@ -13,6 +13,7 @@
 #include "base/mask.h"
 #include "member/member.h"
 #include "member/member_store.h"
+#include "db/db_like.h"
 
 static const char *fl_col(uc *c, db_stmt *q, int i) { return db_col_null(q, i) ? NULL : arena_strdup(c->mem, db_col_text(q, i)); }
 
@@ -383,7 +384,7 @@ st flow_store_get(uc *c, int64_t id, json_t **out, err *e) {
     "AND (CAST($5 AS TEXT) IS NULL OR (CAST($5 AS TEXT) = 'returned' AND f.ended = 'returned') "                          \
     "OR (CAST($5 AS TEXT) = 'open' AND f.to_day IS NULL) "                                                                 \
     "OR (CAST($5 AS TEXT) = 'overdue' AND f.to_day IS NULL AND f.expect_day < CAST($6 AS TEXT))) "                         \
-    "AND (CAST($7 AS TEXT) IS NULL OR f.name LIKE '%' || CAST($7 AS TEXT) || '%') "
+    "AND (CAST($7 AS TEXT) IS NULL OR f.name LIKE CAST($7 AS TEXT) ESCAPE '\\') "
 
 st flow_store_list(uc *c, const flow_filter *f, const uc_page *p, json_t **items, int64_t *total, err *e) {
     *items = NULL;
@@ -400,7 +401,7 @@ st flow_store_list(uc *c, const flow_filter *f, const uc_page *p, json_t **items
         if (s) return s;
         arena_own(c->mem, path);
     }
-    const char *side = fl_str(f->side), *status = fl_str(f->status), *q = fl_str(f->q);
+    const char *side = fl_str(f->side), *status = fl_str(f->status), *q = fl_str(f->q) ? db_like(c->mem, f->q) : NULL;
     s = db_query_int(c->d, total, "SELECT COUNT(*) FROM member_flow f " FL_LIST_WHERE, e, "ttttttt", k, code, side, path, status, today, q);
     if (s) return s;
     const char *sql = arena_printf(c->mem, "SELECT * FROM (SELECT " FL_SELECT ", CASE WHEN %s THEN 1 ELSE 0 END AS home_side " FL_FROM
@@ -467,8 +468,8 @@ st flow_store_orgs(uc *c, const char *q, json_t **out, err *e) {
     return db_query_json(c->d, out,
                          "SELECT o.id, o.name, o.kind, r.name AS district_name FROM org o LEFT JOIN region r ON r.code = o.district_code "
                          "WHERE o.parent_id IS NOT NULL AND o.established_on <= $2 AND (o.dissolved_on IS NULL OR o.dissolved_on > $2) "
-                         "AND o.name LIKE '%' || CAST($1 AS TEXT) || '%' ORDER BY o.name {{ZH}}, o.id LIMIT 20",
-                         e, "tt", q ? q : "", today);
+                         "AND o.name LIKE CAST($1 AS TEXT) ESCAPE '\\' ORDER BY o.name {{ZH}}, o.id LIMIT 20",
+                         e, "tt", db_like(c->mem, q ? q : ""), today);
 }
 
 /* ---- scope ---- */

@@ -10,6 +10,7 @@
 #include "base/crypt.h"
 #include "core/buf.h"
 #include "core/log.h"
+#include "db/db_like.h"
 #include "ledger/import.h"
 #include "ledger/ledger_scope.h"
 
@@ -192,11 +193,11 @@ st ledger_import_store_get(uc *c, int64_t id, json_t **out, err *e) {
     " FROM ledger_import i LEFT JOIN region g ON g.code = i.scope_code WHERE "                             \
     SCOPE_COND("$1", "$2", "(CASE WHEN g.kind = 'park' THEN g.parent_code ELSE i.scope_code END)",           \
                "(CASE WHEN g.kind = 'park' THEN i.scope_code END)", "NULL", "NULL", "i.importer_id")         \
-    " AND (CAST($3 AS TEXT) IS NULL OR i.source LIKE '%' || $3 || '%')"
+    " AND (CAST($3 AS TEXT) IS NULL OR i.source LIKE $3 ESCAPE '\\')"
 
 st ledger_import_store_list(uc *c, const ledger_import_filter *f, const uc_page *pg, json_t **items, int64_t *total,
                             err *e) {
-    const char *k, *code, *q = f && f->q && *f->q ? f->q : NULL;
+    const char *k, *code, *q = f && f->q && *f->q ? db_like(c->mem, f->q) : NULL;
     *items = NULL;
     scope_bind(c, &k, &code);
     st s = db_query_int(c->d, total, "SELECT COUNT(*)" IMPORT_WHERE, e, "ttt", k, code, q);
@@ -209,22 +210,6 @@ st ledger_import_store_list(uc *c, const ledger_import_filter *f, const uc_page 
     return db_query_json(c->d, items, sql, e, "tttii", k, code, q, pg->limit, pg->offset);
 }
 
-/* LIKE text for "contains q", wildcards escaped so that "50%" means that text. */
-static const char *like_of(uc *c, const char *q) {
-    if (!q || !*q) return NULL;
-    char *like = arena_alloc(c->mem, strlen(q) * 2 + 3);
-    if (!like) return NULL;
-    char *w = like;
-    *w++ = '%';
-    for (const char *p = q; *p; p++) {
-        if (*p == '%' || *p == '_' || *p == '\\') *w++ = '\\';
-        *w++ = *p;
-    }
-    *w++ = '%';
-    *w = 0;
-    return like;
-}
-
 #define PROBLEM_WHERE                                                                                       \
     " FROM ledger_problem WHERE import_id = $1 AND (CAST($2 AS TEXT) IS NULL OR kind = $2) "               \
     "AND (CAST($3 AS TEXT) IS NULL OR column_name LIKE $3 ESCAPE '\\' OR value LIKE $3 ESCAPE '\\' "        \
@@ -233,7 +218,7 @@ static const char *like_of(uc *c, const char *q) {
 st ledger_import_store_problems(uc *c, int64_t id, const ledger_problem_filter *f, const uc_page *pg, json_t **items,
                                 int64_t *total, err *e) {
     *items = NULL;
-    const char *like = like_of(c, f->q);
+    const char *like = f->q && *f->q ? db_like(c->mem, f->q) : NULL;
     if (f->q && *f->q && !like) return err_set(e, ST_NOMEM, "内存不足");
     st s = db_query_int(c->d, total, "SELECT COUNT(*)" PROBLEM_WHERE, e, "itt", id, f->kind, like);
     buf sql;

@@ -18,6 +18,7 @@
 #include "ledger/pii.h"
 #include "ledger/round.h"
 #include "ledger/verify.h"
+#include "db/db_like.h"
 
 static void say(const ledger_round_progress *p, const char *phase) {
     if (p && p->fn) p->fn(p->ctx, phase);
@@ -658,7 +659,7 @@ st ledger_round_store_get(uc *c, int64_t id, json_t **round, err *e) {
 #define ENT_WHERE                                                                                         \
     " FROM ledger_round_entity WHERE round_id = $1 AND " LEDGER_AREA_COND("$2", "district_code", "park_code") \
     " AND ($3 < 0 OR ($3 = 1) = (removed_reason IS NOT NULL)) "                                           \
-    "AND (CAST($4 AS TEXT) IS NULL OR name LIKE $4 OR uscc LIKE $4) "                                    \
+    "AND (CAST($4 AS TEXT) IS NULL OR name LIKE $4 ESCAPE '\\' OR uscc LIKE $4 ESCAPE '\\') "                                    \
     "AND ($5 < 0 OR ($5 = 1) = EXISTS (SELECT 1 FROM ledger_verification v WHERE v.round_id = "           \
     VER_ROUND("ledger_round_entity.round_id") " AND v.entity_no = ledger_round_entity.entity_no))"
 
@@ -669,7 +670,7 @@ st ledger_round_store_entities(uc *c, int64_t round, const ledger_entity_filter 
     const char *area;
     st s = ledger_area(c, f->district, &area, e);
     if (s) return s;
-    const char *like = f->q && *f->q ? arena_printf(c->mem, "%%%s%%", f->q) : NULL;
+    const char *like = f->q && *f->q ? db_like(c->mem, f->q) : NULL;
     s = db_query_int(c->d, total, "SELECT COUNT(*)" ENT_WHERE, e, "ititi", round, area, (int64_t)f->removed, like,
                      (int64_t)f->verified);
     const char *sql = s ? NULL

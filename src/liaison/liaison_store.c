@@ -9,6 +9,7 @@
 #include "base/clock.h"
 #include "core/config.h"
 #include "org/org.h"
+#include "db/db_like.h"
 
 /* A link holds on D (a bound parameter) while the enterprise is in the register. */
 #define LS_ON_DAY(D) "l.from_day <= " D " AND (l.to_day IS NULL OR l.to_day > " D ") AND (e.reg_to IS NULL OR e.reg_to > " D ")"
@@ -300,10 +301,10 @@ st liaison_store_links(uc *c, const liaison_link_filter *f, json_t **items, err 
                          "FROM liaison_link l JOIN enterprise e ON e.id = l.enterprise_id WHERE " LS_SCOPE
                          " AND ($3 = 1 OR (" LS_ON_DAY("$4") "))"
                          " AND ($5 = 0 OR l.leader_id = $5) AND ($6 = 0 OR l.enterprise_id = $6)"
-                         " AND ($7 = '' OR e.district_code = $7) AND ($8 = '' OR e.name LIKE '%' || $8 || '%' OR l.leader_name LIKE '%' || $8 || '%')"
+                         " AND ($7 = '' OR e.district_code = $7) AND ($8 = '' OR e.name LIKE $8 ESCAPE '\\' OR l.leader_name LIKE $8 ESCAPE '\\')"
                          " ORDER BY l.from_day DESC, l.id DESC",
                          e, "ttitiitt", k, code, (int64_t)(f->history ? 1 : 0), day, f->leader_id, f->enterprise_id,
-                         f->district ? f->district : "", f->q ? f->q : "");
+                         f->district ? f->district : "", f->q && *f->q ? db_like(c->mem, f->q) : "");
     if (!s) arena_json(c->mem, *items);
     return s;
 }
@@ -424,9 +425,9 @@ st liaison_store_overdue(uc *c, const liaison_overdue_filter *f, json_t **items,
                          "l.leader_name, l.title, e.id AS enterprise_id, e.name AS enterprise_name, e.district_code, " LS_DISTRICT_NAME " "
                          "FROM liaison_problem p JOIN liaison_visit v ON v.id = p.visit_id JOIN liaison_link l ON l.id = v.link_id "
                          "JOIN enterprise e ON e.id = p.enterprise_id WHERE p.closed_on IS NULL AND p.due_day < $3 AND " LS_SCOPE
-                         " AND ($4 = '' OR e.district_code = $4) AND ($5 = 0 OR v.leader_id = $5) AND ($6 = '' OR e.name LIKE '%' || $6 || '%')"
+                         " AND ($4 = '' OR e.district_code = $4) AND ($5 = 0 OR v.leader_id = $5) AND ($6 = '' OR e.name LIKE $6 ESCAPE '\\')"
                          " ORDER BY p.due_day, p.id",
-                         e, "ttttit", k, code, today, f->district ? f->district : "", f->leader_id, f->q ? f->q : "");
+                         e, "ttttit", k, code, today, f->district ? f->district : "", f->leader_id, f->q && *f->q ? db_like(c->mem, f->q) : "");
     if (s) return s;
     arena_json(c->mem, *items);
     ls_days_over(*items, today);

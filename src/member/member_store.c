@@ -21,6 +21,7 @@
 #include "core/collate.h"
 #include "core/config.h"
 #include "member/tally.h"
+#include "db/db_like.h"
 
 /* ---- identity ---- */
 
@@ -546,7 +547,7 @@ static st member_q(uc *c, const char *q, const char **key, const char **like, er
         *key = arena_strdup(c->mem, k);
         return ST_OK;
     }
-    *like = arena_printf(c->mem, "%%%s%%", q);
+    *like = db_like(c->mem, q);
     return ST_OK;
 }
 
@@ -595,7 +596,7 @@ static const char *member_from(uc *c, bool asof, const char *k, const member_fil
         member_or_null(f->state) ? arena_printf(c->mem, "%s.state = $7", M) : "CAST($7 AS TEXT) IS NULL",
         member_or_null(f->joined_from) ? "m.joined_on >= $8" : "CAST($8 AS TEXT) IS NULL",
         member_or_null(f->joined_to) ? "m.joined_on <= $9" : "CAST($9 AS TEXT) IS NULL",
-        key ? "p.id_key = $10" : "CAST($10 AS TEXT) IS NULL", like ? "m.name LIKE $11" : "CAST($11 AS TEXT) IS NULL");
+        key ? "p.id_key = $10" : "CAST($10 AS TEXT) IS NULL", like ? "m.name LIKE $11 ESCAPE '\\'" : "CAST($11 AS TEXT) IS NULL");
 }
 
 

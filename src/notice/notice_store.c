@@ -18,6 +18,7 @@
 #include "meeting/meeting_store.h"
 #include "member/member_store.h"
 #include "transfer/transfer_store.h"
+#include "db/db_like.h"
 
 static const char *nt_col(uc *c, db_stmt *q, int i) { return db_col_null(q, i) ? NULL : arena_strdup(c->mem, db_col_text(q, i)); }
 
@@ -258,13 +259,13 @@ st notice_store_get(uc *c, int64_t id, json_t **out, err *e) {
 #define NT_SCOPE(K, C) SCOPE_COND(K, C, "n.district_code", "n.park_code", "n.org_path", "NULL", "NULL")
 #define NT_LIST_WHERE                                                                                                   \
     "FROM notice n WHERE " NT_SCOPE("$1", "$2") " AND (CAST($3 AS TEXT) IS NULL OR n.state = $3) "                      \
-    "AND (CAST($4 AS TEXT) IS NULL OR n.title LIKE '%' || CAST($4 AS TEXT) || '%')"
+    "AND (CAST($4 AS TEXT) IS NULL OR n.title LIKE CAST($4 AS TEXT) ESCAPE '\\')"
 
 st notice_store_list(uc *c, const notice_filter *f, const uc_page *p, json_t **items, int64_t *total, err *e) {
     *items = NULL;
     const char *k, *code;
     scope_bind(c, &k, &code);
-    const char *q = f->q && *f->q ? f->q : NULL, *state = f->state && *f->state ? f->state : NULL;
+    const char *q = f->q && *f->q ? db_like(c->mem, f->q) : NULL, *state = f->state && *f->state ? f->state : NULL;
     st s = db_query_int(c->d, total, "SELECT COUNT(*) " NT_LIST_WHERE, e, "tttt", k, code, state, q);
     if (s) return s;
     const char *sql = arena_printf(c->mem, "SELECT * FROM (SELECT " NT_COLS " %s) q ORDER BY %s LIMIT $5 OFFSET $6", NT_LIST_WHERE,

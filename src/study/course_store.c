@@ -16,6 +16,7 @@
 #include "member/member_store.h"
 #include "member/roster.h"
 #include "study/study_credit.h"
+#include "db/db_like.h"
 
 #define CS_FILES "course-files-dir"
 
@@ -196,14 +197,14 @@ st course_store_upload(uc *c, int64_t id, const char *path, const char *filename
 #define CS_WHERE                                                                                                             \
     "WHERE " SCOPE_COND("$1", "$2", "c.district_code", "NULL", "NULL", "NULL", "NULL")                                        \
     " AND (CAST($3 AS TEXT) = '' OR c.kind = $3) AND (CAST($4 AS TEXT) = '' OR c.state = $4) "                                 \
-    "AND (CAST($5 AS TEXT) = '' OR c.category = $5) AND (CAST($6 AS TEXT) = '' OR c.title LIKE $6) "                           \
+    "AND (CAST($5 AS TEXT) = '' OR c.category = $5) AND (CAST($6 AS TEXT) = '' OR c.title LIKE $6 ESCAPE '\\') "                           \
     "AND (CAST($7 AS BIGINT) = 0 OR c.required_year = $7)"
 
 st course_store_list(uc *c, const course_filter *f, const uc_page *p, json_t **items, int64_t *total, err *e) {
     *items = NULL;
     const char *k, *code;
     scope_bind(c, &k, &code);
-    const char *like = f->q && *f->q ? arena_printf(c->mem, "%%%s%%", f->q) : "";
+    const char *like = f->q && *f->q ? db_like(c->mem, f->q) : "";
     st s = db_query_int(c->d, total, "SELECT COUNT(*) FROM course c " CS_WHERE, e, "tttttti", k, code, f->kind ? f->kind : "",
                         f->state ? f->state : "", f->category ? f->category : "", like, f->required_year);
     if (s) return s;

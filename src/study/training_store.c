@@ -11,6 +11,7 @@
 #include "core/config.h"
 #include "meeting/meeting.h"
 #include "study/study_credit.h"
+#include "db/db_like.h"
 
 static const char *tg_actor(const uc *c) { return c->who.username ? c->who.username : "system"; }
 static void tg_today(char out[11]) { clock_day(clock_now(), out); }
@@ -642,13 +643,13 @@ st training_store_get(uc *c, int64_t id, json_t **out, err *e) {
 
 #define TG_LIST_WHERE                                                                                                                 \
     "FROM training_batch b WHERE " SCOPE_COND("$1", "$2", "NULL", "NULL", "NULL", "NULL", "NULL")                                     \
-    " AND ($3 = '' OR b.name LIKE $3) AND ($4 = '' OR b.state = $4) AND ($5 = '' OR b.audience = $5)"
+    " AND ($3 = '' OR b.name LIKE $3 ESCAPE '\\') AND ($4 = '' OR b.state = $4) AND ($5 = '' OR b.audience = $5)"
 
 st training_store_list(uc *c, const training_filter *f, const uc_page *p, json_t **items, int64_t *total, err *e) {
     *items = NULL;
     const char *k, *code;
     scope_bind(c, &k, &code);
-    const char *like = f->q && *f->q ? arena_printf(c->mem, "%%%s%%", f->q) : "";
+    const char *like = f->q && *f->q ? db_like(c->mem, f->q) : "";
     const char *state = f->state ? f->state : "", *aud = f->audience ? f->audience : "";
     st s = db_query_int(c->d, total, "SELECT COUNT(*) " TG_LIST_WHERE, e, "ttttt", k, code, like, state, aud);
     if (s) return s;
@@ -664,16 +665,16 @@ st training_store_list(uc *c, const training_filter *f, const uc_page *p, json_t
 
 st training_store_candidates(uc *c, const char *q, json_t **items, err *e) {
     *items = NULL;
-    const char *like = arena_printf(c->mem, "%%%s%%", q ? q : "");
+    const char *like = db_like(c->mem, q ? q : "");
     json_t *a = NULL, *b = NULL;
     st s = db_query_json(c->d, &a,
                          "SELECT m.person_id, NULL AS user_id, m.name, o.name AS unit, 'member' AS kind FROM member m JOIN org o ON o.id = "
-                         "m.org_id WHERE m.name LIKE $1 AND m.state IN ('正常', '流动') ORDER BY m.name_key LIMIT 20",
+                         "m.org_id WHERE m.name LIKE $1 ESCAPE '\\' AND m.state IN ('正常', '流动') ORDER BY m.name_key LIMIT 20",
                          e, "t", like);
     if (!s)
         s = db_query_json(c->d, &b,
                           "SELECT NULL AS person_id, u.id AS user_id, u.name, u.scope_name AS unit, 'account' AS kind FROM users u "
-                          "WHERE (u.name LIKE $1 OR u.username LIKE $1) AND u.disabled = 0 AND u.role IN ('investor', 'org_admin', "
+                          "WHERE (u.name LIKE $1 ESCAPE '\\' OR u.username LIKE $1 ESCAPE '\\') AND u.disabled = 0 AND u.role IN ('investor', 'org_admin', "
                           "'secretary', 'park', 'district') AND NOT EXISTS (SELECT 1 FROM person p WHERE p.user_id = u.id) "
                           "ORDER BY u.id LIMIT 20",
                           e, "t", like);

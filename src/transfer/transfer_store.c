@@ -20,6 +20,7 @@
 #include "dues/dues_store.h"
 #include "flow/flow_store.h"
 #include "member/member_store.h"
+#include "db/db_like.h"
 
 static const char *tr_col(uc *c, db_stmt *q, int i) { return db_col_null(q, i) ? NULL : arena_strdup(c->mem, db_col_text(q, i)); }
 
@@ -557,7 +558,7 @@ st transfer_store_get(uc *c, int64_t id, json_t **out, err *e) {
     "AND (CAST($5 AS BIGINT) = 0 OR (CAST($3 AS TEXT) = 'out' AND t.from_org_id = $5) "                                      \
     "OR (CAST($3 AS TEXT) = 'in' AND t.to_org_id = $5) OR (CAST($3 AS TEXT) = '' AND (t.from_org_id = $5 OR t.to_org_id = $5))) " \
     "AND (CAST($6 AS BIGINT) = 0 OR (t.state = 'letter' AND t.valid_until < $7)) "                                          \
-    "AND (CAST($8 AS TEXT) = '' OR t.kind = $8) AND (CAST($9 AS TEXT) = '' OR t.name LIKE $9)"
+    "AND (CAST($8 AS TEXT) = '' OR t.kind = $8) AND (CAST($9 AS TEXT) = '' OR t.name LIKE $9 ESCAPE '\\')"
 
 st transfer_store_list(uc *c, const transfer_filter *f, const uc_page *p, json_t **items, int64_t *total, err *e) {
     *items = NULL;
@@ -566,7 +567,7 @@ st transfer_store_list(uc *c, const transfer_filter *f, const uc_page *p, json_t
     char today[11];
     tr_today(today);
     const char *dir = f->direction ? f->direction : "", *state = f->state ? f->state : "", *kind = f->kind ? f->kind : "";
-    const char *like = f->q && *f->q ? arena_printf(c->mem, "%%%s%%", f->q) : "";
+    const char *like = f->q && *f->q ? db_like(c->mem, f->q) : "";
     st s = db_query_int(c->d, total, "SELECT COUNT(*) " TR_LIST_WHERE, e, "ttttiittt", k, code, dir, state, f->org_id,
                         (int64_t)(f->overdue ? 1 : 0), today, kind, like);
     if (s) return s;
@@ -632,8 +633,8 @@ st transfer_store_targets(uc *c, const char *q, json_t **items, err *e) {
     tr_today(today);
     st s = db_query_json(c->d, items,
                          "SELECT o.id, o.name, o.kind, r.name AS district_name FROM org o LEFT JOIN region r ON r.code = o.district_code "
-                         "WHERE o.name LIKE $1 AND (o.dissolved_on IS NULL OR o.dissolved_on > $2) ORDER BY o.name {{ZH}}, o.id LIMIT 20",
-                         e, "tt", arena_printf(c->mem, "%%%s%%", q ? q : ""), today);
+                         "WHERE o.name LIKE $1 ESCAPE '\\' AND (o.dissolved_on IS NULL OR o.dissolved_on > $2) ORDER BY o.name {{ZH}}, o.id LIMIT 20",
+                         e, "tt", db_like(c->mem, q ? q : ""), today);
     return s;
 }
 

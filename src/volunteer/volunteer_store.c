@@ -13,6 +13,7 @@
 #include "meeting/meeting.h"
 #include "member/member_store.h"
 #include "volunteer/volunteer.h"
+#include "db/db_like.h"
 
 static const char *vs_actor(const uc *c) { return c->who.username ? c->who.username : "system"; }
 static void vs_today(char out[11]) { clock_day(clock_now(), out); }
@@ -78,13 +79,13 @@ st volunteer_store_team_create(uc *c, const volunteer_team_new *t, int64_t *id, 
     "FROM volunteer_team t LEFT JOIN org o ON o.id = t.org_id LEFT JOIN region r ON r.code = t.park_code "
 #define VS_TEAM_WHERE                                                                                                     \
     "WHERE " SCOPE_COND("$1", "$2", "t.district_code", "t.park_code", "t.org_path", "NULL", "NULL")                        \
-    " AND ($3 = '' OR t.name LIKE $3)"
+    " AND ($3 = '' OR t.name LIKE $3 ESCAPE '\\')"
 
 st volunteer_store_teams(uc *c, const char *q, const uc_page *p, json_t **items, int64_t *total, err *e) {
     *items = NULL;
     const char *k, *code;
     scope_bind(c, &k, &code);
-    const char *like = q && *q ? arena_printf(c->mem, "%%%s%%", q) : "";
+    const char *like = q && *q ? db_like(c->mem, q) : "";
     st s = db_query_int(c->d, total, "SELECT COUNT(*) FROM volunteer_team t " VS_TEAM_WHERE, e, "ttt", k, code, like);
     if (s) return s;
     const char *sql = arena_printf(c->mem, "SELECT * FROM (SELECT %s) q ORDER BY %s LIMIT $4 OFFSET $5", VS_TEAM_COLS VS_TEAM_WHERE,

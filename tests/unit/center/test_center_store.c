@@ -183,6 +183,8 @@ static void test_centers_and_bookings(void **state) {
                 gave_way = !strcmp(json_string_value(json_object_get(it, "state")), "displaced");
         }
         assert_true(gave_way);
+        assert_int_equal(center_store_cancel(&x.c, low, &e), ST_CONFLICT);   /* nobody cancelled it: it gave way */
+        assert_non_null(strstr(e.msg, "已让位给星级更高的党组织"));
         assert_int_equal(center_store_book(&x.c, id, &a30, &again, &e), ST_CONFLICT);   /* 2 stars cannot take it back */
         assert_non_null(strstr(e.msg, "星级优先期内"));
         center_booking_in b30b = {r2, b, 10, d30, "10:00", "11:00", "支部委员会"};   /* equal stars (its own): first come */
@@ -195,6 +197,9 @@ static void test_centers_and_bookings(void **state) {
         center_filter f = {"350211", NULL, false};
         if (center_store_list(&siming, &f, &items, &e)) fail_msg("list: %s", e.msg);
         assert_int_equal(json_array_size(items), 1);
+        center_filter pct = {"350211", "%", false};   /* a search text means itself: no center's name holds '%' */
+        if (center_store_list(&siming, &pct, &items, &e)) fail_msg("list q=%%: %s", e.msg);
+        assert_int_equal(json_array_size(items), 0);
         fx_close(&x);
     }
 }
