@@ -539,6 +539,7 @@ static void sh_start(pstate *s, const xs_tok *t) {
                     else if (an[0] == 't') attr_str(av, avl, ty, sizeof ty);
                     else if (an[0] == 's') attr_str(av, avl, sv, sizeof sv);
                 }
+            if (bad) break;   /* not a cell to place */
             int col = -1, row;
             if (r[0]) cell_ref(r, &col, &row);
             s->col = col >= 0 ? col : s->next_col;

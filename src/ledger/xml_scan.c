@@ -124,10 +124,11 @@ static int scan(xs *s, xs_tok *t, xs_kind *k) {
             } else {
                 if ((size_t)(end - p) <= 4 * TEXT_KEEP) return NEED_MORE;
                 stop = end - TEXT_KEEP;
-                /* not inside an entity, not between \r and \n */
-                char *amp = memrchr(p, '&', (size_t)(end - p));
+                /* not inside an entity (one that straddles stop starts at
+                 * the last '&' before it), not between \r and \n */
+                char *amp = memrchr(p, '&', (size_t)(stop - p));
                 char *semi = amp ? memchr(amp, ';', (size_t)(end - amp)) : NULL;
-                if (amp && amp < stop && (!semi || semi >= stop)) stop = amp;
+                if (amp && (!semi || semi >= stop)) stop = amp;
                 if (stop > p && stop[-1] == '\r') stop--;
                 if (stop == p) return NEED_MORE;
             }
