@@ -46,7 +46,10 @@ typedef struct xl {
     zip_t *z;
     size_t max_unzipped, unzipped;
     arena mem;                 /* shared strings, sheet list, styles: freed at the end */
-    const char **ss;           /* shared strings */
+    /* shared strings: all their text in one buffer, each NUL-terminated,
+     * found by offset (no allocation per string) */
+    buf ss_text;
+    size_t *ss_off;
     uint32_t *ss_len;
     size_t nss, ss_cap;
     unsigned char *xf_kind;    /* per cellXfs entry: 0 number, 1 date, 2 datetime, 3 time */
@@ -69,8 +72,10 @@ typedef struct pstate {
     bool halted;               /* a handler stopped the part (status says why, ST_OK for a probe done) */
     const char *sheet;         /* the sheet's name, for messages */
     const char *why;           /* xml_scan parts: what is not well-formed */
-    /* text collection */
-    buf text;
+    /* text collection: into *into from its offset mark on (the sheet: s->text
+     * from 0; the shared strings: x->ss_text from the current string's start) */
+    buf text, *into;
+    size_t mark;
     bool collect, in_rph;
     int depth_si;
     /* styles */
@@ -241,6 +246,7 @@ static void pstate_init(pstate *s, xl *x, bool expat) {
         XML_SetCharacterDataHandler(s->p, on_text);
     }
     buf_init(&s->text, TEXT_MAX + 16);
+    s->into = &s->text;
     buf_init(&s->rowbuf, ROW_BYTES_MAX);
 }
 
@@ -356,9 +362,13 @@ typedef void (*tag_fn)(pstate *s, const xs_tok *t);
 /* An attribute value as a C string (r, t, s are short; entities decoded). */
 static void attr_str(const char *v, size_t n, char *out, size_t cap) {
     if (n >= cap) n = cap - 1;
-    memcpy(out, v, n);
+    bool amp = false;
+    for (size_t i = 0; i < n; i++) {   /* two or three bytes: no library call */
+        out[i] = v[i];
+        amp |= v[i] == '&';
+    }
     out[n] = 0;
-    if (memchr(out, '&', n)) {
+    if (amp) {
         const char *why;
         size_t m = xs_decode(out, n, out, &why);
         out[m == (size_t)-1 ? 0 : m] = 0;
@@ -378,7 +388,7 @@ static void scan_where(const pstate *s, char *out, size_t cap) {
 /* Cell text is UTF-8 or the file is not what it claims (a cap may have cut
  * the last character: up to 3 bytes short is fine then). */
 static bool text_ok(const pstate *s) {
-    size_t n = s->text.len, v = n ? utf8_valid_prefix(s->text.data, n) : 0;
+    size_t n = s->into->len - s->mark, v = n ? utf8_valid_prefix(s->into->data + s->mark, n) : 0;
     return v == n || (n >= TEXT_MAX && v + 3 >= n);
 }
 
@@ -407,9 +417,9 @@ static st scan_part(xl *x, pstate *s, const char *path, bool required, tag_fn st
             size_t n = t.tlen;
             if (!t.cdata && (n = xs_decode(t.text, n, t.text, &s->why)) == (size_t)-1) break;
             if (!s->collect || s->in_rph) continue;
-            size_t room = TEXT_MAX > s->text.len ? TEXT_MAX - s->text.len : 0;
+            size_t have = s->into->len - s->mark, room = TEXT_MAX > have ? TEXT_MAX - have : 0;
             if (n > room) n = room;
-            if (n && buf_append(&s->text, t.text, n) != ST_OK) stop(s, err_set(x->e, ST_NOMEM, "内存不足"));
+            if (n && buf_append(s->into, t.text, n) != ST_OK) stop(s, err_set(x->e, ST_NOMEM, "内存不足"));
         } else if (k == XS_EOF) {
             break;
         } else if (k == XS_FAIL) {
@@ -438,7 +448,7 @@ static st scan_part(xl *x, pstate *s, const char *path, bool required, tag_fn st
 /* ---- shared strings --------------------------------------------------- */
 
 static void sst_start(pstate *s, const xs_tok *t) {
-    if (IS(t, "si")) { buf_reset(&s->text); s->depth_si = 1; }
+    if (IS(t, "si")) { s->mark = s->x->ss_text.len; s->depth_si = 1; }
     else if (IS(t, "t") && s->depth_si) s->collect = true;
     else if (IS(t, "rPh")) s->in_rph = true;   /* phonetic guide: not part of the text */
 }
@@ -456,20 +466,20 @@ static void sst_end(pstate *s, const xs_tok *t) {
         if (x->nss == x->ss_cap) {
             size_t cap = x->ss_cap ? x->ss_cap * 2 : 1024;
             if (cap > 16u * 1024 * 1024) return stop(s, err_set(x->e, ST_TOO_LARGE, "无法读取「%s」：共享字符串超过 1600 万个", x->source));
-            const char **a = realloc(x->ss, cap * sizeof *a);
-            if (a) x->ss = a;
+            size_t *a = realloc(x->ss_off, cap * sizeof *a);
+            if (a) x->ss_off = a;
             uint32_t *b = realloc(x->ss_len, cap * sizeof *b);
             if (b) x->ss_len = b;
             if (!a || !b) return stop(s, err_set(x->e, ST_NOMEM, "内存不足"));
             x->ss_cap = cap;
         }
-        if (s->text.len) s->text.len = unescape_x(s->text.data, s->text.len);
-        char *p = arena_strndup(&x->mem, s->text.len ? s->text.data : "", s->text.len);
-        if (!p) return stop(s, err_set(x->e, ST_NOMEM, "内存不足"));
-        x->ss[x->nss] = p;
-        x->ss_len[x->nss] = (uint32_t)s->text.len;
+        size_t n = x->ss_text.len - s->mark;
+        if (n) n = unescape_x(x->ss_text.data + s->mark, n);
+        x->ss_text.len = s->mark + n;
+        if (buf_append(&x->ss_text, "", 1) != ST_OK) return stop(s, err_set(x->e, ST_NOMEM, "内存不足"));
+        x->ss_off[x->nss] = s->mark;
+        x->ss_len[x->nss] = (uint32_t)n;
         x->nss++;
-        buf_reset(&s->text);
     }
 }
 
@@ -649,7 +659,7 @@ static void end_cell(pstate *s) {
     case 's': {
         char *end;
         unsigned long i = strtoul(v, &end, 10);
-        if (end != v && i < x->nss) { v = x->ss[i]; n = x->ss_len[i]; }
+        if (end != v && i < x->nss) { v = x->ss_text.data + x->ss_off[i]; n = x->ss_len[i]; }
         else { v = ""; n = 0; }
         break;
     }
@@ -872,6 +882,7 @@ static st read_meta(xl *x) {
     if (r) return r;
 
     pstate_init(&s, x, false);
+    s.into = &x->ss_text;
     r = scan_part(x, &s, ss_path, false, sst_start, sst_end);
     pstate_free(&s);
     return r;
@@ -902,6 +913,7 @@ st ledger_xlsx_read(ledger_builder *b, const unsigned char *data, size_t len, er
     x.max_unzipped = b->o->max_uncompressed ? b->o->max_uncompressed : DEFAULT_MAX_UNZIPPED;
     size_t max_entries = b->o->max_entries ? b->o->max_entries : DEFAULT_MAX_ENTRIES;
     arena_init(&x.mem, 0);
+    buf_init(&x.ss_text, 0);
     st r = open_zip(&x, data, len);
     if (!r) r = check_limits(&x, max_entries);
     if (!r) r = read_meta(&x);
@@ -921,7 +933,8 @@ st ledger_xlsx_read(ledger_builder *b, const unsigned char *data, size_t len, er
         }
     }
     if (x.z) zip_discard(x.z);
-    free(x.ss);
+    buf_free(&x.ss_text);
+    free(x.ss_off);
     free(x.ss_len);
     arena_free(&x.mem);
     return r;

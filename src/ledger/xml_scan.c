@@ -65,7 +65,9 @@ static xs_kind fail(xs *s, const char *why) {
 static bool space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 static const char *local_name(const char *n, size_t *len) {
-    const char *c = memchr(n, ':', *len);
+    const char *c = NULL;
+    for (size_t i = 0; i < *len; i++)   /* names are short: no library call */
+        if (n[i] == ':') c = n + i;
     if (!c) return n;
     *len -= (size_t)(c + 1 - n);
     return c + 1;
