@@ -177,21 +177,21 @@ static st open_part(xl *x, const char *path, bool required, zip_file_t **f) {
 
 /* Inflate into dst, counting against the limit (a directory can lie about
  * sizes): the scanner's fill function. */
-typedef struct zpart { xl *x; zip_file_t *f; const char *path; } zpart;
+typedef struct zpart { xl *x; zip_file_t *f; const char *path; st status; } zpart;
 
 static long zfill(void *ctx, char *dst, size_t cap) {
     zpart *z = ctx;
     xl *x = z->x;
     zip_int64_t n = zip_fread(z->f, dst, cap);
     if (n < 0) {
-        err_set(x->e, ST_INVALID, "无法读取「%s」：xlsx 文件已损坏，%s 读不完（%s）；请重新下载或用 Excel 重新另存",
-                x->source, z->path, zip_file_strerror(z->f));
+        z->status = err_set(x->e, ST_INVALID, "无法读取「%s」：xlsx 文件已损坏，%s 读不完（%s）；请重新下载或用 Excel 重新另存",
+                            x->source, z->path, zip_file_strerror(z->f));
         return -1;
     }
     x->unzipped += (size_t)n;
     if (x->unzipped > x->max_unzipped) {
-        err_set(x->e, ST_TOO_LARGE, "无法读取「%s」：解压后超过 %zu MiB 的上限（可能是压缩炸弹）；请拆成几个文件",
-                x->source, x->max_unzipped >> 20);
+        z->status = err_set(x->e, ST_TOO_LARGE, "无法读取「%s」：解压后超过 %zu MiB 的上限（可能是压缩炸弹）；请拆成几个文件",
+                            x->source, x->max_unzipped >> 20);
         return -1;
     }
     return (long)n;
@@ -399,7 +399,7 @@ static st scan_part(xl *x, pstate *s, const char *path, bool required, tag_fn st
     st r = open_part(x, path, required, &f);
     if (r || !f) return r;
     s->part = path;
-    zpart zp = {x, f, path};
+    zpart zp = {x, f, path, ST_OK};
     xs sc;
     if (!xs_init(&sc, zfill, &zp)) {
         zip_fclose(f);
@@ -423,7 +423,7 @@ static st scan_part(xl *x, pstate *s, const char *path, bool required, tag_fn st
         } else if (k == XS_EOF) {
             break;
         } else if (k == XS_FAIL) {
-            stop(s, x->e->code ? x->e->code : ST_INVALID);
+            stop(s, zp.status);
         } else {
             s->why = sc.why;
         }

@@ -545,6 +545,25 @@ static void test_xml_malformed(void **state) {
     }
 }
 
+/* A sheet whose deflated bytes are damaged: the scanner's fill fails and the
+ * message says the file is damaged, naming the part. */
+static void test_damaged_sheet(void **state) {
+    (void)state;
+    blob b = make_xlsx(fill_one, NULL, false);
+    static const char name[] = "xl/worksheets/sheet1.xml";
+    char *at = memmem(b.data, b.len, name, sizeof name - 1);   /* the local header's copy comes first */
+    assert_non_null(at);
+    char *data = at + sizeof name - 1;
+    assert_true(data + 60 < b.data + b.len);
+    for (int i = 8; i < 60; i++) data[i] ^= 0x5A;
+    st r;
+    err e;
+    assert_null(read_bytes("d.xlsx", b.data, b.len, NULL, &r, &e));
+    assert_int_equal(r, ST_INVALID);
+    if (!strstr(e.msg, "损坏") || !strstr(e.msg, name)) fail_msg("%s", e.msg);
+    free(b.data);
+}
+
 static void test_many_rows(void **state) {
     (void)state;
     const char *big = getenv("EJIA_TEST_BIG");
@@ -563,7 +582,7 @@ int main(void) {
         cmocka_unit_test(test_shared_strings), cmocka_unit_test(test_inline_strings),
         cmocka_unit_test(test_sheet_choice), cmocka_unit_test(test_broken_zip), cmocka_unit_test(test_hand_made), cmocka_unit_test(test_row_numbers),
         cmocka_unit_test(test_limits), cmocka_unit_test(test_shared_string_bomb), cmocka_unit_test(test_cell_text_cap), cmocka_unit_test(test_last_row), cmocka_unit_test(test_many_rows),
-        cmocka_unit_test(test_xml_corners), cmocka_unit_test(test_xml_malformed),
+        cmocka_unit_test(test_xml_corners), cmocka_unit_test(test_xml_malformed), cmocka_unit_test(test_damaged_sheet),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
