@@ -1,11 +1,15 @@
-/* read_xlsx — xlsx ledgers: libzip for the package, expat for the XML.
+/* read_xlsx — xlsx ledgers: libzip for the package, expat for the small
+ * parts' XML, xml_scan for the big ones.
  *
  * No packaged C library reads xlsx, and the part we need is small: the
  * workbook's sheet list and relationships, shared strings, the styles that
  * say which numbers are dates, and the sheet's cells.  The sheet is streamed —
- * expat is fed 64 KiB of the inflated entry at a time and each row goes to the
- * builder as soon as its </row> is seen — so memory holds only the table, the
- * shared strings and one row, never a DOM of the sheet.
+ * the scanner pulls the inflated entry through a window and each row goes to
+ * the builder as soon as its </row> is seen — so memory holds only the table,
+ * the shared strings and one row, never a DOM of the sheet.  The sheet and the
+ * shared strings go through the hand-written scanner (xml_scan.h: expat's
+ * callbacks were a third of an import); workbook, relationships and styles,
+ * a few KiB, stay with expat.
  *
  * Untrusted input: the number of entries and the bytes inflated are capped
  * (the sizes in the zip directory are checked first, and the real count is
@@ -22,6 +26,7 @@
 #include <strings.h>
 #include <zip.h>
 #include "core/utf8.h"
+#include "ledger/xml_scan.h"
 
 #define DEFAULT_MAX_UNZIPPED ((size_t)512 * 1024 * 1024)
 #define DEFAULT_MAX_ENTRIES 10000
@@ -41,7 +46,10 @@ typedef struct xl {
     zip_t *z;
     size_t max_unzipped, unzipped;
     arena mem;                 /* shared strings, sheet list, styles: freed at the end */
-    const char **ss;           /* shared strings */
+    /* shared strings: all their text in one buffer, each NUL-terminated,
+     * found by offset (no allocation per string) */
+    buf ss_text;
+    size_t *ss_off;
     uint32_t *ss_len;
     size_t nss, ss_cap;
     unsigned char *xf_kind;    /* per cellXfs entry: 0 number, 1 date, 2 datetime, 3 time */
@@ -61,9 +69,13 @@ typedef struct pstate {
     XML_Parser p;
     const char *part;
     st status;
-    bool stopped;
-    /* text collection */
-    buf text;
+    bool halted;               /* a handler stopped the part (status says why, ST_OK for a probe done) */
+    const char *sheet;         /* the sheet's name, for messages */
+    const char *why;           /* xml_scan parts: what is not well-formed */
+    /* text collection: into *into from its offset mark on (the sheet: s->text
+     * from 0; the shared strings: x->ss_text from the current string's start) */
+    buf text, *into;
+    size_t mark;
     bool collect, in_rph;
     int depth_si;
     /* styles */
@@ -105,7 +117,8 @@ static const char *attr(const char **atts, const char *want) {
 
 static void stop(pstate *s, st code) {
     if (!s->status) s->status = code;
-    XML_StopParser(s->p, XML_FALSE);
+    s->halted = true;
+    if (s->p) XML_StopParser(s->p, XML_FALSE);
 }
 
 static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid, const XML_Char *pubid,
@@ -146,18 +159,49 @@ static zip_int64_t locate(xl *x, const char *path) {
     return -1;
 }
 
-/* Stream one zip entry through a fresh expat parser set up by the caller. */
-static st parse_part(xl *x, pstate *s, const char *path, bool required) {
+/* Open one zip entry; *f stays NULL when an optional one is absent. */
+static st open_part(xl *x, const char *path, bool required, zip_file_t **f) {
+    *f = NULL;
     zip_int64_t idx = locate(x, path);
     if (idx < 0) {
         if (!required) return ST_OK;
         return err_set(x->e, ST_INVALID, "无法读取「%s」：xlsx 文件不完整，缺少 %s；文件可能损坏，请用 Excel 重新另存",
                        x->source, path);
     }
-    zip_file_t *f = zip_fopen_index(x->z, (zip_uint64_t)idx, 0);
-    if (!f)
+    *f = zip_fopen_index(x->z, (zip_uint64_t)idx, 0);
+    if (!*f)
         return err_set(x->e, ST_INVALID, "无法读取「%s」：xlsx 里的 %s 打不开（%s）；文件可能损坏或加了密码",
                        x->source, path, zip_strerror(x->z));
+    return ST_OK;
+}
+
+/* Inflate into dst, counting against the limit (a directory can lie about
+ * sizes): the scanner's fill function. */
+typedef struct zpart { xl *x; zip_file_t *f; const char *path; st status; } zpart;
+
+static long zfill(void *ctx, char *dst, size_t cap) {
+    zpart *z = ctx;
+    xl *x = z->x;
+    zip_int64_t n = zip_fread(z->f, dst, cap);
+    if (n < 0) {
+        z->status = err_set(x->e, ST_INVALID, "无法读取「%s」：xlsx 文件已损坏，%s 读不完（%s）；请重新下载或用 Excel 重新另存",
+                            x->source, z->path, zip_file_strerror(z->f));
+        return -1;
+    }
+    x->unzipped += (size_t)n;
+    if (x->unzipped > x->max_unzipped) {
+        z->status = err_set(x->e, ST_TOO_LARGE, "无法读取「%s」：解压后超过 %zu MiB 的上限（可能是压缩炸弹）；请拆成几个文件",
+                            x->source, x->max_unzipped >> 20);
+        return -1;
+    }
+    return (long)n;
+}
+
+/* Stream one zip entry through a fresh expat parser set up by the caller. */
+static st parse_part(xl *x, pstate *s, const char *path, bool required) {
+    zip_file_t *f;
+    st r = open_part(x, path, required, &f);
+    if (r || !f) return r;
     s->part = path;
     XML_SetStartDoctypeDeclHandler(s->p, on_doctype);
     for (;;) {
@@ -180,10 +224,7 @@ static st parse_part(xl *x, pstate *s, const char *path, bool required) {
             break;
         }
         if (XML_ParseBuffer(s->p, (int)n, n == 0) == XML_STATUS_ERROR) {
-            if (XML_GetErrorCode(s->p) == XML_ERROR_ABORTED) {
-                s->stopped = !s->status;
-                break;
-            }
+            if (XML_GetErrorCode(s->p) == XML_ERROR_ABORTED) break;
             s->status = err_set(x->e, ST_INVALID, "无法读取「%s」：xlsx 里的 %s 不是有效的 XML（第 %lu 行：%s）；文件可能损坏，请用 Excel 重新另存",
                                 x->source, path, (unsigned long)XML_GetCurrentLineNumber(s->p),
                                 XML_ErrorString(XML_GetErrorCode(s->p)));
@@ -195,13 +236,17 @@ static st parse_part(xl *x, pstate *s, const char *path, bool required) {
     return s->status;
 }
 
-static void pstate_init(pstate *s, xl *x) {
+/* expat: a parser for a small part (the big ones use xml_scan). */
+static void pstate_init(pstate *s, xl *x, bool expat) {
     memset(s, 0, sizeof *s);
     s->x = x;
-    s->p = XML_ParserCreate("UTF-8");
-    XML_SetUserData(s->p, s);
-    XML_SetCharacterDataHandler(s->p, on_text);
+    if (expat) {
+        s->p = XML_ParserCreate("UTF-8");
+        XML_SetUserData(s->p, s);
+        XML_SetCharacterDataHandler(s->p, on_text);
+    }
     buf_init(&s->text, TEXT_MAX + 16);
+    s->into = &s->text;
     buf_init(&s->rowbuf, ROW_BYTES_MAX);
 }
 
@@ -310,42 +355,131 @@ static size_t unescape_x(char *v, size_t n) {
     return o;
 }
 
-/* ---- shared strings --------------------------------------------------- */
+/* ---- the big parts: xml_scan -------------------------------------------- */
 
-static void XMLCALL sst_start(void *ud, const XML_Char *name, const XML_Char **atts) {
-    (void)atts;
-    pstate *s = ud;
-    const char *l = local(name);
-    if (strcmp(l, "si") == 0) { buf_reset(&s->text); s->depth_si = 1; }
-    else if (strcmp(l, "t") == 0 && s->depth_si) s->collect = true;
-    else if (strcmp(l, "rPh") == 0) s->in_rph = true;   /* phonetic guide: not part of the text */
+typedef void (*tag_fn)(pstate *s, const xs_tok *t);
+
+/* An attribute value as a C string (r, t, s are short; entities decoded). */
+static void attr_str(const char *v, size_t n, char *out, size_t cap) {
+    if (n >= cap) n = cap - 1;
+    bool amp = false;
+    for (size_t i = 0; i < n; i++) {   /* two or three bytes: no library call */
+        out[i] = v[i];
+        amp |= v[i] == '&';
+    }
+    out[n] = 0;
+    if (amp) {
+        const char *why;
+        size_t m = xs_decode(out, n, out, &why);
+        out[m == (size_t)-1 ? 0 : m] = 0;
+    }
 }
 
-static void XMLCALL sst_end(void *ud, const XML_Char *name) {
-    pstate *s = ud;
+/* Where a part stopped being XML, for the message. */
+static void scan_where(const pstate *s, char *out, size_t cap) {
+    char l[8];
+    if (!s->sheet) snprintf(out, cap, "在第 %zu 个共享字符串附近", s->x->nss + 1);
+    else if (s->in_cell) ledger_col_letters(s->col, l), snprintf(out, cap, "在单元格 %s%d 附近", l, s->row);
+    else if (s->in_row) snprintf(out, cap, "在第 %d 行附近", s->row);
+    else if (s->row) snprintf(out, cap, "在第 %d 行之后", s->row);
+    else snprintf(out, cap, "在表格开头");
+}
+
+/* Cell text is UTF-8 or the file is not what it claims (a cap may have cut
+ * the last character: up to 3 bytes short is fine then). */
+static bool text_ok(const pstate *s) {
+    size_t n = s->into->len - s->mark, v = n ? utf8_valid_prefix(s->into->data + s->mark, n) : 0;
+    return v == n || (n >= TEXT_MAX && v + 3 >= n);
+}
+
+/* Stream one big part through the scanner to start/end handlers; text is
+ * decoded (which checks it) and collected while s->collect says so. */
+static st scan_part(xl *x, pstate *s, const char *path, bool required, tag_fn start, tag_fn end) {
+    zip_file_t *f;
+    st r = open_part(x, path, required, &f);
+    if (r || !f) return r;
+    s->part = path;
+    zpart zp = {x, f, path, ST_OK};
+    xs sc;
+    if (!xs_init(&sc, zfill, &zp)) {
+        zip_fclose(f);
+        return err_set(x->e, ST_NOMEM, "内存不足");
+    }
+    while (!s->halted && !s->why) {
+        xs_tok t;
+        xs_kind k = xs_next(&sc, &t);
+        if (k == XS_START) {
+            start(s, &t);
+            if (t.empty && !s->halted && !s->why) end(s, &t);
+        } else if (k == XS_END) {
+            end(s, &t);
+        } else if (k == XS_TEXT) {
+            size_t n = t.tlen;
+            if (!t.cdata && (n = xs_decode(t.text, n, t.text, &s->why)) == (size_t)-1) break;
+            if (!s->collect || s->in_rph) continue;
+            size_t have = s->into->len - s->mark, room = TEXT_MAX > have ? TEXT_MAX - have : 0;
+            if (n > room) n = room;
+            if (n && buf_append(s->into, t.text, n) != ST_OK) stop(s, err_set(x->e, ST_NOMEM, "内存不足"));
+        } else if (k == XS_EOF) {
+            break;
+        } else if (k == XS_FAIL) {
+            stop(s, zp.status);
+        } else {
+            s->why = sc.why;
+        }
+    }
+    if (s->why && !s->status) {
+        char where[96];
+        scan_where(s, where, sizeof where);
+        if (s->sheet)
+            s->status = err_set(x->e, ST_INVALID, "无法读取「%s」：工作表「%s」（%s）不是有效的 XML：%s，%s；"
+                                "文件可能损坏，请用 Excel 或 WPS 打开后重新另存", x->source, s->sheet, path, s->why, where);
+        else
+            s->status = err_set(x->e, ST_INVALID, "无法读取「%s」：共享字符串表（%s）不是有效的 XML：%s，%s；"
+                                "文件可能损坏，请用 Excel 或 WPS 打开后重新另存", x->source, path, s->why, where);
+    }
+    xs_free(&sc);
+    zip_fclose(f);
+    return s->status;
+}
+
+#define IS(t, lit) ((t)->nlen == sizeof(lit) - 1 && memcmp((t)->name, lit, sizeof(lit) - 1) == 0)
+
+/* ---- shared strings --------------------------------------------------- */
+
+static void sst_start(pstate *s, const xs_tok *t) {
+    if (IS(t, "si")) { s->mark = s->x->ss_text.len; s->depth_si = 1; }
+    else if (IS(t, "t") && s->depth_si) s->collect = true;
+    else if (IS(t, "rPh")) s->in_rph = true;   /* phonetic guide: not part of the text */
+}
+
+static void sst_end(pstate *s, const xs_tok *t) {
     xl *x = s->x;
-    const char *l = local(name);
-    if (strcmp(l, "t") == 0) s->collect = false;
-    else if (strcmp(l, "rPh") == 0) s->in_rph = false;
-    else if (strcmp(l, "si") == 0) {
+    if (IS(t, "t")) s->collect = false;
+    else if (IS(t, "rPh")) s->in_rph = false;
+    else if (IS(t, "si")) {
         s->depth_si = 0;
+        if (!text_ok(s)) {
+            s->why = "有一个共享字符串不是有效的 UTF-8 文字";
+            return;
+        }
         if (x->nss == x->ss_cap) {
             size_t cap = x->ss_cap ? x->ss_cap * 2 : 1024;
             if (cap > 16u * 1024 * 1024) return stop(s, err_set(x->e, ST_TOO_LARGE, "无法读取「%s」：共享字符串超过 1600 万个", x->source));
-            const char **a = realloc(x->ss, cap * sizeof *a);
-            if (a) x->ss = a;
+            size_t *a = realloc(x->ss_off, cap * sizeof *a);
+            if (a) x->ss_off = a;
             uint32_t *b = realloc(x->ss_len, cap * sizeof *b);
             if (b) x->ss_len = b;
             if (!a || !b) return stop(s, err_set(x->e, ST_NOMEM, "内存不足"));
             x->ss_cap = cap;
         }
-        if (s->text.len) s->text.len = unescape_x(s->text.data, s->text.len);
-        char *p = arena_strndup(&x->mem, s->text.len ? s->text.data : "", s->text.len);
-        if (!p) return stop(s, err_set(x->e, ST_NOMEM, "内存不足"));
-        x->ss[x->nss] = p;
-        x->ss_len[x->nss] = (uint32_t)s->text.len;
+        size_t n = x->ss_text.len - s->mark;
+        if (n) n = unescape_x(x->ss_text.data + s->mark, n);
+        x->ss_text.len = s->mark + n;
+        if (buf_append(&x->ss_text, "", 1) != ST_OK) return stop(s, err_set(x->e, ST_NOMEM, "内存不足"));
+        x->ss_off[x->nss] = s->mark;
+        x->ss_len[x->nss] = (uint32_t)n;
         x->nss++;
-        buf_reset(&s->text);
     }
 }
 
@@ -400,36 +534,36 @@ static void cell_ref(const char *r, int *col, int *row) {
     *row = k ? (int)rv : -1;
 }
 
-static void XMLCALL sh_start(void *ud, const XML_Char *name, const XML_Char **atts) {
-    pstate *s = ud;
-    const char *l = local(name);
-    switch (l[0]) {
+static void sh_start(pstate *s, const xs_tok *t) {
+    const char *p = t->atts, *end = t->atts + t->alen, *an, *av;
+    size_t anl, avl;
+    bool bad = false;
+    switch (t->name[0]) {
     case 'c':
-        if (l[1] == 0 && s->in_row) {
-            /* The hottest handler: one pass over the attributes, no strcmp. */
-            const char *r = NULL, *t = NULL, *sv = NULL;
-            for (int i = 0; atts[i]; i += 2) {
-                const char *an = atts[i];
-                if (an[0] && an[1] == 0) {
-                    if (an[0] == 'r') r = atts[i + 1];
-                    else if (an[0] == 't') t = atts[i + 1];
-                    else if (an[0] == 's') sv = atts[i + 1];
+        if (t->nlen == 1 && s->in_row) {
+            /* The hottest handler: one pass over the attributes. */
+            char r[32] = "", ty[16] = "", sv[16] = "";
+            while (xs_attr(&p, end, &an, &anl, &av, &avl, &bad))
+                if (anl == 1) {
+                    if (an[0] == 'r') attr_str(av, avl, r, sizeof r);
+                    else if (an[0] == 't') attr_str(av, avl, ty, sizeof ty);
+                    else if (an[0] == 's') attr_str(av, avl, sv, sizeof sv);
                 }
-            }
+            if (bad) break;   /* not a cell to place */
             int col = -1, row;
-            if (r) cell_ref(r, &col, &row);
+            if (r[0]) cell_ref(r, &col, &row);
             s->col = col >= 0 ? col : s->next_col;
             s->next_col = s->col + 1;
             s->ctype = 'n';
-            if (t) {
-                if (t[0] == 's' && t[1] == 0) s->ctype = 's';
-                else if (strcmp(t, "inlineStr") == 0) s->ctype = 'i';
-                else if (strcmp(t, "str") == 0) s->ctype = 'S';
-                else if (t[0] == 'b') s->ctype = 'b';
-                else if (t[0] == 'e') s->ctype = 'e';
-                else if (t[0] == 'd') s->ctype = 'd';
+            if (ty[0]) {
+                if (ty[0] == 's' && ty[1] == 0) s->ctype = 's';
+                else if (strcmp(ty, "inlineStr") == 0) s->ctype = 'i';
+                else if (strcmp(ty, "str") == 0) s->ctype = 'S';
+                else if (ty[0] == 'b') s->ctype = 'b';
+                else if (ty[0] == 'e') s->ctype = 'e';
+                else if (ty[0] == 'd') s->ctype = 'd';
             }
-            s->style = sv ? atoi(sv) : 0;
+            s->style = sv[0] ? atoi(sv) : 0;
             s->in_cell = true;
             s->got_t = false;
             buf_reset(&s->text);
@@ -438,23 +572,25 @@ static void XMLCALL sh_start(void *ud, const XML_Char *name, const XML_Char **at
     case 'v':
         /* an inline string's text is its <t>; a <v> beside it (some writers
          * add one) was appended to it ("1." became "1.01.") */
-        if (l[1] == 0 && s->in_cell && !(s->ctype == 'i' && s->got_t)) s->collect = true;
+        if (t->nlen == 1 && s->in_cell && !(s->ctype == 'i' && s->got_t)) s->collect = true;
         break;
     case 't':
-        if (l[1] == 0 && s->in_cell && s->ctype == 'i') {
+        if (t->nlen == 1 && s->in_cell && s->ctype == 'i') {
             if (!s->got_t) buf_reset(&s->text);   /* what a <v> before it held */
             s->got_t = true;
             s->collect = true;
         }
         break;
     case 'r':
-        if (strcmp(l, "row") == 0) {
+        if (IS(t, "row")) {
             /* Excel numbers rows 1..1048576.  A number beyond is not one to
              * trust: the row takes the next number, as one without r does
              * (r="2147483647" made next_row overflow, and atoi is undefined
              * past INT_MAX; fuzz_xlsx, corpus/xlsx/crash-row-number-overflow). */
-            const char *r = attr(atts, "r");
-            long rv = r ? strtol(r, NULL, 10) : 0;
+            char r[32] = "";
+            while (xs_attr(&p, end, &an, &anl, &av, &avl, &bad))
+                if (anl == 1 && an[0] == 'r') attr_str(av, avl, r, sizeof r);
+            long rv = r[0] ? strtol(r, NULL, 10) : 0;
             s->row = rv > 0 && rv <= XLSX_ROWS_MAX ? (int)rv : s->next_row;
             s->next_row = s->row + 1;
             s->next_col = 0;
@@ -462,7 +598,7 @@ static void XMLCALL sh_start(void *ud, const XML_Char *name, const XML_Char **at
             s->nerrs = 0;
             buf_reset(&s->rowbuf);
             s->in_row = true;
-        } else if (strcmp(l, "rPh") == 0) {
+        } else if (IS(t, "rPh")) {
             s->in_rph = true;
         }
         break;
@@ -470,8 +606,11 @@ static void XMLCALL sh_start(void *ud, const XML_Char *name, const XML_Char **at
         /* <dimension ref="A1:K1250">: the last row, a size hint for the
          * builder (only a hint: a lying one costs a little memory, bounded
          * by Excel's 1,048,576 rows). */
-        if (strcmp(l, "dimension") == 0 && s->fn == ledger_builder_row) {
-            const char *r = attr(atts, "ref"), *colon = r ? strchr(r, ':') : NULL;
+        if (IS(t, "dimension") && s->fn == ledger_builder_row) {
+            char ref[64] = "";
+            while (xs_attr(&p, end, &an, &anl, &av, &avl, &bad))
+                if (anl == 3 && memcmp(an, "ref", 3) == 0) attr_str(av, avl, ref, sizeof ref);
+            const char *colon = strchr(ref, ':');
             int col, row = -1;
             if (colon) cell_ref(colon + 1, &col, &row);
             if (row > 0) ledger_builder_hint(s->fn_ctx, row > XLSX_ROWS_MAX ? XLSX_ROWS_MAX : (size_t)row);
@@ -480,6 +619,7 @@ static void XMLCALL sh_start(void *ud, const XML_Char *name, const XML_Char **at
     default:
         break;
     }
+    if (bad) s->why = "有写错的属性（应为 名字=\"值\"）";
 }
 
 /* A number as a user would read it: integers without ".0" or exponent, others
@@ -519,7 +659,7 @@ static void end_cell(pstate *s) {
     case 's': {
         char *end;
         unsigned long i = strtoul(v, &end, 10);
-        if (end != v && i < x->nss) { v = x->ss[i]; n = x->ss_len[i]; }
+        if (end != v && i < x->nss) { v = x->ss_text.data + x->ss_off[i]; n = x->ss_len[i]; }
         else { v = ""; n = 0; }
         break;
     }
@@ -575,16 +715,18 @@ static void end_cell(pstate *s) {
                                x->source, s->row, ROW_BYTES_MAX >> 20));
 }
 
-static void XMLCALL sh_end(void *ud, const XML_Char *name) {
-    pstate *s = ud;
-    const char *l = local(name);
-    if (l[0] == 'c' && l[1] == 0 && s->in_cell) {
+static void sh_end(pstate *s, const xs_tok *t) {
+    if (t->nlen == 1 && t->name[0] == 'c' && s->in_cell) {
+        if (!text_ok(s)) {
+            s->why = "单元格里的文字不是有效的 UTF-8";
+            return;
+        }
         end_cell(s);
-    } else if ((l[0] == 'v' || l[0] == 't') && l[1] == 0) {
+    } else if (t->nlen == 1 && (t->name[0] == 'v' || t->name[0] == 't')) {
         s->collect = false;
-    } else if (strcmp(l, "rPh") == 0) {
+    } else if (IS(t, "rPh")) {
         s->in_rph = false;
-    } else if (strcmp(l, "row") == 0 && s->in_row) {
+    } else if (IS(t, "row") && s->in_row) {
         s->in_row = false;
         for (int i = 0; i < s->ncells; i++) s->cells[i] = s->lens[i] ? s->rowbuf.data + s->offs[i] : "";
         bool halt = false;
@@ -599,15 +741,14 @@ static void XMLCALL sh_end(void *ud, const XML_Char *name) {
     }
 }
 
-static st parse_sheet(xl *x, const char *path, ledger_row_fn fn, void *ctx) {
+static st parse_sheet(xl *x, int sheet, ledger_row_fn fn, void *ctx) {
     pstate s;
-    pstate_init(&s, x);
-    if (!s.p) return err_set(x->e, ST_NOMEM, "内存不足");
+    pstate_init(&s, x, false);
+    s.sheet = x->sheets[sheet].name;
     s.fn = fn;
     s.fn_ctx = ctx;
     s.next_row = 1;
-    XML_SetElementHandler(s.p, sh_start, sh_end);
-    st r = parse_part(x, &s, path, true);
+    st r = scan_part(x, &s, x->sheets[sheet].path, true, sh_start, sh_end);
     pstate_free(&s);
     return r;
 }
@@ -684,7 +825,7 @@ static st read_meta(xl *x) {
     /* The package relationships name the workbook; default xl/workbook.xml. */
     const char *wb = "xl/workbook.xml";
     pstate s;
-    pstate_init(&s, x);
+    pstate_init(&s, x, true);
     XML_SetElementHandler(s.p, rels_start, NULL);
     st r = parse_part(x, &s, "_rels/.rels", false);
     const char *t = r ? NULL : rel_target(&s, "#officeDocument");
@@ -702,7 +843,7 @@ static st read_meta(xl *x) {
     x->wb_dir = slash ? arena_strndup(&x->mem, wb, (size_t)(slash - wb + 1)) : "";
     const char *rels_path = arena_printf(&x->mem, "%s_rels/%s.rels", x->wb_dir, slash ? slash + 1 : wb);
 
-    pstate_init(&s, x);
+    pstate_init(&s, x, true);
     XML_SetElementHandler(s.p, wb_start, NULL);
     r = parse_part(x, &s, wb, true);
     pstate_free(&s);
@@ -710,7 +851,7 @@ static st read_meta(xl *x) {
     if (x->nsheets == 0)
         return err_set(x->e, ST_INVALID, "无法读取「%s」：工作簿里没有工作表；请用 Excel 打开检查", x->source);
 
-    pstate_init(&s, x);
+    pstate_init(&s, x, true);
     XML_SetElementHandler(s.p, rels_start, NULL);
     r = parse_part(x, &s, rels_path, false);
     const char *ss_path = NULL, *sty_path = NULL;
@@ -727,7 +868,7 @@ static st read_meta(xl *x) {
     pstate_free(&s);
     if (r) return r;
 
-    pstate_init(&s, x);
+    pstate_init(&s, x, true);
     XML_SetElementHandler(s.p, sty_start, sty_end);
     r = parse_part(x, &s, sty_path, false);
     if (!r && s.nxf) {
@@ -740,9 +881,9 @@ static st read_meta(xl *x) {
     pstate_free(&s);
     if (r) return r;
 
-    pstate_init(&s, x);
-    XML_SetElementHandler(s.p, sst_start, sst_end);
-    r = parse_part(x, &s, ss_path, false);
+    pstate_init(&s, x, false);
+    s.into = &x->ss_text;
+    r = scan_part(x, &s, ss_path, false, sst_start, sst_end);
     pstate_free(&s);
     return r;
 }
@@ -757,7 +898,7 @@ static int choose_sheet(xl *x, const char *want) {
         for (int i = 0; i < x->nsheets; i++) {
             if (x->sheets[i].hidden != (pass == 1)) continue;
             ledger_probe p = {.b = x->b};
-            if (parse_sheet(x, x->sheets[i].path, ledger_probe_row, &p) != ST_OK) {
+            if (parse_sheet(x, i, ledger_probe_row, &p) != ST_OK) {
                 err_clear(x->e);   /* a broken sheet we may not need; the chosen one is read in full later */
                 continue;
             }
@@ -772,6 +913,7 @@ st ledger_xlsx_read(ledger_builder *b, const unsigned char *data, size_t len, er
     x.max_unzipped = b->o->max_uncompressed ? b->o->max_uncompressed : DEFAULT_MAX_UNZIPPED;
     size_t max_entries = b->o->max_entries ? b->o->max_entries : DEFAULT_MAX_ENTRIES;
     arena_init(&x.mem, 0);
+    buf_init(&x.ss_text, 0);
     st r = open_zip(&x, data, len);
     if (!r) r = check_limits(&x, max_entries);
     if (!r) r = read_meta(&x);
@@ -787,11 +929,12 @@ st ledger_xlsx_read(ledger_builder *b, const unsigned char *data, size_t len, er
             r = err_set(e, ST_INVALID, "「%s」里没有名为「%s」的工作表；有这些：%s", x.source, b->o->sheet, names);
         } else {
             b->t->sheet = arena_strdup(&b->t->mem, x.sheets[i].name);
-            r = parse_sheet(&x, x.sheets[i].path, ledger_builder_row, b);
+            r = parse_sheet(&x, i, ledger_builder_row, b);
         }
     }
     if (x.z) zip_discard(x.z);
-    free(x.ss);
+    buf_free(&x.ss_text);
+    free(x.ss_off);
     free(x.ss_len);
     arena_free(&x.mem);
     return r;

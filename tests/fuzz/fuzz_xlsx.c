@@ -4,7 +4,8 @@
  * turned into one: the input is split at "\n--\n" into the parts of a
  * workbook (sheet, shared strings, styles, workbook, its relationships) and
  * stored uncompressed in a zip built here, which puts the fuzzer's bytes
- * straight into expat and the cell logic.  An input that starts with "PK" is
+ * straight into the sheet scanner (xml_scan), expat (styles) and the cell
+ * logic.  An input that starts with "PK" is
  * read as it is, to exercise libzip and the limits as well. */
 #include <stdlib.h>
 #include <string.h>

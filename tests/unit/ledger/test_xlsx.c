@@ -15,6 +15,8 @@
 #include <zip.h>
 
 #include "ledger_test.h"
+#include "core/buf.h"
+#include "ledger/read_int.h"
 
 typedef struct blob { char *data; size_t len; } blob;
 
@@ -435,6 +437,133 @@ static void test_last_row(void **state) {
     free(b.data);
 }
 
+/* The sheet scanner (xml_scan) on what Excel, WPS and other writers put in a
+ * sheet: entities and character references, attributes in any order with
+ * spaces and single quotes, self-closing cells, rich text runs, xml:space,
+ * CDATA, comments, \r\n, tags and text longer than the scanner's window. */
+static ledger_table *read_sheet(const char *sheet, st *r, err *e) {
+    const char *e1[] = {"xl/workbook.xml", WB, "xl/_rels/workbook.xml.rels", WB_RELS, "xl/worksheets/data.xml", sheet};
+    blob b = make_zip(e1, 3);
+    ledger_table *t = read_bytes("x.xlsx", b.data, b.len, NULL, r, e);
+    free(b.data);
+    return t;
+}
+
+#define HDR "<row r=\"1\"><c t=\"inlineStr\"><is><t>企业名称</t></is></c><c t=\"inlineStr\"><is><t>备注</t></is></c></row>"
+#define IS2(t) "<c r=\"B2\" t=\"inlineStr\"><is>" t "</is></c>"
+
+static void test_xml_corners(void **state) {
+    (void)state;
+    st r;
+    err e;
+    const char sheet[] =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n<!-- 注释 -->"
+        "<worksheet " NS "><sheetData>" HDR
+        "<row r=\"2\"><c t=\"inlineStr\"><is><t>A&amp;B &lt;&gt;&quot;&apos; &#20013;&#x6587;</t></is></c></row>"
+        "<row   r = '3' ><c  t = 'inlineStr'   r=\"A3\" s=\"0\" ><is><t>乙</t></is></c ><c r=\"B3\"/><c t=\"inlineStr\"><is><t>丙</t></is></c></row>"
+        "<row r=\"4\"><c r=\"A4\" t=\"inlineStr\"><is><r><rPr><b/></rPr><t>厦门</t></r><r><t xml:space=\"preserve\"> 甲公司 </t></r>"
+        "<rPh sb=\"0\" eb=\"1\"><t>アモイ</t></rPh></is></c></row>"
+        "<row r=\"5\"><c r=\"A5\" t=\"inlineStr\"><is><t><![CDATA[丁<公司>&amp;]]></t></is></c><c r=\"B5\"><v>1<!-- x -->2<?pi?></v></c></row>"
+        "<row r=\"6\"><c r=\"A6\" t=\"inlineStr\"><is><t>一行\r\n二行\r三行</t></is></c><c r=\"B6\" t=\"s\"/><c r=\"C6\" t=\"b\"><v>0</v></c></row>"
+        "</sheetData></worksheet>\n";
+    ledger_table *t = read_sheet(sheet, &r, &e);
+    assert_int_equal(r, ST_OK);
+    assert_int_equal(t->nrows, 5);
+    assert_string_equal(t->rows[0].cells[0], "A&B <>\"' 中文");
+    assert_string_equal(t->rows[1].cells[0], "乙");
+    assert_string_equal(t->rows[1].cells[1], "");      /* <c r="B3"/>: empty */
+    assert_non_null(problem_with(t, 2, "没有列名"));    /* 丙 went to C3, after the self-closing B3 */
+    assert_string_equal(t->rows[2].cells[0], "厦门 甲公司 ");   /* runs joined, spaces kept, phonetic left out */
+    assert_string_equal(t->rows[3].cells[0], "丁<公司>&amp;");  /* CDATA: as written */
+    assert_string_equal(t->rows[3].cells[1], "12");
+    assert_string_equal(t->rows[4].cells[0], "一行\n二行\n三行");
+    assert_string_equal(t->rows[4].cells[1], "");
+    ledger_table_free(t);
+
+    /* A cell of 600 KB raw text (entities straddling the scanner's window
+     * and its refills) is cut at the cell cap; a tag longer than the window
+     * makes it grow. */
+    size_t reps = 120000;
+    buf big;
+    buf_init(&big, 0);
+    buf_puts(&big, "<worksheet " NS "><sheetData>" HDR "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>");
+    for (size_t i = 0; i < reps; i++) buf_puts(&big, "&amp;");
+    buf_puts(&big, "</t></is></c><c r=\"B2\" t=\"inlineStr\" x=\"");
+    for (size_t i = 0; i < 300000; i++) buf_putc(&big, 'x');
+    buf_puts(&big, "\"><is><t>尾</t></is></c></row></sheetData></worksheet>");
+    t = read_sheet(big.data, &r, &e);
+    buf_free(&big);
+    if (r) fail_msg("%s", e.msg);
+    assert_int_equal(strlen(t->rows[0].cells[0]), LEDGER_CELL_MAX);
+    assert_int_equal(t->nrows, 1);
+    assert_int_equal(strspn(t->rows[0].cells[0], "&"), LEDGER_CELL_MAX);
+    assert_non_null(problem_with(t, 1, "只保留了前"));
+    assert_string_equal(t->rows[0].cells[1], "尾");
+    ledger_table_free(t);
+}
+
+/* Sheets that are not well-formed: a clear message naming the sheet, the
+ * part and the cell, never a crash. */
+static void test_xml_malformed(void **state) {
+    (void)state;
+    static const struct { const char *sheet, *want, *where; } cases[] = {
+        {"<worksheet><sheetData>" HDR "<row r=\"2\">" IS2("<t>甲&nbsp;乙</t>") "</row></sheetData></worksheet>", "实体",
+         "单元格 B2"},
+        {"<worksheet><sheetData>" HDR "<row r=\"2\">" IS2("<t>甲&amp乙</t>") "</row></sheetData></worksheet>", "&amp;",
+         "单元格 B2"},
+        {"<worksheet><sheetData>" HDR "<row r=\"2\">" IS2("<t>&#0;</t>") "</row></sheetData></worksheet>", "字符引用",
+         "单元格 B2"},
+        {"<worksheet><sheetData>" HDR "<row r=\"2\">" IS2("<t>\x01</t>") "</row></sheetData></worksheet>", "控制字符",
+         "单元格 B2"},
+        {"<worksheet><sheetData>" HDR "<row r=\"2\">" IS2("<t>\xE4\xB8</t>") "</row></sheetData></worksheet>", "UTF-8",
+         "单元格 B2"},
+        {"<worksheet><sheetData>" HDR "<row r=\"2\"><c r=\"B2\"><v>1</v>", "不完整", "单元格 B2"},
+        {"<worksheet><sheetData>" HDR "<row r=\"2\"><c r=\"B2\"><v>1</c></row></sheetData></worksheet>", "不配对",
+         "单元格 B2"},
+        {"<worksheet><sheetData>" HDR "<row r=\"2\"><c r=B2><v>1</v></c></row></sheetData></worksheet>", "属性", "第 2 行"},
+        {"<worksheet><sheetData>" HDR "</sheetData></worksheet>垃圾", "根元素之后", "第 1 行之后"},
+        {"<worksheet><sheetData>" HDR "</sheetData></worksheet><worksheet/>", "根元素之后", "第 1 行之后"},
+        {"<!DOCTYPE x [<!ENTITY a \"aaaa\">]><worksheet/>", "DOCTYPE", "表格开头"},
+        {"\xFF\xFE<", "UTF-16", "表格开头"},   /* a UTF-16 BOM (the zip helper stops at the first NUL) */
+        {"", "空的", "表格开头"},
+        {"<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>甲</t></is></c><", "不完整", "第 1 行"},
+        {"<worksheet><sheetData><row><c t=\"inlineStr\"><is><t><![CDATA[甲", "不完整", "单元格 A1"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        st r;
+        err e;
+        const char *e1[] = {"xl/workbook.xml", WB, "xl/_rels/workbook.xml.rels", WB_RELS, "xl/worksheets/data.xml",
+                            cases[i].sheet};
+        blob b = make_zip(e1, 3);
+        ledger_table *t = read_bytes("bad.xlsx", b.data, b.len, NULL, &r, &e);
+        free(b.data);
+        if (t) fail_msg("case %zu read without an error", i);
+        assert_int_equal(r, ST_INVALID);
+        if (!strstr(e.msg, cases[i].want) || !strstr(e.msg, cases[i].where) || !strstr(e.msg, "工作表「表1」") ||
+            !strstr(e.msg, "XML"))
+            fail_msg("case %zu: %s", i, e.msg);
+    }
+}
+
+/* A sheet whose deflated bytes are damaged: the scanner's fill fails and the
+ * message says the file is damaged, naming the part. */
+static void test_damaged_sheet(void **state) {
+    (void)state;
+    blob b = make_xlsx(fill_one, NULL, false);
+    static const char name[] = "xl/worksheets/sheet1.xml";
+    char *at = memmem(b.data, b.len, name, sizeof name - 1);   /* the local header's copy comes first */
+    assert_non_null(at);
+    char *data = at + sizeof name - 1;
+    assert_true(data + 60 < b.data + b.len);
+    for (int i = 8; i < 60; i++) data[i] ^= 0x5A;
+    st r;
+    err e;
+    assert_null(read_bytes("d.xlsx", b.data, b.len, NULL, &r, &e));
+    assert_int_equal(r, ST_INVALID);
+    if (!strstr(e.msg, "损坏") || !strstr(e.msg, name)) fail_msg("%s", e.msg);
+    free(b.data);
+}
+
 static void test_many_rows(void **state) {
     (void)state;
     const char *big = getenv("EJIA_TEST_BIG");
@@ -453,6 +582,7 @@ int main(void) {
         cmocka_unit_test(test_shared_strings), cmocka_unit_test(test_inline_strings),
         cmocka_unit_test(test_sheet_choice), cmocka_unit_test(test_broken_zip), cmocka_unit_test(test_hand_made), cmocka_unit_test(test_row_numbers),
         cmocka_unit_test(test_limits), cmocka_unit_test(test_shared_string_bomb), cmocka_unit_test(test_cell_text_cap), cmocka_unit_test(test_last_row), cmocka_unit_test(test_many_rows),
+        cmocka_unit_test(test_xml_corners), cmocka_unit_test(test_xml_malformed), cmocka_unit_test(test_damaged_sheet),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
