@@ -16,6 +16,10 @@ typedef struct buf {
 
 void buf_init(buf *b, size_t cap);
 st buf_append(buf *b, const void *p, size_t n);
+/* Room for n more bytes (at most the cap) without a move: for a caller that
+ * knows what is coming (an unzipped part's size), so that doubling does not
+ * copy and fault its way up to it. */
+st buf_reserve(buf *b, size_t n);
 st buf_puts(buf *b, const char *s);
 st buf_putc(buf *b, char c);
 st buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

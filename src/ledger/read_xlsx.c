@@ -881,6 +881,14 @@ static st read_meta(xl *x) {
     pstate_free(&s);
     if (r) return r;
 
+    /* The strings' text is shorter than their part: room for it at once, so
+     * the buffer does not double (and copy, and fault) its way up to tens of
+     * MiB (a directory may lie: at most the unzipped limit, and memory that
+     * is reserved but never written costs nothing) */
+    zip_int64_t si = locate(x, ss_path);
+    zip_stat_t zs;
+    if (si >= 0 && zip_stat_index(x->z, (zip_uint64_t)si, 0, &zs) == 0 && (zs.valid & ZIP_STAT_SIZE))
+        (void)buf_reserve(&x->ss_text, zs.size < x->max_unzipped ? (size_t)zs.size : x->max_unzipped);
     pstate_init(&s, x, false);
     s.into = &x->ss_text;
     r = scan_part(x, &s, ss_path, false, sst_start, sst_end);

@@ -72,6 +72,45 @@ static void test_buf_cap(void **state) {
     buf_free(&b);
 }
 
+/* A big arena's blocks grow (and from 2 MiB are huge-page blocks): a
+ * million small allocations stay intact and 16-byte aligned; a buffer told
+ * what is coming keeps its text and its cap. */
+static void test_big_arena_and_reserve(void **state) {
+    (void)state;
+    arena a;
+    arena_init(&a, 0);
+    enum { N = 1000000 };
+    uint32_t **p = malloc(N * sizeof *p);
+    assert_non_null(p);
+    for (uint32_t i = 0; i < N; i++) {
+        p[i] = arena_alloc(&a, 24 + i % 40);
+        assert_non_null(p[i]);
+        assert_int_equal((uintptr_t)p[i] % 16, 0);
+        *p[i] = i;
+    }
+    for (uint32_t i = 0; i < N; i++) assert_int_equal(*p[i], i);
+    assert_non_null(arena_alloc(&a, 5u << 20));   /* a one-off bigger than any block */
+    assert_int_equal(*p[N - 1], N - 1);
+    free(p);
+    arena_free(&a);
+
+    buf b;
+    buf_init(&b, 0);
+    assert_int_equal(buf_puts(&b, "前文"), ST_OK);
+    assert_int_equal(buf_reserve(&b, 8u << 20), ST_OK);   /* a huge-page block: the text moves with it */
+    assert_string_equal(b.data, "前文");
+    size_t alloc = b.alloc;
+    for (int i = 0; i < 100000; i++) assert_int_equal(buf_puts(&b, "0123456789"), ST_OK);
+    assert_int_equal(b.alloc, alloc);                      /* no move: it had the room */
+    assert_int_equal(b.len, strlen("前文") + 1000000);
+    assert_int_equal(buf_reserve(&b, 1), ST_OK);
+    buf_free(&b);
+    buf_init(&b, 64);
+    assert_int_equal(buf_reserve(&b, 1u << 30), ST_OK);   /* at most the cap */
+    assert_true(b.alloc <= 256);                            /* the first step of any buffer, not 1 GiB */
+    buf_free(&b);
+}
+
 static void test_config_precedence(void **state) {
     (void)state;
     char path[] = "/tmp/ejia-cfg-XXXXXX";
@@ -196,7 +235,7 @@ static void test_err_wraps_own_message(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_arena_cap),       cmocka_unit_test(test_arena_push),
-        cmocka_unit_test(test_buf_cap),
+        cmocka_unit_test(test_buf_cap),         cmocka_unit_test(test_big_arena_and_reserve),
         cmocka_unit_test(test_config_precedence), cmocka_unit_test(test_config_bounds),
         cmocka_unit_test(test_jsonx),           cmocka_unit_test(test_err_http),
         cmocka_unit_test(test_err_wraps_own_message),
