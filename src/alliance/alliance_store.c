@@ -452,7 +452,7 @@ st alliance_store_file_add(uc *c, int64_t activity_id, const char *kind, const c
     if (!s && have >= most)
         s = err_field(e, ST_CONFLICT, "file", "本次活动已有 %lld 个照片和纪要文件，达到上限（%lld 个，设置 meeting-photo-max-count）。", (long long)have,
                       (long long)most);
-    if (!s) s = files_keep(c->mem, files_dir(c->mem, AL_SETTING), AL_SETTING, path, sha, e);
+    if (!s) s = files_put(c, AL_SETTING, path, sha, e);
     if (!s)
         s = db_query_int(c->d, file_id,
                          "INSERT INTO alliance_activity_file(activity_id, kind, filename, mime, size, sha256, uploaded_by, created_at) "
@@ -475,7 +475,7 @@ st alliance_store_file(uc *c, int64_t activity_id, int64_t file_id, const char *
         json_decref(rows);
         return err_set(e, ST_NOT_FOUND, "联合活动 %lld 没有编号为 %lld 的照片或纪要。", (long long)activity_id, (long long)file_id);
     }
-    *path = files_path(c->mem, files_dir(c->mem, AL_SETTING), json_string_value(json_object_get(r, "sha256")));
+    *path = files_local(c, AL_SETTING, json_string_value(json_object_get(r, "sha256")));
     *mime = arena_strdup(c->mem, json_string_value(json_object_get(r, "mime")));
     *name = arena_strdup(c->mem, json_string_value(json_object_get(r, "filename")));
     json_decref(rows);

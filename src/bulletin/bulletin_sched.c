@@ -2,7 +2,9 @@
  * itself (see bulletin.h): a thread wakes every bulletin-check-seconds,
  * opens its own connection and issues, in order, what is missing.  It acts
  * as "system" in the audit trail (nobody asked), through the same use case
- * as a person issuing by hand; the bulletin names "schedule" as its issuer. */
+ * as a person issuing by hand; the bulletin names "schedule" as its issuer.
+ * Of several servers on one database only the one holding the "bulletin"
+ * lease issues (base/lease.h); the audit row names that server. */
 #include "bulletin/bulletin.h"
 
 #include <pthread.h>
@@ -11,6 +13,7 @@
 #include <time.h>
 
 #include "base/clock.h"
+#include "base/lease.h"
 #include "core/config.h"
 #include "core/log.h"
 
@@ -30,7 +33,7 @@ static void bulletin_sched_uc(uc *c, db *d, arena *mem) {
     c->who.role = "system";
     c->who.scope_kind = "city";
     c->who.scope_code = "";
-    c->who.address = "system";
+    c->who.address = lease_self();   /* which server of several did it */
 }
 
 static int bs_index(const org_xun *x) { return x->y * 36 + (x->m - 1) * 3 + (x->x - 1); }
@@ -105,10 +108,11 @@ static void bulletin_sched_once(void) {
 
 static void *bulletin_sched_main(void *arg) {
     (void)arg;
+    lease *l = lease_new(cfg_str("db"), "bulletin");
     pthread_mutex_lock(&bulletin_sched.mu);
     while (!bulletin_sched.stop) {
         pthread_mutex_unlock(&bulletin_sched.mu);
-        bulletin_sched_once();
+        if (lease_lead(l)) bulletin_sched_once();
         pthread_mutex_lock(&bulletin_sched.mu);
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
@@ -117,6 +121,7 @@ static void *bulletin_sched_main(void *arg) {
         }
     }
     pthread_mutex_unlock(&bulletin_sched.mu);
+    lease_free(l);
     return NULL;
 }
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/crypt.h"
+#include "base/lease.h"
 #include "core/config.h"
 #include "db/db_doctor.h"
 
@@ -30,6 +31,23 @@ static void doctor_key(const char *url, json_t *out) {
     db_doctor_add(out, "加密密钥", path, open_to_others ? "warn" : "ok",
                   open_to_others ? "其他用户可读：chmod 600 该文件。"
                                  : "单独备份这个文件（不要和数据库放在同一份备份里）：没有它，加密字段和审计链都无法读取。");
+}
+
+/* Which server runs the periodic work (base/lease.h): on PostgreSQL the one holding each lease. */
+static void doctor_leader(const char *url, json_t *out) {
+    static const char *const works[][2] = {{"bulletin", "旬报定时任务"}, {"points", "积分定时计算"}};
+    if (strncmp(url, "postgres", 8)) return;   /* SQLite: one server, which leads */
+    for (size_t i = 0; i < sizeof works / sizeof *works; i++) {
+        char *who = NULL;
+        err e;
+        err_clear(&e);
+        st s = lease_holder(url, works[i][0], &who, &e);
+        char value[400];
+        snprintf(value, sizeof value, "由 %s 运行", who ? who : "");
+        if (!s) db_doctor_add(out, works[i][1], value, "ok", "");
+        else db_doctor_add(out, works[i][1], "无服务器负责", "note", e.msg);
+        free(who);
+    }
 }
 
 static const char *doctor_mark(const char *level) {
@@ -58,6 +76,7 @@ int cli_doctor(int argc, char **argv) {
     json_t *out = json_array();
     st s = db_doctor(d, cli_pool_size(), out, &e);
     if (!s) doctor_key(db_url(d), out);
+    if (!s) doctor_leader(db_url(d), out);
     db_close(d);
     if (s) {
         json_decref(out);

@@ -393,7 +393,7 @@ st committee_store_elect(uc *c, int64_t org_id, const committee_election_new *x,
     if (!s && secretaries != 1)
         s = err_field(e, ST_INVALID, "posts", "选举结果应有且只有一名书记（现有 %d 名）。", secretaries);
     /* the bytes first: a row never names a file that is not there */
-    if (!s && x->file_path) s = files_keep(c->mem, files_dir(c->mem, CM_SETTING), CM_SETTING, x->file_path, sha, e);
+    if (!s && x->file_path) s = files_put(c, CM_SETTING, x->file_path, sha, e);
     if (!s)
         s = db_query_int(c->d, id,
                          "INSERT INTO org_election(org_id, day, org_kind, term_years, term_end, note, file_name, file_mime, file_size, "
@@ -429,7 +429,7 @@ st committee_store_vote_record(uc *c, int64_t election_id, const char **path, co
         json_decref(rows);
         return err_set(e, ST_NOT_FOUND, r ? "这次换届选举没有上传表决记录。" : "没有编号为 %lld 的换届选举记录。", (long long)election_id);
     }
-    *path = files_path(c->mem, files_dir(c->mem, CM_SETTING), sha);
+    *path = files_local(c, CM_SETTING, sha);
     *mime = arena_strdup(c->mem, json_string_value(json_object_get(r, "file_mime")));
     *name = arena_strdup(c->mem, json_string_value(json_object_get(r, "file_name")));
     json_decref(rows);

@@ -670,7 +670,6 @@ st develop_store_undo(uc *c, int64_t id, const char *reason, err *e) {
 /* ---- documents ---- */
 
 /* Documents are kept by content (base/files.h) in develop-files-dir. */
-static const char *dv_files_dir(uc *c) { return files_dir(c->mem, "develop-files-dir"); }
 
 st develop_store_document_add(uc *c, int64_t id, const char *kind, const char *path, const char *filename, int64_t *doc,
                               err *e) {
@@ -696,7 +695,7 @@ st develop_store_document_add(uc *c, int64_t id, const char *kind, const char *p
     dv_app a;
     s = dv_app_load(c, id, &a, e);
     /* the bytes first: a row never names a file that is not there (a file without a row is harmless) */
-    if (!s) s = files_keep(c->mem, dv_files_dir(c), "develop-files-dir", path, sha, e);
+    if (!s) s = files_put(c, "develop-files-dir", path, sha, e);
     if (!s)
         s = db_query_int(c->d, doc,
                          "INSERT INTO develop_document(applicant_id, kind, filename, mime, size, sha256, uploaded_by, created_at) "
@@ -720,7 +719,7 @@ st develop_store_document(uc *c, int64_t id, int64_t doc, const char **path, con
         return err_set(e, ST_NOT_FOUND, "该入党申请人没有编号为 %lld 的材料。", (long long)doc);
     }
     const char *sha = json_string_value(json_object_get(r, "sha256"));
-    *path = files_path(c->mem, dv_files_dir(c), sha);
+    *path = files_local(c, "develop-files-dir", sha);
     *mime = arena_strdup(c->mem, json_string_value(json_object_get(r, "mime")));
     *filename = arena_strdup(c->mem, json_string_value(json_object_get(r, "filename")));
     json_decref(rows);

@@ -28,7 +28,6 @@
 
 #define MP_SETTING "meeting-files-dir"
 
-static const char *mp_dir(uc *c) { return files_dir(c->mem, MP_SETTING); }
 
 /* What a photo's use case needs of its meeting. */
 typedef struct mp_meeting {
@@ -128,7 +127,7 @@ st meeting_store_photo_add(uc *c, int64_t id, const char *path, const char *file
     const char *before = NULL;
     if (!s && m.locked) s = mp_snapshot(c, id, &before, e);
     /* the bytes first: a row never names a file that is not there (a file without a row is harmless) */
-    if (!s) s = files_keep(c->mem, mp_dir(c), MP_SETTING, path, sha, e);
+    if (!s) s = files_put(c, MP_SETTING, path, sha, e);
     if (!s)
         s = db_query_int(c->d, photo,
                          "INSERT INTO meeting_photo(meeting_id, filename, mime, size, sha256, uploaded_by, created_at) "
@@ -185,7 +184,7 @@ st meeting_store_photo(uc *c, int64_t id, int64_t photo, const char **path, cons
         json_decref(rows);
         return err_set(e, ST_NOT_FOUND, r ? "编号为 %lld 的照片已删除。" : "该会议没有编号为 %lld 的照片。", (long long)photo);
     }
-    *path = files_path(c->mem, mp_dir(c), json_string_value(json_object_get(r, "sha256")));
+    *path = files_local(c, MP_SETTING, json_string_value(json_object_get(r, "sha256")));
     *mime = arena_strdup(c->mem, json_string_value(json_object_get(r, "mime")));
     *filename = arena_strdup(c->mem, json_string_value(json_object_get(r, "filename")));
     json_decref(rows);

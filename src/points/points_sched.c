@@ -1,13 +1,16 @@
 /* points_sched — the server runs the points engine by itself every
  * points-run-seconds (0 = never; `ejia points run` and POST /api/points/run
  * still do): a thread opens its own connection and runs points_store_run,
- * acting as "system" in the audit trail, through the same use case. */
+ * acting as "system" in the audit trail, through the same use case.  Of
+ * several servers on one database only the one holding the "points" lease
+ * runs it (base/lease.h); the audit row names that server. */
 #include "points/points_sched.h"
 
 #include <pthread.h>
 #include <string.h>
 #include <time.h>
 
+#include "base/lease.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "points/points_store.h"
@@ -33,7 +36,7 @@ static void points_sched_once(void) {
     memset(&c, 0, sizeof c);
     c.d = d;
     c.mem = &mem;
-    c.who = (uc_actor){0, "system", "system", "city", "", "system"};
+    c.who = (uc_actor){0, "system", "system", "city", "", lease_self()};   /* which server of several did it */
     int64_t lines = 0, claims = 0;
     if (points_store_run(&c, &lines, &claims, &e)) log_warn("points: run: %s", e.msg);
     else if (lines || claims) log_info("points: %lld lines, %lld claims", (long long)lines, (long long)claims);
@@ -43,6 +46,7 @@ static void points_sched_once(void) {
 
 static void *points_sched_main(void *arg) {
     (void)arg;
+    lease *l = lease_new(cfg_str("db"), "points");
     pthread_mutex_lock(&points_sched.mu);
     while (!points_sched.stop) {
         struct timespec ts;
@@ -52,10 +56,11 @@ static void *points_sched_main(void *arg) {
         }
         if (points_sched.stop) break;
         pthread_mutex_unlock(&points_sched.mu);
-        points_sched_once();
+        if (lease_lead(l)) points_sched_once();
         pthread_mutex_lock(&points_sched.mu);
     }
     pthread_mutex_unlock(&points_sched.mu);
+    lease_free(l);
     return NULL;
 }
 

@@ -358,7 +358,6 @@ st points_store_version_add(uc *c, const char *from, const char *note, json_t *r
 
 /* ---- claims and deductions ---- */
 
-static const char *ps_files_dir(uc *c) { return files_dir(c->mem, "points-files-dir"); }
 
 static const char *ps_mime(const unsigned char *h, size_t n) {
     if (n >= 5 && !memcmp(h, "%PDF-", 5)) return "application/pdf";
@@ -412,7 +411,7 @@ static st ps_claim_insert(uc *c, ps_claim_arg *k, const char *state, err *e) {
 static st ps_claim_work(uc *c, void *arg, uc_act *a, err *e) {
     ps_claim_arg *k = arg;
     st s = ST_OK;
-    if (k->sha) s = files_keep(c->mem, ps_files_dir(c), "points-files-dir", k->n->evidence_path, k->sha, e);
+    if (k->sha) s = files_put(c, "points-files-dir", k->n->evidence_path, k->sha, e);
     if (!s) s = ps_claim_insert(c, k, "pending", e);
     a->object = uc_obj(c, "points_claim", k->id);
     a->detail = arena_printf(c->mem, "申报积分：%s（%s，%s）", k->n->title, json_string_value(json_object_get(k->place, "name")), k->day);
@@ -620,7 +619,7 @@ st points_store_claim_evidence(uc *c, int64_t id, const char **path, const char 
         json_decref(rows);
         return err_set(e, ST_NOT_FOUND, "这件积分申报没有上传证明材料。");
     }
-    *path = files_path(c->mem, ps_files_dir(c), sha);
+    *path = files_local(c, "points-files-dir", sha);
     *mime = arena_strdup(c->mem, json_string_value(json_object_get(r, "evidence_mime")));
     *name = arena_strdup(c->mem, json_string_value(json_object_get(r, "evidence_name")));
     json_decref(rows);

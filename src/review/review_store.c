@@ -421,7 +421,7 @@ st review_store_upload(uc *c, int64_t item, const char *path, const char *name, 
     if (!s) s = db_query_int(c->d, &count, "SELECT COUNT(*) FROM review_file WHERE item_id = $1", e, "i", item);
     if (!s && count >= cfg_int("review-files-per-item"))
         s = err_field(e, ST_INVALID, "file", "每个送审事项最多 %ld 个文件（设置 review-files-per-item）。", cfg_int("review-files-per-item"));
-    if (!s) s = files_keep(c->mem, files_dir(c->mem, RV_FILES), RV_FILES, path, sha, e);
+    if (!s) s = files_put(c, RV_FILES, path, sha, e);
     if (!s)
         s = db_query_int(c->d, id,
                          "INSERT INTO review_file(item_id, name, mime, size, sha256, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) "
@@ -762,7 +762,7 @@ st review_store_file(uc *c, int64_t file, int64_t assign, const char **path, con
     if (s) return s;
     json_t *r = json_array_get(rv_own(c, rows), 0);
     if (!r) return err_set(e, ST_NOT_FOUND, "没有编号为 %lld 的送审文件%s。", (long long)file, assign ? "（或不属于您审核的事项）" : "");
-    *path = files_path(c->mem, files_dir(c->mem, RV_FILES), rv_str(r, "sha256"));
+    *path = files_local(c, RV_FILES, rv_str(r, "sha256"));
     *mime = rv_str(r, "mime");
     *name = rv_str(r, "name");
     if (access(*path, R_OK) != 0) return err_set(e, ST_IO, "送审文件缺失（%s），请联系系统管理员从备份恢复。", *name);

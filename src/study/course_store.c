@@ -179,7 +179,7 @@ st course_store_upload(uc *c, int64_t id, const char *path, const char *filename
     if (duration_sec > 24 * 3600) return err_field(e, ST_INVALID, "duration_sec", "视频时长 duration_sec 最多 24 小时。");
     const char *name = filename && *filename ? filename : "课程文件";
     if (utf8_count(name, strlen(name)) > 120) return err_field(e, ST_INVALID, "file", "文件名最多 120 个字：请改名后再上传。");
-    if ((s = files_keep(c->mem, files_dir(c->mem, CS_FILES), CS_FILES, path, sha, e))) return s;
+    if ((s = files_put(c, CS_FILES, path, sha, e))) return s;
     if ((s = uc_begin(c, e))) return s;
     s = db_run(c->d,
                "UPDATE course SET file_sha = $2, file_name = $3, file_size = $4, file_mime = $5, "
@@ -396,7 +396,7 @@ st course_store_file(uc *c, int64_t id, bool mine, const char **path, const char
     if (s) return s;
     json_t *r = json_array_get(rows, 0);
     if (r) {
-        *path = files_path(c->mem, files_dir(c->mem, CS_FILES), json_string_value(json_object_get(r, "file_sha")));
+        *path = files_local(c, CS_FILES, json_string_value(json_object_get(r, "file_sha")));
         *mime = arena_strdup(c->mem, json_string_value(json_object_get(r, "file_mime")));
         *size = json_integer_value(json_object_get(r, "file_size"));
     }
