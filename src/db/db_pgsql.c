@@ -432,7 +432,9 @@ static st pg_open(const char *url, bool keep, db **out, err *e) {
         size_t n = strlen(msg);
         while (n && msg[n - 1] == '\n') msg[--n] = 0;
         if (keep) {
-            log_warn("db: cannot connect to %s yet: %s", url, msg);
+            char line[400];
+            pg_one_line(msg, line, sizeof line);
+            log_warn("db: cannot connect yet, opened when the server answers: %s", line);   /* no URL: it may hold a password */
             d->broken = 1;
             *out = d;
             return ST_OK;
