@@ -4,6 +4,7 @@
 #   make run        build, create ./var/ejia.db with demo data on first run, serve on 127.0.0.1:$(PORT)
 #   make check      every test: unit (cmocka), API (real server on loopback, SQLite and PostgreSQL),
 #                   browser (Playwright + Debian chromium), then the same unit+API suite under ASan+UBSan
+#   make check-scale  the several-servers and read-replica tests alone, on PostgreSQL
 #   make bench      benchmarks under bench/ (print their figures)
 #   make fuzz       build libFuzzer targets (clang) and run each briefly; per target budget and
 #                   choice: make fuzz FUZZ_CPU_SECONDS=3600 FUZZ_TARGETS="csv xlsx" (see scripts/fuzz)
@@ -51,7 +52,7 @@ TEST_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRCS))
 FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 EMBED_FILES := $(sort $(wildcard src/db/migrations/*.sql) $(wildcard data/*.csv) $(wildcard data/*.txt) data/fields.json)
 
-.PHONY: all run check test-unit bins bench fuzz web clean deps pkgs
+.PHONY: all run check check-scale test-unit bins bench fuzz web clean deps pkgs
 all: ejia web
 
 ejia: $(B)/ejia
@@ -105,6 +106,12 @@ NPROC := $(shell nproc 2>/dev/null || echo 2)
 check:
 	@$(MAKE) --no-print-directory $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(NPROC)) all $(TEST_BINS)
 	scripts/check
+
+# Issue 20's province-scale specs alone on PostgreSQL (a private cluster): two servers behind
+# nginx (tests/api/cluster.test.mjs) and the read replica (tests/api/replica.test.mjs).  The
+# PostgreSQL pass of `make check` runs both as well; this is the quick way to run just them.
+check-scale: ejia
+	scripts/check scale
 
 test-unit: ejia $(TEST_BINS)
 	scripts/check unit

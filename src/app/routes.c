@@ -98,3 +98,21 @@ const member_change_hook member_change_hooks[] = {
     study_progress_store_refile,   /* issue 16: the study figures move with the member */
     NULL,
 };
+
+/* The reads a streaming replica may answer (--db-read, src/http/replica.c): lists,
+ * statistics and reports that are allowed to be a moment old and whose handlers
+ * write nothing (their stores take no lock, make no temporary table).  A
+ * caller's own writes are still seen at once (the ejia_lsn cookie); an export of
+ * one of them (?format=xlsx, audited) reads the primary. */
+const char *const http_replica_reads[] = {
+    "/api/coverage",
+    "/api/coverage/trend",
+    "/api/coverage/enterprises",
+    "/api/members/stats",
+    "/api/dues/reports",
+    "/api/study/progress",
+    "/api/flows/counts",
+    "/api/orgs",
+    "/api/members",
+    NULL,
+};

@@ -83,8 +83,16 @@ int cli_serve(int argc, char **argv) {
     int pool_n = cli_pool_size();
     db_pool *pool = NULL;
     if (db_pool_open(cfg_str("db"), pool_n, &pool, &e)) return cli_fail(&e);
+    /* --db-read: lists, statistics and reports from a streaming replica (src/http/replica.c) */
+    db_replica *replica = NULL;
+    if (*cfg_str("db-read") && (db_replica_open(cfg_str("db-read"), pool_n, &replica, &e) || http_set_replica(replica, &e))) {
+        db_replica_close(replica);
+        db_pool_close(pool);
+        return cli_fail(&e);
+    }
     http_server *srv = NULL;
     if (http_server_start(pool, &srv, &e)) {
+        db_replica_close(replica);
         db_pool_close(pool);
         return cli_fail(&e);
     }
@@ -92,8 +100,8 @@ int cli_serve(int argc, char **argv) {
     if (points_sched_start(&e)) log_warn("%s", e.msg);     /* the points engine on schedule */
     printf("ejia 已启动：http://%s:%u/   (Ctrl-C 停止 / to stop)\n", cfg_str("bind"), http_server_port(srv));
     fflush(stdout);
-    log_info("serving on %s:%u db=%s", cfg_str("bind"), http_server_port(srv),
-             strncmp(cfg_str("db"), "postgres", 8) == 0 ? "postgresql" : cfg_str("db"));
+    log_info("serving on %s:%u db=%s%s", cfg_str("bind"), http_server_port(srv),
+             strncmp(cfg_str("db"), "postgres", 8) == 0 ? "postgresql" : cfg_str("db"), replica ? " with a read replica" : "");
     int sig = 0;
     sigwait(&set, &sig);
     log_info("signal %d: finishing in-flight requests", sig);
@@ -108,6 +116,7 @@ int cli_serve(int argc, char **argv) {
         db_pool_put(pool, fd);
     }
     bulletin_render_shutdown();   /* font caches of the PDF bulletin, after the last request */
+    db_replica_close(replica);
     db_pool_close(pool);
     log_info("stopped");
     return 0;

@@ -39,6 +39,11 @@ const cfg_def cfg_table[] = {
     {"demo-if-empty", CFG_BOOL, 0, 0, "false", "服务器 server", "数据库为空时填入演示数据 / fill demo data into an empty database"},
     {"demo-seed", CFG_INT, 0, 1e9, "2018", "服务器 server", "演示数据随机种子 / demo data seed"},
     {"db-pool", CFG_INT, 1, 256, "0", "数据库 database", "数据库连接数（0 = 线程数+1） / connections (0 = threads+1)"},
+    /* issue 20: lists, statistics and reports from a streaming replica (src/db/db_replica.c) */
+    {"db-read", CFG_STR, 0, 0, "", "数据库 database",
+     "读副本：PostgreSQL 流复制备库地址（postgresql://…；空 = 不用）。列表、统计、报表从它读，写入及刚写过的会话读主库 / read replica URL"},
+    {"db-read-retry", CFG_INT, 1, 3600, "5", "数据库 database",
+     "读副本不可用（停机、连不上、已不在恢复状态）后，隔多少秒再试；其间全部读主库 / seconds before retrying a failed read replica"},
     {"busy-timeout", CFG_INT, 0, 600000, "10000", "数据库 database", "SQLite 忙等待（毫秒；其他进程的写入） / SQLite busy timeout (ms; writers of other processes)"},
     {"sqlite-mmap-mb", CFG_INT, 0, 65536, "0", "数据库 database",
      "SQLite 内存映射读取（MB；0 = 关闭；只读为主的大库可开） / SQLite memory-mapped reads (MiB; 0 = off)"},

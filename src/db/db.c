@@ -574,7 +574,9 @@ struct db_pool {
     db_gate *gate;   /* SQLite: the write queue of all its connections */
 };
 
-st db_pool_open(const char *url, int n, db_pool **out, err *e) {
+st db_pool_open(const char *url, int n, db_pool **out, err *e) { return db_pool_open_with(url, n, db_open, out, e); }
+
+st db_pool_open_with(const char *url, int n, st (*open)(const char *url, db **out, err *e), db_pool **out, err *e) {
     *out = NULL;
     db_pool *p = calloc(1, sizeof *p);
     if (!p) return err_set(e, ST_NOMEM, "内存不足");
@@ -589,7 +591,7 @@ st db_pool_open(const char *url, int n, db_pool **out, err *e) {
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->cv, NULL);
     for (int i = 0; i < n; i++) {
-        st s = db_open(url, &p->all[i], e);
+        st s = open(url, &p->all[i], e);
         if (!s && p->all[i]->kind == DB_SQLITE && !p->gate && !(p->gate = gate_new()))
             s = err_set(e, ST_NOMEM, "内存不足");
         if (s) {

@@ -111,4 +111,29 @@ db *db_pool_get(db_pool *p);      /* blocks until one is free */
 void db_pool_put(db_pool *p, db *d);
 void db_pool_close(db_pool *p);
 
+/* A read replica (--db-read, issue 20): a pool of connections to a PostgreSQL
+ * streaming replica for the reads that may be a moment old (lists, statistics,
+ * reports).  Read-your-own-write: after a write the caller keeps the primary's
+ * WAL position (db_wal_lsn), and a read is sent to the replica only once the
+ * replica has replayed up to it.  A replica that is down, unreachable or not in
+ * recovery is never an error: db_replica_get answers NULL (read the primary),
+ * logs a warning once, and tries again after db-read-retry seconds. */
+typedef struct db_replica db_replica;
+/* Only opening fails (not a PostgreSQL URL, no memory); an unreachable replica
+ * gives a pool whose connections open when it comes up. */
+st db_replica_open(const char *url, int n, db_replica **out, err *e);
+void db_replica_close(db_replica *rp);
+/* A replica connection that has replayed min_lsn ("X/Y"; NULL or "" = any),
+ * or NULL: read the primary.  Give it back with db_replica_put. */
+db *db_replica_get(db_replica *rp, const char *min_lsn);
+void db_replica_put(db_replica *rp, db *d);
+/* A read on d (from db_replica_get) failed because the replica went away:
+ * no read goes there for db-read-retry seconds. */
+void db_replica_failed(db_replica *rp, const char *why);
+/* The primary's WAL position now ("X/Y", at most 32 bytes with the NUL): after
+ * a commit, what a replica must have replayed to show it. */
+st db_wal_lsn(db *primary, char out[32], err *e);
+/* Is s a WAL position as PostgreSQL writes it (hex "X/Y", up to 8 digits each)? */
+bool db_lsn_valid(const char *s);
+
 #endif

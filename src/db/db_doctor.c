@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/config.h"
 #include "core/embed.h"
 
 void db_doctor_add(json_t *out, const char *item, const char *value, const char *level, const char *advice) {
@@ -74,6 +75,49 @@ static st dd_sqlite(db *d, json_t *out, err *e) {
     return ST_OK;
 }
 
+/* The replica --db-read names, seen from both ends: how far its replay is
+ * behind the primary's WAL (bytes), and since when (seconds).  A replica that
+ * cannot be reached is a finding, not a failure of the doctor. */
+static st dd_replica(db *primary, const char *url, json_t *out, err *e) {
+    db *r = NULL;
+    err re;
+    err_clear(&re);
+    json_t *rows = NULL;
+    if (db_open(url, &r, &re) ||
+        db_query_json(r, &rows,
+                      "SELECT CASE WHEN pg_is_in_recovery() THEN 1 ELSE 0 END AS standby, "
+                      "COALESCE(CAST(pg_last_wal_replay_lsn() AS TEXT), '') AS lsn, "
+                      "CAST(COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), -1) AS DOUBLE PRECISION) AS since",
+                      &re, "")) {
+        db_close(r);
+        db_doctor_add(out, "读副本延迟", re.msg, "warn",
+                      "--db-read 指向的副本连不上：列表、统计和报表都在读主库（服务照常）。检查副本是否在运行、地址与口令是否正确。");
+        return ST_OK;
+    }
+    db_close(r);
+    json_t *row = json_array_get(rows, 0);
+    bool standby = json_integer_value(json_object_get(row, "standby")) == 1;
+    const char *lsn = json_string_value(json_object_get(row, "lsn"));
+    double since = json_number_value(json_object_get(row, "since"));
+    char v[200];
+    if (!standby || !db_lsn_valid(lsn)) {
+        json_decref(rows);
+        db_doctor_add(out, "读副本延迟", "不是备库", "bad",
+                      "--db-read 指向的数据库不在恢复（流复制）状态：它可能已被提升为主库，数据会与主库分叉。ejia 不会从它读；请重建副本（pg_basebackup -R）或改正地址。");
+        return ST_OK;
+    }
+    int64_t behind = 0;
+    st s = db_query_int(primary, &behind, "SELECT CAST(pg_wal_lsn_diff(pg_current_wal_lsn(), CAST($1 AS pg_lsn)) AS BIGINT)", e, "t", lsn);
+    json_decref(rows);
+    if (s) return s;
+    if (behind <= 0) since = 0;   /* caught up: the last replayed commit may be old when nothing is written */
+    snprintf(v, sizeof v, "落后 %lld 字节，约 %.1f 秒", (long long)(behind > 0 ? behind : 0), since > 0 ? since : 0);
+    bool far = behind > 0 && since > 10;
+    db_doctor_add(out, "读副本延迟", v, far ? "warn" : "ok",
+                  far ? "副本回放落后超过 10 秒：报表会读到旧数据（写入者本人仍读主库）。检查副本的磁盘、负载与网络。" : "");
+    return ST_OK;
+}
+
 static st dd_pgsql(db *d, int pool, json_t *out, err *e) {
     char v[256], w[256];
     st s = dd_pg_setting(d, "server_version", v, sizeof v, e);
@@ -138,6 +182,7 @@ static st dd_pgsql(db *d, int pool, json_t *out, err *e) {
         db_doctor_add(out, "读副本", w, lag > 10 ? "warn" : "ok", lag > 10 ? "副本落后超过 10 秒：报表可能读到旧数据，检查网络与副本负载。" : "");
     }
     json_decref(reps);
+    if (*cfg_str("db-read") && (s = dd_replica(d, cfg_str("db-read"), out, e))) return s;
     int64_t bytes = 0;
     if ((s = db_query_int(d, &bytes, "SELECT pg_database_size(current_database())", e, ""))) return s;
     snprintf(w, sizeof w, "%.1f MB", (double)bytes / 1e6);

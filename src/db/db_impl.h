@@ -65,5 +65,10 @@ st db_rewrite(db_kind kind, const char *sql, buf *out);
 st db_sqlite_open(const char *path, db **out, err *e);
 st db_pgsql_open(const char *url, db **out, err *e);
 st db_sqlite_backup(db *d, const char *to, err *e);
+/* db_pgsql_open, but a server that does not answer yet gives a connection
+ * marked broken (the pool reopens it before a use) instead of an error. */
+st db_pgsql_open_standby(const char *url, db **out, err *e);
+/* db_pool_open with the given way of opening each connection. */
+st db_pool_open_with(const char *url, int n, st (*open)(const char *url, db **out, err *e), db_pool **out, err *e);
 
 #endif

@@ -407,7 +407,9 @@ static const db_ops pg_ops = {
     .close = pgx_close, .reconnect = pgx_reconnect, .begin_sql = "BEGIN",
 };
 
-st db_pgsql_open(const char *url, db **out, err *e) {
+/* keep: a server that does not answer gives a connection marked lost (a replica
+ * that is down when ejia starts: the pool opens it when it comes up). */
+static st pg_open(const char *url, bool keep, db **out, err *e) {
     db *d = calloc(1, sizeof *d);
     pg *p = calloc(1, sizeof *p);
     if (!d || !p) {
@@ -429,6 +431,14 @@ st db_pgsql_open(const char *url, db **out, err *e) {
         snprintf(msg, sizeof msg, "%s", PQerrorMessage(p->c));
         size_t n = strlen(msg);
         while (n && msg[n - 1] == '\n') msg[--n] = 0;
+        if (keep) {
+            char line[400];
+            pg_one_line(msg, line, sizeof line);
+            log_warn("db: cannot connect yet, opened when the server answers: %s", line);   /* no URL: it may hold a password */
+            d->broken = 1;
+            *out = d;
+            return ST_OK;
+        }
         pgx_close(d);
         return err_set(e, ST_UNAVAILABLE, "无法连接 PostgreSQL 数据库：%s。请检查 --db 地址和服务器状态。", msg);
     }
@@ -440,3 +450,6 @@ st db_pgsql_open(const char *url, db **out, err *e) {
     *out = d;
     return ST_OK;
 }
+
+st db_pgsql_open(const char *url, db **out, err *e) { return pg_open(url, false, out, e); }
+st db_pgsql_open_standby(const char *url, db **out, err *e) { return pg_open(url, true, out, e); }

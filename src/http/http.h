@@ -109,6 +109,8 @@ struct http_req {
     const char *query;
     void *daemon_ctx;
     db *db_conn;                  /* from the pool, lazily */
+    bool on_replica;              /* db_conn is the read replica's (replica.c), not the primary pool's */
+    bool replica_served;          /* the handler read the replica: X-Ejia-Db: replica */
     uc use;                       /* the use-case context (http_uc) */
     /* reply */
     int status;
@@ -122,7 +124,7 @@ struct http_req {
     bool accept_ranges;           /* Accept-Ranges: bytes */
     const char *reply_disposition;/* Content-Disposition for downloads */
     bool no_store;                /* Cache-Control: no-store (default for /api) */
-    const char *set_cookie[2];
+    const char *set_cookie[3];    /* a session's, and the read replica's ejia_lsn (replica.c) */
     int64_t retry_after;          /* > 0: Retry-After header (seconds), e.g. a paused login (429) */
     int ntmp;
     int tmp_fds[4];               /* http_tempfile(): files without a name, closed when the request ends */
@@ -244,6 +246,14 @@ extern const http_route *const http_route_tables[];    /* routes.c */
 const http_route *http_route_match(const char *method, const char *path, http_req *r,
                                    bool *path_exists);
 json_t *http_openapi(void);
+
+/* The read replica (--db-read; src/http/replica.c): the GET routes whose
+ * pattern is in http_replica_reads (routes.c) read it, unless the caller wrote
+ * something the replica has not replayed yet (the ejia_lsn cookie) or the
+ * replica cannot serve.  Set before the server starts; ST_INVALID when a
+ * pattern names no GET route. */
+extern const char *const http_replica_reads[];   /* routes.c, NULL-terminated */
+st http_set_replica(db_replica *rp, err *e);
 
 /* Server */
 typedef struct http_server http_server;

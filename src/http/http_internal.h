@@ -29,4 +29,12 @@ void http_new_request_id(char out[17]);
  * that id.  Otherwise out is a copy of in and the result is false. */
 bool http_error_public(const err *in, const char *request_id, err *out);
 
+/* replica.c: the read replica, NULL when --db-read is not set */
+db_replica *http_replica(void);
+/* A replica connection for this request's handler, or NULL: read the primary
+ * (not a replica route, an export, behind the caller's last write, replica down). */
+db *http_replica_take(http_req *r);
+/* After a request that wrote: the ejia_lsn cookie with the primary's WAL position. */
+void http_replica_note_write(http_req *r);
+
 #endif

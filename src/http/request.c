@@ -291,7 +291,7 @@ st http_tempfile(http_req *r, const char **path, err *e) {
 }
 
 void http_set_cookie(http_req *r, const char *cookie) {
-    for (int i = 0; i < 2; i++)
+    for (size_t i = 0; i < sizeof r->set_cookie / sizeof r->set_cookie[0]; i++)
         if (!r->set_cookie[i]) {
             r->set_cookie[i] = arena_strdup(&r->mem, cookie);
             return;

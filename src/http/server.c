@@ -126,18 +126,19 @@ db *http_db(http_req *r) {
  * takes one again if anything still asks. */
 static void release_db(http_req *r) {
     if (!r->db_conn) return;
-    db_pool_put(((http_server *)r->daemon_ctx)->pool, r->db_conn);   /* rolls back an open tx */
+    if (r->on_replica) db_replica_put(http_replica(), r->db_conn);
+    else db_pool_put(((http_server *)r->daemon_ctx)->pool, r->db_conn);   /* rolls back an open tx */
     r->db_conn = NULL;
+    r->on_replica = false;
 }
 
 static void req_free(http_req *r) {
-    http_server *s = r->daemon_ctx;
     if (r->pp) MHD_destroy_post_processor(r->pp);
     /* upload_fd is the last upload's, closed with it (uploads[].fd) */
     for (int i = 0; i < r->nuploads; i++)
         if (r->uploads[i].path && r->uploads[i].fd >= 0) close(r->uploads[i].fd);
     for (int i = 0; i < r->ntmp; i++) close(r->tmp_fds[i]);
-    if (r->db_conn) db_pool_put(s->pool, r->db_conn);
+    release_db(r);
     json_decref(r->json);
     json_decref(r->reply);
     free(r->reply_raw);
@@ -456,7 +457,7 @@ static void add_security_headers(struct MHD_Response *resp, http_req *r, bool ap
     for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
         MHD_add_response_header(resp, security_headers[i][0], security_headers[i][1]);
     if (api || r->no_store) MHD_add_response_header(resp, "Cache-Control", "no-store");
-    for (int i = 0; i < 2; i++)
+    for (size_t i = 0; i < sizeof r->set_cookie / sizeof r->set_cookie[0]; i++)
         if (r->set_cookie[i]) MHD_add_response_header(resp, "Set-Cookie", r->set_cookie[i]);
     if (r->retry_after > 0) {
         char ra[24];
@@ -499,6 +500,8 @@ static enum MHD_Result queue_reply(struct MHD_Connection *c, http_req *r) {
     http_static_headers(r, resp);
     add_security_headers(resp, r, api);
     MHD_add_response_header(resp, "X-Request-Id", r->request_id);
+    /* with a read replica: which database answered (replica.c; the replica test reads it) */
+    if (api && r->route && http_replica()) MHD_add_response_header(resp, "X-Ejia-Db", r->replica_served ? "replica" : "primary");
     /* 503 is "not now" (database busy or reconnecting): say when to come back. */
     if (r->status == 503) MHD_add_response_header(resp, "Retry-After", "2");
     /* While stopping, a connection ends with the request it is serving. */
@@ -602,6 +605,32 @@ static st audited_once(http_req *r, int64_t rows, err *e) {
     return err_set(e, ST_INTERNAL, "内部错误：该操作没有恰好一条审计记录（审计检查模式）。");
 }
 
+/* The handler reads the replica when it may (replica.c): the primary's
+ * connection, used to identify the caller, goes back first. */
+static void read_replica(http_req *r) {
+    db *rd = http_replica_take(r);
+    if (!rd) return;
+    release_db(r);
+    r->db_conn = rd;
+    r->on_replica = r->replica_served = true;
+}
+
+/* The replica went away while the handler read it: these routes write
+ * nothing, so the same handler runs again on the primary, and the caller
+ * never sees the replica's outage. */
+static st read_again(http_req *r, err *e) {
+    db_replica_failed(http_replica(), e->msg);
+    release_db(r);
+    r->replica_served = false;
+    json_decref(r->reply);
+    r->reply = NULL;
+    free(r->reply_raw);
+    r->reply_raw = NULL;
+    r->status = 0;
+    err_clear(e);
+    return r->route->handler(r, e);
+}
+
 static void dispatch(http_req *r) {
     err e;
     err_clear(&e);
@@ -623,9 +652,15 @@ static void dispatch(http_req *r) {
     if (!s && strcmp(r->route->perm, "public") != 0 && auth_ops && auth_ops->objects) s = auth_ops->objects(r, &e);
     int64_t audited = audit_rows_written();
     if (!s) s = http_export_begin(r, &e);
+    if (!s) read_replica(r);
     if (!s) s = r->route->handler(r, &e);
+    if (s == ST_UNAVAILABLE && r->on_replica) s = read_again(r, &e);
     if (!s) s = http_export_finish(r, auth_ops, &e);
-    if (!s) s = audited_once(r, audit_rows_written() - audited, &e);
+    int64_t rows = audit_rows_written() - audited;
+    if (!s) s = audited_once(r, rows, &e);
+    /* a write: the next reads of this browser wait for the replica to replay it */
+    if (!s && http_replica() && (rows > 0 || (strcmp(r->method, "GET") && strcmp(r->method, "HEAD")))) http_replica_note_write(r);
+    if (r->on_replica) release_db(r);   /* a refusal below is audited: on the primary */
     if (s) {
         if (!e.code) err_set(&e, s, "服务器内部错误，请稍后重试。");
         e.code = s;

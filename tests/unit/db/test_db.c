@@ -3,7 +3,8 @@
  * against PostgreSQL: binding and reading every type, portable SQL rewriting,
  * transactions, constraint errors, JSON rows, migrations, the pool, backup;
  * faults: SQLite busy (503 material, no SQLite text), the pool's write queue,
- * a PostgreSQL connection killed under the pool and reopened. */
+ * a PostgreSQL connection killed under the pool and reopened; the read
+ * replica's pool refusing what it must not read. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -569,6 +570,42 @@ static void body_bulk(db *d, const char *url) {
     }
 }
 
+/* The read replica's pool (db_replica.c): WAL positions checked before they reach SQL; a URL that is
+ * not PostgreSQL refused; a replica that cannot be reached, or a database that is not in recovery (a
+ * primary, a promoted replica), never handed out — the caller reads the primary. */
+static void test_replica(void **state) {
+    (void)state;
+    assert_true(db_lsn_valid("0/3000060"));
+    assert_true(db_lsn_valid("1A/FFFFFFFF"));
+    assert_false(db_lsn_valid(NULL));
+    assert_false(db_lsn_valid(""));
+    assert_false(db_lsn_valid("0/"));
+    assert_false(db_lsn_valid("/1"));
+    assert_false(db_lsn_valid("0/1/2"));
+    assert_false(db_lsn_valid("0/1'; DROP"));
+    assert_false(db_lsn_valid("123456789/0"));
+    err e;
+    db_replica *rp = NULL;
+    assert_int_equal(db_replica_open(lite_path, 1, &rp, &e), ST_INVALID);
+    assert_null(rp);
+    /* nothing listens on port 1: opened all the same, and never used */
+    assert_int_equal(db_replica_open("postgresql://postgres@127.0.0.1:1/none?connect_timeout=2", 1, &rp, &e), ST_OK);
+    assert_null(db_replica_get(rp, NULL));
+    assert_null(db_replica_get(rp, "0/0"));   /* resting: no connection attempt before db-read-retry */
+    db_replica_close(rp);
+    const char *url = getenv("EJIA_TEST_PG_URL");
+    if (!url || !*url) return;
+    db *d;
+    assert_int_equal(db_open(url, &d, &e), ST_OK);
+    char lsn[32];
+    assert_int_equal(db_wal_lsn(d, lsn, &e), ST_OK);
+    assert_true(db_lsn_valid(lsn));
+    db_close(d);
+    assert_int_equal(db_replica_open(url, 1, &rp, &e), ST_OK);
+    assert_null(db_replica_get(rp, lsn));   /* a primary: pg_last_wal_replay_lsn() is NULL */
+    db_replica_close(rp);
+}
+
 static void test_types(void **s) { (void)s; each_backend(body_types); }
 static void test_dynamic(void **s) { (void)s; each_backend(body_dynamic); }
 static void test_tx(void **s) { (void)s; each_backend(body_tx); }
@@ -581,7 +618,7 @@ int main(void) {
         cmocka_unit_test(test_rewrite), cmocka_unit_test(test_stream), cmocka_unit_test(test_types), cmocka_unit_test(test_tx), cmocka_unit_test(test_flat), cmocka_unit_test(test_bulk),
         cmocka_unit_test(test_migrate), cmocka_unit_test(test_pool),  cmocka_unit_test(test_backup),
         cmocka_unit_test(test_dynamic), cmocka_unit_test(test_sqlite_busy), cmocka_unit_test(test_write_queue),
-        cmocka_unit_test(test_pg_reconnect),
+        cmocka_unit_test(test_pg_reconnect), cmocka_unit_test(test_replica),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
