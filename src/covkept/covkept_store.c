@@ -182,7 +182,7 @@ st covkept_store_mark_stale(db *d, err *e) {
  * accumulator; at the end the groups and the running rows written in
  * batches. */
 
-enum { COVKEPT_PAGE = 20000, COVKEPT_BATCH = 100 };
+enum { COVKEPT_PAGE = 20000, COVKEPT_BATCH = 12 };   /* 60 parameters: under the PostgreSQL driver's 64 */
 
 typedef struct page_rows {
     int64_t *ent;
@@ -373,7 +373,8 @@ st covkept_store_rebuild(db *d, int64_t *groups, err *e) {
     if (!s) s = db_commit(d, e);
     else db_rollback(d);
     /* fresh rows over dead ones: PostgreSQL plans the lookups well only once it knows them */
-    if (!s && !outer && db_kind_of(d) == DB_PGSQL) s = db_exec(d, "VACUUM ANALYZE coverage_cum; VACUUM ANALYZE coverage_group", e);
+    if (!s && !outer && db_kind_of(d) == DB_PGSQL) s = db_exec(d, "VACUUM ANALYZE coverage_cum", e);   /* one a statement: */
+    if (!s && !outer && db_kind_of(d) == DB_PGSQL) s = db_exec(d, "VACUUM ANALYZE coverage_group", e);   /* not in a block */
     if (!s) *groups = (int64_t)ng;
     free(gid);
     free(tl);
