@@ -48,19 +48,22 @@ static const char *const coverage_fig_sql[] = {
     COV_FIG(COV_S), COV_FIG("e.category"),
 };
 
-/* The same figures from the kept running sums (covkept.h, migration 0075): per group its row of the latest
- * day <= $1 (one probe of the primary key per group), added up by the grouping.  A few ten thousand groups
- * instead of every enterprise, cover and instructor. */
+/* The same figures from the kept running sums (covkept.h, migration 0075): per group in scope its row of the
+ * latest day <= $1 — scalar subqueries on the primary key (grp, day), one probe each, so both databases walk
+ * the groups and not the running rows (a join on the latest day made SQLite scan every row and probe per
+ * row) — added up by the grouping.  A few ten thousand groups instead of every enterprise, cover and instructor. */
 #define KEPT_D "NULLIF(g.district_code, '')"
 #define KEPT_P "NULLIF(g.park_code, '')"
 #define KEPT_S "NULLIF(g.street_code, '')"
 #define KEPT_C "NULLIF(g.category, '')"
+#define KEPT_AT(COL) "(SELECT x." COL " FROM coverage_cum x WHERE x.grp = g0.id AND x.day <= CAST($1 AS TEXT) ORDER BY x.day DESC LIMIT 1)"
 #define COV_KEPT(KEY)                                                                                               \
-    "SELECT y.k, r.name, y.n, y.cv, y.wk FROM (SELECT " KEY " AS k, CAST(SUM(c.n) AS BIGINT) AS n, "                 \
-    "CAST(SUM(c.covered) AS BIGINT) AS cv, CAST(SUM(c.work) AS BIGINT) AS wk FROM coverage_group g "                  \
-    "JOIN coverage_cum c ON c.grp = g.id AND c.day = (SELECT MAX(x.day) FROM coverage_cum x WHERE x.grp = g.id "      \
-    "AND x.day <= CAST($1 AS TEXT)) WHERE " SCOPE_COND("$2", "$3", KEPT_D, KEPT_P, "NULL", "NULL", "NULL")            \
-    " GROUP BY " KEY " HAVING SUM(c.n) <> 0) y LEFT JOIN region r ON r.code = y.k ORDER BY y.k"
+    "SELECT y.k, r.name, y.n, y.cv, y.wk FROM (SELECT " KEY " AS k, CAST(SUM(g.n) AS BIGINT) AS n, "                 \
+    "CAST(SUM(g.cv) AS BIGINT) AS cv, CAST(SUM(g.wk) AS BIGINT) AS wk FROM (SELECT g0.district_code, g0.park_code, "  \
+    "g0.street_code, g0.category, " KEPT_AT("n") " AS n, " KEPT_AT("covered") " AS cv, " KEPT_AT("work") " AS wk "   \
+    "FROM coverage_group g0 WHERE " SCOPE_COND("$2", "$3", "NULLIF(g0.district_code, '')", "NULLIF(g0.park_code, '')", \
+                                               "NULL", "NULL", "NULL")                                                \
+    ") g GROUP BY " KEY " HAVING SUM(g.n) <> 0) y LEFT JOIN region r ON r.code = y.k ORDER BY y.k"
 
 static const char *const coverage_kept_sql[] = {
     COV_KEPT("CAST('city' AS TEXT)"), COV_KEPT(KEPT_D), COV_KEPT(KEPT_P), COV_KEPT(KEPT_S), COV_KEPT(KEPT_C),
