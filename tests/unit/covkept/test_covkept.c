@@ -81,7 +81,7 @@ static void test_acc(void **state) {
                           {"2019-02-01", k2, 1, 0, 0}, {"2019-03-01", k, 0, 0, 0}};
     assert_true(covkept_acc_add(a, d, 5));
     /* many groups: the table grows */
-    char names[3000][8];
+    char names[3000][16];
     for (int i = 0; i < 3000; i++) {
         snprintf(names[i], sizeof names[i], "D%d", i);
         covkept_delta x = {"2019-05-01", {names[i], "", "", ""}, 1, 1, 1};
