@@ -8,6 +8,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "committee/committee_store.h"
+#include "covkept/covkept.h"
 #include "ledger/record.h"
 #include "develop/develop_store.h"
 #include "meeting/meeting_store.h"
@@ -32,6 +33,9 @@ st cli_data_upgrade(db *d, err *e) {
     if (!s && n) log_info("已把 %lld 个原书记、委员姓名迁入任职记录 / carried %lld secretaries' and committee members' names into posts", (long long)n, (long long)n);
     if (!s) s = register_store_place_fill(d, &n, e);
     if (!s && n) log_info("已按企业名录的变动记录整理 %lld 段企业原所在区、园区 / kept %lld earlier places of enterprises", (long long)n, (long long)n);
+    /* after the places' fill: the kept coverage counts enterprises where they were */
+    if (!s) s = covkept_store_upgrade(d, &n, e);
+    if (!s && n) log_info("已重新统计 %lld 组党组织覆盖数字 / rebuilt the kept coverage of %lld groups", (long long)n, (long long)n);
     if (!s) s = study_progress_store_upgrade(d, &n, e);
     if (!s && n) log_info("已按学时要求重新统计 %lld 名党员的年度学时 / recounted the study figures of %lld member-years", (long long)n, (long long)n);
     return s;

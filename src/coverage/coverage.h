@@ -92,12 +92,22 @@ st coverage_store_figures(uc *c, const char *day, coverage_by by, coverage_row *
 st coverage_store_city_series(uc *c, const char *const *days, size_t ndays, int64_t *n, int64_t *covered,
                               int64_t *work, err *e);
 
+/* The check of the kept figures (covkept.h) against the raw tables, over the whole city: on every day
+ * anything starts or ends (a cover, an instructor, a stay in the register, a place) and every day of the
+ * kept rows, the figures of each group (district/park/street/category, '' for none) counted both ways.
+ * Between those days neither can change, so agreeing on them is agreeing on every day.  fn is told each
+ * difference (a side without the group: zeros); *days = days compared, *diffs = differences found.
+ * ST_CONFLICT when the kept figures are stale (there is nothing kept to compare yet). */
+typedef struct coverage_sum coverage_sum;
+typedef void (*coverage_diff_fn)(void *arg, const char *day, const char *group, const coverage_sum *raw, const coverage_sum *kept);
+st coverage_store_verify(uc *c, coverage_diff_fn fn, void *arg, int64_t *days, int64_t *diffs, err *e);
+
 /* Filters of the enterprise list that combine (NULL or "" = any): q = part
  * of the name or the whole credit code; a district, park, street or
  * category code, or "none" for enterprises without one. */
 typedef struct coverage_filter { const char *q, *district, *park, *street, *category; } coverage_filter;
 /* The filtered set's own figures (any state). */
-typedef struct coverage_sum { int64_t n, covered, work; } coverage_sum;
+struct coverage_sum { int64_t n, covered, work; };
 /* The enterprises behind a figure as of day: by/key = the group (key NULL
  * for the city); state "all" | "covered" | "uncovered" | "work" |
  * "work_uncovered" (NULL = all); f the combinable filters (may be NULL).

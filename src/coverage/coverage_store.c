@@ -14,6 +14,7 @@
 
 #include "auth/scope.h"
 #include "core/buf.h"
+#include "covkept/covkept.h"
 #include "org/org_store.h"
 
 #define COV_JOINS                                                                                                   \
@@ -47,6 +48,36 @@ static const char *const coverage_fig_sql[] = {
     COV_FIG(COV_S), COV_FIG("e.category"),
 };
 
+/* The same figures from the kept running sums (covkept.h, migration 0075): per group in scope its row of the
+ * latest day <= $1 — scalar subqueries on the primary key (grp, day), one probe each, so both databases walk
+ * the groups and not the running rows (a join on the latest day made SQLite scan every row and probe per
+ * row) — added up by the grouping.  A few ten thousand groups instead of every enterprise, cover and instructor. */
+#define KEPT_D "NULLIF(g.district_code, '')"
+#define KEPT_P "NULLIF(g.park_code, '')"
+#define KEPT_S "NULLIF(g.street_code, '')"
+#define KEPT_C "NULLIF(g.category, '')"
+#define KEPT_AT(COL) "(SELECT x." COL " FROM coverage_cum x WHERE x.grp = g0.id AND x.day <= CAST($1 AS TEXT) ORDER BY x.day DESC LIMIT 1)"
+#define COV_KEPT(KEY)                                                                                               \
+    "SELECT y.k, r.name, y.n, y.cv, y.wk FROM (SELECT " KEY " AS k, CAST(SUM(g.n) AS BIGINT) AS n, "                 \
+    "CAST(SUM(g.cv) AS BIGINT) AS cv, CAST(SUM(g.wk) AS BIGINT) AS wk FROM (SELECT g0.district_code, g0.park_code, "  \
+    "g0.street_code, g0.category, " KEPT_AT("n") " AS n, " KEPT_AT("covered") " AS cv, " KEPT_AT("work") " AS wk "   \
+    "FROM coverage_group g0 WHERE " SCOPE_COND("$2", "$3", "NULLIF(g0.district_code, '')", "NULLIF(g0.park_code, '')", \
+                                               "NULL", "NULL", "NULL")                                                \
+    ") g GROUP BY " KEY " HAVING SUM(g.n) <> 0) y LEFT JOIN region r ON r.code = y.k ORDER BY y.k"
+
+static const char *const coverage_kept_sql[] = {
+    COV_KEPT("CAST('city' AS TEXT)"), COV_KEPT(KEPT_D), COV_KEPT(KEPT_P), COV_KEPT(KEPT_S), COV_KEPT(KEPT_C),
+};
+
+/* The kept figures answer for the scopes of places (the city, a district, a park) once they are not stale;
+ * the rest (an enterprise's own account, say) count from the raw tables. */
+static bool coverage_kept_ok(uc *c, const char *k) {
+    if (strcmp(k, "city") && strcmp(k, "district") && strcmp(k, "park")) return false;
+    bool stale = true;
+    err e;
+    return !covkept_store_stale(c->d, &stale, &e) && !stale;
+}
+
 /* A group without a region name: a category is its own name; the rest say what is missing. */
 static const char *coverage_group_name(coverage_by by, const char *key) {
     if (by == COVERAGE_CATEGORY && key) return key;
@@ -66,7 +97,7 @@ st coverage_store_figures(uc *c, const char *day, coverage_by by, coverage_row *
     *n = 0;
     size_t cap = 0;
     db_stmt *q;
-    st s = db_prepare(c->d, coverage_fig_sql[by], &q, e);
+    st s = db_prepare(c->d, coverage_kept_ok(c, k) ? coverage_kept_sql[by] : coverage_fig_sql[by], &q, e);
     if (s) return s;
     db_bind_text(q, 1, day);
     db_bind_text(q, 2, k);
@@ -93,6 +124,90 @@ st coverage_store_figures(uc *c, const char *day, coverage_by by, coverage_row *
         (*rows)[0].name = org_store_scope_name(c);
     }
     return ST_OK;
+}
+
+/* ---- the check of the kept figures ---- */
+
+#define COV_FULL_RAW "COALESCE(" COV_D ", '') || '/' || COALESCE(" COV_P ", '') || '/' || COALESCE(" COV_S ", '') || '/' || COALESCE(e.category, '')"
+#define COV_FULL_KEPT "g.district_code || '/' || g.park_code || '/' || g.street_code || '/' || g.category"
+
+typedef struct coverage_grp {
+    const char *key;
+    coverage_sum v;
+} coverage_grp;
+
+static int coverage_grp_cmp(const void *a, const void *b) { return strcmp(((const coverage_grp *)a)->key, ((const coverage_grp *)b)->key); }
+
+/* One day's figures per group, by one of the two statements, sorted by group. */
+static st coverage_groups_on(uc *c, arena *m, const char *sql, const char *day, coverage_grp **out, size_t *n, err *e) {
+    *out = NULL;
+    *n = 0;
+    size_t cap = 0;
+    db_stmt *q;
+    st s = db_prepare(c->d, sql, &q, e);
+    if (s) return s;
+    db_bind_text(q, 1, day);
+    db_bind_text(q, 2, "city");
+    db_bind_text(q, 3, "");
+    int r;
+    while ((r = db_step(q, e)) == DB_ROW) {
+        coverage_grp *x = arena_push(m, (void **)out, n, &cap, 64, sizeof *x);
+        if (!x || !(x->key = arena_strdup(m, db_col_text(q, 0) ? db_col_text(q, 0) : ""))) {
+            db_reset(q);
+            return err_set(e, ST_NOMEM, "内存不足。");
+        }
+        x->v = (coverage_sum){db_col_int(q, 2), db_col_int(q, 3), db_col_int(q, 4)};
+    }
+    db_reset(q);
+    if (r == DB_ERROR) return e->code;
+    if (*n) qsort(*out, *n, sizeof **out, coverage_grp_cmp);
+    return ST_OK;
+}
+
+st coverage_store_verify(uc *c, coverage_diff_fn fn, void *arg, int64_t *days, int64_t *diffs, err *e) {
+    *days = *diffs = 0;
+    bool stale = false;
+    st s = covkept_store_stale(c->d, &stale, e);
+    if (s) return s;
+    if (stale)
+        return err_set(e, ST_CONFLICT, "保存的覆盖数字已标记为待重建（批量写入或升级之后），无从核对：先运行 ejia migrate（或重启 ejia serve）重建，再核对。");
+    static const char raw_sql[] = COV_FIG(COV_FULL_RAW), kept_sql[] = COV_KEPT(COV_FULL_KEPT);
+    json_t *dl = NULL;
+    s = db_query_json(c->d, &dl,
+                      "SELECT d FROM (SELECT from_day AS d FROM org_cover UNION SELECT to_day FROM org_cover "
+                      "UNION SELECT from_day FROM org_instructor UNION SELECT to_day FROM org_instructor "
+                      "UNION SELECT reg_from FROM enterprise UNION SELECT reg_to FROM enterprise "
+                      "UNION SELECT from_day FROM enterprise_place UNION SELECT to_day FROM enterprise_place "
+                      "UNION SELECT day FROM coverage_cum UNION SELECT '" COVKEPT_START "') x WHERE d IS NOT NULL ORDER BY d",
+                      e, "");
+    size_t i;
+    json_t *row;
+    json_array_foreach(dl, i, row) {
+        if (s) break;
+        const char *day = json_string_value(json_object_get(row, "d"));
+        if (!day) continue;
+        arena m;   /* one day's rows at a time */
+        arena_init(&m, 0);
+        coverage_grp *a = NULL, *b = NULL;
+        size_t na = 0, nb = 0;
+        s = coverage_groups_on(c, &m, raw_sql, day, &a, &na, e);
+        if (!s) s = coverage_groups_on(c, &m, kept_sql, day, &b, &nb, e);
+        (*days)++;
+        for (size_t x = 0, y = 0; !s && (x < na || y < nb);) {
+            int cmp = x == na ? 1 : y == nb ? -1 : strcmp(a[x].key, b[y].key);
+            const coverage_sum zero = {0, 0, 0}, *ra = cmp <= 0 ? &a[x].v : &zero, *kb = cmp >= 0 ? &b[y].v : &zero;
+            const char *key = cmp <= 0 ? a[x].key : b[y].key;
+            if (ra->n != kb->n || ra->covered != kb->covered || ra->work != kb->work) {
+                (*diffs)++;
+                if (fn) fn(arg, day, key, ra, kb);
+            }
+            if (cmp <= 0) x++;
+            if (cmp >= 0) y++;
+        }
+        arena_free(&m);
+    }
+    json_decref(dl);
+    return s;
 }
 
 /* ---- the whole scope over many days, in one pass ----

@@ -14,6 +14,7 @@
 #include "base/crypt.h"
 #include "core/config.h"
 #include "core/buf.h"
+#include "covkept/covkept.h"
 #include "ledger/ledger_scope.h"
 #include "ledger/pii.h"
 #include "ledger/round.h"
@@ -571,6 +572,9 @@ st ledger_round_store_publish(uc *c, int64_t round, bool force, int *n, err *e) 
                              "WHERE ledger_round IS NOT NULL AND ledger_round <> $1",
                        e, "i", round);
     if (!s) s = db_run(c->d, "UPDATE ledger_round SET published_at = {{NOW}} WHERE id = $1", e, "i", round);
+    /* the whole register changed at once: the kept coverage figures are counted again in the same act (covkept.h) */
+    int64_t groups = 0;
+    if (!s) s = covkept_store_rebuild(c->d, &groups, e);
     json_decref(rows);
     uc_act a = {"ledger.publish", uc_obj(c, "ledger_round", round),
                 arena_printf(c->mem, "发布第四轮台账：%d 家企业写入企业名录（新增 %lld 家、更新 %lld 家），%lld 家移出台账%s", *n,

@@ -7,6 +7,8 @@
  * refusal. */
 #include "org/org_store_int.h"
 
+#include "covkept/covkept.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,15 +196,24 @@ st org_members_on(uc *c, const char *path, const char *day, int64_t *members, in
     return s;
 }
 
+/* Every cover written moves the kept coverage figures in the same act (covkept.h). */
 static st org_cover_insert(uc *c, int64_t org_id, int64_t ent, bool joint, const char *day, err *e) {
-    return db_run(c->d, "INSERT INTO org_cover(org_id, enterprise_id, joint, from_day) VALUES ($1, $2, $3, $4)", e, "iiit",
-                  org_id, ent, (int64_t)(joint ? 1 : 0), day);
+    covkept_snap k;
+    st s = covkept_before(c, ent, &k, e);
+    if (!s)
+        s = db_run(c->d, "INSERT INTO org_cover(org_id, enterprise_id, joint, from_day) VALUES ($1, $2, $3, $4)", e, "iiit",
+                   org_id, ent, (int64_t)(joint ? 1 : 0), day);
+    return s ? s : covkept_after(c, &k, e);
 }
 
 /* The open cover of ent by org_id ends on day. */
 static st org_cover_close(uc *c, int64_t org_id, int64_t ent, const char *day, err *e) {
-    return db_run(c->d, "UPDATE org_cover SET to_day = $3 WHERE org_id = $1 AND enterprise_id = $2 AND to_day IS NULL", e,
-                  "iit", org_id, ent, day);
+    covkept_snap k;
+    st s = covkept_before(c, ent, &k, e);
+    if (!s)
+        s = db_run(c->d, "UPDATE org_cover SET to_day = $3 WHERE org_id = $1 AND enterprise_id = $2 AND to_day IS NULL", e,
+                   "iit", org_id, ent, day);
+    return s ? s : covkept_after(c, &k, e);
 }
 
 static st org_stop(uc *c, int64_t id, const char *day, err *e) {

@@ -13,6 +13,7 @@
 #include "base/crypt.h"
 #include "base/ids.h"
 #include "base/mask.h"
+#include "covkept/covkept.h"
 #include "core/utf8.h"
 
 /* A phone checked (mobile or landline) and sealed; *sealed NULL when none given. */
@@ -86,10 +87,14 @@ static st org_assign_work(uc *c, int64_t ent, const char *name, const char *phon
     if ((s = org_ins_free(c, x, day, e))) return s;
     char *sealed = NULL, masked[32] = "";
     if ((s = org_phone_seal(c, phone, &sealed, masked, e))) return s;
-    s = db_query_int(c->d, id, "INSERT INTO org_instructor(enterprise_id, org_id, name, phone, phone_masked, pii, from_day) "
-                               "VALUES ($1, NULLIF($2, 0), $3, $4, $5, 1, $6) RETURNING id", e, "iitttt", ent, org_id, name,
-                     sealed, sealed ? masked : NULL, day);
+    covkept_snap k;   /* work coverage moves with it (covkept.h) */
+    s = covkept_before(c, ent, &k, e);
+    if (!s)
+        s = db_query_int(c->d, id, "INSERT INTO org_instructor(enterprise_id, org_id, name, phone, phone_masked, pii, from_day) "
+                                   "VALUES ($1, NULLIF($2, 0), $3, $4, $5, 1, $6) RETURNING id", e, "iitttt", ent, org_id, name,
+                         sealed, sealed ? masked : NULL, day);
     free(sealed);
+    if (!s) s = covkept_after(c, &k, e);
     org_event_new v = {day, "instructor_assigned", org_id, ent, 0, x->district, NULL, NULL, name};
     if (!s) s = org_event_add(c, &v, e);
     return s;
@@ -143,7 +148,10 @@ static st org_withdraw_work(uc *c, int64_t id, const char *day, const char *note
     if (s) return s;
     if (!x->open) return err_field(e, ST_CONFLICT, "id", "党建指导员%s已经撤回。", x->name);
     if (strcmp(x->from, day) >= 0) return err_field(e, ST_INVALID, "day", "指导员自 %s 起选派，撤回日期应晚于该日。", x->from);
+    covkept_snap k;
+    if ((s = covkept_before(c, x->enterprise, &k, e))) return s;
     if ((s = db_run(c->d, "UPDATE org_instructor SET to_day = $1 WHERE id = $2", e, "ti", day, id))) return s;
+    if ((s = covkept_after(c, &k, e))) return s;
     org_event_new v = {day, "instructor_withdrawn", 0, x->enterprise, 0, x->district, NULL, NULL, note && *note ? note : x->name};
     return org_event_add(c, &v, e);
 }

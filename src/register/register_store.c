@@ -11,6 +11,7 @@
 #include "auth/scope.h"
 #include "base/clock.h"
 #include "coverage/coverage.h"
+#include "covkept/covkept.h"
 #include "ledger/code.h"
 #include "member/member_store.h"
 #include "org/org.h"
@@ -159,6 +160,8 @@ static st rg_create_work(uc *c, const register_ent_in *in, int64_t *id, err *e) 
     st s = rg_day(in->day, e);
     if (!s) s = rg_check_fields(c, in, 0, e);
     if (!s && !rg_nz(in->district_code)) s = err_field(e, ST_INVALID, "district_code", "请选择企业所属区。");
+    covkept_snap k;   /* the kept coverage figures count it from its day (covkept.h) */
+    if (!s) s = covkept_before(c, 0, &k, e);
     if (s) return s;
     s = db_query_int(c->d, id,
                      "INSERT INTO enterprise(name, uscc, district_code, street_code, park_code, address, category, employees, members, "
@@ -167,6 +170,8 @@ static st rg_create_work(uc *c, const register_ent_in *in, int64_t *id, err *e) 
                      e, "tttttttiittt", in->name, rg_nz(in->uscc), rg_nz(in->district_code), rg_nz(in->street_code),
                      rg_nz(in->park_code), rg_nz(in->address), rg_nz(in->category), in->employees, in->members,
                      rg_nz(in->business_scope), rg_nz(in->founded_on), in->day);
+    k.ent = *id;
+    if (!s) s = covkept_after(c, &k, e);
     if (!s)
         s = rg_event(c, *id, in->day, "created", 0, in->district_code, in->park_code, NULL, rg_dump(c, rg_fields_json(in)), in->note,
                      in->proposal_id, e);
@@ -258,6 +263,8 @@ st register_store_edit(uc *c, int64_t id, const register_ent_in *in, err *e) {
         }
     }
     json_decref(cur);
+    covkept_snap k;   /* a move or a new category moves the kept coverage figures */
+    if (!s) s = covkept_before(c, id, &k, e);
     if (!s && moves) s = rg_place_keep(c, &x, in->day, e);
     if (!s)
         s = db_run(c->d,
@@ -273,6 +280,7 @@ st register_store_edit(uc *c, int64_t id, const register_ent_in *in, err *e) {
                    "updated_at = {{NOW}} WHERE id = $12",
                    e, "tttttttttiii", in->name, in->uscc, in->district_code, in->street_code, in->park_code, in->address,
                    in->category, in->business_scope, in->founded_on, in->employees, in->members, id);
+    if (!s) s = covkept_after(c, &k, e);
     if (!s)
         s = rg_event(c, id, in->day, "edited", 0, in->district_code ? in->district_code : x.district,
                      in->park_code ? in->park_code : x.park, before, after, in->note, in->proposal_id, e);
@@ -362,6 +370,8 @@ st register_store_place_fill(db *d, int64_t *n, err *e) {
     free(mv);
     json_decref(rows);
     if (!s) s = db_run(d, "DELETE FROM meta WHERE key = 'enterprise-place-fill'", e, "");
+    /* the places moved the figures of earlier days: the kept coverage is rebuilt (covkept_store_upgrade, after this) */
+    if (!s) s = covkept_store_mark_stale(d, e);
     if (!s) return db_commit(d, e);
     db_rollback(d);
     return s;
@@ -399,9 +409,12 @@ st register_store_close(uc *c, int64_t id, const char *day, const char *note, in
     if (!s && !day) s = err_field(e, ST_INVALID, "day", "请填写关闭（注销、吊销）的日期。");
     if (!s) s = rg_day(day, e);
     if (!s) s = rg_active(&x, day, "id", e);
+    covkept_snap k;
+    if (!s) s = covkept_before(c, id, &k, e);
     if (!s) s = rg_end_links(c, &x, day, "企业关闭（注销、吊销）", e);
     if (!s)
         s = db_run(c->d, "UPDATE enterprise SET reg_to = $1, reg_end = 'closed', updated_at = {{NOW}} WHERE id = $2", e, "ti", day, id);
+    if (!s) s = covkept_after(c, &k, e);
     if (!s) s = rg_event(c, id, day, "closed", 0, x.district, x.park, NULL, NULL, note, proposal_id, e);
     uc_act a = {"register.close", uc_obj(c, "enterprise", id),
                 s ? NULL : arena_printf(c->mem, "企业“%s”自 %s 关闭%s%s", x.name, day, rg_nz(note) ? "：" : "", rg_nz(note) ? note : "")};
@@ -422,6 +435,9 @@ st register_store_merge(uc *c, int64_t id, int64_t into, const char *day, const 
     if (!s) s = rg_active(&x, day, "id", e);
     if (!s) s = rg_active(&y, day, "into", e);
     const char *who = c->who.username ? c->who.username : "system";
+    covkept_snap kx, ky;   /* both enterprises' coverage moves */
+    if (!s) s = covkept_before(c, id, &kx, e);
+    if (!s) s = covkept_before(c, into, &ky, e);
     /* the survivor carries the other's covers and instructors from their own days */
     if (!s)
         s = db_run(c->d,
@@ -449,6 +465,8 @@ st register_store_merge(uc *c, int64_t id, int64_t into, const char *day, const 
     if (!s)
         s = db_run(c->d, "UPDATE enterprise SET reg_to = $1, reg_end = 'merged', merged_into = $2, updated_at = {{NOW}} WHERE id = $3",
                    e, "tii", day, into, id);
+    if (!s) s = covkept_after(c, &kx, e);
+    if (!s) s = covkept_after(c, &ky, e);
     /* the people of the registry who work at id work at into from the merge (issue 23) */
     int64_t people = 0;
     if (!s)

@@ -56,6 +56,18 @@ before(async () => {
 });
 after(async () => { await srv?.stop(); rmSync(dir, { recursive: true, force: true }); });
 
+// `ejia org coverage --verify` on the shared server's database: the kept figures (issue 20) against the raw tables, day by day.
+function verifyKept(what) {
+  const r = ejia(['org', 'coverage', '--db', srv.db.url, '--verify', '--log-level', 'warn']);
+  assert.equal(r.status, 0, `${what}: ${r.stdout}${r.stderr}`);
+  assert.match(r.stdout, /保存的覆盖数字与原始数据一致：逐日核对 \d+ 天/);
+  assert.ok(Number(r.stdout.match(/逐日核对 (\d+) 天/)[1]) > 100, 'the demo has more than a hundred days of changes');
+}
+
+test('the demo\'s kept coverage agrees with the raw tables on every day (ejia org coverage --verify)', () => {
+  verifyKept('the demo');
+});
+
 test('the demo tells the article: about a third at the end of 2017, about three quarters by May 2018', async () => {
   const a = await cityCov('2017-12-31'), b = await cityCov('2018-04-30');
   assert.ok(a.rate > 33 && a.rate < 41, `end of 2017: ${a.rate}`);
@@ -695,6 +707,23 @@ test('every write and download leaves its audit row: the action, the object, the
   // the demo's own data came through the same use cases, as "demo"
   assert.ok(sql("SELECT COUNT(*) FROM audit WHERE action = 'org.create' AND username = 'demo'") > 10);
   assert.ok(sql("SELECT COUNT(*) FROM audit WHERE action = 'instructor.assign' AND username = 'demo'") > 0);
+});
+
+test('after every write above (forms, upgrades, merges, splits, dissolutions, covers, instructors) the kept coverage still agrees', () => {
+  verifyKept('the writes of this file');
+  // and a wrong kept figure is named, with exit 1
+  const url = srv.db.url;
+  const bump = "UPDATE coverage_cum SET covered = covered + 1 WHERE day = (SELECT MAX(day) FROM coverage_cum)";
+  if (backend === 'postgresql') execFileSync('psql', [url, '-qAtc', bump]);
+  else execFileSync('sqlite3', ['-cmd', '.timeout 20000', url, bump]);
+  const r = ejia(['org', 'coverage', '--db', url, '--verify', '--log-level', 'warn']);
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /保存的覆盖数字与原始数据不一致/);
+  assert.match(r.stdout, /按原始数据 企业 \d+、已覆盖 \d+、工作覆盖 \d+；保存的 \d+、\d+、\d+/);
+  const undo = bump.replace('covered + 1', 'covered - 1');
+  if (backend === 'postgresql') execFileSync('psql', [url, '-qAtc', undo]);
+  else execFileSync('sqlite3', ['-cmd', '.timeout 20000', url, undo]);
+  verifyKept('undone');
 });
 
 test('the server stops cleanly: exit 0, nothing from the sanitizers', async () => {

@@ -14,6 +14,7 @@
 #include "coverage/coverage.h"
 #include "org/org_store.h"
 #include "org/org_fixture.h"
+#include "register/register.h"
 
 /* A's own branch from 2019-03-05, B and C's joint branch from 2019-04-01 until
  * B leaves on 2019-06-01, an instructor for F from 2019-03-10 to 2019-04-10. */
@@ -209,6 +210,101 @@ static void test_asof(void **state) {
     }
 }
 
+/* ---- the kept figures (covkept.h) against the raw tables ---- */
+
+typedef struct diff_log {
+    int n;
+    char first[512];
+} diff_log;
+
+static void diff_seen(void *arg, const char *day, const char *group, const coverage_sum *raw, const coverage_sum *kept) {
+    diff_log *l = arg;
+    if (!l->n++)
+        snprintf(l->first, sizeof l->first, "%s %s: raw %lld/%lld/%lld kept %lld/%lld/%lld", day, group, (long long)raw->n,
+                 (long long)raw->covered, (long long)raw->work, (long long)kept->n, (long long)kept->covered, (long long)kept->work);
+}
+
+/* The kept figures agree with the raw tables on every day (after `what`). */
+static void agrees(fx *x, const char *what) {
+    diff_log l = {0};
+    int64_t days = 0, diffs = 0;
+    err e;
+    if (coverage_store_verify(&x->c, diff_seen, &l, &days, &diffs, &e)) fail_msg("verify after %s: %s", what, e.msg);
+    if (diffs) fail_msg("after %s: %lld differences over %lld days, first %s", what, (long long)diffs, (long long)days, l.first);
+    assert_true(days >= 1);
+}
+
+static void must(st s, const char *what, const err *e) {
+    if (s) fail_msg("%s: %s", what, e->msg);
+}
+
+static void test_kept(void **state) {
+    (void)state;
+    for (int u = 0; u < fx_nurls; u++) {
+        fx x;
+        fx_open(&x, u);
+        err e;
+        agrees(&x, "the fixture");
+        history(&x);
+        agrees(&x, "the history (covers, a joint branch, an uncover, an instructor)");
+        int64_t E = fx_ent(&x, 'E'), G = fx_ent(&x, 'G'), eo = 0, gorg = 0, aorg = 0;
+        /* a cover */
+        org_new oe = {.name = "中共测试戊公司支部", .kind = "党支部", .day = "2019-07-01", .enterprises = &E, .n_enterprises = 1};
+        must(org_store_create(&x.c, &oe, &eo, &e), "create", &e);
+        agrees(&x, "a new branch");
+        /* a dissolution: A's branch */
+        must(db_query_int(x.d, &aorg, "SELECT id FROM org WHERE name = '中共测试甲公司支部'", &e, ""), "find", &e);
+        must(org_store_dissolve(&x.c, aorg, "2019-09-01", "测试撤销", &e), "dissolve", &e);
+        agrees(&x, "a dissolution");
+        /* an enterprise's state: E closes, its cover ends */
+        must(register_store_close(&x.c, E, "2019-10-01", "测试注销", 0, &e), "close", &e);
+        agrees(&x, "a closed enterprise");
+        /* back-dated: a branch for G from before everything, F moved to another district in its instructor's time */
+        org_new og = {.name = "中共测试庚公司支部", .kind = "党支部", .day = "2019-01-15", .enterprises = &G, .n_enterprises = 1};
+        must(org_store_create(&x.c, &og, &gorg, &e), "back-dated create", &e);
+        agrees(&x, "a back-dated branch");
+        register_ent_in mv = {.district_code = "350203", .employees = -1, .members = -1, .day = "2019-03-20"};
+        must(register_store_edit(&x.c, fx_ent(&x, 'F'), &mv, &e), "move", &e);
+        agrees(&x, "a back-dated move");
+        register_ent_in cat = {.category = "金融", .employees = -1, .members = -1, .day = "2019-05-05"};
+        must(register_store_edit(&x.c, fx_ent(&x, 'C'), &cat, &e), "category", &e);
+        agrees(&x, "a new category");
+        /* a merge: B into C, with B's covers */
+        must(register_store_merge(&x.c, fx_ent(&x, 'B'), fx_ent(&x, 'C'), "2019-11-01", "测试合并", &e), "merge", &e);
+        agrees(&x, "a merge");
+        /* a new enterprise of the register, from its day */
+        register_ent_in ne = {.name = "测试新公司", .district_code = "350206", .category = "数据", .employees = 10, .members = 1,
+                              .day = "2019-08-08"};
+        int64_t nid = 0;
+        must(register_store_create(&x.c, &ne, &nid, &e), "register", &e);
+        agrees(&x, "a new enterprise");
+
+        /* a wrong kept row is found, with the day and group it is on */
+        fx_exec(&x, "UPDATE coverage_cum SET covered = covered + 1 WHERE day = (SELECT MAX(day) FROM coverage_cum)");
+        diff_log l = {0};
+        int64_t days = 0, diffs = 0;
+        assert_int_equal(coverage_store_verify(&x.c, diff_seen, &l, &days, &diffs, &e), ST_OK);
+        assert_true(diffs >= 1);
+        assert_non_null(strstr(l.first, "kept"));
+        /* stale: the figures are counted from the raw tables meanwhile, the check refuses, the start rebuilds */
+        coverage_row *rows = NULL;
+        size_t n = 0;
+        must(covkept_store_mark_stale(x.d, &e), "mark", &e);
+        assert_int_equal(coverage_store_verify(&x.c, NULL, NULL, &days, &diffs, &e), ST_CONFLICT);
+        must(coverage_store_figures(&x.c, "2019-06-01", COVERAGE_CITY, &rows, &n, &e), "figures", &e);
+        coverage_row raw = rows[0];
+        int64_t groups = 0;
+        must(covkept_store_upgrade(x.d, &groups, &e), "upgrade", &e);
+        assert_true(groups > 0);
+        agrees(&x, "the rebuild");
+        must(coverage_store_figures(&x.c, "2019-06-01", COVERAGE_CITY, &rows, &n, &e), "figures", &e);
+        assert_int_equal(rows[0].enterprises, raw.enterprises);
+        assert_int_equal(rows[0].covered, raw.covered);
+        assert_int_equal(rows[0].work, raw.work);
+        fx_close(&x);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_figures),
@@ -216,6 +312,7 @@ int main(void) {
         cmocka_unit_test(test_enterprises),
         cmocka_unit_test(test_enterprise_history),
         cmocka_unit_test(test_asof),
+        cmocka_unit_test(test_kept),
     };
     return cmocka_run_group_tests(tests, fx_setup, fx_teardown);
 }
