@@ -16,6 +16,7 @@
 #include "core/buf.h"
 #include "covkept/covkept.h"
 #include "org/org_store.h"
+#include "db/db_like.h"
 
 #define COV_JOINS                                                                                                   \
     " FROM enterprise e "                                                                                           \
@@ -416,7 +417,7 @@ st coverage_store_city_series(uc *c, const char *const *days, size_t ndays, int6
 #define COV_ENT_BASE(KEY)                                                                                        \
     COV_JOINS "WHERE e.zombie = 0" COV_INREG " AND " COV_SCOPE                                                   \
     " AND (CAST($4 AS TEXT) IS NULL OR (CAST($4 AS TEXT) = 'none' AND " KEY " IS NULL) OR " KEY " = $4)"         \
-    " AND (CAST($6 AS TEXT) IS NULL OR e.name LIKE '%' || $6 || '%' OR e.uscc = UPPER($6))"                      \
+    " AND (CAST($6 AS TEXT) IS NULL OR e.name LIKE " DB_LIKE_CONTAINS("$6") " OR e.uscc = UPPER($6))"                      \
     COV_NAMED("$7", COV_D) COV_NAMED("$8", COV_P) COV_NAMED("$9", COV_S)                                         \
     COV_NAMED("$10", "e.category")
 #define COV_STATE                                                                                                \

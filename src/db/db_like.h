@@ -13,4 +13,10 @@
  * NULL q or when memory ran out; "%%" for "". */
 const char *db_like(arena *a, const char *q);
 
+/* The same escape in SQL, for a parameter P that is also used as itself
+ * (a name searched by part, or a credit code matched whole):
+ * `e.name LIKE " DB_LIKE_CONTAINS("$6") "`. */
+#define DB_LIKE_CONTAINS(P) \
+    "'%' || REPLACE(REPLACE(REPLACE(CAST(" P " AS TEXT), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' ESCAPE '\\'"
+
 #endif

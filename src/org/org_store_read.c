@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "auth/scope.h"
+#include "db/db_like.h"
 
 /* ---- one organization ---- */
 
@@ -138,7 +139,7 @@ st org_store_parent(uc *c, int64_t id, int64_t *parent, err *e) {
 #define ORG_LIST_WHERE                                                                                            \
     " FROM org o LEFT JOIN region g ON g.code = o.district_code LEFT JOIN region k ON k.code = o.park_code WHERE "                                         \
     "(CAST($3 AS TEXT) IS NULL OR o.kind = $3) AND (CAST($4 AS TEXT) IS NULL OR o.district_code = $4) "          \
-    "AND (CAST($5 AS TEXT) IS NULL OR o.name LIKE '%' || $5 || '%') "                                             \
+    "AND (CAST($5 AS TEXT) IS NULL OR o.name LIKE " DB_LIKE_CONTAINS("$5") ") "                                             \
     "AND (CAST($6 AS TEXT) = 'all' OR (o.established_on <= $7 AND (o.dissolved_on IS NULL OR o.dissolved_on > $7))) " \
     "AND ($8 = 0 OR o.parent_id = $8) AND ($9 = 0 OR o.parent_id IS NULL OR NOT EXISTS (SELECT 1 FROM org p "        \
     "WHERE p.id = o.parent_id AND " SCOPE_COND("$1", "$2", "p.district_code", "p.park_code", "p.path", ORG_LIST_ENT("p"), "NULL") \

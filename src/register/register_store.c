@@ -15,6 +15,7 @@
 #include "ledger/code.h"
 #include "member/member_store.h"
 #include "org/org.h"
+#include "db/db_like.h"
 
 static void rg_today(char out[11]) { clock_day(clock_now(), out); }
 static const char *rg_nz(const char *s) { return s && *s ? s : NULL; }
@@ -493,7 +494,7 @@ st register_store_list(uc *c, const register_filter *f, const uc_page *pg, json_
     char today[11];
     rg_today(today);
 #define RG_LIST_WHERE                                                                                                  \
-    " FROM enterprise e WHERE " RG_SCOPE " AND (CAST($3 AS TEXT) IS NULL OR e.name LIKE '%' || $3 || '%' OR e.uscc = UPPER($3))" \
+    " FROM enterprise e WHERE " RG_SCOPE " AND (CAST($3 AS TEXT) IS NULL OR e.name LIKE " DB_LIKE_CONTAINS("$3") " OR e.uscc = UPPER($3))" \
     " AND (CAST($4 AS TEXT) IS NULL OR e.district_code = $4) AND (CAST($5 AS TEXT) = 'all'"                            \
     " OR (CAST($5 AS TEXT) = 'active' AND e.reg_to IS NULL AND e.zombie = 0) OR e.reg_end = $5)"
     st s = db_query_int(c->d, total, "SELECT COUNT(*)" RG_LIST_WHERE, e, "ttttt", k, code, rg_nz(f->q), rg_nz(f->district), status);
