@@ -468,42 +468,6 @@ static void add_security_headers(struct MHD_Response *resp, http_req *r, bool ap
     }
 }
 
-/* The reply's JSON text.  json_dumps grows its buffer from 16 bytes by
- * doubling — ten reallocations for a 6.5 KB list page, a tenth of the hot
- * list route's time with the frees (bench/http.txt); this buffer starts
- * where most replies end.  NULL (and *n 0) when out of memory. */
-#define REPLY_FIRST_BUF (16 * 1024)
-typedef struct reply_text { char *p; size_t len, cap; bool failed; } reply_text;
-
-static int reply_text_add(const char *chunk, size_t n, void *data) {
-    reply_text *t = data;
-    if (t->len + n > t->cap) {
-        size_t cap = t->cap ? t->cap : REPLY_FIRST_BUF;
-        while (cap < t->len + n) cap *= 2;
-        char *p = realloc(t->p, cap);
-        if (!p) {
-            t->failed = true;
-            return -1;
-        }
-        t->p = p;
-        t->cap = cap;
-    }
-    memcpy(t->p + t->len, chunk, n);
-    t->len += n;
-    return 0;
-}
-
-static char *reply_dump(const json_t *j, size_t *n) {
-    reply_text t = {0};
-    if (json_dump_callback(j, reply_text_add, &t, JSON_COMPACT) != 0 || t.failed) {
-        free(t.p);
-        *n = 0;
-        return NULL;
-    }
-    *n = t.len;
-    return t.p;
-}
-
 static enum MHD_Result queue_reply(struct MHD_Connection *c, http_req *r) {
     struct MHD_Response *resp;
     bool api = strncmp(r->path, "/api/", 5) == 0 || strcmp(r->path, "/healthz") == 0;
@@ -521,7 +485,7 @@ static enum MHD_Result queue_reply(struct MHD_Connection *c, http_req *r) {
         if (r->reply_type) MHD_add_response_header(resp, "Content-Type", r->reply_type);
     } else if (r->reply) {
         size_t n = 0;
-        char *s = reply_dump(r->reply, &n);
+        char *s = http_json_text(r->reply, &n);   /* json_text.c: json_dumps without its costs */
         resp = MHD_create_response_from_buffer(n, s, MHD_RESPMEM_MUST_FREE);
         MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
     } else if (r->reply_raw) {
