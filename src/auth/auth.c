@@ -31,30 +31,23 @@ static st auth_authenticate(http_req *r, err *e) {
     if (!token) return ST_OK;
     auth_ctx *cx = auth_ctx_of(r);
     if (cx) cx->cookie_seen = true;
-    int64_t sid = 0, uid = 0;
     err le;
     err_clear(&le);
-    uc *c = http_uc(r);
-    st s = session_store_lookup(c, token, &sid, &uid, &le);
+    session_user u;
+    st s = session_store_lookup_user(http_uc(r), token, &u, &le);
     if (s == ST_UNAUTH) return ST_OK;  /* anonymous: the route decides whether that is enough */
     if (s) {
         *e = le;
         return s;
     }
-    users_row u;
-    s = users_store_load(c, uid, NULL, &u, &le);
-    if (s == ST_NOT_FOUND || (!s && u.disabled)) return ST_OK;
-    if (s) {
-        *e = le;
-        return s;
-    }
-    r->user.id = u.id;
+    if (!u.has_user || u.disabled) return ST_OK;
+    r->user.id = u.uid;
     r->user.username = arena_strdup(&r->mem, u.username);
     r->user.name = arena_strdup(&r->mem, u.name);
     r->user.role = arena_strdup(&r->mem, u.role);
     r->user.scope_kind = arena_strdup(&r->mem, u.scope_kind);
     r->user.scope_code = arena_strdup(&r->mem, u.scope_code);
-    r->user.session_id = sid;
+    r->user.session_id = u.sid;
     if (cx) {
         cx->scope_name = arena_strdup(&r->mem, u.scope_name);
         cx->totp_enabled = u.totp_enabled;

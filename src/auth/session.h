@@ -33,6 +33,20 @@ st session_store_open(uc *c, int64_t user_id, const char *user_agent, char token
 /* The session for a cookie token: *sid and *uid, or ST_UNAUTH when unknown,
  * ended or expired (an expired one is ended on the way). */
 st session_store_lookup(uc *c, const char *token, int64_t *sid, int64_t *uid, err *e);
+
+/* A session with what a request needs of its account, read together: every
+ * authenticated request asks, and one query is one round trip to PostgreSQL
+ * instead of two (bench/http.txt).  Nothing is cached: a session ended or an
+ * account changed, disabled or given another role on any server counts from
+ * the next request.  has_user false when the account row is gone. */
+typedef struct session_user {
+    int64_t sid, uid;
+    bool has_user;
+    char username[64], name[128], role[32], scope_kind[16], scope_code[64], scope_name[256];
+    bool must_change, disabled, totp_enabled;
+} session_user;
+/* As session_store_lookup, filling out. */
+st session_store_lookup_user(uc *c, const char *token, session_user *out, err *e);
 /* End one session (inside the caller's use case). */
 st session_store_end(uc *c, int64_t sid, err *e);
 /* End every session of a user except keep_sid (inside the caller's use case). */

@@ -30,24 +30,40 @@ st session_store_open(uc *c, int64_t user_id, const char *user_agent, char token
                         e, "tiiitt", h, user_id, now, now + cfg_int("session-absolute"), c->who.address, ua);
 }
 
-st session_store_lookup(uc *c, const char *token, int64_t *sid, int64_t *uid, err *e) {
-    *sid = *uid = 0;
+static void su_cp(char *dst, size_t n, const char *src) { snprintf(dst, n, "%s", src ? src : ""); }
+
+st session_store_lookup_user(uc *c, const char *token, session_user *out, err *e) {
+    memset(out, 0, sizeof *out);
     if (!token || strlen(token) != 43) return err_set(e, ST_UNAUTH, "请先登录。");
     char h[65];
     session_hash(token, h);
     db_stmt *q;
     st s = db_prepare(c->d,
-                      "SELECT id, user_id, last_seen, expires_at FROM sessions WHERE token_hash = $1 AND ended_at IS NULL",
+                      "SELECT s.id, s.user_id, s.last_seen, s.expires_at, u.id, u.username, u.name, u.role, u.scope_kind, "
+                      "u.scope_code, u.scope_name, u.must_change_password, u.disabled, "
+                      "CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END "
+                      "FROM sessions s LEFT JOIN users u ON u.id = s.user_id "
+                      "WHERE s.token_hash = $1 AND s.ended_at IS NULL",
                       &q, e);
     if (s) return s;
     db_bind_text(q, 1, h);
     int r = db_step(q, e);
     int64_t last = 0, expires = 0;
     if (r == DB_ROW) {
-        *sid = db_col_int(q, 0);
-        *uid = db_col_int(q, 1);
+        out->sid = db_col_int(q, 0);
+        out->uid = db_col_int(q, 1);
         last = db_col_int(q, 2);
         expires = db_col_int(q, 3);
+        out->has_user = !db_col_null(q, 4);
+        su_cp(out->username, sizeof out->username, db_col_text(q, 5));
+        su_cp(out->name, sizeof out->name, db_col_text(q, 6));
+        su_cp(out->role, sizeof out->role, db_col_text(q, 7));
+        su_cp(out->scope_kind, sizeof out->scope_kind, db_col_text(q, 8));
+        su_cp(out->scope_code, sizeof out->scope_code, db_col_text(q, 9));
+        su_cp(out->scope_name, sizeof out->scope_name, db_col_text(q, 10));
+        out->must_change = db_col_int(q, 11) != 0;
+        out->disabled = db_col_int(q, 12) != 0;
+        out->totp_enabled = db_col_int(q, 13) != 0;
     }
     db_reset(q);
     if (r == DB_ERROR) return e->code;
@@ -55,13 +71,21 @@ st session_store_lookup(uc *c, const char *token, int64_t *sid, int64_t *uid, er
     int64_t now = clock_now();
     if (now >= expires || now - last >= cfg_int("session-idle")) {
         /* Housekeeping, not an act of anyone's: no audit row. */
-        db_run(c->d, "UPDATE sessions SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL", NULL, "ii", now, *sid);
-        *sid = *uid = 0;
+        db_run(c->d, "UPDATE sessions SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL", NULL, "ii", now, out->sid);
+        memset(out, 0, sizeof *out);
         return err_set(e, ST_UNAUTH, now >= expires ? "登录已超过最长时限，请重新登录。" : "长时间未操作，登录已过期，请重新登录。");
     }
     /* Write last_seen at most every 10 s: a write per request would serialize readers on SQLite. */
-    if (now - last >= 10) db_run(c->d, "UPDATE sessions SET last_seen = $1 WHERE id = $2", NULL, "ii", now, *sid);
+    if (now - last >= 10) db_run(c->d, "UPDATE sessions SET last_seen = $1 WHERE id = $2", NULL, "ii", now, out->sid);
     return ST_OK;
+}
+
+st session_store_lookup(uc *c, const char *token, int64_t *sid, int64_t *uid, err *e) {
+    session_user u;
+    st s = session_store_lookup_user(c, token, &u, e);
+    *sid = u.sid;
+    *uid = u.uid;
+    return s;
 }
 
 st session_store_end(uc *c, int64_t sid, err *e) {

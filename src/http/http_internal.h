@@ -28,6 +28,9 @@ void http_new_request_id(char out[17]);
  * (no field, no where), and the result is true — the caller logs in->msg under
  * that id.  Otherwise out is a copy of in and the result is false. */
 bool http_error_public(const err *in, const char *request_id, err *out);
+/* json_text.c: what json_dumps(j, JSON_COMPACT) writes (malloc'd, *n bytes,
+ * no terminating NUL), without its per-object costs; NULL when it would fail. */
+char *http_json_text(const json_t *j, size_t *n);
 
 /* replica.c: the read replica, NULL when --db-read is not set */
 db_replica *http_replica(void);

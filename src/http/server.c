@@ -30,6 +30,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <microhttpd.h>
 #include <poll.h>
 #include <pthread.h>
@@ -482,8 +485,8 @@ static enum MHD_Result queue_reply(struct MHD_Connection *c, http_req *r) {
         r->reply_fd = -1;  /* MHD closes it */
         if (r->reply_type) MHD_add_response_header(resp, "Content-Type", r->reply_type);
     } else if (r->reply) {
-        char *s = json_dumps(r->reply, JSON_COMPACT | JSON_ENSURE_ASCII * 0);
-        size_t n = s ? strlen(s) : 0;
+        size_t n = 0;
+        char *s = http_json_text(r->reply, &n);   /* json_text.c: json_dumps without its costs */
         resp = MHD_create_response_from_buffer(n, s, MHD_RESPMEM_MUST_FREE);
         MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
     } else if (r->reply_raw) {
@@ -906,6 +909,26 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
     return queue_reply(c, r);
 }
 
+/* glibc gives the top of a thread's heap back to the kernel (madvise) as soon
+ * as more than 128 KiB of it is free, and every request frees its arena's
+ * 64 KiB blocks and its reply: under load most requests ended in a madvise,
+ * and each one's TLB shootdown interrupts every core — a fifth of the list
+ * page's time (bench/http.txt).  Fixed thresholds instead: up to
+ * MALLOC_KEEP_TOP stays with the thread for its next request; allocations
+ * from MALLOC_OWN_MAP up (a large export's buffers) get their own mapping,
+ * returned whole when freed, so a big request does not leave its peak behind. */
+#define MALLOC_KEEP_TOP (8 * 1024 * 1024)
+#define MALLOC_OWN_MAP (1024 * 1024)
+
+static void tune_malloc(void) {
+#ifdef __GLIBC__
+    static atomic_bool done;
+    if (atomic_exchange(&done, true)) return;
+    if (!mallopt(M_TRIM_THRESHOLD, MALLOC_KEEP_TOP) || !mallopt(M_MMAP_THRESHOLD, MALLOC_OWN_MAP))
+        log_warn("malloc 参数设置失败（mallopt），沿用默认值：高负载下请求会稍慢。");
+#endif
+}
+
 st http_server_start(db_pool *pool, http_server **out, err *e) {
     http_server *s = calloc(1, sizeof *s);
     if (!s) return err_set(e, ST_NOMEM, "内存不足");
@@ -937,6 +960,7 @@ st http_server_start(db_pool *pool, http_server **out, err *e) {
         return err_field(e, ST_INVALID, "bind", "监听地址 %s 不是 IPv4 地址。", cfg_str("bind"));
     }
     http_static_init();
+    tune_malloc();
     s->d = MHD_start_daemon(
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
         on_access, s, MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_SOCK_ADDR, &sa,

@@ -354,7 +354,8 @@ static const http_sort_key ra_round_sort[] = {
     {"review", "review"}, {"review_open", "review_open"}, {"created_at", "created_at"},
     {"published_at", "published_at"}, {NULL, NULL}};
 static const http_sort_key ra_ent_sort[] = {
-    {"entity_no", "q.entity_no"}, {"name", "q.name", true}, {"uscc", "q.uscc"}, {"district", "q.district", true},
+    /* keyed: NOT NULL and the primary key's second column, so a page in its order reads 20 rows, not the round */
+    {"entity_no", "q.entity_no", false, true}, {"name", "q.name", true}, {"uscc", "q.uscc"}, {"district", "q.district", true},
     {"category", "q.category", true}, {"employees", "q.employees"}, {"members", "q.members"}, {"zombie", "q.zombie"},
     {"verified", "q.verified"}, {NULL, NULL}};
 /* columns and labels from the dictionary (data/fields.json lists.round_entities), as on the screen */
