@@ -17,7 +17,7 @@ after(async () => { await srv?.stop(); });
 const LISTS = ['/api/alliances', '/api/users', '/api/centers', '/api/org/terms?status=all', '/api/develop/applicants',
   '/api/flows', '/api/ledger/imports', '/api/liaison/links', '/api/liaison/overdue', '/api/members', '/api/notices',
   '/api/courses', '/api/training/batches', '/api/transfers', '/api/volunteer/teams', '/api/flows/orgs?q=党',
-  '/api/transfers/targets?q=党', '/api/training/candidates?q=陈'];
+  '/api/transfers/targets?q=党', '/api/training/candidates?q=陈', '/api/coverage/enterprises', '/api/register/enterprises', '/api/orgs'];
 
 const rows = (d) => (Array.isArray(d) ? d : d?.items ?? d?.rows ?? d?.orgs ?? d?.candidates ?? d?.members ?? []);
 const withQ = (p, q) => {
