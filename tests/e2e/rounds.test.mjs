@@ -143,9 +143,18 @@ test('rounds fit a phone: card lists for enterprises, diff and review', { skip: 
     await fits()
     await shot(page, 'round-phone')
     // no column headers on a phone: the sort select asks the server instead
-    await page.getByTestId('sort-select').click()
-    await Promise.all([page.waitForResponse((r) => /[?&]sort=-employees\b/.test(r.url()) && r.ok()),
-      page.getByRole('option', { name: '从业人数 ↓' }).click()])
+    // Under load the dropdown can close again (or the click land while it still moves) before the
+    // option takes: open and pick again until the server has been asked for that order.
+    let asked = false
+    page.on('response', (r) => { if (/[?&]sort=-employees\b/.test(r.url()) && r.ok()) asked = true })
+    const option = page.locator('.el-select-dropdown__item:visible', { hasText: '从业人数 ↓' })
+    await until(async () => {
+      if (asked) return true
+      if (!(await option.count())) await page.getByTestId('sort-select').click()
+      await option.first().click({ timeout: 5000 }).catch(() => {})
+      await page.waitForResponse((r) => /[?&]sort=-employees\b/.test(r.url()), { timeout: 5000 }).catch(() => {})
+      return asked
+    }, 'the list asked for head count, descending')
     const v = await sortedNums(card.locator('.emp'), true)
     assert.deepEqual(v, [...v].sort((a, b) => b - a), 'cards by head count, descending')
 
