@@ -36,12 +36,54 @@ static st sp_facts(db *d, int64_t person, bool *found, int64_t *org, bool *count
     return r == DB_ERROR ? e->code : ST_OK;
 }
 
+/* An organization's district row (study_dist_*, migration 0080): its district ('' for none) and slot, from $1. */
+#define SP_DIST "(SELECT COALESCE(o.district_code, '') FROM org o WHERE o.id = CAST($1 AS BIGINT)), CAST(CAST($1 AS BIGINT) % 8 AS INTEGER)"
+
 static st sp_add_org(db *d, int64_t org, int64_t year, int64_t reached, int64_t minutes, err *e) {
-    return db_run(d,
+    st s = db_run(d,
                   "INSERT INTO study_org_year(org_id, year, reached, minutes) VALUES ($1, $2, $3, $4) "
                   "ON CONFLICT (org_id, year) DO UPDATE SET reached = study_org_year.reached + excluded.reached, "
                   "minutes = study_org_year.minutes + excluded.minutes",
                   e, "iiii", org, year, reached, minutes);
+    if (!s)
+        s = db_run(d,
+                   "INSERT INTO study_dist_year(district_code, slot, year, reached, minutes) VALUES (" SP_DIST ", $2, $3, $4) "
+                   "ON CONFLICT (district_code, year, slot) DO UPDATE SET reached = study_dist_year.reached + excluded.reached, "
+                   "minutes = study_dist_year.minutes + excluded.minutes",
+                   e, "iiii", org, year, reached, minutes);
+    return s;
+}
+
+/* minutes of a category added to an organization's year and to its district's */
+static st sp_add_cat(db *d, int64_t org, int64_t year, const char *category, int64_t minutes, err *e) {
+    st s = db_run(d,
+                  "INSERT INTO study_org_cat(org_id, year, category, minutes) VALUES ($1, $2, $3, $4) "
+                  "ON CONFLICT (org_id, year, category) DO UPDATE SET minutes = study_org_cat.minutes + excluded.minutes",
+                  e, "iiti", org, year, category, minutes);
+    if (!s)
+        s = db_run(d,
+                   "INSERT INTO study_dist_cat(district_code, slot, year, category, minutes) VALUES (" SP_DIST ", $2, $3, $4) "
+                   "ON CONFLICT (district_code, year, category, slot) DO UPDATE SET minutes = study_dist_cat.minutes + excluded.minutes",
+                   e, "iiti", org, year, category, minutes);
+    return s;
+}
+
+/* A member's year of credits, by category, added to (sign 1) or taken from (sign -1) an organization and its district. */
+static st sp_member_cats(uc *c, int64_t person, int64_t year, int64_t org, int sign, err *e) {
+    json_t *cats = NULL;
+    st s = db_query_json(c->d, &cats,
+                         "SELECT category, CAST(SUM(minutes) AS BIGINT) AS minutes FROM study_credit WHERE person_id = $1 AND year = $2 "
+                         "GROUP BY category",
+                         e, "ii", person, year);
+    arena_json(c->mem, cats);
+    size_t i;
+    json_t *o;
+    json_array_foreach(cats, i, o) {
+        if (s) break;
+        s = sp_add_cat(c->d, org, year, json_string_value(json_object_get(o, "category")),
+                       sign * json_integer_value(json_object_get(o, "minutes")), e);
+    }
+    return s;
 }
 
 st study_progress_store_credit(uc *c, int64_t person, int year, const char *category, int64_t minutes, err *e) {
@@ -72,11 +114,7 @@ st study_progress_store_credit(uc *c, int64_t person, int year, const char *cate
         s = db_run(c->d, "UPDATE study_year SET org_id = $1, reached = $2 WHERE person_id = $3 AND year = $4", e, "iiii", target, now,
                    person, (int64_t)year);
     if (!s) s = sp_add_org(c->d, target, year, now - was, minutes, e);
-    if (!s)
-        s = db_run(c->d,
-                   "INSERT INTO study_org_cat(org_id, year, category, minutes) VALUES ($1, $2, $3, $4) "
-                   "ON CONFLICT (org_id, year, category) DO UPDATE SET minutes = study_org_cat.minutes + excluded.minutes",
-                   e, "iiti", target, (int64_t)year, category, minutes);
+    if (!s) s = sp_add_cat(c->d, target, year, category, minutes, e);
     return s;
 }
 
@@ -101,23 +139,13 @@ st study_progress_store_refile(uc *c, int64_t person, err *e) {
         if (filed == target && was == now) continue;
         if (filed) {
             s = sp_add_org(c->d, filed, year, -was, -min, e);
-            if (!s)
-                s = db_run(c->d,
-                           "UPDATE study_org_cat SET minutes = minutes - (SELECT COALESCE(SUM(k.minutes), 0) FROM study_credit k "
-                           "WHERE k.person_id = $1 AND k.year = $2 AND k.category = study_org_cat.category) "
-                           "WHERE org_id = $3 AND year = $2",
-                           e, "iii", person, year, filed);
+            if (!s) s = sp_member_cats(c, person, year, filed, -1, e);
         }
         if (!s)
             s = db_run(c->d, "UPDATE study_year SET org_id = NULLIF($1, 0), reached = $2 WHERE person_id = $3 AND year = $4", e, "iiii",
                        target, now, person, year);
         if (!s && target) s = sp_add_org(c->d, target, year, now, min, e);
-        if (!s && target)
-            s = db_run(c->d,
-                       "INSERT INTO study_org_cat(org_id, year, category, minutes) SELECT $1, k.year, k.category, SUM(k.minutes) "
-                       "FROM study_credit k WHERE k.person_id = $2 AND k.year = $3 GROUP BY k.year, k.category "
-                       "ON CONFLICT (org_id, year, category) DO UPDATE SET minutes = study_org_cat.minutes + excluded.minutes",
-                       e, "iii", target, person, year);
+        if (!s && target) s = sp_member_cats(c, person, year, target, 1, e);
         if (s) return s;
     }
     return ST_OK;
@@ -130,7 +158,10 @@ enum { SP_CHUNK = 20000 };
 st study_progress_store_rebuild(db *d, err *e) {
     int64_t req = study_progress_required(false), lead = study_progress_required(true);
     int64_t p0 = 0, p1 = 0, o1 = 0;
-    st s = db_exec(d, "DELETE FROM study_org_cat; DELETE FROM study_org_year; DELETE FROM study_progress_basis", e);
+    st s = db_exec(d,
+                   "DELETE FROM study_dist_cat; DELETE FROM study_dist_year; DELETE FROM study_org_cat; DELETE FROM study_org_year; "
+                   "DELETE FROM study_progress_basis",
+                   e);
     if (!s) s = db_query_int(d, &p0, "SELECT COALESCE(MIN(person_id), 0) FROM study_year", e, "");
     if (!s) s = db_query_int(d, &p1, "SELECT COALESCE(MAX(person_id), 0) FROM study_year", e, "");
     /* each member's year filed where they count now, and whether it reached their requirement */
@@ -161,6 +192,18 @@ st study_progress_store_rebuild(db *d, err *e) {
                        "WHERE y.org_id >= $1 AND y.org_id < $2 GROUP BY y.org_id, k.year, k.category",
                        e, "ii", lo, lo + SP_CHUNK);
     }
+    /* the districts' sums from the organizations' (the same statements as migration 0080) */
+    if (!s)
+        s = db_exec(d,
+                    "INSERT INTO study_dist_year(district_code, year, slot, reached, minutes) "
+                    "SELECT COALESCE(o.district_code, ''), y.year, CAST(y.org_id % 8 AS INTEGER), SUM(y.reached), SUM(y.minutes) "
+                    "FROM study_org_year y JOIN org o ON o.id = y.org_id "
+                    "GROUP BY COALESCE(o.district_code, ''), y.year, CAST(y.org_id % 8 AS INTEGER); "
+                    "INSERT INTO study_dist_cat(district_code, year, category, slot, minutes) "
+                    "SELECT COALESCE(o.district_code, ''), k.year, k.category, CAST(k.org_id % 8 AS INTEGER), SUM(k.minutes) "
+                    "FROM study_org_cat k JOIN org o ON o.id = k.org_id "
+                    "GROUP BY COALESCE(o.district_code, ''), k.year, k.category, CAST(k.org_id % 8 AS INTEGER)",
+                    e);
     if (!s)
         s = db_run(d, "INSERT INTO study_progress_basis(id, required, required_lead) VALUES (1, $1, $2)", e, "ii", req, lead);
     return s;
@@ -222,6 +265,10 @@ static const char *sp_cond_member(uc *c, const study_unit *u, bool own, const ch
                             M);
     return "CAST($1 AS TEXT) IS NOT NULL AND CAST($2 AS TEXT) IS NOT NULL";
 }
+
+/* The city's and a district's sums are read from the districts' rows (study_dist_*), whose district_code
+   column the district condition of sp_cond_org names. */
+static bool sp_by_dist(const study_unit *u) { return !strcmp(u->kind, "city") || !strcmp(u->kind, "district"); }
 
 static const char *sp_p1(const study_unit *u) { return u->code ? u->code : ""; }
 static const char *sp_p2(uc *c, const study_unit *u) { return arena_printf(c->mem, "%lld", (long long)u->org_id); }
@@ -292,7 +339,14 @@ static st sp_rows(uc *c, const study_unit *u, int year, const char *by, json_t *
                                            "WHERE %s AND %s GROUP BY r.code, r.name",
                                            STUDY_COUNTED_SQL("m"), sp_cond_member(c, u, false, "m")),
                               e, "tt", p1, p2);
-        if (!s)
+        if (!s && sp_by_dist(u))
+            s = db_query_json(c->d, &sums,
+                              arena_printf(c->mem,
+                                           "SELECT y.district_code AS code, CAST(SUM(y.reached) AS BIGINT) AS reached, CAST(SUM(y.minutes) AS BIGINT) AS minutes "
+                                           "FROM study_dist_year y WHERE y.year = $3 AND %s AND y.district_code <> '' GROUP BY y.district_code",
+                                           sp_cond_org(c, u, "y")),
+                              e, "tti", p1, p2, (int64_t)year);
+        else if (!s)
             s = db_query_json(c->d, &sums,
                               arena_printf(c->mem,
                                            "SELECT o.district_code AS code, CAST(SUM(y.reached) AS BIGINT) AS reached, CAST(SUM(y.minutes) AS BIGINT) AS minutes "
@@ -384,24 +438,28 @@ st study_progress_store_figures(uc *c, const study_unit *u, int year, const char
     int64_t members = 0;
     json_t *sum = NULL, *cats = NULL, *rows = NULL;
     const char *p1 = sp_p1(u), *p2 = sp_p2(c, u);
-    bool city = !strcmp(u->kind, "city");   /* the whole city: every organization's row, no join */
+    /* the city and a district: the districts' rows (a few per district); a park or an organization: its
+       organizations' rows */
+    bool dist = sp_by_dist(u);
     st s = sp_unit_name(c, u, &name, e);
     if (!s) s = sp_members(c, u, &members, e);
     if (!s)
         s = db_query_json(c->d, &sum,
                           arena_printf(c->mem,
                                        "SELECT CAST(COALESCE(SUM(y.reached), 0) AS BIGINT) AS reached, CAST(COALESCE(SUM(y.minutes), 0) AS BIGINT) AS minutes "
-                                       "FROM study_org_year y%s WHERE y.year = $3 AND %s",
-                                       city ? "" : " JOIN org o ON o.id = y.org_id", sp_cond_org(c, u, "o")),
+                                       "FROM %s WHERE y.year = $3 AND %s",
+                                       dist ? "study_dist_year y" : "study_org_year y JOIN org o ON o.id = y.org_id",
+                                       sp_cond_org(c, u, dist ? "y" : "o")),
                           e, "tti", p1, p2, (int64_t)year);
     arena_json(c->mem, sum);
     if (!s)
         s = db_query_json(c->d, &cats,
                           arena_printf(c->mem,
-                                       "SELECT k.category, CAST(SUM(k.minutes) AS BIGINT) AS minutes FROM study_org_cat k%s "
+                                       "SELECT k.category, CAST(SUM(k.minutes) AS BIGINT) AS minutes FROM %s "
                                        "WHERE k.year = $3 AND %s GROUP BY k.category HAVING SUM(k.minutes) <> 0 "
                                        "ORDER BY SUM(k.minutes) DESC, k.category",
-                                       city ? "" : " JOIN org o ON o.id = k.org_id", sp_cond_org(c, u, "o")),
+                                       dist ? "study_dist_cat k" : "study_org_cat k JOIN org o ON o.id = k.org_id",
+                                       sp_cond_org(c, u, dist ? "k" : "o")),
                           e, "tti", p1, p2, (int64_t)year);
     if (s) {
         json_decref(cats);

@@ -94,6 +94,29 @@ static void agree(fx *x, const study_unit *u, int year) {
     }
 }
 
+/* The city ranked by district and each district's figures (read from the districts' kept rows, migration 0080)
+   agree with those counted from the credits, and the districts add up to the city. */
+static void districts_agree(fx *x, int year) {
+    json_t *rows = json_object_get(figures(x, &(study_unit){.kind = "city"}, year, "district"), "rows");
+    assert_true(json_array_size(rows) > 0);
+    int64_t reached = 0, minutes = 0;
+    for (size_t i = 0; i < json_array_size(rows); i++) {
+        json_t *r = json_array_get(rows, i), *p = NULL;
+        study_unit d = {.kind = "district", .code = json_string_value(json_object_get(r, "code"))};
+        err e;
+        if (study_progress_store_plain(&x->c, &d, year, &p, &e)) fail_msg("plain: %s", e.msg);
+        assert_int_equal(geti(r, "members"), geti(p, "members"));
+        assert_int_equal(geti(r, "reached"), geti(p, "reached"));
+        assert_int_equal(geti(r, "minutes"), geti(p, "minutes"));
+        agree(x, &d, year);
+        reached += geti(r, "reached");
+        minutes += geti(r, "minutes");
+    }
+    json_t *city = figures(x, &(study_unit){.kind = "city"}, year, NULL);
+    assert_int_equal(reached, geti(city, "reached"));
+    assert_int_equal(minutes, geti(city, "minutes"));
+}
+
 /* The ranking by organization reads each organization's members from the registry's counters ("o:<id>"):
    they agree with a direct count of the members, organization by organization, and no organization with
    counted members is missing. */
@@ -182,6 +205,7 @@ static void test_figures(void **state) {
         assert_int_equal(geti(json_array_get(rows, 0), "rank"), 1);
         assert_int_equal(geti(json_array_get(rows, 1), "rank"), 1);
         agree(&x, &city, year);
+        districts_agree(&x, year);
         agree(&x, &ub, year);
         org_counts_agree(&x, &city, year);
         /* the members behind a figure */
@@ -207,6 +231,7 @@ static void test_figures(void **state) {
         agree(&x, &ua, year);
         agree(&x, &ub, year);
         agree(&x, &city, year);
+        districts_agree(&x, year);
         agree(&x, &city, year - 1);
         org_counts_agree(&x, &city, year);   /* the counters followed 张三 from a to b */
         /* a state that does not count leaves the figures */
@@ -217,6 +242,7 @@ static void test_figures(void **state) {
         assert_int_equal(geti(f, "reached"), 2);
         agree(&x, &ub, year);
         agree(&x, &city, year);
+        districts_agree(&x, year);
         org_counts_agree(&x, &city, year);   /* 孙七 (出党) left b's counter */
         assert_int_equal(json_array_size(json_object_get(figures(&x, &ub, year, "org"), "rows")), 1);
         /* a post changes who needs 56 学时, and the kept figures follow at once: 赵六 (32 学时, reached) made a
@@ -236,6 +262,7 @@ static void test_figures(void **state) {
         if (study_progress_store_rebuild(x.d, &e)) fail_msg("rebuild: %s", e.msg);
         assert_int_equal(geti(figures(&x, &city, year, NULL), "reached"), before);
         agree(&x, &city, year);
+        districts_agree(&x, year);
         /* the registry's counters recounted from the members: the same per organization */
         int64_t counted = 0;
         if (tally_store_rebuild(x.d, &counted, &e)) fail_msg("tally rebuild: %s", e.msg);
