@@ -53,6 +53,10 @@ typedef struct ledger_builder {
     int wide_rows;            /* rows with more cells than the header, reported once */
     int first_wide_row;
     buf tmp;                  /* scratch for cleaning */
+    /* Text that lives as long as the table (an xlsx's shared strings, handed
+     * to the table's arena): a cell that is a NUL-terminated string in it is
+     * pointed at, not copied (see add_row). */
+    const char *keep_lo, *keep_hi;
 } ledger_builder;
 
 /* read.c */

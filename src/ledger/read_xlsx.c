@@ -36,6 +36,8 @@
 #define ROW_BYTES_MAX (64u * 1024 * 1024)
 /* The last row number Excel can write. */
 #define XLSX_ROWS_MAX 1048576
+/* offs[] of a cell whose cells[] points at its shared string, not into rowbuf */
+#define DIRECT ((size_t)-1)
 
 typedef struct sheet_ref { const char *name, *rid, *path; bool hidden; } sheet_ref;
 
@@ -92,7 +94,8 @@ typedef struct pstate {
     int style;
     bool in_row, in_cell;
     bool got_t;                /* an inline string's <t> seen: its <v>, if any, is not the text */
-    buf rowbuf;                /* cell bytes of the current row */
+    buf rowbuf;                /* cell bytes of the current row ... */
+    size_t direct;             /* ... and of its cells pointing into the shared strings (offs DIRECT) */
     size_t *offs, *lens;
     const char **cells;
     int ncells, cells_cap;
@@ -597,6 +600,7 @@ static void sh_start(pstate *s, const xs_tok *t) {
             s->ncells = 0;
             s->nerrs = 0;
             buf_reset(&s->rowbuf);
+            s->direct = 0;
             s->in_row = true;
         } else if (IS(t, "rPh")) {
             s->in_rph = true;
@@ -655,12 +659,14 @@ static void end_cell(pstate *s) {
     const char *v = s->text.len ? s->text.data : "";
     size_t n = s->text.len;
     char num[80];
+    bool direct = false;   /* a shared string: the row points at it (the table keeps them; no copy) */
     switch (s->ctype) {
     case 's': {
         char *end;
         unsigned long i = strtoul(v, &end, 10);
         if (end != v && i < x->nss) { v = x->ss_text.data + x->ss_off[i]; n = x->ss_len[i]; }
         else { v = ""; n = 0; }
+        direct = true;
         break;
     }
     case 'b':   /* a boolean cell without a value is empty, not FALSE */
@@ -707,12 +713,20 @@ static void end_cell(pstate *s) {
         s->lens[s->ncells] = 0;
         s->ncells++;
     }
-    s->offs[s->col] = s->rowbuf.len;
     s->lens[s->col] = n;
     if (s->ctype == 'e' && s->nerrs < (int)(sizeof s->errs / sizeof *s->errs)) s->errs[s->nerrs++] = s->col;
-    if (buf_append(&s->rowbuf, v, n) != ST_OK)
+    /* the row's text counts against ROW_BYTES_MAX, copied or pointed at */
+    size_t have = s->rowbuf.len + s->direct;
+    if (n > ROW_BYTES_MAX || have > ROW_BYTES_MAX - n || (!direct && buf_append(&s->rowbuf, v, n) != ST_OK))
         return stop(s, err_set(x->e, ST_TOO_LARGE, "无法读取「%s」：第 %d 行的内容超过 %u MiB；这不像是台账，请检查文件",
                                x->source, s->row, ROW_BYTES_MAX >> 20));
+    if (direct) {
+        s->offs[s->col] = DIRECT;
+        s->cells[s->col] = v;
+        s->direct += n;
+    } else {
+        s->offs[s->col] = s->rowbuf.len - n;
+    }
 }
 
 static void sh_end(pstate *s, const xs_tok *t) {
@@ -728,7 +742,8 @@ static void sh_end(pstate *s, const xs_tok *t) {
         s->in_rph = false;
     } else if (IS(t, "row") && s->in_row) {
         s->in_row = false;
-        for (int i = 0; i < s->ncells; i++) s->cells[i] = s->lens[i] ? s->rowbuf.data + s->offs[i] : "";
+        for (int i = 0; i < s->ncells; i++)
+            if (s->offs[i] != DIRECT) s->cells[i] = s->lens[i] ? s->rowbuf.data + s->offs[i] : "";
         bool halt = false;
         ledger_builder *b = s->fn == ledger_builder_row ? s->fn_ctx : NULL;
         int before = b ? b->t->nrows : 0;
@@ -925,6 +940,20 @@ st ledger_xlsx_read(ledger_builder *b, const unsigned char *data, size_t len, er
     st r = open_zip(&x, data, len);
     if (!r) r = check_limits(&x, max_entries);
     if (!r) r = read_meta(&x);
+    bool ss_owned = false;
+    if (!r && x.ss_text.data) {
+        /* The shared strings are complete: the table keeps them, and cells
+         * that are one of them point there instead of holding a copy. */
+        if (!arena_own(&b->t->mem, x.ss_text.data)) {
+            x.ss_text.data = NULL;   /* freed by arena_own */
+            r = err_set(e, ST_TOO_LARGE, "无法读完「%s」：内容展开后超过 %zu MiB 的上限；请拆成几个文件后再导入",
+                        x.source, b->t->mem.cap >> 20);
+        } else {
+            ss_owned = true;
+            b->keep_lo = x.ss_text.data;
+            b->keep_hi = x.ss_text.data + x.ss_text.len;
+        }
+    }
     if (!r) {
         size_t before = x.unzipped;   /* probes do not count against the limit */
         int i = choose_sheet(&x, b->o->sheet);
@@ -941,7 +970,8 @@ st ledger_xlsx_read(ledger_builder *b, const unsigned char *data, size_t len, er
         }
     }
     if (x.z) zip_discard(x.z);
-    buf_free(&x.ss_text);
+    b->keep_lo = b->keep_hi = NULL;
+    if (!ss_owned) buf_free(&x.ss_text);
     free(x.ss_off);
     free(x.ss_len);
     arena_free(&x.mem);
