@@ -457,7 +457,7 @@ static st read_any(const char *name, const unsigned char *d, size_t len,
         free(t);
         return err_set(e, ST_NOMEM, "内存不足");
     }
-    crypto_hash_sha256(t->sha256, d, len);
+    ledger_sha256(d, len, t->sha256, false);
     kind k = K_CSV;
     ledger_builder b;
     ledger_builder_init(&b, t, o);

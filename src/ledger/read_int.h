@@ -9,6 +9,7 @@
 #define EJIA_LEDGER_READ_INT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include "core/buf.h"
 #include "ledger/table.h"
 
@@ -128,6 +129,10 @@ ledger_field ledger_field_for(const ledger_builder *b, const char *s, size_t n);
 int ledger_field_score(const ledger_builder *b, int n, const char *const *cells, const size_t *lens);
 /* Parse "header=field,header=field" into b->map (in t->mem). */
 st ledger_field_parse_mapping(ledger_builder *b, const char *spec, err *e);
+
+/* sha256.c: the SHA-256 of n bytes, with the CPU's SHA instructions when
+ * it has them unless portable (libsodium's code: for the test that compares). */
+void ledger_sha256(const void *data, size_t n, uint8_t out[32], bool portable);
 
 /* clean.c */
 /* Clean the mapped values of r (cells already set), adding problems. */

@@ -391,7 +391,12 @@ static void scan_where(const pstate *s, char *out, size_t cap) {
 /* Cell text is UTF-8 or the file is not what it claims (a cap may have cut
  * the last character: up to 3 bytes short is fine then). */
 static bool text_ok(const pstate *s) {
-    size_t n = s->into->len - s->mark, v = n ? utf8_valid_prefix(s->into->data + s->mark, n) : 0;
+    size_t n = s->into->len - s->mark;
+    const unsigned char *d = (const unsigned char *)s->into->data + s->mark;
+    size_t i = 0;
+    while (i < n && d[i] < 0x80) i++;   /* a cell's <v> is a few ASCII bytes: no call */
+    if (i == n) return true;
+    size_t v = i + utf8_valid_prefix((const char *)d + i, n - i);
     return v == n || (n >= TEXT_MAX && v + 3 >= n);
 }
 
@@ -546,15 +551,24 @@ static void sh_start(pstate *s, const xs_tok *t) {
         if (t->nlen == 1 && s->in_row) {
             /* The hottest handler: one pass over the attributes. */
             char r[32] = "", ty[16] = "", sv[16] = "";
+            const char *rv = NULL;   /* r's value read in place when it has no entity */
             while (xs_attr(&p, end, &an, &anl, &av, &avl, &bad))
                 if (anl == 1) {
-                    if (an[0] == 'r') attr_str(av, avl, r, sizeof r);
-                    else if (an[0] == 't') attr_str(av, avl, ty, sizeof ty);
-                    else if (an[0] == 's') attr_str(av, avl, sv, sizeof sv);
+                    if (an[0] == 'r') {
+                        rv = avl && !memchr(av, '&', avl) ? av : NULL;
+                        if (!rv) attr_str(av, avl, r, sizeof r);
+                    } else if (an[0] == 't') {
+                        attr_str(av, avl, ty, sizeof ty);
+                    } else if (an[0] == 's') {
+                        attr_str(av, avl, sv, sizeof sv);
+                    }
                 }
             if (bad) break;   /* not a cell to place */
             int col = -1, row;
-            if (r[0]) cell_ref(r, &col, &row);
+            /* cell_ref stops at the closing quote as at the copy's NUL (it
+             * reads at most 12 bytes: the copy's cut at 31 never mattered) */
+            if (rv) cell_ref(rv, &col, &row);
+            else if (r[0]) cell_ref(r, &col, &row);
             s->col = col >= 0 ? col : s->next_col;
             s->next_col = s->col + 1;
             s->ctype = 'n';
@@ -662,8 +676,12 @@ static void end_cell(pstate *s) {
     bool direct = false;   /* a shared string: the row points at it (the table keeps them; no copy) */
     switch (s->ctype) {
     case 's': {
-        char *end;
-        unsigned long i = strtoul(v, &end, 10);
+        char *end = NULL;
+        unsigned long i = 0;
+        size_t k = 0;
+        while (k < n && k < 9 && v[k] >= '0' && v[k] <= '9') i = i * 10 + (unsigned long)(v[k++] - '0');
+        if (k && k == n) end = (char *)v + k;   /* only digits (the usual): what strtoul gives */
+        else i = strtoul(v, &end, 10);
         if (end != v && i < x->nss) { v = x->ss_text.data + x->ss_off[i]; n = x->ss_len[i]; }
         else { v = ""; n = 0; }
         direct = true;
