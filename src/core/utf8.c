@@ -45,6 +45,12 @@ size_t utf8_valid_prefix(const char *s, size_t n) {
         }
         if (p >= end) break;
         if (*p < 0x80) { p++; continue; }
+        /* Chinese text: a lead byte E1–EC or EE–EF with two continuation
+         * bytes is always well-formed (no overlong form, no surrogate) */
+        if (*p >= 0xE1 && *p <= 0xEF && *p != 0xED && end - p >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+            p += 3;
+            continue;
+        }
         size_t len;
         if (decode(p, end, &len) < 0) break;
         p += len;

@@ -29,8 +29,18 @@ static bool already_clean(const char *s, size_t n) {
             p++;
             continue;
         }
-        int32_t cp = utf8_next(&p, end);
-        if (cp < 0) return false;
+        int32_t cp;
+        const unsigned char *u = (const unsigned char *)p;
+        if (c >= 0xE0 && c <= 0xEF && end - p >= 3 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
+            /* a three-byte character (all of CJK), decoded here; an overlong
+             * form or a surrogate is refused as utf8_next refuses it */
+            cp = (int32_t)((c & 0x0F) << 12 | (u[1] & 0x3F) << 6 | (u[2] & 0x3F));
+            if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+            p += 3;
+        } else {
+            cp = utf8_next(&p, end);
+            if (cp < 0) return false;
+        }
         if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF)) continue;
         if (cp == 0x3001 || cp == 0x3002 || cp == 0x300A || cp == 0x300B || cp == 0x2014 || cp == 0xB7)
             continue;

@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <sodium.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,27 +202,46 @@ static st count_text(ledger_builder *b, int sheet_row, size_t bytes, err *e) {
                    b->t->source, lim, sheet_row);
 }
 
+/* A cell the table can point at: NUL-terminated text in b's kept range, not
+ * to be cut. */
+static inline bool kept(const ledger_builder *b, const char *s, size_t len) {
+    uintptr_t p = (uintptr_t)s;
+    return len <= LEDGER_CELL_MAX && p >= (uintptr_t)b->keep_lo && p + len < (uintptr_t)b->keep_hi && s[len] == 0;
+}
+
 static st add_row(ledger_builder *b, int sheet_row, int n, const char *const *cells, const size_t *lens,
                   err *e) {
     ledger_table *t = b->t;
     if (t->nrows == INT_MAX - 1) return err_set(e, ST_TOO_LARGE, "「%s」的行数超过上限", t->source);
     int nc = t->ncols;
     int m = n < nc ? n : nc;
-    size_t text = 0;
-    for (int c = 0; c < m; c++) text += lens[c] > LEDGER_CELL_MAX ? LEDGER_CELL_MAX : lens[c];
+    size_t text = 0, copy = 0;
+    for (int c = 0; c < m; c++) {
+        size_t l = lens[c] > LEDGER_CELL_MAX ? LEDGER_CELL_MAX : lens[c];
+        text += l;
+        if (l && !kept(b, cells[c], lens[c])) copy += l + 1;
+    }
     st cs = count_text(b, sheet_row, text, e);
     if (cs) return cs;
+    /* The memory cap counts every cell's text, copied or not: what a table
+     * may hold is the same whether its strings were shared or not (one long
+     * shared string in every cell is stopped here as before). */
     size_t bytes = (size_t)nc * sizeof(char *) + text + (size_t)m;
-    char *blk = arena_alloc(&t->mem, bytes ? bytes : 1);
+    size_t part = (size_t)nc * sizeof(char *) + copy;
+    size_t full_r = ((bytes ? bytes : 1) + 15) & ~(size_t)15, part_r = ((part ? part : 1) + 15) & ~(size_t)15;
+    arena *a = &t->mem;
+    char *blk = a->cap && (full_r > a->cap || a->used > a->cap - full_r) ? NULL : arena_alloc(a, part_r);
     if (!blk)
         return err_set(e, ST_TOO_LARGE, "无法读完「%s」：内容展开后超过 %zu MiB 的上限（第 %d 行）；请拆成几个文件后再导入",
                        t->source, t->mem.cap >> 20, sheet_row);
+    a->used += full_r - part_r;
     const char **cv = (const char **)(void *)blk;
     char *sp = blk + (size_t)nc * sizeof(char *);
     int row = t->nrows + 1;
     for (int c = 0; c < nc; c++) {
         if (c >= m || lens[c] == 0) { cv[c] = ""; continue; }
         size_t len = lens[c];
+        if (kept(b, cells[c], len)) { cv[c] = cells[c]; continue; }
         if (len > LEDGER_CELL_MAX) {
             size_t cut = utf8_valid_prefix(cells[c], LEDGER_CELL_MAX);
             ledger_problem_add(b, row, sheet_row, c, LP_WARNING, cells[c], len,
@@ -437,7 +457,7 @@ static st read_any(const char *name, const unsigned char *d, size_t len,
         free(t);
         return err_set(e, ST_NOMEM, "内存不足");
     }
-    crypto_hash_sha256(t->sha256, d, len);
+    ledger_sha256(d, len, t->sha256, false);
     kind k = K_CSV;
     ledger_builder b;
     ledger_builder_init(&b, t, o);

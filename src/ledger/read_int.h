@@ -9,6 +9,7 @@
 #define EJIA_LEDGER_READ_INT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include "core/buf.h"
 #include "ledger/table.h"
 
@@ -53,6 +54,10 @@ typedef struct ledger_builder {
     int wide_rows;            /* rows with more cells than the header, reported once */
     int first_wide_row;
     buf tmp;                  /* scratch for cleaning */
+    /* Text that lives as long as the table (an xlsx's shared strings, handed
+     * to the table's arena): a cell that is a NUL-terminated string in it is
+     * pointed at, not copied (see add_row). */
+    const char *keep_lo, *keep_hi;
 } ledger_builder;
 
 /* read.c */
@@ -124,6 +129,10 @@ ledger_field ledger_field_for(const ledger_builder *b, const char *s, size_t n);
 int ledger_field_score(const ledger_builder *b, int n, const char *const *cells, const size_t *lens);
 /* Parse "header=field,header=field" into b->map (in t->mem). */
 st ledger_field_parse_mapping(ledger_builder *b, const char *spec, err *e);
+
+/* sha256.c: the SHA-256 of n bytes, with the CPU's SHA instructions when
+ * it has them unless portable (libsodium's code: for the test that compares). */
+void ledger_sha256(const void *data, size_t n, uint8_t out[32], bool portable);
 
 /* clean.c */
 /* Clean the mapped values of r (cells already set), adding problems. */

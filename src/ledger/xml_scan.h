@@ -66,6 +66,16 @@ void xs_free(xs *s);
  * call. */
 xs_kind xs_next(xs *s, xs_tok *t);
 
+/* The unread bytes of the window, between tokens: for a caller that
+ * recognises a whole balanced fragment itself (elements opened and closed,
+ * nothing the scanner would refuse) and then consumes it with xs_skip.  At
+ * most what the window holds: when a fragment does not fit, xs_next refills. */
+static inline const char *xs_window(const xs *s, size_t *n) {
+    *n = s->len - s->pos;
+    return s->buf + s->pos;
+}
+static inline void xs_skip(xs *s, size_t n) { s->pos += n; }
+
 /* The next attribute of a START's raw attribute text (*p starts at t->atts,
  * end = t->atts + t->alen): its local name and raw value.  False at the end
  * or when the text is malformed (then *bad is set). */
