@@ -26,23 +26,35 @@ static char *org_dup(org_fset *fs, const char *s) { return arena_strdup(&fs->mem
 #define ORG_ENT_P "(CASE WHEN pl.enterprise_id IS NULL THEN e.park_code ELSE pl.park_code END)"
 #define ORG_ENT_S "(CASE WHEN pl.enterprise_id IS NULL THEN e.street_code ELSE pl.street_code END)"
 
-/* The scope's enterprises (and one district, NULL = all), sorted by id; their covers and instructors
- * come after (org_findings_covers, org_findings_instructors). */
-static st org_findings_ents(uc *c, const char *day, const char *district, org_fset *fs, err *e) {
+/* The enterprises outside the set (a zombie, out of the register, another district or scope), sorted
+ * by id: their members count for the organizations that cover them all the same. */
+typedef struct org_other {
+    int64_t id, members;
+} org_other;
+typedef struct org_others {
+    org_other *v;
+    size_t n, cap;
+} org_others;
+
+/* One scan of every enterprise: the scope's (and one district's, NULL = all) into the set, sorted by id,
+ * the others' members into out; their covers and instructors come after (org_findings_covers,
+ * org_findings_instructors). */
+static st org_findings_ents(uc *c, const char *day, const char *district, org_fset *fs, org_others *out, err *e) {
     const char *k, *code;
     scope_bind(c, &k, &code);
     db_stmt *q;
     st s = db_prepare(c->d,
                       "SELECT e.id, e.name, " ORG_ENT_D ", " ORG_ENT_P ", " ORG_ENT_S ", e.address, COALESCE(e.employees, 0), "
-                      ORG_ENT_MEMBERS ", e.reg_from "
+                      ORG_ENT_MEMBERS ", e.reg_from, "
+                      "CASE WHEN e.zombie = 0 AND (e.reg_from IS NULL OR e.reg_from <= $1) AND (e.reg_to IS NULL OR e.reg_to > $1) "
+                      "AND (CAST($2 AS TEXT) IS NULL OR " ORG_ENT_D " = $2) AND "
+                      SCOPE_COND("$3", "$4", ORG_ENT_D, ORG_ENT_P, "NULL", "e.id", "NULL")
+                      " THEN 1 ELSE 0 END "
                       "FROM enterprise e "
                       /* where it was that day (issue 23, migration 0073: only enterprises that moved have rows) */
                       "LEFT JOIN (SELECT enterprise_id, district_code, park_code, street_code FROM enterprise_place "
                       "  WHERE to_day > $1 AND (from_day IS NULL OR from_day <= $1)) pl ON pl.enterprise_id = e.id "
-                      "WHERE e.zombie = 0 AND (e.reg_from IS NULL OR e.reg_from <= $1) AND (e.reg_to IS NULL OR e.reg_to > $1) "
-                      "AND (CAST($2 AS TEXT) IS NULL OR " ORG_ENT_D " = $2) AND "
-                      SCOPE_COND("$3", "$4", ORG_ENT_D, ORG_ENT_P, "NULL", "e.id", "NULL")
-                      " ORDER BY e.id",
+                      "ORDER BY e.id",
                       &q, e);
     if (s) return s;
     db_bind_text(q, 1, day);
@@ -52,6 +64,12 @@ static st org_findings_ents(uc *c, const char *day, const char *district, org_fs
     size_t cap = 0;
     int r;
     while ((r = db_step(q, e)) == DB_ROW) {
+        if (!db_col_int(q, 9)) {
+            org_other *o = arena_push(&fs->mem, (void **)&out->v, &out->n, &out->cap, 1024, sizeof *out->v);
+            if (!o) { r = DB_ERROR; err_set(e, ST_NOMEM, "内存不足。"); break; }
+            *o = (org_other){db_col_int(q, 0), db_col_int(q, 7)};
+            continue;
+        }
         if (fs->ne == cap) {
             cap = cap ? cap * 2 : 1024;
             org_fent *n = realloc(fs->ents, cap * sizeof *n);
@@ -140,27 +158,40 @@ static org_fent *org_fset_ent(org_fset *fs, int64_t id) {
     return bsearch(&key, fs->ents, fs->ne, sizeof *fs->ents, org_fent_cmp);
 }
 
+static int org_other_cmp(const void *a, const void *b) {
+    const org_other *x = a, *y = b;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
 /* The covers active on day, one scan: an enterprise of the set is covered, and by an own (not joint)
  * organization when any of its covers is not joint; each organization's own full members and units
- * (every covered enterprise counts for its organization, in the set or not). */
-static st org_findings_covers(uc *c, const char *day, org_fset *fs, err *e) {
+ * (every covered enterprise counts for its organization, in the set or not — its members from the
+ * enterprises' scan, not a join per cover). */
+static st org_findings_covers(uc *c, const char *day, org_fset *fs, const org_others *others, err *e) {
     db_stmt *q;
     st s = db_prepare(c->d,
-                      "SELECT c.org_id, c.enterprise_id, COALESCE(c.joint, 1), " ORG_ENT_MEMBERS " FROM org_cover c "
-                      "JOIN enterprise e ON e.id = c.enterprise_id WHERE c.from_day <= $1 AND (c.to_day IS NULL OR c.to_day > $1)",
+                      "SELECT c.org_id, c.enterprise_id, COALESCE(c.joint, 1) FROM org_cover c "
+                      "WHERE c.from_day <= $1 AND (c.to_day IS NULL OR c.to_day > $1)",
                       &q, e);
     if (s) return s;
     db_bind_text(q, 1, day);
     int r;
     while ((r = db_step(q, e)) == DB_ROW) {
-        org_fent *x = org_fset_ent(fs, db_col_int(q, 1));
+        int64_t id = db_col_int(q, 1), members;
+        org_fent *x = org_fset_ent(fs, id);
         if (x) {
             x->r.covered = true;
             if (db_col_int(q, 2) == 0) x->r.own_org = true;
+            members = x->r.members;
+        } else {
+            org_other key = {.id = id};
+            const org_other *y = others->n ? bsearch(&key, others->v, others->n, sizeof *others->v, org_other_cmp) : NULL;
+            if (!y) continue;   /* no such enterprise */
+            members = y->members;
         }
         org_forg *o = org_fset_find(fs, db_col_int(q, 0));
         if (o) {
-            o->members += db_col_int(q, 3);
+            o->members += members;
             o->units++;
         }
     }
@@ -210,9 +241,10 @@ static st org_findings_load(uc *c, const char *day, const char *district, org_fs
     memset(fs, 0, sizeof *fs);
     org_thresholds t;
     org_thresholds_load(&t);
-    st s = org_findings_ents(c, day, district, fs, e);
+    org_others others = {0};   /* in the set's arena */
+    st s = org_findings_ents(c, day, district, fs, &others, e);
     if (!s) s = org_findings_orgs(c, day, district, fs, e);
-    if (!s) s = org_findings_covers(c, day, fs, e);
+    if (!s) s = org_findings_covers(c, day, fs, &others, e);
     if (!s) s = org_findings_instructors(c, day, fs, e);
     if (!s) s = org_findings_registry(c, day, fs, e);
     if (!s) s = org_findings_run(&t, fs, e);
