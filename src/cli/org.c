@@ -74,7 +74,9 @@ static st org_cli_verify(uc *c, int *differ, err *e) {
 
 static st org_cli_findings(uc *c, const char *day, const char *district, err *e) {
     json_t *out = NULL;
-    st s = org_store_findings(c, day, district, 0, &out, e);
+    /* only the counts are printed: they are over every finding whatever the lists' cap, so the lists are
+     * capped at one item each (uncapped, a province's lists were a gigabyte of JSON nobody saw) */
+    st s = org_store_findings(c, day, district, 1, &out, e);
     if (s) return s;
     printf("截至 %s 的规则提示 / findings as of %s:\n", day, day);
     const char *k;

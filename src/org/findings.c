@@ -8,23 +8,11 @@
 #include <string.h>
 
 void org_fset_free(org_fset *fs) {
-    for (size_t i = 0; i < fs->ne; i++) {
-        free(fs->ents[i].name);
-        free(fs->ents[i].district);
-        free(fs->ents[i].park);
-        free(fs->ents[i].street);
-        free(fs->ents[i].building);
-        free(fs->ents[i].registered);
-    }
-    for (size_t i = 0; i < fs->no; i++) {
-        free(fs->orgs[i].name);
-        free(fs->orgs[i].kind);
-        free(fs->orgs[i].district);
-    }
     free(fs->ents);
     free(fs->orgs);
     free(fs->group);
     free(fs->level);
+    arena_free(&fs->mem);
     memset(fs, 0, sizeof *fs);
 }
 

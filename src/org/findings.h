@@ -14,10 +14,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/arena.h"
 #include "core/err.h"
 #include "org/org.h"
 
-/* One enterprise of the scope (strings malloc'ed, owned by the set). */
+/* One enterprise of the scope (strings in the set's arena). */
 typedef struct org_fent {
     org_ent r;
     char *name, *district, *park, *street, *building;
@@ -46,6 +47,7 @@ typedef struct org_fset {
     int *group;          /* per enterprise: its suggested joint branch, or -1 */
     const char **level;  /* per group: "building", "park" or "street" */
     int ngroups;
+    arena mem;           /* the strings of ents and orgs: one free for a province's worth of them */
 } org_fset;
 void org_fset_free(org_fset *fs);
 /* The organization with this id, or NULL. */

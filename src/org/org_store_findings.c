@@ -1,8 +1,16 @@
 /* org_store_findings — what the formation rules need over a scope, loaded
- * in one pass each (see findings.h): the scope's enterprises with their
- * covers and instructors on the day, the organizations active on the day
- * with the kind they had then, and each organization's own members and
- * units.  The rules (findings.c) run over the loaded set. */
+ * in one pass each (see findings.h): the scope's enterprises, the
+ * organizations active on the day with the kind they had then, the covers
+ * active on the day (which enterprises are covered, and by an own
+ * organization; each organization's own members and units) and the
+ * instructors.  The rules (findings.c) run over the loaded set.
+ *
+ * Each pass is a plain scan whose rows are matched to the loaded set in C
+ * (enterprises and organizations are sorted by id): at a province's size
+ * (500,000 enterprises, 200,000 organizations) a join per row — the covers
+ * grouped per enterprise and probed for each, an organization's upgrade
+ * looked up for each organization — cost more than the scans themselves
+ * (bench/coverage.txt, "findings"). */
 #include "org/org_store_int.h"
 
 #include <stdlib.h>
@@ -10,36 +18,43 @@
 
 #include "auth/scope.h"
 
-static char *org_dup(const char *s) { return strdup(s ? s : ""); }
+/* Strings go to the set's arena (a province's million of them: one free, not a million). */
+static char *org_dup(org_fset *fs, const char *s) { return arena_strdup(&fs->mem, s ? s : ""); }
 
 /* An enterprise's district, park and street on the day (pl: its earlier place that day, if any). */
 #define ORG_ENT_D "(CASE WHEN pl.enterprise_id IS NULL THEN e.district_code ELSE pl.district_code END)"
 #define ORG_ENT_P "(CASE WHEN pl.enterprise_id IS NULL THEN e.park_code ELSE pl.park_code END)"
 #define ORG_ENT_S "(CASE WHEN pl.enterprise_id IS NULL THEN e.street_code ELSE pl.street_code END)"
 
-/* The scope's enterprises (and one district, NULL = all), with covered at
- * all, covered by an own (not joint) organization, and an instructor. */
-static st org_findings_ents(uc *c, const char *day, const char *district, org_fset *fs, err *e) {
+/* The enterprises outside the set (a zombie, out of the register, another district or scope), sorted
+ * by id: their members count for the organizations that cover them all the same. */
+typedef struct org_other {
+    int64_t id, members;
+} org_other;
+typedef struct org_others {
+    org_other *v;
+    size_t n, cap;
+} org_others;
+
+/* One scan of every enterprise: the scope's (and one district's, NULL = all) into the set, sorted by id,
+ * the others' members into out; their covers and instructors come after (org_findings_covers,
+ * org_findings_instructors). */
+static st org_findings_ents(uc *c, const char *day, const char *district, org_fset *fs, org_others *out, err *e) {
     const char *k, *code;
     scope_bind(c, &k, &code);
     db_stmt *q;
     st s = db_prepare(c->d,
                       "SELECT e.id, e.name, " ORG_ENT_D ", " ORG_ENT_P ", " ORG_ENT_S ", e.address, COALESCE(e.employees, 0), "
-                      ORG_ENT_MEMBERS ", CASE WHEN cv.j = 0 THEN 1 ELSE 0 END, "
-                      "CASE WHEN cv.enterprise_id IS NULL THEN 0 ELSE 1 END, CASE WHEN ins.enterprise_id IS NULL THEN 0 ELSE 1 END, e.reg_from "
+                      ORG_ENT_MEMBERS ", e.reg_from, "
+                      "CASE WHEN e.zombie = 0 AND (e.reg_from IS NULL OR e.reg_from <= $1) AND (e.reg_to IS NULL OR e.reg_to > $1) "
+                      "AND (CAST($2 AS TEXT) IS NULL OR " ORG_ENT_D " = $2) AND "
+                      SCOPE_COND("$3", "$4", ORG_ENT_D, ORG_ENT_P, "NULL", "e.id", "NULL")
+                      " THEN 1 ELSE 0 END "
                       "FROM enterprise e "
-                      /* one pass over the covers: covered at all, and by an own (not joint) organization */
-                      "LEFT JOIN (SELECT enterprise_id, MIN(joint) AS j FROM org_cover WHERE from_day <= $1 "
-                      "  AND (to_day IS NULL OR to_day > $1) GROUP BY enterprise_id) cv ON cv.enterprise_id = e.id "
-                      "LEFT JOIN (SELECT DISTINCT enterprise_id FROM org_instructor WHERE from_day <= $1 AND (to_day IS NULL OR to_day > $1)) ins "
-                      "  ON ins.enterprise_id = e.id "
                       /* where it was that day (issue 23, migration 0073: only enterprises that moved have rows) */
                       "LEFT JOIN (SELECT enterprise_id, district_code, park_code, street_code FROM enterprise_place "
                       "  WHERE to_day > $1 AND (from_day IS NULL OR from_day <= $1)) pl ON pl.enterprise_id = e.id "
-                      "WHERE e.zombie = 0 AND (e.reg_from IS NULL OR e.reg_from <= $1) AND (e.reg_to IS NULL OR e.reg_to > $1) "
-                      "AND (CAST($2 AS TEXT) IS NULL OR " ORG_ENT_D " = $2) AND "
-                      SCOPE_COND("$3", "$4", ORG_ENT_D, ORG_ENT_P, "NULL", "e.id", "NULL")
-                      " ORDER BY e.id",
+                      "ORDER BY e.id",
                       &q, e);
     if (s) return s;
     db_bind_text(q, 1, day);
@@ -49,6 +64,12 @@ static st org_findings_ents(uc *c, const char *day, const char *district, org_fs
     size_t cap = 0;
     int r;
     while ((r = db_step(q, e)) == DB_ROW) {
+        if (!db_col_int(q, 9)) {
+            org_other *o = arena_push(&fs->mem, (void **)&out->v, &out->n, &out->cap, 1024, sizeof *out->v);
+            if (!o) { r = DB_ERROR; err_set(e, ST_NOMEM, "内存不足。"); break; }
+            *o = (org_other){db_col_int(q, 0), db_col_int(q, 7)};
+            continue;
+        }
         if (fs->ne == cap) {
             cap = cap ? cap * 2 : 1024;
             org_fent *n = realloc(fs->ents, cap * sizeof *n);
@@ -57,32 +78,39 @@ static st org_findings_ents(uc *c, const char *day, const char *district, org_fs
         }
         org_fent *x = &fs->ents[fs->ne++];
         memset(x, 0, sizeof *x);
-        x->name = org_dup(db_col_text(q, 1));
-        x->district = org_dup(db_col_text(q, 2));
-        x->park = org_dup(db_col_text(q, 3));
-        x->street = org_dup(db_col_text(q, 4));
+        x->name = org_dup(fs, db_col_text(q, 1));
+        x->district = org_dup(fs, db_col_text(q, 2));
+        x->park = org_dup(fs, db_col_text(q, 3));
+        x->street = org_dup(fs, db_col_text(q, 4));
         char b[256];
         org_building_of(db_col_text(q, 5), b, sizeof b);
-        x->building = org_dup(b);
-        x->registered = db_col_null(q, 11) ? NULL : strdup(db_col_text(q, 11));
-        x->r = (org_ent){.id = db_col_int(q, 0), .employees = (int)db_col_int(q, 6), .members = (int)db_col_int(q, 7),
-                         .own_org = db_col_int(q, 8) != 0, .covered = db_col_int(q, 9) != 0,
-                         .instructor = db_col_int(q, 10) != 0};
+        x->building = org_dup(fs, b);
+        x->registered = db_col_null(q, 8) ? NULL : org_dup(fs, db_col_text(q, 8));
+        x->r = (org_ent){.id = db_col_int(q, 0), .employees = (int)db_col_int(q, 6), .members = (int)db_col_int(q, 7)};
+        if (!x->name || !x->district || !x->park || !x->street || !x->building || (!x->registered && !db_col_null(q, 8))) {
+            fs->ne--;
+            r = DB_ERROR;
+            err_set(e, ST_NOMEM, "内存不足。");
+            break;
+        }
     }
     db_reset(q);
     return r == DB_ERROR ? (e->code ? e->code : ST_NOMEM) : ST_OK;
 }
 
-/* Organizations active on day (of the district, and every 工委), with their
- * kind on that day: before a later upgrade, the kind it was upgraded from. */
+/* Organizations active on day (of the district, and every 工委), sorted by id, with their
+ * kind on that day: before a later upgrade, the kind the first upgrade after the day (by day, then id)
+ * was from — the upgrades after the day numbered once per organization, not looked up for each. */
 static st org_findings_orgs(uc *c, const char *day, const char *district, org_fset *fs, err *e) {
     db_stmt *q;
     st s = db_prepare(c->d,
                       "SELECT o.id, o.parent_id, o.name, "
-                      "COALESCE((SELECT v.from_kind FROM org_event v WHERE v.org_id = o.id AND v.kind = 'upgraded' AND v.day > $1 "
-                      "ORDER BY v.day, v.id LIMIT 1), o.kind), o.district_code, o.path, "
+                      "COALESCE(u.from_kind, o.kind), o.district_code, o.path, "
                       "CASE WHEN o.committee IS NOT NULL AND o.committee <> '[]' THEN 1 ELSE 0 END, "
                       "CASE WHEN o.secretary IS NULL OR TRIM(o.secretary) = '' THEN 1 ELSE 0 END, o.committee FROM org o "
+                      "LEFT JOIN (SELECT v.org_id, v.from_kind FROM (SELECT org_id, from_kind, "
+                      "  ROW_NUMBER() OVER (PARTITION BY org_id ORDER BY day, id) AS n FROM org_event "
+                      "  WHERE kind = 'upgraded' AND day > $1) v WHERE v.n = 1) u ON u.org_id = o.id "
                       "WHERE o.established_on <= $1 AND (o.dissolved_on IS NULL OR o.dissolved_on > $1) "
                       "AND (CAST($2 AS TEXT) IS NULL OR o.district_code = $2 OR o.kind = '工委') ORDER BY o.id",
                       &q, e);
@@ -102,9 +130,15 @@ static st org_findings_orgs(uc *c, const char *day, const char *district, org_fs
         memset(o, 0, sizeof *o);
         o->id = db_col_int(q, 0);
         o->parent_id = db_col_null(q, 1) ? 0 : db_col_int(q, 1);
-        o->name = org_dup(db_col_text(q, 2));
-        o->kind = org_dup(db_col_text(q, 3));
-        o->district = org_dup(db_col_text(q, 4));
+        o->name = org_dup(fs, db_col_text(q, 2));
+        o->kind = org_dup(fs, db_col_text(q, 3));
+        o->district = org_dup(fs, db_col_text(q, 4));
+        if (!o->name || !o->kind || !o->district) {
+            fs->no--;
+            r = DB_ERROR;
+            err_set(e, ST_NOMEM, "内存不足。");
+            break;
+        }
         for (const char *p = db_col_text(q, 5); p && *p; p++) o->depth += *p == '/';
         o->committee = db_col_int(q, 6) != 0;
         o->no_secretary = db_col_int(q, 7) != 0;
@@ -114,22 +148,69 @@ static st org_findings_orgs(uc *c, const char *day, const char *district, org_fs
     return r == DB_ERROR ? (e->code ? e->code : ST_NOMEM) : ST_OK;
 }
 
-/* Each organization's own full members and units on day (rolled up the tree by the rules). */
-static st org_findings_members(uc *c, const char *day, org_fset *fs, err *e) {
+static int org_fent_cmp(const void *a, const void *b) {
+    const org_fent *x = a, *y = b;
+    return (x->r.id > y->r.id) - (x->r.id < y->r.id);
+}
+
+static org_fent *org_fset_ent(org_fset *fs, int64_t id) {
+    org_fent key = {.r = {.id = id}};
+    return bsearch(&key, fs->ents, fs->ne, sizeof *fs->ents, org_fent_cmp);
+}
+
+static int org_other_cmp(const void *a, const void *b) {
+    const org_other *x = a, *y = b;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The covers active on day, one scan: an enterprise of the set is covered, and by an own (not joint)
+ * organization when any of its covers is not joint; each organization's own full members and units
+ * (every covered enterprise counts for its organization, in the set or not — its members from the
+ * enterprises' scan, not a join per cover). */
+static st org_findings_covers(uc *c, const char *day, org_fset *fs, const org_others *others, err *e) {
     db_stmt *q;
     st s = db_prepare(c->d,
-                      "SELECT c.org_id, CAST(SUM(" ORG_ENT_MEMBERS ") AS BIGINT), COUNT(*) FROM org_cover c "
-                      "JOIN enterprise e ON e.id = c.enterprise_id WHERE c.from_day <= $1 AND (c.to_day IS NULL OR c.to_day > $1) "
-                      "GROUP BY c.org_id", &q, e);
+                      "SELECT c.org_id, c.enterprise_id, COALESCE(c.joint, 1) FROM org_cover c "
+                      "WHERE c.from_day <= $1 AND (c.to_day IS NULL OR c.to_day > $1)",
+                      &q, e);
     if (s) return s;
     db_bind_text(q, 1, day);
     int r;
     while ((r = db_step(q, e)) == DB_ROW) {
+        int64_t id = db_col_int(q, 1), members;
+        org_fent *x = org_fset_ent(fs, id);
+        if (x) {
+            x->r.covered = true;
+            if (db_col_int(q, 2) == 0) x->r.own_org = true;
+            members = x->r.members;
+        } else {
+            org_other key = {.id = id};
+            const org_other *y = others->n ? bsearch(&key, others->v, others->n, sizeof *others->v, org_other_cmp) : NULL;
+            if (!y) continue;   /* no such enterprise */
+            members = y->members;
+        }
         org_forg *o = org_fset_find(fs, db_col_int(q, 0));
         if (o) {
-            o->members = db_col_int(q, 1);
-            o->units = db_col_int(q, 2);
+            o->members += members;
+            o->units++;
         }
+    }
+    db_reset(q);
+    return r == DB_ERROR ? e->code : ST_OK;
+}
+
+/* The enterprises of the set with an instructor on day. */
+static st org_findings_instructors(uc *c, const char *day, org_fset *fs, err *e) {
+    db_stmt *q;
+    st s = db_prepare(c->d,
+                      "SELECT DISTINCT enterprise_id FROM org_instructor WHERE enterprise_id IS NOT NULL "
+                      "AND from_day <= $1 AND (to_day IS NULL OR to_day > $1)", &q, e);
+    if (s) return s;
+    db_bind_text(q, 1, day);
+    int r;
+    while ((r = db_step(q, e)) == DB_ROW) {
+        org_fent *x = org_fset_ent(fs, db_col_int(q, 0));
+        if (x) x->r.instructor = true;
     }
     db_reset(q);
     return r == DB_ERROR ? e->code : ST_OK;
@@ -160,9 +241,11 @@ static st org_findings_load(uc *c, const char *day, const char *district, org_fs
     memset(fs, 0, sizeof *fs);
     org_thresholds t;
     org_thresholds_load(&t);
-    st s = org_findings_ents(c, day, district, fs, e);
+    org_others others = {0};   /* in the set's arena */
+    st s = org_findings_ents(c, day, district, fs, &others, e);
     if (!s) s = org_findings_orgs(c, day, district, fs, e);
-    if (!s) s = org_findings_members(c, day, fs, e);
+    if (!s) s = org_findings_covers(c, day, fs, &others, e);
+    if (!s) s = org_findings_instructors(c, day, fs, e);
     if (!s) s = org_findings_registry(c, day, fs, e);
     if (!s) s = org_findings_run(&t, fs, e);
     return s;
