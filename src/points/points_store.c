@@ -209,6 +209,9 @@ static st ps_rebuild_work(uc *c, void *arg, uc_act *a, err *e) {
     if (!s) s = db_query_int(c->d, &upto, "SELECT COALESCE(MAX(id), 0) FROM activity", e, "");
     if (!s) s = db_exec(c->d, pg ? "TRUNCATE points_line, points_total" : "DELETE FROM points_total; DELETE FROM points_line", e);
     if (!s) s = db_exec(c->d, "DROP INDEX points_line_cap; DROP INDEX points_line_claim; DROP INDEX points_total_rank", e);
+    /* PostgreSQL: the totals' key too (SQLite keeps it in the table's definition) — 1,034,000 totals
+     * of 50,000 members took 24 s into the keyed table, 5 s unkeyed and 6 s for the key after */
+    if (!s && pg) s = db_exec(c->d, "ALTER TABLE points_total DROP CONSTRAINT points_total_pkey", e);
     if (!s)
         s = db_run(c->d,
                    "INSERT{{OR_IGNORE}} INTO points_line(" PS_LINE_COLS ", created_at) SELECT q.*, $2 FROM (" PS_LOG_LINES("a.id <= $1", "0") ") q",
@@ -218,6 +221,7 @@ static st ps_rebuild_work(uc *c, void *arg, uc_act *a, err *e) {
                    clock_now());
     if (!s) s = db_exec(c->d, PS_LINE_INDEXES, e);
     if (!s) s = db_run(c->d, PS_TOTALS("l.id > $1", ""), e, "i", (int64_t)0);
+    if (!s && pg) s = db_exec(c->d, "ALTER TABLE points_total ADD PRIMARY KEY (subject, subject_id, period)", e);
     if (!s) s = db_exec(c->d, PS_TOTAL_INDEX, e);
     if (!s) s = ps_approval_claims(c, 0, upto, NULL, e);
     if (!s) s = ps_set_watermark(c, upto, e);
