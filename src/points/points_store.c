@@ -73,12 +73,13 @@
 /* The totals of the lines picked by COND (over points_line l) for the month, the quarter and the
  * year, in one pass: the lines' month sums (m), and the quarters' and years' sums of those.  A
  * period has a total when it has a line of points <> 0 (as the rankings read it).  UPSERT: "" into
- * empty totals (the rebuild), or PS_ADD to add to those kept. */
+ * empty totals (the rebuild), or PS_ADD to add to those kept.  SQLite reads the lines in their own
+ * order ({{NOT_INDEXED}}; the rowid range of a day still applies), not through points_line_cap. */
 #define PS_KEY_Q(D) "SUBSTR(" D ", 1, 4) || '-Q' || CAST((CAST(SUBSTR(" D ", 6, 2) AS INTEGER) + 2) / 3 AS TEXT)"
 #define PS_KEY_Y "SUBSTR(l.day, 1, 4)"
 #define PS_TOTALS(COND, UPSERT)                                                                                      \
     "WITH m AS (SELECT l.subject, l.subject_id, SUBSTR(l.day, 1, 7) AS p, SUM(l.points) AS pts, MAX(l.day) AS d "    \
-    "FROM points_line l WHERE " COND " AND l.points <> 0 GROUP BY l.subject, l.subject_id, SUBSTR(l.day, 1, 7)) "    \
+    "FROM points_line l{{NOT_INDEXED}} WHERE " COND " AND l.points <> 0 GROUP BY l.subject, l.subject_id, SUBSTR(l.day, 1, 7)) " \
     "INSERT INTO points_total(subject, subject_id, period, points, last_day) "                                       \
     "SELECT m.subject, m.subject_id, m.p, m.pts, m.d FROM m "                                                        \
     "UNION ALL SELECT m.subject, m.subject_id, " PS_KEY_Q("m.p") ", SUM(m.pts), MAX(m.d) FROM m "                    \
