@@ -23,7 +23,7 @@ static int org_fset_cmp(const void *a, const void *b) {
 
 org_forg *org_fset_find(org_fset *fs, int64_t id) {
     org_forg key = {.id = id};
-    return bsearch(&key, fs->orgs, fs->no, sizeof *fs->orgs, org_fset_cmp);
+    return fs->no ? bsearch(&key, fs->orgs, fs->no, sizeof *fs->orgs, org_fset_cmp) : NULL;   /* no organizations: orgs is NULL */
 }
 
 static int org_bits(unsigned f) {

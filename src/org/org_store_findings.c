@@ -155,7 +155,7 @@ static int org_fent_cmp(const void *a, const void *b) {
 
 static org_fent *org_fset_ent(org_fset *fs, int64_t id) {
     org_fent key = {.r = {.id = id}};
-    return bsearch(&key, fs->ents, fs->ne, sizeof *fs->ents, org_fent_cmp);
+    return fs->ne ? bsearch(&key, fs->ents, fs->ne, sizeof *fs->ents, org_fent_cmp) : NULL;   /* no set: ents is NULL */
 }
 
 static int org_other_cmp(const void *a, const void *b) {
